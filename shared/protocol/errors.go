@@ -1,0 +1,123 @@
+package protocol
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+)
+
+// Code is an error code of PROTOCOL §8, spelled as on the wire.
+type Code string
+
+// The error codes of PROTOCOL §8.
+const (
+	CodeInvalidJSON          Code = "invalid_json"
+	CodeInvalidRecord        Code = "invalid_record"
+	CodeDuplicateID          Code = "duplicate_id"
+	CodeInvalidRequest       Code = "invalid_request"
+	CodeUnauthorized         Code = "unauthorized"
+	CodeForbidden            Code = "forbidden"
+	CodeNotFound             Code = "not_found"
+	CodeConflict             Code = "conflict"
+	CodeResyncRequired       Code = "resync_required"
+	CodeTooLarge             Code = "too_large"
+	CodeUnsupportedMediaType Code = "unsupported_media_type"
+	CodeClockAhead           Code = "clock_ahead"
+	CodeRateLimited          Code = "rate_limited"
+	CodeInternal             Code = "internal"
+)
+
+var statusByCode = map[Code]int{
+	CodeInvalidJSON:          http.StatusBadRequest,
+	CodeInvalidRecord:        http.StatusBadRequest,
+	CodeDuplicateID:          http.StatusBadRequest,
+	CodeInvalidRequest:       http.StatusBadRequest,
+	CodeUnauthorized:         http.StatusUnauthorized,
+	CodeForbidden:            http.StatusForbidden,
+	CodeNotFound:             http.StatusNotFound,
+	CodeConflict:             http.StatusConflict,
+	CodeResyncRequired:       http.StatusGone,
+	CodeTooLarge:             http.StatusRequestEntityTooLarge,
+	CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
+	CodeClockAhead:           http.StatusUnprocessableEntity,
+	CodeRateLimited:          http.StatusTooManyRequests,
+	CodeInternal:             http.StatusInternalServerError,
+}
+
+// StatusFor returns the HTTP status of a code; unknown codes are 500.
+func StatusFor(c Code) int {
+	if s, ok := statusByCode[c]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// CodeFor returns the code a status maps to when a response carries no
+// decodable body (the client's reading of a bare status).
+func CodeFor(status int) Code {
+	switch status {
+	case http.StatusBadRequest:
+		return CodeInvalidRequest
+	case http.StatusUnauthorized:
+		return CodeUnauthorized
+	case http.StatusForbidden:
+		return CodeForbidden
+	case http.StatusNotFound:
+		return CodeNotFound
+	case http.StatusConflict:
+		return CodeConflict
+	case http.StatusGone:
+		return CodeResyncRequired
+	case http.StatusRequestEntityTooLarge:
+		return CodeTooLarge
+	case http.StatusUnsupportedMediaType:
+		return CodeUnsupportedMediaType
+	case http.StatusUnprocessableEntity:
+		return CodeClockAhead
+	case http.StatusTooManyRequests:
+		return CodeRateLimited
+	}
+	return CodeInternal
+}
+
+// Error is the one coded error of the wire (PROTOCOL §8). The server renders
+// it as {"error": {...}}; the client decodes responses into it.
+type Error struct {
+	Code         Code   `json:"code"`
+	Message      string `json:"message"`
+	Index        *int   `json:"index,omitempty"`
+	ServerTimeMS *int64 `json:"server_time_ms,omitempty"`
+}
+
+// ErrorBody is the JSON body of every error response.
+type ErrorBody struct {
+	Error *Error `json:"error"`
+}
+
+func (e *Error) Error() string {
+	if e.Index != nil {
+		return fmt.Sprintf("%s: %s (record %d)", e.Code, e.Message, *e.Index)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Status is the HTTP status of e.
+func (e *Error) Status() int { return StatusFor(e.Code) }
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(c Code, format string, args ...any) *Error {
+	return &Error{Code: c, Message: fmt.Sprintf(format, args...)}
+}
+
+// RecordError returns an *Error about the record at index i of a batch.
+func RecordError(c Code, i int, format string, args ...any) *Error {
+	e := Errorf(c, format, args...)
+	e.Index = &i
+	return e
+}
+
+// IsCode reports whether err is, or wraps, an *Error with code c.
+func IsCode(err error, c Code) bool {
+	var pe *Error
+	return errors.As(err, &pe) && pe.Code == c
+}

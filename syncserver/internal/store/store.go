@@ -1,0 +1,169 @@
+// Package store declares what the sync server needs from its storage: one
+// interface, implemented by boltstore (embedded, the default) and pgstore
+// (PostgreSQL), both checked by the conformance suite in storetest.
+//
+// Everything that must hold across server instances lives behind this
+// interface: schools, users, token hashes and revocation, failed logins, the
+// epoch, records with their per-school sequence, tombstone stubs and the purge
+// horizon.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+)
+
+// Sentinel errors; the HTTP layer maps them to PROTOCOL §8 codes.
+var (
+	// ErrNotFound: no such school, user, device or token (or a revoked token).
+	ErrNotFound = errors.New("store: not found")
+	// ErrConflict: the slug or username already exists.
+	ErrConflict = errors.New("store: already exists")
+	// ErrResyncRequired: a pull cursor below the tombstone purge horizon (410).
+	ErrResyncRequired = errors.New("store: cursor below the purge horizon")
+)
+
+// School is a tenant.
+type School struct {
+	ID        string // UUID, set by the store when empty
+	Slug      string
+	Name      string
+	CreatedAt time.Time
+}
+
+// User is a person who can log in to one school.
+type User struct {
+	ID           string // UUID, set by the store when empty
+	SchoolID     string
+	Username     string
+	Name         string
+	Role         string // protocol.RoleAdmin or protocol.RoleInterventionist
+	PasswordHash []byte
+	CreatedAt    time.Time
+}
+
+// IsAdmin reports whether u has the admin role.
+func (u User) IsAdmin() bool { return u.Role == protocol.RoleAdmin }
+
+// Enrolment binds a new token (stored as its hash only) to one user, one
+// school and one device (PROTOCOL §4).
+type Enrolment struct {
+	SchoolID   string
+	UserID     string
+	DeviceID   string // the device's own UUID
+	DeviceName string
+	TokenHash  []byte // e.g. SHA-256 of the token; never the token
+	At         time.Time
+}
+
+// Principal is who a token speaks for.
+type Principal struct {
+	School   School
+	User     User
+	DeviceID string
+}
+
+// Device is one enrolled device of a school, for the admin list.
+type Device struct {
+	DeviceID   string
+	DeviceName string
+	User       User
+	EnrolledAt time.Time
+	LastSeenAt time.Time
+	Revoked    bool // every token of the device is revoked
+}
+
+// PushBatch is one validated push: applied atomically, in one transaction.
+type PushBatch struct {
+	SchoolID string
+	// Pusher is the user whose token pushes; it becomes the author of records
+	// it creates. PusherIsAdmin lifts the restricted-record check (§6).
+	Pusher        string
+	PusherIsAdmin bool
+	Records       []record.Envelope // validated; Seq ignored
+	At            time.Time         // server time of the push, for tombstone age
+}
+
+// PullQuery asks for the school's records after a cursor.
+type PullQuery struct {
+	SchoolID string
+	After    int64
+	Limit    int // 1..protocol.MaxPullLimit
+	MaxBytes int // stop before a page grows past this many bytes of JSON (but return at least one record)
+	// Viewer and ViewerIsAdmin decide who sees restricted content (§6).
+	Viewer        string
+	ViewerIsAdmin bool
+}
+
+// PullPage is one page of a pull.
+type PullPage struct {
+	Records []record.Envelope // current versions, ascending seq, Seq set
+	Cursor  int64             // seq of the last record, or After when none
+	More    bool
+}
+
+// Store is the server's storage. Every method is safe for concurrent use.
+type Store interface {
+	// Close releases the store; for boltstore it also unlocks the file.
+	Close() error
+	// Ping answers when the store can serve (for /readyz).
+	Ping(ctx context.Context) error
+
+	// Epoch returns the store's epoch, created once with the store (§7).
+	Epoch(ctx context.Context) (string, error)
+	// NewEpoch replaces the epoch with a new random one and returns it.
+	NewEpoch(ctx context.Context) (string, error)
+
+	// CreateSchool adds a school; ErrConflict when the slug exists.
+	CreateSchool(ctx context.Context, s School) (School, error)
+	// SchoolBySlug finds a school; ErrNotFound when none.
+	SchoolBySlug(ctx context.Context, slug string) (School, error)
+	// CreateUser adds a user to a school; ErrConflict when the username
+	// exists in that school, ErrNotFound when the school does not exist.
+	CreateUser(ctx context.Context, u User) (User, error)
+	// UserByUsername finds a user of a school; ErrNotFound when none.
+	UserByUsername(ctx context.Context, schoolID, username string) (User, error)
+
+	// Enrol stores a token hash for a device (creating or renaming the
+	// device and un-revoking it: a fresh enrolment is a fresh start).
+	Enrol(ctx context.Context, e Enrolment) error
+	// PrincipalByToken resolves a token hash; ErrNotFound when unknown or
+	// revoked. It records the device as seen at `at`.
+	PrincipalByToken(ctx context.Context, tokenHash []byte, at time.Time) (Principal, error)
+	// ListDevices lists a school's devices.
+	ListDevices(ctx context.Context, schoolID string) ([]Device, error)
+	// RevokeDevice revokes every token of a school's device; ErrNotFound
+	// when the school has no such device.
+	RevokeDevice(ctx context.Context, schoolID, deviceID string) error
+
+	// AddLoginFailure records a failed login for (school slug, username).
+	AddLoginFailure(ctx context.Context, schoolSlug, username string, at time.Time) error
+	// LoginFailures counts failures for (school slug, username) since `since`.
+	LoginFailures(ctx context.Context, schoolSlug, username string, since time.Time) (int, error)
+	// ClearLoginFailures forgets them after a successful login.
+	ClearLoginFailures(ctx context.Context, schoolSlug, username string) error
+
+	// Push applies a batch in one transaction, in request order, with the
+	// LWW rule of protocol.Decide, and returns one result per record. A
+	// write to a record that is restricted, or that makes a record
+	// restricted, by a pusher who is neither its author nor an admin fails
+	// the whole batch with a *protocol.Error (CodeForbidden, Index set).
+	Push(ctx context.Context, b PushBatch) ([]protocol.PushResult, error)
+	// Pull returns a page of current versions after q.After; restricted
+	// records come as tombstones to viewers who may not see them.
+	// ErrResyncRequired when 0 < q.After < the purge horizon.
+	Pull(ctx context.Context, q PullQuery) (PullPage, error)
+	// PurgeTombstones removes tombstones the server received before
+	// `before`, keeping a stub (school, id, hlc) of each and raising the
+	// school's purge horizon. Safe to run concurrently. Returns how many.
+	PurgeTombstones(ctx context.Context, before time.Time) (int, error)
+
+	// Records returns the school's current, non-deleted records of the
+	// given types (all types when none), for reports. Restricted records
+	// are included with Restricted set; callers filter.
+	Records(ctx context.Context, schoolID string, types ...string) ([]record.Envelope, error)
+}
