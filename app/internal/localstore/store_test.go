@@ -206,7 +206,7 @@ func TestScreenQueries(t *testing.T) {
 		t.Fatalf("members = %+v, %v", mem, err)
 	}
 	sess := record.Session{GroupID: g1, ProgramID: prog, Date: "2025-01-13", Status: record.SessionInProgress,
-		StartedAt: "2025-01-13T10:31:00-05:00",
+		StartedAt:  "2025-01-13T10:31:00-05:00",
 		Attendance: []record.Attendance{{StudentID: studs[0], Status: record.Present}},
 		Fidelity:   []record.StepMark{}}
 	sd, err := s.SaveSession(ctx, "", sess)
