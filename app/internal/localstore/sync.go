@@ -54,7 +54,9 @@ func (s *Store) Enrolment() (Enrolment, error) {
 }
 
 // SetEnrolment saves an enrolment. A change of school starts a fresh pull
-// (cursor 0); records already held stay.
+// (cursor 0); records already held stay. A new server URL alone keeps the
+// cursor: a moved or restarted server is the same store, and a restored one
+// shows a new epoch (PROTOCOL §7).
 func (s *Store) SetEnrolment(ctx context.Context, e Enrolment) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("localstore: set enrolment: %w", err)
@@ -69,7 +71,7 @@ func (s *Store) SetEnrolment(ctx context.Context, e Enrolment) error {
 		if v := m.Get(kEnrolment); v != nil {
 			_ = json.Unmarshal(v, &old)
 		}
-		if old.SchoolID != e.SchoolID || old.ServerURL != e.ServerURL {
+		if old.SchoolID != e.SchoolID {
 			if err := m.Put(kCursor, []byte("0")); err != nil {
 				return err
 			}

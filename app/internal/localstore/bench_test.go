@@ -1,0 +1,121 @@
+package localstore
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"sort"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
+	"smallwins/shared/record"
+)
+
+// sessionTap is the size and shape of a typical tap: a session of a group of
+// five with an eight-step checklist.
+func sessionTap(i int) record.Session {
+	s := record.Session{GroupID: NewID(), ProgramID: NewID(), Date: "2025-01-13", Status: record.SessionInProgress,
+		StartedAt: "2025-01-13T10:31:00-05:00", Note: "partner reading went well"}
+	for j := 0; j < 5; j++ {
+		s.Attendance = append(s.Attendance, record.Attendance{StudentID: NewID(), Status: record.Present})
+	}
+	for j := 0; j < 8; j++ {
+		st := record.StepDone
+		if (i+j)%3 == 0 {
+			st = record.StepSkipped
+		}
+		s.Fidelity = append(s.Fidelity, record.StepMark{StepID: string(rune('a' + j)), Status: st})
+	}
+	return s
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	ms := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))]) / 1e6 }
+	b.ReportMetric(ms(0.50), "p50-ms")
+	b.ReportMetric(ms(0.99), "p99-ms")
+	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "taps/s")
+}
+
+// BenchmarkTapToDurable measures one user action: SaveSession (stamp, encode
+// over the previous version, write record, indexes, outbox and clock state,
+// fsync) on this machine's disk.
+func BenchmarkTapToDurable(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "tablet.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	sess := sessionTap(0)
+	d, err := s.SaveSession(ctx, "", sess)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sess.Fidelity[i%8].Status = []string{record.StepDone, record.StepSkipped, record.StepNA}[i%3]
+		t0 := time.Now()
+		if _, err := s.SaveSession(ctx, d.ID, sess); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// BenchmarkRawBoltUpdate is the baseline: one bbolt Update putting a value
+// of the same size, fsynced, nothing else.
+func BenchmarkRawBoltUpdate(b *testing.B) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	val, _ := json.Marshal(sessionTap(0))
+	key := uuid.New()
+	_ = db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucketIfNotExists([]byte("r")); return err })
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("r")).Put(key[:], val) })
+		if err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// BenchmarkApplyPullPage measures applying one 5000-record pulled page
+// (records, indexes, cursor, one fsync) into a growing store.
+func BenchmarkApplyPullPage(b *testing.B) {
+	s, err := Open(filepath.Join(b.TempDir(), "tablet.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	node := uuid.New().String()
+	data, _ := json.Marshal(record.Probe{StudentID: NewID(), Measure: "orf_wcpm", Date: "2025-01-13", Score: 42})
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		page := make([]record.Envelope, 5000)
+		for j := range page {
+			page[j] = record.Envelope{ID: NewID(), Type: record.TypeProbe, HLC: "1764000000000-00001-" + node, Data: data, Seq: int64(i*5000 + j + 1)}
+		}
+		b.StartTimer()
+		if _, err := s.ApplyPull(ctx, page, int64((i+1)*5000), true); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "records/s")
+}
