@@ -308,8 +308,11 @@ func (s *Store) StudentProbes(studentID, measure string) ([]Doc[record.Probe], e
 	return out, nil
 }
 
-// IsRestrictedCategory reports whether a note category holds health, family
-// or legal matters, which are pushed restricted (DOMAIN.md §2 `note`).
+// IsRestrictedCategory reports whether a note category holds health or
+// family matters, which are pushed restricted (DOMAIN.md §2 `note`). DOMAIN
+// has no "legal" category: a legal note is category "other" written with
+// restricted = true (ADR 0500); "legal" is still honoured if another app
+// sends it.
 func IsRestrictedCategory(category string) bool {
 	switch category {
 	case record.NoteHealth, record.NoteFamily, "legal":
@@ -318,8 +321,9 @@ func IsRestrictedCategory(category string) bool {
 	return false
 }
 
-// PutNote saves a note. It is restricted when restricted is true or its
-// category is health, family or legal (PROTOCOL §6).
+// PutNote saves a note. It is restricted when restricted is true (the
+// person marked it as holding health, family or legal matters) or its
+// category is health or family (PROTOCOL §6).
 func (s *Store) PutNote(ctx context.Context, id string, v record.Note, restricted bool) (Doc[record.Note], error) {
 	return PutDoc(ctx, s, id, v, restricted || IsRestrictedCategory(v.Category))
 }

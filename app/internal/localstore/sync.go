@@ -267,6 +267,7 @@ type ApplySummary struct {
 	Ignored     int // not newer than the local version
 	Overwritten int // unsynced local edits overwritten, kept as losers
 	Dropped     int // synced records the server no longer has (end of a resync)
+	Invalid     int // pulled envelopes breaking PROTOCOL §2, skipped
 }
 
 // ApplyPull stores one pulled page and its cursor in one transaction, cursor
@@ -292,7 +293,9 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 		for i := range page {
 			p := page[i]
 			if err := record.Validate(&p); err != nil {
-				return fmt.Errorf("pulled record %d: %w", i, err)
+				// A server bug must not wedge sync forever: skip it, move on.
+				sum.Invalid++
+				continue
 			}
 			ts, _ := hlc.Parse(p.HLC)
 			s.clock.Observe(ts)

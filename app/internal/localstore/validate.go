@@ -145,7 +145,7 @@ func Validate(v any) error {
 		}
 		text("note", p.Body, 1, 20000)
 		oneOf("category", p.Category, false, record.NoteAcademic, record.NoteBehavior, record.NoteFamily,
-			record.NoteAttendance, record.NoteHealth, record.NoteOther, "legal")
+			record.NoteAttendance, record.NoteHealth, record.NoteOther)
 		if p.SessionID != "" {
 			id("session", p.SessionID)
 		}
