@@ -171,11 +171,11 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, mayGz
 func DecodeError(status int, body []byte) *protocol.Error {
 	var eb protocol.ErrorBody
 	if json.Unmarshal(body, &eb) == nil && eb.Error != nil && eb.Error.Code != "" {
-		if protocol.StatusFor(eb.Error.Code) == status || status >= 500 || eb.Error.Code == protocol.CodeInternal {
+		// A body whose code contradicts the status (a proxy's page, say) is
+		// not trusted: a 503 must never read as 401 and cost an enrolment.
+		if protocol.StatusFor(eb.Error.Code) == status || (status >= 500 && eb.Error.Code == protocol.CodeInternal) {
 			return eb.Error
 		}
-		// A body whose code contradicts the status (a proxy's page, say):
-		// trust the status.
 	}
 	return &protocol.Error{Code: protocol.CodeFor(status), Message: http.StatusText(status)}
 }
