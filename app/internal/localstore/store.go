@@ -45,6 +45,7 @@ var (
 	kSchema    = []byte("schema")
 	kResyncing = []byte("resyncing")
 	kLastSync  = []byte("last_sync")
+	kSeen      = []byte("seen_hlc")
 )
 
 const schemaVersion = "1"

@@ -560,3 +560,31 @@ func TestEnrolmentKeptAndMarkedNeeded(t *testing.T) {
 		t.Fatal("local data dropped on 401")
 	}
 }
+
+// A version the server acknowledged, then edited locally: after a re-stamp
+// the edit must still beat the acknowledged version, or the server would
+// answer superseded and the pull would never bring a "winner" back.
+func TestReStampStaysAboveAcknowledgedVersions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tablet.db")
+	var skew time.Duration
+	s, err := OpenWith(path, Options{Now: func() time.Time { return time.Now().Add(skew) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	skew = 3 * time.Minute // within the server's bound: accepted
+	e, _ := s.Put(ctx, "thing", "", json.RawMessage(`{"v":1}`), false)
+	sent, _ := s.Pending(0)
+	if _, err := s.AckPush(ctx, sent, []protocol.PushResult{{ID: e.ID, Outcome: protocol.Applied, HLC: e.HLC}}); err != nil {
+		t.Fatal(err)
+	}
+	skew = 365 * 24 * time.Hour
+	edit, _ := s.Put(ctx, "thing", e.ID, json.RawMessage(`{"v":2}`), false)
+	if _, err := s.ReStamp(ctx, time.Now().UnixMilli()); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Get(e.ID)
+	if got.HLC <= e.HLC || got.HLC >= edit.HLC {
+		t.Fatalf("re-stamped edit %s: want above the acknowledged %s and below the refused %s", got.HLC, e.HLC, edit.HLC)
+	}
+}

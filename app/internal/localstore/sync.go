@@ -237,6 +237,9 @@ func (s *Store) AckPush(ctx context.Context, sent []record.Envelope, results []p
 			}
 			if ts, err := hlc.Parse(r.HLC); err == nil {
 				s.clock.Observe(ts)
+				if err := raiseSeen(tx, r.HLC); err != nil {
+					return err
+				}
 			}
 			switch r.Outcome {
 			case protocol.Applied, protocol.Unchanged:
@@ -299,6 +302,9 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 			}
 			ts, _ := hlc.Parse(p.HLC)
 			s.clock.Observe(ts)
+			if err := raiseSeen(tx, p.HLC); err != nil {
+				return err
+			}
 			k, _ := key(p.ID)
 			if meta.Resyncing {
 				if err := rs.Put(k, nil); err != nil {
@@ -472,8 +478,9 @@ func (s *Store) ObserveEpoch(ctx context.Context, epoch string) (bool, error) {
 }
 
 // ReStamp answers a 422 clock_ahead (PROTOCOL §5): the clock takes the offset
-// from serverTimeMS and falls back to the greatest HLC among the versions the
-// server has seen (everything not in the outbox), then every unsynced version
+// from serverTimeMS and falls back to the greatest HLC the server has shown
+// or acknowledged (the seen mark, and every record not in the outbox), so it
+// never goes below a version another device may hold; then every unsynced version
 // gets a fresh HLC, all in one transaction. The refused HLCs were never
 // accepted by the server, so giving them up loses nothing.
 func (s *Store) ReStamp(ctx context.Context, serverTimeMS int64) (int, error) {
@@ -499,6 +506,12 @@ func (s *Store) ReStamp(ctx context.Context, serverTimeMS int64) (int, error) {
 		})
 		if err != nil {
 			return err
+		}
+		// Versions this device had sent and that the server holds may since
+		// have been replaced locally by outbox versions: the seen mark keeps
+		// their HLCs in the floor, so a re-stamped edit still beats them.
+		if seen := string(tx.Bucket(bMeta).Get(kSeen)); seen > floor {
+			floor = seen
 		}
 		st := hlc.State{OffsetMS: serverTimeMS - s.now().UnixMilli()}
 		if ts, err := hlc.Parse(floor); err == nil {
@@ -802,6 +815,16 @@ func (s *Store) DismissConflict(ctx context.Context, conflictID string) error {
 	})
 	if err != nil {
 		return fmt.Errorf("localstore: dismiss conflict: %w", err)
+	}
+	return nil
+}
+
+// raiseSeen keeps in meta the greatest HLC received from the server (pulled,
+// or named in a push result): ReStamp's floor.
+func raiseSeen(tx *bolt.Tx, h string) error {
+	m := tx.Bucket(bMeta)
+	if h > string(m.Get(kSeen)) {
+		return m.Put(kSeen, []byte(h))
 	}
 	return nil
 }
