@@ -307,7 +307,7 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 			}
 			k, _ := key(p.ID)
 			if meta.Resyncing {
-				if err := rs.Put(k, nil); err != nil {
+				if err := rs.Put(k, []byte{1}); err != nil { // a non-empty value: Get of an empty one reads as absent
 					return err
 				}
 			}
