@@ -28,6 +28,9 @@ var (
 	// ErrEnrolmentNeeded: the server refused the token (401); the device
 	// must be enrolled again. All local data is kept (PROTOCOL §9).
 	ErrEnrolmentNeeded = errors.New("syncclient: enrolment needed")
+	// ErrOtherSchool: Enrol into a school other than the one whose data
+	// this tablet holds; the app must start from a fresh store instead.
+	ErrOtherSchool = errors.New("syncclient: this tablet holds another school's data")
 )
 
 // State is what the app shows about sync (observable through OnState).
@@ -193,6 +196,13 @@ func (s *Syncer) Enrol(ctx context.Context, p EnrolParams) (localstore.Enrolment
 		s.publish(func(x *State) { x.Err = PlainError(err) })
 		return localstore.Enrolment{}, err
 	}
+	if old, err := s.store.Enrolment(); err != nil {
+		return localstore.Enrolment{}, err
+	} else if old.SchoolID != "" && old.SchoolID != resp.School.ID {
+		// This store's records and outbox belong to another school: pushing
+		// them to this one would leak them across tenants.
+		return localstore.Enrolment{}, ErrOtherSchool
+	}
 	s.store.Clock().ObserveServerTime(resp.ServerTimeMS)
 	e := localstore.Enrolment{ServerURL: c.BaseURL, DeviceName: p.DeviceName, SchoolID: resp.School.ID,
 		SchoolSlug: resp.School.Slug, SchoolName: resp.School.Name, UserID: resp.User.ID, Username: p.Username,
@@ -281,6 +291,8 @@ func PlainError(err error) string {
 		return ""
 	case errors.Is(err, ErrNotEnrolled):
 		return "This tablet is not enrolled yet. Enrol it on the school network to sync."
+	case errors.Is(err, ErrOtherSchool):
+		return "This tablet holds another school's data. It must be reset before it joins this school."
 	case errors.Is(err, ErrEnrolmentNeeded):
 		return "The server no longer accepts this tablet. Enrol it again; nothing on the tablet is lost."
 	}
