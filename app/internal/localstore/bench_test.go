@@ -2,6 +2,7 @@ package localstore
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"sort"
 	"testing"
@@ -46,11 +47,18 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 // over the previous version, write record, indexes, outbox and clock state,
 // fsync) on this machine's disk.
 func BenchmarkTapToDurable(b *testing.B) {
+	for _, held := range []int{0, 100_000} {
+		b.Run(fmt.Sprintf("held=%d", held), func(b *testing.B) { benchTap(b, held) })
+	}
+}
+
+func benchTap(b *testing.B, held int) {
 	s, err := Open(filepath.Join(b.TempDir(), "tablet.db"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
+	seed(b, s, held)
 	sess := sessionTap(0)
 	d, err := s.SaveSession(ctx, "", sess)
 	if err != nil {
@@ -118,4 +126,19 @@ func BenchmarkApplyPullPage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*5000)/b.Elapsed().Seconds(), "records/s")
+}
+
+// seed fills s with n pulled probes (5000 per transaction).
+func seed(b *testing.B, s *Store, n int) {
+	node := uuid.New().String()
+	data, _ := json.Marshal(record.Probe{StudentID: NewID(), Measure: "orf_wcpm", Date: "2025-01-13", Score: 42})
+	for done := 0; done < n; done += 5000 {
+		page := make([]record.Envelope, min(5000, n-done))
+		for j := range page {
+			page[j] = record.Envelope{ID: NewID(), Type: record.TypeProbe, HLC: "1764000000000-00001-" + node, Data: data, Seq: int64(done + j + 1)}
+		}
+		if _, err := s.ApplyPull(ctx, page, int64(done+len(page)), true); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
