@@ -1,0 +1,352 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Config is what the screens need from the outside.
+type Config struct {
+	Records Records
+	Sync    Sync
+	// Now is the clock (default time.Now); tests pass a fixed one.
+	Now func() time.Time
+	// Tick calls f every d on the main goroutine until stop is called (the
+	// session and probe timers). nil: timers show the time when redrawn but
+	// do not tick by themselves (tests).
+	Tick func(d time.Duration, f func()) (stop func())
+}
+
+// screen is one page of the app: built once, refreshed from its model.
+type screen interface {
+	title() string
+	content() fyne.CanvasObject
+	refresh()
+}
+
+// leaver is a screen that must stop something (a timer) when left.
+type leaver interface{ leave() }
+
+// Tab is one of the bottom navigation's roots.
+type Tab int
+
+// The tabs of the bottom navigation.
+const (
+	TabToday Tab = iota
+	TabStudents
+	TabCICO
+	TabSetup
+	TabSync
+)
+
+// App is the whole UI in one window: a header (back, title, sync state, Sync
+// now), the current screen, and the bottom navigation.
+type App struct {
+	cfg Config
+	win fyne.Window
+	ctx context.Context
+
+	back     *Button
+	title    *widget.Label
+	syncChip *Button
+	syncNow  *Button
+	message  *widget.Label
+	body     *fyne.Container
+	nav      []*Button
+
+	stack []screen
+	sync  SyncState
+}
+
+// New builds the UI into win. It does not show the window.
+func New(win fyne.Window, cfg Config) *App {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &App{cfg: cfg, win: win, ctx: context.Background()}
+	a.back = NewButton("‹ Back", a.Back)
+	a.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	a.title.Truncation = fyne.TextTruncateEllipsis
+	a.syncChip = NewButton("", func() { a.Root(TabSync) })
+	a.syncChip.Importance = widget.LowImportance
+	a.syncNow = newImportant("Sync now", widget.MediumImportance, a.SyncNow)
+	a.message = wrapLabel("")
+	a.message.Hide()
+	a.body = container.NewStack()
+	names := []string{"Today", "Students", "CICO", "Setup", "Sync"}
+	for i, n := range names {
+		tab := Tab(i)
+		a.nav = append(a.nav, NewButton(n, func() { a.Root(tab) }))
+	}
+	header := container.NewBorder(nil, nil, a.back, container.NewHBox(a.syncChip, a.syncNow), a.title)
+	navBar := container.NewGridWithColumns(len(a.nav))
+	for _, b := range a.nav {
+		navBar.Add(b)
+	}
+	top := container.NewVBox(header, a.message)
+	win.SetContent(container.NewBorder(top, navBar, nil, nil, a.body))
+	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
+	c := win.Canvas()
+	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { a.SyncNow() })
+	for i := range names {
+		tab := Tab(i)
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierAlt},
+			func(fyne.Shortcut) { a.Root(tab) })
+	}
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		switch ev.Name {
+		case fyne.KeyF5:
+			a.SyncNow()
+		case fyne.KeyEscape:
+			a.Back()
+		}
+	})
+	a.SetSyncState(SyncState{})
+	return a
+}
+
+// Start shows Today, or resumes a session left in progress (the tablet died
+// or was closed mid-session: nothing is lost, PROTOCOL §3).
+func (a *App) Start() {
+	a.Root(TabToday)
+	if id := findInProgress(a.cfg.Records, a.cfg.Now()); id != "" {
+		if s, err := resumeSession(a, id); err == nil {
+			a.push(s)
+		}
+	}
+}
+
+// Root shows a tab's root screen, dropping the navigation stack.
+func (a *App) Root(t Tab) {
+	a.leaveAll()
+	var s screen
+	switch t {
+	case TabStudents:
+		s = newStudentsScreen(a)
+	case TabCICO:
+		s = newCICOScreen(a, "")
+	case TabSetup:
+		s = newSetupScreen(a)
+	case TabSync:
+		s = newSyncScreen(a)
+	default:
+		s = newTodayScreen(a)
+	}
+	for i, b := range a.nav {
+		if Tab(i) == t {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+	a.stack = nil
+	a.push(s)
+}
+
+func (a *App) leaveAll() {
+	for _, s := range a.stack {
+		if l, ok := s.(leaver); ok {
+			l.leave()
+		}
+	}
+}
+
+// push shows s on top of the current screen.
+func (a *App) push(s screen) {
+	a.stack = append(a.stack, s)
+	a.show()
+}
+
+// replace swaps the current screen for s.
+func (a *App) replace(s screen) {
+	if n := len(a.stack); n > 0 {
+		if l, ok := a.stack[n-1].(leaver); ok {
+			l.leave()
+		}
+		a.stack = a.stack[:n-1]
+	}
+	a.push(s)
+}
+
+// Back returns to the previous screen.
+func (a *App) Back() {
+	if len(a.stack) <= 1 {
+		return
+	}
+	if l, ok := a.stack[len(a.stack)-1].(leaver); ok {
+		l.leave()
+	}
+	a.stack = a.stack[:len(a.stack)-1]
+	a.show()
+}
+
+func (a *App) show() {
+	s := a.current()
+	s.refresh()
+	a.body.Objects = []fyne.CanvasObject{s.content()}
+	a.body.Refresh()
+	a.title.SetText(s.title())
+	if len(a.stack) > 1 {
+		a.back.Show()
+	} else {
+		a.back.Hide()
+	}
+	a.clearMessage()
+}
+
+func (a *App) current() screen {
+	if len(a.stack) == 0 {
+		return nil
+	}
+	return a.stack[len(a.stack)-1]
+}
+
+// Current is the screen shown (tests).
+func (a *App) Current() any { return a.current() }
+
+// DataChanged redraws the current screen from the store (a pull brought
+// new data). Call on the main goroutine (fyne.Do).
+func (a *App) DataChanged() {
+	if s := a.current(); s != nil {
+		if e, ok := s.(interface{ editing() bool }); ok && e.editing() {
+			return // never pull a form from under the person's fingers
+		}
+		s.refresh()
+	}
+}
+
+// SyncNow asks for a sync.
+func (a *App) SyncNow() {
+	if a.cfg.Sync == nil {
+		return
+	}
+	if !a.sync.Enrolled {
+		a.Root(TabSync)
+		a.say("Enrol this tablet first; everything you record is kept on it meanwhile.")
+		return
+	}
+	a.cfg.Sync.SyncNow()
+	a.SetSyncState(SyncState{Enrolled: a.sync.Enrolled, Syncing: true, LastSuccess: a.sync.LastSuccess,
+		Pending: a.sync.Pending, Conflicts: a.sync.Conflicts, Quarantined: a.sync.Quarantined})
+}
+
+// SetSyncState shows the sync state. Call on the main goroutine (fyne.Do).
+func (a *App) SetSyncState(st SyncState) {
+	a.sync = st
+	a.syncChip.SetText(syncGlance(st, a.cfg.Now()))
+	switch {
+	case st.Err != "" || st.Conflicts > 0 || st.Quarantined > 0:
+		a.syncChip.Importance = widget.WarningImportance
+	default:
+		a.syncChip.Importance = widget.LowImportance
+	}
+	a.syncChip.Refresh()
+	if s, ok := a.current().(*syncScreen); ok {
+		s.refresh()
+	}
+	if s, ok := a.current().(*todayScreen); ok {
+		s.refreshSync()
+	}
+}
+
+// syncGlance is the one-line sync state of the header.
+func syncGlance(st SyncState, now time.Time) string {
+	switch {
+	case st.Syncing:
+		return "Syncing…"
+	case !st.Enrolled:
+		if st.Pending > 0 {
+			return fmt.Sprintf("Not enrolled · %d saved here", st.Pending)
+		}
+		return "Not enrolled"
+	case st.Conflicts > 0:
+		return fmt.Sprintf("%d to review", st.Conflicts)
+	case st.Err != "":
+		if st.Pending > 0 {
+			return fmt.Sprintf("Offline · %d waiting", st.Pending)
+		}
+		return "Offline"
+	case st.Pending > 0:
+		return fmt.Sprintf("%d waiting", st.Pending)
+	case st.LastSuccess.IsZero():
+		return "Never synced"
+	}
+	return "Synced " + sinceText(st.LastSuccess, now)
+}
+
+func sinceText(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+	case t.YearDay() == now.YearDay() && t.Year() == now.Year():
+		return t.Format("15:04")
+	}
+	return t.Format("Mon 2 Jan 15:04")
+}
+
+// say shows a short message under the header until the next screen change.
+func (a *App) say(msg string) {
+	a.message.SetText(msg)
+	a.message.Importance = widget.MediumImportance
+	a.message.Show()
+}
+
+// warn shows a problem in plain words under the header.
+func (a *App) warn(msg string) {
+	a.message.SetText(msg)
+	a.message.Importance = widget.DangerImportance
+	a.message.Show()
+}
+
+// Message is the message under the header ("" when none; tests).
+func (a *App) Message() string {
+	if !a.message.Visible() {
+		return ""
+	}
+	return a.message.Text
+}
+
+func (a *App) clearMessage() {
+	a.message.SetText("")
+	a.message.Hide()
+}
+
+// me is the person using the tablet: their user id, and whether they are an
+// admin. Before enrolment notes are written as "device:<device id>" (ADR
+// 0601) and that id counts as the author's.
+func (a *App) me() (id string, admin bool) {
+	if a.cfg.Sync != nil {
+		if e := a.cfg.Sync.Enrolment(); e.UserID != "" {
+			return e.UserID, e.Role == "admin"
+		}
+	}
+	return "device:" + a.cfg.Records.DeviceID(), false
+}
+
+// put writes one record; problems are shown in plain words and returned.
+func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
+	e, err := a.cfg.Records.Put(a.ctx, typ, id, v, restricted)
+	if err != nil {
+		a.warn("Not saved: " + PlainError(err))
+		return "", err
+	}
+	return e.ID, nil
+}
+
+func (a *App) tick(d time.Duration, f func()) func() {
+	if a.cfg.Tick == nil {
+		return func() {}
+	}
+	return a.cfg.Tick(d, f)
+}

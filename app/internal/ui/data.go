@@ -1,0 +1,226 @@
+// Package ui holds the tablet's screens (a file each), their view models and
+// the interfaces they need. It imports no storage, network or app driver
+// package: tablet passes in the real implementations (STYLE §2), and tests
+// run every screen headless with fyne.io/fyne/v2/test.
+package ui
+
+import (
+	"context"
+	"errors"
+	"sort"
+	"strconv"
+	"time"
+
+	"smallwins/shared/record"
+)
+
+// Records is the local store as the screens use it. Put writes one version
+// in one durable transaction (PROTOCOL §3) after checking DOMAIN.md §2's
+// rules; a refused payload returns an error whose Plain method (see
+// PlainError) says why in words. Get returns an error for a record this
+// device does not hold (yet): screens show what they can.
+type Records interface {
+	Get(id string) (record.Envelope, error)
+	List(typ string) ([]record.Envelope, error)
+	ListByRef(typ, ref string) ([]record.Envelope, error)
+	Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error)
+	DeviceID() string
+}
+
+// Plainer is implemented by errors that carry a sentence for a person.
+type Plainer interface{ Plain() string }
+
+// PlainError is the sentence shown for err.
+func PlainError(err error) string {
+	var p Plainer
+	if errors.As(err, &p) {
+		return p.Plain()
+	}
+	return "Could not save on this tablet. Please try again."
+}
+
+// Sync is the sync machinery as the screens use it. All methods may block on
+// the local store only, never on the network, except Enrol.
+type Sync interface {
+	// SyncNow asks for a sync at once; the result arrives via App.SetSyncState.
+	SyncNow()
+	// Enrol enrols this tablet (PROTOCOL §4). Its error's Error() is a
+	// sentence for a person.
+	Enrol(ctx context.Context, f EnrolForm) error
+	Enrolment() Enrolment
+	Conflicts() ([]Conflict, error)
+	RestoreConflict(ctx context.Context, id string) error
+	DismissConflict(ctx context.Context, id string) error
+	Quarantined() ([]Quarantined, error)
+	RetryQuarantined(ctx context.Context, id string) error
+}
+
+// SyncState is the sync state shown in the header and on the Sync screen.
+type SyncState struct {
+	Enrolled    bool
+	Syncing     bool
+	LastSuccess time.Time
+	Pending     int
+	Conflicts   int
+	Quarantined int
+	Err         string // a sentence; "" when fine
+}
+
+// EnrolForm is what the enrolment form collects.
+type EnrolForm struct {
+	ServerURL, School, Username, Password string
+}
+
+// Enrolment is who this tablet belongs to.
+type Enrolment struct {
+	Enrolled   bool
+	Needed     bool // the server refused the token: enrol again
+	ServerURL  string
+	School     string // name or slug
+	Username   string
+	UserID     string
+	Role       string // "admin" sees every restricted note
+	DeviceName string
+}
+
+// Conflict is a losing version kept after a sync ("another tablet saved a
+// newer version"), which the person may restore.
+type Conflict struct {
+	ID       string
+	RecordID string
+	Type     string
+	Summary  string // "another tablet saved a newer version at 10:42"
+	Deleted  bool   // the losing version was a deletion
+}
+
+// Quarantined is a version the server refused; it waits on the tablet.
+type Quarantined struct {
+	RecordID string
+	Type     string
+	Code     string
+	Message  string
+	At       time.Time
+}
+
+// doc is one decoded record.
+type doc[T any] struct {
+	ID         string
+	HLC        string
+	Restricted bool
+	Data       T
+}
+
+func decodeEnv[T any](e record.Envelope) (doc[T], bool) {
+	var d doc[T]
+	if e.Deleted || record.DecodeData(e.Data, &d.Data) != nil {
+		return d, false
+	}
+	d.ID, d.HLC, d.Restricted = e.ID, e.HLC, e.Restricted
+	return d, true
+}
+
+// get returns record id decoded as T; false when absent, deleted, of
+// another type or undecodable (a reference to a record not arrived yet).
+func get[T any](r Records, typ, id string) (doc[T], bool) {
+	if id == "" {
+		return doc[T]{}, false
+	}
+	e, err := r.Get(id)
+	if err != nil || e.Type != typ {
+		return doc[T]{}, false
+	}
+	return decodeEnv[T](e)
+}
+
+// list returns the decodable live records of typ; records that fail to
+// decode are skipped, never fatal.
+func list[T any](r Records, typ string) []doc[T] {
+	es, err := r.List(typ)
+	if err != nil {
+		return nil
+	}
+	return decodeAll[T](es)
+}
+
+func listRef[T any](r Records, typ, ref string) []doc[T] {
+	if ref == "" {
+		return nil
+	}
+	es, err := r.ListByRef(typ, ref)
+	if err != nil {
+		return nil
+	}
+	return decodeAll[T](es)
+}
+
+func decodeAll[T any](es []record.Envelope) []doc[T] {
+	out := make([]doc[T], 0, len(es))
+	for _, e := range es {
+		if d, ok := decodeEnv[T](e); ok {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// --- dates ----------------------------------------------------------------
+
+const dateLayout = "2006-01-02"
+
+func dateOf(t time.Time) string { return t.Format(dateLayout) }
+
+func parseDate(s string) (time.Time, bool) {
+	t, err := time.Parse(dateLayout, s)
+	return t, err == nil
+}
+
+// daysBetween is b − a in whole days (dates as YYYY-MM-DD).
+func daysBetween(a, b string) int {
+	ta, ok1 := parseDate(a)
+	tb, ok2 := parseDate(b)
+	if !ok1 || !ok2 {
+		return 0
+	}
+	return int(tb.Sub(ta).Hours() / 24)
+}
+
+// weekday is DOMAIN.md's numbering: Monday = 1 … Sunday = 7.
+func weekday(t time.Time) int {
+	if t.Weekday() == time.Sunday {
+		return 7
+	}
+	return int(t.Weekday())
+}
+
+// prettyDate is "Tue 4 Mar".
+func prettyDate(s string) string {
+	t, ok := parseDate(s)
+	if !ok {
+		return s
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+func fmtNum(v float64) string {
+	if v == float64(int64(v)) {
+		return strconv.FormatInt(int64(v), 10)
+	}
+	return strconv.FormatFloat(v, 'f', 1, 64)
+}
+
+func fmtPct(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) + "%" }
+
+func ptr[T any](v T) *T { return &v }
+
+// studentName is the student's display name, or a placeholder for a
+// student this tablet has not received yet (DOMAIN.md §2).
+func studentName(r Records, id string) string {
+	if s, ok := get[record.Student](r, record.TypeStudent, id); ok {
+		return s.Data.DisplayName()
+	}
+	return "Student not synced yet"
+}
+
+func sortDocs[T any](ds []doc[T], less func(a, b T) bool) {
+	sort.SliceStable(ds, func(i, j int) bool { return less(ds[i].Data, ds[j].Data) })
+}

@@ -1,0 +1,215 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/shared/record"
+)
+
+// storeRecords adapts a real localstore.Store to Records the way tablet
+// does: typed payloads are validated first (DOMAIN.md §2), and refusals
+// carry a plain sentence. (Screen tests use the real bbolt store; STYLE §4.)
+type storeRecords struct{ *localstore.Store }
+
+type plainErr struct{ msg string }
+
+func (e plainErr) Error() string { return e.msg }
+func (e plainErr) Plain() string { return e.msg }
+
+func (r storeRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
+	if _, raw := data.(json.RawMessage); !raw {
+		if err := localstore.Validate(data); err != nil {
+			return record.Envelope{}, plainErr{strings.TrimPrefix(err.Error(), localstore.ErrInvalid.Error()+": ")}
+		}
+	}
+	return r.Store.Put(ctx, typ, id, data, restricted)
+}
+
+// fakeSync is a hand-written stand-in for the sync machinery (the network
+// is the one thing screen tests fake; STYLE §4).
+type fakeSync struct {
+	enrolment   Enrolment
+	enrolErr    error
+	enrolled    []EnrolForm
+	syncNow     int
+	conflicts   []Conflict
+	restored    []string
+	dismissed   []string
+	quarantined []Quarantined
+	retried     []string
+}
+
+func (f *fakeSync) SyncNow() { f.syncNow++ }
+func (f *fakeSync) Enrol(_ context.Context, e EnrolForm) error {
+	f.enrolled = append(f.enrolled, e)
+	if f.enrolErr != nil {
+		return f.enrolErr
+	}
+	f.enrolment = Enrolment{Enrolled: true, ServerURL: e.ServerURL, School: e.School, Username: e.Username, UserID: "u-" + e.Username}
+	return nil
+}
+func (f *fakeSync) Enrolment() Enrolment                { return f.enrolment }
+func (f *fakeSync) Conflicts() ([]Conflict, error)      { return f.conflicts, nil }
+func (f *fakeSync) Quarantined() ([]Quarantined, error) { return f.quarantined, nil }
+func (f *fakeSync) RestoreConflict(_ context.Context, id string) error {
+	for i, c := range f.conflicts {
+		if c.ID == id {
+			f.restored = append(f.restored, id)
+			f.conflicts = append(f.conflicts[:i], f.conflicts[i+1:]...)
+			return nil
+		}
+	}
+	return errors.New("no such conflict")
+}
+func (f *fakeSync) DismissConflict(_ context.Context, id string) error {
+	for i, c := range f.conflicts {
+		if c.ID == id {
+			f.dismissed = append(f.dismissed, id)
+			f.conflicts = append(f.conflicts[:i], f.conflicts[i+1:]...)
+			return nil
+		}
+	}
+	return errors.New("no such conflict")
+}
+func (f *fakeSync) RetryQuarantined(_ context.Context, id string) error {
+	f.retried = append(f.retried, id)
+	return nil
+}
+
+// clock is a settable test clock.
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time      { return c.t }
+func (c *clock) add(d time.Duration) { c.t = c.t.Add(d) }
+
+// monday10 is Monday 2025-03-17 10:00 local time.
+var monday10 = time.Date(2025, 3, 17, 10, 0, 0, 0, time.Local)
+
+type fixture struct {
+	t     *testing.T
+	path  string
+	store *localstore.Store
+	rec   storeRecords
+	clk   *clock
+	sync  *fakeSync
+	win   fyne.Window
+	app   *App
+
+	closeWin func()
+}
+
+// newFixture opens a real bbolt store in t.TempDir() and a headless window.
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	test.NewTempApp(t).Settings().SetTheme(Theme{})
+	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "tablet.db"), clk: &clock{monday10}, sync: &fakeSync{}}
+	f.open()
+	return f
+}
+
+func (f *fixture) open() {
+	f.t.Helper()
+	s, err := localstore.Open(f.path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.store, f.rec = s, storeRecords{s}
+	f.t.Cleanup(func() { _ = s.Close() })
+}
+
+// start builds the UI in a fresh window of the given size and shows Today
+// (or the resumed session).
+func (f *fixture) start(size fyne.Size) *App {
+	w := test.NewWindow(nil)
+	f.win = w
+	closed := false
+	f.closeWin = func() {
+		if !closed {
+			closed = true
+			w.Close()
+		}
+	}
+	f.t.Cleanup(f.closeWin)
+	f.win.Resize(size)
+	f.app = New(f.win, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now})
+	f.app.Start()
+	return f.app
+}
+
+// kill simulates the tablet dying: the window and the store go away without
+// anything being finished or flushed by the UI.
+func (f *fixture) kill() {
+	f.closeWin()
+	if err := f.store.Close(); err != nil {
+		f.t.Fatal(err)
+	}
+	f.open()
+}
+
+var landscape = fyne.NewSize(1280, 800)
+var portrait = fyne.NewSize(800, 1280)
+
+type school struct {
+	program  string
+	group    string
+	other    string
+	students []string
+	goal     string
+	plan     string
+}
+
+// must is for fixtures: a failed write there is a broken test.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// seedSchool writes a program of 8 steps, 5 students, a group meeting every
+// weekday at 10:00, a plan and a goal for the first student.
+func seedSchool(t *testing.T, s *localstore.Store) school {
+	t.Helper()
+	ctx := context.Background()
+	var sc school
+	steps := []record.Step{{ID: "s1", Text: "Review sight words"}, {ID: "s2", Text: "Model the new sound"},
+		{ID: "s3", Text: "Guided practice"}, {ID: "s4", Text: "Word building"}, {ID: "s5", Text: "Partner reading"},
+		{ID: "s6", Text: "Dictation"}, {ID: "s7", Text: "Fluency read"}, {ID: "s8", Text: "Exit check"}}
+	sc.program = must(s.PutProgram(ctx, "", record.Program{Name: "Phonics for Reading, level 2", Area: record.AreaReading,
+		Steps: steps, SessionsPerWeek: 4, MinutesPerSession: 30})).ID
+	names := [][2]string{{"Ava", "Martinez"}, {"Ben", "Okafor"}, {"Chloe", "Nguyen"}, {"Dev", "Patel"}, {"Ella", "Schmidt"}}
+	for _, n := range names {
+		sc.students = append(sc.students, must(s.PutStudent(ctx, "", record.Student{GivenName: n[0], FamilyName: n[1], Grade: "2"})).ID)
+	}
+	var sched []record.ScheduleSlot
+	for d := 1; d <= 5; d++ {
+		sched = append(sched, record.ScheduleSlot{Weekday: d, Start: "10:00"})
+	}
+	sc.group = must(s.PutGroup(ctx, "", record.Group{Name: "Bluebirds", ProgramID: sc.program, StudentIDs: sc.students, Schedule: sched})).ID
+	sc.other = must(s.PutGroup(ctx, "", record.Group{Name: "Owls", ProgramID: sc.program, StudentIDs: sc.students[:2],
+		Schedule: []record.ScheduleSlot{{Weekday: 6, Start: "09:00"}}})).ID
+	sc.plan = must(s.PutPlan(ctx, "", record.Plan{StudentID: sc.students[0], ProgramID: sc.program, GroupID: sc.group,
+		StartDate: "2025-01-06", SessionsPerWeek: 4, MinutesPerSession: 30})).ID
+	sc.goal = must(s.PutGoal(ctx, "", record.Goal{StudentID: sc.students[0], PlanID: sc.plan, Measure: "orf_wcpm",
+		Direction: record.DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78,
+		GoalDate: "2025-05-12"})).ID
+	return sc
+}
+
+// taps counts taps on the way to a result (the session tap budget).
+type taps struct{ n int }
+
+func (c *taps) tap(o fyne.Tappable) {
+	c.n++
+	test.Tap(o)
+}

@@ -1,0 +1,709 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// sessionModel is one session being run (DOMAIN.md §1 steps 1–6, §2
+// `session`). Every change is one new version of the session record,
+// written before the screen shows it (one local transaction per tap).
+type sessionModel struct {
+	rec Records
+	ctx context.Context
+	now func() time.Time
+
+	id        string
+	s         record.Session
+	groupName string
+	steps     []record.Step // the program's checklist, in order
+	names     map[string]string
+	planned   float64 // minutes per session planned (program default), 0 if unknown
+}
+
+// newSessionModel starts a session of group groupID now: everyone present
+// (DOMAIN.md §1: present by default), the timer running. One write.
+func newSessionModel(ctx context.Context, rec Records, now func() time.Time, groupID string) (*sessionModel, error) {
+	g, ok := get[record.Group](rec, record.TypeGroup, groupID)
+	if !ok {
+		return nil, errors.New("this group is not on the tablet")
+	}
+	t := now()
+	m := &sessionModel{rec: rec, ctx: ctx, now: now}
+	m.s = record.Session{GroupID: groupID, ProgramID: g.Data.ProgramID, Date: dateOf(t),
+		StartedAt: t.Format(time.RFC3339), Status: record.SessionInProgress,
+		Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
+	for _, sid := range g.Data.StudentIDs {
+		m.s.Attendance = append(m.s.Attendance, record.Attendance{StudentID: sid, Status: record.Present})
+	}
+	m.load()
+	e, err := rec.Put(ctx, record.TypeSession, "", m.s, false)
+	if err != nil {
+		return nil, err
+	}
+	m.id = e.ID
+	return m, nil
+}
+
+// loadSessionModel reopens a stored session (resume after a restart).
+func loadSessionModel(ctx context.Context, rec Records, now func() time.Time, id string) (*sessionModel, error) {
+	d, ok := get[record.Session](rec, record.TypeSession, id)
+	if !ok {
+		return nil, errors.New("this session is not on the tablet")
+	}
+	m := &sessionModel{rec: rec, ctx: ctx, now: now, id: id, s: d.Data}
+	if m.s.Attendance == nil {
+		m.s.Attendance = []record.Attendance{}
+	}
+	if m.s.Fidelity == nil {
+		m.s.Fidelity = []record.StepMark{}
+	}
+	m.load()
+	return m, nil
+}
+
+// load reads the group, program and names around the session; missing
+// references still show (DOMAIN.md §2): steps marked but unknown to this
+// tablet's copy of the program are listed by id.
+func (m *sessionModel) load() {
+	m.groupName = "Group not synced yet"
+	if g, ok := get[record.Group](m.rec, record.TypeGroup, m.s.GroupID); ok {
+		m.groupName = g.Data.Name
+	}
+	m.steps = nil
+	if p, ok := get[record.Program](m.rec, record.TypeProgram, m.s.ProgramID); ok {
+		m.steps = append(m.steps, p.Data.Steps...)
+		m.planned = p.Data.MinutesPerSession
+	}
+	known := map[string]bool{}
+	for _, st := range m.steps {
+		known[st.ID] = true
+	}
+	for _, f := range m.s.Fidelity {
+		if !known[f.StepID] {
+			m.steps = append(m.steps, record.Step{ID: f.StepID, Text: "Step " + f.StepID})
+			known[f.StepID] = true
+		}
+	}
+	m.names = map[string]string{}
+	for _, a := range m.s.Attendance {
+		m.names[a.StudentID] = studentName(m.rec, a.StudentID)
+	}
+}
+
+// mutate applies f to a copy of the session and writes it; on failure the
+// model keeps the previous version (the screen never shows an unsaved tap).
+func (m *sessionModel) mutate(f func(s *record.Session)) error {
+	next := m.s
+	// Copies, never nil: DOMAIN.md requires both arrays, even empty.
+	next.Attendance = append(make([]record.Attendance, 0, len(m.s.Attendance)), m.s.Attendance...)
+	next.Fidelity = append(make([]record.StepMark, 0, len(m.s.Fidelity)+1), m.s.Fidelity...)
+	f(&next)
+	if _, err := m.rec.Put(m.ctx, record.TypeSession, m.id, next, false); err != nil {
+		return err
+	}
+	m.s = next
+	return nil
+}
+
+func (m *sessionModel) running() bool { return m.s.Status == record.SessionInProgress }
+
+// elapsed is the time since the session started.
+func (m *sessionModel) elapsed() time.Duration {
+	t, err := time.Parse(time.RFC3339, m.s.StartedAt)
+	if err != nil {
+		return 0
+	}
+	d := m.now().Sub(t)
+	if d < 0 {
+		return 0
+	}
+	return d
+}
+
+func (m *sessionModel) elapsedMinutes() float64 { return math.Floor(m.elapsed().Minutes()) }
+
+var attendanceCycle = []string{record.Present, record.Absent, record.Late, record.LeftEarly}
+
+// CycleAttendance moves student i to the next status: present → absent →
+// late → left early → present (one tap each).
+func (m *sessionModel) CycleAttendance(i int) error {
+	if i < 0 || i >= len(m.s.Attendance) {
+		return errors.New("no such student")
+	}
+	cur := m.s.Attendance[i].Status
+	next := record.Present
+	for k, st := range attendanceCycle {
+		if st == cur {
+			next = attendanceCycle[(k+1)%len(attendanceCycle)]
+		}
+	}
+	return m.SetAttendance(i, next)
+}
+
+// SetAttendance sets student i's status. While the session runs, a late
+// student's minutes hold the minute they arrived and a student who left
+// early the minute they left; Finish turns these into minutes received
+// (ADR 0602). An absent student gets 0 minutes.
+func (m *sessionModel) SetAttendance(i int, status string) error {
+	if i < 0 || i >= len(m.s.Attendance) {
+		return errors.New("no such student")
+	}
+	at := m.elapsedMinutes()
+	return m.mutate(func(s *record.Session) {
+		a := &s.Attendance[i]
+		a.Status = status
+		switch status {
+		case record.Present:
+			a.Minutes = nil
+		case record.Absent:
+			a.Minutes = ptr(0.0)
+		default:
+			a.Minutes = ptr(at)
+		}
+	})
+}
+
+// stepStatus is the mark of step id ("" when not marked yet).
+func (m *sessionModel) stepStatus(id string) string {
+	for _, f := range m.s.Fidelity {
+		if f.StepID == id {
+			return f.Status
+		}
+	}
+	return ""
+}
+
+// MarkStep marks checklist step i done, skipped or not applicable; marking
+// it again with the same status clears the mark.
+func (m *sessionModel) MarkStep(i int, status string) error {
+	if i < 0 || i >= len(m.steps) {
+		return errors.New("no such step")
+	}
+	id := m.steps[i].ID
+	clear := m.stepStatus(id) == status
+	return m.mutate(func(s *record.Session) {
+		for k := range s.Fidelity {
+			if s.Fidelity[k].StepID == id {
+				if clear {
+					s.Fidelity = append(s.Fidelity[:k], s.Fidelity[k+1:]...)
+				} else {
+					s.Fidelity[k].Status = status
+				}
+				return
+			}
+		}
+		s.Fidelity = append(s.Fidelity, record.StepMark{StepID: id, Status: status})
+	})
+}
+
+// SetNote saves the session's note (not restricted).
+func (m *sessionModel) SetNote(text string) error {
+	return m.mutate(func(s *record.Session) { s.Note = strings.TrimSpace(text) })
+}
+
+// AddStudentNote writes a note about one student, tied to this session.
+func (m *sessionModel) AddStudentNote(studentID, author, body, category string, restricted bool) error {
+	n := record.Note{StudentID: studentID, AuthorID: author, Body: strings.TrimSpace(body),
+		Category: category, SessionID: m.id}
+	_, err := m.rec.Put(m.ctx, record.TypeNote, "", n, restricted || category == record.NoteHealth || category == record.NoteFamily)
+	return err
+}
+
+// Finish marks the session delivered with the given minutes and turns the
+// late / left-early marks into minutes received.
+func (m *sessionModel) Finish(minutes float64) error {
+	if minutes <= 0 {
+		return errors.New("minutes must be more than 0")
+	}
+	return m.mutate(func(s *record.Session) {
+		s.Status = record.SessionDelivered
+		s.Minutes = minutes
+		for k := range s.Attendance {
+			a := &s.Attendance[k]
+			switch a.Status {
+			case record.Late:
+				arrived := 0.0
+				if a.Minutes != nil {
+					arrived = *a.Minutes
+				}
+				a.Minutes = ptr(math.Max(0, minutes-arrived))
+			case record.LeftEarly:
+				left := minutes
+				if a.Minutes != nil && *a.Minutes < minutes {
+					left = *a.Minutes
+				}
+				a.Minutes = ptr(left)
+			case record.Absent:
+				a.Minutes = ptr(0.0)
+			}
+		}
+	})
+}
+
+// Cancel marks the session cancelled (it counts as not delivered, §3.7).
+func (m *sessionModel) Cancel(reason string) error {
+	return m.mutate(func(s *record.Session) {
+		s.Status = record.SessionCancelled
+		s.CancelReason = strings.TrimSpace(reason)
+	})
+}
+
+// sessionSummary is what the finish screen shows.
+type sessionSummary struct {
+	Minutes                          float64
+	Present, Late, LeftEarly, Absent int
+	Done, Applicable, Unmarked       int
+	FidelityPct                      float64 // -1 when nothing applicable
+}
+
+func (m *sessionModel) summary() sessionSummary {
+	var r sessionSummary
+	r.Minutes = m.s.Minutes
+	if m.running() {
+		r.Minutes = m.elapsedMinutes()
+	}
+	for _, a := range m.s.Attendance {
+		switch a.Status {
+		case record.Present:
+			r.Present++
+		case record.Late:
+			r.Late++
+		case record.LeftEarly:
+			r.LeftEarly++
+		case record.Absent:
+			r.Absent++
+		}
+	}
+	for _, st := range m.steps {
+		switch m.stepStatus(st.ID) {
+		case record.StepDone:
+			r.Done++
+			r.Applicable++
+		case record.StepNA:
+		case "":
+			r.Unmarked++
+			r.Applicable++ // a missing mark counts as skipped once delivered (DOMAIN.md §2)
+		default:
+			r.Applicable++
+		}
+	}
+	r.FidelityPct = -1
+	if r.Applicable > 0 {
+		r.FidelityPct = float64(r.Done) / float64(r.Applicable) * 100
+	}
+	return r
+}
+
+func (r sessionSummary) text() string {
+	att := fmt.Sprintf("%d present", r.Present)
+	if r.Late > 0 {
+		att += fmt.Sprintf(", %d late", r.Late)
+	}
+	if r.LeftEarly > 0 {
+		att += fmt.Sprintf(", %d left early", r.LeftEarly)
+	}
+	if r.Absent > 0 {
+		att += fmt.Sprintf(", %d absent", r.Absent)
+	}
+	fid := "no steps applied"
+	if r.FidelityPct >= 0 {
+		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtPct(r.FidelityPct), r.Done, r.Applicable)
+	}
+	s := fmt.Sprintf("%s min · %s · fidelity %s", fmtNum(r.Minutes), att, fid)
+	if r.Unmarked > 0 {
+		s += fmt.Sprintf(" · %d steps not marked count as skipped", r.Unmarked)
+	}
+	return s
+}
+
+// findInProgress returns the id of a session left in progress today or
+// yesterday (the most recent), "" when none. Older ones are not resumed
+// automatically: Today lists them.
+func findInProgress(rec Records, now time.Time) string {
+	type head struct {
+		Status    string `json:"status"`
+		Date      string `json:"date"`
+		StartedAt string `json:"started_at"`
+	}
+	es, err := rec.List(record.TypeSession)
+	if err != nil {
+		return ""
+	}
+	today, yesterday := dateOf(now), dateOf(now.AddDate(0, 0, -1))
+	best, bestKey := "", ""
+	for i := len(es) - 1; i >= 0; i-- {
+		var h head
+		if record.DecodeData(es[i].Data, &h) != nil || h.Status != record.SessionInProgress {
+			continue
+		}
+		if h.Date != today && h.Date != yesterday {
+			continue
+		}
+		if k := h.Date + h.StartedAt + es[i].HLC; k > bestKey {
+			best, bestKey = es[i].ID, k
+		}
+	}
+	return best
+}
+
+// --- screen -------------------------------------------------------------
+
+// attRow is one student's attendance tile: the name button cycles the
+// status; "…" opens status choices and a note.
+type attRow struct {
+	name *Button
+	more *Button
+}
+
+// stepRow is one checklist step with its three large targets.
+type stepRow struct {
+	label               *widget.Label
+	done, skipped, notA *Button
+}
+
+// sessionScreen runs a session.
+type sessionScreen struct {
+	a *App
+	m *sessionModel
+
+	root     fyne.CanvasObject
+	timer    *widget.Label
+	students []*attRow
+	steps    []*stepRow
+	note     *widget.Entry
+	saveNote *Button
+	finish   *Button
+	cancel   *Button
+
+	running  fyne.CanvasObject
+	finished fyne.CanvasObject
+	summary  *widget.Label
+	toToday  *Button
+
+	// The open pop-up, if any, and its widgets (tests tap them).
+	popup        *widget.PopUp
+	popNote      *widget.Entry
+	popCategory  *widget.Select
+	popPrivate   *widget.Check
+	popSave      *Button
+	popStatus    map[string]*Button
+	popMinutes   *widget.Entry
+	popConfirm   *Button
+	popCancelBtn *Button
+
+	stopTick func()
+}
+
+// startSession starts a new session of a group and returns its screen.
+func startSession(a *App, groupID string) (*sessionScreen, error) {
+	m, err := newSessionModel(a.ctx, a.cfg.Records, a.cfg.Now, groupID)
+	if err != nil {
+		return nil, err
+	}
+	return newSessionScreen(a, m), nil
+}
+
+// resumeSession reopens a stored session.
+func resumeSession(a *App, id string) (*sessionScreen, error) {
+	m, err := loadSessionModel(a.ctx, a.cfg.Records, a.cfg.Now, id)
+	if err != nil {
+		return nil, err
+	}
+	return newSessionScreen(a, m), nil
+}
+
+func newSessionScreen(a *App, m *sessionModel) *sessionScreen {
+	s := &sessionScreen{a: a, m: m}
+	s.build()
+	return s
+}
+
+func (s *sessionScreen) title() string {
+	return s.m.groupName + " · " + prettyDate(s.m.s.Date)
+}
+
+func (s *sessionScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *sessionScreen) build() {
+	s.timer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.timer.SizeName = "subHeadingText"
+
+	attGrid := container.NewGridWithColumns(2)
+	for i := range s.m.s.Attendance {
+		i := i
+		r := &attRow{}
+		r.name = NewButton("", func() { s.tapAttendance(i) })
+		r.name.Alignment = widget.ButtonAlignLeading
+		r.more = NewButton("Note…", func() { s.openStudent(i) })
+		s.students = append(s.students, r)
+		attGrid.Add(container.NewBorder(nil, nil, nil, r.more, r.name))
+	}
+	s.note = widget.NewMultiLineEntry()
+	s.note.SetPlaceHolder("Note for the session (everyone on the team sees it)")
+	s.note.SetMinRowsVisible(2)
+	s.note.Wrapping = fyne.TextWrapWord
+	s.note.SetText(s.m.s.Note)
+	s.saveNote = NewButton("Save note", s.tapSaveNote)
+	left := container.NewVBox(
+		heading("Attendance"),
+		wrapLabel("Everyone is present. Tap a name for absent → late → left early."),
+		attGrid,
+		heading("Session note"),
+		s.note,
+		s.saveNote,
+	)
+
+	steps := container.NewVBox(heading("Checklist"))
+	for i, st := range s.m.steps {
+		i := i
+		r := &stepRow{label: wrapLabel(fmt.Sprintf("%d. %s", i+1, st.Text))}
+		r.done = NewButton("Done", func() { s.tapStep(i, record.StepDone) })
+		r.skipped = NewButton("Skipped", func() { s.tapStep(i, record.StepSkipped) })
+		r.notA = NewButton("N/A", func() { s.tapStep(i, record.StepNA) })
+		s.steps = append(s.steps, r)
+		btns := container.NewGridWithColumns(3, r.done, r.skipped, r.notA)
+		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, MinTarget), btns), r.label))
+	}
+	if len(s.m.steps) == 0 {
+		steps.Add(wrapLabel("This group's program is not on the tablet yet, so there is no checklist. Attendance and notes still save."))
+	}
+	s.finish = newImportant("Finish session", widget.HighImportance, s.openFinish)
+	s.cancel = NewButton("Cancel session", s.openCancel)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.finish), s.timer)
+	s.running = container.NewBorder(top, nil, nil, nil,
+		newAdaptive(0.45, vscroll(left), vscroll(steps)))
+
+	s.summary = wrapLabel("")
+	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
+	s.finished = container.NewVBox(heading("Session saved"), s.summary, s.toToday)
+	s.root = container.NewStack(s.running, s.finished)
+	if s.m.running() {
+		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
+	}
+}
+
+func (s *sessionScreen) leave() {
+	if s.stopTick != nil {
+		s.stopTick()
+		s.stopTick = nil
+	}
+	s.closePopup()
+}
+
+func (s *sessionScreen) refreshTimer() {
+	d := s.m.elapsed().Round(time.Second)
+	txt := fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+	if s.m.planned > 0 {
+		txt += " of " + fmtNum(s.m.planned) + " min"
+	}
+	s.timer.SetText(txt)
+}
+
+func (s *sessionScreen) refresh() {
+	if !s.m.running() {
+		if s.stopTick != nil {
+			s.stopTick()
+			s.stopTick = nil
+		}
+		s.running.Hide()
+		if s.m.s.Status == record.SessionCancelled {
+			s.summary.SetText("Cancelled. " + s.m.s.CancelReason)
+		} else {
+			s.summary.SetText(s.m.summary().text())
+		}
+		s.finished.Show()
+		return
+	}
+	s.finished.Hide()
+	s.running.Show()
+	s.refreshTimer()
+	for i, r := range s.students {
+		a := s.m.s.Attendance[i]
+		r.name.SetText(s.m.names[a.StudentID] + " · " + statusWord(a.Status))
+		switch a.Status {
+		case record.Absent:
+			r.name.Importance = widget.DangerImportance
+		case record.Late, record.LeftEarly:
+			r.name.Importance = widget.WarningImportance
+		default:
+			r.name.Importance = widget.MediumImportance
+		}
+		r.name.Refresh()
+	}
+	for i, r := range s.steps {
+		st := s.m.stepStatus(s.m.steps[i].ID)
+		set := func(b *Button, on bool, imp widget.Importance) {
+			if on {
+				b.Importance = imp
+			} else {
+				b.Importance = widget.MediumImportance
+			}
+			b.Refresh()
+		}
+		set(r.done, st == record.StepDone, widget.SuccessImportance)
+		set(r.skipped, st == record.StepSkipped, widget.WarningImportance)
+		set(r.notA, st == record.StepNA, widget.HighImportance)
+	}
+}
+
+func statusWord(st string) string {
+	switch st {
+	case record.Absent:
+		return "Absent"
+	case record.Late:
+		return "Late"
+	case record.LeftEarly:
+		return "Left early"
+	}
+	return "Present"
+}
+
+func (s *sessionScreen) tapAttendance(i int) {
+	if err := s.m.CycleAttendance(i); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+}
+
+func (s *sessionScreen) tapStep(i int, st string) {
+	if err := s.m.MarkStep(i, st); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+}
+
+func (s *sessionScreen) tapSaveNote() {
+	if err := s.m.SetNote(s.note.Text); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.a.say("Session note saved.")
+}
+
+func (s *sessionScreen) showPopup(content fyne.CanvasObject) {
+	s.closePopup()
+	s.popup = widget.NewModalPopUp(container.NewPadded(content), s.a.win.Canvas())
+	s.popup.Resize(fyne.NewSize(560, content.MinSize().Height+20))
+	s.popup.Show()
+}
+
+func (s *sessionScreen) closePopup() {
+	if s.popup != nil {
+		s.popup.Hide()
+		s.popup = nil
+	}
+}
+
+// openStudent shows status choices and a quick note for student i.
+func (s *sessionScreen) openStudent(i int) {
+	sid := s.m.s.Attendance[i].StudentID
+	s.popStatus = map[string]*Button{}
+	statuses := container.NewGridWithColumns(4)
+	for _, st := range attendanceCycle {
+		st := st
+		b := NewButton(statusWord(st), func() {
+			if err := s.m.SetAttendance(i, st); err != nil {
+				s.a.warn("Not saved: " + PlainError(err))
+				return
+			}
+			s.closePopup()
+			s.refresh()
+		})
+		if s.m.s.Attendance[i].Status == st {
+			b.Importance = widget.HighImportance
+		}
+		s.popStatus[st] = b
+		statuses.Add(b)
+	}
+	s.popNote = widget.NewMultiLineEntry()
+	s.popNote.SetPlaceHolder("e.g. guessing at -ing words")
+	s.popNote.Wrapping = fyne.TextWrapWord
+	s.popNote.SetMinRowsVisible(3)
+	s.popCategory = widget.NewSelect(noteCategories, nil)
+	s.popCategory.SetSelected(record.NoteAcademic)
+	s.popPrivate = widget.NewCheck("Restricted (health, family or legal): only me and admins", nil)
+	s.popSave = newImportant("Save note", widget.HighImportance, func() {
+		if strings.TrimSpace(s.popNote.Text) == "" {
+			s.a.warn("Write the note first.")
+			return
+		}
+		author, _ := s.a.me()
+		if err := s.m.AddStudentNote(sid, author, s.popNote.Text, s.popCategory.Selected, s.popPrivate.Checked); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+			return
+		}
+		s.closePopup()
+		s.a.say("Note saved for " + s.m.names[sid] + ".")
+	})
+	closeBtn := NewButton("Close", s.closePopup)
+	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.popNote, s.popCategory, s.popPrivate,
+		container.NewGridWithColumns(2, closeBtn, s.popSave)))
+}
+
+var noteCategories = []string{record.NoteAcademic, record.NoteBehavior, record.NoteAttendance,
+	record.NoteFamily, record.NoteHealth, record.NoteOther}
+
+// openFinish asks for the minutes (the elapsed time, editable) and shows
+// the summary before saving the session as delivered.
+func (s *sessionScreen) openFinish() {
+	sum := s.m.summary()
+	mins := sum.Minutes
+	if mins < 1 {
+		mins = 1
+	}
+	s.popMinutes = widget.NewEntry()
+	s.popMinutes.SetText(fmtNum(mins))
+	s.popConfirm = newImportant("Save as delivered", widget.HighImportance, func() {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s.popMinutes.Text), 64)
+		if err != nil || v <= 0 || v > 600 {
+			s.a.warn("Minutes must be a number between 1 and 600.")
+			return
+		}
+		if err := s.m.Finish(v); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+			return
+		}
+		s.closePopup()
+		s.refresh()
+		s.a.say("Session saved.")
+	})
+	s.popCancelBtn = NewButton("Keep going", s.closePopup)
+	s.showPopup(container.NewVBox(heading("Finish session"), wrapLabel(sum.text()),
+		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), nil, s.popMinutes),
+		container.NewGridWithColumns(2, s.popCancelBtn, s.popConfirm)))
+	s.a.win.Canvas().Focus(s.popMinutes)
+}
+
+func (s *sessionScreen) openCancel() {
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder("Reason, e.g. assembly")
+	s.popNote = reason
+	s.popConfirm = newImportant("Cancel this session", widget.DangerImportance, func() {
+		if err := s.m.Cancel(reason.Text); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+			return
+		}
+		s.closePopup()
+		s.refresh()
+	})
+	s.showPopup(container.NewVBox(heading("Cancel session?"),
+		wrapLabel("A cancelled session counts as not delivered."), reason,
+		container.NewGridWithColumns(2, NewButton("Keep going", s.closePopup), s.popConfirm)))
+}
+
+// editing: a running session is never redrawn from a pull mid-tap.
+func (s *sessionScreen) editing() bool { return s.popup != nil }

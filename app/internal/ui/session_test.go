@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// TestWholeSessionTapBudget runs a 30-minute session of 5 students with an
+// 8-step checklist, as in DOMAIN.md §1, counting every tap beyond the
+// checklist: the budget is 20.
+func TestWholeSessionTapBudget(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(landscape)
+	var c taps
+
+	today, ok := a.Current().(*todayScreen)
+	if !ok {
+		t.Fatalf("start screen is %T, want Today", a.Current())
+	}
+	c.tap(today.start[sc.group]) // 1. tap the group: session starts, all present
+	s, ok := a.Current().(*sessionScreen)
+	if !ok {
+		t.Fatalf("after tapping the group the screen is %T", a.Current())
+	}
+	if len(s.students) != 5 || len(s.steps) != 8 {
+		t.Fatalf("session shows %d students and %d steps", len(s.students), len(s.steps))
+	}
+	c.tap(s.students[1].name) // Ben absent
+	f.clk.add(4 * time.Minute)
+	c.tap(s.students[2].name) // Chloe: absent …
+	c.tap(s.students[2].name) // … late (arrived at minute 4)
+
+	// The checklist: not counted. Step 5 skipped, step 6 not applicable.
+	for i, r := range s.steps {
+		switch i {
+		case 4:
+			test.Tap(r.skipped)
+		case 5:
+			test.Tap(r.notA)
+		default:
+			test.Tap(r.done)
+		}
+	}
+
+	c.tap(s.students[0].more) // a quick note for Ava
+	test.Type(s.popNote, "guessing at -ing words")
+	c.tap(s.popSave)
+	test.Type(s.note, "Fire drill at 10:20")
+	c.tap(s.saveNote)
+
+	f.clk.add(26 * time.Minute)
+	c.tap(s.finish)
+	if got := s.popMinutes.Text; got != "30" {
+		t.Fatalf("minutes offered %q, want the elapsed 30", got)
+	}
+	c.tap(s.popConfirm)
+
+	if c.n > 20 {
+		t.Fatalf("a whole session took %d taps beyond the checklist, budget 20", c.n)
+	}
+	t.Logf("taps beyond the checklist: %d", c.n)
+
+	// What is on disk.
+	got := must(f.store.Session(s.m.id)).Data
+	if got.Status != record.SessionDelivered || got.Minutes != 30 {
+		t.Fatalf("session status %q minutes %v", got.Status, got.Minutes)
+	}
+	wantAtt := map[string]string{sc.students[0]: record.Present, sc.students[1]: record.Absent, sc.students[2]: record.Late}
+	for _, at := range got.Attendance {
+		if w, ok := wantAtt[at.StudentID]; ok && at.Status != w {
+			t.Errorf("%s: %s, want %s", at.StudentID, at.Status, w)
+		}
+		if at.Status == record.Late && (at.Minutes == nil || *at.Minutes != 26) {
+			t.Errorf("late student minutes %v, want 26 (arrived at minute 4 of 30)", at.Minutes)
+		}
+		if at.Status == record.Absent && (at.Minutes == nil || *at.Minutes != 0) {
+			t.Errorf("absent student minutes %v, want 0", at.Minutes)
+		}
+	}
+	if len(got.Fidelity) != 8 {
+		t.Fatalf("fidelity has %d marks", len(got.Fidelity))
+	}
+	if got.Note != "Fire drill at 10:20" {
+		t.Errorf("session note %q", got.Note)
+	}
+	notes := must(f.store.StudentNotes(sc.students[0]))
+	if len(notes) != 1 || notes[0].Data.Body != "guessing at -ing words" || notes[0].Data.SessionID != s.m.id {
+		t.Fatalf("student note not saved with the session: %+v", notes)
+	}
+	sum := s.m.summary()
+	if sum.Done != 6 || sum.Applicable != 7 || sum.Present != 3 || sum.Absent != 1 || sum.Late != 1 {
+		t.Fatalf("summary %+v", sum)
+	}
+	if want := "30 min · 3 present, 1 late, 1 absent · fidelity 86% (6 of 7 steps done)"; s.summary.Text != want {
+		t.Fatalf("summary shows %q, want %q", s.summary.Text, want)
+	}
+	if !s.finished.Visible() || s.running.Visible() {
+		t.Fatal("the finished summary is not shown")
+	}
+}
+
+// TestKilledMidSessionResumesIntact: every tap is durable; after the tablet
+// dies mid-session, opening the app goes straight back into the session
+// with every mark in place.
+func TestKilledMidSessionResumesIntact(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(portrait)
+	test.Tap(a.Current().(*todayScreen).start[sc.group])
+	s := a.Current().(*sessionScreen)
+	test.Tap(s.students[3].name) // Dev absent
+	test.Tap(s.steps[0].done)
+	test.Tap(s.steps[1].skipped)
+	test.Tap(s.steps[2].notA)
+	id := s.m.id
+
+	f.kill()
+	f.clk.add(3 * time.Minute)
+	a = f.start(portrait)
+
+	r, ok := a.Current().(*sessionScreen)
+	if !ok {
+		t.Fatalf("after restart the screen is %T, want the session", a.Current())
+	}
+	if r.m.id != id {
+		t.Fatalf("resumed session %s, want %s", r.m.id, id)
+	}
+	if got := r.students[3].name.Text; got != "Dev Patel · Absent" {
+		t.Fatalf("Dev shows %q", got)
+	}
+	for i, want := range []string{record.StepDone, record.StepSkipped, record.StepNA, ""} {
+		if got := r.m.stepStatus(r.m.steps[i].ID); got != want {
+			t.Errorf("step %d is %q, want %q", i+1, got, want)
+		}
+	}
+	if r.steps[0].done.Importance != widget.SuccessImportance {
+		t.Error("step 1's Done button is not highlighted")
+	}
+	if got := r.timer.Text; got != "03:00 of 30 min" {
+		t.Errorf("timer %q, want 03:00 of 30 min (started before the restart)", got)
+	}
+	// The resumed session goes on saving.
+	test.Tap(r.steps[3].done)
+	got := must(f.store.Session(id)).Data
+	if len(got.Fidelity) != 4 || got.Status != record.SessionInProgress {
+		t.Fatalf("after resuming: %d marks, status %s", len(got.Fidelity), got.Status)
+	}
+}
+
+// TestMarkSameStepTwiceClears and the cycle of statuses.
+func TestAttendanceCycleAndStepToggle(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(landscape)
+	test.Tap(a.Current().(*todayScreen).start[sc.group])
+	s := a.Current().(*sessionScreen)
+	want := []string{"Absent", "Late", "Left early", "Present"}
+	for _, w := range want {
+		test.Tap(s.students[0].name)
+		if got := s.students[0].name.Text; got != "Ava Martinez · "+w {
+			t.Fatalf("after a tap: %q, want %s", got, w)
+		}
+	}
+	test.Tap(s.steps[0].done)
+	test.Tap(s.steps[0].done)
+	if got := must(f.store.Session(s.m.id)).Data.Fidelity; len(got) != 0 {
+		t.Fatalf("tapping Done twice should clear the mark, got %+v", got)
+	}
+	// Choosing a status from the student's panel.
+	test.Tap(s.students[4].more)
+	test.Tap(s.popStatus[record.LeftEarly])
+	if got := s.students[4].name.Text; got != "Ella Schmidt · Left early" {
+		t.Fatalf("chosen status shows %q", got)
+	}
+	// Cancel.
+	test.Tap(s.cancel)
+	test.Type(s.popNote, "assembly")
+	test.Tap(s.popConfirm)
+	got := must(f.store.Session(s.m.id)).Data
+	if got.Status != record.SessionCancelled || got.CancelReason != "assembly" {
+		t.Fatalf("cancelled session saved as %q %q", got.Status, got.CancelReason)
+	}
+}

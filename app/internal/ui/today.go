@@ -1,0 +1,297 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// todayGroup is one group on Today.
+type todayGroup struct {
+	ID, Name, Start, Program string
+	Students                 []string
+	Last                     string // what was done last time
+	InProgressID             string // a session left running, to resume
+}
+
+// dueProbe is a student whose weekly probe is overdue (DOMAIN.md §3.8).
+type dueProbe struct {
+	StudentID, Name string
+	Days            int // days since the last probe (or the goal's start)
+}
+
+// todayModel is what Today shows: the groups meeting today (by start
+// time), the other groups, and the overdue probes of today's students.
+type todayModel struct {
+	Date    string
+	Groups  []todayGroup
+	Others  []todayGroup
+	Overdue []dueProbe
+	Empty   bool // no groups at all on the tablet
+}
+
+func loadToday(rec Records, now time.Time) todayModel {
+	m := todayModel{Date: dateOf(now)}
+	wd := weekday(now)
+	groups := list[record.Group](rec, record.TypeGroup)
+	m.Empty = len(groups) == 0
+	programs := map[string]string{}
+	for _, p := range list[record.Program](rec, record.TypeProgram) {
+		programs[p.ID] = p.Data.Name
+	}
+	seen := map[string]bool{}
+	for _, g := range groups {
+		tg := todayGroup{ID: g.ID, Name: g.Data.Name, Program: programs[g.Data.ProgramID]}
+		if tg.Program == "" {
+			tg.Program = "Program not synced yet"
+		}
+		start := ""
+		for _, sl := range g.Data.Schedule {
+			if sl.Weekday == wd && (start == "" || sl.Start < start) {
+				start = sl.Start
+			}
+		}
+		tg.Start = start
+		if start == "" {
+			m.Others = append(m.Others, tg)
+			continue
+		}
+		for _, sid := range g.Data.StudentIDs {
+			tg.Students = append(tg.Students, studentName(rec, sid))
+		}
+		tg.Last, tg.InProgressID = lastTime(rec, g.ID, g.Data.ProgramID, m.Date)
+		m.Groups = append(m.Groups, tg)
+		for _, sid := range g.Data.StudentIDs {
+			if seen[sid] {
+				continue
+			}
+			seen[sid] = true
+			if d, ok := probeOverdue(rec, sid, now); ok {
+				m.Overdue = append(m.Overdue, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
+			}
+		}
+	}
+	sort.SliceStable(m.Groups, func(i, j int) bool {
+		if m.Groups[i].Start != m.Groups[j].Start {
+			return m.Groups[i].Start < m.Groups[j].Start
+		}
+		return m.Groups[i].Name < m.Groups[j].Name
+	})
+	sort.SliceStable(m.Others, func(i, j int) bool { return m.Others[i].Name < m.Others[j].Name })
+	sort.SliceStable(m.Overdue, func(i, j int) bool { return m.Overdue[i].Days > m.Overdue[j].Days })
+	return m
+}
+
+// lastTime describes the group's last delivered session before or on
+// today, and finds a session still in progress.
+func lastTime(rec Records, groupID, programID, today string) (string, string) {
+	sessions := listRef[record.Session](rec, record.TypeSession, groupID)
+	var last *doc[record.Session]
+	inProgress := ""
+	for i := range sessions {
+		s := &sessions[i]
+		if s.Data.Status == record.SessionInProgress && s.Data.Date >= today {
+			inProgress = s.ID
+		}
+		if s.Data.Status != record.SessionDelivered || s.Data.Date > today {
+			continue
+		}
+		if last == nil || s.Data.Date > last.Data.Date || (s.Data.Date == last.Data.Date && s.Data.StartedAt > last.Data.StartedAt) {
+			last = s
+		}
+	}
+	if last == nil {
+		return "No session delivered yet.", inProgress
+	}
+	m := &sessionModel{rec: rec, s: last.Data}
+	var steps []record.Step
+	if p, ok := get[record.Program](rec, record.TypeProgram, last.Data.ProgramID); ok {
+		steps = p.Data.Steps
+	}
+	m.steps = steps
+	sum := m.summary()
+	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtNum(last.Data.Minutes))
+	if sum.FidelityPct >= 0 {
+		txt += ", fidelity " + fmtPct(sum.FidelityPct)
+	}
+	var skipped []string
+	for _, st := range steps {
+		if s := m.stepStatus(st.ID); s == record.StepSkipped || s == "" {
+			skipped = append(skipped, st.Text)
+		}
+	}
+	if len(skipped) > 0 {
+		txt += "; skipped: " + strings.Join(skipped, ", ")
+	}
+	if last.Data.Note != "" {
+		txt += ". Note: " + last.Data.Note
+	}
+	return txt, inProgress
+}
+
+// probeOverdue applies DOMAIN.md §3.8 to each active goal of a student:
+// overdue when today − the last probe's date > probe_every_days + 3 (the
+// goal's start date when there is no probe after it yet).
+func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
+	today := dateOf(now)
+	goals := listRef[record.Goal](rec, record.TypeGoal, studentID)
+	if len(goals) == 0 {
+		return 0, false
+	}
+	probes := listRef[record.Probe](rec, record.TypeProbe, studentID)
+	worst, due := 0, false
+	for _, g := range goals {
+		if g.Data.Status != "" && g.Data.Status != "active" {
+			continue
+		}
+		if g.Data.GoalDate < today && g.Data.GoalDate != "" {
+			continue // the goal's time is over: the team reviews it, no more probes asked
+		}
+		every := 7.0
+		if p, ok := get[record.Plan](rec, record.TypePlan, g.Data.PlanID); ok {
+			every = p.Data.ProbeInterval()
+		}
+		last := g.Data.StartDate
+		for _, p := range probes {
+			if p.Data.Measure == g.Data.Measure && p.Data.Date > last && p.Data.Date <= today {
+				last = p.Data.Date
+			}
+		}
+		d := daysBetween(last, today)
+		if float64(d) > every+3 {
+			due = true
+			if d > worst {
+				worst = d
+			}
+		}
+	}
+	return worst, due
+}
+
+// --- screen --------------------------------------------------------------
+
+// todayScreen is the home screen.
+type todayScreen struct {
+	a    *App
+	m    todayModel
+	root *fyne.Container
+	list *fyne.Container
+	sync *widget.Label
+	// Start buttons by group id, probe buttons by student id (tests tap them).
+	start map[string]*Button
+	probe map[string]*Button
+}
+
+func newTodayScreen(a *App) *todayScreen {
+	s := &todayScreen{a: a}
+	s.sync = wrapLabel("")
+	s.list = container.NewVBox()
+	s.root = container.NewBorder(nil, nil, nil, nil, vscroll(container.NewPadded(s.list)))
+	return s
+}
+
+func (s *todayScreen) title() string {
+	return "Today · " + s.a.cfg.Now().Format("Monday 2 January")
+}
+
+func (s *todayScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *todayScreen) refreshSync() {
+	st := s.a.sync
+	txt := "Sync: " + syncGlance(st, s.a.cfg.Now())
+	if st.Err != "" {
+		txt += ". " + st.Err
+	}
+	if !st.Enrolled {
+		txt += ". Everything you record is saved on this tablet; enrol it on the Sync tab when you are back on the school network."
+	}
+	if st.Conflicts > 0 {
+		txt += fmt.Sprintf(". %d changes need a look on the Sync tab.", st.Conflicts)
+	}
+	s.sync.SetText(txt)
+}
+
+func (s *todayScreen) refresh() {
+	s.m = loadToday(s.a.cfg.Records, s.a.cfg.Now())
+	s.start = map[string]*Button{}
+	s.probe = map[string]*Button{}
+	s.refreshSync()
+	objs := []fyne.CanvasObject{s.sync}
+	if s.m.Empty {
+		objs = append(objs, card(heading("No groups yet"),
+			wrapLabel("Add students, a program with its checklist, and a group on the Setup tab. Nothing needs a network."),
+			newImportant("Go to Setup", widget.HighImportance, func() { s.a.Root(TabSetup) })))
+	} else if len(s.m.Groups) == 0 {
+		objs = append(objs, card(heading("No groups meet today"),
+			wrapLabel("You can still run a session for any group below.")))
+	}
+	for _, g := range s.m.Groups {
+		objs = append(objs, s.groupCard(g, true))
+	}
+	if len(s.m.Overdue) > 0 {
+		rows := []fyne.CanvasObject{heading("Probes due")}
+		for _, d := range s.m.Overdue {
+			d := d
+			b := NewButton("Probe", func() { s.a.push(newProbeScreen(s.a, d.StudentID)) })
+			s.probe[d.StudentID] = b
+			rows = append(rows, container.NewBorder(nil, nil, nil, b,
+				wrapLabel(fmt.Sprintf("%s: %d days since the last probe", d.Name, d.Days))))
+		}
+		objs = append(objs, card(rows...))
+	}
+	if len(s.m.Others) > 0 {
+		objs = append(objs, heading("Other groups"))
+		for _, g := range s.m.Others {
+			objs = append(objs, s.groupCard(g, false))
+		}
+	}
+	s.list.Objects = objs
+	s.list.Refresh()
+}
+
+func (s *todayScreen) groupCard(g todayGroup, today bool) fyne.CanvasObject {
+	label := "Start session"
+	if g.InProgressID != "" {
+		label = "Resume session"
+	}
+	btn := newImportant(label, widget.HighImportance, func() { s.open(g) })
+	if !today {
+		btn.Importance = widget.MediumImportance
+	}
+	s.start[g.ID] = btn
+	title := g.Name
+	if g.Start != "" {
+		title = g.Start + "  " + g.Name
+	}
+	objs := []fyne.CanvasObject{
+		container.NewBorder(nil, nil, nil, btn, heading(title)),
+		wrapLabel(g.Program),
+	}
+	if today {
+		objs = append(objs, wrapLabel(strings.Join(g.Students, ", ")), wrapLabel(g.Last))
+	}
+	return card(objs...)
+}
+
+// open starts (or resumes) the group's session: one tap from Today.
+func (s *todayScreen) open(g todayGroup) {
+	var sc *sessionScreen
+	var err error
+	if g.InProgressID != "" {
+		sc, err = resumeSession(s.a, g.InProgressID)
+	} else {
+		sc, err = startSession(s.a, g.ID)
+	}
+	if err != nil {
+		s.a.warn("Could not start the session: " + PlainError(err))
+		return
+	}
+	s.a.push(sc)
+}
