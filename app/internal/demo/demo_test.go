@@ -1,0 +1,104 @@
+package demo
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/shared/record"
+)
+
+// TestDemoLoadsAndValidates: every demo record passes DOMAIN.md's checks
+// (localstore.Validate) and the school has the promised shape.
+func TestDemoLoadsAndValidates(t *testing.T) {
+	s, err := localstore.Open(filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	today := time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC) // a Wednesday
+	items := Generate(today, Options{})
+	for _, it := range items {
+		if err := localstore.Validate(it.Data); err != nil {
+			t.Fatalf("%s %+v: %v", it.Type, it.Data, err)
+		}
+	}
+	n, err := Load(context.Background(), s, today, Options{})
+	if err != nil || n != len(items) {
+		t.Fatalf("loaded %d of %d: %v", n, len(items), err)
+	}
+	count := func(typ string) int {
+		es, err := s.List(typ)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	if got := count(record.TypeStudent); got != 12 {
+		t.Errorf("%d students, want 12", got)
+	}
+	if got := count(record.TypeGroup); got != 3 {
+		t.Errorf("%d groups, want 3", got)
+	}
+	if got := count(record.TypeProgram); got != 2 {
+		t.Errorf("%d programs, want 2", got)
+	}
+	if got := count(record.TypeCalendarBreak); got != 1 {
+		t.Errorf("%d breaks, want 1", got)
+	}
+	if got := count(record.TypeSession); got < 3*8*2 {
+		t.Errorf("only %d sessions for eight weeks", got)
+	}
+	if got := count(record.TypeProbe); got < 11*7 {
+		t.Errorf("only %d probes", got)
+	}
+	if got := count(record.TypeCICOCard); got < 2*30 {
+		t.Errorf("only %d CICO cards", got)
+	}
+	groups, _ := s.TodayGroups(3, "")
+	if len(groups) != 3 {
+		t.Errorf("%d groups meet on Wednesday, want 3", len(groups))
+	}
+	// Same input, same school.
+	again := Generate(today, Options{})
+	if len(again) != len(items) || again[10].ID != items[10].ID {
+		t.Error("Generate is not deterministic")
+	}
+}
+
+// TestDemoWeekendStillHasAGroupToday: Today is never empty in the demo.
+func TestDemoWeekendStillHasAGroupToday(t *testing.T) {
+	sat := time.Date(2025, 3, 22, 0, 0, 0, 0, time.UTC)
+	found := false
+	for _, it := range Generate(sat, Options{}) {
+		if g, ok := it.Data.(record.Group); ok {
+			for _, sl := range g.Schedule {
+				if sl.Weekday == 6 {
+					found = true
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no group meets on the demo's Saturday")
+	}
+}
+
+// TestDemoScales: the benchmark size keeps every record valid.
+func TestDemoScales(t *testing.T) {
+	items := Generate(time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC), Options{Students: 40, Weeks: 10})
+	students := 0
+	for _, it := range items {
+		if err := localstore.Validate(it.Data); err != nil {
+			t.Fatalf("%s: %v", it.Type, err)
+		}
+		if it.Type == record.TypeStudent {
+			students++
+		}
+	}
+	if students != 40 {
+		t.Fatalf("%d students, want 40", students)
+	}
+}
