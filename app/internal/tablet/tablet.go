@@ -4,8 +4,25 @@
 package tablet
 
 import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/widget"
+
+	"smallwins/app/internal/demo"
+	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/syncclient"
+	"smallwins/app/internal/ui"
+	"smallwins/shared/record"
 )
 
 // AppID is the app's reverse-DNS id. It must equal FyneApp.toml's ID and
@@ -13,12 +30,216 @@ import (
 // its data to it (STYLE §7).
 const AppID = "org.smallwins.tablet"
 
+// Config is the app's settings, read from the environment by ConfigFromEnv.
+type Config struct {
+	// DataDir holds the local database (SMALLWINS_DATA; default: the Fyne
+	// app's storage root, i.e. the user config dir on desktop).
+	DataDir string
+	// Server, School, Username, Password enrol the tablet at start when it
+	// is not enrolled yet (SMALLWINS_SERVER, _SCHOOL, _USERNAME, _PASSWORD).
+	Server, School, Username, Password string
+	// Demo loads the demo school into an empty store (SMALLWINS_DEMO=1).
+	Demo bool
+	// Size is the window size (SMALLWINS_WINDOW, e.g. "800x1280"; default
+	// 1280x800, a landscape tablet).
+	Size fyne.Size
+	// Logger gets ids, counts and codes, never record data or secrets.
+	Logger *slog.Logger
+}
+
+// ConfigFromEnv reads the SMALLWINS_* variables.
+func ConfigFromEnv(getenv func(string) string) Config {
+	c := Config{
+		DataDir:  getenv("SMALLWINS_DATA"),
+		Server:   getenv("SMALLWINS_SERVER"),
+		School:   getenv("SMALLWINS_SCHOOL"),
+		Username: getenv("SMALLWINS_USERNAME"),
+		Password: getenv("SMALLWINS_PASSWORD"),
+		Demo:     getenv("SMALLWINS_DEMO") == "1",
+		Size:     fyne.NewSize(1280, 800),
+	}
+	if w, h, ok := strings.Cut(strings.ToLower(getenv("SMALLWINS_WINDOW")), "x"); ok {
+		wi, err1 := strconv.Atoi(w)
+		hi, err2 := strconv.Atoi(h)
+		if err1 == nil && err2 == nil && wi > 0 && hi > 0 {
+			c.Size = fyne.NewSize(float32(wi), float32(hi))
+		}
+	}
+	return c
+}
+
 // Main runs the app until its window closes and returns the exit code.
-// getenv reads the SMALLWINS_* settings.
 func Main(a fyne.App, getenv func(string) string) int {
-	w := a.NewWindow("Small Wins")
-	w.SetContent(widget.NewLabel("Small Wins"))
-	w.Resize(fyne.NewSize(1280, 800))
-	w.ShowAndRun()
+	cfg := ConfigFromEnv(getenv)
+	cfg.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if runtime.GOOS == "linux" && getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		fmt.Fprintln(os.Stderr, "smallwins: no display (DISPLAY and WAYLAND_DISPLAY are unset): the tablet app needs a screen. "+
+			"Run it on a desktop session or under Xvfb.")
+		return 2
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = a.Storage().RootURI().Path()
+	}
+	t, err := Open(context.Background(), a, cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "smallwins:", err)
+		return 1
+	}
+	defer t.Close()
+	t.Window.Resize(cfg.Size)
+	t.Window.ShowAndRun()
 	return 0
+}
+
+// Tablet is the running app: the store, the syncer and the UI in a window.
+type Tablet struct {
+	Store  *localstore.Store
+	Syncer *syncclient.Syncer
+	UI     *ui.App
+	Window fyne.Window
+
+	cancel context.CancelFunc
+	done   chan struct{}
+	log    *slog.Logger
+}
+
+// Open opens the store in cfg.DataDir (loading the demo when asked and the
+// store is empty), builds the UI in a new window of a, and starts the syncer
+// (and the enrolment from the environment) in the background. It works
+// before enrolment: everything is local first.
+func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("tablet: data dir: %w", err)
+	}
+	store, err := localstore.Open(filepath.Join(cfg.DataDir, "smallwins.db"))
+	if err != nil {
+		return nil, fmt.Errorf("tablet: %w", err)
+	}
+	if cfg.Demo {
+		if err := loadDemoIfEmpty(ctx, store, time.Now()); err != nil {
+			_ = store.Close()
+			return nil, err
+		}
+	}
+	a.Settings().SetTheme(ui.Theme{})
+	ctx, cancel := context.WithCancel(ctx)
+	t := &Tablet{Store: store, cancel: cancel, done: make(chan struct{}), log: cfg.Logger}
+	t.Window = a.NewWindow("Small Wins")
+	var mu sync.Mutex
+	var prev syncclient.State
+	t.Syncer = syncclient.New(syncclient.Config{Store: store, Logger: cfg.Logger, OnState: func(st syncclient.State) {
+		mu.Lock()
+		pulled := prev.Syncing && !st.Syncing // a sync ended: pulled records may change the screen
+		prev = st
+		mu.Unlock()
+		fyne.Do(func() {
+			t.UI.SetSyncState(uiState(st))
+			if pulled {
+				t.UI.DataChanged()
+			}
+		})
+	}})
+	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer}, Tick: Tick})
+	t.UI.Start()
+	t.UI.SetSyncState(uiState(t.syncState()))
+	go func() {
+		defer close(t.done)
+		if cfg.Server != "" && cfg.Username != "" {
+			t.enrolFromEnv(ctx, cfg)
+		}
+		_ = t.Syncer.Run(ctx)
+	}()
+	return t, nil
+}
+
+func (t *Tablet) syncState() syncclient.State {
+	var st syncclient.State
+	st.Pending, _ = t.Store.PendingCount()
+	st.Conflicts, _ = t.Store.ConflictCount()
+	st.Quarantined, _ = t.Store.QuarantineCount()
+	if e, err := t.Store.Enrolment(); err == nil {
+		st.Enrolled = e.Enrolled()
+	}
+	if m, err := t.Store.SyncMeta(); err == nil {
+		st.LastSuccess = m.LastSync
+	}
+	return st
+}
+
+// enrolFromEnv enrols with SMALLWINS_* when the tablet is not enrolled yet.
+// The password is used once, never stored or logged.
+func (t *Tablet) enrolFromEnv(ctx context.Context, cfg Config) {
+	if e, err := t.Store.Enrolment(); err != nil || e.Enrolled() {
+		return
+	}
+	host, _ := os.Hostname()
+	_, err := t.Syncer.Enrol(ctx, syncclient.EnrolParams{ServerURL: cfg.Server, School: cfg.School,
+		Username: cfg.Username, Password: cfg.Password, DeviceName: deviceName(host)})
+	if err != nil {
+		t.log.Warn("enrolment from the environment failed", "reason", syncclient.PlainError(err))
+	}
+}
+
+func deviceName(host string) string {
+	if host == "" {
+		return "Tablet"
+	}
+	return "Tablet " + host
+}
+
+// Close stops the syncer and closes the store.
+func (t *Tablet) Close() {
+	t.cancel()
+	select {
+	case <-t.done:
+	case <-time.After(5 * time.Second):
+	}
+	_ = t.Store.Close()
+}
+
+// loadDemoIfEmpty loads the demo school into a store holding no students.
+func loadDemoIfEmpty(ctx context.Context, s *localstore.Store, now time.Time) error {
+	es, err := s.List(record.TypeStudent)
+	if err != nil {
+		return fmt.Errorf("tablet: demo: %w", err)
+	}
+	gs, err := s.List(record.TypeGroup)
+	if err != nil {
+		return fmt.Errorf("tablet: demo: %w", err)
+	}
+	if len(es) > 0 || len(gs) > 0 {
+		return nil
+	}
+	if _, err := demo.Load(ctx, Records{s}, now, demo.Options{}); err != nil {
+		return fmt.Errorf("tablet: %w", err)
+	}
+	return nil
+}
+
+// Tick calls f on the main goroutine every d until stop is called (the
+// session and probe timers). Goroutines reach widgets only via fyne.Do.
+func Tick(d time.Duration, f func()) (stop func()) {
+	t := time.NewTicker(d)
+	quit := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-quit:
+				return
+			case <-t.C:
+				fyne.Do(f)
+			}
+		}
+	}()
+	stopped := false
+	return func() {
+		if !stopped {
+			stopped = true
+			t.Stop()
+			close(quit)
+		}
+	}
 }

@@ -1,0 +1,155 @@
+package tablet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/syncclient"
+	"smallwins/app/internal/ui"
+	"smallwins/shared/record"
+)
+
+// Records adapts the local store to ui.Records: typed payloads are checked
+// against DOMAIN.md §2 before they are written ("the app validates before
+// writing"), and a refusal carries the sentence to show.
+type Records struct{ *localstore.Store }
+
+// Put validates a typed payload, then writes it in one durable transaction.
+func (r Records) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
+	if _, raw := data.(json.RawMessage); !raw {
+		if err := localstore.Validate(data); err != nil {
+			return record.Envelope{}, invalid{err}
+		}
+	}
+	e, err := r.Store.Put(ctx, typ, id, data, restricted)
+	if err != nil {
+		if errors.Is(err, localstore.ErrInvalid) {
+			return record.Envelope{}, invalid{err}
+		}
+		return record.Envelope{}, err
+	}
+	return e, nil
+}
+
+// invalid is a refused payload; Plain is localstore.Validate's sentence.
+type invalid struct{ err error }
+
+func (e invalid) Error() string { return e.err.Error() }
+func (e invalid) Unwrap() error { return e.err }
+
+// Plain is the reason without the package prefixes, e.g. "given name is required".
+func (e invalid) Plain() string {
+	msg := e.err.Error()
+	if i := strings.LastIndex(msg, localstore.ErrInvalid.Error()+": "); i >= 0 {
+		msg = msg[i+len(localstore.ErrInvalid.Error())+2:]
+	}
+	if msg == "" {
+		return "Something is missing."
+	}
+	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+}
+
+// Sync adapts the syncer and the store's sync bookkeeping to ui.Sync.
+type Sync struct {
+	Store  *localstore.Store
+	Syncer *syncclient.Syncer
+}
+
+// SyncNow asks the running syncer for a sync.
+func (s *Sync) SyncNow() { s.Syncer.SyncNow() }
+
+// plainErr is an error whose text is the sentence for a person.
+type plainErr string
+
+func (e plainErr) Error() string { return string(e) }
+func (e plainErr) Plain() string { return string(e) }
+
+// Enrol enrols the tablet; errors come back in plain words.
+func (s *Sync) Enrol(ctx context.Context, f ui.EnrolForm) error {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_, err := s.Syncer.Enrol(ctx, syncclient.EnrolParams{ServerURL: f.ServerURL, School: f.School,
+		Username: f.Username, Password: f.Password, DeviceName: "Small Wins tablet"})
+	if err != nil {
+		return plainErr(syncclient.PlainError(err))
+	}
+	return nil
+}
+
+// Enrolment is who the tablet belongs to.
+func (s *Sync) Enrolment() ui.Enrolment {
+	e, err := s.Store.Enrolment()
+	if err != nil {
+		return ui.Enrolment{}
+	}
+	school := e.SchoolName
+	if school == "" {
+		school = e.SchoolSlug
+	}
+	return ui.Enrolment{Enrolled: e.Enrolled(), Needed: e.Needed, ServerURL: e.ServerURL, School: school,
+		Username: e.Username, UserID: e.UserID, Role: e.Role, DeviceName: e.DeviceName}
+}
+
+// Conflicts lists the kept losing versions.
+func (s *Sync) Conflicts() ([]ui.Conflict, error) {
+	cs, err := s.Store.Conflicts()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Conflict, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type,
+			Summary: c.Summary(nil), Deleted: c.Loser.Deleted})
+	}
+	return out, nil
+}
+
+// RestoreConflict writes the losing version again.
+func (s *Sync) RestoreConflict(ctx context.Context, id string) error {
+	_, err := s.Store.RestoreConflict(ctx, id)
+	if err == nil {
+		s.Syncer.Refresh()
+	}
+	return err
+}
+
+// DismissConflict keeps the newer version.
+func (s *Sync) DismissConflict(ctx context.Context, id string) error {
+	err := s.Store.DismissConflict(ctx, id)
+	if err == nil {
+		s.Syncer.Refresh()
+	}
+	return err
+}
+
+// Quarantined lists the versions the server refused.
+func (s *Sync) Quarantined() ([]ui.Quarantined, error) {
+	qs, err := s.Store.ListQuarantined()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Quarantined, 0, len(qs))
+	for _, q := range qs {
+		out = append(out, ui.Quarantined{RecordID: q.Record.ID, Type: q.Record.Type, Code: q.Code, Message: q.Message, At: q.At})
+	}
+	return out, nil
+}
+
+// RetryQuarantined queues a refused version again.
+func (s *Sync) RetryQuarantined(ctx context.Context, id string) error {
+	err := s.Store.RetryQuarantined(ctx, id)
+	if err == nil {
+		s.Syncer.Refresh()
+		s.Syncer.SyncNow()
+	}
+	return err
+}
+
+func uiState(st syncclient.State) ui.SyncState {
+	return ui.SyncState{Enrolled: st.Enrolled, Syncing: st.Syncing, LastSuccess: st.LastSuccess, Pending: st.Pending,
+		Conflicts: st.Conflicts, Quarantined: st.Quarantined, Err: st.Err}
+}
