@@ -21,6 +21,10 @@ type Config struct {
 	// session and probe timers). nil: timers show the time when redrawn but
 	// do not tick by themselves (tests).
 	Tick func(d time.Duration, f func()) (stop func())
+	// Background runs work that may block on the network (enrolment) off the
+	// main goroutine and hands its result, a func, back to the main goroutine
+	// with fyne.Do. nil: that. Tests pass a synchronous one.
+	Background func(work func() (done func()))
 }
 
 // screen is one page of the app: built once, refreshed from its model.
@@ -342,6 +346,17 @@ func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
 		return "", err
 	}
 	return e.ID, nil
+}
+
+func (a *App) background(work func() (done func())) {
+	if a.cfg.Background != nil {
+		a.cfg.Background(work)
+		return
+	}
+	go func() {
+		done := work()
+		fyne.Do(done)
+	}()
 }
 
 func (a *App) tick(d time.Duration, f func()) func() {

@@ -206,7 +206,7 @@ func (s *todayScreen) content() fyne.CanvasObject { return s.root }
 func (s *todayScreen) refreshSync() {
 	st := s.a.sync
 	txt := "Sync: " + syncGlance(st, s.a.cfg.Now())
-	if st.Err != "" {
+	if st.Err != "" && st.Enrolled {
 		txt += ". " + st.Err
 	}
 	if !st.Enrolled {
@@ -270,14 +270,11 @@ func (s *todayScreen) groupCard(g todayGroup, today bool) fyne.CanvasObject {
 	if g.Start != "" {
 		title = g.Start + "  " + g.Name
 	}
-	objs := []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, btn, heading(title)),
-		wrapLabel(g.Program),
-	}
+	lines := g.Program
 	if today {
-		objs = append(objs, wrapLabel(strings.Join(g.Students, ", ")), wrapLabel(g.Last))
+		lines += "\n" + strings.Join(g.Students, ", ") + "\n" + g.Last
 	}
-	return card(objs...)
+	return card(container.NewBorder(nil, nil, nil, btn, heading(title)), wrapLabel(lines))
 }
 
 // open starts (or resumes) the group's session: one tap from Today.

@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// ProbeSeconds is the length of a timed probe (DOMAIN.md §3.1: exactly 60 s).
+const ProbeSeconds = 60
+
+// probeModel is a one-minute probe: a timer, an error tally and the score.
+type probeModel struct {
+	now       func() time.Time
+	studentID string
+	goals     []doc[record.Goal]
+	goal      int // index in goals, -1 for none
+
+	started time.Time
+	stopped time.Time // zero while running
+	errors  int
+}
+
+// remaining is the time left, 0 when over or not started.
+func (m *probeModel) remaining() time.Duration {
+	if m.started.IsZero() {
+		return ProbeSeconds * time.Second
+	}
+	end := m.now()
+	if !m.stopped.IsZero() {
+		end = m.stopped
+	}
+	r := ProbeSeconds*time.Second - end.Sub(m.started)
+	if r < 0 {
+		return 0
+	}
+	return r
+}
+
+func (m *probeModel) running() bool {
+	return !m.started.IsZero() && m.stopped.IsZero() && m.remaining() > 0
+}
+
+// seconds the passage took: 60 unless finished early (whole seconds, ≥ 1).
+func (m *probeModel) seconds() float64 {
+	if m.started.IsZero() {
+		return ProbeSeconds
+	}
+	if m.stopped.IsZero() {
+		return ProbeSeconds
+	}
+	s := math.Round(m.stopped.Sub(m.started).Seconds())
+	if s >= ProbeSeconds {
+		return ProbeSeconds
+	}
+	return math.Max(1, s)
+}
+
+// probeFor builds the probe record: a passage finished early is prorated,
+// score × 60 ÷ seconds, with the count read kept in raw_score (DOMAIN.md §2).
+func probeFor(studentID, measure, date string, raw float64, errs *float64, seconds float64) record.Probe {
+	p := record.Probe{StudentID: studentID, Measure: measure, Date: date, Score: raw, Errors: errs, Seconds: seconds}
+	if seconds > 0 && seconds < ProbeSeconds {
+		p.Score = math.Round(raw*ProbeSeconds/seconds*100) / 100
+		p.RawScore = ptr(raw)
+	}
+	return p
+}
+
+// probeScreen gives and records a probe for one student.
+type probeScreen struct {
+	a *App
+	m *probeModel
+
+	root     fyne.CanvasObject
+	name     string
+	goalSel  *widget.Select
+	measure  *widget.Entry
+	timer    *widget.Label
+	start    *Button
+	stopEarl *Button
+	errPlus  *Button
+	errMinus *Button
+	errLabel *widget.Label
+	score    *widget.Entry
+	save     *Button
+	result   *widget.Label
+	stopTick func()
+}
+
+func newProbeScreen(a *App, studentID string) screen {
+	s := &probeScreen{a: a, m: &probeModel{now: a.cfg.Now, studentID: studentID, goal: -1}}
+	s.name = studentName(a.cfg.Records, studentID)
+	for _, g := range listRef[record.Goal](a.cfg.Records, record.TypeGoal, studentID) {
+		if g.Data.Status == "" || g.Data.Status == "active" {
+			s.m.goals = append(s.m.goals, g)
+		}
+	}
+	var opts []string
+	for _, g := range s.m.goals {
+		opts = append(opts, goalLabel(g.Data))
+	}
+	s.measure = widget.NewEntry()
+	s.measure.SetText("orf_wcpm")
+	s.goalSel = widget.NewSelect(opts, func(v string) {
+		for i, o := range opts {
+			if o == v {
+				s.m.goal = i
+				s.measure.SetText(s.m.goals[i].Data.Measure)
+			}
+		}
+	})
+	if len(opts) > 0 {
+		s.goalSel.SetSelectedIndex(len(opts) - 1)
+	}
+	s.timer = widget.NewLabelWithStyle("1:00", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	s.timer.SizeName = "headingText"
+	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
+	s.stopEarl = NewButton("Finished early", s.tapStop)
+	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.refresh() })
+	s.errMinus = NewButton("Undo error", func() {
+		if s.m.errors > 0 {
+			s.m.errors--
+		}
+		s.refresh()
+	})
+	s.errLabel = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	s.score = widget.NewEntry()
+	s.score.SetPlaceHolder("words (or digits) correct")
+	s.score.OnSubmitted = func(string) { s.tapSave() }
+	s.save = newImportant("Save probe", widget.HighImportance, s.tapSave)
+	s.result = wrapLabel("")
+
+	goalRow := fyne.CanvasObject(container.NewBorder(nil, nil, widget.NewLabel("Goal"), nil, s.goalSel))
+	if len(opts) == 0 {
+		goalRow = container.NewVBox(wrapLabel("No active goal: the probe is saved with the measure below. Add a goal in Setup to see progress."),
+			container.NewBorder(nil, nil, widget.NewLabel("Measure"), nil, s.measure))
+	}
+	left := container.NewVBox(heading(s.name), goalRow, s.timer,
+		container.NewGridWithColumns(2, s.start, s.stopEarl),
+		s.errLabel, container.NewGridWithColumns(2, s.errMinus, s.errPlus))
+	right := container.NewVBox(heading("Score"),
+		wrapLabel("When the minute is up, type the words read correctly. Without the timer, type the score of a probe given on paper."),
+		s.score, s.save, s.result)
+	s.root = vscroll(container.NewPadded(newAdaptive(0.5, left, right)))
+	return s
+}
+
+func goalLabel(g record.Goal) string {
+	return fmt.Sprintf("%s → %s by %s", g.Measure, fmtNum(g.GoalScore), prettyDate(g.GoalDate))
+}
+
+func (s *probeScreen) title() string              { return "Probe · " + s.name }
+func (s *probeScreen) content() fyne.CanvasObject { return s.root }
+func (s *probeScreen) editing() bool              { return true }
+
+func (s *probeScreen) leave() {
+	if s.stopTick != nil {
+		s.stopTick()
+		s.stopTick = nil
+	}
+}
+
+func (s *probeScreen) tapStart() {
+	s.m.started, s.m.stopped, s.m.errors = s.a.cfg.Now(), time.Time{}, 0
+	s.result.SetText("")
+	s.leave()
+	s.stopTick = s.a.tick(200*time.Millisecond, s.refresh)
+	s.refresh()
+}
+
+func (s *probeScreen) tapStop() {
+	if s.m.running() {
+		s.m.stopped = s.a.cfg.Now()
+	}
+	s.leave()
+	s.refresh()
+	s.a.win.Canvas().Focus(s.score)
+}
+
+func (s *probeScreen) refresh() {
+	r := s.m.remaining()
+	secs := int(math.Ceil(r.Seconds()))
+	s.timer.SetText(fmt.Sprintf("%d:%02d", secs/60, secs%60))
+	switch {
+	case s.m.running():
+		s.start.SetText("Restart timer")
+		s.stopEarl.Enable()
+	case !s.m.started.IsZero():
+		if s.stopTick != nil { // the minute ran out
+			s.leave()
+			s.a.win.Canvas().Focus(s.score)
+		}
+		s.stopEarl.Disable()
+		if s.m.seconds() < ProbeSeconds {
+			s.timer.SetText(fmt.Sprintf("Finished in %s s", fmtNum(s.m.seconds())))
+		} else {
+			s.timer.SetText("Time!")
+		}
+	default:
+		s.stopEarl.Disable()
+	}
+	s.errLabel.SetText(fmt.Sprintf("Errors: %d", s.m.errors))
+}
+
+func (s *probeScreen) tapSave() {
+	raw, err := strconv.ParseFloat(strings.TrimSpace(s.score.Text), 64)
+	if err != nil || raw < 0 || raw > 1000 {
+		s.a.warn("Type the score as a number, e.g. 47.")
+		return
+	}
+	measure := strings.TrimSpace(s.measure.Text)
+	if s.m.goal >= 0 {
+		measure = s.m.goals[s.m.goal].Data.Measure
+	}
+	if measure == "" {
+		s.a.warn("Type the measure, e.g. orf_wcpm.")
+		return
+	}
+	var errs *float64
+	if !s.m.started.IsZero() || s.m.errors > 0 {
+		errs = ptr(float64(s.m.errors))
+	}
+	if s.m.running() {
+		s.m.stopped = s.a.cfg.Now()
+		s.leave()
+	}
+	p := probeFor(s.m.studentID, measure, dateOf(s.a.cfg.Now()), raw, errs, s.m.seconds())
+	if _, err := s.a.put(record.TypeProbe, "", p, false); err != nil {
+		return
+	}
+	msg := fmt.Sprintf("Saved: %s correct", fmtNum(p.Score))
+	if p.RawScore != nil {
+		msg += fmt.Sprintf(" (prorated from %s in %s s)", fmtNum(*p.RawScore), fmtNum(p.Seconds))
+	}
+	if errs != nil {
+		msg += fmt.Sprintf(", %d errors", s.m.errors)
+		if raw+*errs > 0 {
+			msg += fmt.Sprintf(", accuracy %s", fmtPct(raw/(raw+*errs)*100))
+		}
+	}
+	s.result.SetText(msg + ".")
+	s.a.say(msg + ".")
+	s.score.SetText("")
+	s.m.started, s.m.stopped, s.m.errors = time.Time{}, time.Time{}, 0
+	s.start.SetText("Start 1-minute timer")
+	s.refresh()
+}

@@ -1,0 +1,240 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+func syncNowBackground(f *fixture) {
+	f.app.cfg.Background = func(work func() func()) { work()() }
+}
+
+// TestSyncScreenEnrolmentErrorsInPlainWords: the form refuses what it can
+// check itself, and shows the sync layer's sentence for the rest.
+func TestSyncScreenEnrolmentErrorsInPlainWords(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	syncNowBackground(f)
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	if !s.enrol.Visible() || !s.syncNow.Disabled() {
+		t.Fatal("before enrolment the form shows and Sync now is off")
+	}
+	test.Tap(s.enrol)
+	if !strings.Contains(s.enrolErr.Text, "server address") {
+		t.Fatalf("empty form error %q", s.enrolErr.Text)
+	}
+	test.Type(s.server, "sync.school.org")
+	test.Tap(s.enrol)
+	if !strings.Contains(s.enrolErr.Text, "https://") {
+		t.Fatalf("scheme error %q", s.enrolErr.Text)
+	}
+	s.server.SetText("https://sync.school.org")
+	test.Type(s.school, "lincoln")
+	test.Type(s.username, "ms.lee")
+	test.Tap(s.enrol)
+	if s.enrolErr.Text != "Enter your password." {
+		t.Fatalf("password error %q", s.enrolErr.Text)
+	}
+	f.sync.enrolErr = errors.New("The school, user name or password is not right.")
+	test.Type(s.password, "wrong")
+	test.Tap(s.enrol)
+	if s.enrolErr.Text != "The school, user name or password is not right." {
+		t.Fatalf("server refusal shows %q", s.enrolErr.Text)
+	}
+	if s.password.Text != "" {
+		t.Fatal("the password stays in the form after a try")
+	}
+	f.sync.enrolErr = nil
+	test.Type(s.password, "right")
+	test.Tap(s.enrol)
+	if len(f.sync.enrolled) != 2 || f.sync.enrolled[1].ServerURL != "https://sync.school.org" || f.sync.enrolled[1].Password != "right" {
+		t.Fatalf("enrol calls %+v", f.sync.enrolled)
+	}
+	if s.syncNow.Disabled() {
+		t.Fatal("Sync now is off after enrolment")
+	}
+	test.Tap(s.syncNow)
+	if f.sync.syncNow != 1 {
+		t.Fatalf("Sync now asked %d syncs", f.sync.syncNow)
+	}
+}
+
+// TestSyncScreenOfflineConflictQuarantine: the states of the sync screen.
+func TestSyncScreenOfflineConflictQuarantine(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(portrait)
+	f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.school.org", School: "Lincoln", Username: "ms.lee", UserID: "u1"}
+	f.sync.conflicts = []Conflict{{ID: "c1", RecordID: sc.students[0], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42"}}
+	f.sync.quarantined = []Quarantined{{RecordID: sc.group, Type: record.TypeGroup, Code: "forbidden"}}
+	a.SetSyncState(SyncState{Enrolled: true, Pending: 3, Conflicts: 1, Quarantined: 1,
+		Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."})
+	if got := a.syncChip.Text; got != "1 to review" {
+		t.Fatalf("header says %q", got)
+	}
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	if !strings.Contains(s.status.Text, "3 changes are saved on this tablet") || !strings.Contains(s.status.Text, "Cannot reach the server") {
+		t.Fatalf("status %q", s.status.Text)
+	}
+	if s.status.Importance != widget.DangerImportance {
+		t.Fatal("an error is not shown as one")
+	}
+	found := false
+	for _, o := range test.LaidOutObjects(s.root) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Student Ava Martinez: another tablet saved a newer version at 10:42") {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the conflict is not described in words")
+	}
+	test.Tap(s.restore["c1"])
+	if len(f.sync.restored) != 1 || f.sync.restored[0] != "c1" {
+		t.Fatalf("restored %v", f.sync.restored)
+	}
+	if len(s.restore) != 0 {
+		t.Fatal("the restored conflict is still listed")
+	}
+	test.Tap(s.retry[sc.group])
+	if len(f.sync.retried) != 1 {
+		t.Fatal("retry did not reach the store")
+	}
+	// Offline with nothing else: the header says so.
+	a.SetSyncState(SyncState{Enrolled: true, Pending: 2, Err: "Cannot reach the server."})
+	if got := a.syncChip.Text; got != "Offline · 2 waiting" {
+		t.Fatalf("offline header %q", got)
+	}
+	a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.now().Add(-5 * time.Minute)})
+	if got := a.syncChip.Text; got != "Synced 5 min ago" {
+		t.Fatalf("synced header %q", got)
+	}
+}
+
+// TestProbeTimedAndProrated: a passage finished after 50 s is prorated to
+// 60 s with the raw count kept (DOMAIN.md §2 `probe`).
+func TestProbeTimedAndProrated(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(landscape)
+	a.push(newProbeScreen(a, sc.students[0]))
+	p := a.Current().(*probeScreen)
+	if p.m.goal != 0 {
+		t.Fatal("the student's goal is not chosen")
+	}
+	test.Tap(p.start)
+	f.clk.add(20 * time.Second)
+	test.Tap(p.errPlus)
+	test.Tap(p.errPlus)
+	test.Tap(p.errPlus)
+	test.Tap(p.errMinus)
+	f.clk.add(30 * time.Second)
+	test.Tap(p.stopEarl)
+	if p.timer.Text != "Finished in 50 s" {
+		t.Fatalf("timer shows %q", p.timer.Text)
+	}
+	test.Type(p.score, "40")
+	test.Tap(p.save)
+	probes := must(f.store.StudentProbes(sc.students[0], "orf_wcpm"))
+	if len(probes) != 1 {
+		t.Fatalf("%d probes saved", len(probes))
+	}
+	got := probes[0].Data
+	if got.Score != 48 || got.RawScore == nil || *got.RawScore != 40 || got.Seconds != 50 || got.Errors == nil || *got.Errors != 2 || got.Date != "2025-03-17" {
+		t.Fatalf("probe saved as %+v", got)
+	}
+	if !strings.Contains(p.result.Text, "48 correct (prorated from 40 in 50 s), 2 errors") {
+		t.Fatalf("result %q", p.result.Text)
+	}
+	// A typed score, no timer.
+	test.Type(p.score, "51")
+	test.Tap(p.save)
+	probes = must(f.store.StudentProbes(sc.students[0], "orf_wcpm"))
+	if len(probes) != 2 || probes[1].Data.Score != 51 || probes[1].Data.RawScore != nil || probes[1].Data.Errors != nil {
+		t.Fatalf("typed probe %+v", probes[len(probes)-1].Data)
+	}
+	// A bad score is refused in words, nothing saved.
+	test.Type(p.score, "lots")
+	test.Tap(p.save)
+	if a.Message() != "Type the score as a number, e.g. 47." {
+		t.Fatalf("message %q", a.Message())
+	}
+}
+
+// TestProbeMinuteRunsOut: at 60 s the timer stops by itself.
+func TestProbeMinuteRunsOut(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(landscape)
+	a.push(newProbeScreen(a, sc.students[1])) // no goal: measure typed
+	p := a.Current().(*probeScreen)
+	test.Tap(p.start)
+	f.clk.add(61 * time.Second)
+	p.refresh()
+	if p.timer.Text != "Time!" || p.m.seconds() != 60 {
+		t.Fatalf("after a minute: %q, %v s", p.timer.Text, p.m.seconds())
+	}
+	test.Type(p.score, "33")
+	test.Tap(p.save)
+	probes := must(f.store.StudentProbes(sc.students[1], ""))
+	if len(probes) != 1 || probes[0].Data.Score != 33 || probes[0].Data.Measure != "orf_wcpm" || probes[0].Data.RawScore != nil {
+		t.Fatalf("probes %+v", probes)
+	}
+}
+
+// TestCICOCardEntry: cells cycle 2 → 1 → 0 → not rated, each tap saved, and
+// the day's % leaves unrated cells out (DOMAIN.md §3.9).
+func TestCICOCardEntry(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(portrait)
+	a.Root(TabCICO)
+	c := a.Current().(*cicoScreen)
+	test.Tap(c.pick[sc.students[2]])
+	if c.m == nil || len(c.cells) != len(defaultPeriods) || len(c.cells[0]) != len(defaultExpectations) {
+		t.Fatal("the card grid is not shown")
+	}
+	if c.total.Text != "Nothing rated yet for this day." {
+		t.Fatalf("empty card says %q", c.total.Text)
+	}
+	test.Tap(c.cells[0][0]) // 2
+	test.Tap(c.cells[0][1]) // 2
+	test.Tap(c.cells[0][1]) // 1
+	test.Tap(c.cells[1][2]) // 2
+	test.Tap(c.cells[1][2]) // 1
+	test.Tap(c.cells[1][2]) // 0
+	test.Tap(c.cells[2][0]) // 2
+	test.Tap(c.cells[2][0]) // 1
+	test.Tap(c.cells[2][0]) // 0
+	test.Tap(c.cells[2][0]) // not rated
+	card := must(f.store.CICOCard(sc.students[2], "2025-03-17")).Data
+	if v := card.Ratings[0][0]; v == nil || *v != 2 {
+		t.Fatalf("cell 0,0 = %v", v)
+	}
+	if v := card.Ratings[2][0]; v != nil {
+		t.Fatalf("cell 2,0 should be not rated, is %v", *v)
+	}
+	if c.total.Text != "3 of 6 points: 50% (goal 80%) · below the goal" {
+		t.Fatalf("day total %q", c.total.Text)
+	}
+	cards := must(f.store.StudentCICOCards(sc.students[2]))
+	if len(cards) != 1 {
+		t.Fatalf("%d cards for one day", len(cards))
+	}
+	// The day before starts empty with the same layout; the next day is today.
+	test.Tap(c.prev)
+	if c.m.date != "2025-03-16" || c.m.id != "" {
+		t.Fatalf("day before: %s %s", c.m.date, c.m.id)
+	}
+	if c.next.Disabled() {
+		t.Fatal("cannot move forward from yesterday to today")
+	}
+}

@@ -1,0 +1,325 @@
+package ui
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// syncScreen shows enrolment, the sync state, conflicts (with restore) and
+// quarantined records, all in plain words.
+type syncScreen struct {
+	a    *App
+	root fyne.CanvasObject
+	list *fyne.Container
+
+	// Enrolment form.
+	server, school, username, password *widget.Entry
+	enrol                              *Button
+	enrolErr                           *widget.Label
+	busy                               bool
+
+	status  *widget.Label
+	syncNow *Button
+	// Per conflict id / quarantined record id (tests tap them).
+	restore, keep, retry map[string]*Button
+	conflicts            []Conflict
+	quarantined          []Quarantined
+}
+
+func newSyncScreen(a *App) screen {
+	s := &syncScreen{a: a}
+	s.server = widget.NewEntry()
+	s.server.SetPlaceHolder("https://sync.your-school.org")
+	s.school = widget.NewEntry()
+	s.school.SetPlaceHolder("school code, e.g. lincoln-elementary")
+	s.username = widget.NewEntry()
+	s.password = widget.NewPasswordEntry()
+	s.password.OnSubmitted = func(string) { s.tapEnrol() }
+	s.enrol = newImportant("Enrol this tablet", widget.HighImportance, s.tapEnrol)
+	s.enrolErr = wrapLabel("")
+	s.enrolErr.Importance = widget.DangerImportance
+	s.status = wrapLabel("")
+	s.syncNow = newImportant("Sync now", widget.HighImportance, a.SyncNow)
+	s.list = container.NewVBox()
+	s.root = vscroll(container.NewPadded(s.list))
+	if a.cfg.Sync != nil {
+		e := a.cfg.Sync.Enrolment()
+		s.server.SetText(e.ServerURL)
+		s.school.SetText(e.School)
+		s.username.SetText(e.Username)
+	}
+	return s
+}
+
+func (s *syncScreen) title() string              { return "Sync" }
+func (s *syncScreen) content() fyne.CanvasObject { return s.root }
+func (s *syncScreen) editing() bool              { return s.busy }
+
+// validateEnrol checks the form before any network is tried.
+func validateEnrol(f EnrolForm) string {
+	switch {
+	case f.ServerURL == "":
+		return "Enter the server address your coordinator gave you, e.g. https://sync.your-school.org."
+	case !strings.HasPrefix(f.ServerURL, "http://") && !strings.HasPrefix(f.ServerURL, "https://"):
+		return "The server address must start with https:// (or http:// on a test network)."
+	}
+	if u, err := url.Parse(f.ServerURL); err != nil || u.Host == "" {
+		return "The server address does not look right; check it with your coordinator."
+	}
+	switch {
+	case f.School == "":
+		return "Enter your school's code."
+	case f.Username == "":
+		return "Enter your user name."
+	case f.Password == "":
+		return "Enter your password."
+	}
+	return ""
+}
+
+func (s *syncScreen) tapEnrol() {
+	if s.busy || s.a.cfg.Sync == nil {
+		return
+	}
+	f := EnrolForm{ServerURL: strings.TrimRight(strings.TrimSpace(s.server.Text), "/"), School: strings.TrimSpace(s.school.Text),
+		Username: strings.TrimSpace(s.username.Text), Password: s.password.Text}
+	if msg := validateEnrol(f); msg != "" {
+		s.enrolErr.SetText(msg)
+		return
+	}
+	s.busy = true
+	s.enrol.Disable()
+	s.enrolErr.SetText("Enrolling…")
+	s.a.background(func() func() {
+		err := s.a.cfg.Sync.Enrol(s.a.ctx, f)
+		return func() {
+			s.busy = false
+			s.enrol.Enable()
+			s.password.SetText("")
+			if err != nil {
+				s.enrolErr.SetText(err.Error())
+				return
+			}
+			s.enrolErr.SetText("")
+			s.a.say("This tablet is enrolled. Syncing now.")
+			st := s.a.sync
+			st.Enrolled = true
+			s.a.SetSyncState(st)
+			s.refresh()
+		}
+	})
+}
+
+func (s *syncScreen) refresh() {
+	st := s.a.sync
+	var enr Enrolment
+	if s.a.cfg.Sync != nil {
+		enr = s.a.cfg.Sync.Enrolment()
+	}
+	objs := []fyne.CanvasObject{}
+	lines := []string{}
+	if st.Enrolled {
+		who := enr.Username
+		if enr.School != "" {
+			who += " at " + enr.School
+		}
+		lines = append(lines, "Enrolled: "+who+" ("+enr.ServerURL+").")
+		if st.LastSuccess.IsZero() {
+			lines = append(lines, "Not synced yet.")
+		} else {
+			lines = append(lines, "Last sync: "+sinceText(st.LastSuccess, s.a.cfg.Now())+".")
+		}
+	} else {
+		lines = append(lines, "This tablet is not enrolled. It works fully on its own; enrol it on the school network to share your work.")
+	}
+	switch st.Pending {
+	case 0:
+		lines = append(lines, "Nothing waiting to be sent.")
+	case 1:
+		lines = append(lines, "1 change is saved on this tablet, waiting to be sent.")
+	default:
+		lines = append(lines, fmt.Sprintf("%d changes are saved on this tablet, waiting to be sent.", st.Pending))
+	}
+	if st.Syncing {
+		lines = append(lines, "Syncing…")
+	}
+	if st.Err != "" && st.Enrolled {
+		lines = append(lines, st.Err)
+	}
+	s.status.SetText(strings.Join(lines, "\n"))
+	if st.Err != "" && st.Enrolled {
+		s.status.Importance = widget.DangerImportance
+	} else {
+		s.status.Importance = widget.MediumImportance
+	}
+	objs = append(objs, card(heading("Sync"), s.status, s.syncNow))
+	if !st.Enrolled || enr.Needed {
+		title := "Enrol this tablet"
+		if enr.Needed {
+			title = "Enrol again"
+		}
+		form := widget.NewForm(
+			widget.NewFormItem("Server", s.server),
+			widget.NewFormItem("School", s.school),
+			widget.NewFormItem("User name", s.username),
+			widget.NewFormItem("Password", s.password),
+		)
+		objs = append(objs, card(heading(title), form, s.enrolErr, s.enrol))
+		s.syncNow.Disable()
+	} else {
+		s.syncNow.Enable()
+	}
+
+	s.restore, s.keep, s.retry = map[string]*Button{}, map[string]*Button{}, map[string]*Button{}
+	s.conflicts, s.quarantined = nil, nil
+	if s.a.cfg.Sync != nil {
+		var err error
+		if s.conflicts, err = s.a.cfg.Sync.Conflicts(); err != nil {
+			objs = append(objs, wrapLabel("Could not read the kept versions on this tablet."))
+		}
+		if s.quarantined, err = s.a.cfg.Sync.Quarantined(); err != nil {
+			objs = append(objs, wrapLabel("Could not read the refused changes on this tablet."))
+		}
+	}
+	if len(s.conflicts) > 0 {
+		rows := []fyne.CanvasObject{heading("Changes to review"),
+			wrapLabel("Another tablet saved a newer version of these. Your version is kept here: restore it, or keep the newer one.")}
+		for _, c := range s.conflicts {
+			c := c
+			what := describe(s.a.cfg.Records, c.Type, c.RecordID)
+			if c.Deleted {
+				what += " (your version deleted it)"
+			}
+			rb := NewButton("Restore mine", func() { s.resolve(c.ID, true) })
+			kb := NewButton("Keep newer", func() { s.resolve(c.ID, false) })
+			s.restore[c.ID], s.keep[c.ID] = rb, kb
+			rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(kb, rb),
+				wrapLabel(what+": "+c.Summary+".")))
+		}
+		objs = append(objs, card(rows...))
+	}
+	if len(s.quarantined) > 0 {
+		rows := []fyne.CanvasObject{heading("Changes the server refused"),
+			wrapLabel("These stay on this tablet and do not hold up the rest. Try again after the server is updated, or ask your coordinator.")}
+		for _, q := range s.quarantined {
+			q := q
+			b := NewButton("Try again", func() { s.retryOne(q.RecordID) })
+			s.retry[q.RecordID] = b
+			rows = append(rows, container.NewBorder(nil, nil, nil, b,
+				wrapLabel(describe(s.a.cfg.Records, q.Type, q.RecordID)+": "+refusal(q))))
+		}
+		objs = append(objs, card(rows...))
+	}
+	s.list.Objects = objs
+	s.list.Refresh()
+}
+
+func refusal(q Quarantined) string {
+	switch q.Code {
+	case "too_large":
+		return "too large to send."
+	case "forbidden":
+		return "your account may not change this."
+	case "invalid_record", "invalid_json":
+		return "the server could not accept it (" + q.Code + ")."
+	case "duplicate_id":
+		return "sent twice in one batch."
+	}
+	return "refused (" + q.Code + ")."
+}
+
+func (s *syncScreen) resolve(id string, restore bool) {
+	var err error
+	if restore {
+		err = s.a.cfg.Sync.RestoreConflict(s.a.ctx, id)
+	} else {
+		err = s.a.cfg.Sync.DismissConflict(s.a.ctx, id)
+	}
+	if err != nil {
+		s.a.warn("Could not do that on this tablet. Please try again.")
+		return
+	}
+	if restore {
+		s.a.say("Your version is restored; it will be sent at the next sync.")
+	} else {
+		s.a.say("Kept the newer version.")
+	}
+	st := s.a.sync
+	if st.Conflicts > 0 {
+		st.Conflicts--
+	}
+	if restore {
+		st.Pending++
+	}
+	s.a.SetSyncState(st)
+	s.refresh()
+}
+
+func (s *syncScreen) retryOne(id string) {
+	if err := s.a.cfg.Sync.RetryQuarantined(s.a.ctx, id); err != nil {
+		s.a.warn("Could not do that on this tablet. Please try again.")
+		return
+	}
+	s.a.say("Queued again; it will be sent at the next sync.")
+	s.refresh()
+}
+
+// describe names a record for a person: "Session of Bluebirds on Tue 4 Mar".
+func describe(r Records, typ, id string) string {
+	switch typ {
+	case record.TypeStudent:
+		return "Student " + studentName(r, id)
+	case record.TypeSession:
+		if d, ok := get[record.Session](r, typ, id); ok {
+			g := "a group"
+			if gr, ok := get[record.Group](r, record.TypeGroup, d.Data.GroupID); ok {
+				g = gr.Data.Name
+			}
+			return "Session of " + g + " on " + prettyDate(d.Data.Date)
+		}
+	case record.TypeNote:
+		if d, ok := get[record.Note](r, typ, id); ok {
+			return "Note about " + studentName(r, d.Data.StudentID)
+		}
+	case record.TypeProbe:
+		if d, ok := get[record.Probe](r, typ, id); ok {
+			return "Probe of " + studentName(r, d.Data.StudentID) + " on " + prettyDate(d.Data.Date)
+		}
+	case record.TypeGroup:
+		if d, ok := get[record.Group](r, typ, id); ok {
+			return "Group " + d.Data.Name
+		}
+	case record.TypeProgram:
+		if d, ok := get[record.Program](r, typ, id); ok {
+			return "Program " + d.Data.Name
+		}
+	case record.TypeGoal:
+		if d, ok := get[record.Goal](r, typ, id); ok {
+			return "Goal of " + studentName(r, d.Data.StudentID)
+		}
+	case record.TypePlan:
+		if d, ok := get[record.Plan](r, typ, id); ok {
+			return "Plan of " + studentName(r, d.Data.StudentID)
+		}
+	case record.TypeCICOCard:
+		if d, ok := get[record.CICOCard](r, typ, id); ok {
+			return "CICO card of " + studentName(r, d.Data.StudentID) + " on " + prettyDate(d.Data.Date)
+		}
+	case record.TypeDecision:
+		if d, ok := get[record.Decision](r, typ, id); ok {
+			return "Team decision for " + studentName(r, d.Data.StudentID)
+		}
+	}
+	t := strings.ReplaceAll(typ, "_", " ")
+	if t == "" {
+		t = "record"
+	}
+	return strings.ToUpper(t[:1]) + t[1:]
+}
