@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+)
+
+// chartData is what the progress chart draws, in week units on x
+// (DOMAIN.md §3.2) and scores on y.
+type chartData struct {
+	Points     []chartPoint
+	StartScore float64 // the aimline starts here at week 0
+	GoalScore  float64
+	GoalWeek   float64
+	Trend      *[2]float64 // OLS intercept and slope, nil below 3 points
+	Down       bool        // a `down` goal: lower is better
+}
+
+type chartPoint struct {
+	Week, Score float64
+	Position    string // above, below, on
+}
+
+var (
+	colAim     = color.NRGBA{0x1b, 0x6e, 0x4f, 0xff} // the aimline: brand green
+	colTrend   = color.NRGBA{0x15, 0x65, 0xc0, 0xff} // the trend: blue
+	colGood    = color.NRGBA{0x1e, 0x7d, 0x32, 0xff}
+	colBad     = color.NRGBA{0xc6, 0x28, 0x28, 0xff}
+	colNeutral = color.NRGBA{0x42, 0x42, 0x42, 0xff}
+	colGrid    = color.NRGBA{0xdd, 0xdd, 0xdd, 0xff}
+	colText    = color.NRGBA{0x30, 0x30, 0x30, 0xff}
+)
+
+// chart is the progress graph drawn with canvas primitives: points coloured
+// by their side of the aimline, the aimline to the goal, the OLS trend.
+type chart struct {
+	widget.BaseWidget
+	data chartData
+}
+
+func newChart(d chartData) *chart {
+	c := &chart{data: d}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *chart) setData(d chartData) {
+	c.data = d
+	c.Refresh()
+}
+
+// MinSize keeps the chart readable on a portrait tablet.
+func (c *chart) MinSize() fyne.Size { return fyne.NewSize(320, 260) }
+
+func (c *chart) CreateRenderer() fyne.WidgetRenderer { return &chartRenderer{c: c} }
+
+type chartRenderer struct {
+	c    *chart
+	objs []fyne.CanvasObject
+	size fyne.Size
+}
+
+func (r *chartRenderer) Destroy()                     {}
+func (r *chartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
+func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *chartRenderer) Refresh()                     { r.Layout(r.size); canvas.Refresh(r.c) }
+
+func (r *chartRenderer) Layout(size fyne.Size) {
+	r.size = size
+	r.objs = r.build(size)
+}
+
+func (r *chartRenderer) build(size fyne.Size) []fyne.CanvasObject {
+	d := r.c.data
+	if size.Width < 10 || size.Height < 10 {
+		return nil
+	}
+	const left, right, top, bottom = 44, 12, 10, 30
+	w, h := size.Width-left-right, size.Height-top-bottom
+	maxX := math.Max(d.GoalWeek, 1)
+	lo, hi := math.Min(d.StartScore, d.GoalScore), math.Max(d.StartScore, d.GoalScore)
+	for _, p := range d.Points {
+		maxX = math.Max(maxX, p.Week)
+		lo, hi = math.Min(lo, p.Score), math.Max(hi, p.Score)
+	}
+	pad := math.Max((hi-lo)*0.1, 1)
+	lo, hi = math.Max(0, lo-pad), hi+pad
+	x := func(wk float64) float32 { return left + float32(wk/maxX)*w }
+	y := func(v float64) float32 { return top + h - float32((v-lo)/(hi-lo))*h }
+	var objs []fyne.CanvasObject
+	bg := canvas.NewRectangle(color.White)
+	bg.Resize(size)
+	objs = append(objs, bg)
+	// Grid: a line every few weeks and five score lines.
+	step := math.Max(1, math.Ceil(maxX/10))
+	for wk := 0.0; wk <= maxX+1e-9; wk += step {
+		l := canvas.NewLine(colGrid)
+		l.Position1, l.Position2 = fyne.NewPos(x(wk), top), fyne.NewPos(x(wk), top+h)
+		t := canvas.NewText(fmtNum(wk), colText)
+		t.TextSize = 11
+		t.Move(fyne.NewPos(x(wk)-4, top+h+4))
+		objs = append(objs, l, t)
+	}
+	for i := 0; i <= 4; i++ {
+		v := lo + (hi-lo)*float64(i)/4
+		l := canvas.NewLine(colGrid)
+		l.Position1, l.Position2 = fyne.NewPos(left, y(v)), fyne.NewPos(left+w, y(v))
+		t := canvas.NewText(fmtNum(math.Round(v)), colText)
+		t.TextSize = 11
+		t.Move(fyne.NewPos(4, y(v)-8))
+		objs = append(objs, l, t)
+	}
+	wl := canvas.NewText("weeks", colText)
+	wl.TextSize = 11
+	wl.Move(fyne.NewPos(left+w-40, top+h+4))
+	objs = append(objs, wl)
+	// Aimline from the start score to the goal.
+	aim := canvas.NewLine(colAim)
+	aim.StrokeWidth = 3
+	aim.Position1, aim.Position2 = fyne.NewPos(x(0), y(d.StartScore)), fyne.NewPos(x(d.GoalWeek), y(d.GoalScore))
+	goal := canvas.NewCircle(colAim)
+	goal.Resize(fyne.NewSize(14, 14))
+	goal.Move(fyne.NewPos(x(d.GoalWeek)-7, y(d.GoalScore)-7))
+	objs = append(objs, aim, goal)
+	// OLS trend over the points' span, projected to the goal week.
+	if d.Trend != nil {
+		first := maxX
+		for _, p := range d.Points {
+			first = math.Min(first, p.Week)
+		}
+		tl := canvas.NewLine(colTrend)
+		tl.StrokeWidth = 2
+		f := func(wk float64) float64 { return d.Trend[0] + d.Trend[1]*wk }
+		end := math.Max(d.GoalWeek, first)
+		y1, y2 := math.Max(lo, math.Min(hi, f(first))), math.Max(lo, math.Min(hi, f(end)))
+		tl.Position1, tl.Position2 = fyne.NewPos(x(first), y(y1)), fyne.NewPos(x(end), y(y2))
+		objs = append(objs, tl)
+	}
+	// Points, joined by a thin line, coloured by their side of the aimline.
+	for i, p := range d.Points {
+		if i > 0 {
+			q := d.Points[i-1]
+			l := canvas.NewLine(colNeutral)
+			l.StrokeWidth = 1
+			l.Position1, l.Position2 = fyne.NewPos(x(q.Week), y(q.Score)), fyne.NewPos(x(p.Week), y(p.Score))
+			objs = append(objs, l)
+		}
+	}
+	for _, p := range d.Points {
+		col := colNeutral
+		switch p.Position {
+		case "above":
+			col = colGood
+		case "below":
+			col = colBad
+		}
+		dot := canvas.NewCircle(col)
+		dot.Resize(fyne.NewSize(11, 11))
+		dot.Move(fyne.NewPos(x(p.Week)-5.5, y(p.Score)-5.5))
+		objs = append(objs, dot)
+	}
+	return objs
+}

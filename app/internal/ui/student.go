@@ -1,0 +1,367 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// studentScreen is one student: progress per goal (graph, decision and
+// reason), plans, probes, notes and team decisions.
+type studentScreen struct {
+	a    *App
+	id   string
+	name string
+	root fyne.CanvasObject
+	box  *fyne.Container
+
+	probe, note, cico, edit, addPlan, addGoal *Button
+	decide                                    map[string]*Button // goal id → Record team decision
+	progress                                  map[string]goalProgress
+	notes                                     []doc[record.Note] // the notes shown (restricted ones filtered)
+	hidden                                    int                // restricted notes not shown
+	charts                                    map[string]*chart
+	decisionText                              map[string]*widget.Label
+
+	// Note form.
+	noteEntry    *widget.Entry
+	noteCategory *widget.Select
+	notePrivate  *widget.Check
+	noteSave     *Button
+}
+
+func newStudentScreen(a *App, id string) *studentScreen {
+	s := &studentScreen{a: a, id: id, box: container.NewVBox()}
+	s.probe = newImportant("Probe", widget.HighImportance, func() { a.push(newProbeScreen(a, id)) })
+	s.cico = NewButton("CICO card", func() { a.push(newCICOScreen(a, id)) })
+	s.edit = NewButton("Edit", func() { a.push(newStudentForm(a, id)) })
+	s.addPlan = NewButton("Add plan", func() { a.push(newPlanForm(a, id, "")) })
+	s.addGoal = NewButton("Add goal", func() { a.push(newGoalForm(a, id, "")) })
+	s.noteEntry = widget.NewMultiLineEntry()
+	s.noteEntry.SetPlaceHolder("A note about this student")
+	s.noteEntry.Wrapping = fyne.TextWrapWord
+	s.noteEntry.SetMinRowsVisible(2)
+	s.noteCategory = widget.NewSelect(noteCategories, nil)
+	s.noteCategory.SetSelected(record.NoteAcademic)
+	s.notePrivate = widget.NewCheck("Restricted: only me and admins", nil)
+	s.noteSave = NewButton("Save note", s.saveNote)
+	s.root = vscroll(container.NewPadded(s.box))
+	return s
+}
+
+func (s *studentScreen) title() string              { return s.name }
+func (s *studentScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *studentScreen) refresh() {
+	r := s.a.cfg.Records
+	st, ok := get[record.Student](r, record.TypeStudent, s.id)
+	s.name = "Student not synced yet"
+	grade := ""
+	if ok {
+		s.name = st.Data.DisplayName()
+		grade = "Grade " + st.Data.Grade
+		if st.Data.ExternalID != "" {
+			grade += " · id " + st.Data.ExternalID
+		}
+	}
+	s.a.title.SetText(s.name)
+	today := dateOf(s.a.cfg.Now())
+	objs := []fyne.CanvasObject{
+		container.NewBorder(nil, nil, wrapLabel(grade), container.NewHBox(s.edit, s.cico, s.probe)),
+	}
+
+	// Goals and their progress.
+	s.decide, s.progress, s.charts, s.decisionText = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}, map[string]*widget.Label{}
+	goals := listRef[record.Goal](r, record.TypeGoal, s.id)
+	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
+	goalRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addGoal, heading("Goals and progress"))}
+	if len(goals) == 0 {
+		goalRows = append(goalRows, wrapLabel("No goal yet. A goal (measure, baseline, goal score and date) gives the progress graph and its decision."))
+	}
+	for _, g := range goals {
+		goalRows = append(goalRows, s.goalView(g, today))
+	}
+	objs = append(objs, card(goalRows...))
+
+	// Plans.
+	plans := listRef[record.Plan](r, record.TypePlan, s.id)
+	sort.SliceStable(plans, func(i, j int) bool { return plans[i].Data.StartDate > plans[j].Data.StartDate })
+	planRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addPlan, heading("Plans"))}
+	if len(plans) == 0 {
+		planRows = append(planRows, wrapLabel("No plan yet."))
+	}
+	for _, p := range plans {
+		p := p
+		prog := "Program not synced yet"
+		if pr, ok := get[record.Program](r, record.TypeProgram, p.Data.ProgramID); ok {
+			prog = pr.Data.Name
+		}
+		txt := fmt.Sprintf("%s · tier %d · from %s", prog, p.Data.Tier, prettyDate(p.Data.StartDate))
+		if p.Data.EndDate != "" {
+			txt += " to " + prettyDate(p.Data.EndDate)
+		}
+		txt += fmt.Sprintf(" · %s × %s min a week", fmtNum(p.Data.SessionsPerWeek), fmtNum(p.Data.MinutesPerSession))
+		if g, ok := get[record.Group](r, record.TypeGroup, p.Data.GroupID); ok {
+			txt += " · group " + g.Data.Name
+		}
+		planRows = append(planRows, container.NewBorder(nil, nil, nil,
+			NewButton("Edit", func() { s.a.push(newPlanForm(s.a, s.id, p.ID)) }), wrapLabel(txt)))
+	}
+	objs = append(objs, card(planRows...))
+
+	// Probes, newest first.
+	probes := listRef[record.Probe](r, record.TypeProbe, s.id)
+	sort.SliceStable(probes, func(i, j int) bool { return probes[i].Data.Date > probes[j].Data.Date })
+	pr := []string{}
+	for i, p := range probes {
+		if i == 8 {
+			pr = append(pr, fmt.Sprintf("… and %d earlier", len(probes)-8))
+			break
+		}
+		t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), p.Data.Measure, fmtNum(p.Data.Score))
+		if p.Data.Errors != nil {
+			t += fmt.Sprintf(" · %s errors", fmtNum(*p.Data.Errors))
+		}
+		if p.Data.RawScore != nil {
+			t += fmt.Sprintf(" · prorated from %s in %s s", fmtNum(*p.Data.RawScore), fmtNum(p.Data.Seconds))
+		}
+		pr = append(pr, t)
+	}
+	if len(pr) == 0 {
+		pr = append(pr, "No probes yet.")
+	}
+	objs = append(objs, card(heading("Probes"), wrapLabel(strings.Join(pr, "\n"))))
+
+	// Notes: restricted ones only for their author and admins (DOMAIN.md §1).
+	me, admin := s.a.me()
+	s.notes, s.hidden = nil, 0
+	for _, n := range listRef[record.Note](r, record.TypeNote, s.id) {
+		if n.Restricted && !admin && n.Data.AuthorID != me {
+			s.hidden++
+			continue
+		}
+		s.notes = append(s.notes, n)
+	}
+	for i, j := 0, len(s.notes)-1; i < j; i, j = i+1, j-1 { // newest first
+		s.notes[i], s.notes[j] = s.notes[j], s.notes[i]
+	}
+	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteEntry,
+		container.NewBorder(nil, nil, nil, s.noteSave, container.NewHBox(s.noteCategory, s.notePrivate))}
+	for _, n := range s.notes {
+		t := n.Data.Body
+		tag := n.Data.Category
+		if n.Restricted {
+			tag += ", restricted"
+		}
+		if tag != "" {
+			t = "(" + tag + ") " + t
+		}
+		noteRows = append(noteRows, wrapLabel(t))
+	}
+	if len(s.notes) == 0 {
+		noteRows = append(noteRows, wrapLabel("No notes yet."))
+	}
+	objs = append(objs, card(noteRows...))
+
+	// Team decisions.
+	decs := listRef[record.Decision](r, record.TypeDecision, s.id)
+	sort.SliceStable(decs, func(i, j int) bool { return decs[i].Data.Date > decs[j].Data.Date })
+	var dl []string
+	for _, d := range decs {
+		t := prettyDate(d.Data.Date) + ": " + decisionWords(d.Data.Code)
+		if d.Data.Rationale != "" {
+			t += ". " + d.Data.Rationale
+		}
+		if d.Data.NextReviewDate != "" {
+			t += " Next review " + prettyDate(d.Data.NextReviewDate) + "."
+		}
+		dl = append(dl, t)
+	}
+	if len(dl) == 0 {
+		dl = append(dl, "No team decision recorded yet.")
+	}
+	objs = append(objs, card(heading("Team decisions"), wrapLabel(strings.Join(dl, "\n"))))
+	s.box.Objects = objs
+	s.box.Refresh()
+}
+
+// decisionWords says a decision code in words.
+func decisionWords(code string) string {
+	switch code {
+	case record.DecisionNotEnoughData:
+		return "Not enough data yet"
+	case record.DecisionContinue:
+		return "Continue"
+	case record.DecisionRaiseGoal:
+		return "Raise the goal"
+	case record.DecisionChangeInstruction:
+		return "Change the instruction"
+	case record.DecisionFixDeliveryFirst:
+		return "Fix delivery first"
+	}
+	return code
+}
+
+func statusWords(st string) string {
+	switch st {
+	case "green":
+		return "Last 3 points above the aimline"
+	case "red":
+		return "Last 3 points below the aimline"
+	case "yellow":
+		return "Last 3 points on both sides of the aimline"
+	}
+	return "Too few recent points for a traffic light"
+}
+
+// goalView is one goal: its graph, the decision in words with its reason,
+// and the button to record the team's decision.
+func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasObject {
+	gp := computeProgress(gatherProgress(s.a.cfg.Records, g), today)
+	s.progress[g.ID] = gp
+	head := fmt.Sprintf("%s: from %s to %s by %s", g.Data.Measure, fmtNum(gp.Chart.StartScore), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
+	if g.Data.Status != "" && g.Data.Status != "active" {
+		head += " (" + g.Data.Status + ")"
+	}
+	ch := newChart(gp.Chart)
+	s.charts[g.ID] = ch
+	lines := []string{}
+	if gp.Decision != "" {
+		lines = append(lines, "Decision: "+decisionWords(gp.Decision)+". "+gp.Reason)
+	}
+	lines = append(lines, fmt.Sprintf("%d points after the baseline. %s.", gp.Points, statusWords(gp.Status)))
+	if gp.PresentLevel != nil {
+		l := "Present level " + fmtNum(*gp.PresentLevel)
+		if gp.Projection != nil {
+			l += fmt.Sprintf("; projected %s by the goal date", fmtNum(roundTo(*gp.Projection, 1)))
+		}
+		lines = append(lines, l+".")
+	}
+	if d := gp.Delivery; d != nil {
+		t := fmt.Sprintf("Delivery: attendance %s, dose %s", fmtPct(d.AttendancePct), fmtPct(d.DosePct))
+		if d.FidelityKnown {
+			t += ", fidelity " + fmtPct(d.FidelityPct)
+		}
+		lines = append(lines, t+fmt.Sprintf(" (%s of %s planned sessions delivered).", fmtNum(d.DeliveredSessions), fmtNum(d.PlannedSessions)))
+	}
+	if gp.Overdue {
+		lines = append(lines, "The weekly probe is overdue.")
+	}
+	lines = append(lines, gp.Warnings...)
+	txt := wrapLabel(strings.Join(lines, "\n"))
+	switch gp.Decision {
+	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
+		txt.Importance = widget.DangerImportance
+	case record.DecisionNotEnoughData:
+		txt.Importance = widget.WarningImportance
+	}
+	s.decisionText[g.ID] = txt
+	gid := g.ID
+	b := NewButton("Record team decision", func() { s.a.push(newDecisionForm(s.a, s.id, gid, gp.Decision, gp.Reason)) })
+	s.decide[g.ID] = b
+	edit := NewButton("Edit goal", func() { s.a.push(newGoalForm(s.a, s.id, gid)) })
+	return container.NewVBox(heading(head), ch, txt, container.NewHBox(b, edit))
+}
+
+func roundTo(v float64, digits int) float64 {
+	p := 1.0
+	for i := 0; i < digits; i++ {
+		p *= 10
+	}
+	return float64(int64(v*p+0.5)) / p
+}
+
+func (s *studentScreen) saveNote() {
+	body := strings.TrimSpace(s.noteEntry.Text)
+	if body == "" {
+		s.a.warn("Write the note first.")
+		return
+	}
+	me, _ := s.a.me()
+	cat := s.noteCategory.Selected
+	restricted := s.notePrivate.Checked || cat == record.NoteHealth || cat == record.NoteFamily
+	if _, err := s.a.put(record.TypeNote, "", record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}, restricted); err != nil {
+		return
+	}
+	s.noteEntry.SetText("")
+	s.notePrivate.SetChecked(false)
+	s.refresh()
+	s.a.say("Note saved.")
+}
+
+// --- team decision -----------------------------------------------------------
+
+// decisionCodes are the choices of a team decision (DOMAIN.md §4), in the
+// order of the issue.
+var decisionCodes = []string{record.DecisionContinue, record.DecisionRaiseGoal,
+	record.DecisionChangeInstruction, record.DecisionFixDeliveryFirst}
+
+// decisionForm records what the team decided for a goal, starting from the
+// decision the data supports.
+type decisionForm struct {
+	*formScreen
+	choice    map[string]*Button
+	chosen    string
+	rationale *widget.Entry
+	review    *widget.Entry
+}
+
+func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decisionForm {
+	d := &decisionForm{choice: map[string]*Button{}}
+	grid := container.NewGridWithColumns(2)
+	for _, c := range decisionCodes {
+		c := c
+		b := NewButton(decisionWords(c), func() { d.pick(c) })
+		d.choice[c] = b
+		grid.Add(b)
+	}
+	d.rationale = widget.NewMultiLineEntry()
+	d.rationale.Wrapping = fyne.TextWrapWord
+	d.rationale.SetMinRowsVisible(3)
+	if reason != "" {
+		d.rationale.SetText(reason)
+	}
+	t := a.cfg.Now().AddDate(0, 0, 42)
+	d.review = entryWith(dateOf(t), "YYYY-MM-DD")
+	intro := "The data supports: " + decisionWords(suggested) + ". " + reason
+	if suggested == "" {
+		intro = "Choose what the team decided."
+	}
+	d.formScreen = newFormScreen(a, "Team decision · "+studentName(a.cfg.Records, studentID), []*widget.FormItem{
+		widget.NewFormItem("Why", d.rationale), widget.NewFormItem("Next review", d.review),
+	}, func() bool {
+		if d.chosen == "" {
+			a.warn("Choose what the team decided.")
+			return false
+		}
+		me, _ := a.me()
+		rec := record.Decision{StudentID: studentID, GoalID: goalID, Date: dateOf(a.cfg.Now()), Code: d.chosen,
+			Rationale: strings.TrimSpace(d.rationale.Text), NextReviewDate: strings.TrimSpace(d.review.Text), OwnerID: me}
+		_, err := a.put(record.TypeDecision, "", rec, false)
+		return err == nil
+	}, wrapLabel(intro), grid)
+	for _, c := range decisionCodes {
+		if c == suggested {
+			d.pick(c)
+		}
+	}
+	return d
+}
+
+func (d *decisionForm) pick(code string) {
+	d.chosen = code
+	for c, b := range d.choice {
+		if c == code {
+			b.Importance = widget.HighImportance
+		} else {
+			b.Importance = widget.MediumImportance
+		}
+		b.Refresh()
+	}
+}
