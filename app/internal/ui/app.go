@@ -63,6 +63,7 @@ type App struct {
 	message  *widget.Label
 	body     *fyne.Container
 	nav      []*Button
+	header   *fyne.Container
 
 	stack []screen
 	sync  SyncState
@@ -89,6 +90,7 @@ func New(win fyne.Window, cfg Config) *App {
 		a.nav = append(a.nav, NewButton(n, func() { a.Root(tab) }))
 	}
 	header := container.NewBorder(nil, nil, a.back, container.NewHBox(a.syncChip, a.syncNow), a.title)
+	a.header = header
 	navBar := container.NewGridWithColumns(len(a.nav))
 	for _, b := range a.nav {
 		navBar.Add(b)
@@ -203,6 +205,7 @@ func (a *App) show() {
 	} else {
 		a.back.Hide()
 	}
+	a.header.Refresh()
 	a.clearMessage()
 }
 
@@ -253,6 +256,7 @@ func (a *App) SetSyncState(st SyncState) {
 		a.syncChip.Importance = widget.LowImportance
 	}
 	a.syncChip.Refresh()
+	a.header.Refresh() // the chip's width changed with its text
 	if s, ok := a.current().(*syncScreen); ok {
 		s.refresh()
 	}

@@ -265,7 +265,7 @@ func (s *cicoScreen) paint() {
 			switch v := s.m.rating(p, e); v {
 			case -1:
 				b.SetText("–")
-				b.Importance = widget.LowImportance
+				b.Importance = widget.MediumImportance
 			case 2:
 				b.SetText("2")
 				b.Importance = widget.SuccessImportance

@@ -150,7 +150,7 @@ func newProbeScreen(a *App, studentID string) screen {
 	right := container.NewVBox(heading("Score"),
 		wrapLabel("When the minute is up, type the words read correctly. Without the timer, type the score of a probe given on paper."),
 		s.score, s.save, s.result)
-	s.root = vscroll(container.NewPadded(newAdaptive(0.5, left, right)))
+	s.root = container.NewPadded(newAdaptive(0.5, left, right))
 	return s
 }
 

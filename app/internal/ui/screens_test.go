@@ -82,10 +82,10 @@ func TestSyncScreenOfflineConflictQuarantine(t *testing.T) {
 	}
 	a.Root(TabSync)
 	s := a.Current().(*syncScreen)
-	if !strings.Contains(s.status.Text, "3 changes are saved on this tablet") || !strings.Contains(s.status.Text, "Cannot reach the server") {
-		t.Fatalf("status %q", s.status.Text)
+	if !strings.Contains(s.status.Text, "3 changes are saved on this tablet") || !strings.Contains(s.problem.Text, "Cannot reach the server") {
+		t.Fatalf("status %q, problem %q", s.status.Text, s.problem.Text)
 	}
-	if s.status.Importance != widget.DangerImportance {
+	if s.problem.Importance != widget.DangerImportance || !s.problem.Visible() {
 		t.Fatal("an error is not shown as one")
 	}
 	found := false

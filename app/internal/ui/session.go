@@ -440,7 +440,7 @@ func (s *sessionScreen) build() {
 	s.timer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.timer.SizeName = "subHeadingText"
 
-	attGrid := container.NewGridWithColumns(2)
+	attGrid := container.NewVBox()
 	for i := range s.m.s.Attendance {
 		i := i
 		r := &attRow{}
@@ -483,7 +483,7 @@ func (s *sessionScreen) build() {
 	s.cancel = NewButton("Cancel session", s.openCancel)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.finish), s.timer)
 	s.running = container.NewBorder(top, nil, nil, nil,
-		newAdaptive(0.45, vscroll(left), vscroll(steps)))
+		newAdaptive(0.45, left, steps))
 
 	s.summary = wrapLabel("")
 	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })

@@ -73,7 +73,7 @@ func (s *studentScreen) refresh() {
 	s.a.title.SetText(s.name)
 	today := dateOf(s.a.cfg.Now())
 	objs := []fyne.CanvasObject{
-		container.NewBorder(nil, nil, wrapLabel(grade), container.NewHBox(s.edit, s.cico, s.probe)),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.cico, s.probe), wrapLabel(grade)),
 	}
 
 	// Goals and their progress.

@@ -26,6 +26,7 @@ type syncScreen struct {
 	busy                               bool
 
 	status  *widget.Label
+	problem *widget.Label // the sync error, in red
 	syncNow *Button
 	// Per conflict id / quarantined record id (tests tap them).
 	restore, keep, retry map[string]*Button
@@ -46,6 +47,8 @@ func newSyncScreen(a *App) screen {
 	s.enrolErr = wrapLabel("")
 	s.enrolErr.Importance = widget.DangerImportance
 	s.status = wrapLabel("")
+	s.problem = wrapLabel("")
+	s.problem.Importance = widget.DangerImportance
 	s.syncNow = newImportant("Sync now", widget.HighImportance, a.SyncNow)
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
@@ -150,16 +153,14 @@ func (s *syncScreen) refresh() {
 	if st.Syncing {
 		lines = append(lines, "Syncing…")
 	}
-	if st.Err != "" && st.Enrolled {
-		lines = append(lines, st.Err)
-	}
 	s.status.SetText(strings.Join(lines, "\n"))
+	s.problem.SetText(st.Err)
 	if st.Err != "" && st.Enrolled {
-		s.status.Importance = widget.DangerImportance
+		s.problem.Show()
 	} else {
-		s.status.Importance = widget.MediumImportance
+		s.problem.Hide()
 	}
-	objs = append(objs, card(heading("Sync"), s.status, s.syncNow))
+	objs = append(objs, card(heading("Sync"), s.status, s.problem, s.syncNow))
 	if !st.Enrolled || enr.Needed {
 		title := "Enrol this tablet"
 		if enr.Needed {

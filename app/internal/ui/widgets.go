@@ -72,22 +72,21 @@ func card(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(objs...)))
 }
 
-// adaptive places two panes side by side when the space is wider than tall
-// (landscape), and one above the other otherwise (portrait). Left gets
-// weight of the width in landscape.
+// adaptive places two scrolling panes side by side when the space is wider
+// than tall (landscape), and one above the other otherwise (portrait), where
+// the first pane gets its natural height up to half the space.
 type adaptive struct {
-	weight float32
+	weight      float32
+	left, right fyne.CanvasObject // the panes' contents (inside their scrollers)
 }
 
-func (a adaptive) landscape(size fyne.Size) bool { return size.Width > size.Height }
-
-// Layout implements fyne.Layout for exactly two objects.
-func (a adaptive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+// Layout implements fyne.Layout for the two scrollers.
+func (a *adaptive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	if len(objs) != 2 {
 		return
 	}
 	pad := theme.Padding()
-	if a.landscape(size) {
+	if size.Width > size.Height {
 		w := (size.Width - pad) * a.weight
 		objs[0].Move(fyne.NewPos(0, 0))
 		objs[0].Resize(fyne.NewSize(w, size.Height))
@@ -95,9 +94,9 @@ func (a adaptive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		objs[1].Resize(fyne.NewSize(size.Width-w-pad, size.Height))
 		return
 	}
-	h0 := objs[0].MinSize().Height
-	if h0 > size.Height*0.45 {
-		h0 = size.Height * 0.45
+	h0 := a.left.MinSize().Height
+	if h0 > size.Height*0.5 {
+		h0 = size.Height * 0.5
 	}
 	objs[0].Move(fyne.NewPos(0, 0))
 	objs[0].Resize(fyne.NewSize(size.Width, h0))
@@ -106,7 +105,7 @@ func (a adaptive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // MinSize implements fyne.Layout.
-func (a adaptive) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (a *adaptive) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for _, o := range objs {
 		s = s.Max(o.MinSize())
@@ -114,9 +113,9 @@ func (a adaptive) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
-// newAdaptive returns a container laying out left and right with adaptive.
+// newAdaptive lays out left and right, each in its own vertical scroller.
 func newAdaptive(weight float32, left, right fyne.CanvasObject) *fyne.Container {
-	return container.New(adaptive{weight: weight}, left, right)
+	return container.New(&adaptive{weight: weight, left: left, right: right}, vscroll(left), vscroll(right))
 }
 
 // vscroll is a vertical scroller.

@@ -1,0 +1,132 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"smallwins/app/internal/demo"
+	"smallwins/shared/record"
+)
+
+// TestScreenshots renders every screen of the demo school headless at both
+// tablet sizes into $SMALLWINS_SCREENSHOTS (docs/screenshots via
+// scripts/screenshots.sh). Skipped unless that variable is set.
+func TestScreenshots(t *testing.T) {
+	dir := os.Getenv("SMALLWINS_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set SMALLWINS_SCREENSHOTS=<dir> to render the screens")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, orient := range []struct {
+		name string
+		size fyne.Size
+	}{{"landscape", landscape}, {"portrait", portrait}} {
+		f := newFixture(t)
+		f.clk.t = time.Date(2025, 3, 19, 9, 20, 0, 0, time.Local) // a Wednesday
+		if _, err := demo.Load(context.Background(), f.rec, f.clk.t, demo.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
+		a := f.start(orient.size)
+		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
+		shot := func(name string) {
+			t.Helper()
+			img := f.win.Canvas().Capture()
+			out, err := os.Create(filepath.Join(dir, name+"-"+orient.name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			if err := png.Encode(out, img); err != nil {
+				t.Fatal(err)
+			}
+		}
+		shot("today")
+		today := a.Current().(*todayScreen)
+		var first string
+		for _, g := range today.m.Groups {
+			first = g.ID
+			break
+		}
+		test.Tap(today.start[first])
+		s := a.Current().(*sessionScreen)
+		test.Tap(s.students[1].name)
+		f.clk.add(3 * time.Minute)
+		test.Tap(s.students[3].name)
+		test.Tap(s.students[3].name)
+		for i := 0; i < 5; i++ {
+			test.Tap(s.steps[i].done)
+		}
+		test.Tap(s.steps[4].skipped)
+		f.clk.add(9 * time.Minute)
+		s.refresh()
+		shot("session")
+		test.Tap(s.students[0].more)
+		test.Type(s.popNote, "Guessing at -ing words")
+		shot("session-note")
+		s.closePopup()
+		for i := 5; i < len(s.steps); i++ {
+			test.Tap(s.steps[i].done)
+		}
+		f.clk.add(18 * time.Minute)
+		test.Tap(s.finish)
+		shot("session-finish")
+		test.Tap(s.popConfirm)
+		shot("session-summary")
+
+		studs := list[record.Student](f.rec, record.TypeStudent)
+		byName := map[string]string{}
+		for _, st := range studs {
+			byName[st.Data.GivenName] = st.ID
+		}
+		a.Root(TabStudents)
+		shot("students")
+		for _, who := range []struct{ given, name string }{{"Ava", "student"}, {"Ben", "student-below"}, {"Dev", "student-delivery"}, {"Ella", "student-new"}, {"Chloe", "student-above"}} {
+			a.push(newStudentScreen(a, byName[who.given]))
+			shot(who.name)
+		}
+		sc := newStudentScreen(a, byName["Ben"])
+		a.push(sc)
+		for gid := range sc.decide {
+			test.Tap(sc.decide[gid])
+			break
+		}
+		shot("decision")
+		a.push(newProbeScreen(a, byName["Ava"]))
+		p := a.Current().(*probeScreen)
+		test.Tap(p.start)
+		f.clk.add(37 * time.Second)
+		test.Tap(p.errPlus)
+		test.Tap(p.errPlus)
+		p.refresh()
+		shot("probe")
+		a.Root(TabCICO)
+		shot("cico-pick")
+		a.push(newCICOScreen(a, byName["Ava"]))
+		shot("cico")
+		a.Root(TabSetup)
+		shot("setup")
+		a.push(newProgramForm(a, list[record.Program](f.rec, record.TypeProgram)[0].ID))
+		shot("setup-program")
+		a.Root(TabSync)
+		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42"}}
+		f.sync.quarantined = []Quarantined{{RecordID: first, Type: record.TypeGroup, Code: "forbidden"}}
+		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, Conflicts: 1, Quarantined: 1, LastSuccess: f.clk.t.Add(-2 * time.Hour),
+			Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."})
+		shot("sync")
+		f.sync.enrolment = Enrolment{}
+		f.sync.conflicts, f.sync.quarantined = nil, nil
+		a.SetSyncState(SyncState{Pending: 312})
+		a.Root(TabSync)
+		shot("enrol")
+	}
+}
