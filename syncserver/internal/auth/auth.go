@@ -1,0 +1,93 @@
+// Package auth holds the sync server's secrets handling: bearer tokens
+// (random, stored only as a hash), password hashing, and the failed-login
+// limit of PROTOCOL §4.
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// TokenBytes is the token's random length (PROTOCOL §4: at least 32 bytes).
+const TokenBytes = 32
+
+// Failed-login limit (PROTOCOL §4): at most MaxFailures per FailureWindow per
+// school + username.
+const (
+	MaxFailures   = 10
+	FailureWindow = 15 * time.Minute
+)
+
+// BcryptCost is the password hash cost. Tests may lower it; production keeps
+// the default of 10 (about 50–80 ms on this machine's cores).
+var BcryptCost = bcrypt.DefaultCost
+
+// ErrWeakPassword is returned for passwords shorter than 8 characters.
+var ErrWeakPassword = errors.New("the password must have at least 8 characters")
+
+// NewToken returns a fresh bearer token and the hash to store.
+func NewToken() (token string, hash []byte, err error) {
+	b := make([]byte, TokenBytes)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, fmt.Errorf("auth: token: %w", err)
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token), nil
+}
+
+// HashToken is what the store keeps of a token. A token has 256 bits of
+// entropy, so a fast hash is enough: no one can guess a preimage, and the
+// lookup by hash never compares secrets byte by byte in Go code.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// HashPassword hashes a password with bcrypt.
+func HashPassword(pw string) ([]byte, error) {
+	if len([]rune(pw)) < 8 {
+		return nil, ErrWeakPassword
+	}
+	if len(pw) > 72 {
+		// bcrypt reads at most 72 bytes; pre-hash longer passphrases so no
+		// part of them is ignored.
+		sum := sha256.Sum256([]byte(pw))
+		pw = base64.StdEncoding.EncodeToString(sum[:])
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("auth: hash password: %w", err)
+	}
+	return h, nil
+}
+
+// CheckPassword reports whether pw matches hash (constant time inside bcrypt).
+func CheckPassword(hash []byte, pw string) bool {
+	if len(pw) > 72 {
+		sum := sha256.Sum256([]byte(pw))
+		pw = base64.StdEncoding.EncodeToString(sum[:])
+	}
+	return bcrypt.CompareHashAndPassword(hash, []byte(pw)) == nil
+}
+
+var (
+	dummyOnce sync.Once
+	dummyHash []byte
+)
+
+// SpendPasswordCheck burns the time of one password check, so that an
+// unknown username answers as slowly as a wrong password (PROTOCOL §4: the
+// same answer whether the user exists or not).
+func SpendPasswordCheck() {
+	dummyOnce.Do(func() {
+		dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), BcryptCost)
+	})
+	_ = bcrypt.CompareHashAndPassword(dummyHash, []byte("x"))
+}

@@ -1,0 +1,454 @@
+// Package boltstore is the sync server's embedded store: one bbolt file,
+// locked while open, one write transaction per push.
+//
+// Layout (buckets created at Open):
+//
+//	meta        epoch
+//	schools     id → School JSON;  slugs: slug → id
+//	users       id → User JSON;    usernames: school\x00username → id
+//	tokens      token hash → tokenEntry JSON
+//	devices     school\x00device → deviceEntry JSON
+//	loginfail   slug\x00username → []unix ms JSON
+//	s:<school>  per school: recs (id → recValue), seqs (seq → id),
+//	            stubs (id → hlc), meta (seq, horizon)
+//
+// A record's value is a compact binary header followed by its data bytes as
+// received, so a pull copies bytes instead of re-encoding JSON.
+package boltstore
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"smallwins/syncserver/internal/store"
+)
+
+var (
+	bMeta      = []byte("meta")
+	bSchools   = []byte("schools")
+	bSlugs     = []byte("slugs")
+	bUsers     = []byte("users")
+	bUsernames = []byte("usernames")
+	bTokens    = []byte("tokens")
+	bDevices   = []byte("devices")
+	bLoginFail = []byte("loginfail")
+
+	bRecs  = []byte("recs")
+	bSeqs  = []byte("seqs")
+	bStubs = []byte("stubs")
+
+	kEpoch   = []byte("epoch")
+	kSeq     = []byte("seq")
+	kHorizon = []byte("horizon")
+)
+
+// ErrLocked is returned by Open when another process holds the file.
+var ErrLocked = errors.New("boltstore: database is locked by another process (is the server running?)")
+
+// lastSeenEvery limits how often a request rewrites a device's last-seen
+// time: a write transaction (with fsync) per authenticated request would
+// halve pull throughput for a figure an admin reads in minutes.
+const lastSeenEvery = time.Minute
+
+// Store is the embedded store. It implements store.Store.
+type Store struct {
+	db *bolt.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the store at path and locks the file. It
+// fails fast with ErrLocked when another process has it open.
+func Open(path string) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		if errors.Is(err, bolterrors.ErrTimeout) {
+			return nil, fmt.Errorf("%w: %s", ErrLocked, path)
+		}
+		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginFail} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bMeta)
+		if meta.Get(kEpoch) == nil {
+			return meta.Put(kEpoch, []byte(newEpoch()))
+		}
+		return nil
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("boltstore: init %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+func newEpoch() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Close closes the file and releases its lock.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping answers when the file can be read.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bMeta) == nil {
+			return errors.New("boltstore: meta bucket missing")
+		}
+		return nil
+	})
+}
+
+// Epoch returns the store's epoch.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	var e string
+	err := s.db.View(func(tx *bolt.Tx) error {
+		e = string(tx.Bucket(bMeta).Get(kEpoch))
+		return nil
+	})
+	return e, err
+}
+
+// NewEpoch replaces the epoch.
+func (s *Store) NewEpoch(ctx context.Context) (string, error) {
+	e := newEpoch()
+	err := s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kEpoch, []byte(e)) })
+	if err != nil {
+		return "", fmt.Errorf("boltstore: new epoch: %w", err)
+	}
+	return e, nil
+}
+
+// CreateSchool adds a school.
+func (s *Store) CreateSchool(ctx context.Context, sc store.School) (store.School, error) {
+	if sc.ID == "" {
+		sc.ID = uuid.NewString()
+	}
+	if sc.CreatedAt.IsZero() {
+		sc.CreatedAt = time.Now().UTC()
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		slugs := tx.Bucket(bSlugs)
+		if slugs.Get([]byte(sc.Slug)) != nil {
+			return store.ErrConflict
+		}
+		if err := putJSON(tx.Bucket(bSchools), []byte(sc.ID), sc); err != nil {
+			return err
+		}
+		if err := slugs.Put([]byte(sc.Slug), []byte(sc.ID)); err != nil {
+			return err
+		}
+		_, err := schoolBucket(tx, sc.ID, true)
+		return err
+	})
+	if err != nil {
+		return store.School{}, fmt.Errorf("boltstore: create school: %w", err)
+	}
+	return sc, nil
+}
+
+// SchoolBySlug finds a school by its slug.
+func (s *Store) SchoolBySlug(ctx context.Context, slug string) (store.School, error) {
+	var sc store.School
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bSlugs).Get([]byte(slug))
+		if id == nil {
+			return store.ErrNotFound
+		}
+		return getJSON(tx.Bucket(bSchools), id, &sc)
+	})
+	return sc, err
+}
+
+func usernameKey(schoolID, username string) []byte {
+	return []byte(schoolID + "\x00" + username)
+}
+
+// CreateUser adds a user.
+func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = time.Now().UTC()
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bSchools).Get([]byte(u.SchoolID)) == nil {
+			return store.ErrNotFound
+		}
+		names := tx.Bucket(bUsernames)
+		k := usernameKey(u.SchoolID, u.Username)
+		if names.Get(k) != nil {
+			return store.ErrConflict
+		}
+		if err := putJSON(tx.Bucket(bUsers), []byte(u.ID), u); err != nil {
+			return err
+		}
+		return names.Put(k, []byte(u.ID))
+	})
+	if err != nil {
+		return store.User{}, fmt.Errorf("boltstore: create user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByUsername finds a user of a school.
+func (s *Store) UserByUsername(ctx context.Context, schoolID, username string) (store.User, error) {
+	var u store.User
+	err := s.db.View(func(tx *bolt.Tx) error {
+		id := tx.Bucket(bUsernames).Get(usernameKey(schoolID, username))
+		if id == nil {
+			return store.ErrNotFound
+		}
+		return getJSON(tx.Bucket(bUsers), id, &u)
+	})
+	return u, err
+}
+
+type tokenEntry struct {
+	SchoolID string `json:"school_id"`
+	UserID   string `json:"user_id"`
+	DeviceID string `json:"device_id"`
+}
+
+type deviceEntry struct {
+	Name       string    `json:"name"`
+	UserID     string    `json:"user_id"`
+	EnrolledAt time.Time `json:"enrolled_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	Revoked    bool      `json:"revoked"`
+	Tokens     [][]byte  `json:"tokens"` // hashes, so revocation can delete them
+}
+
+func deviceKey(schoolID, deviceID string) []byte { return []byte(schoolID + "\x00" + deviceID) }
+
+// Enrol stores a token hash for a device.
+func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		devs := tx.Bucket(bDevices)
+		k := deviceKey(e.SchoolID, e.DeviceID)
+		var d deviceEntry
+		if v := devs.Get(k); v != nil {
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+		}
+		if d.Revoked {
+			d.Tokens = nil // revoked tokens stay dead
+		}
+		d.Name, d.UserID, d.EnrolledAt, d.LastSeenAt, d.Revoked = e.DeviceName, e.UserID, e.At, e.At, false
+		d.Tokens = append(d.Tokens, e.TokenHash)
+		if err := putJSON(devs, k, d); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bTokens), e.TokenHash, tokenEntry{SchoolID: e.SchoolID, UserID: e.UserID, DeviceID: e.DeviceID})
+	})
+	if err != nil {
+		return fmt.Errorf("boltstore: enrol: %w", err)
+	}
+	return nil
+}
+
+// PrincipalByToken resolves a token hash.
+func (s *Store) PrincipalByToken(ctx context.Context, tokenHash []byte, at time.Time) (store.Principal, error) {
+	var p store.Principal
+	var stale bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var te tokenEntry
+		if err := getJSON(tx.Bucket(bTokens), tokenHash, &te); err != nil {
+			return err
+		}
+		var d deviceEntry
+		if err := getJSON(tx.Bucket(bDevices), deviceKey(te.SchoolID, te.DeviceID), &d); err != nil {
+			return err
+		}
+		if d.Revoked {
+			return store.ErrNotFound
+		}
+		if err := getJSON(tx.Bucket(bSchools), []byte(te.SchoolID), &p.School); err != nil {
+			return err
+		}
+		if err := getJSON(tx.Bucket(bUsers), []byte(te.UserID), &p.User); err != nil {
+			return err
+		}
+		p.DeviceID = te.DeviceID
+		stale = at.Sub(d.LastSeenAt) > lastSeenEvery
+		return nil
+	})
+	if err != nil {
+		return store.Principal{}, err
+	}
+	if stale {
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			devs := tx.Bucket(bDevices)
+			k := deviceKey(p.School.ID, p.DeviceID)
+			var d deviceEntry
+			if err := getJSON(devs, k, &d); err != nil {
+				return err
+			}
+			if d.Revoked {
+				return store.ErrNotFound
+			}
+			d.LastSeenAt = at
+			return putJSON(devs, k, d)
+		})
+		if err != nil {
+			return store.Principal{}, err
+		}
+	}
+	return p, nil
+}
+
+// ListDevices lists a school's devices.
+func (s *Store) ListDevices(ctx context.Context, schoolID string) ([]store.Device, error) {
+	var out []store.Device
+	err := s.db.View(func(tx *bolt.Tx) error {
+		prefix := []byte(schoolID + "\x00")
+		c := tx.Bucket(bDevices).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			var d deviceEntry
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			var u store.User
+			if err := getJSON(tx.Bucket(bUsers), []byte(d.UserID), &u); err != nil {
+				return err
+			}
+			u.PasswordHash = nil
+			out = append(out, store.Device{DeviceID: string(k[len(prefix):]), DeviceName: d.Name, User: u,
+				EnrolledAt: d.EnrolledAt, LastSeenAt: d.LastSeenAt, Revoked: d.Revoked})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RevokeDevice revokes every token of a device.
+func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		devs := tx.Bucket(bDevices)
+		k := deviceKey(schoolID, deviceID)
+		var d deviceEntry
+		if err := getJSON(devs, k, &d); err != nil {
+			return err
+		}
+		for _, h := range d.Tokens {
+			if err := tx.Bucket(bTokens).Delete(h); err != nil {
+				return err
+			}
+		}
+		d.Tokens, d.Revoked = nil, true
+		return putJSON(devs, k, d)
+	})
+}
+
+func failKey(slug, username string) []byte { return []byte(slug + "\x00" + username) }
+
+// AddLoginFailure records a failed login.
+func (s *Store) AddLoginFailure(ctx context.Context, slug, username string, at time.Time) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bLoginFail)
+		var ts []int64
+		if v := b.Get(failKey(slug, username)); v != nil {
+			_ = json.Unmarshal(v, &ts)
+		}
+		// Keep the list short: only the last hour can matter to a 15-minute window.
+		cut := at.Add(-time.Hour).UnixMilli()
+		kept := ts[:0]
+		for _, t := range ts {
+			if t >= cut {
+				kept = append(kept, t)
+			}
+		}
+		return putJSON(b, failKey(slug, username), append(kept, at.UnixMilli()))
+	})
+}
+
+// LoginFailures counts failures since `since`.
+func (s *Store) LoginFailures(ctx context.Context, slug, username string, since time.Time) (int, error) {
+	n := 0
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var ts []int64
+		if v := tx.Bucket(bLoginFail).Get(failKey(slug, username)); v != nil {
+			if err := json.Unmarshal(v, &ts); err != nil {
+				return err
+			}
+		}
+		for _, t := range ts {
+			if t >= since.UnixMilli() {
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// ClearLoginFailures forgets failures after a successful login.
+func (s *Store) ClearLoginFailures(ctx context.Context, slug, username string) error {
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLoginFail).Delete(failKey(slug, username)) })
+}
+
+func putJSON(b *bolt.Bucket, k []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put(k, raw)
+}
+
+func getJSON(b *bolt.Bucket, k []byte, v any) error {
+	raw := b.Get(k)
+	if raw == nil {
+		return store.ErrNotFound
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// schoolBucket returns a school's bucket, creating it when asked.
+func schoolBucket(tx *bolt.Tx, schoolID string, create bool) (*bolt.Bucket, error) {
+	name := []byte("s:" + schoolID)
+	if !create {
+		return tx.Bucket(name), nil
+	}
+	sb, err := tx.CreateBucketIfNotExists(name)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range [][]byte{bRecs, bSeqs, bStubs, bMeta} {
+		if _, err := sb.CreateBucketIfNotExists(n); err != nil {
+			return nil, err
+		}
+	}
+	return sb, nil
+}
+
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+func getU64(b *bolt.Bucket, k []byte) uint64 {
+	if v := b.Get(k); len(v) == 8 {
+		return binary.BigEndian.Uint64(v)
+	}
+	return 0
+}

@@ -1,0 +1,340 @@
+package httpapi
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/shared/hlc"
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/store"
+)
+
+// maxSmallBody limits bodies other than push (enrolment, admin).
+const maxSmallBody = 64 << 10
+
+func hashToken(tok string) []byte { return auth.HashToken(tok) }
+
+// readJSONBody checks the media type and reads at most limit bytes of the
+// (decompressed) body. Larger bodies are 413 before anything is decoded.
+func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err != nil || mt != echo.MIMEApplicationJSON {
+		return nil, protocol.Errorf(protocol.CodeUnsupportedMediaType, "the body must be application/json")
+	}
+	if r.ContentLength > limit && r.Header.Get(echo.HeaderContentEncoding) == "" {
+		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
+	}
+	var body io.Reader = r.Body
+	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get(echo.HeaderContentEncoding))); enc {
+	case "", "identity":
+	case "gzip":
+		// The compressed stream itself is bounded too, so a client cannot
+		// stream forever; the decompressed size is what PROTOCOL §5 limits.
+		zr, err := gzip.NewReader(io.LimitReader(r.Body, limit+1))
+		if err != nil {
+			return nil, protocol.Errorf(protocol.CodeInvalidJSON, "the gzip body cannot be read")
+		}
+		defer zr.Close()
+		body = zr
+	default:
+		return nil, protocol.Errorf(protocol.CodeUnsupportedMediaType, "unsupported Content-Encoding %q", enc)
+	}
+	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is too large")
+		}
+		return nil, protocol.Errorf(protocol.CodeInvalidJSON, "the body could not be read completely")
+	}
+	if int64(len(b)) > limit {
+		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
+	}
+	return b, nil
+}
+
+// decodeSmall decodes a small JSON object body into v.
+func decodeSmall(c echo.Context, v any) error {
+	b, err := readJSONBody(c.Request(), maxSmallBody)
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(b) {
+		return protocol.Errorf(protocol.CodeInvalidJSON, "the body is not valid UTF-8")
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return protocol.Errorf(protocol.CodeInvalidJSON, "the body is not the expected JSON object")
+	}
+	return nil
+}
+
+func (s *Server) handleEnrol(c echo.Context) error {
+	ctx := c.Request().Context()
+	var req protocol.EnrolRequest
+	if err := decodeSmall(c, &req); err != nil {
+		return err
+	}
+	if req.School == "" || req.Username == "" || req.Password == "" {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "school, username and password are required")
+	}
+	if !hlc.IsCanonicalUUID(req.DeviceID) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
+	}
+	if len(req.DeviceName) > 200 || !utf8.ValidString(req.DeviceName) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be valid text of at most 200 bytes")
+	}
+	now := s.now()
+	n, err := s.store.LoginFailures(ctx, req.School, req.Username, now.Add(-auth.FailureWindow))
+	if err != nil {
+		return err
+	}
+	if n >= auth.MaxFailures {
+		return protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
+	}
+	badCredentials := func() error {
+		if err := s.store.AddLoginFailure(ctx, req.School, req.Username, now); err != nil {
+			return err
+		}
+		return protocol.Errorf(protocol.CodeUnauthorized, "wrong school, username or password")
+	}
+	school, err := s.store.SchoolBySlug(ctx, req.School)
+	if errors.Is(err, store.ErrNotFound) {
+		auth.SpendPasswordCheck()
+		return badCredentials()
+	} else if err != nil {
+		return err
+	}
+	user, err := s.store.UserByUsername(ctx, school.ID, req.Username)
+	if errors.Is(err, store.ErrNotFound) {
+		auth.SpendPasswordCheck()
+		return badCredentials()
+	} else if err != nil {
+		return err
+	}
+	if !auth.CheckPassword(user.PasswordHash, req.Password) {
+		return badCredentials()
+	}
+	if err := s.store.ClearLoginFailures(ctx, req.School, req.Username); err != nil {
+		return err
+	}
+	token, hash, err := auth.NewToken()
+	if err != nil {
+		return err
+	}
+	if err := s.store.Enrol(ctx, store.Enrolment{SchoolID: school.ID, UserID: user.ID, DeviceID: req.DeviceID,
+		DeviceName: req.DeviceName, TokenHash: hash, At: now}); err != nil {
+		return err
+	}
+	s.log.Info("device enrolled", "school_id", school.ID, "user_id", user.ID, "device_id", req.DeviceID)
+	return c.JSON(http.StatusCreated, protocol.EnrolResponse{
+		Token:        token,
+		User:         protocol.User{ID: user.ID, Name: user.Name, Role: user.Role},
+		School:       protocol.School{ID: school.ID, Slug: school.Slug, Name: school.Name},
+		ServerTimeMS: s.nowMS(),
+	})
+}
+
+func (s *Server) handlePush(c echo.Context) error {
+	p := PrincipalOf(c)
+	ctx := c.Request().Context()
+	body, err := readJSONBody(c.Request(), protocol.MaxPushBodyBytes)
+	if err != nil {
+		return err
+	}
+	req, err := protocol.DecodePush(body)
+	if err != nil {
+		return err
+	}
+	c.Set(countKey, len(req.Records))
+	now := s.now()
+	if err := protocol.ValidatePush(req, p.DeviceID, now, s.cfg.MaxClockSkew); err != nil {
+		return err
+	}
+	results, err := s.store.Push(ctx, store.PushBatch{SchoolID: p.School.ID, Pusher: p.User.ID,
+		PusherIsAdmin: p.User.IsAdmin(), Records: req.Records, At: now})
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		s.metrics.records.WithLabelValues(string(r.Outcome)).Inc()
+	}
+	epoch, err := s.store.Epoch(ctx)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, protocol.PushResponse{Results: results, ServerTimeMS: s.nowMS(), Epoch: epoch})
+}
+
+func (s *Server) handlePull(c echo.Context) error {
+	p := PrincipalOf(c)
+	ctx := c.Request().Context()
+	q := c.Request().URL.Query()
+	after, limit := int64(0), protocol.DefaultPullLimit
+	if v := q.Get("after"); v != "" || q.Has("after") {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return protocol.Errorf(protocol.CodeInvalidRequest, "after must be a whole number of at least 0")
+		}
+		after = n
+	}
+	if v := q.Get("limit"); v != "" || q.Has("limit") {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return protocol.Errorf(protocol.CodeInvalidRequest, "limit must be a whole number from 1 to %d", protocol.MaxPullLimit)
+		}
+		limit = min(n, protocol.MaxPullLimit)
+	}
+	page, err := s.store.Pull(ctx, store.PullQuery{SchoolID: p.School.ID, After: after, Limit: limit,
+		MaxBytes: protocol.PullSizeCap, Viewer: p.User.ID, ViewerIsAdmin: p.User.IsAdmin()})
+	if err != nil {
+		return err
+	}
+	epoch, err := s.store.Epoch(ctx)
+	if err != nil {
+		return err
+	}
+	c.Set(countKey, len(page.Records))
+	s.metrics.pulled.Add(float64(len(page.Records)))
+	s.metrics.pullLag.Observe(float64(len(page.Records)))
+	buf := appendPullResponse(make([]byte, 0, pullBufSize(page.Records)), page, s.nowMS(), epoch)
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, buf)
+}
+
+func pullBufSize(recs []record.Envelope) int {
+	n := 128
+	for _, e := range recs {
+		n += len(e.Data) + 200
+	}
+	return n
+}
+
+// appendPullResponse writes the pull body without reflection: ids, types and
+// HLCs were validated as plain ASCII at push time and data as a JSON object,
+// so the stored bytes are spliced in as they are. This is the hot path of a
+// first sync.
+func appendPullResponse(b []byte, page store.PullPage, serverMS int64, epoch string) []byte {
+	b = append(b, `{"records":[`...)
+	for i, e := range page.Records {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"id":"`...)
+		b = append(b, e.ID...)
+		b = append(b, `","type":"`...)
+		b = append(b, e.Type...)
+		b = append(b, `","hlc":"`...)
+		b = append(b, e.HLC...)
+		b = append(b, `","deleted":`...)
+		b = strconv.AppendBool(b, e.Deleted)
+		if !e.Deleted && len(e.Data) > 0 {
+			b = append(b, `,"data":`...)
+			b = append(b, e.Data...)
+		}
+		b = append(b, `,"seq":`...)
+		b = strconv.AppendInt(b, e.Seq, 10)
+		if e.Restricted && !e.Deleted {
+			b = append(b, `,"restricted":true`...)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"cursor":`...)
+	b = strconv.AppendInt(b, page.Cursor, 10)
+	b = append(b, `,"more":`...)
+	b = strconv.AppendBool(b, page.More)
+	b = append(b, `,"server_time_ms":`...)
+	b = strconv.AppendInt(b, serverMS, 10)
+	b = append(b, `,"epoch":`...)
+	eb, _ := json.Marshal(epoch)
+	b = append(b, eb...)
+	return append(b, '}')
+}
+
+func (s *Server) handleListDevices(c echo.Context) error {
+	p := PrincipalOf(c)
+	devs, err := s.store.ListDevices(c.Request().Context(), p.School.ID)
+	if err != nil {
+		return err
+	}
+	out := protocol.DevicesResponse{Devices: make([]protocol.AdminDevice, 0, len(devs))}
+	for _, d := range devs {
+		out.Devices = append(out.Devices, protocol.AdminDevice{
+			DeviceID: d.DeviceID, DeviceName: d.DeviceName,
+			User:       protocol.User{ID: d.User.ID, Username: d.User.Username, Name: d.User.Name, Role: d.User.Role},
+			EnrolledAt: d.EnrolledAt.UTC().Format(time.RFC3339), LastSeenAt: d.LastSeenAt.UTC().Format(time.RFC3339),
+			Revoked: d.Revoked,
+		})
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) handleRevokeDevice(c echo.Context) error {
+	p := PrincipalOf(c)
+	id := c.Param("device_id")
+	if !hlc.IsCanonicalUUID(id) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
+	}
+	err := s.store.RevokeDevice(c.Request().Context(), p.School.ID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return protocol.Errorf(protocol.CodeNotFound, "no such device in this school")
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("device revoked", "school_id", p.School.ID, "device_id", id, "by_user_id", p.User.ID)
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (s *Server) handleAddUser(c echo.Context) error {
+	p := PrincipalOf(c)
+	var req protocol.AddUserRequest
+	if err := decodeSmall(c, &req); err != nil {
+		return err
+	}
+	u, err := NewUser(p.School.ID, req)
+	if err != nil {
+		return err
+	}
+	u, err = s.store.CreateUser(c.Request().Context(), u)
+	if errors.Is(err, store.ErrConflict) {
+		return protocol.Errorf(protocol.CodeConflict, "the username %q already exists in this school", req.Username)
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, protocol.AddUserResponse{User: protocol.User{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role}})
+}
+
+// NewUser validates a new user's fields and hashes the password. The command
+// line's `user add` uses it too, so both paths apply the same rules.
+func NewUser(schoolID string, req protocol.AddUserRequest) (store.User, error) {
+	req.Username = strings.TrimSpace(req.Username)
+	req.Name = strings.TrimSpace(req.Name)
+	switch {
+	case req.Username == "" || len(req.Username) > 100 || !utf8.ValidString(req.Username):
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 characters")
+	case req.Name == "" || len(req.Name) > 200 || !utf8.ValidString(req.Name):
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters")
+	case req.Role != protocol.RoleAdmin && req.Role != protocol.RoleInterventionist:
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
+	}
+	h, err := auth.HashPassword(req.Password)
+	if errors.Is(err, auth.ErrWeakPassword) {
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
+	}
+	if err != nil {
+		return store.User{}, err
+	}
+	return store.User{SchoolID: schoolID, Username: req.Username, Name: req.Name, Role: req.Role, PasswordHash: h}, nil
+}

@@ -1,0 +1,36 @@
+package httpapi
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// metrics are the server's Prometheus series (PROTOCOL §10).
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	records  *prometheus.CounterVec
+	pulled   prometheus.Counter
+	pullLag  prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "syncserver_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "syncserver_http_request_duration_seconds", Help: "HTTP request latency by route.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"route"}),
+		records: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "syncserver_push_records_total", Help: "Pushed records by outcome.",
+		}, []string{"outcome"}),
+		pulled: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "syncserver_pull_records_total", Help: "Records returned by pulls.",
+		}),
+		pullLag: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "syncserver_pull_lag_records", Help: "Records returned per pull page (a page of more means the device was behind).",
+			Buckets: prometheus.ExponentialBuckets(1, 4, 8),
+		}),
+	}
+	reg.MustRegister(m.requests, m.latency, m.records, m.pulled, m.pullLag)
+	return m
+}

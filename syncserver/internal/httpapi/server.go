@@ -1,0 +1,209 @@
+// Package httpapi is the sync server's HTTP API (PROTOCOL §4–§12) on Echo v4:
+// routes, middleware, handlers, one error handler, health and metrics.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/store"
+)
+
+// Config is what the server needs; main fills it from flags.
+type Config struct {
+	Store        store.Store
+	Logger       *slog.Logger
+	Now          func() time.Time // nil means time.Now
+	MaxClockSkew time.Duration    // PROTOCOL §5; 0 means 5 minutes
+	// MetricsOnMain serves /metrics on the API listener too (when no
+	// separate metrics address is given).
+	MetricsOnMain bool
+}
+
+// Server is the HTTP API.
+type Server struct {
+	cfg     Config
+	store   store.Store
+	log     *slog.Logger
+	now     func() time.Time
+	echo    *echo.Echo
+	v1      *echo.Group // authenticated routes
+	metrics *metrics
+	reg     *prometheus.Registry
+}
+
+// New builds the server and its routes.
+func New(cfg Config) *Server {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.MaxClockSkew == 0 {
+		cfg.MaxClockSkew = 5 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, metrics: newMetrics(reg)}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.observe)
+	s.echo = e
+
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", s.handleReady)
+	if cfg.MetricsOnMain {
+		e.GET("/metrics", echo.WrapHandler(s.MetricsHandler()))
+	}
+	e.POST("/v1/devices", s.handleEnrol)
+	s.v1 = e.Group("/v1", s.authenticate)
+	s.v1.POST("/sync/push", s.handlePush)
+	s.v1.GET("/sync/pull", s.handlePull)
+	admin := s.v1.Group("/admin", requireAdmin)
+	admin.GET("/devices", s.handleListDevices)
+	admin.DELETE("/devices/:device_id", s.handleRevokeDevice)
+	admin.POST("/users", s.handleAddUser)
+	return s
+}
+
+// Handler is the API as an http.Handler.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// MetricsHandler serves the Prometheus text format.
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
+}
+
+func (s *Server) handleReady(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Error("readyz: store does not answer", "err", err)
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "store unavailable"})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) nowMS() int64 { return s.now().UnixMilli() }
+
+// observe assigns a request id, and logs and counts every request. It never
+// logs bodies, query values or headers: they may hold tokens or student data.
+func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		rid := c.Request().Header.Get(echo.HeaderXRequestID)
+		if len(rid) == 0 || len(rid) > 64 {
+			rid = uuid.NewString()
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, rid)
+		err := next(c)
+		if err != nil {
+			c.Error(err) // renders through handleError so the status is final
+		}
+		status := c.Response().Status
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		s.metrics.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
+		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
+		attrs := []any{"request_id", rid, "method", c.Request().Method, "route", route,
+			"status", status, "duration_ms", float64(d.Microseconds()) / 1000}
+		if p, ok := c.Get(principalKey).(store.Principal); ok {
+			attrs = append(attrs, "school_id", p.School.ID, "device_id", p.DeviceID)
+		}
+		if n, ok := c.Get(countKey).(int); ok {
+			attrs = append(attrs, "records", n)
+		}
+		if err != nil && status >= 500 {
+			attrs = append(attrs, "err", err.Error())
+			s.log.Error("request failed", attrs...)
+		} else {
+			s.log.Info("request", attrs...)
+		}
+		return nil
+	}
+}
+
+const (
+	principalKey = "principal"
+	countKey     = "records"
+)
+
+// PrincipalOf returns who the request's token speaks for; only valid on
+// routes behind authenticate.
+func PrincipalOf(c echo.Context) store.Principal {
+	p, _ := c.Get(principalKey).(store.Principal)
+	return p
+}
+
+func bearer(r *http.Request) string {
+	h := r.Header.Get(echo.HeaderAuthorization)
+	const prefix = "Bearer "
+	if len(h) <= len(prefix) || !equalFoldASCII(h[:len(prefix)], prefix) {
+		return ""
+	}
+	return h[len(prefix):]
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+var errUnauthorized = protocol.Errorf(protocol.CodeUnauthorized, "missing, unknown or revoked token: enrol this device again")
+
+func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		tok := bearer(c.Request())
+		if tok == "" {
+			return errUnauthorized
+		}
+		p, err := s.store.PrincipalByToken(c.Request().Context(), hashToken(tok), s.now())
+		if errors.Is(err, store.ErrNotFound) {
+			return errUnauthorized
+		}
+		if err != nil {
+			return err
+		}
+		c.Set(principalKey, p)
+		return next(c)
+	}
+}
+
+func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !PrincipalOf(c).User.IsAdmin() {
+			return protocol.Errorf(protocol.CodeForbidden, "this needs the admin role")
+		}
+		return next(c)
+	}
+}

@@ -1,0 +1,115 @@
+// Command syncserver is the Small Wins sync server (PROTOCOL §11):
+//
+//	syncserver serve [--listen 127.0.0.1:8080] [--db syncserver.db | --postgres URL] ...
+//	syncserver school add --slug lincoln-elem --name "Lincoln Elementary"
+//	syncserver user add --school lincoln-elem --username rivera --name "Ana Rivera" --role admin|interventionist
+//	syncserver epoch new
+//
+// main is the only reader of flags and SYNCSERVER_* variables.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `usage:
+  syncserver serve [--listen 127.0.0.1:8080] [--db syncserver.db | --postgres URL]
+                   [--metrics-listen ADDR] [--tls-cert FILE --tls-key FILE]
+                   [--max-clock-skew 5m] [--tombstone-retention 400d]
+  syncserver school add --slug SLUG --name NAME [--db FILE | --postgres URL]
+  syncserver user add --school SLUG --username NAME --name "FULL NAME"
+                      --role admin|interventionist [--db FILE | --postgres URL]
+                      (the password is read from standard input, one line)
+  syncserver epoch new [--db FILE | --postgres URL]
+
+Every flag may also be set with SYNCSERVER_<FLAG> (e.g. SYNCSERVER_DB,
+SYNCSERVER_MAX_CLOCK_SKEW); a flag beats its variable.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "syncserver:", err)
+		}
+		os.Exit(2)
+	}
+}
+
+// run dispatches a command line; it is main without the process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd := strings.Join(firstN(args, 2), " ")
+	switch {
+	case len(args) >= 1 && args[0] == "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case cmd == "school add":
+		return cmdSchoolAdd(ctx, args[2:], stdout, stderr)
+	case cmd == "user add":
+		return cmdUserAdd(ctx, args[2:], stdin, stdout, stderr)
+	case cmd == "epoch new":
+		return cmdEpochNew(ctx, args[2:], stdout, stderr)
+	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", strings.Join(args, " "))
+}
+
+func firstN(s []string, n int) []string {
+	if len(s) < n {
+		return s
+	}
+	return s[:n]
+}
+
+// newFlags returns a flag set whose Parse also reads SYNCSERVER_* variables
+// for flags not given on the command line.
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { fmt.Fprint(stderr, usage) }
+	return fs
+}
+
+// parse parses args, then fills every flag not set from SYNCSERVER_<NAME>.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		env := "SYNCSERVER_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(env); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("%s: %w", env, e)
+			}
+		}
+	})
+	return err
+}
+
+// storeFlags are the flags naming the store, shared by every command.
+type storeFlags struct{ db, postgres string }
+
+func (s *storeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.db, "db", "syncserver.db", "embedded store file (bbolt)")
+	fs.StringVar(&s.postgres, "postgres", "", "PostgreSQL URL (instead of --db)")
+}

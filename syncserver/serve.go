@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"smallwins/syncserver/internal/httpapi"
+)
+
+// daysDuration is a time.Duration flag that also accepts a whole number of
+// days with a `d` suffix ("400d"), as PROTOCOL §11 spells the retention.
+type daysDuration struct{ d *time.Duration }
+
+func (v daysDuration) String() string {
+	if v.d == nil {
+		return ""
+	}
+	if *v.d%(24*time.Hour) == 0 && *v.d > 0 {
+		return strconv.FormatInt(int64(*v.d/(24*time.Hour)), 10) + "d"
+	}
+	return v.d.String()
+}
+
+func (v daysDuration) Set(s string) error {
+	d, err := parseDays(s)
+	if err != nil {
+		return err
+	}
+	*v.d = d
+	return nil
+}
+
+func parseDays(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseFloat(n, 64)
+		if err != nil || days < 0 || days > 100*365 {
+			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		return time.Duration(days * float64(24*time.Hour)), nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("invalid duration %q (use e.g. 5m, 12h or 400d)", s)
+	}
+	return d, nil
+}
+
+// purgeEvery is how often serve purges old tombstones.
+const purgeEvery = time.Hour
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to serve the API on (port 0 picks a free port)")
+	metricsListen := fs.String("metrics-listen", "", "serve /metrics on this address instead of the API address")
+	tlsCert := fs.String("tls-cert", "", "TLS certificate file (PEM)")
+	tlsKey := fs.String("tls-key", "", "TLS private key file (PEM)")
+	skew, retention := 5*time.Minute, 400*24*time.Hour
+	fs.Var(daysDuration{&skew}, "max-clock-skew", "how far ahead of the server a record's clock may be")
+	fs.Var(daysDuration{&retention}, "tombstone-retention", "how long deleted records are kept before purging")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("--tls-cert and --tls-key go together")
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+
+	st, err := openStore(ctx, sf.db, sf.postgres)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			log.Error("closing the store", "err", err.Error())
+		}
+	}()
+	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == ""})
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *listen, err)
+	}
+	srv := newHTTPServer(api.Handler())
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	servErr := make(chan error, 2)
+	go func() {
+		var err error
+		if *tlsCert != "" {
+			err = srv.ServeTLS(ln, *tlsCert, *tlsKey)
+		} else {
+			err = srv.Serve(ln)
+		}
+		servErr <- err
+	}()
+	var msrv *http.Server
+	if *metricsListen != "" {
+		mln, err := net.Listen("tcp", *metricsListen)
+		if err != nil {
+			_ = srv.Close()
+			return fmt.Errorf("cannot listen on %s for metrics: %w", *metricsListen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", api.MetricsHandler())
+		msrv = newHTTPServer(mux)
+		go func() { servErr <- msrv.Serve(mln) }()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
+	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr().String())
+	log.Info("serving", "addr", ln.Addr().String(), "tls", *tlsCert != "", "max_clock_skew", skew.String(), "tombstone_retention", retention.String())
+
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	purged := make(chan struct{})
+	go func() {
+		defer close(purged)
+		purgeLoop(purgeCtx, log, func(ctx context.Context) (int, error) {
+			return st.PurgeTombstones(ctx, time.Now().Add(-retention))
+		})
+	}()
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing in-flight requests")
+	case err := <-servErr:
+		if err != nil && !errors.Is(err, http.ErrServerClosed) {
+			stopPurge()
+			<-purged
+			return fmt.Errorf("serving: %w", err)
+		}
+	}
+	stopPurge()
+	<-purged
+	shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutCtx)
+	if msrv != nil {
+		_ = msrv.Shutdown(shutCtx)
+	}
+	log.Info("stopped")
+	return err
+}
+
+// newHTTPServer sets the timeouts that keep a slow or stalled client from
+// holding a connection forever.
+func newHTTPServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute,
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+}
+
+func purgeLoop(ctx context.Context, log *slog.Logger, purge func(context.Context) (int, error)) {
+	t := time.NewTicker(purgeEvery)
+	defer t.Stop()
+	for {
+		n, err := purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("tombstone purge failed", "err", err.Error())
+		case n > 0:
+			log.Info("tombstones purged", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
