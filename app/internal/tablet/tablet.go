@@ -45,6 +45,10 @@ type Config struct {
 	Size fyne.Size
 	// Logger gets ids, counts and codes, never record data or secrets.
 	Logger *slog.Logger
+	// NoSyncLoop leaves the syncer's loop (and the enrolment from the
+	// environment) unstarted: headless tests, where fyne.Do runs on the
+	// calling goroutine, drive Syncer.SyncOnce themselves.
+	NoSyncLoop bool
 }
 
 // ConfigFromEnv reads the SMALLWINS_* variables.
@@ -145,6 +149,10 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer}, Tick: Tick})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
+	if cfg.NoSyncLoop {
+		close(t.done)
+		return t, nil
+	}
 	go func() {
 		defer close(t.done)
 		if cfg.Server != "" && cfg.Username != "" {

@@ -1,0 +1,83 @@
+package tablet
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/shared/record"
+)
+
+// TestOpenWithDemoBeforeEnrolment: a fresh tablet with SMALLWINS_DEMO=1
+// loads the demo school, shows Today with its groups, and works without
+// enrolment; reopening does not load the demo twice.
+func TestOpenWithDemoBeforeEnrolment(t *testing.T) {
+	a := test.NewTempApp(t)
+	dir := t.TempDir()
+	tb, err := Open(context.Background(), a, Config{DataDir: dir, Demo: true, NoSyncLoop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.Window.Resize(fyne.NewSize(1280, 800))
+	students, err := tb.Store.List(record.TypeStudent)
+	if err != nil || len(students) != 12 {
+		t.Fatalf("%d students after the demo load (%v)", len(students), err)
+	}
+	if e, _ := tb.Store.Enrolment(); e.Enrolled() {
+		t.Fatal("enrolled without being asked")
+	}
+	n, _ := tb.Store.PendingCount()
+	tb.Close()
+	tb.Window.Close()
+
+	tb, err = Open(context.Background(), a, Config{DataDir: dir, Demo: true, NoSyncLoop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { tb.Close(); tb.Window.Close() }()
+	m, _ := tb.Store.PendingCount()
+	if m != n {
+		t.Fatalf("reopening loaded the demo again: %d pending, was %d", m, n)
+	}
+}
+
+// TestRecordsAdapterRefusesInPlainWords: the validation sentence reaches
+// the screen without package prefixes, and nothing is written.
+func TestRecordsAdapterRefusesInPlainWords(t *testing.T) {
+	s, err := localstore.Open(t.TempDir() + "/t.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r := Records{s}
+	_, err = r.Put(context.Background(), record.TypeStudent, "", record.Student{FamilyName: "Lee", Grade: "2"}, false)
+	var p interface{ Plain() string }
+	if err == nil {
+		t.Fatal("a student without a given name was written")
+	}
+	ok := false
+	if pe, is := err.(interface{ Plain() string }); is {
+		p, ok = pe, true
+	}
+	if !ok || p.Plain() != "Given name is required." {
+		t.Fatalf("refusal %v", err)
+	}
+	if es, _ := s.List(record.TypeStudent); len(es) != 0 {
+		t.Fatal("the refused student was written")
+	}
+}
+
+// TestTickStops: the ticker runs f through fyne.Do, and stopping it twice
+// is harmless (screens stop their timer on leave and on finish).
+func TestTickStops(t *testing.T) {
+	test.NewTempApp(t)
+	got := make(chan struct{}, 100)
+	stop := Tick(time.Millisecond, func() { got <- struct{}{} })
+	<-got
+	stop()
+	stop()
+}
