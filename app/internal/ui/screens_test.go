@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -236,5 +237,67 @@ func TestCICOCardEntry(t *testing.T) {
 	}
 	if c.next.Disabled() {
 		t.Fatal("cannot move forward from yesterday to today")
+	}
+}
+
+// TestTodayStates: empty tablet, a day with no group, overdue probes,
+// inactive students hidden, a student not synced yet still shown.
+func TestTodayStates(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(portrait)
+	today := a.Current().(*todayScreen)
+	if !today.m.Empty {
+		t.Fatal("an empty tablet is not shown as empty")
+	}
+	sc := seedSchool(t, f.store)
+	f.clk.t = time.Date(2025, 3, 23, 9, 0, 0, 0, time.Local) // a Sunday: no group meets
+	a.Root(TabToday)
+	today = a.Current().(*todayScreen)
+	if len(today.m.Groups) != 0 || len(today.m.Others) != 2 {
+		t.Fatalf("Sunday: %d today, %d others", len(today.m.Groups), len(today.m.Others))
+	}
+	if today.start[sc.other] == nil {
+		t.Fatal("another group cannot be started on a day it does not meet")
+	}
+
+	f.clk.t = monday10
+	st := must(f.store.Student(sc.students[4]))
+	st.Data.Active = ptr(false)
+	must(f.store.PutStudent(context.Background(), st.ID, st.Data))
+	g := must(f.store.Group(sc.group))
+	g.Data.StudentIDs = append(g.Data.StudentIDs, "01900000-0000-7000-8000-000000000abc") // not synced yet
+	must(f.store.PutGroup(context.Background(), g.ID, g.Data))
+	a.Root(TabToday)
+	today = a.Current().(*todayScreen)
+	if len(today.m.Groups) != 1 {
+		t.Fatalf("%d groups on Monday", len(today.m.Groups))
+	}
+	names := strings.Join(today.m.Groups[0].Students, ", ")
+	if strings.Contains(names, "Ella") || !strings.Contains(names, "Student not synced yet") {
+		t.Fatalf("Today lists %q", names)
+	}
+	// Ava's goal started 2025-01-06 with no probe since: overdue.
+	if len(today.m.Overdue) != 1 || today.m.Overdue[0].StudentID != sc.students[0] || today.m.Overdue[0].Days != 70 {
+		t.Fatalf("overdue %+v", today.m.Overdue)
+	}
+	test.Tap(today.probe[sc.students[0]])
+	if _, ok := a.Current().(*probeScreen); !ok {
+		t.Fatalf("Probe opens %T", a.Current())
+	}
+	must(f.store.PutProbe(context.Background(), "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-10", Score: 50}))
+	a.Root(TabToday)
+	if n := len(a.Current().(*todayScreen).m.Overdue); n != 0 {
+		t.Fatalf("a probe 7 days ago is not overdue, got %d", n)
+	}
+	// A session starts without the inactive student and with the missing one.
+	test.Tap(a.Current().(*todayScreen).start[sc.group])
+	s := a.Current().(*sessionScreen)
+	if len(s.m.s.Attendance) != 5 || s.students[4].name.Text != "Student not synced yet · Present" {
+		t.Fatalf("attendance %d, last %q", len(s.m.s.Attendance), s.students[4].name.Text)
+	}
+	// Today offers to resume it.
+	a.Root(TabToday)
+	if got := a.Current().(*todayScreen).start[sc.group].Text; got != "Resume session" {
+		t.Fatalf("button says %q", got)
 	}
 }

@@ -45,7 +45,9 @@ func newSessionModel(ctx context.Context, rec Records, now func() time.Time, gro
 		StartedAt: t.Format(time.RFC3339), Status: record.SessionInProgress,
 		Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
 	for _, sid := range g.Data.StudentIDs {
-		m.s.Attendance = append(m.s.Attendance, record.Attendance{StudentID: sid, Status: record.Present})
+		if active(rec, sid) {
+			m.s.Attendance = append(m.s.Attendance, record.Attendance{StudentID: sid, Status: record.Present})
+		}
 	}
 	m.load()
 	e, err := rec.Put(ctx, record.TypeSession, "", m.s, false)

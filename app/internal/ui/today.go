@@ -64,12 +64,14 @@ func loadToday(rec Records, now time.Time) todayModel {
 			continue
 		}
 		for _, sid := range g.Data.StudentIDs {
-			tg.Students = append(tg.Students, studentName(rec, sid))
+			if active(rec, sid) {
+				tg.Students = append(tg.Students, studentName(rec, sid))
+			}
 		}
 		tg.Last, tg.InProgressID = lastTime(rec, g.ID, g.Data.ProgramID, m.Date)
 		m.Groups = append(m.Groups, tg)
 		for _, sid := range g.Data.StudentIDs {
-			if seen[sid] {
+			if seen[sid] || !active(rec, sid) {
 				continue
 			}
 			seen[sid] = true
@@ -87,6 +89,15 @@ func loadToday(rec Records, now time.Time) todayModel {
 	sort.SliceStable(m.Others, func(i, j int) bool { return m.Others[i].Name < m.Others[j].Name })
 	sort.SliceStable(m.Overdue, func(i, j int) bool { return m.Overdue[i].Days > m.Overdue[j].Days })
 	return m
+}
+
+// active is false only for a student this tablet holds and who is marked
+// inactive; a student not synced yet counts as active (shown, never dropped).
+func active(rec Records, id string) bool {
+	if s, ok := get[record.Student](rec, record.TypeStudent, id); ok {
+		return s.Data.IsActive()
+	}
+	return true
 }
 
 // lastTime describes the group's last delivered session before or on
