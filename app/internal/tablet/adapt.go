@@ -47,10 +47,7 @@ func (e invalid) Plain() string {
 	if i := strings.LastIndex(msg, localstore.ErrInvalid.Error()+": "); i >= 0 {
 		msg = msg[i+len(localstore.ErrInvalid.Error())+2:]
 	}
-	if msg == "" {
-		return "Something is missing."
-	}
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+	return ui.Sentence(msg)
 }
 
 // Sync adapts the syncer and the store's sync bookkeeping to ui.Sync.

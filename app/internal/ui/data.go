@@ -9,6 +9,7 @@ import (
 	"errors"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"smallwins/shared/record"
@@ -37,6 +38,20 @@ func PlainError(err error) string {
 		return p.Plain()
 	}
 	return "Could not save on this tablet. Please try again."
+}
+
+// Sentence turns a validation reason ("given name is required") into a
+// sentence for a person ("Given name is required.").
+func Sentence(reason string) string {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "Something is missing."
+	}
+	reason = strings.ToUpper(reason[:1]) + reason[1:]
+	if !strings.HasSuffix(reason, ".") {
+		reason += "."
+	}
+	return reason
 }
 
 // Sync is the sync machinery as the screens use it. All methods may block on

@@ -29,7 +29,7 @@ func (e plainErr) Plain() string { return e.msg }
 func (r storeRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
 	if _, raw := data.(json.RawMessage); !raw {
 		if err := localstore.Validate(data); err != nil {
-			return record.Envelope{}, plainErr{strings.TrimPrefix(err.Error(), localstore.ErrInvalid.Error()+": ")}
+			return record.Envelope{}, plainErr{Sentence(strings.TrimPrefix(err.Error(), localstore.ErrInvalid.Error()+": "))}
 		}
 	}
 	return r.Store.Put(ctx, typ, id, data, restricted)

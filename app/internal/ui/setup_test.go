@@ -1,0 +1,224 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/record"
+)
+
+// formEntry finds the entry of a form row by its label.
+func formWidget(t *testing.T, f *formScreen, label string) any {
+	t.Helper()
+	for _, it := range f.form.Items {
+		if it.Text == label {
+			return it.Widget
+		}
+	}
+	t.Fatalf("no form row %q", label)
+	return nil
+}
+
+// TestSetupCreatesAndEditsKeepingUnknownFields: a student, a program with
+// steps and a group are created from the Setup tab; editing keeps fields a
+// newer app added and keeps step ids of unchanged steps.
+func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	a.Root(TabSetup)
+	s := a.Current().(*setupScreen)
+
+	// A refused student: the reason in words, nothing written.
+	test.Tap(s.addStudent)
+	form := a.Current().(*formScreen)
+	test.Tap(form.Save)
+	if a.Message() != "Not saved: Given name is required." {
+		t.Fatalf("message %q", a.Message())
+	}
+	test.Type(formWidget(t, form, "Given name").(*widget.Entry), "Mia")
+	test.Type(formWidget(t, form, "Family name").(*widget.Entry), "Lopez")
+	formWidget(t, form, "Grade").(*widget.Select).SetSelected("K")
+	test.Tap(form.Save)
+	studs := must(f.store.Students(false))
+	if len(studs) != 1 || studs[0].Data.DisplayName() != "Mia Lopez" || studs[0].Data.Grade != "K" {
+		t.Fatalf("students %+v", studs)
+	}
+	if _, ok := a.Current().(*setupScreen); !ok || a.Message() != "Saved." {
+		t.Fatalf("after save: %T %q", a.Current(), a.Message())
+	}
+
+	// A field a newer app added survives an edit on this tablet (PROTOCOL §2).
+	raw := json.RawMessage(`{"given_name":"Mia","family_name":"Lopez","grade":"K","pronouns":"she/her"}`)
+	if _, err := f.store.Put(context.Background(), record.TypeStudent, studs[0].ID, raw, false); err != nil {
+		t.Fatal(err)
+	}
+	s = a.Current().(*setupScreen)
+	s.refresh()
+	test.Tap(s.edit[studs[0].ID])
+	form = a.Current().(*formScreen)
+	e := formWidget(t, form, "Preferred name").(*widget.Entry)
+	test.Type(e, "Mimi")
+	test.Tap(form.Save)
+	env := must(f.store.Get(studs[0].ID))
+	if !strings.Contains(string(env.Data), `"pronouns":"she/her"`) || !strings.Contains(string(env.Data), `"preferred_name":"Mimi"`) {
+		t.Fatalf("edited data %s", env.Data)
+	}
+
+	// A program with three steps.
+	test.Tap(a.Current().(*setupScreen).addProgram)
+	form = a.Current().(*formScreen)
+	test.Type(formWidget(t, form, "Name").(*widget.Entry), "Math Boost")
+	formWidget(t, form, "Area").(*widget.Select).SetSelected(record.AreaMath)
+	formWidget(t, form, "Checklist steps").(*widget.Entry).SetText("Warm-up\nModel\nExit ticket")
+	test.Tap(form.Save)
+	progs := must(f.store.Programs())
+	if len(progs) != 1 || len(progs[0].Data.Steps) != 3 {
+		t.Fatalf("programs %+v", progs)
+	}
+	old := progs[0].Data.Steps
+	// Edit: reorder, change one, keep the others' ids.
+	a.Current().(*setupScreen).refresh()
+	test.Tap(a.Current().(*setupScreen).edit[progs[0].ID])
+	form = a.Current().(*formScreen)
+	formWidget(t, form, "Checklist steps").(*widget.Entry).SetText("Model\nWarm-up\nExit check")
+	test.Tap(form.Save)
+	steps := must(f.store.Program(progs[0].ID)).Data.Steps
+	if steps[0].ID != old[1].ID || steps[1].ID != old[0].ID || steps[2].ID == old[2].ID {
+		t.Fatalf("step ids %+v from %+v", steps, old)
+	}
+
+	// A group of Mia meeting Monday and Wednesday at 08:30.
+	test.Tap(a.Current().(*setupScreen).addGroup)
+	form = a.Current().(*formScreen)
+	test.Type(formWidget(t, form, "Name").(*widget.Entry), "Stars")
+	formWidget(t, form, "Program").(*widget.Select).SetSelected("Math Boost")
+	formWidget(t, form, "Meets on").(*widget.CheckGroup).SetSelected([]string{"Mon", "Wed"})
+	formWidget(t, form, "At").(*widget.Entry).SetText("08:30")
+	formWidget(t, form, "Students").(*widget.CheckGroup).SetSelected([]string{"Mimi Lopez"})
+	test.Tap(form.Save)
+	groups := must(f.store.Groups())
+	if len(groups) != 1 || len(groups[0].Data.StudentIDs) != 1 || len(groups[0].Data.Schedule) != 2 ||
+		groups[0].Data.Schedule[1] != (record.ScheduleSlot{Weekday: 3, Start: "08:30"}) {
+		t.Fatalf("groups %+v", groups)
+	}
+	if groups[0].Data.InterventionistID != "device:"+f.store.DeviceID() {
+		t.Fatalf("interventionist %q", groups[0].Data.InterventionistID)
+	}
+
+	// A break.
+	test.Tap(a.Current().(*setupScreen).addBreak)
+	form = a.Current().(*formScreen)
+	test.Type(formWidget(t, form, "Name").(*widget.Entry), "Spring break")
+	formWidget(t, form, "First day").(*widget.Entry).SetText("2025-04-14")
+	formWidget(t, form, "Last day").(*widget.Entry).SetText("2025-04-11")
+	test.Tap(form.Save)
+	if a.Message() != "Not saved: The break ends before it starts." {
+		t.Fatalf("message %q", a.Message())
+	}
+	formWidget(t, form, "Last day").(*widget.Entry).SetText("2025-04-18")
+	test.Tap(form.Save)
+	if bs := must(f.store.CalendarBreaks()); len(bs) != 1 {
+		t.Fatalf("breaks %+v", bs)
+	}
+}
+
+// TestStudentPlanGoalNoteDecision: from a student's page, add a plan and a
+// goal, write notes (one restricted), and record a team decision.
+func TestStudentPlanGoalNoteDecision(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(portrait)
+	a.Root(TabStudents)
+	ss := a.Current().(*studentsScreen)
+	test.Type(ss.search, "ben")
+	if len(ss.open) != 1 || ss.open[sc.students[1]] == nil {
+		t.Fatalf("search for ben finds %d", len(ss.open))
+	}
+	test.Tap(ss.open[sc.students[1]])
+	st := a.Current().(*studentScreen)
+	if len(st.decide) != 0 {
+		t.Fatal("Ben has no goal yet")
+	}
+
+	test.Tap(st.addPlan)
+	form := a.Current().(*formScreen)
+	formWidget(t, form, "Program").(*widget.Select).SetSelected("Phonics for Reading, level 2")
+	if got := formWidget(t, form, "Minutes a session").(*widget.Entry).Text; got != "30" {
+		t.Fatalf("plan minutes default %q", got)
+	}
+	formWidget(t, form, "Group").(*widget.Select).SetSelected("Bluebirds")
+	test.Tap(form.Save)
+	plans := must(f.store.StudentPlans(sc.students[1]))
+	if len(plans) != 1 || plans[0].Data.GroupID != sc.group || plans[0].Data.SessionsPerWeek != 4 || plans[0].Data.StartDate != "2025-03-17" {
+		t.Fatalf("plans %+v", plans)
+	}
+
+	st = a.Current().(*studentScreen)
+	test.Tap(st.addGoal)
+	form = a.Current().(*formScreen)
+	formWidget(t, form, "Measure").(*widget.SelectEntry).SetText("orf_wcpm")
+	formWidget(t, form, "Baseline scores").(*widget.Entry).SetText("30, 34, 31")
+	formWidget(t, form, "Goal score").(*widget.Entry).SetText("31")
+	formWidget(t, form, "Goal date").(*widget.Entry).SetText("2025-06-16")
+	test.Tap(form.Save)
+	if a.Message() != "Not saved: The goal score must differ from the start score." {
+		t.Fatalf("message %q", a.Message())
+	}
+	formWidget(t, form, "Goal score").(*widget.Entry).SetText("60")
+	test.Tap(form.Save)
+	goals := must(f.store.StudentGoals(sc.students[1]))
+	if len(goals) != 1 || goals[0].Data.PlanID != plans[0].ID || goals[0].Data.GoalScore != 60 {
+		t.Fatalf("goals %+v", goals)
+	}
+
+	st = a.Current().(*studentScreen)
+	gp := st.progress[goals[0].ID]
+	if gp.Points != 0 || gp.Chart.StartScore != 31 {
+		t.Fatalf("progress view %+v", gp)
+	}
+	// Notes: one open, one restricted (health).
+	test.Type(st.noteEntry, "Reads -ing words now")
+	test.Tap(st.noteSave)
+	test.Type(st.noteEntry, "Hearing test booked")
+	st.noteCategory.SetSelected(record.NoteHealth)
+	test.Tap(st.noteSave)
+	notes := must(f.store.StudentNotes(sc.students[1]))
+	if len(notes) != 2 || !notes[0].Restricted || notes[1].Restricted {
+		t.Fatalf("notes %+v", notes)
+	}
+	if len(st.notes) != 2 || st.hidden != 0 {
+		t.Fatal("the author does not see both notes")
+	}
+	// Another person's restricted note is hidden; an admin sees it.
+	must(f.store.PutNote(context.Background(), "", record.Note{StudentID: sc.students[1], AuthorID: "someone-else", Body: "family matter", Category: record.NoteFamily}, false))
+	st.refresh()
+	if len(st.notes) != 2 || st.hidden != 1 {
+		t.Fatalf("others' restricted note: shown %d hidden %d", len(st.notes), st.hidden)
+	}
+	f.sync.enrolment = Enrolment{Enrolled: true, UserID: "admin-1", Role: "admin"}
+	st.refresh()
+	if len(st.notes) != 3 || st.hidden != 0 {
+		t.Fatalf("admin: shown %d hidden %d", len(st.notes), st.hidden)
+	}
+
+	// Team decision.
+	test.Tap(st.decide[goals[0].ID])
+	d := a.Current().(*decisionForm)
+	test.Tap(d.Save)
+	if a.Message() != "Choose what the team decided." {
+		t.Fatalf("message %q", a.Message())
+	}
+	test.Tap(d.choice[record.DecisionChangeInstruction])
+	d.rationale.SetText("Add a second daily session")
+	test.Tap(d.Save)
+	decs := must(f.store.StudentDecisions(sc.students[1]))
+	if len(decs) != 1 || decs[0].Data.Code != record.DecisionChangeInstruction || decs[0].Data.NextReviewDate != "2025-04-28" ||
+		decs[0].Data.GoalID != goals[0].ID || decs[0].Data.OwnerID != "admin-1" {
+		t.Fatalf("decisions %+v", decs)
+	}
+}
