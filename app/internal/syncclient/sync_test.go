@@ -1,0 +1,652 @@
+package syncclient
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/shared/hlc"
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+)
+
+var bg = context.Background()
+
+func student(name string) record.Student {
+	return record.Student{GivenName: name, FamilyName: "Lopez", Grade: "2"}
+}
+
+func TestEnrolPushPullConverges(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	b := newTablet(t, nil, Config{})
+	// The device works before enrolment.
+	d, err := a.store.PutStudent(bg, "", student("Maya"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.syncer.SyncOnce(bg); !errors.Is(err, ErrNotEnrolled) {
+		t.Fatalf("sync before enrolment: %v", err)
+	}
+	a.enrol(srv, "ana")
+	b.enrol(srv, "ben")
+	e, _ := a.store.Enrolment()
+	if e.UserName != "Ana" || e.Role != protocol.RoleInterventionist || e.SchoolSlug != school || e.Token == "" {
+		t.Fatalf("enrolment = %+v", e)
+	}
+	a.sync()
+	if n, _ := a.store.PendingCount(); n != 0 {
+		t.Fatalf("outbox after sync = %d", n)
+	}
+	b.sync()
+	got, err := b.store.Student(d.ID)
+	if err != nil || got.Data.GivenName != "Maya" || got.HLC != d.HLC {
+		t.Fatalf("b got %+v, %v", got, err)
+	}
+	// B edits with a field from a newer app; A edits the known fields; the
+	// unknown one survives both hops.
+	raw := json.RawMessage(`{"given_name":"Maya","family_name":"Lopez","grade":"2","future_field":{"x":1}}`)
+	if _, err := b.store.Put(bg, record.TypeStudent, d.ID, raw, false); err != nil {
+		t.Fatal(err)
+	}
+	b.sync()
+	a.sync()
+	s, _ := a.store.Student(d.ID)
+	s.Data.Grade = "3"
+	if _, err := a.store.PutStudent(bg, d.ID, s.Data); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	b.sync()
+	v, _ := b.store.Get(d.ID)
+	if !strings.Contains(string(v.Data), `"future_field":{"x":1}`) || !strings.Contains(string(v.Data), `"grade":"3"`) {
+		t.Fatalf("after round trip: %s", v.Data)
+	}
+	st := b.syncer.State()
+	if !st.Enrolled || st.LastSuccess.IsZero() || st.Pending != 0 || st.Err != "" {
+		t.Fatalf("state = %+v", st)
+	}
+}
+
+func TestSupersededPushKeptAsLoserAndRestorable(t *testing.T) {
+	srv := newServer(t)
+	behind := func() time.Time { return time.Now().Add(-time.Minute) }
+	a := newTablet(t, nil, Config{})
+	b := newTablet(t, behind, Config{})
+	a.enrol(srv, "ana")
+	b.enrol(srv, "ben")
+	d, _ := a.store.PutStudent(bg, "", student("Original"))
+	a.sync()
+	b.sync()
+	// Both edit offline; B's clock is behind, so A's version wins.
+	if _, err := b.store.PutStudent(bg, d.ID, student("FromB")); err != nil {
+		t.Fatal(err)
+	}
+	// Both clocks were corrected to the server's by their last sync, so the
+	// edit made later (A's) carries the greater HLC.
+	time.Sleep(5 * time.Millisecond)
+	wa, _ := a.store.PutStudent(bg, d.ID, student("FromA"))
+	bv, _ := b.store.Get(d.ID)
+	if bv.HLC >= wa.HLC {
+		t.Fatalf("setup: B's edit %s is not older than A's %s", bv.HLC, wa.HLC)
+	}
+	a.sync()
+	b.sync()
+	got, _ := b.store.Student(d.ID)
+	if got.Data.GivenName != "FromA" {
+		t.Fatalf("b holds %q, want the winner FromA", got.Data.GivenName)
+	}
+	cs, _ := b.store.Conflicts()
+	if len(cs) != 1 || cs[0].Reason != localstore.ReasonSuperseded || cs[0].WinnerHLC != wa.HLC || !strings.Contains(string(cs[0].Loser.Data), "FromB") {
+		t.Fatalf("conflicts = %+v", cs)
+	}
+	if st := b.syncer.State(); st.Conflicts != 1 {
+		t.Fatalf("state conflicts = %d", st.Conflicts)
+	}
+	if !strings.HasPrefix(cs[0].Summary(nil), "another tablet saved a newer version") {
+		t.Fatalf("summary %q", cs[0].Summary(nil))
+	}
+	// The person restores the losing version: it becomes a new write and wins.
+	if _, err := b.store.RestoreConflict(bg, cs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	b.sync()
+	a.sync()
+	if got, _ := a.store.Student(d.ID); got.Data.GivenName != "FromB" {
+		t.Fatalf("restored version did not reach A: %q", got.Data.GivenName)
+	}
+}
+
+// bigData is a data object of about n bytes that gzip cannot shrink much.
+func bigData(n int, r *rand.Rand) json.RawMessage {
+	buf := make([]byte, n*3/4)
+	for i := range buf {
+		buf[i] = byte(r.UintN(256))
+	}
+	return mustJSON(map[string]string{"given_name": "Big", "family_name": "Record", "grade": "1", "blob": base64.StdEncoding.EncodeToString(buf)[:n-80]})
+}
+
+func TestTooLargeBatchIsHalved(t *testing.T) {
+	srv := newServer(t)
+	// BatchBytes far above the limit, so the client sends a batch the server
+	// refuses with 413 and must halve (PROTOCOL §9).
+	var mu sync.Mutex
+	var sizes []int
+	hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		if strings.HasSuffix(r.URL.Path, "/push") {
+			mu.Lock()
+			sizes = append(sizes, int(r.ContentLength))
+			mu.Unlock()
+		}
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+	a := newTablet(t, nil, Config{BatchBytes: 1 << 30, HTTP: hc})
+	a.enrol(srv, "ana")
+	r := rand.New(rand.NewPCG(1, 2))
+	const n = 40 // 40 × 250 KiB = 10 MB > 8 MiB
+	for i := 0; i < n; i++ {
+		if _, err := a.store.Put(bg, record.TypeStudent, "", bigData(250<<10, r), false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.sync()
+	if n, _ := a.store.PendingCount(); n != 0 {
+		t.Fatalf("pending after sync = %d", n)
+	}
+	if q, _ := a.store.QuarantineCount(); q != 0 {
+		t.Fatalf("quarantined %d records that fit after halving", q)
+	}
+	mu.Lock()
+	if len(sizes) < 3 {
+		t.Fatalf("pushes = %d, want the refused one and its halves", len(sizes))
+	}
+	mu.Unlock()
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	if l, _ := b.store.List(record.TypeStudent); len(l) != n {
+		t.Fatalf("server holds %d of %d records", len(l), n)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// refusingProxy forwards to the server but answers 413 to any push whose
+// decompressed body is over limit bytes: a stand-in for a server with a
+// lower limit, to prove a lone refused record is set aside.
+func refusingProxy(t *testing.T, target string, limit int) string {
+	u, _ := url.Parse(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/sync/push") {
+			body, _ := io.ReadAll(r.Body)
+			plain := body
+			if r.Header.Get("Content-Encoding") == "gzip" {
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err == nil {
+					plain, _ = io.ReadAll(zr)
+				}
+			}
+			if len(plain) > limit {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				_, _ = w.Write([]byte(`{"error":{"code":"too_large","message":"body over the limit"}}`))
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ps.Close)
+	return ps.URL
+}
+
+func TestLoneRecordStillTooLargeIsQuarantined(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	proxy := refusingProxy(t, srv.URL, 100<<10)
+	e, _ := a.store.Enrolment()
+	e.ServerURL = proxy
+	_ = a.store.SetEnrolment(bg, e)
+	r := rand.New(rand.NewPCG(3, 4))
+	var small []string
+	for i := 0; i < 5; i++ {
+		d, _ := a.store.PutStudent(bg, "", student("Small"))
+		small = append(small, d.ID)
+	}
+	big, err := a.store.Put(bg, record.TypeStudent, "", bigData(200<<10, r), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.sync() // the big record must not block the rest of the queue
+	q, _ := a.store.ListQuarantined()
+	if len(q) != 1 || q[0].Record.ID != big.ID || q[0].Code != string(protocol.CodeTooLarge) {
+		t.Fatalf("quarantine = %+v", q)
+	}
+	if st := a.syncer.State(); st.Quarantined != 1 || st.Pending != 0 {
+		t.Fatalf("state = %+v", st)
+	}
+	if _, err := a.store.Get(big.ID); err != nil {
+		t.Fatal("quarantined record no longer visible on the tablet")
+	}
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	for _, id := range small {
+		if _, err := b.store.Get(id); err != nil {
+			t.Fatalf("small record %s did not reach the server: %v", id, err)
+		}
+	}
+}
+
+func TestForbiddenRecordQuarantinedRestContinues(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	b := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	b.enrol(srv, "ben")
+	stu, _ := a.store.PutStudent(bg, "", student("Kim"))
+	note, _ := a.store.PutNote(bg, "", record.Note{StudentID: stu.ID, AuthorID: "ana", Body: "reads well", Category: record.NoteAcademic}, false)
+	a.sync()
+	b.sync()
+	// Ben marks Ana's note as health: making someone else's record
+	// restricted is refused with 403 and an index (PROTOCOL §6).
+	n, err := b.store.Note(note.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Data.Category = record.NoteHealth
+	if _, err := b.store.PutNote(bg, note.ID, n.Data, false); err != nil {
+		t.Fatal(err)
+	}
+	other, _ := b.store.PutStudent(bg, "", student("Lee"))
+	b.sync()
+	q, _ := b.store.ListQuarantined()
+	if len(q) != 1 || q[0].Record.ID != note.ID || q[0].Code != string(protocol.CodeForbidden) {
+		t.Fatalf("quarantine = %+v", q)
+	}
+	a.sync()
+	if _, err := a.store.Get(other.ID); err != nil {
+		t.Fatal("the rest of the batch did not reach the server")
+	}
+	if got, _ := a.store.Note(note.ID); got.Data.Category != record.NoteAcademic {
+		t.Fatalf("refused write applied: %+v", got)
+	}
+}
+
+func TestRestrictedNoteReachesOnlyItsAuthor(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	a2 := newTablet(t, nil, Config{}) // Ana's second tablet
+	b := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	a2.enrol(srv, "ana")
+	b.enrol(srv, "ben")
+	stu, _ := a.store.PutStudent(bg, "", student("Kim"))
+	note, _ := a.store.PutNote(bg, "", record.Note{StudentID: stu.ID, AuthorID: "ana", Body: "family matter", Category: record.NoteOther}, false)
+	a.sync()
+	b.sync()
+	if _, err := b.store.Note(note.ID); err != nil {
+		t.Fatal("unrestricted note did not reach ben")
+	}
+	n, _ := a.store.Note(note.ID)
+	n.Data.Category = record.NoteFamily
+	if d, err := a.store.PutNote(bg, note.ID, n.Data, false); err != nil || !d.Restricted {
+		t.Fatalf("family note not restricted: %+v %v", d, err)
+	}
+	a.sync()
+	b.sync()
+	a2.sync()
+	v, _ := b.store.Version(note.ID)
+	if !v.Deleted || len(v.Data) != 0 {
+		t.Fatalf("restricted content on ben's tablet: %+v", v)
+	}
+	if got, err := a2.store.Note(note.ID); err != nil || got.Data.Body != "family matter" {
+		t.Fatalf("author's other tablet: %+v %v", got, err)
+	}
+}
+
+func TestUnauthorizedStopsAndKeepsData(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	d, _ := a.store.PutStudent(bg, "", student("Kept"))
+	a.sync()
+	srv.revoke(a.store.DeviceID())
+	p, _ := a.store.PutStudent(bg, "", student("Pending"))
+	err := a.syncer.SyncOnce(bg)
+	if !errors.Is(err, ErrEnrolmentNeeded) {
+		t.Fatalf("sync after revocation: %v", err)
+	}
+	e, _ := a.store.Enrolment()
+	if e.Enrolled() || !e.Needed || e.Token != "" {
+		t.Fatalf("enrolment = %+v", e)
+	}
+	st := a.syncer.State()
+	if st.Enrolled || !strings.Contains(st.Err, "Enrol it again") || st.Pending != 1 {
+		t.Fatalf("state = %+v", st)
+	}
+	if _, err := a.store.Get(d.ID); err != nil {
+		t.Fatal("synced data lost on 401")
+	}
+	// It stops: no request goes out until enrolment.
+	if err := a.syncer.SyncOnce(bg); !errors.Is(err, ErrEnrolmentNeeded) {
+		t.Fatalf("second sync: %v", err)
+	}
+	a.enrol(srv, "ana")
+	a.sync()
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	if _, err := b.store.Get(p.ID); err != nil {
+		t.Fatal("write made while revoked did not sync after re-enrolment")
+	}
+}
+
+func TestClockAheadIsRestamped(t *testing.T) {
+	srv := newServer(t)
+	yearAhead := func() time.Time { return time.Now().Add(365 * 24 * time.Hour) }
+	a := newTablet(t, yearAhead, Config{})
+	// Written offline before enrolment with a clock a year ahead.
+	d, _ := a.store.PutStudent(bg, "", student("Future"))
+	if ts, _ := hlc.Parse(d.HLC); ts.Wall < time.Now().Add(300*24*time.Hour).UnixMilli() {
+		t.Fatalf("setup: hlc %s not ahead", d.HLC)
+	}
+	// Enrol through a raw client so the enrolment's server time does not
+	// correct the clock first: the push must meet 422 and recover.
+	resp, err := NewClient(srv.URL, "", nil).Enrol(bg, protocol.EnrolRequest{School: school, Username: "ana", Password: password,
+		DeviceID: a.store.DeviceID(), DeviceName: "t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = a.store.SetEnrolment(bg, localstore.Enrolment{ServerURL: srv.URL, SchoolID: resp.School.ID, Token: resp.Token})
+	a.sync()
+	got, _ := a.store.Get(d.ID)
+	ts, _ := hlc.Parse(got.HLC)
+	if d := time.Since(time.UnixMilli(ts.Wall)); d < -time.Minute || d > time.Minute {
+		t.Fatalf("re-stamped hlc %s is %v from now", got.HLC, d)
+	}
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	if v, err := b.store.Student(d.ID); err != nil || v.HLC != got.HLC || v.Data.GivenName != "Future" {
+		t.Fatalf("server copy %+v, %v", v, err)
+	}
+	// Later writes stay in step with the server.
+	w, _ := a.store.PutStudent(bg, "", student("Next"))
+	a.sync()
+	if tw, _ := hlc.Parse(w.HLC); time.UnixMilli(tw.Wall).After(time.Now().Add(time.Minute)) {
+		t.Fatalf("clock still ahead after correction: %s", w.HLC)
+	}
+}
+
+func TestEpochChangeRepushesOwnVersions(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	early, _ := a.store.PutStudent(bg, "", student("BeforeBackup"))
+	a.sync()
+	// Back up the server's store, let it accept more, then restore the
+	// backup with a new epoch (PROTOCOL §7).
+	srv.stop()
+	backup, err := os.ReadFile(srv.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.start()
+	a.pointAt(srv)
+	late, _ := a.store.PutStudent(bg, "", student("AfterBackup"))
+	a.sync()
+	srv.stop()
+	if err := os.WriteFile(srv.db, backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv.cli("", "epoch", "new", "--db", srv.db)
+	srv.start()
+	a.pointAt(srv)
+	before, _ := a.store.SyncMeta()
+	a.sync()
+	after, _ := a.store.SyncMeta()
+	if after.Epoch == before.Epoch || after.Epoch == "" {
+		t.Fatalf("epoch not updated: %q → %q", before.Epoch, after.Epoch)
+	}
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	for _, id := range []string{early.ID, late.ID} {
+		if _, err := b.store.Get(id); err != nil {
+			t.Fatalf("record %s lost in the restore did not come back: %v", id, err)
+		}
+	}
+}
+
+func TestNetworkErrorsBackOffWithFullJitter(t *testing.T) {
+	srv := newServer(t)
+	var mu sync.Mutex
+	var waits []time.Duration
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	after := func(d time.Duration) <-chan time.Time {
+		mu.Lock()
+		waits = append(waits, d)
+		if len(waits) >= 12 {
+			cancel()
+		}
+		mu.Unlock()
+		c := make(chan time.Time, 1)
+		c <- time.Now()
+		return c
+	}
+	a := newTablet(t, nil, Config{After: after, Rand: func(n int64) int64 { return n - 1 }})
+	a.enrol(srv, "ana")
+	e, _ := a.store.Enrolment()
+	e.ServerURL = "http://127.0.0.1:1" // nothing listens there
+	_ = a.store.SetEnrolment(bg, e)
+	var states []State
+	a.syncer.cfg.OnState = func(s State) { mu.Lock(); states = append(states, s); mu.Unlock() }
+	if err := a.syncer.Run(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("run: %v", err)
+	}
+	want := []time.Duration{1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, w := range want {
+		if waits[i] != w*time.Second {
+			t.Fatalf("wait %d = %v, want %v (all: %v)", i, waits[i], w*time.Second, waits)
+		}
+	}
+	last := states[len(states)-1]
+	if !strings.Contains(last.Err, "Cannot reach the server") {
+		t.Fatalf("state error %q", last.Err)
+	}
+	// Full jitter: the delay is drawn from [0, ceiling].
+	s := New(Config{Store: a.store, Rand: func(n int64) int64 { return 0 }})
+	if d := s.Backoff(5); d != 0 {
+		t.Fatalf("jitter floor = %v", d)
+	}
+}
+
+func TestServerErrorsAndRateLimitRetried(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusInternalServerError} {
+		pe := DecodeError(status, []byte("<html>oops</html>"))
+		if !Retryable(pe) {
+			t.Errorf("status %d not retryable", status)
+		}
+	}
+	for _, status := range []int{http.StatusBadRequest, http.StatusForbidden, http.StatusGone} {
+		if Retryable(DecodeError(status, nil)) {
+			t.Errorf("status %d retryable", status)
+		}
+	}
+	pe := DecodeError(422, []byte(`{"error":{"code":"clock_ahead","message":"m","index":2,"server_time_ms":1764000000000}}`))
+	if pe.Code != protocol.CodeClockAhead || *pe.Index != 2 || *pe.ServerTimeMS != 1764000000000 {
+		t.Fatalf("decoded %+v", pe)
+	}
+}
+
+func TestRunSyncsOnDemand(t *testing.T) {
+	srv := newServer(t)
+	var mu sync.Mutex
+	var got []State
+	a := newTablet(t, nil, Config{Interval: time.Hour, OnState: func(s State) { mu.Lock(); got = append(got, s); mu.Unlock() }})
+	a.enrol(srv, "ana")
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() { done <- a.syncer.Run(ctx) }()
+	waitFor := func(cond func(State) bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if st := a.syncer.State(); cond(st) {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("state never matched: %+v", a.syncer.State())
+	}
+	waitFor(func(s State) bool { return !s.LastSuccess.IsZero() && !s.Syncing })
+	_, _ = a.store.PutStudent(bg, "", student("Tap"))
+	a.syncer.Refresh()
+	if st := a.syncer.State(); st.Pending != 1 {
+		t.Fatalf("pending after a tap = %d", st.Pending)
+	}
+	a.syncer.SyncNow()
+	waitFor(func(s State) bool {
+		n, _ := a.store.PendingCount()
+		return n == 0 && s.Pending == 0 && !s.Syncing && s.Err == ""
+	})
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("run: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) == 0 {
+		t.Fatal("OnState never called")
+	}
+}
+
+func TestResyncAfterPurgeKeepsUnsyncedWrites(t *testing.T) {
+	srv := newServer(t, "--tombstone-retention", "1ms")
+	a := newTablet(t, nil, Config{})
+	b := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	b.enrol(srv, "ben")
+	x, _ := a.store.PutStudent(bg, "", student("Doomed"))
+	y, _ := a.store.PutStudent(bg, "", student("Stays"))
+	a.sync()
+	b.sync()
+	if _, err := a.store.Delete(bg, x.ID); err != nil {
+		t.Fatal(err)
+	}
+	a.sync()
+	// The server purges at start and then hourly: restart it so that the
+	// 1 ms retention purges the tombstone now. Then wait until a pull from
+	// 0 no longer returns it.
+	time.Sleep(5 * time.Millisecond)
+	srv.restart()
+	a.pointAt(srv)
+	b.pointAt(srv)
+	c := NewClient(srv.URL, srv.token("boss"), nil)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		page, err := c.Pull(bg, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range page.Records {
+			found = found || e.ID == x.ID
+		}
+		if !found {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server never purged the tombstone")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	z, _ := b.store.PutStudent(bg, "", student("Unsynced"))
+	if _, err := b.store.Get(x.ID); err != nil {
+		t.Fatal("setup: b should still hold the doomed record")
+	}
+	b.sync() // push z, then pull → 410 → pull from 0
+	if _, err := b.store.Version(x.ID); !errors.Is(err, localstore.ErrNotFound) {
+		t.Fatalf("record the server no longer has is still on b: %v", err)
+	}
+	for _, id := range []string{y.ID, z.ID} {
+		if _, err := b.store.Get(id); err != nil {
+			t.Fatalf("record %s (y=%s z=%s) lost in the resync: %v", id, y.ID, z.ID, err)
+		}
+	}
+	if m, _ := b.store.SyncMeta(); m.Resyncing || m.Cursor == 0 {
+		t.Fatalf("resync did not finish: %+v", m)
+	}
+	a.sync()
+	if _, err := a.store.Get(z.ID); err != nil {
+		t.Fatal("b's unsynced write did not reach the server")
+	}
+}
+
+func TestNetworkUpSyncsSoon(t *testing.T) {
+	srv := newServer(t)
+	// Backoff and interval waits never end here: only NetworkUp can start
+	// the next sync.
+	after := func(d time.Duration) <-chan time.Time {
+		if d >= time.Second {
+			return make(chan time.Time)
+		}
+		return time.After(d)
+	}
+	a := newTablet(t, nil, Config{After: after, NetworkDelay: 10 * time.Millisecond})
+	a.enrol(srv, "ana")
+	e, _ := a.store.Enrolment()
+	good := e.ServerURL
+	e.ServerURL = "http://127.0.0.1:1"
+	_ = a.store.SetEnrolment(bg, e)
+	_, _ = a.store.PutStudent(bg, "", student("Offline"))
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- a.syncer.Run(ctx) }()
+	waitState := func(cond func(State) bool) State {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			if st := a.syncer.State(); cond(st) {
+				return st
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("state never matched: %+v", a.syncer.State())
+		return State{}
+	}
+	st := waitState(func(s State) bool { return s.Err != "" && !s.Syncing })
+	if !strings.Contains(st.Err, "Cannot reach") || st.Pending != 1 || st.NextRetry.IsZero() {
+		t.Fatalf("offline state = %+v", st)
+	}
+	e.ServerURL = good // the network is back
+	_ = a.store.SetEnrolment(bg, e)
+	a.syncer.NetworkUp()
+	waitState(func(s State) bool { return s.Err == "" && s.Pending == 0 && !s.LastSuccess.IsZero() && !s.Syncing })
+	cancel()
+	<-done
+}
