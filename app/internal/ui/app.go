@@ -122,7 +122,11 @@ func New(win fyne.Window, cfg Config) *App {
 // or was closed mid-session: nothing is lost, PROTOCOL §3).
 func (a *App) Start() {
 	a.Root(TabToday)
-	if id := findInProgress(a.cfg.Records, a.cfg.Now()); id != "" {
+	var groups []todayGroup
+	if t, ok := a.current().(*todayScreen); ok {
+		groups = t.m.Groups
+	}
+	if id := findInProgress(a.cfg.Records, a.resumeHint(), a.cfg.Now(), groups); id != "" {
 		if s, err := resumeSession(a, id); err == nil {
 			a.push(s)
 		}
@@ -250,7 +254,7 @@ func (a *App) SetSyncState(st SyncState) {
 	a.sync = st
 	a.syncChip.SetText(syncGlance(st, a.cfg.Now()))
 	switch {
-	case st.Err != "" || st.Conflicts > 0 || st.Quarantined > 0:
+	case (st.Enrolled && st.Err != "") || st.Conflicts > 0 || st.Quarantined > 0:
 		a.syncChip.Importance = widget.WarningImportance
 	default:
 		a.syncChip.Importance = widget.LowImportance
@@ -350,6 +354,27 @@ func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
 		return "", err
 	}
 	return e.ID, nil
+}
+
+// resumeHint, setResume and clearResume keep the id of the session being
+// run in the app's preferences (a hint only: the store holds the session).
+func (a *App) resumeHint() string {
+	if app := fyne.CurrentApp(); app != nil {
+		return app.Preferences().String(resumeKey)
+	}
+	return ""
+}
+
+func (a *App) setResume(id string) {
+	if app := fyne.CurrentApp(); app != nil {
+		app.Preferences().SetString(resumeKey, id)
+	}
+}
+
+func (a *App) clearResume(id string) {
+	if app := fyne.CurrentApp(); app != nil && app.Preferences().String(resumeKey) == id {
+		app.Preferences().RemoveValue(resumeKey)
+	}
 }
 
 func (a *App) background(work func() (done func())) {

@@ -330,31 +330,29 @@ func (r sessionSummary) text() string {
 	return s
 }
 
-// findInProgress returns the id of a session left in progress today or
-// yesterday (the most recent), "" when none. Older ones are not resumed
-// automatically: Today lists them.
-func findInProgress(rec Records, now time.Time) string {
-	type head struct {
-		Status    string `json:"status"`
-		Date      string `json:"date"`
-		StartedAt string `json:"started_at"`
+// resumeKey is the preference holding the id of the session being run: a
+// hint that finds it at start without scanning every session. The session
+// itself is in the store; without the hint, Today still offers "Resume".
+const resumeKey = "session.current"
+
+// findInProgress returns the id of a session to resume at start: the hinted
+// one if it is still in progress, else one left in progress today or
+// yesterday by a group on Today's list (the most recent); "" when none.
+func findInProgress(rec Records, hint string, now time.Time, groups []todayGroup) string {
+	if hint != "" {
+		if d, ok := get[record.Session](rec, record.TypeSession, hint); ok && d.Data.Status == record.SessionInProgress {
+			return hint
+		}
 	}
-	es, err := rec.List(record.TypeSession)
-	if err != nil {
-		return ""
-	}
-	today, yesterday := dateOf(now), dateOf(now.AddDate(0, 0, -1))
 	best, bestKey := "", ""
-	for i := len(es) - 1; i >= 0; i-- {
-		var h head
-		if record.DecodeData(es[i].Data, &h) != nil || h.Status != record.SessionInProgress {
+	for _, g := range groups {
+		if g.InProgressID == "" {
 			continue
 		}
-		if h.Date != today && h.Date != yesterday {
-			continue
-		}
-		if k := h.Date + h.StartedAt + es[i].HLC; k > bestKey {
-			best, bestKey = es[i].ID, k
+		if d, ok := get[record.Session](rec, record.TypeSession, g.InProgressID); ok {
+			if k := d.Data.Date + d.Data.StartedAt + d.HLC; k > bestKey {
+				best, bestKey = d.ID, k
+			}
 		}
 	}
 	return best
@@ -414,6 +412,7 @@ func startSession(a *App, groupID string) (*sessionScreen, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.setResume(m.id)
 	return newSessionScreen(a, m), nil
 }
 
@@ -519,6 +518,7 @@ func (s *sessionScreen) refresh() {
 			s.stopTick()
 			s.stopTick = nil
 		}
+		s.a.clearResume(s.m.id)
 		s.running.Hide()
 		if s.m.s.Status == record.SessionCancelled {
 			s.summary.SetText("Cancelled. " + s.m.s.CancelReason)

@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -103,6 +104,9 @@ func TestWholeSessionTapBudget(t *testing.T) {
 	if !s.finished.Visible() || s.running.Visible() {
 		t.Fatal("the finished summary is not shown")
 	}
+	if h := fyne.CurrentApp().Preferences().String(resumeKey); h != "" {
+		t.Fatalf("a finished session is still hinted for resume: %q", h)
+	}
 }
 
 // TestKilledMidSessionResumesIntact: every tap is durable; after the tablet
@@ -120,7 +124,13 @@ func TestKilledMidSessionResumesIntact(t *testing.T) {
 	test.Tap(s.steps[2].notA)
 	id := s.m.id
 
+	if fyne.CurrentApp().Preferences().String(resumeKey) != id {
+		t.Fatal("the running session is not hinted for resume")
+	}
 	f.kill()
+	// The preference hint may be lost with the tablet (it is written
+	// lazily); the session must be found from the store alone.
+	fyne.CurrentApp().Preferences().RemoveValue(resumeKey)
 	f.clk.add(3 * time.Minute)
 	a = f.start(portrait)
 

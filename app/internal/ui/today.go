@@ -91,6 +91,15 @@ func loadToday(rec Records, now time.Time) todayModel {
 	return m
 }
 
+// yesterday is the date before d (YYYY-MM-DD).
+func yesterday(d string) string {
+	t, ok := parseDate(d)
+	if !ok {
+		return d
+	}
+	return dateOf(t.AddDate(0, 0, -1))
+}
+
 // active is false only for a student this tablet holds and who is marked
 // inactive; a student not synced yet counts as active (shown, never dropped).
 func active(rec Records, id string) bool {
@@ -105,11 +114,13 @@ func active(rec Records, id string) bool {
 func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	sessions := listRef[record.Session](rec, record.TypeSession, groupID)
 	var last *doc[record.Session]
-	inProgress := ""
+	inProgress, inIdx := "", 0
 	for i := range sessions {
 		s := &sessions[i]
-		if s.Data.Status == record.SessionInProgress && s.Data.Date >= today {
-			inProgress = s.ID
+		if s.Data.Status == record.SessionInProgress && s.Data.Date >= yesterday(today) {
+			if inProgress == "" || s.Data.Date+s.Data.StartedAt > sessions[inIdx].Data.Date+sessions[inIdx].Data.StartedAt {
+				inProgress, inIdx = s.ID, i
+			}
 		}
 		if s.Data.Status != record.SessionDelivered || s.Data.Date > today {
 			continue
