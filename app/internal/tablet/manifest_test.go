@@ -27,6 +27,8 @@ type fyneApp struct {
 // crossFile is fyne-cross.yml, our own documented file read by `make cross`.
 type crossFile struct {
 	AppID   string `yaml:"app_id"`
+	Version string `yaml:"version"`
+	Build   int    `yaml:"build"`
 	Flags   string `yaml:"flags"`
 	Targets []struct {
 		OS   string `yaml:"os"`
@@ -90,6 +92,15 @@ func TestManifestsAgree(t *testing.T) {
 	}
 	if got := flag(cf.Flags, "app-build"); got != strconv.Itoa(fa.Details.Build) {
 		t.Errorf("fyne-cross.yml -app-build %q, FyneApp.toml %d", got, fa.Details.Build)
+	}
+	if cf.Version != "" && cf.Version != fa.Details.Version {
+		t.Errorf("fyne-cross.yml version %q, FyneApp.toml %q", cf.Version, fa.Details.Version)
+	}
+	if cf.Build != 0 && cf.Build != fa.Details.Build {
+		t.Errorf("fyne-cross.yml build %d, FyneApp.toml %d", cf.Build, fa.Details.Build)
+	}
+	if got := flag(cf.Flags, "icon"); got != "app/"+fa.Details.Icon {
+		t.Errorf("fyne-cross.yml -icon %q, want app/%s", got, fa.Details.Icon)
 	}
 	if !strings.Contains(cf.Flags, "migrated_fynedo") {
 		t.Error("fyne-cross.yml builds without -tags migrated_fynedo")
