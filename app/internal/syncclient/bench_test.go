@@ -3,16 +3,23 @@ package syncclient
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
+	"smallwins/app/internal/localstore"
 	"smallwins/shared/record"
 )
 
 // seedServer pushes n small records (probes) through one tablet.
 func seedServer(b *testing.B, srv *server, n int) {
 	b.Helper()
-	w := newTablet(b, nil, Config{})
+	st, err := localstore.OpenWith(filepath.Join(b.TempDir(), "seed.db"), localstore.Options{NoSync: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	w := &tablet{t: b, store: st, syncer: New(Config{Store: st})}
 	w.enrol(srv, "ana")
 	stu := "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00"
 	for done := 0; done < n; {
