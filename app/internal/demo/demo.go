@@ -255,6 +255,9 @@ func Generate(today time.Time, o Options) []Item {
 				if inBreak(d) {
 					continue
 				}
+				if gi == 1 && i == 0 && today.Sub(d) < 15*day {
+					continue // Farah missed her last two probes: Today shows her as due
+				}
 				x := week(st, d)
 				noise := float64(g.rnd.IntN(5)) - 2
 				score := math.Round(base + sp.slope*rate*x + noise)
