@@ -650,3 +650,76 @@ func TestNetworkUpSyncsSoon(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// flakyProxy answers the first n requests with the given statuses in turn,
+// then forwards to the server: a failing network stand-in.
+func flakyProxy(t *testing.T, target string, statuses ...int) string {
+	u, _ := url.Parse(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
+	var mu sync.Mutex
+	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		var st int
+		if len(statuses) > 0 {
+			st, statuses = statuses[0], statuses[1:]
+		}
+		mu.Unlock()
+		if st != 0 {
+			w.WriteHeader(st)
+			_, _ = w.Write([]byte("<html>busy</html>"))
+			return
+		}
+		rp.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ps.Close)
+	return ps.URL
+}
+
+func TestRateLimitAndServerErrorsBackOffThenSucceed(t *testing.T) {
+	srv := newServer(t)
+	var mu sync.Mutex
+	var waits []time.Duration
+	after := func(d time.Duration) <-chan time.Time {
+		mu.Lock()
+		waits = append(waits, d)
+		mu.Unlock()
+		c := make(chan time.Time, 1)
+		if d < time.Hour { // backoff waits end at once; the interval never does
+			c <- time.Now()
+		}
+		return c
+	}
+	a := newTablet(t, nil, Config{After: after, Interval: 2 * time.Hour, Rand: func(n int64) int64 { return n - 1 }})
+	a.enrol(srv, "ana")
+	e, _ := a.store.Enrolment()
+	e.ServerURL = flakyProxy(t, srv.URL, http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway)
+	_ = a.store.SetEnrolment(bg, e)
+	d, _ := a.store.PutStudent(bg, "", student("Patient"))
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() { done <- a.syncer.Run(ctx) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if n, _ := a.store.PendingCount(); n == 0 && a.syncer.State().Err == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never synced: %+v", a.syncer.State())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second}
+	if len(waits) < 3 || waits[0] != want[0] || waits[1] != want[1] || waits[2] != want[2] {
+		t.Fatalf("waits = %v, want %v then the interval", waits, want)
+	}
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	if _, err := b.store.Get(d.ID); err != nil {
+		t.Fatal("record did not reach the server after the retries")
+	}
+}
