@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -267,6 +268,28 @@ func (a *App) SetSyncState(st SyncState) {
 	if s, ok := a.current().(*todayScreen); ok {
 		s.refreshSync()
 	}
+}
+
+// SyncGlance is the header's sync text (tests).
+func (a *App) SyncGlance() string { return a.syncChip.Text }
+
+// EnrolForTest fills and submits the enrolment form of the Sync screen,
+// synchronously, and returns the error it shows (tests of the wiring).
+func (a *App) EnrolForTest(f EnrolForm) error {
+	a.Root(TabSync)
+	s := a.current().(*syncScreen)
+	bg := a.cfg.Background
+	a.cfg.Background = func(work func() func()) { work()() }
+	defer func() { a.cfg.Background = bg }()
+	s.server.SetText(f.ServerURL)
+	s.school.SetText(f.School)
+	s.username.SetText(f.Username)
+	s.password.SetText(f.Password)
+	s.tapEnrol()
+	if s.enrolErr.Text != "" {
+		return errors.New(s.enrolErr.Text)
+	}
+	return nil
 }
 
 // syncGlance is the one-line sync state of the header.

@@ -1,0 +1,206 @@
+package tablet
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/ui"
+	"smallwins/shared/record"
+)
+
+// serverBin is the real sync server, built once (STYLE §4).
+var serverBin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tablet-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	serverBin = filepath.Join(dir, "syncserver")
+	if out, err := exec.Command("go", "build", "-o", serverBin, "smallwins/syncserver").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build syncserver: %v\n%s", err, out)
+		_ = os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const password = "correct horse battery"
+
+// startServer runs a real syncserver with school "lincoln" and users ana
+// and ben, and returns its URL.
+func startServer(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "server.db")
+	cli := func(stdin string, args ...string) {
+		cmd := exec.Command(serverBin, args...)
+		cmd.Stdin = strings.NewReader(stdin)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("syncserver %v: %v\n%s", args, err, out)
+		}
+	}
+	cli("", "school", "add", "--slug", "lincoln", "--name", "Lincoln Elementary", "--db", db)
+	cli(password+"\n", "user", "add", "--school", "lincoln", "--username", "ana", "--name", "Ana", "--role", "interventionist", "--db", db)
+	cli(password+"\n", "user", "add", "--school", "lincoln", "--username", "ben", "--name", "Ben", "--role", "interventionist", "--db", db)
+	cmd := exec.Command(serverBin, "serve", "--db", db, "--listen", "127.0.0.1:0")
+	var errBuf bytes.Buffer
+	cmd.Stderr = &errBuf
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	})
+	url := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if l := sc.Text(); strings.HasPrefix(l, "listening on ") {
+				url <- strings.TrimPrefix(l, "listening on ")
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case u := <-url:
+		return u
+	case <-time.After(20 * time.Second):
+		t.Fatalf("syncserver did not start: %s", errBuf.String())
+	}
+	return ""
+}
+
+// TestTwoTabletsThroughTheRealServer: tablet A is enrolled from the
+// environment settings, runs a session offline-first and syncs; tablet B
+// enrols through the Sync screen and sees the session on Today. Both then
+// edit one student; the loser sees "another tablet saved a newer version"
+// and restores its version, which wins on the next sync.
+func TestTwoTabletsThroughTheRealServer(t *testing.T) {
+	url := startServer(t)
+	app := test.NewTempApp(t)
+	ctx := context.Background()
+
+	a, err := Open(ctx, app, Config{DataDir: t.TempDir(), NoSyncLoop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { a.Close(); a.Window.Close() }()
+	a.Window.Resize(fyne.NewSize(1280, 800))
+	// Data entered before enrolment.
+	st, err := a.Store.PutStudent(ctx, "", record.Student{GivenName: "Ava", FamilyName: "Martinez", Grade: "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, _ := a.Store.PutProgram(ctx, "", record.Program{Name: "Phonics", Area: record.AreaReading,
+		Steps: []record.Step{{ID: "a", Text: "Warm-up"}, {ID: "b", Text: "Practice"}}})
+	wd := localstore.Weekday(time.Now())
+	grp, _ := a.Store.PutGroup(ctx, "", record.Group{Name: "Bluebirds", ProgramID: prog.ID, StudentIDs: []string{st.ID},
+		Schedule: []record.ScheduleSlot{{Weekday: wd, Start: "09:00"}}})
+
+	a.enrolFromEnv(ctx, Config{Server: url, School: "lincoln", Username: "ana", Password: password})
+	if e, _ := a.Store.Enrolment(); !e.Enrolled() || e.Username != "ana" {
+		t.Fatalf("not enrolled from the environment: %+v", e)
+	}
+	if err := a.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The session: start, mark, finish, sync.
+	a.UI.Root(ui.TabToday)
+	sess, err := a.Store.SaveSession(ctx, "", record.Session{GroupID: grp.ID, ProgramID: prog.ID, Date: time.Now().Format("2006-01-02"),
+		Status: record.SessionDelivered, Minutes: 25, Attendance: []record.Attendance{{StudentID: st.ID, Status: record.Present}},
+		Fidelity: []record.StepMark{{StepID: "a", Status: record.StepDone}, {StepID: "b", Status: record.StepDone}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := a.Store.PendingCount(); n != 0 {
+		t.Fatalf("%d still pending after sync", n)
+	}
+
+	// Tablet B enrols through the Sync screen.
+	b, err := Open(ctx, app, Config{DataDir: t.TempDir(), NoSyncLoop: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { b.Close(); b.Window.Close() }()
+	if err := b.UI.EnrolForTest(ui.EnrolForm{ServerURL: url, School: "lincoln", Username: "ben", Password: "wrong"}); err == nil ||
+		err.Error() != "The school, user name or password is not right." {
+		t.Fatalf("a wrong password says %v", err)
+	}
+	if err := b.UI.EnrolForTest(ui.EnrolForm{ServerURL: url, School: "lincoln", Username: "ben", Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := b.Store.Session(sess.ID)
+	if err != nil || got.Data.Minutes != 25 {
+		t.Fatalf("B does not hold A's session: %v", err)
+	}
+	if !strings.Contains(b.UI.SyncGlance(), "Synced") {
+		t.Fatalf("B's header says %q", b.UI.SyncGlance())
+	}
+
+	// Both edit Ava offline; A syncs first, B's older edit loses.
+	ava, _ := b.Store.Student(st.ID)
+	ava.Data.PreferredName = "Avi"
+	if _, err := b.Store.PutStudent(ctx, st.ID, ava.Data); err != nil {
+		t.Fatal(err)
+	}
+	ava2, _ := a.Store.Student(st.ID)
+	ava2.Data.Grade = "3"
+	if _, err := a.Store.PutStudent(ctx, st.ID, ava2.Data); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := (&Sync{Store: b.Store, Syncer: b.Syncer}).Conflicts()
+	if err != nil || len(cs) != 1 || !strings.HasPrefix(cs[0].Summary, "another tablet saved a newer version") {
+		t.Fatalf("B's conflicts %+v (%v)", cs, err)
+	}
+	if b.UI.SyncGlance() != "1 to review" {
+		t.Fatalf("B's header says %q", b.UI.SyncGlance())
+	}
+	if err := (&Sync{Store: b.Store, Syncer: b.Syncer}).RestoreConflict(ctx, cs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Syncer.SyncOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	final, _ := a.Store.Student(st.ID)
+	if final.Data.PreferredName != "Avi" {
+		t.Fatalf("A holds %+v after B restored its version", final.Data)
+	}
+}
