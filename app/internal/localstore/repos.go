@@ -322,9 +322,16 @@ func IsRestrictedCategory(category string) bool {
 }
 
 // PutNote saves a note. It is restricted when restricted is true (the
-// person marked it as holding health, family or legal matters) or its
-// category is health or family (PROTOCOL §6).
+// person marked it as holding health, family or legal matters), when its
+// category is health or family (PROTOCOL §6), or when the version it
+// replaces was restricted: an edit never lifts the restriction by accident
+// (use Put with restricted = false to lift it on purpose).
 func (s *Store) PutNote(ctx context.Context, id string, v record.Note, restricted bool) (Doc[record.Note], error) {
+	if id != "" {
+		if prev, err := s.Get(id); err == nil && prev.Restricted {
+			restricted = true
+		}
+	}
 	return PutDoc(ctx, s, id, v, restricted || IsRestrictedCategory(v.Category))
 }
 

@@ -588,3 +588,21 @@ func TestReStampStaysAboveAcknowledgedVersions(t *testing.T) {
 		t.Fatalf("re-stamped edit %s: want above the acknowledged %s and below the refused %s", got.HLC, e.HLC, edit.HLC)
 	}
 }
+
+func TestNoteRestrictionIsSticky(t *testing.T) {
+	s, _ := openTemp(t)
+	n := record.Note{StudentID: NewID(), AuthorID: "u1", Body: "court date", Category: record.NoteOther}
+	d, err := s.PutNote(ctx, "", n, true) // a legal matter: marked by hand
+	if err != nil || !d.Restricted {
+		t.Fatalf("put = %+v, %v", d, err)
+	}
+	n.Body = "court date moved"
+	d2, err := s.PutNote(ctx, d.ID, n, false)
+	if err != nil || !d2.Restricted {
+		t.Fatalf("an edit lifted the restriction: %+v, %v", d2, err)
+	}
+	e, _ := s.Get(d.ID)
+	if !e.Restricted {
+		t.Fatal("stored version not restricted")
+	}
+}
