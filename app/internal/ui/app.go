@@ -176,17 +176,6 @@ func (a *App) push(s screen) {
 	a.show()
 }
 
-// replace swaps the current screen for s.
-func (a *App) replace(s screen) {
-	if n := len(a.stack); n > 0 {
-		if l, ok := a.stack[n-1].(leaver); ok {
-			l.leave()
-		}
-		a.stack = a.stack[:n-1]
-	}
-	a.push(s)
-}
-
 // Back returns to the previous screen.
 func (a *App) Back() {
 	if len(a.stack) <= 1 {

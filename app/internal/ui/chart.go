@@ -48,11 +48,6 @@ func newChart(d chartData) *chart {
 	return c
 }
 
-func (c *chart) setData(d chartData) {
-	c.data = d
-	c.Refresh()
-}
-
 // MinSize keeps the chart readable on a portrait tablet.
 func (c *chart) MinSize() fyne.Size { return fyne.NewSize(320, 260) }
 

@@ -21,13 +21,13 @@ type studentScreen struct {
 	root fyne.CanvasObject
 	box  *fyne.Container
 
-	probe, note, cico, edit, addPlan, addGoal *Button
-	decide                                    map[string]*Button // goal id → Record team decision
-	progress                                  map[string]goalProgress
-	notes                                     []doc[record.Note] // the notes shown (restricted ones filtered)
-	hidden                                    int                // restricted notes not shown
-	charts                                    map[string]*chart
-	decisionText                              map[string]*widget.Label
+	probe, cico, edit, addPlan, addGoal *Button
+	decide                              map[string]*Button // goal id → Record team decision
+	progress                            map[string]goalProgress
+	notes                               []doc[record.Note] // the notes shown (restricted ones filtered)
+	hidden                              int                // restricted notes not shown
+	charts                              map[string]*chart
+	decisionText                        map[string]*widget.Label
 
 	// Note form.
 	noteEntry    *widget.Entry
