@@ -390,6 +390,7 @@ type sessionScreen struct {
 	running  fyne.CanvasObject
 	finished fyne.CanvasObject
 	summary  *widget.Label
+	details  *widget.Label
 	toToday  *Button
 
 	// The open pop-up, if any, and its widgets (tests tap them).
@@ -487,8 +488,10 @@ func (s *sessionScreen) build() {
 		newAdaptive(0.45, left, steps))
 
 	s.summary = wrapLabel("")
+	s.summary.TextStyle.Bold = true
+	s.details = wrapLabel("")
 	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
-	s.finished = container.NewVBox(heading("Session saved"), s.summary, s.toToday)
+	s.finished = vscroll(container.NewPadded(container.NewVBox(heading("Session saved"), s.summary, s.toToday, s.details)))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -524,6 +527,20 @@ func (s *sessionScreen) refresh() {
 			s.summary.SetText("Cancelled. " + s.m.s.CancelReason)
 		} else {
 			s.summary.SetText(s.m.summary().text())
+			var lines []string
+			for _, a := range s.m.s.Attendance {
+				l := s.m.names[a.StudentID] + ": " + statusWord(a.Status)
+				if a.Minutes != nil && a.Status != record.Absent {
+					l += ", " + fmtNum(*a.Minutes) + " min"
+				}
+				lines = append(lines, l)
+			}
+			for _, st := range s.m.steps {
+				if m := s.m.stepStatus(st.ID); m != record.StepDone && m != record.StepNA {
+					lines = append(lines, "Not done: "+st.Text)
+				}
+			}
+			s.details.SetText(strings.Join(lines, "\n"))
 		}
 		s.finished.Show()
 		return
@@ -533,7 +550,13 @@ func (s *sessionScreen) refresh() {
 	s.refreshTimer()
 	for i, r := range s.students {
 		a := s.m.s.Attendance[i]
-		r.name.SetText(s.m.names[a.StudentID] + " · " + statusWord(a.Status))
+		label := s.m.names[a.StudentID] + " · " + statusWord(a.Status)
+		if a.Minutes != nil && a.Status == record.Late {
+			label += fmt.Sprintf(" (came at min %s)", fmtNum(*a.Minutes))
+		} else if a.Minutes != nil && a.Status == record.LeftEarly {
+			label += fmt.Sprintf(" (left at min %s)", fmtNum(*a.Minutes))
+		}
+		r.name.SetText(label)
 		switch a.Status {
 		case record.Absent:
 			r.name.Importance = widget.DangerImportance

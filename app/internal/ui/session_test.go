@@ -170,7 +170,8 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	a := f.start(landscape)
 	test.Tap(a.Current().(*todayScreen).start[sc.group])
 	s := a.Current().(*sessionScreen)
-	want := []string{"Absent", "Late", "Left early", "Present"}
+	f.clk.add(7 * time.Minute)
+	want := []string{"Absent", "Late (came at min 7)", "Left early (left at min 7)", "Present"}
 	for _, w := range want {
 		test.Tap(s.students[0].name)
 		if got := s.students[0].name.Text; got != "Ava Martinez · "+w {
@@ -185,7 +186,7 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	// Choosing a status from the student's panel.
 	test.Tap(s.students[4].more)
 	test.Tap(s.popStatus[record.LeftEarly])
-	if got := s.students[4].name.Text; got != "Ella Schmidt · Left early" {
+	if got := s.students[4].name.Text; got != "Ella Schmidt · Left early (left at min 7)" {
 		t.Fatalf("chosen status shows %q", got)
 	}
 	// Cancel.
