@@ -38,7 +38,11 @@ func TestMain(m *testing.M) {
 	if bin := os.Getenv("SYNCCLIENT_TEST_SERVER_BIN"); bin != "" {
 		serverBin = bin // a server built elsewhere (another version, a debug build)
 	} else {
-		out, err = exec.Command("go", "build", "-o", serverBin, "smallwins/syncserver").CombinedOutput()
+		// Built inside its own module directory, so that this works with
+		// and without go.work.
+		cmd := exec.Command("go", "build", "-o", serverBin, ".")
+		cmd.Dir = filepath.Join("..", "..", "..", "syncserver")
+		out, err = cmd.CombinedOutput()
 	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build syncserver: %v\n%s", err, out)
