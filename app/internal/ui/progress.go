@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"sort"
-
 	"smallwins/shared/record"
 )
 
@@ -30,33 +28,45 @@ type deliveryView struct {
 	FidelityKnown                                        bool
 }
 
-// progressInput gathers the records a goal's report reads.
-type progressInput struct {
-	Goal     doc[record.Goal]
-	Probes   []doc[record.Probe]
-	Plan     *doc[record.Plan]
-	Sessions []doc[record.Session]
-	Program  *doc[record.Program]
-	Breaks   []doc[record.CalendarBreak]
-}
-
-func gatherProgress(r Records, g doc[record.Goal]) progressInput {
-	in := progressInput{Goal: g}
-	for _, p := range listRef[record.Probe](r, record.TypeProbe, g.Data.StudentID) {
-		if p.Data.Measure == g.Data.Measure {
-			in.Probes = append(in.Probes, p)
+// gatherProgress collects the envelopes a goal's report reads (DOMAIN.md
+// §4.1): the goal, its plan and program, the plan's group's sessions, the
+// student's probes and every calendar break. Restricted and deleted records
+// are never among them.
+func gatherProgress(r Records, goalID string) []record.Envelope {
+	var out []record.Envelope
+	add := func(e record.Envelope, err error) {
+		if err == nil && !e.Deleted {
+			out = append(out, e)
 		}
 	}
-	sort.SliceStable(in.Probes, func(i, j int) bool { return in.Probes[i].Data.Date < in.Probes[j].Data.Date })
-	if p, ok := get[record.Plan](r, record.TypePlan, g.Data.PlanID); ok {
-		in.Plan = &p
-		if p.Data.GroupID != "" {
-			in.Sessions = listRef[record.Session](r, record.TypeSession, p.Data.GroupID)
-		}
-		if pr, ok := get[record.Program](r, record.TypeProgram, p.Data.ProgramID); ok {
-			in.Program = &pr
+	addAll := func(es []record.Envelope, err error) {
+		if err == nil {
+			out = append(out, es...)
 		}
 	}
-	in.Breaks = list[record.CalendarBreak](r, record.TypeCalendarBreak)
-	return in
+	ge, err := r.Get(goalID)
+	if err != nil {
+		return nil
+	}
+	add(ge, nil)
+	g, ok := decodeEnv[record.Goal](ge)
+	if !ok {
+		return out
+	}
+	addAll(r.ListByRef(record.TypeProbe, g.Data.StudentID))
+	if g.Data.PlanID != "" {
+		if pe, err := r.Get(g.Data.PlanID); err == nil {
+			add(pe, nil)
+			if p, ok := decodeEnv[record.Plan](pe); ok {
+				if p.Data.ProgramID != "" {
+					add(r.Get(p.Data.ProgramID))
+				}
+				if p.Data.GroupID != "" {
+					addAll(r.ListByRef(record.TypeSession, p.Data.GroupID))
+				}
+			}
+		}
+	}
+	addAll(r.List(record.TypeCalendarBreak))
+	return out
 }

@@ -223,7 +223,7 @@ func statusWords(st string) string {
 // goalView is one goal: its graph, the decision in words with its reason,
 // and the button to record the team's decision.
 func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasObject {
-	gp := computeProgress(gatherProgress(s.a.cfg.Records, g), today)
+	gp := computeProgress(g, gatherProgress(s.a.cfg.Records, g.ID), today)
 	s.progress[g.ID] = gp
 	head := fmt.Sprintf("%s: from %s to %s by %s", g.Data.Measure, fmtNum(gp.Chart.StartScore), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
 	if g.Data.Status != "" && g.Data.Status != "active" {
