@@ -1,0 +1,96 @@
+// Package progress computes DOMAIN.md's progress rules and reports from
+// records: pure functions, no I/O, no clock reads (`as_of` is passed in).
+// The app and the server both call it, so their numbers are identical.
+package progress
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"smallwins/shared/record"
+)
+
+// Date is a calendar date as days since 1970-01-01.
+type Date int
+
+// ParseDate reads "YYYY-MM-DD".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return 0, fmt.Errorf("progress: %q is not a date YYYY-MM-DD", s)
+	}
+	return Date(t.Unix() / 86400), nil
+}
+
+// String renders "YYYY-MM-DD".
+func (d Date) String() string { return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02") }
+
+// Weekday is 1 (Monday) … 7 (Sunday).
+func (d Date) Weekday() int {
+	w := int(time.Unix(int64(d)*86400, 0).UTC().Weekday())
+	if w == 0 {
+		return 7
+	}
+	return w
+}
+
+// span is an inclusive range of days.
+type span struct{ from, to Date }
+
+// Calendar knows the days with no instruction (DOMAIN.md §3.2).
+type Calendar struct {
+	breaks []span // merged, sorted
+}
+
+// NewCalendar builds a calendar from calendar_break records; invalid ones are
+// reported through warn and ignored.
+func NewCalendar(breaks []record.CalendarBreak, warn func(string)) Calendar {
+	var spans []span
+	for _, b := range breaks {
+		f, err1 := ParseDate(b.StartDate)
+		t, err2 := ParseDate(b.EndDate)
+		if err1 != nil || err2 != nil || t < f {
+			warn(fmt.Sprintf("calendar break %q skipped: its dates are invalid", b.Name))
+			continue
+		}
+		spans = append(spans, span{f, t})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
+	var merged []span
+	for _, s := range spans {
+		if n := len(merged); n > 0 && s.from <= merged[n-1].to+1 {
+			merged[n-1].to = max(merged[n-1].to, s.to)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	return Calendar{breaks: merged}
+}
+
+// InstructionDays counts the days in [from, to] that lie in no break.
+func (c Calendar) InstructionDays(from, to Date) int {
+	if to < from {
+		return 0
+	}
+	n := int(to-from) + 1
+	for _, b := range c.breaks {
+		lo, hi := max(b.from, from), min(b.to, to)
+		if hi >= lo {
+			n -= int(hi-lo) + 1
+		}
+	}
+	return n
+}
+
+// IsBreak reports whether d lies in a break.
+func (c Calendar) IsBreak(d Date) bool { return c.InstructionDays(d, d) == 0 }
+
+// Week is DOMAIN.md §3.2's week(d) for a start date: the instruction days x
+// with start < x ≤ d, divided by 7 (negative when d is before start).
+func (c Calendar) Week(start, d Date) float64 {
+	if d >= start {
+		return float64(c.InstructionDays(start+1, d)) / 7
+	}
+	return -float64(c.InstructionDays(d+1, start)) / 7
+}

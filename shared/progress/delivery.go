@@ -1,0 +1,170 @@
+package progress
+
+import (
+	"sort"
+
+	"smallwins/shared/record"
+)
+
+// Delivery is §3.7's measure of what was actually delivered under a plan.
+// Percentages are null when nothing was planned yet; they are not capped.
+type Delivery struct {
+	PlannedSessions   float64   `json:"planned_sessions"`
+	DeliveredSessions int       `json:"delivered_sessions"`
+	SessionsAttended  int       `json:"sessions_attended"`
+	AttendancePct     *float64  `json:"attendance_pct"`
+	PlannedMinutes    float64   `json:"planned_minutes"`
+	MinutesReceived   float64   `json:"minutes_received"`
+	DosePct           *float64  `json:"dose_pct"`
+	FidelityPct       *float64  `json:"fidelity_pct"`
+	FidelityBand      *string   `json:"fidelity_band"`
+	PerStep           []StepFid `json:"per_step"`
+}
+
+// StepFid is one checklist step's fidelity.
+type StepFid struct {
+	StepID     string   `json:"step_id"`
+	Done       int      `json:"done"`
+	Applicable int      `json:"applicable"`
+	Pct        *float64 `json:"pct"`
+}
+
+// Band names a fidelity percentage (§3.7).
+func Band(pct float64) string {
+	switch {
+	case pct >= 80:
+		return "high"
+	case pct >= 60:
+		return "adequate"
+	case pct >= 40:
+		return "partial"
+	}
+	return "low"
+}
+
+// ComputeDelivery measures a plan for one student from the plan's start to
+// the earlier of asOf and its end, inclusive.
+func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date, cal Calendar) *Delivery {
+	from, _ := ParseDate(plan.StartDate)
+	to := asOf
+	if plan.EndDate != "" {
+		if end, err := ParseDate(plan.EndDate); err == nil && end < to {
+			to = end
+		}
+	}
+	d := &Delivery{PerStep: []StepFid{}}
+	weeks := float64(cal.InstructionDays(from, to)) / 7
+	d.PlannedSessions = plan.SessionsPerWeek * weeks
+	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
+
+	type tally struct{ done, applicable int }
+	steps := map[string]*tally{}
+	var order []string
+	stepOrder := map[string]int{}
+	if prog, ok := ds.Programs[plan.ProgramID]; ok {
+		for i, s := range prog.Steps {
+			stepOrder[s.ID] = i
+		}
+	}
+	count := func(id, status string) {
+		t, ok := steps[id]
+		if !ok {
+			t = &tally{}
+			steps[id] = t
+			order = append(order, id)
+		}
+		switch status {
+		case record.StepDone:
+			t.done++
+			t.applicable++
+		case record.StepNA:
+		default: // skipped, or missing once delivered
+			t.applicable++
+		}
+	}
+	var totalDone, totalApplicable int
+	for _, s := range ds.Sessions {
+		if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+			continue
+		}
+		day, _ := ParseDate(s.Date)
+		if day < from || day > to || s.Status != record.SessionDelivered {
+			continue // cancelled: not delivered; in progress: ignored
+		}
+		d.DeliveredSessions++
+		for _, a := range s.Attendance {
+			if a.StudentID != studentID {
+				continue
+			}
+			switch a.Status {
+			case record.Present:
+				d.SessionsAttended++
+				if a.Minutes != nil {
+					d.MinutesReceived += *a.Minutes
+				} else {
+					d.MinutesReceived += s.Minutes
+				}
+			case record.Late, record.LeftEarly:
+				d.SessionsAttended++
+				if a.Minutes != nil {
+					d.MinutesReceived += *a.Minutes
+				}
+			}
+			break
+		}
+		// Fidelity is the interventionist's delivery: every delivered
+		// session counts, attended by this student or not.
+		marks := map[string]string{}
+		for _, m := range s.Fidelity {
+			marks[m.StepID] = m.Status
+		}
+		prog := ds.Programs[s.ProgramID]
+		if s.ProgramID == "" {
+			prog = ds.Programs[plan.ProgramID]
+		}
+		seen := map[string]bool{}
+		for _, st := range prog.Steps {
+			seen[st.ID] = true
+			count(st.ID, marks[st.ID])
+		}
+		// Steps since removed from the program keep their history.
+		for _, m := range s.Fidelity {
+			if !seen[m.StepID] {
+				seen[m.StepID] = true
+				count(m.StepID, m.Status)
+			}
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		oi, iok := stepOrder[order[i]]
+		oj, jok := stepOrder[order[j]]
+		switch {
+		case iok && jok:
+			return oi < oj
+		case iok != jok:
+			return iok
+		}
+		return order[i] < order[j]
+	})
+	for _, id := range order {
+		t := steps[id]
+		sf := StepFid{StepID: id, Done: t.done, Applicable: t.applicable}
+		if t.applicable > 0 {
+			sf.Pct = ptr(float64(t.done) / float64(t.applicable) * 100)
+		}
+		d.PerStep = append(d.PerStep, sf)
+		totalDone += t.done
+		totalApplicable += t.applicable
+	}
+	if totalApplicable > 0 {
+		f := float64(totalDone) / float64(totalApplicable) * 100
+		d.FidelityPct, d.FidelityBand = &f, ptr(Band(f))
+	}
+	if d.PlannedSessions > 0 {
+		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
+	}
+	if d.PlannedMinutes > 0 {
+		d.DosePct = ptr(d.MinutesReceived / d.PlannedMinutes * 100)
+	}
+	return d
+}

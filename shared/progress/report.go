@@ -1,0 +1,439 @@
+package progress
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"smallwins/shared/record"
+)
+
+// ErrGoalNotFound: the dataset holds no (valid, current) goal with that id.
+var ErrGoalNotFound = errors.New("progress: goal not found")
+
+// Positions of a point relative to the aimline (§3.3, geometric: score
+// greater than the aimline is "above", whatever the goal's direction).
+const (
+	Above = "above"
+	Below = "below"
+	On    = "on"
+)
+
+// Report is the JSON of DOMAIN.md §4.1.
+type Report struct {
+	Goal                GoalInfo  `json:"goal"`
+	AsOf                string    `json:"as_of"`
+	Baseline            Baseline  `json:"baseline"`
+	Aimline             *Aimline  `json:"aimline"`
+	ExpectedLevel       *float64  `json:"expected_level"` // the aimline at as_of
+	Points              []Point   `json:"points"`
+	PointsAfterBaseline int       `json:"points_after_baseline"`
+	WeeksOfData         float64   `json:"weeks_of_data"`
+	Trend               *Trend    `json:"trend"`
+	Status              string    `json:"status"`
+	PresentLevel        *float64  `json:"present_level"`
+	Sufficiency         string    `json:"sufficiency"`
+	Decision            Decision  `json:"decision"`
+	Delivery            *Delivery `json:"delivery"`
+	ROI                 ROI       `json:"roi"`
+	OverdueProbe        bool      `json:"overdue_probe"`
+	Warnings            []string  `json:"warnings"`
+}
+
+// GoalInfo repeats the goal's defining fields.
+type GoalInfo struct {
+	ID        string  `json:"id"`
+	StudentID string  `json:"student_id"`
+	Measure   string  `json:"measure"`
+	Direction string  `json:"direction"`
+	StartDate string  `json:"start_date"`
+	GoalDate  string  `json:"goal_date"`
+	GoalScore float64 `json:"goal_score"`
+}
+
+// Baseline is the goal's baseline scores and their median.
+type Baseline struct {
+	Scores []float64 `json:"scores"`
+	Score  float64   `json:"score"`
+}
+
+// Aimline runs from the start score at the start date to the goal.
+type Aimline struct {
+	StartDate    string  `json:"start_date"`
+	StartScore   float64 `json:"start_score"`
+	GoalDate     string  `json:"goal_date"`
+	GoalScore    float64 `json:"goal_score"`
+	SlopePerWeek float64 `json:"slope_per_week"`
+}
+
+// Point is one date's (median) score after the start.
+type Point struct {
+	Date     string   `json:"date"`
+	Score    float64  `json:"score"`
+	Week     float64  `json:"week"`
+	Aimline  *float64 `json:"aimline"`
+	Position string   `json:"position"`
+}
+
+// Trend holds the OLS fit and the Tukey slope (§3.4).
+type Trend struct {
+	OLS   OLS    `json:"ols"`
+	Tukey *Slope `json:"tukey"`
+}
+
+// OLS is the least-squares line and its value at the goal date.
+type OLS struct {
+	Slope                float64 `json:"slope"`
+	Intercept            float64 `json:"intercept"`
+	ProjectionAtGoalDate float64 `json:"projection_at_goal_date"`
+}
+
+// Slope is a bare slope.
+type Slope struct {
+	Slope float64 `json:"slope"`
+}
+
+// Decision is the rule's outcome (§3.5).
+type Decision struct {
+	Code   string `json:"code"`
+	Rule   string `json:"rule"`
+	Reason string `json:"reason"`
+}
+
+// ROI compares the needed growth with the typical one (§3.8).
+type ROI struct {
+	Needed  *float64 `json:"needed"`
+	Typical *float64 `json:"typical"`
+	Ratio   *float64 `json:"ratio"`
+	Flag    *string  `json:"flag"`
+}
+
+// Rules.
+const (
+	RuleNone      = "none"
+	RuleFourPoint = "four_point"
+	RuleTrend     = "trend"
+)
+
+// Status colours (§3.6).
+const (
+	Green  = "green"
+	Yellow = "yellow"
+	Red    = "red"
+	Grey   = "grey"
+)
+
+// Sufficiency values (§3.8).
+const (
+	GoalMet       = "goal_met"
+	Adequate      = "adequate"
+	Insufficient  = "insufficient"
+	NotEnoughData = "not_enough_data"
+)
+
+// Minimums of §3.5.
+const (
+	minPoints = 6
+	minWeeks  = 6
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// Progress computes the report of one goal as of a date.
+func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
+	g, ok := ds.Goals[goalID]
+	if !ok {
+		return Report{}, ErrGoalNotFound
+	}
+	r := Report{
+		Goal: GoalInfo{ID: goalID, StudentID: g.StudentID, Measure: g.Measure, Direction: g.Direction,
+			StartDate: g.StartDate, GoalDate: g.GoalDate, GoalScore: g.GoalScore},
+		AsOf:     asOf.String(),
+		Points:   []Point{},
+		Warnings: []string{},
+	}
+	warn := func(s string) { r.Warnings = append(r.Warnings, s) }
+	for _, w := range ds.Warnings {
+		warn(w)
+	}
+	cal := NewCalendar(ds.Breaks, warn)
+	start, _ := ParseDate(g.StartDate)
+	goalDate, _ := ParseDate(g.GoalDate)
+	down := g.Direction == record.DirectionDown
+
+	// Baseline and aimline (§3.3).
+	r.Baseline = Baseline{Scores: append([]float64{}, g.BaselineScores...), Score: median(g.BaselineScores)}
+	goalWeek := cal.Week(start, goalDate)
+	var slope float64
+	haveAim := false
+	switch {
+	case goalWeek <= 0:
+		warn("The goal date is not after the start date (outside breaks), so there is no aimline: fix the goal.")
+	case g.GoalScore == r.Baseline.Score:
+		warn("The goal score equals the start score, so there is no aimline: fix the goal.")
+	default:
+		slope = (g.GoalScore - r.Baseline.Score) / goalWeek
+		haveAim = finite(slope)
+	}
+	aim := func(w float64) float64 { return r.Baseline.Score + slope*w }
+	if haveAim {
+		r.Aimline = &Aimline{StartDate: g.StartDate, StartScore: r.Baseline.Score, GoalDate: g.GoalDate, GoalScore: g.GoalScore, SlopePerWeek: slope}
+		r.ExpectedLevel = ptr(aim(cal.Week(start, asOf)))
+		r.ROI.Needed = ptr(slope)
+	}
+
+	// Points: probes after the start, up to as_of, one per date (median).
+	byDate := map[Date][]float64{}
+	var lastProbe Date
+	haveProbe := false
+	for _, p := range ds.Probes {
+		if p.StudentID != g.StudentID || p.Measure != g.Measure {
+			continue
+		}
+		d, _ := ParseDate(p.Date)
+		if d > asOf {
+			continue
+		}
+		if !haveProbe || d > lastProbe {
+			lastProbe, haveProbe = d, true
+		}
+		if d > start {
+			byDate[d] = append(byDate[d], p.Score)
+		}
+	}
+	dates := make([]Date, 0, len(byDate))
+	for d := range byDate {
+		dates = append(dates, d)
+	}
+	sort.Slice(dates, func(i, j int) bool { return dates[i] < dates[j] })
+	xs, ys := make([]float64, len(dates)), make([]float64, len(dates))
+	better := make([]int, len(dates)) // +1 better than the aimline, -1 worse, 0 on (rules' sense)
+	for i, d := range dates {
+		pt := Point{Date: d.String(), Score: median(byDate[d]), Week: cal.Week(start, d)}
+		xs[i], ys[i] = pt.Week, pt.Score
+		if haveAim {
+			a := aim(pt.Week)
+			pt.Aimline = &a
+			s, av := round9(pt.Score), round9(a)
+			switch {
+			case s > av:
+				pt.Position, better[i] = Above, 1
+			case s < av:
+				pt.Position, better[i] = Below, -1
+			default:
+				pt.Position = On
+			}
+			if down {
+				better[i] = -better[i]
+			}
+		}
+		r.Points = append(r.Points, pt)
+	}
+	n := len(r.Points)
+	r.PointsAfterBaseline = n
+	if n > 0 {
+		r.WeeksOfData = xs[n-1]
+	}
+
+	// Trend (§3.4).
+	var olsSlope, projection float64
+	haveTrend := false
+	if n >= 3 {
+		if s, icpt, ok := ols(xs, ys); ok {
+			olsSlope, projection, haveTrend = s, icpt+s*goalWeek, true
+			r.Trend = &Trend{OLS: OLS{Slope: s, Intercept: icpt, ProjectionAtGoalDate: projection}}
+			if ts, ok := tukey(xs, ys); ok {
+				r.Trend.Tukey = &Slope{Slope: ts}
+			}
+		} else {
+			warn("All points fall in the same week, so there is no trend line.")
+		}
+	}
+
+	// Overdue probe (§3.8), with the plan's interval.
+	plan, havePlan := r.plan(ds, g, warn)
+	interval := 7.0
+	if havePlan {
+		interval = plan.ProbeInterval()
+	}
+	since := start
+	if haveProbe {
+		since = lastProbe
+	}
+	r.OverdueProbe = float64(asOf-since) > interval+3
+
+	// Three-point status (§3.6).
+	allSame := func(k, want int) bool {
+		if n < k {
+			return false
+		}
+		for _, b := range better[n-k:] {
+			if b != want {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case n < 3 || r.OverdueProbe || !haveAim:
+		r.Status = Grey
+	case allSame(3, 1):
+		r.Status = Green
+	case allSame(3, -1):
+		r.Status = Red
+	default:
+		r.Status = Yellow
+	}
+
+	// Present level and sufficiency (§3.8).
+	if n >= 3 {
+		r.PresentLevel = ptr(median(ys[n-3:]))
+	}
+	reaches := func(v float64) bool {
+		if down {
+			return v <= g.GoalScore
+		}
+		return v >= g.GoalScore
+	}
+	switch {
+	case n < minPoints:
+		r.Sufficiency = NotEnoughData
+	case r.PresentLevel != nil && reaches(*r.PresentLevel):
+		r.Sufficiency = GoalMet
+	case haveTrend && reaches(projection):
+		r.Sufficiency = Adequate
+	default:
+		r.Sufficiency = Insufficient
+	}
+
+	// ROI (§3.8).
+	if g.TypicalROI != nil && finite(*g.TypicalROI) {
+		r.ROI.Typical = ptr(*g.TypicalROI)
+		if haveAim && *g.TypicalROI != 0 {
+			ratio := slope / *g.TypicalROI
+			r.ROI.Ratio = &ratio
+			switch {
+			case ratio > 1.5:
+				r.ROI.Flag = ptr("ambitious")
+			case ratio < 0.5:
+				r.ROI.Flag = ptr("modest")
+			}
+		}
+	}
+
+	// Delivery (§3.7) and the decision (§3.5).
+	if havePlan {
+		r.Delivery = ComputeDelivery(ds, plan, g.StudentID, asOf, cal)
+	}
+	r.Decision = decide(n, r.WeeksOfData, better, haveAim, haveTrend, olsSlope, slope)
+	if r.Decision.Code == record.DecisionChangeInstruction {
+		r.Decision = gate(r.Decision, r.Delivery)
+	}
+	return r, nil
+}
+
+// plan finds the goal's plan, warning when the reference does not resolve.
+func (r *Report) plan(ds *Dataset, g record.Goal, warn func(string)) (record.Plan, bool) {
+	if g.PlanID == "" {
+		return record.Plan{}, false
+	}
+	p, ok := ds.Plans[g.PlanID]
+	if !ok {
+		warn("The goal's plan " + g.PlanID + " is not here (not synced yet, deleted or invalid): delivery is unknown.")
+	}
+	return p, ok
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// decide applies rules 1–4 of §3.5.
+func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlope, aimSlope float64) Decision {
+	lastFour := func(want int) bool {
+		if n < 4 {
+			return false
+		}
+		for _, b := range better[n-4:] {
+			if b != want {
+				return false
+			}
+		}
+		return true
+	}
+	if !haveAim {
+		return Decision{Code: record.DecisionNotEnoughData, Rule: RuleNone,
+			Reason: "There is no aimline (the goal's dates or scores need fixing), so no decision can be made."}
+	}
+	if n < minPoints || weeks < minWeeks {
+		var needs []string
+		if n < minPoints {
+			needs = append(needs, plural(minPoints-n, "more point", "more points"))
+		}
+		if weeks < minWeeks {
+			more := int(math.Ceil(minWeeks - weeks - 1e-9))
+			needs = append(needs, plural(more, "more week", "more weeks")+" of data")
+		}
+		reason := fmt.Sprintf("Not enough data yet: %d points over %s weeks; %s needed (at least %d points over %d weeks).",
+			n, fmtNum(weeks), strings.Join(needs, " and "), minPoints, minWeeks)
+		if lastFour(-1) {
+			reason += " Warning: the last 4 points are already all below the aimline."
+		}
+		return Decision{Code: record.DecisionNotEnoughData, Rule: RuleNone, Reason: reason}
+	}
+	if lastFour(-1) {
+		return Decision{Code: record.DecisionChangeInstruction, Rule: RuleFourPoint, Reason: "The last 4 points are all below the aimline."}
+	}
+	if lastFour(1) {
+		return Decision{Code: record.DecisionRaiseGoal, Rule: RuleFourPoint, Reason: "The last 4 points are all above the aimline."}
+	}
+	if n >= 8 && haveTrend {
+		ratio := olsSlope / aimSlope
+		switch {
+		case ratio < 0.9:
+			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend,
+				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (below 90%%).", fmtNum(ratio*100))}
+		case ratio > 1.1:
+			return Decision{Code: record.DecisionRaiseGoal, Rule: RuleTrend,
+				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (above 110%%).", fmtNum(ratio*100))}
+		}
+		return Decision{Code: record.DecisionContinue, Rule: RuleTrend,
+			Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (within 90–110%%).", fmtNum(ratio*100))}
+	}
+	return Decision{Code: record.DecisionContinue, Rule: RuleFourPoint, Reason: "The last 4 points are neither all above nor all below the aimline."}
+}
+
+// gate is rule 5 of §3.5: a change of instruction is not judged on an
+// intervention that was barely delivered.
+func gate(d Decision, del *Delivery) Decision {
+	if del == nil || del.AttendancePct == nil || del.DosePct == nil {
+		d.Reason += " Delivery is unknown (no plan, or nothing planned yet), so it could not be checked."
+		return d
+	}
+	var low []string
+	if *del.AttendancePct < 80 {
+		low = append(low, "attendance "+fmtNum(*del.AttendancePct)+"%")
+	}
+	if *del.DosePct < 80 {
+		low = append(low, "dose "+fmtNum(*del.DosePct)+"%")
+	}
+	if del.FidelityPct != nil && *del.FidelityPct < 80 {
+		low = append(low, "fidelity "+fmtNum(*del.FidelityPct)+"%")
+	}
+	if len(low) == 0 {
+		return d
+	}
+	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
+		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
+}
+
+// fmtNum renders a number for people: at most two decimals, no trailing zeros.
+func fmtNum(x float64) string {
+	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+}
