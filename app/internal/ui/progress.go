@@ -1,31 +1,57 @@
 package ui
 
 import (
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
-// goalProgress is the student screen's view of one goal's progress report
-// (DOMAIN.md §4.1), computed on the tablet from local records.
+// goalProgress is the student screen's view of one goal: DOMAIN.md §4.1's
+// report computed on the tablet by shared/progress (the same code the
+// server runs, so the numbers are identical), and the chart drawn from it.
 type goalProgress struct {
-	Goal         doc[record.Goal]
-	Chart        chartData
-	Points       int
-	Status       string // green, yellow, red, grey
-	Decision     string // a DOMAIN.md §4 code; "" when not computed
-	Rule         string
-	Reason       string
-	Delivery     *deliveryView
-	PresentLevel *float64
-	Sufficiency  string
-	Projection   *float64
-	Overdue      bool
-	Warnings     []string
+	Goal   doc[record.Goal]
+	Report progress.Report
+	Err    error // the report could not be computed (an invalid goal)
+	Chart  chartData
 }
 
-type deliveryView struct {
-	PlannedSessions, DeliveredSessions, SessionsAttended float64
-	AttendancePct, DosePct, FidelityPct                  float64
-	FidelityKnown                                        bool
+// computeProgress runs shared/progress over the goal's records as of asOf.
+func computeProgress(g doc[record.Goal], envs []record.Envelope, asOf string) goalProgress {
+	gp := goalProgress{Goal: g}
+	ds := progress.NewDataset(envs)
+	d, err := progress.ParseDate(asOf)
+	if err != nil {
+		gp.Err = err
+		return gp
+	}
+	rep, err := progress.Progress(ds, g.ID, d)
+	if err != nil {
+		gp.Err = err
+		return gp
+	}
+	gp.Report = rep
+	down := g.Data.Direction == record.DirectionDown
+	gp.Chart = chartData{StartScore: rep.Baseline.Score, GoalScore: g.Data.GoalScore, Down: down}
+	if start, err1 := progress.ParseDate(g.Data.StartDate); err1 == nil {
+		if end, err2 := progress.ParseDate(g.Data.GoalDate); err2 == nil {
+			gp.Chart.GoalWeek = progress.NewCalendar(ds.Breaks, nil).Week(start, end)
+		}
+	}
+	for _, p := range rep.Points {
+		// The report's position is geometric; the chart colours by better
+		// or worse than the aimline, which flips for a `down` goal (§3.3).
+		pos := p.Position
+		if down && pos == progress.Above {
+			pos = "below"
+		} else if down && pos == progress.Below {
+			pos = "above"
+		}
+		gp.Chart.Points = append(gp.Chart.Points, chartPoint{Week: p.Week, Score: p.Score, Position: pos})
+	}
+	if rep.Trend != nil {
+		gp.Chart.Trend = &[2]float64{rep.Trend.OLS.Intercept, rep.Trend.OLS.Slope}
+	}
+	return gp
 }
 
 // gatherProgress collects the envelopes a goal's report reads (DOMAIN.md

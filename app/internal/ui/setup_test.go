@@ -178,7 +178,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 
 	st = a.Current().(*studentScreen)
 	gp := st.progress[goals[0].ID]
-	if gp.Points != 0 || gp.Chart.StartScore != 31 {
+	if gp.Report.PointsAfterBaseline != 0 || gp.Chart.StartScore != 31 || gp.Report.Decision.Code != record.DecisionNotEnoughData {
 		t.Fatalf("progress view %+v", gp)
 	}
 	// Notes: one open, one restricted (health).

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -225,48 +226,101 @@ func statusWords(st string) string {
 func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasObject {
 	gp := computeProgress(g, gatherProgress(s.a.cfg.Records, g.ID), today)
 	s.progress[g.ID] = gp
-	head := fmt.Sprintf("%s: from %s to %s by %s", g.Data.Measure, fmtNum(gp.Chart.StartScore), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
+	rep := gp.Report
+	head := fmt.Sprintf("%s: from %s to %s by %s", g.Data.Measure, fmtNum(rep.Baseline.Score), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
+	if g.Data.Direction == record.DirectionDown {
+		head += " (lower is better)"
+	}
 	if g.Data.Status != "" && g.Data.Status != "active" {
 		head += " (" + g.Data.Status + ")"
 	}
+	gid := g.ID
+	edit := NewButton("Edit goal", func() { s.a.push(newGoalForm(s.a, s.id, gid)) })
+	if gp.Err != nil {
+		return container.NewVBox(heading(head), wrapLabel("This goal cannot be graphed: a required field is missing or wrong. Edit the goal to fix it."), edit)
+	}
 	ch := newChart(gp.Chart)
 	s.charts[g.ID] = ch
-	lines := []string{}
-	if gp.Decision != "" {
-		lines = append(lines, "Decision: "+decisionWords(gp.Decision)+". "+gp.Reason)
+	decision := heading(decisionWords(rep.Decision.Code) + ": " + rep.Decision.Reason)
+	switch rep.Decision.Code {
+	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
+		decision.Importance = widget.DangerImportance
+	case record.DecisionNotEnoughData:
+		decision.Importance = widget.WarningImportance
+	case record.DecisionRaiseGoal:
+		decision.Importance = widget.SuccessImportance
 	}
-	lines = append(lines, fmt.Sprintf("%d points after the baseline. %s.", gp.Points, statusWords(gp.Status)))
-	if gp.PresentLevel != nil {
-		l := "Present level " + fmtNum(*gp.PresentLevel)
-		if gp.Projection != nil {
-			l += fmt.Sprintf("; projected %s by the goal date", fmtNum(roundTo(*gp.Projection, 1)))
+	s.decisionText[g.ID] = decision
+	var lines []string
+	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks. %s.", rep.PointsAfterBaseline,
+		fmtNum(roundTo(rep.WeeksOfData, 1)), statusWords(rep.Status)))
+	var lv []string
+	if rep.PresentLevel != nil {
+		lv = append(lv, "present level "+fmtNum(roundTo(*rep.PresentLevel, 1)))
+	}
+	if rep.ExpectedLevel != nil {
+		lv = append(lv, "expected now "+fmtNum(roundTo(*rep.ExpectedLevel, 1)))
+	}
+	if rep.Trend != nil {
+		lv = append(lv, fmt.Sprintf("trend %s a week (aimline %s), projected %s by the goal date",
+			fmtNum(roundTo(rep.Trend.OLS.Slope, 2)), fmtNum(roundTo(aimSlope(rep), 2)), fmtNum(roundTo(rep.Trend.OLS.ProjectionAtGoalDate, 1))))
+	}
+	if len(lv) > 0 {
+		lines = append(lines, Sentence(strings.Join(lv, "; ")))
+	}
+	if t := sufficiencyWords(rep.Sufficiency); t != "" {
+		lines = append(lines, t)
+	}
+	if d := rep.Delivery; d != nil {
+		var parts []string
+		if d.AttendancePct != nil {
+			parts = append(parts, "attendance "+fmtPct(*d.AttendancePct))
 		}
-		lines = append(lines, l+".")
-	}
-	if d := gp.Delivery; d != nil {
-		t := fmt.Sprintf("Delivery: attendance %s, dose %s", fmtPct(d.AttendancePct), fmtPct(d.DosePct))
-		if d.FidelityKnown {
-			t += ", fidelity " + fmtPct(d.FidelityPct)
+		if d.DosePct != nil {
+			parts = append(parts, "dose "+fmtPct(*d.DosePct))
 		}
-		lines = append(lines, t+fmt.Sprintf(" (%s of %s planned sessions delivered).", fmtNum(d.DeliveredSessions), fmtNum(d.PlannedSessions)))
+		if d.FidelityPct != nil {
+			parts = append(parts, "fidelity "+fmtPct(*d.FidelityPct))
+		}
+		if len(parts) > 0 {
+			lines = append(lines, fmt.Sprintf("Delivery: %s (%d sessions delivered of %s planned).", strings.Join(parts, ", "),
+				d.DeliveredSessions, fmtNum(roundTo(d.PlannedSessions, 1))))
+		} else {
+			lines = append(lines, "Delivery: nothing planned yet.")
+		}
+	} else {
+		lines = append(lines, "Delivery unknown: the goal has no plan.")
 	}
-	if gp.Overdue {
+	if rep.OverdueProbe {
 		lines = append(lines, "The weekly probe is overdue.")
 	}
-	lines = append(lines, gp.Warnings...)
-	txt := wrapLabel(strings.Join(lines, "\n"))
-	switch gp.Decision {
-	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
-		txt.Importance = widget.DangerImportance
-	case record.DecisionNotEnoughData:
-		txt.Importance = widget.WarningImportance
-	}
-	s.decisionText[g.ID] = txt
-	gid := g.ID
-	b := NewButton("Record team decision", func() { s.a.push(newDecisionForm(s.a, s.id, gid, gp.Decision, gp.Reason)) })
+	b := NewButton("Record team decision", func() {
+		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, rep.Decision.Reason))
+	})
 	s.decide[g.ID] = b
-	edit := NewButton("Edit goal", func() { s.a.push(newGoalForm(s.a, s.id, gid)) })
-	return container.NewVBox(heading(head), ch, txt, container.NewHBox(b, edit))
+	legend := wrapLabel("Green line: aimline to the goal. Blue line: trend. Dots: green better than the aimline, red worse.")
+	legend.SizeName = "helperText"
+	return container.NewVBox(heading(head), decision, ch, legend, wrapLabel(strings.Join(lines, "\n")), container.NewHBox(b, edit))
+}
+
+func aimSlope(r progress.Report) float64 {
+	if r.Aimline == nil {
+		return 0
+	}
+	return r.Aimline.SlopePerWeek
+}
+
+// sufficiencyWords is DOMAIN.md §3.8's sufficiency statement in plain words.
+func sufficiencyWords(s string) string {
+	switch s {
+	case progress.GoalMet:
+		return "The goal is met."
+	case progress.Adequate:
+		return "At this rate the goal will be reached by the goal date."
+	case progress.Insufficient:
+		return "At this rate the goal will not be reached by the goal date."
+	}
+	return ""
 }
 
 func roundTo(v float64, digits int) float64 {

@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"smallwins/shared/record"
+)
+
+// worked51 writes DOMAIN.md §5.1's ten probes for the student.
+func worked51(t *testing.T, f *fixture, studentID string, n int) {
+	t.Helper()
+	scores := []float64{45, 43, 47, 46, 49, 48, 50, 51, 50, 53}
+	dates := []string{"2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03", "2025-02-10", "2025-02-17",
+		"2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17"}
+	for i := 0; i < n; i++ {
+		must(f.store.PutProbe(context.Background(), "", record.Probe{StudentID: studentID, Measure: "orf_wcpm", Date: dates[i], Score: scores[i]}))
+	}
+}
+
+// TestStudentProgressWorkedExamples: the student page shows DOMAIN.md §5's
+// decisions in words, computed on the tablet by shared/progress.
+func TestStudentProgressWorkedExamples(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	ctx := context.Background()
+	// §5.1 without a plan: change instruction, four-point rule.
+	noPlan := must(f.store.PutGoal(ctx, "", record.Goal{StudentID: sc.students[1], Measure: "orf_wcpm", Direction: record.DirectionUp,
+		StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"}))
+	worked51(t, f, sc.students[1], 10)
+	// §5.2: five probes only.
+	worked51(t, f, sc.students[2], 0)
+	few := must(f.store.PutGoal(ctx, "", record.Goal{StudentID: sc.students[2], Measure: "orf_wcpm", Direction: record.DirectionUp,
+		StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"}))
+	for i, s := range []float64{43, 44, 45, 46, 47} {
+		must(f.store.PutProbe(ctx, "", record.Probe{StudentID: sc.students[2], Measure: "orf_wcpm",
+			Date: []string{"2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03", "2025-02-10"}[i], Score: s}))
+	}
+	// Ava's goal has a plan with nothing delivered: the delivery gate.
+	worked51(t, f, sc.students[0], 10)
+
+	a := f.start(landscape)
+	cases := []struct {
+		student, goal, code, words string
+	}{
+		{sc.students[1], noPlan.ID, record.DecisionChangeInstruction, "Change the instruction: The last 4 points are all below the aimline."},
+		{sc.students[2], few.ID, record.DecisionNotEnoughData, "Not enough data yet"},
+		{sc.students[0], sc.goal, record.DecisionFixDeliveryFirst, "Fix delivery first"},
+	}
+	for _, c := range cases {
+		s := newStudentScreen(a, c.student)
+		a.push(s)
+		gp := s.progress[c.goal]
+		if gp.Err != nil {
+			t.Fatalf("%s: %v", c.code, gp.Err)
+		}
+		if gp.Report.Decision.Code != c.code {
+			t.Errorf("decision %q, want %q (%s)", gp.Report.Decision.Code, c.code, gp.Report.Decision.Reason)
+		}
+		if got := s.decisionText[c.goal].Text; !strings.HasPrefix(got, c.words) {
+			t.Errorf("shows %q, want it to start with %q", got, c.words)
+		}
+		a.Back()
+	}
+	s := newStudentScreen(a, sc.students[1])
+	a.push(s)
+	ch := s.progress[noPlan.ID].Chart
+	if len(ch.Points) != 10 || ch.StartScore != 42 || ch.GoalWeek != 18 || ch.Trend == nil ||
+		math.Abs(ch.Trend[1]-152.0/165) > 1e-9 {
+		t.Fatalf("chart data %+v", ch)
+	}
+	if ch.Points[0].Position != "above" || ch.Points[9].Position != "below" {
+		t.Fatalf("positions %v %v", ch.Points[0].Position, ch.Points[9].Position)
+	}
+	// The team decision starts from the data's suggestion.
+	test := s.decide[noPlan.ID]
+	test.OnTapped()
+	d := a.Current().(*decisionForm)
+	if d.chosen != record.DecisionChangeInstruction || !strings.Contains(d.rationale.Text, "below the aimline") {
+		t.Fatalf("decision form starts at %q %q", d.chosen, d.rationale.Text)
+	}
+}
