@@ -76,6 +76,7 @@ func New(cfg Config) *Server {
 	admin.GET("/devices", s.handleListDevices)
 	admin.DELETE("/devices/:device_id", s.handleRevokeDevice)
 	admin.POST("/users", s.handleAddUser)
+	s.reportRoutes(s.v1)
 	return s
 }
 

@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/shared/hlc"
+	"smallwins/shared/progress"
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+)
+
+// reportTypes are the record types the report math reads; notes are never
+// among them, so restricted notes cannot reach a report.
+var reportTypes = []string{record.TypeGoal, record.TypePlan, record.TypeProgram, record.TypeSession,
+	record.TypeProbe, record.TypeCalendarBreak, record.TypeCICOCard}
+
+// defaultCICODays is the range of a CICO report without `from` (half a year).
+const defaultCICODays = 182
+
+func (s *Server) reportRoutes(g *echo.Group) {
+	g.GET("/reports/progress", s.handleProgressReport)
+	g.GET("/reports/cico", s.handleCICOReport)
+}
+
+// dateParam reads a YYYY-MM-DD query parameter, or def when absent.
+func dateParam(c echo.Context, name string, def progress.Date) (progress.Date, error) {
+	v := c.QueryParam(name)
+	if v == "" && !c.QueryParams().Has(name) {
+		return def, nil
+	}
+	d, err := progress.ParseDate(v)
+	if err != nil {
+		return 0, protocol.Errorf(protocol.CodeInvalidRequest, "%s must be a date YYYY-MM-DD", name)
+	}
+	return d, nil
+}
+
+func (s *Server) today() progress.Date {
+	d, _ := progress.ParseDate(s.now().UTC().Format("2006-01-02"))
+	return d
+}
+
+// dataset loads the school's current records for the report math.
+func (s *Server) dataset(c echo.Context) (*progress.Dataset, error) {
+	envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, reportTypes...)
+	if err != nil {
+		return nil, err
+	}
+	return progress.NewDataset(envs), nil
+}
+
+func (s *Server) handleProgressReport(c echo.Context) error {
+	goal := c.QueryParam("goal")
+	if !hlc.IsCanonicalUUID(goal) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
+	}
+	asOf, err := dateParam(c, "as_of", s.today())
+	if err != nil {
+		return err
+	}
+	ds, err := s.dataset(c)
+	if err != nil {
+		return err
+	}
+	r, err := progress.Progress(ds, goal, asOf)
+	if errors.Is(err, progress.ErrGoalNotFound) {
+		return protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
+func (s *Server) handleCICOReport(c echo.Context) error {
+	student := c.QueryParam("student")
+	if !hlc.IsCanonicalUUID(student) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "student must be a canonical lowercase uuid")
+	}
+	to, err := dateParam(c, "to", s.today())
+	if err != nil {
+		return err
+	}
+	from, err := dateParam(c, "from", to-defaultCICODays)
+	if err != nil {
+		return err
+	}
+	if from > to {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "from must not be after to")
+	}
+	ds, err := s.dataset(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, progress.CICO(ds, student, from, to))
+}
