@@ -111,7 +111,7 @@ func (r *chartRenderer) build(size fyne.Size) []fyne.CanvasObject {
 	}
 	wl := canvas.NewText("weeks", colText)
 	wl.TextSize = 11
-	wl.Move(fyne.NewPos(left+w-40, top+h+4))
+	wl.Move(fyne.NewPos(left+w-44, top+h-16))
 	objs = append(objs, wl)
 	// Aimline from the start score to the goal.
 	aim := canvas.NewLine(colAim)

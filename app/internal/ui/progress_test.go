@@ -43,11 +43,11 @@ func TestStudentProgressWorkedExamples(t *testing.T) {
 
 	a := f.start(landscape)
 	cases := []struct {
-		student, goal, code, words string
+		student, goal, code, words, reason string
 	}{
-		{sc.students[1], noPlan.ID, record.DecisionChangeInstruction, "Change the instruction: The last 4 points are all below the aimline."},
-		{sc.students[2], few.ID, record.DecisionNotEnoughData, "Not enough data yet"},
-		{sc.students[0], sc.goal, record.DecisionFixDeliveryFirst, "Fix delivery first"},
+		{sc.students[1], noPlan.ID, record.DecisionChangeInstruction, "Change the instruction", "The last 4 points are all below the aimline."},
+		{sc.students[2], few.ID, record.DecisionNotEnoughData, "Not enough data yet", "the last 4 points are already all below the aimline"},
+		{sc.students[0], sc.goal, record.DecisionFixDeliveryFirst, "Fix delivery first", "attendance 0%"},
 	}
 	for _, c := range cases {
 		s := newStudentScreen(a, c.student)
@@ -59,8 +59,11 @@ func TestStudentProgressWorkedExamples(t *testing.T) {
 		if gp.Report.Decision.Code != c.code {
 			t.Errorf("decision %q, want %q (%s)", gp.Report.Decision.Code, c.code, gp.Report.Decision.Reason)
 		}
-		if got := s.decisionText[c.goal].Text; !strings.HasPrefix(got, c.words) {
-			t.Errorf("shows %q, want it to start with %q", got, c.words)
+		if got := s.decisionText[c.goal].Text; got != c.words {
+			t.Errorf("shows %q, want %q", got, c.words)
+		}
+		if got := s.reasonText[c.goal].Text; !strings.Contains(got, c.reason) {
+			t.Errorf("reason %q, want it to say %q", got, c.reason)
 		}
 		a.Back()
 	}

@@ -28,7 +28,8 @@ type studentScreen struct {
 	notes                               []doc[record.Note] // the notes shown (restricted ones filtered)
 	hidden                              int                // restricted notes not shown
 	charts                              map[string]*chart
-	decisionText                        map[string]*widget.Label
+	decisionText                        map[string]*widget.Label // goal id → the decision in words
+	reasonText                          map[string]*widget.Label // goal id → its reason
 
 	// Note form.
 	noteEntry    *widget.Entry
@@ -78,7 +79,8 @@ func (s *studentScreen) refresh() {
 	}
 
 	// Goals and their progress.
-	s.decide, s.progress, s.charts, s.decisionText = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}, map[string]*widget.Label{}
+	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}
+	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
 	goals := listRef[record.Goal](r, record.TypeGoal, s.id)
 	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
 	goalRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addGoal, heading("Goals and progress"))}
@@ -241,7 +243,9 @@ func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasOb
 	}
 	ch := newChart(gp.Chart)
 	s.charts[g.ID] = ch
-	decision := heading(decisionWords(rep.Decision.Code) + ": " + rep.Decision.Reason)
+	decision := heading(decisionWords(rep.Decision.Code))
+	reason := wrapLabel(rep.Decision.Reason)
+	reason.TextStyle.Bold = true
 	switch rep.Decision.Code {
 	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
 		decision.Importance = widget.DangerImportance
@@ -250,7 +254,9 @@ func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasOb
 	case record.DecisionRaiseGoal:
 		decision.Importance = widget.SuccessImportance
 	}
+	reason.Importance = decision.Importance
 	s.decisionText[g.ID] = decision
+	s.reasonText[g.ID] = reason
 	var lines []string
 	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks. %s.", rep.PointsAfterBaseline,
 		fmtNum(roundTo(rep.WeeksOfData, 1)), statusWords(rep.Status)))
@@ -300,7 +306,7 @@ func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasOb
 	s.decide[g.ID] = b
 	legend := wrapLabel("Green line: aimline to the goal. Blue line: trend. Dots: green better than the aimline, red worse.")
 	legend.SizeName = "helperText"
-	return container.NewVBox(heading(head), decision, ch, legend, wrapLabel(strings.Join(lines, "\n")), container.NewHBox(b, edit))
+	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), container.NewHBox(b, edit))
 }
 
 func aimSlope(r progress.Report) float64 {
