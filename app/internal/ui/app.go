@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/progress"
 )
 
 // Config is what the screens need from the outside.
@@ -26,6 +28,10 @@ type Config struct {
 	// main goroutine and hands its result, a func, back to the main goroutine
 	// with fyne.Do. nil: that. Tests pass a synchronous one.
 	Background func(work func() (done func()))
+	// ChartPNG, when set, renders a goal's progress chart as a PNG (the
+	// report documents' renderer, so the tablet and the PDF look alike);
+	// nil or an error: the screen draws its own chart with canvas primitives.
+	ChartPNG func(r progress.Report, width, height int) ([]byte, error)
 }
 
 // screen is one page of the app: built once, refreshed from its model.

@@ -1,11 +1,16 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"image"
+	"image/png"
 	"math"
 	"strings"
 	"testing"
 
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -83,5 +88,34 @@ func TestStudentProgressWorkedExamples(t *testing.T) {
 	d := a.Current().(*decisionForm)
 	if d.chosen != record.DecisionChangeInstruction || !strings.Contains(d.rationale.Text, "below the aimline") {
 		t.Fatalf("decision form starts at %q %q", d.chosen, d.rationale.Text)
+	}
+}
+
+// TestChartRendererHook: with a chart renderer configured, the student page
+// shows its image instead of the canvas chart; a failing renderer falls back.
+func TestChartRendererHook(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	worked51(t, f, sc.students[0], 10)
+	a := f.start(landscape)
+	var got progress.Report
+	a.cfg.ChartPNG = func(r progress.Report, w, h int) ([]byte, error) {
+		got = r
+		var buf bytes.Buffer
+		err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, w, h)))
+		return buf.Bytes(), err
+	}
+	s := newStudentScreen(a, sc.students[0])
+	a.push(s)
+	if got.Goal.ID != sc.goal || len(got.Points) != 10 {
+		t.Fatalf("renderer got %+v", got.Goal)
+	}
+	if _, drawn := s.charts[sc.goal]; drawn {
+		t.Fatal("the canvas chart is drawn although a renderer is set")
+	}
+	a.cfg.ChartPNG = func(progress.Report, int, int) ([]byte, error) { return nil, errors.New("no fonts") }
+	s.refresh()
+	if _, drawn := s.charts[sc.goal]; !drawn {
+		t.Fatal("no chart at all when the renderer fails")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
@@ -241,8 +242,14 @@ func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasOb
 	if gp.Err != nil {
 		return container.NewVBox(heading(head), wrapLabel("This goal cannot be graphed: a required field is missing or wrong. Edit the goal to fix it."), edit)
 	}
-	ch := newChart(gp.Chart)
-	s.charts[g.ID] = ch
+	var ch fyne.CanvasObject
+	if img := s.chartImage(g.ID, rep); img != nil {
+		ch = img
+	} else {
+		c := newChart(gp.Chart)
+		s.charts[g.ID] = c
+		ch = c
+	}
 	decision := heading(decisionWords(rep.Decision.Code))
 	reason := wrapLabel(rep.Decision.Reason)
 	reason.TextStyle.Bold = true
@@ -307,6 +314,21 @@ func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasOb
 	legend := wrapLabel("Green line: aimline to the goal. Blue line: trend. Dots: green better than the aimline, red worse.")
 	legend.SizeName = "helperText"
 	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), container.NewHBox(b, edit))
+}
+
+// chartImage is the report renderer's chart, when the app has one.
+func (s *studentScreen) chartImage(goalID string, rep progress.Report) fyne.CanvasObject {
+	if s.a.cfg.ChartPNG == nil {
+		return nil
+	}
+	b, err := s.a.cfg.ChartPNG(rep, 960, 360)
+	if err != nil || len(b) == 0 {
+		return nil
+	}
+	img := canvas.NewImageFromResource(fyne.NewStaticResource("progress-"+goalID+".png", b))
+	img.FillMode = canvas.ImageFillContain
+	img.SetMinSize(fyne.NewSize(320, 260))
+	return img
 }
 
 func aimSlope(r progress.Report) float64 {
