@@ -242,7 +242,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day)
 	return container.NewBorder(container.NewVBox(top,
 		wrapLabel("Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room).")),
-		s.total, nil, nil, vscroll(grid))
+		s.total, nil, nil, vscroll(container.NewVBox(grid)))
 }
 
 func (s *cicoScreen) shift(days int) {

@@ -112,6 +112,15 @@ func TestScreenshots(t *testing.T) {
 		a.Root(TabCICO)
 		shot("cico-pick")
 		a.push(newCICOScreen(a, byName["Ava"]))
+		cs := a.Current().(*cicoScreen)
+		for p := 0; p < 3; p++ {
+			for e := range cs.cells[p] {
+				test.Tap(cs.cells[p][e])
+				if (p+e)%3 == 1 {
+					test.Tap(cs.cells[p][e])
+				}
+			}
+		}
 		shot("cico")
 		a.Root(TabSetup)
 		shot("setup")
