@@ -445,6 +445,9 @@ func TestNetworkErrorsBackOffWithFullJitter(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg)
 	defer cancel()
 	after := func(d time.Duration) <-chan time.Time {
+		if d >= 12*time.Hour {
+			return make(chan time.Time) // the reachability probe: never here
+		}
 		mu.Lock()
 		waits = append(waits, d)
 		if len(waits) >= 12 {
@@ -455,7 +458,7 @@ func TestNetworkErrorsBackOffWithFullJitter(t *testing.T) {
 		c <- time.Now()
 		return c
 	}
-	a := newTablet(t, nil, Config{After: after, Rand: func(n int64) int64 { return n - 1 }})
+	a := newTablet(t, nil, Config{After: after, ProbeEvery: 24 * time.Hour, Rand: func(n int64) int64 { return n - 1 }})
 	a.enrol(srv, "ana")
 	e, _ := a.store.Enrolment()
 	e.ServerURL = "http://127.0.0.1:1" // nothing listens there
@@ -722,4 +725,73 @@ func TestRateLimitAndServerErrorsBackOffThenSucceed(t *testing.T) {
 	if _, err := b.store.Get(d.ID); err != nil {
 		t.Fatal("record did not reach the server after the retries")
 	}
+}
+
+// switchableNet is a failing-network fake: while down, every request fails
+// as if the Wi-Fi were off.
+type switchableNet struct {
+	mu    sync.Mutex
+	down  bool
+	calls map[string]int
+}
+
+func (n *switchableNet) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.mu.Lock()
+	down := n.down
+	n.calls[r.URL.Path]++
+	n.mu.Unlock()
+	if down {
+		return nil, errors.New("network is unreachable")
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestProbeNoticesTheNetworkIsBack(t *testing.T) {
+	srv := newServer(t)
+	nw := &switchableNet{calls: map[string]int{}}
+	// Backoff and interval waits never end: only the probe can start the
+	// next sync once the network is back.
+	after := func(d time.Duration) <-chan time.Time {
+		if d >= time.Second {
+			return make(chan time.Time)
+		}
+		return time.After(d)
+	}
+	a := newTablet(t, nil, Config{After: after, HTTP: &http.Client{Transport: nw}, ProbeEvery: 20 * time.Millisecond})
+	a.enrol(srv, "ana")
+	nw.mu.Lock()
+	nw.down = true
+	nw.mu.Unlock()
+	_, _ = a.store.PutStudent(bg, "", student("Hallway"))
+	ctx, cancel := context.WithCancel(bg)
+	done := make(chan error, 1)
+	go func() { done <- a.syncer.Run(ctx) }()
+	wait := func(what string, cond func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for !cond() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: state %+v", what, a.syncer.State())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	wait("probes while offline", func() bool {
+		nw.mu.Lock()
+		defer nw.mu.Unlock()
+		return nw.calls["/healthz"] >= 3
+	})
+	if n, _ := a.store.PendingCount(); n != 1 {
+		t.Fatalf("pending while offline = %d", n)
+	}
+	nw.mu.Lock()
+	nw.down = false
+	nw.mu.Unlock()
+	wait("sync after the network came back", func() bool {
+		n, _ := a.store.PendingCount()
+		st := a.syncer.State()
+		return n == 0 && st.Err == "" && !st.Syncing
+	})
+	cancel()
+	<-done
 }

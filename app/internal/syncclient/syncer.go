@@ -54,6 +54,11 @@ type Config struct {
 	Interval time.Duration
 	// NetworkDelay is how soon after NetworkUp a sync starts (default 2 s).
 	NetworkDelay time.Duration
+	// ProbeEvery is how often, while the server cannot be reached, Run
+	// asks GET /healthz whether it can again (default 15 s, jittered ±50 %):
+	// the sync then starts at once instead of at the end of a backoff of
+	// up to 5 minutes. Probes are not sent after 429 or 5xx answers.
+	ProbeEvery time.Duration
 	// BatchRecords and BatchBytes bound one push (default and maximum:
 	// PROTOCOL §5's 1000 records and 8 MiB).
 	BatchRecords int
@@ -91,6 +96,9 @@ func New(cfg Config) *Syncer {
 	}
 	if cfg.NetworkDelay <= 0 {
 		cfg.NetworkDelay = 2 * time.Second
+	}
+	if cfg.ProbeEvery <= 0 {
+		cfg.ProbeEvery = 15 * time.Second
 	}
 	if cfg.BatchRecords <= 0 || cfg.BatchRecords > protocol.MaxPushRecords {
 		cfg.BatchRecords = protocol.MaxPushRecords
@@ -227,6 +235,8 @@ func (s *Syncer) Run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		var wait <-chan time.Time
+		var back <-chan struct{} // closed when a probe finds the server again
+		probeCtx, stopProbe := context.WithCancel(ctx)
 		switch {
 		case err == nil:
 			attempt = 0
@@ -238,24 +248,62 @@ func (s *Syncer) Run(ctx context.Context) error {
 			d := s.Backoff(attempt)
 			s.publish(func(x *State) { x.NextRetry = s.cfg.Now().Add(d) })
 			wait = s.cfg.After(d)
+			var ne *NetworkError
+			if errors.As(err, &ne) {
+				back = s.probe(probeCtx)
+			}
 		default:
 			attempt = 0
 			wait = s.cfg.After(s.cfg.Interval)
 		}
 		select {
 		case <-ctx.Done():
+			stopProbe()
 			return ctx.Err()
 		case <-wait:
 		case <-s.wake:
+		case <-back:
+			attempt = 0
 		case <-s.netWake:
 			attempt = 0
 			select {
 			case <-ctx.Done():
+				stopProbe()
 				return ctx.Err()
 			case <-s.cfg.After(s.cfg.NetworkDelay):
 			}
 		}
+		stopProbe()
 	}
+}
+
+// probe asks GET /healthz every ProbeEvery (jittered) until it answers 200
+// or ctx ends; the returned channel is closed on a 200.
+func (s *Syncer) probe(ctx context.Context) <-chan struct{} {
+	back := make(chan struct{})
+	enr, err := s.store.Enrolment()
+	if err != nil || enr.ServerURL == "" {
+		return back
+	}
+	c := NewClient(enr.ServerURL, "", s.cfg.HTTP)
+	go func() {
+		for {
+			half := int64(s.cfg.ProbeEvery / 2)
+			select {
+			case <-ctx.Done():
+				return
+			case <-s.cfg.After(time.Duration(half + s.cfg.Rand(2*half+1))):
+			}
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := c.do(pctx, http.MethodGet, "/healthz", nil, false, nil)
+			cancel()
+			if err == nil {
+				close(back)
+				return
+			}
+		}
+	}()
+	return back
 }
 
 // Backoff is the full-jitter delay before retry number attempt (1-based):
