@@ -28,7 +28,7 @@ func newStudentsScreen(a *App) screen {
 	s.search.OnChanged = func(string) { s.refresh() }
 	s.add = NewButton("Add student", func() { a.push(newStudentForm(a, "")) })
 	s.root = container.NewBorder(container.NewPadded(container.NewBorder(nil, nil, nil, s.add, s.search)), nil, nil, nil,
-		vscroll(container.NewPadded(s.grid)))
+		vscroll(container.NewPadded(container.NewVBox(s.grid))))
 	return s
 }
 
