@@ -71,6 +71,7 @@ type App struct {
 	body     *fyne.Container
 	nav      []*Button
 	header   *fyne.Container
+	root     *fyne.Container
 
 	stack []screen
 	sync  SyncState
@@ -103,7 +104,8 @@ func New(win fyne.Window, cfg Config) *App {
 		navBar.Add(b)
 	}
 	top := container.NewVBox(header, a.message)
-	win.SetContent(container.NewBorder(top, navBar, nil, nil, a.body))
+	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
+	win.SetContent(a.root)
 	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
 	c := win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
@@ -330,6 +332,7 @@ func (a *App) say(msg string) {
 	a.message.SetText(msg)
 	a.message.Importance = widget.MediumImportance
 	a.message.Show()
+	a.root.Refresh() // the message takes room under the header
 }
 
 // warn shows a problem in plain words under the header.
@@ -337,6 +340,7 @@ func (a *App) warn(msg string) {
 	a.message.SetText(msg)
 	a.message.Importance = widget.DangerImportance
 	a.message.Show()
+	a.root.Refresh()
 }
 
 // Message is the message under the header ("" when none; tests).
@@ -348,8 +352,12 @@ func (a *App) Message() string {
 }
 
 func (a *App) clearMessage() {
+	if !a.message.Visible() {
+		return
+	}
 	a.message.SetText("")
 	a.message.Hide()
+	a.root.Refresh()
 }
 
 // me is the person using the tablet: their user id, and whether they are an

@@ -201,8 +201,7 @@ func (s *syncScreen) refresh() {
 			rb := NewButton("Restore mine", func() { s.resolve(c.ID, true) })
 			kb := NewButton("Keep newer", func() { s.resolve(c.ID, false) })
 			s.restore[c.ID], s.keep[c.ID] = rb, kb
-			rows = append(rows, container.NewBorder(nil, nil, nil, container.NewHBox(kb, rb),
-				wrapLabel(what+": "+c.Summary+".")))
+			rows = append(rows, wrapLabel(what+": "+c.Summary+"."), container.NewHBox(spacerH(), kb, rb))
 		}
 		objs = append(objs, card(rows...))
 	}
@@ -213,8 +212,7 @@ func (s *syncScreen) refresh() {
 			q := q
 			b := NewButton("Try again", func() { s.retryOne(q.RecordID) })
 			s.retry[q.RecordID] = b
-			rows = append(rows, container.NewBorder(nil, nil, nil, b,
-				wrapLabel(describe(s.a.cfg.Records, q.Type, q.RecordID)+": "+refusal(q))))
+			rows = append(rows, wrapLabel(describe(s.a.cfg.Records, q.Type, q.RecordID)+": "+refusal(q)), container.NewHBox(spacerH(), b))
 		}
 		objs = append(objs, card(rows...))
 	}

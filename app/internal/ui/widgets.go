@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
@@ -119,3 +120,6 @@ func newAdaptive(weight float32, left, right fyne.CanvasObject) *fyne.Container 
 
 // vscroll is a vertical scroller.
 func vscroll(o fyne.CanvasObject) *container.Scroll { return container.NewVScroll(o) }
+
+// spacerH is an expanding spacer for a box.
+func spacerH() fyne.CanvasObject { return layout.NewSpacer() }
