@@ -31,14 +31,14 @@ const pw = "correct horse"
 
 // env is a server on a real bbolt store with two schools.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	st    *boltstore.Store
 	srv   *httptest.Server
 	logs  *bytes.Buffer
 	clock time.Time
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
