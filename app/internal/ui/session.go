@@ -498,7 +498,18 @@ func (s *sessionScreen) build() {
 	}
 }
 
+// keepNote saves a session note typed but not saved yet (leaving the
+// screen or finishing must not lose it).
+func (s *sessionScreen) keepNote() {
+	if s.m.running() && strings.TrimSpace(s.note.Text) != s.m.s.Note {
+		if err := s.m.SetNote(s.note.Text); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+		}
+	}
+}
+
 func (s *sessionScreen) leave() {
+	s.keepNote()
 	if s.stopTick != nil {
 		s.stopTick()
 		s.stopTick = nil
@@ -698,6 +709,7 @@ func (s *sessionScreen) openFinish() {
 			s.a.warn("Minutes must be a number between 1 and 600.")
 			return
 		}
+		s.keepNote()
 		if err := s.m.Finish(v); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 			return

@@ -157,7 +157,13 @@ func TestKilledMidSessionResumesIntact(t *testing.T) {
 	}
 	// The resumed session goes on saving.
 	test.Tap(r.steps[3].done)
+	// A note typed and not saved is kept when the screen is left.
+	test.Type(r.note, "left in a hurry")
+	a.Back()
 	got := must(f.store.Session(id)).Data
+	if got.Note != "left in a hurry" {
+		t.Fatalf("unsaved note lost: %q", got.Note)
+	}
 	if len(got.Fidelity) != 4 || got.Status != record.SessionInProgress {
 		t.Fatalf("after resuming: %d marks, status %s", len(got.Fidelity), got.Status)
 	}
