@@ -339,8 +339,9 @@ const resumeKey = "session.current"
 // one if it is still in progress, else one left in progress today or
 // yesterday by a group on Today's list (the most recent); "" when none.
 func findInProgress(rec Records, hint string, now time.Time, groups []todayGroup) string {
+	recent := dateOf(now.AddDate(0, 0, -1))
 	if hint != "" {
-		if d, ok := get[record.Session](rec, record.TypeSession, hint); ok && d.Data.Status == record.SessionInProgress {
+		if d, ok := get[record.Session](rec, record.TypeSession, hint); ok && d.Data.Status == record.SessionInProgress && d.Data.Date >= recent {
 			return hint
 		}
 	}

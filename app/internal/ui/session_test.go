@@ -204,3 +204,24 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 		t.Fatalf("cancelled session saved as %q %q", got.Status, got.CancelReason)
 	}
 }
+
+// TestOldSessionIsNotResumedAutomatically: a session abandoned days ago does
+// not take over the start screen, even when it is still hinted.
+func TestOldSessionIsNotResumedAutomatically(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(landscape)
+	test.Tap(a.Current().(*todayScreen).start[sc.group])
+	f.kill()
+	f.clk.add(3 * 24 * time.Hour) // Thursday
+	a = f.start(landscape)
+	if _, ok := a.Current().(*todayScreen); !ok {
+		t.Fatalf("a Monday session was resumed on Thursday: %T", a.Current())
+	}
+	f.clk.t = monday10.Add(24 * time.Hour) // Tuesday: yesterday's session is resumed
+	f.kill()
+	a = f.start(landscape)
+	if _, ok := a.Current().(*sessionScreen); !ok {
+		t.Fatalf("yesterday's session is not resumed: %T", a.Current())
+	}
+}
