@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"smallwins/syncserver/internal/boltstore"
+	"smallwins/syncserver/internal/pgstore"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -12,7 +13,7 @@ import (
 // embedded bbolt file.
 func openStore(ctx context.Context, dbPath, postgresURL string) (store.Store, error) {
 	if postgresURL != "" {
-		return nil, errors.New("--postgres: the PostgreSQL store is not built into this binary yet")
+		return pgstore.Open(ctx, postgresURL)
 	}
 	if dbPath == "" {
 		return nil, errors.New("--db must name a file")

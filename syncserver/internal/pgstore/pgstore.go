@@ -1,0 +1,244 @@
+// Package pgstore is the sync server's PostgreSQL store, for a district that
+// runs several server instances on one database. Everything that must hold
+// across instances lives in the database: tokens and revocation, failed
+// logins, the epoch, records with their per-school sequence, tombstone stubs
+// and the purge horizon. See docs/postgres.md for why no pull skips a record.
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"smallwins/syncserver/internal/store"
+)
+
+// Store is the PostgreSQL store. It implements store.Store.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ store.Store = (*Store)(nil)
+
+// lastSeenEvery limits last-seen writes to one a minute per device.
+const lastSeenEvery = time.Minute
+
+// Open connects, applies migrations under an advisory lock and returns the store.
+func Open(ctx context.Context, url string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: bad --postgres URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: connect: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("pgstore: connect: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool}, nil
+}
+
+// Close closes the pool.
+func (s *Store) Close() error { s.pool.Close(); return nil }
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
+
+// Epoch returns the epoch.
+func (s *Store) Epoch(ctx context.Context) (string, error) {
+	var e string
+	err := s.pool.QueryRow(ctx, `SELECT v FROM meta WHERE k = 'epoch'`).Scan(&e)
+	return e, wrap("epoch", err)
+}
+
+// NewEpoch sets a new random epoch.
+func (s *Store) NewEpoch(ctx context.Context) (string, error) {
+	var e string
+	err := s.pool.QueryRow(ctx, `UPDATE meta SET v = replace(gen_random_uuid()::text, '-', '') WHERE k = 'epoch' RETURNING v`).Scan(&e)
+	return e, wrap("new epoch", err)
+}
+
+func wrap(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, pgx.ErrNoRows):
+		return store.ErrNotFound
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return store.ErrConflict
+	}
+	if errors.As(err, &pe) && pe.Code == "23503" {
+		return store.ErrNotFound
+	}
+	return fmt.Errorf("pgstore: %s: %w", op, err)
+}
+
+// CreateSchool adds a school.
+func (s *Store) CreateSchool(ctx context.Context, sc store.School) (store.School, error) {
+	if sc.ID == "" {
+		sc.ID = uuid.NewString()
+	}
+	if sc.CreatedAt.IsZero() {
+		sc.CreatedAt = time.Now().UTC()
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO schools (id, slug, name, created_at) VALUES ($1, $2, $3, $4)`, sc.ID, sc.Slug, sc.Name, sc.CreatedAt)
+	return sc, wrap("create school", err)
+}
+
+// SchoolBySlug finds a school.
+func (s *Store) SchoolBySlug(ctx context.Context, slug string) (store.School, error) {
+	var sc store.School
+	err := s.pool.QueryRow(ctx, `SELECT id::text, slug, name, created_at FROM schools WHERE slug = $1`, slug).Scan(&sc.ID, &sc.Slug, &sc.Name, &sc.CreatedAt)
+	return sc, wrap("school by slug", err)
+}
+
+// CreateUser adds a user.
+func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if u.ID == "" {
+		u.ID = uuid.NewString()
+	}
+	if u.CreatedAt.IsZero() {
+		u.CreatedAt = time.Now().UTC()
+	}
+	if _, err := uuid.Parse(u.SchoolID); err != nil {
+		return store.User{}, store.ErrNotFound
+	}
+	if u.PasswordHash == nil {
+		u.PasswordHash = []byte{}
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO users (id, school_id, username, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		u.ID, u.SchoolID, u.Username, u.Name, u.Role, u.PasswordHash, u.CreatedAt)
+	return u, wrap("create user", err)
+}
+
+const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at`
+
+func scanUser(row pgx.Row) (store.User, error) {
+	var u store.User
+	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt)
+	return u, err
+}
+
+// UserByUsername finds a user of a school.
+func (s *Store) UserByUsername(ctx context.Context, schoolID, username string) (store.User, error) {
+	if _, err := uuid.Parse(schoolID); err != nil {
+		return store.User{}, store.ErrNotFound
+	}
+	u, err := scanUser(s.pool.QueryRow(ctx, `SELECT `+userCols+` FROM users WHERE school_id = $1 AND username = $2`, schoolID, username))
+	return u, wrap("user by username", err)
+}
+
+// Enrol stores a token hash for a device.
+func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
+	return wrap("enrol", pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// A revoked device's old tokens stay dead when it enrols again.
+		if _, err := tx.Exec(ctx, `DELETE FROM tokens WHERE school_id = $1 AND device_id = $2 AND EXISTS
+			(SELECT 1 FROM devices WHERE school_id = $1 AND device_id = $2 AND revoked)`, e.SchoolID, e.DeviceID); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO devices (school_id, device_id, user_id, name, enrolled_at, last_seen_at, revoked)
+			VALUES ($1, $2, $3, $4, $5, $5, false)
+			ON CONFLICT (school_id, device_id) DO UPDATE SET user_id = $3, name = $4, enrolled_at = $5, last_seen_at = $5, revoked = false`,
+			e.SchoolID, e.DeviceID, e.UserID, e.DeviceName, e.At); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO tokens (hash, school_id, user_id, device_id) VALUES ($1, $2, $3, $4)`, e.TokenHash, e.SchoolID, e.UserID, e.DeviceID)
+		return err
+	}))
+}
+
+// PrincipalByToken resolves a token hash; revoked devices have no tokens.
+func (s *Store) PrincipalByToken(ctx context.Context, hash []byte, at time.Time) (store.Principal, error) {
+	var p store.Principal
+	var lastSeen time.Time
+	var revoked bool
+	err := s.pool.QueryRow(ctx, `SELECT t.device_id, d.revoked, d.last_seen_at, sc.id::text, sc.slug, sc.name, sc.created_at,
+			u.id::text, u.school_id::text, u.username, u.name, u.role, u.password_hash, u.created_at
+		FROM tokens t JOIN devices d ON d.school_id = t.school_id AND d.device_id = t.device_id
+		JOIN schools sc ON sc.id = t.school_id JOIN users u ON u.id = t.user_id WHERE t.hash = $1`, hash).
+		Scan(&p.DeviceID, &revoked, &lastSeen, &p.School.ID, &p.School.Slug, &p.School.Name, &p.School.CreatedAt,
+			&p.User.ID, &p.User.SchoolID, &p.User.Username, &p.User.Name, &p.User.Role, &p.User.PasswordHash, &p.User.CreatedAt)
+	if err != nil {
+		return store.Principal{}, wrap("principal", err)
+	}
+	if revoked {
+		return store.Principal{}, store.ErrNotFound
+	}
+	if at.Sub(lastSeen) > lastSeenEvery {
+		if _, err := s.pool.Exec(ctx, `UPDATE devices SET last_seen_at = $3 WHERE school_id = $1 AND device_id = $2`, p.School.ID, p.DeviceID, at); err != nil {
+			return store.Principal{}, wrap("last seen", err)
+		}
+	}
+	return p, nil
+}
+
+// ListDevices lists a school's devices.
+func (s *Store) ListDevices(ctx context.Context, schoolID string) ([]store.Device, error) {
+	rows, err := s.pool.Query(ctx, `SELECT d.device_id, d.name, d.enrolled_at, d.last_seen_at, d.revoked,
+			u.id::text, u.school_id::text, u.username, u.name, u.role, u.created_at
+		FROM devices d JOIN users u ON u.id = d.user_id WHERE d.school_id = $1 ORDER BY d.enrolled_at, d.device_id`, schoolID)
+	if err != nil {
+		return nil, wrap("list devices", err)
+	}
+	defer rows.Close()
+	var out []store.Device
+	for rows.Next() {
+		var d store.Device
+		if err := rows.Scan(&d.DeviceID, &d.DeviceName, &d.EnrolledAt, &d.LastSeenAt, &d.Revoked,
+			&d.User.ID, &d.User.SchoolID, &d.User.Username, &d.User.Name, &d.User.Role, &d.User.CreatedAt); err != nil {
+			return nil, wrap("list devices", err)
+		}
+		out = append(out, d)
+	}
+	return out, wrap("list devices", rows.Err())
+}
+
+// RevokeDevice revokes every token of a device, at once for every instance.
+func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) error {
+	return wrap("revoke", pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE devices SET revoked = true WHERE school_id = $1 AND device_id = $2`, schoolID, deviceID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return store.ErrNotFound
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM tokens WHERE school_id = $1 AND device_id = $2`, schoolID, deviceID)
+		return err
+	}))
+}
+
+// AddLoginFailure records a failed login.
+func (s *Store) AddLoginFailure(ctx context.Context, slug, username string, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE school_slug = $1 AND username = $2 AND at < $3::timestamptz - interval '1 hour')
+		INSERT INTO login_failures (school_slug, username, at) VALUES ($1, $2, $3)`, slug, username, at)
+	return wrap("login failure", err)
+}
+
+// LoginFailures counts failures since `since`.
+func (s *Store) LoginFailures(ctx context.Context, slug, username string, since time.Time) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE school_slug = $1 AND username = $2 AND at >= $3`, slug, username, since).Scan(&n)
+	return n, wrap("login failures", err)
+}
+
+// ClearLoginFailures forgets them.
+func (s *Store) ClearLoginFailures(ctx context.Context, slug, username string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE school_slug = $1 AND username = $2`, slug, username)
+	return wrap("clear login failures", err)
+}
+

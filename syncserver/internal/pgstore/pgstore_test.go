@@ -1,0 +1,71 @@
+package pgstore
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+
+	"smallwins/syncserver/internal/pgtest"
+	"smallwins/syncserver/internal/store"
+	"smallwins/syncserver/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pgtest.Stop()
+	os.Exit(code)
+}
+
+func openTemp(t *testing.T) store.Store {
+	t.Helper()
+	s, err := Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, openTemp) }
+
+// TestConcurrentOpenMigratesOnce: instances starting at once on a fresh
+// database all come up, and the schema is applied exactly once.
+func TestConcurrentOpenMigratesOnce(t *testing.T) {
+	url := pgtest.URL(t)
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for i := 0; i < 6; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent open: %v", err)
+		}
+	}
+	s, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var n int
+	if err := s.pool.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("migrations applied %d times, %v", n, err)
+	}
+	e1, _ := s.Epoch(context.Background())
+	s2, _ := Open(context.Background(), url)
+	defer s2.Close()
+	if e2, _ := s2.Epoch(context.Background()); e1 == "" || e1 != e2 {
+		t.Fatalf("epoch differs between instances: %q %q", e1, e2)
+	}
+}

@@ -1,0 +1,234 @@
+package pgstore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/store"
+)
+
+type held struct {
+	hlc        string
+	restricted bool
+	author     string
+	live       bool // a record row (false: a stub)
+}
+
+// Push applies a batch in one transaction. It locks the school's row first:
+// seqs are handed out under that lock and it is held until commit, so a later
+// seq never becomes visible before an earlier one (docs/postgres.md).
+func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushResult, error) {
+	at := b.At
+	if at.IsZero() {
+		at = time.Now()
+	}
+	var results []protocol.PushResult
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var seq int64
+		if err := tx.QueryRow(ctx, `SELECT seq FROM schools WHERE id = $1 FOR UPDATE`, b.SchoolID).Scan(&seq); err != nil {
+			return err
+		}
+		ids := make([]string, len(b.Records))
+		for i, e := range b.Records {
+			ids[i] = e.ID
+		}
+		have := make(map[string]held, len(ids))
+		rows, err := tx.Query(ctx, `SELECT id, hlc, restricted, author, true FROM records WHERE school_id = $1 AND id = ANY($2)
+			UNION ALL SELECT id, hlc, false, '', false FROM stubs WHERE school_id = $1 AND id = ANY($2)`, b.SchoolID, ids)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id string
+			var h held
+			if err := rows.Scan(&id, &h.hlc, &h.restricted, &h.author, &h.live); err != nil {
+				rows.Close()
+				return err
+			}
+			if old, ok := have[id]; !ok || !old.live {
+				have[id] = h
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		results = make([]protocol.PushResult, len(b.Records))
+		var (
+			aIDs, aHLC, aType, aAuthor []string
+			aSeq                       []int64
+			aDel, aRes                 []bool
+			aData                      [][]byte
+		)
+		for i, e := range b.Records {
+			h := have[e.ID]
+			author := b.Pusher
+			if h.live {
+				author = h.author
+			}
+			// PROTOCOL §6: only the author or an admin may write a restricted
+			// record or make a record restricted.
+			if !b.PusherIsAdmin && author != b.Pusher && (h.restricted || e.Restricted) {
+				return protocol.RecordError(protocol.CodeForbidden, i, "this record is restricted to its author")
+			}
+			out := protocol.Decide(h.hlc, e.HLC)
+			results[i] = protocol.PushResult{ID: e.ID, Outcome: out, HLC: h.hlc}
+			if out != protocol.Applied {
+				continue
+			}
+			seq++
+			results[i].HLC = e.HLC
+			data := []byte(e.Data)
+			if e.Deleted {
+				data = nil
+			}
+			aIDs, aSeq, aHLC, aType = append(aIDs, e.ID), append(aSeq, seq), append(aHLC, e.HLC), append(aType, e.Type)
+			aDel, aRes, aAuthor, aData = append(aDel, e.Deleted), append(aRes, e.Restricted), append(aAuthor, author), append(aData, data)
+		}
+		if len(aIDs) == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO records (school_id, id, seq, hlc, type, deleted, restricted, author, received_at, data)
+			SELECT $1, u.id, u.seq, u.hlc, u.type, u.deleted, u.restricted, u.author, $2, u.data
+			FROM unnest($3::text[], $4::bigint[], $5::text[], $6::text[], $7::bool[], $8::bool[], $9::text[], $10::bytea[])
+				AS u(id, seq, hlc, type, deleted, restricted, author, data)
+			ON CONFLICT (school_id, id) DO UPDATE SET seq = EXCLUDED.seq, hlc = EXCLUDED.hlc, type = EXCLUDED.type,
+				deleted = EXCLUDED.deleted, restricted = EXCLUDED.restricted, received_at = EXCLUDED.received_at, data = EXCLUDED.data`,
+			b.SchoolID, at, aIDs, aSeq, aHLC, aType, aDel, aRes, aAuthor, aData); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM stubs WHERE school_id = $1 AND id = ANY($2)`, b.SchoolID, aIDs); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE schools SET seq = $2 WHERE id = $1`, b.SchoolID, seq)
+		return err
+	})
+	if err != nil {
+		var pe *protocol.Error
+		if errors.As(err, &pe) {
+			return nil, pe
+		}
+		return nil, wrap("push", err)
+	}
+	return results, nil
+}
+
+// envelopeOverhead estimates the JSON bytes of an envelope beyond its data.
+const envelopeOverhead = 200
+
+// Pull returns a page of current versions after q.After.
+func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, error) {
+	page := store.PullPage{Cursor: q.After, Records: []record.Envelope{}}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = protocol.DefaultPullLimit
+	}
+	var horizon int64
+	err := s.pool.QueryRow(ctx, `SELECT horizon FROM schools WHERE id = $1`, q.SchoolID).Scan(&horizon)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return page, nil
+	}
+	if err != nil {
+		return store.PullPage{}, wrap("pull", err)
+	}
+	if q.After > 0 && q.After < horizon {
+		return store.PullPage{}, store.ErrResyncRequired
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, seq, hlc, type, deleted, restricted, author, data FROM records
+		WHERE school_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, q.SchoolID, q.After, limit+1)
+	if err != nil {
+		return store.PullPage{}, wrap("pull", err)
+	}
+	defer rows.Close()
+	size := 0
+	for rows.Next() {
+		if len(page.Records) >= limit || (len(page.Records) > 0 && q.MaxBytes > 0 && size >= q.MaxBytes) {
+			page.More = true
+			break
+		}
+		var e record.Envelope
+		var author string
+		var data []byte
+		if err := rows.Scan(&e.ID, &e.Seq, &e.HLC, &e.Type, &e.Deleted, &e.Restricted, &author, &data); err != nil {
+			return store.PullPage{}, wrap("pull", err)
+		}
+		e.Data = data
+		if e.Restricted && !q.ViewerIsAdmin && author != q.Viewer {
+			e = e.Tombstone() // PROTOCOL §6
+		}
+		size += len(e.Data) + envelopeOverhead
+		if q.MaxBytes > 0 && size > q.MaxBytes && len(page.Records) > 0 {
+			page.More = true
+			break
+		}
+		page.Records = append(page.Records, e)
+		page.Cursor = e.Seq
+	}
+	return page, wrap("pull", rows.Err())
+}
+
+// PurgeTombstones removes old tombstones school by school, each under its
+// school's row lock, so every instance may run it at once.
+func (s *Store) PurgeTombstones(ctx context.Context, before time.Time) (int, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT school_id::text FROM records WHERE deleted AND received_at < $1`, before)
+	if err != nil {
+		return 0, wrap("purge", err)
+	}
+	schools, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return 0, wrap("purge", err)
+	}
+	total := 0
+	for _, sc := range schools {
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT 1 FROM schools WHERE id = $1 FOR UPDATE`, sc); err != nil {
+				return err
+			}
+			var n int
+			err := tx.QueryRow(ctx, `WITH gone AS (
+					DELETE FROM records WHERE school_id = $1 AND deleted AND received_at < $2 RETURNING id, hlc, seq),
+				stubbed AS (
+					INSERT INTO stubs (school_id, id, hlc) SELECT $1, id, hlc FROM gone
+					ON CONFLICT (school_id, id) DO UPDATE SET hlc = EXCLUDED.hlc),
+				raised AS (
+					UPDATE schools SET horizon = GREATEST(horizon, (SELECT max(seq) FROM gone)) WHERE id = $1 AND EXISTS (SELECT 1 FROM gone))
+				SELECT count(*) FROM gone`, sc, before).Scan(&n)
+			total += n
+			return err
+		})
+		if err != nil {
+			return total, wrap("purge", err)
+		}
+	}
+	return total, nil
+}
+
+// Records returns the school's current non-deleted records of some types.
+func (s *Store) Records(ctx context.Context, schoolID string, types ...string) ([]record.Envelope, error) {
+	if types == nil {
+		types = []string{} // NULL would match nothing
+	}
+	rows, err := s.pool.Query(ctx, `SELECT id, seq, hlc, type, restricted, data FROM records
+		WHERE school_id = $1 AND NOT deleted AND (cardinality($2::text[]) = 0 OR type = ANY($2)) ORDER BY seq`, schoolID, types)
+	if err != nil {
+		return nil, wrap("records", err)
+	}
+	defer rows.Close()
+	var out []record.Envelope
+	for rows.Next() {
+		var e record.Envelope
+		var data []byte
+		if err := rows.Scan(&e.ID, &e.Seq, &e.HLC, &e.Type, &e.Restricted, &data); err != nil {
+			return nil, wrap("records", err)
+		}
+		e.Data = data
+		out = append(out, e)
+	}
+	return out, wrap("records", rows.Err())
+}
+
