@@ -372,6 +372,13 @@ func (a *App) me() (id string, admin bool) {
 	return "device:" + a.cfg.Records.DeviceID(), false
 }
 
+// isMe reports whether author is the person using the tablet: their user
+// id, or this device's id for what they wrote before enrolment (ADR 0601).
+func (a *App) isMe(author string) bool {
+	id, _ := a.me()
+	return author == id || author == "device:"+a.cfg.Records.DeviceID()
+}
+
 // put writes one record; problems are shown in plain words and returned.
 func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
 	e, err := a.cfg.Records.Put(a.ctx, typ, id, v, restricted)

@@ -200,6 +200,13 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	if len(st.notes) != 2 || st.hidden != 1 {
 		t.Fatalf("others' restricted note: shown %d hidden %d", len(st.notes), st.hidden)
 	}
+	// After enrolment as an interventionist, the notes written before it
+	// (author device:…) are still the author's own.
+	f.sync.enrolment = Enrolment{Enrolled: true, UserID: "ben-1", Role: "interventionist"}
+	st.refresh()
+	if len(st.notes) != 2 || st.hidden != 1 {
+		t.Fatalf("after enrolment: shown %d hidden %d", len(st.notes), st.hidden)
+	}
 	f.sync.enrolment = Enrolment{Enrolled: true, UserID: "admin-1", Role: "admin"}
 	st.refresh()
 	if len(st.notes) != 3 || st.hidden != 0 {

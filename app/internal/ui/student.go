@@ -143,10 +143,10 @@ func (s *studentScreen) refresh() {
 	objs = append(objs, card(heading("Probes"), wrapLabel(strings.Join(pr, "\n"))))
 
 	// Notes: restricted ones only for their author and admins (DOMAIN.md §1).
-	me, admin := s.a.me()
+	_, admin := s.a.me()
 	s.notes, s.hidden = nil, 0
 	for _, n := range listRef[record.Note](r, record.TypeNote, s.id) {
-		if n.Restricted && !admin && n.Data.AuthorID != me {
+		if n.Restricted && !admin && !s.a.isMe(n.Data.AuthorID) {
 			s.hidden++
 			continue
 		}
