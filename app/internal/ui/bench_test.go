@@ -122,3 +122,36 @@ func BenchmarkStartToToday(b *testing.B) {
 	b.ReportMetric(float64(groups), "groups-today")
 	b.ReportMetric(float64(n), "records")
 }
+
+// BenchmarkOpenScreens500: opening the Students, Setup and a student's page
+// in the 500-student school.
+func BenchmarkOpenScreens500(b *testing.B) {
+	path, _ := bigSchool(b)
+	test.NewTempApp(b).Settings().SetTheme(Theme{})
+	s, err := localstore.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	w := test.NewWindow(nil)
+	defer w.Close()
+	w.Resize(landscape)
+	a := New(w, Config{Records: storeRecords{s}, Now: func() time.Time { return monday10 }})
+	a.Start()
+	studs, _ := s.Students(true)
+	for _, c := range []struct {
+		name string
+		open func()
+	}{
+		{"students", func() { a.Root(TabStudents) }},
+		{"setup", func() { a.Root(TabSetup) }},
+		{"student", func() { a.Root(TabStudents); a.push(newStudentScreen(a, studs[7].ID)) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				c.open()
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/open")
+		})
+	}
+}
