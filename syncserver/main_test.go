@@ -22,6 +22,7 @@ import (
 	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
+	"smallwins/syncserver/internal/pgtest"
 )
 
 var bin string
@@ -39,6 +40,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }

@@ -241,4 +241,3 @@ func (s *Store) ClearLoginFailures(ctx context.Context, slug, username string) e
 	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE school_slug = $1 AND username = $2`, slug, username)
 	return wrap("clear login failures", err)
 }
-

@@ -231,4 +231,3 @@ func (s *Store) Records(ctx context.Context, schoolID string, types ...string) (
 	}
 	return out, wrap("records", rows.Err())
 }
-
