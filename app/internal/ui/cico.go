@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -128,6 +129,7 @@ type cicoScreen struct {
 	cells [][]*Button
 	day   *widget.Label
 	total *widget.Label
+	week  *widget.Label
 	prev  *Button
 	next  *Button
 }
@@ -235,6 +237,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	}
 	s.day = heading("")
 	s.total = wrapLabel("")
+	s.week = wrapLabel("")
 	s.prev = NewButton("‹ Day before", func() { s.shift(-1) })
 	s.next = NewButton("Day after ›", func() { s.shift(1) })
 	other := NewButton("Other student", func() { s.m = nil; s.a.title.SetText(s.title()); s.refresh() })
@@ -242,7 +245,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day)
 	return container.NewBorder(container.NewVBox(top,
 		wrapLabel("Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room).")),
-		s.total, nil, nil, vscroll(container.NewVBox(grid)))
+		container.NewVBox(s.total, s.week), nil, nil, vscroll(container.NewVBox(grid)))
 }
 
 func (s *cicoScreen) shift(days int) {
@@ -296,9 +299,54 @@ func (s *cicoScreen) paint() {
 			fmtPct(pct), fmtPct(s.m.goal()), met))
 	}
 	s.total.Refresh()
+	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date))
 	if s.m.date >= dateOf(s.a.cfg.Now()) {
 		s.next.Disable()
 	} else {
 		s.next.Enable()
 	}
+}
+
+// cicoWeekText is the week of date and the run of met weeks (DOMAIN.md
+// §3.9), computed by shared/progress over the student's cards of the last
+// twelve weeks.
+func cicoWeekText(r Records, studentID, date string) string {
+	var envs []record.Envelope
+	if es, err := r.ListByRef(record.TypeCICOCard, studentID); err == nil {
+		envs = append(envs, es...)
+	}
+	if es, err := r.List(record.TypeCalendarBreak); err == nil {
+		envs = append(envs, es...)
+	}
+	to, err := progress.ParseDate(date)
+	if err != nil {
+		return ""
+	}
+	rep := progress.CICO(progress.NewDataset(envs), studentID, to-7*12, to)
+	if len(rep.Weeks) == 0 {
+		return "No rated card in the last twelve weeks."
+	}
+	w := rep.Weeks[len(rep.Weeks)-1]
+	txt := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), fmtPct(w.Pct))
+	if w.Met {
+		txt += ", met"
+	} else {
+		txt += ", below 80%"
+	}
+	switch {
+	case w.DaysBelowGoal == 1:
+		txt += "; 1 day below goal"
+	case w.DaysBelowGoal > 1:
+		txt += fmt.Sprintf("; %d days below goal", w.DaysBelowGoal)
+	}
+	if w.Flagged {
+		txt += " (flagged: 3 or more)"
+	}
+	txt += fmt.Sprintf(". Weeks met in a row: %d", rep.Fading.ConsecutiveWeeksMet)
+	if rep.Fading.EligibleForSelfManagement {
+		txt += " — eligible for self-management."
+	} else {
+		txt += " (6 make the student eligible for self-management)."
+	}
+	return txt
 }

@@ -226,6 +226,9 @@ func TestCICOCardEntry(t *testing.T) {
 	if c.total.Text != "3 of 6 points: 50% (goal 80%) · below the goal" {
 		t.Fatalf("day total %q", c.total.Text)
 	}
+	if c.week.Text != "Week of Mon 17 Mar: 50%, below 80%; 1 day below goal. Weeks met in a row: 0 (6 make the student eligible for self-management)." {
+		t.Fatalf("week %q", c.week.Text)
+	}
 	cards := must(f.store.StudentCICOCards(sc.students[2]))
 	if len(cards) != 1 {
 		t.Fatalf("%d cards for one day", len(cards))
