@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -100,21 +101,33 @@ func token(data json.RawMessage) string {
 func TestConvergence(t *testing.T) {
 	srv := newServer(t)
 	iter := 0
-	var totalVersions, totalLosers, totalRestarts, totalCuts int
+	var totalVersions, totalLosers, totalRestarts, totalCuts, totalRestores int
 	defer func() {
-		t.Logf("%d runs: %d versions written, %d kept as losers, %d restarts, %d partitions",
-			iter, totalVersions, totalLosers, totalRestarts, totalCuts)
+		t.Logf("%d runs: %d versions written, %d kept as losers, %d restarts, %d partitions, %d server restores",
+			iter, totalVersions, totalLosers, totalRestarts, totalCuts, totalRestores)
 	}()
+	// A pool of tablets, enrolled once (enrolment hashes a password: slow)
+	// and carried from run to run: each run starts where the last one
+	// converged, with new clock skews, and uses the first n of them.
+	acks := &ackLog{acked: map[string]bool{}}
+	dir := t.TempDir()
+	var pool []*simTablet
+	defer func() {
+		for _, st := range pool {
+			_ = st.store.Close()
+		}
+	}()
+	skews := []time.Duration{0, 3 * time.Minute, -7 * time.Minute, 2 * time.Hour, -26 * time.Hour, 365 * 24 * time.Hour, -300 * 24 * time.Hour}
 	rapid.Check(t, func(rt *rapid.T) {
 		iter++
-		acks := &ackLog{acked: map[string]bool{}}
-		n := rapid.IntRange(2, 4).Draw(rt, "tablets")
-		skews := []time.Duration{0, 3 * time.Minute, -7 * time.Minute, 2 * time.Hour, -26 * time.Hour, 365 * 24 * time.Hour, -300 * 24 * time.Hour}
-		ts := make([]*simTablet, n)
-		dir := t.TempDir()
-		for i := range ts {
-			st := &simTablet{name: fmt.Sprintf("t%d", i), path: filepath.Join(dir, fmt.Sprintf("i%d-t%d.db", iter, i)),
-				skew: rapid.SampledFrom(skews).Draw(rt, "skew"), hc: &http.Client{Transport: acks.transport(), Timeout: time.Minute}}
+		acks.mu.Lock()
+		acks.acked = map[string]bool{}
+		acks.mu.Unlock()
+		n := rapid.IntRange(2, 5).Draw(rt, "tablets")
+		for len(pool) < n {
+			i := len(pool)
+			st := &simTablet{name: fmt.Sprintf("t%d", i), path: filepath.Join(dir, fmt.Sprintf("t%d.db", i)),
+				hc: &http.Client{Transport: acks.transport(), Timeout: time.Minute}}
 			st.open(rt)
 			user := []string{"ana", "ben"}[i%2]
 			resp, err := NewClient(srv.URL, "", nil).Enrol(bg, protocol.EnrolRequest{School: school, Username: user,
@@ -122,26 +135,70 @@ func TestConvergence(t *testing.T) {
 			if err != nil {
 				rt.Fatal(err)
 			}
-			// Saved without observing the server time: the skew stays until
+			// Saved without observing the server time: a skew stays until
 			// the first push or pull answers.
 			if err := st.store.SetEnrolment(bg, localstore.Enrolment{ServerURL: srv.URL, SchoolID: resp.School.ID, Token: resp.Token}); err != nil {
 				rt.Fatal(err)
 			}
-			ts[i] = st
+			pool = append(pool, st)
 		}
-		defer func() {
-			for _, st := range ts {
-				_ = st.store.Close()
+		ts := pool[:n]
+		for _, st := range ts {
+			st.mu.Lock()
+			st.skew = rapid.SampledFrom(skews).Draw(rt, "skew") // the clock jumps between runs
+			st.mu.Unlock()
+			st.cut = false
+			e, _ := st.store.Enrolment()
+			if e.ServerURL != srv.URL { // the server moved (restored) in an earlier run
+				e.ServerURL = srv.URL
+				_ = st.store.SetEnrolment(bg, e)
 			}
-		}()
+		}
 		pending := map[string]map[string]bool{} // tablet → tokens written, not yet sent
 		replaced := map[string]bool{}           // tokens replaced on their own tablet before sending
 		written := map[string]string{}          // token → tablet
 		counter := 0
-		steps := rapid.IntRange(5, 30).Draw(rt, "steps")
+		// Some runs also restore the server from a backup taken now, with a
+		// new epoch (PROTOCOL §7), at random moments.
+		var backup []byte
+		repoint := func() {
+			for _, st := range pool {
+				e, err := st.store.Enrolment()
+				if err != nil {
+					rt.Fatal(err)
+				}
+				e.ServerURL = srv.URL
+				if err := st.store.SetEnrolment(bg, e); err != nil {
+					rt.Fatal(err)
+				}
+			}
+		}
+		if rapid.IntRange(0, 3).Draw(rt, "restores") == 0 {
+			srv.stop()
+			b, err := os.ReadFile(srv.db)
+			if err != nil {
+				rt.Fatal(err)
+			}
+			backup = b
+			srv.start()
+			repoint()
+		}
+		steps := rapid.IntRange(5, 60).Draw(rt, "steps")
 		for step := 0; step < steps; step++ {
 			st := ts[rapid.IntRange(0, n-1).Draw(rt, "tablet")]
-			switch rapid.IntRange(0, 9).Draw(rt, "op") {
+			switch rapid.IntRange(0, 10).Draw(rt, "op") {
+			case 10: // the server is restored from the backup, with a new epoch
+				if backup == nil {
+					break
+				}
+				srv.stop()
+				if err := os.WriteFile(srv.db, backup, 0o600); err != nil {
+					rt.Fatal(err)
+				}
+				srv.cli("", "epoch", "new", "--db", srv.db)
+				srv.start()
+				repoint()
+				totalRestores++
 			case 0, 1, 2, 3: // write: a new record or an edit of one this tablet holds
 				live, _ := st.store.List("thing")
 				id := ""
@@ -227,9 +284,12 @@ func TestConvergence(t *testing.T) {
 			}
 			cs, _ := st.store.Conflicts()
 			for _, c := range cs {
-				losers[token(c.Loser.Data)] = st.name
+				tok := token(c.Loser.Data)
+				if _, now := written[tok]; now && losers[tok] == "" {
+					totalLosers++
+				}
+				losers[tok] = st.name
 			}
-			totalLosers += len(cs)
 		}
 		for tok, by := range written {
 			switch {
