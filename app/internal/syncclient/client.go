@@ -92,12 +92,11 @@ func (c *Client) Push(ctx context.Context, recs []record.Envelope) (*protocol.Pu
 
 // EncodePush renders a push body; its length is what the 8 MiB limit counts.
 func EncodePush(recs []record.Envelope) ([]byte, error) {
-	clean := make([]record.Envelope, len(recs))
-	for i, e := range recs {
-		e.Seq = 0
-		clean[i] = e
+	n := 16
+	for _, e := range recs {
+		n += len(e.Data) + 160
 	}
-	return json.Marshal(protocol.PushRequest{Records: clean})
+	return protocol.AppendPushBody(make([]byte, 0, n), recs), nil
 }
 
 // Pull fetches one page (GET /v1/sync/pull, PROTOCOL §6).

@@ -30,8 +30,6 @@ type simTablet struct {
 	syncer  *Syncer
 	cut     bool // partitioned: cannot reach the server
 	hc      *http.Client
-	written []string // data tokens of live versions this tablet wrote
-	ids     []string
 }
 
 func (s *simTablet) now() time.Time {

@@ -347,9 +347,14 @@ func TestUnauthorizedStopsAndKeepsData(t *testing.T) {
 	if _, err := a.store.Get(d.ID); err != nil {
 		t.Fatal("synced data lost on 401")
 	}
-	// It stops: no request goes out until enrolment.
+	// It stops, also after an app restart: no request goes out until
+	// enrolment, and everything is still on the tablet.
+	a.restart()
 	if err := a.syncer.SyncOnce(bg); !errors.Is(err, ErrEnrolmentNeeded) {
-		t.Fatalf("second sync: %v", err)
+		t.Fatalf("sync after restart: %v", err)
+	}
+	if n, _ := a.store.PendingCount(); n != 1 {
+		t.Fatalf("pending after restart = %d", n)
 	}
 	a.enrol(srv, "ana")
 	a.sync()
