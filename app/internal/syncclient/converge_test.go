@@ -22,14 +22,14 @@ import (
 
 // simTablet is one tablet of the convergence test.
 type simTablet struct {
-	name    string
-	path    string
-	skew    time.Duration
-	mu      sync.Mutex
-	store   *localstore.Store
-	syncer  *Syncer
-	cut     bool // partitioned: cannot reach the server
-	hc      *http.Client
+	name   string
+	path   string
+	skew   time.Duration
+	mu     sync.Mutex
+	store  *localstore.Store
+	syncer *Syncer
+	cut    bool // partitioned: cannot reach the server
+	hc     *http.Client
 }
 
 func (s *simTablet) now() time.Time {
