@@ -35,3 +35,7 @@ cross:
 
 clean:
 	rm -rf bin tmp
+
+## bench-peers: the same workload on pouchdb-server and on our server (docs/PERFORMANCE.md)
+bench-peers:
+	@scripts/bench-peers.sh

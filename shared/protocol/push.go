@@ -103,3 +103,18 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 	}
 	return nil
 }
+
+// AppendPushBody appends the body of a push of recs ({"records": [...]}),
+// without seq (PROTOCOL §2: ignored in push requests), and without
+// reflection: record.AppendJSON splices each record's data as it is.
+func AppendPushBody(b []byte, recs []record.Envelope) []byte {
+	b = append(b, `{"records":[`...)
+	for i, e := range recs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		e.Seq = 0
+		b = e.AppendJSON(b)
+	}
+	return append(b, "]}"...)
+}

@@ -230,24 +230,7 @@ func appendPullResponse(b []byte, page store.PullPage, serverMS int64, epoch str
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = append(b, `{"id":"`...)
-		b = append(b, e.ID...)
-		b = append(b, `","type":"`...)
-		b = append(b, e.Type...)
-		b = append(b, `","hlc":"`...)
-		b = append(b, e.HLC...)
-		b = append(b, `","deleted":`...)
-		b = strconv.AppendBool(b, e.Deleted)
-		if !e.Deleted && len(e.Data) > 0 {
-			b = append(b, `,"data":`...)
-			b = append(b, e.Data...)
-		}
-		b = append(b, `,"seq":`...)
-		b = strconv.AppendInt(b, e.Seq, 10)
-		if e.Restricted && !e.Deleted {
-			b = append(b, `,"restricted":true`...)
-		}
-		b = append(b, '}')
+		b = e.AppendJSON(b)
 	}
 	b = append(b, `],"cursor":`...)
 	b = strconv.AppendInt(b, page.Cursor, 10)

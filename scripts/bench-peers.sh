@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# make bench-peers: the same workload on pouchdb-server (installed with npm
+# into a temp dir; nothing of it is committed) and on our sync server
+# (bbolt, and PostgreSQL when initdb/pg_ctl are installed), on loopback.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  [ -n "${pgdata:-}" ] && runas "$pgctl" -D "$pgdata" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+runas() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+echo "Installing pouchdb-server into $work (npm)…"
+npm install --silent --prefix "$work/npm" pouchdb-server >/dev/null 2>&1
+go build -o "$work/syncserver" ./syncserver
+go build -o "$work/benchpeers" ./syncserver/cmd/benchpeers
+
+pport=$(freeport)
+mkdir -p "$work/pouchdata"
+(cd "$work/pouchdata" && "$work/npm/node_modules/.bin/pouchdb-server" --port "$pport" --dir "$work/pouchdata" >"$work/pouch.log" 2>&1) &
+pids+=($!)
+
+start_ours() { # name, store flags...
+  local name=$1; shift
+  "$work/syncserver" school add --slug bench --name Bench "$@" >/dev/null
+  echo "bench-password" | "$work/syncserver" user add --school bench --username bench --name Bench --role admin "$@" >/dev/null
+  : >"$work/$name.out"
+  "$work/syncserver" serve --listen 127.0.0.1:0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
+  pids+=($!)
+  for _ in $(seq 1 100); do grep -q '^listening on' "$work/$name.out" && break; sleep 0.1; done
+  ours="$ours,$name=$(sed -n 's/^listening on //p' "$work/$name.out")"
+}
+ours=""
+start_ours "smallwins-bbolt" --db "$work/bench.db"
+
+initdb=$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1 || true)
+pgctl=$(command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | tail -1 || true)
+if [ -n "$initdb" ] && [ -n "$pgctl" ]; then
+  pgdata=$work/pg/data; mkdir -p "$work/pg"; [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg" && chmod 755 "$work"
+  runas "$initdb" -D "$pgdata" -U postgres --auth=trust >/dev/null
+  pgport=$(freeport)
+  runas "$pgctl" -D "$pgdata" -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1" -l "$work/pg/log" -w start >/dev/null
+  psql -h 127.0.0.1 -p "$pgport" -U postgres -c 'CREATE DATABASE bench' >/dev/null
+  start_ours "smallwins-postgres" --postgres "postgres://postgres@127.0.0.1:$pgport/bench?sslmode=disable"
+else
+  echo "PostgreSQL not installed: skipping the PostgreSQL row."
+fi
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$pport/" >/dev/null && break; sleep 0.2; done
+echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p')"
+"$work/benchpeers" --pouch "http://127.0.0.1:$pport" --ours "${ours#,}" "$@"
