@@ -606,3 +606,22 @@ func TestNoteRestrictionIsSticky(t *testing.T) {
 		t.Fatal("stored version not restricted")
 	}
 }
+
+func TestConflictSummaryForADeletion(t *testing.T) {
+	s, _ := openTemp(t)
+	d, _ := s.PutStudent(ctx, "", student("Gone"))
+	tomb := record.Envelope{ID: d.ID, Type: record.TypeStudent, HLC: remoteHLC(time.Now().Add(time.Minute).UnixMilli()), Deleted: true}
+	if _, err := s.ApplyPull(ctx, []record.Envelope{tomb}, 1, true); err != nil {
+		t.Fatal(err)
+	}
+	cs, _ := s.Conflicts()
+	if len(cs) != 1 || !cs[0].WinnerDeleted || !strings.HasPrefix(cs[0].Summary(time.UTC), "another tablet deleted it at ") {
+		t.Fatalf("conflicts = %+v", cs)
+	}
+	if _, err := s.RestoreConflict(ctx, cs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Student(d.ID); err != nil || got.Data.GivenName != "Gone" {
+		t.Fatalf("restore after a deletion: %+v, %v", got, err)
+	}
+}

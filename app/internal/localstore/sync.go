@@ -246,7 +246,7 @@ func (s *Store) AckPush(ctx context.Context, sent []record.Envelope, results []p
 				sum.Acked++
 			case protocol.Superseded:
 				sum.Superseded++
-				if err := addConflict(tx, e, r.HLC, ReasonSuperseded, at); err != nil {
+				if err := addConflict(tx, e, r.HLC, ReasonSuperseded, at, false); err != nil {
 					return err
 				}
 			default:
@@ -330,7 +330,7 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 				}
 				if v := ob.Get(k); v != nil {
 					if string(v) != p.HLC {
-						if err := addConflict(tx, *local, p.HLC, ReasonOverwritten, at); err != nil {
+						if err := addConflict(tx, *local, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
 							return err
 						}
 						sum.Overwritten++
@@ -342,7 +342,7 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 				if v := qb.Get(k); v != nil {
 					var q Quarantined
 					if json.Unmarshal(v, &q) == nil && q.Record.HLC < p.HLC {
-						if err := addConflict(tx, q.Record, p.HLC, ReasonOverwritten, at); err != nil {
+						if err := addConflict(tx, q.Record, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
 							return err
 						}
 						if err := qb.Delete(k); err != nil {
@@ -661,6 +661,9 @@ type Conflict struct {
 	WinnerHLC string          `json:"winner_hlc"`
 	At        time.Time       `json:"at"` // when this device noticed
 	Reason    string          `json:"reason"`
+	// WinnerDeleted: the winning version is a deletion (known when a pull
+	// brought it; a superseded push learns only the winner's HLC).
+	WinnerDeleted bool `json:"winner_deleted,omitempty"`
 }
 
 // RecordID is the id of the record in conflict.
@@ -695,19 +698,23 @@ func (c Conflict) Summary(loc *time.Location) string {
 		return "another tablet saved a newer version"
 	}
 	t = t.In(loc)
-	if d := c.At.In(loc); d.Year() == t.Year() && d.YearDay() == t.YearDay() {
-		return "another tablet saved a newer version at " + t.Format("15:04")
+	what := "saved a newer version"
+	if c.WinnerDeleted {
+		what = "deleted it"
 	}
-	return "another tablet saved a newer version on " + t.Format("Jan 2 at 15:04")
+	if d := c.At.In(loc); d.Year() == t.Year() && d.YearDay() == t.YearDay() {
+		return "another tablet " + what + " at " + t.Format("15:04")
+	}
+	return "another tablet " + what + " on " + t.Format("Jan 2 at 15:04")
 }
 
-func addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason string, at time.Time) error {
+func addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason string, at time.Time, winnerDeleted bool) error {
 	u, err := uuid.NewV7()
 	if err != nil {
 		return err
 	}
 	loser.Seq = 0
-	b, err := json.Marshal(Conflict{ID: u.String(), Loser: loser, WinnerHLC: winner, At: at, Reason: reason})
+	b, err := json.Marshal(Conflict{ID: u.String(), Loser: loser, WinnerHLC: winner, At: at, Reason: reason, WinnerDeleted: winnerDeleted})
 	if err != nil {
 		return err
 	}
