@@ -39,3 +39,8 @@ clean:
 ## bench-peers: the same workload on pouchdb-server and on our server (docs/PERFORMANCE.md)
 bench-peers:
 	@scripts/bench-peers.sh
+
+## soak: 200 simulated tablets against one server (SOAK_DURATION, default 5m)
+soak:
+	$(GO) build -o bin/syncserver ./syncserver
+	$(GO) run ./app/cmd/soak --server-bin bin/syncserver
