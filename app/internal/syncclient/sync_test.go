@@ -85,21 +85,24 @@ func TestEnrolPushPullConverges(t *testing.T) {
 
 func TestSupersededPushKeptAsLoserAndRestorable(t *testing.T) {
 	srv := newServer(t)
-	behind := func() time.Time { return time.Now().Add(-time.Minute) }
-	a := newTablet(t, nil, Config{})
-	b := newTablet(t, behind, Config{})
+	var mu sync.Mutex
+	var aSkew time.Duration
+	aNow := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(aSkew) }
+	a := newTablet(t, aNow, Config{})
+	b := newTablet(t, nil, Config{})
 	a.enrol(srv, "ana")
 	b.enrol(srv, "ben")
 	d, _ := a.store.PutStudent(bg, "", student("Original"))
 	a.sync()
 	b.sync()
-	// Both edit offline; B's clock is behind, so A's version wins.
+	// Both edit offline. A's clock then runs two minutes fast (still
+	// within the server's bound), so A's version wins whatever the load.
 	if _, err := b.store.PutStudent(bg, d.ID, student("FromB")); err != nil {
 		t.Fatal(err)
 	}
-	// Both clocks were corrected to the server's by their last sync, so the
-	// edit made later (A's) carries the greater HLC.
-	time.Sleep(5 * time.Millisecond)
+	mu.Lock()
+	aSkew = 2 * time.Minute
+	mu.Unlock()
 	wa, _ := a.store.PutStudent(bg, d.ID, student("FromA"))
 	bv, _ := b.store.Get(d.ID)
 	if bv.HLC >= wa.HLC {
