@@ -159,6 +159,16 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, mayGz
 	if out == nil {
 		return nil
 	}
+	if page, ok := out.(*protocol.PullResponse); ok {
+		// A first sync reads 100 MB of pages: protocol.DecodePull slices
+		// data out of the body instead of decoding it twice.
+		p, err := protocol.DecodePull(data)
+		if err != nil {
+			return &NetworkError{Err: fmt.Errorf("decode %d response: %w", resp.StatusCode, err)}
+		}
+		*page = *p
+		return nil
+	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return &NetworkError{Err: fmt.Errorf("decode %d response: %w", resp.StatusCode, err)}
 	}

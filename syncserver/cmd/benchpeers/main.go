@@ -138,6 +138,10 @@ func doJSON(method, url, token string, body any, out any) error {
 		_, err = io.Copy(io.Discard, resp.Body)
 		return err
 	}
+	if raw, ok := out.(*json.RawMessage); ok {
+		*raw, err = io.ReadAll(resp.Body)
+		return err
+	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
@@ -255,8 +259,12 @@ func runOurs(name, base string, n, batch, updates int, pad string) (result, erro
 	pull := func(after int64) (int, int64, error) {
 		got := 0
 		for {
-			var p protocol.PullResponse
-			if err := doJSON("GET", fmt.Sprintf("%s/v1/sync/pull?after=%d&limit=5000", base, after), tok, nil, &p); err != nil {
+			var raw json.RawMessage
+			if err := doJSON("GET", fmt.Sprintf("%s/v1/sync/pull?after=%d&limit=5000", base, after), tok, nil, &raw); err != nil {
+				return got, after, err
+			}
+			p, err := protocol.DecodePull(raw) // what the tablet's client uses
+			if err != nil {
 				return got, after, err
 			}
 			got += len(p.Records)
