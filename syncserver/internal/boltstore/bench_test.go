@@ -4,32 +4,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 	"smallwins/syncserver/internal/store/storetest"
 )
-
-var benchNode = uuid.MustParse("0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00")
-
-// kibRecords returns n records of about 1 KiB each.
-func kibRecords(n int, wall int64) []record.Envelope {
-	pad := strings.Repeat("x", 900)
-	out := make([]record.Envelope, n)
-	for i := range out {
-		id, _ := uuid.NewV7()
-		out[i] = record.Envelope{ID: id.String(), Type: "session", HLC: hlc.Timestamp{Wall: wall, Logical: i, Node: benchNode}.String(),
-			Data: []byte(fmt.Sprintf(`{"group_id":"%s","status":"delivered","note":"%s"}`, id, pad))}
-	}
-	return out
-}
 
 // BenchmarkPush measures Push against a raw bbolt baseline writing the same
 // bytes (id → data, plus a sequence key) in the same batch sizes.
@@ -44,7 +27,7 @@ func BenchmarkPush(b *testing.B) {
 			f := storetest.NewFixture(b, s, "bench")
 			batches := make([][]record.Envelope, b.N)
 			for i := range batches {
-				batches[i] = kibRecords(batch, 1764000000000+int64(i))
+				batches[i] = storetest.KiBRecords(batch, 1764000000000+int64(i))
 			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -67,7 +50,7 @@ func BenchmarkPush(b *testing.B) {
 			})
 			batches := make([][]record.Envelope, b.N)
 			for i := range batches {
-				batches[i] = kibRecords(batch, 1764000000000+int64(i))
+				batches[i] = storetest.KiBRecords(batch, 1764000000000+int64(i))
 			}
 			seq := uint64(0)
 			b.ResetTimer()
@@ -104,7 +87,7 @@ func BenchmarkPull100k(b *testing.B) {
 	defer s.Close()
 	f := storetest.NewFixture(b, s, "bench")
 	for i := 0; i < 100; i++ {
-		if _, err := s.Push(b.Context(), store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: kibRecords(1000, 1764000000000+int64(i))}); err != nil {
+		if _, err := s.Push(b.Context(), store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: storetest.KiBRecords(1000, 1764000000000+int64(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}

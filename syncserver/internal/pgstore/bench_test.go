@@ -2,33 +2,16 @@ package pgstore
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/pgtest"
 	"smallwins/syncserver/internal/store"
 	"smallwins/syncserver/internal/store/storetest"
 )
-
-var benchNode = uuid.MustParse("0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00")
-
-func kibRecords(n int, wall int64) []record.Envelope {
-	pad := strings.Repeat("x", 900)
-	out := make([]record.Envelope, n)
-	for i := range out {
-		id, _ := uuid.NewV7()
-		out[i] = record.Envelope{ID: id.String(), Type: "session", HLC: hlc.Timestamp{Wall: wall, Logical: i, Node: benchNode}.String(),
-			Data: []byte(fmt.Sprintf(`{"group_id":"%s","note":"%s"}`, id, pad))}
-	}
-	return out
-}
 
 func openBench(b *testing.B) *Store {
 	s, err := Open(context.Background(), pgtest.URL(b))
@@ -48,7 +31,7 @@ func BenchmarkPush(b *testing.B) {
 		f := storetest.NewFixture(b, s, "bench")
 		batches := make([][]record.Envelope, b.N)
 		for i := range batches {
-			batches[i] = kibRecords(1000, 1764000000000+int64(i))
+			batches[i] = storetest.KiBRecords(1000, 1764000000000+int64(i))
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
@@ -63,7 +46,7 @@ func BenchmarkPush(b *testing.B) {
 		f := storetest.NewFixture(b, s, "bench")
 		batches := make([][]record.Envelope, b.N)
 		for i := range batches {
-			batches[i] = kibRecords(1000, 1764000000000+int64(i))
+			batches[i] = storetest.KiBRecords(1000, 1764000000000+int64(i))
 		}
 		seq := int64(0)
 		now := time.Now()
@@ -88,7 +71,7 @@ func BenchmarkPull100k(b *testing.B) {
 	s := openBench(b)
 	f := storetest.NewFixture(b, s, "bench")
 	for i := 0; i < 100; i++ {
-		if _, err := s.Push(context.Background(), store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: kibRecords(1000, 1764000000000+int64(i))}); err != nil {
+		if _, err := s.Push(context.Background(), store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: storetest.KiBRecords(1000, 1764000000000+int64(i))}); err != nil {
 			b.Fatal(err)
 		}
 	}

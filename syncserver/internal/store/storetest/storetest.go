@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -573,4 +574,17 @@ func testConcurrentNoSkip(t *testing.T, s store.Store) {
 			}
 		}
 	}
+}
+
+// KiBRecords returns n session records of about 1 KiB each, with UUIDv7 ids
+// and HLCs at wall ms `wall`: the benchmarks' workload for every store.
+func KiBRecords(n int, wall int64) []record.Envelope {
+	pad := strings.Repeat("x", 900)
+	out := make([]record.Envelope, n)
+	for i := range out {
+		id, _ := uuid.NewV7()
+		out[i] = record.Envelope{ID: id.String(), Type: "session", HLC: hlc.Timestamp{Wall: wall, Logical: i, Node: node}.String(),
+			Data: []byte(fmt.Sprintf(`{"group_id":"%s","status":"delivered","note":"%s"}`, id, pad))}
+	}
+	return out
 }
