@@ -2,7 +2,7 @@
 GO      ?= go
 
 TAGS    := migrated_fynedo
-STATICCHECK_VERSION := 2026.1
+STATICCHECK_VERSION := v0.8.2
 
 .PHONY: run test bench lint deps build cross bench-peers soak clean
 

@@ -2,7 +2,7 @@
 # gofmt, go vet, staticcheck, and the dependency rules of STYLE.md §2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=${1:-2026.1}
+version=${1:-v0.8.2}
 pkgs=$(scripts/pkgs.sh)
 fail=0
 

@@ -31,11 +31,10 @@ const pw = "correct horse"
 
 // env is a server on a real bbolt store with two schools.
 type env struct {
-	t     testing.TB
-	st    *boltstore.Store
-	srv   *httptest.Server
-	logs  *bytes.Buffer
-	clock time.Time
+	t    testing.TB
+	st   *boltstore.Store
+	srv  *httptest.Server
+	logs *bytes.Buffer
 }
 
 func newEnv(t testing.TB) *env {
