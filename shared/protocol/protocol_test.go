@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"smallwins/shared/record"
 )
 
 const (
@@ -143,6 +146,39 @@ func FuzzDecodePush(f *testing.F) {
 				t.Fatalf("accepted a duplicate or foreign record %+v", r)
 			}
 			seen[r.ID] = true
+		}
+	})
+}
+
+// FuzzFastPushMatchesDecoder: whatever the scanner takes, encoding/json
+// decodes to the same records.
+func FuzzFastPushMatchesDecoder(f *testing.F) {
+	f.Add(body(rec(id1, hlcAt(now.UnixMilli())), rec(id2, hlcAt(now.UnixMilli()))))
+	f.Add([]byte(`{"records":[{"id":"x","data":null,"seq":3,"deleted":true}]}`))
+	f.Add([]byte(`{"records":[]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		recs, ok := fastPush(b)
+		if !ok {
+			return
+		}
+		var want struct {
+			Records []record.Envelope `json:"records"`
+		}
+		if err := json.Unmarshal(b, &want); err != nil {
+			t.Fatalf("scanner took %q, encoding/json refuses it: %v", b, err)
+		}
+		if len(want.Records) != len(recs) {
+			t.Fatalf("%d records, encoding/json %d", len(recs), len(want.Records))
+		}
+		for i := range recs {
+			w := want.Records[i]
+			w.Seq = 0
+			if string(w.Data) == "null" {
+				w.Data = nil
+			}
+			if !reflect.DeepEqual(recs[i], w) {
+				t.Fatalf("record %d: %+v, encoding/json %+v", i, recs[i], w)
+			}
 		}
 	})
 }
