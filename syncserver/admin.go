@@ -23,7 +23,7 @@ func cmdSchoolAdd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return err
 	}
 	if !validSlug(*slug) {
-		return errors.New("--slug must be 1-64 characters of a-z, 0-9 and -")
+		return errors.New("--slug must be 1-64 characters of a-z, 0-9, - and _")
 	}
 	if strings.TrimSpace(*name) == "" {
 		return errors.New("--name is required")
@@ -49,7 +49,7 @@ func validSlug(s string) bool {
 		return false
 	}
 	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
 			return false
 		}
 	}
