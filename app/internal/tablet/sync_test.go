@@ -172,6 +172,9 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	if _, err := b.Store.PutStudent(ctx, st.ID, ava.Data); err != nil {
 		t.Fatal(err)
 	}
+	// A's edit must be later than B's by the clock, not only in program
+	// order: in the same millisecond the HLC's node id would decide.
+	time.Sleep(5 * time.Millisecond)
 	ava2, _ := a.Store.Student(st.ID)
 	ava2.Data.Grade = "3"
 	if _, err := a.Store.PutStudent(ctx, st.ID, ava2.Data); err != nil {

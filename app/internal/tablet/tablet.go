@@ -22,6 +22,7 @@ import (
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
 	"smallwins/app/internal/ui"
+	"smallwins/reportdoc"
 	"smallwins/shared/record"
 )
 
@@ -146,7 +147,9 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 			}
 		})
 	}})
-	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer}, Tick: Tick})
+	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer}, Tick: Tick,
+		// The same chart as the PDF report (issue 7: one look in app and print).
+		ChartPNG: reportdoc.ProgressChartPNG})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
 	if cfg.NoSyncLoop {

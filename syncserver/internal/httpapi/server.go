@@ -77,6 +77,7 @@ func New(cfg Config) *Server {
 	admin.DELETE("/devices/:device_id", s.handleRevokeDevice)
 	admin.POST("/users", s.handleAddUser)
 	s.reportRoutes(s.v1)
+	s.documentRoutes(s.v1)
 	return s
 }
 

@@ -1,0 +1,114 @@
+// Package reportdoc renders what a coordinator hands out: the progress chart
+// (PNG for the tablet, the same drawing inside the PDF) and the per-student
+// progress report as PDF, and CSV exports of sessions, attendance and
+// fidelity. It reads shared/progress reports and decoded records; it never
+// reads notes, so restricted notes cannot appear.
+package reportdoc
+
+import (
+	"bytes"
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+
+	"smallwins/shared/progress"
+)
+
+// Colours shared by the app and the PDF.
+var (
+	aimColour    = color.RGBA{R: 0x1f, G: 0x6f, B: 0x4a, A: 0xff} // green: the aimline to the goal
+	trendColour  = color.RGBA{R: 0x1f, G: 0x5f, B: 0xb0, A: 0xff} // blue: the OLS trend
+	betterColour = color.RGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff}
+	worseColour  = color.RGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
+	onColour     = color.RGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff}
+)
+
+// newChart draws the report's points (by week since the start), the aimline
+// from the start to the goal, the OLS trend, and a dashed line at as_of.
+func newChart(r progress.Report) (*plot.Plot, error) {
+	p := plot.New()
+	p.X.Label.Text = "weeks since the start"
+	p.Y.Label.Text = r.Goal.Measure
+	p.Add(plotter.NewGrid())
+	goalWeek := 0.0
+	if r.Aimline != nil && r.Aimline.SlopePerWeek != 0 {
+		goalWeek = (r.Aimline.GoalScore - r.Aimline.StartScore) / r.Aimline.SlopePerWeek
+		aim, err := plotter.NewLine(plotter.XYs{{X: 0, Y: r.Aimline.StartScore}, {X: goalWeek, Y: r.Aimline.GoalScore}})
+		if err != nil {
+			return nil, err
+		}
+		aim.Color, aim.Width = aimColour, vg.Points(2)
+		p.Add(aim)
+		p.Legend.Add("aimline", aim)
+	}
+	if r.Trend != nil {
+		end := goalWeek
+		if n := len(r.Points); n > 0 && r.Points[n-1].Week > end {
+			end = r.Points[n-1].Week
+		}
+		t, err := plotter.NewLine(plotter.XYs{{X: 0, Y: r.Trend.OLS.Intercept}, {X: end, Y: r.Trend.OLS.Intercept + r.Trend.OLS.Slope*end}})
+		if err != nil {
+			return nil, err
+		}
+		t.Color, t.Width, t.Dashes = trendColour, vg.Points(1.5), []vg.Length{vg.Points(6), vg.Points(3)}
+		p.Add(t)
+		p.Legend.Add("trend", t)
+	}
+	down := r.Goal.Direction == "down"
+	for _, pt := range r.Points {
+		s, err := plotter.NewScatter(plotter.XYs{{X: pt.Week, Y: pt.Score}})
+		if err != nil {
+			return nil, err
+		}
+		s.GlyphStyle.Radius, s.GlyphStyle.Shape = vg.Points(4), draw.CircleGlyph{}
+		better := (pt.Position == progress.Above) != down
+		switch {
+		case pt.Position == progress.On || pt.Position == "":
+			s.GlyphStyle.Color = onColour
+		case better:
+			s.GlyphStyle.Color = betterColour
+		default:
+			s.GlyphStyle.Color = worseColour
+		}
+		p.Add(s)
+	}
+	if len(r.Points) > 1 {
+		xys := make(plotter.XYs, len(r.Points))
+		for i, pt := range r.Points {
+			xys[i] = plotter.XY{X: pt.Week, Y: pt.Score}
+		}
+		l, err := plotter.NewLine(xys)
+		if err != nil {
+			return nil, err
+		}
+		l.Color, l.Width = color.Gray{Y: 0x60}, vg.Points(0.75)
+		p.Add(l)
+	}
+	p.Legend.Top, p.Legend.Left = false, false // bottom right: clear of the start of the lines
+	p.X.Min = 0
+	return p, nil
+}
+
+// ProgressChartPNG renders the chart as a PNG of the given size in pixels.
+func ProgressChartPNG(r progress.Report, widthPx, heightPx int) ([]byte, error) {
+	if widthPx < 100 || heightPx < 80 || widthPx > 8000 || heightPx > 8000 {
+		return nil, fmt.Errorf("reportdoc: chart size %d×%d out of range", widthPx, heightPx)
+	}
+	p, err := newChart(r)
+	if err != nil {
+		return nil, fmt.Errorf("reportdoc: chart: %w", err)
+	}
+	const dpi = 96
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(widthPx)*vg.Inch/dpi, vg.Length(heightPx)*vg.Inch/dpi), vgimg.UseDPI(dpi))
+	p.Draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("reportdoc: chart png: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,254 @@
+package reportdoc
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"smallwins/shared/record"
+)
+
+// Filter narrows an export: one group (or all), dates from/to inclusive
+// ("YYYY-MM-DD"; empty means open).
+type Filter struct {
+	GroupID  string
+	From, To string
+}
+
+// exportData is what the exports read, decoded once. Notes are never read.
+type exportData struct {
+	groups   map[string]record.Group
+	programs map[string]record.Program
+	students map[string]record.Student
+	sessions []record.Session
+}
+
+func decodeExport(envs []record.Envelope, f Filter) exportData {
+	d := exportData{groups: map[string]record.Group{}, programs: map[string]record.Program{}, students: map[string]record.Student{}}
+	for _, e := range envs {
+		if e.Deleted || e.Restricted {
+			continue
+		}
+		switch e.Type {
+		case record.TypeGroup:
+			var g record.Group
+			if json.Unmarshal(e.Data, &g) == nil {
+				d.groups[e.ID] = g
+			}
+		case record.TypeProgram:
+			var p record.Program
+			if json.Unmarshal(e.Data, &p) == nil {
+				d.programs[e.ID] = p
+			}
+		case record.TypeStudent:
+			var s record.Student
+			if json.Unmarshal(e.Data, &s) == nil {
+				d.students[e.ID] = s
+			}
+		case record.TypeSession:
+			var s record.Session
+			if json.Unmarshal(e.Data, &s) != nil || s.Status == record.SessionInProgress {
+				continue
+			}
+			if (f.GroupID != "" && s.GroupID != f.GroupID) || (f.From != "" && s.Date < f.From) || (f.To != "" && s.Date > f.To) {
+				continue
+			}
+			d.sessions = append(d.sessions, s)
+		}
+	}
+	sort.SliceStable(d.sessions, func(i, j int) bool {
+		a, b := d.sessions[i], d.sessions[j]
+		if a.Date != b.Date {
+			return a.Date < b.Date
+		}
+		return d.groupName(a.GroupID) < d.groupName(b.GroupID)
+	})
+	return d
+}
+
+func (d exportData) groupName(id string) string {
+	if g, ok := d.groups[id]; ok && g.Name != "" {
+		return g.Name
+	}
+	return id // a group not synced yet: its id rather than nothing
+}
+
+func (d exportData) programName(id string) string {
+	if p, ok := d.programs[id]; ok && p.Name != "" {
+		return p.Name
+	}
+	return id
+}
+
+func (d exportData) studentName(id string) string {
+	if s, ok := d.students[id]; ok {
+		return s.DisplayName()
+	}
+	return id
+}
+
+// stepMarks returns each step's status for a delivered session: every step
+// of its program (missing counts as skipped) plus removed steps it marked.
+func (d exportData) stepMarks(s record.Session) []record.StepMark {
+	marks := map[string]string{}
+	for _, m := range s.Fidelity {
+		marks[m.StepID] = m.Status
+	}
+	var out []record.StepMark
+	seen := map[string]bool{}
+	for _, st := range d.programs[s.ProgramID].Steps {
+		status := marks[st.ID]
+		if status == "" {
+			status = record.StepSkipped
+		}
+		out = append(out, record.StepMark{StepID: st.ID, Status: status})
+		seen[st.ID] = true
+	}
+	for _, m := range s.Fidelity {
+		if !seen[m.StepID] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func fidelity(marks []record.StepMark) (done, applicable int) {
+	for _, m := range marks {
+		switch m.Status {
+		case record.StepDone:
+			done++
+			applicable++
+		case record.StepNA:
+		default:
+			applicable++
+		}
+	}
+	return done, applicable
+}
+
+// cell guards against CSV formula injection: a spreadsheet would run a cell
+// that starts with = + - @ (or a tab/CR) as a formula.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+func fnum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+
+func write(w io.Writer, header []string, rows [][]string) error {
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, r := range rows {
+		for i := range r {
+			r[i] = cell(r[i])
+		}
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("reportdoc: csv: %w", err)
+	}
+	return nil
+}
+
+// SessionsCSV: date, group, program, status, minutes, fidelity %.
+func SessionsCSV(w io.Writer, envs []record.Envelope, f Filter) error {
+	d := decodeExport(envs, f)
+	var rows [][]string
+	for _, s := range d.sessions {
+		fid, minutes := "", ""
+		if s.Status == record.SessionDelivered {
+			minutes = fnum(s.Minutes)
+			if done, app := fidelity(d.stepMarks(s)); app > 0 {
+				fid = fnum(float64(done) / float64(app) * 100)
+			}
+		}
+		rows = append(rows, []string{s.Date, d.groupName(s.GroupID), d.programName(s.ProgramID), s.Status, minutes, fid})
+	}
+	return write(w, []string{"date", "group", "program", "status", "minutes", "fidelity_pct"}, rows)
+}
+
+// AttendanceCSV: date, group, student, status, minutes (delivered sessions).
+func AttendanceCSV(w io.Writer, envs []record.Envelope, f Filter) error {
+	d := decodeExport(envs, f)
+	var rows [][]string
+	for _, s := range d.sessions {
+		if s.Status != record.SessionDelivered {
+			continue
+		}
+		for _, a := range s.Attendance {
+			m := 0.0
+			switch {
+			case a.Minutes != nil:
+				m = *a.Minutes
+			case a.Status == record.Present:
+				m = s.Minutes
+			}
+			if a.Status == record.Absent {
+				m = 0
+			}
+			rows = append(rows, []string{s.Date, d.groupName(s.GroupID), d.studentName(a.StudentID), a.Status, fnum(m)})
+		}
+	}
+	return write(w, []string{"date", "group", "student", "status", "minutes"}, rows)
+}
+
+// StepFidelityCSV: per group, program and step: done, applicable, %.
+func StepFidelityCSV(w io.Writer, envs []record.Envelope, f Filter) error {
+	d := decodeExport(envs, f)
+	type key struct{ group, program, step string }
+	type tally struct{ done, applicable, order int }
+	counts := map[key]*tally{}
+	var keys []key
+	for _, s := range d.sessions {
+		if s.Status != record.SessionDelivered {
+			continue
+		}
+		for i, m := range d.stepMarks(s) {
+			k := key{s.GroupID, s.ProgramID, m.StepID}
+			t, ok := counts[k]
+			if !ok {
+				t = &tally{order: i}
+				counts[k] = t
+				keys = append(keys, k)
+			}
+			done, app := fidelity([]record.StepMark{m})
+			t.done += done
+			t.applicable += app
+		}
+	}
+	sort.SliceStable(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if d.groupName(a.group) != d.groupName(b.group) {
+			return d.groupName(a.group) < d.groupName(b.group)
+		}
+		return counts[a].order < counts[b].order
+	})
+	var rows [][]string
+	for _, k := range keys {
+		t := counts[k]
+		text := ""
+		for _, st := range d.programs[k.program].Steps {
+			if st.ID == k.step {
+				text = st.Text
+			}
+		}
+		pct := ""
+		if t.applicable > 0 {
+			pct = fnum(float64(t.done) / float64(t.applicable) * 100)
+		}
+		rows = append(rows, []string{d.groupName(k.group), d.programName(k.program), k.step, text, strconv.Itoa(t.done), strconv.Itoa(t.applicable), pct})
+	}
+	return write(w, []string{"group", "program", "step_id", "step", "done", "applicable", "pct"}, rows)
+}

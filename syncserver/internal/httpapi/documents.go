@@ -1,0 +1,96 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/reportdoc"
+	"smallwins/shared/hlc"
+	"smallwins/shared/progress"
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+)
+
+// exportTypes are what the CSV exports read; never notes.
+var exportTypes = []string{record.TypeGroup, record.TypeProgram, record.TypeStudent, record.TypeSession}
+
+func (s *Server) documentRoutes(g *echo.Group) {
+	g.GET("/reports/progress.pdf", s.handleProgressPDF)
+	exports := g.Group("/exports", requireAdmin)
+	exports.GET("/sessions.csv", s.csvHandler(reportdoc.SessionsCSV))
+	exports.GET("/attendance.csv", s.csvHandler(reportdoc.AttendanceCSV))
+	exports.GET("/fidelity.csv", s.csvHandler(reportdoc.StepFidelityCSV))
+}
+
+// handleProgressPDF: the progress report of DOMAIN.md §4.3 as a PDF, with the
+// JSON report's parameters, authentication, tenancy and errors.
+func (s *Server) handleProgressPDF(c echo.Context) error {
+	goal := c.QueryParam("goal")
+	if !hlc.IsCanonicalUUID(goal) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
+	}
+	asOf, err := dateParam(c, "as_of", s.today())
+	if err != nil {
+		return err
+	}
+	ds, err := s.dataset(c)
+	if err != nil {
+		return err
+	}
+	r, err := progress.Progress(ds, goal, asOf)
+	if errors.Is(err, progress.ErrGoalNotFound) {
+		return protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
+	}
+	if err != nil {
+		return err
+	}
+	meta := reportdoc.DocMeta{School: PrincipalOf(c).School.Name, Generated: s.today().String()}
+	if envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, record.TypeStudent); err == nil {
+		for _, e := range envs {
+			var st record.Student
+			if e.ID == r.Goal.StudentID && record.DecodeData(e.Data, &st) == nil {
+				meta.Student = st.DisplayName()
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := reportdoc.ProgressPDF(&buf, r, meta); err != nil {
+		return err
+	}
+	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+}
+
+// csvHandler serves one export for admins: `group` (optional uuid), `from`
+// and `to` (optional dates).
+func (s *Server) csvHandler(write func(io.Writer, []record.Envelope, reportdoc.Filter) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		f := reportdoc.Filter{GroupID: c.QueryParam("group")}
+		if f.GroupID != "" && !hlc.IsCanonicalUUID(f.GroupID) {
+			return protocol.Errorf(protocol.CodeInvalidRequest, "group must be a canonical lowercase uuid")
+		}
+		for _, p := range []struct {
+			name string
+			dst  *string
+		}{{"from", &f.From}, {"to", &f.To}} {
+			if v := c.QueryParam(p.name); v != "" {
+				if _, err := progress.ParseDate(v); err != nil {
+					return protocol.Errorf(protocol.CodeInvalidRequest, "%s must be a date YYYY-MM-DD", p.name)
+				}
+				*p.dst = v
+			}
+		}
+		envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, exportTypes...)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := write(&buf, envs, f); err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+	}
+}
