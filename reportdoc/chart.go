@@ -89,6 +89,12 @@ func newChart(r progress.Report) (*plot.Plot, error) {
 		l.Color, l.Width = color.Gray{Y: 0x60}, vg.Points(0.75)
 		p.Add(l)
 	}
+	// Large type: on the tablet the chart is scaled down to the screen.
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font.Size = vg.Points(15)
+		a.Tick.Label.Font.Size = vg.Points(13)
+	}
+	p.Legend.TextStyle.Font.Size = vg.Points(13)
 	p.Legend.Top, p.Legend.Left = false, false // bottom right: clear of the start of the lines
 	p.X.Min = 0
 	return p, nil
