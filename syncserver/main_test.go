@@ -45,7 +45,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func cli(t *testing.T, stdin string, env []string, args ...string) (string, error) {
+func cli(t testing.TB, stdin string, env []string, args ...string) (string, error) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Stdin = strings.NewReader(stdin)
@@ -71,7 +71,7 @@ type proc struct {
 	mu     *sync.Mutex
 }
 
-func serve(t *testing.T, env []string, args ...string) *proc {
+func serve(t testing.TB, env []string, args ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
