@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 
@@ -29,22 +28,7 @@ func (s *Server) documentRoutes(g *echo.Group) {
 // handleProgressPDF: the progress report of DOMAIN.md §4.3 as a PDF, with the
 // JSON report's parameters, authentication, tenancy and errors.
 func (s *Server) handleProgressPDF(c echo.Context) error {
-	goal := c.QueryParam("goal")
-	if !hlc.IsCanonicalUUID(goal) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
-	}
-	asOf, err := dateParam(c, "as_of", s.today())
-	if err != nil {
-		return err
-	}
-	ds, err := s.dataset(c)
-	if err != nil {
-		return err
-	}
-	r, err := progress.Progress(ds, goal, asOf)
-	if errors.Is(err, progress.ErrGoalNotFound) {
-		return protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
-	}
+	r, err := s.progressReport(c)
 	if err != nil {
 		return err
 	}

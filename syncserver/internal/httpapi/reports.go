@@ -53,26 +53,34 @@ func (s *Server) dataset(c echo.Context) (*progress.Dataset, error) {
 }
 
 func (s *Server) handleProgressReport(c echo.Context) error {
-	goal := c.QueryParam("goal")
-	if !hlc.IsCanonicalUUID(goal) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
-	}
-	asOf, err := dateParam(c, "as_of", s.today())
-	if err != nil {
-		return err
-	}
-	ds, err := s.dataset(c)
-	if err != nil {
-		return err
-	}
-	r, err := progress.Progress(ds, goal, asOf)
-	if errors.Is(err, progress.ErrGoalNotFound) {
-		return protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
-	}
+	r, err := s.progressReport(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, r)
+}
+
+// progressReport reads `goal` and `as_of` and computes the goal's report
+// from the school's current records (DOMAIN.md §4.1); the JSON and the PDF
+// share it.
+func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
+	goal := c.QueryParam("goal")
+	if !hlc.IsCanonicalUUID(goal) {
+		return progress.Report{}, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
+	}
+	asOf, err := dateParam(c, "as_of", s.today())
+	if err != nil {
+		return progress.Report{}, err
+	}
+	ds, err := s.dataset(c)
+	if err != nil {
+		return progress.Report{}, err
+	}
+	r, err := progress.Progress(ds, goal, asOf)
+	if errors.Is(err, progress.ErrGoalNotFound) {
+		return progress.Report{}, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
+	}
+	return r, err
 }
 
 func (s *Server) handleCICOReport(c echo.Context) error {
