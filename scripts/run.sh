@@ -37,5 +37,8 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   exit 0
 fi
 echo "Opening Small Wins (demo data, enrolled as rivera)"
+# Fyne cannot parse the POSIX "C" locale (it logs an error and falls back):
+# give it a real one when the machine has none set.
+case "${LANG:-C}" in C | C.* | POSIX) export LANG=en_US.UTF-8 ;; esac
 SMALLWINS_SERVER=$url SMALLWINS_SCHOOL=$school SMALLWINS_USERNAME=rivera SMALLWINS_PASSWORD=$password \
 SMALLWINS_DEMO=1 SMALLWINS_DATA=$state/tablet bin/smallwins
