@@ -40,6 +40,9 @@ func TestScreenshots(t *testing.T) {
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
 		shot := func(name string) {
 			t.Helper()
+			// A second layout pass: wrapped labels know their height only
+			// once they have a width, as after the first frame on a device.
+			f.win.Content().Refresh()
 			img := f.win.Canvas().Capture()
 			out, err := os.Create(filepath.Join(dir, name+"-"+orient.name+".png"))
 			if err != nil {
