@@ -85,28 +85,5 @@ func BenchmarkPull100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	f := storetest.NewFixture(b, s, "bench")
-	for i := 0; i < 100; i++ {
-		if _, err := s.Push(b.Context(), store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: storetest.KiBRecords(1000, 1764000000000+int64(i))}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ResetTimer()
-	n := 0
-	for i := 0; i < b.N; i++ {
-		after := int64(0)
-		for {
-			p, err := s.Pull(b.Context(), store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 5000, MaxBytes: 8 << 20, Viewer: f.Ana.ID})
-			if err != nil {
-				b.Fatal(err)
-			}
-			n += len(p.Records)
-			after = p.Cursor
-			if !p.More {
-				break
-			}
-		}
-	}
-	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
-	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/100k")
+	storetest.BenchPull100k(b, s)
 }

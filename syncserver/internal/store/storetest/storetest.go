@@ -588,3 +588,32 @@ func KiBRecords(n int, wall int64) []record.Envelope {
 	}
 	return out
 }
+
+// BenchPull100k measures an empty reader pulling 100,000 ~1 KiB records in
+// pages of 5000 from s: every store's pull benchmark.
+func BenchPull100k(b *testing.B, s store.Store) {
+	f := NewFixture(b, s, "bench")
+	for i := 0; i < 100; i++ {
+		if _, err := s.Push(ctx, store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: KiBRecords(1000, 1764000000000+int64(i))}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		after := int64(0)
+		for {
+			p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 5000, MaxBytes: 8 << 20, Viewer: f.Ana.ID})
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(p.Records)
+			after = p.Cursor
+			if !p.More {
+				break
+			}
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/100k")
+}
