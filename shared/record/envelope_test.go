@@ -1,9 +1,16 @@
 package record
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"smallwins/shared/hlc"
 )
 
 const (
@@ -11,6 +18,21 @@ const (
 	goodHLC = "1764000000000-00000-5d0c3a1e-8f2b-4c7d-9e10-a1b2c3d4e5f6"
 )
 
+// nested returns a data object nesting n levels deep (the object itself is
+// level 1), with arrays for inner levels when arrays is set.
+func nested(n int, arrays bool) json.RawMessage {
+	if arrays {
+		return json.RawMessage(`{"a":` + strings.Repeat(`[`, n-1) + strings.Repeat(`]`, n-1) + `}`)
+	}
+	return json.RawMessage(strings.Repeat(`{"a":`, n-1) + `{}` + strings.Repeat(`}`, n-1))
+}
+
+// sized returns a data object of exactly n encoded bytes.
+func sized(n int) json.RawMessage {
+	return json.RawMessage(`{"a":"` + strings.Repeat("x", n-len(`{"a":""}`)) + `"}`)
+}
+
+// TestValidate: every rule of PROTOCOL §2 (and the HLC of §3), one case each.
 func TestValidate(t *testing.T) {
 	ok := func() Envelope {
 		return Envelope{ID: goodID, Type: "session", HLC: goodHLC, Data: json.RawMessage(`{"a":1}`)}
@@ -21,78 +43,293 @@ func TestValidate(t *testing.T) {
 		valid bool
 	}{
 		{"good", func(e *Envelope) {}, true},
-		{"uppercase id", func(e *Envelope) { e.ID = strings.ToUpper(e.ID) }, false},
+		{"restricted is just a flag", func(e *Envelope) { e.Restricted = true }, true},
+		{"seq is not validated", func(e *Envelope) { e.Seq = 42 }, true},
+
+		// id: canonical lowercase UUID, 36 chars.
+		{"id empty", func(e *Envelope) { e.ID = "" }, false},
+		{"id uppercase", func(e *Envelope) { e.ID = strings.ToUpper(e.ID) }, false},
 		{"id without dashes", func(e *Envelope) { e.ID = strings.ReplaceAll(e.ID, "-", "") }, false},
+		{"id 35 chars", func(e *Envelope) { e.ID = e.ID[:35] }, false},
+		{"id braced", func(e *Envelope) { e.ID = "{" + e.ID[:34] + "}" }, false},
+		{"id non-hex", func(e *Envelope) { e.ID = "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e0z" }, false},
+		{"id urn", func(e *Envelope) { e.ID = "urn:uuid:" + e.ID }, false},
+		{"id nil uuid", func(e *Envelope) { e.ID = "00000000-0000-0000-0000-000000000000" }, true},
+		{"id version 4", func(e *Envelope) { e.ID = "5d0c3a1e-8f2b-4c7d-9e10-a1b2c3d4e5f6" }, true},
+
+		// type: ^[a-z][a-z0-9_]{0,31}$
+		{"type empty", func(e *Envelope) { e.Type = "" }, false},
+		{"type one letter", func(e *Envelope) { e.Type = "a" }, true},
 		{"type uppercase", func(e *Envelope) { e.Type = "Session" }, false},
 		{"type digit first", func(e *Envelope) { e.Type = "1x" }, false},
+		{"type underscore first", func(e *Envelope) { e.Type = "_x" }, false},
+		{"type with underscore and digits", func(e *Envelope) { e.Type = "cico_card2" }, true},
+		{"type with dash", func(e *Envelope) { e.Type = "cico-card" }, false},
+		{"type with dot", func(e *Envelope) { e.Type = "cico.card" }, false},
+		{"type with space", func(e *Envelope) { e.Type = "note " }, false},
+		{"type with newline", func(e *Envelope) { e.Type = "note\n" }, false},
+		{"type non-ascii", func(e *Envelope) { e.Type = "noté" }, false},
 		{"type 32 chars", func(e *Envelope) { e.Type = "a" + strings.Repeat("b", 31) }, true},
 		{"type 33 chars", func(e *Envelope) { e.Type = "a" + strings.Repeat("b", 32) }, false},
-		{"type with underscore", func(e *Envelope) { e.Type = "cico_card" }, true},
-		{"bad hlc", func(e *Envelope) { e.HLC = "yesterday" }, false},
-		{"data array", func(e *Envelope) { e.Data = json.RawMessage(`[1]`) }, false},
-		{"data scalar", func(e *Envelope) { e.Data = json.RawMessage(`5`) }, false},
-		{"data null", func(e *Envelope) { e.Data = json.RawMessage(`null`) }, false},
+
+		// hlc: §3.
+		{"hlc empty", func(e *Envelope) { e.HLC = "" }, false},
+		{"hlc garbage", func(e *Envelope) { e.HLC = "yesterday" }, false},
+		{"hlc uppercase node", func(e *Envelope) { e.HLC = strings.ToUpper(e.HLC) }, false},
+		{"hlc before 2020", func(e *Envelope) { e.HLC = "1577836799999-00000-5d0c3a1e-8f2b-4c7d-9e10-a1b2c3d4e5f6" }, false},
+		{"hlc another node is fine here", func(e *Envelope) { e.HLC = "1764000000000-00000-" + goodID }, true},
+
+		// data: an object when not deleted.
 		{"data absent", func(e *Envelope) { e.Data = nil }, false},
-		{"data bad utf8", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":\"\xff\"}") }, false},
-		{"data 64 deep", func(e *Envelope) {
-			e.Data = json.RawMessage(strings.Repeat(`{"a":`, 63) + `{}` + strings.Repeat(`}`, 63))
+		{"data empty bytes", func(e *Envelope) { e.Data = json.RawMessage(``) }, false},
+		{"data null", func(e *Envelope) { e.Data = json.RawMessage(`null`) }, false},
+		{"data array", func(e *Envelope) { e.Data = json.RawMessage(`[1]`) }, false},
+		{"data empty array", func(e *Envelope) { e.Data = json.RawMessage(`[]`) }, false},
+		{"data number", func(e *Envelope) { e.Data = json.RawMessage(`5`) }, false},
+		{"data string", func(e *Envelope) { e.Data = json.RawMessage(`"{}"`) }, false},
+		{"data bool", func(e *Envelope) { e.Data = json.RawMessage(`true`) }, false},
+		{"data empty object", func(e *Envelope) { e.Data = json.RawMessage(`{}`) }, true},
+		{"data with surrounding space", func(e *Envelope) { e.Data = json.RawMessage(" \n{\"a\":1}\t") }, true},
+		{"data not JSON", func(e *Envelope) { e.Data = json.RawMessage(`{"a":}`) }, false},
+		{"data unterminated", func(e *Envelope) { e.Data = json.RawMessage(`{"a":1`) }, false},
+		{"data trailing garbage", func(e *Envelope) { e.Data = json.RawMessage(`{"a":1}x`) }, false},
+		{"data two objects", func(e *Envelope) { e.Data = json.RawMessage(`{"a":1}{"b":2}`) }, false},
+
+		// data: valid UTF-8.
+		{"bad utf8 in a value", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":\"\xff\"}") }, false},
+		{"bad utf8 in a key", func(e *Envelope) { e.Data = json.RawMessage("{\"\xc3\x28\":1}") }, false},
+		{"overlong utf8", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":\"\xc0\xaf\"}") }, false},
+		{"utf8-encoded surrogate", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":\"\xed\xa0\x80\"}") }, false},
+		{"truncated utf8 deep inside", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":[{\"b\":\"caf\xc3\"}]}") }, false},
+		{"real non-ascii text", func(e *Envelope) { e.Data = json.RawMessage(`{"name":"José Ñúñez 李 🙂"}`) }, true},
+		{"escaped lone surrogate is valid JSON text", func(e *Envelope) { e.Data = json.RawMessage(`{"a":"\ud800"}`) }, true},
+
+		// data: at most 256 KiB encoded.
+		{"data exactly 256 KiB", func(e *Envelope) { e.Data = sized(MaxDataBytes) }, true},
+		{"data 256 KiB + 1", func(e *Envelope) { e.Data = sized(MaxDataBytes + 1) }, false},
+		{"data far over 256 KiB", func(e *Envelope) { e.Data = sized(4 * MaxDataBytes) }, false},
+
+		// data: at most 64 levels of nesting (the object itself is level 1).
+		{"objects 64 deep", func(e *Envelope) { e.Data = nested(64, false) }, true},
+		{"objects 65 deep", func(e *Envelope) { e.Data = nested(65, false) }, false},
+		{"arrays 64 deep", func(e *Envelope) { e.Data = nested(64, true) }, true},
+		{"arrays 65 deep", func(e *Envelope) { e.Data = nested(65, true) }, false},
+		{"10000 deep", func(e *Envelope) { e.Data = nested(10000, false) }, false},
+		{"wide but shallow", func(e *Envelope) {
+			e.Data = json.RawMessage(`{"a":[` + strings.Repeat(`{"b":[1]},`, 2000) + `{}]}`)
 		}, true},
-		{"data 65 deep", func(e *Envelope) {
-			e.Data = json.RawMessage(strings.Repeat(`{"a":`, 64) + `{}` + strings.Repeat(`}`, 64))
-		}, false},
 		{"brackets in strings do not nest", func(e *Envelope) {
 			e.Data = json.RawMessage(`{"a":"` + strings.Repeat(`{[`, 100) + `\""}`)
 		}, true},
-		{"data over 256 KiB", func(e *Envelope) { e.Data = json.RawMessage(`{"a":"` + strings.Repeat("x", MaxDataBytes) + `"}`) }, false},
+		{"escaped quote does not end a string", func(e *Envelope) {
+			e.Data = json.RawMessage(`{"a":"\"` + strings.Repeat(`{`, 70) + `"}`)
+		}, true},
+
+		// deleted: then data is null or absent.
 		{"tombstone without data", func(e *Envelope) { e.Deleted, e.Data = true, nil }, true},
 		{"tombstone data null", func(e *Envelope) { e.Deleted, e.Data = true, json.RawMessage(`null`) }, true},
+		{"tombstone data null with space", func(e *Envelope) { e.Deleted, e.Data = true, json.RawMessage(" null ") }, true},
 		{"tombstone with data", func(e *Envelope) { e.Deleted = true }, false},
+		{"tombstone with empty object", func(e *Envelope) { e.Deleted, e.Data = true, json.RawMessage(`{}`) }, false},
+		{"tombstone with array", func(e *Envelope) { e.Deleted, e.Data = true, json.RawMessage(`[]`) }, false},
+		{"tombstone with false", func(e *Envelope) { e.Deleted, e.Data = true, json.RawMessage(`false`) }, false},
+		{"tombstone still needs a valid id", func(e *Envelope) { e.Deleted, e.Data, e.ID = true, nil, "x" }, false},
+		{"tombstone still needs a valid hlc", func(e *Envelope) { e.Deleted, e.Data, e.HLC = true, nil, "" }, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			e := ok()
-			c.edit(&e)
-			err := Validate(&e)
-			if (err == nil) != c.valid {
-				t.Fatalf("Validate = %v, want valid=%v", err, c.valid)
-			}
-			if e.Deleted && err == nil && e.Data != nil {
-				t.Fatal("tombstone data not normalised to absent")
+			for _, v := range []struct {
+				name string
+				fn   func(*Envelope) error
+			}{{"Validate", Validate}, {"ValidateDecoded", ValidateDecoded}} {
+				e := ok()
+				c.edit(&e)
+				if v.name == "ValidateDecoded" && !c.valid && e.Data != nil && !json.Valid(e.Data) && utf8.Valid(e.Data) {
+					continue // ValidateDecoded trusts the decoder for JSON syntax
+				}
+				err := v.fn(&e)
+				if (err == nil) != c.valid {
+					t.Fatalf("%s = %v, want valid=%v", v.name, err, c.valid)
+				}
+				if err != nil && !errors.Is(err, ErrInvalid) {
+					t.Fatalf("%s error %v does not wrap ErrInvalid", v.name, err)
+				}
+				if err == nil && e.Deleted && e.Data != nil {
+					t.Fatalf("%s did not normalise tombstone data to absent: %q", v.name, e.Data)
+				}
 			}
 		})
 	}
 }
 
-func TestTombstoneHidesContent(t *testing.T) {
-	e := Envelope{ID: goodID, Type: "note", HLC: goodHLC, Data: json.RawMessage(`{"body":"x"}`), Seq: 9, Restricted: true}
-	ts := e.Tombstone()
-	b, _ := json.Marshal(ts)
-	if strings.Contains(string(b), "body") || strings.Contains(string(b), "restricted") || !ts.Deleted || ts.Seq != 9 || ts.HLC != goodHLC {
-		t.Fatalf("tombstone %s", b)
+func TestValidateData(t *testing.T) {
+	for data, valid := range map[string]bool{
+		`{"a":[1,2,{"b":null}]}`:        true,
+		`{}`:                            true,
+		`[]`:                            false,
+		`{"a":}`:                        false,
+		"{\"a\":\"\xff\"}":              false,
+		string(nested(65, true)):        false,
+		string(sized(MaxDataBytes + 1)): false,
+	} {
+		if err := ValidateData(json.RawMessage(data)); (err == nil) != valid {
+			t.Errorf("ValidateData(%.40q) = %v, want valid=%v", data, err, valid)
+		}
 	}
 }
 
+func TestTombstoneHidesContent(t *testing.T) {
+	e := Envelope{ID: goodID, Type: "note", HLC: goodHLC, Data: json.RawMessage(`{"body":"secret"}`), Seq: 9, Restricted: true}
+	ts := e.Tombstone()
+	want := Envelope{ID: goodID, Type: "note", HLC: goodHLC, Deleted: true, Seq: 9}
+	if ts.ID != want.ID || ts.Type != want.Type || ts.HLC != want.HLC || !ts.Deleted || ts.Seq != 9 || ts.Data != nil || ts.Restricted {
+		t.Fatalf("Tombstone = %+v, want %+v", ts, want)
+	}
+	b, _ := json.Marshal(ts)
+	if string(b) != `{"id":"`+goodID+`","type":"note","hlc":"`+goodHLC+`","deleted":true,"seq":9}` {
+		t.Fatalf("tombstone JSON %s", b)
+	}
+	if err := Validate(&ts); err != nil {
+		t.Fatalf("a tombstone does not validate: %v", err)
+	}
+	if string(e.Data) != `{"body":"secret"}` {
+		t.Fatal("Tombstone changed its receiver")
+	}
+}
+
+// TestEnvelopeJSON: the wire spelling of PROTOCOL §2.
+func TestEnvelopeJSON(t *testing.T) {
+	e := Envelope{ID: goodID, Type: "note", HLC: goodHLC, Data: json.RawMessage(`{"z":1,"a":{"k":[1,2]}}`)}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No seq (push requests), no restricted when false, data bytes untouched
+	// (field order and unknown fields survive).
+	if want := `{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","deleted":false,"data":{"z":1,"a":{"k":[1,2]}}}`; string(b) != want {
+		t.Fatalf("Marshal = %s\nwant      %s", b, want)
+	}
+	var back Envelope
+	if err := json.Unmarshal([]byte(`{"id":"`+goodID+`","type":"note","hlc":"`+goodHLC+`","deleted":false,"data":{"z":1},"seq":42,"restricted":true,"future_field":"x"}`), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Seq != 42 || !back.Restricted || string(back.Data) != `{"z":1}` {
+		t.Fatalf("Unmarshal = %+v", back)
+	}
+}
+
+var typeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+
+// depthOracle measures nesting with encoding/json's tokenizer, independently
+// of the byte scanner Validate uses.
+func depthOracle(data []byte) (int, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	d, maxD := 0, 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return maxD, true
+		}
+		if err != nil {
+			return 0, false
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			d++
+			maxD = max(maxD, d)
+		case json.Delim('}'), json.Delim(']'):
+			d--
+		}
+	}
+}
+
+// FuzzValidate decodes arbitrary bytes as an envelope (as a pushed element
+// is) and checks Validate against an independent reading of PROTOCOL §2.
 func FuzzValidate(f *testing.F) {
-	f.Add(`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","data":{"a":1}}`)
-	f.Add(`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","deleted":true,"data":null}`)
-	f.Add(`{"id":1}`)
-	f.Add(`[[[[`)
+	for _, s := range []string{
+		`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","data":{"a":1}}`,
+		`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","deleted":true,"data":null}`,
+		`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","deleted":true,"data":{}}`,
+		`{"id":"` + goodID + `","type":"cico_card","hlc":"` + goodHLC + `","data":{"a":[[[[{"b":"\u00e9"}]]]]},"restricted":true,"seq":3}`,
+		`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","data":` + string(nested(65, false)) + `}`,
+		`{"id":"` + goodID + `","type":"note","hlc":"` + goodHLC + `","data":[1]}`,
+		`{"id":"` + strings.ToUpper(goodID) + `","type":"Note","hlc":"1577836799999-00000-x","data":{}}`,
+		`{"id":1}`,
+		`[[[[`,
+		"{\"id\":\"" + goodID + "\",\"type\":\"note\",\"hlc\":\"" + goodHLC + "\",\"data\":{\"a\":\"\xff\"}}",
+	} {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
 		var e Envelope
 		if json.Unmarshal([]byte(s), &e) != nil {
 			return
 		}
-		if Validate(&e) != nil {
+		orig := e
+		err := Validate(&e)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
 			return
 		}
-		// Whatever validates round-trips and validates again.
+		// Whatever validates meets every rule, checked independently.
+		if !hlc.IsCanonicalUUID(e.ID) || strings.ToLower(e.ID) != e.ID {
+			t.Fatalf("accepted id %q", e.ID)
+		}
+		if !typeRE.MatchString(e.Type) {
+			t.Fatalf("accepted type %q", e.Type)
+		}
+		if ts, err := hlc.Parse(e.HLC); err != nil || ts.Wall < hlc.MinWall {
+			t.Fatalf("accepted hlc %q", e.HLC)
+		}
+		if e.Deleted {
+			if e.Data != nil {
+				t.Fatalf("tombstone kept data %q", e.Data)
+			}
+			if d := bytes.TrimSpace(orig.Data); len(d) != 0 && string(d) != "null" {
+				t.Fatalf("accepted a tombstone with data %q", orig.Data)
+			}
+		} else {
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(e.Data, &obj); err != nil || obj == nil {
+				t.Fatalf("accepted data that is not an object: %q", e.Data)
+			}
+			if len(bytes.TrimSpace(e.Data)) > MaxDataBytes || !utf8.Valid(e.Data) {
+				t.Fatalf("accepted oversized or non-UTF-8 data")
+			}
+			if d, ok := depthOracle(e.Data); !ok || d > MaxDepth {
+				t.Fatalf("accepted data %d deep (ok=%v)", d, ok)
+			}
+		}
+		// It encodes, both ways alike, and decodes to an envelope that
+		// validates again.
 		b, err := json.Marshal(e)
 		if err != nil {
 			t.Fatalf("valid envelope does not encode: %v", err)
+		}
+		if fast := e.AppendJSON(nil); !jsonEqual(t, fast, b) {
+			t.Fatalf("AppendJSON %s\n != Marshal %s", fast, b)
 		}
 		var back Envelope
 		if err := json.Unmarshal(b, &back); err != nil || Validate(&back) != nil {
 			t.Fatalf("round trip broke: %s", b)
 		}
+		if back.ID != e.ID || back.HLC != e.HLC || back.Type != e.Type || back.Deleted != e.Deleted || back.Restricted != e.Restricted {
+			t.Fatalf("round trip changed %+v into %+v", e, back)
+		}
 	})
+}
+
+// jsonEqual compares two JSON texts by meaning (Marshal compacts RawMessage;
+// AppendJSON splices data as it is).
+func jsonEqual(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	xa, _ := json.Marshal(x)
+	ya, _ := json.Marshal(y)
+	return bytes.Equal(xa, ya)
 }
