@@ -1,15 +1,31 @@
 # Small Wins: the entry points. `make run` and `make test` are the two that matter.
+# The root is not a Go module: go.work ties app/, shared/, syncserver/ (and
+# reportdoc/) together, and the scripts list their packages (scripts/pkgs.sh).
 GO      ?= go
-
 TAGS    := migrated_fynedo
+# Newest on the module proxy (go list -m -versions honnef.co/go/tools); supports Go 1.26.
 STATICCHECK_VERSION := v0.8.2
+BENCHTIME ?= 3x
 
-.PHONY: run test bench lint deps build cross bench-peers soak clean
+.PHONY: help run test bench lint deps build cross bench-peers soak screenshots clean
 
+help:
+	@echo "make run          start the sync server with a demo school and open the app"
+	@echo "make test         every test of every module, race detector on"
+	@echo "make bench        the benchmarks (BENCHTIME=$(BENCHTIME))"
+	@echo "make lint         gofmt, go vet, staticcheck $(STATICCHECK_VERSION), dependency rules"
+	@echo "make cross        fyne-cross builds of fyne-cross.yml (needs Docker or Podman)"
+	@echo "make deps         install missing system packages (apt)"
+	@echo "make bench-peers  the same workload on pouchdb-server and on our server"
+	@echo "make soak         200 simulated tablets against one server (SOAK_DURATION)"
+
+## deps: install missing system packages (as root with apt; otherwise prints the sudo command)
 deps:
 	@scripts/deps.sh
 
-build: deps
+## build: bin/syncserver and bin/smallwins (needs only the build packages)
+build:
+	@scripts/deps.sh build
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) build -tags $(TAGS) -o bin/smallwins ./app
 
@@ -17,24 +33,22 @@ build: deps
 run: build
 	@scripts/run.sh
 
-## test: every test of every module, race detector on
+## test: every test of every module, race detector on; says whether PostgreSQL tests run
 test:
-	@scripts/deps.sh || true
-	$(GO) test -race -timeout 20m -tags $(TAGS) $(shell scripts/pkgs.sh)
+	@scripts/deps.sh || echo "make test: continuing without the missing packages (tests that need them skip or fail)"
+	@scripts/test.sh
 
 ## bench: the benchmarks (results go in docs/PERFORMANCE.md)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m $(shell scripts/pkgs.sh)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m -tags $(TAGS) $(shell scripts/pkgs.sh)
 
 ## lint: gofmt, go vet, staticcheck and the dependency rules of STYLE.md §2
 lint:
 	@scripts/lint.sh $(STATICCHECK_VERSION)
 
+## cross: fyne-cross builds of the targets in fyne-cross.yml
 cross:
 	@scripts/cross.sh
-
-clean:
-	rm -rf bin tmp
 
 ## bench-peers: the same workload on pouchdb-server and on our server (docs/PERFORMANCE.md)
 bench-peers:
@@ -44,3 +58,10 @@ bench-peers:
 soak:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./app/cmd/soak --server-bin bin/syncserver
+
+## screenshots: every screen into docs/screenshots/ (headless, plus Xvfb when available)
+screenshots:
+	@scripts/screenshots.sh
+
+clean:
+	rm -rf bin tmp

@@ -1,33 +1,59 @@
 #!/usr/bin/env bash
 # Installs the system packages Small Wins needs, idempotently: only what is
-# missing, with apt when run as root (or through sudo when available);
-# otherwise prints the exact command to run.
+# missing (checked with dpkg first; apt-get update only then).
+#
+#   scripts/deps.sh         everything: building, running and testing
+#   scripts/deps.sh build   only what `make run` needs to build (the test
+#                           packages that are missing are listed, not required)
+#
+# As root it installs with apt-get. Otherwise, with DEPS_SUDO=1 (set by
+# .ci/run) it uses sudo when sudo exists; without it, it prints the exact
+# command to run and fails.
 set -euo pipefail
 
-# build: cgo toolchain and the X11/GL headers Fyne's desktop driver needs;
-# tests: PostgreSQL server binaries (initdb, pg_ctl), Xvfb for screenshots,
-# poppler-utils (pdftoppm) for looking at report PDFs.
-packages=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-  libxinerama-dev libxi-dev libxxf86vm-dev postgresql xvfb xauth poppler-utils)
+# build: make, the cgo toolchain and the X11/GL headers of Fyne's desktop driver
+# (the parts of xorg-dev it uses).
+build=(make gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+  libxinerama-dev libxi-dev libxxf86vm-dev)
+# tests: PostgreSQL server binaries (initdb, pg_ctl) for the PostgreSQL store
+# tests, Xvfb (+ xauth for xvfb-run) for the real-app screenshots,
+# poppler-utils (pdftoppm) to look at report PDFs.
+tests=(postgresql xvfb xauth poppler-utils)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if [ ${#missing[@]} -eq 0 ]; then
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+  echo "deps: no dpkg here (not Debian/Ubuntu); install by hand: a C compiler, pkg-config, the OpenGL and X11"
+  echo "      development headers (Fyne's list: https://docs.fyne.io/started/), PostgreSQL, Xvfb, poppler-utils."
   exit 0
 fi
-if [ "$(id -u)" -eq 0 ]; then
-  sudo=""
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-  sudo="sudo"
+
+want=("${build[@]}")
+if [ "${1:-all}" = build ]; then
+  later=()
+  for p in "${tests[@]}"; do installed "$p" || later+=("$p"); done
+  if [ ${#later[@]} -gt 0 ]; then
+    echo "deps: not needed to run, but make test wants: ${later[*]} (make deps installs them)"
+  fi
 else
-  echo "Missing system packages: ${missing[*]}"
+  want+=("${tests[@]}")
+fi
+
+missing=()
+for p in "${want[@]}"; do installed "$p" || missing+=("$p"); done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=()
+elif [ "${DEPS_SUDO:-}" = 1 ] && command -v sudo >/dev/null 2>&1; then
+  sudo=(sudo)
+else
+  echo "deps: missing system packages: ${missing[*]}"
   echo "Install them with:"
-  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+  echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends ${missing[*]}"
   exit 1
 fi
-echo "Installing: ${missing[*]}"
+echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -1,34 +1,61 @@
 #!/usr/bin/env bash
-# gofmt, go vet, staticcheck, and the dependency rules of STYLE.md §2.
-set -euo pipefail
+# make lint: gofmt, go vet, staticcheck (pinned), and the dependency rules of
+# STYLE.md §2. Runs every check, then fails if any failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 version=${1:-v0.8.2}
+tags=migrated_fynedo
 pkgs=$(scripts/pkgs.sh)
-fail=0
+failed=()
 
-unformatted=$(gofmt -l shared syncserver app $( [ -d reportdoc ] && echo reportdoc ))
-if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; fail=1; fi
+step() { echo "== $*"; }
 
-go vet -tags migrated_fynedo $pkgs || fail=1
+step gofmt
+# shellcheck disable=SC2046
+unformatted=$(gofmt -l $(for m in shared syncserver app reportdoc; do [ -d "$m" ] && echo "$m"; done))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; failed+=(gofmt); fi
 
-if ! command -v staticcheck >/dev/null 2>&1 && [ ! -x "$(go env GOPATH)/bin/staticcheck" ]; then
-  go install "honnef.co/go/tools/cmd/staticcheck@$version" || echo "staticcheck $version could not be installed; skipped"
+step go vet
+# shellcheck disable=SC2086
+go vet -tags "$tags" $pkgs || failed+=("go vet")
+
+step "staticcheck $version"
+# Installed per version under bin/tools, so an older staticcheck on PATH is
+# never used by mistake.
+sc=bin/tools/staticcheck-$version/staticcheck
+if [ ! -x "$sc" ]; then
+  GOBIN=$PWD/bin/tools/staticcheck-$version go install "honnef.co/go/tools/cmd/staticcheck@$version" ||
+    echo "staticcheck $version could not be installed (no module proxy?)"
 fi
-sc=$(command -v staticcheck || echo "$(go env GOPATH)/bin/staticcheck")
-[ -x "$sc" ] && { "$sc" -tags migrated_fynedo $pkgs || fail=1; }
+if [ -x "$sc" ]; then
+  # shellcheck disable=SC2086
+  "$sc" -tags "$tags" $pkgs || failed+=(staticcheck)
+else
+  failed+=("staticcheck (not installed)")
+fi
 
-# STYLE.md §2: the shared module depends on nothing of the app or server.
-bad=$(go list -deps ./shared/... | grep -E 'fyne.io|labstack/echo|go.etcd.io/bbolt|jackc/pgx|smallwins/(app|syncserver)' || true)
-if [ -n "$bad" ]; then echo "shared imports what it must not:"; echo "$bad"; fail=1; fi
-# UI packages declare interfaces; they never touch the app driver, disk or network.
+step "dependency rules (STYLE.md §2)"
+# The shared module depends on nothing of the app or the server.
+bad=$(go list -deps ./shared/... | grep -E '^(fyne\.io/|github\.com/labstack/echo|go\.etcd\.io/bbolt|github\.com/jackc/pgx|smallwins/(app|syncserver))' || true)
+if [ -n "$bad" ]; then echo "shared depends on what it must not:"; echo "$bad"; failed+=("shared deps"); fi
+# UI packages declare interfaces; they never touch the app driver (cgo), disk
+# or network.
 if [ -d app/internal/ui ]; then
   bad=$(go list -f '{{.ImportPath}}: {{join .Imports " "}}' ./app/internal/ui/... |
-    grep -E 'fyne.io/fyne/v2/app( |$)|go.etcd.io/bbolt|net/http|internal/localstore|internal/syncclient' || true)
-  if [ -n "$bad" ]; then echo "ui imports what it must not:"; echo "$bad"; fail=1; fi
+    grep -E '(fyne\.io/fyne/v2/app|go\.etcd\.io/bbolt|net/http|internal/localstore|internal/syncclient)( |$)' || true)
+  if [ -n "$bad" ]; then echo "ui imports what it must not:"; echo "$bad"; failed+=("ui imports"); fi
+else
+  echo "app/internal/ui does not exist yet: ui import rule skipped"
 fi
-# Each module builds on its own, as a release build would.
+
+step "each module builds with GOWORK=off"
 for m in shared syncserver app reportdoc; do
   [ -f "$m/go.mod" ] || continue
-  (cd "$m" && GOWORK=off go build -tags migrated_fynedo ./...) || { echo "$m does not build with GOWORK=off"; fail=1; }
+  (cd "$m" && GOWORK=off go build -tags "$tags" ./...) || { echo "$m does not build with GOWORK=off"; failed+=("$m GOWORK=off"); }
 done
-exit $fail
+
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "make lint: FAILED: ${failed[*]}"
+  exit 1
+fi
+echo "make lint: clean"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make test: every test of every module with the race detector. Says loudly,
+# before and after, whether the PostgreSQL tests run or skip (go test hides
+# skip messages without -v).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+findbin() { command -v "$1" 2>/dev/null || ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -1; }
+if [ -n "${SYNCSERVER_TEST_POSTGRES:-}" ]; then
+  pg="PostgreSQL tests: RUN against \$SYNCSERVER_TEST_POSTGRES"
+elif [ -n "$(findbin initdb)" ] && [ -n "$(findbin pg_ctl)" ]; then
+  pg="PostgreSQL tests: RUN on a throwaway cluster ($(findbin initdb))"
+elif [ "${CI:-}" = true ]; then
+  pg="PostgreSQL tests: FAIL — PostgreSQL is not installed and CI=true (apt-get install postgresql, or set SYNCSERVER_TEST_POSTGRES)"
+else
+  pg="*** PostgreSQL tests: SKIPPED — PostgreSQL is not installed (make deps, or set SYNCSERVER_TEST_POSTGRES=postgres://...) ***"
+fi
+echo "$pg"
+
+pkgs=$(scripts/pkgs.sh)
+# shellcheck disable=SC2086
+go test -race -timeout 20m -tags migrated_fynedo "$@" $pkgs
+rc=$?
+echo "$pg"
+if [ $rc -eq 0 ]; then echo "make test: all passed"; else echo "make test: FAILED (exit $rc)"; fi
+exit $rc
