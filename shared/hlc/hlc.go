@@ -194,8 +194,11 @@ func (c *Clock) Restore(st State) {
 	c.mu.Unlock()
 }
 
-// nowMS is the device clock corrected by the server offset.
-func (c *Clock) nowMS() int64 { return c.nowFn().UnixMilli() + c.st.OffsetMS }
+// nowMS is the device clock corrected by the server offset. A reading before
+// MinWall (a reset clock, before any server time was seen) counts as MinWall:
+// PROTOCOL §3 makes such stamps invalid, and a write stamped with one could
+// never be pushed; a 2020 stamp is valid and simply loses to any later edit.
+func (c *Clock) nowMS() int64 { return max(c.nowFn().UnixMilli()+c.st.OffsetMS, MinWall) }
 
 // Now returns the timestamp for a local write:
 // w' = max(last.w, now); l' = last.l+1 if w' == last.w, else 0.

@@ -215,6 +215,8 @@ func TestLocalWrite(t *testing.T) {
 		{"later ms resets the counter", State{Wall: w, Logical: 3}, w + 1, Timestamp{Wall: w + 1}},
 		{"device clock behind: keep wall, count up", State{Wall: w, Logical: 3}, w - 3600000, Timestamp{Wall: w, Logical: 4}},
 		{"device clock reset to 1970", State{Wall: w, Logical: 0}, 0, Timestamp{Wall: w, Logical: 1}},
+		{"reset clock and no state: 2020, never an invalid stamp", State{}, 0, Timestamp{Wall: MinWall}},
+		{"reset clock and no state, second write", State{Wall: MinWall}, 86400000, Timestamp{Wall: MinWall, Logical: 1}},
 		{"counter overflow advances wall 1 ms", State{Wall: w, Logical: MaxLogical}, w, Timestamp{Wall: w + 1}},
 		{"counter overflow with clock behind", State{Wall: w, Logical: MaxLogical}, w - 10, Timestamp{Wall: w + 1}},
 		{"server offset ahead", State{OffsetMS: 3600000}, w, Timestamp{Wall: w + 3600000}},
@@ -394,12 +396,10 @@ func TestConcurrentNow(t *testing.T) {
 // restarts from the persisted state.
 func TestMonotonic(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		f := at(rapid.Int64Range(MinWall, MinWall+1e12).Draw(t, "start"))
+		// Starting before 2020 too: a reset device clock with no saved state.
+		f := at(rapid.Int64Range(0, MinWall+1e12).Draw(t, "start"))
 		c := NewClock(node, State{}, f.now)
-		// The first write happens at a valid time: a fresh clock on a device
-		// whose clock reads before 2020 has nothing to stay ahead of, and its
-		// stamp is one PROTOCOL §3 calls invalid.
-		last := c.Now()
+		var last Timestamp
 		steps := rapid.IntRange(1, 200).Draw(t, "steps")
 		for range steps {
 			switch rapid.IntRange(0, 5).Draw(t, "op") {
