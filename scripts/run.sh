@@ -46,7 +46,7 @@ bin/syncserver serve --db "$db" --listen "$addr" >"$out" 2>"$log" &
 server=$!
 stop() { kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null; true; }
 trap stop EXIT
-trap 'exit 130' INT TERM
+trap 'exit 0' INT TERM # Ctrl-C is how the demo ends: not an error
 for _ in $(seq 1 100); do
   grep -q '^listening on ' "$out" && break
   if ! kill -0 "$server" 2>/dev/null; then
