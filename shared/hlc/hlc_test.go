@@ -3,6 +3,7 @@ package hlc
 import (
 	"encoding/json"
 	"errors"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -449,6 +450,63 @@ func TestMonotonic(t *testing.T) {
 	})
 }
 
+// TestCausality: Kulkarni et al.'s guarantee across devices. Three clocks
+// with device clocks skewed by up to a day send each other timestamps in a
+// random schedule; whenever event e happened before f (same clock, or f
+// follows the receipt of a message carrying e), hlc(e) < hlc(f).
+func TestCausality(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		const n = 3
+		devs := make([]*fakeNow, n)
+		clocks := make([]*Clock, n)
+		last := make([]Timestamp, n) // the greatest stamp each clock has made or received
+		for i := range clocks {
+			devs[i] = at(1764000000000 + rapid.Int64Range(-86400000, 86400000).Draw(t, "skew"))
+			clocks[i] = NewClock(uuid.UUID{15: byte(i + 1)}, State{}, devs[i].now)
+		}
+		type msg struct {
+			to int
+			ts Timestamp
+		}
+		var inflight []msg
+		for range rapid.IntRange(1, 100).Draw(t, "events") {
+			i := rapid.IntRange(0, n-1).Draw(t, "who")
+			devs[i].t = devs[i].t.Add(time.Duration(rapid.Int64Range(-5, 50).Draw(t, "tick")) * time.Millisecond)
+			switch rapid.IntRange(0, 2).Draw(t, "kind") {
+			case 0: // local write
+				ts := clocks[i].Now()
+				if Compare(ts, last[i]) <= 0 {
+					t.Fatalf("clock %d: write %v not after %v", i, ts, last[i])
+				}
+				last[i] = ts
+			case 1: // send
+				ts := clocks[i].Now()
+				if Compare(ts, last[i]) <= 0 {
+					t.Fatalf("clock %d: send %v not after %v", i, ts, last[i])
+				}
+				last[i] = ts
+				inflight = append(inflight, msg{to: rapid.IntRange(0, n-1).Draw(t, "to"), ts: ts})
+			case 2: // deliver one message, in any order
+				if len(inflight) == 0 {
+					continue
+				}
+				k := rapid.IntRange(0, len(inflight)-1).Draw(t, "msg")
+				m := inflight[k]
+				inflight = append(inflight[:k], inflight[k+1:]...)
+				clocks[m.to].Observe(m.ts)
+				next := clocks[m.to].Now()
+				if Compare(next, m.ts) <= 0 || Compare(next, last[m.to]) <= 0 {
+					t.Fatalf("clock %d: %v after receiving %v (last %v)", m.to, next, m.ts, last[m.to])
+				}
+				last[m.to] = next
+			}
+		}
+	})
+}
+
+// hlcText is an independent reading of PROTOCOL §3's text form.
+var hlcText = regexp.MustCompile(`^[0-9]{13}-[0-9]{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
 		goodText,
@@ -465,6 +523,10 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		ts, err := Parse(s)
+		// Accepted exactly when the independent reading says so.
+		if want := hlcText.MatchString(s) && s[:13] >= "1577836800000"; want != (err == nil) {
+			t.Fatalf("Parse(%q) error %v; PROTOCOL §3 says valid=%v", s, err, want)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error %v does not wrap ErrInvalid", err)
