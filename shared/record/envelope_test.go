@@ -218,7 +218,32 @@ func TestEnvelopeJSON(t *testing.T) {
 	}
 }
 
-var typeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+var (
+	typeRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+	uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+	hlcRE  = regexp.MustCompile(`^[0-9]{13}-[0-9]{5}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+)
+
+// validOracle is PROTOCOL §2 and §3 read independently of Validate: regular
+// expressions for the text fields, encoding/json for the data.
+func validOracle(e Envelope) bool {
+	if !uuidRE.MatchString(e.ID) || !typeRE.MatchString(e.Type) || !hlcRE.MatchString(e.HLC) || e.HLC[:13] < "1577836800000" {
+		return false
+	}
+	data := bytes.TrimSpace(e.Data)
+	if e.Deleted {
+		return len(data) == 0 || string(data) == "null"
+	}
+	if len(data) == 0 || len(data) > MaxDataBytes || !utf8.Valid(data) || !json.Valid(data) {
+		return false
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(data, &obj) != nil || obj == nil {
+		return false
+	}
+	d, ok := depthOracle(data)
+	return ok && d <= MaxDepth
+}
 
 // depthOracle measures nesting with encoding/json's tokenizer, independently
 // of the byte scanner Validate uses.
@@ -267,6 +292,9 @@ func FuzzValidate(f *testing.F) {
 		}
 		orig := e
 		err := Validate(&e)
+		if want := validOracle(orig); want != (err == nil) {
+			t.Fatalf("Validate(%s) = %v; PROTOCOL §2 says valid=%v", s, err, want)
+		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error %v does not wrap ErrInvalid", err)
