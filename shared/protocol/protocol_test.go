@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"pgregory.net/rapid"
 
@@ -467,6 +469,10 @@ func FuzzDecodePush(f *testing.F) {
 		if err == nil {
 			err = ValidatePush(req, dev, now, skew)
 		}
+		// Both ways: refused exactly when PROTOCOL §5 says so.
+		if want := pushOracle(b); want != (err == nil) {
+			t.Fatalf("DecodePush+ValidatePush(%q) = %v; the oracle says valid=%v", b, err, want)
+		}
 		if err != nil {
 			var pe *Error
 			if !errors.As(err, &pe) {
@@ -512,6 +518,33 @@ func FuzzDecodePush(f *testing.F) {
 			}
 		}
 	})
+}
+
+// pushOracle reads a push body the plain way — encoding/json, element by
+// element — and applies PROTOCOL §2, §3 and §5: at most 1000 records, each a
+// JSON object with well-typed fields, valid, of this device, no id twice,
+// none more than the skew ahead.
+func pushOracle(b []byte) bool {
+	var top struct {
+		Records *[]json.RawMessage `json:"records"`
+	}
+	if !utf8.Valid(b) || json.Unmarshal(b, &top) != nil || top.Records == nil || len(*top.Records) > MaxPushRecords {
+		return false
+	}
+	seen := map[string]bool{}
+	for _, raw := range *top.Records {
+		raw = bytes.TrimSpace(raw)
+		var e record.Envelope
+		if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &e) != nil || record.Validate(&e) != nil {
+			return false
+		}
+		ts, err := hlc.Parse(e.HLC)
+		if err != nil || ts.Node.String() != dev || ts.Wall > now.Add(skew).UnixMilli() || seen[e.ID] {
+			return false
+		}
+		seen[e.ID] = true
+	}
+	return true
 }
 
 // FuzzFastPushMatchesDecoder: whatever the scanner takes, encoding/json
