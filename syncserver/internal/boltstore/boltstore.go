@@ -1,19 +1,24 @@
 // Package boltstore is the sync server's embedded store: one bbolt file,
-// locked while open, one write transaction per push.
+// locked while open, each push applied atomically in one write transaction.
 //
-// Layout (buckets created at Open):
+// Layout (buckets created at Open, in one Update):
 //
-//	meta        epoch
+//	meta        epoch, schema
 //	schools     id → School JSON;  slugs: slug → id
 //	users       id → User JSON;    usernames: school\x00username → id
-//	tokens      token hash → tokenEntry JSON
+//	tokens      token hash → tokenEntry JSON (only the hash the caller gives)
 //	devices     school\x00device → deviceEntry JSON
 //	loginfail   slug\x00username → []unix ms JSON
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
+//	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon)
 //
 // A record's value is a compact binary header followed by its data bytes as
-// received, so a pull copies bytes instead of re-encoding JSON.
+// received, so a pull copies bytes instead of re-encoding JSON, and the seqs
+// index lets a pull seek straight to After+1.
+//
+// Concurrent pushes share transactions (group commit, see push.go): each push
+// stays all-or-nothing, but many pushes pay for one fsync.
 package boltstore
 
 import (
@@ -25,6 +30,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,14 +52,21 @@ var (
 
 	bRecs  = []byte("recs")
 	bSeqs  = []byte("seqs")
+	bTombs = []byte("tombs")
 	bStubs = []byte("stubs")
 
 	kEpoch   = []byte("epoch")
+	kSchema  = []byte("schema")
 	kSeq     = []byte("seq")
 	kHorizon = []byte("horizon")
 )
 
-// ErrLocked is returned by Open when another process holds the file.
+// schemaVersion is written at creation. 2 added the tombs index; Open builds
+// it for files written before.
+const schemaVersion = 2
+
+// ErrLocked is returned by Open when another process holds the file (bbolt
+// takes an exclusive flock for the whole time the file is open).
 var ErrLocked = errors.New("boltstore: database is locked by another process (is the server running?)")
 
 // lastSeenEvery limits how often a request rewrites a device's last-seen
@@ -63,17 +76,64 @@ const lastSeenEvery = time.Minute
 
 // Store is the embedded store. It implements store.Store.
 type Store struct {
-	db *bolt.DB
+	db   *bolt.DB
+	mode writeMode
+
+	// Group commit (push.go): pending pushes, and a token held by the one
+	// goroutine committing a group.
+	mu      sync.Mutex
+	pending []*pushCall
+	writer  chan struct{}
 }
 
 var _ store.Store = (*Store)(nil)
 
+// writeMode is how concurrent pushes reach the file. Only benchmarks and
+// tests pick another than groupCommit (docs/perf/boltstore.md compares them).
+type writeMode int
+
+const (
+	// groupCommit (the default): a push arriving while another commits
+	// waits, and the next commit applies every waiting push in one
+	// transaction, each still all-or-nothing. No delay when alone.
+	groupCommit writeMode = iota
+	// updatePerPush: one bbolt Update (one fsync) per push.
+	updatePerPush
+	// boltBatch: bbolt's db.Batch, which waits up to MaxBatchDelay to fill a
+	// batch of MaxBatchSize calls.
+	boltBatch
+)
+
+type config struct {
+	lockTimeout time.Duration
+	mode        writeMode
+	noSync      bool
+}
+
+// Option changes how Open opens the store.
+type Option func(*config)
+
+// WithLockTimeout sets how long Open waits for another process to release the
+// file before it fails with ErrLocked (default one second).
+func WithLockTimeout(d time.Duration) Option { return func(c *config) { c.lockTimeout = d } }
+
+func withWriteMode(m writeMode) Option { return func(c *config) { c.mode = m } }
+
+// WithNoSync skips fsync: for tests and benchmarks that measure everything
+// but the disk, never for serving (a crash could lose acknowledged pushes).
+func WithNoSync() Option { return func(c *config) { c.noSync = true } }
+
 // Open opens (creating if needed) the store at path and locks the file. It
-// fails fast with ErrLocked when another process has it open.
-func Open(path string) (*Store, error) {
+// fails fast with ErrLocked when another process has it open (for example
+// `syncserver school add` while `serve` runs).
+func Open(path string, opts ...Option) (*Store, error) {
+	cfg := config{lockTimeout: time.Second}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	// The freelist is rebuilt at open instead of written at every commit:
 	// with a large file, syncing it dominated each push (measured).
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: cfg.lockTimeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType, NoSync: cfg.noSync})
 	if err != nil {
 		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, path)
@@ -87,8 +147,16 @@ func Open(path string) (*Store, error) {
 			}
 		}
 		meta := tx.Bucket(bMeta)
-		if meta.Get(kEpoch) == nil {
-			return meta.Put(kEpoch, []byte(newEpoch()))
+		if meta.Get(kEpoch) == nil { // PROTOCOL §7: created once, with the store
+			if err := meta.Put(kEpoch, []byte(newEpoch())); err != nil {
+				return err
+			}
+		}
+		if getU64(meta, kSchema) < schemaVersion {
+			if err := upgrade(tx); err != nil {
+				return err
+			}
+			return meta.Put(kSchema, u64(schemaVersion))
 		}
 		return nil
 	})
@@ -96,7 +164,41 @@ func Open(path string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("boltstore: init %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, mode: cfg.mode, writer: make(chan struct{}, 1)}, nil
+}
+
+// upgrade brings every school bucket to the current layout: a file from
+// before schema 2 gets its tombstone index built from its records.
+func upgrade(tx *bolt.Tx) error {
+	for _, id := range schoolIDs(tx) {
+		sb, err := schoolBucket(tx, id, true)
+		if err != nil {
+			return err
+		}
+		tombs := sb.Bucket(bTombs)
+		err = sb.Bucket(bRecs).ForEach(func(k, v []byte) error {
+			if len(v) < 17 || v[16]&flagDeleted == 0 {
+				return nil
+			}
+			return tombs.Put(tombKey(int64(binary.BigEndian.Uint64(v[8:])), k), nil)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// schoolIDs lists the schools that have a record bucket. The names are
+// collected first: bbolt forbids changing a bucket while iterating it.
+func schoolIDs(tx *bolt.Tx) []string {
+	var ids []string
+	c := tx.Cursor()
+	prefix := []byte("s:")
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		ids = append(ids, string(k[len(prefix):]))
+	}
+	return ids
 }
 
 func newEpoch() string {
@@ -434,7 +536,7 @@ func schoolBucket(tx *bolt.Tx, schoolID string, create bool) (*bolt.Bucket, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range [][]byte{bRecs, bSeqs, bStubs, bMeta} {
+	for _, n := range [][]byte{bRecs, bSeqs, bTombs, bStubs, bMeta} {
 		if _, err := sb.CreateBucketIfNotExists(n); err != nil {
 			return nil, err
 		}

@@ -109,83 +109,6 @@ func heldHLC(v []byte) (hlc string, restricted bool, author string, err error) {
 	return strs[0], restricted, strs[2], nil
 }
 
-// Push applies a batch in one write transaction.
-func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushResult, error) {
-	var results []protocol.PushResult
-	at := b.At
-	if at.IsZero() {
-		at = time.Now()
-	}
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		sb, err := schoolBucket(tx, b.SchoolID, true)
-		if err != nil {
-			return err
-		}
-		recs, seqs, stubs, meta := sb.Bucket(bRecs), sb.Bucket(bSeqs), sb.Bucket(bStubs), sb.Bucket(bMeta)
-		seq := getU64(meta, kSeq)
-		results = make([]protocol.PushResult, len(b.Records))
-		for i := range b.Records {
-			e := &b.Records[i]
-			id := []byte(e.ID)
-			old := recs.Get(id)
-			held, author := "", b.Pusher
-			var heldRestricted bool
-			var oldSeq uint64
-			if old != nil {
-				held, heldRestricted, author, err = heldHLC(old)
-				if err != nil {
-					return err
-				}
-				oldSeq = binary.BigEndian.Uint64(old)
-			} else if st := stubs.Get(id); st != nil {
-				held = string(st)
-			}
-			// PROTOCOL §6: only the author or an admin may write a restricted
-			// record or make a record restricted.
-			if !b.PusherIsAdmin && author != b.Pusher && (heldRestricted || e.Restricted) {
-				return protocol.RecordError(protocol.CodeForbidden, i, "this record is restricted to its author")
-			}
-			out := protocol.Decide(held, e.HLC)
-			results[i] = protocol.PushResult{ID: e.ID, Outcome: out, HLC: held}
-			if out != protocol.Applied {
-				continue
-			}
-			seq++
-			v := recValue{Seq: seq, At: at.UnixMilli(), Deleted: e.Deleted, Restricted: e.Restricted,
-				HLC: e.HLC, Type: e.Type, Author: author, Data: e.Data}
-			if e.Deleted {
-				v.Data = nil
-			}
-			if oldSeq != 0 {
-				if err := seqs.Delete(u64(oldSeq)); err != nil {
-					return err
-				}
-			}
-			if err := recs.Put(id, v.encode()); err != nil {
-				return err
-			}
-			if err := seqs.Put(u64(seq), id); err != nil {
-				return err
-			}
-			if old == nil {
-				if err := stubs.Delete(id); err != nil {
-					return err
-				}
-			}
-			results[i].HLC = e.HLC
-		}
-		return meta.Put(kSeq, u64(seq))
-	})
-	if err != nil {
-		var pe *protocol.Error
-		if errors.As(err, &pe) {
-			return nil, pe
-		}
-		return nil, fmt.Errorf("boltstore: push: %w", err)
-	}
-	return results, nil
-}
-
 // envelopeOverhead estimates the JSON bytes of an envelope beyond its data.
 const envelopeOverhead = 200
 
@@ -244,49 +167,69 @@ func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, er
 	return page, nil
 }
 
-// PurgeTombstones removes tombstones received before `before`, keeping stubs.
+// tombKey is a key of the purge index: the tombstone's receive time first,
+// so a purge reads only the tombstones old enough to go.
+func tombKey(atMS int64, id []byte) []byte {
+	k := make([]byte, 0, 8+len(id))
+	k = binary.BigEndian.AppendUint64(k, uint64(atMS))
+	return append(k, id...)
+}
+
+// PurgeTombstones removes tombstones received before `before`, keeping a stub
+// (id → hlc) of each and raising the school's horizon to the highest purged
+// seq (PROTOCOL §6, ADR 0100). One write transaction for all schools, so it
+// is safe beside pushes and pulls.
 func (s *Store) PurgeTombstones(ctx context.Context, before time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	n := 0
-	cut := before.UnixMilli()
+	cut := uint64(before.UnixMilli())
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(name []byte, sb *bolt.Bucket) error {
-			if len(name) < 2 || string(name[:2]) != "s:" {
-				return nil
+		n = 0 // the function may run again
+		for _, schoolID := range schoolIDs(tx) {
+			sb, err := schoolBucket(tx, schoolID, false)
+			if err != nil {
+				return err
 			}
-			recs, seqs, stubs, meta := sb.Bucket(bRecs), sb.Bucket(bSeqs), sb.Bucket(bStubs), sb.Bucket(bMeta)
+			recs, seqs, tombs, stubs, meta := sb.Bucket(bRecs), sb.Bucket(bSeqs), sb.Bucket(bTombs), sb.Bucket(bStubs), sb.Bucket(bMeta)
 			horizon := getU64(meta, kHorizon)
-			var purge [][]byte
-			c := recs.Cursor()
-			for k, v := c.First(); k != nil; k, v = c.Next() {
-				if len(v) < 17 || v[16]&flagDeleted == 0 {
-					continue
-				}
-				if int64(binary.BigEndian.Uint64(v[8:])) < cut {
-					purge = append(purge, append([]byte(nil), k...))
-				}
+			var due [][]byte
+			c := tombs.Cursor()
+			for k, _ := c.First(); k != nil && binary.BigEndian.Uint64(k) < cut; k, _ = c.Next() {
+				due = append(due, append([]byte(nil), k...))
 			}
-			for _, id := range purge {
-				r, err := decodeRec(recs.Get(id))
-				if err != nil {
+			for _, k := range due {
+				id := k[8:]
+				v := recs.Get(id)
+				if v == nil {
+					return errCorrupt
+				}
+				seq, h := binary.BigEndian.Uint64(v), ""
+				if h, _, _, err = heldHLC(v); err != nil {
 					return err
 				}
-				if err := stubs.Put(id, []byte(r.HLC)); err != nil {
+				if err := stubs.Put(id, []byte(h)); err != nil {
 					return err
 				}
-				if err := seqs.Delete(u64(r.Seq)); err != nil {
-					return err
+				for _, del := range []struct {
+					b *bolt.Bucket
+					k []byte
+				}{{seqs, u64(seq)}, {recs, id}, {tombs, k}} {
+					if err := del.b.Delete(del.k); err != nil {
+						return err
+					}
 				}
-				if err := recs.Delete(id); err != nil {
-					return err
-				}
-				horizon = max(horizon, r.Seq)
+				horizon = max(horizon, seq)
 				n++
 			}
-			if len(purge) > 0 {
-				return meta.Put(kHorizon, u64(horizon))
+			if len(due) > 0 {
+				if err := meta.Put(kHorizon, u64(horizon)); err != nil {
+					return err
+				}
 			}
-			return nil
-		})
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("boltstore: purge: %w", err)
