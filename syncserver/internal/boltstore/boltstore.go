@@ -227,7 +227,7 @@ func (s *Store) Epoch(ctx context.Context) (string, error) {
 		e = string(tx.Bucket(bMeta).Get(kEpoch))
 		return nil
 	})
-	return e, err
+	return e, wrap("epoch", err)
 }
 
 // NewEpoch replaces the epoch.
@@ -278,7 +278,7 @@ func (s *Store) SchoolBySlug(ctx context.Context, slug string) (store.School, er
 		}
 		return getJSON(tx.Bucket(bSchools), id, &sc)
 	})
-	return sc, err
+	return sc, wrap("school by slug", err)
 }
 
 func usernameKey(schoolID, username string) []byte {
@@ -323,7 +323,7 @@ func (s *Store) UserByUsername(ctx context.Context, schoolID, username string) (
 		}
 		return getJSON(tx.Bucket(bUsers), id, &u)
 	})
-	return u, err
+	return u, wrap("user by username", err)
 }
 
 type tokenEntry struct {
@@ -397,7 +397,7 @@ func (s *Store) PrincipalByToken(ctx context.Context, tokenHash []byte, at time.
 		return nil
 	})
 	if err != nil {
-		return store.Principal{}, err
+		return store.Principal{}, wrap("principal by token", err)
 	}
 	if stale {
 		err = s.db.Update(func(tx *bolt.Tx) error {
@@ -407,14 +407,16 @@ func (s *Store) PrincipalByToken(ctx context.Context, tokenHash []byte, at time.
 			if err := getJSON(devs, k, &d); err != nil {
 				return err
 			}
-			if d.Revoked {
+			// Revoked (or revoked and re-enrolled) since the read above: the
+			// token is gone, and §4 wants 401 on this very request.
+			if d.Revoked || tx.Bucket(bTokens).Get(tokenHash) == nil {
 				return store.ErrNotFound
 			}
 			d.LastSeenAt = at
 			return putJSON(devs, k, d)
 		})
 		if err != nil {
-			return store.Principal{}, err
+			return store.Principal{}, wrap("principal by token: last seen", err)
 		}
 	}
 	return p, nil
@@ -441,12 +443,12 @@ func (s *Store) ListDevices(ctx context.Context, schoolID string) ([]store.Devic
 		}
 		return nil
 	})
-	return out, err
+	return out, wrap("list devices", err)
 }
 
 // RevokeDevice revokes every token of a device.
 func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return wrap("revoke device", s.db.Update(func(tx *bolt.Tx) error {
 		devs := tx.Bucket(bDevices)
 		k := deviceKey(schoolID, deviceID)
 		var d deviceEntry
@@ -460,14 +462,14 @@ func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) err
 		}
 		d.Tokens, d.Revoked = nil, true
 		return putJSON(devs, k, d)
-	})
+	}))
 }
 
 func failKey(slug, username string) []byte { return []byte(slug + "\x00" + username) }
 
 // AddLoginFailure records a failed login.
 func (s *Store) AddLoginFailure(ctx context.Context, slug, username string, at time.Time) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return wrap("add login failure", s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bLoginFail)
 		var ts []int64
 		if v := b.Get(failKey(slug, username)); v != nil {
@@ -482,7 +484,7 @@ func (s *Store) AddLoginFailure(ctx context.Context, slug, username string, at t
 			}
 		}
 		return putJSON(b, failKey(slug, username), append(kept, at.UnixMilli()))
-	})
+	}))
 }
 
 // LoginFailures counts failures since `since`.
@@ -502,12 +504,21 @@ func (s *Store) LoginFailures(ctx context.Context, slug, username string, since 
 		}
 		return nil
 	})
-	return n, err
+	return n, wrap("login failures", err)
 }
 
 // ClearLoginFailures forgets failures after a successful login.
 func (s *Store) ClearLoginFailures(ctx context.Context, slug, username string) error {
-	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLoginFail).Delete(failKey(slug, username)) })
+	return wrap("clear login failures", s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLoginFail).Delete(failKey(slug, username)) }))
+}
+
+// wrap names the operation in an error; errors.Is still finds the store's
+// sentinels through it.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("boltstore: %s: %w", op, err)
 }
 
 func putJSON(b *bolt.Bucket, k []byte, v any) error {
