@@ -24,6 +24,8 @@ const (
 	CodeUnsupportedMediaType Code = "unsupported_media_type"
 	CodeClockAhead           Code = "clock_ahead"
 	CodeRateLimited          Code = "rate_limited"
+	CodeDeviceWiped          Code = "device_wiped"
+	CodeUnavailable          Code = "unavailable"
 	CodeInternal             Code = "internal"
 )
 
@@ -41,6 +43,8 @@ var statusByCode = map[Code]int{
 	CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
 	CodeClockAhead:           http.StatusUnprocessableEntity,
 	CodeRateLimited:          http.StatusTooManyRequests,
+	CodeDeviceWiped:          http.StatusUnauthorized,
+	CodeUnavailable:          http.StatusServiceUnavailable,
 	CodeInternal:             http.StatusInternalServerError,
 }
 
@@ -76,6 +80,8 @@ func CodeFor(status int) Code {
 		return CodeClockAhead
 	case http.StatusTooManyRequests:
 		return CodeRateLimited
+	case http.StatusServiceUnavailable:
+		return CodeUnavailable
 	}
 	return CodeInternal
 }
@@ -87,6 +93,9 @@ type Error struct {
 	Message      string `json:"message"`
 	Index        *int   `json:"index,omitempty"`
 	ServerTimeMS *int64 `json:"server_time_ms,omitempty"`
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds)
+	// with 429 and 503 answers; it is not part of the body.
+	RetryAfter int `json:"-"`
 }
 
 // ErrorBody is the JSON body of every error response.

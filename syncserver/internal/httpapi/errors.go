@@ -3,6 +3,7 @@ package httpapi
 import (
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -52,6 +53,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// Details go to the log (never record data: store errors carry ids
 		// and operations only); the client sees a fixed sentence.
 		s.log.Error("internal error", "request_id", c.Response().Header().Get(echo.HeaderXRequestID), "err", err.Error())
+	}
+	if pe.RetryAfter > 0 {
+		c.Response().Header().Set("Retry-After", strconv.Itoa(pe.RetryAfter))
 	}
 	var werr error
 	if c.Request().Method == http.MethodHead {
