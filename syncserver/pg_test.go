@@ -211,3 +211,76 @@ func TestRevocationAcrossInstances(t *testing.T) {
 		t.Fatalf("after revocation on A, B answers %d", resp.StatusCode)
 	}
 }
+
+// TestParallelGuessesTwoInstances: issue 11, hole 1 across instances. 400
+// wrong passwords at once, spread over two server processes on one
+// database: at most 10 are checked; the right password afterwards is 429.
+// Hostile fields are 400 on PostgreSQL too (a NUL byte once gave 500).
+func TestParallelGuessesTwoInstances(t *testing.T) {
+	url := pgSetup(t)
+	a := serve(t, nil, "--listen", "127.0.0.1:0", "--postgres", url)
+	b := serve(t, nil, "--listen", "127.0.0.1:0", "--postgres", url)
+	enrolBody := func(school, user, pw string) map[string]any {
+		return map[string]any{"school": school, "username": user, "password": pw, "device_id": uuid.NewString(), "device_name": "t"}
+	}
+	var mu sync.Mutex
+	counts := map[int]int{}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := 0; i < 400; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			u := []string{a.url, b.url}[i%2]
+			resp, err := request("POST", u+"/v1/devices", "", enrolBody("lincoln-elem", "rivera", "wrong-"+itoa(int64(i))))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			mu.Lock()
+			counts[resp.StatusCode]++
+			mu.Unlock()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	if counts[401] > 10 || counts[401]+counts[429] != 400 {
+		t.Fatalf("400 guesses over two instances answered %v: want at most 10 × 401, the rest 429", counts)
+	}
+	t.Logf("400 parallel guesses over two instances: %v", counts)
+	for _, u := range []string{a.url, b.url} {
+		resp, err := request("POST", u+"/v1/devices", "", enrolBody("lincoln-elem", "rivera", "password-123"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+			t.Errorf("right password after the guesses: %d (Retry-After %q), want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+		}
+	}
+	for name, body := range map[string]map[string]any{
+		"NUL in slug":     enrolBody("lincoln\x00elem", "rivera", "password-123"),
+		"NUL in username": enrolBody("lincoln-elem", "riv\x00era", "password-123"),
+		"40 KB slug":      enrolBody(string(bytesOf('s', 40<<10)), "rivera", "password-123"),
+		"long username":   enrolBody("lincoln-elem", string(bytesOf('u', 5000)), "password-123"),
+	} {
+		resp, err := request("POST", a.url+"/v1/devices", "", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("%s on PostgreSQL: %d, want 400", name, resp.StatusCode)
+		}
+	}
+}
+
+func bytesOf(c byte, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = c
+	}
+	return b
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/httpapi"
 )
 
@@ -127,6 +128,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() {
 		defer close(purged)
 		purgeLoop(purgeCtx, log, func(ctx context.Context) (int, error) {
+			// Failed-login state past its window is forgotten on the same
+			// beat (its size is bounded anyway; this keeps it small).
+			if n, err := st.ExpireLoginAttempts(ctx, time.Now().Add(-auth.FailureWindow)); err != nil && ctx.Err() == nil {
+				log.Error("expiring failed logins failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("failed logins expired", "keys", n)
+			}
 			return st.PurgeTombstones(ctx, time.Now().Add(-retention))
 		})
 	}()

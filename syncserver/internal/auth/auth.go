@@ -6,9 +6,11 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,8 +31,55 @@ const (
 // the default of 10 (about 50–80 ms on this machine's cores).
 var BcryptCost = bcrypt.DefaultCost
 
-// ErrWeakPassword is returned for passwords shorter than 8 characters.
-var ErrWeakPassword = errors.New("the password must have at least 8 characters")
+// Password rules (PROTOCOL §11 and issue 11): at least 8 characters, not
+// only whitespace, and not one of the most common passwords (common.txt).
+var (
+	ErrWeakPassword   = errors.New("the password must have at least 8 characters")
+	ErrBlankPassword  = errors.New("the password must not be only spaces")
+	ErrCommonPassword = errors.New("the password is one of the most common passwords: choose another")
+)
+
+//go:embed common.txt
+var commonText string
+
+var common = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonText, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[strings.ToLower(line)] = true
+		}
+	}
+	return m
+}()
+
+// isCommon reports whether pw is on the common list (without case and
+// surrounding spaces) or is one character repeated.
+func isCommon(pw string) bool {
+	p := strings.ToLower(strings.TrimSpace(pw))
+	if common[p] {
+		return true
+	}
+	r := []rune(p)
+	for _, c := range r {
+		if c != r[0] {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckPasswordPolicy applies the password rules to a new password.
+func CheckPasswordPolicy(pw string) error {
+	switch {
+	case len([]rune(pw)) < 8:
+		return ErrWeakPassword
+	case strings.TrimSpace(pw) == "":
+		return ErrBlankPassword
+	case isCommon(pw):
+		return ErrCommonPassword
+	}
+	return nil
+}
 
 // NewToken returns a fresh bearer token and the hash to store.
 func NewToken() (token string, hash []byte, err error) {
@@ -52,8 +101,8 @@ func HashToken(token string) []byte {
 
 // HashPassword hashes a password with bcrypt.
 func HashPassword(pw string) ([]byte, error) {
-	if len([]rune(pw)) < 8 {
-		return nil, ErrWeakPassword
+	if err := CheckPasswordPolicy(pw); err != nil {
+		return nil, err
 	}
 	if len(pw) > 72 {
 		// bcrypt reads at most 72 bytes; pre-hash longer passphrases so no

@@ -8,7 +8,7 @@
 //	users       id → User JSON;    usernames: school\x00username → id
 //	tokens      token hash → tokenEntry JSON (only the hash the caller gives)
 //	devices     school\x00device → deviceEntry JSON
-//	loginfail   slug\x00username → []unix ms JSON
+//	loginattempts  login key → up to limit.Max unix ms (8 bytes each)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon)
@@ -41,14 +41,17 @@ import (
 )
 
 var (
-	bMeta      = []byte("meta")
-	bSchools   = []byte("schools")
-	bSlugs     = []byte("slugs")
-	bUsers     = []byte("users")
-	bUsernames = []byte("usernames")
-	bTokens    = []byte("tokens")
-	bDevices   = []byte("devices")
-	bLoginFail = []byte("loginfail")
+	bMeta          = []byte("meta")
+	bSchools       = []byte("schools")
+	bSlugs         = []byte("slugs")
+	bUsers         = []byte("users")
+	bUsernames     = []byte("usernames")
+	bTokens        = []byte("tokens")
+	bDevices       = []byte("devices")
+	bLoginAttempts = []byte("loginattempts")
+	// bLoginFailV1 held an unbounded list per client-chosen school+username
+	// (the disk-growth hole of issue 11); Open deletes it.
+	bLoginFailV1 = []byte("loginfail")
 
 	bRecs  = []byte("recs")
 	bSeqs  = []byte("seqs")
@@ -141,8 +144,13 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginFail} {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		if tx.Bucket(bLoginFailV1) != nil {
+			if err := tx.DeleteBucket(bLoginFailV1); err != nil {
 				return err
 			}
 		}
@@ -206,6 +214,9 @@ func newEpoch() string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Path is the file's path.
+func (s *Store) Path() string { return s.db.Path() }
 
 // Close closes the file and releases its lock.
 func (s *Store) Close() error { return s.db.Close() }
@@ -343,29 +354,38 @@ type deviceEntry struct {
 
 func deviceKey(schoolID, deviceID string) []byte { return []byte(schoolID + "\x00" + deviceID) }
 
-// Enrol stores a token hash for a device.
+// Enrol stores a token hash for a device, unless the device belongs to
+// another user of the school (store.ErrConflict). The check and the write are
+// one transaction, so two users racing for one device id cannot both win.
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
-		devs := tx.Bucket(bDevices)
+		devs, tokens := tx.Bucket(bDevices), tx.Bucket(bTokens)
 		k := deviceKey(e.SchoolID, e.DeviceID)
 		var d deviceEntry
 		if v := devs.Get(k); v != nil {
 			if err := json.Unmarshal(v, &d); err != nil {
 				return err
 			}
+			if !d.Revoked && d.UserID != e.UserID {
+				return store.ErrConflict
+			}
 		}
-		if d.Revoked {
-			d.Tokens = nil // revoked tokens stay dead
+		// Revoked tokens stay dead, and a re-enrolment by the same user
+		// replaces the device's token: the old one dies (PROTOCOL §4).
+		for _, h := range d.Tokens {
+			if err := tokens.Delete(h); err != nil {
+				return err
+			}
 		}
 		d.Name, d.UserID, d.EnrolledAt, d.LastSeenAt, d.Revoked = e.DeviceName, e.UserID, e.At, e.At, false
-		d.Tokens = append(d.Tokens, e.TokenHash)
+		d.Tokens = [][]byte{e.TokenHash}
 		if err := putJSON(devs, k, d); err != nil {
 			return err
 		}
-		return putJSON(tx.Bucket(bTokens), e.TokenHash, tokenEntry{SchoolID: e.SchoolID, UserID: e.UserID, DeviceID: e.DeviceID})
+		return putJSON(tokens, e.TokenHash, tokenEntry{SchoolID: e.SchoolID, UserID: e.UserID, DeviceID: e.DeviceID})
 	})
 	if err != nil {
-		return fmt.Errorf("boltstore: enrol: %w", err)
+		return wrap("enrol", err)
 	}
 	return nil
 }
@@ -465,51 +485,76 @@ func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) err
 	}))
 }
 
-func failKey(slug, username string) []byte { return []byte(slug + "\x00" + username) }
+// Login attempts (PROTOCOL §4). A key's value is at most limit.Max unix-ms
+// times, ascending, as 8-byte big-endian numbers: a fixed bound per key, and
+// the keys themselves are bounded by the caller (auth.LoginKey).
 
-// AddLoginFailure records a failed login.
-func (s *Store) AddLoginFailure(ctx context.Context, slug, username string, at time.Time) error {
-	return wrap("add login failure", s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bLoginFail)
-		var ts []int64
-		if v := b.Get(failKey(slug, username)); v != nil {
-			_ = json.Unmarshal(v, &ts)
-		}
-		// Keep the list short: only the last hour can matter to a 15-minute window.
-		cut := at.Add(-time.Hour).UnixMilli()
-		kept := ts[:0]
-		for _, t := range ts {
-			if t >= cut {
-				kept = append(kept, t)
-			}
-		}
-		return putJSON(b, failKey(slug, username), append(kept, at.UnixMilli()))
-	}))
+func decodeTimes(v []byte) []int64 {
+	ts := make([]int64, 0, len(v)/8)
+	for ; len(v) >= 8; v = v[8:] {
+		ts = append(ts, int64(binary.BigEndian.Uint64(v)))
+	}
+	return ts
 }
 
-// LoginFailures counts failures since `since`.
-func (s *Store) LoginFailures(ctx context.Context, slug, username string, since time.Time) (int, error) {
+func encodeTimes(ts []int64) []byte {
+	b := make([]byte, 0, 8*len(ts))
+	for _, t := range ts {
+		b = binary.BigEndian.AppendUint64(b, uint64(t))
+	}
+	return b
+}
+
+// TakeLoginAttempt counts an attempt unless the key is at its limit. One
+// write transaction: bbolt runs them one at a time, so the check and the
+// count cannot be split by a concurrent attempt.
+func (s *Store) TakeLoginAttempt(ctx context.Context, key string, at time.Time, limit store.LoginLimit) (bool, time.Time, error) {
+	ok, retry := false, time.Time{}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bLoginAttempts)
+		var ok2 bool
+		var kept []int64
+		kept, ok2, retry = store.CountAttempt(decodeTimes(b.Get([]byte(key))), at, limit)
+		ok = ok2
+		return b.Put([]byte(key), encodeTimes(kept))
+	})
+	if err != nil {
+		return false, time.Time{}, wrap("take login attempt", err)
+	}
+	return ok, retry, nil
+}
+
+// ClearLoginAttempts forgets a key's attempts.
+func (s *Store) ClearLoginAttempts(ctx context.Context, key string) error {
+	return wrap("clear login attempts", s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLoginAttempts).Delete([]byte(key)) }))
+}
+
+// ExpireLoginAttempts removes keys whose latest attempt is before `before`.
+func (s *Store) ExpireLoginAttempts(ctx context.Context, before time.Time) (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
-		var ts []int64
-		if v := tx.Bucket(bLoginFail).Get(failKey(slug, username)); v != nil {
-			if err := json.Unmarshal(v, &ts); err != nil {
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bLoginAttempts)
+		var due [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			ts := decodeTimes(v)
+			if len(ts) == 0 || ts[len(ts)-1] < before.UnixMilli() {
+				due = append(due, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range due { // bbolt forbids deleting while iterating
+			if err := b.Delete(k); err != nil {
 				return err
 			}
-		}
-		for _, t := range ts {
-			if t >= since.UnixMilli() {
-				n++
-			}
+			n++
 		}
 		return nil
 	})
-	return n, wrap("login failures", err)
-}
-
-// ClearLoginFailures forgets failures after a successful login.
-func (s *Store) ClearLoginFailures(ctx context.Context, slug, username string) error {
-	return wrap("clear login failures", s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bLoginFail).Delete(failKey(slug, username)) }))
+	return n, wrap("expire login attempts", err)
 }
 
 // wrap names the operation in an error; errors.Is still finds the store's

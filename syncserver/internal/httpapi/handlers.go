@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -86,8 +87,10 @@ func (s *Server) handleEnrol(c echo.Context) error {
 	if err := decodeSmall(c, &req); err != nil {
 		return err
 	}
-	if req.School == "" || req.Username == "" || req.Password == "" {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "school, username and password are required")
+	// Every field is bounded before it reaches a lookup or a key (issue 11:
+	// a 40 KB slug gave 500, a NUL byte gave 500 on PostgreSQL).
+	if msg := auth.CheckLoginFields(req.School, req.Username, req.Password); msg != "" {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "%s", msg)
 	}
 	if !hlc.IsCanonicalUUID(req.DeviceID) {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
@@ -96,45 +99,56 @@ func (s *Server) handleEnrol(c echo.Context) error {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be valid text of at most 200 bytes")
 	}
 	now := s.now()
-	n, err := s.store.LoginFailures(ctx, req.School, req.Username, now.Add(-auth.FailureWindow))
+	// Look the user up first so the attempt is counted under a bounded key:
+	// the user's own, or a shared slot for names that match no one.
+	var user store.User
+	school, err := s.store.SchoolBySlug(ctx, req.School)
+	if err == nil {
+		user, err = s.store.UserByUsername(ctx, school.ID, req.Username)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	known := err == nil
+	key := auth.UnknownKey(req.School, req.Username)
+	if known {
+		key = auth.UserKey(user.ID)
+	}
+	// The attempt is counted before the password is checked, in one atomic
+	// step: 400 guesses at once get at most 10 checks (PROTOCOL §4).
+	ok, retryAt, err := s.store.TakeLoginAttempt(ctx, key, now, auth.Limit)
 	if err != nil {
 		return err
 	}
-	if n >= auth.MaxFailures {
-		return protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
+	if !ok {
+		s.metrics.logins.WithLabelValues("limited").Inc()
+		e := protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
+		e.RetryAfter = max(1, int(retryAt.Sub(now).Round(time.Second)/time.Second))
+		return e
 	}
-	badCredentials := func() error {
-		if err := s.store.AddLoginFailure(ctx, req.School, req.Username, now); err != nil {
-			return err
-		}
-		return protocol.Errorf(protocol.CodeUnauthorized, "wrong school, username or password")
-	}
-	school, err := s.store.SchoolBySlug(ctx, req.School)
-	if errors.Is(err, store.ErrNotFound) {
-		auth.SpendPasswordCheck()
-		return badCredentials()
-	} else if err != nil {
-		return err
-	}
-	user, err := s.store.UserByUsername(ctx, school.ID, req.Username)
-	if errors.Is(err, store.ErrNotFound) {
-		auth.SpendPasswordCheck()
-		return badCredentials()
-	} else if err != nil {
-		return err
+	if !known {
+		auth.SpendPasswordCheck() // the same time as a wrong password
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
 	}
 	if !auth.CheckPassword(user.PasswordHash, req.Password) {
-		return badCredentials()
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
 	}
-	if err := s.store.ClearLoginFailures(ctx, req.School, req.Username); err != nil {
+	s.metrics.logins.WithLabelValues("ok").Inc()
+	if err := s.store.ClearLoginAttempts(ctx, key); err != nil {
 		return err
 	}
 	token, hash, err := auth.NewToken()
 	if err != nil {
 		return err
 	}
-	if err := s.store.Enrol(ctx, store.Enrolment{SchoolID: school.ID, UserID: user.ID, DeviceID: req.DeviceID,
-		DeviceName: req.DeviceName, TokenHash: hash, At: now}); err != nil {
+	err = s.store.Enrol(ctx, store.Enrolment{SchoolID: school.ID, UserID: user.ID, DeviceID: req.DeviceID,
+		DeviceName: req.DeviceName, TokenHash: hash, At: now})
+	if errors.Is(err, store.ErrConflict) {
+		return protocol.Errorf(protocol.CodeConflict, "this device id is enrolled to another user of the school: an admin must revoke it first")
+	}
+	if err != nil {
 		return err
 	}
 	s.log.Info("device enrolled", "school_id", school.ID, "user_id", user.ID, "device_id", req.DeviceID)
@@ -145,6 +159,8 @@ func (s *Server) handleEnrol(c echo.Context) error {
 		ServerTimeMS: s.nowMS(),
 	})
 }
+
+var errBadCredentials = protocol.Errorf(protocol.CodeUnauthorized, "wrong school, username or password")
 
 func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
@@ -305,16 +321,23 @@ func NewUser(schoolID string, req protocol.AddUserRequest) (store.User, error) {
 	req.Username = strings.TrimSpace(req.Username)
 	req.Name = strings.TrimSpace(req.Name)
 	switch {
-	case req.Username == "" || len(req.Username) > 100 || !utf8.ValidString(req.Username):
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 characters")
+	case req.Username == "" || len(req.Username) > auth.MaxUsernameBytes || !utf8.ValidString(req.Username) || strings.ContainsFunc(req.Username, unicode.IsControl):
+		// The enrolment's bounds (auth.CheckLoginFields), so every user can log in.
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 bytes of text without control characters")
 	case req.Name == "" || len(req.Name) > 200 || !utf8.ValidString(req.Name):
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters")
 	case req.Role != protocol.RoleAdmin && req.Role != protocol.RoleInterventionist:
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
 	}
+	if len(req.Password) > auth.MaxPasswordBytes {
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
+	}
 	h, err := auth.HashPassword(req.Password)
 	if errors.Is(err, auth.ErrWeakPassword) {
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
+	}
+	if errors.Is(err, auth.ErrBlankPassword) || errors.Is(err, auth.ErrCommonPassword) {
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "%s", err.Error())
 	}
 	if err != nil {
 		return store.User{}, err

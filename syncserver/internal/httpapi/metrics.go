@@ -9,6 +9,7 @@ type metrics struct {
 	records  *prometheus.CounterVec
 	pulled   prometheus.Counter
 	pullLag  prometheus.Histogram
+	logins   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -30,7 +31,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "syncserver_pull_lag_records", Help: "Records returned per pull page (a page of more means the device was behind).",
 			Buckets: prometheus.ExponentialBuckets(1, 4, 8),
 		}),
+		logins: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "syncserver_login_attempts_total", Help: "Enrolment logins by result: ok, wrong (password checked and wrong, or no such user) or limited (refused by the failed-login limit before any check).",
+		}, []string{"result"}),
 	}
-	reg.MustRegister(m.requests, m.latency, m.records, m.pulled, m.pullLag)
+	reg.MustRegister(m.requests, m.latency, m.records, m.pulled, m.pullLag, m.logins)
 	return m
 }

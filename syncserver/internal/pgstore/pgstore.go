@@ -142,24 +142,56 @@ func (s *Store) UserByUsername(ctx context.Context, schoolID, username string) (
 	return u, wrap("user by username", err)
 }
 
-// Enrol stores a token hash for a device.
+// Enrol stores a token hash for a device, unless the device belongs to
+// another user of the school (store.ErrConflict). The device row is locked
+// from the check to the write, so two users racing for one device id on two
+// instances cannot both win.
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
-	return wrap("enrol", pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		// A revoked device's old tokens stay dead when it enrols again.
-		if _, err := tx.Exec(ctx, `DELETE FROM tokens WHERE school_id = $1 AND device_id = $2 AND EXISTS
-			(SELECT 1 FROM devices WHERE school_id = $1 AND device_id = $2 AND revoked)`, e.SchoolID, e.DeviceID); err != nil {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var owner string
+		var revoked bool
+		err := tx.QueryRow(ctx, `SELECT user_id::text, revoked FROM devices WHERE school_id = $1 AND device_id = $2 FOR UPDATE`,
+			e.SchoolID, e.DeviceID).Scan(&owner, &revoked)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			// A new device: the insert below meets a concurrent one at
+			// the primary key (ON CONFLICT DO NOTHING, then re-check).
+			tag, err := tx.Exec(ctx, `INSERT INTO devices (school_id, device_id, user_id, name, enrolled_at, last_seen_at, revoked)
+				VALUES ($1, $2, $3, $4, $5, $5, false) ON CONFLICT (school_id, device_id) DO NOTHING`,
+				e.SchoolID, e.DeviceID, e.UserID, e.DeviceName, e.At)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return errEnrolRace
+			}
+		case err != nil:
 			return err
+		case !revoked && owner != e.UserID:
+			return store.ErrConflict
+		default:
+			// Revoked tokens stay dead, and the same user's re-enrolment
+			// replaces the device's token (PROTOCOL §4).
+			if _, err := tx.Exec(ctx, `DELETE FROM tokens WHERE school_id = $1 AND device_id = $2`, e.SchoolID, e.DeviceID); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `UPDATE devices SET user_id = $3, name = $4, enrolled_at = $5, last_seen_at = $5, revoked = false
+				WHERE school_id = $1 AND device_id = $2`, e.SchoolID, e.DeviceID, e.UserID, e.DeviceName, e.At); err != nil {
+				return err
+			}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO devices (school_id, device_id, user_id, name, enrolled_at, last_seen_at, revoked)
-			VALUES ($1, $2, $3, $4, $5, $5, false)
-			ON CONFLICT (school_id, device_id) DO UPDATE SET user_id = $3, name = $4, enrolled_at = $5, last_seen_at = $5, revoked = false`,
-			e.SchoolID, e.DeviceID, e.UserID, e.DeviceName, e.At); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `INSERT INTO tokens (hash, school_id, user_id, device_id) VALUES ($1, $2, $3, $4)`, e.TokenHash, e.SchoolID, e.UserID, e.DeviceID)
+		_, err = tx.Exec(ctx, `INSERT INTO tokens (hash, school_id, user_id, device_id) VALUES ($1, $2, $3, $4)`, e.TokenHash, e.SchoolID, e.UserID, e.DeviceID)
 		return err
-	}))
+	})
+	if errors.Is(err, errEnrolRace) {
+		// Another enrolment created the device between our read and our
+		// insert; run again, now against its row.
+		return s.Enrol(ctx, e)
+	}
+	return wrap("enrol", err)
 }
+
+var errEnrolRace = errors.New("pgstore: device created concurrently")
 
 // PrincipalByToken resolves a token hash; revoked devices have no tokens.
 func (s *Store) PrincipalByToken(ctx context.Context, hash []byte, at time.Time) (store.Principal, error) {
@@ -222,22 +254,45 @@ func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) err
 	}))
 }
 
-// AddLoginFailure records a failed login.
-func (s *Store) AddLoginFailure(ctx context.Context, slug, username string, at time.Time) error {
-	_, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE school_slug = $1 AND username = $2 AND at < $3::timestamptz - interval '1 hour')
-		INSERT INTO login_failures (school_slug, username, at) VALUES ($1, $2, $3)`, slug, username, at)
-	return wrap("login failure", err)
+// TakeLoginAttempt counts an attempt unless the key is at its limit. The
+// row is locked from the read to the write, so attempts arriving at once on
+// several instances count one after another.
+func (s *Store) TakeLoginAttempt(ctx context.Context, key string, at time.Time, limit store.LoginLimit) (bool, time.Time, error) {
+	ok, retry := false, time.Time{}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (key, times, last_at) VALUES ($1, '{}', 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
+			return err
+		}
+		var times []int64
+		if err := tx.QueryRow(ctx, `SELECT times FROM login_attempts WHERE key = $1 FOR UPDATE`, key).Scan(&times); err != nil {
+			return err
+		}
+		var kept []int64
+		kept, ok, retry = store.CountAttempt(times, at, limit)
+		last := int64(0)
+		if len(kept) > 0 {
+			last = kept[len(kept)-1]
+		}
+		_, err := tx.Exec(ctx, `UPDATE login_attempts SET times = $2, last_at = $3 WHERE key = $1`, key, kept, last)
+		return err
+	})
+	if err != nil {
+		return false, time.Time{}, wrap("take login attempt", err)
+	}
+	return ok, retry, nil
 }
 
-// LoginFailures counts failures since `since`.
-func (s *Store) LoginFailures(ctx context.Context, slug, username string, since time.Time) (int, error) {
-	var n int
-	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM login_failures WHERE school_slug = $1 AND username = $2 AND at >= $3`, slug, username, since).Scan(&n)
-	return n, wrap("login failures", err)
+// ClearLoginAttempts forgets a key's attempts.
+func (s *Store) ClearLoginAttempts(ctx context.Context, key string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM login_attempts WHERE key = $1`, key)
+	return wrap("clear login attempts", err)
 }
 
-// ClearLoginFailures forgets them.
-func (s *Store) ClearLoginFailures(ctx context.Context, slug, username string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE school_slug = $1 AND username = $2`, slug, username)
-	return wrap("clear login failures", err)
+// ExpireLoginAttempts removes keys whose latest attempt is before `before`.
+func (s *Store) ExpireLoginAttempts(ctx context.Context, before time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM login_attempts WHERE last_at < $1`, before.UnixMilli())
+	if err != nil {
+		return 0, wrap("expire login attempts", err)
+	}
+	return int(tag.RowsAffected()), nil
 }

@@ -60,6 +60,13 @@ type Enrolment struct {
 	At         time.Time
 }
 
+// LoginLimit is the failed-login rule of PROTOCOL §4: at most Max attempts
+// per Window for one key.
+type LoginLimit struct {
+	Max    int
+	Window time.Duration
+}
+
 // Principal is who a token speaks for.
 type Principal struct {
 	School   School
@@ -129,7 +136,11 @@ type Store interface {
 	UserByUsername(ctx context.Context, schoolID, username string) (User, error)
 
 	// Enrol stores a token hash for a device (creating or renaming the
-	// device and un-revoking it: a fresh enrolment is a fresh start).
+	// device and un-revoking it: a fresh enrolment is a fresh start). A
+	// device id belongs to the user who enrolled it (PROTOCOL §4): while the
+	// device is enrolled (not revoked) to another user of the school, Enrol
+	// changes nothing and returns ErrConflict. When the same user enrols it
+	// again, the device's earlier tokens die.
 	Enrol(ctx context.Context, e Enrolment) error
 	// PrincipalByToken resolves a token hash; ErrNotFound when unknown or
 	// revoked. It records the device as seen at `at`.
@@ -140,12 +151,18 @@ type Store interface {
 	// when the school has no such device.
 	RevokeDevice(ctx context.Context, schoolID, deviceID string) error
 
-	// AddLoginFailure records a failed login for (school slug, username).
-	AddLoginFailure(ctx context.Context, schoolSlug, username string, at time.Time) error
-	// LoginFailures counts failures for (school slug, username) since `since`.
-	LoginFailures(ctx context.Context, schoolSlug, username string, since time.Time) (int, error)
-	// ClearLoginFailures forgets them after a successful login.
-	ClearLoginFailures(ctx context.Context, schoolSlug, username string) error
+	// TakeLoginAttempt counts one login attempt against key, atomically with
+	// the check: when key already has limit.Max attempts within limit.Window
+	// before `at`, it counts nothing and returns ok == false and the time the
+	// oldest of them leaves the window. Concurrent calls (on every instance
+	// of a store) count like sequential ones (PROTOCOL §4). A key's state
+	// holds at most limit.Max times, so its size is bounded.
+	TakeLoginAttempt(ctx context.Context, key string, at time.Time, limit LoginLimit) (ok bool, retryAt time.Time, err error)
+	// ClearLoginAttempts forgets key's attempts (after a successful login).
+	ClearLoginAttempts(ctx context.Context, key string) error
+	// ExpireLoginAttempts forgets every key whose latest attempt is before
+	// `before`, and returns how many keys it removed.
+	ExpireLoginAttempts(ctx context.Context, before time.Time) (int, error)
 
 	// Push applies a batch in one transaction, in request order, with the
 	// LWW rule of protocol.Decide, and returns one result per record. A

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"errors"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -153,50 +155,168 @@ func testTokens(t *testing.T, s store.Store) {
 	if _, err := s.PrincipalByToken(ctx, h2, now.Add(time.Hour)); err != nil {
 		t.Errorf("revoking the device in one school revoked it in another: %v", err)
 	}
+	testDeviceOwnership(t, s, f, now)
 }
 
-func testLoginFailures(t *testing.T, s store.Store) {
-	now := time.Now()
-	for i := 0; i < 3; i++ {
-		if err := s.AddLoginFailure(ctx, "lincoln", "ana", now.Add(-time.Duration(i)*10*time.Minute)); err != nil {
-			t.Fatal(err)
+// testDeviceOwnership: PROTOCOL §4, a device id belongs to the user who
+// enrolled it.
+func testDeviceOwnership(t *testing.T, s store.Store, f Fixture, now time.Time) {
+	dev := uuid.NewString()
+	ha1 := []byte("hash-ana1-0123456789abcdef012345")
+	if err := s.Enrol(ctx, store.Enrolment{SchoolID: f.School.ID, UserID: f.Ana.ID, DeviceID: dev, DeviceName: "Ana's tablet", TokenHash: ha1, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	hb := []byte("hash-ben-takeover-0123456789abcd")
+	err := s.Enrol(ctx, store.Enrolment{SchoolID: f.School.ID, UserID: f.Ben.ID, DeviceID: dev, DeviceName: "mine now", TokenHash: hb, At: now})
+	if !errors.Is(err, store.ErrConflict) {
+		t.Fatalf("another user enrolling a live device: %v, want ErrConflict", err)
+	}
+	if _, err := s.PrincipalByToken(ctx, hb, now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a refused enrolment left a token: %v", err)
+	}
+	for _, d := range mustDevices(t, s, f.School.ID) {
+		if d.DeviceID == dev && (d.DeviceName != "Ana's tablet" || d.User.ID != f.Ana.ID) {
+			t.Errorf("a refused enrolment relabelled the device: %+v", d)
 		}
 	}
-	if err := s.AddLoginFailure(ctx, "lincoln", "ben", now); err != nil {
+	// The same user enrols again: a new token, and the old one dies.
+	ha2 := []byte("hash-ana2-0123456789abcdef012345")
+	if err := s.Enrol(ctx, store.Enrolment{SchoolID: f.School.ID, UserID: f.Ana.ID, DeviceID: dev, DeviceName: "Ana's tablet", TokenHash: ha2, At: now}); err != nil {
+		t.Fatalf("the owner enrolling again: %v", err)
+	}
+	if _, err := s.PrincipalByToken(ctx, ha1, now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the old token lives on after re-enrolment: %v", err)
+	}
+	if p, err := s.PrincipalByToken(ctx, ha2, now); err != nil || p.User.ID != f.Ana.ID {
+		t.Errorf("the new token: %+v, %v", p, err)
+	}
+	// Once an admin revokes it, another user may enrol it.
+	if err := s.RevokeDevice(ctx, f.School.ID, dev); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s.LoginFailures(ctx, "lincoln", "ana", now.Add(-15*time.Minute)); err != nil || n != 2 {
-		t.Errorf("failures in window = %d, %v; want 2", n, err)
+	if err := s.Enrol(ctx, store.Enrolment{SchoolID: f.School.ID, UserID: f.Ben.ID, DeviceID: dev, DeviceName: "Ben's now", TokenHash: hb, At: now}); err != nil {
+		t.Fatalf("enrolling a revoked device: %v", err)
 	}
-	if n, _ := s.LoginFailures(ctx, "lincoln", "ana", now.Add(-25*time.Minute)); n != 3 {
-		t.Errorf("failures in a wider window = %d, want 3", n)
+	if p, err := s.PrincipalByToken(ctx, hb, now); err != nil || p.User.ID != f.Ben.ID {
+		t.Errorf("the new owner's token: %+v, %v", p, err)
 	}
-	if n, _ := s.LoginFailures(ctx, "other", "ana", now.Add(-time.Hour)); n != 0 {
-		t.Errorf("another school's username counted: %d", n)
+	if _, err := s.PrincipalByToken(ctx, ha2, now); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the former owner's token came back: %v", err)
 	}
-	if n, _ := s.LoginFailures(ctx, "nowhere", "nobody", now.Add(-time.Hour)); n != 0 {
-		t.Errorf("unknown pair: %d", n)
+	// Two users racing for one new device id: exactly one wins.
+	race := uuid.NewString()
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i, u := range []store.User{f.Ana, f.Ben} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.Enrol(ctx, store.Enrolment{SchoolID: f.School.ID, UserID: u.ID, DeviceID: race, DeviceName: u.Username,
+				TokenHash: []byte("hash-race-" + u.Username + "-0123456789abcdef"), At: now})
+		}()
 	}
-	if err := s.ClearLoginFailures(ctx, "lincoln", "ana"); err != nil {
+	wg.Wait()
+	if (errs[0] == nil) == (errs[1] == nil) || !(errors.Is(errs[0], store.ErrConflict) || errors.Is(errs[1], store.ErrConflict)) {
+		t.Errorf("two users racing for one device: %v / %v, want one nil and one ErrConflict", errs[0], errs[1])
+	}
+}
+
+func mustDevices(t *testing.T, s store.Store, schoolID string) []store.Device {
+	t.Helper()
+	devs, err := s.ListDevices(ctx, schoolID)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := s.LoginFailures(ctx, "lincoln", "ana", now.Add(-time.Hour)); n != 0 {
-		t.Errorf("after clear: %d", n)
+	return devs
+}
+
+var loginLimit = store.LoginLimit{Max: 10, Window: 15 * time.Minute}
+
+func take(t *testing.T, s store.Store, key string, at time.Time) (bool, time.Time) {
+	t.Helper()
+	ok, retry, err := s.TakeLoginAttempt(ctx, key, at, loginLimit)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if n, _ := s.LoginFailures(ctx, "lincoln", "ben", now.Add(-time.Hour)); n != 1 {
-		t.Errorf("clearing ana cleared ben: %d", n)
+	return ok, retry
+}
+
+func testLoginAttempts(t *testing.T, s store.Store) {
+	now := time.Now().Truncate(time.Millisecond)
+	// The window slides: 10 attempts a minute apart fill it; the 11th is
+	// refused until the first leaves the window.
+	for i := 0; i < 10; i++ {
+		if ok, _ := take(t, s, "u:ana", now.Add(time.Duration(i)*time.Minute)); !ok {
+			t.Fatalf("attempt %d refused", i+1)
+		}
 	}
-	if err := s.ClearLoginFailures(ctx, "lincoln", "nobody"); err != nil {
+	ok, retry := take(t, s, "u:ana", now.Add(10*time.Minute))
+	if ok || !retry.Equal(now.Add(15*time.Minute)) {
+		t.Fatalf("11th attempt: ok=%v retry at %v, want refused until %v", ok, retry, now.Add(15*time.Minute))
+	}
+	// A refused attempt is not counted: just after the first leaves the
+	// window, exactly one more is allowed.
+	if ok, _ := take(t, s, "u:ana", now.Add(15*time.Minute+time.Millisecond)); !ok {
+		t.Error("attempt after the oldest left the window refused")
+	}
+	if ok, _ := take(t, s, "u:ana", now.Add(15*time.Minute+2*time.Millisecond)); ok {
+		t.Error("a second attempt let through after one left the window")
+	}
+	// Keys are independent; clearing one leaves the others.
+	if ok, _ := take(t, s, "u:ben", now); !ok {
+		t.Error("another key refused")
+	}
+	if err := s.ClearLoginAttempts(ctx, "u:ana"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := take(t, s, "u:ana", now.Add(16*time.Minute)); !ok {
+		t.Error("refused after clearing")
+	}
+	if err := s.ClearLoginAttempts(ctx, "u:nobody"); err != nil {
 		t.Errorf("clearing nothing: %v", err)
 	}
-	// Many failures: the window still counts each one.
-	for i := 0; i < 12; i++ {
-		if err := s.AddLoginFailure(ctx, "lincoln", "cy", now.Add(time.Duration(i)*time.Second)); err != nil {
-			t.Fatal(err)
+	// Expiry forgets keys whose latest attempt is old, and only those.
+	if n, err := s.ExpireLoginAttempts(ctx, now.Add(time.Minute)); err != nil || n != 1 {
+		t.Errorf("expire = %d, %v; want 1 (ben's only attempt)", n, err)
+	}
+	for i := 0; i < 9; i++ {
+		if ok, _ := take(t, s, "u:ana", now.Add(16*time.Minute)); !ok {
+			t.Fatalf("ana's attempt %d after expiring ben refused", i+2)
 		}
 	}
-	if n, _ := s.LoginFailures(ctx, "lincoln", "cy", now.Add(-time.Minute)); n != 12 {
-		t.Errorf("12 failures counted as %d", n)
+	if ok, _ := take(t, s, "u:ana", now.Add(16*time.Minute)); ok {
+		t.Error("expiring another key reset ana's count")
+	}
+	if n, err := s.ExpireLoginAttempts(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Errorf("expire everything = %d, %v; want 1", n, err)
+	}
+	if ok, _ := take(t, s, "u:ana", now.Add(time.Hour)); !ok {
+		t.Error("an expired key still refuses")
+	}
+}
+
+// testLoginAttemptsConcurrent: PROTOCOL §4, concurrent guesses count like
+// sequential ones. 200 attempts at once on one key: exactly 10 pass.
+func testLoginAttemptsConcurrent(t *testing.T, s store.Store) {
+	now := time.Now()
+	var passed atomic.Int64
+	var wg sync.WaitGroup
+	for i := 0; i < 200; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, _, err := s.TakeLoginAttempt(ctx, "u:target", now, loginLimit)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				passed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := passed.Load(); n != 10 {
+		t.Errorf("%d of 200 concurrent attempts passed, want exactly 10", n)
 	}
 }
 

@@ -31,7 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	// §4: schools, users, tokens, devices, failed logins; §7: epoch.
 	t.Run("SchoolsAndUsers", func(t *testing.T) { testSchoolsAndUsers(t, open(t)) })
 	t.Run("TokensAndDevices", func(t *testing.T) { testTokens(t, open(t)) })
-	t.Run("LoginFailures", func(t *testing.T) { testLoginFailures(t, open(t)) })
+	t.Run("LoginAttempts", func(t *testing.T) { testLoginAttempts(t, open(t)) })
+	t.Run("LoginAttemptsConcurrent", func(t *testing.T) { testLoginAttemptsConcurrent(t, open(t)) })
 	t.Run("Epoch", func(t *testing.T) { testEpoch(t, open(t)) })
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
