@@ -87,21 +87,22 @@ func run(c config, out io.Writer) int {
 
 // summary is one mode's result line.
 type summary struct {
-	mode      string
-	rounds    int
-	versions  int64 // applied versions acknowledged
-	ids       int   // distinct ids checked at the end
-	held      int   // records the final pull returned
-	lost      int
-	pushesOK  int64
-	dur       time.Duration
-	recovery  time.Duration // pg-stop: the longest time to a 200 after PostgreSQL was back
-	instances string
+	mode         string
+	rounds       int
+	versions     int64 // applied versions acknowledged
+	ids          int   // distinct ids checked at the end
+	held         int   // records the final pull returned
+	lost         int
+	pushesOK     int64
+	pushesFailed int64 // refused or cut: the kills at work
+	dur          time.Duration
+	recovery     time.Duration // pg-stop: the longest time to a 200 after PostgreSQL was back
+	instances    string
 }
 
 func (s summary) String() string {
-	line := fmt.Sprintf("SUMMARY %-9s rounds=%d acked_versions=%d ids_checked=%d held=%d lost=%d pushes_ok=%d duration=%s instances=%s",
-		s.mode, s.rounds, s.versions, s.ids, s.held, s.lost, s.pushesOK, s.dur.Round(time.Second), s.instances)
+	line := fmt.Sprintf("SUMMARY %-9s rounds=%d acked_versions=%d ids_checked=%d held=%d lost=%d pushes_ok=%d pushes_failed=%d duration=%s instances=%s",
+		s.mode, s.rounds, s.versions, s.ids, s.held, s.lost, s.pushesOK, s.pushesFailed, s.dur.Round(time.Second), s.instances)
 	if s.recovery > 0 {
 		line += fmt.Sprintf(" max_recovery=%s", s.recovery.Round(time.Millisecond))
 	}

@@ -87,7 +87,7 @@ func killRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, mo
 	}
 	l := newLedger()
 	var devs []*device
-	var pushesOK int64
+	var pushesOK, pushesFailed int64
 	for r := 1; r <= c.rounds; r++ {
 		n := 1
 		if maxInstances > 1 && r%2 == 0 {
@@ -124,9 +124,9 @@ func killRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, mo
 			note = fmt.Sprintf(", check: %d ids ok", res.checked)
 		}
 		before, _ := l.counts()
-		okc := make([]atomic.Int64, n)
+		okc, failc := make([]atomic.Int64, n), make([]atomic.Int64, n)
 		rctx, cancel := context.WithCancel(ctx)
-		wg := pushers(rctx, devs, urls, l, okc)
+		wg := pushers(rctx, devs, urls, l, okc, failc)
 		delay := between(c.killMin, c.killMax)
 		err := sleep(ctx, delay)
 		svs[len(svs)-1].kill()
@@ -147,13 +147,15 @@ func killRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, mo
 			return s, err
 		}
 		after, ids := l.counts()
-		var ok int64
+		var ok, failed int64
 		for i := range okc {
 			ok += okc[i].Load()
+			failed += failc[i].Load()
 		}
 		pushesOK += ok
-		fmt.Fprintf(out, "%-8s round %3d/%d x%d: killed after %3d ms, %3d pushes ok, +%d acked (total %d versions, %d ids), restart %d ms%s\n",
-			mode, r, c.rounds, n, delay.Milliseconds(), ok, after-before, after, ids, restart.Milliseconds(), note)
+		pushesFailed += failed
+		fmt.Fprintf(out, "%-8s round %3d/%d x%d: killed after %3d ms, %3d pushes ok, %3d failed, +%d acked (total %d versions, %d ids), restart %d ms%s\n",
+			mode, r, c.rounds, n, delay.Milliseconds(), ok, failed, after-before, after, ids, restart.Milliseconds(), note)
 		s.rounds = r
 	}
 	// The final check, on a server started after the last kill.
@@ -166,7 +168,7 @@ func killRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, mo
 		return s, errors.New("no round ran")
 	}
 	res, err := verify(ctx, sv.url, devs[0], l)
-	s.versions, s.pushesOK = l.versions, pushesOK
+	s.versions, s.pushesOK, s.pushesFailed = l.versions, pushesOK, pushesFailed
 	report(out, &s, res)
 	if err == nil && s.versions == 0 {
 		err = errors.New("no push was ever acknowledged: the workload is broken")
@@ -203,12 +205,12 @@ func pgStopRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, 
 		return s, err
 	}
 	l := newLedger()
-	var pushesOK int64
+	var pushesOK, pushesFailed int64
 	for r := 1; r <= c.pgStops; r++ {
 		before, _ := l.counts()
-		okc := make([]atomic.Int64, len(urls))
+		okc, failc := make([]atomic.Int64, len(urls)), make([]atomic.Int64, len(urls))
 		rctx, cancel := context.WithCancel(ctx)
-		wg := pushers(rctx, devs, urls, l, okc)
+		wg := pushers(rctx, devs, urls, l, okc, failc)
 		stopped := func(err error) (summary, error) {
 			cancel()
 			wg.Wait()
@@ -260,11 +262,13 @@ func pgStopRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, 
 		if err := checkAnomalies(l); err != nil {
 			return s, err
 		}
-		var ok int64
+		var ok, failed int64
 		for i := range okc {
 			ok += okc[i].Load()
+			failed += failc[i].Load()
 		}
 		pushesOK += ok
+		pushesFailed += failed
 		// Check through either instance in turn: both read the one database.
 		res, err := verify(ctx, urls[r%2], devs[0], l)
 		if err != nil || len(res.lost) > 0 {
@@ -272,12 +276,12 @@ func pgStopRounds(ctx context.Context, c config, out io.Writer, logw io.Writer, 
 			return s, err
 		}
 		after, ids := l.counts()
-		fmt.Fprintf(out, "pg-stop  round %3d/%d: stopped after %3d ms, down %3d ms, serving again %4d ms after restart, %3d pushes ok, +%d acked (total %d versions, %d ids), check ok\n",
-			r, c.pgStops, delay.Milliseconds(), down.Milliseconds(), recovery.Milliseconds(), ok, after-before, after, ids)
+		fmt.Fprintf(out, "pg-stop  round %3d/%d: stopped after %3d ms, down %3d ms, serving again %4d ms after restart, %3d pushes ok, %3d failed, +%d acked (total %d versions, %d ids), check ok\n",
+			r, c.pgStops, delay.Milliseconds(), down.Milliseconds(), recovery.Milliseconds(), ok, failed, after-before, after, ids)
 		s.rounds = r
 	}
 	res, err := verify(ctx, urls[0], devs[0], l)
-	s.versions, s.pushesOK = l.versions, pushesOK
+	s.versions, s.pushesOK, s.pushesFailed = l.versions, pushesOK, pushesFailed
 	report(out, &s, res)
 	return s, err
 }

@@ -209,7 +209,8 @@ func (d *device) push(ctx context.Context, url string, l *ledger) (ok bool) {
 // pushers runs one goroutine per device until ctx ends; device i pushes to
 // urls[i%len(urls)]. A dead server or database only makes pushes fail, which
 // is expected: the pusher retries after a short pause.
-func pushers(ctx context.Context, devs []*device, urls []string, l *ledger, okCount []atomic.Int64) *sync.WaitGroup {
+// okCount and failCount count pushes answered 200 and not, per instance.
+func pushers(ctx context.Context, devs []*device, urls []string, l *ledger, okCount, failCount []atomic.Int64) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	for i, d := range devs {
 		wg.Add(1)
@@ -219,7 +220,8 @@ func pushers(ctx context.Context, devs []*device, urls []string, l *ledger, okCo
 			for ctx.Err() == nil {
 				if d.push(ctx, urls[inst], l) {
 					okCount[inst].Add(1)
-				} else {
+				} else if ctx.Err() == nil {
+					failCount[inst].Add(1)
 					select {
 					case <-ctx.Done():
 					case <-time.After(time.Duration(5+d.rng.IntN(20)) * time.Millisecond):

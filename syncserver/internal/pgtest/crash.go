@@ -11,6 +11,9 @@ import (
 // SYNCSERVER_TEST_POSTGRES: we did not start it, so we must not stop it.
 var ErrExternal = errors.New("pgtest: the cluster is external (SYNCSERVER_TEST_POSTGRES); only a throwaway cluster can be crashed")
 
+// External reports whether the cluster came from SYNCSERVER_TEST_POSTGRES.
+func (c *Cluster) External() bool { return c.dir == "" }
+
 // Crash stops the cluster with `pg_ctl stop -m immediate`: PostgreSQL's own
 // kill -9 (no shutdown checkpoint; the next start replays the WAL). Open
 // connections die at once, as they would if the database host crashed.
