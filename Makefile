@@ -7,8 +7,12 @@ TAGS    := migrated_fynedo
 STATICCHECK_VERSION := v0.8.2
 # 1s: micro-benchmarks get enough iterations; the 100k-record ones run once or twice (about 2 min in all).
 BENCHTIME ?= 1s
+# make crash: server kill -9 rounds per store, which stores, PostgreSQL immediate-stop rounds.
+CRASH_ROUNDS   ?= 200
+CRASH_STORE    ?= both
+CRASH_PG_STOPS ?= 20
 
-.PHONY: help run test bench lint deps build cross bench-peers soak screenshots clean
+.PHONY: help run test bench lint deps build cross bench-peers soak crash screenshots clean
 
 help:
 	@echo "make run          start the sync server with a demo school and open the app"
@@ -19,6 +23,7 @@ help:
 	@echo "make deps         install missing system packages (apt)"
 	@echo "make bench-peers  the same workload on pouchdb-server and on our server"
 	@echo "make soak         200 simulated tablets against one server (SOAK_DURATION)"
+	@echo "make crash        kill -9 campaign: server on bbolt and PostgreSQL, PostgreSQL itself (CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_STORE=$(CRASH_STORE) CRASH_PG_STOPS=$(CRASH_PG_STOPS))"
 
 ## deps: install missing system packages (as root with apt; otherwise prints the sudo command)
 deps:
@@ -59,6 +64,13 @@ bench-peers:
 soak:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./app/cmd/soak --server-bin bin/syncserver
+
+## crash: kill -9 of the server during concurrent pushes, CRASH_ROUNDS rounds per store
+## (CRASH_STORE=bolt|postgres|both), plus CRASH_PG_STOPS rounds of `pg_ctl stop -m immediate`
+## of PostgreSQL itself (0: none); fails if one acknowledged version is lost (docs/RELIABILITY.md)
+crash:
+	$(GO) build -o bin/syncserver ./syncserver
+	$(GO) run ./syncserver/cmd/crash --server-bin bin/syncserver --store $(CRASH_STORE) --rounds $(CRASH_ROUNDS) --pg-stops $(CRASH_PG_STOPS) $(CRASH_FLAGS)
 
 ## screenshots: every screen into docs/screenshots/ (headless, plus Xvfb when available)
 screenshots:
