@@ -154,7 +154,13 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, mayGz
 		return &NetworkError{Err: err}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return DecodeError(resp.StatusCode, data)
+		pe := DecodeError(resp.StatusCode, data)
+		// 429 and 503 say when to come back (PROTOCOL §8); the syncer
+		// waits at least that long.
+		if n, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && n > 0 {
+			pe.RetryAfter = min(n, int(BackoffMax/time.Second))
+		}
+		return pe
 	}
 	if out == nil {
 		return nil

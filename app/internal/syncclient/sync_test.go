@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -510,6 +511,42 @@ func TestServerErrorsAndRateLimitRetried(t *testing.T) {
 	pe := DecodeError(422, []byte(`{"error":{"code":"clock_ahead","message":"m","index":2,"server_time_ms":1764000000000}}`))
 	if pe.Code != protocol.CodeClockAhead || *pe.Index != 2 || *pe.ServerTimeMS != 1764000000000 {
 		t.Fatalf("decoded %+v", pe)
+	}
+}
+
+// TestRetryAfterIsHonoured: a 429 or 503 with Retry-After is not retried
+// sooner than it says, however small the jittered backoff; the header is
+// capped at the longest backoff, and a bad one is ignored.
+func TestRetryAfterIsHonoured(t *testing.T) {
+	a := newTablet(t, nil, Config{})
+	s := New(Config{Store: a.store, Rand: func(n int64) int64 { return 0 }}) // backoff 0: only Retry-After counts
+	var header atomic.Value
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", header.Load().(string))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"error":{"code":"unavailable","message":"busy"}}`))
+	}))
+	defer srv.Close()
+	c := NewClient(srv.URL, "tok", srv.Client())
+	for _, tc := range []struct {
+		header string
+		want   time.Duration
+	}{{"7", 7 * time.Second}, {"", 0}, {"soon", 0}, {"-3", 0}, {"99999", BackoffMax}} {
+		header.Store(tc.header)
+		_, err := c.Pull(bg, 0, 10)
+		if pe := AsProtocolError(err); pe == nil || pe.Code != protocol.CodeUnavailable || !Retryable(err) {
+			t.Fatalf("Retry-After %q: error %v", tc.header, err)
+		}
+		if d := s.retryDelay(err, 1); d != tc.want {
+			t.Errorf("Retry-After %q: waits %v, want %v", tc.header, d, tc.want)
+		}
+	}
+	if PlainError(&protocol.Error{Code: protocol.CodeUnavailable}) == PlainError(&protocol.Error{Code: protocol.CodeInternal}) {
+		t.Error("a busy server reads like a broken one")
+	}
+	if !strings.Contains(PlainError(&protocol.Error{Code: protocol.CodeConflict}), "another person") {
+		t.Error("a device owned by someone else is not explained")
 	}
 }
 

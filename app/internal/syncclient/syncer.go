@@ -245,7 +245,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 			attempt = 0 // wait for SyncNow (Enrol calls it)
 		case Retryable(err):
 			attempt++
-			d := s.Backoff(attempt)
+			d := s.retryDelay(err, attempt)
 			s.publish(func(x *State) { x.NextRetry = s.cfg.Now().Add(d) })
 			wait = s.cfg.After(d)
 			var ne *NetworkError
@@ -318,6 +318,17 @@ func (s *Syncer) Backoff(attempt int) time.Duration {
 	return time.Duration(s.cfg.Rand(int64(ceil) + 1))
 }
 
+// retryDelay is the backoff before retry number attempt, but never shorter
+// than the server's Retry-After (a busy or rate-limiting server is not asked
+// again sooner than it said).
+func (s *Syncer) retryDelay(err error, attempt int) time.Duration {
+	d := s.Backoff(attempt)
+	if pe := AsProtocolError(err); pe != nil && pe.RetryAfter > 0 {
+		d = max(d, min(time.Duration(pe.RetryAfter)*time.Second, BackoffMax))
+	}
+	return d
+}
+
 // Retryable reports whether err is worth retrying later by itself: network
 // errors, 429 and 5xx (PROTOCOL §9).
 func Retryable(err error) bool {
@@ -354,6 +365,10 @@ func PlainError(err error) string {
 			return "The school, user name or password is not right."
 		case pe.Code == protocol.CodeRateLimited:
 			return "Too many tries. Please wait a few minutes."
+		case pe.Code == protocol.CodeConflict:
+			return "This tablet is enrolled to another person of the school. Ask your coordinator to revoke it in the device list, then enrol again."
+		case pe.Code == protocol.CodeUnavailable:
+			return "The server is busy. Your work is saved on this tablet; sync will try again shortly."
 		case pe.Status() >= 500:
 			return "The server had a problem. Sync will try again shortly."
 		}
