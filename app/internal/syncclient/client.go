@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -165,17 +167,9 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, mayGz
 	if out == nil {
 		return nil
 	}
-	if page, ok := out.(*protocol.PullResponse); ok {
-		// A first sync reads 100 MB of pages: protocol.DecodePull slices
-		// data out of the body instead of decoding it twice.
-		p, err := protocol.DecodePull(data)
-		if err != nil {
-			return &NetworkError{Err: fmt.Errorf("decode %d response: %w", resp.StatusCode, err)}
-		}
-		*page = *p
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
+	// The JSON v2 decoder for every answer (ADR 0006): one pass, several
+	// times faster than encoding/json on the 100 MB of a first sync's pages.
+	if err := jsonv2.Unmarshal(data, out); err != nil {
 		return &NetworkError{Err: fmt.Errorf("decode %d response: %w", resp.StatusCode, err)}
 	}
 	return nil
