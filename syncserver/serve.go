@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -54,6 +56,56 @@ func parseDays(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// byteSize is a byte-count flag: plain bytes or a whole number with a KiB,
+// MiB or GiB suffix ("192MiB").
+type byteSize struct{ n *int64 }
+
+func (v byteSize) String() string {
+	switch {
+	case v.n == nil:
+		return ""
+	case *v.n > 0 && *v.n%(1<<30) == 0:
+		return strconv.FormatInt(*v.n>>30, 10) + "GiB"
+	case *v.n > 0 && *v.n%(1<<20) == 0:
+		return strconv.FormatInt(*v.n>>20, 10) + "MiB"
+	}
+	return strconv.FormatInt(*v.n, 10)
+}
+
+func (v byteSize) Set(s string) error {
+	n, err := parseBytes(s)
+	if err != nil {
+		return err
+	}
+	*v.n = n
+	return nil
+}
+
+func parseBytes(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	num, shift := s, 0
+	for _, u := range []struct {
+		suffix string
+		shift  int
+	}{{"KiB", 10}, {"MiB", 20}, {"GiB", 30}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			num, shift = strings.TrimSpace(n), u.shift
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 1 || n > (1<<40)>>shift {
+		return 0, fmt.Errorf("invalid size %q (use bytes, or e.g. 192MiB)", s)
+	}
+	return n << shift, nil
+}
+
+// memoryLimitFor is the Go memory limit serve sets for an in-flight budget:
+// twice the budget, which leaves room for the garbage of finished requests,
+// so the collector works harder and returns memory to the system after a
+// burst instead of holding it (issue 11, hole 4b).
+func memoryLimitFor(budget int64) int64 { return max(2*budget, 64<<20) }
+
 // purgeEvery is how often serve purges old tombstones.
 const purgeEvery = time.Hour
 
@@ -68,6 +120,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	skew, retention := 5*time.Minute, 400*24*time.Hour
 	fs.Var(daysDuration{&skew}, "max-clock-skew", "how far ahead of the server a record's clock may be")
 	fs.Var(daysDuration{&retention}, "tombstone-retention", "how long deleted records are kept before purging")
+	inflight := int64(httpapi.DefaultMaxInflightBytes)
+	fs.Var(byteSize{&inflight}, "max-inflight-bytes", "byte budget of in-flight push and pull bodies and buffers; beyond it 503")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -85,7 +139,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Error("closing the store", "err", err.Error())
 		}
 	}()
-	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == ""})
+	// An operator's GOMEMLIMIT wins; otherwise the limit follows the budget.
+	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
+		debug.SetMemoryLimit(memoryLimitFor(inflight))
+	}
+	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == "",
+		MaxInflightBytes: inflight})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -120,7 +179,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr().String())
-	log.Info("serving", "addr", ln.Addr().String(), "tls", *tlsCert != "", "max_clock_skew", skew.String(), "tombstone_retention", retention.String())
+	log.Info("serving", "addr", ln.Addr().String(), "tls", *tlsCert != "", "max_clock_skew", skew.String(), "tombstone_retention", retention.String(),
+		"max_inflight_bytes", inflight, "memory_limit", debug.SetMemoryLimit(-1))
 
 	purgeCtx, stopPurge := context.WithCancel(ctx)
 	purged := make(chan struct{})

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/membudget"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -29,6 +30,10 @@ type Config struct {
 	// MetricsOnMain serves /metrics on the API listener too (when no
 	// separate metrics address is given).
 	MetricsOnMain bool
+	// MaxInflightBytes is the byte budget shared by the bodies and response
+	// buffers of in-flight pushes and pulls; 0 means
+	// DefaultMaxInflightBytes. Beyond it requests get 503 unavailable.
+	MaxInflightBytes int64
 }
 
 // Server is the HTTP API.
@@ -41,6 +46,7 @@ type Server struct {
 	v1      *echo.Group // authenticated routes
 	metrics *metrics
 	reg     *prometheus.Registry
+	budget  *membudget.Budget
 	// routes are the registered route templates: the only values the route
 	// label may take (issue 11, hole 2).
 	routes map[string]bool
@@ -57,9 +63,14 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.MaxInflightBytes == 0 {
+		cfg.MaxInflightBytes = DefaultMaxInflightBytes
+	}
+	budget := membudget.New(cfg.MaxInflightBytes, budgetWait)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, metrics: newMetrics(reg)}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, budget: budget,
+		metrics: newMetrics(reg, budget)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
