@@ -39,9 +39,9 @@ const (
 	// requestOverhead is reserved by every push or pull on top of its
 	// bytes: headers, the decoder's state, the small response.
 	requestOverhead = 64 << 10
-	// budgetWait is how long a request may queue for budget before it is
-	// refused: a burst of tablets waits its turn instead of failing.
-	budgetWait = 2 * time.Second
+	// defaultInflightWait is how long a request may queue for budget before
+	// it is refused: a burst of tablets waits its turn instead of failing.
+	defaultInflightWait = 2 * time.Second
 	// budgetRetryAfter is the Retry-After of a refusal, in seconds.
 	budgetRetryAfter = 2
 )

@@ -34,6 +34,9 @@ type Config struct {
 	// buffers of in-flight pushes and pulls; 0 means
 	// DefaultMaxInflightBytes. Beyond it requests get 503 unavailable.
 	MaxInflightBytes int64
+	// InflightWait is how long a request may queue for budget before the
+	// 503; 0 means 2 seconds.
+	InflightWait time.Duration
 }
 
 // Server is the HTTP API.
@@ -66,7 +69,10 @@ func New(cfg Config) *Server {
 	if cfg.MaxInflightBytes == 0 {
 		cfg.MaxInflightBytes = DefaultMaxInflightBytes
 	}
-	budget := membudget.New(cfg.MaxInflightBytes, budgetWait)
+	if cfg.InflightWait == 0 {
+		cfg.InflightWait = defaultInflightWait
+	}
+	budget := membudget.New(cfg.MaxInflightBytes, cfg.InflightWait)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, budget: budget,
