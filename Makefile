@@ -8,7 +8,7 @@ STATICCHECK_VERSION := v0.8.2
 # 1s: micro-benchmarks get enough iterations; the 100k-record ones run once or twice (about 2 min in all).
 BENCHTIME ?= 1s
 
-.PHONY: help run test bench lint deps build cross bench-peers soak screenshots clean
+.PHONY: help run test bench lint deps build cross bench-peers soak attack-memory screenshots clean
 
 help:
 	@echo "make run          start the sync server with a demo school and open the app"
@@ -19,6 +19,7 @@ help:
 	@echo "make deps         install missing system packages (apt)"
 	@echo "make bench-peers  the same workload on pouchdb-server and on our server"
 	@echo "make soak         200 simulated tablets against one server (SOAK_DURATION)"
+	@echo "make attack-memory  100 concurrent 8 MiB pushes and 100 full pulls: peak RSS, 503s (issue 11)"
 
 ## deps: install missing system packages (as root with apt; otherwise prints the sudo command)
 deps:
@@ -59,6 +60,11 @@ bench-peers:
 soak:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./app/cmd/soak --server-bin bin/syncserver
+
+## attack-memory: the memory attack of issue 11 against the real binary, alone and verbose
+## (it also runs in `make test`; figures in docs/RELIABILITY.md)
+attack-memory:
+	$(GO) test -count 1 -v -run 'TestAttackMemory$$' ./syncserver
 
 ## screenshots: every screen into docs/screenshots/ (headless, plus Xvfb when available)
 screenshots:
