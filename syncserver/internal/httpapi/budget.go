@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -70,7 +71,18 @@ func pushReservation(r *http.Request) int64 {
 	case n < 0 || (enc != "" && enc != "identity"):
 		n = protocol.MaxPushBodyBytes
 	}
+	n = min(n, protocol.MaxPushBodyBytes+1) // readJSONBody stops there
 	return n*pushCopies + min(protocol.MaxPushRecords, n/minRecordBytes)*pushRecordBytes + requestOverhead
+}
+
+// discardBody reads a refused push's body into nothing (io.Discard's small
+// pooled buffer: no memory grows), up to the largest legal body. A server
+// that answers without reading and closes the connection resets it under a
+// client that is still sending, and the client sees a broken pipe instead
+// of the 503 and its Retry-After. A longer body is left to net/http, which
+// then closes the connection.
+func discardBody(r *http.Request) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, protocol.MaxPushBodyBytes+1))
 }
 
 // pullReservation is what the largest page of limit records may use: the

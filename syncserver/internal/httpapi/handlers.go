@@ -180,6 +180,7 @@ func (s *Server) handlePush(c echo.Context) error {
 	// take come out of the in-flight budget (issue 11, hole 4b).
 	res, err := s.reserve(ctx, pushReservation(c.Request()))
 	if err != nil {
+		discardBody(c.Request())
 		return err
 	}
 	defer res.Release()
