@@ -33,19 +33,27 @@ const pw = "correct horse"
 type env struct {
 	t    testing.TB
 	st   *boltstore.Store
+	api  *Server
 	srv  *httptest.Server
 	logs *bytes.Buffer
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, Config{})
+}
+
+// newEnvWith is newEnv with cfg's settings (the store and logger are set here).
+func newEnvWith(t testing.TB, cfg Config) *env {
+	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, st: st, logs: &bytes.Buffer{}}
-	api := New(Config{Store: st, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), MetricsOnMain: true})
-	e.srv = httptest.NewServer(api.Handler())
+	cfg.Store, cfg.Logger, cfg.MetricsOnMain = st, slog.New(slog.NewJSONHandler(e.logs, nil)), true
+	e.api = New(cfg)
+	e.srv = httptest.NewServer(e.api.Handler())
 	t.Cleanup(func() { e.srv.Close(); st.Close() })
 	for _, slug := range []string{"lincoln", "washington"} {
 		sc, err := st.CreateSchool(t.Context(), store.School{Slug: slug, Name: slug})

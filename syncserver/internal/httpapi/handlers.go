@@ -38,6 +38,7 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
 	}
 	var body io.Reader = r.Body
+	size := r.ContentLength // the decompressed size, when there is no encoding
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get(echo.HeaderContentEncoding))); enc {
 	case "", "identity":
 	case "gzip":
@@ -49,10 +50,11 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 		}
 		defer zr.Close()
 		body = zr
+		size = -1
 	default:
 		return nil, protocol.Errorf(protocol.CodeUnsupportedMediaType, "unsupported Content-Encoding %q", enc)
 	}
-	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	b, err := readAllSized(io.LimitReader(body, limit+1), size)
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
@@ -64,6 +66,31 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
 	}
 	return b, nil
+}
+
+// readAllSized is io.ReadAll into one buffer of the known size (plus one
+// byte, so the final EOF needs no growth): io.ReadAll's doubling leaves up
+// to twice the body allocated, which the in-flight budget would have to pay
+// for. With size unknown (-1) it grows like io.ReadAll.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	n := 512
+	if size >= 0 {
+		n = int(size) + 1
+	}
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // decodeSmall decodes a small JSON object body into v.
@@ -165,6 +192,14 @@ var errBadCredentials = protocol.Errorf(protocol.CodeUnauthorized, "wrong school
 func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
 	ctx := c.Request().Context()
+	// Reserve before the body is read: the bytes it and its copies will
+	// take come out of the in-flight budget (issue 11, hole 4b).
+	res, err := s.reserve(ctx, pushReservation(c.Request()))
+	if err != nil {
+		discardBody(c.Request())
+		return err
+	}
+	defer res.Release()
 	body, err := readJSONBody(c.Request(), protocol.MaxPushBodyBytes)
 	if err != nil {
 		return err
@@ -212,11 +247,20 @@ func (s *Server) handlePull(c echo.Context) error {
 		}
 		limit = min(n, protocol.MaxPullLimit)
 	}
+	// The page's size is known only after the store has read it: reserve
+	// for the largest page, then give back what this one does not use.
+	res, err := s.reserve(ctx, pullReservation(limit))
+	if err != nil {
+		return err
+	}
+	defer res.Release() // after the response is written
 	page, err := s.store.Pull(ctx, store.PullQuery{SchoolID: p.School.ID, After: after, Limit: limit,
 		MaxBytes: protocol.PullSizeCap, Viewer: p.User.ID, ViewerIsAdmin: p.User.IsAdmin()})
 	if err != nil {
 		return err
 	}
+	size := pullBufSize(page.Records)
+	res.ShrinkTo(int64(size)*pullCopies + requestOverhead)
 	epoch, err := s.store.Epoch(ctx)
 	if err != nil {
 		return err
@@ -224,14 +268,14 @@ func (s *Server) handlePull(c echo.Context) error {
 	c.Set(countKey, len(page.Records))
 	s.metrics.pulled.Add(float64(len(page.Records)))
 	s.metrics.pullLag.Observe(float64(len(page.Records)))
-	buf := appendPullResponse(make([]byte, 0, pullBufSize(page.Records)), page, s.nowMS(), epoch)
+	buf := appendPullResponse(make([]byte, 0, size), page, s.nowMS(), epoch)
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, buf)
 }
 
 func pullBufSize(recs []record.Envelope) int {
 	n := 128
 	for _, e := range recs {
-		n += len(e.Data) + 200
+		n += len(e.Data) + pullRecordOverhead
 	}
 	return n
 }
