@@ -78,10 +78,7 @@ func (c *Client) Enrol(ctx context.Context, req protocol.EnrolRequest) (*protoco
 // Push sends one batch (POST /v1/sync/push, PROTOCOL §5). Seq is dropped
 // from the envelopes. A large body is gzipped.
 func (c *Client) Push(ctx context.Context, recs []record.Envelope) (*protocol.PushResponse, error) {
-	body, err := EncodePush(recs)
-	if err != nil {
-		return nil, fmt.Errorf("syncclient: push: %w", err)
-	}
+	body := EncodePush(recs)
 	var out protocol.PushResponse
 	if err := c.do(ctx, http.MethodPost, "/v1/sync/push", body, true, &out); err != nil {
 		return nil, fmt.Errorf("syncclient: push: %w", err)
@@ -93,12 +90,12 @@ func (c *Client) Push(ctx context.Context, recs []record.Envelope) (*protocol.Pu
 }
 
 // EncodePush renders a push body; its length is what the 8 MiB limit counts.
-func EncodePush(recs []record.Envelope) ([]byte, error) {
+func EncodePush(recs []record.Envelope) []byte {
 	n := 16
 	for _, e := range recs {
 		n += len(e.Data) + 160
 	}
-	return protocol.AppendPushBody(make([]byte, 0, n), recs), nil
+	return protocol.AppendPushBody(make([]byte, 0, n), recs)
 }
 
 // Pull fetches one page (GET /v1/sync/pull, PROTOCOL §6).

@@ -25,7 +25,8 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-func init() { auth.BcryptCost = bcrypt.MinCost } // tests hash many passwords
+// testPasswords: tests hash many passwords, at bcrypt's lowest cost.
+var testPasswords = auth.Passwords{Cost: bcrypt.MinCost}
 
 const pw = "correct horse"
 
@@ -52,6 +53,9 @@ func newEnvWith(t testing.TB, cfg Config) *env {
 	}
 	e := &env{t: t, st: st, logs: &bytes.Buffer{}}
 	cfg.Store, cfg.Logger, cfg.MetricsOnMain = st, slog.New(slog.NewJSONHandler(e.logs, nil)), true
+	if cfg.Passwords == (auth.Passwords{}) {
+		cfg.Passwords = testPasswords
+	}
 	e.api = New(cfg)
 	e.srv = httptest.NewServer(e.api.Handler())
 	t.Cleanup(func() { e.srv.Close(); st.Close() })
@@ -61,7 +65,7 @@ func newEnvWith(t testing.TB, cfg Config) *env {
 			t.Fatal(err)
 		}
 		for _, u := range []struct{ name, role string }{{"admin", "admin"}, {"ana", "interventionist"}, {"ben", "interventionist"}} {
-			nu, err := NewUser(sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.name, Role: u.role, Password: pw})
+			nu, err := NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.name, Role: u.role, Password: pw})
 			if err != nil {
 				t.Fatal(err)
 			}

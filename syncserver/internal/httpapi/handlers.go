@@ -56,10 +56,7 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 	}
 	b, err := readAllSized(io.LimitReader(body, limit+1), size)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is too large")
-		}
+		// The limit is the LimitReader's (checked below), never an error here.
 		return nil, protocol.Errorf(protocol.CodeInvalidJSON, "the body could not be read completely")
 	}
 	if int64(len(b)) > limit {
@@ -154,11 +151,11 @@ func (s *Server) handleEnrol(c echo.Context) error {
 		return e
 	}
 	if !known {
-		auth.SpendPasswordCheck() // the same time as a wrong password
+		s.cfg.Passwords.SpendCheck() // the same time as a wrong password
 		s.metrics.logins.WithLabelValues("wrong").Inc()
 		return errBadCredentials
 	}
-	if !auth.CheckPassword(user.PasswordHash, req.Password) {
+	if !s.cfg.Passwords.Check(user.PasswordHash, req.Password) {
 		s.metrics.logins.WithLabelValues("wrong").Inc()
 		return errBadCredentials
 	}
@@ -345,7 +342,7 @@ func (s *Server) handleAddUser(c echo.Context) error {
 	if err := decodeSmall(c, &req); err != nil {
 		return err
 	}
-	u, err := NewUser(p.School.ID, req)
+	u, err := NewUser(s.cfg.Passwords, p.School.ID, req)
 	if err != nil {
 		return err
 	}
@@ -361,7 +358,7 @@ func (s *Server) handleAddUser(c echo.Context) error {
 
 // NewUser validates a new user's fields and hashes the password. The command
 // line's `user add` uses it too, so both paths apply the same rules.
-func NewUser(schoolID string, req protocol.AddUserRequest) (store.User, error) {
+func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (store.User, error) {
 	req.Username = strings.TrimSpace(req.Username)
 	req.Name = strings.TrimSpace(req.Name)
 	switch {
@@ -376,7 +373,7 @@ func NewUser(schoolID string, req protocol.AddUserRequest) (store.User, error) {
 	if len(req.Password) > auth.MaxPasswordBytes {
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
 	}
-	h, err := auth.HashPassword(req.Password)
+	h, err := pws.Hash(req.Password)
 	if errors.Is(err, auth.ErrWeakPassword) {
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
 	}

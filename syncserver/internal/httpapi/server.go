@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/membudget"
 	"smallwins/syncserver/internal/store"
 )
@@ -27,6 +29,7 @@ type Config struct {
 	Logger       *slog.Logger
 	Now          func() time.Time // nil means time.Now
 	MaxClockSkew time.Duration    // PROTOCOL §5; 0 means 5 minutes
+	Passwords    auth.Passwords   // bcrypt cost; the zero value is the default
 	// MetricsOnMain serves /metrics on the API listener too (when no
 	// separate metrics address is given).
 	MetricsOnMain bool
@@ -212,29 +215,10 @@ func PrincipalOf(c echo.Context) store.Principal {
 func bearer(r *http.Request) string {
 	h := r.Header.Get(echo.HeaderAuthorization)
 	const prefix = "Bearer "
-	if len(h) <= len(prefix) || !equalFoldASCII(h[:len(prefix)], prefix) {
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return ""
 	}
 	return h[len(prefix):]
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 var errUnauthorized = protocol.Errorf(protocol.CodeUnauthorized, "missing, unknown or revoked token: enrol this device again")
