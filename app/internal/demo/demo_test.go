@@ -11,7 +11,7 @@ import (
 )
 
 // TestDemoLoadsAndValidates: every demo record passes DOMAIN.md's checks
-// (localstore.Validate) and the school has the promised shape.
+// (record.Payload.Validate) and the school has the promised shape.
 func TestDemoLoadsAndValidates(t *testing.T) {
 	s, err := localstore.Open(filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
@@ -21,7 +21,7 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	today := time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC) // a Wednesday
 	items := Generate(today, Options{})
 	for _, it := range items {
-		if err := localstore.Validate(it.Data); err != nil {
+		if err := it.Data.(record.Payload).Validate(); err != nil {
 			t.Fatalf("%s %+v: %v", it.Type, it.Data, err)
 		}
 	}
@@ -91,7 +91,7 @@ func TestDemoScales(t *testing.T) {
 	items := Generate(time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC), Options{Students: 40, Weeks: 10})
 	students := 0
 	for _, it := range items {
-		if err := localstore.Validate(it.Data); err != nil {
+		if err := it.Data.(record.Payload).Validate(); err != nil {
 			t.Fatalf("%s: %v", it.Type, err)
 		}
 		if it.Type == record.TypeStudent {

@@ -19,35 +19,6 @@ type Doc[T any] struct {
 	Data       T
 }
 
-// typeOf maps a payload type to its record type.
-func typeOf(v any) string {
-	switch v.(type) {
-	case record.Student, *record.Student:
-		return record.TypeStudent
-	case record.Program, *record.Program:
-		return record.TypeProgram
-	case record.Group, *record.Group:
-		return record.TypeGroup
-	case record.Plan, *record.Plan:
-		return record.TypePlan
-	case record.Session, *record.Session:
-		return record.TypeSession
-	case record.Note, *record.Note:
-		return record.TypeNote
-	case record.Goal, *record.Goal:
-		return record.TypeGoal
-	case record.Probe, *record.Probe:
-		return record.TypeProbe
-	case record.CICOCard, *record.CICOCard:
-		return record.TypeCICOCard
-	case record.Decision, *record.Decision:
-		return record.TypeDecision
-	case record.CalendarBreak, *record.CalendarBreak:
-		return record.TypeCalendarBreak
-	}
-	return ""
-}
-
 func decode[T any](e record.Envelope) (Doc[T], error) {
 	var d Doc[T]
 	if err := record.DecodeData(e.Data, &d.Data); err != nil {
@@ -66,7 +37,7 @@ func GetDoc[T any](s *Store, id string) (Doc[T], error) {
 	if err != nil {
 		return Doc[T]{}, err
 	}
-	if e.Type != typeOf(zero) {
+	if e.Type != record.TypeOf(zero) {
 		return Doc[T]{}, fmt.Errorf("localstore: %s is a %s: %w", id, e.Type, ErrNotFound)
 	}
 	return decode[T](e)
@@ -88,7 +59,7 @@ func decodeAll[T any](es []record.Envelope) []Doc[T] {
 // ListDocs returns every live record of T's type.
 func ListDocs[T any](s *Store) ([]Doc[T], error) {
 	var zero T
-	es, err := s.List(typeOf(zero))
+	es, err := s.List(record.TypeOf(zero))
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +69,7 @@ func ListDocs[T any](s *Store) ([]Doc[T], error) {
 // listRef returns the live records of T's type referring to ref.
 func listRef[T any](s *Store, ref string) ([]Doc[T], error) {
 	var zero T
-	es, err := s.ListByRef(typeOf(zero), ref)
+	es, err := s.ListByRef(record.TypeOf(zero), ref)
 	if err != nil {
 		return nil, err
 	}
@@ -109,12 +80,9 @@ func listRef[T any](s *Store, ref string) ([]Doc[T], error) {
 // id (a new record when id is ""), keeping unknown fields of the previous
 // version, in one durable transaction.
 func PutDoc[T any](ctx context.Context, s *Store, id string, v T, restricted bool) (Doc[T], error) {
-	typ := typeOf(v)
+	typ := record.TypeOf(v)
 	if typ == "" {
 		return Doc[T]{}, fmt.Errorf("localstore: put: %T is not a record payload", v)
-	}
-	if err := Validate(v); err != nil {
-		return Doc[T]{}, err
 	}
 	e, err := s.Put(ctx, typ, id, v, restricted)
 	if err != nil {

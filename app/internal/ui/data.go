@@ -17,8 +17,8 @@ import (
 
 // Records is the local store as the screens use it. Put writes one version
 // in one durable transaction (PROTOCOL §3) after checking DOMAIN.md §2's
-// rules; a refused payload returns an error whose Plain method (see
-// PlainError) says why in words. Get returns an error for a record this
+// rules; a refused payload returns an error wrapping a *record.FieldError
+// (PlainError says why in words). Get returns an error for a record this
 // device does not hold (yet): screens show what they can.
 type Records interface {
 	Get(id string) (record.Envelope, error)
@@ -31,8 +31,13 @@ type Records interface {
 // Plainer is implemented by errors that carry a sentence for a person.
 type Plainer interface{ Plain() string }
 
-// PlainError is the sentence shown for err.
+// PlainError is the sentence shown for err: a refused payload's reason, or
+// the sentence an error carries.
 func PlainError(err error) string {
+	var fe *record.FieldError
+	if errors.As(err, &fe) {
+		return Sentence(fe.Reason)
+	}
 	var p Plainer
 	if errors.As(err, &p) {
 		return p.Plain()
@@ -230,10 +235,20 @@ func ptr[T any](v T) *T { return &v }
 // studentName is the student's display name, or a placeholder for a
 // student this tablet has not received yet (DOMAIN.md §2).
 func studentName(r Records, id string) string {
-	if s, ok := get[record.Student](r, record.TypeStudent, id); ok {
-		return s.Data.DisplayName()
+	return refName(r, record.Ref{Field: "student_id", Type: record.TypeStudent, ID: id})
+}
+
+// refName is a referenced record's title ("Ana Lee", "Bluebirds"), or
+// "Student not synced yet" when this tablet does not hold it (yet).
+func refName(r Records, ref record.Ref) string {
+	if ref.ID != "" {
+		if e, err := r.Get(ref.ID); err == nil && e.Type == ref.Type {
+			if p, err := record.Decode(e.Type, e.Data); err == nil && p.Title() != "" {
+				return p.Title()
+			}
+		}
 	}
-	return "Student not synced yet"
+	return record.TypeWords(ref.Type) + " not synced yet"
 }
 
 func sortDocs[T any](ds []doc[T], less func(a, b T) bool) {

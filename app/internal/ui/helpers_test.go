@@ -2,10 +2,8 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -16,24 +14,10 @@ import (
 	"smallwins/shared/record"
 )
 
-// storeRecords adapts a real localstore.Store to Records the way tablet
-// does: typed payloads are validated first (DOMAIN.md §2), and refusals
-// carry a plain sentence. (Screen tests use the real bbolt store; STYLE §4.)
+// storeRecords is a real localstore.Store as Records, as tablet passes it:
+// the store validates typed payloads (DOMAIN.md §2) and a refusal wraps a
+// *record.FieldError. (Screen tests use the real bbolt store; STYLE §4.)
 type storeRecords struct{ *localstore.Store }
-
-type plainErr struct{ msg string }
-
-func (e plainErr) Error() string { return e.msg }
-func (e plainErr) Plain() string { return e.msg }
-
-func (r storeRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
-	if _, raw := data.(json.RawMessage); !raw {
-		if err := localstore.Validate(data); err != nil {
-			return record.Envelope{}, plainErr{Sentence(strings.TrimPrefix(err.Error(), localstore.ErrInvalid.Error()+": "))}
-		}
-	}
-	return r.Store.Put(ctx, typ, id, data, restricted)
-}
 
 // fakeSync is a hand-written stand-in for the sync machinery (the network
 // is the one thing screen tests fake; STYLE §4).
