@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"time"
 
 	"smallwins/shared/record"
 )
@@ -181,14 +180,6 @@ func (s *Store) TodayGroups(weekday int, interventionistID string) ([]ScheduledG
 		return out[i].Group.Data.Name < out[j].Group.Data.Name
 	})
 	return out, nil
-}
-
-// Weekday converts a time.Weekday to DOMAIN.md's numbering (Monday = 1 … Sunday = 7).
-func Weekday(t time.Time) int {
-	if t.Weekday() == time.Sunday {
-		return 7
-	}
-	return int(t.Weekday())
 }
 
 // GroupMember is one of a group's student ids with the student when this

@@ -198,7 +198,7 @@ func TestScreenQueries(t *testing.T) {
 	if wed, _ := s.TodayGroups(3, ""); len(wed) != 1 || wed[0].Group.ID != g1 {
 		t.Fatalf("wednesday groups = %+v", wed)
 	}
-	if Weekday(time.Date(2025, 1, 12, 0, 0, 0, 0, time.UTC)) != 7 {
+	if record.Weekday(time.Date(2025, 1, 12, 0, 0, 0, 0, time.UTC)) != 7 {
 		t.Fatal("sunday must be 7")
 	}
 	mem, err := s.GroupStudents(g1)

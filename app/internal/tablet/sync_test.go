@@ -116,7 +116,7 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	}
 	prog, _ := a.Store.PutProgram(ctx, "", record.Program{Name: "Phonics", Area: record.AreaReading,
 		Steps: []record.Step{{ID: "a", Text: "Warm-up"}, {ID: "b", Text: "Practice"}}})
-	wd := localstore.Weekday(time.Now())
+	wd := record.Weekday(time.Now())
 	grp, _ := a.Store.PutGroup(ctx, "", record.Group{Name: "Bluebirds", ProgramID: prog.ID, StudentIDs: []string{st.ID},
 		Schedule: []record.ScheduleSlot{{Weekday: wd, Start: "09:00"}}})
 

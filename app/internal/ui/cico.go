@@ -137,7 +137,7 @@ type cicoScreen struct {
 func newCICOScreen(a *App, studentID string) screen {
 	s := &cicoScreen{a: a, root: container.NewStack()}
 	if studentID != "" {
-		s.open(studentID, dateOf(a.cfg.Now()))
+		s.open(studentID, record.DateOf(a.cfg.Now()).String())
 	}
 	return s
 }
@@ -196,7 +196,7 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 			label += " · on CICO"
 		}
 		b := NewButton(label, func() {
-			s.open(st.ID, dateOf(s.a.cfg.Now()))
+			s.open(st.ID, record.DateOf(s.a.cfg.Now()).String())
 			s.refresh()
 		})
 		b.Alignment = widget.ButtonAlignLeading
@@ -249,12 +249,12 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 }
 
 func (s *cicoScreen) shift(days int) {
-	t, ok := parseDate(s.m.date)
-	if !ok {
+	day, err := record.ParseDate(s.m.date)
+	if err != nil {
 		return
 	}
-	d := dateOf(t.AddDate(0, 0, days))
-	if d > dateOf(s.a.cfg.Now()) {
+	d := (day + record.Date(days)).String()
+	if d > record.DateOf(s.a.cfg.Now()).String() {
 		return // no cards for days to come
 	}
 	s.m = loadCICO(s.a.cfg.Records, s.m.studentID, d)
@@ -282,8 +282,8 @@ func (s *cicoScreen) paint() {
 			b.Refresh()
 		}
 	}
-	t, _ := parseDate(s.m.date)
-	s.day.SetText(t.Format("Monday 2 January"))
+	day, _ := record.ParseDate(s.m.date)
+	s.day.SetText(day.Time().Format("Monday 2 January"))
 	earned, possible, pct, ok := s.m.dayPct()
 	if !ok {
 		s.total.SetText("Nothing rated yet for this day.")
@@ -300,7 +300,7 @@ func (s *cicoScreen) paint() {
 	}
 	s.total.Refresh()
 	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date))
-	if s.m.date >= dateOf(s.a.cfg.Now()) {
+	if s.m.date >= record.DateOf(s.a.cfg.Now()).String() {
 		s.next.Disable()
 	} else {
 		s.next.Enable()

@@ -183,42 +183,15 @@ func decodeAll[T any](es []record.Envelope) []doc[T] {
 	return out
 }
 
-// --- dates ----------------------------------------------------------------
+// --- dates: record.Date is the one date type --------------------------------
 
-const dateLayout = "2006-01-02"
-
-func dateOf(t time.Time) string { return t.Format(dateLayout) }
-
-func parseDate(s string) (time.Time, bool) {
-	t, err := time.Parse(dateLayout, s)
-	return t, err == nil
-}
-
-// daysBetween is b − a in whole days (dates as YYYY-MM-DD).
-func daysBetween(a, b string) int {
-	ta, ok1 := parseDate(a)
-	tb, ok2 := parseDate(b)
-	if !ok1 || !ok2 {
-		return 0
-	}
-	return int(tb.Sub(ta).Hours() / 24)
-}
-
-// weekday is DOMAIN.md's numbering: Monday = 1 … Sunday = 7.
-func weekday(t time.Time) int {
-	if t.Weekday() == time.Sunday {
-		return 7
-	}
-	return int(t.Weekday())
-}
-
-// prettyDate is "Tue 4 Mar".
+// prettyDate is "Tue 4 Mar"; text that is not a date is shown as it is.
 func prettyDate(s string) string {
-	t, ok := parseDate(s)
-	if !ok {
+	d, err := record.ParseDate(s)
+	if err != nil {
 		return s
 	}
-	return t.Format("Mon 2 Jan")
+	return d.Time().Format("Mon 2 Jan")
 }
 
 func fmtNum(v float64) string {

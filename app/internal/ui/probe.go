@@ -233,7 +233,7 @@ func (s *probeScreen) tapSave() {
 		s.m.stopped = s.a.cfg.Now()
 		s.leave()
 	}
-	p := probeFor(s.m.studentID, measure, dateOf(s.a.cfg.Now()), raw, errs, s.m.seconds())
+	p := probeFor(s.m.studentID, measure, record.DateOf(s.a.cfg.Now()).String(), raw, errs, s.m.seconds())
 	if _, err := s.a.put(record.TypeProbe, "", p, false); err != nil {
 		return
 	}

@@ -41,7 +41,7 @@ func newSessionModel(ctx context.Context, rec Records, now func() time.Time, gro
 	}
 	t := now()
 	m := &sessionModel{rec: rec, ctx: ctx, now: now}
-	m.s = record.Session{GroupID: groupID, ProgramID: g.Data.ProgramID, Date: dateOf(t),
+	m.s = record.Session{GroupID: groupID, ProgramID: g.Data.ProgramID, Date: record.DateOf(t).String(),
 		StartedAt: t.Format(time.RFC3339), Status: record.SessionInProgress,
 		Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
 	for _, sid := range g.Data.StudentIDs {
@@ -339,7 +339,7 @@ const resumeKey = "session.current"
 // one if it is still in progress, else one left in progress today or
 // yesterday by a group on Today's list (the most recent); "" when none.
 func findInProgress(rec Records, hint string, now time.Time, groups []todayGroup) string {
-	recent := dateOf(now.AddDate(0, 0, -1))
+	recent := (record.DateOf(now) - 1).String()
 	if hint != "" {
 		if d, ok := get[record.Session](rec, record.TypeSession, hint); ok && d.Data.Status == record.SessionInProgress && d.Data.Date >= recent {
 			return hint

@@ -416,7 +416,7 @@ func newBreakForm(a *App, id string) *formScreen {
 
 // newPlanForm creates or edits a plan of studentID.
 func newPlanForm(a *App, studentID, id string) *formScreen {
-	p := record.Plan{StudentID: studentID, StartDate: dateOf(a.cfg.Now()), Tier: 2}
+	p := record.Plan{StudentID: studentID, StartDate: record.DateOf(a.cfg.Now()).String(), Tier: 2}
 	if d, ok := get[record.Plan](a.cfg.Records, record.TypePlan, id); ok {
 		p = d.Data
 	}
@@ -502,7 +502,7 @@ var measures = []string{"orf_wcpm", "maze", "math_cbm_digits", "behavior_pct"}
 
 // newGoalForm creates or edits a goal of studentID.
 func newGoalForm(a *App, studentID, id string) *formScreen {
-	g := record.Goal{StudentID: studentID, Direction: record.DirectionUp, StartDate: dateOf(a.cfg.Now()), Status: "active"}
+	g := record.Goal{StudentID: studentID, Direction: record.DirectionUp, StartDate: record.DateOf(a.cfg.Now()).String(), Status: "active"}
 	if d, ok := get[record.Goal](a.cfg.Records, record.TypeGoal, id); ok {
 		g = d.Data
 	}

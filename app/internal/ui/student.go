@@ -74,7 +74,7 @@ func (s *studentScreen) refresh() {
 		}
 	}
 	s.a.title.SetText(s.name)
-	today := dateOf(s.a.cfg.Now())
+	today := record.DateOf(s.a.cfg.Now()).String()
 	objs := []fyne.CanvasObject{
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.cico, s.probe), wrapLabel(grade)),
 	}
@@ -410,7 +410,7 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 		d.rationale.SetText(reason)
 	}
 	t := a.cfg.Now().AddDate(0, 0, 42)
-	d.review = entryWith(dateOf(t), "YYYY-MM-DD")
+	d.review = entryWith(record.DateOf(t).String(), "YYYY-MM-DD")
 	intro := "The data supports: " + decisionWords(suggested) + ". " + reason
 	if suggested == "" {
 		intro = "Choose what the team decided."
@@ -423,7 +423,7 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 			return false
 		}
 		me, _ := a.me()
-		rec := record.Decision{StudentID: studentID, GoalID: goalID, Date: dateOf(a.cfg.Now()), Code: d.chosen,
+		rec := record.Decision{StudentID: studentID, GoalID: goalID, Date: record.DateOf(a.cfg.Now()).String(), Code: d.chosen,
 			Rationale: strings.TrimSpace(d.rationale.Text), NextReviewDate: strings.TrimSpace(d.review.Text), OwnerID: me}
 		_, err := a.put(record.TypeDecision, "", rec, false)
 		return err == nil

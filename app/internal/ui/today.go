@@ -38,8 +38,8 @@ type todayModel struct {
 }
 
 func loadToday(rec Records, now time.Time) todayModel {
-	m := todayModel{Date: dateOf(now)}
-	wd := weekday(now)
+	m := todayModel{Date: record.DateOf(now).String()}
+	wd := record.Weekday(now)
 	groups := list[record.Group](rec, record.TypeGroup)
 	m.Empty = len(groups) == 0
 	programs := map[string]string{}
@@ -93,11 +93,11 @@ func loadToday(rec Records, now time.Time) todayModel {
 
 // yesterday is the date before d (YYYY-MM-DD).
 func yesterday(d string) string {
-	t, ok := parseDate(d)
-	if !ok {
+	day, err := record.ParseDate(d)
+	if err != nil {
 		return d
 	}
-	return dateOf(t.AddDate(0, 0, -1))
+	return (day - 1).String()
 }
 
 // active is false only for a student this tablet holds and who is marked
@@ -162,7 +162,7 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 // overdue when today − the last probe's date > probe_every_days + 3 (the
 // goal's start date when there is no probe after it yet).
 func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
-	today := dateOf(now)
+	today := record.DateOf(now).String()
 	goals := listRef[record.Goal](rec, record.TypeGoal, studentID)
 	if len(goals) == 0 {
 		return 0, false
@@ -186,7 +186,10 @@ func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
 				last = p.Data.Date
 			}
 		}
-		d := daysBetween(last, today)
+		d := 0 // an unreadable start date never makes a probe overdue
+		if from, err := record.ParseDate(last); err == nil {
+			d = int(record.DateOf(now) - from)
+		}
 		if float64(d) > every+3 {
 			due = true
 			if d > worst {
