@@ -17,7 +17,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/ui"
 	"smallwins/shared/record"
 )
