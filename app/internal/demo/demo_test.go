@@ -3,10 +3,12 @@ package demo
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -57,7 +59,12 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	if got := count(record.TypeCICOCard); got < 2*30 {
 		t.Errorf("only %d CICO cards", got)
 	}
-	groups, _ := s.TodayGroups(3, "")
+	var groups []repo.Doc[record.Group]
+	for _, g := range repo.List[record.Group](s) {
+		if slices.ContainsFunc(g.Data.Schedule, func(sl record.ScheduleSlot) bool { return sl.Weekday == 3 }) {
+			groups = append(groups, g)
+		}
+	}
 	if len(groups) != 3 {
 		t.Errorf("%d groups meet on Wednesday, want 3", len(groups))
 	}

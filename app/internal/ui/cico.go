@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -30,9 +31,9 @@ type cicoModel struct {
 
 func loadCICO(rec Records, studentID, date string) *cicoModel {
 	m := &cicoModel{rec: rec, studentID: studentID, date: date}
-	cards := listRef[record.CICOCard](rec, record.TypeCICOCard, studentID)
+	cards := repo.ListByRef[record.CICOCard](rec, studentID)
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Data.Date < cards[j].Data.Date })
-	var latest *doc[record.CICOCard]
+	var latest *repo.Doc[record.CICOCard]
 	for i := range cards {
 		c := &cards[i]
 		if c.Data.Date == date && (m.id == "" || c.HLC > latest.HLC) {
@@ -170,9 +171,9 @@ func (s *cicoScreen) refresh() {
 // picker lists students, those with CICO cards first.
 func (s *cicoScreen) picker() fyne.CanvasObject {
 	s.pick = map[string]*Button{}
-	studs := list[record.Student](s.a.cfg.Records, record.TypeStudent)
+	studs := repo.List[record.Student](s.a.cfg.Records)
 	has := map[string]bool{}
-	for _, c := range list[record.CICOCard](s.a.cfg.Records, record.TypeCICOCard) {
+	for _, c := range repo.List[record.CICOCard](s.a.cfg.Records) {
 		has[c.Data.StudentID] = true
 	}
 	sort.SliceStable(studs, func(i, j int) bool {

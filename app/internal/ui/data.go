@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -122,67 +123,6 @@ type Quarantined struct {
 	At       time.Time
 }
 
-// doc is one decoded record.
-type doc[T any] struct {
-	ID         string
-	HLC        string
-	Restricted bool
-	Data       T
-}
-
-func decodeEnv[T any](e record.Envelope) (doc[T], bool) {
-	var d doc[T]
-	if e.Deleted || record.DecodeData(e.Data, &d.Data) != nil {
-		return d, false
-	}
-	d.ID, d.HLC, d.Restricted = e.ID, e.HLC, e.Restricted
-	return d, true
-}
-
-// get returns record id decoded as T; false when absent, deleted, of
-// another type or undecodable (a reference to a record not arrived yet).
-func get[T any](r Records, typ, id string) (doc[T], bool) {
-	if id == "" {
-		return doc[T]{}, false
-	}
-	e, err := r.Get(id)
-	if err != nil || e.Type != typ {
-		return doc[T]{}, false
-	}
-	return decodeEnv[T](e)
-}
-
-// list returns the decodable live records of typ; records that fail to
-// decode are skipped, never fatal.
-func list[T any](r Records, typ string) []doc[T] {
-	es, err := r.List(typ)
-	if err != nil {
-		return nil
-	}
-	return decodeAll[T](es)
-}
-
-func listRef[T any](r Records, typ, ref string) []doc[T] {
-	if ref == "" {
-		return nil
-	}
-	es, err := r.ListByRef(typ, ref)
-	if err != nil {
-		return nil
-	}
-	return decodeAll[T](es)
-}
-
-func decodeAll[T any](es []record.Envelope) []doc[T] {
-	out := make([]doc[T], 0, len(es))
-	for _, e := range es {
-		if d, ok := decodeEnv[T](e); ok {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
 // --- dates: record.Date is the one date type --------------------------------
 
 // prettyDate is "Tue 4 Mar"; text that is not a date is shown as it is.
@@ -224,6 +164,6 @@ func refName(r Records, ref record.Ref) string {
 	return record.TypeWords(ref.Type) + " not synced yet"
 }
 
-func sortDocs[T any](ds []doc[T], less func(a, b T) bool) {
+func sortDocs[T any](ds []repo.Doc[T], less func(a, b T) bool) {
 	sort.SliceStable(ds, func(i, j int) bool { return less(ds[i].Data, ds[j].Data) })
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -40,10 +41,10 @@ type todayModel struct {
 func loadToday(rec Records, now time.Time) todayModel {
 	m := todayModel{Date: record.DateOf(now).String()}
 	wd := record.Weekday(now)
-	groups := list[record.Group](rec, record.TypeGroup)
+	groups := repo.List[record.Group](rec)
 	m.Empty = len(groups) == 0
 	programs := map[string]string{}
-	for _, p := range list[record.Program](rec, record.TypeProgram) {
+	for _, p := range repo.List[record.Program](rec) {
 		programs[p.ID] = p.Data.Name
 	}
 	seen := map[string]bool{}
@@ -103,7 +104,7 @@ func yesterday(d string) string {
 // active is false only for a student this tablet holds and who is marked
 // inactive; a student not synced yet counts as active (shown, never dropped).
 func active(rec Records, id string) bool {
-	if s, ok := get[record.Student](rec, record.TypeStudent, id); ok {
+	if s, ok := repo.Get[record.Student](rec, id); ok {
 		return s.Data.IsActive()
 	}
 	return true
@@ -112,8 +113,8 @@ func active(rec Records, id string) bool {
 // lastTime describes the group's last delivered session before or on
 // today, and finds a session still in progress.
 func lastTime(rec Records, groupID, programID, today string) (string, string) {
-	sessions := listRef[record.Session](rec, record.TypeSession, groupID)
-	var last *doc[record.Session]
+	sessions := repo.ListByRef[record.Session](rec, groupID)
+	var last *repo.Doc[record.Session]
 	inProgress, inIdx := "", 0
 	for i := range sessions {
 		s := &sessions[i]
@@ -134,7 +135,7 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	}
 	m := &sessionModel{rec: rec, s: last.Data}
 	var steps []record.Step
-	if p, ok := get[record.Program](rec, record.TypeProgram, last.Data.ProgramID); ok {
+	if p, ok := repo.Get[record.Program](rec, last.Data.ProgramID); ok {
 		steps = p.Data.Steps
 	}
 	m.steps = steps
@@ -163,11 +164,11 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 // goal's start date when there is no probe after it yet).
 func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
 	today := record.DateOf(now).String()
-	goals := listRef[record.Goal](rec, record.TypeGoal, studentID)
+	goals := repo.ListByRef[record.Goal](rec, studentID)
 	if len(goals) == 0 {
 		return 0, false
 	}
-	probes := listRef[record.Probe](rec, record.TypeProbe, studentID)
+	probes := repo.ListByRef[record.Probe](rec, studentID)
 	worst, due := 0, false
 	for _, g := range goals {
 		if g.Data.Status != "" && g.Data.Status != "active" {
@@ -177,7 +178,7 @@ func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
 			continue // the goal's time is over: the team reviews it, no more probes asked
 		}
 		every := 7.0
-		if p, ok := get[record.Plan](rec, record.TypePlan, g.Data.PlanID); ok {
+		if p, ok := repo.Get[record.Plan](rec, g.Data.PlanID); ok {
 			every = p.Data.ProbeInterval()
 		}
 		last := g.Data.StartDate
