@@ -78,7 +78,7 @@ func pushConcurrently(t *testing.T, s *Store, f storetest.Fixture, w, n int) {
 	for id := range ids {
 		want[id] = true
 	}
-	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 5000, Viewer: f.Ana.ID})
+	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 5000, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestGroupCommitRefusedPushFailsAlone(t *testing.T) {
 	if calls[2].err != nil || calls[2].results[0].Outcome != protocol.Applied || calls[2].results[0].HLC != storetest.HLC(4, 0) {
 		t.Errorf("call 2: %+v, %v", calls[2].results, calls[2].err)
 	}
-	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 100, Viewer: f.Admin.ID, ViewerIsAdmin: true})
+	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 100, Viewer: store.ViewerOf(f.Admin)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if n, _ := s.LoginFailures(ctx, "lincoln", "ana", now.Add(-time.Minute)); n != 1 {
 		t.Errorf("login failures after reopen: %d", n)
 	}
-	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 10, Viewer: f.Ben.ID})
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 10, Viewer: store.ViewerOf(f.Ben)})
 	if err != nil || len(p.Records) != 3 || string(p.Records[0].Data) != `{"v":7}` || p.Records[0].Seq != 1 || p.Cursor != 5 {
 		t.Fatalf("after reopen: %+v, %v", p, err)
 	}

@@ -33,6 +33,7 @@ const pw = "correct horse"
 type env struct {
 	t    testing.TB
 	st   *boltstore.Store
+	api  *Server
 	srv  *httptest.Server
 	logs *bytes.Buffer
 }
@@ -45,6 +46,7 @@ func newEnv(t testing.TB) *env {
 	}
 	e := &env{t: t, st: st, logs: &bytes.Buffer{}}
 	api := New(Config{Store: st, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), MetricsOnMain: true})
+	e.api = api
 	e.srv = httptest.NewServer(api.Handler())
 	t.Cleanup(func() { e.srv.Close(); st.Close() })
 	for _, slug := range []string{"lincoln", "washington"} {

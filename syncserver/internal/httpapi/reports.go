@@ -1,8 +1,11 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,12 +13,8 @@ import (
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
+	"smallwins/syncserver/internal/store"
 )
-
-// reportTypes are the record types the report math reads; notes are never
-// among them, so restricted notes cannot reach a report.
-var reportTypes = []string{record.TypeGoal, record.TypePlan, record.TypeProgram, record.TypeSession,
-	record.TypeProbe, record.TypeCalendarBreak, record.TypeCICOCard}
 
 // defaultCICODays is the range of a CICO report without `from` (half a year).
 const defaultCICODays = 182
@@ -43,13 +42,99 @@ func (s *Server) today() progress.Date {
 	return d
 }
 
-// dataset loads the school's current records for the report math.
-func (s *Server) dataset(c echo.Context) (*progress.Dataset, error) {
-	envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, reportTypes...)
+// goalDataset reads what progress.Progress needs for one goal, and nothing
+// else (DOMAIN.md §4.1): the goal, its plan, the plan's programs, the
+// sessions of the plan's group, the student's probes and the school's
+// calendar breaks, each through an index. ErrGoalNotFound when viewer v
+// cannot see a current goal with that id, after one point lookup. Reading the
+// whole school instead cost seconds and hundreds of MiB per report.
+func goalDataset(ctx context.Context, st store.Store, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error) {
+	envs, err := st.RecordsByID(ctx, schoolID, v, goalID)
 	if err != nil {
 		return nil, err
 	}
+	if len(envs) == 0 || envs[0].Type != record.TypeGoal {
+		return nil, progress.ErrGoalNotFound
+	}
+	// Only the references are decoded here; NewDataset checks the rest.
+	var goal struct {
+		StudentID string `json:"student_id"`
+		PlanID    string `json:"plan_id"`
+	}
+	_ = json.Unmarshal(envs[0].Data, &goal)
+	read := func(typ string, recs []record.Envelope, err error) error {
+		envs = append(envs, ofType(recs, typ)...)
+		return err
+	}
+	var plan struct {
+		ProgramID string `json:"program_id"`
+		GroupID   string `json:"group_id"`
+	}
+	if goal.PlanID != "" {
+		plans, err := st.RecordsByID(ctx, schoolID, v, goal.PlanID)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range plans {
+			if p.Type == record.TypePlan {
+				_ = json.Unmarshal(p.Data, &plan)
+				envs = append(envs, p)
+			}
+		}
+	}
+	programs := []string{}
+	if plan.ProgramID != "" {
+		programs = append(programs, plan.ProgramID)
+	}
+	if plan.GroupID != "" {
+		sessions, err := st.RecordsByRef(ctx, schoolID, v, plan.GroupID, record.TypeSession)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ofType(sessions, record.TypeSession) {
+			var ref struct {
+				GroupID   string `json:"group_id"`
+				ProgramID string `json:"program_id"`
+			}
+			// The index also lists sessions that reference the group id
+			// through another field; only the group's own count.
+			if json.Unmarshal(s.Data, &ref) == nil && ref.GroupID == plan.GroupID {
+				envs = append(envs, s)
+				if ref.ProgramID != "" && !slices.Contains(programs, ref.ProgramID) {
+					programs = append(programs, ref.ProgramID)
+				}
+			}
+		}
+	}
+	if len(programs) > 0 {
+		recs, err := st.RecordsByID(ctx, schoolID, v, programs...)
+		if err := read(record.TypeProgram, recs, err); err != nil {
+			return nil, err
+		}
+	}
+	if goal.StudentID != "" {
+		recs, err := st.RecordsByRef(ctx, schoolID, v, goal.StudentID, record.TypeProbe)
+		if err := read(record.TypeProbe, recs, err); err != nil {
+			return nil, err
+		}
+	}
+	recs, err := st.Records(ctx, schoolID, v, record.TypeCalendarBreak)
+	if err := read(record.TypeCalendarBreak, recs, err); err != nil {
+		return nil, err
+	}
 	return progress.NewDataset(envs), nil
+}
+
+// ofType keeps the records of one type: an id read as a program that names
+// a probe must not become a second copy of that probe in the dataset.
+func ofType(recs []record.Envelope, typ string) []record.Envelope {
+	out := recs[:0]
+	for _, e := range recs {
+		if e.Type == typ {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func (s *Server) handleProgressReport(c echo.Context) error {
@@ -72,11 +157,11 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 	if err != nil {
 		return progress.Report{}, err
 	}
-	ds, err := s.dataset(c)
-	if err != nil {
-		return progress.Report{}, err
+	var r progress.Report
+	ds, err := goalDataset(c.Request().Context(), s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
+	if err == nil {
+		r, err = progress.Progress(ds, goal, asOf)
 	}
-	r, err := progress.Progress(ds, goal, asOf)
 	if errors.Is(err, progress.ErrGoalNotFound) {
 		return progress.Report{}, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
 	}
@@ -99,9 +184,9 @@ func (s *Server) handleCICOReport(c echo.Context) error {
 	if from > to {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "from must not be after to")
 	}
-	ds, err := s.dataset(c)
+	cards, err := s.store.RecordsByRef(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), student, record.TypeCICOCard)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, progress.CICO(ds, student, from, to))
+	return c.JSON(http.StatusOK, progress.CICO(progress.NewDataset(ofType(cards, record.TypeCICOCard)), student, from, to))
 }

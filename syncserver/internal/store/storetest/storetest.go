@@ -130,7 +130,7 @@ func pullAll(t tb, s store.Store, f Fixture, u store.User, after int64) (map[str
 	t.Helper()
 	got := map[string]record.Envelope{}
 	for {
-		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 7, MaxBytes: 1 << 20, Viewer: u.ID, ViewerIsAdmin: u.IsAdmin()})
+		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 7, MaxBytes: 1 << 20, Viewer: store.ViewerOf(u)})
 		if err != nil {
 			t.Fatalf("pull: %v", err)
 		}
@@ -181,7 +181,7 @@ func checkPage(t tb, p store.PullPage, after int64, limit int) {
 func snapshot(t tb, s store.Store, f Fixture) string {
 	t.Helper()
 	got, cursor := pullAll(t, s, f, f.Admin, 0)
-	recs, err := s.Records(ctx, f.School.ID)
+	recs, err := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin))
 	if err != nil {
 		t.Fatalf("records: %v", err)
 	}
@@ -220,7 +220,7 @@ func BenchPull100k(b *testing.B, s store.Store) {
 	for i := 0; i < b.N; i++ {
 		after := int64(0)
 		for {
-			p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 5000, MaxBytes: 8 << 20, Viewer: f.Ana.ID})
+			p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 5000, MaxBytes: 8 << 20, Viewer: store.ViewerOf(f.Ana)})
 			if err != nil {
 				b.Fatal(err)
 			}
