@@ -355,6 +355,37 @@ func TestUpgradeBuildsPurgeIndex(t *testing.T) {
 	}
 }
 
+// A file from schema 2 (no types or refs buckets) gets its read indexes
+// built at Open.
+func TestUpgradeBuildsReadIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "server.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := storetest.IndexedData(t, s)
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range schoolIDs(tx) {
+			sb, _ := schoolBucket(tx, id, false)
+			for _, b := range [][]byte{bTypes, bRefs} {
+				if err := sb.DeleteBucket(b); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bMeta).Put(kSchema, u64(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(t, s)
+}
+
 // Purge reads only tombstones old enough: a young tombstone, a replaced one
 // and a live record stay.
 func TestPurgeIndexFollowsReplacements(t *testing.T) {

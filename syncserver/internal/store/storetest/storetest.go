@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("TombstonePurge", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("PurgeHorizonPerSchool", func(t *testing.T) { testPurgeHorizonPerSchool(t, open(t)) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, open(t)) })
+	t.Run("ReadIndexes", func(t *testing.T) { testReadIndexes(t, open(t)) })
+	t.Run("ViewerRule", testViewerRule)
 	// Properties and concurrency.
 	t.Run("LWWProperty", func(t *testing.T) { testLWWProperty(t, open) })
 	t.Run("ConcurrentNoSkip", func(t *testing.T) { testConcurrentNoSkip(t, open(t)) })
