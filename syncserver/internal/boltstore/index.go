@@ -7,6 +7,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
@@ -196,10 +197,10 @@ func (s *Store) RecordsByID(ctx context.Context, schoolID string, v store.Viewer
 // RecordsByRef returns the current records of some types (all when none)
 // that reference refID and that v may see, through the refs index.
 func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewer, refID string, types ...string) ([]record.Envelope, error) {
-	var out []record.Envelope
-	if refID == "" {
-		return nil, nil
+	if !hlc.IsCanonicalUUID(refID) {
+		return nil, nil // only UUIDs are indexed; and no 0 byte may widen the prefix
 	}
+	var out []record.Envelope
 	err := s.read(ctx, "records by ref", schoolID, func(sb *bolt.Bucket) error {
 		recs, idx := sb.Bucket(bRecs), sb.Bucket(bRefs)
 		var err error

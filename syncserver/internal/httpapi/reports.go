@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 
 	"github.com/labstack/echo/v4"
 
@@ -82,33 +81,19 @@ func goalDataset(ctx context.Context, st store.Store, schoolID string, v store.V
 			}
 		}
 	}
-	programs := []string{}
+	// ComputeDelivery counts only sessions of the plan's group whose program
+	// is the plan's (or unnamed), so the plan's program is the only one read;
+	// and it checks the group itself, so the index's answer needs no filter
+	// here (a session naming the group id as its program_id is dropped there).
 	if plan.ProgramID != "" {
-		programs = append(programs, plan.ProgramID)
-	}
-	if plan.GroupID != "" {
-		sessions, err := st.RecordsByRef(ctx, schoolID, v, plan.GroupID, record.TypeSession)
-		if err != nil {
+		recs, err := st.RecordsByID(ctx, schoolID, v, plan.ProgramID)
+		if err := read(record.TypeProgram, recs, err); err != nil {
 			return nil, err
 		}
-		for _, s := range ofType(sessions, record.TypeSession) {
-			var ref struct {
-				GroupID   string `json:"group_id"`
-				ProgramID string `json:"program_id"`
-			}
-			// The index also lists sessions that reference the group id
-			// through another field; only the group's own count.
-			if json.Unmarshal(s.Data, &ref) == nil && ref.GroupID == plan.GroupID {
-				envs = append(envs, s)
-				if ref.ProgramID != "" && !slices.Contains(programs, ref.ProgramID) {
-					programs = append(programs, ref.ProgramID)
-				}
-			}
-		}
 	}
-	if len(programs) > 0 {
-		recs, err := st.RecordsByID(ctx, schoolID, v, programs...)
-		if err := read(record.TypeProgram, recs, err); err != nil {
+	if plan.GroupID != "" {
+		recs, err := st.RecordsByRef(ctx, schoolID, v, plan.GroupID, record.TypeSession)
+		if err := read(record.TypeSession, recs, err); err != nil {
 			return nil, err
 		}
 	}

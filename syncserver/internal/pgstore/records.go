@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
@@ -275,8 +276,8 @@ func (s *Store) RecordsByID(ctx context.Context, schoolID string, v store.Viewer
 // RecordsByRef returns the current records of some types (all when none)
 // that reference refID and that v may see, through the GIN index on refs.
 func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewer, refID string, types ...string) ([]record.Envelope, error) {
-	if refID == "" {
-		return nil, nil
+	if !hlc.IsCanonicalUUID(refID) {
+		return nil, nil // only UUIDs are indexed
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+readColumns+` FROM records
 		WHERE refs @> ARRAY[$2::text] AND school_id = $1 AND NOT deleted AND (cardinality($3::text[]) = 0 OR type = ANY($3))`,

@@ -94,6 +94,8 @@ func testReadIndexes(t *testing.T, s store.Store) {
 	want("x: other student (a student_ids member)", byRef(x, x.Ana, other), set(group))
 	want("x: nothing references a probe", byRef(x, x.Ana, probe1), "")
 	want("x: a non-uuid value is no reference", byRef(x, x.Ana, "not-a-uuid"), "")
+	want("x: a 0 byte does not widen the lookup", byRef(x, x.Ana, student[:8]), "")
+	want("x: a 0 byte does not widen the lookup", byRef(x, x.Ana, student+"\x00probe"), "")
 	want("y: student's records", byRef(y, y.Ana, student), set(probe1))
 	want("y: other's records", byRef(y, y.Ana, other), set(goal))
 	want("unknown school", byRef(Fixture{School: store.School{ID: uuid.NewString()}}, x.Admin, student), "")
