@@ -42,7 +42,7 @@ func (s *Server) today() progress.Date {
 }
 
 // goalDataset reads what progress.Progress needs for one goal, and nothing
-// else (DOMAIN.md §4.1): the goal, its plan, the plan's programs, the
+// else (DOMAIN.md §4.1): the goal, its plan, the plan's program, the
 // sessions of the plan's group, the student's probes and the school's
 // calendar breaks, each through an index. ErrGoalNotFound when viewer v
 // cannot see a current goal with that id, after one point lookup. Reading the
