@@ -376,7 +376,7 @@ func TestStatusForEveryCode(t *testing.T) {
 	if got := CodeFor(400); got != CodeInvalidRequest {
 		t.Errorf("CodeFor(400) = %s, want invalid_request", got)
 	}
-	for _, s := range []int{0, 200, 302, 405, 418, 500, 502, 503} {
+	for _, s := range []int{0, 200, 302, 405, 418, 500, 502} { // 503 is unavailable (§8)
 		if got := CodeFor(s); got != CodeInternal {
 			t.Errorf("CodeFor(%d) = %s, want internal", s, got)
 		}
