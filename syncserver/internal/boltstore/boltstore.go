@@ -12,8 +12,9 @@
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
-//	            types (type ‖ 0 ‖ id → nil) and refs (ref ‖ 0 ‖ type ‖ 0 ‖ id
-//	            → nil): the read indexes of live, non-deleted records
+//	            types (type ‖ 0 ‖ id → nil) and refs (ref ‖ type ‖ 0 ‖ id
+//	            → nil), ids and refs as 16 bytes: the read indexes of live,
+//	            non-deleted records (index.go)
 //
 // A record's value is a compact binary header followed by its data bytes as
 // received, so a pull copies bytes instead of re-encoding JSON, and the seqs
@@ -198,7 +199,7 @@ func upgrade(tx *bolt.Tx, from uint64) error {
 			if err != nil {
 				return err
 			}
-			return putIndex(types, refs, ix, k)
+			return putIndex(types, refs, ix, string(k))
 		})
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
 	"smallwins/shared/hlc"
@@ -13,10 +14,22 @@ import (
 )
 
 // The read indexes hold every live, non-deleted record of a school once in
-// types (type ‖ 0 ‖ id) and once per referenced id in refs (ref ‖ 0 ‖ type
-// ‖ 0 ‖ id). Values are empty: the record is then read from recs by id. A
-// push writes them in its own transaction, so a read never sees a record
-// without its entries or entries of a version that is gone.
+// types (type ‖ 0 ‖ id) and once per referenced id in refs (ref ‖ type ‖ 0
+// ‖ id). Ids and refs are UUIDs (push validates ids, store.Refs keeps only
+// UUIDs) and are stored as their 16 bytes: half the bytes of the text, so
+// half the index pages a push dirties, searches and writes. Values are
+// empty: the record is then read from recs by id. A push writes them in its
+// own transaction, so a read never sees a record without its entries or
+// entries of a version that is gone.
+
+// uuidBytes is the 16 bytes of a UUID text.
+func uuidBytes(s string) ([]byte, error) {
+	u, err := uuid.Parse(s)
+	if err != nil {
+		return nil, fmt.Errorf("boltstore: index: %q is not a uuid", s)
+	}
+	return u[:], nil
+}
 
 func typeKey(typ string, id []byte) []byte {
 	k := make([]byte, 0, len(typ)+1+len(id))
@@ -24,20 +37,38 @@ func typeKey(typ string, id []byte) []byte {
 	return append(k, id...)
 }
 
-func refKey(ref, typ string, id []byte) []byte {
-	k := make([]byte, 0, len(ref)+len(typ)+2+len(id))
-	k = append(append(k, ref...), 0)
-	k = append(append(k, typ...), 0)
+func refKey(ref []byte, typ string, id []byte) []byte {
+	k := make([]byte, 0, len(ref)+len(typ)+1+len(id))
+	k = append(append(k, ref...), typ...)
+	k = append(k, 0)
 	return append(k, id...)
 }
 
-// putIndex adds the index entries of a live record.
-func putIndex(types, refs *bolt.Bucket, ix indexOf, id []byte) error {
-	if err := types.Put(typeKey(ix.typ, id), nil); err != nil {
+// keyID is the record id at the end of an index key.
+func keyID(k []byte) []byte {
+	return []byte(uuid.UUID(k[len(k)-16:]).String())
+}
+
+// putIndex adds the index entries of a live record with this id.
+func putIndex(types, refs *bolt.Bucket, ix indexOf, id string) error {
+	return eachIndexKey(ix, id, func(b *bolt.Bucket, k []byte) error { return b.Put(k, nil) }, types, refs)
+}
+
+// eachIndexKey calls fn with each index key of a version and its bucket.
+func eachIndexKey(ix indexOf, id string, fn func(b *bolt.Bucket, k []byte) error, types, refs *bolt.Bucket) error {
+	idb, err := uuidBytes(id)
+	if err != nil {
+		return err
+	}
+	if err := fn(types, typeKey(ix.typ, idb)); err != nil {
 		return err
 	}
 	for _, ref := range ix.refs {
-		if err := refs.Put(refKey(ref, ix.typ, id), nil); err != nil {
+		rb, err := uuidBytes(ref)
+		if err != nil {
+			return err
+		}
+		if err := fn(refs, refKey(rb, ix.typ, idb)); err != nil {
 			return err
 		}
 	}
@@ -74,16 +105,8 @@ func storedIndex(v []byte) (indexOf, error) {
 }
 
 // deleteIndex removes the entries putIndex made for a version.
-func deleteIndex(types, refs *bolt.Bucket, ix indexOf, id []byte) error {
-	if err := types.Delete(typeKey(ix.typ, id)); err != nil {
-		return err
-	}
-	for _, ref := range ix.refs {
-		if err := refs.Delete(refKey(ref, ix.typ, id)); err != nil {
-			return err
-		}
-	}
-	return nil
+func deleteIndex(types, refs *bolt.Bucket, ix indexOf, id string) error {
+	return eachIndexKey(ix, id, func(b *bolt.Bucket, k []byte) error { return b.Delete(k) }, types, refs)
 }
 
 // visible appends the record stored under id when it is live, not deleted
@@ -139,8 +162,10 @@ func scanPrefix(out []record.Envelope, idx, recs *bolt.Bucket, v store.Viewer, p
 	c := idx.Cursor()
 	var err error
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		id := k[bytes.LastIndexByte(k, 0)+1:]
-		if out, err = visible(out, recs, v, id); err != nil {
+		if len(k) < len(prefix)+16 {
+			return out, errCorrupt
+		}
+		if out, err = visible(out, recs, v, keyID(k)); err != nil {
 			return out, err
 		}
 	}
@@ -198,14 +223,18 @@ func (s *Store) RecordsByID(ctx context.Context, schoolID string, v store.Viewer
 // that reference refID and that v may see, through the refs index.
 func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewer, refID string, types ...string) ([]record.Envelope, error) {
 	if !hlc.IsCanonicalUUID(refID) {
-		return nil, nil // only UUIDs are indexed; and no 0 byte may widen the prefix
+		return nil, nil // only canonical UUIDs are indexed (pgstore compares the text)
 	}
 	var out []record.Envelope
-	err := s.read(ctx, "records by ref", schoolID, func(sb *bolt.Bucket) error {
+	ref, err := uuidBytes(refID)
+	if err != nil {
+		return nil, nil
+	}
+	err = s.read(ctx, "records by ref", schoolID, func(sb *bolt.Bucket) error {
 		recs, idx := sb.Bucket(bRecs), sb.Bucket(bRefs)
 		var err error
 		if len(types) == 0 {
-			out, err = scanPrefix(out, idx, recs, v, append([]byte(refID), 0))
+			out, err = scanPrefix(out, idx, recs, v, ref)
 			return err
 		}
 		seen := map[string]bool{}
@@ -214,7 +243,7 @@ func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewe
 				continue
 			}
 			seen[t] = true
-			if out, err = scanPrefix(out, idx, recs, v, refKey(refID, t, nil)); err != nil {
+			if out, err = scanPrefix(out, idx, recs, v, refKey(ref, t, nil)); err != nil {
 				return err
 			}
 		}

@@ -238,12 +238,12 @@ func applyPush(tx *bolt.Tx, b *store.PushBatch) ([]protocol.PushResult, error) {
 			}
 			if !e.Deleted && oldIx.same(newIx) {
 				putNew = false
-			} else if err := deleteIndex(types, refs, oldIx, id); err != nil {
+			} else if err := deleteIndex(types, refs, oldIx, e.ID); err != nil {
 				return nil, err
 			}
 		}
 		if putNew {
-			if err := putIndex(types, refs, newIx, id); err != nil {
+			if err := putIndex(types, refs, newIx, e.ID); err != nil {
 				return nil, err
 			}
 		}
