@@ -101,7 +101,7 @@ func storedIndex(v []byte) (indexOf, error) {
 		return indexOf{}, err
 	}
 	// r.Data points into v; Refs copies what it keeps.
-	return indexOf{typ: r.Type, refs: store.Refs(r.Type, r.Data)}, nil
+	return indexOf{typ: r.Type, refs: record.Refs(r.Type, r.Data)}, nil
 }
 
 // deleteIndex removes the entries putIndex made for a version.

@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"smallwins/shared/protocol"
+	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -228,7 +229,7 @@ func applyPush(tx *bolt.Tx, b *store.PushBatch) ([]protocol.PushResult, error) {
 		// none.
 		var newIx indexOf
 		if !e.Deleted {
-			newIx = indexOf{typ: e.Type, refs: store.Refs(e.Type, e.Data)}
+			newIx = indexOf{typ: e.Type, refs: record.Refs(e.Type, e.Data)}
 		}
 		putNew := !e.Deleted
 		if h.live && !h.deleted {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"smallwins/syncserver/internal/store"
+	"smallwins/shared/record"
 )
 
 //go:embed migrations/*.sql
@@ -117,7 +117,7 @@ func backfillRefs(ctx context.Context, conn *pgxpool.Conn) error {
 				return err
 			}
 			schools, ids = append(schools, school), append(ids, id)
-			refs = append(refs, strings.Join(store.Refs(typ, data), " "))
+			refs = append(refs, strings.Join(record.Refs(typ, data), " "))
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -94,7 +94,7 @@ func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushRes
 			// The refs column follows the version in the same statement; ids
 			// are UUIDs, so a space joins them (arrays of arrays must be
 			// rectangular in PostgreSQL).
-			aRefs = append(aRefs, strings.Join(store.Refs(e.Type, data), " "))
+			aRefs = append(aRefs, strings.Join(record.Refs(e.Type, data), " "))
 		}
 		if len(aIDs) == 0 {
 			return nil

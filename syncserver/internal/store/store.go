@@ -193,7 +193,7 @@ type Store interface {
 	RecordsByID(ctx context.Context, schoolID string, v Viewer, ids ...string) ([]record.Envelope, error)
 	// RecordsByRef returns the records of the given types (all when none)
 	// whose data references refID through one of their reference fields
-	// (see Refs), read through an index kept with every push. A refID that
+	// (see record.Refs), read through an index kept with every push. A refID that
 	// is not a canonical UUID references nothing.
 	RecordsByRef(ctx context.Context, schoolID string, v Viewer, refID string, types ...string) ([]record.Envelope, error)
 }

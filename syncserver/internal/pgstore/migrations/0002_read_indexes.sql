@@ -1,6 +1,6 @@
 -- Read indexes, so a report reads only the records it needs (version 2).
 --
--- `refs` holds the record ids a live record's data references (store.Refs:
+-- `refs` holds the record ids a live record's data references (record.Refs:
 -- student_id, group_id, plan_id, … per type); NULL means not computed yet.
 -- SQL cannot compute it exactly as the Go code does (and jsonb refuses some
 -- valid JSON, such as "\u0000"), so the server fills it in Go right after

@@ -193,15 +193,15 @@ func testViewerRule(t *testing.T) {
 			t.Errorf("%+v.CanSee(%q, %v) = %v", c.v, c.author, c.restricted, got)
 		}
 	}
-	if got := store.Refs("student", []byte(`{"student_id":"0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00"}`)); got != nil {
+	if got := record.Refs("student", []byte(`{"student_id":"0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00"}`)); got != nil {
 		t.Errorf("a student references %v", got)
 	}
 	a, b := "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e01", "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e02"
 	plan := fmt.Sprintf(`{"student_id":%q,"program_id":%q,"group_id":%q,"tier":"x","notes":{"student_id":"nested"}}`, a, b, a)
-	if got := store.Refs("plan", []byte(plan)); !slices.Equal(got, []string{a, b}) {
+	if got := record.Refs("plan", []byte(plan)); !slices.Equal(got, []string{a, b}) {
 		t.Errorf("a plan references %v, want [%s %s] (distinct)", got, a, b)
 	}
-	if got := store.Refs("plan", []byte(`{"student_id":5,"program_id":"`+b+`"}`)); !slices.Equal(got, []string{b}) {
+	if got := record.Refs("plan", []byte(`{"student_id":5,"program_id":"`+b+`"}`)); !slices.Equal(got, []string{b}) {
 		t.Errorf("a plan with a wrong-typed field references %v, want [%s]", got, b)
 	}
 }

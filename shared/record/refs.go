@@ -1,4 +1,4 @@
-package store
+package record
 
 import (
 	"bytes"
@@ -6,25 +6,24 @@ import (
 	"slices"
 
 	"smallwins/shared/hlc"
-	"smallwins/shared/record"
 )
 
-// refFields are the reference fields each record type is indexed by
-// (DOMAIN.md §2), for RecordsByRef: the report reads a plan's group's
-// sessions and a student's probes, and the school console lists a
+// refFields are each record type's references to other records (DOMAIN.md
+// §2), which the server indexes for RecordsByRef: a report reads a plan's
+// group's sessions and a student's probes, and the school console lists a
 // student's goals, plans, notes, decisions and cards. A session's
 // attendance is not indexed: a student's sessions are found through their
 // groups. Types not named here (student, program, calendar_break, unknown
 // types) reference nothing, and a push of them costs no decoding.
 var refFields = map[string]refSet{
-	record.TypeGroup:    refProgram | refStudents,
-	record.TypePlan:     refStudent | refProgram | refGroup,
-	record.TypeSession:  refGroup | refProgram,
-	record.TypeNote:     refStudent | refSession,
-	record.TypeGoal:     refStudent | refPlan,
-	record.TypeProbe:    refStudent,
-	record.TypeCICOCard: refStudent,
-	record.TypeDecision: refStudent | refGoal,
+	TypeGroup:    refProgram | refStudents,
+	TypePlan:     refStudent | refProgram | refGroup,
+	TypeSession:  refGroup | refProgram,
+	TypeNote:     refStudent | refSession,
+	TypeGoal:     refStudent | refPlan,
+	TypeProbe:    refStudent,
+	TypeCICOCard: refStudent,
+	TypeDecision: refStudent | refGoal,
 }
 
 type refSet uint8
@@ -51,7 +50,7 @@ var refNames = [...]struct {
 // Refs returns the distinct record ids that a record of type typ references
 // in data, in field order. Only canonical UUIDs count (record ids are
 // nothing else); a field of the wrong type is ignored, as the report code
-// ignores it. Both stores index exactly these.
+// ignores it. Both server stores index exactly these.
 func Refs(typ string, data []byte) []string {
 	set := refFields[typ]
 	if set == 0 || len(data) == 0 {
