@@ -252,7 +252,7 @@ func (s *Server) handlePull(c echo.Context) error {
 	}
 	defer res.Release() // after the response is written
 	page, err := s.store.Pull(ctx, store.PullQuery{SchoolID: p.School.ID, After: after, Limit: limit,
-		MaxBytes: protocol.PullSizeCap, Viewer: p.User.ID, ViewerIsAdmin: p.User.IsAdmin()})
+		MaxBytes: protocol.PullSizeCap, Viewer: viewerOf(c)})
 	if err != nil {
 		return err
 	}

@@ -115,6 +115,10 @@ func New(cfg Config) *Server {
 // Handler is the API as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }
 
+// Routes lists the registered routes, so a test can check that every read
+// path keeps restricted content to its author and admins.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+
 // MetricsHandler serves the Prometheus text format.
 func (s *Server) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})
@@ -211,6 +215,10 @@ func PrincipalOf(c echo.Context) store.Principal {
 	p, _ := c.Get(principalKey).(store.Principal)
 	return p
 }
+
+// viewerOf is the request's user as a store.Viewer: every read of records
+// passes it, so the store applies PROTOCOL §6 for this user.
+func viewerOf(c echo.Context) store.Viewer { return store.ViewerOf(PrincipalOf(c).User) }
 
 func bearer(r *http.Request) string {
 	h := r.Header.Get(echo.HeaderAuthorization)
