@@ -63,7 +63,7 @@ func pushConcurrently(t *testing.T, s *Store, f storetest.Fixture, w, n int) {
 					t.Error(err)
 					return
 				}
-				for _, r := range res {
+				for _, r := range res.Results {
 					if r.Outcome != protocol.Applied {
 						t.Errorf("%+v", r)
 					}
@@ -178,21 +178,6 @@ func TestGroupCommitStorageErrorFailsAlone(t *testing.T) {
 	}
 }
 
-func TestDuplicateIDRefused(t *testing.T) {
-	s := openTemp(t)
-	f := storetest.NewFixture(t, s, "lincoln")
-	id := uuid.NewString()
-	_, err := s.Push(t.Context(), store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: []record.Envelope{
-		storetest.Env(uuid.NewString(), storetest.HLC(1, 0), 1), storetest.Env(id, storetest.HLC(1, 0), 1), storetest.Env(id, storetest.HLC(2, 0), 2)}})
-	var pe *protocol.Error
-	if !errors.As(err, &pe) || pe.Code != protocol.CodeDuplicateID || pe.Index == nil || *pe.Index != 2 {
-		t.Fatalf("duplicate id: %v", err)
-	}
-	if p, _ := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 10}); len(p.Records) != 0 {
-		t.Errorf("a refused batch wrote %d records", len(p.Records))
-	}
-}
-
 // A second Open of the same file (another process in production: bbolt's
 // flock is per open file description) fails fast with a clear error instead
 // of waiting for the server to stop.
@@ -243,7 +228,7 @@ func TestReopenKeepsData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return res
+		return res.Results
 	}
 	restricted := storetest.Env(uuid.NewString(), storetest.HLC(1, 0), 8)
 	restricted.Restricted = true

@@ -24,6 +24,7 @@ const maxGroupRecords = 10000
 type pushCall struct {
 	b       *store.PushBatch
 	results []protocol.PushResult
+	epoch   string
 	err     error
 	done    chan struct{}
 }
@@ -31,22 +32,23 @@ type pushCall struct {
 // Push applies a batch atomically: every record or none (PROTOCOL §5), in
 // request order, with the LWW rule of protocol.Decide and the §6 author
 // check. It returns after the transaction holding it is on disk.
-func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushResult, error) {
+func (s *Store) Push(ctx context.Context, b store.PushBatch) (store.PushReply, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return store.PushReply{}, err
 	}
 	if b.At.IsZero() {
 		b.At = time.Now()
 	}
 	var (
-		results []protocol.PushResult
-		err     error
+		reply store.PushReply
+		err   error
 	)
 	switch s.mode {
 	case updatePerPush:
 		err = s.db.Update(func(tx *bolt.Tx) error {
 			var e error
-			results, e = applyPush(tx, &b)
+			reply.Results, e = applyPush(tx, &b)
+			reply.Epoch = epochIn(tx)
 			return e
 		})
 	case boltBatch:
@@ -54,28 +56,32 @@ func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushRes
 		// another call failed it): results are only read after it returns.
 		err = s.db.Batch(func(tx *bolt.Tx) error {
 			var e error
-			results, e = applyPush(tx, &b)
+			reply.Results, e = applyPush(tx, &b)
+			reply.Epoch = epochIn(tx)
 			return e
 		})
 	default:
-		results, err = s.pushGrouped(&b)
+		reply, err = s.pushGrouped(&b)
 	}
 	if err != nil {
 		var pe *protocol.Error
 		if errors.As(err, &pe) {
-			return nil, pe
+			return store.PushReply{}, pe
 		}
-		return nil, fmt.Errorf("boltstore: push: %w", err)
+		return store.PushReply{}, fmt.Errorf("boltstore: push: %w", err)
 	}
-	return results, nil
+	return reply, nil
 }
+
+// epochIn reads the epoch inside a push's or pull's own transaction.
+func epochIn(tx *bolt.Tx) string { return string(tx.Bucket(bMeta).Get(kEpoch)) }
 
 // pushGrouped is the group commit. The first push to find no commit running
 // takes the writer token and commits every push queued so far (including its
 // own) in one transaction; pushes arriving meanwhile queue, and one of them
 // commits the next group. Alone, a push waits for nothing; under load, N
 // concurrent pushes pay for about one fsync instead of N.
-func (s *Store) pushGrouped(b *store.PushBatch) ([]protocol.PushResult, error) {
+func (s *Store) pushGrouped(b *store.PushBatch) (store.PushReply, error) {
 	c := &pushCall{b: b, done: make(chan struct{})}
 	s.mu.Lock()
 	s.pending = append(s.pending, c)
@@ -83,7 +89,7 @@ func (s *Store) pushGrouped(b *store.PushBatch) ([]protocol.PushResult, error) {
 	for {
 		select {
 		case <-c.done:
-			return c.results, c.err
+			return store.PushReply{Results: c.results, Epoch: c.epoch}, c.err
 		case s.writer <- struct{}{}:
 			// Every take from pending happens while holding the token, and
 			// a group's calls are done before its token is released: so if
@@ -115,7 +121,9 @@ func (s *Store) commitGroup(group []*pushCall) {
 	}
 	results := make([][]protocol.PushResult, len(group))
 	refused := make([]error, len(group))
+	var epoch string
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		epoch = epochIn(tx)
 		for i, c := range group {
 			r, err := applyPush(tx, c.b)
 			var pe *protocol.Error
@@ -137,7 +145,7 @@ func (s *Store) commitGroup(group []*pushCall) {
 		return
 	}
 	for i, c := range group {
-		c.results, c.err = results[i], refused[i]
+		c.results, c.epoch, c.err = results[i], epoch, refused[i]
 		if err != nil {
 			c.results, c.err = nil, err
 		}
@@ -145,84 +153,67 @@ func (s *Store) commitGroup(group []*pushCall) {
 	}
 }
 
-// held is what the store knows of a record before a push, copied out of the
-// stored value's header.
-type held struct {
-	live       bool   // a stored version (not none, not only a stub)
-	hlc        string // "" when none
-	author     string
-	restricted bool
-	deleted    bool
-	seq        uint64
-	atMS       int64
+// stored is what the bbolt value of a record says beyond store.Held: where
+// its index entries are, so a new version can remove them.
+type stored struct {
+	deleted bool
+	seq     uint64
+	atMS    int64
 }
 
-// applyPush applies one batch inside tx. It checks every record first and
-// writes only when all pass, so a *protocol.Error leaves tx untouched; any
-// other error is the storage's and fails the transaction.
+// applyPush applies one batch inside tx: it reads what is held, lets
+// store.PlanPush (the decision both stores share) decide, and writes only
+// when the plan is not refused, so a *protocol.Error leaves tx untouched;
+// any other error is the storage's and fails the transaction.
 func applyPush(tx *bolt.Tx, b *store.PushBatch) ([]protocol.PushResult, error) {
 	sb, err := schoolBucket(tx, b.SchoolID, false)
 	if err != nil {
 		return nil, err
 	}
-	// Pass 1: what is held, and may this pusher write it (PROTOCOL §6)?
-	// The HTTP layer refuses duplicate ids (§5); the store does too, since
-	// pass 2 decides each record against the state before the batch.
-	have := make([]held, len(b.Records))
-	ids := make(map[string]struct{}, len(b.Records))
-	for i := range b.Records {
-		if _, dup := ids[b.Records[i].ID]; dup {
-			return nil, protocol.RecordError(protocol.CodeDuplicateID, i, "the same id twice in one batch")
-		}
-		ids[b.Records[i].ID] = struct{}{}
-	}
+	have := make([]store.Held, len(b.Records))
+	more := make([]stored, len(b.Records))
+	var seq uint64
 	if sb != nil {
 		recs, stubs := sb.Bucket(bRecs), sb.Bucket(bStubs)
 		for i := range b.Records {
-			e := &b.Records[i]
+			id := []byte(b.Records[i].ID)
 			h := &have[i]
-			if v := recs.Get([]byte(e.ID)); v != nil {
-				if h.hlc, h.restricted, h.author, err = heldHLC(v); err != nil {
+			if v := recs.Get(id); v != nil {
+				if h.HLC, h.Restricted, h.Author, err = heldHLC(v); err != nil {
 					return nil, err
 				}
-				h.live, h.seq, h.atMS, h.deleted = true, binary.BigEndian.Uint64(v), int64(binary.BigEndian.Uint64(v[8:])), v[16]&flagDeleted != 0
-			} else if st := stubs.Get([]byte(e.ID)); st != nil {
-				h.hlc = string(st) // a purged tombstone still decides (§6)
-			}
-			author := h.author
-			if !h.live {
-				author = b.Pusher // a new record (or one re-created after purge, ADR 0001)
-			}
-			// Only the author or an admin may write a record whose held
-			// version is restricted, or make a record restricted; whatever the
-			// outcome would be, so no result reveals its HLC (ADR 0001).
-			if !b.PusherIsAdmin && author != b.Pusher && (h.restricted || e.Restricted) {
-				return nil, protocol.RecordError(protocol.CodeForbidden, i, "this record is restricted to its author")
+				h.Live = true
+				more[i] = stored{deleted: v[16]&flagDeleted != 0, seq: binary.BigEndian.Uint64(v), atMS: int64(binary.BigEndian.Uint64(v[8:]))}
+			} else if st := stubs.Get(id); st != nil {
+				h.HLC = string(st) // a purged tombstone still decides (§6)
 			}
 		}
+		seq = getU64(sb.Bucket(bMeta), kSeq)
+	}
+	plan, err := store.PlanPush(b, have, int64(seq))
+	if err != nil {
+		return nil, err
 	}
 	if sb == nil {
 		if sb, err = schoolBucket(tx, b.SchoolID, true); err != nil {
 			return nil, err
 		}
 	}
-	// Pass 2: write the winners, each with the school's next seq.
+	if err := writePlan(sb, b, plan, have, more); err != nil {
+		return nil, err
+	}
+	return plan.Results, nil
+}
+
+// writePlan writes a plan's records with their seqs and keeps the seq, purge
+// and read indexes in step.
+func writePlan(sb *bolt.Bucket, b *store.PushBatch, plan store.PushPlan, have []store.Held, more []stored) error {
 	recs, seqs, tombs, stubs, meta := sb.Bucket(bRecs), sb.Bucket(bSeqs), sb.Bucket(bTombs), sb.Bucket(bStubs), sb.Bucket(bMeta)
 	types, refs := sb.Bucket(bTypes), sb.Bucket(bRefs)
-	seq := getU64(meta, kSeq)
 	atMS := b.At.UnixMilli()
-	results := make([]protocol.PushResult, len(b.Records))
-	for i := range b.Records {
-		e := &b.Records[i]
-		h := have[i]
-		out := protocol.Decide(h.hlc, e.HLC)
-		results[i] = protocol.PushResult{ID: e.ID, Outcome: out, HLC: h.hlc}
-		if out != protocol.Applied {
-			continue
-		}
-		results[i].HLC = e.HLC
+	for _, w := range plan.Writes {
+		e, h, m := &b.Records[w.Index], have[w.Index], more[w.Index]
 		id := []byte(e.ID)
-		author := b.Pusher
 		// The read indexes follow the new version: the old live version's
 		// entries go, the new one's come, in this transaction. An update
 		// that keeps type and references (a session, tap by tap) writes
@@ -232,54 +223,52 @@ func applyPush(tx *bolt.Tx, b *store.PushBatch) ([]protocol.PushResult, error) {
 			newIx = indexOf{typ: e.Type, refs: record.IndexedRefs(e.Type, e.Data)}
 		}
 		putNew := !e.Deleted
-		if h.live && !h.deleted {
+		if h.Live && !m.deleted {
 			oldIx, err := storedIndex(recs.Get(id))
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if !e.Deleted && oldIx.same(newIx) {
 				putNew = false
 			} else if err := deleteIndex(types, refs, oldIx, e.ID); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if putNew {
 			if err := putIndex(types, refs, newIx, e.ID); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		if h.live {
-			author = h.author
+		if h.Live {
 			// The old version leaves the seq index and, if it was a
 			// tombstone, the purge index.
-			if err := seqs.Delete(u64(h.seq)); err != nil {
-				return nil, err
+			if err := seqs.Delete(u64(m.seq)); err != nil {
+				return err
 			}
-			if h.deleted {
-				if err := tombs.Delete(tombKey(h.atMS, id)); err != nil {
-					return nil, err
+			if m.deleted {
+				if err := tombs.Delete(tombKey(m.atMS, id)); err != nil {
+					return err
 				}
 			}
-		} else if h.hlc != "" {
+		} else if h.HLC != "" {
 			if err := stubs.Delete(id); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		seq++
-		v := recValue{Seq: seq, At: atMS, Deleted: e.Deleted, Restricted: e.Restricted,
-			HLC: e.HLC, Type: e.Type, Author: author, Data: e.Data}
+		v := recValue{Seq: uint64(w.Seq), At: atMS, Deleted: e.Deleted, Restricted: e.Restricted,
+			HLC: e.HLC, Type: e.Type, Author: w.Author, Data: e.Data}
 		if e.Deleted {
 			v.Data = nil
 			if err := tombs.Put(tombKey(atMS, id), nil); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		if err := recs.Put(id, v.encode()); err != nil {
-			return nil, err
+			return err
 		}
-		if err := seqs.Put(u64(seq), id); err != nil {
-			return nil, err
+		if err := seqs.Put(u64(uint64(w.Seq)), id); err != nil {
+			return err
 		}
 	}
-	return results, meta.Put(kSeq, u64(seq))
+	return meta.Put(kSeq, u64(uint64(plan.LastSeq)))
 }

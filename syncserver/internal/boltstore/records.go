@@ -130,6 +130,7 @@ func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, er
 		limit = protocol.DefaultPullLimit
 	}
 	err := s.db.View(func(tx *bolt.Tx) error {
+		page.Epoch = epochIn(tx)
 		sb, _ := schoolBucket(tx, q.SchoolID, false)
 		if sb == nil {
 			return nil

@@ -210,19 +210,15 @@ func (s *Server) handlePush(c echo.Context) error {
 	if err := protocol.ValidatePush(req, p.DeviceID, now, s.cfg.MaxClockSkew); err != nil {
 		return err
 	}
-	results, err := s.store.Push(ctx, store.PushBatch{SchoolID: p.School.ID, Pusher: p.User.ID,
+	reply, err := s.store.Push(ctx, store.PushBatch{SchoolID: p.School.ID, Pusher: p.User.ID,
 		PusherIsAdmin: p.User.IsAdmin(), Records: req.Records, At: now})
 	if err != nil {
 		return err
 	}
-	for _, r := range results {
+	for _, r := range reply.Results {
 		s.metrics.records.WithLabelValues(string(r.Outcome)).Inc()
 	}
-	epoch, err := s.store.Epoch(ctx)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, protocol.PushResponse{Results: results, ServerTimeMS: s.nowMS(), Epoch: epoch})
+	return c.JSON(http.StatusOK, protocol.PushResponse{Results: reply.Results, ServerTimeMS: s.nowMS(), Epoch: reply.Epoch})
 }
 
 func (s *Server) handlePull(c echo.Context) error {
@@ -258,14 +254,10 @@ func (s *Server) handlePull(c echo.Context) error {
 	}
 	size := pullBufSize(page.Records)
 	res.ShrinkTo(int64(size)*pullCopies + requestOverhead)
-	epoch, err := s.store.Epoch(ctx)
-	if err != nil {
-		return err
-	}
 	c.Set(countKey, len(page.Records))
 	s.metrics.pulled.Add(float64(len(page.Records)))
 	s.metrics.pullLag.Observe(float64(len(page.Records)))
-	buf := appendPullResponse(make([]byte, 0, size), page, s.nowMS(), epoch)
+	buf := appendPullResponse(make([]byte, 0, size), page, s.nowMS(), page.Epoch)
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, buf)
 }
 

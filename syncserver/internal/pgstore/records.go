@@ -14,32 +14,32 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-type held struct {
-	hlc        string
-	restricted bool
-	author     string
-	live       bool // a record row (false: a stub)
-}
-
 // Push applies a batch in one transaction. It locks the school's row first:
 // seqs are handed out under that lock and it is held until commit, so a later
 // seq never becomes visible before an earlier one (docs/postgres.md).
-func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushResult, error) {
+func (s *Store) Push(ctx context.Context, b store.PushBatch) (store.PushReply, error) {
 	at := b.At
 	if at.IsZero() {
 		at = time.Now()
 	}
-	var results []protocol.PushResult
+	// Duplicate ids are refused before any statement: PostgreSQL refuses
+	// two rows with one key in one INSERT … ON CONFLICT, which would be a
+	// 500 instead of duplicate_id.
+	if i := store.DuplicateIndex(&b); i >= 0 {
+		return store.PushReply{}, protocol.RecordError(protocol.CodeDuplicateID, i, "the same id twice in one batch")
+	}
+	var reply store.PushReply
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var seq int64
-		if err := tx.QueryRow(ctx, `SELECT seq FROM schools WHERE id = $1 FOR UPDATE`, b.SchoolID).Scan(&seq); err != nil {
+		// The epoch in the push's own transaction (§7).
+		if err := tx.QueryRow(ctx, `SELECT sc.seq, m.v FROM schools sc, meta m WHERE sc.id = $1 AND m.k = 'epoch' FOR UPDATE OF sc`, b.SchoolID).Scan(&seq, &reply.Epoch); err != nil {
 			return err
 		}
 		ids := make([]string, len(b.Records))
 		for i, e := range b.Records {
 			ids[i] = e.ID
 		}
-		have := make(map[string]held, len(ids))
+		byID := make(map[string]store.Held, len(ids))
 		rows, err := tx.Query(ctx, `SELECT id, hlc, restricted, author, true FROM records WHERE school_id = $1 AND id = ANY($2)
 			UNION ALL SELECT id, hlc, false, '', false FROM stubs WHERE school_id = $1 AND id = ANY($2)`, b.SchoolID, ids)
 		if err != nil {
@@ -47,55 +47,49 @@ func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushRes
 		}
 		for rows.Next() {
 			var id string
-			var h held
-			if err := rows.Scan(&id, &h.hlc, &h.restricted, &h.author, &h.live); err != nil {
+			var h store.Held
+			if err := rows.Scan(&id, &h.HLC, &h.Restricted, &h.Author, &h.Live); err != nil {
 				rows.Close()
 				return err
 			}
-			if old, ok := have[id]; !ok || !old.live {
-				have[id] = h
+			if old, ok := byID[id]; !ok || !old.Live {
+				byID[id] = h
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		results = make([]protocol.PushResult, len(b.Records))
+		have := make([]store.Held, len(b.Records))
+		for i, e := range b.Records {
+			have[i] = byID[e.ID]
+		}
+		// The one decision both stores share (store.PlanPush).
+		plan, err := store.PlanPush(&b, have, seq)
+		if err != nil {
+			return err
+		}
+		reply.Results = plan.Results
 		var (
 			aIDs, aHLC, aType, aAuthor, aRefs []string
 			aSeq                              []int64
 			aDel, aRes                        []bool
 			aData                             [][]byte
 		)
-		for i, e := range b.Records {
-			h := have[e.ID]
-			author := b.Pusher
-			if h.live {
-				author = h.author
-			}
-			// PROTOCOL §6: only the author or an admin may write a restricted
-			// record or make a record restricted.
-			if !b.PusherIsAdmin && author != b.Pusher && (h.restricted || e.Restricted) {
-				return protocol.RecordError(protocol.CodeForbidden, i, "this record is restricted to its author")
-			}
-			out := protocol.Decide(h.hlc, e.HLC)
-			results[i] = protocol.PushResult{ID: e.ID, Outcome: out, HLC: h.hlc}
-			if out != protocol.Applied {
-				continue
-			}
-			seq++
-			results[i].HLC = e.HLC
+		for _, w := range plan.Writes {
+			e := &b.Records[w.Index]
 			data := []byte(e.Data)
 			if e.Deleted {
 				data = nil
 			}
-			aIDs, aSeq, aHLC, aType = append(aIDs, e.ID), append(aSeq, seq), append(aHLC, e.HLC), append(aType, e.Type)
-			aDel, aRes, aAuthor, aData = append(aDel, e.Deleted), append(aRes, e.Restricted), append(aAuthor, author), append(aData, data)
+			aIDs, aSeq, aHLC, aType = append(aIDs, e.ID), append(aSeq, w.Seq), append(aHLC, e.HLC), append(aType, e.Type)
+			aDel, aRes, aAuthor, aData = append(aDel, e.Deleted), append(aRes, e.Restricted), append(aAuthor, w.Author), append(aData, data)
 			// The refs column follows the version in the same statement; ids
 			// are UUIDs, so a space joins them (arrays of arrays must be
 			// rectangular in PostgreSQL).
 			aRefs = append(aRefs, strings.Join(record.IndexedRefs(e.Type, data), " "))
 		}
+		seq = plan.LastSeq
 		if len(aIDs) == 0 {
 			return nil
 		}
@@ -118,11 +112,11 @@ func (s *Store) Push(ctx context.Context, b store.PushBatch) ([]protocol.PushRes
 	if err != nil {
 		var pe *protocol.Error
 		if errors.As(err, &pe) {
-			return nil, pe
+			return store.PushReply{}, pe
 		}
-		return nil, wrap("push", err)
+		return store.PushReply{}, wrap("push", err)
 	}
-	return results, nil
+	return reply, nil
 }
 
 // envelopeOverhead estimates the JSON bytes of an envelope beyond its data.
@@ -135,13 +129,16 @@ func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, er
 	if limit <= 0 {
 		limit = protocol.DefaultPullLimit
 	}
+	// The epoch comes with the horizon in one statement (§7); -1: no such
+	// school yet (nothing pushed), an empty page.
 	var horizon int64
-	err := s.pool.QueryRow(ctx, `SELECT horizon FROM schools WHERE id = $1`, q.SchoolID).Scan(&horizon)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return page, nil
-	}
+	err := s.pool.QueryRow(ctx, `SELECT m.v, COALESCE(sc.horizon, -1) FROM meta m LEFT JOIN schools sc ON sc.id = $1 WHERE m.k = 'epoch'`,
+		q.SchoolID).Scan(&page.Epoch, &horizon)
 	if err != nil {
 		return store.PullPage{}, wrap("pull", err)
+	}
+	if horizon < 0 {
+		return page, nil
 	}
 	if q.After > 0 && q.After < horizon {
 		return store.PullPage{}, store.ErrResyncRequired

@@ -128,6 +128,14 @@ type PullPage struct {
 	Records []record.Envelope // current versions, ascending seq, Seq set
 	Cursor  int64             // seq of the last record, or After when none
 	More    bool
+	Epoch   string // read in the same transaction as the page (§7)
+}
+
+// PushReply is what a push did: one result per record, and the epoch read in
+// the same transaction (§7), so an epoch change cannot fall between them.
+type PushReply struct {
+	Results []protocol.PushResult
+	Epoch   string
 }
 
 // Store is the server's storage. Every method is safe for concurrent use.
@@ -186,7 +194,7 @@ type Store interface {
 	// write to a record that is restricted, or that makes a record
 	// restricted, by a pusher who is neither its author nor an admin fails
 	// the whole batch with a *protocol.Error (CodeForbidden, Index set).
-	Push(ctx context.Context, b PushBatch) ([]protocol.PushResult, error)
+	Push(ctx context.Context, b PushBatch) (PushReply, error)
 	// Pull returns a page of current versions after q.After; restricted
 	// records come as tombstones to viewers who may not see them.
 	// ErrResyncRequired when 0 < q.After < the purge horizon.

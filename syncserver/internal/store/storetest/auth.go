@@ -325,9 +325,28 @@ func testEpoch(t *testing.T, s store.Store) {
 	if err != nil || e1 == "" {
 		t.Fatalf("epoch = %q, %v", e1, err)
 	}
-	NewFixture(t, s, "lincoln") // writes do not touch it
+	f := NewFixture(t, s, "lincoln") // writes do not touch it
 	if e2, _ := s.Epoch(ctx); e2 != e1 {
 		t.Errorf("epoch changed by itself: %q → %q", e1, e2)
+	}
+	// Push and pull carry the epoch read in their own transaction.
+	epochs := func() (string, string) {
+		t.Helper()
+		r, err := s.Push(ctx, batch(f, f.Ana, Env(uuid.NewString(), HLC(1, 0), 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 1, Viewer: store.ViewerOf(f.Ana)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Epoch, p.Epoch
+	}
+	if pe, le := epochs(); pe != e1 || le != e1 {
+		t.Errorf("push and pull epochs %q, %q; want %q", pe, le, e1)
+	}
+	if p, err := s.Pull(ctx, store.PullQuery{SchoolID: "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00", Limit: 1}); err != nil || p.Epoch != e1 {
+		t.Errorf("a school with nothing pushed: epoch %q, %v; want %q", p.Epoch, err, e1)
 	}
 	n, err := s.NewEpoch(ctx)
 	if err != nil || n == e1 || n == "" {
@@ -335,6 +354,9 @@ func testEpoch(t *testing.T, s store.Store) {
 	}
 	if e3, _ := s.Epoch(ctx); e3 != n {
 		t.Errorf("epoch after NewEpoch = %q, want %q", e3, n)
+	}
+	if pe, le := epochs(); pe != n || le != n {
+		t.Errorf("push and pull epochs after NewEpoch %q, %q; want %q", pe, le, n)
 	}
 	if err := s.Ping(ctx); err != nil {
 		t.Errorf("ping: %v", err)

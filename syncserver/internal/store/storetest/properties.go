@@ -136,7 +136,7 @@ func testConcurrentNoSkip(t *testing.T, s store.Store) {
 					t.Error(err)
 					return
 				}
-				for _, r := range res {
+				for _, r := range res.Results {
 					if r.Outcome == protocol.Applied {
 						applied <- r.ID
 					}

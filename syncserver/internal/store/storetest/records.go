@@ -61,7 +61,7 @@ func testPushOutcomes(t *testing.T, s store.Store) {
 		t.Errorf("older version of a deleted record: %+v", res[0])
 	}
 	// An empty batch is allowed and changes nothing.
-	if res, err := s.Push(ctx, batch(f, f.Ana)); err != nil || len(res) != 0 {
+	if res, err := s.Push(ctx, batch(f, f.Ana)); err != nil || len(res.Results) != 0 {
 		t.Errorf("empty batch: %+v, %v", res, err)
 	}
 	if _, c := pullAll(t, s, f, f.Ana, 0); c != 5 {
@@ -323,7 +323,7 @@ func testRestricted(t *testing.T, s store.Store) {
 	for _, v := range []record.Envelope{Env(note, HLC(9, 0), 7), Env(note, HLC(0, 0), 7), Env(note, HLC(1, 0), 7), tomb(note, HLC(9, 0))} {
 		res, err := s.Push(ctx, batch(f, f.Ben, Env(other, HLC(9, 0), 1), v))
 		var pe *protocol.Error
-		if !errors.As(err, &pe) || pe.Code != protocol.CodeForbidden || pe.Index == nil || *pe.Index != 1 || res != nil {
+		if !errors.As(err, &pe) || pe.Code != protocol.CodeForbidden || pe.Index == nil || *pe.Index != 1 || res.Results != nil {
 			t.Errorf("ben writes ana's restricted note (%s): %v, %+v", v.HLC, err, res)
 		}
 	}
@@ -580,5 +580,30 @@ func testRecords(t *testing.T, s store.Store) {
 	}
 	if none, err := s.Records(ctx, uuid.NewString(), store.Viewer{IsAdmin: true}); err != nil || len(none) != 0 {
 		t.Errorf("Records of an unknown school = %+v, %v", none, err)
+	}
+}
+
+// testDuplicateIDs: PROTOCOL §5, the same id twice in one batch is refused
+// whole (duplicate_id at the second one), before anything is written — on
+// PostgreSQL too, where two rows with one key in one upsert would otherwise
+// fail the statement.
+func testDuplicateIDs(t *testing.T, s store.Store) {
+	f := NewFixture(t, s, "lincoln")
+	push(t, s, f, f.Ana, Env(uuid.NewString(), HLC(1, 0), 1))
+	id, other := uuid.NewString(), uuid.NewString()
+	_, err := s.Push(ctx, store.PushBatch{SchoolID: f.School.ID, Pusher: f.Ana.ID, Records: []record.Envelope{
+		Env(other, HLC(2, 0), 1), Env(id, HLC(2, 0), 1), Env(id, HLC(3, 0), 2)}})
+	var pe *protocol.Error
+	if !errors.As(err, &pe) || pe.Code != protocol.CodeDuplicateID || pe.Index == nil || *pe.Index != 2 {
+		t.Fatalf("duplicate id: %v, want duplicate_id at 2", err)
+	}
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 10, Viewer: store.ViewerOf(f.Ana)})
+	if err != nil || len(p.Records) != 1 || p.Cursor != 1 {
+		t.Fatalf("a refused batch wrote: %d records, cursor %d, %v", len(p.Records), p.Cursor, err)
+	}
+	// The seq was not spent: the next push gets 2.
+	push(t, s, f, f.Ana, Env(other, HLC(4, 0), 1))
+	if p, _ := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 1, Limit: 10, Viewer: store.ViewerOf(f.Ana)}); len(p.Records) != 1 || p.Records[0].Seq != 2 {
+		t.Errorf("after a refused batch the next seq is %+v, want 2", p.Records)
 	}
 }

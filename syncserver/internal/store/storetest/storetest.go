@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
 	t.Run("Sequences", func(t *testing.T) { testSequences(t, open(t)) })
+	t.Run("DuplicateIDs", func(t *testing.T) { testDuplicateIDs(t, open(t)) })
 	t.Run("PullPaging", func(t *testing.T) { testPullPaging(t, open(t)) })
 	t.Run("PullMaxBytes", func(t *testing.T) { testPullMaxBytes(t, open(t)) })
 	t.Run("TenantIsolation", func(t *testing.T) { testTenantIsolation(t, open(t)) })
@@ -112,7 +113,8 @@ func batch(f Fixture, u store.User, recs ...record.Envelope) store.PushBatch {
 
 func push(t tb, s store.Store, f Fixture, u store.User, recs ...record.Envelope) []protocol.PushResult {
 	t.Helper()
-	res, err := s.Push(ctx, batch(f, u, recs...))
+	reply, err := s.Push(ctx, batch(f, u, recs...))
+	res := reply.Results
 	if err != nil {
 		t.Fatalf("push: %v", err)
 	}
