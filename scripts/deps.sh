@@ -17,7 +17,8 @@ build=(make gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
   libxinerama-dev libxi-dev libxxf86vm-dev)
 # tests: PostgreSQL server binaries (initdb, pg_ctl) for the PostgreSQL store
 # tests, Xvfb (+ xauth for xvfb-run) for the real-app screenshots,
-# poppler-utils (pdftoppm) to look at report PDFs.
+# poppler-utils: reportdoc's tests read the report PDF back with pdftotext
+# (they fail without it when CI=true), and pdftoppm renders it for docs/.
 tests=(postgresql xvfb xauth poppler-utils)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
