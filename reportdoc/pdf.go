@@ -107,9 +107,10 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	// Before the fonts are added: fpdf keeps the digits of the alias's
 	// replacement in the font subset only if it knows of the alias then.
 	pdf.AliasNbPages(nbAlias)
-	// Liberation Sans is the TrueType font gonum/plot already embeds for the
-	// chart; as a UTF-8 font it covers accented Latin names, and it is
-	// embedded (subset), so the PDF looks the same on every reader.
+	// Liberation Sans comes from the go-fonts/liberation module gonum/plot
+	// already links in (its chart labels use Liberation Serif); as a UTF-8
+	// font it covers accented Latin names, and it is embedded (subset), so
+	// the PDF looks the same on every reader.
 	pdf.AddUTF8FontFromBytes(font, "", liberationsansregular.TTF)
 	pdf.AddUTF8FontFromBytes(font, "B", liberationsansbold.TTF)
 	pdf.SetMargins(margin, margin, margin)
