@@ -32,7 +32,7 @@ targets=$(sed -nE 's/^[[:space:]]*- \{os: *([a-z0-9]+), *arch: *([a-z0-9]+)\}.*/
 [ -n "$targets" ] || { echo "fyne-cross.yml lists no targets"; exit 1; }
 if [ $# -gt 0 ]; then
   want=" $* "
-  targets=$(while read -r os arch; do [[ $want == *" $os "* ]] && echo "$os $arch"; done <<<"$targets")
+  targets=$(while read -r os arch; do if [[ $want == *" $os "* ]]; then echo "$os $arch"; fi; done <<<"$targets")
   [ -n "$targets" ] || { echo "cross: fyne-cross.yml has no target for: $*"; exit 1; }
 fi
 # flag NAME: the value of -NAME in fyne-cross.yml's flags, so the host builds
@@ -93,7 +93,7 @@ windows() {
   # -H=windowsgui: no console window behind the app, as fyne-cross builds it.
   echo "CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$mingw_cc go build -tags $tags -ldflags '-s -w -H=windowsgui' -o $exe ./app"
   CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC=$mingw_cc \
-    go build -trimpath -tags "$tags" -ldflags "-s -w -H=windowsgui" -o "$exe" ./app
+    go build -tags "$tags" -ldflags "-s -w -H=windowsgui" -o "$exe" ./app
   checkpe "$exe"
   echo "cross: $exe: PE x86-64 executable, $(($(wc -c <"$exe") / 1024)) KiB, built in $((SECONDS - start)) s"
 }
