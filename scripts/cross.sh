@@ -12,7 +12,7 @@
 #   windows/amd64  go build with cgo and the distribution's mingw-w64 cross
 #                  compiler -> bin/cross/windows-amd64/smallwins.exe, checked
 #                  to be an x86-64 PE executable
-#   linux/amd64    the fyne tool's `fyne package -os linux`
+#   linux/amd64    go build, packed by the fyne tool's `fyne package -os linux`
 #                  -> bin/cross/linux-amd64/SmallWins.tar.xz
 # Android needs the NDK that only fyne-cross's image brings: without a
 # container engine it is skipped, said loudly, and the exit status is 0 only
@@ -99,19 +99,29 @@ windows() {
 }
 
 linux() {
-  local fyne=$PWD/bin/tools/fyne start=$SECONDS
+  local fyne=$PWD/bin/tools/fyne start=$SECONDS name dir src
   if ! { [ -x "$fyne" ] && "$fyne" version 2>/dev/null | grep -q "$fyne_tool_version"; }; then
     GOBIN=$PWD/bin/tools go install "fyne.io/tools/cmd/fyne@$fyne_tool_version"
   fi
   command -v xz >/dev/null 2>&1 || { echo "cross: xz is missing (make deps installs xz-utils)"; return 1; }
-  mkdir -p "$out/linux-amd64"
-  # fyne package writes NAME.tar.xz into the current directory: run it in the
-  # output directory, with the source and icon given from the root.
-  (cd "$out/linux-amd64" && "$fyne" package -os linux --src "$OLDPWD/app" --icon "$OLDPWD/$(flag icon)" \
-    --name "$(flag name)" --app-id "$(flag app-id)" --app-version "$(flag app-version)" \
-    --app-build "$(flag app-build)" --tags "$tags" --release)
-  local pkg=$out/linux-amd64/$(flag name).tar.xz
-  tar -tJf "$pkg" | grep -q "bin/$(flag name)$" || { echo "cross: $pkg holds no bin/$(flag name)"; return 1; }
+  name=$(flag name) dir=$out/linux-amd64
+  mkdir -p "$dir"
+  # The binary is built here, like the Windows one, and fyne only packs it:
+  # left to build from app/, `fyne package` writes a metadata file into app/
+  # for the build and raises Build in app/FyneApp.toml after every run, which
+  # would put it out of step with fyne-cross.yml. fyne insists on a source
+  # directory with Go code, so it gets an empty package outside the tree.
+  echo "CGO_ENABLED=1 go build -tags $tags -ldflags '-s -w' -o $dir/$name ./app"
+  CGO_ENABLED=1 GOOS=linux GOARCH=amd64 go build -tags "$tags" -ldflags "-s -w" -o "$dir/$name" ./app
+  src=$(mktemp -d)
+  echo "package main" >"$src/main.go"
+  # fyne package writes NAME.tar.xz into the current directory.
+  (root=$PWD && cd "$dir" && "$fyne" package -os linux --exe "$root/$dir/$name" --src "$src" --icon "$root/$(flag icon)" \
+    --name "$name" --app-id "$(flag app-id)" --app-version "$(flag app-version)" --app-build "$(flag app-build)") ||
+    { rm -rf "$src"; return 1; }
+  rm -rf "$src"
+  local pkg=$dir/$name.tar.xz
+  tar -tJf "$pkg" | grep -q "/bin/$name$" || { echo "cross: $pkg holds no bin/$name"; return 1; }
   echo "cross: $pkg: $(($(wc -c <"$pkg") / 1024)) KiB, built in $((SECONDS - start)) s"
 }
 
