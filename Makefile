@@ -14,7 +14,7 @@ CRASH_PG_STOPS ?= 20
 # make cross: only the targets of these systems (e.g. CROSS_OS=windows); empty: all of fyne-cross.yml.
 CROSS_OS ?=
 
-.PHONY: help run test bench lint deps build cross bench-peers soak crash screenshots clean
+.PHONY: help run test bench lint deps build cross bench-peers soak crash attack-memory screenshots clean
 
 help:
 	@echo "make run          start the sync server with a demo school and open the app"
@@ -26,6 +26,7 @@ help:
 	@echo "make bench-peers  the same workload on pouchdb-server and on our server"
 	@echo "make soak         200 simulated tablets against one server (SOAK_DURATION)"
 	@echo "make crash        kill -9 campaign: server on bbolt and PostgreSQL, PostgreSQL itself (CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_STORE=$(CRASH_STORE) CRASH_PG_STOPS=$(CRASH_PG_STOPS))"
+	@echo "make attack-memory  100 concurrent 8 MiB pushes and 100 full pulls: peak RSS, 503s (issue 11)"
 
 ## deps: install missing system packages (as root with apt; otherwise prints the sudo command)
 deps:
@@ -76,6 +77,10 @@ soak:
 crash:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./syncserver/cmd/crash --server-bin bin/syncserver --store $(CRASH_STORE) --rounds $(CRASH_ROUNDS) --pg-stops $(CRASH_PG_STOPS) $(CRASH_FLAGS)
+## attack-memory: the memory attack of issue 11 against the real binary, alone and verbose
+## (it also runs in `make test`; figures in docs/RELIABILITY.md)
+attack-memory:
+	$(GO) test -count 1 -v -run 'TestAttackMemory$$' ./syncserver
 
 ## screenshots: every screen into docs/screenshots/ (headless, plus Xvfb when available)
 screenshots:

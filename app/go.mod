@@ -2,7 +2,10 @@ module smallwins/app
 
 go 1.26.8
 
-require smallwins/shared v0.0.0
+require (
+	github.com/go-json-experiment/json v1.27.2
+	smallwins/shared v0.0.0
+)
 
 require github.com/kr/text v0.2.0 // indirect
 

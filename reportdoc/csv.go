@@ -2,7 +2,6 @@ package reportdoc
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -33,27 +32,15 @@ func decodeExport(envs []record.Envelope, f Filter) exportData {
 		if e.Deleted || e.Restricted {
 			continue
 		}
-		switch e.Type {
-		case record.TypeGroup:
-			var g record.Group
-			if json.Unmarshal(e.Data, &g) == nil {
-				d.groups[e.ID] = g
-			}
-		case record.TypeProgram:
-			var p record.Program
-			if json.Unmarshal(e.Data, &p) == nil {
-				d.programs[e.ID] = p
-			}
-		case record.TypeStudent:
-			var s record.Student
-			if json.Unmarshal(e.Data, &s) == nil {
-				d.students[e.ID] = s
-			}
-		case record.TypeSession:
-			var s record.Session
-			if json.Unmarshal(e.Data, &s) != nil || s.Status == record.SessionInProgress {
-				continue
-			}
+		// Each record is one of these types at most; DecodeAs skips the
+		// others and any record whose data does not decode.
+		if g, ok := record.DecodeAs[record.Group](e); ok {
+			d.groups[e.ID] = g
+		} else if p, ok := record.DecodeAs[record.Program](e); ok {
+			d.programs[e.ID] = p
+		} else if st, ok := record.DecodeAs[record.Student](e); ok {
+			d.students[e.ID] = st
+		} else if s, ok := record.DecodeAs[record.Session](e); ok && s.Status != record.SessionInProgress {
 			if (f.GroupID != "" && s.GroupID != f.GroupID) || (f.From != "" && s.Date < f.From) || (f.To != "" && s.Date > f.To) {
 				continue
 			}

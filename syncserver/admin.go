@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/httpapi"
 	"smallwins/syncserver/internal/store"
 )
@@ -87,7 +88,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	u, err := httpapi.NewUser(sc.ID, protocol.AddUserRequest{Username: *username, Name: *name, Role: *role, Password: pw})
+	u, err := httpapi.NewUser(auth.Passwords{}, sc.ID, protocol.AddUserRequest{Username: *username, Name: *name, Role: *role, Password: pw})
 	if err != nil {
 		var pe *protocol.Error
 		if errors.As(err, &pe) {

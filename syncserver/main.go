@@ -24,6 +24,7 @@ const usage = `usage:
   syncserver serve [--listen 127.0.0.1:8080] [--db syncserver.db | --postgres URL]
                    [--metrics-listen ADDR] [--tls-cert FILE --tls-key FILE]
                    [--max-clock-skew 5m] [--tombstone-retention 400d]
+                   [--max-inflight-bytes 192MiB]
   syncserver school add --slug SLUG --name NAME [--db FILE | --postgres URL]
   syncserver user add --school SLUG --username NAME --name "FULL NAME"
                       --role admin|interventionist [--db FILE | --postgres URL]
@@ -70,46 +71,4 @@ func firstN(s []string, n int) []string {
 		return s
 	}
 	return s[:n]
-}
-
-// newFlags returns a flag set whose Parse also reads SYNCSERVER_* variables
-// for flags not given on the command line.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	return fs
-}
-
-// parse parses args, then fills every flag not set from SYNCSERVER_<NAME>.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	var err error
-	fs.VisitAll(func(f *flag.Flag) {
-		if set[f.Name] || err != nil {
-			return
-		}
-		env := "SYNCSERVER_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		if v, ok := os.LookupEnv(env); ok {
-			if e := fs.Set(f.Name, v); e != nil {
-				err = fmt.Errorf("%s: %w", env, e)
-			}
-		}
-	})
-	return err
-}
-
-// storeFlags are the flags naming the store, shared by every command.
-type storeFlags struct{ db, postgres string }
-
-func (s *storeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.db, "db", "syncserver.db", "embedded store file (bbolt)")
-	fs.StringVar(&s.postgres, "postgres", "", "PostgreSQL URL (instead of --db)")
 }

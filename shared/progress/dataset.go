@@ -43,7 +43,7 @@ func NewDataset(envs []record.Envelope) *Dataset {
 }
 
 func decode(data json.RawMessage, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
+	if err := record.DecodeData(data, v); err != nil {
 		return fmt.Errorf("a field has the wrong type")
 	}
 	return nil

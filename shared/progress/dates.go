@@ -6,34 +6,18 @@ package progress
 import (
 	"fmt"
 	"sort"
-	"time"
 
 	"smallwins/shared/record"
 )
 
-// Date is a calendar date as days since 1970-01-01.
-type Date int
+// Date is a calendar date as days since 1970-01-01. It is record.Date (an
+// alias, not a copy), so the report math, the records' validation and the
+// screens share one date type; it lives in record because progress imports
+// record, not the reverse.
+type Date = record.Date
 
-// ParseDate reads "YYYY-MM-DD".
-func ParseDate(s string) (Date, error) {
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return 0, fmt.Errorf("progress: %q is not a date YYYY-MM-DD", s)
-	}
-	return Date(t.Unix() / 86400), nil
-}
-
-// String renders "YYYY-MM-DD".
-func (d Date) String() string { return time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02") }
-
-// Weekday is 1 (Monday) … 7 (Sunday).
-func (d Date) Weekday() int {
-	w := int(time.Unix(int64(d)*86400, 0).UTC().Weekday())
-	if w == 0 {
-		return 7
-	}
-	return w
-}
+// ParseDate reads "YYYY-MM-DD" (record.ParseDate).
+func ParseDate(s string) (Date, error) { return record.ParseDate(s) }
 
 // span is an inclusive range of days.
 type span struct{ from, to Date }

@@ -165,7 +165,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	down := g.Direction == record.DirectionDown
 
 	// Baseline and aimline (§3.3).
-	r.Baseline = Baseline{Scores: append([]float64{}, g.BaselineScores...), Score: median(g.BaselineScores)}
+	r.Baseline = Baseline{Scores: append([]float64{}, g.BaselineScores...), Score: g.StartScore()}
 	goalWeek := cal.Week(start, goalDate)
 	var slope float64
 	haveAim := false

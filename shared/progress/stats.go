@@ -2,22 +2,13 @@ package progress
 
 import (
 	"math"
-	"sort"
+
+	"smallwins/shared/record"
 )
 
-// median of xs (mean of the two middle values when even); 0 for none.
-func median(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := append([]float64(nil), xs...)
-	sort.Float64s(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
-}
+// median is record.Median: one median for the app's validation and the
+// report's rules (DOMAIN.md §3.1, §3.3).
+func median(xs []float64) float64 { return record.Median(xs) }
 
 // round9 rounds to 1e-9, for comparing scores with the aimline (§3.3).
 func round9(x float64) float64 { return math.Round(x*1e9) / 1e9 }

@@ -82,9 +82,6 @@ type EnrolResponse struct {
 // PushRequest is the body of POST /v1/sync/push.
 type PushRequest struct {
 	Records []record.Envelope `json:"records"`
-	// decoded marks a request from DecodePush, whose data bytes the JSON
-	// decoder has already validated.
-	decoded bool
 }
 
 // PushResult is the outcome for one pushed record.

@@ -1,74 +1,94 @@
 package protocol
 
 import (
-	"bytes"
-	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
-	"smallwins/shared/hlc"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"smallwins/shared/record"
 )
 
-// DecodePush decodes a push body (already size-limited and decompressed).
-// A body that is not JSON, or not {"records": [...]}, is invalid_json; an
-// element of records that is not a well-typed envelope is invalid_record
-// with its index; more than MaxPushRecords is too_large.
+// DecodePush decodes a push body (already size-limited and decompressed)
+// with the JSON v2 decoder, in one pass. A body that is not JSON, or not
+// {"records": [...]}, is invalid_json; an element of records that is not a
+// well-typed envelope is invalid_record with its index, which comes from the
+// error's JSON pointer (/records/3/hlc); more than MaxPushRecords is
+// too_large. Member names match exactly and may not repeat (ADR 0006).
 func DecodePush(body []byte) (*PushRequest, error) {
 	if !utf8.Valid(body) {
 		return nil, Errorf(CodeInvalidJSON, "the body is not valid UTF-8")
 	}
-	// Fastest path: the scanner of DecodePull slices each record's data out
-	// of the body (checked once with json.Valid).
-	if recs, ok := fastPush(body); ok {
-		return &PushRequest{Records: recs, decoded: true}, nil
-	}
-	// Fast path: one pass of the decoder over the whole body. Only when it
-	// fails is the body decoded again record by record, to name the
-	// offending record's index.
-	var fast struct {
+	var top struct {
 		Records *[]record.Envelope `json:"records"`
 	}
-	if err := json.Unmarshal(body, &fast); err == nil && fast.Records != nil && len(*fast.Records) <= MaxPushRecords {
-		recs := *fast.Records
-		for i := range recs {
-			recs[i].Seq = 0 // set by the server; ignored in push requests (PROTOCOL §2)
-		}
-		return &PushRequest{Records: recs, decoded: true}, nil
+	if err := json.Unmarshal(body, &top); err != nil {
+		return nil, decodeError(body, err)
 	}
-	var raw struct {
-		Records []json.RawMessage `json:"records"`
-	}
-	if err := json.Unmarshal(body, &raw); err != nil {
-		return nil, Errorf(CodeInvalidJSON, "the body must be a JSON object {\"records\": [...]}")
-	}
-	if raw.Records == nil {
+	if top.Records == nil {
 		return nil, Errorf(CodeInvalidJSON, "the body must have a \"records\" array")
 	}
-	if len(raw.Records) > MaxPushRecords {
+	recs := *top.Records
+	if len(recs) > MaxPushRecords {
 		return nil, Errorf(CodeTooLarge, "at most %d records per push", MaxPushRecords)
 	}
-	req := &PushRequest{Records: make([]record.Envelope, len(raw.Records)), decoded: true}
-	for i, r := range raw.Records {
-		if err := decodeEnvelope(r, &req.Records[i]); err != nil {
-			return nil, RecordError(CodeInvalidRecord, i, "%v", err)
-		}
+	for i := range recs {
+		recs[i].Seq = 0 // set by the server; ignored in push requests (PROTOCOL §2)
 	}
-	return req, nil
+	return &PushRequest{Records: recs}, nil
 }
 
-// decodeEnvelope decodes one pushed envelope strictly as to types: each
-// field must have its JSON type.
-func decodeEnvelope(b json.RawMessage, e *record.Envelope) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] != '{' {
-		return Errorf(CodeInvalidRecord, "a record must be a JSON object")
+// decodeError maps a decoding error to its code. The decoder stops at the
+// first error it meets, which may be a wrong type before a syntax error
+// later on; a body that is not JSON at all is invalid_json whatever came
+// first, so only a well-formed body's errors are pinned to a record.
+func decodeError(body []byte, err error) error {
+	var ptr jsontext.Pointer
+	var se *json.SemanticError
+	var sx *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &se):
+		ptr = se.JSONPointer
+	case errors.As(err, &sx) && errors.Is(err, jsontext.ErrDuplicateName):
+		ptr = sx.JSONPointer
 	}
-	if err := json.Unmarshal(b, e); err != nil {
-		return Errorf(CodeInvalidRecord, "a record field has the wrong type")
+	if i, ok := recordIndex(ptr); ok && jsontext.Value(body).IsValid() {
+		if errors.Is(err, jsontext.ErrDuplicateName) {
+			return RecordError(CodeInvalidRecord, i, "a record has a member twice")
+		}
+		return RecordError(CodeInvalidRecord, i, "a record must be a JSON object whose fields have their types (%s)", fieldOf(ptr))
 	}
-	e.Seq = 0 // set by the server; ignored in push requests (PROTOCOL §2)
-	return nil
+	return Errorf(CodeInvalidJSON, "the body must be a JSON object {\"records\": [...]}")
+}
+
+// recordIndex reads N from a pointer /records/N[/...].
+func recordIndex(p jsontext.Pointer) (int, bool) {
+	rest, ok := strings.CutPrefix(string(p), "/records/")
+	if !ok {
+		return 0, false
+	}
+	num, _, _ := strings.Cut(rest, "/")
+	i, err := strconv.Atoi(num)
+	return i, err == nil && i >= 0
+}
+
+// fieldOf names the member a pointer ends in, for the message ("record"
+// when it points at the element itself). The name came from the client, so
+// only known names are repeated.
+func fieldOf(p jsontext.Pointer) string {
+	parts := strings.Split(string(p), "/")
+	if len(parts) < 4 {
+		return "record"
+	}
+	switch f := parts[3]; f {
+	case "id", "type", "hlc", "deleted", "data", "seq", "restricted":
+		return f
+	}
+	return "record"
 }
 
 // ValidatePush checks a decoded batch against PROTOCOL §2, §3 and §5: every
@@ -77,16 +97,13 @@ func decodeEnvelope(b json.RawMessage, e *record.Envelope) error {
 func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.Duration) error {
 	seen := make(map[string]struct{}, len(req.Records))
 	limit := now.Add(maxSkew).UnixMilli()
+	ahead := -1 // the first record whose clock is too far ahead
 	for i := range req.Records {
 		e := &req.Records[i]
-		validate := record.Validate
-		if req.decoded {
-			validate = record.ValidateDecoded
-		}
-		if err := validate(e); err != nil {
+		ts, err := record.ValidateStamp(e) // parses the HLC once for all three checks
+		if err != nil {
 			return RecordError(CodeInvalidRecord, i, "%v", err)
 		}
-		ts, _ := hlc.Parse(e.HLC) // valid: checked above
 		if ts.Node.String() != device {
 			return RecordError(CodeInvalidRecord, i, "the hlc node must be this device's id")
 		}
@@ -94,17 +111,17 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 			return RecordError(CodeDuplicateID, i, "id %s appears twice in the batch", e.ID)
 		}
 		seen[e.ID] = struct{}{}
+		if ahead < 0 && ts.Wall > limit {
+			ahead = i
+		}
 	}
 	// Clock bound last: a batch with a malformed record is a 400 whatever
 	// its clocks say, since re-stamping would not fix it.
-	for i := range req.Records {
-		ts, _ := hlc.Parse(req.Records[i].HLC)
-		if ts.Wall > limit {
-			ms := now.UnixMilli()
-			pe := RecordError(CodeClockAhead, i, "the record's clock is more than %s ahead of the server", maxSkew)
-			pe.ServerTimeMS = &ms
-			return pe
-		}
+	if ahead >= 0 {
+		ms := now.UnixMilli()
+		pe := RecordError(CodeClockAhead, ahead, "the record's clock is more than %s ahead of the server", maxSkew)
+		pe.ServerTimeMS = &ms
+		return pe
 	}
 	return nil
 }
@@ -122,42 +139,4 @@ func AppendPushBody(b []byte, recs []record.Envelope) []byte {
 		b = e.AppendJSON(b)
 	}
 	return append(b, "]}"...)
-}
-
-// fastPush reads {"records": [...]} with the pull scanner; ok is false for
-// any shape it does not take, and DecodePush then uses encoding/json.
-func fastPush(body []byte) ([]record.Envelope, bool) {
-	s := &scanner{b: body}
-	if s.eat('{') != nil {
-		return nil, false
-	}
-	if k, err := s.str(); err != nil || k != "records" || s.eat(':') != nil || s.eat('[') != nil {
-		return nil, false
-	}
-	recs := []record.Envelope{}
-	if s.peek() == ']' {
-		s.i++
-	} else {
-		for {
-			e, err := s.envelope()
-			if err != nil || len(recs) == MaxPushRecords {
-				return nil, false
-			}
-			e.Seq = 0 // set by the server; ignored in push requests (PROTOCOL §2)
-			recs = append(recs, e)
-			c := s.peek()
-			s.i++
-			if c == ']' {
-				break
-			}
-			if c != ',' {
-				return nil, false
-			}
-		}
-	}
-	if s.eat('}') != nil {
-		return nil, false
-	}
-	s.ws()
-	return recs, s.i == len(s.b)
 }

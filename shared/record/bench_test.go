@@ -14,7 +14,7 @@ func BenchmarkValidate(b *testing.B) {
 	for _, v := range []struct {
 		name string
 		fn   func(*Envelope) error
-	}{{"Validate", Validate}, {"ValidateDecoded", ValidateDecoded}} {
+	}{{"Validate", Validate}} {
 		b.Run(v.name, func(b *testing.B) {
 			b.SetBytes(int64(len(data)))
 			for b.Loop() {

@@ -240,3 +240,16 @@ type CalendarBreak struct {
 	StartDate string `json:"start_date"`
 	EndDate   string `json:"end_date"`
 }
+
+// RestrictedCategory reports whether the note's category holds health or
+// family matters, which are always pushed restricted (DOMAIN.md §2 `note`).
+// DOMAIN has no "legal" category: a legal note is category "other" marked
+// restricted by hand (ADR 0500); "legal" is still honoured if another app
+// sends it.
+func (n Note) RestrictedCategory() bool {
+	switch n.Category {
+	case NoteHealth, NoteFamily, "legal":
+		return true
+	}
+	return false
+}

@@ -7,8 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
+	"sync"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"smallwins/shared/hlc"
 )
@@ -43,38 +47,37 @@ var typePattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
 // Validate checks e against PROTOCOL §2 and §3 and normalises a tombstone's
 // `"data": null` to absent. It does not check the node against a device;
 // that is protocol.ValidatePush's job.
-func Validate(e *Envelope) error { return validate(e, true) }
+func Validate(e *Envelope) error {
+	_, err := ValidateStamp(e)
+	return err
+}
 
-// ValidateDecoded is Validate for an envelope that encoding/json decoded:
-// the decoder has already checked that its data bytes are valid JSON, so
-// they are not scanned a second time (the push hot path).
-func ValidateDecoded(e *Envelope) error { return validate(e, false) }
-
-func validate(e *Envelope, checkJSON bool) error {
+// ValidateStamp is Validate that also returns the parsed HLC, so a caller
+// that needs its node or wall time does not parse it again.
+func ValidateStamp(e *Envelope) (hlc.Timestamp, error) {
 	if !hlc.IsCanonicalUUID(e.ID) {
-		return fmt.Errorf("%w: id must be a canonical lowercase uuid", ErrInvalid)
+		return hlc.Timestamp{}, fmt.Errorf("%w: id must be a canonical lowercase uuid", ErrInvalid)
 	}
 	if !typePattern.MatchString(e.Type) {
-		return fmt.Errorf("%w: type must match ^[a-z][a-z0-9_]{0,31}$", ErrInvalid)
+		return hlc.Timestamp{}, fmt.Errorf("%w: type must match ^[a-z][a-z0-9_]{0,31}$", ErrInvalid)
 	}
-	if _, err := hlc.Parse(e.HLC); err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	ts, err := hlc.Parse(e.HLC)
+	if err != nil {
+		return hlc.Timestamp{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
 	if e.Deleted {
 		if len(e.Data) != 0 && !bytes.Equal(bytes.TrimSpace(e.Data), []byte("null")) {
-			return fmt.Errorf("%w: a tombstone has no data", ErrInvalid)
+			return hlc.Timestamp{}, fmt.Errorf("%w: a tombstone has no data", ErrInvalid)
 		}
 		e.Data = nil
-		return nil
+		return ts, nil
 	}
-	return validateData(e.Data, checkJSON)
+	return ts, ValidateData(e.Data)
 }
 
-// ValidateData checks that data is a JSON object within the size and depth
-// limits, in valid UTF-8.
-func ValidateData(data json.RawMessage) error { return validateData(data, true) }
-
-func validateData(data json.RawMessage, checkJSON bool) error {
+// ValidateData checks that data is one JSON object within the size and
+// depth limits, in valid UTF-8 (PROTOCOL §2).
+func ValidateData(data json.RawMessage) error {
 	data = bytes.TrimSpace(data)
 	if len(data) == 0 || data[0] != '{' {
 		return fmt.Errorf("%w: data must be a JSON object", ErrInvalid)
@@ -85,45 +88,33 @@ func validateData(data json.RawMessage, checkJSON bool) error {
 	if !utf8.Valid(data) {
 		return fmt.Errorf("%w: data is not valid UTF-8", ErrInvalid)
 	}
-	if d := depth(data); d > MaxDepth {
-		return fmt.Errorf("%w: data nests deeper than %d levels", ErrInvalid, MaxDepth)
-	}
-	if checkJSON && !json.Valid(data) {
-		return fmt.Errorf("%w: data is not valid JSON", ErrInvalid)
-	}
-	return nil
+	return checkSyntax(data)
 }
 
-// depth returns the deepest nesting of objects and arrays in valid-looking
-// JSON, skipping strings. It runs before json.Valid so that a hostile, deeply
-// nested body is refused without recursion.
-func depth(b []byte) int {
-	d, maxD, inStr, esc := 0, 0, false, false
-	for _, c := range b {
-		if inStr {
-			switch {
-			case esc:
-				esc = false
-			case c == '\\':
-				esc = true
-			case c == '"':
-				inStr = false
-			}
-			continue
+var decoders = sync.Pool{New: func() any { return jsontext.NewDecoder(bytes.NewReader(nil)) }}
+
+// checkSyntax reads data token by token with the JSON v2 tokenizer: one
+// pass checks that it is exactly one well-formed value and that it nests no
+// deeper than MaxDepth, stopping at the first level too deep, so a hostile,
+// deeply nested body costs nothing more than its first 65 levels.
+func checkSyntax(data []byte) error {
+	dec := decoders.Get().(*jsontext.Decoder)
+	defer decoders.Put(dec)
+	dec.Reset(bytes.NewReader(data))
+	for {
+		if _, err := dec.ReadToken(); err != nil {
+			return fmt.Errorf("%w: data is not valid JSON", ErrInvalid)
 		}
-		switch c {
-		case '"':
-			inStr = true
-		case '{', '[':
-			d++
-			if d > maxD {
-				maxD = d
-			}
-		case '}', ']':
-			d--
+		if d := dec.StackDepth(); d > MaxDepth {
+			return fmt.Errorf("%w: data nests deeper than %d levels", ErrInvalid, MaxDepth)
+		} else if d == 0 {
+			break // the object closed
 		}
 	}
-	return maxD
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return fmt.Errorf("%w: data is not valid JSON (more after the object)", ErrInvalid)
+	}
+	return nil
 }
 
 // Tombstone returns the version of e that a device without the right to see

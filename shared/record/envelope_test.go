@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -102,7 +103,11 @@ func TestValidate(t *testing.T) {
 		{"utf8-encoded surrogate", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":\"\xed\xa0\x80\"}") }, false},
 		{"truncated utf8 deep inside", func(e *Envelope) { e.Data = json.RawMessage("{\"a\":[{\"b\":\"caf\xc3\"}]}") }, false},
 		{"real non-ascii text", func(e *Envelope) { e.Data = json.RawMessage(`{"name":"José Ñúñez 李 🙂"}`) }, true},
-		{"escaped lone surrogate is valid JSON text", func(e *Envelope) { e.Data = json.RawMessage(`{"a":"\ud800"}`) }, true},
+		{"duplicate member name in data", func(e *Envelope) { e.Data = json.RawMessage(`{"a":1,"a":2}`) }, false},
+		{"duplicate member name nested in data", func(e *Envelope) { e.Data = json.RawMessage(`{"a":[{"b":1,"c":{},"b":2}]}`) }, false},
+		{"same name in sibling objects", func(e *Envelope) { e.Data = json.RawMessage(`{"a":{"b":1},"c":{"b":2}}`) }, true},
+		{"escaped surrogate pair", func(e *Envelope) { e.Data = json.RawMessage(`{"a":"\ud83d\ude00"}`) }, true},
+		{"escaped lone surrogate is refused (RFC 8259 strict, ADR 0006)", func(e *Envelope) { e.Data = json.RawMessage(`{"a":"\ud800"}`) }, false},
 
 		// data: at most 256 KiB encoded.
 		{"data exactly 256 KiB", func(e *Envelope) { e.Data = sized(MaxDataBytes) }, true},
@@ -141,12 +146,9 @@ func TestValidate(t *testing.T) {
 			for _, v := range []struct {
 				name string
 				fn   func(*Envelope) error
-			}{{"Validate", Validate}, {"ValidateDecoded", ValidateDecoded}} {
+			}{{"Validate", Validate}, {"ValidateStamp", func(e *Envelope) error { _, err := ValidateStamp(e); return err }}} {
 				e := ok()
 				c.edit(&e)
-				if v.name == "ValidateDecoded" && !c.valid && e.Data != nil && !json.Valid(e.Data) && utf8.Valid(e.Data) {
-					continue // ValidateDecoded trusts the decoder for JSON syntax
-				}
 				err := v.fn(&e)
 				if (err == nil) != c.valid {
 					t.Fatalf("%s = %v, want valid=%v", v.name, err, c.valid)
@@ -234,7 +236,7 @@ func validOracle(e Envelope) bool {
 	if e.Deleted {
 		return len(data) == 0 || string(data) == "null"
 	}
-	if len(data) == 0 || len(data) > MaxDataBytes || !utf8.Valid(data) || !json.Valid(data) {
+	if len(data) == 0 || len(data) > MaxDataBytes || !utf8.Valid(data) || !json.Valid(data) || !strictOracle(data) {
 		return false
 	}
 	var obj map[string]json.RawMessage
@@ -243,6 +245,85 @@ func validOracle(e Envelope) bool {
 	}
 	d, ok := depthOracle(data)
 	return ok && d <= MaxDepth
+}
+
+// strictOracle applies the two rules of RFC 8259 that encoding/json lets
+// pass and the JSON v2 reader enforces (ADR 0006): member names unique
+// within an object, and \u escapes that form valid Unicode (no lone
+// surrogates). It reads with encoding/json's tokenizer and a plain scan of
+// the escapes (valid JSON has backslashes only inside strings).
+func strictOracle(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	type level struct {
+		obj   bool
+		names map[string]bool
+		key   bool // the next string token is a name
+	}
+	var stack []*level
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return false
+		}
+		var top *level
+		if len(stack) > 0 {
+			top = stack[len(stack)-1]
+		}
+		switch tok {
+		case json.Delim('{'), json.Delim('['):
+			if top != nil && top.obj {
+				top.key = true
+			}
+			stack = append(stack, &level{obj: tok == json.Delim('{'), names: map[string]bool{}, key: true})
+			continue
+		case json.Delim('}'), json.Delim(']'):
+			stack = stack[:len(stack)-1]
+			if len(stack) > 0 && stack[len(stack)-1].obj {
+				stack[len(stack)-1].key = true
+			}
+			continue
+		}
+		if top != nil && top.obj {
+			if top.key {
+				name := tok.(string)
+				if top.names[name] {
+					return false
+				}
+				top.names[name] = true
+				top.key = false
+			} else {
+				top.key = true
+			}
+		}
+	}
+	for i := 0; i < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		i++
+		if data[i] != 'u' {
+			continue
+		}
+		r, _ := strconv.ParseUint(string(data[i+1:i+5]), 16, 32)
+		i += 4
+		switch {
+		case r >= 0xDC00 && r <= 0xDFFF:
+			return false // a low surrogate without a high one before it
+		case r >= 0xD800 && r <= 0xDBFF:
+			if i+6 >= len(data) || data[i+1] != '\\' || data[i+2] != 'u' {
+				return false
+			}
+			lo, _ := strconv.ParseUint(string(data[i+3:i+7]), 16, 32)
+			if lo < 0xDC00 || lo > 0xDFFF {
+				return false
+			}
+			i += 6
+		}
+	}
+	return true
 }
 
 // depthOracle measures nesting with encoding/json's tokenizer, independently

@@ -3,15 +3,17 @@ package demo
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
 // TestDemoLoadsAndValidates: every demo record passes DOMAIN.md's checks
-// (localstore.Validate) and the school has the promised shape.
+// (record.Payload.Validate) and the school has the promised shape.
 func TestDemoLoadsAndValidates(t *testing.T) {
 	s, err := localstore.Open(filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
@@ -21,7 +23,7 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	today := time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC) // a Wednesday
 	items := Generate(today, Options{})
 	for _, it := range items {
-		if err := localstore.Validate(it.Data); err != nil {
+		if err := it.Data.(record.Payload).Validate(); err != nil {
 			t.Fatalf("%s %+v: %v", it.Type, it.Data, err)
 		}
 	}
@@ -57,7 +59,12 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	if got := count(record.TypeCICOCard); got < 2*30 {
 		t.Errorf("only %d CICO cards", got)
 	}
-	groups, _ := s.TodayGroups(3, "")
+	var groups []repo.Doc[record.Group]
+	for _, g := range repo.List[record.Group](s) {
+		if slices.ContainsFunc(g.Data.Schedule, func(sl record.ScheduleSlot) bool { return sl.Weekday == 3 }) {
+			groups = append(groups, g)
+		}
+	}
 	if len(groups) != 3 {
 		t.Errorf("%d groups meet on Wednesday, want 3", len(groups))
 	}
@@ -91,7 +98,7 @@ func TestDemoScales(t *testing.T) {
 	items := Generate(time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC), Options{Students: 40, Weeks: 10})
 	students := 0
 	for _, it := range items {
-		if err := localstore.Validate(it.Data); err != nil {
+		if err := it.Data.(record.Payload).Validate(); err != nil {
 			t.Fatalf("%s: %v", it.Type, err)
 		}
 		if it.Type == record.TypeStudent {

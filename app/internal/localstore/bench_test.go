@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -60,7 +61,7 @@ func benchTap(b *testing.B, held int) {
 	defer s.Close()
 	seed(b, s, held)
 	sess := sessionTap(0)
-	d, err := s.SaveSession(ctx, "", sess)
+	d, err := repo.Put(ctx, s, "", sess, false)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func benchTap(b *testing.B, held int) {
 	for i := 0; i < b.N; i++ {
 		sess.Fidelity[i%8].Status = []string{record.StepDone, record.StepSkipped, record.StepNA}[i%3]
 		t0 := time.Now()
-		if _, err := s.SaveSession(ctx, d.ID, sess); err != nil {
+		if _, err := repo.Put(ctx, s, d.ID, sess, false); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))

@@ -222,9 +222,10 @@ func saveClock(tx *bolt.Tx, st hlc.State) error {
 // Put writes a new version of record id (a fresh id when id is "") of type
 // typ, stamped with a fresh HLC, in one durable transaction, and queues it for
 // push. data is a json.RawMessage (the whole data object, written as is) or a
-// payload value (e.g. record.Student), which is encoded with
-// record.EncodeData over the previous version so that fields this app does
-// not know survive (PROTOCOL §2). restricted marks a note that only its author
+// payload value (e.g. record.Student), which is first checked by its
+// Validate (a refusal wraps both ErrInvalid and the *record.FieldError, and
+// writes nothing), then encoded with record.EncodeData over the previous
+// version so that fields this app does not know survive (PROTOCOL §2). restricted marks a note that only its author
 // and admins may read (PROTOCOL §6).
 func (s *Store) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
 	if err := ctx.Err(); err != nil {
@@ -236,6 +237,16 @@ func (s *Store) Put(ctx context.Context, typ, id string, data any, restricted bo
 	k, err := key(id)
 	if err != nil {
 		return record.Envelope{}, fmt.Errorf("localstore: put: %w", err)
+	}
+	// DOMAIN.md §2: the app validates before writing. Raw data (a restored
+	// or quarantined version from a sync) is written as it came.
+	if p, ok := data.(record.Payload); ok {
+		if p.RecordType() != typ {
+			return record.Envelope{}, fmt.Errorf("localstore: put %s: %w: the data is a %s", typ, ErrInvalid, p.RecordType())
+		}
+		if err := p.Validate(); err != nil {
+			return record.Envelope{}, fmt.Errorf("localstore: put %s: %w: %w", typ, ErrInvalid, err)
+		}
 	}
 	var out record.Envelope
 	err = s.update(func(tx *bolt.Tx) error {
@@ -369,7 +380,7 @@ func indexKeys(k []byte, e *record.Envelope) (byType []byte, byRef []byte) {
 		return nil, nil
 	}
 	byType = typeKey(e.Type, k)
-	field := refField(e.Type)
+	field := record.OwnerField(e.Type)
 	if field == "" {
 		return byType, nil
 	}
@@ -383,17 +394,6 @@ func indexKeys(k []byte, e *record.Envelope) (byType []byte, byRef []byte) {
 	}
 	u := uuid.MustParse(ref)
 	return byType, refKey(u[:], e.Type, k)
-}
-
-// refField is the data field a type is looked up by.
-func refField(typ string) string {
-	switch typ {
-	case record.TypePlan, record.TypeGoal, record.TypeProbe, record.TypeNote, record.TypeCICOCard, record.TypeDecision:
-		return "student_id"
-	case record.TypeSession:
-		return "group_id"
-	}
-	return ""
 }
 
 func reindex(tx *bolt.Tx, k []byte, prev, cur *record.Envelope) error {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -46,7 +47,7 @@ func student(name string) record.Student {
 func TestPutGetReopenKeepsDataDeviceAndClock(t *testing.T) {
 	s, path := openTemp(t)
 	dev := s.DeviceID()
-	d, err := s.PutStudent(ctx, "", student("Maya"))
+	d, err := repo.Put(ctx, s, "", student("Maya"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +58,14 @@ func TestPutGetReopenKeepsDataDeviceAndClock(t *testing.T) {
 	if s.DeviceID() != dev {
 		t.Fatalf("device id changed across reopen: %s → %s", dev, s.DeviceID())
 	}
-	got, err := s.Student(d.ID)
-	if err != nil || got.Data.GivenName != "Maya" || got.HLC != d.HLC {
-		t.Fatalf("after reopen got %+v, %v", got, err)
+	got, ok := repo.Get[record.Student](s, d.ID)
+	if !ok || got.Data.GivenName != "Maya" || got.HLC != d.HLC {
+		t.Fatalf("after reopen got %+v, %v", got, ok)
 	}
 	if n, _ := s.PendingCount(); n != 1 {
 		t.Fatalf("pending = %d, want 1", n)
 	}
-	d2, err := s.PutStudent(ctx, d.ID, student("Maia"))
+	d2, err := repo.Put(ctx, s, d.ID, student("Maia"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,12 +109,12 @@ func TestUnknownFieldsSurviveTypedEdit(t *testing.T) {
 	if _, err := s.ApplyPull(ctx, page, 1, true); err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Student(id)
-	if err != nil {
-		t.Fatal(err)
+	st, ok := repo.Get[record.Student](s, id)
+	if !ok {
+		t.Fatal("the pulled student does not decode")
 	}
 	st.Data.Grade = "3"
-	if _, err := s.PutStudent(ctx, id, st.Data); err != nil {
+	if _, err := repo.Put(ctx, s, id, st.Data, false); err != nil {
 		t.Fatal(err)
 	}
 	e, _ := s.Get(id)
@@ -126,8 +127,8 @@ func TestUnknownFieldsSurviveTypedEdit(t *testing.T) {
 
 func TestDeleteAndLists(t *testing.T) {
 	s, _ := openTemp(t)
-	a, _ := s.PutStudent(ctx, "", student("Ann"))
-	b, _ := s.PutStudent(ctx, "", student("Bo"))
+	a, _ := repo.Put(ctx, s, "", student("Ann"), false)
+	b, _ := repo.Put(ctx, s, "", student("Bo"), false)
 	if _, err := s.Delete(ctx, a.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestDeleteAndLists(t *testing.T) {
 	if err != nil || !v.Deleted {
 		t.Fatalf("tombstone not kept: %+v %v", v, err)
 	}
-	list, _ := s.Students(false)
+	list := repo.List[record.Student](s)
 	if len(list) != 1 || list[0].ID != b.ID {
 		t.Fatalf("list = %+v", list)
 	}
@@ -152,8 +153,10 @@ func TestDeleteAndLists(t *testing.T) {
 
 func TestValidationRefusesBeforeWriting(t *testing.T) {
 	s, _ := openTemp(t)
-	if _, err := s.PutStudent(ctx, "", record.Student{GivenName: "X", FamilyName: "Y", Grade: "13"}); !errors.Is(err, ErrInvalid) {
-		t.Fatalf("grade 13 accepted: %v", err)
+	_, err := repo.Put(ctx, s, "", record.Student{GivenName: "X", FamilyName: "Y", Grade: "13"}, false)
+	var fe *record.FieldError
+	if !errors.Is(err, ErrInvalid) || !errors.As(err, &fe) || fe.Field != "grade" {
+		t.Fatalf("grade 13 accepted, or refused without its field: %v", err)
 	}
 	if n, _ := s.PendingCount(); n != 0 {
 		t.Fatalf("a refused write reached the outbox")
@@ -162,144 +165,133 @@ func TestValidationRefusesBeforeWriting(t *testing.T) {
 
 func sampleSchool(t *testing.T, s *Store) (prog, g1, g2 string, studs []string) {
 	t.Helper()
-	p, err := s.PutProgram(ctx, "", record.Program{Name: "Phonics 2", Area: record.AreaReading,
-		Steps: []record.Step{{ID: "s1", Text: "Review"}, {ID: "s2", Text: "Model"}}})
+	p, err := repo.Put(ctx, s, "", record.Program{Name: "Phonics 2", Area: record.AreaReading,
+		Steps: []record.Step{{ID: "s1", Text: "Review"}, {ID: "s2", Text: "Model"}}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []string{"Ann", "Bo", "Cy"} {
-		d, err := s.PutStudent(ctx, "", student(n))
+		d, err := repo.Put(ctx, s, "", student(n), false)
 		if err != nil {
 			t.Fatal(err)
 		}
 		studs = append(studs, d.ID)
 	}
 	missing := NewID() // a student another tablet created, not arrived yet
-	a, err := s.PutGroup(ctx, "", record.Group{Name: "Bluebirds", ProgramID: p.ID, StudentIDs: []string{studs[0], missing, studs[1]},
-		Schedule: []record.ScheduleSlot{{Weekday: 1, Start: "10:30"}, {Weekday: 3, Start: "10:30"}}})
+	a, err := repo.Put(ctx, s, "", record.Group{Name: "Bluebirds", ProgramID: p.ID, StudentIDs: []string{studs[0], missing, studs[1]},
+		Schedule: []record.ScheduleSlot{{Weekday: 1, Start: "10:30"}, {Weekday: 3, Start: "10:30"}}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := s.PutGroup(ctx, "", record.Group{Name: "Owls", ProgramID: p.ID, StudentIDs: []string{studs[2]},
-		Schedule: []record.ScheduleSlot{{Weekday: 1, Start: "09:00"}}})
+	b, err := repo.Put(ctx, s, "", record.Group{Name: "Owls", ProgramID: p.ID, StudentIDs: []string{studs[2]},
+		Schedule: []record.ScheduleSlot{{Weekday: 1, Start: "09:00"}}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p.ID, a.ID, b.ID, studs
 }
 
-func TestScreenQueries(t *testing.T) {
+// TestListsByOwner: the store lists records under their owner
+// (record.Payload.Owner: a student's probes, a group's sessions) and moves
+// the index entry when the owner changes. The screens' own queries (Today's
+// groups, the session in progress) are tested in package ui.
+func TestListsByOwner(t *testing.T) {
 	s, _ := openTemp(t)
 	prog, g1, g2, studs := sampleSchool(t, s)
-	today, err := s.TodayGroups(1, "")
-	if err != nil || len(today) != 2 || today[0].Group.ID != g2 || today[1].Group.ID != g1 {
-		t.Fatalf("monday groups = %+v, %v", today, err)
-	}
-	if wed, _ := s.TodayGroups(3, ""); len(wed) != 1 || wed[0].Group.ID != g1 {
-		t.Fatalf("wednesday groups = %+v", wed)
-	}
-	if Weekday(time.Date(2025, 1, 12, 0, 0, 0, 0, time.UTC)) != 7 {
-		t.Fatal("sunday must be 7")
-	}
-	mem, err := s.GroupStudents(g1)
-	if err != nil || len(mem) != 3 || mem[1].Missing != true || mem[0].Student.Data.GivenName != "Ann" {
-		t.Fatalf("members = %+v, %v", mem, err)
-	}
 	sess := record.Session{GroupID: g1, ProgramID: prog, Date: "2025-01-13", Status: record.SessionInProgress,
 		StartedAt:  "2025-01-13T10:31:00-05:00",
 		Attendance: []record.Attendance{{StudentID: studs[0], Status: record.Present}},
 		Fidelity:   []record.StepMark{}}
-	sd, err := s.SaveSession(ctx, "", sess)
+	sd, err := repo.Put(ctx, s, "", sess, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.SessionInProgress(g1, "2025-01-13")
-	if err != nil || got.ID != sd.ID {
-		t.Fatalf("in progress = %+v, %v", got, err)
-	}
-	if _, err := s.SessionInProgress(g2, ""); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("other group has a session: %v", err)
-	}
-	sess.Status = record.SessionDelivered
-	sess.Minutes = 30
-	if _, err := s.SaveSession(ctx, sd.ID, sess); err != nil {
+	sess.Status, sess.Minutes = record.SessionDelivered, 30
+	if _, err := repo.Put(ctx, s, sd.ID, sess, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SessionInProgress(g1, ""); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("delivered session still in progress: %v", err)
+	if all := repo.ListByRef[record.Session](s, g1); len(all) != 1 || all[0].Data.Status != record.SessionDelivered {
+		t.Fatalf("group sessions = %+v", all)
 	}
-	if all, _ := s.GroupSessions(g1); len(all) != 1 {
-		t.Fatalf("group sessions = %d", len(all))
+	if other := repo.ListByRef[record.Session](s, g2); len(other) != 0 {
+		t.Fatalf("the other group has %d sessions", len(other))
 	}
 
 	st := studs[0]
-	if _, err := s.PutProbe(ctx, "", record.Probe{StudentID: st, Measure: "orf_wcpm", Date: "2025-01-20", Score: 44}); err != nil {
+	for _, p := range []record.Probe{
+		{StudentID: st, Measure: "orf_wcpm", Date: "2025-01-20", Score: 44},
+		{StudentID: st, Measure: "orf_wcpm", Date: "2025-01-13", Score: 40},
+		{StudentID: studs[1], Measure: "orf_wcpm", Date: "2025-01-13", Score: 10},
+	} {
+		if _, err := repo.Put(ctx, s, "", p, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps := repo.ListByRef[record.Probe](s, st)
+	if len(ps) != 2 || ps[0].Data.Date != "2025-01-20" {
+		t.Fatalf("probes (in the order written) = %+v", ps)
+	}
+	if _, err := repo.Put(ctx, s, "", record.Goal{StudentID: st, Measure: "orf_wcpm", Direction: "up", StartDate: "2025-01-06",
+		BaselineScores: []float64{40, 42, 45}, GoalScore: 78, GoalDate: "2025-05-12"}, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.PutProbe(ctx, "", record.Probe{StudentID: st, Measure: "orf_wcpm", Date: "2025-01-13", Score: 40}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.PutProbe(ctx, "", record.Probe{StudentID: studs[1], Measure: "orf_wcpm", Date: "2025-01-13", Score: 10}); err != nil {
-		t.Fatal(err)
-	}
-	ps, _ := s.StudentProbes(st, "orf_wcpm")
-	if len(ps) != 2 || ps[0].Data.Date != "2025-01-13" {
-		t.Fatalf("probes = %+v", ps)
-	}
-	if _, err := s.PutGoal(ctx, "", record.Goal{StudentID: st, Measure: "orf_wcpm", Direction: "up", StartDate: "2025-01-06",
-		BaselineScores: []float64{40, 42, 45}, GoalScore: 78, GoalDate: "2025-05-12"}); err != nil {
-		t.Fatal(err)
-	}
-	if gs, _ := s.StudentGoals(st); len(gs) != 1 {
+	if gs := repo.ListByRef[record.Goal](s, st); len(gs) != 1 {
 		t.Fatalf("goals = %d", len(gs))
 	}
-	if _, err := s.PutPlan(ctx, "", record.Plan{StudentID: st, ProgramID: prog, GroupID: g1, StartDate: "2025-01-06", SessionsPerWeek: 4, MinutesPerSession: 30}); err != nil {
+	if _, err := repo.Put(ctx, s, "", record.Plan{StudentID: st, ProgramID: prog, GroupID: g1, StartDate: "2025-01-06", SessionsPerWeek: 4, MinutesPerSession: 30}, false); err != nil {
 		t.Fatal(err)
 	}
-	if ps, _ := s.StudentPlans(st); len(ps) != 1 {
+	if ps := repo.ListByRef[record.Plan](s, st); len(ps) != 1 {
 		t.Fatalf("plans = %d", len(ps))
 	}
-	n, err := s.PutNote(ctx, "", record.Note{StudentID: st, AuthorID: "u1", Body: "asthma inhaler in bag", Category: record.NoteHealth}, false)
+	n, err := repo.PutNote(ctx, s, "", record.Note{StudentID: st, AuthorID: "u1", Body: "asthma inhaler in bag", Category: record.NoteHealth}, false)
 	if err != nil || !n.Restricted {
 		t.Fatalf("health note not restricted: %+v %v", n, err)
 	}
-	if ns, _ := s.StudentNotes(st); len(ns) != 1 || !ns[0].Restricted {
+	if ns := repo.ListByRef[record.Note](s, st); len(ns) != 1 || !ns[0].Restricted {
 		t.Fatalf("notes = %+v", ns)
 	}
 	two := 2.0
-	if _, err := s.PutCICOCard(ctx, "", record.CICOCard{StudentID: st, Date: "2025-01-13", Expectations: []string{"Be safe"},
-		Periods: []string{"AM", "PM"}, Ratings: [][]*float64{{&two}, {nil}}}); err != nil {
+	if _, err := repo.Put(ctx, s, "", record.CICOCard{StudentID: st, Date: "2025-01-13", Expectations: []string{"Be safe"},
+		Periods: []string{"AM", "PM"}, Ratings: [][]*float64{{&two}, {nil}}}, false); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := s.CICOCard(st, "2025-01-13"); err != nil || len(c.Data.Periods) != 2 {
-		t.Fatalf("card = %+v, %v", c, err)
+	if cs := repo.ListByRef[record.CICOCard](s, st); len(cs) != 1 || len(cs[0].Data.Periods) != 2 {
+		t.Fatalf("cards = %+v", cs)
 	}
-	if _, err := s.CICOCard(st, "2025-01-14"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("card on another day: %v", err)
-	}
-	if _, err := s.PutDecision(ctx, "", record.Decision{StudentID: st, Date: "2025-03-17", Code: record.DecisionContinue}); err != nil {
+	if _, err := repo.Put(ctx, s, "", record.Decision{StudentID: st, Date: "2025-03-17", Code: record.DecisionContinue}, false); err != nil {
 		t.Fatal(err)
 	}
-	if ds, _ := s.StudentDecisions(st); len(ds) != 1 {
+	if ds := repo.ListByRef[record.Decision](s, st); len(ds) != 1 {
 		t.Fatalf("decisions = %d", len(ds))
 	}
-	if _, err := s.PutCalendarBreak(ctx, "", record.CalendarBreak{Name: "Spring", StartDate: "2025-03-24", EndDate: "2025-03-28"}); err != nil {
+	if _, err := repo.Put(ctx, s, "", record.CalendarBreak{Name: "Spring", StartDate: "2025-03-24", EndDate: "2025-03-28"}, false); err != nil {
 		t.Fatal(err)
 	}
-	if bs, _ := s.CalendarBreaks(); len(bs) != 1 {
+	if bs := repo.List[record.CalendarBreak](s); len(bs) != 1 {
 		t.Fatalf("breaks = %d", len(bs))
 	}
 	// Moving a probe to another student moves its index entry.
 	p0 := ps[0]
 	p0.Data.StudentID = studs[2]
-	if _, err := s.PutProbe(ctx, p0.ID, p0.Data); err != nil {
+	if _, err := repo.Put(ctx, s, p0.ID, p0.Data, false); err != nil {
 		t.Fatal(err)
 	}
-	if ps, _ := s.StudentProbes(st, ""); len(ps) != 1 {
+	if ps := repo.ListByRef[record.Probe](s, st); len(ps) != 1 {
 		t.Fatalf("probe still listed under its old student: %d", len(ps))
 	}
-	if ps, _ := s.StudentProbes(studs[2], ""); len(ps) != 1 {
+	if ps := repo.ListByRef[record.Probe](s, studs[2]); len(ps) != 1 {
 		t.Fatalf("probe not listed under its new student: %d", len(ps))
+	}
+}
+
+// TestPutChecksTheType: a payload written under another type's name is
+// refused, so the index never holds a probe filed as a student.
+func TestPutChecksTheType(t *testing.T) {
+	s, _ := openTemp(t)
+	_, err := s.Put(ctx, record.TypeProbe, "", student("Ann"), false)
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a student written as a probe: %v", err)
 	}
 }
 
@@ -320,14 +312,14 @@ func itoa13(v int64) string {
 
 func TestApplyPullRules(t *testing.T) {
 	s, path := openTemp(t)
-	d, _ := s.PutStudent(ctx, "", student("Local"))
+	d, _ := repo.Put(ctx, s, "", student("Local"), false)
 	// An older remote version is ignored and the local edit stays queued.
 	old := record.Envelope{ID: d.ID, Type: record.TypeStudent, HLC: remoteHLC(1600000000000), Data: json.RawMessage(`{"given_name":"Old","family_name":"X","grade":"1"}`), Seq: 3}
 	sum, err := s.ApplyPull(ctx, []record.Envelope{old}, 3, true)
 	if err != nil || sum.Ignored != 1 {
 		t.Fatalf("sum = %+v, %v", sum, err)
 	}
-	if got, _ := s.Student(d.ID); got.Data.GivenName != "Local" {
+	if got, _ := repo.Get[record.Student](s, d.ID); got.Data.GivenName != "Local" {
 		t.Fatal("older pulled version overwrote the local one")
 	}
 	// A newer one overwrites the unsynced edit, which is kept as a loser.
@@ -348,7 +340,7 @@ func TestApplyPullRules(t *testing.T) {
 		t.Fatalf("overwritten edit still queued")
 	}
 	// The clock observed the pulled HLC: the next local write is newer.
-	w, _ := s.PutStudent(ctx, "", student("Next"))
+	w, _ := repo.Put(ctx, s, "", student("Next"), false)
 	if w.HLC <= newer.HLC {
 		t.Fatalf("clock did not observe pulled hlc: %s <= %s", w.HLC, newer.HLC)
 	}
@@ -363,7 +355,7 @@ func TestApplyPullRules(t *testing.T) {
 	if err != nil || r.HLC <= newer.HLC {
 		t.Fatalf("restore = %+v, %v", r, err)
 	}
-	if got, _ := s.Student(d.ID); got.Data.GivenName != "Local" {
+	if got, _ := repo.Get[record.Student](s, d.ID); got.Data.GivenName != "Local" {
 		t.Fatalf("restore did not bring back the losing content: %+v", got)
 	}
 	if n, _ := s.ConflictCount(); n != 0 {
@@ -391,15 +383,15 @@ func TestRedactedTombstoneDeletesLocalCopy(t *testing.T) {
 
 func TestAckPush(t *testing.T) {
 	s, _ := openTemp(t)
-	a, _ := s.PutStudent(ctx, "", student("A"))
-	b, _ := s.PutStudent(ctx, "", student("B"))
-	c, _ := s.PutStudent(ctx, "", student("C"))
+	a, _ := repo.Put(ctx, s, "", student("A"), false)
+	b, _ := repo.Put(ctx, s, "", student("B"), false)
+	c, _ := repo.Put(ctx, s, "", student("C"), false)
 	sent, _ := s.Pending(0)
 	if len(sent) != 3 {
 		t.Fatalf("pending = %d", len(sent))
 	}
 	// An edit of C while the push is in flight.
-	c2, _ := s.PutStudent(ctx, c.ID, student("C2"))
+	c2, _ := repo.Put(ctx, s, c.ID, student("C2"), false)
 	res := make([]protocol.PushResult, len(sent))
 	for i, e := range sent {
 		res[i] = protocol.PushResult{ID: e.ID, Outcome: protocol.Applied, HLC: e.HLC}
@@ -589,27 +581,9 @@ func TestReStampStaysAboveAcknowledgedVersions(t *testing.T) {
 	}
 }
 
-func TestNoteRestrictionIsSticky(t *testing.T) {
-	s, _ := openTemp(t)
-	n := record.Note{StudentID: NewID(), AuthorID: "u1", Body: "court date", Category: record.NoteOther}
-	d, err := s.PutNote(ctx, "", n, true) // a legal matter: marked by hand
-	if err != nil || !d.Restricted {
-		t.Fatalf("put = %+v, %v", d, err)
-	}
-	n.Body = "court date moved"
-	d2, err := s.PutNote(ctx, d.ID, n, false)
-	if err != nil || !d2.Restricted {
-		t.Fatalf("an edit lifted the restriction: %+v, %v", d2, err)
-	}
-	e, _ := s.Get(d.ID)
-	if !e.Restricted {
-		t.Fatal("stored version not restricted")
-	}
-}
-
 func TestConflictSummaryForADeletion(t *testing.T) {
 	s, _ := openTemp(t)
-	d, _ := s.PutStudent(ctx, "", student("Gone"))
+	d, _ := repo.Put(ctx, s, "", student("Gone"), false)
 	tomb := record.Envelope{ID: d.ID, Type: record.TypeStudent, HLC: remoteHLC(time.Now().Add(time.Minute).UnixMilli()), Deleted: true}
 	if _, err := s.ApplyPull(ctx, []record.Envelope{tomb}, 1, true); err != nil {
 		t.Fatal(err)
@@ -621,7 +595,7 @@ func TestConflictSummaryForADeletion(t *testing.T) {
 	if _, err := s.RestoreConflict(ctx, cs[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Student(d.ID); err != nil || got.Data.GivenName != "Gone" {
-		t.Fatalf("restore after a deletion: %+v, %v", got, err)
+	if got, ok := repo.Get[record.Student](s, d.ID); !ok || got.Data.GivenName != "Gone" {
+		t.Fatalf("restore after a deletion: %+v, %v", got, ok)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/app/internal/syncclient"
 	"smallwins/shared/record"
 )
@@ -135,32 +136,32 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				switch tb.rng.IntN(3) {
 				case 0: // a session: started, a few taps, delivered
-					s := record.Session{GroupID: group, ProgramID: program, Date: time.Now().Format("2006-01-02"), Status: record.SessionInProgress,
+					s := record.Session{GroupID: group, ProgramID: program, Date: record.DateOf(time.Now()).String(), Status: record.SessionInProgress,
 						Fidelity: []record.StepMark{}}
 					for _, st := range students {
 						s.Attendance = append(s.Attendance, record.Attendance{StudentID: st, Status: record.Present})
 					}
-					d, err := tb.store.SaveSession(ctx, "", s)
+					d, err := repo.Put(ctx, tb.store, "", s, false)
 					for step := 0; err == nil && step < 4; step++ {
 						s.Fidelity = append(s.Fidelity, record.StepMark{StepID: fmt.Sprintf("s%d", step+1), Status: record.StepDone})
-						_, err = tb.store.SaveSession(ctx, d.ID, s)
+						_, err = repo.Put(ctx, tb.store, d.ID, s, false)
 						writes.Add(1)
 					}
 					if err == nil {
 						s.Status, s.Minutes = record.SessionDelivered, 30
-						_, err = tb.store.SaveSession(ctx, d.ID, s)
+						_, err = repo.Put(ctx, tb.store, d.ID, s, false)
 					}
 					if err != nil {
 						logf("tablet %d: session: %v", i, err)
 					}
 				case 1:
-					_, err := tb.store.PutProbe(ctx, "", record.Probe{StudentID: students[tb.rng.IntN(3)], Measure: "orf_wcpm",
-						Date: time.Now().Format("2006-01-02"), Score: float64(20 + tb.rng.IntN(60))})
+					_, err := repo.Put(ctx, tb.store, "", record.Probe{StudentID: students[tb.rng.IntN(3)], Measure: "orf_wcpm",
+						Date: record.DateOf(time.Now()).String(), Score: float64(20 + tb.rng.IntN(60))}, false)
 					if err != nil {
 						logf("tablet %d: probe: %v", i, err)
 					}
 				case 2:
-					_, err := tb.store.PutNote(ctx, "", record.Note{StudentID: students[tb.rng.IntN(3)], AuthorID: "ivy", Body: "guessing at -ing words",
+					_, err := repo.PutNote(ctx, tb.store, "", record.Note{StudentID: students[tb.rng.IntN(3)], AuthorID: "ivy", Body: "guessing at -ing words",
 						Category: record.NoteAcademic}, false)
 					if err != nil {
 						logf("tablet %d: note: %v", i, err)

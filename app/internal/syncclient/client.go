@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -76,10 +78,7 @@ func (c *Client) Enrol(ctx context.Context, req protocol.EnrolRequest) (*protoco
 // Push sends one batch (POST /v1/sync/push, PROTOCOL §5). Seq is dropped
 // from the envelopes. A large body is gzipped.
 func (c *Client) Push(ctx context.Context, recs []record.Envelope) (*protocol.PushResponse, error) {
-	body, err := EncodePush(recs)
-	if err != nil {
-		return nil, fmt.Errorf("syncclient: push: %w", err)
-	}
+	body := EncodePush(recs)
 	var out protocol.PushResponse
 	if err := c.do(ctx, http.MethodPost, "/v1/sync/push", body, true, &out); err != nil {
 		return nil, fmt.Errorf("syncclient: push: %w", err)
@@ -91,12 +90,12 @@ func (c *Client) Push(ctx context.Context, recs []record.Envelope) (*protocol.Pu
 }
 
 // EncodePush renders a push body; its length is what the 8 MiB limit counts.
-func EncodePush(recs []record.Envelope) ([]byte, error) {
+func EncodePush(recs []record.Envelope) []byte {
 	n := 16
 	for _, e := range recs {
 		n += len(e.Data) + 160
 	}
-	return protocol.AppendPushBody(make([]byte, 0, n), recs), nil
+	return protocol.AppendPushBody(make([]byte, 0, n), recs)
 }
 
 // Pull fetches one page (GET /v1/sync/pull, PROTOCOL §6).
@@ -165,17 +164,9 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, mayGz
 	if out == nil {
 		return nil
 	}
-	if page, ok := out.(*protocol.PullResponse); ok {
-		// A first sync reads 100 MB of pages: protocol.DecodePull slices
-		// data out of the body instead of decoding it twice.
-		p, err := protocol.DecodePull(data)
-		if err != nil {
-			return &NetworkError{Err: fmt.Errorf("decode %d response: %w", resp.StatusCode, err)}
-		}
-		*page = *p
-		return nil
-	}
-	if err := json.Unmarshal(data, out); err != nil {
+	// The JSON v2 decoder for every answer (ADR 0006): one pass, several
+	// times faster than encoding/json on the 100 MB of a first sync's pages.
+	if err := jsonv2.Unmarshal(data, out); err != nil {
 		return &NetworkError{Err: fmt.Errorf("decode %d response: %w", resp.StatusCode, err)}
 	}
 	return nil

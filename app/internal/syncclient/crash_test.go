@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -42,7 +43,7 @@ func crashChild() int {
 		if len(ids) > 0 && r.IntN(3) == 0 {
 			id = ids[r.IntN(len(ids))]
 		}
-		d, err := st.PutStudent(context.Background(), id, record.Student{GivenName: fmt.Sprintf("n%d", i), FamilyName: "Crash", Grade: "1"})
+		d, err := repo.Put(context.Background(), st, id, record.Student{GivenName: fmt.Sprintf("n%d", i), FamilyName: "Crash", Grade: "1"}, false)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "child put:", err)
 			return 5
@@ -81,7 +82,7 @@ func TestCrashSafety(t *testing.T) {
 	other := newTablet(t, nil, Config{})
 	other.enrol(srv, "ben")
 	for i := 0; i < 1500; i++ {
-		if _, err := other.store.PutStudent(bg, "", student(fmt.Sprint("other", i))); err != nil {
+		if _, err := repo.Put(bg, other.store, "", student(fmt.Sprint("other", i)), false); err != nil {
 			t.Fatal(err)
 		}
 	}

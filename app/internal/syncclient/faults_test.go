@@ -10,6 +10,7 @@ import (
 
 	"smallwins/app/internal/faultproxy"
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -43,7 +44,7 @@ func TestConvergesThroughFaultyNetwork(t *testing.T) {
 	for r := 0; r < rounds; r++ {
 		for i, tb := range tabs {
 			for k := 0; k < 15; k++ {
-				e, err := tb.store.PutStudent(ctx, "", record.Student{GivenName: fmt.Sprintf("S%d-%d-%d", i, r, k), FamilyName: "F", Grade: "2"})
+				e, err := repo.Put(ctx, tb.store, "", record.Student{GivenName: fmt.Sprintf("S%d-%d-%d", i, r, k), FamilyName: "F", Grade: "2"}, false)
 				if err != nil {
 					t.Fatal(err)
 				}

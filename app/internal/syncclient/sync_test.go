@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -37,7 +38,7 @@ func TestEnrolPushPullConverges(t *testing.T) {
 	a := newTablet(t, nil, Config{})
 	b := newTablet(t, nil, Config{})
 	// The device works before enrolment.
-	d, err := a.store.PutStudent(bg, "", student("Maya"))
+	d, err := repo.Put(bg, a.store, "", student("Maya"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,9 +56,9 @@ func TestEnrolPushPullConverges(t *testing.T) {
 		t.Fatalf("outbox after sync = %d", n)
 	}
 	b.sync()
-	got, err := b.store.Student(d.ID)
-	if err != nil || got.Data.GivenName != "Maya" || got.HLC != d.HLC {
-		t.Fatalf("b got %+v, %v", got, err)
+	got, ok := repo.Get[record.Student](b.store, d.ID)
+	if !ok || got.Data.GivenName != "Maya" || got.HLC != d.HLC {
+		t.Fatalf("b got %+v, %v", got, ok)
 	}
 	// B edits with a field from a newer app; A edits the known fields; the
 	// unknown one survives both hops.
@@ -67,9 +68,9 @@ func TestEnrolPushPullConverges(t *testing.T) {
 	}
 	b.sync()
 	a.sync()
-	s, _ := a.store.Student(d.ID)
+	s, _ := repo.Get[record.Student](a.store, d.ID)
 	s.Data.Grade = "3"
-	if _, err := a.store.PutStudent(bg, d.ID, s.Data); err != nil {
+	if _, err := repo.Put(bg, a.store, d.ID, s.Data, false); err != nil {
 		t.Fatal(err)
 	}
 	a.sync()
@@ -93,25 +94,25 @@ func TestSupersededPushKeptAsLoserAndRestorable(t *testing.T) {
 	b := newTablet(t, nil, Config{})
 	a.enrol(srv, "ana")
 	b.enrol(srv, "ben")
-	d, _ := a.store.PutStudent(bg, "", student("Original"))
+	d, _ := repo.Put(bg, a.store, "", student("Original"), false)
 	a.sync()
 	b.sync()
 	// Both edit offline. A's clock then runs two minutes fast (still
 	// within the server's bound), so A's version wins whatever the load.
-	if _, err := b.store.PutStudent(bg, d.ID, student("FromB")); err != nil {
+	if _, err := repo.Put(bg, b.store, d.ID, student("FromB"), false); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
 	aSkew = 2 * time.Minute
 	mu.Unlock()
-	wa, _ := a.store.PutStudent(bg, d.ID, student("FromA"))
+	wa, _ := repo.Put(bg, a.store, d.ID, student("FromA"), false)
 	bv, _ := b.store.Get(d.ID)
 	if bv.HLC >= wa.HLC {
 		t.Fatalf("setup: B's edit %s is not older than A's %s", bv.HLC, wa.HLC)
 	}
 	a.sync()
 	b.sync()
-	got, _ := b.store.Student(d.ID)
+	got, _ := repo.Get[record.Student](b.store, d.ID)
 	if got.Data.GivenName != "FromA" {
 		t.Fatalf("b holds %q, want the winner FromA", got.Data.GivenName)
 	}
@@ -131,7 +132,7 @@ func TestSupersededPushKeptAsLoserAndRestorable(t *testing.T) {
 	}
 	b.sync()
 	a.sync()
-	if got, _ := a.store.Student(d.ID); got.Data.GivenName != "FromB" {
+	if got, _ := repo.Get[record.Student](a.store, d.ID); got.Data.GivenName != "FromB" {
 		t.Fatalf("restored version did not reach A: %q", got.Data.GivenName)
 	}
 }
@@ -233,7 +234,7 @@ func TestLoneRecordStillTooLargeIsQuarantined(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	var small []string
 	for i := 0; i < 5; i++ {
-		d, _ := a.store.PutStudent(bg, "", student("Small"))
+		d, _ := repo.Put(bg, a.store, "", student("Small"), false)
 		small = append(small, d.ID)
 	}
 	big, err := a.store.Put(bg, record.TypeStudent, "", bigData(200<<10, r), false)
@@ -267,21 +268,21 @@ func TestForbiddenRecordQuarantinedRestContinues(t *testing.T) {
 	b := newTablet(t, nil, Config{})
 	a.enrol(srv, "ana")
 	b.enrol(srv, "ben")
-	stu, _ := a.store.PutStudent(bg, "", student("Kim"))
-	note, _ := a.store.PutNote(bg, "", record.Note{StudentID: stu.ID, AuthorID: "ana", Body: "reads well", Category: record.NoteAcademic}, false)
+	stu, _ := repo.Put(bg, a.store, "", student("Kim"), false)
+	note, _ := repo.PutNote(bg, a.store, "", record.Note{StudentID: stu.ID, AuthorID: "ana", Body: "reads well", Category: record.NoteAcademic}, false)
 	a.sync()
 	b.sync()
 	// Ben marks Ana's note as health: making someone else's record
 	// restricted is refused with 403 and an index (PROTOCOL §6).
-	n, err := b.store.Note(note.ID)
-	if err != nil {
-		t.Fatal(err)
+	n, ok := repo.Get[record.Note](b.store, note.ID)
+	if !ok {
+		t.Fatal("the note did not reach ben")
 	}
 	n.Data.Category = record.NoteHealth
-	if _, err := b.store.PutNote(bg, note.ID, n.Data, false); err != nil {
+	if _, err := repo.PutNote(bg, b.store, note.ID, n.Data, false); err != nil {
 		t.Fatal(err)
 	}
-	other, _ := b.store.PutStudent(bg, "", student("Lee"))
+	other, _ := repo.Put(bg, b.store, "", student("Lee"), false)
 	b.sync()
 	q, _ := b.store.ListQuarantined()
 	if len(q) != 1 || q[0].Record.ID != note.ID || q[0].Code != string(protocol.CodeForbidden) {
@@ -291,7 +292,7 @@ func TestForbiddenRecordQuarantinedRestContinues(t *testing.T) {
 	if _, err := a.store.Get(other.ID); err != nil {
 		t.Fatal("the rest of the batch did not reach the server")
 	}
-	if got, _ := a.store.Note(note.ID); got.Data.Category != record.NoteAcademic {
+	if got, _ := repo.Get[record.Note](a.store, note.ID); got.Data.Category != record.NoteAcademic {
 		t.Fatalf("refused write applied: %+v", got)
 	}
 }
@@ -304,16 +305,16 @@ func TestRestrictedNoteReachesOnlyItsAuthor(t *testing.T) {
 	a.enrol(srv, "ana")
 	a2.enrol(srv, "ana")
 	b.enrol(srv, "ben")
-	stu, _ := a.store.PutStudent(bg, "", student("Kim"))
-	note, _ := a.store.PutNote(bg, "", record.Note{StudentID: stu.ID, AuthorID: "ana", Body: "family matter", Category: record.NoteOther}, false)
+	stu, _ := repo.Put(bg, a.store, "", student("Kim"), false)
+	note, _ := repo.PutNote(bg, a.store, "", record.Note{StudentID: stu.ID, AuthorID: "ana", Body: "family matter", Category: record.NoteOther}, false)
 	a.sync()
 	b.sync()
-	if _, err := b.store.Note(note.ID); err != nil {
+	if _, ok := repo.Get[record.Note](b.store, note.ID); !ok {
 		t.Fatal("unrestricted note did not reach ben")
 	}
-	n, _ := a.store.Note(note.ID)
+	n, _ := repo.Get[record.Note](a.store, note.ID)
 	n.Data.Category = record.NoteFamily
-	if d, err := a.store.PutNote(bg, note.ID, n.Data, false); err != nil || !d.Restricted {
+	if d, err := repo.PutNote(bg, a.store, note.ID, n.Data, false); err != nil || !d.Restricted {
 		t.Fatalf("family note not restricted: %+v %v", d, err)
 	}
 	a.sync()
@@ -323,8 +324,8 @@ func TestRestrictedNoteReachesOnlyItsAuthor(t *testing.T) {
 	if !v.Deleted || len(v.Data) != 0 {
 		t.Fatalf("restricted content on ben's tablet: %+v", v)
 	}
-	if got, err := a2.store.Note(note.ID); err != nil || got.Data.Body != "family matter" {
-		t.Fatalf("author's other tablet: %+v %v", got, err)
+	if got, ok := repo.Get[record.Note](a2.store, note.ID); !ok || got.Data.Body != "family matter" {
+		t.Fatalf("author's other tablet: %+v %v", got, ok)
 	}
 }
 
@@ -332,10 +333,10 @@ func TestUnauthorizedStopsAndKeepsData(t *testing.T) {
 	srv := newServer(t)
 	a := newTablet(t, nil, Config{})
 	a.enrol(srv, "ana")
-	d, _ := a.store.PutStudent(bg, "", student("Kept"))
+	d, _ := repo.Put(bg, a.store, "", student("Kept"), false)
 	a.sync()
 	srv.revoke(a.store.DeviceID())
-	p, _ := a.store.PutStudent(bg, "", student("Pending"))
+	p, _ := repo.Put(bg, a.store, "", student("Pending"), false)
 	err := a.syncer.SyncOnce(bg)
 	if !errors.Is(err, ErrEnrolmentNeeded) {
 		t.Fatalf("sync after revocation: %v", err)
@@ -375,7 +376,7 @@ func TestClockAheadIsRestamped(t *testing.T) {
 	yearAhead := func() time.Time { return time.Now().Add(365 * 24 * time.Hour) }
 	a := newTablet(t, yearAhead, Config{})
 	// Written offline before enrolment with a clock a year ahead.
-	d, _ := a.store.PutStudent(bg, "", student("Future"))
+	d, _ := repo.Put(bg, a.store, "", student("Future"), false)
 	if ts, _ := hlc.Parse(d.HLC); ts.Wall < time.Now().Add(300*24*time.Hour).UnixMilli() {
 		t.Fatalf("setup: hlc %s not ahead", d.HLC)
 	}
@@ -396,11 +397,11 @@ func TestClockAheadIsRestamped(t *testing.T) {
 	b := newTablet(t, nil, Config{})
 	b.enrol(srv, "ben")
 	b.sync()
-	if v, err := b.store.Student(d.ID); err != nil || v.HLC != got.HLC || v.Data.GivenName != "Future" {
-		t.Fatalf("server copy %+v, %v", v, err)
+	if v, ok := repo.Get[record.Student](b.store, d.ID); !ok || v.HLC != got.HLC || v.Data.GivenName != "Future" {
+		t.Fatalf("server copy %+v, %v", v, ok)
 	}
 	// Later writes stay in step with the server.
-	w, _ := a.store.PutStudent(bg, "", student("Next"))
+	w, _ := repo.Put(bg, a.store, "", student("Next"), false)
 	a.sync()
 	if tw, _ := hlc.Parse(w.HLC); time.UnixMilli(tw.Wall).After(time.Now().Add(time.Minute)) {
 		t.Fatalf("clock still ahead after correction: %s", w.HLC)
@@ -411,7 +412,7 @@ func TestEpochChangeRepushesOwnVersions(t *testing.T) {
 	srv := newServer(t)
 	a := newTablet(t, nil, Config{})
 	a.enrol(srv, "ana")
-	early, _ := a.store.PutStudent(bg, "", student("BeforeBackup"))
+	early, _ := repo.Put(bg, a.store, "", student("BeforeBackup"), false)
 	a.sync()
 	// Back up the server's store, let it accept more, then restore the
 	// backup with a new epoch (PROTOCOL §7).
@@ -422,7 +423,7 @@ func TestEpochChangeRepushesOwnVersions(t *testing.T) {
 	}
 	srv.start()
 	a.pointAt(srv)
-	late, _ := a.store.PutStudent(bg, "", student("AfterBackup"))
+	late, _ := repo.Put(bg, a.store, "", student("AfterBackup"), false)
 	a.sync()
 	srv.stop()
 	if err := os.WriteFile(srv.db, backup, 0o600); err != nil {
@@ -571,7 +572,7 @@ func TestRunSyncsOnDemand(t *testing.T) {
 		t.Fatalf("state never matched: %+v", a.syncer.State())
 	}
 	waitFor(func(s State) bool { return !s.LastSuccess.IsZero() && !s.Syncing })
-	_, _ = a.store.PutStudent(bg, "", student("Tap"))
+	_, _ = repo.Put(bg, a.store, "", student("Tap"), false)
 	a.syncer.Refresh()
 	if st := a.syncer.State(); st.Pending != 1 {
 		t.Fatalf("pending after a tap = %d", st.Pending)
@@ -598,8 +599,8 @@ func TestResyncAfterPurgeKeepsUnsyncedWrites(t *testing.T) {
 	b := newTablet(t, nil, Config{})
 	a.enrol(srv, "ana")
 	b.enrol(srv, "ben")
-	x, _ := a.store.PutStudent(bg, "", student("Doomed"))
-	y, _ := a.store.PutStudent(bg, "", student("Stays"))
+	x, _ := repo.Put(bg, a.store, "", student("Doomed"), false)
+	y, _ := repo.Put(bg, a.store, "", student("Stays"), false)
 	a.sync()
 	b.sync()
 	if _, err := a.store.Delete(bg, x.ID); err != nil {
@@ -632,7 +633,7 @@ func TestResyncAfterPurgeKeepsUnsyncedWrites(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	z, _ := b.store.PutStudent(bg, "", student("Unsynced"))
+	z, _ := repo.Put(bg, b.store, "", student("Unsynced"), false)
 	if _, err := b.store.Get(x.ID); err != nil {
 		t.Fatal("setup: b should still hold the doomed record")
 	}
@@ -670,7 +671,7 @@ func TestNetworkUpSyncsSoon(t *testing.T) {
 	good := e.ServerURL
 	e.ServerURL = "http://127.0.0.1:1"
 	_ = a.store.SetEnrolment(bg, e)
-	_, _ = a.store.PutStudent(bg, "", student("Offline"))
+	_, _ = repo.Put(bg, a.store, "", student("Offline"), false)
 	ctx, cancel := context.WithCancel(bg)
 	defer cancel()
 	done := make(chan error, 1)
@@ -742,7 +743,7 @@ func TestRateLimitAndServerErrorsBackOffThenSucceed(t *testing.T) {
 	e, _ := a.store.Enrolment()
 	e.ServerURL = flakyProxy(t, srv.URL, http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusBadGateway)
 	_ = a.store.SetEnrolment(bg, e)
-	d, _ := a.store.PutStudent(bg, "", student("Patient"))
+	d, _ := repo.Put(bg, a.store, "", student("Patient"), false)
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan error, 1)
 	go func() { done <- a.syncer.Run(ctx) }()
@@ -807,7 +808,7 @@ func TestProbeNoticesTheNetworkIsBack(t *testing.T) {
 	nw.mu.Lock()
 	nw.down = true
 	nw.mu.Unlock()
-	_, _ = a.store.PutStudent(bg, "", student("Hallway"))
+	_, _ = repo.Put(bg, a.store, "", student("Hallway"), false)
 	ctx, cancel := context.WithCancel(bg)
 	done := make(chan error, 1)
 	go func() { done <- a.syncer.Run(ctx) }()

@@ -2,53 +2,18 @@ package tablet
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"strings"
 	"time"
 
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
 	"smallwins/app/internal/ui"
-	"smallwins/shared/record"
 )
 
-// Records adapts the local store to ui.Records: typed payloads are checked
-// against DOMAIN.md §2 before they are written ("the app validates before
-// writing"), and a refusal carries the sentence to show.
+// Records adapts the local store to ui.Records. Store.Put checks typed
+// payloads against DOMAIN.md §2 before writing ("the app validates before
+// writing"); a refusal wraps a *record.FieldError, which ui.PlainError turns
+// into the sentence to show.
 type Records struct{ *localstore.Store }
-
-// Put validates a typed payload, then writes it in one durable transaction.
-func (r Records) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
-	if _, raw := data.(json.RawMessage); !raw {
-		if err := localstore.Validate(data); err != nil {
-			return record.Envelope{}, invalid{err}
-		}
-	}
-	e, err := r.Store.Put(ctx, typ, id, data, restricted)
-	if err != nil {
-		if errors.Is(err, localstore.ErrInvalid) {
-			return record.Envelope{}, invalid{err}
-		}
-		return record.Envelope{}, err
-	}
-	return e, nil
-}
-
-// invalid is a refused payload; Plain is localstore.Validate's sentence.
-type invalid struct{ err error }
-
-func (e invalid) Error() string { return e.err.Error() }
-func (e invalid) Unwrap() error { return e.err }
-
-// Plain is the reason without the package prefixes, e.g. "given name is required".
-func (e invalid) Plain() string {
-	msg := e.err.Error()
-	if i := strings.LastIndex(msg, localstore.ErrInvalid.Error()+": "); i >= 0 {
-		msg = msg[i+len(localstore.ErrInvalid.Error())+2:]
-	}
-	return ui.Sentence(msg)
-}
 
 // Sync adapts the syncer and the store's sync bookkeeping to ui.Sync.
 type Sync struct {

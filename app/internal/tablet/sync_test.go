@@ -17,7 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/app/internal/ui"
 	"smallwins/shared/record"
 )
@@ -110,15 +110,15 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	defer func() { a.Close(); a.Window.Close() }()
 	a.Window.Resize(fyne.NewSize(1280, 800))
 	// Data entered before enrolment.
-	st, err := a.Store.PutStudent(ctx, "", record.Student{GivenName: "Ava", FamilyName: "Martinez", Grade: "2"})
+	st, err := repo.Put(ctx, a.Store, "", record.Student{GivenName: "Ava", FamilyName: "Martinez", Grade: "2"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	prog, _ := a.Store.PutProgram(ctx, "", record.Program{Name: "Phonics", Area: record.AreaReading,
-		Steps: []record.Step{{ID: "a", Text: "Warm-up"}, {ID: "b", Text: "Practice"}}})
-	wd := localstore.Weekday(time.Now())
-	grp, _ := a.Store.PutGroup(ctx, "", record.Group{Name: "Bluebirds", ProgramID: prog.ID, StudentIDs: []string{st.ID},
-		Schedule: []record.ScheduleSlot{{Weekday: wd, Start: "09:00"}}})
+	prog, _ := repo.Put(ctx, a.Store, "", record.Program{Name: "Phonics", Area: record.AreaReading,
+		Steps: []record.Step{{ID: "a", Text: "Warm-up"}, {ID: "b", Text: "Practice"}}}, false)
+	wd := record.Weekday(time.Now())
+	grp, _ := repo.Put(ctx, a.Store, "", record.Group{Name: "Bluebirds", ProgramID: prog.ID, StudentIDs: []string{st.ID},
+		Schedule: []record.ScheduleSlot{{Weekday: wd, Start: "09:00"}}}, false)
 
 	a.enrolFromEnv(ctx, Config{Server: url, School: "lincoln", Username: "ana", Password: password})
 	if e, _ := a.Store.Enrolment(); !e.Enrolled() || e.Username != "ana" {
@@ -129,9 +129,9 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	}
 	// The session: start, mark, finish, sync.
 	a.UI.Root(ui.TabToday)
-	sess, err := a.Store.SaveSession(ctx, "", record.Session{GroupID: grp.ID, ProgramID: prog.ID, Date: time.Now().Format("2006-01-02"),
+	sess, err := repo.Put(ctx, a.Store, "", record.Session{GroupID: grp.ID, ProgramID: prog.ID, Date: time.Now().Format("2006-01-02"),
 		Status: record.SessionDelivered, Minutes: 25, Attendance: []record.Attendance{{StudentID: st.ID, Status: record.Present}},
-		Fidelity: []record.StepMark{{StepID: "a", Status: record.StepDone}, {StepID: "b", Status: record.StepDone}}})
+		Fidelity: []record.StepMark{{StepID: "a", Status: record.StepDone}, {StepID: "b", Status: record.StepDone}}}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,26 +158,26 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	if err := b.Syncer.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	got, err := b.Store.Session(sess.ID)
-	if err != nil || got.Data.Minutes != 25 {
-		t.Fatalf("B does not hold A's session: %v", err)
+	got, ok := repo.Get[record.Session](b.Store, sess.ID)
+	if !ok || got.Data.Minutes != 25 {
+		t.Fatalf("B does not hold A's session: %v", ok)
 	}
 	if !strings.Contains(b.UI.SyncGlance(), "Synced") {
 		t.Fatalf("B's header says %q", b.UI.SyncGlance())
 	}
 
 	// Both edit Ava offline; A syncs first, B's older edit loses.
-	ava, _ := b.Store.Student(st.ID)
+	ava, _ := repo.Get[record.Student](b.Store, st.ID)
 	ava.Data.PreferredName = "Avi"
-	if _, err := b.Store.PutStudent(ctx, st.ID, ava.Data); err != nil {
+	if _, err := repo.Put(ctx, b.Store, st.ID, ava.Data, false); err != nil {
 		t.Fatal(err)
 	}
 	// A's edit must be later than B's by the clock, not only in program
 	// order: in the same millisecond the HLC's node id would decide.
 	time.Sleep(5 * time.Millisecond)
-	ava2, _ := a.Store.Student(st.ID)
+	ava2, _ := repo.Get[record.Student](a.Store, st.ID)
 	ava2.Data.Grade = "3"
-	if _, err := a.Store.PutStudent(ctx, st.ID, ava2.Data); err != nil {
+	if _, err := repo.Put(ctx, a.Store, st.ID, ava2.Data, false); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Syncer.SyncOnce(ctx); err != nil {
@@ -202,7 +202,7 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	if err := a.Syncer.SyncOnce(ctx); err != nil {
 		t.Fatal(err)
 	}
-	final, _ := a.Store.Student(st.ID)
+	final, _ := repo.Get[record.Student](a.Store, st.ID)
 	if final.Data.PreferredName != "Avi" {
 		t.Fatalf("A holds %+v after B restored its version", final.Data)
 	}

@@ -2,6 +2,7 @@ package tablet
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/ui"
 	"smallwins/shared/record"
 )
 
@@ -45,7 +47,7 @@ func TestOpenWithDemoBeforeEnrolment(t *testing.T) {
 	}
 }
 
-// TestRecordsAdapterRefusesInPlainWords: the validation sentence reaches
+// TestRecordsAdapterRefusesInPlainWords: the FieldError reaches
 // the screen without package prefixes, and nothing is written.
 func TestRecordsAdapterRefusesInPlainWords(t *testing.T) {
 	s, err := localstore.Open(t.TempDir() + "/t.db")
@@ -55,16 +57,15 @@ func TestRecordsAdapterRefusesInPlainWords(t *testing.T) {
 	defer s.Close()
 	r := Records{s}
 	_, err = r.Put(context.Background(), record.TypeStudent, "", record.Student{FamilyName: "Lee", Grade: "2"}, false)
-	var p interface{ Plain() string }
 	if err == nil {
 		t.Fatal("a student without a given name was written")
 	}
-	ok := false
-	if pe, is := err.(interface{ Plain() string }); is {
-		p, ok = pe, true
+	var fe *record.FieldError
+	if !errors.As(err, &fe) || fe.Field != "given_name" {
+		t.Fatalf("refusal %v is not the given_name FieldError", err)
 	}
-	if !ok || p.Plain() != "Given name is required." {
-		t.Fatalf("refusal %v", err)
+	if got := ui.PlainError(err); got != "Given name is required." {
+		t.Fatalf("refusal shown as %q", got)
 	}
 	if es, _ := s.List(record.TypeStudent); len(es) != 0 {
 		t.Fatal("the refused student was written")

@@ -13,6 +13,8 @@ import (
 
 	"smallwins/app/internal/demo"
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
+	"smallwins/shared/record"
 )
 
 // BenchmarkTapToDurableRedraw: one checklist tap in a running session, from
@@ -138,7 +140,8 @@ func BenchmarkOpenScreens500(b *testing.B) {
 	w.Resize(landscape)
 	a := New(w, Config{Records: storeRecords{s}, Now: func() time.Time { return monday10 }})
 	a.Start()
-	studs, _ := s.Students(true)
+	studs := repo.List[record.Student](s) // the demo's students are all active
+	sortDocs(studs, func(a, b record.Student) bool { return a.DisplayName() < b.DisplayName() })
 	for _, c := range []struct {
 		name string
 		open func()

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -30,9 +31,9 @@ type cicoModel struct {
 
 func loadCICO(rec Records, studentID, date string) *cicoModel {
 	m := &cicoModel{rec: rec, studentID: studentID, date: date}
-	cards := listRef[record.CICOCard](rec, record.TypeCICOCard, studentID)
+	cards := repo.ListByRef[record.CICOCard](rec, studentID)
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Data.Date < cards[j].Data.Date })
-	var latest *doc[record.CICOCard]
+	var latest *repo.Doc[record.CICOCard]
 	for i := range cards {
 		c := &cards[i]
 		if c.Data.Date == date && (m.id == "" || c.HLC > latest.HLC) {
@@ -137,7 +138,7 @@ type cicoScreen struct {
 func newCICOScreen(a *App, studentID string) screen {
 	s := &cicoScreen{a: a, root: container.NewStack()}
 	if studentID != "" {
-		s.open(studentID, dateOf(a.cfg.Now()))
+		s.open(studentID, record.DateOf(a.cfg.Now()).String())
 	}
 	return s
 }
@@ -170,9 +171,9 @@ func (s *cicoScreen) refresh() {
 // picker lists students, those with CICO cards first.
 func (s *cicoScreen) picker() fyne.CanvasObject {
 	s.pick = map[string]*Button{}
-	studs := list[record.Student](s.a.cfg.Records, record.TypeStudent)
+	studs := repo.List[record.Student](s.a.cfg.Records)
 	has := map[string]bool{}
-	for _, c := range list[record.CICOCard](s.a.cfg.Records, record.TypeCICOCard) {
+	for _, c := range repo.List[record.CICOCard](s.a.cfg.Records) {
 		has[c.Data.StudentID] = true
 	}
 	sort.SliceStable(studs, func(i, j int) bool {
@@ -196,7 +197,7 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 			label += " · on CICO"
 		}
 		b := NewButton(label, func() {
-			s.open(st.ID, dateOf(s.a.cfg.Now()))
+			s.open(st.ID, record.DateOf(s.a.cfg.Now()).String())
 			s.refresh()
 		})
 		b.Alignment = widget.ButtonAlignLeading
@@ -249,12 +250,12 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 }
 
 func (s *cicoScreen) shift(days int) {
-	t, ok := parseDate(s.m.date)
-	if !ok {
+	day, err := record.ParseDate(s.m.date)
+	if err != nil {
 		return
 	}
-	d := dateOf(t.AddDate(0, 0, days))
-	if d > dateOf(s.a.cfg.Now()) {
+	d := (day + record.Date(days)).String()
+	if d > record.DateOf(s.a.cfg.Now()).String() {
 		return // no cards for days to come
 	}
 	s.m = loadCICO(s.a.cfg.Records, s.m.studentID, d)
@@ -282,8 +283,8 @@ func (s *cicoScreen) paint() {
 			b.Refresh()
 		}
 	}
-	t, _ := parseDate(s.m.date)
-	s.day.SetText(t.Format("Monday 2 January"))
+	day, _ := record.ParseDate(s.m.date)
+	s.day.SetText(day.Time().Format("Monday 2 January"))
 	earned, possible, pct, ok := s.m.dayPct()
 	if !ok {
 		s.total.SetText("Nothing rated yet for this day.")
@@ -300,7 +301,7 @@ func (s *cicoScreen) paint() {
 	}
 	s.total.Refresh()
 	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date))
-	if s.m.date >= dateOf(s.a.cfg.Now()) {
+	if s.m.date >= record.DateOf(s.a.cfg.Now()).String() {
 		s.next.Disable()
 	} else {
 		s.next.Enable()

@@ -12,13 +12,14 @@ import (
 	"strings"
 	"time"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
 // Records is the local store as the screens use it. Put writes one version
 // in one durable transaction (PROTOCOL §3) after checking DOMAIN.md §2's
-// rules; a refused payload returns an error whose Plain method (see
-// PlainError) says why in words. Get returns an error for a record this
+// rules; a refused payload returns an error wrapping a *record.FieldError
+// (PlainError says why in words). Get returns an error for a record this
 // device does not hold (yet): screens show what they can.
 type Records interface {
 	Get(id string) (record.Envelope, error)
@@ -31,8 +32,13 @@ type Records interface {
 // Plainer is implemented by errors that carry a sentence for a person.
 type Plainer interface{ Plain() string }
 
-// PlainError is the sentence shown for err.
+// PlainError is the sentence shown for err: a refused payload's reason, or
+// the sentence an error carries.
 func PlainError(err error) string {
+	var fe *record.FieldError
+	if errors.As(err, &fe) {
+		return Sentence(fe.Reason)
+	}
 	var p Plainer
 	if errors.As(err, &p) {
 		return p.Plain()
@@ -117,103 +123,15 @@ type Quarantined struct {
 	At       time.Time
 }
 
-// doc is one decoded record.
-type doc[T any] struct {
-	ID         string
-	HLC        string
-	Restricted bool
-	Data       T
-}
+// --- dates: record.Date is the one date type --------------------------------
 
-func decodeEnv[T any](e record.Envelope) (doc[T], bool) {
-	var d doc[T]
-	if e.Deleted || record.DecodeData(e.Data, &d.Data) != nil {
-		return d, false
-	}
-	d.ID, d.HLC, d.Restricted = e.ID, e.HLC, e.Restricted
-	return d, true
-}
-
-// get returns record id decoded as T; false when absent, deleted, of
-// another type or undecodable (a reference to a record not arrived yet).
-func get[T any](r Records, typ, id string) (doc[T], bool) {
-	if id == "" {
-		return doc[T]{}, false
-	}
-	e, err := r.Get(id)
-	if err != nil || e.Type != typ {
-		return doc[T]{}, false
-	}
-	return decodeEnv[T](e)
-}
-
-// list returns the decodable live records of typ; records that fail to
-// decode are skipped, never fatal.
-func list[T any](r Records, typ string) []doc[T] {
-	es, err := r.List(typ)
-	if err != nil {
-		return nil
-	}
-	return decodeAll[T](es)
-}
-
-func listRef[T any](r Records, typ, ref string) []doc[T] {
-	if ref == "" {
-		return nil
-	}
-	es, err := r.ListByRef(typ, ref)
-	if err != nil {
-		return nil
-	}
-	return decodeAll[T](es)
-}
-
-func decodeAll[T any](es []record.Envelope) []doc[T] {
-	out := make([]doc[T], 0, len(es))
-	for _, e := range es {
-		if d, ok := decodeEnv[T](e); ok {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// --- dates ----------------------------------------------------------------
-
-const dateLayout = "2006-01-02"
-
-func dateOf(t time.Time) string { return t.Format(dateLayout) }
-
-func parseDate(s string) (time.Time, bool) {
-	t, err := time.Parse(dateLayout, s)
-	return t, err == nil
-}
-
-// daysBetween is b − a in whole days (dates as YYYY-MM-DD).
-func daysBetween(a, b string) int {
-	ta, ok1 := parseDate(a)
-	tb, ok2 := parseDate(b)
-	if !ok1 || !ok2 {
-		return 0
-	}
-	return int(tb.Sub(ta).Hours() / 24)
-}
-
-// weekday is DOMAIN.md's numbering: Monday = 1 … Sunday = 7.
-func weekday(t time.Time) int {
-	if t.Weekday() == time.Sunday {
-		return 7
-	}
-	return int(t.Weekday())
-}
-
-// prettyDate is "Tue 4 Mar".
+// prettyDate is "Tue 4 Mar"; text that is not a date is shown as it is.
 func prettyDate(s string) string {
-	t, ok := parseDate(s)
-	if !ok {
+	d, err := record.ParseDate(s)
+	if err != nil {
 		return s
 	}
-	return t.Format("Mon 2 Jan")
+	return d.Time().Format("Mon 2 Jan")
 }
 
 func fmtNum(v float64) string {
@@ -230,12 +148,22 @@ func ptr[T any](v T) *T { return &v }
 // studentName is the student's display name, or a placeholder for a
 // student this tablet has not received yet (DOMAIN.md §2).
 func studentName(r Records, id string) string {
-	if s, ok := get[record.Student](r, record.TypeStudent, id); ok {
-		return s.Data.DisplayName()
-	}
-	return "Student not synced yet"
+	return refName(r, record.Ref{Field: "student_id", Type: record.TypeStudent, ID: id})
 }
 
-func sortDocs[T any](ds []doc[T], less func(a, b T) bool) {
+// refName is a referenced record's title ("Ana Lee", "Bluebirds"), or
+// "Student not synced yet" when this tablet does not hold it (yet).
+func refName(r Records, ref record.Ref) string {
+	if ref.ID != "" {
+		if e, err := r.Get(ref.ID); err == nil && e.Type == ref.Type {
+			if p, err := record.Decode(e.Type, e.Data); err == nil && p.Title() != "" {
+				return p.Title()
+			}
+		}
+	}
+	return record.TypeWords(ref.Type) + " not synced yet"
+}
+
+func sortDocs[T any](ds []repo.Doc[T], less func(a, b T) bool) {
 	sort.SliceStable(ds, func(i, j int) bool { return less(ds[i].Data, ds[j].Data) })
 }

@@ -2,10 +2,10 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,27 +13,14 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
-// storeRecords adapts a real localstore.Store to Records the way tablet
-// does: typed payloads are validated first (DOMAIN.md §2), and refusals
-// carry a plain sentence. (Screen tests use the real bbolt store; STYLE §4.)
+// storeRecords is a real localstore.Store as Records, as tablet passes it:
+// the store validates typed payloads (DOMAIN.md §2) and a refusal wraps a
+// *record.FieldError. (Screen tests use the real bbolt store; STYLE §4.)
 type storeRecords struct{ *localstore.Store }
-
-type plainErr struct{ msg string }
-
-func (e plainErr) Error() string { return e.msg }
-func (e plainErr) Plain() string { return e.msg }
-
-func (r storeRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
-	if _, raw := data.(json.RawMessage); !raw {
-		if err := localstore.Validate(data); err != nil {
-			return record.Envelope{}, plainErr{Sentence(strings.TrimPrefix(err.Error(), localstore.ErrInvalid.Error()+": "))}
-		}
-	}
-	return r.Store.Put(ctx, typ, id, data, restricted)
-}
 
 // fakeSync is a hand-written stand-in for the sync machinery (the network
 // is the one thing screen tests fake; STYLE §4).
@@ -168,6 +155,48 @@ type school struct {
 	plan     string
 }
 
+// mustGet returns record id as T; a test whose record is missing stops.
+func mustGet[T any, P repo.Payload[T]](r repo.Reader, id string) repo.Doc[T] {
+	d, ok := repo.Get[T, P](r, id)
+	if !ok {
+		panic(fmt.Sprintf("%s %s not in the store", P(&d.Data).RecordType(), id))
+	}
+	return d
+}
+
+// probesOf is a student's probes of measure ("" for any), in the order
+// written (UUIDv7 ids).
+func probesOf(r repo.Reader, studentID, measure string) []repo.Doc[record.Probe] {
+	var out []repo.Doc[record.Probe]
+	for _, p := range repo.ListByRef[record.Probe](r, studentID) {
+		if measure == "" || p.Data.Measure == measure {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cardOn is the student's CICO card of date (the last written); it panics
+// when there is none.
+func cardOn(r repo.Reader, studentID, date string) repo.Doc[record.CICOCard] {
+	var out []repo.Doc[record.CICOCard]
+	for _, c := range repo.ListByRef[record.CICOCard](r, studentID) {
+		if c.Data.Date == date {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		panic("no card of " + studentID + " on " + date)
+	}
+	return out[len(out)-1]
+}
+
+// newestFirst reverses notes listed in id (UUIDv7, oldest first) order.
+func newestFirst(ns []repo.Doc[record.Note]) []repo.Doc[record.Note] {
+	slices.Reverse(ns)
+	return ns
+}
+
 // must is for fixtures: a failed write there is a broken test.
 func must[T any](v T, err error) T {
 	if err != nil {
@@ -185,24 +214,24 @@ func seedSchool(t *testing.T, s *localstore.Store) school {
 	steps := []record.Step{{ID: "s1", Text: "Review sight words"}, {ID: "s2", Text: "Model the new sound"},
 		{ID: "s3", Text: "Guided practice"}, {ID: "s4", Text: "Word building"}, {ID: "s5", Text: "Partner reading"},
 		{ID: "s6", Text: "Dictation"}, {ID: "s7", Text: "Fluency read"}, {ID: "s8", Text: "Exit check"}}
-	sc.program = must(s.PutProgram(ctx, "", record.Program{Name: "Phonics for Reading, level 2", Area: record.AreaReading,
-		Steps: steps, SessionsPerWeek: 4, MinutesPerSession: 30})).ID
+	sc.program = must(repo.Put(ctx, s, "", record.Program{Name: "Phonics for Reading, level 2", Area: record.AreaReading,
+		Steps: steps, SessionsPerWeek: 4, MinutesPerSession: 30}, false)).ID
 	names := [][2]string{{"Ava", "Martinez"}, {"Ben", "Okafor"}, {"Chloe", "Nguyen"}, {"Dev", "Patel"}, {"Ella", "Schmidt"}}
 	for _, n := range names {
-		sc.students = append(sc.students, must(s.PutStudent(ctx, "", record.Student{GivenName: n[0], FamilyName: n[1], Grade: "2"})).ID)
+		sc.students = append(sc.students, must(repo.Put(ctx, s, "", record.Student{GivenName: n[0], FamilyName: n[1], Grade: "2"}, false)).ID)
 	}
 	var sched []record.ScheduleSlot
 	for d := 1; d <= 5; d++ {
 		sched = append(sched, record.ScheduleSlot{Weekday: d, Start: "10:00"})
 	}
-	sc.group = must(s.PutGroup(ctx, "", record.Group{Name: "Bluebirds", ProgramID: sc.program, StudentIDs: sc.students, Schedule: sched})).ID
-	sc.other = must(s.PutGroup(ctx, "", record.Group{Name: "Owls", ProgramID: sc.program, StudentIDs: sc.students[:2],
-		Schedule: []record.ScheduleSlot{{Weekday: 6, Start: "09:00"}}})).ID
-	sc.plan = must(s.PutPlan(ctx, "", record.Plan{StudentID: sc.students[0], ProgramID: sc.program, GroupID: sc.group,
-		StartDate: "2025-01-06", SessionsPerWeek: 4, MinutesPerSession: 30})).ID
-	sc.goal = must(s.PutGoal(ctx, "", record.Goal{StudentID: sc.students[0], PlanID: sc.plan, Measure: "orf_wcpm",
+	sc.group = must(repo.Put(ctx, s, "", record.Group{Name: "Bluebirds", ProgramID: sc.program, StudentIDs: sc.students, Schedule: sched}, false)).ID
+	sc.other = must(repo.Put(ctx, s, "", record.Group{Name: "Owls", ProgramID: sc.program, StudentIDs: sc.students[:2],
+		Schedule: []record.ScheduleSlot{{Weekday: 6, Start: "09:00"}}}, false)).ID
+	sc.plan = must(repo.Put(ctx, s, "", record.Plan{StudentID: sc.students[0], ProgramID: sc.program, GroupID: sc.group,
+		StartDate: "2025-01-06", SessionsPerWeek: 4, MinutesPerSession: 30}, false)).ID
+	sc.goal = must(repo.Put(ctx, s, "", record.Goal{StudentID: sc.students[0], PlanID: sc.plan, Measure: "orf_wcpm",
 		Direction: record.DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78,
-		GoalDate: "2025-05-12"})).ID
+		GoalDate: "2025-05-12"}, false)).ID
 	return sc
 }
 

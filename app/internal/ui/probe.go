@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -21,7 +22,7 @@ const ProbeSeconds = 60
 type probeModel struct {
 	now       func() time.Time
 	studentID string
-	goals     []doc[record.Goal]
+	goals     []repo.Doc[record.Goal]
 	goal      int // index in goals, -1 for none
 
 	started time.Time
@@ -99,7 +100,7 @@ type probeScreen struct {
 func newProbeScreen(a *App, studentID string) screen {
 	s := &probeScreen{a: a, m: &probeModel{now: a.cfg.Now, studentID: studentID, goal: -1}}
 	s.name = studentName(a.cfg.Records, studentID)
-	for _, g := range listRef[record.Goal](a.cfg.Records, record.TypeGoal, studentID) {
+	for _, g := range repo.ListByRef[record.Goal](a.cfg.Records, studentID) {
 		if g.Data.Status == "" || g.Data.Status == "active" {
 			s.m.goals = append(s.m.goals, g)
 		}
@@ -233,7 +234,7 @@ func (s *probeScreen) tapSave() {
 		s.m.stopped = s.a.cfg.Now()
 		s.leave()
 	}
-	p := probeFor(s.m.studentID, measure, dateOf(s.a.cfg.Now()), raw, errs, s.m.seconds())
+	p := probeFor(s.m.studentID, measure, record.DateOf(s.a.cfg.Now()).String(), raw, errs, s.m.seconds())
 	if _, err := s.a.put(record.TypeProbe, "", p, false); err != nil {
 		return
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -9,14 +10,14 @@ import (
 // report computed on the tablet by shared/progress (the same code the
 // server runs, so the numbers are identical), and the chart drawn from it.
 type goalProgress struct {
-	Goal   doc[record.Goal]
+	Goal   repo.Doc[record.Goal]
 	Report progress.Report
 	Err    error // the report could not be computed (an invalid goal)
 	Chart  chartData
 }
 
 // computeProgress runs shared/progress over the goal's records as of asOf.
-func computeProgress(g doc[record.Goal], envs []record.Envelope, asOf string) goalProgress {
+func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf string) goalProgress {
 	gp := goalProgress{Goal: g}
 	ds := progress.NewDataset(envs)
 	d, err := progress.ParseDate(asOf)
@@ -75,7 +76,7 @@ func gatherProgress(r Records, goalID string) []record.Envelope {
 		return nil
 	}
 	add(ge, nil)
-	g, ok := decodeEnv[record.Goal](ge)
+	g, ok := repo.Decode[record.Goal](ge)
 	if !ok {
 		return out
 	}
@@ -83,7 +84,7 @@ func gatherProgress(r Records, goalID string) []record.Envelope {
 	if g.Data.PlanID != "" {
 		if pe, err := r.Get(g.Data.PlanID); err == nil {
 			add(pe, nil)
-			if p, ok := decodeEnv[record.Plan](pe); ok {
+			if p, ok := repo.Decode[record.Plan](pe); ok {
 				if p.Data.ProgramID != "" {
 					add(r.Get(p.Data.ProgramID))
 				}

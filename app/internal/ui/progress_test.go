@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -21,7 +22,7 @@ func worked51(t *testing.T, f *fixture, studentID string, n int) {
 	dates := []string{"2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03", "2025-02-10", "2025-02-17",
 		"2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17"}
 	for i := 0; i < n; i++ {
-		must(f.store.PutProbe(context.Background(), "", record.Probe{StudentID: studentID, Measure: "orf_wcpm", Date: dates[i], Score: scores[i]}))
+		must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: studentID, Measure: "orf_wcpm", Date: dates[i], Score: scores[i]}, false))
 	}
 }
 
@@ -32,16 +33,16 @@ func TestStudentProgressWorkedExamples(t *testing.T) {
 	sc := seedSchool(t, f.store)
 	ctx := context.Background()
 	// §5.1 without a plan: change instruction, four-point rule.
-	noPlan := must(f.store.PutGoal(ctx, "", record.Goal{StudentID: sc.students[1], Measure: "orf_wcpm", Direction: record.DirectionUp,
-		StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"}))
+	noPlan := must(repo.Put(ctx, f.store, "", record.Goal{StudentID: sc.students[1], Measure: "orf_wcpm", Direction: record.DirectionUp,
+		StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"}, false))
 	worked51(t, f, sc.students[1], 10)
 	// §5.2: five probes only.
 	worked51(t, f, sc.students[2], 0)
-	few := must(f.store.PutGoal(ctx, "", record.Goal{StudentID: sc.students[2], Measure: "orf_wcpm", Direction: record.DirectionUp,
-		StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"}))
+	few := must(repo.Put(ctx, f.store, "", record.Goal{StudentID: sc.students[2], Measure: "orf_wcpm", Direction: record.DirectionUp,
+		StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"}, false))
 	for i, s := range []float64{43, 44, 45, 46, 47} {
-		must(f.store.PutProbe(ctx, "", record.Probe{StudentID: sc.students[2], Measure: "orf_wcpm",
-			Date: []string{"2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03", "2025-02-10"}[i], Score: s}))
+		must(repo.Put(ctx, f.store, "", record.Probe{StudentID: sc.students[2], Measure: "orf_wcpm",
+			Date: []string{"2025-01-13", "2025-01-20", "2025-01-27", "2025-02-03", "2025-02-10"}[i], Score: s}, false))
 	}
 	// Ava's goal has a plan with nothing delivered: the delivery gate.
 	worked51(t, f, sc.students[0], 10)

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -144,7 +145,7 @@ func TestProbeTimedAndProrated(t *testing.T) {
 	}
 	test.Type(p.score, "40")
 	test.Tap(p.save)
-	probes := must(f.store.StudentProbes(sc.students[0], "orf_wcpm"))
+	probes := probesOf(f.store, sc.students[0], "orf_wcpm")
 	if len(probes) != 1 {
 		t.Fatalf("%d probes saved", len(probes))
 	}
@@ -158,7 +159,7 @@ func TestProbeTimedAndProrated(t *testing.T) {
 	// A typed score, no timer.
 	test.Type(p.score, "51")
 	test.Tap(p.save)
-	probes = must(f.store.StudentProbes(sc.students[0], "orf_wcpm"))
+	probes = probesOf(f.store, sc.students[0], "orf_wcpm")
 	if len(probes) != 2 || probes[1].Data.Score != 51 || probes[1].Data.RawScore != nil || probes[1].Data.Errors != nil {
 		t.Fatalf("typed probe %+v", probes[len(probes)-1].Data)
 	}
@@ -185,7 +186,7 @@ func TestProbeMinuteRunsOut(t *testing.T) {
 	}
 	test.Type(p.score, "33")
 	test.Tap(p.save)
-	probes := must(f.store.StudentProbes(sc.students[1], ""))
+	probes := probesOf(f.store, sc.students[1], "")
 	if len(probes) != 1 || probes[0].Data.Score != 33 || probes[0].Data.Measure != "orf_wcpm" || probes[0].Data.RawScore != nil {
 		t.Fatalf("probes %+v", probes)
 	}
@@ -216,7 +217,7 @@ func TestCICOCardEntry(t *testing.T) {
 	test.Tap(c.cells[2][0]) // 1
 	test.Tap(c.cells[2][0]) // 0
 	test.Tap(c.cells[2][0]) // not rated
-	card := must(f.store.CICOCard(sc.students[2], "2025-03-17")).Data
+	card := cardOn(f.store, sc.students[2], "2025-03-17").Data
 	if v := card.Ratings[0][0]; v == nil || *v != 2 {
 		t.Fatalf("cell 0,0 = %v", v)
 	}
@@ -229,7 +230,7 @@ func TestCICOCardEntry(t *testing.T) {
 	if c.week.Text != "Week of Mon 17 Mar: 50%, below 80%; 1 day below goal. Weeks met in a row: 0 (6 make the student eligible for self-management)." {
 		t.Fatalf("week %q", c.week.Text)
 	}
-	cards := must(f.store.StudentCICOCards(sc.students[2]))
+	cards := repo.ListByRef[record.CICOCard](f.store, sc.students[2])
 	if len(cards) != 1 {
 		t.Fatalf("%d cards for one day", len(cards))
 	}
@@ -264,12 +265,12 @@ func TestTodayStates(t *testing.T) {
 	}
 
 	f.clk.t = monday10
-	st := must(f.store.Student(sc.students[4]))
+	st := mustGet[record.Student](f.store, sc.students[4])
 	st.Data.Active = ptr(false)
-	must(f.store.PutStudent(context.Background(), st.ID, st.Data))
-	g := must(f.store.Group(sc.group))
+	must(repo.Put(context.Background(), f.store, st.ID, st.Data, false))
+	g := mustGet[record.Group](f.store, sc.group)
 	g.Data.StudentIDs = append(g.Data.StudentIDs, "01900000-0000-7000-8000-000000000abc") // not synced yet
-	must(f.store.PutGroup(context.Background(), g.ID, g.Data))
+	must(repo.Put(context.Background(), f.store, g.ID, g.Data, false))
 	a.Root(TabToday)
 	today = a.Current().(*todayScreen)
 	if len(today.m.Groups) != 1 {
@@ -287,7 +288,7 @@ func TestTodayStates(t *testing.T) {
 	if _, ok := a.Current().(*probeScreen); !ok {
 		t.Fatalf("Probe opens %T", a.Current())
 	}
-	must(f.store.PutProbe(context.Background(), "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-10", Score: 50}))
+	must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-10", Score: 50}, false))
 	a.Root(TabToday)
 	if n := len(a.Current().(*todayScreen).m.Overdue); n != 0 {
 		t.Fatalf("a probe 7 days ago is not overdue, got %d", n)

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/demo"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -86,7 +87,7 @@ func TestScreenshots(t *testing.T) {
 		test.Tap(s.popConfirm)
 		shot("session-summary")
 
-		studs := list[record.Student](f.rec, record.TypeStudent)
+		studs := repo.List[record.Student](f.rec)
 		byName := map[string]string{}
 		for _, st := range studs {
 			byName[st.Data.GivenName] = st.ID
@@ -127,7 +128,7 @@ func TestScreenshots(t *testing.T) {
 		shot("cico")
 		a.Root(TabSetup)
 		shot("setup")
-		a.push(newProgramForm(a, list[record.Program](f.rec, record.TypeProgram)[0].ID))
+		a.push(newProgramForm(a, repo.List[record.Program](f.rec)[0].ID))
 		shot("setup-program")
 		a.Root(TabSync)
 		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42"}}

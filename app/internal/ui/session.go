@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -35,13 +36,13 @@ type sessionModel struct {
 // newSessionModel starts a session of group groupID now: everyone present
 // (DOMAIN.md §1: present by default), the timer running. One write.
 func newSessionModel(ctx context.Context, rec Records, now func() time.Time, groupID string) (*sessionModel, error) {
-	g, ok := get[record.Group](rec, record.TypeGroup, groupID)
+	g, ok := repo.Get[record.Group](rec, groupID)
 	if !ok {
 		return nil, errors.New("this group is not on the tablet")
 	}
 	t := now()
 	m := &sessionModel{rec: rec, ctx: ctx, now: now}
-	m.s = record.Session{GroupID: groupID, ProgramID: g.Data.ProgramID, Date: dateOf(t),
+	m.s = record.Session{GroupID: groupID, ProgramID: g.Data.ProgramID, Date: record.DateOf(t).String(),
 		StartedAt: t.Format(time.RFC3339), Status: record.SessionInProgress,
 		Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
 	for _, sid := range g.Data.StudentIDs {
@@ -60,7 +61,7 @@ func newSessionModel(ctx context.Context, rec Records, now func() time.Time, gro
 
 // loadSessionModel reopens a stored session (resume after a restart).
 func loadSessionModel(ctx context.Context, rec Records, now func() time.Time, id string) (*sessionModel, error) {
-	d, ok := get[record.Session](rec, record.TypeSession, id)
+	d, ok := repo.Get[record.Session](rec, id)
 	if !ok {
 		return nil, errors.New("this session is not on the tablet")
 	}
@@ -80,11 +81,11 @@ func loadSessionModel(ctx context.Context, rec Records, now func() time.Time, id
 // tablet's copy of the program are listed by id.
 func (m *sessionModel) load() {
 	m.groupName = "Group not synced yet"
-	if g, ok := get[record.Group](m.rec, record.TypeGroup, m.s.GroupID); ok {
+	if g, ok := repo.Get[record.Group](m.rec, m.s.GroupID); ok {
 		m.groupName = g.Data.Name
 	}
 	m.steps = nil
-	if p, ok := get[record.Program](m.rec, record.TypeProgram, m.s.ProgramID); ok {
+	if p, ok := repo.Get[record.Program](m.rec, m.s.ProgramID); ok {
 		m.steps = append(m.steps, p.Data.Steps...)
 		m.planned = p.Data.MinutesPerSession
 	}
@@ -219,7 +220,7 @@ func (m *sessionModel) SetNote(text string) error {
 func (m *sessionModel) AddStudentNote(studentID, author, body, category string, restricted bool) error {
 	n := record.Note{StudentID: studentID, AuthorID: author, Body: strings.TrimSpace(body),
 		Category: category, SessionID: m.id}
-	_, err := m.rec.Put(m.ctx, record.TypeNote, "", n, restricted || category == record.NoteHealth || category == record.NoteFamily)
+	_, err := repo.PutNote(m.ctx, m.rec, "", n, restricted)
 	return err
 }
 
@@ -339,9 +340,9 @@ const resumeKey = "session.current"
 // one if it is still in progress, else one left in progress today or
 // yesterday by a group on Today's list (the most recent); "" when none.
 func findInProgress(rec Records, hint string, now time.Time, groups []todayGroup) string {
-	recent := dateOf(now.AddDate(0, 0, -1))
+	recent := (record.DateOf(now) - 1).String()
 	if hint != "" {
-		if d, ok := get[record.Session](rec, record.TypeSession, hint); ok && d.Data.Status == record.SessionInProgress && d.Data.Date >= recent {
+		if d, ok := repo.Get[record.Session](rec, hint); ok && d.Data.Status == record.SessionInProgress && d.Data.Date >= recent {
 			return hint
 		}
 	}
@@ -350,7 +351,7 @@ func findInProgress(rec Records, hint string, now time.Time, groups []todayGroup
 		if g.InProgressID == "" {
 			continue
 		}
-		if d, ok := get[record.Session](rec, record.TypeSession, g.InProgressID); ok {
+		if d, ok := repo.Get[record.Session](rec, g.InProgressID); ok {
 			if k := d.Data.Date + d.Data.StartedAt + d.HLC; k > bestKey {
 				best, bestKey = d.ID, k
 			}

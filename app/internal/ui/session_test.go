@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -68,7 +69,7 @@ func TestWholeSessionTapBudget(t *testing.T) {
 	t.Logf("taps beyond the checklist: %d", c.n)
 
 	// What is on disk.
-	got := must(f.store.Session(s.m.id)).Data
+	got := mustGet[record.Session](f.store, s.m.id).Data
 	if got.Status != record.SessionDelivered || got.Minutes != 30 {
 		t.Fatalf("session status %q minutes %v", got.Status, got.Minutes)
 	}
@@ -90,7 +91,7 @@ func TestWholeSessionTapBudget(t *testing.T) {
 	if got.Note != "Fire drill at 10:20" {
 		t.Errorf("session note %q", got.Note)
 	}
-	notes := must(f.store.StudentNotes(sc.students[0]))
+	notes := repo.ListByRef[record.Note](f.store, sc.students[0])
 	if len(notes) != 1 || notes[0].Data.Body != "guessing at -ing words" || notes[0].Data.SessionID != s.m.id {
 		t.Fatalf("student note not saved with the session: %+v", notes)
 	}
@@ -160,7 +161,7 @@ func TestKilledMidSessionResumesIntact(t *testing.T) {
 	// A note typed and not saved is kept when the screen is left.
 	test.Type(r.note, "left in a hurry")
 	a.Back()
-	got := must(f.store.Session(id)).Data
+	got := mustGet[record.Session](f.store, id).Data
 	if got.Note != "left in a hurry" {
 		t.Fatalf("unsaved note lost: %q", got.Note)
 	}
@@ -186,7 +187,7 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	}
 	test.Tap(s.steps[0].done)
 	test.Tap(s.steps[0].done)
-	if got := must(f.store.Session(s.m.id)).Data.Fidelity; len(got) != 0 {
+	if got := mustGet[record.Session](f.store, s.m.id).Data.Fidelity; len(got) != 0 {
 		t.Fatalf("tapping Done twice should clear the mark, got %+v", got)
 	}
 	// Choosing a status from the student's panel.
@@ -199,7 +200,7 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	test.Tap(s.cancel)
 	test.Type(s.popNote, "assembly")
 	test.Tap(s.popConfirm)
-	got := must(f.store.Session(s.m.id)).Data
+	got := mustGet[record.Session](f.store, s.m.id).Data
 	if got.Status != record.SessionCancelled || got.CancelReason != "assembly" {
 		t.Fatalf("cancelled session saved as %q %q", got.Status, got.CancelReason)
 	}

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -56,7 +57,7 @@ func (s *setupScreen) refresh() {
 		return card(objs...)
 	}
 	var studs, progs, groups, breaks []fyne.CanvasObject
-	ss := list[record.Student](r, record.TypeStudent)
+	ss := repo.List[record.Student](r)
 	sortDocs(ss, func(a, b record.Student) bool { return a.DisplayName() < b.DisplayName() })
 	for _, d := range ss {
 		d := d
@@ -66,21 +67,21 @@ func (s *setupScreen) refresh() {
 		}
 		studs = append(studs, row(d.ID, txt, func() { s.a.push(newStudentForm(s.a, d.ID)) }))
 	}
-	ps := list[record.Program](r, record.TypeProgram)
+	ps := repo.List[record.Program](r)
 	sortDocs(ps, func(a, b record.Program) bool { return a.Name < b.Name })
 	for _, d := range ps {
 		d := d
 		progs = append(progs, row(d.ID, fmt.Sprintf("%s · %s · %d steps", d.Data.Name, d.Data.Area, len(d.Data.Steps)),
 			func() { s.a.push(newProgramForm(s.a, d.ID)) }))
 	}
-	gs := list[record.Group](r, record.TypeGroup)
+	gs := repo.List[record.Group](r)
 	sortDocs(gs, func(a, b record.Group) bool { return a.Name < b.Name })
 	for _, d := range gs {
 		d := d
 		groups = append(groups, row(d.ID, fmt.Sprintf("%s · %d students · %s", d.Data.Name, len(d.Data.StudentIDs), scheduleText(d.Data.Schedule)),
 			func() { s.a.push(newGroupForm(s.a, d.ID)) }))
 	}
-	bs := list[record.CalendarBreak](r, record.TypeCalendarBreak)
+	bs := repo.List[record.CalendarBreak](r)
 	sortDocs(bs, func(a, b record.CalendarBreak) bool { return a.StartDate < b.StartDate })
 	for _, d := range bs {
 		d := d
@@ -180,7 +181,7 @@ var grades = []string{"PK", "K", "1", "2", "3", "4", "5", "6", "7", "8", "9", "1
 // added are kept (Put encodes over the stored data, PROTOCOL §2).
 func newStudentForm(a *App, id string) *formScreen {
 	var st record.Student
-	if d, ok := get[record.Student](a.cfg.Records, record.TypeStudent, id); ok {
+	if d, ok := repo.Get[record.Student](a.cfg.Records, id); ok {
 		st = d.Data
 	}
 	given := entryWith(st.GivenName, "")
@@ -252,7 +253,7 @@ func stepsFromLines(old []record.Step, text string) []record.Step {
 
 func newProgramForm(a *App, id string) *formScreen {
 	var p record.Program
-	if d, ok := get[record.Program](a.cfg.Records, record.TypeProgram, id); ok {
+	if d, ok := repo.Get[record.Program](a.cfg.Records, id); ok {
 		p = d.Data
 	}
 	name := entryWith(p.Name, "e.g. Phonics for Reading, level 2")
@@ -291,14 +292,14 @@ func newProgramForm(a *App, id string) *formScreen {
 
 func newGroupForm(a *App, id string) *formScreen {
 	var g record.Group
-	if d, ok := get[record.Group](a.cfg.Records, record.TypeGroup, id); ok {
+	if d, ok := repo.Get[record.Group](a.cfg.Records, id); ok {
 		g = d.Data
 	}
 	if g.InterventionistID == "" {
 		g.InterventionistID, _ = a.me()
 	}
 	name := entryWith(g.Name, "e.g. Bluebirds")
-	progs := list[record.Program](a.cfg.Records, record.TypeProgram)
+	progs := repo.List[record.Program](a.cfg.Records)
 	sortDocs(progs, func(x, y record.Program) bool { return x.Name < y.Name })
 	var progNames []string
 	for _, p := range progs {
@@ -310,7 +311,7 @@ func newGroupForm(a *App, id string) *formScreen {
 			prog.SetSelected(p.Data.Name)
 		}
 	}
-	studs := list[record.Student](a.cfg.Records, record.TypeStudent)
+	studs := repo.List[record.Student](a.cfg.Records)
 	sortDocs(studs, func(x, y record.Student) bool { return x.DisplayName() < y.DisplayName() })
 	in := map[string]bool{}
 	for _, sid := range g.StudentIDs {
@@ -395,7 +396,7 @@ func newGroupForm(a *App, id string) *formScreen {
 
 func newBreakForm(a *App, id string) *formScreen {
 	var b record.CalendarBreak
-	if d, ok := get[record.CalendarBreak](a.cfg.Records, record.TypeCalendarBreak, id); ok {
+	if d, ok := repo.Get[record.CalendarBreak](a.cfg.Records, id); ok {
 		b = d.Data
 	}
 	name := entryWith(b.Name, "e.g. Spring break")
@@ -416,11 +417,11 @@ func newBreakForm(a *App, id string) *formScreen {
 
 // newPlanForm creates or edits a plan of studentID.
 func newPlanForm(a *App, studentID, id string) *formScreen {
-	p := record.Plan{StudentID: studentID, StartDate: dateOf(a.cfg.Now()), Tier: 2}
-	if d, ok := get[record.Plan](a.cfg.Records, record.TypePlan, id); ok {
+	p := record.Plan{StudentID: studentID, StartDate: record.DateOf(a.cfg.Now()).String(), Tier: 2}
+	if d, ok := repo.Get[record.Plan](a.cfg.Records, id); ok {
 		p = d.Data
 	}
-	progs := list[record.Program](a.cfg.Records, record.TypeProgram)
+	progs := repo.List[record.Program](a.cfg.Records)
 	sortDocs(progs, func(x, y record.Program) bool { return x.Name < y.Name })
 	var progNames []string
 	for _, x := range progs {
@@ -445,7 +446,7 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 			prog.SetSelected(x.Data.Name)
 		}
 	}
-	groups := list[record.Group](a.cfg.Records, record.TypeGroup)
+	groups := repo.List[record.Group](a.cfg.Records)
 	groupNames := []string{"(no group)"}
 	for _, g := range groups {
 		groupNames = append(groupNames, g.Data.Name)
@@ -502,14 +503,14 @@ var measures = []string{"orf_wcpm", "maze", "math_cbm_digits", "behavior_pct"}
 
 // newGoalForm creates or edits a goal of studentID.
 func newGoalForm(a *App, studentID, id string) *formScreen {
-	g := record.Goal{StudentID: studentID, Direction: record.DirectionUp, StartDate: dateOf(a.cfg.Now()), Status: "active"}
-	if d, ok := get[record.Goal](a.cfg.Records, record.TypeGoal, id); ok {
+	g := record.Goal{StudentID: studentID, Direction: record.DirectionUp, StartDate: record.DateOf(a.cfg.Now()).String(), Status: "active"}
+	if d, ok := repo.Get[record.Goal](a.cfg.Records, id); ok {
 		g = d.Data
 	}
-	plans := listRef[record.Plan](a.cfg.Records, record.TypePlan, studentID)
+	plans := repo.ListByRef[record.Plan](a.cfg.Records, studentID)
 	planNames := []string{"(no plan)"}
 	progName := func(pid string) string {
-		if p, ok := get[record.Program](a.cfg.Records, record.TypeProgram, pid); ok {
+		if p, ok := repo.Get[record.Program](a.cfg.Records, pid); ok {
 			return p.Data.Name
 		}
 		return "program"

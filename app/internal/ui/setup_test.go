@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -44,7 +45,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	test.Type(formWidget(t, form, "Family name").(*widget.Entry), "Lopez")
 	formWidget(t, form, "Grade").(*widget.Select).SetSelected("K")
 	test.Tap(form.Save)
-	studs := must(f.store.Students(false))
+	studs := repo.List[record.Student](f.store)
 	if len(studs) != 1 || studs[0].Data.DisplayName() != "Mia Lopez" || studs[0].Data.Grade != "K" {
 		t.Fatalf("students %+v", studs)
 	}
@@ -76,7 +77,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	formWidget(t, form, "Area").(*widget.Select).SetSelected(record.AreaMath)
 	formWidget(t, form, "Checklist steps").(*widget.Entry).SetText("Warm-up\nModel\nExit ticket")
 	test.Tap(form.Save)
-	progs := must(f.store.Programs())
+	progs := repo.List[record.Program](f.store)
 	if len(progs) != 1 || len(progs[0].Data.Steps) != 3 {
 		t.Fatalf("programs %+v", progs)
 	}
@@ -87,7 +88,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	form = a.Current().(*formScreen)
 	formWidget(t, form, "Checklist steps").(*widget.Entry).SetText("Model\nWarm-up\nExit check")
 	test.Tap(form.Save)
-	steps := must(f.store.Program(progs[0].ID)).Data.Steps
+	steps := mustGet[record.Program](f.store, progs[0].ID).Data.Steps
 	if steps[0].ID != old[1].ID || steps[1].ID != old[0].ID || steps[2].ID == old[2].ID {
 		t.Fatalf("step ids %+v from %+v", steps, old)
 	}
@@ -101,7 +102,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	formWidget(t, form, "At").(*widget.Entry).SetText("08:30")
 	formWidget(t, form, "Students").(*widget.CheckGroup).SetSelected([]string{"Mimi Lopez"})
 	test.Tap(form.Save)
-	groups := must(f.store.Groups())
+	groups := repo.List[record.Group](f.store)
 	if len(groups) != 1 || len(groups[0].Data.StudentIDs) != 1 || len(groups[0].Data.Schedule) != 2 ||
 		groups[0].Data.Schedule[1] != (record.ScheduleSlot{Weekday: 3, Start: "08:30"}) {
 		t.Fatalf("groups %+v", groups)
@@ -122,7 +123,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	}
 	formWidget(t, form, "Last day").(*widget.Entry).SetText("2025-04-18")
 	test.Tap(form.Save)
-	if bs := must(f.store.CalendarBreaks()); len(bs) != 1 {
+	if bs := repo.List[record.CalendarBreak](f.store); len(bs) != 1 {
 		t.Fatalf("breaks %+v", bs)
 	}
 }
@@ -153,7 +154,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	}
 	formWidget(t, form, "Group").(*widget.Select).SetSelected("Bluebirds")
 	test.Tap(form.Save)
-	plans := must(f.store.StudentPlans(sc.students[1]))
+	plans := repo.ListByRef[record.Plan](f.store, sc.students[1])
 	if len(plans) != 1 || plans[0].Data.GroupID != sc.group || plans[0].Data.SessionsPerWeek != 4 || plans[0].Data.StartDate != "2025-03-17" {
 		t.Fatalf("plans %+v", plans)
 	}
@@ -171,7 +172,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	}
 	formWidget(t, form, "Goal score").(*widget.Entry).SetText("60")
 	test.Tap(form.Save)
-	goals := must(f.store.StudentGoals(sc.students[1]))
+	goals := repo.ListByRef[record.Goal](f.store, sc.students[1])
 	if len(goals) != 1 || goals[0].Data.PlanID != plans[0].ID || goals[0].Data.GoalScore != 60 {
 		t.Fatalf("goals %+v", goals)
 	}
@@ -187,7 +188,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	test.Type(st.noteEntry, "Hearing test booked")
 	st.noteCategory.SetSelected(record.NoteHealth)
 	test.Tap(st.noteSave)
-	notes := must(f.store.StudentNotes(sc.students[1]))
+	notes := newestFirst(repo.ListByRef[record.Note](f.store, sc.students[1]))
 	if len(notes) != 2 || !notes[0].Restricted || notes[1].Restricted {
 		t.Fatalf("notes %+v", notes)
 	}
@@ -195,7 +196,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 		t.Fatal("the author does not see both notes")
 	}
 	// Another person's restricted note is hidden; an admin sees it.
-	must(f.store.PutNote(context.Background(), "", record.Note{StudentID: sc.students[1], AuthorID: "someone-else", Body: "family matter", Category: record.NoteFamily}, false))
+	must(repo.PutNote(context.Background(), f.store, "", record.Note{StudentID: sc.students[1], AuthorID: "someone-else", Body: "family matter", Category: record.NoteFamily}, false))
 	st.refresh()
 	if len(st.notes) != 2 || st.hidden != 1 {
 		t.Fatalf("others' restricted note: shown %d hidden %d", len(st.notes), st.hidden)
@@ -223,7 +224,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	test.Tap(d.choice[record.DecisionChangeInstruction])
 	d.rationale.SetText("Add a second daily session")
 	test.Tap(d.Save)
-	decs := must(f.store.StudentDecisions(sc.students[1]))
+	decs := repo.ListByRef[record.Decision](f.store, sc.students[1])
 	if len(decs) != 1 || decs[0].Data.Code != record.DecisionChangeInstruction || decs[0].Data.NextReviewDate != "2025-04-28" ||
 		decs[0].Data.GoalID != goals[0].ID || decs[0].Data.OwnerID != "admin-1" {
 		t.Fatalf("decisions %+v", decs)

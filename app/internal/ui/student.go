@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -26,8 +27,8 @@ type studentScreen struct {
 	probe, cico, edit, addPlan, addGoal *Button
 	decide                              map[string]*Button // goal id → Record team decision
 	progress                            map[string]goalProgress
-	notes                               []doc[record.Note] // the notes shown (restricted ones filtered)
-	hidden                              int                // restricted notes not shown
+	notes                               []repo.Doc[record.Note] // the notes shown (restricted ones filtered)
+	hidden                              int                     // restricted notes not shown
 	charts                              map[string]*chart
 	decisionText                        map[string]*widget.Label // goal id → the decision in words
 	reasonText                          map[string]*widget.Label // goal id → its reason
@@ -63,7 +64,7 @@ func (s *studentScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *studentScreen) refresh() {
 	r := s.a.cfg.Records
-	st, ok := get[record.Student](r, record.TypeStudent, s.id)
+	st, ok := repo.Get[record.Student](r, s.id)
 	s.name = "Student not synced yet"
 	grade := ""
 	if ok {
@@ -74,7 +75,7 @@ func (s *studentScreen) refresh() {
 		}
 	}
 	s.a.title.SetText(s.name)
-	today := dateOf(s.a.cfg.Now())
+	today := record.DateOf(s.a.cfg.Now()).String()
 	objs := []fyne.CanvasObject{
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.cico, s.probe), wrapLabel(grade)),
 	}
@@ -82,7 +83,7 @@ func (s *studentScreen) refresh() {
 	// Goals and their progress.
 	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}
 	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
-	goals := listRef[record.Goal](r, record.TypeGoal, s.id)
+	goals := repo.ListByRef[record.Goal](r, s.id)
 	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
 	goalRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addGoal, heading("Goals and progress"))}
 	if len(goals) == 0 {
@@ -94,7 +95,7 @@ func (s *studentScreen) refresh() {
 	objs = append(objs, card(goalRows...))
 
 	// Plans.
-	plans := listRef[record.Plan](r, record.TypePlan, s.id)
+	plans := repo.ListByRef[record.Plan](r, s.id)
 	sort.SliceStable(plans, func(i, j int) bool { return plans[i].Data.StartDate > plans[j].Data.StartDate })
 	planRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addPlan, heading("Plans"))}
 	if len(plans) == 0 {
@@ -103,7 +104,7 @@ func (s *studentScreen) refresh() {
 	for _, p := range plans {
 		p := p
 		prog := "Program not synced yet"
-		if pr, ok := get[record.Program](r, record.TypeProgram, p.Data.ProgramID); ok {
+		if pr, ok := repo.Get[record.Program](r, p.Data.ProgramID); ok {
 			prog = pr.Data.Name
 		}
 		txt := fmt.Sprintf("%s · tier %d · from %s", prog, p.Data.Tier, prettyDate(p.Data.StartDate))
@@ -111,7 +112,7 @@ func (s *studentScreen) refresh() {
 			txt += " to " + prettyDate(p.Data.EndDate)
 		}
 		txt += fmt.Sprintf(" · %s × %s min a week", fmtNum(p.Data.SessionsPerWeek), fmtNum(p.Data.MinutesPerSession))
-		if g, ok := get[record.Group](r, record.TypeGroup, p.Data.GroupID); ok {
+		if g, ok := repo.Get[record.Group](r, p.Data.GroupID); ok {
 			txt += " · group " + g.Data.Name
 		}
 		planRows = append(planRows, container.NewBorder(nil, nil, nil,
@@ -120,7 +121,7 @@ func (s *studentScreen) refresh() {
 	objs = append(objs, card(planRows...))
 
 	// Probes, newest first.
-	probes := listRef[record.Probe](r, record.TypeProbe, s.id)
+	probes := repo.ListByRef[record.Probe](r, s.id)
 	sort.SliceStable(probes, func(i, j int) bool { return probes[i].Data.Date > probes[j].Data.Date })
 	pr := []string{}
 	for i, p := range probes {
@@ -145,7 +146,7 @@ func (s *studentScreen) refresh() {
 	// Notes: restricted ones only for their author and admins (DOMAIN.md §1).
 	_, admin := s.a.me()
 	s.notes, s.hidden = nil, 0
-	for _, n := range listRef[record.Note](r, record.TypeNote, s.id) {
+	for _, n := range repo.ListByRef[record.Note](r, s.id) {
 		if n.Restricted && !admin && !s.a.isMe(n.Data.AuthorID) {
 			s.hidden++
 			continue
@@ -174,7 +175,7 @@ func (s *studentScreen) refresh() {
 	objs = append(objs, card(noteRows...))
 
 	// Team decisions.
-	decs := listRef[record.Decision](r, record.TypeDecision, s.id)
+	decs := repo.ListByRef[record.Decision](r, s.id)
 	sort.SliceStable(decs, func(i, j int) bool { return decs[i].Data.Date > decs[j].Data.Date })
 	var dl []string
 	for _, d := range decs {
@@ -226,7 +227,7 @@ func statusWords(st string) string {
 
 // goalView is one goal: its graph, the decision in words with its reason,
 // and the button to record the team's decision.
-func (s *studentScreen) goalView(g doc[record.Goal], today string) fyne.CanvasObject {
+func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.CanvasObject {
 	gp := computeProgress(g, gatherProgress(s.a.cfg.Records, g.ID), today)
 	s.progress[g.ID] = gp
 	rep := gp.Report
@@ -367,8 +368,9 @@ func (s *studentScreen) saveNote() {
 	}
 	me, _ := s.a.me()
 	cat := s.noteCategory.Selected
-	restricted := s.notePrivate.Checked || cat == record.NoteHealth || cat == record.NoteFamily
-	if _, err := s.a.put(record.TypeNote, "", record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}, restricted); err != nil {
+	n := record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}
+	if _, err := repo.PutNote(s.a.ctx, s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
 		return
 	}
 	s.noteEntry.SetText("")
@@ -410,7 +412,7 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 		d.rationale.SetText(reason)
 	}
 	t := a.cfg.Now().AddDate(0, 0, 42)
-	d.review = entryWith(dateOf(t), "YYYY-MM-DD")
+	d.review = entryWith(record.DateOf(t).String(), "YYYY-MM-DD")
 	intro := "The data supports: " + decisionWords(suggested) + ". " + reason
 	if suggested == "" {
 		intro = "Choose what the team decided."
@@ -423,7 +425,7 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 			return false
 		}
 		me, _ := a.me()
-		rec := record.Decision{StudentID: studentID, GoalID: goalID, Date: dateOf(a.cfg.Now()), Code: d.chosen,
+		rec := record.Decision{StudentID: studentID, GoalID: goalID, Date: record.DateOf(a.cfg.Now()).String(), Code: d.chosen,
 			Rationale: strings.TrimSpace(d.rationale.Text), NextReviewDate: strings.TrimSpace(d.review.Text), OwnerID: me}
 		_, err := a.put(record.TypeDecision, "", rec, false)
 		return err == nil

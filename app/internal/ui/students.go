@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -37,7 +38,7 @@ func (s *studentsScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *studentsScreen) refresh() {
 	q := strings.ToLower(strings.TrimSpace(s.search.Text))
-	studs := list[record.Student](s.a.cfg.Records, record.TypeStudent)
+	studs := repo.List[record.Student](s.a.cfg.Records)
 	sort.SliceStable(studs, func(i, j int) bool { return studs[i].Data.DisplayName() < studs[j].Data.DisplayName() })
 	s.open = map[string]*Button{}
 	var objs []fyne.CanvasObject

@@ -271,54 +271,23 @@ func (s *syncScreen) retryOne(id string) {
 }
 
 // describe names a record for a person: "Session of Bluebirds on Tue 4 Mar".
+// The payload type words it (record.Payload.Describe); a record this tablet
+// cannot decode is named by its type.
 func describe(r Records, typ, id string) string {
-	switch typ {
-	case record.TypeStudent:
-		return "Student " + studentName(r, id)
-	case record.TypeSession:
-		if d, ok := get[record.Session](r, typ, id); ok {
-			g := "a group"
-			if gr, ok := get[record.Group](r, record.TypeGroup, d.Data.GroupID); ok {
-				g = gr.Data.Name
-			}
-			return "Session of " + g + " on " + prettyDate(d.Data.Date)
-		}
-	case record.TypeNote:
-		if d, ok := get[record.Note](r, typ, id); ok {
-			return "Note about " + studentName(r, d.Data.StudentID)
-		}
-	case record.TypeProbe:
-		if d, ok := get[record.Probe](r, typ, id); ok {
-			return "Probe of " + studentName(r, d.Data.StudentID) + " on " + prettyDate(d.Data.Date)
-		}
-	case record.TypeGroup:
-		if d, ok := get[record.Group](r, typ, id); ok {
-			return "Group " + d.Data.Name
-		}
-	case record.TypeProgram:
-		if d, ok := get[record.Program](r, typ, id); ok {
-			return "Program " + d.Data.Name
-		}
-	case record.TypeGoal:
-		if d, ok := get[record.Goal](r, typ, id); ok {
-			return "Goal of " + studentName(r, d.Data.StudentID)
-		}
-	case record.TypePlan:
-		if d, ok := get[record.Plan](r, typ, id); ok {
-			return "Plan of " + studentName(r, d.Data.StudentID)
-		}
-	case record.TypeCICOCard:
-		if d, ok := get[record.CICOCard](r, typ, id); ok {
-			return "CICO card of " + studentName(r, d.Data.StudentID) + " on " + prettyDate(d.Data.Date)
-		}
-	case record.TypeDecision:
-		if d, ok := get[record.Decision](r, typ, id); ok {
-			return "Team decision for " + studentName(r, d.Data.StudentID)
+	if e, err := r.Get(id); err == nil && e.Type == typ {
+		if p, err := record.Decode(typ, e.Data); err == nil {
+			return p.Describe(namer{r})
 		}
 	}
-	t := strings.ReplaceAll(typ, "_", " ")
-	if t == "" {
-		t = "record"
-	}
-	return strings.ToUpper(t[:1]) + t[1:]
+	return record.TypeWords(typ)
 }
+
+// namer names referenced records from the local store for descriptions.
+type namer struct{ r Records }
+
+// Name is the referenced record's title, or "Group not synced yet" for a
+// record this tablet has not received (DOMAIN.md §2: show what you can).
+func (n namer) Name(ref record.Ref) string { return refName(n.r, ref) }
+
+// Date is "Tue 4 Mar".
+func (namer) Date(s string) string { return prettyDate(s) }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
@@ -38,12 +39,12 @@ type todayModel struct {
 }
 
 func loadToday(rec Records, now time.Time) todayModel {
-	m := todayModel{Date: dateOf(now)}
-	wd := weekday(now)
-	groups := list[record.Group](rec, record.TypeGroup)
+	m := todayModel{Date: record.DateOf(now).String()}
+	wd := record.Weekday(now)
+	groups := repo.List[record.Group](rec)
 	m.Empty = len(groups) == 0
 	programs := map[string]string{}
-	for _, p := range list[record.Program](rec, record.TypeProgram) {
+	for _, p := range repo.List[record.Program](rec) {
 		programs[p.ID] = p.Data.Name
 	}
 	seen := map[string]bool{}
@@ -93,17 +94,17 @@ func loadToday(rec Records, now time.Time) todayModel {
 
 // yesterday is the date before d (YYYY-MM-DD).
 func yesterday(d string) string {
-	t, ok := parseDate(d)
-	if !ok {
+	day, err := record.ParseDate(d)
+	if err != nil {
 		return d
 	}
-	return dateOf(t.AddDate(0, 0, -1))
+	return (day - 1).String()
 }
 
 // active is false only for a student this tablet holds and who is marked
 // inactive; a student not synced yet counts as active (shown, never dropped).
 func active(rec Records, id string) bool {
-	if s, ok := get[record.Student](rec, record.TypeStudent, id); ok {
+	if s, ok := repo.Get[record.Student](rec, id); ok {
 		return s.Data.IsActive()
 	}
 	return true
@@ -112,8 +113,8 @@ func active(rec Records, id string) bool {
 // lastTime describes the group's last delivered session before or on
 // today, and finds a session still in progress.
 func lastTime(rec Records, groupID, programID, today string) (string, string) {
-	sessions := listRef[record.Session](rec, record.TypeSession, groupID)
-	var last *doc[record.Session]
+	sessions := repo.ListByRef[record.Session](rec, groupID)
+	var last *repo.Doc[record.Session]
 	inProgress, inIdx := "", 0
 	for i := range sessions {
 		s := &sessions[i]
@@ -134,7 +135,7 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	}
 	m := &sessionModel{rec: rec, s: last.Data}
 	var steps []record.Step
-	if p, ok := get[record.Program](rec, record.TypeProgram, last.Data.ProgramID); ok {
+	if p, ok := repo.Get[record.Program](rec, last.Data.ProgramID); ok {
 		steps = p.Data.Steps
 	}
 	m.steps = steps
@@ -162,12 +163,12 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 // overdue when today − the last probe's date > probe_every_days + 3 (the
 // goal's start date when there is no probe after it yet).
 func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
-	today := dateOf(now)
-	goals := listRef[record.Goal](rec, record.TypeGoal, studentID)
+	today := record.DateOf(now).String()
+	goals := repo.ListByRef[record.Goal](rec, studentID)
 	if len(goals) == 0 {
 		return 0, false
 	}
-	probes := listRef[record.Probe](rec, record.TypeProbe, studentID)
+	probes := repo.ListByRef[record.Probe](rec, studentID)
 	worst, due := 0, false
 	for _, g := range goals {
 		if g.Data.Status != "" && g.Data.Status != "active" {
@@ -177,7 +178,7 @@ func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
 			continue // the goal's time is over: the team reviews it, no more probes asked
 		}
 		every := 7.0
-		if p, ok := get[record.Plan](rec, record.TypePlan, g.Data.PlanID); ok {
+		if p, ok := repo.Get[record.Plan](rec, g.Data.PlanID); ok {
 			every = p.Data.ProbeInterval()
 		}
 		last := g.Data.StartDate
@@ -186,7 +187,10 @@ func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
 				last = p.Data.Date
 			}
 		}
-		d := daysBetween(last, today)
+		d := 0 // an unreadable start date never makes a probe overdue
+		if from, err := record.ParseDate(last); err == nil {
+			d = int(record.DateOf(now) - from)
+		}
 		if float64(d) > every+3 {
 			due = true
 			if d > worst {

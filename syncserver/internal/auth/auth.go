@@ -27,9 +27,20 @@ const (
 	FailureWindow = 15 * time.Minute
 )
 
-// BcryptCost is the password hash cost. Tests may lower it; production keeps
-// the default of 10 (about 50–80 ms on this machine's cores).
-var BcryptCost = bcrypt.DefaultCost
+// Passwords hashes and checks passwords at one bcrypt cost. The zero value
+// uses bcrypt's default of 10 (about 50–80 ms on this machine's cores);
+// tests pass a lower cost through the server's config instead of changing a
+// global.
+type Passwords struct {
+	Cost int
+}
+
+func (p Passwords) cost() int {
+	if p.Cost == 0 {
+		return bcrypt.DefaultCost
+	}
+	return p.Cost
+}
 
 // Password rules (PROTOCOL §11 and issue 11): at least 8 characters, not
 // only whitespace, and not one of the most common passwords (common.txt).
@@ -99,8 +110,8 @@ func HashToken(token string) []byte {
 	return h[:]
 }
 
-// HashPassword hashes a password with bcrypt.
-func HashPassword(pw string) ([]byte, error) {
+// Hash applies the password rules and hashes a new password with bcrypt.
+func (p Passwords) Hash(pw string) ([]byte, error) {
 	if err := CheckPasswordPolicy(pw); err != nil {
 		return nil, err
 	}
@@ -110,15 +121,16 @@ func HashPassword(pw string) ([]byte, error) {
 		sum := sha256.Sum256([]byte(pw))
 		pw = base64.StdEncoding.EncodeToString(sum[:])
 	}
-	h, err := bcrypt.GenerateFromPassword([]byte(pw), BcryptCost)
+	h, err := bcrypt.GenerateFromPassword([]byte(pw), p.cost())
 	if err != nil {
 		return nil, fmt.Errorf("auth: hash password: %w", err)
 	}
 	return h, nil
 }
 
-// CheckPassword reports whether pw matches hash (constant time inside bcrypt).
-func CheckPassword(hash []byte, pw string) bool {
+// Check reports whether pw matches hash (constant time inside bcrypt; the
+// cost is the one the hash was made with).
+func (p Passwords) Check(hash []byte, pw string) bool {
 	if len(pw) > 72 {
 		sum := sha256.Sum256([]byte(pw))
 		pw = base64.StdEncoding.EncodeToString(sum[:])
@@ -126,17 +138,17 @@ func CheckPassword(hash []byte, pw string) bool {
 	return bcrypt.CompareHashAndPassword(hash, []byte(pw)) == nil
 }
 
-var (
-	dummyOnce sync.Once
-	dummyHash []byte
-)
+// dummies holds one hash per cost for SpendCheck.
+var dummies sync.Map // cost → []byte
 
-// SpendPasswordCheck burns the time of one password check, so that an
-// unknown username answers as slowly as a wrong password (PROTOCOL §4: the
-// same answer whether the user exists or not).
-func SpendPasswordCheck() {
-	dummyOnce.Do(func() {
-		dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not-a-real-password"), BcryptCost)
-	})
-	_ = bcrypt.CompareHashAndPassword(dummyHash, []byte("x"))
+// SpendCheck burns the time of one password check, so that an unknown
+// username answers as slowly as a wrong password (PROTOCOL §4: the same
+// answer whether the user exists or not).
+func (p Passwords) SpendCheck() {
+	h, ok := dummies.Load(p.cost())
+	if !ok {
+		fresh, _ := bcrypt.GenerateFromPassword([]byte("not-a-real-password"), p.cost())
+		h, _ = dummies.LoadOrStore(p.cost(), fresh)
+	}
+	_ = bcrypt.CompareHashAndPassword(h.([]byte), []byte("x"))
 }

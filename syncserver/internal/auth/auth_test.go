@@ -8,7 +8,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-func init() { BcryptCost = bcrypt.MinCost }
+var fast = Passwords{Cost: bcrypt.MinCost}
 
 func TestPasswordPolicy(t *testing.T) {
 	for _, tc := range []struct {
@@ -33,7 +33,7 @@ func TestPasswordPolicy(t *testing.T) {
 		if err := CheckPasswordPolicy(tc.pw); !errors.Is(err, tc.want) {
 			t.Errorf("CheckPasswordPolicy(%q) = %v, want %v", tc.pw, err, tc.want)
 		}
-		if _, err := HashPassword(tc.pw); !errors.Is(err, tc.want) {
+		if _, err := fast.Hash(tc.pw); !errors.Is(err, tc.want) {
 			t.Errorf("HashPassword(%q) = %v, want %v", tc.pw, err, tc.want)
 		}
 	}
@@ -92,5 +92,31 @@ func TestCheckLoginFields(t *testing.T) {
 		if strings.Contains(msg, "ssss") || strings.Contains(msg, "uuuu") || strings.Contains(msg, "pppp") {
 			t.Errorf("the message repeats the value: %q", msg)
 		}
+	}
+}
+
+func TestPasswordsHashAndCheck(t *testing.T) {
+	h, err := fast.Hash("maple syrup at noon")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cost, _ := bcrypt.Cost(h); cost != bcrypt.MinCost {
+		t.Errorf("hash cost %d, want the configured %d", cost, bcrypt.MinCost)
+	}
+	if !fast.Check(h, "maple syrup at noon") || fast.Check(h, "maple syrup at noon ") {
+		t.Error("Check does not tell the right password from a near one")
+	}
+	// A passphrase over bcrypt's 72 bytes counts in full.
+	long := strings.Repeat("a long passphrase ", 6)
+	h, _ = fast.Hash(long)
+	if !fast.Check(h, long) || fast.Check(h, long[:72]) {
+		t.Error("bytes past 72 are ignored")
+	}
+	if (Passwords{}).cost() != bcrypt.DefaultCost {
+		t.Error("the zero value is not bcrypt's default cost")
+	}
+	fast.SpendCheck() // must not panic, and caches its dummy
+	if _, ok := dummies.Load(bcrypt.MinCost); !ok {
+		t.Error("no dummy hash kept for the cost")
 	}
 }

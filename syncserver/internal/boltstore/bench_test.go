@@ -211,7 +211,7 @@ func BenchmarkPullPage(b *testing.B) {
 			n := 0
 			for i := 0; b.Loop(); i++ {
 				after := int64(i*limit) % 15000
-				p, err := s.Pull(b.Context(), store.PullQuery{SchoolID: f.School.ID, After: after, Limit: limit, MaxBytes: 8 << 20, Viewer: f.Ana.ID})
+				p, err := s.Pull(b.Context(), store.PullQuery{SchoolID: f.School.ID, After: after, Limit: limit, MaxBytes: 8 << 20, Viewer: store.ViewerOf(f.Ana)})
 				if err != nil || len(p.Records) != limit {
 					b.Fatalf("%d records, %v", len(p.Records), err)
 				}

@@ -11,7 +11,10 @@
 //	loginattempts  login key → up to limit.Max unix ms (8 bytes each)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
-//	            stubs (id → hlc), meta (seq, horizon)
+//	            stubs (id → hlc), meta (seq, horizon),
+//	            types (type ‖ 0 ‖ id → nil) and refs (ref ‖ type ‖ 0 ‖ id
+//	            → nil), ids and refs as 16 bytes: the read indexes of live,
+//	            non-deleted records (index.go)
 //
 // A record's value is a compact binary header followed by its data bytes as
 // received, so a pull copies bytes instead of re-encoding JSON, and the seqs
@@ -57,6 +60,8 @@ var (
 	bSeqs  = []byte("seqs")
 	bTombs = []byte("tombs")
 	bStubs = []byte("stubs")
+	bTypes = []byte("types")
+	bRefs  = []byte("refs")
 
 	kEpoch   = []byte("epoch")
 	kSchema  = []byte("schema")
@@ -64,9 +69,9 @@ var (
 	kHorizon = []byte("horizon")
 )
 
-// schemaVersion is written at creation. 2 added the tombs index; Open builds
-// it for files written before.
-const schemaVersion = 2
+// schemaVersion is written at creation. 2 added the tombs index, 3 the types
+// and refs indexes; Open builds them for files written before.
+const schemaVersion = 3
 
 // ErrLocked is returned by Open when another process holds the file (bbolt
 // takes an exclusive flock for the whole time the file is open).
@@ -160,8 +165,8 @@ func Open(path string, opts ...Option) (*Store, error) {
 				return err
 			}
 		}
-		if getU64(meta, kSchema) < schemaVersion {
-			if err := upgrade(tx); err != nil {
+		if from := getU64(meta, kSchema); from < schemaVersion {
+			if err := upgrade(tx, from); err != nil {
 				return err
 			}
 			return meta.Put(kSchema, u64(schemaVersion))
@@ -175,20 +180,34 @@ func Open(path string, opts ...Option) (*Store, error) {
 	return &Store{db: db, mode: cfg.mode, writer: make(chan struct{}, 1)}, nil
 }
 
-// upgrade brings every school bucket to the current layout: a file from
-// before schema 2 gets its tombstone index built from its records.
-func upgrade(tx *bolt.Tx) error {
+// upgrade brings every school bucket from schema `from` to the current
+// layout: before 2 the tombstone index is built from the records, before 3
+// the types and refs indexes. A new file has no schools, so nothing to do.
+func upgrade(tx *bolt.Tx, from uint64) error {
 	for _, id := range schoolIDs(tx) {
 		sb, err := schoolBucket(tx, id, true)
 		if err != nil {
 			return err
 		}
-		tombs := sb.Bucket(bTombs)
+		tombs, types, refs := sb.Bucket(bTombs), sb.Bucket(bTypes), sb.Bucket(bRefs)
 		err = sb.Bucket(bRecs).ForEach(func(k, v []byte) error {
-			if len(v) < 17 || v[16]&flagDeleted == 0 {
+			if len(v) < 17 {
+				return errCorrupt
+			}
+			if v[16]&flagDeleted != 0 {
+				if from >= 2 {
+					return nil
+				}
+				return tombs.Put(tombKey(int64(binary.BigEndian.Uint64(v[8:])), k), nil)
+			}
+			if from >= 3 {
 				return nil
 			}
-			return tombs.Put(tombKey(int64(binary.BigEndian.Uint64(v[8:])), k), nil)
+			ix, err := storedIndex(v)
+			if err != nil {
+				return err
+			}
+			return putIndex(types, refs, ix, string(k))
 		})
 		if err != nil {
 			return err
@@ -592,7 +611,7 @@ func schoolBucket(tx *bolt.Tx, schoolID string, create bool) (*bolt.Bucket, erro
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range [][]byte{bRecs, bSeqs, bTombs, bStubs, bMeta} {
+	for _, n := range [][]byte{bRecs, bSeqs, bTombs, bStubs, bMeta, bTypes, bRefs} {
 		if _, err := sb.CreateBucketIfNotExists(n); err != nil {
 			return nil, err
 		}

@@ -78,7 +78,7 @@ func pushConcurrently(t *testing.T, s *Store, f storetest.Fixture, w, n int) {
 	for id := range ids {
 		want[id] = true
 	}
-	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 5000, Viewer: f.Ana.ID})
+	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 5000, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestGroupCommitRefusedPushFailsAlone(t *testing.T) {
 	if calls[2].err != nil || calls[2].results[0].Outcome != protocol.Applied || calls[2].results[0].HLC != storetest.HLC(4, 0) {
 		t.Errorf("call 2: %+v, %v", calls[2].results, calls[2].err)
 	}
-	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 100, Viewer: f.Admin.ID, ViewerIsAdmin: true})
+	p, err := s.Pull(t.Context(), store.PullQuery{SchoolID: f.School.ID, Limit: 100, Viewer: store.ViewerOf(f.Admin)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +297,7 @@ func TestReopenKeepsData(t *testing.T) {
 	if ok, _, _ := s.TakeLoginAttempt(ctx, "u:ana", now, store.LoginLimit{Max: 1, Window: time.Hour}); ok {
 		t.Error("login attempts forgotten on reopen")
 	}
-	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 10, Viewer: f.Ben.ID})
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 10, Viewer: store.ViewerOf(f.Ben)})
 	if err != nil || len(p.Records) != 3 || string(p.Records[0].Data) != `{"v":7}` || p.Records[0].Seq != 1 || p.Cursor != 5 {
 		t.Fatalf("after reopen: %+v, %v", p, err)
 	}
@@ -353,6 +353,37 @@ func TestUpgradeBuildsPurgeIndex(t *testing.T) {
 	if n, err := s.PurgeTombstones(ctx, time.Now().Add(-400*24*time.Hour)); err != nil || n != 1 {
 		t.Errorf("purge after upgrade: %d, %v; want 1", n, err)
 	}
+}
+
+// A file from schema 2 (no types or refs buckets) gets its read indexes
+// built at Open.
+func TestUpgradeBuildsReadIndexes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "server.db")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := storetest.IndexedData(t, s)
+	err = s.db.Update(func(tx *bolt.Tx) error {
+		for _, id := range schoolIDs(tx) {
+			sb, _ := schoolBucket(tx, id, false)
+			for _, b := range [][]byte{bTypes, bRefs} {
+				if err := sb.DeleteBucket(b); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bMeta).Put(kSchema, u64(2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(t, s)
 }
 
 // Purge reads only tombstones old enough: a young tombstone, a replaced one

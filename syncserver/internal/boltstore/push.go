@@ -10,6 +10,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"smallwins/shared/protocol"
+	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -207,6 +208,7 @@ func applyPush(tx *bolt.Tx, b *store.PushBatch) ([]protocol.PushResult, error) {
 	}
 	// Pass 2: write the winners, each with the school's next seq.
 	recs, seqs, tombs, stubs, meta := sb.Bucket(bRecs), sb.Bucket(bSeqs), sb.Bucket(bTombs), sb.Bucket(bStubs), sb.Bucket(bMeta)
+	types, refs := sb.Bucket(bTypes), sb.Bucket(bRefs)
 	seq := getU64(meta, kSeq)
 	atMS := b.At.UnixMilli()
 	results := make([]protocol.PushResult, len(b.Records))
@@ -221,6 +223,31 @@ func applyPush(tx *bolt.Tx, b *store.PushBatch) ([]protocol.PushResult, error) {
 		results[i].HLC = e.HLC
 		id := []byte(e.ID)
 		author := b.Pusher
+		// The read indexes follow the new version: the old live version's
+		// entries go, the new one's come, in this transaction. An update
+		// that keeps type and references (a session, tap by tap) writes
+		// none.
+		var newIx indexOf
+		if !e.Deleted {
+			newIx = indexOf{typ: e.Type, refs: record.IndexedRefs(e.Type, e.Data)}
+		}
+		putNew := !e.Deleted
+		if h.live && !h.deleted {
+			oldIx, err := storedIndex(recs.Get(id))
+			if err != nil {
+				return nil, err
+			}
+			if !e.Deleted && oldIx.same(newIx) {
+				putNew = false
+			} else if err := deleteIndex(types, refs, oldIx, e.ID); err != nil {
+				return nil, err
+			}
+		}
+		if putNew {
+			if err := putIndex(types, refs, newIx, e.ID); err != nil {
+				return nil, err
+			}
+		}
 		if h.live {
 			author = h.author
 			// The old version leaves the seq index and, if it was a

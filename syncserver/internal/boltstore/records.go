@@ -59,6 +59,16 @@ var errCorrupt = errors.New("boltstore: corrupt record value")
 // decodeRec decodes v; the data is copied out (bbolt memory is only valid
 // inside its transaction).
 func decodeRec(v []byte) (recValue, error) {
+	r, err := decodeRecHeader(v)
+	if err == nil && len(r.Data) > 0 {
+		r.Data = append([]byte(nil), r.Data...)
+	}
+	return r, err
+}
+
+// decodeRecHeader decodes v leaving Data pointing into v: for reading
+// inside the transaction only.
+func decodeRecHeader(v []byte) (recValue, error) {
 	var r recValue
 	if len(v) < 17 {
 		return r, errCorrupt
@@ -82,7 +92,7 @@ func decodeRec(v []byte) (recValue, error) {
 	}
 	r.HLC, r.Type, r.Author = strs[0], strs[1], strs[2]
 	if len(v) > 0 {
-		r.Data = append([]byte(nil), v...)
+		r.Data = v
 	}
 	return r, nil
 }
@@ -145,7 +155,7 @@ func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, er
 			}
 			e := record.Envelope{ID: string(id), Type: r.Type, HLC: r.HLC, Deleted: r.Deleted,
 				Data: r.Data, Seq: int64(r.Seq), Restricted: r.Restricted}
-			if r.Restricted && !q.ViewerIsAdmin && r.Author != q.Viewer {
+			if !q.Viewer.CanSee(r.Author, r.Restricted) {
 				e = e.Tombstone() // PROTOCOL §6: content only for its author and admins
 			}
 			size += len(e.Data) + envelopeOverhead
@@ -235,35 +245,4 @@ func (s *Store) PurgeTombstones(ctx context.Context, before time.Time) (int, err
 		return 0, fmt.Errorf("boltstore: purge: %w", err)
 	}
 	return n, nil
-}
-
-// Records returns the school's current non-deleted records of some types.
-func (s *Store) Records(ctx context.Context, schoolID string, types ...string) ([]record.Envelope, error) {
-	want := map[string]bool{}
-	for _, t := range types {
-		want[t] = true
-	}
-	var out []record.Envelope
-	err := s.db.View(func(tx *bolt.Tx) error {
-		sb, _ := schoolBucket(tx, schoolID, false)
-		if sb == nil {
-			return nil
-		}
-		return sb.Bucket(bRecs).ForEach(func(k, v []byte) error {
-			r, err := decodeRec(v)
-			if err != nil {
-				return err
-			}
-			if r.Deleted || (len(want) > 0 && !want[r.Type]) {
-				return nil
-			}
-			out = append(out, record.Envelope{ID: string(k), Type: r.Type, HLC: r.HLC, Data: r.Data,
-				Seq: int64(r.Seq), Restricted: r.Restricted})
-			return nil
-		})
-	})
-	if err != nil {
-		return nil, fmt.Errorf("boltstore: records: %w", err)
-	}
-	return out, nil
 }

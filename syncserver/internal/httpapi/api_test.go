@@ -25,7 +25,8 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-func init() { auth.BcryptCost = bcrypt.MinCost } // tests hash many passwords
+// testPasswords: tests hash many passwords, at bcrypt's lowest cost.
+var testPasswords = auth.Passwords{Cost: bcrypt.MinCost}
 
 const pw = "correct horse"
 
@@ -33,19 +34,30 @@ const pw = "correct horse"
 type env struct {
 	t    testing.TB
 	st   *boltstore.Store
+	api  *Server
 	srv  *httptest.Server
 	logs *bytes.Buffer
 }
 
 func newEnv(t testing.TB) *env {
 	t.Helper()
+	return newEnvWith(t, Config{})
+}
+
+// newEnvWith is newEnv with cfg's settings (the store and logger are set here).
+func newEnvWith(t testing.TB, cfg Config) *env {
+	t.Helper()
 	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{t: t, st: st, logs: &bytes.Buffer{}}
-	api := New(Config{Store: st, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), MetricsOnMain: true})
-	e.srv = httptest.NewServer(api.Handler())
+	cfg.Store, cfg.Logger, cfg.MetricsOnMain = st, slog.New(slog.NewJSONHandler(e.logs, nil)), true
+	if cfg.Passwords == (auth.Passwords{}) {
+		cfg.Passwords = testPasswords
+	}
+	e.api = New(cfg)
+	e.srv = httptest.NewServer(e.api.Handler())
 	t.Cleanup(func() { e.srv.Close(); st.Close() })
 	for _, slug := range []string{"lincoln", "washington"} {
 		sc, err := st.CreateSchool(t.Context(), store.School{Slug: slug, Name: slug})
@@ -53,7 +65,7 @@ func newEnv(t testing.TB) *env {
 			t.Fatal(err)
 		}
 		for _, u := range []struct{ name, role string }{{"admin", "admin"}, {"ana", "interventionist"}, {"ben", "interventionist"}} {
-			nu, err := NewUser(sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.name, Role: u.role, Password: pw})
+			nu, err := NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.name, Role: u.role, Password: pw})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -33,12 +33,16 @@ func (s *Server) handleProgressPDF(c echo.Context) error {
 		return err
 	}
 	meta := reportdoc.DocMeta{School: PrincipalOf(c).School.Name, Generated: s.today().String()}
-	if envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, record.TypeStudent); err == nil {
-		for _, e := range envs {
-			var st record.Student
-			if e.ID == r.Goal.StudentID && record.DecodeData(e.Data, &st) == nil {
-				meta.Student = st.DisplayName()
-			}
+	// The name only when this user may see the student (PROTOCOL §6, §12);
+	// otherwise the document says "The student".
+	envs, err := s.store.RecordsByID(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), r.Goal.StudentID)
+	if err != nil {
+		return err
+	}
+	for _, e := range ofType(envs, record.TypeStudent) {
+		var st record.Student
+		if record.DecodeData(e.Data, &st) == nil {
+			meta.Student = st.DisplayName()
 		}
 	}
 	var buf bytes.Buffer
@@ -67,7 +71,7 @@ func (s *Server) csvHandler(write func(io.Writer, []record.Envelope, reportdoc.F
 				*p.dst = v
 			}
 		}
-		envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, exportTypes...)
+		envs, err := s.store.Records(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), exportTypes...)
 		if err != nil {
 			return err
 		}

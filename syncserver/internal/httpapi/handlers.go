@@ -38,6 +38,7 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
 	}
 	var body io.Reader = r.Body
+	size := r.ContentLength // the decompressed size, when there is no encoding
 	switch enc := strings.ToLower(strings.TrimSpace(r.Header.Get(echo.HeaderContentEncoding))); enc {
 	case "", "identity":
 	case "gzip":
@@ -49,21 +50,44 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 		}
 		defer zr.Close()
 		body = zr
+		size = -1
 	default:
 		return nil, protocol.Errorf(protocol.CodeUnsupportedMediaType, "unsupported Content-Encoding %q", enc)
 	}
-	b, err := io.ReadAll(io.LimitReader(body, limit+1))
+	b, err := readAllSized(io.LimitReader(body, limit+1), size)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is too large")
-		}
+		// The limit is the LimitReader's (checked below), never an error here.
 		return nil, protocol.Errorf(protocol.CodeInvalidJSON, "the body could not be read completely")
 	}
 	if int64(len(b)) > limit {
 		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
 	}
 	return b, nil
+}
+
+// readAllSized is io.ReadAll into one buffer of the known size (plus one
+// byte, so the final EOF needs no growth): io.ReadAll's doubling leaves up
+// to twice the body allocated, which the in-flight budget would have to pay
+// for. With size unknown (-1) it grows like io.ReadAll.
+func readAllSized(r io.Reader, size int64) ([]byte, error) {
+	n := 512
+	if size >= 0 {
+		n = int(size) + 1
+	}
+	b := make([]byte, 0, n)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // decodeSmall decodes a small JSON object body into v.
@@ -127,11 +151,11 @@ func (s *Server) handleEnrol(c echo.Context) error {
 		return e
 	}
 	if !known {
-		auth.SpendPasswordCheck() // the same time as a wrong password
+		s.cfg.Passwords.SpendCheck() // the same time as a wrong password
 		s.metrics.logins.WithLabelValues("wrong").Inc()
 		return errBadCredentials
 	}
-	if !auth.CheckPassword(user.PasswordHash, req.Password) {
+	if !s.cfg.Passwords.Check(user.PasswordHash, req.Password) {
 		s.metrics.logins.WithLabelValues("wrong").Inc()
 		return errBadCredentials
 	}
@@ -165,6 +189,14 @@ var errBadCredentials = protocol.Errorf(protocol.CodeUnauthorized, "wrong school
 func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
 	ctx := c.Request().Context()
+	// Reserve before the body is read: the bytes it and its copies will
+	// take come out of the in-flight budget (issue 11, hole 4b).
+	res, err := s.reserve(ctx, pushReservation(c.Request()))
+	if err != nil {
+		discardBody(c.Request())
+		return err
+	}
+	defer res.Release()
 	body, err := readJSONBody(c.Request(), protocol.MaxPushBodyBytes)
 	if err != nil {
 		return err
@@ -212,11 +244,20 @@ func (s *Server) handlePull(c echo.Context) error {
 		}
 		limit = min(n, protocol.MaxPullLimit)
 	}
-	page, err := s.store.Pull(ctx, store.PullQuery{SchoolID: p.School.ID, After: after, Limit: limit,
-		MaxBytes: protocol.PullSizeCap, Viewer: p.User.ID, ViewerIsAdmin: p.User.IsAdmin()})
+	// The page's size is known only after the store has read it: reserve
+	// for the largest page, then give back what this one does not use.
+	res, err := s.reserve(ctx, pullReservation(limit))
 	if err != nil {
 		return err
 	}
+	defer res.Release() // after the response is written
+	page, err := s.store.Pull(ctx, store.PullQuery{SchoolID: p.School.ID, After: after, Limit: limit,
+		MaxBytes: protocol.PullSizeCap, Viewer: viewerOf(c)})
+	if err != nil {
+		return err
+	}
+	size := pullBufSize(page.Records)
+	res.ShrinkTo(int64(size)*pullCopies + requestOverhead)
 	epoch, err := s.store.Epoch(ctx)
 	if err != nil {
 		return err
@@ -224,14 +265,14 @@ func (s *Server) handlePull(c echo.Context) error {
 	c.Set(countKey, len(page.Records))
 	s.metrics.pulled.Add(float64(len(page.Records)))
 	s.metrics.pullLag.Observe(float64(len(page.Records)))
-	buf := appendPullResponse(make([]byte, 0, pullBufSize(page.Records)), page, s.nowMS(), epoch)
+	buf := appendPullResponse(make([]byte, 0, size), page, s.nowMS(), epoch)
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, buf)
 }
 
 func pullBufSize(recs []record.Envelope) int {
 	n := 128
 	for _, e := range recs {
-		n += len(e.Data) + 200
+		n += len(e.Data) + pullRecordOverhead
 	}
 	return n
 }
@@ -301,7 +342,7 @@ func (s *Server) handleAddUser(c echo.Context) error {
 	if err := decodeSmall(c, &req); err != nil {
 		return err
 	}
-	u, err := NewUser(p.School.ID, req)
+	u, err := NewUser(s.cfg.Passwords, p.School.ID, req)
 	if err != nil {
 		return err
 	}
@@ -317,7 +358,7 @@ func (s *Server) handleAddUser(c echo.Context) error {
 
 // NewUser validates a new user's fields and hashes the password. The command
 // line's `user add` uses it too, so both paths apply the same rules.
-func NewUser(schoolID string, req protocol.AddUserRequest) (store.User, error) {
+func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (store.User, error) {
 	req.Username = strings.TrimSpace(req.Username)
 	req.Name = strings.TrimSpace(req.Name)
 	switch {
@@ -332,7 +373,7 @@ func NewUser(schoolID string, req protocol.AddUserRequest) (store.User, error) {
 	if len(req.Password) > auth.MaxPasswordBytes {
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
 	}
-	h, err := auth.HashPassword(req.Password)
+	h, err := pws.Hash(req.Password)
 	if errors.Is(err, auth.ErrWeakPassword) {
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
 	}

@@ -1,6 +1,10 @@
 package httpapi
 
-import "github.com/prometheus/client_golang/prometheus"
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"smallwins/syncserver/internal/membudget"
+)
 
 // metrics are the server's Prometheus series (PROTOCOL §10).
 type metrics struct {
@@ -12,7 +16,7 @@ type metrics struct {
 	logins   *prometheus.CounterVec
 }
 
-func newMetrics(reg prometheus.Registerer) *metrics {
+func newMetrics(reg prometheus.Registerer, budget *membudget.Budget) *metrics {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "syncserver_http_requests_total", Help: "HTTP requests by method, route and status.",
@@ -36,5 +40,17 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		}, []string{"result"}),
 	}
 	reg.MustRegister(m.requests, m.latency, m.records, m.pulled, m.pullLag, m.logins)
+	// The in-flight budget (issue 11, hole 4b): no labels at all.
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "syncserver_inflight_bytes", Help: "Bytes of the in-flight budget reserved by pushes and pulls now.",
+		}, func() float64 { return float64(budget.InUse()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "syncserver_inflight_budget_bytes", Help: "The in-flight byte budget (--max-inflight-bytes).",
+		}, func() float64 { return float64(budget.Size()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "syncserver_inflight_refused_total", Help: "Requests refused with 503 because the in-flight budget stayed exhausted.",
+		}, func() float64 { return float64(budget.Refused()) }),
+	)
 	return m
 }

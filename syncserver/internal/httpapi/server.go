@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,6 +18,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/membudget"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -26,9 +29,17 @@ type Config struct {
 	Logger       *slog.Logger
 	Now          func() time.Time // nil means time.Now
 	MaxClockSkew time.Duration    // PROTOCOL §5; 0 means 5 minutes
+	Passwords    auth.Passwords   // bcrypt cost; the zero value is the default
 	// MetricsOnMain serves /metrics on the API listener too (when no
 	// separate metrics address is given).
 	MetricsOnMain bool
+	// MaxInflightBytes is the byte budget shared by the bodies and response
+	// buffers of in-flight pushes and pulls; 0 means
+	// DefaultMaxInflightBytes. Beyond it requests get 503 unavailable.
+	MaxInflightBytes int64
+	// InflightWait is how long a request may queue for budget before the
+	// 503; 0 means 2 seconds.
+	InflightWait time.Duration
 }
 
 // Server is the HTTP API.
@@ -41,6 +52,10 @@ type Server struct {
 	v1      *echo.Group // authenticated routes
 	metrics *metrics
 	reg     *prometheus.Registry
+	budget  *membudget.Budget
+	// routes are the registered route templates: the only values the route
+	// label may take (issue 11, hole 2).
+	routes map[string]bool
 }
 
 // New builds the server and its routes.
@@ -54,9 +69,17 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.MaxInflightBytes == 0 {
+		cfg.MaxInflightBytes = DefaultMaxInflightBytes
+	}
+	if cfg.InflightWait == 0 {
+		cfg.InflightWait = defaultInflightWait
+	}
+	budget := membudget.New(cfg.MaxInflightBytes, cfg.InflightWait)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, metrics: newMetrics(reg)}
+	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, budget: budget,
+		metrics: newMetrics(reg, budget)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -78,11 +101,23 @@ func New(cfg Config) *Server {
 	admin.POST("/users", s.handleAddUser)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
+	s.routes = map[string]bool{}
+	for _, r := range e.Routes() {
+		// A group with middleware adds catch-all not-found routes
+		// ("/v1/*"): a path that reaches one matched nothing of ours.
+		if r.Method != echo.RouteNotFound {
+			s.routes[r.Path] = true
+		}
+	}
 	return s
 }
 
 // Handler is the API as an http.Handler.
 func (s *Server) Handler() http.Handler { return s.echo }
+
+// Routes lists the registered routes, so a test can check that every read
+// path keeps restricted content to its author and admins.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 
 // MetricsHandler serves the Prometheus text format.
 func (s *Server) MetricsHandler() http.Handler {
@@ -116,14 +151,11 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err) // renders through handleError so the status is final
 		}
 		status := c.Response().Status
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
+		method, route := methodLabel(c.Request().Method), s.routeLabel(c.Path())
 		d := time.Since(start)
-		s.metrics.requests.WithLabelValues(c.Request().Method, route, strconv.Itoa(status)).Inc()
+		s.metrics.requests.WithLabelValues(method, route, statusClass(status)).Inc()
 		s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
-		attrs := []any{"request_id", rid, "method", c.Request().Method, "route", route,
+		attrs := []any{"request_id", rid, "method", method, "route", route,
 			"status", status, "duration_ms", float64(d.Microseconds()) / 1000}
 		if p, ok := c.Get(principalKey).(store.Principal); ok {
 			attrs = append(attrs, "school_id", p.School.ID, "device_id", p.DeviceID)
@@ -141,6 +173,37 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// methodLabel maps a request method onto a fixed set. The method is chosen
+// by the client: used as it came, every invented one became a new series
+// and a log line of any length (issue 11, hole 2).
+func methodLabel(m string) string {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,
+		http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return m
+	}
+	return "other"
+}
+
+// routeLabel is the route template when it is one the server registered.
+// For a path that matches nothing, Echo v4.16 reports the path of the nearest
+// tree node, "" or a group's not-found catch-all ("/v1/*", "/v1/admin/*"):
+// all of them are "unmatched" here.
+func (s *Server) routeLabel(path string) string {
+	if s.routes[path] {
+		return path
+	}
+	return "unmatched"
+}
+
+// statusClass is "2xx", "4xx", ...: a handful of values whatever is written.
+func statusClass(status int) string {
+	if status < 100 || status > 599 {
+		return "other"
+	}
+	return strconv.Itoa(status/100) + "xx"
+}
+
 const (
 	principalKey = "principal"
 	countKey     = "records"
@@ -153,32 +216,17 @@ func PrincipalOf(c echo.Context) store.Principal {
 	return p
 }
 
+// viewerOf is the request's user as a store.Viewer: every read of records
+// passes it, so the store applies PROTOCOL §6 for this user.
+func viewerOf(c echo.Context) store.Viewer { return store.ViewerOf(PrincipalOf(c).User) }
+
 func bearer(r *http.Request) string {
 	h := r.Header.Get(echo.HeaderAuthorization)
 	const prefix = "Bearer "
-	if len(h) <= len(prefix) || !equalFoldASCII(h[:len(prefix)], prefix) {
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return ""
 	}
 	return h[len(prefix):]
-}
-
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
 }
 
 var errUnauthorized = protocol.Errorf(protocol.CodeUnauthorized, "missing, unknown or revoked token: enrol this device again")

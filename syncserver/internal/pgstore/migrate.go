@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"smallwins/shared/record"
 )
 
 //go:embed migrations/*.sql
@@ -89,6 +91,45 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 			return fmt.Errorf("pgstore: migration %d: %w", m.version, err)
 		}
 	}
+	if err := backfillRefs(ctx, conn); err != nil {
+		return fmt.Errorf("pgstore: backfill refs: %w", err)
+	}
 	_, err = conn.Exec(ctx, `INSERT INTO meta (k, v) VALUES ('epoch', replace(gen_random_uuid()::text, '-', '')) ON CONFLICT (k) DO NOTHING`)
 	return err
+}
+
+// backfillRefs computes the refs of records written before migration 3, a
+// thousand at a time, each batch committed on its own: an interrupted start
+// leaves NULLs that the next start finishes. After the first run it is one
+// indexed-free query that finds nothing.
+func backfillRefs(ctx context.Context, conn *pgxpool.Conn) error {
+	for {
+		rows, err := conn.Query(ctx, `SELECT school_id::text, id, type, data FROM records WHERE refs IS NULL LIMIT 1000`)
+		if err != nil {
+			return err
+		}
+		var schools, ids, refs []string
+		for rows.Next() {
+			var school, id, typ string
+			var data []byte
+			if err := rows.Scan(&school, &id, &typ, &data); err != nil {
+				rows.Close()
+				return err
+			}
+			schools, ids = append(schools, school), append(ids, id)
+			refs = append(refs, strings.Join(record.IndexedRefs(typ, data), " "))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		if _, err := conn.Exec(ctx, `UPDATE records r SET refs = string_to_array(u.refs, ' ')
+			FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(school_id, id, refs)
+			WHERE r.school_id = u.school_id AND r.id = u.id`, schools, ids, refs); err != nil {
+			return err
+		}
+	}
 }

@@ -73,3 +73,27 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 		t.Fatalf("epoch differs between instances: %q %q", e1, e2)
 	}
 }
+
+// Records written before migration 3 (refs NULL) get their refs at the next
+// Open, and the reads find them.
+func TestBackfillRefs(t *testing.T) {
+	url := pgtest.URL(t)
+	s, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := storetest.IndexedData(t, s)
+	if _, err := s.pool.Exec(context.Background(), `UPDATE records SET refs = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if s, err = Open(context.Background(), url); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	check(t, s)
+	var left int
+	if err := s.pool.QueryRow(context.Background(), `SELECT count(*) FROM records WHERE refs IS NULL`).Scan(&left); err != nil || left != 0 {
+		t.Fatalf("%d records without refs, %v", left, err)
+	}
+}

@@ -95,15 +95,32 @@ type PushBatch struct {
 	At            time.Time         // server time of the push, for tombstone age
 }
 
+// Viewer is who reads records. Every read method of Store takes one, so no
+// path can forget PROTOCOL §6.
+type Viewer struct {
+	UserID  string
+	IsAdmin bool
+}
+
+// ViewerOf is u as a viewer.
+func ViewerOf(u User) Viewer { return Viewer{UserID: u.ID, IsAdmin: u.IsAdmin()} }
+
+// CanSee is the one visibility rule of PROTOCOL §6: a restricted record's
+// content is for its author and admins only. Both stores apply it to every
+// read; a pull sends what fails it as a tombstone, every other read leaves
+// it out.
+func (v Viewer) CanSee(author string, restricted bool) bool {
+	return !restricted || v.IsAdmin || (v.UserID != "" && author == v.UserID)
+}
+
 // PullQuery asks for the school's records after a cursor.
 type PullQuery struct {
 	SchoolID string
 	After    int64
 	Limit    int // 1..protocol.MaxPullLimit
 	MaxBytes int // stop before a page grows past this many bytes of JSON (but return at least one record)
-	// Viewer and ViewerIsAdmin decide who sees restricted content (§6).
-	Viewer        string
-	ViewerIsAdmin bool
+	// Viewer decides who sees restricted content (§6).
+	Viewer Viewer
 }
 
 // PullPage is one page of a pull.
@@ -179,8 +196,21 @@ type Store interface {
 	// school's purge horizon. Safe to run concurrently. Returns how many.
 	PurgeTombstones(ctx context.Context, before time.Time) (int, error)
 
-	// Records returns the school's current, non-deleted records of the
-	// given types (all types when none), for reports. Restricted records
-	// are included with Restricted set; callers filter.
-	Records(ctx context.Context, schoolID string, types ...string) ([]record.Envelope, error)
+	// Every read below returns current, non-deleted records of one school
+	// that v may see (Viewer.CanSee): a restricted record v may not see is
+	// left out as if it did not exist. Those v may see keep Restricted set,
+	// so a report can still leave them out (DOMAIN.md §4). Order is
+	// unspecified.
+
+	// Records returns the records of the given types (all types when none),
+	// reading only those types (for exports and calendar breaks).
+	Records(ctx context.Context, schoolID string, v Viewer, types ...string) ([]record.Envelope, error)
+	// RecordsByID returns the records with these ids; unknown ids are
+	// left out.
+	RecordsByID(ctx context.Context, schoolID string, v Viewer, ids ...string) ([]record.Envelope, error)
+	// RecordsByRef returns the records of the given types (all when none)
+	// whose data references refID through one of their reference fields
+	// (see record.Refs), read through an index kept with every push. A refID that
+	// is not a canonical UUID references nothing.
+	RecordsByRef(ctx context.Context, schoolID string, v Viewer, refID string, types ...string) ([]record.Envelope, error)
 }

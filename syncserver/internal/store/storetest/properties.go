@@ -154,7 +154,7 @@ func testConcurrentNoSkip(t *testing.T, s store.Store) {
 			var cursor int64
 			final := false
 			for {
-				p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: cursor, Limit: 13, Viewer: f.Ben.ID})
+				p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: cursor, Limit: 13, Viewer: store.ViewerOf(f.Ben)})
 				if err != nil {
 					t.Error(err)
 					return

@@ -130,7 +130,7 @@ func testPullPaging(t *testing.T, s store.Store) {
 		}
 		push(t, s, f, f.Ana, recs...) // seqs 26..30, then 31..35
 	}
-	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 0, Limit: 10, Viewer: f.Ana.ID})
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 0, Limit: 10, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func testPullPaging(t *testing.T, s store.Store) {
 		}
 	}
 	// A page that ends exactly at the last record says no more.
-	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 25, Limit: 10, Viewer: f.Ana.ID})
+	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 25, Limit: 10, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,14 +156,14 @@ func testPullPaging(t *testing.T, s store.Store) {
 	if len(p.Records) != 5 || p.More || p.Cursor != 35 {
 		t.Errorf("after 25 (the first rewrite's seqs are gone): n=%d more=%v cursor=%d; want 5, false, 35", len(p.Records), p.More, p.Cursor)
 	}
-	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 30, Limit: 5, Viewer: f.Ana.ID})
+	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 30, Limit: 5, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil || len(p.Records) != 5 || p.More {
 		t.Errorf("exactly limit left: n=%d more=%v err=%v", len(p.Records), p.More, err)
 	}
 	// Limit one walks record by record.
 	n, after := 0, int64(0)
 	for {
-		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 1, Viewer: f.Ana.ID})
+		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 1, Viewer: store.ViewerOf(f.Ana)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -178,16 +178,16 @@ func testPullPaging(t *testing.T, s store.Store) {
 		t.Errorf("limit 1: %d records, cursor %d", n, after)
 	}
 	// Past the end, and a school with nothing.
-	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: cursor, Limit: 10, Viewer: f.Ana.ID})
+	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: cursor, Limit: 10, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil || len(p.Records) != 0 || p.More || p.Cursor != cursor {
 		t.Errorf("at end: %+v, %v", p, err)
 	}
-	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 1000, Limit: 10, Viewer: f.Ana.ID})
+	p, err = s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 1000, Limit: 10, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil || len(p.Records) != 0 || p.More || p.Cursor != 1000 {
 		t.Errorf("past the end: %+v, %v", p, err)
 	}
 	empty := NewFixture(t, s, "empty")
-	p, err = s.Pull(ctx, store.PullQuery{SchoolID: empty.School.ID, After: 0, Limit: 10, Viewer: empty.Ana.ID})
+	p, err = s.Pull(ctx, store.PullQuery{SchoolID: empty.School.ID, After: 0, Limit: 10, Viewer: store.ViewerOf(empty.Ana)})
 	if err != nil || len(p.Records) != 0 || p.More || p.Cursor != 0 {
 		t.Errorf("empty school: %+v, %v", p, err)
 	}
@@ -204,14 +204,14 @@ func testPullMaxBytes(t *testing.T, s store.Store) {
 	f := NewFixture(t, s, "lincoln")
 	recs := KiBRecords(30, 1764000000000)
 	push(t, s, f, f.Ana, recs...)
-	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 0, Limit: 100, MaxBytes: 1, Viewer: f.Ana.ID})
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 0, Limit: 100, MaxBytes: 1, Viewer: store.ViewerOf(f.Ana)})
 	if err != nil || len(p.Records) != 1 || !p.More || p.Cursor != p.Records[0].Seq {
 		t.Fatalf("MaxBytes 1: n=%d more=%v err=%v", len(p.Records), p.More, err)
 	}
 	const capBytes = 8 << 10 // about eight 1 KiB records
 	after, total, pages := int64(0), 0, 0
 	for {
-		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 100, MaxBytes: capBytes, Viewer: f.Ana.ID})
+		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 100, MaxBytes: capBytes, Viewer: store.ViewerOf(f.Ana)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,11 +266,11 @@ func testTenantIsolation(t *testing.T, s store.Store) {
 	if len(gy) != 2 || string(gy[id].Data) != `{"v":2}` || gy[id].HLC != HLC(1, 0) || !gy[id2].Deleted || gy[id2].HLC != HLC(70, 0) || cy != 3 {
 		t.Errorf("y holds %+v, cursor %d", gy, cy)
 	}
-	if recs, _ := s.Records(ctx, y.School.ID); len(recs) != 1 || recs[0].ID != id || string(recs[0].Data) != `{"v":2}` {
+	if recs, _ := s.Records(ctx, y.School.ID, store.ViewerOf(y.Admin)); len(recs) != 1 || recs[0].ID != id || string(recs[0].Data) != `{"v":2}` {
 		t.Errorf("Records(y) = %+v", recs)
 	}
 	// A viewer of y pulling with y's school id cannot name x's records.
-	p, err := s.Pull(ctx, store.PullQuery{SchoolID: y.School.ID, After: 0, Limit: 100, Viewer: x.Admin.ID, ViewerIsAdmin: true})
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: y.School.ID, After: 0, Limit: 100, Viewer: store.ViewerOf(x.Admin)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +311,7 @@ func testRestricted(t *testing.T, s store.Store) {
 	check(f.Ben, false)
 	// Limit 1 from the note's own seq: the masked tombstone keeps the page
 	// shape (cursor and more) the content would have had.
-	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 0, Limit: 1, Viewer: f.Ben.ID})
+	p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 0, Limit: 1, Viewer: store.ViewerOf(f.Ben)})
 	if err != nil || len(p.Records) != 1 || p.Records[0].ID != note || !p.Records[0].Deleted || p.Cursor != 1 || !p.More {
 		t.Errorf("ben's first page: %+v, %v", p, err)
 	}
@@ -362,7 +362,7 @@ func testRestricted(t *testing.T, s store.Store) {
 	r4 := Env(uuid.NewString(), HLC(4, 0), 4)
 	r4.Restricted = true
 	push(t, s, f, f.Ben, r4)
-	recs, _ := s.Records(ctx, f.School.ID)
+	recs, _ := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin))
 	flagged := 0
 	for _, e := range recs {
 		if e.Restricted {
@@ -463,7 +463,7 @@ func testPurge(t *testing.T, s store.Store) {
 		t.Fatalf("purge of young tombstones: %d, %v", n, err)
 	}
 	// Before the purge every cursor is fine.
-	if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 2, Limit: 10, Viewer: f.Ana.ID}); err != nil {
+	if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 2, Limit: 10, Viewer: store.ViewerOf(f.Ana)}); err != nil {
 		t.Errorf("pull before any purge: %v", err)
 	}
 	n, err := s.PurgeTombstones(ctx, time.Now().Add(time.Hour))
@@ -476,12 +476,12 @@ func testPurge(t *testing.T, s store.Store) {
 	// The horizon is a's tombstone's seq, 5. ADR 0100: 0 < after < 5 → resync;
 	// after = 0 is the resync itself; after ≥ 5 has seen the deletion.
 	for _, after := range []int64{1, 2, 4} {
-		if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 10, Viewer: f.Ana.ID}); !errors.Is(err, store.ErrResyncRequired) {
+		if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 10, Viewer: store.ViewerOf(f.Ana)}); !errors.Is(err, store.ErrResyncRequired) {
 			t.Errorf("pull after %d, below the horizon: %v", after, err)
 		}
 	}
 	for _, after := range []int64{5, 6, cursor} {
-		if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 10, Viewer: f.Ana.ID}); err != nil {
+		if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 10, Viewer: store.ViewerOf(f.Ana)}); err != nil {
 			t.Errorf("pull after %d, at or past the horizon: %v", after, err)
 		}
 	}
@@ -489,7 +489,7 @@ func testPurge(t *testing.T, s store.Store) {
 	if _, ok := got[a]; ok || len(got) != 3 || got[d].Deleted {
 		t.Errorf("after purge, pull from 0: %v", got)
 	}
-	if recs, _ := s.Records(ctx, f.School.ID); len(recs) != 3 {
+	if recs, _ := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin)); len(recs) != 3 {
 		t.Errorf("Records after purge: %d", len(recs))
 	}
 	// The stub still decides: older → superseded, equal → unchanged.
@@ -517,7 +517,7 @@ func testPurge(t *testing.T, s store.Store) {
 	if res := push(t, s, f, f.Ana, Env(a, HLC(9, 5), 11)); res[0].Outcome != protocol.Superseded || res[0].HLC != HLC(10, 0) {
 		t.Errorf("after the second purge: %+v", res[0])
 	}
-	if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 8, Limit: 10, Viewer: f.Ana.ID}); !errors.Is(err, store.ErrResyncRequired) {
+	if _, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: 8, Limit: 10, Viewer: store.ViewerOf(f.Ana)}); !errors.Is(err, store.ErrResyncRequired) {
 		t.Errorf("the horizon did not rise to 9: %v", err)
 	}
 }
@@ -535,10 +535,10 @@ func testPurgeHorizonPerSchool(t *testing.T, s store.Store) {
 	if n, err := s.PurgeTombstones(ctx, time.Now().Add(time.Hour)); err != nil || n != 1 {
 		t.Fatalf("purge: %d, %v", n, err)
 	}
-	if _, err := s.Pull(ctx, store.PullQuery{SchoolID: x.School.ID, After: 2, Limit: 10, Viewer: x.Ana.ID}); !errors.Is(err, store.ErrResyncRequired) {
+	if _, err := s.Pull(ctx, store.PullQuery{SchoolID: x.School.ID, After: 2, Limit: 10, Viewer: store.ViewerOf(x.Ana)}); !errors.Is(err, store.ErrResyncRequired) {
 		t.Errorf("x below its horizon: %v", err)
 	}
-	if p, err := s.Pull(ctx, store.PullQuery{SchoolID: y.School.ID, After: 2, Limit: 10, Viewer: y.Ana.ID}); err != nil || len(p.Records) != 1 {
+	if p, err := s.Pull(ctx, store.PullQuery{SchoolID: y.School.ID, After: 2, Limit: 10, Viewer: store.ViewerOf(y.Ana)}); err != nil || len(p.Records) != 1 {
 		t.Errorf("y sent to resync by x's purge: %+v, %v", p, err)
 	}
 	// y's same id is not a stub of x's.
@@ -559,11 +559,11 @@ func testRecords(t *testing.T, s store.Store) {
 	st := Env(uuid.NewString(), HLC(1, 0), 3)
 	push(t, s, f, f.Ana, g, d, st, p)
 	push(t, s, f, f.Ana, tomb(d.ID, HLC(2, 0)), Env(st.ID, HLC(2, 0), 30))
-	goals, err := s.Records(ctx, f.School.ID, "goal")
+	goals, err := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin), "goal")
 	if err != nil || len(goals) != 1 || goals[0].ID != g.ID || string(goals[0].Data) != `{"v":1}` || goals[0].Type != "goal" || goals[0].HLC != HLC(1, 0) {
 		t.Errorf("Records(goal) = %+v, %v", goals, err)
 	}
-	all, _ := s.Records(ctx, f.School.ID)
+	all, _ := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin))
 	byID := map[string]record.Envelope{}
 	for _, e := range all {
 		byID[e.ID] = e
@@ -571,14 +571,14 @@ func testRecords(t *testing.T, s store.Store) {
 	if len(all) != 3 || string(byID[st.ID].Data) != `{"v":30}` {
 		t.Errorf("Records() = %+v, want 3 current (the tombstone excluded)", all)
 	}
-	two, _ := s.Records(ctx, f.School.ID, "goal", "probe")
+	two, _ := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin), "goal", "probe")
 	if len(two) != 2 {
 		t.Errorf("Records(goal, probe) = %d records", len(two))
 	}
-	if none, err := s.Records(ctx, f.School.ID, "nothing"); err != nil || len(none) != 0 {
+	if none, err := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin), "nothing"); err != nil || len(none) != 0 {
 		t.Errorf("Records(nothing) = %+v, %v", none, err)
 	}
-	if none, err := s.Records(ctx, uuid.NewString()); err != nil || len(none) != 0 {
+	if none, err := s.Records(ctx, uuid.NewString(), store.Viewer{IsAdmin: true}); err != nil || len(none) != 0 {
 		t.Errorf("Records of an unknown school = %+v, %v", none, err)
 	}
 }

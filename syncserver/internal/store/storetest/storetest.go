@@ -46,6 +46,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("TombstonePurge", func(t *testing.T) { testPurge(t, open(t)) })
 	t.Run("PurgeHorizonPerSchool", func(t *testing.T) { testPurgeHorizonPerSchool(t, open(t)) })
 	t.Run("Records", func(t *testing.T) { testRecords(t, open(t)) })
+	t.Run("ReadIndexes", func(t *testing.T) { testReadIndexes(t, open(t)) })
+	t.Run("ViewerRule", testViewerRule)
 	// Properties and concurrency.
 	t.Run("LWWProperty", func(t *testing.T) { testLWWProperty(t, open) })
 	t.Run("ConcurrentNoSkip", func(t *testing.T) { testConcurrentNoSkip(t, open(t)) })
@@ -131,7 +133,7 @@ func pullAll(t tb, s store.Store, f Fixture, u store.User, after int64) (map[str
 	t.Helper()
 	got := map[string]record.Envelope{}
 	for {
-		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 7, MaxBytes: 1 << 20, Viewer: u.ID, ViewerIsAdmin: u.IsAdmin()})
+		p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 7, MaxBytes: 1 << 20, Viewer: store.ViewerOf(u)})
 		if err != nil {
 			t.Fatalf("pull: %v", err)
 		}
@@ -182,7 +184,7 @@ func checkPage(t tb, p store.PullPage, after int64, limit int) {
 func snapshot(t tb, s store.Store, f Fixture) string {
 	t.Helper()
 	got, cursor := pullAll(t, s, f, f.Admin, 0)
-	recs, err := s.Records(ctx, f.School.ID)
+	recs, err := s.Records(ctx, f.School.ID, store.ViewerOf(f.Admin))
 	if err != nil {
 		t.Fatalf("records: %v", err)
 	}
@@ -221,7 +223,7 @@ func BenchPull100k(b *testing.B, s store.Store) {
 	for i := 0; i < b.N; i++ {
 		after := int64(0)
 		for {
-			p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 5000, MaxBytes: 8 << 20, Viewer: f.Ana.ID})
+			p, err := s.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, After: after, Limit: 5000, MaxBytes: 8 << 20, Viewer: store.ViewerOf(f.Ana)})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,0 +1,107 @@
+package repo_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/repo"
+	"smallwins/shared/record"
+)
+
+var ctx = context.Background()
+
+func open(t *testing.T) *localstore.Store {
+	t.Helper()
+	s, err := localstore.Open(filepath.Join(t.TempDir(), "tablet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+// TestGetByType: a record is read only as its own type, and a reference to
+// a record not arrived yet is simply absent.
+func TestGetByType(t *testing.T) {
+	s := open(t)
+	d, err := repo.Put(ctx, s, "", record.Student{GivenName: "Ann", FamilyName: "Lopez", Grade: "3"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := repo.Get[record.Student](s, d.ID); !ok || got.Data.GivenName != "Ann" || got.HLC == "" {
+		t.Fatalf("Get = %+v, %v", got, ok)
+	}
+	if _, ok := repo.Get[record.Group](s, d.ID); ok {
+		t.Fatal("a student read as a group")
+	}
+	if _, ok := repo.Get[record.Student](s, localstore.NewID()); ok {
+		t.Fatal("an absent record was found")
+	}
+	if _, ok := repo.Get[record.Student](s, ""); ok {
+		t.Fatal("an empty reference was found")
+	}
+}
+
+// TestListsSkipUndecodable: one record another app version wrote with a
+// field of another type hides nothing else (DOMAIN.md §2).
+func TestListsSkipUndecodable(t *testing.T) {
+	s := open(t)
+	student := localstore.NewID()
+	if _, err := repo.Put(ctx, s, "", record.Probe{StudentID: student, Measure: "maze", Date: "2025-03-17", Score: 12}, false); err != nil {
+		t.Fatal(err)
+	}
+	bad := json.RawMessage(`{"student_id":"` + student + `","measure":"maze","date":"2025-03-18","score":"twelve"}`)
+	if _, err := s.Put(ctx, record.TypeProbe, "", bad, false); err != nil {
+		t.Fatal(err)
+	}
+	if ps := repo.ListByRef[record.Probe](s, student); len(ps) != 1 || ps[0].Data.Score != 12 {
+		t.Fatalf("probes %+v", ps)
+	}
+	if ps := repo.List[record.Probe](s); len(ps) != 1 {
+		t.Fatalf("all probes %+v", ps)
+	}
+}
+
+// TestPutRefusesInvalid: the store's validation reaches the caller as a
+// *record.FieldError, and nothing is written.
+func TestPutRefusesInvalid(t *testing.T) {
+	s := open(t)
+	_, err := repo.Put(ctx, s, "", record.Plan{StudentID: localstore.NewID(), ProgramID: localstore.NewID(), StartDate: "2025-03-17"}, false)
+	var fe *record.FieldError
+	if !errors.As(err, &fe) || fe.Field != "sessions_per_week" {
+		t.Fatalf("refusal %v", err)
+	}
+	if ps := repo.List[record.Plan](s); len(ps) != 0 {
+		t.Fatal("the refused plan was written")
+	}
+}
+
+// TestNoteRestriction: health and family notes are restricted whatever the
+// caller says, and an edit never lifts a restriction by accident.
+func TestNoteRestriction(t *testing.T) {
+	s := open(t)
+	st := localstore.NewID()
+	if d, err := repo.PutNote(ctx, s, "", record.Note{StudentID: st, AuthorID: "u1", Body: "inhaler", Category: record.NoteHealth}, false); err != nil || !d.Restricted {
+		t.Fatalf("health note: %+v, %v", d, err)
+	}
+	n := record.Note{StudentID: st, AuthorID: "u1", Body: "court date", Category: record.NoteOther}
+	d, err := repo.PutNote(ctx, s, "", n, true) // a legal matter: marked by hand
+	if err != nil || !d.Restricted {
+		t.Fatalf("put = %+v, %v", d, err)
+	}
+	n.Body = "court date moved"
+	d2, err := repo.PutNote(ctx, s, d.ID, n, false)
+	if err != nil || !d2.Restricted {
+		t.Fatalf("an edit lifted the restriction: %+v, %v", d2, err)
+	}
+	if e, _ := s.Get(d.ID); !e.Restricted {
+		t.Fatal("stored version not restricted")
+	}
+	if d, _ := repo.PutNote(ctx, s, "", record.Note{StudentID: st, AuthorID: "u1", Body: "reads well", Category: record.NoteAcademic}, false); d.Restricted {
+		t.Fatal("an academic note was restricted")
+	}
+}

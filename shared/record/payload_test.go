@@ -1,0 +1,260 @@
+package record
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+const (
+	uid1 = "01900000-0000-7000-8000-000000000001"
+	uid2 = "01900000-0000-7000-8000-000000000002"
+	uid3 = "01900000-0000-7000-8000-000000000003"
+)
+
+func f(v float64) *float64 { return &v }
+
+// validPayloads holds one valid payload of every type, which the rule cases
+// below break one field at a time.
+func validPayloads() map[string]Payload {
+	return map[string]Payload{
+		TypeStudent: Student{GivenName: "Ana", FamilyName: "Lee", Grade: "K"},
+		TypeProgram: Program{Name: "Phonics 2", Area: AreaReading, Steps: []Step{{ID: "s1", Text: "Review"}}},
+		TypeGroup: Group{Name: "Bluebirds", ProgramID: uid1, StudentIDs: []string{uid2},
+			Schedule: []ScheduleSlot{{Weekday: 1, Start: "09:15"}}},
+		TypePlan: Plan{StudentID: uid1, ProgramID: uid2, StartDate: "2025-03-03", SessionsPerWeek: 3, MinutesPerSession: 30},
+		TypeSession: Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionDelivered, Minutes: 30,
+			Attendance: []Attendance{{StudentID: uid3, Status: Late, Minutes: f(20)}}, Fidelity: []StepMark{{StepID: "s1", Status: StepDone}}},
+		TypeNote:          Note{StudentID: uid1, AuthorID: "u1", Body: "guessing at -ing words"},
+		TypeGoal:          Goal{StudentID: uid1, Measure: "orf_wcpm", Direction: DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"},
+		TypeProbe:         Probe{StudentID: uid1, Measure: "orf_wcpm", Date: "2025-01-13", Score: 44},
+		TypeCICOCard:      CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"Be safe"}, Periods: []string{"am", "pm"}, Ratings: [][]*float64{{f(2)}, {nil}}},
+		TypeDecision:      Decision{StudentID: uid1, Date: "2025-03-17", Code: DecisionContinue},
+		TypeCalendarBreak: CalendarBreak{Name: "Winter", StartDate: "2025-12-22", EndDate: "2026-01-02"},
+	}
+}
+
+func TestValidPayloadsPass(t *testing.T) {
+	for typ, p := range validPayloads() {
+		if err := p.Validate(); err != nil {
+			t.Errorf("%s: %v", typ, err)
+		}
+		if p.RecordType() != typ {
+			t.Errorf("%T.RecordType() = %q, want %q", p, p.RecordType(), typ)
+		}
+	}
+}
+
+// TestRules: each rule of DOMAIN.md §2 the app applies, with the field it
+// names and the sentence a person reads (the words the app showed before
+// validation moved here).
+func TestRules(t *testing.T) {
+	cases := []struct {
+		name   string
+		p      Payload
+		field  string
+		reason string
+	}{
+		{"no given name", Student{FamilyName: "Lee", Grade: "2"}, "given_name", "given name is required"},
+		{"long family name", Student{GivenName: "A", FamilyName: strings.Repeat("x", 101), Grade: "2"}, "family_name", "family name must be 1–100 characters"},
+		{"grade 13", Student{GivenName: "A", FamilyName: "B", Grade: "13"}, "grade", "grade must be PK, K or 1–12"},
+		{"program area", Program{Name: "P", Area: "art", Steps: []Step{{ID: "a"}}}, "area", "area must be one of [reading math behavior other]"},
+		{"no steps", Program{Name: "P", Area: AreaMath}, "steps", "a program has 1–30 steps"},
+		{"step ids repeat", Program{Name: "P", Area: AreaMath, Steps: []Step{{ID: "a"}, {ID: "a"}}}, "steps.id", "each step needs its own id"},
+		{"group program", Group{Name: "G", StudentIDs: []string{uid1}}, "program_id", "program is required"},
+		{"13 students", Group{Name: "G", ProgramID: uid1, StudentIDs: make([]string, 13)}, "student_ids", "a group has 1–12 students"},
+		{"student id", Group{Name: "G", ProgramID: uid1, StudentIDs: []string{"x"}}, "student_ids", "student is required"},
+		{"weekday 8", Group{Name: "G", ProgramID: uid1, StudentIDs: []string{uid1}, Schedule: []ScheduleSlot{{Weekday: 8, Start: "09:00"}}}, "schedule.weekday", "schedule weekday must be 1–7"},
+		{"start 9am", Group{Name: "G", ProgramID: uid1, StudentIDs: []string{uid1}, Schedule: []ScheduleSlot{{Weekday: 1, Start: "9am"}}}, "schedule.start", "schedule start must be HH:MM"},
+		{"tier 1", Plan{StudentID: uid1, ProgramID: uid2, Tier: 1, StartDate: "2025-03-03", SessionsPerWeek: 1, MinutesPerSession: 1}, "tier", "tier must be 2 or 3"},
+		{"plan group", Plan{StudentID: uid1, ProgramID: uid2, GroupID: "g", StartDate: "2025-03-03", SessionsPerWeek: 1, MinutesPerSession: 1}, "group_id", "group is required"},
+		{"plan start", Plan{StudentID: uid1, ProgramID: uid2, SessionsPerWeek: 1, MinutesPerSession: 1}, "start_date", "start date is required"},
+		{"plan end", Plan{StudentID: uid1, ProgramID: uid2, StartDate: "2025-03-03", EndDate: "2025-13-01", SessionsPerWeek: 1, MinutesPerSession: 1}, "end_date", "end date must be a date YYYY-MM-DD"},
+		{"plan sessions", Plan{StudentID: uid1, ProgramID: uid2, StartDate: "2025-03-03", MinutesPerSession: 1}, "sessions_per_week", "sessions per week must be more than 0"},
+		{"plan minutes", Plan{StudentID: uid1, ProgramID: uid2, StartDate: "2025-03-03", SessionsPerWeek: 1}, "minutes_per_session", "minutes per session must be more than 0"},
+		{"started at", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", StartedAt: "9:00", Status: SessionInProgress, Attendance: []Attendance{}, Fidelity: []StepMark{}}, "started_at", "started at must be an RFC 3339 instant"},
+		{"session status", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: "done", Attendance: []Attendance{}, Fidelity: []StepMark{}}, "status", "status must be one of [in_progress delivered cancelled]"},
+		{"no attendance", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Fidelity: []StepMark{}}, "attendance", "attendance is required"},
+		{"late without minutes", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionDelivered, Attendance: []Attendance{{StudentID: uid3, Status: Late}}, Fidelity: []StepMark{}}, "attendance.minutes", "minutes are needed for a student who was late or left early"},
+		{"attendance status", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Attendance: []Attendance{{StudentID: uid3, Status: "here"}}, Fidelity: []StepMark{}}, "attendance.status", "attendance status must be one of [present absent late left_early]"},
+		{"no fidelity", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Attendance: []Attendance{}}, "fidelity", "fidelity is required"},
+		{"fidelity step", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Attendance: []Attendance{}, Fidelity: []StepMark{{Status: StepDone}}}, "fidelity.step_id", "a fidelity entry needs its step"},
+		{"step status", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Attendance: []Attendance{}, Fidelity: []StepMark{{StepID: "s", Status: "x"}}}, "fidelity.status", "step status must be one of [done skipped na]"},
+		{"note author", Note{StudentID: uid1, Body: "b"}, "author_id", "author is required"},
+		{"note body", Note{StudentID: uid1, AuthorID: "u", Body: strings.Repeat("é", 20001)}, "body", "note must be 1–20000 characters"},
+		{"note category", Note{StudentID: uid1, AuthorID: "u", Body: "b", Category: "legal"}, "category", "category must be one of [academic behavior family attendance health other]"},
+		{"goal measure", Goal{StudentID: uid1, Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: []float64{1}, GoalScore: 2}, "measure", "measure is required"},
+		{"goal direction", Goal{StudentID: uid1, Measure: "m", Direction: "sideways", StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: []float64{1}, GoalScore: 2}, "direction", "direction must be one of [up down]"},
+		{"goal date order", Goal{StudentID: uid1, Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-01-06", BaselineScores: []float64{1}, GoalScore: 2}, "goal_date", "the goal date must be after the start date"},
+		{"six baselines", Goal{StudentID: uid1, Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: make([]float64, 6), GoalScore: 2}, "baseline_scores", "1–5 baseline scores are needed"},
+		{"goal is the median", Goal{StudentID: uid1, Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: []float64{40, 50, 45, 30}, GoalScore: 42.5}, "goal_score", "the goal score must differ from the start score"},
+		{"goal status", Goal{StudentID: uid1, Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: []float64{1}, GoalScore: 2, Status: "paused"}, "status", "status must be one of [active met discontinued]"},
+		{"probe date", Probe{StudentID: uid1, Measure: "m", Date: "13/01/2025"}, "date", "date must be a date YYYY-MM-DD"},
+		{"probe seconds", Probe{StudentID: uid1, Measure: "m", Date: "2025-01-13", Seconds: -1}, "seconds", "seconds must be positive"},
+		{"six expectations", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: make([]string, 6), Periods: []string{"a"}}, "expectations", "a card has 1–5 expectations"},
+		{"no periods", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}}, "periods", "a card has 1–10 periods"},
+		{"rows", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, Ratings: [][]*float64{{}, {}}}, "ratings", "more rating rows than periods"},
+		{"columns", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, Ratings: [][]*float64{{nil, nil}}}, "ratings", "more ratings than expectations"},
+		{"rating 3", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, Ratings: [][]*float64{{f(3)}}}, "ratings", "a rating is 0, 1 or 2"},
+		{"decision code", Decision{StudentID: uid1, Date: "2025-03-17", Code: "wait"}, "code", "decision must be one of [not_enough_data continue raise_goal change_instruction fix_delivery_first]"},
+		{"decision goal", Decision{StudentID: uid1, GoalID: "g", Date: "2025-03-17", Code: DecisionContinue}, "goal_id", "goal is required"},
+		{"review date", Decision{StudentID: uid1, Date: "2025-03-17", Code: DecisionContinue, NextReviewDate: "soon"}, "next_review_date", "next review date must be a date YYYY-MM-DD"},
+		{"break name", CalendarBreak{StartDate: "2025-12-22", EndDate: "2026-01-02"}, "name", "name is required"},
+		{"break order", CalendarBreak{Name: "W", StartDate: "2026-01-02", EndDate: "2025-12-22"}, "end_date", "the break ends before it starts"},
+		{"first rule wins", Student{Grade: "13"}, "given_name", "given name is required"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.p.Validate()
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Validate() = %v, want a *FieldError", err)
+			}
+			if fe.Type != c.p.RecordType() || fe.Field != c.field || fe.Reason != c.reason {
+				t.Fatalf("got %+v, want field %q reason %q", *fe, c.field, c.reason)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatal("a FieldError is not an ErrInvalid")
+			}
+		})
+	}
+}
+
+// TestPointersArePayloads: the app passes values and pointers alike.
+func TestPointersArePayloads(t *testing.T) {
+	var p any = &Student{GivenName: "A", FamilyName: "B", Grade: "PK"}
+	if TypeOf(p) != TypeStudent || p.(Payload).Validate() != nil {
+		t.Fatal("*Student is not a valid Payload")
+	}
+	if TypeOf(map[string]any{}) != "" {
+		t.Fatal("a map has a record type")
+	}
+}
+
+func TestRegistry(t *testing.T) {
+	types := Types()
+	if len(types) != len(validPayloads()) {
+		t.Fatalf("%d registered types, %d payload types", len(types), len(validPayloads()))
+	}
+	for _, typ := range types {
+		p, ok := New(typ)
+		if !ok || p.RecordType() != typ {
+			t.Fatalf("New(%q) = %T, %v", typ, p, ok)
+		}
+	}
+	if _, ok := New("lesson"); ok {
+		t.Fatal("an unknown type was made")
+	}
+	if _, err := Decode("lesson", json.RawMessage(`{}`)); !errors.Is(err, ErrUnknownType) {
+		t.Fatalf("Decode of unknown type: %v", err)
+	}
+	p, err := Decode(TypeProbe, json.RawMessage(`{"student_id":"`+uid1+`","measure":"maze","date":"2025-01-13","score":12,"new_field":1}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pr := p.(*Probe); pr.Score != 12 || pr.Measure != "maze" {
+		t.Fatalf("decoded %+v", pr)
+	}
+}
+
+func TestRefsAndOwner(t *testing.T) {
+	s := Session{GroupID: uid1, ProgramID: uid2, Attendance: []Attendance{{StudentID: uid3}, {StudentID: ""}}}
+	want := []Ref{{"group_id", TypeGroup, uid1}, {"program_id", TypeProgram, uid2}, {"attendance.student_id", TypeStudent, uid3}}
+	got := s.Refs()
+	if len(got) != len(want) {
+		t.Fatalf("refs %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("refs %+v, want %+v", got, want)
+		}
+	}
+	if refs := (Note{StudentID: uid1}).Refs(); len(refs) != 1 || refs[0].Type != TypeStudent {
+		t.Fatalf("an unset session_id was listed: %+v", refs)
+	}
+	// The index fields the app's store has always used.
+	owners := map[string]string{TypePlan: "student_id", TypeGoal: "student_id", TypeProbe: "student_id", TypeNote: "student_id",
+		TypeCICOCard: "student_id", TypeDecision: "student_id", TypeSession: "group_id"}
+	for _, typ := range Types() {
+		if got := OwnerField(typ); got != owners[typ] {
+			t.Errorf("OwnerField(%q) = %q, want %q", typ, got, owners[typ])
+		}
+	}
+	if OwnerField("lesson") != "" {
+		t.Error("an unknown type has an owner")
+	}
+}
+
+func TestDecodeAs(t *testing.T) {
+	data, _ := json.Marshal(Group{Name: "Bluebirds"})
+	e := Envelope{ID: uid1, Type: TypeGroup, Data: data}
+	if g, ok := DecodeAs[Group](e); !ok || g.Name != "Bluebirds" {
+		t.Fatalf("DecodeAs[Group] = %+v, %v", g, ok)
+	}
+	if _, ok := DecodeAs[Program](e); ok {
+		t.Fatal("a group decoded as a program")
+	}
+	if _, ok := DecodeAs[Group](Envelope{Type: TypeGroup, Data: json.RawMessage(`{"name":3}`)}); ok {
+		t.Fatal("undecodable data decoded")
+	}
+	if _, ok := DecodeAs[Group](Envelope{Type: TypeGroup, Deleted: true}); ok {
+		t.Fatal("a tombstone decoded")
+	}
+}
+
+type testNamer struct{}
+
+func (testNamer) Name(r Ref) string    { return "<" + r.Type + " " + r.ID + ">" }
+func (testNamer) Date(s string) string { return "[" + s + "]" }
+
+func TestDescribe(t *testing.T) {
+	for typ, p := range validPayloads() {
+		if d := p.Describe(testNamer{}); d == "" {
+			t.Errorf("%s has no description", typ)
+		}
+	}
+	got := Session{GroupID: uid1, Date: "2025-03-04"}.Describe(testNamer{})
+	if got != "Session of <group "+uid1+"> on [2025-03-04]" {
+		t.Fatalf("session: %q", got)
+	}
+	if TypeWords(TypeCalendarBreak) != "Calendar break" || TypeWords("") != "Record" {
+		t.Fatal("TypeWords")
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := ParseDate("2025-03-04")
+	if err != nil || d.String() != "2025-03-04" || d.Weekday() != 2 {
+		t.Fatalf("ParseDate = %v (%d), %v", d, d.Weekday(), err)
+	}
+	if (d+5).Weekday() != 7 || (d+5).String() != "2025-03-09" {
+		t.Fatal("Sunday is not 7")
+	}
+	if _, err := ParseDate("2025-02-30"); err == nil {
+		t.Fatal("30 February parsed")
+	}
+	// Late evening in a school west of UTC is still that school's day.
+	late := time.Date(2025, 3, 4, 23, 30, 0, 0, time.FixedZone("PST", -8*3600))
+	if DateOf(late) != d {
+		t.Fatalf("DateOf = %v", DateOf(late))
+	}
+}
+
+func TestMedian(t *testing.T) {
+	for _, c := range []struct {
+		xs   []float64
+		want float64
+	}{{nil, 0}, {[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 3, 2}, 2.5}} {
+		in := append([]float64(nil), c.xs...)
+		if got := Median(c.xs); got != c.want {
+			t.Errorf("Median(%v) = %v, want %v", c.xs, got, c.want)
+		}
+		for i := range in {
+			if in[i] != c.xs[i] {
+				t.Fatal("Median sorted its argument")
+			}
+		}
+	}
+}

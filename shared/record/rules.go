@@ -1,0 +1,299 @@
+package record
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+	"unicode/utf8"
+
+	"smallwins/shared/hlc"
+)
+
+// The rules of DOMAIN.md §2, one Validate per payload type. The reasons are
+// written for a person; the first rule broken (in field order) is reported.
+
+// check collects the first broken rule of one payload.
+type check struct {
+	typ string
+	err *FieldError
+}
+
+func (c *check) bad(field, format string, args ...any) {
+	if c.err == nil {
+		c.err = &FieldError{Type: c.typ, Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
+}
+
+// result returns the first broken rule as an error, or nil; a nil
+// *FieldError must not become a non-nil error.
+func (c *check) result() error {
+	if c.err == nil {
+		return nil
+	}
+	return c.err
+}
+
+// id requires a canonical uuid; name is the field in words.
+func (c *check) id(field, name, s string) {
+	if !hlc.IsCanonicalUUID(s) {
+		c.bad(field, "%s is required", name)
+	}
+}
+
+// optionalID is id for a reference that may be absent.
+func (c *check) optionalID(field, name, s string) {
+	if s != "" {
+		c.id(field, name, s)
+	}
+}
+
+func (c *check) date(field, name, s string, required bool) {
+	if s == "" {
+		if required {
+			c.bad(field, "%s is required", name)
+		}
+		return
+	}
+	if _, err := ParseDate(s); err != nil {
+		c.bad(field, "%s must be a date YYYY-MM-DD", name)
+	}
+}
+
+func (c *check) text(field, name, s string, lo, hi int) {
+	if n := utf8.RuneCountInString(s); n < lo || n > hi {
+		if lo > 0 && n == 0 {
+			c.bad(field, "%s is required", name)
+		} else {
+			c.bad(field, "%s must be %d–%d characters", name, lo, hi)
+		}
+	}
+}
+
+func (c *check) oneOf(field, name, s string, required bool, allowed ...string) {
+	if s == "" && !required {
+		return
+	}
+	for _, a := range allowed {
+		if s == a {
+			return
+		}
+	}
+	c.bad(field, "%s must be one of %v", name, allowed)
+}
+
+var gradePattern = regexp.MustCompile(`^(PK|K|[1-9]|1[0-2])$`)
+
+// Validate checks a student.
+func (s Student) Validate() error {
+	c := check{typ: TypeStudent}
+	c.text("given_name", "given name", s.GivenName, 1, 100)
+	c.text("family_name", "family name", s.FamilyName, 1, 100)
+	if !gradePattern.MatchString(s.Grade) {
+		c.bad("grade", "grade must be PK, K or 1–12")
+	}
+	return c.result()
+}
+
+// Validate checks a program and its checklist.
+func (p Program) Validate() error {
+	c := check{typ: TypeProgram}
+	c.text("name", "name", p.Name, 1, 200)
+	c.oneOf("area", "area", p.Area, true, AreaReading, AreaMath, AreaBehavior, AreaOther)
+	if len(p.Steps) < 1 || len(p.Steps) > 30 {
+		c.bad("steps", "a program has 1–30 steps")
+	}
+	seen := map[string]bool{}
+	for _, st := range p.Steps {
+		if st.ID == "" || seen[st.ID] {
+			c.bad("steps.id", "each step needs its own id")
+			break
+		}
+		seen[st.ID] = true
+	}
+	return c.result()
+}
+
+// Validate checks a group.
+func (g Group) Validate() error {
+	c := check{typ: TypeGroup}
+	c.text("name", "name", g.Name, 1, 200)
+	c.id("program_id", "program", g.ProgramID)
+	if len(g.StudentIDs) < 1 || len(g.StudentIDs) > 12 {
+		c.bad("student_ids", "a group has 1–12 students")
+	}
+	for _, sid := range g.StudentIDs {
+		c.id("student_ids", "student", sid)
+	}
+	for _, sl := range g.Schedule {
+		if sl.Weekday < 1 || sl.Weekday > 7 {
+			c.bad("schedule.weekday", "schedule weekday must be 1–7")
+		}
+		if _, err := time.Parse("15:04", sl.Start); err != nil {
+			c.bad("schedule.start", "schedule start must be HH:MM")
+		}
+	}
+	return c.result()
+}
+
+// Validate checks a plan.
+func (p Plan) Validate() error {
+	c := check{typ: TypePlan}
+	c.id("student_id", "student", p.StudentID)
+	c.id("program_id", "program", p.ProgramID)
+	c.optionalID("group_id", "group", p.GroupID)
+	if p.Tier != 0 && p.Tier != 2 && p.Tier != 3 {
+		c.bad("tier", "tier must be 2 or 3")
+	}
+	c.date("start_date", "start date", p.StartDate, true)
+	c.date("end_date", "end date", p.EndDate, false)
+	if p.SessionsPerWeek <= 0 {
+		c.bad("sessions_per_week", "sessions per week must be more than 0")
+	}
+	if p.MinutesPerSession <= 0 {
+		c.bad("minutes_per_session", "minutes per session must be more than 0")
+	}
+	return c.result()
+}
+
+// Validate checks a session as saved tap by tap: minutes of a late or
+// early-leaving student are required only once it is delivered.
+func (s Session) Validate() error {
+	c := check{typ: TypeSession}
+	c.id("group_id", "group", s.GroupID)
+	c.id("program_id", "program", s.ProgramID)
+	c.date("date", "date", s.Date, true)
+	if s.StartedAt != "" {
+		if _, err := time.Parse(time.RFC3339, s.StartedAt); err != nil {
+			c.bad("started_at", "started at must be an RFC 3339 instant")
+		}
+	}
+	c.oneOf("status", "status", s.Status, true, SessionInProgress, SessionDelivered, SessionCancelled)
+	if s.Attendance == nil {
+		c.bad("attendance", "attendance is required")
+	}
+	for _, a := range s.Attendance {
+		c.id("attendance.student_id", "attendance student", a.StudentID)
+		c.oneOf("attendance.status", "attendance status", a.Status, true, Present, Absent, Late, LeftEarly)
+		if s.Status == SessionDelivered && (a.Status == Late || a.Status == LeftEarly) && a.Minutes == nil {
+			c.bad("attendance.minutes", "minutes are needed for a student who was late or left early")
+		}
+	}
+	if s.Fidelity == nil {
+		c.bad("fidelity", "fidelity is required")
+	}
+	for _, f := range s.Fidelity {
+		if f.StepID == "" {
+			c.bad("fidelity.step_id", "a fidelity entry needs its step")
+		}
+		c.oneOf("fidelity.status", "step status", f.Status, true, StepDone, StepSkipped, StepNA)
+	}
+	return c.result()
+}
+
+// Validate checks a note.
+func (n Note) Validate() error {
+	c := check{typ: TypeNote}
+	c.id("student_id", "student", n.StudentID)
+	if n.AuthorID == "" {
+		c.bad("author_id", "author is required")
+	}
+	c.text("body", "note", n.Body, 1, 20000)
+	c.oneOf("category", "category", n.Category, false, NoteAcademic, NoteBehavior, NoteFamily,
+		NoteAttendance, NoteHealth, NoteOther)
+	c.optionalID("session_id", "session", n.SessionID)
+	return c.result()
+}
+
+// Validate checks a goal; its start score is the median of its baseline.
+func (g Goal) Validate() error {
+	c := check{typ: TypeGoal}
+	c.id("student_id", "student", g.StudentID)
+	c.optionalID("plan_id", "plan", g.PlanID)
+	if g.Measure == "" {
+		c.bad("measure", "measure is required")
+	}
+	c.oneOf("direction", "direction", g.Direction, true, DirectionUp, DirectionDown)
+	c.date("start_date", "start date", g.StartDate, true)
+	c.date("goal_date", "goal date", g.GoalDate, true)
+	// Both are valid dates here or already refused; "YYYY-MM-DD" orders as text.
+	if g.GoalDate != "" && g.GoalDate <= g.StartDate {
+		c.bad("goal_date", "the goal date must be after the start date")
+	}
+	if len(g.BaselineScores) < 1 || len(g.BaselineScores) > 5 {
+		c.bad("baseline_scores", "1–5 baseline scores are needed")
+	} else if g.GoalScore == g.StartScore() {
+		c.bad("goal_score", "the goal score must differ from the start score")
+	}
+	c.oneOf("status", "status", g.Status, false, "active", "met", "discontinued")
+	return c.result()
+}
+
+// StartScore is the median of the baseline scores (DOMAIN.md §3.3).
+func (g Goal) StartScore() float64 { return Median(g.BaselineScores) }
+
+// Validate checks a probe.
+func (p Probe) Validate() error {
+	c := check{typ: TypeProbe}
+	c.id("student_id", "student", p.StudentID)
+	if p.Measure == "" {
+		c.bad("measure", "measure is required")
+	}
+	c.date("date", "date", p.Date, true)
+	if p.Seconds < 0 {
+		c.bad("seconds", "seconds must be positive")
+	}
+	return c.result()
+}
+
+// Validate checks a CICO card: ratings may be fewer than periods ×
+// expectations (a card filled in during the day), never more.
+func (k CICOCard) Validate() error {
+	c := check{typ: TypeCICOCard}
+	c.id("student_id", "student", k.StudentID)
+	c.date("date", "date", k.Date, true)
+	if len(k.Expectations) < 1 || len(k.Expectations) > 5 {
+		c.bad("expectations", "a card has 1–5 expectations")
+	}
+	if len(k.Periods) < 1 || len(k.Periods) > 10 {
+		c.bad("periods", "a card has 1–10 periods")
+	}
+	if len(k.Ratings) > len(k.Periods) {
+		c.bad("ratings", "more rating rows than periods")
+	}
+	for _, row := range k.Ratings {
+		if len(row) > len(k.Expectations) {
+			c.bad("ratings", "more ratings than expectations")
+			break
+		}
+		for _, r := range row {
+			if r != nil && *r != 0 && *r != 1 && *r != 2 {
+				c.bad("ratings", "a rating is 0, 1 or 2")
+			}
+		}
+	}
+	return c.result()
+}
+
+// Validate checks a team decision.
+func (d Decision) Validate() error {
+	c := check{typ: TypeDecision}
+	c.id("student_id", "student", d.StudentID)
+	c.optionalID("goal_id", "goal", d.GoalID)
+	c.date("date", "date", d.Date, true)
+	c.oneOf("code", "decision", d.Code, true, DecisionNotEnoughData, DecisionContinue,
+		DecisionRaiseGoal, DecisionChangeInstruction, DecisionFixDeliveryFirst)
+	c.date("next_review_date", "next review date", d.NextReviewDate, false)
+	return c.result()
+}
+
+// Validate checks a calendar break.
+func (b CalendarBreak) Validate() error {
+	c := check{typ: TypeCalendarBreak}
+	c.text("name", "name", b.Name, 1, 200)
+	c.date("start_date", "start date", b.StartDate, true)
+	c.date("end_date", "end date", b.EndDate, true)
+	if b.EndDate < b.StartDate {
+		c.bad("end_date", "the break ends before it starts")
+	}
+	return c.result()
+}
