@@ -11,6 +11,8 @@ BENCHTIME ?= 1s
 CRASH_ROUNDS   ?= 200
 CRASH_STORE    ?= both
 CRASH_PG_STOPS ?= 20
+# make cross: only the targets of these systems (e.g. CROSS_OS=windows); empty: all of fyne-cross.yml.
+CROSS_OS ?=
 
 .PHONY: help run test bench lint deps build cross bench-peers soak crash attack-memory screenshots clean
 
@@ -19,7 +21,7 @@ help:
 	@echo "make test         every test of every module, race detector on"
 	@echo "make bench        the benchmarks (BENCHTIME=$(BENCHTIME))"
 	@echo "make lint         gofmt, go vet, staticcheck $(STATICCHECK_VERSION), dependency rules"
-	@echo "make cross        fyne-cross builds of fyne-cross.yml (needs Docker or Podman)"
+	@echo "make cross        the targets of fyne-cross.yml: fyne-cross with Docker/Podman; without, Windows (mingw-w64) and Linux (fyne package) on this host"
 	@echo "make deps         install missing system packages (apt)"
 	@echo "make bench-peers  the same workload on pouchdb-server and on our server"
 	@echo "make soak         200 simulated tablets against one server (SOAK_DURATION)"
@@ -53,9 +55,12 @@ bench:
 lint:
 	@scripts/lint.sh $(STATICCHECK_VERSION)
 
-## cross: fyne-cross builds of the targets in fyne-cross.yml
+## cross: the targets in fyne-cross.yml; with Docker or Podman by fyne-cross, without one the
+## Windows .exe (cgo + mingw-w64) and the Linux .tar.xz (fyne package) on this host, Android not
+## (docs/decisions/0005-cross-builds-without-containers.md). CROSS_OS=windows: only those systems.
 cross:
-	@scripts/cross.sh
+	@scripts/deps.sh cross || echo "make cross: continuing without the missing packages (fyne-cross needs none of them)"
+	@scripts/cross.sh $(CROSS_OS)
 
 ## bench-peers: the same workload on pouchdb-server and on our server (docs/PERFORMANCE.md)
 bench-peers:

@@ -1,7 +1,7 @@
 // Package reportdoc renders what a coordinator hands out: the progress chart
-// (PNG for the tablet, the same drawing inside the PDF) and the per-student
-// progress report as PDF, and CSV exports of sessions, attendance and
-// fidelity. It reads shared/progress reports and decoded records; it never
+// (PNG for the tablet, the same drawing at print resolution inside the PDF),
+// the per-student progress report as PDF, and CSV exports of sessions,
+// attendance and fidelity. It reads shared/progress reports and decoded records; it never
 // reads notes, so restricted notes cannot appear.
 package reportdoc
 
@@ -105,12 +105,19 @@ func ProgressChartPNG(r progress.Report, widthPx, heightPx int) ([]byte, error) 
 	if widthPx < 100 || heightPx < 80 || widthPx > 8000 || heightPx > 8000 {
 		return nil, fmt.Errorf("reportdoc: chart size %d×%d out of range", widthPx, heightPx)
 	}
+	const dpi = 96
+	return chartPNG(r, float64(widthPx)/dpi, float64(heightPx)/dpi, dpi)
+}
+
+// chartPNG draws the chart on a canvas of the given size in inches at dpi
+// dots per inch: the PDF keeps the tablet's drawing (same inches, same type
+// sizes) but at a print resolution.
+func chartPNG(r progress.Report, wInch, hInch float64, dpi int) ([]byte, error) {
 	p, err := newChart(r)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: chart: %w", err)
 	}
-	const dpi = 96
-	c := vgimg.NewWith(vgimg.UseWH(vg.Length(widthPx)*vg.Inch/dpi, vg.Length(heightPx)*vg.Inch/dpi), vgimg.UseDPI(dpi))
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(wInch)*vg.Inch, vg.Length(hInch)*vg.Inch), vgimg.UseDPI(dpi))
 	p.Draw(draw.New(c))
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {

@@ -1,19 +1,17 @@
 package reportdoc
 
 import (
+	"bytes"
 	"fmt"
-	"image/color"
 	"io"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
-	"gonum.org/v1/plot/text"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgpdf"
+	"codeberg.org/go-fonts/liberation/liberationsansbold"
+	"codeberg.org/go-fonts/liberation/liberationsansregular"
+	"codeberg.org/go-pdf/fpdf"
 
 	"smallwins/shared/progress"
 )
@@ -68,84 +66,231 @@ func Sufficiency(r progress.Report, student string) string {
 	return fmt.Sprintf("There are not yet enough data points (%d of 6, over at least 6 weeks) to judge progress toward %s.", r.PointsAfterBaseline, goal)
 }
 
-// ProgressPDF writes a one-page progress report: the chart, the numbers, the
-// sufficiency statement, the decision with its reason, delivery and method.
-// It never includes notes.
+// Page geometry, in points (fpdf's unit here, so font sizes and lengths
+// share one scale): US Letter with 0.75 in margins, as before.
+const (
+	pageW, pageH = 612.0, 792.0
+	margin       = 54.0
+	// footerH is kept free at the bottom of each page for "Page n of N":
+	// the automatic page break happens above it.
+	footerH = 28.0
+	// chartW×chartH is the chart's place on page 1 (7 in × 3.6 in); it is
+	// rendered at chartDPI so that it stays sharp when printed.
+	chartW, chartH = pageW - 2*margin, 3.6 * 72
+	chartDPI       = 200
+	// nbAlias is replaced by fpdf with the page count when the file is written.
+	nbAlias = "{nb}"
+	font    = "LiberationSans"
+)
+
+// ProgressPDF writes the progress report (DOMAIN.md §4.3): the chart, the
+// numbers, the sufficiency statement, the decision with its reason, delivery,
+// method, the notes on the data and the table of data points. Text is laid
+// out by fpdf with the metrics of the embedded font, so lines wrap at real
+// widths and between characters, never inside one, and a long report flows
+// onto further pages, each with "Page n of N". It never includes notes.
 func ProgressPDF(w io.Writer, r progress.Report, meta DocMeta) error {
-	const width, height = 8.5 * vg.Inch, 11 * vg.Inch // US Letter
-	pdf := vgpdf.New(width, height)
-	c := draw.New(pdf)
-	margin := 0.75 * vg.Inch
-	y := height - margin
-	style := func(size vg.Length, bold bool) draw.TextStyle {
-		f := plot.DefaultFont
-		if bold {
-			f.Weight = 700
-		}
-		return text.Style{Color: color.Black, Font: font.From(f, size), Handler: plot.DefaultTextHandler}
+	pdf, err := progressPDF(r, meta)
+	if err != nil {
+		return err
 	}
-	line := func(s string, size vg.Length, bold bool) {
-		st := style(size, bold)
-		for _, l := range wrap(s, int(float64(width-2*margin)/(float64(size)*0.44))) {
-			y -= size * 1.35
-			c.FillText(st, vg.Point{X: margin, Y: y}, l)
-		}
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("reportdoc: pdf: %w", err)
 	}
+	return nil
+}
+
+// progressPDF lays the report out; tests write the result uncompressed to
+// read back the lines as they were placed.
+func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
+	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
+	// Before the fonts are added: fpdf keeps the digits of the alias's
+	// replacement in the font subset only if it knows of the alias then.
+	pdf.AliasNbPages(nbAlias)
+	// Liberation Sans comes from the go-fonts/liberation module gonum/plot
+	// already links in (its chart labels use Liberation Serif); as a UTF-8
+	// font it covers accented Latin names, and it is embedded (subset), so
+	// the PDF looks the same on every reader.
+	pdf.AddUTF8FontFromBytes(font, "", liberationsansregular.TTF)
+	pdf.AddUTF8FontFromBytes(font, "B", liberationsansbold.TTF)
+	pdf.SetMargins(margin, margin, margin)
+	pdf.SetAutoPageBreak(true, margin+footerH)
+	pdf.SetCellMargin(0)
+	pdf.SetTitle("Progress report: "+meta.Student, true)
+	pdf.SetCreator("Small Wins", true)
+	if t, err := time.Parse("2006-01-02", meta.Generated); err == nil {
+		// The same report gives the same bytes, not a new timestamp per request.
+		pdf.SetCreationDate(t)
+		pdf.SetModificationDate(t)
+	}
+
 	measure := meta.Measure
 	if measure == "" {
 		measure = r.Goal.Measure
 	}
-	line("Progress report: "+meta.Student, 18, true)
-	line(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
-	y -= 6
+	// The header and footer run inside AddPage, which may be called in the
+	// middle of the points table and its cell margin: they set their own.
+	pdf.SetHeaderFunc(func() {
+		if pdf.PageNo() == 1 {
+			return // page 1 has the full title
+		}
+		defer pdf.SetCellMargin(pdf.GetCellMargin())
+		pdf.SetCellMargin(0)
+		pdf.SetFont(font, "", 8)
+		pdf.SetTextColor(90, 90, 90)
+		pdf.CellFormat(0, 10, fitWidth(pdf, "Progress report: "+meta.Student+" (continued)", pageW-2*margin), "", 1, "L", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+		pdf.Ln(8)
+	})
+	pdf.SetFooterFunc(func() {
+		defer pdf.SetCellMargin(pdf.GetCellMargin())
+		pdf.SetCellMargin(0)
+		pdf.SetY(pageH - margin - 10)
+		pdf.SetFont(font, "", 8)
+		pdf.SetTextColor(90, 90, 90)
+		pdf.CellFormat(0, 10, fmt.Sprintf("Page %d of %s", pdf.PageNo(), nbAlias), "", 0, "C", false, 0, "")
+		pdf.SetTextColor(0, 0, 0)
+	})
+	pdf.AddPage()
 
-	chartH := 3.6 * vg.Inch
-	p, err := newChart(r)
-	if err != nil {
-		return fmt.Errorf("reportdoc: pdf chart: %w", err)
+	para := func(s string, size float64, bold bool) {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		pdf.SetFont(font, style, size)
+		pdf.MultiCell(0, size*1.35, s, "", "L", false)
 	}
-	p.Draw(draw.Crop(c, margin, -margin, y-chartH, -(height - y)))
-	y -= chartH + 8
+	// heading starts a section, on the next page when fewer than about three
+	// lines would follow it here: a heading alone at the foot of a page
+	// reads as a section with nothing in it.
+	heading := func(s string, size float64) {
+		pdf.Ln(4)
+		if pdf.GetY()+size*1.35+3*13.5 > pageH-margin-footerH {
+			pdf.AddPage()
+		}
+		para(s, size, true)
+	}
 
-	line("Decision: "+decisionWords[r.Decision.Code], 13, true)
-	line(r.Decision.Reason, 10, false)
-	y -= 4
-	line("Sufficiency", 12, true)
-	line(Sufficiency(r, meta.Student), 10, false)
-	y -= 4
-	line("Numbers", 12, true)
-	line(fmt.Sprintf("Baseline: %s (median of %s).", num(r.Baseline.Score), joinNums(r.Baseline.Scores)), 10, false)
+	para("Progress report: "+meta.Student, 18, true)
+	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
+	pdf.Ln(6)
+
+	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI)
+	if err != nil {
+		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
+	}
+	opt := fpdf.ImageOptions{ImageType: "PNG"}
+	pdf.RegisterImageOptionsReader("chart", opt, bytes.NewReader(png))
+	if pdf.GetY()+chartH > pageH-margin-footerH {
+		pdf.AddPage() // a very long name pushed the chart off page 1
+	}
+	pdf.ImageOptions("chart", margin, pdf.GetY(), chartW, chartH, true, opt, 0, "")
+	pdf.Ln(8)
+
+	heading("Decision: "+decisionWords[r.Decision.Code], 13)
+	para(r.Decision.Reason, 10, false)
+	heading("Sufficiency", 12)
+	para(Sufficiency(r, meta.Student), 10, false)
+	heading("Numbers", 12)
+	para(fmt.Sprintf("Baseline: %s (median of %s).", num(r.Baseline.Score), joinNums(r.Baseline.Scores)), 10, false)
 	if r.PresentLevel != nil {
-		line("Present level: "+num(*r.PresentLevel)+" (median of the last 3 points).", 10, false)
+		para("Present level: "+num(*r.PresentLevel)+" (median of the last 3 points).", 10, false)
 	}
 	if r.ExpectedLevel != nil {
-		line("Expected level on the aimline at "+r.AsOf+": "+num(*r.ExpectedLevel)+".", 10, false)
+		para("Expected level on the aimline at "+r.AsOf+": "+num(*r.ExpectedLevel)+".", 10, false)
 	}
 	if r.Aimline != nil {
-		line(fmt.Sprintf("Goal: %s by %s; growth needed %s per week.", num(r.Goal.GoalScore), r.Goal.GoalDate, num(r.Aimline.SlopePerWeek)), 10, false)
+		para(fmt.Sprintf("Goal: %s by %s; growth needed %s per week.", num(r.Goal.GoalScore), r.Goal.GoalDate, num(r.Aimline.SlopePerWeek)), 10, false)
 	}
 	if r.Trend != nil {
-		line(fmt.Sprintf("Trend: %s per week; projected %s at the goal date.", num(r.Trend.OLS.Slope), num(r.Trend.OLS.ProjectionAtGoalDate)), 10, false)
+		para(fmt.Sprintf("Trend: %s per week; projected %s at the goal date.", num(r.Trend.OLS.Slope), num(r.Trend.OLS.ProjectionAtGoalDate)), 10, false)
 	}
-	line(fmt.Sprintf("%d points after the baseline over %s weeks; status %s.", r.PointsAfterBaseline, num(r.WeeksOfData), r.Status), 10, false)
-	y -= 4
-	line("Delivery", 12, true)
+	para(fmt.Sprintf("%d points after the baseline over %s weeks; status %s.", r.PointsAfterBaseline, num(r.WeeksOfData), r.Status), 10, false)
+	heading("Delivery", 12)
 	if d := r.Delivery; d != nil {
-		line(fmt.Sprintf("Sessions: %d delivered, %d attended of %s planned (attendance %s).", d.DeliveredSessions, d.SessionsAttended, num(d.PlannedSessions), pct(d.AttendancePct)), 10, false)
-		line(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", num(d.MinutesReceived), num(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
+		para(fmt.Sprintf("Sessions: %d delivered, %d attended of %s planned (attendance %s).", d.DeliveredSessions, d.SessionsAttended, num(d.PlannedSessions), pct(d.AttendancePct)), 10, false)
+		para(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", num(d.MinutesReceived), num(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
 	} else {
-		line("Delivery is unknown: no plan is linked to this goal.", 10, false)
+		para("Delivery is unknown: no plan is linked to this goal.", 10, false)
 	}
-	y -= 4
-	line("Method", 12, true)
-	line("Weekly one-minute probes, dated on the school calendar (breaks stop the clock); several probes on one date count as their median; present level = median of the last 3 points; trend by ordinary least squares. Decision rules: 6 points over 6 weeks before any decision; 4 points in a row below or above the aimline; with 8 or more points, the trend against the aimline; a change of instruction is held back when attendance, dose or fidelity is below 80%.", 9, false)
+	heading("Method", 12)
+	para("Weekly one-minute probes, dated on the school calendar (breaks stop the clock); several probes on one date count as their median; present level = median of the last 3 points; trend by ordinary least squares. Decision rules: 6 points over 6 weeks before any decision; 4 points in a row below or above the aimline; with 8 or more points, the trend against the aimline; a change of instruction is held back when attendance, dose or fidelity is below 80%.", 9, false)
+	pdf.Ln(2)
 	for _, warn := range r.Warnings {
-		line("Note on the data: "+warn, 8, false)
+		para("Note on the data: "+warn, 8, false)
 	}
-	if _, err := pdf.WriteTo(w); err != nil {
-		return fmt.Errorf("reportdoc: pdf: %w", err)
+	pointsTable(pdf, r.Points)
+	if err := pdf.Error(); err != nil {
+		return nil, fmt.Errorf("reportdoc: pdf: %w", err)
 	}
-	return nil
+	return pdf, nil
+}
+
+// pointsTable lists the data points the chart draws, so a reader can check
+// each score; the column heads are repeated on every page the table runs to.
+func pointsTable(pdf *fpdf.Fpdf, pts []progress.Point) {
+	if len(pts) == 0 {
+		return
+	}
+	const rowH, size = 12.0, 9.0
+	cols := []struct {
+		head  string
+		w     float64
+		align string
+	}{{"Date", 80, "L"}, {"Week", 60, "R"}, {"Score", 60, "R"}, {"Aimline", 70, "R"}, {"Against the aimline", 150, "L"}}
+	head := func() {
+		pdf.SetFont(font, "B", size)
+		for _, c := range cols {
+			pdf.CellFormat(c.w, rowH, c.head, "B", 0, c.align, false, 0, "")
+		}
+		pdf.Ln(rowH + 2)
+		pdf.SetFont(font, "", size)
+	}
+	pdf.Ln(4)
+	if pdf.GetY()+12*1.35+rowH*4 > pageH-margin-footerH {
+		pdf.AddPage()
+	}
+	pdf.SetFont(font, "B", 12)
+	pdf.MultiCell(0, 12*1.35, "Data points", "", "L", false)
+	// A cell margin keeps a right-aligned number off the next, left-aligned
+	// column; paragraphs (none come after the table) use none.
+	pdf.SetCellMargin(6)
+	defer pdf.SetCellMargin(0)
+	head()
+	for _, p := range pts {
+		// Break by hand, before the row, so the next page starts with the
+		// column heads (fpdf's own break would only move the cell).
+		if pdf.GetY()+rowH > pageH-margin-footerH {
+			pdf.AddPage()
+			head()
+		}
+		aim := ""
+		if p.Aimline != nil {
+			aim = num(*p.Aimline)
+		}
+		pos := p.Position
+		if pos == "" {
+			pos = "-"
+		}
+		for i, s := range []string{p.Date, num(p.Week), num(p.Score), aim, pos} {
+			pdf.CellFormat(cols[i].w, rowH, s, "", 0, cols[i].align, false, 0, "")
+		}
+		pdf.Ln(rowH)
+	}
+}
+
+// fitWidth shortens s, at a character boundary, with an ellipsis, until it
+// fits in w at the current font.
+func fitWidth(pdf *fpdf.Fpdf, s string, w float64) string {
+	if pdf.GetStringWidth(s) <= w {
+		return s
+	}
+	rs := []rune(s)
+	for len(rs) > 0 && pdf.GetStringWidth(string(rs)+"…") > w {
+		rs = rs[:len(rs)-1]
+	}
+	return string(rs) + "…"
 }
 
 func joinNums(xs []float64) string {
@@ -154,21 +299,4 @@ func joinNums(xs []float64) string {
 		s[i] = num(x)
 	}
 	return strings.Join(s, ", ")
-}
-
-// wrap breaks s into lines of at most n characters at spaces.
-func wrap(s string, n int) []string {
-	if n < 20 {
-		n = 20
-	}
-	var out []string
-	for len(s) > n {
-		cut := strings.LastIndex(s[:n], " ")
-		if cut <= 0 {
-			cut = n
-		}
-		out = append(out, s[:cut])
-		s = strings.TrimLeft(s[cut:], " ")
-	}
-	return append(out, s)
 }

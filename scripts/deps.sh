@@ -2,9 +2,10 @@
 # Installs the system packages Small Wins needs, idempotently: only what is
 # missing (checked with dpkg first; apt-get update only then).
 #
-#   scripts/deps.sh         everything: building, running and testing
+#   scripts/deps.sh         everything: building, running, testing, cross-building
 #   scripts/deps.sh build   only what `make run` needs to build (the test
 #                           packages that are missing are listed, not required)
+#   scripts/deps.sh cross   what `make cross` needs without a container engine
 #
 # As root it installs with apt-get. Otherwise, with DEPS_SUDO=1 (set by
 # .ci/run) it uses sudo when sudo exists; without it, it prints the exact
@@ -17,26 +18,34 @@ build=(make gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
   libxinerama-dev libxi-dev libxxf86vm-dev)
 # tests: PostgreSQL server binaries (initdb, pg_ctl) for the PostgreSQL store
 # tests, Xvfb (+ xauth for xvfb-run) for the real-app screenshots,
-# poppler-utils (pdftoppm) to look at report PDFs.
+# poppler-utils: reportdoc's tests read the report PDF back with pdftotext
+# (they fail without it when CI=true), and pdftoppm renders it for docs/.
 tests=(postgresql xvfb xauth poppler-utils)
+# cross: without Docker or Podman, `make cross` (and .ci/run's Windows step)
+# builds the Windows .exe with cgo and the mingw-w64 cross compiler; `fyne
+# package -os linux` packs the Linux build with tar -J (xz-utils).
+cross=(gcc-mingw-w64-x86-64 xz-utils)
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps: no dpkg here (not Debian/Ubuntu); install by hand: a C compiler, pkg-config, the OpenGL and X11"
-  echo "      development headers (Fyne's list: https://docs.fyne.io/started/), PostgreSQL, Xvfb, poppler-utils."
+  echo "      development headers (Fyne's list: https://docs.fyne.io/started/), PostgreSQL, Xvfb, poppler-utils,"
+  echo "      the mingw-w64 x86-64 cross compiler and xz."
   exit 0
 fi
 
 want=("${build[@]}")
-if [ "${1:-all}" = build ]; then
+if [ "${1:-all}" = cross ]; then
+  want+=("${cross[@]}")
+elif [ "${1:-all}" = build ]; then
   later=()
   for p in "${tests[@]}"; do installed "$p" || later+=("$p"); done
   if [ ${#later[@]} -gt 0 ]; then
     echo "deps: not needed to run, but make test wants: ${later[*]} (make deps installs them)"
   fi
 else
-  want+=("${tests[@]}")
+  want+=("${tests[@]}" "${cross[@]}")
 fi
 
 missing=()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: every test of every module with the race detector. Says loudly,
-# before and after, whether the PostgreSQL tests run or skip (go test hides
-# skip messages without -v).
+# before and after, whether the PostgreSQL tests and the PDF text tests
+# (pdftotext) run or skip (go test hides skip messages without -v).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,12 +15,21 @@ elif [ "${CI:-}" = true ]; then
 else
   pg="*** PostgreSQL tests: SKIPPED — PostgreSQL is not installed (make deps, or set SYNCSERVER_TEST_POSTGRES=postgres://...) ***"
 fi
+if command -v pdftotext >/dev/null 2>&1; then
+  pdf="PDF text tests (pdftotext): RUN"
+elif [ "${CI:-}" = true ]; then
+  pdf="PDF text tests: FAIL — pdftotext is not installed and CI=true (apt-get install poppler-utils)"
+else
+  pdf="*** PDF text tests: SKIPPED — pdftotext is not installed (make deps installs poppler-utils) ***"
+fi
 echo "$pg"
+echo "$pdf"
 
 pkgs=$(scripts/pkgs.sh)
 # shellcheck disable=SC2086
 go test -race -timeout 20m -tags migrated_fynedo "$@" $pkgs
 rc=$?
 echo "$pg"
+echo "$pdf"
 if [ $rc -eq 0 ]; then echo "make test: all passed"; else echo "make test: FAILED (exit $rc)"; fi
 exit $rc
