@@ -55,7 +55,7 @@ func Validate(e *Envelope) error {
 // ValidateStamp is Validate that also returns the parsed HLC, so a caller
 // that needs its node or wall time does not parse it again.
 func ValidateStamp(e *Envelope) (hlc.Timestamp, error) {
-	if !hlc.IsCanonicalUUID(e.ID) {
+	if !IsID(e.ID) {
 		return hlc.Timestamp{}, fmt.Errorf("%w: id must be a canonical lowercase uuid", ErrInvalid)
 	}
 	if !typePattern.MatchString(e.Type) {

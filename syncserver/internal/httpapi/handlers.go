@@ -15,7 +15,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
@@ -116,7 +115,7 @@ func (s *Server) handleEnrol(c echo.Context) error {
 	if msg := auth.CheckLoginFields(req.School, req.Username, req.Password); msg != "" {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "%s", msg)
 	}
-	if !hlc.IsCanonicalUUID(req.DeviceID) {
+	if !record.IsID(req.DeviceID) {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
 	}
 	if len(req.DeviceName) > 200 || !utf8.ValidString(req.DeviceName) {
@@ -314,7 +313,7 @@ func (s *Server) handleListDevices(c echo.Context) error {
 func (s *Server) handleRevokeDevice(c echo.Context) error {
 	p := PrincipalOf(c)
 	id := c.Param("device_id")
-	if !hlc.IsCanonicalUUID(id) {
+	if !record.IsID(id) {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
 	}
 	err := s.store.RevokeDevice(c.Request().Context(), p.School.ID, id)
