@@ -61,7 +61,6 @@ const (
 type App struct {
 	cfg Config
 	win fyne.Window
-	ctx context.Context
 
 	back     *Button
 	title    *widget.Label
@@ -82,7 +81,7 @@ func New(win fyne.Window, cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &App{cfg: cfg, win: win, ctx: context.Background()}
+	a := &App{cfg: cfg, win: win}
 	a.back = NewButton("‹ Back", a.Back)
 	a.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.title.Truncation = fyne.TextTruncateEllipsis
@@ -381,7 +380,7 @@ func (a *App) isMe(author string) bool {
 
 // put writes one record; problems are shown in plain words and returned.
 func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
-	e, err := a.cfg.Records.Put(a.ctx, typ, id, v, restricted)
+	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted)
 	if err != nil {
 		a.warn("Not saved: " + PlainError(err))
 		return "", err

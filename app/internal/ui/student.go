@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -369,7 +370,7 @@ func (s *studentScreen) saveNote() {
 	me, _ := s.a.me()
 	cat := s.noteCategory.Selected
 	n := record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}
-	if _, err := repo.PutNote(s.a.ctx, s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
+	if _, err := repo.PutNote(context.Background(), s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))
 		return
 	}

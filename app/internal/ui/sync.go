@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -101,7 +102,7 @@ func (s *syncScreen) tapEnrol() {
 	s.enrol.Disable()
 	s.enrolErr.SetText("Enrolling…")
 	s.a.background(func() func() {
-		err := s.a.cfg.Sync.Enrol(s.a.ctx, f)
+		err := s.a.cfg.Sync.Enrol(context.Background(), f)
 		return func() {
 			s.busy = false
 			s.enrol.Enable()
@@ -237,9 +238,9 @@ func refusal(q Quarantined) string {
 func (s *syncScreen) resolve(id string, restore bool) {
 	var err error
 	if restore {
-		err = s.a.cfg.Sync.RestoreConflict(s.a.ctx, id)
+		err = s.a.cfg.Sync.RestoreConflict(context.Background(), id)
 	} else {
-		err = s.a.cfg.Sync.DismissConflict(s.a.ctx, id)
+		err = s.a.cfg.Sync.DismissConflict(context.Background(), id)
 	}
 	if err != nil {
 		s.a.warn("Could not do that on this tablet. Please try again.")
@@ -262,7 +263,7 @@ func (s *syncScreen) resolve(id string, restore bool) {
 }
 
 func (s *syncScreen) retryOne(id string) {
-	if err := s.a.cfg.Sync.RetryQuarantined(s.a.ctx, id); err != nil {
+	if err := s.a.cfg.Sync.RetryQuarantined(context.Background(), id); err != nil {
 		s.a.warn("Could not do that on this tablet. Please try again.")
 		return
 	}
