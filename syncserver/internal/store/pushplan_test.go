@@ -10,7 +10,9 @@ import (
 	"smallwins/shared/record"
 )
 
-func hlcN(n int) string { return fmt.Sprintf("17640000%05d-00000-5d0c3a1e-8f2b-4c7d-9e10-a1b2c3d4e5f6", n) }
+func hlcN(n int) string {
+	return fmt.Sprintf("17640000%05d-00000-5d0c3a1e-8f2b-4c7d-9e10-a1b2c3d4e5f6", n)
+}
 
 func TestPlanPush(t *testing.T) {
 	rec := func(id string, n int, restricted bool) record.Envelope {
