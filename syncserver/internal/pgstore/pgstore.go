@@ -322,11 +322,13 @@ func buryTokens(ctx context.Context, tx pgx.Tx, where string, a1, a2 string, at 
 func (s *Store) TakeLoginAttempt(ctx context.Context, key string, at time.Time, limit store.LoginLimit) (bool, time.Time, error) {
 	ok, retry := false, time.Time{}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (key, times, last_at) VALUES ($1, '{}', 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
-			return err
-		}
+		// One statement creates or locks the row: an INSERT ... DO NOTHING
+		// followed by SELECT ... FOR UPDATE found no row when a
+		// ClearLoginAttempts deleted it in between (a 404 seen once code
+		// enrolments began clearing a key shared by concurrent attempts).
 		var times []int64
-		if err := tx.QueryRow(ctx, `SELECT times FROM login_attempts WHERE key = $1 FOR UPDATE`, key).Scan(&times); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO login_attempts (key, times, last_at) VALUES ($1, '{}', 0)
+			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING times`, key).Scan(&times); err != nil {
 			return err
 		}
 		var kept []int64

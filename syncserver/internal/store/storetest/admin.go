@@ -372,3 +372,28 @@ func testWipeBounded(t *testing.T, s store.Store) {
 		}
 	}
 }
+
+// testAttemptsWhileClearing: a code enrolment clears a key that other
+// attempts share (one per school and address), so clears and takes on one
+// key run at once. Every take must still count or refuse, never fail (on
+// PostgreSQL a take once found its row deleted under it: a 404).
+func testAttemptsWhileClearing(t *testing.T, s store.Store) {
+	now := time.Now()
+	var wg sync.WaitGroup
+	for i := range 120 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%4 == 0 {
+				if err := s.ClearLoginAttempts(ctx, "c:1"); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			if _, _, err := s.TakeLoginAttempt(ctx, "c:1", now, loginLimit); err != nil {
+				t.Errorf("take while clearing: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+}

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("EnrolmentCodeRace", func(t *testing.T) { testEnrolmentCodeRace(t, open(t)) })
 	t.Run("Wipe", func(t *testing.T) { testWipe(t, open(t)) })
 	t.Run("WipeBounded", func(t *testing.T) { testWipeBounded(t, open(t)) })
+	t.Run("AttemptsWhileClearing", func(t *testing.T) { testAttemptsWhileClearing(t, open(t)) })
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
 	t.Run("Sequences", func(t *testing.T) { testSequences(t, open(t)) })
