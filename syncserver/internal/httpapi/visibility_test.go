@@ -32,6 +32,7 @@ var visibilityQueries = map[string][]string{
 // visibilityExempt are GET routes that read no records.
 var visibilityExempt = map[string]bool{
 	"/v1/admin/devices": true, // devices and users, no record data
+	"/v1/admin/users":   true, // users only (PROTOCOL §13), no record data
 }
 
 // secrets are strings that only restricted records hold.
