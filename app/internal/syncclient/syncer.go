@@ -1,6 +1,7 @@
 package syncclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -191,6 +192,7 @@ type EnrolParams struct {
 	School     string
 	Username   string
 	Password   string
+	Code       string // an enrolment code (PROTOCOL §13) in place of username and password
 	DeviceName string
 }
 
@@ -198,10 +200,14 @@ type EnrolParams struct {
 // belongs to. The password is used once and never stored or logged.
 func (s *Syncer) Enrol(ctx context.Context, p EnrolParams) (localstore.Enrolment, error) {
 	c := NewClient(p.ServerURL, "", s.cfg.HTTP)
-	resp, err := c.Enrol(ctx, protocol.EnrolRequest{School: p.School, Username: p.Username, Password: p.Password,
-		DeviceID: s.store.DeviceID(), DeviceName: p.DeviceName})
+	req := protocol.EnrolRequest{School: p.School, Username: p.Username, Password: p.Password,
+		DeviceID: s.store.DeviceID(), DeviceName: p.DeviceName}
+	if p.Code != "" {
+		req.Username, req.Password, req.Code = "", "", p.Code
+	}
+	resp, err := c.Enrol(ctx, req)
 	if err != nil {
-		s.publish(func(x *State) { x.Err = PlainError(err) })
+		s.publish(func(x *State) { x.Err = PlainEnrolError(err, p.Code != "") })
 		return localstore.Enrolment{}, err
 	}
 	if old, err := s.store.Enrolment(); err != nil {
@@ -213,7 +219,7 @@ func (s *Syncer) Enrol(ctx context.Context, p EnrolParams) (localstore.Enrolment
 	}
 	s.store.Clock().ObserveServerTime(resp.ServerTimeMS)
 	e := localstore.Enrolment{ServerURL: c.BaseURL, DeviceName: p.DeviceName, SchoolID: resp.School.ID,
-		SchoolSlug: resp.School.Slug, SchoolName: resp.School.Name, UserID: resp.User.ID, Username: p.Username,
+		SchoolSlug: resp.School.Slug, SchoolName: resp.School.Name, UserID: resp.User.ID, Username: cmp.Or(resp.User.Username, p.Username),
 		UserName: resp.User.Name, Role: resp.User.Role, Token: resp.Token, EnrolledAt: s.cfg.Now()}
 	if err := s.store.SetEnrolment(ctx, e); err != nil {
 		return localstore.Enrolment{}, err
@@ -341,6 +347,15 @@ func Retryable(err error) bool {
 		return st == http.StatusTooManyRequests || st >= 500
 	}
 	return false
+}
+
+// PlainEnrolError is the sentence for a failed enrolment: with a code, a
+// refusal means the code (not a password) was not right.
+func PlainEnrolError(err error, withCode bool) string {
+	if pe := AsProtocolError(err); withCode && pe != nil && pe.Code == protocol.CodeUnauthorized {
+		return "The school or the enrolment code is not right. A code works once and for a limited time: ask your coordinator for a new one."
+	}
+	return PlainError(err)
 }
 
 // PlainError is the sentence shown to the person for a sync error.

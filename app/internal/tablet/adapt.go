@@ -35,9 +35,9 @@ func (s *Sync) Enrol(ctx context.Context, f ui.EnrolForm) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	_, err := s.Syncer.Enrol(ctx, syncclient.EnrolParams{ServerURL: f.ServerURL, School: f.School,
-		Username: f.Username, Password: f.Password, DeviceName: "Small Wins tablet"})
+		Username: f.Username, Password: f.Password, Code: f.Code, DeviceName: "Small Wins tablet"})
 	if err != nil {
-		return plainErr(syncclient.PlainError(err))
+		return plainErr(syncclient.PlainEnrolError(err, f.Code != ""))
 	}
 	return nil
 }

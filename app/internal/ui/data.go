@@ -90,6 +90,9 @@ type SyncState struct {
 // EnrolForm is what the enrolment form collects.
 type EnrolForm struct {
 	ServerURL, School, Username, Password string
+	// Code is an enrolment code from the coordinator (PROTOCOL §13): with
+	// it, no password is typed on a shared tablet.
+	Code string
 }
 
 // Enrolment is who this tablet belongs to.

@@ -305,3 +305,37 @@ func TestTodayStates(t *testing.T) {
 		t.Fatalf("button says %q", got)
 	}
 }
+
+// TestSyncScreenEnrolsWithACode: an enrolment code stands for user name and
+// password (PROTOCOL §13), so none is typed on a shared tablet; the code
+// leaves the form after the try (it works once).
+func TestSyncScreenEnrolsWithACode(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	syncNowBackground(f)
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	for _, e := range []struct {
+		entry *widget.Entry
+		text  string
+	}{{s.server, "https://sync.school.org"}, {s.school, "lincoln"}} {
+		test.Tap(e.entry)
+		test.Type(e.entry, e.text)
+	}
+	test.Tap(s.enrol)
+	if !strings.Contains(s.enrolErr.Text, "enrolment code") {
+		t.Fatalf("no code and no user: %q", s.enrolErr.Text)
+	}
+	test.Tap(s.code)
+	test.Type(s.code, " RUEVU-XKVM5-4HK4Y ")
+	test.Tap(s.enrol)
+	if len(f.sync.enrolled) != 1 {
+		t.Fatalf("enrol calls %+v (error %q)", f.sync.enrolled, s.enrolErr.Text)
+	}
+	if got := f.sync.enrolled[0]; got.Code != "RUEVU-XKVM5-4HK4Y" || got.Username != "" || got.Password != "" || got.School != "lincoln" {
+		t.Fatalf("enrolled with %+v", got)
+	}
+	if s.code.Text != "" {
+		t.Error("the used code stays in the form")
+	}
+}

@@ -21,7 +21,7 @@ type syncScreen struct {
 	list *fyne.Container
 
 	// Enrolment form.
-	server, school, username, password *widget.Entry
+	server, school, code, username, password *widget.Entry
 	enrol                              *Button
 	enrolErr                           *widget.Label
 	busy                               bool
@@ -41,8 +41,13 @@ func newSyncScreen(a *App) screen {
 	s.server.SetPlaceHolder("https://sync.your-school.org")
 	s.school = widget.NewEntry()
 	s.school.SetPlaceHolder("school code, e.g. lincoln-elementary")
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder("e.g. 7KQ4M-2XD9P-WHR3T")
+	s.code.OnSubmitted = func(string) { s.tapEnrol() }
 	s.username = widget.NewEntry()
+	s.username.SetPlaceHolder("or your user name…")
 	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder("…and password")
 	s.password.OnSubmitted = func(string) { s.tapEnrol() }
 	s.enrol = newImportant("Enrol this tablet", widget.HighImportance, s.tapEnrol)
 	s.enrolErr = wrapLabel("")
@@ -80,8 +85,10 @@ func validateEnrol(f EnrolForm) string {
 	switch {
 	case f.School == "":
 		return "Enter your school's code."
+	case f.Code != "":
+		return "" // an enrolment code stands for user name and password
 	case f.Username == "":
-		return "Enter your user name."
+		return "Enter the enrolment code from your coordinator, or your user name and password."
 	case f.Password == "":
 		return "Enter your password."
 	}
@@ -93,7 +100,7 @@ func (s *syncScreen) tapEnrol() {
 		return
 	}
 	f := EnrolForm{ServerURL: strings.TrimRight(strings.TrimSpace(s.server.Text), "/"), School: strings.TrimSpace(s.school.Text),
-		Username: strings.TrimSpace(s.username.Text), Password: s.password.Text}
+		Code: strings.TrimSpace(s.code.Text), Username: strings.TrimSpace(s.username.Text), Password: s.password.Text}
 	if msg := validateEnrol(f); msg != "" {
 		s.enrolErr.SetText(msg)
 		return
@@ -107,6 +114,7 @@ func (s *syncScreen) tapEnrol() {
 			s.busy = false
 			s.enrol.Enable()
 			s.password.SetText("")
+			s.code.SetText("") // a code works once
 			if err != nil {
 				s.enrolErr.SetText(err.Error())
 				return
@@ -170,6 +178,7 @@ func (s *syncScreen) refresh() {
 		form := widget.NewForm(
 			widget.NewFormItem("Server", s.server),
 			widget.NewFormItem("School", s.school),
+			widget.NewFormItem("Enrolment code", s.code),
 			widget.NewFormItem("User name", s.username),
 			widget.NewFormItem("Password", s.password),
 		)
