@@ -22,9 +22,9 @@ type syncScreen struct {
 
 	// Enrolment form.
 	server, school, code, username, password *widget.Entry
-	enrol                              *Button
-	enrolErr                           *widget.Label
-	busy                               bool
+	enrol                                    *Button
+	enrolErr                                 *widget.Label
+	busy                                     bool
 
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
