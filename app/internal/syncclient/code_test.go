@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"smallwins/shared/protocol"
 )
@@ -75,5 +77,42 @@ func TestEnrolWithACode(t *testing.T) {
 	}
 	if msg := PlainEnrolError(err, true); !strings.Contains(msg, "enrolment code") {
 		t.Errorf("a refused code reads %q", msg)
+	}
+}
+
+// TestWipeStopsTheSyncer: after an admin's revoke with wipe (PROTOCOL §13),
+// the next sync ends in ErrDeviceWiped (not "enrol again"), said in plain
+// words, and Run stops instead of retrying.
+func TestWipeStopsTheSyncer(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	a.sync()
+	req, _ := http.NewRequest(http.MethodDelete, srv.URL+"/v1/admin/devices/"+a.store.DeviceID()+"?wipe=1", nil)
+	req.Header.Set("Authorization", "Bearer "+srv.token("boss"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("wipe: %d", resp.StatusCode)
+	}
+	err = a.syncer.SyncOnce(context.Background())
+	if !errors.Is(err, ErrDeviceWiped) || errors.Is(err, ErrEnrolmentNeeded) {
+		t.Fatalf("sync after a wipe: %v", err)
+	}
+	if msg := PlainError(err); !strings.Contains(msg, "erased this tablet") {
+		t.Errorf("plain words: %q", msg)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.syncer.Run(context.Background()) }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrDeviceWiped) {
+			t.Fatalf("Run ended with %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Run goes on after a wipe")
 	}
 }

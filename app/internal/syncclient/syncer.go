@@ -32,6 +32,9 @@ var (
 	// ErrOtherSchool: Enrol into a school other than the one whose data
 	// this tablet holds; the app must start from a fresh store instead.
 	ErrOtherSchool = errors.New("syncclient: this tablet holds another school's data")
+	// ErrDeviceWiped: an admin revoked this device with wipe (PROTOCOL §13,
+	// §9): the app must erase its data. Run stops when it meets it.
+	ErrDeviceWiped = errors.New("syncclient: this device was wiped by an admin")
 )
 
 // State is what the app shows about sync (observable through OnState).
@@ -240,6 +243,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if errors.Is(err, ErrDeviceWiped) {
+			return err // the app erases the store; nothing more to sync
+		}
 		var wait <-chan time.Time
 		var back <-chan struct{} // closed when a probe finds the server again
 		probeCtx, stopProbe := context.WithCancel(ctx)
@@ -369,6 +375,8 @@ func PlainError(err error) string {
 		return "This tablet holds another school's data. It must be reset before it joins this school."
 	case errors.Is(err, ErrEnrolmentNeeded):
 		return "The server no longer accepts this tablet. Enrol it again; nothing on the tablet is lost."
+	case errors.Is(err, ErrDeviceWiped):
+		return "Your school's administrator erased this tablet remotely: everything on it has been removed. Enrol it again to use it."
 	}
 	var ne *NetworkError
 	if errors.As(err, &ne) {
@@ -472,6 +480,9 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 // fail handles the errors that change local state: 401 stops and asks for
 // enrolment, keeping all data.
 func (s *Syncer) fail(ctx context.Context, err error) error {
+	if pe := AsProtocolError(err); pe != nil && pe.Code == protocol.CodeDeviceWiped {
+		return fmt.Errorf("%w: %w", ErrDeviceWiped, err)
+	}
 	if pe := AsProtocolError(err); pe != nil && pe.Code == protocol.CodeUnauthorized {
 		if merr := s.store.MarkEnrolmentNeeded(ctx); merr != nil {
 			return merr

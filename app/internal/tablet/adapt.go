@@ -2,6 +2,7 @@ package tablet
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"smallwins/app/internal/localstore"
@@ -19,6 +20,15 @@ type Records struct{ *localstore.Store }
 type Sync struct {
 	Store  *localstore.Store
 	Syncer *syncclient.Syncer
+	erase  func(context.Context) error
+}
+
+// Erase signs out and erases the tablet (Tablet.Erase).
+func (s *Sync) Erase(ctx context.Context) error {
+	if s.erase == nil {
+		return errors.New("tablet: this tablet cannot be erased from here")
+	}
+	return s.erase(ctx)
 }
 
 // SyncNow asks the running syncer for a sync.

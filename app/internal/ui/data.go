@@ -68,6 +68,9 @@ type Sync interface {
 	// Enrol enrols this tablet (PROTOCOL §4). Its error's Error() is a
 	// sentence for a person.
 	Enrol(ctx context.Context, f EnrolForm) error
+	// Erase removes everything this tablet holds (records, unsent changes,
+	// token) and starts over as a new device (sign out, or a remote wipe).
+	Erase(ctx context.Context) error
 	Enrolment() Enrolment
 	Conflicts() ([]Conflict, error)
 	RestoreConflict(ctx context.Context, id string) error

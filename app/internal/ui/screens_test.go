@@ -339,3 +339,51 @@ func TestSyncScreenEnrolsWithACode(t *testing.T) {
 		t.Error("the used code stays in the form")
 	}
 }
+
+// TestSignOutAndErase: erasing asks first and says how many unsent changes
+// would be lost; "Keep everything" erases nothing; the notice after an
+// erase stays on Today until dismissed.
+func TestSignOutAndErase(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	syncNowBackground(f)
+	a.SetSyncState(SyncState{Enrolled: true, Pending: 3})
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	test.Tap(s.erase)
+	if !s.eraseAsk || f.sync.erased != 0 {
+		t.Fatalf("the first tap erased (asked=%v, erased %d)", s.eraseAsk, f.sync.erased)
+	}
+	if q := eraseQuestion(3); !strings.HasPrefix(q, "3 changes on this tablet have not been sent") {
+		t.Errorf("question %q", q)
+	}
+	if q := eraseQuestion(1); !strings.HasPrefix(q, "1 change on this tablet has not been sent") {
+		t.Errorf("question %q", q)
+	}
+	test.Tap(s.eraseNo)
+	if s.eraseAsk || f.sync.erased != 0 {
+		t.Fatal("Keep everything erased")
+	}
+	test.Tap(s.erase)
+	test.Tap(s.eraseYes)
+	if f.sync.erased != 1 {
+		t.Fatalf("erase calls %d", f.sync.erased)
+	}
+
+	a.Notice("Your school's administrator erased this tablet remotely.")
+	a.Root(TabToday)
+	today := a.Current().(*todayScreen)
+	if today.dismiss == nil {
+		t.Fatal("no notice on Today")
+	}
+	a.Root(TabSync)
+	a.Root(TabToday)
+	today = a.Current().(*todayScreen)
+	if today.dismiss == nil {
+		t.Fatal("the notice went away with a tap elsewhere")
+	}
+	test.Tap(today.dismiss)
+	if today.dismiss != nil && a.notice != "" {
+		t.Fatal("Got it does not dismiss the notice")
+	}
+}

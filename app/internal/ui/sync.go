@@ -26,6 +26,10 @@ type syncScreen struct {
 	enrolErr                                 *widget.Label
 	busy                                     bool
 
+	// Sign out and erase: a first tap asks, saying what would be lost.
+	erase, eraseYes, eraseNo *Button
+	eraseAsk                 bool
+
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
 	syncNow *Button
@@ -56,6 +60,9 @@ func newSyncScreen(a *App) screen {
 	s.problem = wrapLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.syncNow = newImportant("Sync now", widget.HighImportance, a.SyncNow)
+	s.erase = NewButton("Sign out and erase this tablet…", func() { s.eraseAsk = true; s.refresh() })
+	s.eraseYes = newImportant("Erase this tablet", widget.DangerImportance, s.tapErase)
+	s.eraseNo = NewButton("Keep everything", func() { s.eraseAsk = false; s.refresh() })
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
 	if a.cfg.Sync != nil {
@@ -127,6 +134,28 @@ func (s *syncScreen) tapEnrol() {
 			s.refresh()
 		}
 	})
+}
+
+// eraseQuestion says what erasing would lose: the unsent changes first.
+func eraseQuestion(pending int) string {
+	q := "Erasing removes every student, session and note from this tablet, and signs it out. What was synced stays on the server."
+	switch {
+	case pending == 1:
+		return "1 change on this tablet has not been sent to the server and will be lost. " + q
+	case pending > 1:
+		return fmt.Sprintf("%d changes on this tablet have not been sent to the server and will be lost. ", pending) + q
+	}
+	return q
+}
+
+func (s *syncScreen) tapErase() {
+	if s.a.cfg.Sync == nil {
+		return
+	}
+	s.eraseAsk = false
+	if err := s.a.cfg.Sync.Erase(context.Background()); err != nil {
+		s.a.warn("Could not erase: " + PlainError(err))
+	}
 }
 
 func (s *syncScreen) refresh() {
@@ -225,6 +254,14 @@ func (s *syncScreen) refresh() {
 			rows = append(rows, wrapLabel(describe(s.a.cfg.Records, q.Type, q.RecordID)+": "+refusal(q)), container.NewHBox(spacerH(), b))
 		}
 		objs = append(objs, card(rows...))
+	}
+	// Signing out erases: a shared tablet handed on keeps nothing of its
+	// last user (the server keeps what was synced).
+	if s.eraseAsk {
+		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(st.Pending)),
+			container.NewHBox(spacerH(), s.eraseNo, s.eraseYes)))
+	} else {
+		objs = append(objs, container.NewHBox(spacerH(), s.erase))
 	}
 	s.list.Objects = objs
 	s.list.Refresh()

@@ -231,6 +231,8 @@ type todayScreen struct {
 	probe map[string]*Button
 	// others holds colleagues' groups, folded (nil when there are none).
 	others *widget.Accordion
+	// dismiss closes the notice card (nil when there is none).
+	dismiss *Button
 }
 
 func newTodayScreen(a *App) *todayScreen {
@@ -266,9 +268,13 @@ func (s *todayScreen) refresh() {
 	s.m = loadToday(s.a.cfg.Records, s.a.cfg.Now(), s.a.isMe)
 	s.start = map[string]*Button{}
 	s.probe = map[string]*Button{}
-	s.others = nil
+	s.others, s.dismiss = nil, nil
 	s.refreshSync()
 	objs := []fyne.CanvasObject{s.sync}
+	if s.a.notice != "" {
+		s.dismiss = NewButton("Got it", func() { s.a.notice = ""; s.refresh() })
+		objs = append(objs, card(wrapLabel(s.a.notice), s.dismiss))
+	}
 	if s.m.Empty {
 		objs = append(objs, card(heading("No groups yet"),
 			wrapLabel("Add students, a program with its checklist, and a group on the Setup tab. Nothing needs a network."),
