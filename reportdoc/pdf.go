@@ -14,6 +14,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"smallwins/shared/progress"
+	"smallwins/shared/record"
 )
 
 // DocMeta is what the report shows besides the numbers.
@@ -126,7 +127,11 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 
 	measure := meta.Measure
 	if measure == "" {
+		// DOMAIN.md §2: words on the page, the code only when unknown.
 		measure = r.Goal.Measure
+		if name, unit := record.MeasureWords(r.Goal.Measure); unit != "" {
+			measure = name + " (" + unit + ")"
+		}
 	}
 	// The header and footer run inside AddPage, which may be called in the
 	// middle of the points table and its cell margin: they set their own.
