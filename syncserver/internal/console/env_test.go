@@ -52,10 +52,10 @@ type env struct {
 
 // ids of the fixture's records in school "lincoln".
 type ids struct {
-	program, bluebirds, owls                        string
-	s1, s2, s3                                      string // s1, s2 in Bluebirds (ana); s3 in Owls (ben)
-	plan1, plan3                                    string
-	goal1, goal2, goal3, goalMet                    string
+	program, bluebirds, owls                         string
+	s1, s2, s3                                       string // s1, s2 in Bluebirds (ana); s3 in Owls (ben)
+	plan1, plan3                                     string
+	goal1, goal2, goal3, goalMet                     string
 	noteOpen, noteAdminRestricted, noteAnaRestricted string
 }
 
