@@ -53,7 +53,7 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 		}
 		if n := len(gv.Report.Points); n > 0 {
 			p := gv.Report.Points[n-1]
-			r.LastProbe = p.Date + ": " + num(p.Score)
+			r.LastProbe = num(p.Score) + " on " + p.Date
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
 			r.NextReview = gv.Decisions[0].NextReviewDate
