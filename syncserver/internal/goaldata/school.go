@@ -23,7 +23,7 @@ type School struct {
 	goals, plans, programs map[string]record.Envelope
 	// by every id the record references (record.IndexedRefs)
 	sessionsByRef, probesByRef, decisionsByRef map[string][]record.Envelope
-	breaks                 []record.Envelope
+	breaks                                     []record.Envelope
 }
 
 // schoolTypes are the types a School reads: never notes.
