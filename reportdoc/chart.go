@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
 
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
@@ -34,6 +35,7 @@ var (
 func newChart(r progress.Report) (*plot.Plot, error) {
 	p := plot.New()
 	p.X.Label.Text = "weeks since the start"
+	// DOMAIN.md §2: an axis shows the measure's unit in words, never its code.
 	p.Y.Label.Text = record.MeasureOf(r.Goal.Measure).Axis()
 	p.Add(plotter.NewGrid())
 	goalWeek := 0.0
@@ -123,6 +125,28 @@ func chartPNG(r progress.Report, wInch, hInch float64, dpi int) ([]byte, error) 
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("reportdoc: chart png: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ProgressChartSVG is the same chart as an SVG document of the given size in
+// CSS pixels, for the school console (CONSOLE.md §3: "the same drawing as the
+// PDF"). Fonts are embedded, so a school network without internet draws it
+// the same.
+func ProgressChartSVG(r progress.Report, widthPx, heightPx int) ([]byte, error) {
+	if widthPx < 100 || heightPx < 80 || widthPx > 8000 || heightPx > 8000 {
+		return nil, fmt.Errorf("reportdoc: chart size %d×%d out of range", widthPx, heightPx)
+	}
+	p, err := newChart(r)
+	if err != nil {
+		return nil, fmt.Errorf("reportdoc: chart: %w", err)
+	}
+	const dpi = 96 // CSS pixels per inch
+	c := vgsvg.NewWith(vgsvg.UseWH(vg.Length(widthPx)*vg.Inch/dpi, vg.Length(heightPx)*vg.Inch/dpi), vgsvg.EmbedFonts(true))
+	p.Draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("reportdoc: chart svg: %w", err)
 	}
 	return buf.Bytes(), nil
 }

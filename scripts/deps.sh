@@ -19,8 +19,10 @@ build=(make gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 # tests: PostgreSQL server binaries (initdb, pg_ctl) for the PostgreSQL store
 # tests, Xvfb (+ xauth for xvfb-run) for the real-app screenshots,
 # poppler-utils: reportdoc's tests read the report PDF back with pdftotext
-# (they fail without it when CI=true), and pdftoppm renders it for docs/.
-tests=(postgresql xvfb xauth poppler-utils)
+# (they fail without it when CI=true), and pdftoppm renders it for docs/;
+# chromium: the school console's end-to-end tests drive it headless with
+# chromedp (CONSOLE.md §5; they fail without it when CI=true).
+tests=(postgresql xvfb xauth poppler-utils chromium)
 # cross: without Docker or Podman, `make cross` (and .ci/run's Windows step)
 # builds the Windows .exe with cgo and the mingw-w64 cross compiler; `fyne
 # package -os linux` packs the Linux build with tar -J (xz-utils).
@@ -30,7 +32,7 @@ installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install o
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
   echo "deps: no dpkg here (not Debian/Ubuntu); install by hand: a C compiler, pkg-config, the OpenGL and X11"
-  echo "      development headers (Fyne's list: https://docs.fyne.io/started/), PostgreSQL, Xvfb, poppler-utils,"
+  echo "      development headers (Fyne's list: https://docs.fyne.io/started/), PostgreSQL, Xvfb, poppler-utils, Chromium,"
   echo "      the mingw-w64 x86-64 cross compiler and xz."
   exit 0
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: every test of every module with the race detector. Says loudly,
 # before and after, whether the PostgreSQL tests and the PDF text tests
-# (pdftotext) run or skip (go test hides skip messages without -v).
+# (pdftotext) and the console's browser tests (Chromium) run or skip (go test hides skip messages without -v).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,8 +22,20 @@ elif [ "${CI:-}" = true ]; then
 else
   pdf="*** PDF text tests: SKIPPED — pdftotext is not installed (make deps installs poppler-utils) ***"
 fi
+browser=""
+for b in chromium chromium-browser google-chrome; do command -v "$b" >/dev/null 2>&1 && browser=$(command -v "$b") && break; done
+if [ -n "${SMALLWINS_CHROME:-}" ]; then
+  web="Console browser tests: RUN with \$SMALLWINS_CHROME"
+elif [ -n "$browser" ]; then
+  web="Console browser tests (chromedp): RUN with $browser"
+elif [ "${CI:-}" = true ]; then
+  web="Console browser tests: FAIL — Chromium is not installed and CI=true (apt-get install chromium)"
+else
+  web="*** Console browser tests: SKIPPED — Chromium is not installed (make deps installs chromium) ***"
+fi
 echo "$pg"
 echo "$pdf"
+echo "$web"
 
 pkgs=$(scripts/pkgs.sh)
 # shellcheck disable=SC2086
@@ -31,5 +43,6 @@ go test -race -timeout 20m -tags migrated_fynedo "$@" $pkgs
 rc=$?
 echo "$pg"
 echo "$pdf"
+echo "$web"
 if [ $rc -eq 0 ]; then echo "make test: all passed"; else echo "make test: FAILED (exit $rc)"; fi
 exit $rc

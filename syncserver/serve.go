@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/serverwriter"
 )
 
 // memoryLimitFor is the Go memory limit serve sets for an in-flight budget:
@@ -94,8 +96,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, ok := os.LookupEnv("GOMEMLIMIT"); !ok {
 		debug.SetMemoryLimit(memoryLimitFor(inflight))
 	}
+	// The school console (CONSOLE.md) is served on the same address; its
+	// writes go through the server's own writer, as ordinary records.
+	con := console.New(console.Config{Store: st, Logger: log, Writer: serverwriter.New(st, nil)})
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == "",
-		MaxInflightBytes: inflight})
+		MaxInflightBytes: inflight, Mount: con.Mount})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -153,6 +158,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				log.Error("expiring enrolment codes failed", "err", err.Error())
 			} else if n > 0 {
 				log.Info("enrolment codes expired", "codes", n)
+			}
+			// Console sessions past their idle or absolute limit are dead
+			// already (the lookup checks); deleting them keeps the table small.
+			if n, err := st.ExpireConsoleSessions(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				log.Error("expiring console sessions failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("console sessions expired", "sessions", n)
 			}
 			// Wipe marks stay at least wipeMarkKeep, and until the device
 			// is enrolled again (the store checks that part).

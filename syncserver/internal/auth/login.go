@@ -1,10 +1,13 @@
 package auth
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -69,4 +72,64 @@ func checkField(name, v string, max int) string {
 		return name + " must be text without control characters"
 	}
 	return ""
+}
+
+// ErrBadCredentials is a failed password login: wrong school, username or
+// password, or a disabled user. One error for all of them, so nothing tells
+// a guesser which part was wrong (PROTOCOL §4, §13).
+var ErrBadCredentials = errors.New("auth: wrong school, username or password")
+
+// LimitedError is a login refused by the failed-login limit (PROTOCOL §4):
+// 429 until RetryAt.
+type LimitedError struct{ RetryAt time.Time }
+
+func (e *LimitedError) Error() string { return "auth: too many failed logins" }
+
+// Login checks a school slug, username and password the way enrolment does
+// (PROTOCOL §4), for the enrolment endpoint and the console's sign-in alike:
+// the fields must already pass CheckLoginFields; the attempt is counted
+// under a bounded key (UserKey or UnknownKey) atomically with the limit
+// check, before the password is checked; a name that matches no one spends
+// a password check's time; a disabled user answers like a wrong password,
+// after the check, with the attempt still counted. A success clears the
+// user's count. Errors: ErrBadCredentials, *LimitedError, or the store's.
+func Login(ctx context.Context, st store.Store, pws Passwords, slug, username, password string, now time.Time) (store.School, store.User, error) {
+	// Look the user up first so the attempt is counted under a bounded key:
+	// the user's own, or a shared slot for names that match no one.
+	var user store.User
+	school, err := st.SchoolBySlug(ctx, slug)
+	if err == nil {
+		user, err = st.UserByUsername(ctx, school.ID, username)
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.School{}, store.User{}, err
+	}
+	known := err == nil
+	key := UnknownKey(slug, username)
+	if known {
+		key = UserKey(user.ID)
+	}
+	// The attempt is counted before the password is checked, in one atomic
+	// step: 400 guesses at once get at most 10 checks (PROTOCOL §4).
+	ok, retryAt, err := st.TakeLoginAttempt(ctx, key, now, Limit)
+	if err != nil {
+		return store.School{}, store.User{}, err
+	}
+	if !ok {
+		return store.School{}, store.User{}, &LimitedError{RetryAt: retryAt}
+	}
+	if !known {
+		pws.SpendCheck() // the same time as a wrong password
+		return store.School{}, store.User{}, ErrBadCredentials
+	}
+	// A disabled account answers only after the password check, with the
+	// same error and time as a wrong password: nothing tells a guesser the
+	// account exists or that they found its password.
+	if !pws.Check(user.PasswordHash, password) || user.Disabled {
+		return store.School{}, store.User{}, ErrBadCredentials
+	}
+	if err := st.ClearLoginAttempts(ctx, key); err != nil {
+		return store.School{}, store.User{}, err
+	}
+	return school, user, nil
 }

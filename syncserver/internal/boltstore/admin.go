@@ -66,6 +66,9 @@ func (s *Store) UpdateUser(ctx context.Context, schoolID, userID string, ch stor
 				if err := revokeUserTx(tx, schoolID, userID); err != nil {
 					return err
 				}
+				if err := deleteUserSessionsTx(tx, userID); err != nil {
+					return err
+				}
 			}
 		}
 		return putJSON(users, []byte(userID), u)

@@ -12,6 +12,7 @@
 //	enrolcodes  code hash → codeEntry JSON (PROTOCOL §13, admin.go)
 //	deadtokens  revoked token hash → school\x00device (the device entry
 //	            keeps at most store.MaxDeadTokensPerDevice of them, for wipe)
+//	consolesessions  session hash → consoleEntry JSON (console.go)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
@@ -60,6 +61,9 @@ var (
 	// upgrade step and the schema version stays.
 	bEnrolCodes = []byte("enrolcodes")
 	bDeadTokens = []byte("deadtokens")
+	// bConsoleSessions came with the school console (console.go), created
+	// at Open the same way.
+	bConsoleSessions = []byte("consolesessions")
 	// bLoginFailV1 held an unbounded list per client-chosen school+username
 	// (the disk-growth hole of issue 11); Open deletes it.
 	bLoginFailV1 = []byte("loginfail")
@@ -157,7 +161,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens} {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

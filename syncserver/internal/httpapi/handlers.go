@@ -130,45 +130,10 @@ func (s *Server) handleEnrol(c echo.Context) error {
 		return err
 	}
 	now := s.now()
-	// Look the user up first so the attempt is counted under a bounded key:
-	// the user's own, or a shared slot for names that match no one.
-	var user store.User
-	school, err := s.store.SchoolBySlug(ctx, req.School)
-	if err == nil {
-		user, err = s.store.UserByUsername(ctx, school.ID, req.Username)
-	}
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return err
-	}
-	known := err == nil
-	key := auth.UnknownKey(req.School, req.Username)
-	if known {
-		key = auth.UserKey(user.ID)
-	}
-	// The attempt is counted before the password is checked, in one atomic
-	// step: 400 guesses at once get at most 10 checks (PROTOCOL §4).
-	if err := s.takeAttempt(ctx, key, now); err != nil {
-		return err
-	}
-	if !known {
-		s.cfg.Passwords.SpendCheck() // the same time as a wrong password
-		s.metrics.logins.WithLabelValues("wrong").Inc()
-		return errBadCredentials
-	}
-	if !s.cfg.Passwords.Check(user.PasswordHash, req.Password) {
-		s.metrics.logins.WithLabelValues("wrong").Inc()
-		return errBadCredentials
-	}
-	// A disabled account (PROTOCOL §13) answers only after the password
-	// check, with the same body and time as a wrong password, and the
-	// attempt stays counted: nothing tells a guesser the account exists or
-	// that they found its password.
-	if user.Disabled {
-		s.metrics.logins.WithLabelValues("wrong").Inc()
-		return errBadCredentials
-	}
-	s.metrics.logins.WithLabelValues("ok").Inc()
-	if err := s.store.ClearLoginAttempts(ctx, key); err != nil {
+	// The same check as the console's sign-in (auth.Login): one bounded,
+	// atomic failed-login limit for both.
+	school, user, err := auth.Login(ctx, s.store, s.cfg.Passwords, req.School, req.Username, req.Password, now)
+	if err := s.loginError(err, now); err != nil {
 		return err
 	}
 	return s.finishEnrol(c, school, user, req.EnrolRequest, now)
@@ -185,6 +150,31 @@ func checkDeviceFields(req protocol.EnrolRequest) error {
 	return nil
 }
 
+// loginError maps auth.Login's outcome onto PROTOCOL §4's answers (401 with
+// one body, 429 with Retry-After) and counts it; nil for a success.
+func (s *Server) loginError(err error, now time.Time) error {
+	var limited *auth.LimitedError
+	switch {
+	case err == nil:
+		s.metrics.logins.WithLabelValues("ok").Inc()
+		return nil
+	case errors.Is(err, auth.ErrBadCredentials):
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
+	case errors.As(err, &limited):
+		return s.limitedError(limited.RetryAt, now)
+	}
+	return err
+}
+
+// limitedError is the 429 of PROTOCOL §4, counted.
+func (s *Server) limitedError(retryAt, now time.Time) error {
+	s.metrics.logins.WithLabelValues("limited").Inc()
+	e := protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
+	e.RetryAfter = max(1, int(retryAt.Sub(now).Round(time.Second)/time.Second))
+	return e
+}
+
 // takeAttempt counts one login attempt under key, or returns 429 with
 // Retry-After when the key is at §4's limit.
 func (s *Server) takeAttempt(ctx context.Context, key string, now time.Time) error {
@@ -193,10 +183,7 @@ func (s *Server) takeAttempt(ctx context.Context, key string, now time.Time) err
 		return err
 	}
 	if !ok {
-		s.metrics.logins.WithLabelValues("limited").Inc()
-		e := protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
-		e.RetryAfter = max(1, int(retryAt.Sub(now).Round(time.Second)/time.Second))
-		return e
+		return s.limitedError(retryAt, now)
 	}
 	return nil
 }

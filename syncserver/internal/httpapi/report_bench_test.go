@@ -16,6 +16,7 @@ import (
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/boltstore"
+	"smallwins/syncserver/internal/goaldata"
 	"smallwins/syncserver/internal/pgstore"
 	"smallwins/syncserver/internal/pgtest"
 	"smallwins/syncserver/internal/store"
@@ -86,7 +87,7 @@ func benchReports(b *testing.B, bs *bigSchool) {
 		name    string
 		dataset func(ctx context.Context, st store.Store, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error)
 	}{
-		{"indexed", goalDataset},
+		{"indexed", goaldata.Dataset},
 		{"whole-school", func(ctx context.Context, st store.Store, schoolID string, v store.Viewer, _ string) (*progress.Dataset, error) {
 			return wholeSchoolDataset(ctx, st, schoolID, v)
 		}},

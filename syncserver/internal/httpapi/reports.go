@@ -1,18 +1,15 @@
 package httpapi
 
 import (
-	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
-	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
-	"smallwins/syncserver/internal/store"
+	"smallwins/syncserver/internal/goaldata"
 )
 
 // defaultCICODays is the range of a CICO report without `from` (half a year).
@@ -41,102 +38,8 @@ func (s *Server) today() progress.Date {
 	return d
 }
 
-// goalDataset reads what progress.Progress needs for one goal, and nothing
-// else (DOMAIN.md §4.1): the goal, its plan, the plan's program, the
-// sessions of the plan's group, the student's probes and the school's
-// calendar breaks, each through an index. ErrGoalNotFound when viewer v
-// cannot see a current goal with that id, after one point lookup. Reading the
-// whole school instead cost seconds and hundreds of MiB per report.
-//
-// Reads that do not depend on each other run at once, so a report waits for
-// three round trips to PostgreSQL instead of six.
-func goalDataset(ctx context.Context, st store.Store, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error) {
-	goals, err := st.RecordsByID(ctx, schoolID, v, goalID)
-	if err != nil {
-		return nil, err
-	}
-	goals = ofType(goals, record.TypeGoal)
-	if len(goals) == 0 {
-		return nil, progress.ErrGoalNotFound
-	}
-	// Only the references are decoded here; NewDataset checks the rest.
-	var goal struct {
-		StudentID string `json:"student_id"`
-		PlanID    string `json:"plan_id"`
-	}
-	_ = json.Unmarshal(goals[0].Data, &goal)
-
-	// Each read fills its own slot; the dataset is put together after all
-	// of them are done.
-	type part struct {
-		recs []record.Envelope
-		err  error
-	}
-	var plan, program, sessions, probes, breaks part
-	var wg sync.WaitGroup
-	run := func(p *part, typ string, read func() ([]record.Envelope, error)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			recs, err := read()
-			p.recs, p.err = ofType(recs, typ), err
-		}()
-	}
-	if goal.StudentID != "" {
-		run(&probes, record.TypeProbe, func() ([]record.Envelope, error) {
-			return st.RecordsByRef(ctx, schoolID, v, goal.StudentID, record.TypeProbe)
-		})
-	}
-	run(&breaks, record.TypeCalendarBreak, func() ([]record.Envelope, error) {
-		return st.Records(ctx, schoolID, v, record.TypeCalendarBreak)
-	})
-	if goal.PlanID != "" {
-		recs, err := st.RecordsByID(ctx, schoolID, v, goal.PlanID)
-		plan = part{ofType(recs, record.TypePlan), err}
-	}
-	var p struct {
-		ProgramID string `json:"program_id"`
-		GroupID   string `json:"group_id"`
-	}
-	if len(plan.recs) > 0 {
-		_ = json.Unmarshal(plan.recs[0].Data, &p)
-	}
-	// ComputeDelivery counts only sessions of the plan's group whose program
-	// is the plan's (or unnamed), so the plan's program is the only one read;
-	// and it checks the group itself, so the index's answer needs no filter
-	// here (a session naming the group id as its program_id is dropped there).
-	if p.ProgramID != "" {
-		run(&program, record.TypeProgram, func() ([]record.Envelope, error) {
-			return st.RecordsByID(ctx, schoolID, v, p.ProgramID)
-		})
-	}
-	if p.GroupID != "" {
-		run(&sessions, record.TypeSession, func() ([]record.Envelope, error) {
-			return st.RecordsByRef(ctx, schoolID, v, p.GroupID, record.TypeSession)
-		})
-	}
-	wg.Wait()
-	envs := goals
-	for _, part := range []part{plan, program, sessions, probes, breaks} {
-		if part.err != nil {
-			return nil, part.err
-		}
-		envs = append(envs, part.recs...)
-	}
-	return progress.NewDataset(envs), nil
-}
-
-// ofType keeps the records of one type: an id read as a program that names
-// a probe must not become a second copy of that probe in the dataset.
-func ofType(recs []record.Envelope, typ string) []record.Envelope {
-	out := recs[:0]
-	for _, e := range recs {
-		if e.Type == typ {
-			out = append(out, e)
-		}
-	}
-	return out
-}
+// ofType keeps the records of one type (goaldata.OfType).
+func ofType(recs []record.Envelope, typ string) []record.Envelope { return goaldata.OfType(recs, typ) }
 
 func (s *Server) handleProgressReport(c echo.Context) error {
 	r, err := s.progressReport(c)
@@ -159,7 +62,7 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 		return progress.Report{}, err
 	}
 	var r progress.Report
-	ds, err := goalDataset(c.Request().Context(), s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
+	ds, err := goaldata.Dataset(c.Request().Context(), s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
 	if err == nil {
 		r, err = progress.Progress(ds, goal, asOf)
 	}

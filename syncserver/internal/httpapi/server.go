@@ -40,6 +40,11 @@ type Config struct {
 	// InflightWait is how long a request may queue for budget before the
 	// 503; 0 means 2 seconds.
 	InflightWait time.Duration
+	// Mount, when set, adds routes outside /v1 on the same Echo (the school
+	// console, CONSOLE.md: same address, same process). Those handlers
+	// answer their own errors; the JSON error handler, the request log and
+	// the metrics stay the API's for everything else.
+	Mount func(e *echo.Echo)
 }
 
 // Server is the HTTP API.
@@ -104,6 +109,9 @@ func New(cfg Config) *Server {
 	admin.POST("/enrolment-codes", s.handleCreateCode)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
+	if cfg.Mount != nil {
+		cfg.Mount(e)
+	}
 	s.routes = map[string]bool{}
 	for _, r := range e.Routes() {
 		// A group with middleware adds catch-all not-found routes

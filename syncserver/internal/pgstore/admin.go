@@ -63,6 +63,9 @@ func (s *Store) UpdateUser(ctx context.Context, schoolID, userID string, ch stor
 		if _, err := tx.Exec(ctx, `UPDATE devices SET revoked = true WHERE school_id = $1 AND user_id = $2`, schoolID, userID); err != nil {
 			return err
 		}
+		if err := deleteUserSessionsTx(ctx, tx, userID); err != nil {
+			return err
+		}
 		return buryTokens(ctx, tx, `school_id = $1 AND user_id = $2`, schoolID, userID, at)
 	})
 	if err != nil {

@@ -74,6 +74,33 @@ type EnrolmentCode struct {
 	ExpiresAt time.Time
 }
 
+// ConsoleSession is a signed-in browser of the school console (CONSOLE.md
+// §2). The cookie holds a random id; the store keeps only its hash, so a
+// copy of the database lets no one sign in.
+type ConsoleSession struct {
+	Hash      []byte // SHA-256 of the cookie's id; never the id
+	SchoolID  string
+	UserID    string
+	CreatedAt time.Time
+	LastSeen  time.Time
+}
+
+// Console session lifetimes (CONSOLE.md §2), kept here so that every store
+// and every server instance applies the same ones.
+const (
+	ConsoleIdle     = 30 * time.Minute // since the session's last request
+	ConsoleAbsolute = 12 * time.Hour   // since sign-in, however busy
+	// ConsoleTouchEvery bounds the writes a busy browser causes: LastSeen is
+	// rewritten at most this often, so the idle limit is exact to within it.
+	ConsoleTouchEvery = time.Minute
+)
+
+// ConsoleSessionLive reports whether a session is within both limits at
+// `at`; the stores share it so they expire sessions alike.
+func ConsoleSessionLive(s ConsoleSession, at time.Time) bool {
+	return at.Sub(s.LastSeen) < ConsoleIdle && at.Sub(s.CreatedAt) < ConsoleAbsolute
+}
+
 // MaxDeadTokensPerDevice bounds how many revoked token hashes a store keeps
 // per device so that a later wipe can still answer them with device_wiped.
 const MaxDeadTokensPerDevice = 8
@@ -196,9 +223,10 @@ type Store interface {
 	ListUsers(ctx context.Context, schoolID string) ([]User, error)
 	// UpdateUser changes a user of a school and returns it as it now is;
 	// ErrNotFound when the school has no such user (another school's user
-	// included). Disabling revokes every device of the user in the same
-	// transaction (their tokens die at once, on every instance); enabling
-	// again revives none of them.
+	// included). Disabling revokes every device of the user and deletes
+	// every console session of theirs in the same transaction (their tokens
+	// and sessions die at once, on every instance); enabling again revives
+	// none of them.
 	UpdateUser(ctx context.Context, schoolID, userID string, ch UserChange, at time.Time) (User, error)
 
 	// CreateEnrolmentCode stores a code's hash; ErrNotFound when the user is
@@ -254,6 +282,22 @@ type Store interface {
 	// ExpireLoginAttempts forgets every key whose latest attempt is before
 	// `before`, and returns how many keys it removed.
 	ExpireLoginAttempts(ctx context.Context, before time.Time) (int, error)
+
+	// CreateConsoleSession stores a console session's hash (CONSOLE.md §2);
+	// ErrNotFound when the user is not in the school or is disabled.
+	CreateConsoleSession(ctx context.Context, cs ConsoleSession) error
+	// ConsoleSessionByHash resolves a session hash to its school and user
+	// (DeviceID empty). ErrNotFound when unknown, deleted, past
+	// ConsoleIdle or ConsoleAbsolute at `at`, or its user is disabled. It
+	// touches the session (LastSeen = at) when LastSeen is ConsoleTouchEvery
+	// or more before `at`, so requests cost at most one write a minute.
+	ConsoleSessionByHash(ctx context.Context, hash []byte, at time.Time) (Principal, error)
+	// DeleteConsoleSession ends a session (sign-out); unknown hashes are
+	// not an error.
+	DeleteConsoleSession(ctx context.Context, hash []byte) error
+	// ExpireConsoleSessions deletes the sessions that are no longer live at
+	// `at` and returns how many.
+	ExpireConsoleSessions(ctx context.Context, at time.Time) (int, error)
 
 	// Push applies a batch in one transaction, in request order, with the
 	// LWW rule of protocol.Decide, and returns one result per record. A

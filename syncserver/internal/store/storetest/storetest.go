@@ -41,6 +41,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("EnrolmentCodeRace", func(t *testing.T) { testEnrolmentCodeRace(t, open(t)) })
 	t.Run("Wipe", func(t *testing.T) { testWipe(t, open(t)) })
 	t.Run("WipeBounded", func(t *testing.T) { testWipeBounded(t, open(t)) })
+	// CONSOLE.md §2: console sessions.
+	t.Run("ConsoleSessions", func(t *testing.T) { testConsoleSessions(t, open(t)) })
+	t.Run("ConsoleSessionsDisabled", func(t *testing.T) { testConsoleSessionsDisabled(t, open(t)) })
 	t.Run("AttemptsWhileClearing", func(t *testing.T) { testAttemptsWhileClearing(t, open(t)) })
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })

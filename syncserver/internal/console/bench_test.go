@@ -1,0 +1,98 @@
+package console_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"smallwins/shared/hlc"
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/store"
+)
+
+// addGoals pushes n more students into lincoln, each in a group of 10 with a
+// plan, an active goal, ten weekly probes and a session a week: a school
+// of n active goals for the caseload benchmark (CONSOLE.md §5 "Fast").
+func (e *env) addGoals(tb testing.TB, n int) {
+	tb.Helper()
+	sc, err := e.st.SchoolBySlug(tb.Context(), "lincoln")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	admin := e.users["lincoln/admin"]
+	clock := hlc.NewClock(uuid.New(), hlc.State{}, nil)
+	start, _ := progress.ParseDate("2025-01-06")
+	var recs []record.Envelope
+	add := func(id, typ, data string) {
+		recs = append(recs, record.Envelope{ID: id, Type: typ, HLC: clock.Now().String(), Data: json.RawMessage(data)})
+	}
+	flush := func() {
+		if len(recs) == 0 {
+			return
+		}
+		if _, err := e.st.Push(tb.Context(), store.PushBatch{SchoolID: sc.ID, Pusher: admin.ID, PusherIsAdmin: true, Records: recs, At: time.Now()}); err != nil {
+			tb.Fatal(err)
+		}
+		recs = nil
+	}
+	for g := 0; g < (n+9)/10; g++ {
+		group := uuid.NewString()
+		var students []string
+		for i := 0; i < 10 && g*10+i < n; i++ {
+			students = append(students, uuid.NewString())
+		}
+		ids, _ := json.Marshal(students)
+		add(group, "group", fmt.Sprintf(`{"name":"Group %d","program_id":%q,"student_ids":%s,"interventionist_id":%q}`, g, e.ids.program, ids, e.users["lincoln/ana"].ID))
+		for w := 1; w <= 10; w++ {
+			add(uuid.NewString(), "session", fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[],"fidelity":[{"step_id":"a","status":"done"}]}`,
+				group, e.ids.program, (start+progress.Date(7*w)).String()))
+		}
+		for i, s := range students {
+			plan, goal := uuid.NewString(), uuid.NewString()
+			add(s, "student", fmt.Sprintf(`{"given_name":"Student","family_name":"%d-%d","grade":"%d"}`, g, i, 1+i%5))
+			add(plan, "plan", fmt.Sprintf(`{"student_id":%q,"program_id":%q,"group_id":%q,"start_date":"2025-01-06","sessions_per_week":1,"minutes_per_session":30}`, s, e.ids.program, group))
+			add(goal, "goal", fmt.Sprintf(`{"student_id":%q,"plan_id":%q,"measure":"orf_wcpm","direction":"up","start_date":"2025-01-06","baseline_scores":[40],"goal_score":76,"goal_date":"2025-05-12"}`, s, plan))
+			for w := 1; w <= 10; w++ {
+				add(uuid.NewString(), "probe", fmt.Sprintf(`{"student_id":%q,"measure":"orf_wcpm","date":%q,"score":%d}`, s, (start+progress.Date(7*w)).String(), 40+2*w+(i+w)%5))
+			}
+		}
+		if len(recs) > 2000 {
+			flush()
+		}
+	}
+	flush()
+}
+
+// BenchmarkCaseload renders the admin's caseload of a school with 20 and
+// with 2,000 active goals on the embedded store (CONSOLE.md §5: under
+// 300 ms at 2,000), and a student page (under 50 ms).
+func BenchmarkCaseload(b *testing.B) {
+	for _, n := range []int{20, 2000} {
+		b.Run(fmt.Sprintf("goals=%d", n), func(b *testing.B) {
+			e := newEnv(b, false)
+			e.addGoals(b, n-3) // the fixture has 3 active goals
+			br := e.signedIn("lincoln", "admin")
+			if p := br.get("/?as_of=" + asOf); p.status != http.StatusOK || len(rows(p.body)) != n {
+				b.Fatalf("caseload: %d, %d rows", p.status, len(rows(p.body)))
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				br.get("/?as_of=" + asOf)
+			}
+		})
+	}
+	b.Run("student", func(b *testing.B) {
+		e := newEnv(b, false)
+		e.addGoals(b, 2000)
+		br := e.signedIn("lincoln", "admin")
+		b.ResetTimer()
+		for b.Loop() {
+			br.get("/students/" + e.ids.s1 + "?as_of=" + asOf)
+		}
+	})
+}

@@ -1,0 +1,281 @@
+// Package console is the school console (CONSOLE.md): server-rendered pages
+// on the sync server's own address, for the people who decide from the data.
+//
+// Pages are html/template with their CSS embedded in the binary: no CDN, no
+// build step, and every page works without JavaScript. Every number on a page
+// comes from shared/progress over the same indexed reads as
+// /v1/reports/progress (package goaldata), so the console and the API cannot
+// disagree. What the console writes (a team decision) goes through
+// serverwriter as an ordinary record.
+//
+// Security (CONSOLE.md §2, §5): a session cookie (random, stored hashed,
+// HttpOnly, SameSite=Lax, Secure under TLS) from a sign-in checked exactly like
+// enrolment (auth.Login); a CSRF token on every form; CSP without inline
+// script and frame-ancestors 'none' on every response; a request without a
+// valid session is sent to /login and never gets data; another school's ids
+// are simply not found (404).
+package console
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/serverwriter"
+	"smallwins/syncserver/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the console needs; serve fills it.
+type Config struct {
+	Store     store.Store
+	Passwords auth.Passwords
+	Logger    *slog.Logger
+	Now       func() time.Time     // nil: time.Now
+	Writer    *serverwriter.Writer // nil: one over Store
+}
+
+// Console serves the pages.
+type Console struct {
+	st    store.Store
+	pws   auth.Passwords
+	log   *slog.Logger
+	now   func() time.Time
+	w     *serverwriter.Writer
+	pages map[string]*template.Template
+}
+
+// Cookie names. The session cookie holds the session's random id; the login
+// cookie holds the random secret that the sign-in form's CSRF token is made
+// from before there is a session.
+const (
+	sessionCookie = "sw_session"
+	loginCookie   = "sw_login"
+)
+
+// maxFormBody bounds every console form body: nothing it posts is large.
+const maxFormBody = 64 << 10
+
+// New builds the console.
+func New(cfg Config) *Console {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Writer == nil {
+		cfg.Writer = serverwriter.New(cfg.Store, cfg.Now)
+	}
+	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{}}
+	for _, name := range []string{"login", "caseload", "student", "meeting", "error"} {
+		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	}
+	return c
+}
+
+// Mount adds the console's routes to the server's Echo (httpapi.Config.Mount).
+// Its handlers answer every error themselves, as HTML, so the JSON API's
+// error handler never renders a console page.
+func (c *Console) Mount(e *echo.Echo) {
+	static, _ := fs.Sub(staticFS, "static")
+	e.GET("/static/*", c.plain(echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static))))))
+	e.GET("/login", c.plain(c.handleLoginPage))
+	e.POST("/login", c.plain(c.handleLogin))
+	e.POST("/logout", c.signedIn(c.handleLogout))
+	e.GET("/", c.signedIn(c.handleCaseload))
+	e.GET("/students/:id", c.signedIn(c.handleStudent))
+	e.GET("/students/:id/goals/:goal/chart.svg", c.signedIn(c.handleChart))
+	e.GET("/students/:id/goals/:goal/report.pdf", c.signedIn(c.handlePDF))
+	e.GET("/students/:id/goals/:goal/points.csv", c.signedIn(c.handleCSV))
+	e.GET("/meeting", c.signedIn(c.handleMeeting))
+	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))
+}
+
+// securityHeaders go on every console response (CONSOLE.md §2): no inline
+// script or style can run, no other site may frame a page, no MIME sniffing,
+// and a student's id in a URL never leaves in a Referer.
+func securityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("X-Frame-Options", "DENY")
+	// Pages hold student data: no shared cache keeps them.
+	h.Set("Cache-Control", "no-store")
+}
+
+// errPage is a console error with the status and the words a page shows.
+type errPage struct {
+	status int
+	msg    string
+}
+
+func (e *errPage) Error() string { return e.msg }
+
+var (
+	errNotFound  = &errPage{http.StatusNotFound, "There is nothing here, or it is not yours to see."}
+	errBadCSRF   = &errPage{http.StatusForbidden, "This form has expired. Go back, reload the page and try again."}
+	errBadMethod = &errPage{http.StatusBadRequest, "That request is not one the console understands."}
+)
+
+// plain wraps a handler that needs no session: headers, and errors as HTML.
+func (c *Console) plain(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(ec echo.Context) error {
+		securityHeaders(ec.Response().Header())
+		if err := h(ec); err != nil {
+			c.renderError(ec, err)
+		}
+		return nil
+	}
+}
+
+type ctxKey struct{}
+
+// session is the signed-in request: who, and the raw cookie id the CSRF
+// token is derived from.
+type session struct {
+	p    store.Principal
+	id   []byte
+	csrf string
+}
+
+// signedIn wraps a handler that needs a session: without a live one the
+// browser goes to /login (303) and the handler never runs.
+func (c *Console) signedIn(h echo.HandlerFunc) echo.HandlerFunc {
+	return c.plain(func(ec echo.Context) error {
+		id, ok := readID(ec, sessionCookie)
+		if !ok {
+			return toLogin(ec)
+		}
+		p, err := c.st.ConsoleSessionByHash(ec.Request().Context(), hashID(id), c.now())
+		if errors.Is(err, store.ErrNotFound) {
+			clearCookie(ec, sessionCookie)
+			return toLogin(ec)
+		}
+		if err != nil {
+			return err
+		}
+		ec.Set("session", &session{p: p, id: id, csrf: csrfToken(id, "session")})
+		return h(ec)
+	})
+}
+
+func sessionOf(ec echo.Context) *session { s, _ := ec.Get("session").(*session); return s }
+
+func toLogin(ec echo.Context) error { return ec.Redirect(http.StatusSeeOther, "/login") }
+
+// newID is 32 random bytes, the secret a cookie carries.
+func newID() ([]byte, error) {
+	b := make([]byte, 32)
+	_, err := rand.Read(b)
+	return b, err
+}
+
+// hashID is what the store keeps of a session id.
+func hashID(id []byte) []byte { h := sha256.Sum256(id); return h[:] }
+
+func readID(ec echo.Context, name string) ([]byte, bool) {
+	ck, err := ec.Cookie(name)
+	if err != nil || len(ck.Value) > 64 {
+		return nil, false
+	}
+	id, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	return id, err == nil && len(id) == 32
+}
+
+func setCookie(ec echo.Context, name string, id []byte, maxAge time.Duration) {
+	ec.SetCookie(&http.Cookie{Name: name, Value: base64.RawURLEncoding.EncodeToString(id), Path: "/",
+		MaxAge: int(maxAge / time.Second), HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: ec.Request().TLS != nil})
+}
+
+func clearCookie(ec echo.Context, name string) {
+	ec.SetCookie(&http.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: ec.Request().TLS != nil})
+}
+
+// csrfToken derives a form token from a cookie's secret: an HMAC keyed with
+// the secret, so each session (and each sign-in form) has its own token and
+// the store keeps nothing more. A page of another site can neither read the
+// cookie nor the token.
+func csrfToken(secret []byte, purpose string) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("smallwins console csrf\x00" + purpose))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// checkCSRF compares a posted token with the expected one in constant time.
+func checkCSRF(ec echo.Context, want string) bool {
+	got := ec.Request().PostFormValue("csrf")
+	return got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
+}
+
+// parseForm reads a bounded url-encoded form body.
+func parseForm(ec echo.Context) error {
+	r := ec.Request()
+	if ct := r.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEApplicationForm) {
+		return errBadMethod
+	}
+	r.Body = http.MaxBytesReader(ec.Response(), r.Body, maxFormBody)
+	if err := r.ParseForm(); err != nil {
+		return errBadMethod
+	}
+	return nil
+}
+
+// render writes a page with the layout.
+func (c *Console) render(ec echo.Context, status int, page string, data map[string]any) error {
+	if s := sessionOf(ec); s != nil {
+		data["Me"] = s.p.User
+		data["School"] = s.p.School
+		data["CSRF"] = s.csrf
+	}
+	var b strings.Builder
+	if err := c.pages[page].Execute(&b, data); err != nil {
+		return err
+	}
+	return ec.HTML(status, b.String())
+}
+
+// renderError answers an error as an HTML page. Internal errors are logged
+// by kind only: a store error could quote record data.
+func (c *Console) renderError(ec echo.Context, err error) {
+	var ep *errPage
+	if !errors.As(err, &ep) {
+		var he *echo.HTTPError
+		if errors.As(err, &he) && he.Code < 500 {
+			ep = &errPage{he.Code, http.StatusText(he.Code)}
+		} else {
+			if !errors.Is(err, context.Canceled) {
+				// As the API logs a 500: the route and the error, never the
+				// request's values or a page's data.
+				c.log.Error("console request failed", "route", ec.Path(), "err", err.Error())
+			}
+			ep = &errPage{http.StatusInternalServerError, "Something went wrong on the server. Try again in a moment."}
+		}
+	}
+	if ec.Response().Committed {
+		return
+	}
+	if err := c.render(ec, ep.status, "error", map[string]any{"Title": http.StatusText(ep.status), "Message": ep.msg}); err != nil {
+		_ = ec.String(http.StatusInternalServerError, "internal error")
+	}
+}

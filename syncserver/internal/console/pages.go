@@ -1,0 +1,504 @@
+package console
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/reportdoc"
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/serverwriter"
+)
+
+// asOf is the server's date (as /v1/reports/progress defaults to), or the
+// as_of query parameter when a page is asked for another day.
+func (c *Console) asOf(ec echo.Context) (progress.Date, error) {
+	if v := ec.QueryParam("as_of"); v != "" {
+		d, err := progress.ParseDate(v)
+		if err != nil {
+			return 0, &errPage{http.StatusBadRequest, "as_of must be a date YYYY-MM-DD."}
+		}
+		return d, nil
+	}
+	d, _ := progress.ParseDate(c.now().UTC().Format("2006-01-02"))
+	return d, nil
+}
+
+// row is one caseload line (CONSOLE.md §3).
+type row struct {
+	goalView
+	Student         string
+	Grade           string
+	Group           string
+	Interventionist string
+	InterventionID  string
+	LastProbe       string
+	NextReview      string
+}
+
+func (c *Console) rows(sc *scope, gvs []goalView) []row {
+	out := make([]row, 0, len(gvs))
+	for _, gv := range gvs {
+		r := row{goalView: gv, Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—", LastProbe: "none yet"}
+		if g, ok := sc.groups[gv.GroupID]; ok {
+			r.Group, r.InterventionID, r.Interventionist = g.Name, g.InterventionistID, sc.userName(g.InterventionistID)
+		}
+		if n := len(gv.Report.Points); n > 0 {
+			p := gv.Report.Points[n-1]
+			r.LastProbe = num(p.Score) + " on " + p.Date
+		}
+		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
+			r.NextReview = gv.Decisions[0].NextReviewDate
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// sortKeys are the caseload's sortable columns (links in the header, so
+// sorting works without JavaScript).
+var sortKeys = map[string]func(a, b row) int{
+	"student":         func(a, b row) int { return strings.Compare(a.Student, b.Student) },
+	"grade":           func(a, b row) int { return gradeRank(a.Grade) - gradeRank(b.Grade) },
+	"group":           func(a, b row) int { return strings.Compare(a.Group, b.Group) },
+	"interventionist": func(a, b row) int { return strings.Compare(a.Interventionist, b.Interventionist) },
+	"decision":        func(a, b row) int { return decisionRank(a.Report.Decision.Code) - decisionRank(b.Report.Decision.Code) },
+	"points":          func(a, b row) int { return a.Report.PointsAfterBaseline - b.Report.PointsAfterBaseline },
+	"next_review":     func(a, b row) int { return strings.Compare(a.NextReview, b.NextReview) },
+}
+
+func gradeRank(g string) int {
+	switch g {
+	case "PK":
+		return -1
+	case "K":
+		return 0
+	}
+	var n int
+	if _, err := fmt.Sscanf(g, "%d", &n); err == nil {
+		return n
+	}
+	return 99
+}
+
+func (c *Console) handleCaseload(ec echo.Context) error {
+	ctx := ec.Request().Context()
+	asOf, err := c.asOf(ec)
+	if err != nil {
+		return err
+	}
+	sc, err := c.loadScope(ctx, sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	gvs, err := c.caseloadGoals(ctx, sc, asOf)
+	if err != nil {
+		return err
+	}
+	all := c.rows(sc, gvs)
+	q := ec.QueryParams()
+	fDecision, fGroup, fInt, fGrade := q.Get("decision"), q.Get("group"), q.Get("interventionist"), q.Get("grade")
+	// Counts per decision over the rows the other filters keep, so the
+	// numbers at the top say what each decision filter would show.
+	counts := map[string]int{}
+	var shown []row
+	for _, r := range all {
+		if fGroup != "" && r.GroupID != fGroup || fInt != "" && r.InterventionID != fInt || fGrade != "" && r.Grade != fGrade {
+			continue
+		}
+		counts[r.Report.Decision.Code]++
+		if fDecision != "" && r.Report.Decision.Code != fDecision {
+			continue
+		}
+		shown = append(shown, r)
+	}
+	sortBy := q.Get("sort")
+	cmp, ok := sortKeys[sortBy]
+	if !ok {
+		sortBy, cmp = "decision", sortKeys["decision"]
+	}
+	sort.SliceStable(shown, func(i, j int) bool {
+		if d := cmp(shown[i], shown[j]); d != 0 {
+			return d < 0
+		}
+		return shown[i].Student < shown[j].Student || shown[i].Student == shown[j].Student && shown[i].ID < shown[j].ID
+	})
+	type option struct{ Value, Label string }
+	var decisions, groups, ints, grades []option
+	for _, d := range decisionOrder {
+		decisions = append(decisions, option{d, decisionText(d)})
+	}
+	seenG, seenI, seenGr := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, r := range all {
+		if r.GroupID != "" && !seenG[r.GroupID] {
+			seenG[r.GroupID] = true
+			groups = append(groups, option{r.GroupID, r.Group})
+		}
+		if r.InterventionID != "" && !seenI[r.InterventionID] {
+			seenI[r.InterventionID] = true
+			ints = append(ints, option{r.InterventionID, r.Interventionist})
+		}
+		if r.Grade != "" && !seenGr[r.Grade] {
+			seenGr[r.Grade] = true
+			grades = append(grades, option{r.Grade, "Grade " + r.Grade})
+		}
+	}
+	byLabel := func(o []option) { sort.Slice(o, func(i, j int) bool { return o[i].Label < o[j].Label }) }
+	byLabel(groups)
+	byLabel(ints)
+	sort.Slice(grades, func(i, j int) bool { return gradeRank(grades[i].Value) < gradeRank(grades[j].Value) })
+	type count struct {
+		Code, Label string
+		N           int
+		Href        string
+	}
+	var countList []count
+	for _, d := range decisionOrder {
+		v := cloneQuery(q)
+		v.Set("decision", d)
+		countList = append(countList, count{d, decisionText(d), counts[d], "/?" + v.Encode()})
+	}
+	sortHref := map[string]string{}
+	for k := range sortKeys {
+		v := cloneQuery(q)
+		v.Set("sort", k)
+		sortHref[k] = "/?" + v.Encode()
+	}
+	return c.render(ec, http.StatusOK, "caseload", map[string]any{
+		"Title": "Caseload", "Nav": "caseload", "Rows": shown, "Total": len(all), "Counts": countList, "SortHref": sortHref, "Sort": sortBy,
+		"Decisions": decisions, "Groups": groups, "Interventionists": ints, "Grades": grades,
+		"F":    map[string]string{"decision": fDecision, "group": fGroup, "interventionist": fInt, "grade": fGrade},
+		"AsOf": asOf.String(), "AsOfParam": q.Get("as_of"),
+	})
+}
+
+func cloneQuery(q url.Values) url.Values {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = append([]string(nil), vs...)
+	}
+	return v
+}
+
+// studentInScope reads the route's student: 404 unless the user may see
+// them (another school's id, a deleted student and a student outside an
+// interventionist's groups all look the same).
+func studentInScope(ec echo.Context, sc *scope) (string, record.Student, error) {
+	id := ec.Param("id")
+	s, ok := sc.students[id]
+	if !record.IsID(id) || !ok {
+		return "", record.Student{}, errNotFound
+	}
+	return id, s, nil
+}
+
+// studentGoal computes the route's goal of the route's student.
+func (c *Console) studentGoal(ec echo.Context) (*scope, goalView, error) {
+	ctx := ec.Request().Context()
+	asOf, err := c.asOf(ec)
+	if err != nil {
+		return nil, goalView{}, err
+	}
+	sc, err := c.loadScope(ctx, sessionOf(ec).p)
+	if err != nil {
+		return nil, goalView{}, err
+	}
+	sid, _, err := studentInScope(ec, sc)
+	if err != nil {
+		return nil, goalView{}, err
+	}
+	gid := ec.Param("goal")
+	if !record.IsID(gid) {
+		return nil, goalView{}, errNotFound
+	}
+	gv, err := c.goalReport(ctx, sc, gid, asOf)
+	if errors.Is(err, progress.ErrGoalNotFound) || err == nil && gv.StudentID != sid {
+		return nil, goalView{}, errNotFound
+	}
+	return sc, gv, err
+}
+
+// noteView is a note as the student page shows it.
+type noteView struct {
+	Date, Author, Category, Body string
+	Restricted                   bool
+}
+
+func (c *Console) handleStudent(ec echo.Context) error {
+	ctx := ec.Request().Context()
+	asOf, err := c.asOf(ec)
+	if err != nil {
+		return err
+	}
+	sc, err := c.loadScope(ctx, sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	sid, st, err := studentInScope(ec, sc)
+	if err != nil {
+		return err
+	}
+	refs, err := c.st.RecordsByRef(ctx, sc.p.School.ID, sc.v, sid, record.TypeGoal, record.TypeNote)
+	if err != nil {
+		return err
+	}
+	var goalIDs []string
+	var notes []noteView
+	for _, e := range refs {
+		switch e.Type {
+		case record.TypeGoal:
+			goalIDs = append(goalIDs, e.ID)
+		case record.TypeNote:
+			// The store already left out what this viewer may not see
+			// (Viewer.CanSee: a restricted note is for its author and admins).
+			var n record.Note
+			if record.DecodeData(e.Data, &n) == nil {
+				notes = append(notes, noteView{Date: noteDate(e.HLC), Author: sc.userName(n.AuthorID), Category: n.Category, Body: n.Body, Restricted: e.Restricted})
+			}
+		}
+	}
+	sort.Slice(notes, func(i, j int) bool { return notes[i].Date > notes[j].Date })
+	gvs, err := c.goalReports(ctx, sc, goalIDs, asOf)
+	if err != nil {
+		return err
+	}
+	sort.Slice(gvs, func(i, j int) bool {
+		return gvs[i].Goal.StartDate > gvs[j].Goal.StartDate || gvs[i].Goal.StartDate == gvs[j].Goal.StartDate && gvs[i].ID < gvs[j].ID
+	})
+	type goalPage struct {
+		goalView
+		Steps []string
+		Group string
+		// Slopes in words: the aimline's, and the two trends beside it.
+		AimText, OLSText, TukeyText string
+		AsOfQ                       string
+		Decision                    []decisionLine
+	}
+	var goals []goalPage
+	for _, gv := range gvs {
+		gp := goalPage{goalView: gv, Group: "—", AimText: "—", OLSText: "too few points (3 are needed)", TukeyText: "too few points (3 are needed)"}
+		m := gv.Report.Goal.Measure
+		if a := gv.Report.Aimline; a != nil {
+			gp.AimText = slopeText(a.SlopePerWeek, m)
+		}
+		if t := gv.Report.Trend; t != nil {
+			gp.OLSText = slopeText(t.OLS.Slope, m) + vsAim(t.OLS.Slope, gv.Report.Aimline)
+			gp.TukeyText = "—"
+			if t.Tukey != nil {
+				gp.TukeyText = slopeText(t.Tukey.Slope, m) + vsAim(t.Tukey.Slope, gv.Report.Aimline)
+			}
+		}
+		if g, ok := sc.groups[gv.GroupID]; ok {
+			gp.Group = g.Name
+		}
+		if d := gv.Report.Delivery; d != nil {
+			prog := gv.Dataset.Programs[gv.Dataset.Plans[gv.Goal.PlanID].ProgramID]
+			for i, s := range d.PerStep {
+				gp.Steps = append(gp.Steps, stepText(i, s, prog))
+			}
+		}
+		for _, d := range gv.Decisions {
+			gp.Decision = append(gp.Decision, decisionLine{Date: d.Date, Code: decisionText(d.Code), Rationale: d.Rationale,
+				NextReview: d.NextReviewDate, Owner: sc.userName(d.OwnerID)})
+		}
+		if q := ec.QueryParam("as_of"); q != "" {
+			gp.AsOfQ = "?as_of=" + url.QueryEscape(q)
+		}
+		goals = append(goals, gp)
+	}
+	return c.render(ec, http.StatusOK, "student", map[string]any{"Title": st.DisplayName(), "Nav": "", "StudentID": sid, "Student": st,
+		"Group": groupName(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String()})
+}
+
+type decisionLine struct{ Date, Code, Rationale, NextReview, Owner string }
+
+func groupName(sc *scope, id string) string {
+	if g, ok := sc.groups[id]; ok {
+		return g.Name
+	}
+	return "—"
+}
+
+// noteDate is the day a note was last written, from its HLC's wall clock
+// (notes carry no date field of their own).
+func noteDate(h string) string {
+	ts, err := hlcParse(h)
+	if err != nil {
+		return ""
+	}
+	return ts
+}
+
+func (c *Console) handleChart(ec echo.Context) error {
+	_, gv, err := c.studentGoal(ec)
+	if err != nil {
+		return err
+	}
+	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400)
+	if err != nil {
+		return err
+	}
+	// The SVG carries its own embedded fonts and inline styles; it is an
+	// image, with no script, and this policy keeps it so even opened alone.
+	ec.Response().Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; font-src data:; img-src data:; frame-ancestors 'none'")
+	return ec.Blob(http.StatusOK, "image/svg+xml", svg)
+}
+
+func (c *Console) handlePDF(ec echo.Context) error {
+	sc, gv, err := c.studentGoal(ec)
+	if err != nil {
+		return err
+	}
+	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName()}
+	var buf bytes.Buffer
+	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
+		return err
+	}
+	ec.Response().Header().Set("Content-Disposition", `attachment; filename="progress-report.pdf"`)
+	return ec.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+}
+
+// handleCSV is the goal's points as CSV (the numbers of the report JSON).
+func (c *Console) handleCSV(ec echo.Context) error {
+	_, gv, err := c.studentGoal(ec)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	_ = w.Write([]string{"date", "week", measureName(gv.Report.Goal.Measure), "aimline", "position"})
+	for _, p := range gv.Report.Points {
+		aim := ""
+		if p.Aimline != nil {
+			aim = num(*p.Aimline)
+		}
+		_ = w.Write([]string{p.Date, num(p.Week), num(p.Score), aim, p.Position})
+	}
+	w.UseCRLF = true
+	w.Flush()
+	ec.Response().Header().Set("Content-Disposition", `attachment; filename="progress-points.csv"`)
+	return ec.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// agendaItem is one goal on the meeting's agenda and why.
+type agendaItem struct {
+	row
+	Why []string
+}
+
+// handleMeeting is the team's agenda (CONSOLE.md §3): goals whose decision
+// is not `continue`, whose review is due, or whose probe is overdue, each
+// with a form that records a decision.
+func (c *Console) handleMeeting(ec echo.Context) error {
+	ctx := ec.Request().Context()
+	asOf, err := c.asOf(ec)
+	if err != nil {
+		return err
+	}
+	sc, err := c.loadScope(ctx, sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	gvs, err := c.caseloadGoals(ctx, sc, asOf)
+	if err != nil {
+		return err
+	}
+	var items []agendaItem
+	for _, r := range c.rows(sc, gvs) {
+		var why []string
+		if r.Report.Decision.Code != record.DecisionContinue {
+			why = append(why, "The data say: "+decisionText(r.Report.Decision.Code)+".")
+		}
+		if r.ReviewDue {
+			why = append(why, "Its review is due.")
+		}
+		if r.Report.OverdueProbe {
+			why = append(why, "Its probe is overdue.")
+		}
+		if len(why) > 0 {
+			items = append(items, agendaItem{r, why})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if d := decisionRank(a.Report.Decision.Code) - decisionRank(b.Report.Decision.Code); d != 0 {
+			return d < 0
+		}
+		return a.Student < b.Student
+	})
+	type option struct{ Value, Label string }
+	var owners []option
+	for _, u := range sc.users {
+		if !u.Disabled {
+			owners = append(owners, option{u.ID, u.Name})
+		}
+	}
+	sort.Slice(owners, func(i, j int) bool { return owners[i].Label < owners[j].Label })
+	var codes []option
+	for _, d := range decisionOrder {
+		codes = append(codes, option{d, decisionText(d)})
+	}
+	return c.render(ec, http.StatusOK, "meeting", map[string]any{"Title": "Meeting", "Nav": "meeting", "Items": items,
+		"Owners": owners, "Codes": codes, "AsOf": asOf.String(), "Saved": ec.QueryParam("saved") == "1"})
+}
+
+// handleDecision records a team decision as an ordinary `decision` record
+// through serverwriter, under the signed-in user (CONSOLE.md §1), so it
+// reaches every tablet on its next pull.
+func (c *Console) handleDecision(ec echo.Context) error {
+	if err := parseForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	if !checkCSRF(ec, s.csrf) {
+		return errBadCSRF
+	}
+	ctx := ec.Request().Context()
+	f := ec.Request().PostForm
+	sc, err := c.loadScope(ctx, s.p)
+	if err != nil {
+		return err
+	}
+	goalID := f.Get("goal_id")
+	if !record.IsID(goalID) {
+		return errNotFound
+	}
+	goals, err := c.st.RecordsByID(ctx, s.p.School.ID, sc.v, goalID)
+	if err != nil {
+		return err
+	}
+	var g record.Goal
+	if len(goals) != 1 || goals[0].Type != record.TypeGoal || record.DecodeData(goals[0].Data, &g) != nil {
+		return errNotFound
+	}
+	if _, ok := sc.students[g.StudentID]; !ok {
+		return errNotFound
+	}
+	today, _ := c.asOf(ec)
+	d := record.Decision{StudentID: g.StudentID, GoalID: goalID, Date: today.String(), Code: f.Get("code"),
+		Rationale: strings.TrimSpace(f.Get("rationale")), NextReviewDate: f.Get("next_review_date"), OwnerID: f.Get("owner_id")}
+	if d.OwnerID != "" {
+		if _, ok := sc.users[d.OwnerID]; !ok {
+			return &errPage{http.StatusBadRequest, "The owner must be a user of this school."}
+		}
+	}
+	if _, ok := decisionWords[d.Code]; !ok {
+		return &errPage{http.StatusBadRequest, "Choose one of the decisions in the list."}
+	}
+	if err := d.Validate(); err != nil {
+		return &errPage{http.StatusBadRequest, "The decision was not recorded: " + err.Error()}
+	}
+	if _, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeDecision, Data: d}); err != nil {
+		return err
+	}
+	c.log.Info("console decision recorded", "school_id", s.p.School.ID, "user_id", s.p.User.ID)
+	return ec.Redirect(http.StatusSeeOther, "/meeting?saved=1")
+}

@@ -1,0 +1,138 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+)
+
+// Plain words for codes (CONSOLE.md §1): a page shows these, the data-*
+// hooks keep the codes.
+
+var decisionWords = map[string]string{
+	record.DecisionNotEnoughData:     "Not enough data yet",
+	record.DecisionContinue:          "Continue the plan",
+	record.DecisionRaiseGoal:         "Raise the goal",
+	record.DecisionChangeInstruction: "Change the instruction",
+	record.DecisionFixDeliveryFirst:  "Fix delivery first",
+}
+
+// decisionOrder puts what needs the team first.
+var decisionOrder = []string{record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction, record.DecisionRaiseGoal,
+	record.DecisionNotEnoughData, record.DecisionContinue}
+
+func decisionRank(code string) int {
+	for i, c := range decisionOrder {
+		if c == code {
+			return i
+		}
+	}
+	return len(decisionOrder)
+}
+
+func decisionText(code string) string {
+	if w, ok := decisionWords[code]; ok {
+		return w
+	}
+	return code
+}
+
+var statusWords = map[string]string{
+	progress.Green:  "On track: the last 3 points are better than the aimline",
+	progress.Yellow: "Mixed: the last 3 points are on both sides of the aimline",
+	progress.Red:    "Off track: the last 3 points are worse than the aimline",
+	progress.Grey:   "No signal yet: fewer than 3 points, or the probe is overdue",
+}
+
+var sufficiencyWords = map[string]string{
+	progress.GoalMet:       "The present level has reached the goal.",
+	progress.Adequate:      "At this rate of growth the goal will be reached by its date.",
+	progress.Insufficient:  "At this rate of growth the goal will not be reached by its date.",
+	progress.NotEnoughData: "Too few points to say whether the goal will be reached.",
+}
+
+func measureName(code string) string { return record.MeasureOf(code).Name }
+
+func measureUnit(code string) string { return record.MeasureOf(code).Unit }
+
+// round1 shows a figure with at most one decimal.
+func round1(x float64) string {
+	r := math.Round(x*10) / 10
+	if r == math.Trunc(r) {
+		return fmt.Sprintf("%.0f", r)
+	}
+	return fmt.Sprintf("%.1f", r)
+}
+
+func pct(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return round1(*p) + "%"
+}
+
+// deliveryText is the delivery in one line: attendance, dose, fidelity.
+func deliveryText(d *progress.Delivery) string {
+	if d == nil {
+		return "Unknown (no plan)"
+	}
+	return "Attendance " + pct(d.AttendancePct) + ", dose " + pct(d.DosePct) + ", fidelity " + pct(d.FidelityPct)
+}
+
+// stepText is one checklist step's fidelity as a sentence ("Step 2, Partner
+// reading, was done in 5 of 7 sessions (71%).").
+func stepText(i int, s progress.StepFid, prog record.Program) string {
+	name := s.StepID
+	for _, st := range prog.Steps {
+		if st.ID == s.StepID {
+			name = st.Text
+		}
+	}
+	if s.Applicable == 0 {
+		return fmt.Sprintf("Step %d, %s, has not been due in a delivered session yet.", i+1, name)
+	}
+	skipped := s.Applicable - s.Done
+	return fmt.Sprintf("Step %d, %s, was done in %d of %d sessions (%s) and skipped in %d.", i+1, name, s.Done, s.Applicable, pct(s.Pct), skipped)
+}
+
+func slopeText(x float64, code string) string {
+	unit := measureUnit(code)
+	if unit == "" {
+		unit = "points"
+	}
+	return fmt.Sprintf("%s %s a week", strings.TrimPrefix(round2(x), "+"), unit)
+}
+
+func round2(x float64) string {
+	s := fmt.Sprintf("%.2f", x)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+var funcs = template.FuncMap{
+	"decisionText": decisionText,
+	"statusText":   func(s string) string { return statusWords[s] },
+	"sufficiency":  func(s string) string { return sufficiencyWords[s] },
+	"measureName":  measureName,
+	"measureUnit":  measureUnit,
+	"delivery":     deliveryText,
+	"pct":          pct,
+	"round1":       round1,
+	"num":          num,
+}
+
+// vsAim compares a trend slope with the aimline's as a share of it (the
+// ratio the trend rule of DOMAIN.md §3.5 reads, shown, not applied).
+func vsAim(x float64, a *progress.Aimline) string {
+	if a == nil || a.SlopePerWeek == 0 {
+		return ""
+	}
+	return " (" + round1(x/a.SlopePerWeek*100) + "% of the aimline's)"
+}
