@@ -148,8 +148,6 @@ func (c *Console) plain(h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-type ctxKey struct{}
-
 // session is the signed-in request: who, and the raw cookie id the CSRF
 // token is derived from.
 type session struct {
