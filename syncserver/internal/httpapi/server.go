@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,6 +21,7 @@ import (
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/membudget"
+	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -53,6 +55,10 @@ type Server struct {
 	metrics *metrics
 	reg     *prometheus.Registry
 	budget  *membudget.Budget
+	// writer writes records as the server (the roster import).
+	writer *serverwriter.Writer
+	// importMu runs one roster import at a time (handleImportOneRoster).
+	importMu sync.Mutex
 	// routes are the registered route templates: the only values the route
 	// label may take (issue 11, hole 2).
 	routes map[string]bool
@@ -79,7 +85,7 @@ func New(cfg Config) *Server {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, budget: budget,
-		metrics: newMetrics(reg, budget)}
+		metrics: newMetrics(reg, budget), writer: serverwriter.New(cfg.Store, cfg.Now)}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -102,6 +108,7 @@ func New(cfg Config) *Server {
 	admin.GET("/users", s.handleListUsers)
 	admin.PATCH("/users/:user_id", s.handlePatchUser)
 	admin.POST("/enrolment-codes", s.handleCreateCode)
+	admin.POST("/import/oneroster", s.handleImportOneRoster)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
 	s.routes = map[string]bool{}
