@@ -256,18 +256,25 @@ func ParseUsers(data []byte, opts Options) Parsed {
 			p.Skipped++
 			continue
 		}
+		// Every problem of the row is reported, not just the first.
 		for _, c := range []string{colSourcedID, colGiven, colFamily, colGrades} {
 			if get(c) == "" {
 				fail(line(col[c]), c, "required field "+c+" is empty")
 				bad = true
 			}
 		}
-		if bad {
-			continue
-		}
 		grade, ok := mapGrade(get(colGrades))
-		if !ok {
+		if !ok && get(colGrades) != "" {
 			fail(line(col[colGrades]), colGrades, "unknown grade: the first entry must be PK, PR, TK, KG or 1-12")
+			bad = true
+		}
+		for _, c := range []struct{ col, what string }{{colGiven, "given name"}, {colFamily, "family name"}} {
+			if n := utf8.RuneCountInString(get(c.col)); n > 100 {
+				fail(line(col[c.col]), c.col, fmt.Sprintf("%s is %d characters; at most 100", c.what, n))
+				bad = true
+			}
+		}
+		if bad {
 			continue
 		}
 		row := Row{
@@ -282,14 +289,6 @@ func ParseUsers(data []byte, opts Options) Parsed {
 			if v := get(colPreferred); v != "" {
 				row.PreferredName = &v
 			}
-		}
-		if n := utf8.RuneCountInString(row.GivenName); n > 100 {
-			fail(line(col[colGiven]), colGiven, fmt.Sprintf("given name is %d characters; at most 100", n))
-			continue
-		}
-		if n := utf8.RuneCountInString(row.FamilyName); n > 100 {
-			fail(line(col[colFamily]), colFamily, fmt.Sprintf("family name is %d characters; at most 100", n))
-			continue
 		}
 		p.Rows = append(p.Rows, row)
 	}
