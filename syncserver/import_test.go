@@ -201,3 +201,28 @@ func TestImportKill9(t *testing.T) {
 		t.Error("no kill landed while the import ran: the test proved nothing")
 	}
 }
+
+// TestImportGroupsCLI: `syncserver import groups` with the downloadable
+// examples of docs/examples, after the sample OneRoster export.
+func TestImportGroupsCLI(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	setup(t, db)
+	if out, err := cli(t, "", nil, "import", "oneroster", "--db", db, "--school", "lincoln-elem", "--org", "org-lincoln", "../docs/examples/oneroster"); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	goals := filepath.Join(dir, "goals")
+	os.Mkdir(goals, 0o755)
+	b, _ := os.ReadFile("../docs/examples/smallwins-template/goals.csv")
+	os.WriteFile(filepath.Join(goals, "goals.csv"), b, 0o644)
+	out, err := cli(t, "", nil, "import", "groups", "--db", db, "--school", "lincoln-elem", "--json", goals)
+	var rep roster.Report
+	if err != nil || json.Unmarshal([]byte(out), &rep) != nil || rep.Created != 2 {
+		t.Fatalf("goals: %v\n%s", err, out)
+	}
+	// The example group needs its program and user, which this school lacks.
+	out, err = cli(t, "", nil, "import", "groups", "--db", db, "--school", "lincoln-elem", "../docs/examples/smallwins-template")
+	if exitCode(err) != 1 || !strings.Contains(out, "groups.csv:2 (program): no program") || !strings.Contains(out, "groups.csv:2 (interventionist)") {
+		t.Fatalf("refused: %v\n%s", err, out)
+	}
+}

@@ -7,6 +7,7 @@
 //	syncserver user set --school lincoln-elem --username rivera [--name N] [--role R] [--disabled true|false] [--password-stdin]
 //	syncserver epoch new
 //	syncserver import oneroster --school lincoln-elem [--org SOURCED_ID] [--dry-run] [--json] PATH
+//	syncserver import groups --school lincoln-elem [--dry-run] [--json] PATH
 //
 // main is the only reader of flags and SYNCSERVER_* variables.
 package main
@@ -45,6 +46,10 @@ const usage = `usage:
                       (PATH: a OneRoster CSV export, a directory or a .zip;
                       every student or none is written; exit status 1 when
                       the import is refused)
+  syncserver import groups [--db FILE | --postgres URL] --school SLUG
+                      [--dry-run] [--json] PATH
+                      (PATH: a directory or .zip with groups.csv and/or
+                      goals.csv, our template; see docs/roster-import.md)
 
 Every flag may also be set with SYNCSERVER_<FLAG> (e.g. SYNCSERVER_DB,
 SYNCSERVER_MAX_CLOCK_SKEW); a flag beats its variable.
@@ -83,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdEpochNew(ctx, args[2:], stdout, stderr)
 	case cmd == "import oneroster":
 		return cmdImportOneRoster(ctx, args[2:], stdout, stderr)
+	case cmd == "import groups":
+		return cmdImportGroups(ctx, args[2:], stdout, stderr)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
 		fmt.Fprint(stdout, usage)
 		return nil

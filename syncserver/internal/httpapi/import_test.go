@@ -94,8 +94,9 @@ func TestImportOneRoster(t *testing.T) {
 		Report roster.Report `json:"report"`
 	}
 	json.Unmarshal(b, &eb)
-	want := []roster.Error{{File: "users.csv", Line: 5, Column: "familyName", Message: "required field familyName is empty"}}
-	if len(eb.Report.Errors) != 1 || eb.Report.Errors[0] != want[0] {
+	want := []roster.Error{{File: "users.csv", Line: 5, Column: "familyName", Message: "required field familyName is empty"},
+		{File: "users.csv", Line: 5, Column: "grades", Message: "unknown grade: the first entry must be PK, PR, TK, KG or 1-12"}}
+	if len(eb.Report.Errors) != 2 || eb.Report.Errors[0] != want[0] || eb.Report.Errors[1] != want[1] {
 		t.Fatalf("error report %s", b)
 	}
 	if strings.Contains(string(b), "Cy") {
@@ -111,6 +112,40 @@ func TestImportOneRoster(t *testing.T) {
 	}
 	if strings.Contains(e.logs.String(), "Lopez") {
 		t.Error("a student's name in the log")
+	}
+}
+
+// TestImportGroups: the template endpoint, with the OneRoster one's rules.
+func TestImportGroups(t *testing.T) {
+	e := newEnv(t)
+	admin := e.enrol("lincoln", "admin")
+	ana := e.enrol("lincoln", "ana")
+	post := func(path, token string, b []byte) (int, []byte) {
+		return e.do("POST", path, token, b, "Content-Type", "application/zip")
+	}
+	users := zipOf(t, map[string]string{"users.csv": "sourcedId,role,givenName,familyName,grades\ns1,student,A,B,1\n"})
+	if s, b := post(importPath, admin.token, users); s != 200 {
+		t.Fatalf("%d %s", s, b)
+	}
+	goals := zipOf(t, map[string]string{"goals.csv": "student,measure,direction,start_date,baseline_scores,goal_score,goal_date\n" +
+		"s1,orf_wcpm,up,2026-09-08,38 41 40,72,2027-01-29\n"})
+	s, b := post("/v1/admin/import/groups", ana.token, goals)
+	wantError(t, s, b, 403, protocol.CodeForbidden, -1)
+	s, b = post("/v1/admin/import/groups?dry_run=1", admin.token, goals)
+	if s != 200 || !strings.Contains(string(b), `"dry_run":true,"created":1`) {
+		t.Fatalf("dry run %d %s", s, b)
+	}
+	if s, b = post("/v1/admin/import/groups", admin.token, goals); s != 200 || !strings.Contains(string(b), `"created":1`) {
+		t.Fatalf("import %d %s", s, b)
+	}
+	if s, b = post("/v1/admin/import/groups", admin.token, goals); s != 200 || !strings.Contains(string(b), `"unchanged":1`) {
+		t.Fatalf("again %d %s", s, b)
+	}
+	groups := zipOf(t, map[string]string{"groups.csv": "name,program,students\nG,No such program,s1\n"})
+	s, b = post("/v1/admin/import/groups", admin.token, groups)
+	wantError(t, s, b, 400, protocol.CodeInvalidRequest, -1)
+	if !strings.Contains(string(b), `"report":{`) || !strings.Contains(string(b), `"column":"program"`) {
+		t.Fatalf("refusal %s", b)
 	}
 }
 

@@ -109,6 +109,7 @@ func New(cfg Config) *Server {
 	admin.PATCH("/users/:user_id", s.handlePatchUser)
 	admin.POST("/enrolment-codes", s.handleCreateCode)
 	admin.POST("/import/oneroster", s.handleImportOneRoster)
+	admin.POST("/import/groups", s.handleImportGroups)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
 	s.routes = map[string]bool{}
