@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 )
 
 // ErrZipTooLarge is a zip over the limits: too many entries or too many
@@ -49,9 +48,8 @@ func Open(path string) (fsys fs.FS, closer func() error, err error) {
 	if st.IsDir() {
 		return os.DirFS(path), func() error { return nil }, nil
 	}
-	if !strings.EqualFold(pathExt(path), ".zip") {
-		return nil, nil, fmt.Errorf("%s is neither a directory nor a .zip file", path)
-	}
+	// Any other file is tried as a zip, whatever its name: an export saved
+	// as "export.ZIP" or without an extension is still one.
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -59,14 +57,10 @@ func Open(path string) (fsys fs.FS, closer func() error, err error) {
 	zfs, err := OpenZip(f, st.Size())
 	if err != nil {
 		f.Close()
-		return nil, nil, err
+		if errors.Is(err, ErrZipTooLarge) {
+			return nil, nil, err
+		}
+		return nil, nil, fmt.Errorf("%s is neither a directory nor a readable zip", path)
 	}
 	return zfs, f.Close, nil
-}
-
-func pathExt(p string) string {
-	if i := strings.LastIndexByte(p, '.'); i >= 0 {
-		return p[i:]
-	}
-	return ""
 }
