@@ -46,7 +46,8 @@ func startServer(t *testing.T) string {
 	db := filepath.Join(t.TempDir(), "server.db")
 	if err := serverproc.Setup(serverBin, db, "lincoln", "Lincoln Elementary", password,
 		serverproc.User{Username: "ana", Name: "Ana", Role: "interventionist"},
-		serverproc.User{Username: "ben", Name: "Ben", Role: "interventionist"}); err != nil {
+		serverproc.User{Username: "ben", Name: "Ben", Role: "interventionist"},
+		serverproc.User{Username: "boss", Name: "Boss", Role: "admin"}); err != nil {
 		t.Fatal(err)
 	}
 	srv, err := serverproc.Start(serverBin, db, nil)

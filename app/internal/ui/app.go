@@ -74,6 +74,19 @@ type App struct {
 
 	stack []screen
 	sync  SyncState
+	// notice is shown on Today until dismissed: why the tablet was erased.
+	notice string
+}
+
+// NoticeText is the notice on Today ("" when none; tests).
+func (a *App) NoticeText() string { return a.notice }
+
+// Notice puts a message on Today until the person dismisses it (e.g. why
+// the tablet was just erased): unlike a message under the header, it does
+// not go away with the next tap.
+func (a *App) Notice(msg string) {
+	a.notice = msg
+	a.DataChanged()
 }
 
 // New builds the UI into win. It does not show the window.

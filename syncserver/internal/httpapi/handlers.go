@@ -222,7 +222,7 @@ func (s *Server) finishEnrol(c echo.Context, school store.School, user store.Use
 	s.log.Info("device enrolled", "school_id", school.ID, "user_id", user.ID, "device_id", req.DeviceID)
 	return c.JSON(http.StatusCreated, protocol.EnrolResponse{
 		Token:        token,
-		User:         protocol.User{ID: user.ID, Name: user.Name, Role: user.Role},
+		User:         protocol.User{ID: user.ID, Username: user.Username, Name: user.Name, Role: user.Role},
 		School:       protocol.School{ID: school.ID, Slug: school.Slug, Name: school.Name},
 		ServerTimeMS: s.nowMS(),
 	})
