@@ -5,6 +5,7 @@ package main
 // and the value types of serve's duration and size flags.
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,6 +32,28 @@ func parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	return fillFromEnv(fs)
+}
+
+// parseWithPath is parse for a command that takes one argument after its
+// flags (import's PATH), which it returns.
+func parseWithPath(fs *flag.FlagSet, args []string) (string, error) {
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	switch fs.NArg() {
+	case 0:
+		return "", errors.New("the PATH of the export is missing (after the flags)")
+	case 1:
+	default:
+		return "", fmt.Errorf("unexpected argument %q (flags go before PATH)", fs.Arg(1))
+	}
+	return fs.Arg(0), fillFromEnv(fs)
+}
+
+// fillFromEnv sets every flag not given on the command line from its
+// SYNCSERVER_<NAME> variable.
+func fillFromEnv(fs *flag.FlagSet) error {
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	var err error

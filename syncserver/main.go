@@ -6,6 +6,8 @@
 //	syncserver user list --school lincoln-elem
 //	syncserver user set --school lincoln-elem --username rivera [--name N] [--role R] [--disabled true|false] [--password-stdin]
 //	syncserver epoch new
+//	syncserver import oneroster --school lincoln-elem [--org SOURCED_ID] [--dry-run] [--json] PATH
+//	syncserver import groups --school lincoln-elem [--dry-run] [--json] PATH
 //
 // main is the only reader of flags and SYNCSERVER_* variables.
 package main
@@ -39,6 +41,15 @@ const usage = `usage:
                       --password-stdin the new password is read from
                       standard input, one line)
   syncserver epoch new [--db FILE | --postgres URL]
+  syncserver import oneroster [--db FILE | --postgres URL] --school SLUG
+                      [--org SOURCED_ID] [--dry-run] [--json] PATH
+                      (PATH: a OneRoster CSV export, a directory or a .zip;
+                      every student or none is written; exit status 1 when
+                      the import is refused)
+  syncserver import groups [--db FILE | --postgres URL] --school SLUG
+                      [--dry-run] [--json] PATH
+                      (PATH: a directory or .zip with groups.csv and/or
+                      goals.csv, our template; see docs/roster-import.md)
 
 Every flag may also be set with SYNCSERVER_<FLAG> (e.g. SYNCSERVER_DB,
 SYNCSERVER_MAX_CLOCK_SKEW); a flag beats its variable.
@@ -50,6 +61,10 @@ func main() {
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "syncserver:", err)
+		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
 		}
 		os.Exit(2)
 	}
@@ -71,6 +86,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdUserSet(ctx, args[2:], stdin, stdout, stderr)
 	case cmd == "epoch new":
 		return cmdEpochNew(ctx, args[2:], stdout, stderr)
+	case cmd == "import oneroster":
+		return cmdImportOneRoster(ctx, args[2:], stdout, stderr)
+	case cmd == "import groups":
+		return cmdImportGroups(ctx, args[2:], stdout, stderr)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
 		fmt.Fprint(stdout, usage)
 		return nil

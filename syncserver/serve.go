@@ -98,9 +98,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// The school console (CONSOLE.md) is served on the same address; its
 	// writes go through the server's own writer, as ordinary records.
-	con := console.New(console.Config{Store: st, Logger: log, Writer: serverwriter.New(st, nil)})
+	writer := serverwriter.New(st, nil) // one clock per school for the console and the import
+	con := console.New(console.Config{Store: st, Logger: log, Writer: writer})
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == "",
-		MaxInflightBytes: inflight, Mount: con.Mount})
+		MaxInflightBytes: inflight, Mount: con.Mount, Writer: writer})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,6 +21,7 @@ import (
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/membudget"
+	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -45,6 +47,10 @@ type Config struct {
 	// answer their own errors; the JSON error handler, the request log and
 	// the metrics stay the API's for everything else.
 	Mount func(e *echo.Echo)
+	// Writer writes records as the server (the roster import); share one
+	// with the console so a school's server stamps come from one clock.
+	// nil makes one.
+	Writer *serverwriter.Writer
 }
 
 // Server is the HTTP API.
@@ -58,6 +64,10 @@ type Server struct {
 	metrics *metrics
 	reg     *prometheus.Registry
 	budget  *membudget.Budget
+	// writer writes records as the server (the roster import).
+	writer *serverwriter.Writer
+	// importMu runs one roster import at a time (handleImportOneRoster).
+	importMu sync.Mutex
 	// routes are the registered route templates: the only values the route
 	// label may take (issue 11, hole 2).
 	routes map[string]bool
@@ -84,7 +94,10 @@ func New(cfg Config) *Server {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s := &Server{cfg: cfg, store: cfg.Store, log: cfg.Logger, now: cfg.Now, reg: reg, budget: budget,
-		metrics: newMetrics(reg, budget)}
+		metrics: newMetrics(reg, budget), writer: cfg.Writer}
+	if s.writer == nil {
+		s.writer = serverwriter.New(cfg.Store, cfg.Now)
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
@@ -107,6 +120,8 @@ func New(cfg Config) *Server {
 	admin.GET("/users", s.handleListUsers)
 	admin.PATCH("/users/:user_id", s.handlePatchUser)
 	admin.POST("/enrolment-codes", s.handleCreateCode)
+	admin.POST("/import/oneroster", s.handleImportOneRoster)
+	admin.POST("/import/groups", s.handleImportGroups)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
 	if cfg.Mount != nil {

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"smallwins/syncserver/internal/roster"
+	"smallwins/syncserver/internal/serverwriter"
+	"smallwins/syncserver/internal/store"
+)
+
+// exitError ends the process with a status of its own: PROTOCOL §14 wants
+// 1 for a refused import, where other command failures exit 2.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// maxListedErrors is how many errors the words form lists (§14: the first 20).
+const maxListedErrors = 20
+
+// cmdImportOneRoster is `syncserver import oneroster` (PROTOCOL §14).
+func cmdImportOneRoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import oneroster", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	school := fs.String("school", "", "the school's slug")
+	org := fs.String("org", "", "import only students whose orgSourcedIds hold this sourcedId")
+	dry := fs.Bool("dry-run", false, "report what the import would do and write nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	path, err := parseWithPath(fs, args)
+	if err != nil {
+		return err
+	}
+	if *school == "" {
+		return errors.New("--school is required")
+	}
+	rep, err := importOneRoster(ctx, sf, *school, path, roster.Options{Org: *org}, *dry)
+	if err != nil {
+		return &exitError{1, err}
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		printReport(stdout, rep, "students")
+	}
+	if len(rep.Errors) > 0 {
+		return &exitError{1, fmt.Errorf("import refused: %d error(s); nothing was written", len(rep.Errors))}
+	}
+	return nil
+}
+
+func importOneRoster(ctx context.Context, sf storeFlags, slug, path string, opts roster.Options, dry bool) (roster.Report, error) {
+	// The files are read before the store is opened: a mistyped PATH costs
+	// no lock on the embedded store.
+	fsys, closeFiles, err := roster.Open(path)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	parsed := roster.Parse(fsys, opts)
+	closeFiles()
+
+	st, err := openStore(ctx, sf.db, sf.postgres)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	defer st.Close()
+	sc, err := schoolOf(ctx, st, slug)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	by, err := importAuthor(ctx, st, sc.ID)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	im := roster.Importer{Store: st, Writer: serverwriter.New(st, nil)}
+	return im.Import(ctx, sc.ID, by, parsed, dry)
+}
+
+// cmdImportGroups is `syncserver import groups`: our own template for
+// intervention groups and goals (docs/roster-import.md), with §14's rules.
+func cmdImportGroups(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import groups", stderr)
+	var sf storeFlags
+	sf.register(fs)
+	school := fs.String("school", "", "the school's slug")
+	dry := fs.Bool("dry-run", false, "report what the import would do and write nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	path, err := parseWithPath(fs, args)
+	if err != nil {
+		return err
+	}
+	if *school == "" {
+		return errors.New("--school is required")
+	}
+	rep, err := importGroups(ctx, sf, *school, path, *dry)
+	if err != nil {
+		return &exitError{1, err}
+	}
+	if *asJSON {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintf(stdout, "%s\n", b)
+	} else {
+		printReport(stdout, rep, "records (groups and goals)")
+	}
+	if len(rep.Errors) > 0 {
+		return &exitError{1, fmt.Errorf("import refused: %d error(s); nothing was written", len(rep.Errors))}
+	}
+	return nil
+}
+
+func importGroups(ctx context.Context, sf storeFlags, slug, path string, dry bool) (roster.Report, error) {
+	fsys, closeFiles, err := roster.Open(path)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	defer closeFiles()
+	st, err := openStore(ctx, sf.db, sf.postgres)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	defer st.Close()
+	sc, err := schoolOf(ctx, st, slug)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	by, err := importAuthor(ctx, st, sc.ID)
+	if err != nil {
+		return roster.Report{}, err
+	}
+	return roster.Importer{Store: st, Writer: serverwriter.New(st, nil)}.ImportTemplate(ctx, sc.ID, by, fsys, dry)
+}
+
+// importAuthor is who a command-line import writes as: §14 names nobody,
+// so it is the school's earliest-made admin who is not disabled (ADR 0009).
+// Being an admin matters only for the push's restricted-record rule, which
+// students never meet; the author is who the records say created them.
+func importAuthor(ctx context.Context, st store.Store, schoolID string) (store.User, error) {
+	users, err := st.ListUsers(ctx, schoolID)
+	if err != nil {
+		return store.User{}, err
+	}
+	var admins []store.User
+	for _, u := range users {
+		if u.IsAdmin() && !u.Disabled {
+			admins = append(admins, u)
+		}
+	}
+	if len(admins) == 0 {
+		return store.User{}, errors.New("the school has no enabled admin to import as: add one first with `syncserver user add --role admin`")
+	}
+	sort.SliceStable(admins, func(i, j int) bool { return admins[i].CreatedAt.Before(admins[j].CreatedAt) })
+	return admins[0], nil
+}
+
+// printReport prints §14's report in words, then the first 20 errors;
+// what names the records counted.
+// Errors never hold a value of the file, only where and what kind.
+func printReport(w io.Writer, r roster.Report, what string) {
+	switch {
+	case len(r.Errors) > 0:
+		fmt.Fprintln(w, "Import refused: nothing was written.")
+	case r.DryRun:
+		fmt.Fprintln(w, "Dry run: nothing was written. The import would do this:")
+	default:
+		fmt.Fprintln(w, "Import done.")
+	}
+	fmt.Fprintf(w, "  created:      %d %s\n", r.Created, what)
+	fmt.Fprintf(w, "  updated:      %d %s\n", r.Updated, what)
+	fmt.Fprintf(w, "  unchanged:    %d %s\n", r.Unchanged, what)
+	if what == "students" {
+		fmt.Fprintf(w, "  not in file:  %d students (left as they are)\n", r.NotInFile)
+		fmt.Fprintf(w, "  skipped rows: %d (other roles, other orgs)\n", r.SkippedRows)
+	}
+	if len(r.Errors) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "%d error(s):\n", len(r.Errors))
+	for i, e := range r.Errors {
+		if i == maxListedErrors {
+			fmt.Fprintf(w, "  … and %d more (use --json to see them all)\n", len(r.Errors)-maxListedErrors)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", e)
+	}
+}

@@ -1,0 +1,128 @@
+package httpapi
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"io/fs"
+	"mime"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/roster"
+)
+
+// MaxImportBody is PROTOCOL §14's bound on an uploaded export: 20 MiB.
+const MaxImportBody = 20 << 20
+
+// importErrorBody is §14's refusal: the §8 body with the report beside
+// "error".
+type importErrorBody struct {
+	Error  *protocol.Error `json:"error"`
+	Report roster.Report   `json:"report"`
+}
+
+// handleImportOneRoster is POST /v1/admin/import/oneroster (PROTOCOL §14):
+// the export zipped in the body, ?dry_run=1 and ?org=SOURCED_ID.
+func (s *Server) handleImportOneRoster(c echo.Context) error {
+	return s.importZip(c, "roster import", func(im roster.Importer, fsys fs.FS, zipErr []roster.Error, dryRun bool) (roster.Report, error) {
+		parsed := roster.Parsed{Errors: zipErr}
+		if fsys != nil {
+			parsed = roster.Parse(fsys, roster.Options{Org: c.QueryParam("org")})
+		}
+		p := PrincipalOf(c)
+		return im.Import(c.Request().Context(), p.School.ID, p.User, parsed, dryRun)
+	})
+}
+
+// handleImportGroups is POST /v1/admin/import/groups: our template of
+// groups and goals (docs/roster-import.md), zipped, with §14's rules.
+func (s *Server) handleImportGroups(c echo.Context) error {
+	return s.importZip(c, "groups import", func(im roster.Importer, fsys fs.FS, zipErr []roster.Error, dryRun bool) (roster.Report, error) {
+		if fsys == nil {
+			return roster.Report{DryRun: dryRun, Errors: zipErr}, nil
+		}
+		p := PrincipalOf(c)
+		return im.ImportTemplate(c.Request().Context(), p.School.ID, p.User, fsys, dryRun)
+	})
+}
+
+// importZip is what both imports share: ?dry_run, the bounded zip body,
+// one import at a time, the log line and §14's answers. run gets the
+// zip's files, or nil and the error of a body that is not a zip.
+func (s *Server) importZip(c echo.Context, what string,
+	run func(im roster.Importer, fsys fs.FS, zipErr []roster.Error, dryRun bool) (roster.Report, error)) error {
+	p := PrincipalOf(c)
+	r := c.Request()
+	dryRun := false
+	switch v := c.QueryParam("dry_run"); v {
+	case "", "0", "false":
+	case "1", "true":
+		dryRun = true
+	default:
+		return protocol.Errorf(protocol.CodeInvalidRequest, "dry_run must be 1 or 0")
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); err != nil || mt != "application/zip" {
+		return protocol.Errorf(protocol.CodeUnsupportedMediaType, "the body must be application/zip")
+	}
+	if enc := r.Header.Get(echo.HeaderContentEncoding); enc != "" && enc != "identity" {
+		// A zip is compressed already; another layer would only hide its size.
+		return protocol.Errorf(protocol.CodeUnsupportedMediaType, "no Content-Encoding for a zip")
+	}
+	if r.ContentLength > MaxImportBody {
+		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", MaxImportBody>>20)
+	}
+	// The body, and the files decompressed from it, count against the
+	// in-flight budget like a push's body: an upload waits or gets 503
+	// rather than take memory tablets' syncs need.
+	size := int64(MaxImportBody)
+	if r.ContentLength >= 0 {
+		size = r.ContentLength
+	}
+	res, err := s.reserve(r.Context(), 3*size+requestOverhead)
+	if err != nil {
+		return err
+	}
+	defer res.Release()
+	// Bounded before reading: a body without Content-Length stops at the
+	// limit too.
+	body, err := readAllSized(io.LimitReader(r.Body, MaxImportBody+1), r.ContentLength)
+	if err != nil {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "the body could not be read completely")
+	}
+	if len(body) > MaxImportBody {
+		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", MaxImportBody>>20)
+	}
+	fsys, err := roster.OpenZip(bytes.NewReader(body), int64(len(body)))
+	if errors.Is(err, roster.ErrZipTooLarge) {
+		return protocol.Errorf(protocol.CodeTooLarge, "the zip is over the limits: at most %d entries, %d MiB a file, %d MiB in all",
+			roster.MaxZipEntries, roster.MaxFileBytes>>20, roster.MaxZipTotal>>20)
+	}
+	var zipErr []roster.Error
+	if err != nil {
+		fsys, zipErr = nil, []roster.Error{{Message: err.Error()}}
+	}
+
+	// One import at a time on this instance: two at once would both
+	// create the same new records. (Two instances over one PostgreSQL can
+	// still race; ADR 0009.)
+	s.importMu.Lock()
+	defer s.importMu.Unlock()
+	rep, err := run(roster.Importer{Store: s.store, Writer: s.writer}, fsys, zipErr, dryRun)
+	if err != nil {
+		return err
+	}
+	// Counts only: the files hold student names.
+	s.log.Info(what, "school_id", p.School.ID, "by_user_id", p.User.ID, "dry_run", rep.DryRun,
+		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "not_in_file", rep.NotInFile,
+		"skipped_rows", rep.SkippedRows, "errors", len(rep.Errors))
+	if len(rep.Errors) > 0 {
+		return c.JSON(http.StatusBadRequest, importErrorBody{
+			Error:  protocol.Errorf(protocol.CodeInvalidRequest, "the import has %d error(s); nothing was written", len(rep.Errors)),
+			Report: rep,
+		})
+	}
+	return c.JSON(http.StatusOK, rep)
+}

@@ -1,0 +1,343 @@
+// Package roster is PROTOCOL §14's roster import: it reads a OneRoster 1.1
+// CSV export (a directory or a zip), maps its student rows to `student`
+// records (DOMAIN.md §2), plans which records to create or update against
+// what the school already holds, and writes them all in one push through
+// serverwriter, or nothing at all.
+//
+// The package never logs: the files hold student names, and errors carry
+// only a file, a line, a column name and a sentence about the value's kind,
+// never the value itself.
+package roster
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"unicode/utf8"
+)
+
+// UsersFile is the one file an import needs; every other OneRoster file may
+// be present and is not read.
+const UsersFile = "users.csv"
+
+// Limits on what an import reads, so a hostile or mistaken upload cannot
+// take the server's memory (the HTTP endpoint also bounds its body).
+const (
+	// MaxFileBytes bounds users.csv as read (decompressed): a district of
+	// 100,000 users is about 20 MiB.
+	MaxFileBytes = 64 << 20
+	// MaxZipEntries bounds the entries of a zip; a OneRoster export has
+	// about a dozen files.
+	MaxZipEntries = 200
+	// MaxZipTotal bounds the declared uncompressed size of a whole zip.
+	MaxZipTotal = 256 << 20
+)
+
+// Error is one problem of an import, as PROTOCOL §14 lists it. Line 1 is
+// the header; 0 means the problem belongs to no line (a missing file, a
+// broken zip). Column is a header name or "".
+type Error struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  string `json:"column"`
+	Message string `json:"message"`
+}
+
+func (e Error) String() string {
+	loc := e.File
+	if e.Line > 0 {
+		loc += fmt.Sprintf(":%d", e.Line)
+	}
+	if e.Column != "" {
+		loc += " (" + e.Column + ")"
+	}
+	if loc == "" {
+		return e.Message
+	}
+	return loc + ": " + e.Message
+}
+
+// Options narrow an import.
+type Options struct {
+	// Org, when set, keeps only student rows whose orgSourcedIds list holds
+	// it (PROTOCOL §14's --org).
+	Org string
+}
+
+// Row is one student row of users.csv, mapped to DOMAIN.md's fields.
+type Row struct {
+	Line       int    // physical line of the row's first field
+	ExternalID string // sourcedId
+	GivenName  string
+	FamilyName string
+	Grade      string // DOMAIN.md's form: "PK", "K", "1"…"12"
+	Active     bool
+	// PreferredName is nil when the export has no preferredFirstName column
+	// or the cell is empty: the app's value stays (ADR 0009).
+	PreferredName *string
+}
+
+// Parsed is what Parse read: the mapped student rows, the rows it skipped
+// (other roles, other orgs) and every error, in file order.
+type Parsed struct {
+	Rows    []Row
+	Skipped int
+	Errors  []Error
+}
+
+// Column names of users.csv (OneRoster 1.1 §4.13; preferredFirstName is
+// 1.2's). Header names match exactly, as §14 says.
+const (
+	colSourcedID = "sourcedId"
+	colRole      = "role"
+	colGiven     = "givenName"
+	colFamily    = "familyName"
+	colGrades    = "grades"
+	colStatus    = "status"
+	colEnabled   = "enabledUser"
+	colOrgs      = "orgSourcedIds"
+	colPreferred = "preferredFirstName"
+)
+
+var requiredColumns = []string{colSourcedID, colRole, colGiven, colFamily, colGrades}
+
+// Parse reads users.csv from fsys (at its root, or in the one top-level
+// directory that holds it: a zip made of an export's folder) and maps it.
+// It reads no other file.
+func Parse(fsys fs.FS, opts Options) Parsed {
+	name, err := findUsers(fsys)
+	if err != nil {
+		return Parsed{Errors: []Error{{File: UsersFile, Message: err.Error()}}}
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return Parsed{Errors: []Error{{File: UsersFile, Message: "cannot open users.csv"}}}
+	}
+	defer f.Close()
+	// The size is checked on the bytes actually read, not on what a zip
+	// header declares.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
+	if err != nil {
+		return Parsed{Errors: []Error{{File: UsersFile, Message: "cannot read users.csv (a damaged zip?)"}}}
+	}
+	if len(data) > MaxFileBytes {
+		return Parsed{Errors: []Error{{File: UsersFile, Message: fmt.Sprintf("users.csv is larger than %d MiB", MaxFileBytes>>20)}}}
+	}
+	return ParseUsers(data, opts)
+}
+
+// findUsers finds users.csv at the root of fsys or in a single top-level
+// directory.
+func findUsers(fsys fs.FS) (string, error) {
+	if st, err := fs.Stat(fsys, UsersFile); err == nil && !st.IsDir() {
+		return UsersFile, nil
+	}
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return "", errors.New("cannot list the export's files")
+	}
+	var found []string
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		p := path.Join(e.Name(), UsersFile)
+		if st, err := fs.Stat(fsys, p); err == nil && !st.IsDir() {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return found[0], nil
+	case 0:
+		return "", errors.New("users.csv is missing (it is required)")
+	}
+	return "", errors.New("more than one folder holds a users.csv")
+}
+
+// ParseUsers maps the bytes of one users.csv.
+func ParseUsers(data []byte, opts Options) Parsed {
+	var p Parsed
+	fail := func(line int, col, msg string) {
+		p.Errors = append(p.Errors, Error{File: UsersFile, Line: line, Column: col, Message: msg})
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
+	r := csv.NewReader(bytes.NewReader(data))
+	r.ReuseRecord = true
+	// Every row must have the header's number of fields; a short or long row
+	// is malformed CSV, reported on its line (encoding/csv goes on reading).
+	r.FieldsPerRecord = 0
+
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		fail(1, "", "users.csv is empty (it needs a header line)")
+		return p
+	}
+	if err != nil {
+		fail(errLine(err, 1), "", malformed(err))
+		return p
+	}
+	header = append([]string(nil), header...)
+	col := map[string]int{}
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			fail(1, "", fmt.Sprintf("column %d of the header is not valid UTF-8", i+1))
+			continue
+		}
+		if _, dup := col[h]; dup {
+			fail(1, h, "the column appears twice in the header")
+			continue
+		}
+		col[h] = i
+	}
+	for _, c := range requiredColumns {
+		if _, ok := col[c]; !ok {
+			fail(1, c, "required column "+c+" is missing")
+		}
+	}
+	if len(p.Errors) > 0 {
+		return p // without the columns, no row can be read
+	}
+	_, hasPreferred := col[colPreferred]
+	seen := map[string]int{} // sourcedId → its first line
+
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+				fail(pe.StartLine, "", fmt.Sprintf("the row has %d fields; the header has %d", len(rec), len(header)))
+				continue
+			}
+			// A broken quote leaves the reader out of step with the rows:
+			// what follows cannot be trusted, so reading stops here.
+			fail(errLine(err, 0), "", malformed(err))
+			break
+		}
+		line := func(i int) int { l, _ := r.FieldPos(i); return l }
+		get := func(c string) string {
+			if i, ok := col[c]; ok {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		bad := false
+		for i, v := range rec {
+			if !utf8.ValidString(v) {
+				fail(line(i), header[i], "the value is not valid UTF-8")
+				bad = true
+			}
+		}
+		if bad {
+			continue
+		}
+		start := line(0)
+		id := get(colSourcedID)
+		if id != "" {
+			if first, dup := seen[id]; dup {
+				fail(line(col[colSourcedID]), colSourcedID, fmt.Sprintf("the same sourcedId as line %d", first))
+				continue
+			}
+			seen[id] = start
+		}
+		if !strings.EqualFold(get(colRole), "student") {
+			p.Skipped++
+			continue
+		}
+		if opts.Org != "" && !listHas(get(colOrgs), opts.Org) {
+			p.Skipped++
+			continue
+		}
+		// Every problem of the row is reported, not just the first.
+		for _, c := range []string{colSourcedID, colGiven, colFamily, colGrades} {
+			if get(c) == "" {
+				fail(line(col[c]), c, "required field "+c+" is empty")
+				bad = true
+			}
+		}
+		grade, ok := mapGrade(get(colGrades))
+		if !ok && get(colGrades) != "" {
+			fail(line(col[colGrades]), colGrades, "unknown grade: the first entry must be PK, PR, TK, KG or 1-12")
+			bad = true
+		}
+		for _, c := range []struct{ col, what string }{{colGiven, "given name"}, {colFamily, "family name"}} {
+			if n := utf8.RuneCountInString(get(c.col)); n > 100 {
+				fail(line(col[c.col]), c.col, fmt.Sprintf("%s is %d characters; at most 100", c.what, n))
+				bad = true
+			}
+		}
+		if bad {
+			continue
+		}
+		row := Row{
+			Line:       start,
+			ExternalID: id,
+			GivenName:  get(colGiven),
+			FamilyName: get(colFamily),
+			Grade:      grade,
+			Active:     !strings.EqualFold(get(colStatus), "tobedeleted") && !strings.EqualFold(get(colEnabled), "false"),
+		}
+		if hasPreferred {
+			if v := get(colPreferred); v != "" {
+				row.PreferredName = &v
+			}
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	return p
+}
+
+// mapGrade maps the first entry of a OneRoster grades list (§14's table).
+func mapGrade(grades string) (string, bool) {
+	first, _, _ := strings.Cut(grades, ",")
+	switch g := strings.TrimSpace(first); g {
+	case "PK", "PR", "TK":
+		return "PK", true
+	case "KG":
+		return "K", true
+	default:
+		if len(g) == 2 && g[0] == '0' {
+			g = g[1:]
+		}
+		switch g {
+		case "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12":
+			return g, true
+		}
+	}
+	return "", false
+}
+
+// listHas reports whether a comma-separated list (one CSV field) holds v.
+func listHas(list, v string) bool {
+	for _, x := range strings.Split(list, ",") {
+		if strings.TrimSpace(x) == v {
+			return true
+		}
+	}
+	return false
+}
+
+func errLine(err error, def int) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return def
+}
+
+// malformed words a CSV syntax error without the offending text.
+func malformed(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("malformed CSV: %v (at byte %d of the line)", pe.Err, pe.Column)
+	}
+	return "malformed CSV"
+}

@@ -1,0 +1,136 @@
+package roster
+
+import (
+	"archive/zip"
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+const hdr = "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,password\n"
+
+func sp(s string) *string { return &s }
+
+func TestMapping(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		csv  string
+		opts Options
+		rows []Row
+		skip int
+	}{
+		{"a student", hdr + "s1,active,,true,org1,student,u,,Ana,Lopez,,,,,,,3,\n", Options{},
+			[]Row{{Line: 2, ExternalID: "s1", GivenName: "Ana", FamilyName: "Lopez", Grade: "3", Active: true}}, 0},
+		{"role any case, grade 03, list of grades", hdr + "s1,,,,org1,STUDENT,u,,Ana,Lopez,,,,,,,\"03,04\",\n", Options{},
+			[]Row{{Line: 2, ExternalID: "s1", GivenName: "Ana", FamilyName: "Lopez", Grade: "3", Active: true}}, 0},
+		{"PK PR TK KG 12", hdr +
+			"a,,,,o,student,,,A,A,,,,,,,PK,\nb,,,,o,student,,,B,B,,,,,,,PR,\nc,,,,o,student,,,C,C,,,,,,,TK,\nd,,,,o,student,,,D,D,,,,,,,KG,\ne,,,,o,student,,,E,E,,,,,,,12,\n", Options{},
+			[]Row{{2, "a", "A", "A", "PK", true, nil}, {3, "b", "B", "B", "PK", true, nil}, {4, "c", "C", "C", "PK", true, nil},
+				{5, "d", "D", "D", "K", true, nil}, {6, "e", "E", "E", "12", true, nil}}, 0},
+		{"tobedeleted and enabledUser false are inactive", hdr +
+			"a,tobedeleted,,true,o,student,,,A,A,,,,,,,1,\nb,active,,FALSE,o,student,,,B,B,,,,,,,1,\n", Options{},
+			[]Row{{2, "a", "A", "A", "1", false, nil}, {3, "b", "B", "B", "1", false, nil}}, 0},
+		{"other roles skipped", hdr + "t,,,,o,teacher,,,T,T,,,,,,,,\np,,,,o,parent,,,P,P,,,,,,,,\n", Options{}, nil, 2},
+		{"org filter", hdr + "a,,,,\"o1,o2\",student,,,A,A,,,,,,,1,\nb,,,,o3,student,,,B,B,,,,,,,1,\n", Options{Org: "o2"},
+			[]Row{{2, "a", "A", "A", "1", true, nil}}, 1},
+		{"BOM, CRLF, free column order, quoted line break", "\xef\xbb\xbfgrades,familyName,givenName,role,sourcedId\r\n" +
+			"2,\"Lopez\r\nGarcia\",Ana,student,s1\r\n5,Kim,Jo,student,s2\r\n", Options{},
+			[]Row{{2, "s1", "Ana", "Lopez\nGarcia", "2", true, nil}, {4, "s2", "Jo", "Kim", "5", true, nil}}, 0},
+		{"preferredFirstName (1.2)", "sourcedId,role,givenName,familyName,grades,preferredFirstName\n" +
+			"s1,student,Robert,Lee,4,Bobby\ns2,student,Ann,Lee,4,\n", Options{},
+			[]Row{{2, "s1", "Robert", "Lee", "4", true, sp("Bobby")}, {3, "s2", "Ann", "Lee", "4", true, nil}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ParseUsers([]byte(tc.csv), tc.opts)
+			if len(p.Errors) > 0 {
+				t.Fatalf("errors: %+v", p.Errors)
+			}
+			if !reflect.DeepEqual(p.Rows, tc.rows) || p.Skipped != tc.skip {
+				t.Errorf("rows %+v skipped %d; want %+v skipped %d", p.Rows, p.Skipped, tc.rows, tc.skip)
+			}
+		})
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		csv  string
+		want []Error
+	}{
+		{"missing required column", "sourcedId,role,givenName,grades\ns1,student,A,1\n",
+			[]Error{{UsersFile, 1, "familyName", "required column familyName is missing"}}},
+		{"header names match exactly", "sourcedid,role,givenName,familyName,grades\n",
+			[]Error{{UsersFile, 1, "sourcedId", "required column sourcedId is missing"}}},
+		{"empty required field", hdr + "s1,,,,o,student,,,,Lopez,,,,,,,1,\n",
+			[]Error{{UsersFile, 2, "givenName", "required field givenName is empty"}}},
+		{"every problem of a row", hdr + "s1,,,,o,student,,,,,,,,,,,X,\n",
+			[]Error{{UsersFile, 2, "givenName", "required field givenName is empty"},
+				{UsersFile, 2, "familyName", "required field familyName is empty"},
+				{UsersFile, 2, "grades", "unknown grade: the first entry must be PK, PR, TK, KG or 1-12"}}},
+		{"empty fields of other roles are fine", hdr + "t1,,,,o,teacher,,,,,,,,,,,,\n", nil},
+		{"unknown grade", hdr + "s1,,,,o,student,,,A,B,,,,,,,13,\ns2,,,,o,student,,,A,B,,,,,,,Other,\n",
+			[]Error{{UsersFile, 2, "grades", "unknown grade: the first entry must be PK, PR, TK, KG or 1-12"},
+				{UsersFile, 3, "grades", "unknown grade: the first entry must be PK, PR, TK, KG or 1-12"}}},
+		{"the same sourcedId twice, on its second line", hdr + "s1,,,,o,student,,,A,B,,,,,,,1,\ns2,,,,o,student,,,A,B,,,,,,,1,\ns1,,,,o,student,,,C,D,,,,,,,2,\n",
+			[]Error{{UsersFile, 4, "sourcedId", "the same sourcedId as line 2"}}},
+		{"a quoted line break counts its lines", "sourcedId,role,givenName,familyName,grades\n" +
+			"s1,student,\"A\nB\nC\",X,1\ns1,student,A,X,1\n",
+			[]Error{{UsersFile, 5, "sourcedId", "the same sourcedId as line 2"}}},
+		{"field on a later physical line", "sourcedId,role,givenName,familyName,grades\n" +
+			"s1,student,\"A\nB\",X,99\n",
+			[]Error{{UsersFile, 3, "grades", "unknown grade: the first entry must be PK, PR, TK, KG or 1-12"}}},
+		{"invalid UTF-8", "sourcedId,role,givenName,familyName,grades\ns1,student,A\xff,X,1\n",
+			[]Error{{UsersFile, 2, "givenName", "the value is not valid UTF-8"}}},
+		{"malformed CSV: a bare quote", "sourcedId,role,givenName,familyName,grades\ns1,student,A,X,1\ns2,student,A\"B,X,1\n",
+			[]Error{{UsersFile, 3, "", "malformed CSV: bare \" in non-quoted-field (at byte 13 of the line)"}}},
+		{"malformed CSV: an unclosed quote", "sourcedId,role,givenName,familyName,grades\ns1,student,\"A,X,1\n",
+			[]Error{{UsersFile, 2, "", "malformed CSV: extraneous or missing \" in quoted-field (at byte 19 of the line)"}}},
+		{"malformed CSV: wrong number of fields, and reading goes on", "sourcedId,role,givenName,familyName,grades\ns1,student,A,X\ns2,student,A,X,1,extra\ns3,student,A,,1\n",
+			[]Error{{UsersFile, 2, "", "the row has 4 fields; the header has 5"},
+				{UsersFile, 3, "", "the row has 6 fields; the header has 5"},
+				{UsersFile, 4, "familyName", "required field familyName is empty"}}},
+		{"empty file", "", []Error{{UsersFile, 1, "", "users.csv is empty (it needs a header line)"}}},
+		{"too long a name", "sourcedId,role,givenName,familyName,grades\ns1,student," + strings.Repeat("n", 101) + ",X,1\n",
+			[]Error{{UsersFile, 2, "givenName", "given name is 101 characters; at most 100"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ParseUsers([]byte(tc.csv), Options{})
+			if !reflect.DeepEqual(p.Errors, tc.want) {
+				t.Errorf("errors\n %+v\nwant\n %+v", p.Errors, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseFS(t *testing.T) {
+	users := []byte("sourcedId,role,givenName,familyName,grades\ns1,student,A,B,1\n")
+	if p := Parse(fstest.MapFS{"users.csv": {Data: users}, "orgs.csv": {Data: []byte("junk\"")}}, Options{}); len(p.Rows) != 1 || len(p.Errors) != 0 {
+		t.Errorf("at the root: %+v", p)
+	}
+	if p := Parse(fstest.MapFS{"export/users.csv": {Data: users}}, Options{}); len(p.Rows) != 1 || len(p.Errors) != 0 {
+		t.Errorf("in one folder: %+v", p)
+	}
+	p := Parse(fstest.MapFS{"classes.csv": {Data: users}}, Options{})
+	if want := []Error{{UsersFile, 0, "", "users.csv is missing (it is required)"}}; !reflect.DeepEqual(p.Errors, want) {
+		t.Errorf("missing users.csv: %+v", p.Errors)
+	}
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	w, _ := zw.Create("users.csv")
+	w.Write(users)
+	zw.Close()
+	zfs, err := OpenZip(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := Parse(zfs, Options{}); len(p.Rows) != 1 || len(p.Errors) != 0 {
+		t.Errorf("zip: %+v", p)
+	}
+	if _, err := OpenZip(bytes.NewReader([]byte("not a zip")), 9); err == nil {
+		t.Error("a non-zip opened")
+	}
+}

@@ -1,0 +1,213 @@
+package roster
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/serverwriter"
+	"smallwins/syncserver/internal/store"
+)
+
+// Report is PROTOCOL §14's report, as `--json` prints it and the endpoint
+// returns it.
+type Report struct {
+	DryRun      bool    `json:"dry_run"`
+	Created     int     `json:"created"`
+	Updated     int     `json:"updated"`
+	Unchanged   int     `json:"unchanged"`
+	NotInFile   int     `json:"not_in_file"`
+	SkippedRows int     `json:"skipped_rows"`
+	Errors      []Error `json:"errors"` // never null: [] when none
+}
+
+// Plan is what an import would write.
+type Plan struct {
+	Report Report
+	Drafts []serverwriter.Draft // one per created or updated student
+}
+
+// mapped are the data fields an import owns; every other field of a
+// student's data is left as it is.
+const (
+	fGiven     = "given_name"
+	fFamily    = "family_name"
+	fPreferred = "preferred_name"
+	fGrade     = "grade"
+	fExternal  = "external_id"
+	fActive    = "active"
+)
+
+// held is one live student of the school as the import sees it.
+type held struct {
+	env    record.Envelope
+	fields map[string]json.RawMessage
+}
+
+// MakePlan matches rows against the school's live students (existing:
+// every current, non-deleted `student` record, as an admin reads them) and
+// works out the report and the drafts. Errors of parsing come in p and go
+// on into the report; with any error the plan has no drafts and counts
+// nothing as created, updated or unchanged.
+func MakePlan(existing []record.Envelope, p Parsed) Plan {
+	rep := Report{SkippedRows: p.Skipped, Errors: append([]Error{}, p.Errors...)}
+	inFile := make(map[string]int, len(p.Rows)) // external_id → line
+	for _, r := range p.Rows {
+		inFile[r.ExternalID] = r.Line
+	}
+
+	// The school's live students by external_id, whoever made them.
+	byExt := make(map[string][]held, len(existing))
+	for _, e := range existing {
+		if e.Type != record.TypeStudent || e.Deleted {
+			continue
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(e.Data, &fields); err != nil || fields == nil {
+			continue // not an object: not a student the import can match
+		}
+		ext, ok := str(fields[fExternal])
+		if !ok || ext == "" {
+			continue
+		}
+		byExt[ext] = append(byExt[ext], held{env: e, fields: fields})
+	}
+	// Two live students with one external_id: the import cannot know which
+	// one a row means. Reported in a stable order, on the row's line when
+	// the file has that id.
+	var dups []string
+	for ext, hs := range byExt {
+		if len(hs) > 1 {
+			dups = append(dups, ext)
+		}
+	}
+	sort.Strings(dups)
+	for _, ext := range dups {
+		line, col := inFile[ext], colSourcedID
+		if line == 0 {
+			col = ""
+		}
+		rep.Errors = append(rep.Errors, Error{File: UsersFile, Line: line, Column: col,
+			Message: fmt.Sprintf("%d live students of the school have this external_id; merge or delete all but one in the app first", len(byExt[ext]))})
+	}
+	for ext := range byExt {
+		if _, ok := inFile[ext]; !ok {
+			rep.NotInFile++
+		}
+	}
+	if len(rep.Errors) > 0 {
+		return Plan{Report: rep}
+	}
+
+	var drafts []serverwriter.Draft
+	for _, r := range p.Rows {
+		hs := byExt[r.ExternalID]
+		if len(hs) == 0 {
+			active := r.Active
+			s := record.Student{GivenName: r.GivenName, FamilyName: r.FamilyName, Grade: r.Grade,
+				ExternalID: r.ExternalID, Active: &active}
+			if r.PreferredName != nil {
+				s.PreferredName = *r.PreferredName
+			}
+			drafts = append(drafts, serverwriter.Draft{Type: record.TypeStudent, Data: s})
+			rep.Created++
+			continue
+		}
+		h := hs[0]
+		if !changed(h.fields, r) {
+			rep.Unchanged++
+			continue
+		}
+		// Only the mapped fields are replaced; a preferred name typed in
+		// the app and fields of newer app versions stay.
+		f := h.fields
+		f[fGiven] = mustJSON(r.GivenName)
+		f[fFamily] = mustJSON(r.FamilyName)
+		f[fGrade] = mustJSON(r.Grade)
+		f[fExternal] = mustJSON(r.ExternalID)
+		f[fActive] = mustJSON(r.Active) // always written (§14)
+		if r.PreferredName != nil {
+			f[fPreferred] = mustJSON(*r.PreferredName)
+		}
+		data, err := json.Marshal(f)
+		if err != nil { // cannot happen: every value is valid JSON already
+			panic(err)
+		}
+		drafts = append(drafts, serverwriter.Draft{ID: h.env.ID, Type: record.TypeStudent, Data: json.RawMessage(data),
+			Restricted: h.env.Restricted})
+		rep.Updated++
+	}
+	return Plan{Report: rep, Drafts: drafts}
+}
+
+// changed reports whether a mapped field of the held data differs from the
+// row. A missing `active` means true (DOMAIN.md §2), so a student the app
+// made without it is not rewritten just to spell out the default.
+func changed(f map[string]json.RawMessage, r Row) bool {
+	for _, c := range []struct{ field, want string }{
+		{fGiven, r.GivenName}, {fFamily, r.FamilyName}, {fGrade, r.Grade}} {
+		if v, ok := str(f[c.field]); !ok || v != c.want {
+			return true
+		}
+	}
+	if r.PreferredName != nil {
+		if v, ok := str(f[fPreferred]); !ok || v != *r.PreferredName {
+			return true
+		}
+	}
+	active := true
+	if raw, ok := f[fActive]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &active); err != nil {
+			return true // not a bool: the import writes a proper one
+		}
+	}
+	return active != r.Active
+}
+
+// str decodes a JSON string; false when raw is absent or not a string.
+func str(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || raw[0] != '"' {
+		return "", false
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return "", false
+	}
+	return s, true
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Importer runs imports against one store.
+type Importer struct {
+	Store  store.Store
+	Writer *serverwriter.Writer
+}
+
+// Import plans p against the school's students and, unless dryRun or the
+// plan has errors, writes every draft in one push by `by`: PROTOCOL §14's
+// all or nothing rests on that push being one transaction in either store.
+// The report says what was (or, dry, would be) written.
+func (im Importer) Import(ctx context.Context, schoolID string, by store.User, p Parsed, dryRun bool) (Report, error) {
+	existing, err := im.Store.Records(ctx, schoolID, store.Viewer{IsAdmin: true}, record.TypeStudent)
+	if err != nil {
+		return Report{}, err
+	}
+	plan := MakePlan(existing, p)
+	plan.Report.DryRun = dryRun
+	if dryRun || len(plan.Report.Errors) > 0 || len(plan.Drafts) == 0 {
+		return plan.Report, nil
+	}
+	if _, err := im.Writer.Write(ctx, schoolID, by, plan.Drafts...); err != nil {
+		return Report{}, err
+	}
+	return plan.Report, nil
+}
