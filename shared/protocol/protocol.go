@@ -82,6 +82,10 @@ type EnrolResponse struct {
 // PushRequest is the body of POST /v1/sync/push.
 type PushRequest struct {
 	Records []record.Envelope `json:"records"`
+	// wellFormed: DecodePush read the records with the JSON v2 decoder,
+	// which checked each data's syntax and UTF-8 (ValidatePush then only
+	// scans depth).
+	wellFormed bool
 }
 
 // PushResult is the outcome for one pushed record.

@@ -575,3 +575,18 @@ func pushOracle(b []byte) bool {
 	}
 	return true
 }
+
+// DecodePush itself refuses data that is not well-formed JSON in UTF-8, so
+// ValidatePush may scan only the depth of what it decoded.
+func TestDecodePushChecksDataSyntax(t *testing.T) {
+	const rec = `{"records":[{"id":"0190a0a0-0000-7000-8000-000000000000","type":"session","hlc":"x","data":%s}]}`
+	for _, data := range []string{`{"a":1,}`, `{"a":[1}`, `{"a":"\x80"}`, `{"a":1,"a":2}`, `{"a":tru}`, `{"a":"\u00"}`} {
+		if _, err := DecodePush([]byte(fmt.Sprintf(rec, data))); err == nil {
+			t.Errorf("data %q decoded", data)
+		}
+	}
+	req, err := DecodePush([]byte(fmt.Sprintf(rec, `{"a":[{"b":"]]}"}]}`)))
+	if err != nil || !req.wellFormed {
+		t.Fatalf("good data: %v", err)
+	}
+}

@@ -39,7 +39,7 @@ func DecodePush(body []byte) (*PushRequest, error) {
 	for i := range recs {
 		recs[i].Seq = 0 // set by the server; ignored in push requests (PROTOCOL §2)
 	}
-	return &PushRequest{Records: recs}, nil
+	return &PushRequest{Records: recs, wellFormed: true}, nil
 }
 
 // decodeError maps a decoding error to its code. The decoder stops at the
@@ -100,7 +100,13 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 	ahead := -1 // the first record whose clock is too far ahead
 	for i := range req.Records {
 		e := &req.Records[i]
-		ts, err := record.ValidateStamp(e) // parses the HLC once for all three checks
+		// Parses the HLC once for all three checks; data that DecodePush
+		// read is known well-formed, so only its depth is scanned.
+		validate := record.ValidateStamp
+		if req.wellFormed {
+			validate = record.ValidateDecodedStamp
+		}
+		ts, err := validate(e)
 		if err != nil {
 			return RecordError(CodeInvalidRecord, i, "%v", err)
 		}

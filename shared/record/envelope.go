@@ -54,7 +54,16 @@ func Validate(e *Envelope) error {
 
 // ValidateStamp is Validate that also returns the parsed HLC, so a caller
 // that needs its node or wall time does not parse it again.
-func ValidateStamp(e *Envelope) (hlc.Timestamp, error) {
+func ValidateStamp(e *Envelope) (hlc.Timestamp, error) { return validateStamp(e, false) }
+
+// ValidateDecodedStamp is ValidateStamp for an envelope whose data a JSON v2
+// decoder has just read (protocol.DecodePush): the decoder checked that it is
+// one well-formed value in valid UTF-8 without duplicate names, so only the
+// object, size and depth rules are left, checked with a byte scan
+// (checkDepth) instead of a second tokenizing pass.
+func ValidateDecodedStamp(e *Envelope) (hlc.Timestamp, error) { return validateStamp(e, true) }
+
+func validateStamp(e *Envelope, wellFormed bool) (hlc.Timestamp, error) {
 	if !hlc.IsCanonicalUUID(e.ID) {
 		return hlc.Timestamp{}, fmt.Errorf("%w: id must be a canonical lowercase uuid", ErrInvalid)
 	}
@@ -72,7 +81,48 @@ func ValidateStamp(e *Envelope) (hlc.Timestamp, error) {
 		e.Data = nil
 		return ts, nil
 	}
+	if wellFormed {
+		return ts, validateWellFormedData(e.Data)
+	}
 	return ts, ValidateData(e.Data)
+}
+
+// validateWellFormedData is ValidateData for data already known to be one
+// well-formed JSON value in valid UTF-8.
+func validateWellFormedData(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || data[0] != '{' {
+		return fmt.Errorf("%w: data must be a JSON object", ErrInvalid)
+	}
+	if len(data) > MaxDataBytes {
+		return fmt.Errorf("%w: data is over 256 KiB", ErrInvalid)
+	}
+	return checkDepth(data)
+}
+
+// checkDepth finds the deepest nesting of well-formed JSON with one pass
+// over its bytes (outside strings, each { or [ opens a level), stopping at
+// the first level past MaxDepth: what checkSyntax's depth rule says, for a
+// fraction of its cost.
+func checkDepth(data []byte) error {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			if depth++; depth > MaxDepth {
+				return fmt.Errorf("%w: data nests deeper than %d levels", ErrInvalid, MaxDepth)
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return nil
 }
 
 // ValidateData checks that data is one JSON object within the size and

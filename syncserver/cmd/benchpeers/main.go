@@ -350,15 +350,7 @@ func runPocketBase(base, email, password string, n, batch, updates int, pad stri
 	}}, nil); err != nil {
 		return r, err
 	}
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	pbID := func(i int) string { // PocketBase ids: 15 of [a-z0-9]
-		b := []byte("bench0000000000")
-		for k := len(b) - 1; i > 0; k-- {
-			b[k] = alphabet[i%36]
-			i /= 36
-		}
-		return string(b)
-	}
+	pbID := func(i int) string { return fmt.Sprintf("b%014d", i) } // PocketBase ids: 15 of [a-z0-9]
 	type req struct {
 		Method string         `json:"method"`
 		URL    string         `json:"url"`
