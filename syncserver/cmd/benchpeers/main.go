@@ -67,11 +67,13 @@ func main() {
 	if *pouch != "" {
 		r, err := runCouch(*pouch, *n, *batch, *updates, pad)
 		must(err)
+		progress(r)
 		results = append(results, r)
 	}
 	if *pb != "" {
 		r, err := runPocketBase(*pb, *pbEmail, *pbPassword, *n, *batch, *updates, pad)
 		must(err)
+		progress(r)
 		results = append(results, r)
 	}
 	for _, o := range strings.Split(*ours, ",") {
@@ -84,6 +86,7 @@ func main() {
 		}
 		r, err := runOurs(name, url, *n, *batch, *updates, pad, *only == "push")
 		must(err)
+		progress(r)
 		if pid := pidOf[name]; pid != "" {
 			r.rss = rssOf(pid)
 		}
@@ -130,6 +133,20 @@ func main() {
 		}
 		fmt.Printf("\nRatios in brackets: to %s (incremental pull: how many times faster).\n", strings.Join(names, " / "))
 	}
+}
+
+func progress(r result) {
+	fmt.Fprintf(os.Stderr, "%s: push %.0f, pull %.0f, update %.0f records/s, incremental pull %.1f ms (load %s)\n",
+		r.name, r.push, r.pull, r.update, r.incrementalMS, loadavg())
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 // rssOf reads a process's resident memory from /proc: the total, the
@@ -347,6 +364,7 @@ func runPocketBase(base, email, password string, n, batch, updates int, pad stri
 	}
 	if err := do("POST", base+"/api/collections", tok, map[string]any{"name": "bench", "type": "base", "fields": []map[string]any{
 		{"name": "type", "type": "text"}, {"name": "status", "type": "text"}, {"name": "note", "type": "text", "max": 4000},
+		{"name": "updated", "type": "autodate", "onCreate": true, "onUpdate": true}, // for the incremental pull
 	}}, nil); err != nil {
 		return r, err
 	}
