@@ -223,47 +223,87 @@ type page struct {
 	n        int
 	skeleton []byte
 	buf      []byte
+	pageScan
 }
 
 func (p *page) count(r io.Reader) error {
 	if p.buf == nil {
 		p.buf = make([]byte, 256<<10)
 	}
+	p.pageScan = pageScan{}
 	p.n, p.skeleton = 0, p.skeleton[:0]
-	depth, inStr, esc := 0, false, false
 	for {
 		k, err := r.Read(p.buf)
-		for _, c := range p.buf[:k] {
-			before := depth
-			switch {
-			case inStr:
-				if esc {
-					esc = false
-				} else if c == '\\' {
-					esc = true
-				} else if c == '"' {
-					inStr = false
-				}
-			case c == '"':
-				inStr = true
-			case c == '{' || c == '[':
-				if depth == 2 {
-					p.n++
-				}
-				depth++
-			case c == '}' || c == ']':
-				depth--
-			}
-			if before <= 1 || depth <= 1 {
-				p.skeleton = append(p.skeleton, c)
-			}
-		}
+		p.feed(p.buf[:k])
 		if err == io.EOF {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// pageScan is the state of a page's scan between reads.
+type pageScan struct {
+	depth      int
+	inStr, esc bool
+}
+
+// feed scans the next bytes of the page. Strings, most of a page, are
+// skipped with bytes.IndexByte; only the bytes between them are looked at
+// one by one.
+func (p *page) feed(b []byte) {
+	for i := 0; i < len(b); {
+		switch {
+		case p.esc: // the byte after a backslash
+			p.esc = false
+			p.keep(b[i : i+1])
+			i++
+		case p.inStr:
+			rest := b[i:]
+			end := bytes.IndexByte(rest, '"')
+			if end < 0 {
+				end = len(rest)
+			}
+			if bs := bytes.IndexByte(rest[:end], '\\'); bs >= 0 {
+				p.keep(rest[:bs+1])
+				p.esc = true
+				i += bs + 1
+				continue
+			}
+			if end < len(rest) {
+				end++ // the closing quote
+				p.inStr = false
+			}
+			p.keep(rest[:end])
+			i += end
+		default:
+			c := b[i]
+			before := p.depth
+			switch c {
+			case '"':
+				p.inStr = true
+			case '{', '[':
+				if p.depth == 2 {
+					p.n++
+				}
+				p.depth++
+			case '}', ']':
+				p.depth--
+			}
+			if before <= 1 || p.depth <= 1 {
+				p.skeleton = append(p.skeleton, c)
+			}
+			i++
+		}
+	}
+}
+
+// keep adds string bytes to the skeleton when they are at the top level.
+func (p *page) keep(s []byte) {
+	if p.depth <= 1 {
+		p.skeleton = append(p.skeleton, s...)
 	}
 }
 

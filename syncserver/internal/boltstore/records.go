@@ -1,6 +1,7 @@
 package boltstore
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -162,7 +163,8 @@ func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, er
 		if h := getU64(sb.Bucket(bMeta), kHorizon); q.After > 0 && uint64(q.After) < h {
 			return store.ErrResyncRequired
 		}
-		recs := sb.Bucket(bRecs)
+		rc := sb.Bucket(bRecs).Cursor()
+		rc.First() // any position: the first Next below falls back to Seek
 		c := sb.Bucket(bSeqs).Cursor()
 		size := 0
 		var ar pageArena
@@ -171,7 +173,15 @@ func (s *Store) Pull(ctx context.Context, q store.PullQuery) (store.PullPage, er
 				page.More = true
 				break
 			}
-			v := recs.Get(id)
+			// Records pushed in id order (UUIDv7 ids, made in time order)
+			// sit in recs in seq order too: try the next key before a
+			// search from the root (bbolt's Get is a Seek).
+			var v []byte
+			if rk, rv := rc.Next(); rk != nil && bytes.Equal(rk, id) {
+				v = rv
+			} else if rk, rv = rc.Seek(id); bytes.Equal(rk, id) {
+				v = rv
+			}
 			if v == nil {
 				return errCorrupt
 			}
