@@ -101,7 +101,8 @@ func validateWellFormedData(data []byte) error {
 }
 
 // checkDepth finds the deepest nesting of well-formed JSON with one pass
-// over its bytes (outside strings, each { or [ opens a level), stopping at
+// over its bytes (outside strings, each { or [ opens a level; strings are
+// skipped with bytes.IndexByte), stopping at
 // the first level past MaxDepth: what checkSyntax's depth rule says, for a
 // fraction of its cost.
 func checkDepth(data []byte) error {
@@ -109,11 +110,10 @@ func checkDepth(data []byte) error {
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++
-				}
+			if i = skipString(data, i); i < 0 {
+				return nil // not well-formed: not this function's case
 			}
+			i--
 		case '{', '[':
 			if depth++; depth > MaxDepth {
 				return fmt.Errorf("%w: data nests deeper than %d levels", ErrInvalid, MaxDepth)

@@ -46,6 +46,9 @@ func IndexedRefs(typ string, data []byte) []string {
 	if len(fields) == 0 || len(data) == 0 {
 		return nil
 	}
+	if out, ok := scanRefs(fields, data); ok {
+		return out
+	}
 	dec := decoders.Get().(*jsontext.Decoder)
 	defer decoders.Put(dec)
 	dec.Reset(bytes.NewReader(data))
@@ -115,4 +118,144 @@ func readIDs(dec *jsontext.Decoder, list bool) ([]string, error) {
 		return out, err
 	}
 	return nil, dec.SkipValue()
+}
+
+// scanRefs is IndexedRefs' fast path: it walks the top level of the object
+// with a byte scan (strings skipped with bytes.IndexByte, nested values by
+// counting brackets) and hands only the values of reference fields to the
+// tokenizer. Anything it does not expect (a name with an escape, a name
+// twice, bytes out of place) returns ok false, and the tokenizer reads the
+// whole object instead; so does data that is not well-formed JSON, since
+// the scan only follows the structure.
+func scanRefs(fields []string, data []byte) (out []string, ok bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, false
+	}
+	var found [][]string
+	var dec *jsontext.Decoder
+	defer func() {
+		if dec != nil {
+			decoders.Put(dec)
+		}
+	}()
+	for i = skipSpace(data, i+1); i < len(data) && data[i] != '}'; {
+		if data[i] != '"' {
+			return nil, false
+		}
+		end := skipString(data, i)
+		if end < 0 {
+			return nil, false
+		}
+		name := data[i+1 : end-1]
+		if bytes.IndexByte(name, '\\') >= 0 {
+			return nil, false
+		}
+		if i = skipSpace(data, end); i >= len(data) || data[i] != ':' {
+			return nil, false
+		}
+		start := skipSpace(data, i+1)
+		if i = skipValue(data, start); i < 0 {
+			return nil, false
+		}
+		if f := slices.Index(fields, string(name)); f >= 0 {
+			if found == nil {
+				found = make([][]string, len(fields))
+			} else if found[f] != nil {
+				return nil, false // a name twice: the tokenizer's rules decide
+			}
+			if dec == nil {
+				dec = decoders.Get().(*jsontext.Decoder)
+			}
+			dec.Reset(bytes.NewReader(data[start:i]))
+			vals, err := readIDs(dec, listFields[fields[f]])
+			if err != nil {
+				return nil, false
+			}
+			found[f] = append(vals, "")[:len(vals)] // non-nil: seen
+		}
+		if i = skipSpace(data, i); i < len(data) && data[i] == ',' {
+			i = skipSpace(data, i+1)
+			if i >= len(data) || data[i] != '"' {
+				return nil, false
+			}
+		} else if i >= len(data) || data[i] != '}' {
+			return nil, false
+		}
+	}
+	if i >= len(data) {
+		return nil, false
+	}
+	for _, vs := range found {
+		for _, id := range vs {
+			if hlc.IsCanonicalUUID(id) && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+	}
+	return out, true
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index after the string that starts with the quote
+// at data[i], or -1 when it does not end.
+func skipString(data []byte, i int) int {
+	for i++; ; {
+		q := bytes.IndexByte(data[i:], '"')
+		if q < 0 {
+			return -1
+		}
+		q += i
+		bs := 0 // backslashes right before the quote: an odd count escapes it
+		for k := q - 1; k >= i && data[k] == '\\'; k-- {
+			bs++
+		}
+		if bs%2 == 0 {
+			return q + 1
+		}
+		i = q + 1
+	}
+}
+
+// skipValue returns the index after the value that starts at data[i], or
+// -1 when it does not end.
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return -1
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for ; i < len(data); i++ {
+			switch data[i] {
+			case '"':
+				if i = skipString(data, i); i < 0 {
+					return -1
+				}
+				i--
+			case '{', '[':
+				depth++
+			case '}', ']':
+				if depth--; depth == 0 {
+					return i + 1
+				}
+			}
+		}
+		return -1
+	}
+	for ; i < len(data); i++ { // a number, true, false or null
+		switch data[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+	}
+	return i
 }
