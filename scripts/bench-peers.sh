@@ -18,8 +18,14 @@ trap cleanup EXIT
 runas() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-echo "Installing pouchdb-server into $work (npm)…"
-npm install --silent --prefix "$work/npm" pouchdb-server >/dev/null 2>&1
+# BENCH_PEERS_CACHE=DIR keeps the npm install and the PocketBase build
+# between runs (outside the repository); by default both go in the temp dir.
+cache=${BENCH_PEERS_CACHE:-$work}
+mkdir -p "$cache"
+if [ ! -x "$cache/npm/node_modules/.bin/pouchdb-server" ]; then
+  echo "Installing pouchdb-server into $cache (npm)…"
+  npm install --silent --prefix "$cache/npm" pouchdb-server >/dev/null 2>&1
+fi
 go build -o "$work/syncserver" ./syncserver
 go build -o "$work/benchpeers" ./syncserver/cmd/benchpeers
 
@@ -31,8 +37,9 @@ printf '%s\n' 'package main' '' 'import (' '	"log"' '' '	"github.com/pocketbase/
   '	if err := pocketbase.New().Start(); err != nil {' '		log.Fatal(err)' '	}' '}' >"$work/pb/main.go"
 pbflags=()
 echo "Building PocketBase $pbversion into $work/pb (Go module proxy)…"
-if (cd "$work/pb" && export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 && go mod init pbbench >/dev/null 2>&1 &&
-    go get "github.com/pocketbase/pocketbase@$pbversion" >"$work/pb/build.log" 2>&1 && go build -o pocketbase . >>"$work/pb/build.log" 2>&1); then
+if [ -x "$cache/pocketbase-$pbversion" ] && cp "$cache/pocketbase-$pbversion" "$work/pb/pocketbase" ||
+  (cd "$work/pb" && export GOWORK=off GOFLAGS=-mod=mod CGO_ENABLED=0 && go mod init pbbench >/dev/null 2>&1 &&
+    go get "github.com/pocketbase/pocketbase@$pbversion" >"$work/pb/build.log" 2>&1 && go build -o pocketbase . >>"$work/pb/build.log" 2>&1 && cp pocketbase "$cache/pocketbase-$pbversion"); then
   pbport=$(freeport)
   "$work/pb/pocketbase" superuser upsert bench@example.com bench-password-123 --dir "$work/pb/data" >/dev/null
   "$work/pb/pocketbase" serve --http "127.0.0.1:$pbport" --dir "$work/pb/data" >"$work/pb/log" 2>&1 &
@@ -45,7 +52,7 @@ fi
 
 pport=$(freeport)
 mkdir -p "$work/pouchdata"
-(cd "$work/pouchdata" && "$work/npm/node_modules/.bin/pouchdb-server" --port "$pport" --dir "$work/pouchdata" >"$work/pouch.log" 2>&1) &
+(cd "$work/pouchdata" && "$cache/npm/node_modules/.bin/pouchdb-server" --port "$pport" --dir "$work/pouchdata" >"$work/pouch.log" 2>&1) &
 pids+=($!)
 
 start_ours() { # name, store flags...
