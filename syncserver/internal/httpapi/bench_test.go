@@ -54,10 +54,12 @@ func BenchmarkPushHTTP(b *testing.B) {
 			d := e.enrol("lincoln", "ana")
 			bodies := benchBodies(d, b.N, batch)
 			b.ResetTimer()
+			cpu := cpuTime()
 			for i := 0; i < b.N; i++ {
 				postRaw(b, e.srv.URL, d.token, bodies[i])
 			}
 			b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "records/s")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N*batch), "cpu-µs/record")
 		})
 	}
 }
@@ -76,6 +78,7 @@ func BenchmarkPull100kHTTP(b *testing.B) {
 		b.Run(mode, func(b *testing.B) {
 			buf := make([]byte, 256<<10)
 			n := 0
+			cpu := cpuTime()
 			for i := 0; i < b.N; i++ {
 				after := int64(0)
 				for {
@@ -118,6 +121,7 @@ func BenchmarkPull100kHTTP(b *testing.B) {
 			}
 			b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "records/s")
 			b.ReportMetric(b.Elapsed().Seconds()*1000/float64(b.N), "ms/100k")
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n), "cpu-µs/record")
 		})
 	}
 }
