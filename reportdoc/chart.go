@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"smallwins/shared/progress"
+	"smallwins/shared/record"
 )
 
 // Colours shared by the app and the PDF.
@@ -33,7 +34,7 @@ var (
 func newChart(r progress.Report) (*plot.Plot, error) {
 	p := plot.New()
 	p.X.Label.Text = "weeks since the start"
-	p.Y.Label.Text = r.Goal.Measure
+	p.Y.Label.Text = record.MeasureOf(r.Goal.Measure).Axis()
 	p.Add(plotter.NewGrid())
 	goalWeek := 0.0
 	if r.Aimline != nil && r.Aimline.SlopePerWeek != 0 {

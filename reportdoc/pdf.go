@@ -14,6 +14,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"smallwins/shared/progress"
+	"smallwins/shared/record"
 )
 
 // DocMeta is what the report shows besides the numbers.
@@ -126,7 +127,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 
 	measure := meta.Measure
 	if measure == "" {
-		measure = r.Goal.Measure
+		measure = record.MeasureOf(r.Goal.Measure).Words() // DOMAIN.md §2: words, never the code
 	}
 	// The header and footer run inside AddPage, which may be called in the
 	// middle of the points table and its cell margin: they set their own.

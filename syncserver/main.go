@@ -3,6 +3,8 @@
 //	syncserver serve [--listen 127.0.0.1:8080] [--db syncserver.db | --postgres URL] ...
 //	syncserver school add --slug lincoln-elem --name "Lincoln Elementary"
 //	syncserver user add --school lincoln-elem --username rivera --name "Ana Rivera" --role admin|interventionist
+//	syncserver user list --school lincoln-elem
+//	syncserver user set --school lincoln-elem --username rivera [--name N] [--role R] [--disabled true|false] [--password-stdin]
 //	syncserver epoch new
 //
 // main is the only reader of flags and SYNCSERVER_* variables.
@@ -29,6 +31,13 @@ const usage = `usage:
   syncserver user add --school SLUG --username NAME --name "FULL NAME"
                       --role admin|interventionist [--db FILE | --postgres URL]
                       (the password is read from standard input, one line)
+  syncserver user list --school SLUG [--db FILE | --postgres URL]
+  syncserver user set --school SLUG --username NAME [--name "FULL NAME"]
+                      [--role admin|interventionist] [--disabled true|false]
+                      [--password-stdin] [--db FILE | --postgres URL]
+                      (disabling revokes every device of the user; with
+                      --password-stdin the new password is read from
+                      standard input, one line)
   syncserver epoch new [--db FILE | --postgres URL]
 
 Every flag may also be set with SYNCSERVER_<FLAG> (e.g. SYNCSERVER_DB,
@@ -56,6 +65,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdSchoolAdd(ctx, args[2:], stdout, stderr)
 	case cmd == "user add":
 		return cmdUserAdd(ctx, args[2:], stdin, stdout, stderr)
+	case cmd == "user list":
+		return cmdUserList(ctx, args[2:], stdout, stderr)
+	case cmd == "user set":
+		return cmdUserSet(ctx, args[2:], stdin, stdout, stderr)
 	case cmd == "epoch new":
 		return cmdEpochNew(ctx, args[2:], stdout, stderr)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):

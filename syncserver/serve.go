@@ -57,6 +57,9 @@ func returnMemoryLoop(ctx context.Context, every time.Duration, over uint64) {
 // purgeEvery is how often serve purges old tombstones.
 const purgeEvery = time.Hour
 
+// wipeMarkKeep is how long a wipe mark is kept at least (PROTOCOL §13).
+const wipeMarkKeep = 30 * 24 * time.Hour
+
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	var sf storeFlags
@@ -143,6 +146,20 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				log.Error("expiring failed logins failed", "err", err.Error())
 			} else if n > 0 {
 				log.Info("failed logins expired", "keys", n)
+			}
+			// Used and expired enrolment codes are of no further use
+			// (PROTOCOL §13); deleting them keeps the table small.
+			if n, err := st.ExpireEnrolmentCodes(ctx, time.Now()); err != nil && ctx.Err() == nil {
+				log.Error("expiring enrolment codes failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("enrolment codes expired", "codes", n)
+			}
+			// Wipe marks stay at least wipeMarkKeep, and until the device
+			// is enrolled again (the store checks that part).
+			if n, err := st.ExpireWipeMarks(ctx, time.Now().Add(-wipeMarkKeep)); err != nil && ctx.Err() == nil {
+				log.Error("expiring wipe marks failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("wipe marks expired", "tokens", n)
 			}
 			return st.PurgeTombstones(ctx, time.Now().Add(-retention))
 		})

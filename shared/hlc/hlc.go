@@ -108,33 +108,15 @@ func Parse(s string) (Timestamp, error) {
 	return Timestamp{Wall: wall, Logical: int(logical), Node: node}, nil
 }
 
-// ParseNode parses a canonical lowercase UUID (36 chars), as PROTOCOL §2 requires of ids.
+// ParseNode parses a canonical lowercase UUID (36 chars), as PROTOCOL §2
+// requires of ids: uuid.Parse takes other spellings too (braces, upper
+// case, a urn: prefix), so the parsed id must print back as s.
 func ParseNode(s string) (uuid.UUID, error) {
-	if !IsCanonicalUUID(s) {
+	u, err := uuid.Parse(s)
+	if err != nil || len(s) != 36 || u.String() != s {
 		return uuid.UUID{}, fmt.Errorf("%w: node is not a canonical lowercase uuid", ErrInvalid)
 	}
-	return uuid.MustParse(s), nil
-}
-
-// IsCanonicalUUID reports whether s is a 36-char lowercase hyphenated UUID.
-func IsCanonicalUUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < 36; i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-				return false
-			}
-		}
-	}
-	return true
+	return u, nil
 }
 
 func digits(s string) (int64, bool) {

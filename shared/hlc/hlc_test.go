@@ -125,7 +125,9 @@ func TestParseRejects(t *testing.T) {
 	}
 }
 
-func TestIsCanonicalUUID(t *testing.T) {
+// TestParseNode: the node of an HLC is a canonical lowercase UUID, and
+// nothing uuid.Parse would also take.
+func TestParseNode(t *testing.T) {
 	for s, want := range map[string]bool{
 		"0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00":      true,
 		"00000000-0000-0000-0000-000000000000":      true,
@@ -135,10 +137,12 @@ func TestIsCanonicalUUID(t *testing.T) {
 		"0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e0":       false,
 		"0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e000":     false,
 		"0193a5c4+7e2b-7c1d-9a41-2f3b8c1d9e00":      false,
+		"{0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00}":    false,
 		"":                                          false,
 	} {
-		if got := IsCanonicalUUID(s); got != want {
-			t.Errorf("IsCanonicalUUID(%q) = %v, want %v", s, got, want)
+		u, err := ParseNode(s)
+		if (err == nil) != want || (err == nil && u.String() != s) {
+			t.Errorf("ParseNode(%q) = %v, %v; want ok=%v", s, u, err, want)
 		}
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 )
 
@@ -65,7 +64,7 @@ func (ds *Dataset) add(e record.Envelope) error {
 		if err := decode(e.Data, &g); err != nil {
 			return err
 		}
-		if err := need(hlc.IsCanonicalUUID(g.StudentID) && g.Measure != "" && (g.Direction == record.DirectionUp || g.Direction == record.DirectionDown) &&
+		if err := need(record.IsID(g.StudentID) && g.Measure != "" && (g.Direction == record.DirectionUp || g.Direction == record.DirectionDown) &&
 			isDate(g.StartDate) && isDate(g.GoalDate) && len(g.BaselineScores) >= 1, "student_id, measure, direction, start_date, goal_date and baseline_scores are required"); err != nil {
 			return err
 		}

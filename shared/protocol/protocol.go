@@ -49,9 +49,12 @@ func Decide(held, incoming string) Outcome {
 
 // EnrolRequest is the body of POST /v1/devices.
 type EnrolRequest struct {
-	School     string `json:"school"`
-	Username   string `json:"username"`
-	Password   string `json:"password"`
+	School   string `json:"school"`
+	Username string `json:"username,omitempty"`
+	Password string `json:"password,omitempty"`
+	// Code is a one-time enrolment code (PROTOCOL §13), sent in place of
+	// username and password.
+	Code       string `json:"code,omitempty"`
 	DeviceID   string `json:"device_id"`
 	DeviceName string `json:"device_name"`
 }

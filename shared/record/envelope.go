@@ -64,7 +64,7 @@ func ValidateStamp(e *Envelope) (hlc.Timestamp, error) { return validateStamp(e,
 func ValidateDecodedStamp(e *Envelope) (hlc.Timestamp, error) { return validateStamp(e, true) }
 
 func validateStamp(e *Envelope, wellFormed bool) (hlc.Timestamp, error) {
-	if !hlc.IsCanonicalUUID(e.ID) {
+	if !IsID(e.ID) {
 		return hlc.Timestamp{}, fmt.Errorf("%w: id must be a canonical lowercase uuid", ErrInvalid)
 	}
 	if !typePattern.MatchString(e.Type) {

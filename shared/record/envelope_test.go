@@ -383,7 +383,7 @@ func FuzzValidate(f *testing.F) {
 			return
 		}
 		// Whatever validates meets every rule, checked independently.
-		if !hlc.IsCanonicalUUID(e.ID) || strings.ToLower(e.ID) != e.ID {
+		if !IsID(e.ID) || strings.ToLower(e.ID) != e.ID {
 			t.Fatalf("accepted id %q", e.ID)
 		}
 		if !typeRE.MatchString(e.Type) {

@@ -5,8 +5,6 @@ import (
 	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
-
-	"smallwins/shared/hlc"
 )
 
 // indexedFields are each record type's references to other records
@@ -77,7 +75,7 @@ func IndexedRefs(typ string, data []byte) []string {
 	var out []string
 	for _, vs := range found {
 		for _, id := range vs {
-			if hlc.IsCanonicalUUID(id) && !slices.Contains(out, id) {
+			if IsID(id) && !slices.Contains(out, id) {
 				out = append(out, id)
 			}
 		}
@@ -188,7 +186,7 @@ func scanRefs(fields []string, data []byte) (out []string, ok bool) {
 	}
 	for _, vs := range found {
 		for _, id := range vs {
-			if hlc.IsCanonicalUUID(id) && !slices.Contains(out, id) {
+			if IsID(id) && !slices.Contains(out, id) {
 				out = append(out, id)
 			}
 		}

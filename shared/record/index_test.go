@@ -9,8 +9,6 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-
-	"smallwins/shared/hlc"
 )
 
 // refsByDecoding is IndexedRefs written the plain way: the object decoded
@@ -45,7 +43,7 @@ func refsByDecoding(typ string, data []byte) []string {
 			}
 		}
 		for _, id := range ids {
-			if hlc.IsCanonicalUUID(id) && !slices.Contains(out, id) {
+			if IsID(id) && !slices.Contains(out, id) {
 				out = append(out, id)
 			}
 		}

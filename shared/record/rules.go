@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"time"
 	"unicode/utf8"
-
-	"smallwins/shared/hlc"
 )
 
 // The rules of DOMAIN.md §2, one Validate per payload type. The reasons are
@@ -35,7 +33,7 @@ func (c *check) result() error {
 
 // id requires a canonical uuid; name is the field in words.
 func (c *check) id(field, name, s string) {
-	if !hlc.IsCanonicalUUID(s) {
+	if !IsID(s) {
 		c.bad(field, "%s is required", name)
 	}
 }

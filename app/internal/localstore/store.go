@@ -170,7 +170,7 @@ func (s *Store) changed() {
 // key is the 16-byte bbolt key of a record id. UUIDv7 ids are time-ordered,
 // so new records append to the B-tree.
 func key(id string) ([]byte, error) {
-	if !hlc.IsCanonicalUUID(id) {
+	if !record.IsID(id) {
 		return nil, fmt.Errorf("%w: id %q is not a canonical lowercase uuid", ErrInvalid, id)
 	}
 	u := uuid.MustParse(id)
@@ -389,7 +389,7 @@ func indexKeys(k []byte, e *record.Envelope) (byType []byte, byRef []byte) {
 		return byType, nil
 	}
 	var ref string
-	if json.Unmarshal(m[field], &ref) != nil || !hlc.IsCanonicalUUID(ref) {
+	if json.Unmarshal(m[field], &ref) != nil || !record.IsID(ref) {
 		return byType, nil
 	}
 	u := uuid.MustParse(ref)

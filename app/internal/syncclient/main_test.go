@@ -1,22 +1,17 @@
 package syncclient
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/serverproc"
 	"smallwins/shared/protocol"
 )
 
@@ -33,19 +28,13 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	serverBin = filepath.Join(dir, "syncserver")
-	var out []byte
 	if bin := os.Getenv("SYNCCLIENT_TEST_SERVER_BIN"); bin != "" {
 		serverBin = bin // a server built elsewhere (another version, a debug build)
 	} else {
-		// Built inside its own module directory, so that this works with
-		// and without go.work.
-		cmd := exec.Command("go", "build", "-o", serverBin, ".")
-		cmd.Dir = filepath.Join("..", "..", "..", "syncserver")
-		out, err = cmd.CombinedOutput()
+		serverBin, err = serverproc.Build(dir)
 	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "build syncserver: %v\n%s", err, out)
+		fmt.Fprintln(os.Stderr, err)
 		_ = os.RemoveAll(dir)
 		os.Exit(1)
 	}
@@ -59,106 +48,58 @@ const (
 	password = "correct horse battery"
 )
 
-// server is one real syncserver process on an embedded store.
+// server is one real syncserver process on an embedded store
+// (serverproc), or only a URL (a proxy in front of one).
 type server struct {
 	t    testing.TB
 	db   string
 	URL  string
-	cmd  *exec.Cmd
-	args []string
+	proc *serverproc.Server
 }
 
 // newServer creates a store with one school and users ana, ben
 // (interventionists) and boss (admin), and starts serving it.
 func newServer(t testing.TB, serveArgs ...string) *server {
 	t.Helper()
-	s := &server{t: t, db: filepath.Join(t.TempDir(), "server.db"), args: serveArgs}
-	s.cli("", "school", "add", "--slug", school, "--name", "Lincoln Elementary", "--db", s.db)
-	for _, u := range []struct{ name, role string }{{"ana", "interventionist"}, {"ben", "interventionist"}, {"boss", "admin"}} {
-		s.cli(password+"\n", "user", "add", "--school", school, "--username", u.name, "--name", strings.ToUpper(u.name[:1])+u.name[1:],
-			"--role", u.role, "--db", s.db)
+	db := filepath.Join(t.TempDir(), "server.db")
+	if err := serverproc.Setup(serverBin, db, school, "Lincoln Elementary", password,
+		serverproc.User{Username: "ana", Name: "Ana", Role: "interventionist"},
+		serverproc.User{Username: "ben", Name: "Ben", Role: "interventionist"},
+		serverproc.User{Username: "boss", Name: "Boss", Role: "admin"}); err != nil {
+		t.Fatal(err)
 	}
-	s.start()
-	t.Cleanup(s.stop)
-	return s
+	proc, err := serverproc.Start(serverBin, db, nil, serveArgs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(proc.Stop)
+	return &server{t: t, db: db, URL: proc.URL, proc: proc}
 }
 
 func (s *server) cli(stdin string, args ...string) {
 	s.t.Helper()
-	cmd := exec.Command(serverBin, args...)
-	cmd.Env = cleanEnv()
-	cmd.Stdin = strings.NewReader(stdin)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		s.t.Fatalf("syncserver %s: %v\n%s", strings.Join(args, " "), err, out)
+	if err := serverproc.CLI(serverBin, stdin, args...); err != nil {
+		s.t.Fatal(err)
 	}
-}
-
-func cleanEnv() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "SYNCSERVER_") {
-			env = append(env, kv)
-		}
-	}
-	return env
 }
 
 func (s *server) start() {
 	s.t.Helper()
-	args := append([]string{"serve", "--db", s.db, "--listen", "127.0.0.1:0"}, s.args...)
-	cmd := exec.Command(serverBin, args...)
-	cmd.Env = cleanEnv()
-	var errBuf bytes.Buffer
-	cmd.Stderr = &errBuf
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
+	if err := s.proc.Start(); err != nil {
 		s.t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		s.t.Fatal(err)
-	}
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if l := sc.Text(); strings.HasPrefix(l, "listening on ") {
-				lines <- strings.TrimPrefix(l, "listening on ")
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case u := <-lines:
-		s.URL, s.cmd = u, cmd
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		s.t.Fatalf("syncserver did not start: %s", errBuf.String())
-	}
+	s.URL = s.proc.URL
 }
 
-func (s *server) stop() {
-	if s.cmd == nil {
-		return
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-	s.cmd = nil
-}
+func (s *server) stop() { s.proc.Stop() }
 
 // restart stops and starts the server on the same store (new port).
 func (s *server) restart() {
 	s.t.Helper()
-	s.stop()
-	s.start()
+	if err := s.proc.Restart(); err != nil {
+		s.t.Fatal(err)
+	}
+	s.URL = s.proc.URL
 }
 
 // token enrols a throwaway device for user and returns its token.

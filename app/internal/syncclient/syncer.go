@@ -1,6 +1,7 @@
 package syncclient
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -31,6 +32,9 @@ var (
 	// ErrOtherSchool: Enrol into a school other than the one whose data
 	// this tablet holds; the app must start from a fresh store instead.
 	ErrOtherSchool = errors.New("syncclient: this tablet holds another school's data")
+	// ErrDeviceWiped: an admin revoked this device with wipe (PROTOCOL §13,
+	// §9): the app must erase its data. Run stops when it meets it.
+	ErrDeviceWiped = errors.New("syncclient: this device was wiped by an admin")
 )
 
 // State is what the app shows about sync (observable through OnState).
@@ -191,6 +195,7 @@ type EnrolParams struct {
 	School     string
 	Username   string
 	Password   string
+	Code       string // an enrolment code (PROTOCOL §13) in place of username and password
 	DeviceName string
 }
 
@@ -198,10 +203,14 @@ type EnrolParams struct {
 // belongs to. The password is used once and never stored or logged.
 func (s *Syncer) Enrol(ctx context.Context, p EnrolParams) (localstore.Enrolment, error) {
 	c := NewClient(p.ServerURL, "", s.cfg.HTTP)
-	resp, err := c.Enrol(ctx, protocol.EnrolRequest{School: p.School, Username: p.Username, Password: p.Password,
-		DeviceID: s.store.DeviceID(), DeviceName: p.DeviceName})
+	req := protocol.EnrolRequest{School: p.School, Username: p.Username, Password: p.Password,
+		DeviceID: s.store.DeviceID(), DeviceName: p.DeviceName}
+	if p.Code != "" {
+		req.Username, req.Password, req.Code = "", "", p.Code
+	}
+	resp, err := c.Enrol(ctx, req)
 	if err != nil {
-		s.publish(func(x *State) { x.Err = PlainError(err) })
+		s.publish(func(x *State) { x.Err = PlainEnrolError(err, p.Code != "") })
 		return localstore.Enrolment{}, err
 	}
 	if old, err := s.store.Enrolment(); err != nil {
@@ -213,7 +222,7 @@ func (s *Syncer) Enrol(ctx context.Context, p EnrolParams) (localstore.Enrolment
 	}
 	s.store.Clock().ObserveServerTime(resp.ServerTimeMS)
 	e := localstore.Enrolment{ServerURL: c.BaseURL, DeviceName: p.DeviceName, SchoolID: resp.School.ID,
-		SchoolSlug: resp.School.Slug, SchoolName: resp.School.Name, UserID: resp.User.ID, Username: p.Username,
+		SchoolSlug: resp.School.Slug, SchoolName: resp.School.Name, UserID: resp.User.ID, Username: cmp.Or(resp.User.Username, p.Username),
 		UserName: resp.User.Name, Role: resp.User.Role, Token: resp.Token, EnrolledAt: s.cfg.Now()}
 	if err := s.store.SetEnrolment(ctx, e); err != nil {
 		return localstore.Enrolment{}, err
@@ -233,6 +242,9 @@ func (s *Syncer) Run(ctx context.Context) error {
 		err := s.SyncOnce(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if errors.Is(err, ErrDeviceWiped) {
+			return err // the app erases the store; nothing more to sync
 		}
 		var wait <-chan time.Time
 		var back <-chan struct{} // closed when a probe finds the server again
@@ -343,6 +355,15 @@ func Retryable(err error) bool {
 	return false
 }
 
+// PlainEnrolError is the sentence for a failed enrolment: with a code, a
+// refusal means the code (not a password) was not right.
+func PlainEnrolError(err error, withCode bool) string {
+	if pe := AsProtocolError(err); withCode && pe != nil && pe.Code == protocol.CodeUnauthorized {
+		return "The school or the enrolment code is not right. A code works once and for a limited time: ask your coordinator for a new one."
+	}
+	return PlainError(err)
+}
+
 // PlainError is the sentence shown to the person for a sync error.
 func PlainError(err error) string {
 	switch {
@@ -354,6 +375,8 @@ func PlainError(err error) string {
 		return "This tablet holds another school's data. It must be reset before it joins this school."
 	case errors.Is(err, ErrEnrolmentNeeded):
 		return "The server no longer accepts this tablet. Enrol it again; nothing on the tablet is lost."
+	case errors.Is(err, ErrDeviceWiped):
+		return "Your school's administrator erased this tablet remotely: everything on it has been removed. Enrol it again to use it."
 	}
 	var ne *NetworkError
 	if errors.As(err, &ne) {
@@ -457,6 +480,9 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 // fail handles the errors that change local state: 401 stops and asks for
 // enrolment, keeping all data.
 func (s *Syncer) fail(ctx context.Context, err error) error {
+	if pe := AsProtocolError(err); pe != nil && pe.Code == protocol.CodeDeviceWiped {
+		return fmt.Errorf("%w: %w", ErrDeviceWiped, err)
+	}
 	if pe := AsProtocolError(err); pe != nil && pe.Code == protocol.CodeUnauthorized {
 		if merr := s.store.MarkEnrolmentNeeded(ctx); merr != nil {
 			return merr

@@ -2,6 +2,7 @@ package tablet
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"smallwins/app/internal/localstore"
@@ -19,6 +20,15 @@ type Records struct{ *localstore.Store }
 type Sync struct {
 	Store  *localstore.Store
 	Syncer *syncclient.Syncer
+	erase  func(context.Context) error
+}
+
+// Erase signs out and erases the tablet (Tablet.Erase).
+func (s *Sync) Erase(ctx context.Context) error {
+	if s.erase == nil {
+		return errors.New("tablet: this tablet cannot be erased from here")
+	}
+	return s.erase(ctx)
 }
 
 // SyncNow asks the running syncer for a sync.
@@ -35,9 +45,9 @@ func (s *Sync) Enrol(ctx context.Context, f ui.EnrolForm) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	_, err := s.Syncer.Enrol(ctx, syncclient.EnrolParams{ServerURL: f.ServerURL, School: f.School,
-		Username: f.Username, Password: f.Password, DeviceName: "Small Wins tablet"})
+		Username: f.Username, Password: f.Password, Code: f.Code, DeviceName: "Small Wins tablet"})
 	if err != nil {
-		return plainErr(syncclient.PlainError(err))
+		return plainErr(syncclient.PlainEnrolError(err, f.Code != ""))
 	}
 	return nil
 }

@@ -1,16 +1,11 @@
 package tablet
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -18,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/repo"
+	"smallwins/app/internal/serverproc"
 	"smallwins/app/internal/ui"
 	"smallwins/shared/record"
 )
@@ -31,9 +27,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	serverBin = filepath.Join(dir, "syncserver")
-	if out, err := exec.Command("go", "build", "-o", serverBin, "smallwins/syncserver").CombinedOutput(); err != nil {
-		fmt.Fprintf(os.Stderr, "build syncserver: %v\n%s", err, out)
+	if serverBin, err = serverproc.Build(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		_ = os.RemoveAll(dir)
 		os.Exit(1)
 	}
@@ -49,48 +44,18 @@ const password = "correct horse battery"
 func startServer(t *testing.T) string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "server.db")
-	cli := func(stdin string, args ...string) {
-		cmd := exec.Command(serverBin, args...)
-		cmd.Stdin = strings.NewReader(stdin)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("syncserver %v: %v\n%s", args, err, out)
-		}
+	if err := serverproc.Setup(serverBin, db, "lincoln", "Lincoln Elementary", password,
+		serverproc.User{Username: "ana", Name: "Ana", Role: "interventionist"},
+		serverproc.User{Username: "ben", Name: "Ben", Role: "interventionist"},
+		serverproc.User{Username: "boss", Name: "Boss", Role: "admin"}); err != nil {
+		t.Fatal(err)
 	}
-	cli("", "school", "add", "--slug", "lincoln", "--name", "Lincoln Elementary", "--db", db)
-	cli(password+"\n", "user", "add", "--school", "lincoln", "--username", "ana", "--name", "Ana", "--role", "interventionist", "--db", db)
-	cli(password+"\n", "user", "add", "--school", "lincoln", "--username", "ben", "--name", "Ben", "--role", "interventionist", "--db", db)
-	cmd := exec.Command(serverBin, "serve", "--db", db, "--listen", "127.0.0.1:0")
-	var errBuf bytes.Buffer
-	cmd.Stderr = &errBuf
-	stdout, err := cmd.StdoutPipe()
+	srv, err := serverproc.Start(serverBin, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_ = cmd.Wait()
-	})
-	url := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if l := sc.Text(); strings.HasPrefix(l, "listening on ") {
-				url <- strings.TrimPrefix(l, "listening on ")
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, stdout)
-	}()
-	select {
-	case u := <-url:
-		return u
-	case <-time.After(20 * time.Second):
-		t.Fatalf("syncserver did not start: %s", errBuf.String())
-	}
-	return ""
+	t.Cleanup(srv.Stop)
+	return srv.URL
 }
 
 // TestTwoTabletsThroughTheRealServer: tablet A is enrolled from the

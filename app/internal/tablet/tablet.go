@@ -5,6 +5,7 @@ package tablet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -103,6 +104,9 @@ type Tablet struct {
 	UI     *ui.App
 	Window fyne.Window
 
+	cfg    Config
+	path   string // the store's file
+	erased chan struct{}
 	cancel context.CancelFunc
 	done   chan struct{}
 	log    *slog.Logger
@@ -119,7 +123,8 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("tablet: data dir: %w", err)
 	}
-	store, err := localstore.Open(filepath.Join(cfg.DataDir, "smallwins.db"))
+	t := &Tablet{cfg: cfg, path: filepath.Join(cfg.DataDir, "smallwins.db"), log: cfg.Logger, erased: make(chan struct{}, 1)}
+	store, err := localstore.Open(t.path)
 	if err != nil {
 		return nil, fmt.Errorf("tablet: %w", err)
 	}
@@ -130,12 +135,20 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 		}
 	}
 	a.Settings().SetTheme(ui.Theme{})
-	ctx, cancel := context.WithCancel(ctx)
-	t := &Tablet{Store: store, cancel: cancel, done: make(chan struct{}), log: cfg.Logger}
 	t.Window = a.NewWindow("Small Wins")
+	t.run(ctx, store, cfg.Server != "" && cfg.Username != "", "")
+	return t, nil
+}
+
+// run builds the syncer and the UI over store (with a notice on Today, when
+// one is given) and starts syncing.
+func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv bool, notice string) {
+	t.Store = store
+	ctx, cancel := context.WithCancel(ctx)
+	t.cancel, t.done = cancel, make(chan struct{})
 	var mu sync.Mutex
 	var prev syncclient.State
-	t.Syncer = syncclient.New(syncclient.Config{Store: store, Logger: cfg.Logger, OnState: func(st syncclient.State) {
+	t.Syncer = syncclient.New(syncclient.Config{Store: store, Logger: t.cfg.Logger, OnState: func(st syncclient.State) {
 		mu.Lock()
 		pulled := prev.Syncing && !st.Syncing // a sync ended: pulled records may change the screen
 		prev = st
@@ -147,23 +160,80 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 			}
 		})
 	}})
-	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer}, Tick: Tick,
+	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase}, Tick: Tick,
 		// The same chart as the PDF report (issue 7: one look in app and print).
 		ChartPNG: reportdoc.ProgressChartPNG})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
-	if cfg.NoSyncLoop {
-		close(t.done)
-		return t, nil
+	if notice != "" {
+		t.UI.Notice(notice)
 	}
+	if t.cfg.NoSyncLoop {
+		close(t.done)
+		return
+	}
+	done := t.done
 	go func() {
-		defer close(t.done)
-		if cfg.Server != "" && cfg.Username != "" {
-			t.enrolFromEnv(ctx, cfg)
+		if enrolFromEnv {
+			t.enrolFromEnv(ctx, t.cfg)
 		}
-		_ = t.Syncer.Run(ctx)
+		err := t.Syncer.Run(ctx)
+		close(done)
+		if errors.Is(err, syncclient.ErrDeviceWiped) {
+			// PROTOCOL §9 and §13: an admin wiped this device. Erase on the
+			// UI goroutine, after this one has finished with the store.
+			fyne.Do(func() {
+				if err := t.erase(syncclient.PlainError(syncclient.ErrDeviceWiped)); err != nil {
+					t.log.Error("erasing after a remote wipe failed", "err", err.Error())
+					return
+				}
+				select {
+				case t.erased <- struct{}{}:
+				default:
+				}
+			})
+		}
 	}()
-	return t, nil
+}
+
+// Erase removes everything the tablet holds — records, outbox, conflicts,
+// token, device id — by deleting the store's file, and starts over on a new,
+// empty store (a new device id: PROTOCOL §4, an app that erased itself
+// starts over with a new one). The file goes in one step: until it is
+// deleted the old store is whole, after it nothing of it is readable
+// through the app.
+func (t *Tablet) Erase(ctx context.Context) error {
+	return t.erase("This tablet was signed out and erased. Enrol it on the Sync tab to use it again.")
+}
+
+// erase is Erase with the notice the new, empty app shows on Today.
+func (t *Tablet) erase(notice string) error {
+	t.stop()
+	if err := t.Store.Close(); err != nil {
+		return fmt.Errorf("tablet: erase: %w", err)
+	}
+	if err := os.Remove(t.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("tablet: erase: %w", err)
+	}
+	store, err := localstore.Open(t.path)
+	if err != nil {
+		return fmt.Errorf("tablet: erase: %w", err)
+	}
+	t.run(context.Background(), store, false, notice)
+	return nil
+}
+
+// Erased receives once each time a remote wipe has erased the tablet and
+// the new, empty store is in place (tests, and anything that must know).
+func (t *Tablet) Erased() <-chan struct{} { return t.erased }
+
+// stop ends the syncer and waits for it (at most 5 s).
+func (t *Tablet) stop() {
+	t.cancel()
+	select {
+	case <-t.done:
+	case <-time.After(5 * time.Second):
+	}
 }
 
 func (t *Tablet) syncState() syncclient.State {
@@ -203,11 +273,7 @@ func deviceName(host string) string {
 
 // Close stops the syncer and closes the store.
 func (t *Tablet) Close() {
-	t.cancel()
-	select {
-	case <-t.done:
-	case <-time.After(5 * time.Second):
-	}
+	t.stop()
 	_ = t.Store.Close()
 }
 

@@ -61,7 +61,6 @@ const (
 type App struct {
 	cfg Config
 	win fyne.Window
-	ctx context.Context
 
 	back     *Button
 	title    *widget.Label
@@ -75,6 +74,19 @@ type App struct {
 
 	stack []screen
 	sync  SyncState
+	// notice is shown on Today until dismissed: why the tablet was erased.
+	notice string
+}
+
+// NoticeText is the notice on Today ("" when none; tests).
+func (a *App) NoticeText() string { return a.notice }
+
+// Notice puts a message on Today until the person dismisses it (e.g. why
+// the tablet was just erased): unlike a message under the header, it does
+// not go away with the next tap.
+func (a *App) Notice(msg string) {
+	a.notice = msg
+	a.DataChanged()
 }
 
 // New builds the UI into win. It does not show the window.
@@ -82,7 +94,7 @@ func New(win fyne.Window, cfg Config) *App {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	a := &App{cfg: cfg, win: win, ctx: context.Background()}
+	a := &App{cfg: cfg, win: win}
 	a.back = NewButton("‹ Back", a.Back)
 	a.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.title.Truncation = fyne.TextTruncateEllipsis
@@ -381,7 +393,7 @@ func (a *App) isMe(author string) bool {
 
 // put writes one record; problems are shown in plain words and returned.
 func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
-	e, err := a.cfg.Records.Put(a.ctx, typ, id, v, restricted)
+	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted)
 	if err != nil {
 		a.warn("Not saved: " + PlainError(err))
 		return "", err

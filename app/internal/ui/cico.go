@@ -226,7 +226,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 		for e := range m.card.Expectations {
 			p, e := p, e
 			b := NewButton("", func() {
-				if err := s.m.Cycle(s.a.ctx, p, e); err != nil {
+				if err := s.m.Cycle(context.Background(), p, e); err != nil {
 					s.a.warn("Not saved: " + PlainError(err))
 					return
 				}

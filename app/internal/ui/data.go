@@ -68,6 +68,9 @@ type Sync interface {
 	// Enrol enrols this tablet (PROTOCOL §4). Its error's Error() is a
 	// sentence for a person.
 	Enrol(ctx context.Context, f EnrolForm) error
+	// Erase removes everything this tablet holds (records, unsent changes,
+	// token) and starts over as a new device (sign out, or a remote wipe).
+	Erase(ctx context.Context) error
 	Enrolment() Enrolment
 	Conflicts() ([]Conflict, error)
 	RestoreConflict(ctx context.Context, id string) error
@@ -90,6 +93,9 @@ type SyncState struct {
 // EnrolForm is what the enrolment form collects.
 type EnrolForm struct {
 	ServerURL, School, Username, Password string
+	// Code is an enrolment code from the coordinator (PROTOCOL §13): with
+	// it, no password is typed on a shared tablet.
+	Code string
 }
 
 // Enrolment is who this tablet belongs to.

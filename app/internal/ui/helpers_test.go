@@ -34,7 +34,10 @@ type fakeSync struct {
 	dismissed   []string
 	quarantined []Quarantined
 	retried     []string
+	erased      int
 }
+
+func (f *fakeSync) Erase(context.Context) error { f.erased++; return nil }
 
 func (f *fakeSync) SyncNow() { f.syncNow++ }
 func (f *fakeSync) Enrol(_ context.Context, e EnrolForm) error {

@@ -156,7 +156,7 @@ func newProbeScreen(a *App, studentID string) screen {
 }
 
 func goalLabel(g record.Goal) string {
-	return fmt.Sprintf("%s → %s by %s", g.Measure, fmtNum(g.GoalScore), prettyDate(g.GoalDate))
+	return fmt.Sprintf("%s → %s by %s", record.MeasureOf(g.Measure).Name, fmtNum(g.GoalScore), prettyDate(g.GoalDate))
 }
 
 func (s *probeScreen) title() string              { return "Probe · " + s.name }

@@ -305,3 +305,85 @@ func TestTodayStates(t *testing.T) {
 		t.Fatalf("button says %q", got)
 	}
 }
+
+// TestSyncScreenEnrolsWithACode: an enrolment code stands for user name and
+// password (PROTOCOL §13), so none is typed on a shared tablet; the code
+// leaves the form after the try (it works once).
+func TestSyncScreenEnrolsWithACode(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	syncNowBackground(f)
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	for _, e := range []struct {
+		entry *widget.Entry
+		text  string
+	}{{s.server, "https://sync.school.org"}, {s.school, "lincoln"}} {
+		test.Tap(e.entry)
+		test.Type(e.entry, e.text)
+	}
+	test.Tap(s.enrol)
+	if !strings.Contains(s.enrolErr.Text, "enrolment code") {
+		t.Fatalf("no code and no user: %q", s.enrolErr.Text)
+	}
+	test.Tap(s.code)
+	test.Type(s.code, " RUEVU-XKVM5-4HK4Y ")
+	test.Tap(s.enrol)
+	if len(f.sync.enrolled) != 1 {
+		t.Fatalf("enrol calls %+v (error %q)", f.sync.enrolled, s.enrolErr.Text)
+	}
+	if got := f.sync.enrolled[0]; got.Code != "RUEVU-XKVM5-4HK4Y" || got.Username != "" || got.Password != "" || got.School != "lincoln" {
+		t.Fatalf("enrolled with %+v", got)
+	}
+	if s.code.Text != "" {
+		t.Error("the used code stays in the form")
+	}
+}
+
+// TestSignOutAndErase: erasing asks first and says how many unsent changes
+// would be lost; "Keep everything" erases nothing; the notice after an
+// erase stays on Today until dismissed.
+func TestSignOutAndErase(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	syncNowBackground(f)
+	a.SetSyncState(SyncState{Enrolled: true, Pending: 3})
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	test.Tap(s.erase)
+	if !s.eraseAsk || f.sync.erased != 0 {
+		t.Fatalf("the first tap erased (asked=%v, erased %d)", s.eraseAsk, f.sync.erased)
+	}
+	if q := eraseQuestion(3); !strings.HasPrefix(q, "3 changes on this tablet have not been sent") {
+		t.Errorf("question %q", q)
+	}
+	if q := eraseQuestion(1); !strings.HasPrefix(q, "1 change on this tablet has not been sent") {
+		t.Errorf("question %q", q)
+	}
+	test.Tap(s.eraseNo)
+	if s.eraseAsk || f.sync.erased != 0 {
+		t.Fatal("Keep everything erased")
+	}
+	test.Tap(s.erase)
+	test.Tap(s.eraseYes)
+	if f.sync.erased != 1 {
+		t.Fatalf("erase calls %d", f.sync.erased)
+	}
+
+	a.Notice("Your school's administrator erased this tablet remotely.")
+	a.Root(TabToday)
+	today := a.Current().(*todayScreen)
+	if today.dismiss == nil {
+		t.Fatal("no notice on Today")
+	}
+	a.Root(TabSync)
+	a.Root(TabToday)
+	today = a.Current().(*todayScreen)
+	if today.dismiss == nil {
+		t.Fatal("the notice went away with a tap elsewhere")
+	}
+	test.Tap(today.dismiss)
+	if today.dismiss != nil && a.notice != "" {
+		t.Fatal("Got it does not dismiss the notice")
+	}
+}

@@ -22,7 +22,6 @@ import (
 // written before the screen shows it (one local transaction per tap).
 type sessionModel struct {
 	rec Records
-	ctx context.Context
 	now func() time.Time
 
 	id        string
@@ -41,7 +40,7 @@ func newSessionModel(ctx context.Context, rec Records, now func() time.Time, gro
 		return nil, errors.New("this group is not on the tablet")
 	}
 	t := now()
-	m := &sessionModel{rec: rec, ctx: ctx, now: now}
+	m := &sessionModel{rec: rec, now: now}
 	m.s = record.Session{GroupID: groupID, ProgramID: g.Data.ProgramID, Date: record.DateOf(t).String(),
 		StartedAt: t.Format(time.RFC3339), Status: record.SessionInProgress,
 		Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
@@ -65,7 +64,7 @@ func loadSessionModel(ctx context.Context, rec Records, now func() time.Time, id
 	if !ok {
 		return nil, errors.New("this session is not on the tablet")
 	}
-	m := &sessionModel{rec: rec, ctx: ctx, now: now, id: id, s: d.Data}
+	m := &sessionModel{rec: rec, now: now, id: id, s: d.Data}
 	if m.s.Attendance == nil {
 		m.s.Attendance = []record.Attendance{}
 	}
@@ -107,13 +106,13 @@ func (m *sessionModel) load() {
 
 // mutate applies f to a copy of the session and writes it; on failure the
 // model keeps the previous version (the screen never shows an unsaved tap).
-func (m *sessionModel) mutate(f func(s *record.Session)) error {
+func (m *sessionModel) mutate(ctx context.Context, f func(s *record.Session)) error {
 	next := m.s
 	// Copies, never nil: DOMAIN.md requires both arrays, even empty.
 	next.Attendance = append(make([]record.Attendance, 0, len(m.s.Attendance)), m.s.Attendance...)
 	next.Fidelity = append(make([]record.StepMark, 0, len(m.s.Fidelity)+1), m.s.Fidelity...)
 	f(&next)
-	if _, err := m.rec.Put(m.ctx, record.TypeSession, m.id, next, false); err != nil {
+	if _, err := m.rec.Put(ctx, record.TypeSession, m.id, next, false); err != nil {
 		return err
 	}
 	m.s = next
@@ -141,7 +140,7 @@ var attendanceCycle = []string{record.Present, record.Absent, record.Late, recor
 
 // CycleAttendance moves student i to the next status: present → absent →
 // late → left early → present (one tap each).
-func (m *sessionModel) CycleAttendance(i int) error {
+func (m *sessionModel) CycleAttendance(ctx context.Context, i int) error {
 	if i < 0 || i >= len(m.s.Attendance) {
 		return errors.New("no such student")
 	}
@@ -152,19 +151,19 @@ func (m *sessionModel) CycleAttendance(i int) error {
 			next = attendanceCycle[(k+1)%len(attendanceCycle)]
 		}
 	}
-	return m.SetAttendance(i, next)
+	return m.SetAttendance(ctx, i, next)
 }
 
 // SetAttendance sets student i's status. While the session runs, a late
 // student's minutes hold the minute they arrived and a student who left
 // early the minute they left; Finish turns these into minutes received
 // (ADR 0602). An absent student gets 0 minutes.
-func (m *sessionModel) SetAttendance(i int, status string) error {
+func (m *sessionModel) SetAttendance(ctx context.Context, i int, status string) error {
 	if i < 0 || i >= len(m.s.Attendance) {
 		return errors.New("no such student")
 	}
 	at := m.elapsedMinutes()
-	return m.mutate(func(s *record.Session) {
+	return m.mutate(ctx, func(s *record.Session) {
 		a := &s.Attendance[i]
 		a.Status = status
 		switch status {
@@ -190,13 +189,13 @@ func (m *sessionModel) stepStatus(id string) string {
 
 // MarkStep marks checklist step i done, skipped or not applicable; marking
 // it again with the same status clears the mark.
-func (m *sessionModel) MarkStep(i int, status string) error {
+func (m *sessionModel) MarkStep(ctx context.Context, i int, status string) error {
 	if i < 0 || i >= len(m.steps) {
 		return errors.New("no such step")
 	}
 	id := m.steps[i].ID
 	clear := m.stepStatus(id) == status
-	return m.mutate(func(s *record.Session) {
+	return m.mutate(ctx, func(s *record.Session) {
 		for k := range s.Fidelity {
 			if s.Fidelity[k].StepID == id {
 				if clear {
@@ -212,25 +211,25 @@ func (m *sessionModel) MarkStep(i int, status string) error {
 }
 
 // SetNote saves the session's note (not restricted).
-func (m *sessionModel) SetNote(text string) error {
-	return m.mutate(func(s *record.Session) { s.Note = strings.TrimSpace(text) })
+func (m *sessionModel) SetNote(ctx context.Context, text string) error {
+	return m.mutate(ctx, func(s *record.Session) { s.Note = strings.TrimSpace(text) })
 }
 
 // AddStudentNote writes a note about one student, tied to this session.
-func (m *sessionModel) AddStudentNote(studentID, author, body, category string, restricted bool) error {
+func (m *sessionModel) AddStudentNote(ctx context.Context, studentID, author, body, category string, restricted bool) error {
 	n := record.Note{StudentID: studentID, AuthorID: author, Body: strings.TrimSpace(body),
 		Category: category, SessionID: m.id}
-	_, err := repo.PutNote(m.ctx, m.rec, "", n, restricted)
+	_, err := repo.PutNote(ctx, m.rec, "", n, restricted)
 	return err
 }
 
 // Finish marks the session delivered with the given minutes and turns the
 // late / left-early marks into minutes received.
-func (m *sessionModel) Finish(minutes float64) error {
+func (m *sessionModel) Finish(ctx context.Context, minutes float64) error {
 	if minutes <= 0 {
 		return errors.New("minutes must be more than 0")
 	}
-	return m.mutate(func(s *record.Session) {
+	return m.mutate(ctx, func(s *record.Session) {
 		s.Status = record.SessionDelivered
 		s.Minutes = minutes
 		for k := range s.Attendance {
@@ -256,8 +255,8 @@ func (m *sessionModel) Finish(minutes float64) error {
 }
 
 // Cancel marks the session cancelled (it counts as not delivered, §3.7).
-func (m *sessionModel) Cancel(reason string) error {
-	return m.mutate(func(s *record.Session) {
+func (m *sessionModel) Cancel(ctx context.Context, reason string) error {
+	return m.mutate(ctx, func(s *record.Session) {
 		s.Status = record.SessionCancelled
 		s.CancelReason = strings.TrimSpace(reason)
 	})
@@ -411,7 +410,7 @@ type sessionScreen struct {
 
 // startSession starts a new session of a group and returns its screen.
 func startSession(a *App, groupID string) (*sessionScreen, error) {
-	m, err := newSessionModel(a.ctx, a.cfg.Records, a.cfg.Now, groupID)
+	m, err := newSessionModel(context.Background(), a.cfg.Records, a.cfg.Now, groupID)
 	if err != nil {
 		return nil, err
 	}
@@ -421,7 +420,7 @@ func startSession(a *App, groupID string) (*sessionScreen, error) {
 
 // resumeSession reopens a stored session.
 func resumeSession(a *App, id string) (*sessionScreen, error) {
-	m, err := loadSessionModel(a.ctx, a.cfg.Records, a.cfg.Now, id)
+	m, err := loadSessionModel(context.Background(), a.cfg.Records, a.cfg.Now, id)
 	if err != nil {
 		return nil, err
 	}
@@ -504,7 +503,7 @@ func (s *sessionScreen) build() {
 // screen or finishing must not lose it).
 func (s *sessionScreen) keepNote() {
 	if s.m.running() && strings.TrimSpace(s.note.Text) != s.m.s.Note {
-		if err := s.m.SetNote(s.note.Text); err != nil {
+		if err := s.m.SetNote(context.Background(), s.note.Text); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 		}
 	}
@@ -609,7 +608,7 @@ func statusWord(st string) string {
 }
 
 func (s *sessionScreen) tapAttendance(i int) {
-	if err := s.m.CycleAttendance(i); err != nil {
+	if err := s.m.CycleAttendance(context.Background(), i); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))
 		return
 	}
@@ -617,7 +616,7 @@ func (s *sessionScreen) tapAttendance(i int) {
 }
 
 func (s *sessionScreen) tapStep(i int, st string) {
-	if err := s.m.MarkStep(i, st); err != nil {
+	if err := s.m.MarkStep(context.Background(), i, st); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))
 		return
 	}
@@ -625,7 +624,7 @@ func (s *sessionScreen) tapStep(i int, st string) {
 }
 
 func (s *sessionScreen) tapSaveNote() {
-	if err := s.m.SetNote(s.note.Text); err != nil {
+	if err := s.m.SetNote(context.Background(), s.note.Text); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))
 		return
 	}
@@ -654,7 +653,7 @@ func (s *sessionScreen) openStudent(i int) {
 	for _, st := range attendanceCycle {
 		st := st
 		b := NewButton(statusWord(st), func() {
-			if err := s.m.SetAttendance(i, st); err != nil {
+			if err := s.m.SetAttendance(context.Background(), i, st); err != nil {
 				s.a.warn("Not saved: " + PlainError(err))
 				return
 			}
@@ -680,7 +679,7 @@ func (s *sessionScreen) openStudent(i int) {
 			return
 		}
 		author, _ := s.a.me()
-		if err := s.m.AddStudentNote(sid, author, s.popNote.Text, s.popCategory.Selected, s.popPrivate.Checked); err != nil {
+		if err := s.m.AddStudentNote(context.Background(), sid, author, s.popNote.Text, s.popCategory.Selected, s.popPrivate.Checked); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 			return
 		}
@@ -712,7 +711,7 @@ func (s *sessionScreen) openFinish() {
 			return
 		}
 		s.keepNote()
-		if err := s.m.Finish(v); err != nil {
+		if err := s.m.Finish(context.Background(), v); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 			return
 		}
@@ -732,7 +731,7 @@ func (s *sessionScreen) openCancel() {
 	reason.SetPlaceHolder("Reason, e.g. assembly")
 	s.popNote = reason
 	s.popConfirm = newImportant("Cancel this session", widget.DangerImportance, func() {
-		if err := s.m.Cancel(reason.Text); err != nil {
+		if err := s.m.Cancel(context.Background(), reason.Text); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 			return
 		}

@@ -295,8 +295,22 @@ func newGroupForm(a *App, id string) *formScreen {
 	if d, ok := repo.Get[record.Group](a.cfg.Records, id); ok {
 		g = d.Data
 	}
-	if g.InterventionistID == "" {
-		g.InterventionistID, _ = a.me()
+	// Who leads the group (its caseload, issue 14): the tablet knows only
+	// its own person by name, so it offers "me", keeps a colleague set in
+	// the console, or leaves the group to nobody yet.
+	const leadMe, leadNobody, leadColleague = "Me", "Nobody yet", "A colleague (as set in the console)"
+	leadOpts := []string{leadMe, leadNobody}
+	lead := widget.NewSelect(nil, nil)
+	switch {
+	case id == "" || a.isMe(g.InterventionistID):
+		lead.Options = leadOpts
+		lead.SetSelected(leadMe)
+	case g.InterventionistID == "":
+		lead.Options = leadOpts
+		lead.SetSelected(leadNobody)
+	default:
+		lead.Options = append(leadOpts, leadColleague)
+		lead.SetSelected(leadColleague)
 	}
 	name := entryWith(g.Name, "e.g. Bluebirds")
 	progs := repo.List[record.Program](a.cfg.Records)
@@ -351,6 +365,7 @@ func newGroupForm(a *App, id string) *formScreen {
 	}
 	return newFormScreen(a, title, []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Program", prog),
+		widget.NewFormItem("Led by", lead),
 		widget.NewFormItem("Meets on", days), widget.NewFormItem("At", at),
 		widget.NewFormItem("Students", members),
 	}, func() bool {
@@ -365,6 +380,12 @@ func newGroupForm(a *App, id string) *formScreen {
 			a.warn("Choose the group's program (add one first if there is none).")
 			return false
 		}
+		switch lead.Selected {
+		case leadMe:
+			g.InterventionistID, _ = a.me()
+		case leadNobody:
+			g.InterventionistID = ""
+		} // a colleague's stays as it is
 		// Keep members this tablet does not know yet (DOMAIN.md §2: never drop a reference).
 		known := map[string]bool{}
 		for _, s := range studs {

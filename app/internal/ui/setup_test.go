@@ -110,6 +110,33 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	if groups[0].Data.InterventionistID != "device:"+f.store.DeviceID() {
 		t.Fatalf("interventionist %q", groups[0].Data.InterventionistID)
 	}
+	// Led by nobody yet, then by me again (issue 14: the caseload is chosen
+	// on the form); a colleague's lead is kept when the form is saved.
+	a.Current().(*setupScreen).refresh()
+	test.Tap(a.Current().(*setupScreen).edit[groups[0].ID])
+	form = a.Current().(*formScreen)
+	if got := formWidget(t, form, "Led by").(*widget.Select).Selected; got != "Me" {
+		t.Fatalf("led by %q on my own group", got)
+	}
+	formWidget(t, form, "Led by").(*widget.Select).SetSelected("Nobody yet")
+	test.Tap(form.Save)
+	if g := mustGet[record.Group](f.store, groups[0].ID).Data; g.InterventionistID != "" {
+		t.Fatalf("nobody yet saved as %q", g.InterventionistID)
+	}
+	colleague := "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e09"
+	g := mustGet[record.Group](f.store, groups[0].ID).Data
+	g.InterventionistID = colleague
+	must(repo.Put(context.Background(), f.store, groups[0].ID, g, false))
+	a.Current().(*setupScreen).refresh()
+	test.Tap(a.Current().(*setupScreen).edit[groups[0].ID])
+	form = a.Current().(*formScreen)
+	if got := formWidget(t, form, "Led by").(*widget.Select).Selected; !strings.HasPrefix(got, "A colleague") {
+		t.Fatalf("led by %q on a colleague's group", got)
+	}
+	test.Tap(form.Save)
+	if g := mustGet[record.Group](f.store, groups[0].ID).Data; g.InterventionistID != colleague {
+		t.Fatalf("a colleague's lead became %q", g.InterventionistID)
+	}
 
 	// A break.
 	test.Tap(a.Current().(*setupScreen).addBreak)

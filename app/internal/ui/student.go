@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -129,7 +130,7 @@ func (s *studentScreen) refresh() {
 			pr = append(pr, fmt.Sprintf("… and %d earlier", len(probes)-8))
 			break
 		}
-		t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), p.Data.Measure, fmtNum(p.Data.Score))
+		t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), record.MeasureOf(p.Data.Measure).Name, fmtNum(p.Data.Score))
 		if p.Data.Errors != nil {
 			t += fmt.Sprintf(" · %s errors", fmtNum(*p.Data.Errors))
 		}
@@ -231,7 +232,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	gp := computeProgress(g, gatherProgress(s.a.cfg.Records, g.ID), today)
 	s.progress[g.ID] = gp
 	rep := gp.Report
-	head := fmt.Sprintf("%s: from %s to %s by %s", g.Data.Measure, fmtNum(rep.Baseline.Score), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
+	head := fmt.Sprintf("%s: from %s to %s by %s", record.MeasureOf(g.Data.Measure).Words(), fmtNum(rep.Baseline.Score), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
 	if g.Data.Direction == record.DirectionDown {
 		head += " (lower is better)"
 	}
@@ -369,7 +370,7 @@ func (s *studentScreen) saveNote() {
 	me, _ := s.a.me()
 	cat := s.noteCategory.Selected
 	n := record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}
-	if _, err := repo.PutNote(s.a.ctx, s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
+	if _, err := repo.PutNote(context.Background(), s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))
 		return
 	}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -20,10 +21,14 @@ type syncScreen struct {
 	list *fyne.Container
 
 	// Enrolment form.
-	server, school, username, password *widget.Entry
-	enrol                              *Button
-	enrolErr                           *widget.Label
-	busy                               bool
+	server, school, code, username, password *widget.Entry
+	enrol                                    *Button
+	enrolErr                                 *widget.Label
+	busy                                     bool
+
+	// Sign out and erase: a first tap asks, saying what would be lost.
+	erase, eraseYes, eraseNo *Button
+	eraseAsk                 bool
 
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
@@ -40,8 +45,13 @@ func newSyncScreen(a *App) screen {
 	s.server.SetPlaceHolder("https://sync.your-school.org")
 	s.school = widget.NewEntry()
 	s.school.SetPlaceHolder("school code, e.g. lincoln-elementary")
+	s.code = widget.NewEntry()
+	s.code.SetPlaceHolder("e.g. 7KQ4M-2XD9P-WHR3T")
+	s.code.OnSubmitted = func(string) { s.tapEnrol() }
 	s.username = widget.NewEntry()
+	s.username.SetPlaceHolder("or your user name…")
 	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder("…and password")
 	s.password.OnSubmitted = func(string) { s.tapEnrol() }
 	s.enrol = newImportant("Enrol this tablet", widget.HighImportance, s.tapEnrol)
 	s.enrolErr = wrapLabel("")
@@ -50,6 +60,9 @@ func newSyncScreen(a *App) screen {
 	s.problem = wrapLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.syncNow = newImportant("Sync now", widget.HighImportance, a.SyncNow)
+	s.erase = NewButton("Sign out and erase this tablet…", func() { s.eraseAsk = true; s.refresh() })
+	s.eraseYes = newImportant("Erase this tablet", widget.DangerImportance, s.tapErase)
+	s.eraseNo = NewButton("Keep everything", func() { s.eraseAsk = false; s.refresh() })
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
 	if a.cfg.Sync != nil {
@@ -79,8 +92,10 @@ func validateEnrol(f EnrolForm) string {
 	switch {
 	case f.School == "":
 		return "Enter your school's code."
+	case f.Code != "":
+		return "" // an enrolment code stands for user name and password
 	case f.Username == "":
-		return "Enter your user name."
+		return "Enter the enrolment code from your coordinator, or your user name and password."
 	case f.Password == "":
 		return "Enter your password."
 	}
@@ -92,7 +107,7 @@ func (s *syncScreen) tapEnrol() {
 		return
 	}
 	f := EnrolForm{ServerURL: strings.TrimRight(strings.TrimSpace(s.server.Text), "/"), School: strings.TrimSpace(s.school.Text),
-		Username: strings.TrimSpace(s.username.Text), Password: s.password.Text}
+		Code: strings.TrimSpace(s.code.Text), Username: strings.TrimSpace(s.username.Text), Password: s.password.Text}
 	if msg := validateEnrol(f); msg != "" {
 		s.enrolErr.SetText(msg)
 		return
@@ -101,11 +116,12 @@ func (s *syncScreen) tapEnrol() {
 	s.enrol.Disable()
 	s.enrolErr.SetText("Enrolling…")
 	s.a.background(func() func() {
-		err := s.a.cfg.Sync.Enrol(s.a.ctx, f)
+		err := s.a.cfg.Sync.Enrol(context.Background(), f)
 		return func() {
 			s.busy = false
 			s.enrol.Enable()
 			s.password.SetText("")
+			s.code.SetText("") // a code works once
 			if err != nil {
 				s.enrolErr.SetText(err.Error())
 				return
@@ -118,6 +134,28 @@ func (s *syncScreen) tapEnrol() {
 			s.refresh()
 		}
 	})
+}
+
+// eraseQuestion says what erasing would lose: the unsent changes first.
+func eraseQuestion(pending int) string {
+	q := "Erasing removes every student, session and note from this tablet, and signs it out. What was synced stays on the server."
+	switch {
+	case pending == 1:
+		return "1 change on this tablet has not been sent to the server and will be lost. " + q
+	case pending > 1:
+		return fmt.Sprintf("%d changes on this tablet have not been sent to the server and will be lost. ", pending) + q
+	}
+	return q
+}
+
+func (s *syncScreen) tapErase() {
+	if s.a.cfg.Sync == nil {
+		return
+	}
+	s.eraseAsk = false
+	if err := s.a.cfg.Sync.Erase(context.Background()); err != nil {
+		s.a.warn("Could not erase: " + PlainError(err))
+	}
 }
 
 func (s *syncScreen) refresh() {
@@ -169,6 +207,7 @@ func (s *syncScreen) refresh() {
 		form := widget.NewForm(
 			widget.NewFormItem("Server", s.server),
 			widget.NewFormItem("School", s.school),
+			widget.NewFormItem("Enrolment code", s.code),
 			widget.NewFormItem("User name", s.username),
 			widget.NewFormItem("Password", s.password),
 		)
@@ -216,6 +255,14 @@ func (s *syncScreen) refresh() {
 		}
 		objs = append(objs, card(rows...))
 	}
+	// Signing out erases: a shared tablet handed on keeps nothing of its
+	// last user (the server keeps what was synced).
+	if s.eraseAsk {
+		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(st.Pending)),
+			container.NewHBox(spacerH(), s.eraseNo, s.eraseYes)))
+	} else {
+		objs = append(objs, container.NewHBox(spacerH(), s.erase))
+	}
 	s.list.Objects = objs
 	s.list.Refresh()
 }
@@ -237,9 +284,9 @@ func refusal(q Quarantined) string {
 func (s *syncScreen) resolve(id string, restore bool) {
 	var err error
 	if restore {
-		err = s.a.cfg.Sync.RestoreConflict(s.a.ctx, id)
+		err = s.a.cfg.Sync.RestoreConflict(context.Background(), id)
 	} else {
-		err = s.a.cfg.Sync.DismissConflict(s.a.ctx, id)
+		err = s.a.cfg.Sync.DismissConflict(context.Background(), id)
 	}
 	if err != nil {
 		s.a.warn("Could not do that on this tablet. Please try again.")
@@ -262,7 +309,7 @@ func (s *syncScreen) resolve(id string, restore bool) {
 }
 
 func (s *syncScreen) retryOne(id string) {
-	if err := s.a.cfg.Sync.RetryQuarantined(s.a.ctx, id); err != nil {
+	if err := s.a.cfg.Sync.RetryQuarantined(context.Background(), id); err != nil {
 		s.a.warn("Could not do that on this tablet. Please try again.")
 		return
 	}

@@ -28,17 +28,23 @@ type dueProbe struct {
 	Days            int // days since the last probe (or the goal's start)
 }
 
-// todayModel is what Today shows: the groups meeting today (by start
-// time), the other groups, and the overdue probes of today's students.
+// todayModel is what Today shows: my groups meeting today (by start
+// time), my other groups, colleagues' groups (behind "Other groups": a
+// tablet holds the whole school, but a person's day is their caseload), and
+// the overdue probes of today's students.
 type todayModel struct {
-	Date    string
-	Groups  []todayGroup
-	Others  []todayGroup
-	Overdue []dueProbe
-	Empty   bool // no groups at all on the tablet
+	Date      string
+	Groups    []todayGroup
+	Others    []todayGroup // mine, not meeting today
+	Colleague []todayGroup // led by someone else
+	Overdue   []dueProbe
+	Empty     bool // no groups at all on the tablet
 }
 
-func loadToday(rec Records, now time.Time) todayModel {
+// loadToday builds Today for the person mine recognises: a group is theirs
+// when its interventionist_id is them, or when nobody is set (a group
+// nobody leads is shown, not hidden).
+func loadToday(rec Records, now time.Time, mine func(interventionistID string) bool) todayModel {
 	m := todayModel{Date: record.DateOf(now).String()}
 	wd := record.Weekday(now)
 	groups := repo.List[record.Group](rec)
@@ -60,6 +66,10 @@ func loadToday(rec Records, now time.Time) todayModel {
 			}
 		}
 		tg.Start = start
+		if g.Data.InterventionistID != "" && !mine(g.Data.InterventionistID) {
+			m.Colleague = append(m.Colleague, tg)
+			continue
+		}
 		if start == "" {
 			m.Others = append(m.Others, tg)
 			continue
@@ -88,6 +98,12 @@ func loadToday(rec Records, now time.Time) todayModel {
 		return m.Groups[i].Name < m.Groups[j].Name
 	})
 	sort.SliceStable(m.Others, func(i, j int) bool { return m.Others[i].Name < m.Others[j].Name })
+	sort.SliceStable(m.Colleague, func(i, j int) bool {
+		if (m.Colleague[i].Start == "") != (m.Colleague[j].Start == "") {
+			return m.Colleague[i].Start != "" // meeting today first
+		}
+		return m.Colleague[i].Name < m.Colleague[j].Name
+	})
 	sort.SliceStable(m.Overdue, func(i, j int) bool { return m.Overdue[i].Days > m.Overdue[j].Days })
 	return m
 }
@@ -213,6 +229,10 @@ type todayScreen struct {
 	// Start buttons by group id, probe buttons by student id (tests tap them).
 	start map[string]*Button
 	probe map[string]*Button
+	// others holds colleagues' groups, folded (nil when there are none).
+	others *widget.Accordion
+	// dismiss closes the notice card (nil when there is none).
+	dismiss *Button
 }
 
 func newTodayScreen(a *App) *todayScreen {
@@ -245,11 +265,16 @@ func (s *todayScreen) refreshSync() {
 }
 
 func (s *todayScreen) refresh() {
-	s.m = loadToday(s.a.cfg.Records, s.a.cfg.Now())
+	s.m = loadToday(s.a.cfg.Records, s.a.cfg.Now(), s.a.isMe)
 	s.start = map[string]*Button{}
 	s.probe = map[string]*Button{}
+	s.others, s.dismiss = nil, nil
 	s.refreshSync()
 	objs := []fyne.CanvasObject{s.sync}
+	if s.a.notice != "" {
+		s.dismiss = NewButton("Got it", func() { s.a.notice = ""; s.refresh() })
+		objs = append(objs, card(wrapLabel(s.a.notice), s.dismiss))
+	}
 	if s.m.Empty {
 		objs = append(objs, card(heading("No groups yet"),
 			wrapLabel("Add students, a program with its checklist, and a group on the Setup tab. Nothing needs a network."),
@@ -273,10 +298,21 @@ func (s *todayScreen) refresh() {
 		objs = append(objs, card(rows...))
 	}
 	if len(s.m.Others) > 0 {
-		objs = append(objs, heading("Other groups"))
+		objs = append(objs, heading("My other groups"))
 		for _, g := range s.m.Others {
 			objs = append(objs, s.groupCard(g, false))
 		}
+	}
+	if len(s.m.Colleague) > 0 {
+		// Behind one tap: a colleague's group is there when covering for
+		// them, but not in the way of one's own day.
+		var cards []fyne.CanvasObject
+		for _, g := range s.m.Colleague {
+			cards = append(cards, s.groupCard(g, false))
+		}
+		s.others = widget.NewAccordion(widget.NewAccordionItem(
+			fmt.Sprintf("Other groups (%d, led by colleagues)", len(s.m.Colleague)), container.NewVBox(cards...)))
+		objs = append(objs, s.others)
 	}
 	s.list.Objects = objs
 	s.list.Refresh()

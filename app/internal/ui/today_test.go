@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,7 +35,7 @@ func TestTodayGroupsByWeekdayAndStart(t *testing.T) {
 	group("Wrens", record.ScheduleSlot{Weekday: 2, Start: "08:00"})
 
 	monday := time.Date(2025, 3, 17, 7, 0, 0, 0, time.UTC)
-	m := loadToday(storeRecords{s}, monday)
+	m := loadToday(storeRecords{s}, monday, anyone)
 	var names []string
 	for _, g := range m.Groups {
 		names = append(names, g.Start+" "+g.Name)
@@ -48,7 +49,80 @@ func TestTodayGroupsByWeekdayAndStart(t *testing.T) {
 	if st := m.Groups[0].Students; len(st) != 2 || st[0] != "Ann Lopez" || st[1] != "Student not synced yet" {
 		t.Fatalf("members %v", st)
 	}
-	if wed := loadToday(storeRecords{s}, monday.AddDate(0, 0, 2)); len(wed.Groups) != 1 || wed.Groups[0].Name != "Bluebirds" {
+	if wed := loadToday(storeRecords{s}, monday.AddDate(0, 0, 2), anyone); len(wed.Groups) != 1 || wed.Groups[0].Name != "Bluebirds" {
 		t.Fatalf("Wednesday: %+v", wed.Groups)
+	}
+}
+
+func anyone(string) bool { return true }
+
+// TestTodayMyCaseloadFirst: issue 14's caseloads. My groups meeting today
+// come first, then my other groups; colleagues' groups are apart (folded
+// behind "Other groups" on the screen); a group nobody leads counts as mine.
+func TestTodayMyCaseloadFirst(t *testing.T) {
+	s, err := localstore.Open(filepath.Join(t.TempDir(), "tablet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	prog := must(repo.Put(ctx, s, "", record.Program{Name: "Phonics 2", Area: record.AreaReading, Steps: []record.Step{{ID: "s1", Text: "Review"}}}, false))
+	ann := must(repo.Put(ctx, s, "", record.Student{GivenName: "Ann", FamilyName: "Lopez", Grade: "3"}, false))
+	group := func(name, lead string, weekday int) {
+		must(repo.Put(ctx, s, "", record.Group{Name: name, ProgramID: prog.ID, InterventionistID: lead, StudentIDs: []string{ann.ID},
+			Schedule: []record.ScheduleSlot{{Weekday: weekday, Start: "10:00"}}}, false))
+	}
+	group("Mine today", "me", 1)
+	group("Mine Tuesday", "me", 2)
+	group("Nobody's", "", 1)
+	group("Colleague today", "colleague", 1)
+	group("Colleague Tuesday", "colleague", 2)
+	monday := time.Date(2025, 3, 17, 7, 0, 0, 0, time.UTC)
+	m := loadToday(storeRecords{s}, monday, func(id string) bool { return id == "me" })
+	names := func(gs []todayGroup) (out []string) {
+		for _, g := range gs {
+			out = append(out, g.Name)
+		}
+		return out
+	}
+	if got := names(m.Groups); !slices.Equal(got, []string{"Mine today", "Nobody's"}) {
+		t.Errorf("today: %v", got)
+	}
+	if got := names(m.Others); !slices.Equal(got, []string{"Mine Tuesday"}) {
+		t.Errorf("my other groups: %v", got)
+	}
+	if got := names(m.Colleague); !slices.Equal(got, []string{"Colleague today", "Colleague Tuesday"}) {
+		t.Errorf("colleagues' groups: %v (meeting today first)", got)
+	}
+}
+
+// TestTodayScreenFoldsColleaguesGroups: on the screen, a colleague's group
+// is behind "Other groups", folded until tapped, and still startable.
+func TestTodayScreenFoldsColleaguesGroups(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	theirs := must(repo.Put(context.Background(), f.store, "", record.Group{Name: "Colleague's Owls", ProgramID: sc.program,
+		InterventionistID: "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e09", StudentIDs: sc.students[:1],
+		Schedule: []record.ScheduleSlot{{Weekday: 1, Start: "11:00"}}}, false))
+	a := f.start(landscape)
+	a.Root(TabToday)
+	s := a.Current().(*todayScreen)
+	if s.others == nil || len(s.others.Items) != 1 || s.others.Items[0].Open {
+		t.Fatalf("colleagues' groups are not folded behind one item: %+v", s.others)
+	}
+	if !strings.Contains(s.others.Items[0].Title, "Other groups (1") {
+		t.Errorf("title %q", s.others.Items[0].Title)
+	}
+	for _, g := range s.m.Groups {
+		if g.ID == theirs.ID {
+			t.Fatal("a colleague's group is among mine")
+		}
+	}
+	if s.start[theirs.ID] == nil {
+		t.Fatal("a colleague's group cannot be started when covering")
+	}
+	s.others.Open(0)
+	if !s.others.Items[0].Open {
+		t.Error("the fold does not open")
 	}
 }

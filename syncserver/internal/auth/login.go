@@ -51,14 +51,22 @@ func CheckLoginFields(school, username, password string) string {
 		name, v string
 		max     int
 	}{{"school", school, MaxSlugBytes}, {"username", username, MaxUsernameBytes}, {"password", password, MaxPasswordBytes}} {
-		switch {
-		case f.v == "":
-			return f.name + " is required"
-		case len(f.v) > f.max:
-			return f.name + " must be at most " + strconv.Itoa(f.max) + " bytes"
-		case !utf8.ValidString(f.v) || strings.ContainsFunc(f.v, unicode.IsControl):
-			return f.name + " must be text without control characters"
+		if msg := checkField(f.name, f.v, f.max); msg != "" {
+			return msg
 		}
+	}
+	return ""
+}
+
+// checkField is one field of CheckLoginFields (and CheckCodeFields).
+func checkField(name, v string, max int) string {
+	switch {
+	case v == "":
+		return name + " is required"
+	case len(v) > max:
+		return name + " must be at most " + strconv.Itoa(max) + " bytes"
+	case !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl):
+		return name + " must be text without control characters"
 	}
 	return ""
 }

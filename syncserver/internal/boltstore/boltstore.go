@@ -9,6 +9,9 @@
 //	tokens      token hash → tokenEntry JSON (only the hash the caller gives)
 //	devices     school\x00device → deviceEntry JSON
 //	loginattempts  login key → up to limit.Max unix ms (8 bytes each)
+//	enrolcodes  code hash → codeEntry JSON (PROTOCOL §13, admin.go)
+//	deadtokens  revoked token hash → school\x00device (the device entry
+//	            keeps at most store.MaxDeadTokensPerDevice of them, for wipe)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
@@ -52,6 +55,11 @@ var (
 	bTokens        = []byte("tokens")
 	bDevices       = []byte("devices")
 	bLoginAttempts = []byte("loginattempts")
+	// bEnrolCodes and bDeadTokens came with PROTOCOL §13. They are created
+	// at every Open (CreateBucketIfNotExists), so older files need no
+	// upgrade step and the schema version stays.
+	bEnrolCodes = []byte("enrolcodes")
+	bDeadTokens = []byte("deadtokens")
 	// bLoginFailV1 held an unbounded list per client-chosen school+username
 	// (the disk-growth hole of issue 11); Open deletes it.
 	bLoginFailV1 = []byte("loginfail")
@@ -149,7 +157,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts} {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -369,6 +377,15 @@ type deviceEntry struct {
 	LastSeenAt time.Time `json:"last_seen_at"`
 	Revoked    bool      `json:"revoked"`
 	Tokens     [][]byte  `json:"tokens"` // hashes, so revocation can delete them
+	// Dead are the newest revoked token hashes (at most
+	// store.MaxDeadTokensPerDevice), kept so that a wipe, even one after a
+	// plain revocation, answers them with device_wiped (PROTOCOL §13).
+	Dead []deadToken `json:"dead,omitempty"`
+}
+
+type deadToken struct {
+	Hash    []byte    `json:"hash"`
+	WipedAt time.Time `json:"wiped_at,omitzero"` // zero: revoked, not wiped
 }
 
 func deviceKey(schoolID, deviceID string) []byte { return []byte(schoolID + "\x00" + deviceID) }
@@ -379,6 +396,15 @@ func deviceKey(schoolID, deviceID string) []byte { return []byte(schoolID + "\x0
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		devs, tokens := tx.Bucket(bDevices), tx.Bucket(bTokens)
+		// Checked in the enrolment's own transaction: a disable committed
+		// before it refuses it, one after it revokes its token.
+		var u store.User
+		if err := getJSON(tx.Bucket(bUsers), []byte(e.UserID), &u); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return store.ErrUserDisabled
+		}
 		k := deviceKey(e.SchoolID, e.DeviceID)
 		var d deviceEntry
 		if v := devs.Get(k); v != nil {
@@ -416,6 +442,9 @@ func (s *Store) PrincipalByToken(ctx context.Context, tokenHash []byte, at time.
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var te tokenEntry
 		if err := getJSON(tx.Bucket(bTokens), tokenHash, &te); err != nil {
+			if errors.Is(err, store.ErrNotFound) && wipedToken(tx, tokenHash) {
+				return store.ErrDeviceWiped
+			}
 			return err
 		}
 		var d deviceEntry
@@ -430,6 +459,10 @@ func (s *Store) PrincipalByToken(ctx context.Context, tokenHash []byte, at time.
 		}
 		if err := getJSON(tx.Bucket(bUsers), []byte(te.UserID), &p.User); err != nil {
 			return err
+		}
+		if p.User.Disabled {
+			// Disabling deletes the user's tokens; this is the second lock.
+			return store.ErrNotFound
 		}
 		p.DeviceID = te.DeviceID
 		stale = at.Sub(d.LastSeenAt) > lastSeenEvery
@@ -494,14 +527,55 @@ func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) err
 		if err := getJSON(devs, k, &d); err != nil {
 			return err
 		}
-		for _, h := range d.Tokens {
-			if err := tx.Bucket(bTokens).Delete(h); err != nil {
+		if err := revokeTx(tx, k, &d); err != nil {
+			return err
+		}
+		return putJSON(devs, k, d)
+	}))
+}
+
+// revokeTx deletes a device's live tokens, keeping their hashes as dead
+// ones (the newest store.MaxDeadTokensPerDevice), and marks it revoked. The
+// caller writes d back.
+func revokeTx(tx *bolt.Tx, k []byte, d *deviceEntry) error {
+	tokens, dead := tx.Bucket(bTokens), tx.Bucket(bDeadTokens)
+	for _, h := range d.Tokens {
+		if err := tokens.Delete(h); err != nil {
+			return err
+		}
+		if err := dead.Put(h, k); err != nil {
+			return err
+		}
+		d.Dead = append(d.Dead, deadToken{Hash: h})
+	}
+	if n := len(d.Dead) - store.MaxDeadTokensPerDevice; n > 0 {
+		for _, old := range d.Dead[:n] {
+			if err := dead.Delete(old.Hash); err != nil {
 				return err
 			}
 		}
-		d.Tokens, d.Revoked = nil, true
-		return putJSON(devs, k, d)
-	}))
+		d.Dead = append([]deadToken(nil), d.Dead[n:]...)
+	}
+	d.Tokens, d.Revoked = nil, true
+	return nil
+}
+
+// wipedToken reports whether hash is a dead token of a wiped device.
+func wipedToken(tx *bolt.Tx, hash []byte) bool {
+	k := tx.Bucket(bDeadTokens).Get(hash)
+	if k == nil {
+		return false
+	}
+	var d deviceEntry
+	if getJSON(tx.Bucket(bDevices), k, &d) != nil {
+		return false
+	}
+	for _, t := range d.Dead {
+		if bytes.Equal(t.Hash, hash) {
+			return !t.WipedAt.IsZero()
+		}
+	}
+	return false
 }
 
 // Login attempts (PROTOCOL §4). A key's value is at most limit.Max unix-ms

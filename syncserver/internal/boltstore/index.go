@@ -8,7 +8,6 @@ import (
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
@@ -222,7 +221,7 @@ func (s *Store) RecordsByID(ctx context.Context, schoolID string, v store.Viewer
 // RecordsByRef returns the current records of some types (all when none)
 // that reference refID and that v may see, through the refs index.
 func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewer, refID string, types ...string) ([]record.Envelope, error) {
-	if !hlc.IsCanonicalUUID(refID) {
+	if !record.IsID(refID) {
 		return nil, nil // only canonical UUIDs are indexed (pgstore compares the text)
 	}
 	var out []record.Envelope

@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
-	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -57,7 +56,7 @@ func (s *Server) handleProgressPDF(c echo.Context) error {
 func (s *Server) csvHandler(write func(io.Writer, []record.Envelope, reportdoc.Filter) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		f := reportdoc.Filter{GroupID: c.QueryParam("group")}
-		if f.GroupID != "" && !hlc.IsCanonicalUUID(f.GroupID) {
+		if f.GroupID != "" && !record.IsID(f.GroupID) {
 			return protocol.Errorf(protocol.CodeInvalidRequest, "group must be a canonical lowercase uuid")
 		}
 		for _, p := range []struct {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,7 +18,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
@@ -107,22 +107,29 @@ func decodeSmall(c echo.Context, v any) error {
 	return nil
 }
 
+// enrolRequest is §4's enrolment body, or §13's with a code in place of
+// username and password.
+type enrolRequest struct {
+	protocol.EnrolRequest
+	Code *string `json:"code"`
+}
+
 func (s *Server) handleEnrol(c echo.Context) error {
 	ctx := c.Request().Context()
-	var req protocol.EnrolRequest
+	var req enrolRequest
 	if err := decodeSmall(c, &req); err != nil {
 		return err
+	}
+	if req.Code != nil {
+		return s.enrolWithCode(c, req.EnrolRequest, *req.Code)
 	}
 	// Every field is bounded before it reaches a lookup or a key (issue 11:
 	// a 40 KB slug gave 500, a NUL byte gave 500 on PostgreSQL).
 	if msg := auth.CheckLoginFields(req.School, req.Username, req.Password); msg != "" {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "%s", msg)
 	}
-	if !hlc.IsCanonicalUUID(req.DeviceID) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
-	}
-	if len(req.DeviceName) > 200 || !utf8.ValidString(req.DeviceName) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be valid text of at most 200 bytes")
+	if err := checkDeviceFields(req.EnrolRequest); err != nil {
+		return err
 	}
 	now := s.now()
 	// Look the user up first so the attempt is counted under a bounded key:
@@ -142,15 +149,8 @@ func (s *Server) handleEnrol(c echo.Context) error {
 	}
 	// The attempt is counted before the password is checked, in one atomic
 	// step: 400 guesses at once get at most 10 checks (PROTOCOL §4).
-	ok, retryAt, err := s.store.TakeLoginAttempt(ctx, key, now, auth.Limit)
-	if err != nil {
+	if err := s.takeAttempt(ctx, key, now); err != nil {
 		return err
-	}
-	if !ok {
-		s.metrics.logins.WithLabelValues("limited").Inc()
-		e := protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
-		e.RetryAfter = max(1, int(retryAt.Sub(now).Round(time.Second)/time.Second))
-		return e
 	}
 	if !known {
 		s.cfg.Passwords.SpendCheck() // the same time as a wrong password
@@ -161,18 +161,62 @@ func (s *Server) handleEnrol(c echo.Context) error {
 		s.metrics.logins.WithLabelValues("wrong").Inc()
 		return errBadCredentials
 	}
+	// A disabled account (PROTOCOL §13) answers only after the password
+	// check, with the same body and time as a wrong password, and the
+	// attempt stays counted: nothing tells a guesser the account exists or
+	// that they found its password.
+	if user.Disabled {
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
+	}
 	s.metrics.logins.WithLabelValues("ok").Inc()
 	if err := s.store.ClearLoginAttempts(ctx, key); err != nil {
 		return err
 	}
+	return s.finishEnrol(c, school, user, req.EnrolRequest, now)
+}
+
+// checkDeviceFields bounds the device id and name of an enrolment.
+func checkDeviceFields(req protocol.EnrolRequest) error {
+	if !record.IsID(req.DeviceID) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
+	}
+	if len(req.DeviceName) > 200 || !utf8.ValidString(req.DeviceName) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be valid text of at most 200 bytes")
+	}
+	return nil
+}
+
+// takeAttempt counts one login attempt under key, or returns 429 with
+// Retry-After when the key is at §4's limit.
+func (s *Server) takeAttempt(ctx context.Context, key string, now time.Time) error {
+	ok, retryAt, err := s.store.TakeLoginAttempt(ctx, key, now, auth.Limit)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		s.metrics.logins.WithLabelValues("limited").Inc()
+		e := protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
+		e.RetryAfter = max(1, int(retryAt.Sub(now).Round(time.Second)/time.Second))
+		return e
+	}
+	return nil
+}
+
+// finishEnrol issues the token of a checked enrolment (password or code).
+func (s *Server) finishEnrol(c echo.Context, school store.School, user store.User, req protocol.EnrolRequest, now time.Time) error {
 	token, hash, err := auth.NewToken()
 	if err != nil {
 		return err
 	}
-	err = s.store.Enrol(ctx, store.Enrolment{SchoolID: school.ID, UserID: user.ID, DeviceID: req.DeviceID,
+	err = s.store.Enrol(c.Request().Context(), store.Enrolment{SchoolID: school.ID, UserID: user.ID, DeviceID: req.DeviceID,
 		DeviceName: req.DeviceName, TokenHash: hash, At: now})
 	if errors.Is(err, store.ErrConflict) {
 		return protocol.Errorf(protocol.CodeConflict, "this device id is enrolled to another user of the school: an admin must revoke it first")
+	}
+	if errors.Is(err, store.ErrUserDisabled) {
+		// Disabled between the check above and the enrolment's transaction.
+		return errBadCredentials
 	}
 	if err != nil {
 		return err
@@ -180,7 +224,7 @@ func (s *Server) handleEnrol(c echo.Context) error {
 	s.log.Info("device enrolled", "school_id", school.ID, "user_id", user.ID, "device_id", req.DeviceID)
 	return c.JSON(http.StatusCreated, protocol.EnrolResponse{
 		Token:        token,
-		User:         protocol.User{ID: user.ID, Name: user.Name, Role: user.Role},
+		User:         protocol.User{ID: user.ID, Username: user.Username, Name: user.Name, Role: user.Role},
 		School:       protocol.School{ID: school.ID, Slug: school.Slug, Name: school.Name},
 		ServerTimeMS: s.nowMS(),
 	})
@@ -338,17 +382,32 @@ func (s *Server) handleListDevices(c echo.Context) error {
 func (s *Server) handleRevokeDevice(c echo.Context) error {
 	p := PrincipalOf(c)
 	id := c.Param("device_id")
-	if !hlc.IsCanonicalUUID(id) {
+	if !record.IsID(id) {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
 	}
-	err := s.store.RevokeDevice(c.Request().Context(), p.School.ID, id)
+	// §13: ?wipe=1 also marks the device to be wiped. Anything but a clear
+	// yes or no is refused rather than guessed: a wipe erases a tablet.
+	var wipe bool
+	switch v := c.QueryParam("wipe"); v {
+	case "1", "true":
+		wipe = true
+	case "", "0", "false":
+	default:
+		return protocol.Errorf(protocol.CodeInvalidRequest, "wipe must be 1 or 0")
+	}
+	var err error
+	if wipe {
+		err = s.store.WipeDevice(c.Request().Context(), p.School.ID, id, s.now())
+	} else {
+		err = s.store.RevokeDevice(c.Request().Context(), p.School.ID, id)
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return protocol.Errorf(protocol.CodeNotFound, "no such device in this school")
 	}
 	if err != nil {
 		return err
 	}
-	s.log.Info("device revoked", "school_id", p.School.ID, "device_id", id, "by_user_id", p.User.ID)
+	s.log.Info("device revoked", "school_id", p.School.ID, "device_id", id, "by_user_id", p.User.ID, "wipe", wipe)
 	return c.NoContent(http.StatusNoContent)
 }
 
@@ -372,6 +431,16 @@ func (s *Server) handleAddUser(c echo.Context) error {
 	return c.JSON(http.StatusCreated, protocol.AddUserResponse{User: protocol.User{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role}})
 }
 
+var (
+	errBadName = protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters")
+	errBadRole = protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
+)
+
+// validName: a user's name, already trimmed.
+func validName(n string) bool { return n != "" && len(n) <= 200 && utf8.ValidString(n) }
+
+func validRole(r string) bool { return r == protocol.RoleAdmin || r == protocol.RoleInterventionist }
+
 // NewUser validates a new user's fields and hashes the password. The command
 // line's `user add` uses it too, so both paths apply the same rules.
 func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (store.User, error) {
@@ -381,23 +450,34 @@ func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (
 	case req.Username == "" || len(req.Username) > auth.MaxUsernameBytes || !utf8.ValidString(req.Username) || strings.ContainsFunc(req.Username, unicode.IsControl):
 		// The enrolment's bounds (auth.CheckLoginFields), so every user can log in.
 		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 bytes of text without control characters")
-	case req.Name == "" || len(req.Name) > 200 || !utf8.ValidString(req.Name):
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters")
-	case req.Role != protocol.RoleAdmin && req.Role != protocol.RoleInterventionist:
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
+	case !validName(req.Name):
+		return store.User{}, errBadName
+	case !validRole(req.Role):
+		return store.User{}, errBadRole
 	}
-	if len(req.Password) > auth.MaxPasswordBytes {
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
-	}
-	h, err := pws.Hash(req.Password)
-	if errors.Is(err, auth.ErrWeakPassword) {
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
-	}
-	if errors.Is(err, auth.ErrBlankPassword) || errors.Is(err, auth.ErrCommonPassword) {
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "%s", err.Error())
-	}
+	h, err := hashPassword(pws, req.Password)
 	if err != nil {
 		return store.User{}, err
 	}
 	return store.User{SchoolID: schoolID, Username: req.Username, Name: req.Name, Role: req.Role, PasswordHash: h}, nil
+}
+
+// hashPassword applies §11's password rule (and the bound of the enrolment
+// field, so every password set can be typed at enrolment) and hashes it.
+// NewUser and NewUserChange share it, so the messages are the same.
+func hashPassword(pws auth.Passwords, pw string) ([]byte, error) {
+	if len(pw) > auth.MaxPasswordBytes {
+		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
+	}
+	h, err := pws.Hash(pw)
+	if errors.Is(err, auth.ErrWeakPassword) {
+		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
+	}
+	if errors.Is(err, auth.ErrBlankPassword) || errors.Is(err, auth.ErrCommonPassword) {
+		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "%s", err.Error())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -152,7 +151,7 @@ func (s *Server) handleProgressReport(c echo.Context) error {
 // share it.
 func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 	goal := c.QueryParam("goal")
-	if !hlc.IsCanonicalUUID(goal) {
+	if !record.IsID(goal) {
 		return progress.Report{}, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
 	}
 	asOf, err := dateParam(c, "as_of", s.today())
@@ -172,7 +171,7 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 
 func (s *Server) handleCICOReport(c echo.Context) error {
 	student := c.QueryParam("student")
-	if !hlc.IsCanonicalUUID(student) {
+	if !record.IsID(student) {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "student must be a canonical lowercase uuid")
 	}
 	to, err := dateParam(c, "to", s.today())

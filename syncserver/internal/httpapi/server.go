@@ -99,6 +99,9 @@ func New(cfg Config) *Server {
 	admin.GET("/devices", s.handleListDevices)
 	admin.DELETE("/devices/:device_id", s.handleRevokeDevice)
 	admin.POST("/users", s.handleAddUser)
+	admin.GET("/users", s.handleListUsers)
+	admin.PATCH("/users/:user_id", s.handlePatchUser)
+	admin.POST("/enrolment-codes", s.handleCreateCode)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
 	s.routes = map[string]bool{}
@@ -231,6 +234,10 @@ func bearer(r *http.Request) string {
 
 var errUnauthorized = protocol.Errorf(protocol.CodeUnauthorized, "missing, unknown or revoked token: enrol this device again")
 
+// errDeviceWiped tells an app whose device an admin revoked with wipe to
+// erase its local data (PROTOCOL §8, §9, §13).
+var errDeviceWiped = protocol.Errorf(protocol.CodeDeviceWiped, "an admin wiped this device: erase its local data and enrol again")
+
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		tok := bearer(c.Request())
@@ -240,6 +247,9 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		p, err := s.store.PrincipalByToken(c.Request().Context(), hashToken(tok), s.now())
 		if errors.Is(err, store.ErrNotFound) {
 			return errUnauthorized
+		}
+		if errors.Is(err, store.ErrDeviceWiped) {
+			return errDeviceWiped
 		}
 		if err != nil {
 			return err

@@ -125,11 +125,11 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error
 	return u, wrap("create user", err)
 }
 
-const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at`
+const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at, disabled`
 
 func scanUser(row pgx.Row) (store.User, error) {
 	var u store.User
-	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt)
+	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt, &u.Disabled)
 	return u, err
 }
 
@@ -148,6 +148,17 @@ func (s *Store) UserByUsername(ctx context.Context, schoolID, username string) (
 // instances cannot both win.
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The user's row is share-locked to the commit: a disable (which
+		// updates it) either committed before, and is seen here, or waits
+		// and then revokes the token written here. Lock order everywhere:
+		// users, devices, tokens.
+		var disabled bool
+		if err := tx.QueryRow(ctx, `SELECT disabled FROM users WHERE id = $1 AND school_id = $2 FOR SHARE`, e.UserID, e.SchoolID).Scan(&disabled); err != nil {
+			return err
+		}
+		if disabled {
+			return store.ErrUserDisabled
+		}
 		var owner string
 		var revoked bool
 		err := tx.QueryRow(ctx, `SELECT user_id::text, revoked FROM devices WHERE school_id = $1 AND device_id = $2 FOR UPDATE`,
@@ -199,15 +210,27 @@ func (s *Store) PrincipalByToken(ctx context.Context, hash []byte, at time.Time)
 	var lastSeen time.Time
 	var revoked bool
 	err := s.pool.QueryRow(ctx, `SELECT t.device_id, d.revoked, d.last_seen_at, sc.id::text, sc.slug, sc.name, sc.created_at,
-			u.id::text, u.school_id::text, u.username, u.name, u.role, u.password_hash, u.created_at
+			u.id::text, u.school_id::text, u.username, u.name, u.role, u.password_hash, u.created_at, u.disabled
 		FROM tokens t JOIN devices d ON d.school_id = t.school_id AND d.device_id = t.device_id
 		JOIN schools sc ON sc.id = t.school_id JOIN users u ON u.id = t.user_id WHERE t.hash = $1`, hash).
 		Scan(&p.DeviceID, &revoked, &lastSeen, &p.School.ID, &p.School.Slug, &p.School.Name, &p.School.CreatedAt,
-			&p.User.ID, &p.User.SchoolID, &p.User.Username, &p.User.Name, &p.User.Role, &p.User.PasswordHash, &p.User.CreatedAt)
+			&p.User.ID, &p.User.SchoolID, &p.User.Username, &p.User.Name, &p.User.Role, &p.User.PasswordHash, &p.User.CreatedAt, &p.User.Disabled)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Not a live token: a dead one of a wiped device answers
+		// device_wiped (PROTOCOL §13), anything else unauthorized.
+		var wiped bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM dead_tokens WHERE hash = $1 AND wiped_at IS NOT NULL)`, hash).Scan(&wiped); err != nil {
+			return store.Principal{}, wrap("principal: wiped", err)
+		}
+		if wiped {
+			return store.Principal{}, store.ErrDeviceWiped
+		}
+		return store.Principal{}, store.ErrNotFound
+	}
 	if err != nil {
 		return store.Principal{}, wrap("principal", err)
 	}
-	if revoked {
+	if revoked || p.User.Disabled {
 		return store.Principal{}, store.ErrNotFound
 	}
 	if at.Sub(lastSeen) > lastSeenEvery {
@@ -242,16 +265,55 @@ func (s *Store) ListDevices(ctx context.Context, schoolID string) ([]store.Devic
 // RevokeDevice revokes every token of a device, at once for every instance.
 func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) error {
 	return wrap("revoke", pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `UPDATE devices SET revoked = true WHERE school_id = $1 AND device_id = $2`, schoolID, deviceID)
-		if err != nil {
+		return revokeTx(ctx, tx, schoolID, deviceID, time.Now())
+	}))
+}
+
+// revokeTx marks a device revoked and moves its tokens to dead_tokens,
+// keeping the newest store.MaxDeadTokensPerDevice there. The device row is
+// locked first, then the tokens (the order Enrol takes them in).
+func revokeTx(ctx context.Context, tx pgx.Tx, schoolID, deviceID string, at time.Time) error {
+	tag, err := tx.Exec(ctx, `UPDATE devices SET revoked = true WHERE school_id = $1 AND device_id = $2`, schoolID, deviceID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return store.ErrNotFound
+	}
+	return buryTokens(ctx, tx, `school_id = $1 AND device_id = $2`, schoolID, deviceID, at)
+}
+
+// buryTokens moves the tokens matching where ($1, $2) to dead_tokens and
+// trims each affected device's dead list to its bound.
+func buryTokens(ctx context.Context, tx pgx.Tx, where string, a1, a2 string, at time.Time) error {
+	rows, err := tx.Query(ctx, `WITH gone AS (DELETE FROM tokens WHERE `+where+` RETURNING hash, school_id, device_id)
+		INSERT INTO dead_tokens (hash, school_id, device_id, revoked_at) SELECT hash, school_id, device_id, $3 FROM gone
+		ON CONFLICT (hash) DO NOTHING RETURNING school_id::text, device_id`, a1, a2, at)
+	if err != nil {
+		return err
+	}
+	type dev struct{ school, device string }
+	seen := map[dev]bool{}
+	for rows.Next() {
+		var d dev
+		if err := rows.Scan(&d.school, &d.device); err != nil {
+			rows.Close()
 			return err
 		}
-		if tag.RowsAffected() == 0 {
-			return store.ErrNotFound
-		}
-		_, err = tx.Exec(ctx, `DELETE FROM tokens WHERE school_id = $1 AND device_id = $2`, schoolID, deviceID)
+		seen[d] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
-	}))
+	}
+	for d := range seen {
+		if _, err := tx.Exec(ctx, `DELETE FROM dead_tokens WHERE school_id = $1 AND device_id = $2 AND n NOT IN
+			(SELECT n FROM dead_tokens WHERE school_id = $1 AND device_id = $2 ORDER BY n DESC LIMIT $3)`,
+			d.school, d.device, store.MaxDeadTokensPerDevice); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // TakeLoginAttempt counts an attempt unless the key is at its limit. The
@@ -260,11 +322,13 @@ func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) err
 func (s *Store) TakeLoginAttempt(ctx context.Context, key string, at time.Time, limit store.LoginLimit) (bool, time.Time, error) {
 	ok, retry := false, time.Time{}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (key, times, last_at) VALUES ($1, '{}', 0) ON CONFLICT (key) DO NOTHING`, key); err != nil {
-			return err
-		}
+		// One statement creates or locks the row: an INSERT ... DO NOTHING
+		// followed by SELECT ... FOR UPDATE found no row when a
+		// ClearLoginAttempts deleted it in between (a 404 seen once code
+		// enrolments began clearing a key shared by concurrent attempts).
 		var times []int64
-		if err := tx.QueryRow(ctx, `SELECT times FROM login_attempts WHERE key = $1 FOR UPDATE`, key).Scan(&times); err != nil {
+		if err := tx.QueryRow(ctx, `INSERT INTO login_attempts (key, times, last_at) VALUES ($1, '{}', 0)
+			ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key RETURNING times`, key).Scan(&times); err != nil {
 			return err
 		}
 		var kept []int64

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
@@ -273,7 +272,7 @@ func (s *Store) RecordsByID(ctx context.Context, schoolID string, v store.Viewer
 // RecordsByRef returns the current records of some types (all when none)
 // that reference refID and that v may see, through the GIN index on refs.
 func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewer, refID string, types ...string) ([]record.Envelope, error) {
-	if !hlc.IsCanonicalUUID(refID) {
+	if !record.IsID(refID) {
 		return nil, nil // only UUIDs are indexed
 	}
 	// `type || ''` keeps the planner off records_type here: ANDing the

@@ -25,6 +25,13 @@ var (
 	ErrConflict = errors.New("store: already exists")
 	// ErrResyncRequired: a pull cursor below the tombstone purge horizon (410).
 	ErrResyncRequired = errors.New("store: cursor below the purge horizon")
+	// ErrUserDisabled: Enrol for a user an admin disabled (PROTOCOL §13). It
+	// is checked in the enrolment's own transaction, so a disable racing an
+	// enrolment cannot leave a live token behind.
+	ErrUserDisabled = errors.New("store: user disabled")
+	// ErrDeviceWiped: PrincipalByToken for a dead token of a device an admin
+	// revoked with wipe (PROTOCOL §13: 401 device_wiped, not unauthorized).
+	ErrDeviceWiped = errors.New("store: device wiped")
 )
 
 // School is a tenant.
@@ -44,7 +51,32 @@ type User struct {
 	Role         string // protocol.RoleAdmin or protocol.RoleInterventionist
 	PasswordHash []byte
 	CreatedAt    time.Time
+	// Disabled users cannot enrol and have no live tokens (PROTOCOL §13).
+	Disabled bool
 }
+
+// UserChange is what an admin changes of a user (PROTOCOL §13); nil fields
+// stay as they are. PasswordHash is the new hash, already made by the caller.
+type UserChange struct {
+	Name         *string
+	Role         *string
+	Disabled     *bool
+	PasswordHash []byte
+}
+
+// EnrolmentCode is a one-time code for one user of one school (PROTOCOL
+// §13), stored only as a hash.
+type EnrolmentCode struct {
+	Hash      []byte // SHA-256 of the normalised code; never the code
+	SchoolID  string
+	UserID    string
+	CreatedAt time.Time
+	ExpiresAt time.Time
+}
+
+// MaxDeadTokensPerDevice bounds how many revoked token hashes a store keeps
+// per device so that a later wipe can still answer them with device_wiped.
+const MaxDeadTokensPerDevice = 8
 
 // IsAdmin reports whether u has the admin role.
 func (u User) IsAdmin() bool { return u.Role == protocol.RoleAdmin }
@@ -159,22 +191,56 @@ type Store interface {
 	CreateUser(ctx context.Context, u User) (User, error)
 	// UserByUsername finds a user of a school; ErrNotFound when none.
 	UserByUsername(ctx context.Context, schoolID, username string) (User, error)
+	// ListUsers lists a school's users sorted by username, without their
+	// password hashes (nothing that lists users needs one).
+	ListUsers(ctx context.Context, schoolID string) ([]User, error)
+	// UpdateUser changes a user of a school and returns it as it now is;
+	// ErrNotFound when the school has no such user (another school's user
+	// included). Disabling revokes every device of the user in the same
+	// transaction (their tokens die at once, on every instance); enabling
+	// again revives none of them.
+	UpdateUser(ctx context.Context, schoolID, userID string, ch UserChange, at time.Time) (User, error)
+
+	// CreateEnrolmentCode stores a code's hash; ErrNotFound when the user is
+	// not in the school.
+	CreateEnrolmentCode(ctx context.Context, c EnrolmentCode) error
+	// ConsumeEnrolmentCode uses a code of the school once, atomically: of
+	// two calls with one code at most one gets its user. ErrNotFound when
+	// the code is unknown, of another school, used, expired at `at`, or of a
+	// disabled user (then it is left unused).
+	ConsumeEnrolmentCode(ctx context.Context, schoolID string, hash []byte, at time.Time) (User, error)
+	// ExpireEnrolmentCodes deletes used codes and those expired before
+	// `before`, and returns how many.
+	ExpireEnrolmentCodes(ctx context.Context, before time.Time) (int, error)
 
 	// Enrol stores a token hash for a device (creating or renaming the
 	// device and un-revoking it: a fresh enrolment is a fresh start). A
 	// device id belongs to the user who enrolled it (PROTOCOL §4): while the
 	// device is enrolled (not revoked) to another user of the school, Enrol
 	// changes nothing and returns ErrConflict. When the same user enrols it
-	// again, the device's earlier tokens die.
+	// again, the device's earlier tokens die. ErrUserDisabled when the user
+	// is disabled.
 	Enrol(ctx context.Context, e Enrolment) error
 	// PrincipalByToken resolves a token hash; ErrNotFound when unknown or
-	// revoked. It records the device as seen at `at`.
+	// revoked or its user is disabled, ErrDeviceWiped when it is a revoked
+	// token of a device wiped since (PROTOCOL §13). It records the device
+	// as seen at `at`.
 	PrincipalByToken(ctx context.Context, tokenHash []byte, at time.Time) (Principal, error)
 	// ListDevices lists a school's devices.
 	ListDevices(ctx context.Context, schoolID string) ([]Device, error)
 	// RevokeDevice revokes every token of a school's device; ErrNotFound
 	// when the school has no such device.
 	RevokeDevice(ctx context.Context, schoolID, deviceID string) error
+	// WipeDevice revokes a device like RevokeDevice and marks it wiped at
+	// `at`: its live tokens and the revoked ones the store still keeps
+	// (at most MaxDeadTokensPerDevice, newest) answer ErrDeviceWiped from
+	// then on. ErrNotFound when the school has no such device.
+	WipeDevice(ctx context.Context, schoolID, deviceID string, at time.Time) error
+	// ExpireWipeMarks forgets wipe marks made before `before` of devices
+	// enrolled again since their wipe (PROTOCOL §13: the mark stays until
+	// the device id is enrolled again, and at least 30 days). Returns how
+	// many token hashes it forgot.
+	ExpireWipeMarks(ctx context.Context, before time.Time) (int, error)
 
 	// TakeLoginAttempt counts one login attempt against key, atomically with
 	// the check: when key already has limit.Max attempts within limit.Window

@@ -34,6 +34,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("LoginAttempts", func(t *testing.T) { testLoginAttempts(t, open(t)) })
 	t.Run("LoginAttemptsConcurrent", func(t *testing.T) { testLoginAttemptsConcurrent(t, open(t)) })
 	t.Run("Epoch", func(t *testing.T) { testEpoch(t, open(t)) })
+	// §13: administration.
+	t.Run("UserAdmin", func(t *testing.T) { testUserAdmin(t, open(t)) })
+	t.Run("DisableRacesEnrol", func(t *testing.T) { testDisableRacesEnrol(t, open(t)) })
+	t.Run("EnrolmentCodes", func(t *testing.T) { testEnrolmentCodes(t, open(t)) })
+	t.Run("EnrolmentCodeRace", func(t *testing.T) { testEnrolmentCodeRace(t, open(t)) })
+	t.Run("Wipe", func(t *testing.T) { testWipe(t, open(t)) })
+	t.Run("WipeBounded", func(t *testing.T) { testWipeBounded(t, open(t)) })
+	t.Run("AttemptsWhileClearing", func(t *testing.T) { testAttemptsWhileClearing(t, open(t)) })
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
 	t.Run("Sequences", func(t *testing.T) { testSequences(t, open(t)) })

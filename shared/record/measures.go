@@ -1,0 +1,54 @@
+package record
+
+// Measure is one measure of DOMAIN.md §2 "Measures": a short code on the
+// wire, words on every screen, chart axis, PDF and CSV header.
+type Measure struct {
+	Code      string
+	Name      string // "Oral reading fluency"
+	Unit      string // "words correct per minute", the chart's axis
+	Direction string // DirectionUp or DirectionDown, the usual one
+}
+
+// builtInMeasures are DOMAIN.md's table, in its order.
+var builtInMeasures = []Measure{
+	{"orf_wcpm", "Oral reading fluency", "words correct per minute", DirectionUp},
+	{"maze", "Maze comprehension", "correct replacements (3 min)", DirectionUp},
+	{"lsf", "Letter sound fluency", "correct letter sounds per minute", DirectionUp},
+	{"nwf_cls", "Nonsense word fluency", "correct letter sounds per minute", DirectionUp},
+	{"math_cbm_digits", "Math computation", "digits correct (2 min)", DirectionUp},
+	{"math_facts", "Math facts fluency", "correct facts per minute", DirectionUp},
+	{"spelling_cls", "Spelling", "correct letter sequences", DirectionUp},
+	{"behavior_pct", "Daily behaviour rating", "% of points earned", DirectionUp},
+	{"office_referrals", "Office referrals", "referrals per week", DirectionDown},
+}
+
+// Measures lists the built-in measures (a district may add its own codes).
+func Measures() []Measure { return append([]Measure(nil), builtInMeasures...) }
+
+// MeasureOf returns the measure of a code; an unknown code (a district's
+// own) is shown as itself, with no unit.
+func MeasureOf(code string) Measure {
+	for _, m := range builtInMeasures {
+		if m.Code == code {
+			return m
+		}
+	}
+	return Measure{Code: code, Name: code}
+}
+
+// Words is the measure as a heading shows it: "Oral reading fluency (words
+// correct per minute)", or the name alone when there is no unit.
+func (m Measure) Words() string {
+	if m.Unit == "" {
+		return m.Name
+	}
+	return m.Name + " (" + m.Unit + ")"
+}
+
+// Axis is the chart's axis label: the unit, or the name when there is none.
+func (m Measure) Axis() string {
+	if m.Unit == "" {
+		return m.Name
+	}
+	return m.Unit
+}

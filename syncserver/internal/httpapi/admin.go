@@ -1,0 +1,250 @@
+package httpapi
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"smallwins/shared/protocol"
+	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/store"
+)
+
+// Administration (PROTOCOL §13). Every route here sits behind authenticate
+// and requireAdmin, and reaches the admin's own school only: the store
+// methods take the school id from the token, never from the request.
+
+// AdminUser is one user as §13 lists it: never a password hash.
+type AdminUser struct {
+	ID        string `json:"id"`
+	Username  string `json:"username"`
+	Name      string `json:"name"`
+	Role      string `json:"role"`
+	Disabled  bool   `json:"disabled"`
+	CreatedAt string `json:"created_at"` // RFC 3339
+}
+
+func adminUser(u store.User) AdminUser {
+	return AdminUser{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role, Disabled: u.Disabled,
+		CreatedAt: u.CreatedAt.UTC().Format(time.RFC3339)}
+}
+
+// UsersResponse is the body of GET /v1/admin/users.
+type UsersResponse struct {
+	Users []AdminUser `json:"users"`
+}
+
+// UserResponse is the body of PATCH /v1/admin/users/{user_id}.
+type UserResponse struct {
+	User AdminUser `json:"user"`
+}
+
+// PatchUserRequest is the body of PATCH /v1/admin/users/{user_id}: absent
+// (or null) fields stay as they are.
+type PatchUserRequest struct {
+	Name     *string `json:"name"`
+	Role     *string `json:"role"`
+	Disabled *bool   `json:"disabled"`
+	Password *string `json:"password"`
+}
+
+// NewUserChange validates a change with NewUser's rules and messages and
+// hashes a new password. The command line's `user set` uses it too.
+func NewUserChange(pws auth.Passwords, req PatchUserRequest) (store.UserChange, error) {
+	var ch store.UserChange
+	if req.Name != nil {
+		n := strings.TrimSpace(*req.Name)
+		if !validName(n) {
+			return ch, errBadName
+		}
+		ch.Name = &n
+	}
+	if req.Role != nil {
+		if !validRole(*req.Role) {
+			return ch, errBadRole
+		}
+		ch.Role = req.Role
+	}
+	ch.Disabled = req.Disabled
+	if req.Password != nil {
+		h, err := hashPassword(pws, *req.Password)
+		if err != nil {
+			return ch, err
+		}
+		ch.PasswordHash = h
+	}
+	return ch, nil
+}
+
+var errNoSuchUser = protocol.Errorf(protocol.CodeNotFound, "no such user in this school")
+
+func (s *Server) handleListUsers(c echo.Context) error {
+	p := PrincipalOf(c)
+	users, err := s.store.ListUsers(c.Request().Context(), p.School.ID)
+	if err != nil {
+		return err
+	}
+	out := UsersResponse{Users: make([]AdminUser, 0, len(users))}
+	for _, u := range users {
+		out.Users = append(out.Users, adminUser(u))
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) handlePatchUser(c echo.Context) error {
+	p := PrincipalOf(c)
+	id := c.Param("user_id")
+	// §13: a malformed id is "no such user" like an unknown one or another
+	// school's (404), so ids of other schools cannot be told apart.
+	if _, err := uuid.Parse(id); err != nil {
+		return errNoSuchUser
+	}
+	var req PatchUserRequest
+	if err := decodeSmall(c, &req); err != nil {
+		return err
+	}
+	// An admin cannot lock themself out, so a school keeps its last admin.
+	if id == p.User.ID && ((req.Disabled != nil && *req.Disabled) || (req.Role != nil && *req.Role != protocol.RoleAdmin)) {
+		return protocol.Errorf(protocol.CodeConflict, "an admin cannot disable or demote themself: ask another admin")
+	}
+	ch, err := NewUserChange(s.cfg.Passwords, req)
+	if err != nil {
+		return err
+	}
+	u, err := s.store.UpdateUser(c.Request().Context(), p.School.ID, id, ch, s.now())
+	if errors.Is(err, store.ErrNotFound) {
+		return errNoSuchUser
+	}
+	if err != nil {
+		return err
+	}
+	// What changed is logged by name only: never a password or its hash.
+	s.log.Info("user changed", "school_id", p.School.ID, "user_id", id, "by_user_id", p.User.ID,
+		"name", req.Name != nil, "role", req.Role != nil, "disabled", req.Disabled != nil, "password", req.Password != nil)
+	return c.JSON(http.StatusOK, UserResponse{User: adminUser(u)})
+}
+
+// Enrolment codes' lifetime (PROTOCOL §13), in minutes.
+const (
+	DefaultCodeMinutes = 1440
+	MaxCodeMinutes     = 10080
+)
+
+// CodeRequest is the body of POST /v1/admin/enrolment-codes.
+type CodeRequest struct {
+	UserID           string `json:"user_id"`
+	ExpiresInMinutes *int   `json:"expires_in_minutes"`
+}
+
+// CodeResponse is the 201 body of POST /v1/admin/enrolment-codes.
+type CodeResponse struct {
+	Code      string `json:"code"`
+	ExpiresAt string `json:"expires_at"` // RFC 3339
+}
+
+func (s *Server) handleCreateCode(c echo.Context) error {
+	p := PrincipalOf(c)
+	var req CodeRequest
+	if err := decodeSmall(c, &req); err != nil {
+		return err
+	}
+	if req.UserID == "" {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "user_id is required")
+	}
+	minutes := DefaultCodeMinutes
+	if req.ExpiresInMinutes != nil {
+		minutes = *req.ExpiresInMinutes
+		if minutes < 1 || minutes > MaxCodeMinutes {
+			return protocol.Errorf(protocol.CodeInvalidRequest, "expires_in_minutes must be a whole number from 1 to %d", MaxCodeMinutes)
+		}
+	}
+	if _, err := uuid.Parse(req.UserID); err != nil {
+		return errNoSuchUser
+	}
+	code, hash, err := auth.NewEnrolmentCode()
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	exp := now.Add(time.Duration(minutes) * time.Minute)
+	err = s.store.CreateEnrolmentCode(c.Request().Context(), store.EnrolmentCode{Hash: hash, SchoolID: p.School.ID,
+		UserID: req.UserID, CreatedAt: now, ExpiresAt: exp})
+	if errors.Is(err, store.ErrNotFound) {
+		return errNoSuchUser
+	}
+	if err != nil {
+		return err
+	}
+	s.log.Info("enrolment code created", "school_id", p.School.ID, "user_id", req.UserID, "by_user_id", p.User.ID,
+		"expires_in_minutes", minutes) // never the code
+	return c.JSON(http.StatusCreated, CodeResponse{Code: code, ExpiresAt: exp.UTC().Format(time.RFC3339)})
+}
+
+// clientIP is the address the connection comes from. Forwarding headers
+// are not believed: a client could send a new one with every guess and so
+// escape the per-address limit. Behind a reverse proxy every client shares
+// the proxy's address, and so one limit per school (see ADR 0008).
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// enrolWithCode is POST /v1/devices with a code (PROTOCOL §13).
+func (s *Server) enrolWithCode(c echo.Context, req protocol.EnrolRequest, code string) error {
+	ctx := c.Request().Context()
+	if req.Username != "" || req.Password != "" {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "give either a code or a username and password, not both")
+	}
+	if msg := auth.CheckCodeFields(req.School, code); msg != "" {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "%s", msg)
+	}
+	if err := checkDeviceFields(req); err != nil {
+		return err
+	}
+	now := s.now()
+	// Counted before the code is even looked up, in the same atomic step
+	// as password attempts: parallel guesses of codes are bounded too.
+	key := auth.CodeKey(req.School, clientIP(c.Request()))
+	if err := s.takeAttempt(ctx, key, now); err != nil {
+		return err
+	}
+	school, err := s.store.SchoolBySlug(ctx, req.School)
+	if errors.Is(err, store.ErrNotFound) {
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
+	}
+	if err != nil {
+		return err
+	}
+	norm, ok := auth.NormalizeCode(code)
+	if !ok {
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
+	}
+	// Unknown, used, expired, another school's, or a disabled user's: one
+	// answer, the body of bad credentials.
+	user, err := s.store.ConsumeEnrolmentCode(ctx, school.ID, auth.HashCode(norm), now)
+	if errors.Is(err, store.ErrNotFound) {
+		s.metrics.logins.WithLabelValues("wrong").Inc()
+		return errBadCredentials
+	}
+	if err != nil {
+		return err
+	}
+	s.metrics.logins.WithLabelValues("ok").Inc()
+	// A success forgets the address's failures, as a password login does
+	// for its user: a school enrolling 30 tablets from behind one address
+	// is not refused after the 10th.
+	if err := s.store.ClearLoginAttempts(ctx, key); err != nil {
+		return err
+	}
+	return s.finishEnrol(c, school, user, req, now)
+}
