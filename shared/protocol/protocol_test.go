@@ -575,3 +575,18 @@ func pushOracle(b []byte) bool {
 	}
 	return true
 }
+
+// DecodePush itself refuses data that is not well-formed, strict JSON in
+// UTF-8 (the JSON v2 decoder reads every byte of the body once).
+func TestDecodePushChecksDataSyntax(t *testing.T) {
+	const rec = `{"records":[{"id":"0190a0a0-0000-7000-8000-000000000000","type":"session","hlc":"x","data":%s}]}`
+	for _, data := range []string{`{"a":1,}`, `{"a":[1}`, `{"a":"\x80"}`, `{"a":1,"a":2}`, `{"a":tru}`, `{"a":"\u00"}`} {
+		if _, err := DecodePush([]byte(fmt.Sprintf(rec, data))); err == nil {
+			t.Errorf("data %q decoded", data)
+		}
+	}
+	req, err := DecodePush([]byte(fmt.Sprintf(rec, `{"a":[{"b":"]]}"}]}`)))
+	if err != nil || string(req.Records[0].Data) != `{"a":[{"b":"]]}"}]}` {
+		t.Fatalf("good data: %v", err)
+	}
+}
