@@ -43,19 +43,7 @@ func cmdImportOneRoster(ctx context.Context, args []string, stdout, stderr io.Wr
 		return errors.New("--school is required")
 	}
 	rep, err := importOneRoster(ctx, sf, *school, path, roster.Options{Org: *org}, *dry)
-	if err != nil {
-		return &exitError{1, err}
-	}
-	if *asJSON {
-		b, _ := json.MarshalIndent(rep, "", "  ")
-		fmt.Fprintf(stdout, "%s\n", b)
-	} else {
-		printReport(stdout, rep, "students")
-	}
-	if len(rep.Errors) > 0 {
-		return &exitError{1, fmt.Errorf("import refused: %d error(s); nothing was written", len(rep.Errors))}
-	}
-	return nil
+	return finishImport(stdout, rep, err, *asJSON, "students")
 }
 
 func importOneRoster(ctx context.Context, sf storeFlags, slug, path string, opts roster.Options, dry bool) (roster.Report, error) {
@@ -102,14 +90,20 @@ func cmdImportGroups(ctx context.Context, args []string, stdout, stderr io.Write
 		return errors.New("--school is required")
 	}
 	rep, err := importGroups(ctx, sf, *school, path, *dry)
+	return finishImport(stdout, rep, err, *asJSON, "records (groups and goals)")
+}
+
+// finishImport prints an import's report (JSON or words) and turns a
+// refusal into exit status 1, for both import commands.
+func finishImport(stdout io.Writer, rep roster.Report, err error, asJSON bool, what string) error {
 	if err != nil {
 		return &exitError{1, err}
 	}
-	if *asJSON {
+	if asJSON {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		fmt.Fprintf(stdout, "%s\n", b)
 	} else {
-		printReport(stdout, rep, "records (groups and goals)")
+		printReport(stdout, rep, what)
 	}
 	if len(rep.Errors) > 0 {
 		return &exitError{1, fmt.Errorf("import refused: %d error(s); nothing was written", len(rep.Errors))}
