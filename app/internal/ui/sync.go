@@ -261,6 +261,10 @@ func (s *syncScreen) refresh() {
 		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(st.Pending)),
 			container.NewHBox(spacerH(), s.eraseNo, s.eraseYes)))
 	} else {
+		s.erase.SetText("Erase this tablet…") // nothing to sign out of yet
+		if st.Enrolled {
+			s.erase.SetText("Sign out and erase this tablet…")
+		}
 		objs = append(objs, container.NewHBox(spacerH(), s.erase))
 	}
 	s.list.Objects = objs
