@@ -387,6 +387,8 @@ type sessionScreen struct {
 	saveNote *Button
 	finish   *Button
 	cancel   *Button
+	// finishedHead heads the after-session view: saved, or cancelled.
+	finishedHead *widget.Label
 
 	running  fyne.CanvasObject
 	finished fyne.CanvasObject
@@ -492,7 +494,8 @@ func (s *sessionScreen) build() {
 	s.summary.TextStyle.Bold = true
 	s.details = wrapLabel("")
 	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
-	s.finished = vscroll(container.NewPadded(container.NewVBox(heading("Session saved"), s.summary, s.toToday, s.details)))
+	s.finishedHead = heading("Session saved")
+	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.toToday, s.details)))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -535,8 +538,11 @@ func (s *sessionScreen) refresh() {
 		}
 		s.a.clearResume(s.m.id)
 		s.running.Hide()
+		s.finishedHead.SetText("Session saved")
 		if s.m.s.Status == record.SessionCancelled {
-			s.summary.SetText("Cancelled. " + s.m.s.CancelReason)
+			// A cancelled session was not delivered: the heading says so.
+			s.finishedHead.SetText("Session cancelled")
+			s.summary.SetText("Cancelled: " + s.m.s.CancelReason + ". It counts as not delivered.")
 		} else {
 			s.summary.SetText(s.m.summary().text())
 			var lines []string
@@ -731,6 +737,12 @@ func (s *sessionScreen) openCancel() {
 	reason.SetPlaceHolder("Reason, e.g. assembly")
 	s.popNote = reason
 	s.popConfirm = newImportant("Cancel this session", widget.DangerImportance, func() {
+		if strings.TrimSpace(reason.Text) == "" {
+			// The team reads why a session did not happen (DOMAIN.md
+			// cancel_reason); an empty one tells them nothing.
+			s.a.warn("Say why the session is cancelled, e.g. assembly or the interventionist was out.")
+			return
+		}
 		if err := s.m.Cancel(context.Background(), reason.Text); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 			return

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -196,13 +197,24 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	if got := s.students[4].name.Text; got != "Ella Schmidt · Left early (left at min 7)" {
 		t.Fatalf("chosen status shows %q", got)
 	}
-	// Cancel.
+	// Cancel: not without a reason, then headed as cancelled.
 	test.Tap(s.cancel)
+	test.Tap(s.popConfirm)
+	if got := mustGet[record.Session](f.store, s.m.id).Data; got.Status == record.SessionCancelled {
+		t.Fatal("a session was cancelled without a reason")
+	}
+	if !strings.Contains(a.Message(), "Say why") {
+		t.Fatalf("an empty reason says %q", a.Message())
+	}
+	test.Tap(s.popNote)
 	test.Type(s.popNote, "assembly")
 	test.Tap(s.popConfirm)
 	got := mustGet[record.Session](f.store, s.m.id).Data
 	if got.Status != record.SessionCancelled || got.CancelReason != "assembly" {
 		t.Fatalf("cancelled session saved as %q %q", got.Status, got.CancelReason)
+	}
+	if s.finishedHead.Text != "Session cancelled" || !strings.Contains(s.summary.Text, "not delivered") {
+		t.Fatalf("a cancelled session is headed %q: %q", s.finishedHead.Text, s.summary.Text)
 	}
 }
 

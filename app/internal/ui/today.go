@@ -20,6 +20,7 @@ type todayGroup struct {
 	Students                 []string
 	Last                     string // what was done last time
 	InProgressID             string // a session left running, to resume
+	DeliveredToday           bool   // a session of the group was delivered today
 }
 
 // dueProbe is a student whose weekly probe is overdue (DOMAIN.md §3.8).
@@ -80,6 +81,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 			}
 		}
 		tg.Last, tg.InProgressID = lastTime(rec, g.ID, g.Data.ProgramID, m.Date)
+		tg.DeliveredToday = deliveredOn(rec, g.ID, m.Date)
 		m.Groups = append(m.Groups, tg)
 		for _, sid := range g.Data.StudentIDs {
 			if seen[sid] || !active(rec, sid) {
@@ -128,6 +130,16 @@ func active(rec Records, id string) bool {
 
 // lastTime describes the group's last delivered session before or on
 // today, and finds a session still in progress.
+// deliveredOn reports whether the group has a delivered session on day.
+func deliveredOn(rec Records, groupID, day string) bool {
+	for _, s := range repo.ListByRef[record.Session](rec, groupID) {
+		if s.Data.Status == record.SessionDelivered && s.Data.Date == day {
+			return true
+		}
+	}
+	return false
+}
+
 func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	sessions := repo.ListByRef[record.Session](rec, groupID)
 	var last *repo.Doc[record.Session]
@@ -233,6 +245,8 @@ type todayScreen struct {
 	others *widget.Accordion
 	// dismiss closes the notice card (nil when there is none).
 	dismiss *Button
+	// again marks groups whose "start another session today" was asked once.
+	again map[string]bool
 }
 
 func newTodayScreen(a *App) *todayScreen {
@@ -269,6 +283,7 @@ func (s *todayScreen) refresh() {
 	s.start = map[string]*Button{}
 	s.probe = map[string]*Button{}
 	s.others, s.dismiss = nil, nil
+	s.again = map[string]bool{}
 	s.refreshSync()
 	objs := []fyne.CanvasObject{s.sync}
 	if s.a.notice != "" {
@@ -323,9 +338,24 @@ func (s *todayScreen) groupCard(g todayGroup, today bool) fyne.CanvasObject {
 	if g.InProgressID != "" {
 		label = "Resume session"
 	}
-	btn := newImportant(label, widget.HighImportance, func() { s.open(g) })
-	if !today {
+	var btn *Button
+	btn = newImportant(label, widget.HighImportance, func() {
+		// A second session on a day the group was already seen is rare and
+		// doubles its dose: the first tap asks, the second starts.
+		if g.DeliveredToday && g.InProgressID == "" && !s.again[g.ID] {
+			s.again[g.ID] = true
+			btn.SetText("Start another session")
+			s.a.warn(g.Name + " already had a session today. Tap \"Start another session\" to run a second one.")
+			return
+		}
+		s.open(g)
+	})
+	if !today || (g.DeliveredToday && g.InProgressID == "") {
 		btn.Importance = widget.MediumImportance
+	}
+	if g.DeliveredToday && g.InProgressID == "" {
+		label = "Done today ✓"
+		btn.SetText(label)
 	}
 	s.start[g.ID] = btn
 	title := g.Name

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
@@ -124,5 +126,33 @@ func TestTodayScreenFoldsColleaguesGroups(t *testing.T) {
 	s.others.Open(0)
 	if !s.others.Items[0].Open {
 		t.Error("the fold does not open")
+	}
+}
+
+// TestStartingAgainOnADeliveredDayAsks: issue 16, a group already seen
+// today is marked done, and a second session needs a second tap.
+func TestStartingAgainOnADeliveredDayAsks(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	must(repo.Put(context.Background(), f.store, "", record.Session{GroupID: sc.group, ProgramID: sc.program,
+		Date: record.DateOf(monday10).String(), Status: record.SessionDelivered, Minutes: 30,
+		Attendance: []record.Attendance{{StudentID: sc.students[0], Status: record.Present}}, Fidelity: []record.StepMark{}}, false))
+	a := f.start(landscape)
+	a.Root(TabToday)
+	s := a.Current().(*todayScreen)
+	b := s.start[sc.group]
+	if b == nil || b.Text != "Done today ✓" {
+		t.Fatalf("a group seen today shows %v", b)
+	}
+	test.Tap(b)
+	if _, ok := a.Current().(*todayScreen); !ok {
+		t.Fatal("one tap started a second session")
+	}
+	if !strings.Contains(a.Message(), "already had a session today") || b.Text != "Start another session" {
+		t.Fatalf("no question asked: %q, button %q", a.Message(), b.Text)
+	}
+	test.Tap(b)
+	if _, ok := a.Current().(*sessionScreen); !ok {
+		t.Fatalf("the second tap did not start the session: %T", a.Current())
 	}
 }
