@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/httpapi"
 	"smallwins/syncserver/internal/roster"
+	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -55,6 +57,7 @@ var adminDone = map[string]string{
 	"revoked":  "The device is revoked.",
 	"wiped":    "The device is revoked and will be wiped when it next connects.",
 	"imported": "The roster import is done.",
+	"break":    "The break is added. Tablets receive it on their next sync.",
 }
 
 type userRow struct {
@@ -110,7 +113,21 @@ func (c *Console) adminPage(ec echo.Context, status int, extra map[string]any) e
 	for _, d := range devs {
 		drows = append(drows, deviceRow{d, day(d.EnrolledAt), day(d.LastSeenAt)})
 	}
-	data := map[string]any{"Title": "Admin", "Nav": "admin", "Users": urows, "Devices": drows,
+	envs, err := c.st.Records(ctx, s.p.School.ID, store.ViewerOf(s.p.User), record.TypeCalendarBreak)
+	if err != nil {
+		return err
+	}
+	var breaks []record.CalendarBreak
+	for _, e := range envs {
+		var b record.CalendarBreak
+		if record.DecodeData(e.Data, &b) == nil {
+			breaks = append(breaks, b)
+		}
+	}
+	sort.Slice(breaks, func(i, j int) bool {
+		return breaks[i].StartDate < breaks[j].StartDate || breaks[i].StartDate == breaks[j].StartDate && breaks[i].Name < breaks[j].Name
+	})
+	data := map[string]any{"Title": "Admin", "Breaks": breaks, "Nav": "admin", "Users": urows, "Devices": drows,
 		"Done": adminDone[ec.QueryParam("done")], "MinPassword": protocol.MinPasswordLen, "MaxPassword": auth.MaxPasswordBytes}
 	for k, v := range extra {
 		data[k] = v
@@ -355,4 +372,24 @@ func (c *Console) handleImport(ec echo.Context) error {
 		status = http.StatusBadRequest
 	}
 	return c.adminPage(ec, status, map[string]any{"Import": iv, "Org": r.PostFormValue("org")})
+}
+
+// handleBreak adds a school calendar break as an ordinary `calendar_break`
+// record through serverwriter, under the signed-in admin, so every tablet
+// pulls it on its next sync.
+func (c *Console) handleBreak(ec echo.Context) error {
+	if err := adminForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	f := ec.Request().PostForm
+	b := record.CalendarBreak{Name: strings.TrimSpace(f.Get("name")), StartDate: f.Get("start_date"), EndDate: f.Get("end_date")}
+	if err := b.Validate(); err != nil {
+		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "The break was not added: " + err.Error()})
+	}
+	if _, err := c.w.Write(ec.Request().Context(), s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeCalendarBreak, Data: b}); err != nil {
+		return err
+	}
+	c.log.Info("console calendar break added", "school_id", s.p.School.ID, "by_user_id", s.p.User.ID)
+	return ec.Redirect(http.StatusSeeOther, "/admin?done=break")
 }

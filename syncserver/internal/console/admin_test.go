@@ -309,3 +309,43 @@ func TestAdminImport(t *testing.T) {
 		t.Errorf("a refused import wrote: %d", n)
 	}
 }
+
+// TestAdminCalendarBreak: a break added through the form is an ordinary
+// calendar_break record a tablet pulls, and the page lists it; an invalid
+// one is refused and writes nothing; no token, no break.
+func TestAdminCalendarBreak(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.signedIn("lincoln", "admin")
+	breaks := func() []record.CalendarBreak {
+		recs, _ := pulled(t, e, e.enrol("lincoln", "ana").token, 0)
+		var out []record.CalendarBreak
+		for _, r := range recs {
+			var cb record.CalendarBreak
+			if r.Type == record.TypeCalendarBreak && record.DecodeData(r.Data, &cb) == nil {
+				out = append(out, cb)
+			}
+		}
+		return out
+	}
+	form := url.Values{"name": {"Spring break"}, "start_date": {"2025-03-24"}, "end_date": {"2025-03-28"}}
+	if p := b.post("/admin/breaks", form); p.status != http.StatusForbidden {
+		t.Errorf("break without a token: %d", p.status)
+	}
+	bad := url.Values{"csrf": {csrf(t, b.get("/admin"))}, "name": {"Backwards"}, "start_date": {"2025-03-28"}, "end_date": {"2025-03-24"}}
+	if p := b.post("/admin/breaks", bad); p.status != http.StatusBadRequest || !strings.Contains(p.body, "The break was not added") {
+		t.Errorf("backwards break: %d", p.status)
+	}
+	if n := len(breaks()); n != 0 {
+		t.Fatalf("%d breaks written by refused forms", n)
+	}
+	form.Set("csrf", csrf(t, b.get("/admin")))
+	if p := b.post("/admin/breaks", form); p.status != http.StatusSeeOther || p.header.Get("Location") != "/admin?done=break" {
+		t.Fatalf("add break: %d %s", p.status, p.body)
+	}
+	if got := breaks(); len(got) != 1 || got[0] != (record.CalendarBreak{Name: "Spring break", StartDate: "2025-03-24", EndDate: "2025-03-28"}) {
+		t.Errorf("the tablet pulled %+v", got)
+	}
+	if p := b.get("/admin"); !strings.Contains(p.body, `<tr data-break-start="2025-03-24"><td>Spring break</td>`) {
+		t.Errorf("the page does not list the break")
+	}
+}

@@ -114,6 +114,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/admin/codes", c.adminOnly(c.handleCode))
 	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
 	e.POST("/admin/import", c.adminOnly(c.handleImport))
+	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
 }
 
 // securityHeaders go on every console response (CONSOLE.md §2): no inline
