@@ -259,5 +259,18 @@ func TestBrowserConsole(t *testing.T) {
 	}
 	load(t, ctx, chromedp.Navigate(e.srv.URL+"/meeting?as_of="+asOf))
 	do(chromedp.WaitVisible(chromedp.CSS(`main h1`)), shot("meeting"), a11y("meeting"))
+
+	// The admin page, with an enrolment code made for Ben through its form:
+	// the code and its inline SVG QR code show under the CSP.
+	load(t, ctx, chromedp.Navigate(e.srv.URL+"/admin"))
+	do(chromedp.WaitVisible(chromedp.CSS(`table.users`)), a11y("admin"))
+	load(t, ctx, chromedp.Click(chromedp.CSS(`tr[data-user-id="`+e.users["lincoln/ben"].ID+`"] form[action="/admin/codes"] button`)))
+	var qrWidth float64
+	do(chromedp.WaitVisible(chromedp.CSS(`section.code svg.qr`)),
+		into(&qrWidth, chromedp.Evaluate[float64](`document.querySelector('svg.qr').getBoundingClientRect().width`)),
+		shot("admin"), a11y("admin with a code"))
+	if qrWidth < 100 {
+		t.Errorf("the QR code is %v px wide", qrWidth)
+	}
 	blog.check(t)
 }

@@ -87,7 +87,7 @@ func New(cfg Config) *Console {
 		cfg.Writer = serverwriter.New(cfg.Store, cfg.Now)
 	}
 	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{}}
-	for _, name := range []string{"login", "caseload", "student", "meeting", "error"} {
+	for _, name := range []string{"login", "caseload", "student", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return c
@@ -109,6 +109,12 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.GET("/students/:id/goals/:goal/points.csv", c.signedIn(c.handleCSV))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
 	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))
+	e.GET("/admin", c.adminOnly(c.handleAdmin))
+	e.POST("/admin/users/:action", c.adminOnly(c.handleUserChange))
+	e.POST("/admin/codes", c.adminOnly(c.handleCode))
+	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
+	e.POST("/admin/import", c.adminOnly(c.handleImport))
+	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
 }
 
 // securityHeaders go on every console response (CONSOLE.md §2): no inline

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -83,6 +84,19 @@ func NewUserChange(pws auth.Passwords, req PatchUserRequest) (store.UserChange, 
 
 var errNoSuchUser = protocol.Errorf(protocol.CodeNotFound, "no such user in this school")
 
+// ErrSelfLockout is the 409 of an admin disabling or demoting themself.
+var ErrSelfLockout = protocol.Errorf(protocol.CodeConflict, "an admin cannot disable or demote themself: ask another admin")
+
+// CheckSelfChange refuses a change by admin adminID to user userID that
+// would disable or demote themself, so a school keeps its last admin. The
+// console's admin page uses it too.
+func CheckSelfChange(adminID, userID string, req PatchUserRequest) error {
+	if userID == adminID && ((req.Disabled != nil && *req.Disabled) || (req.Role != nil && *req.Role != protocol.RoleAdmin)) {
+		return ErrSelfLockout
+	}
+	return nil
+}
+
 func (s *Server) handleListUsers(c echo.Context) error {
 	p := PrincipalOf(c)
 	users, err := s.store.ListUsers(c.Request().Context(), p.School.ID)
@@ -108,9 +122,8 @@ func (s *Server) handlePatchUser(c echo.Context) error {
 	if err := decodeSmall(c, &req); err != nil {
 		return err
 	}
-	// An admin cannot lock themself out, so a school keeps its last admin.
-	if id == p.User.ID && ((req.Disabled != nil && *req.Disabled) || (req.Role != nil && *req.Role != protocol.RoleAdmin)) {
-		return protocol.Errorf(protocol.CodeConflict, "an admin cannot disable or demote themself: ask another admin")
+	if err := CheckSelfChange(p.User.ID, id, req); err != nil {
+		return err
 	}
 	ch, err := NewUserChange(s.cfg.Passwords, req)
 	if err != nil {
@@ -163,26 +176,38 @@ func (s *Server) handleCreateCode(c echo.Context) error {
 			return protocol.Errorf(protocol.CodeInvalidRequest, "expires_in_minutes must be a whole number from 1 to %d", MaxCodeMinutes)
 		}
 	}
-	if _, err := uuid.Parse(req.UserID); err != nil {
-		return errNoSuchUser
-	}
-	code, hash, err := auth.NewEnrolmentCode()
-	if err != nil {
-		return err
-	}
 	now := s.now()
-	exp := now.Add(time.Duration(minutes) * time.Minute)
-	err = s.store.CreateEnrolmentCode(c.Request().Context(), store.EnrolmentCode{Hash: hash, SchoolID: p.School.ID,
-		UserID: req.UserID, CreatedAt: now, ExpiresAt: exp})
-	if errors.Is(err, store.ErrNotFound) {
-		return errNoSuchUser
-	}
+	code, exp, err := CreateEnrolmentCode(c.Request().Context(), s.store, p.School.ID, req.UserID, minutes, now)
 	if err != nil {
 		return err
 	}
 	s.log.Info("enrolment code created", "school_id", p.School.ID, "user_id", req.UserID, "by_user_id", p.User.ID,
 		"expires_in_minutes", minutes) // never the code
 	return c.JSON(http.StatusCreated, CodeResponse{Code: code, ExpiresAt: exp.UTC().Format(time.RFC3339)})
+}
+
+// CreateEnrolmentCode makes a one-time code for a user of the school
+// (PROTOCOL §13), valid for minutes from now, and stores only its hash. An
+// unknown user (or another school's, or a malformed id) is a 404 error. The
+// console's admin page uses it too. The code is for the person only: never
+// log it.
+func CreateEnrolmentCode(ctx context.Context, st store.Store, schoolID, userID string, minutes int, now time.Time) (string, time.Time, error) {
+	if _, err := uuid.Parse(userID); err != nil {
+		return "", time.Time{}, errNoSuchUser
+	}
+	code, hash, err := auth.NewEnrolmentCode()
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	exp := now.Add(time.Duration(minutes) * time.Minute)
+	err = st.CreateEnrolmentCode(ctx, store.EnrolmentCode{Hash: hash, SchoolID: schoolID, UserID: userID, CreatedAt: now, ExpiresAt: exp})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", time.Time{}, errNoSuchUser
+	}
+	if err != nil {
+		return "", time.Time{}, err
+	}
+	return code, exp, nil
 }
 
 // clientIP is the address the connection comes from. Forwarding headers

@@ -1,0 +1,395 @@
+package console
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/roster"
+	"smallwins/syncserver/internal/serverwriter"
+	"smallwins/syncserver/internal/store"
+)
+
+// The admin page (CONSOLE.md §3 `/admin`, PROTOCOL §13, §14): users,
+// devices and the roster import, for admins only. Every change goes through
+// the same functions as the API's (httpapi.NewUserChange,
+// httpapi.CheckSelfChange, httpapi.CreateEnrolmentCode, roster.Importer),
+// so the page and the API cannot apply different rules.
+
+var errNotAdmin = &errPage{http.StatusForbidden, "This page is for the school's admins."}
+
+// importMu runs one console import at a time, as the API does on its side.
+var importMu sync.Mutex
+
+// adminOnly wraps a signed-in handler for admins: anyone else gets 403.
+func (c *Console) adminOnly(h echo.HandlerFunc) echo.HandlerFunc {
+	return c.signedIn(func(ec echo.Context) error {
+		if sessionOf(ec).p.User.Role != protocol.RoleAdmin {
+			return errNotAdmin
+		}
+		return h(ec)
+	})
+}
+
+// adminDone are the words a change's redirect shows (?done=…): a fixed
+// list, so no text of the URL reaches the page.
+var adminDone = map[string]string{
+	"disabled": "The user is disabled: their tablets and console sessions are signed out.",
+	"enabled":  "The user is enabled again.",
+	"role":     "The role is changed.",
+	"password": "The password is changed.",
+	"revoked":  "The device is revoked.",
+	"wiped":    "The device is revoked and will be wiped when it next connects.",
+	"imported": "The roster import is done.",
+	"break":    "The break is added. Tablets receive it on their next sync.",
+}
+
+type userRow struct {
+	store.User
+	Self bool
+}
+
+type deviceRow struct {
+	store.Device
+	Enrolled, LastSeen string
+}
+
+// enrolCode is a just-made code as the page shows it.
+type enrolCode struct {
+	Code, User, Expires string
+	QR                  template.HTML
+}
+
+// importView is a dry run's report on the page.
+type importView struct {
+	Report  roster.Report
+	Errors  []roster.Error // the first few
+	More    int
+	SHA     string
+	Written bool
+}
+
+const maxShownErrors = 20
+
+// adminPage renders /admin with extra data (a message, a code, a report).
+func (c *Console) adminPage(ec echo.Context, status int, extra map[string]any) error {
+	ctx := ec.Request().Context()
+	s := sessionOf(ec)
+	users, err := c.st.ListUsers(ctx, s.p.School.ID)
+	if err != nil {
+		return err
+	}
+	devs, err := c.st.ListDevices(ctx, s.p.School.ID)
+	if err != nil {
+		return err
+	}
+	urows := make([]userRow, 0, len(users))
+	for _, u := range users {
+		urows = append(urows, userRow{u, u.ID == s.p.User.ID})
+	}
+	drows := make([]deviceRow, 0, len(devs))
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02 15:04") + " UTC"
+	}
+	for _, d := range devs {
+		drows = append(drows, deviceRow{d, day(d.EnrolledAt), day(d.LastSeenAt)})
+	}
+	envs, err := c.st.Records(ctx, s.p.School.ID, store.ViewerOf(s.p.User), record.TypeCalendarBreak)
+	if err != nil {
+		return err
+	}
+	var breaks []record.CalendarBreak
+	for _, e := range envs {
+		var b record.CalendarBreak
+		if record.DecodeData(e.Data, &b) == nil {
+			breaks = append(breaks, b)
+		}
+	}
+	sort.Slice(breaks, func(i, j int) bool {
+		return breaks[i].StartDate < breaks[j].StartDate || breaks[i].StartDate == breaks[j].StartDate && breaks[i].Name < breaks[j].Name
+	})
+	data := map[string]any{"Title": "Admin", "Breaks": breaks, "Nav": "admin", "Users": urows, "Devices": drows,
+		"Done": adminDone[ec.QueryParam("done")], "MinPassword": protocol.MinPasswordLen, "MaxPassword": auth.MaxPasswordBytes}
+	for k, v := range extra {
+		data[k] = v
+	}
+	return c.render(ec, status, "admin", data)
+}
+
+func (c *Console) handleAdmin(ec echo.Context) error { return c.adminPage(ec, http.StatusOK, nil) }
+
+// adminForm parses and checks a url-encoded admin form.
+func adminForm(ec echo.Context) error {
+	if err := parseForm(ec); err != nil {
+		return err
+	}
+	if !checkCSRF(ec, sessionOf(ec).csrf) {
+		return errBadCSRF
+	}
+	return nil
+}
+
+// apiError shows a 4xx protocol error of a shared function on the page.
+func (c *Console) apiError(ec echo.Context, err error) error {
+	var pe *protocol.Error
+	if errors.As(err, &pe) && pe.Status() < 500 {
+		msg := pe.Message
+		if errors.Is(err, httpapi.ErrSelfLockout) {
+			msg = "You cannot disable yourself or take away your own admin role: ask another admin."
+		}
+		return c.adminPage(ec, pe.Status(), map[string]any{"Error": upperFirst(msg) + "."})
+	}
+	return err
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// handleUserChange is every per-user form: disable, enable, role, password.
+func (c *Console) handleUserChange(ec echo.Context) error {
+	if err := adminForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	f := ec.Request().PostForm
+	id := f.Get("user_id")
+	if !record.IsID(id) {
+		return errNotFound
+	}
+	var req httpapi.PatchUserRequest
+	var done string
+	switch ec.Param("action") {
+	case "disable", "enable":
+		v := ec.Param("action") == "disable"
+		req.Disabled, done = &v, map[bool]string{true: "disabled", false: "enabled"}[v]
+	case "role":
+		r := f.Get("role")
+		req.Role, done = &r, "role"
+	case "password":
+		p := f.Get("password")
+		req.Password, done = &p, "password"
+	default:
+		return errNotFound
+	}
+	if err := httpapi.CheckSelfChange(s.p.User.ID, id, req); err != nil {
+		return c.apiError(ec, err)
+	}
+	ch, err := httpapi.NewUserChange(c.pws, req)
+	if err != nil {
+		return c.apiError(ec, err)
+	}
+	if _, err := c.st.UpdateUser(ec.Request().Context(), s.p.School.ID, id, ch, c.now()); errors.Is(err, store.ErrNotFound) {
+		return errNotFound
+	} else if err != nil {
+		return err
+	}
+	// What changed, by name only: never a password.
+	c.log.Info("console user changed", "school_id", s.p.School.ID, "user_id", id, "by_user_id", s.p.User.ID, "change", done)
+	return ec.Redirect(http.StatusSeeOther, "/admin?done="+done)
+}
+
+// handleCode makes an enrolment code and shows it on the page (200, never
+// in a URL): as text and as a QR code drawn inline as SVG.
+func (c *Console) handleCode(ec echo.Context) error {
+	if err := adminForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	id := ec.Request().PostForm.Get("user_id")
+	code, exp, err := httpapi.CreateEnrolmentCode(ec.Request().Context(), c.st, s.p.School.ID, id, httpapi.DefaultCodeMinutes, c.now())
+	if err != nil {
+		return c.apiError(ec, err)
+	}
+	qr, err := qrSVG(code)
+	if err != nil {
+		return err
+	}
+	u, _ := c.userByID(ec, id)
+	c.log.Info("console enrolment code created", "school_id", s.p.School.ID, "user_id", id, "by_user_id", s.p.User.ID) // never the code
+	return c.adminPage(ec, http.StatusOK, map[string]any{"Code": enrolCode{Code: code, User: u.Name,
+		Expires: exp.UTC().Format("2006-01-02 15:04") + " UTC", QR: qr}})
+}
+
+func (c *Console) userByID(ec echo.Context, id string) (store.User, bool) {
+	users, err := c.st.ListUsers(ec.Request().Context(), sessionOf(ec).p.School.ID)
+	if err != nil {
+		return store.User{}, false
+	}
+	for _, u := range users {
+		if u.ID == id {
+			return u, true
+		}
+	}
+	return store.User{}, false
+}
+
+// qrSVG draws a QR code of s as an inline <svg>: one path of dark modules
+// with presentation attributes only (no style attribute, no script), so the
+// page's CSP holds. The markup is made here from booleans, never from input.
+func qrSVG(s string) (template.HTML, error) {
+	q, err := qrcode.New(s, qrcode.Medium)
+	if err != nil {
+		return "", err
+	}
+	bm := q.Bitmap() // with its quiet zone
+	n := len(bm)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="qr" role="img" aria-label="QR code of the enrolment code" viewBox="0 0 %d %d" width="240" height="240" shape-rendering="crispEdges"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
+	for y, row := range bm {
+		for x, dark := range row {
+			if dark {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	// Safe: the markup is built above from numbers only.
+	return template.HTML(b.String()), nil
+}
+
+// handleDevice revokes a device, and with wipe=1 marks it to be wiped.
+func (c *Console) handleDevice(ec echo.Context) error {
+	if err := adminForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	f := ec.Request().PostForm
+	id := f.Get("device_id")
+	if !record.IsID(id) {
+		return errNotFound
+	}
+	wipe := f.Get("wipe") == "1"
+	var err error
+	if wipe {
+		err = c.st.WipeDevice(ec.Request().Context(), s.p.School.ID, id, c.now())
+	} else {
+		err = c.st.RevokeDevice(ec.Request().Context(), s.p.School.ID, id)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound
+	}
+	if err != nil {
+		return err
+	}
+	c.log.Info("console device revoked", "school_id", s.p.School.ID, "device_id", id, "by_user_id", s.p.User.ID, "wipe", wipe)
+	if wipe {
+		return ec.Redirect(http.StatusSeeOther, "/admin?done=wiped")
+	}
+	return ec.Redirect(http.StatusSeeOther, "/admin?done=revoked")
+}
+
+// handleImport is the roster import (PROTOCOL §14) from an uploaded zip.
+// Without confirm it is a dry run, and the page shows its report with a
+// form to upload the same file again with confirm set: the server keeps
+// nothing between the two steps. The confirm carries the dry run's SHA-256;
+// a different file is only dry-run again, never written unseen.
+func (c *Console) handleImport(ec echo.Context) error {
+	r := ec.Request()
+	if ct := r.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+		return errBadMethod
+	}
+	r.Body = http.MaxBytesReader(ec.Response(), r.Body, httpapi.MaxImportBody+maxFormBody)
+	if err := r.ParseMultipartForm(httpapi.MaxImportBody + maxFormBody); err != nil {
+		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", httpapi.MaxImportBody>>20)}
+	}
+	defer func() { _ = r.MultipartForm.RemoveAll() }()
+	s := sessionOf(ec)
+	if !checkCSRF(ec, s.csrf) {
+		return errBadCSRF
+	}
+	fh, err := ec.FormFile("file")
+	if err != nil {
+		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "Choose the roster's .zip file to upload."})
+	}
+	if fh.Size > httpapi.MaxImportBody {
+		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", httpapi.MaxImportBody>>20)}
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(io.LimitReader(f, httpapi.MaxImportBody+1))
+	f.Close()
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	sha := hex.EncodeToString(sum[:])
+	dryRun := !(r.PostFormValue("confirm") == "1" && r.PostFormValue("sha256") == sha)
+	parsed := roster.Parsed{}
+	fsys, err := roster.OpenZip(bytes.NewReader(body), int64(len(body)))
+	switch {
+	case errors.Is(err, roster.ErrZipTooLarge):
+		parsed.Errors = []roster.Error{{Message: fmt.Sprintf("the zip is over the limits: at most %d entries, %d MiB a file, %d MiB in all",
+			roster.MaxZipEntries, roster.MaxFileBytes>>20, roster.MaxZipTotal>>20)}}
+	case err != nil:
+		parsed.Errors = []roster.Error{{Message: err.Error()}}
+	default:
+		parsed = roster.Parse(fsys, roster.Options{Org: strings.TrimSpace(r.PostFormValue("org"))})
+	}
+	importMu.Lock()
+	rep, err := roster.Importer{Store: c.st, Writer: c.w}.Import(r.Context(), s.p.School.ID, s.p.User, parsed, dryRun)
+	importMu.Unlock()
+	if err != nil {
+		return err
+	}
+	// Counts only: the files hold student names.
+	c.log.Info("console roster import", "school_id", s.p.School.ID, "by_user_id", s.p.User.ID, "dry_run", rep.DryRun,
+		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "not_in_file", rep.NotInFile,
+		"skipped_rows", rep.SkippedRows, "errors", len(rep.Errors))
+	if !rep.DryRun && len(rep.Errors) == 0 {
+		return ec.Redirect(http.StatusSeeOther, "/admin?done=imported")
+	}
+	iv := importView{Report: rep, Errors: rep.Errors, SHA: sha}
+	if len(iv.Errors) > maxShownErrors {
+		iv.More, iv.Errors = len(iv.Errors)-maxShownErrors, iv.Errors[:maxShownErrors]
+	}
+	status := http.StatusOK
+	if len(rep.Errors) > 0 {
+		status = http.StatusBadRequest
+	}
+	return c.adminPage(ec, status, map[string]any{"Import": iv, "Org": r.PostFormValue("org")})
+}
+
+// handleBreak adds a school calendar break as an ordinary `calendar_break`
+// record through serverwriter, under the signed-in admin, so every tablet
+// pulls it on its next sync.
+func (c *Console) handleBreak(ec echo.Context) error {
+	if err := adminForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	f := ec.Request().PostForm
+	b := record.CalendarBreak{Name: strings.TrimSpace(f.Get("name")), StartDate: f.Get("start_date"), EndDate: f.Get("end_date")}
+	if err := b.Validate(); err != nil {
+		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "The break was not added: " + err.Error()})
+	}
+	if _, err := c.w.Write(ec.Request().Context(), s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeCalendarBreak, Data: b}); err != nil {
+		return err
+	}
+	c.log.Info("console calendar break added", "school_id", s.p.School.ID, "by_user_id", s.p.User.ID)
+	return ec.Redirect(http.StatusSeeOther, "/admin?done=break")
+}
