@@ -4,13 +4,23 @@
 package main
 
 import (
+	_ "embed"
 	"os"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
 	"smallwins/app/internal/tablet"
 )
 
+// icon is the app's icon (FyneApp.toml's): a plain `go build` has no
+// packaged metadata, so without it the window had none (_NET_WM_ICON).
+//
+//go:embed Icon.png
+var icon []byte
+
 func main() {
-	os.Exit(tablet.Main(app.NewWithID(tablet.AppID), os.Getenv))
+	a := app.NewWithID(tablet.AppID)
+	a.SetIcon(fyne.NewStaticResource("Icon.png", icon))
+	os.Exit(tablet.Main(a, os.Getenv))
 }
