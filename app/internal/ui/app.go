@@ -214,6 +214,13 @@ func (a *App) show() {
 	a.body.Objects = []fyne.CanvasObject{s.content()}
 	a.body.Refresh()
 	a.title.SetText(s.title())
+	// The Sync screen has its own Sync now (with the state it acts on):
+	// one button, not two, on that screen.
+	if _, onSync := s.(*syncScreen); onSync {
+		a.syncNow.Hide()
+	} else {
+		a.syncNow.Show()
+	}
 	if len(a.stack) > 1 {
 		a.back.Show()
 	} else {

@@ -29,6 +29,15 @@ func TestSyncScreenEnrolmentErrorsInPlainWords(t *testing.T) {
 	if !s.enrol.Visible() || !s.syncNow.Disabled() {
 		t.Fatal("before enrolment the form shows and Sync now is off")
 	}
+	if a.syncNow.Visible() {
+		t.Fatal("two Sync now buttons on the Sync screen")
+	}
+	a.Root(TabToday)
+	if !a.syncNow.Visible() {
+		t.Fatal("the header's Sync now is gone from Today")
+	}
+	a.Root(TabSync)
+	s = a.Current().(*syncScreen)
 	test.Tap(s.enrol)
 	if !strings.Contains(s.enrolErr.Text, "server address") {
 		t.Fatalf("empty form error %q", s.enrolErr.Text)
