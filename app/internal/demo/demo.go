@@ -101,6 +101,20 @@ func monday(t time.Time) time.Time {
 	return t.Add(-time.Duration(wd-1) * day)
 }
 
+// seasonBreak names a school break by the month it starts in (northern
+// school year).
+func seasonBreak(t time.Time) string {
+	switch t.Month() {
+	case time.December, time.January, time.February:
+		return "Winter break"
+	case time.March, time.April, time.May:
+		return "Spring break"
+	case time.June, time.July, time.August:
+		return "Summer break"
+	}
+	return "Autumn break"
+}
+
 func wdOf(t time.Time) int {
 	if t.Weekday() == time.Sunday {
 		return 7
@@ -142,7 +156,8 @@ func Generate(today time.Time, o Options) []Item {
 	start := monday(today).Add(-time.Duration(7*(o.Weeks+1)) * day)
 	breakStart := start.Add(time.Duration(7*((o.Weeks+1)/2)) * day)
 	breakEnd := breakStart.Add(6 * day)
-	g.add(record.TypeCalendarBreak, record.CalendarBreak{Name: "Spring break", StartDate: ds(breakStart), EndDate: ds(breakEnd)})
+	// Named for its season (a "Spring break" in October read wrong).
+	g.add(record.TypeCalendarBreak, record.CalendarBreak{Name: seasonBreak(breakStart), StartDate: ds(breakStart), EndDate: ds(breakEnd)})
 	inBreak := func(t time.Time) bool { return !t.Before(breakStart) && !t.After(breakEnd) }
 	// week is DOMAIN.md §3.2's week(d): instruction days after from, ÷ 7.
 	week := func(from, d time.Time) float64 {
@@ -180,8 +195,6 @@ func Generate(today time.Time, o Options) []Item {
 		slope    float64 // the aimline slope per week
 		profiles []profile
 	}
-	todayWD := wdOf(today)
-	weekend := todayWD >= 6
 	specs := []groupSpec{
 		{"Bluebirds", phonics, phonicsSteps, 5, []int{1, 2, 3, 4}, "09:15", 30, 4, "orf_wcpm", 42, 2,
 			[]profile{onTrack, below, above, poorDelivery, tooNew}},
@@ -195,9 +208,6 @@ func Generate(today time.Time, o Options) []Item {
 		specs = append(specs, groupSpec{fmt.Sprintf("Group %d", k+1), phonics, phonicsSteps, min(4, o.Students-n),
 			[]int{1 + k%2, 3 + k%2}, fmt.Sprintf("%02d:%02d", 8+k%7, 15*(k%4)), 30, 2, "orf_wcpm", 40 + float64(k%20), 1.5,
 			[]profile{onTrack, below, above, onTrack}})
-	}
-	if weekend { // so that the demo's Today is never empty
-		specs[0].days = append(specs[0].days, todayWD)
 	}
 
 	studentNo := 0

@@ -75,21 +75,31 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	}
 }
 
-// TestDemoWeekendStillHasAGroupToday: Today is never empty in the demo.
-func TestDemoWeekendStillHasAGroupToday(t *testing.T) {
-	sat := time.Date(2025, 3, 22, 0, 0, 0, 0, time.UTC)
-	found := false
-	for _, it := range Generate(sat, Options{}) {
-		if g, ok := it.Data.(record.Group); ok {
-			for _, sl := range g.Schedule {
-				if sl.Weekday == 6 {
-					found = true
+// TestDemoSchoolDaysAndSeasons: issue 16. The demo school meets on school
+// days only, also when generated on a Saturday (no Saturday slot), and its
+// break is named for its season (no "Spring break" in October).
+func TestDemoSchoolDaysAndSeasons(t *testing.T) {
+	for _, day := range []time.Time{time.Date(2025, 3, 22, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)} {
+		for _, it := range Generate(day, Options{}) {
+			switch v := it.Data.(type) {
+			case record.Group:
+				for _, sl := range v.Schedule {
+					if sl.Weekday > 5 {
+						t.Errorf("%s: group %s meets on weekday %d", day.Format("2006-01-02"), v.Name, sl.Weekday)
+					}
+				}
+			case record.CalendarBreak:
+				start, _ := time.Parse("2006-01-02", v.StartDate)
+				if v.Name != seasonBreak(start) || (start.Month() >= time.September && start.Month() <= time.November && v.Name != "Autumn break") {
+					t.Errorf("a break starting %s is called %q", v.StartDate, v.Name)
 				}
 			}
 		}
 	}
-	if !found {
-		t.Fatal("no group meets on the demo's Saturday")
+	for m, want := range map[time.Month]string{time.October: "Autumn break", time.April: "Spring break", time.January: "Winter break", time.July: "Summer break"} {
+		if got := seasonBreak(time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC)); got != want {
+			t.Errorf("%s: %q, want %q", m, got, want)
+		}
 	}
 }
 
