@@ -173,32 +173,9 @@ func ParseUsers(data []byte, opts Options) Parsed {
 	// is malformed CSV, reported on its line (encoding/csv goes on reading).
 	r.FieldsPerRecord = 0
 
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		fail(1, "", "users.csv is empty (it needs a header line)")
+	header, col := readHeader(r, UsersFile, requiredColumns, fail)
+	if header == nil {
 		return p
-	}
-	if err != nil {
-		fail(errLine(err, 1), "", malformed(err))
-		return p
-	}
-	header = append([]string(nil), header...)
-	col := map[string]int{}
-	for i, h := range header {
-		if !utf8.ValidString(h) {
-			fail(1, "", fmt.Sprintf("column %d of the header is not valid UTF-8", i+1))
-			continue
-		}
-		if _, dup := col[h]; dup {
-			fail(1, h, "the column appears twice in the header")
-			continue
-		}
-		col[h] = i
-	}
-	for _, c := range requiredColumns {
-		if _, ok := col[c]; !ok {
-			fail(1, c, "required column "+c+" is missing")
-		}
 	}
 	if len(p.Errors) > 0 {
 		return p // without the columns, no row can be read
@@ -340,4 +317,39 @@ func malformed(err error) string {
 		return fmt.Sprintf("malformed CSV: %v (at byte %d of the line)", pe.Err, pe.Column)
 	}
 	return "malformed CSV"
+}
+
+// readHeader reads a CSV file's header line (§14: names matched exactly,
+// order free) and reports an empty file, malformed CSV, invalid UTF-8, a
+// repeated column and each required column missing through fail. It
+// returns nil when there is no header to read rows by.
+func readHeader(r *csv.Reader, file string, required []string, fail func(line int, col, msg string)) ([]string, map[string]int) {
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		fail(1, "", file+" is empty (it needs a header line)")
+		return nil, nil
+	}
+	if err != nil {
+		fail(errLine(err, 1), "", malformed(err))
+		return nil, nil
+	}
+	header = append([]string(nil), header...) // ReuseRecord would overwrite it
+	col := map[string]int{}
+	for i, h := range header {
+		if !utf8.ValidString(h) {
+			fail(1, "", fmt.Sprintf("column %d of the header is not valid UTF-8", i+1))
+			continue
+		}
+		if _, dup := col[h]; dup {
+			fail(1, h, "the column appears twice in the header")
+			continue
+		}
+		col[h] = i
+	}
+	for _, c := range required {
+		if _, ok := col[c]; !ok {
+			fail(1, c, "required column "+c+" is missing")
+		}
+	}
+	return header, col
 }

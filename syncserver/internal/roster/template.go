@@ -45,32 +45,9 @@ func readTable(file string, data []byte, required []string,
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	r := csv.NewReader(bytes.NewReader(data))
 	r.ReuseRecord = true
-	header, err := r.Read()
-	if errors.Is(err, io.EOF) {
-		add(1, "", file+" is empty (it needs a header line)")
+	header, col := readHeader(r, file, required, add)
+	if header == nil {
 		return errs
-	}
-	if err != nil {
-		add(errLine(err, 1), "", malformed(err))
-		return errs
-	}
-	header = append([]string(nil), header...)
-	col := map[string]int{}
-	for i, h := range header {
-		if !utf8.ValidString(h) {
-			add(1, "", fmt.Sprintf("column %d of the header is not valid UTF-8", i+1))
-			continue
-		}
-		if _, dup := col[h]; dup {
-			add(1, h, "the column appears twice in the header")
-			continue
-		}
-		col[h] = i
-	}
-	for _, c := range required {
-		if _, ok := col[c]; !ok {
-			add(1, c, "required column "+c+" is missing")
-		}
 	}
 	if len(errs) > 0 {
 		return errs
