@@ -89,21 +89,30 @@ func gradeRank(g string) int {
 	return 99
 }
 
-func (c *Console) handleCaseload(ec echo.Context) error {
+// caseloadRows is what the caseload and the meeting agenda both start from:
+// the date, the signed-in person's scope and a row per goal they may see.
+func (c *Console) caseloadRows(ec echo.Context) (progress.Date, *scope, []row, error) {
 	ctx := ec.Request().Context()
 	asOf, err := c.asOf(ec)
 	if err != nil {
-		return err
+		return 0, nil, nil, err
 	}
 	sc, err := c.loadScope(ctx, sessionOf(ec).p)
 	if err != nil {
-		return err
+		return 0, nil, nil, err
 	}
 	gvs, err := c.caseloadGoals(ctx, sc, asOf)
 	if err != nil {
+		return 0, nil, nil, err
+	}
+	return asOf, sc, c.rows(sc, gvs), nil
+}
+
+func (c *Console) handleCaseload(ec echo.Context) error {
+	asOf, _, all, err := c.caseloadRows(ec)
+	if err != nil {
 		return err
 	}
-	all := c.rows(sc, gvs)
 	q := ec.QueryParams()
 	fDecision, fGroup, fInt, fGrade := q.Get("decision"), q.Get("group"), q.Get("interventionist"), q.Get("grade")
 	// Counts per decision over the rows the other filters keep, so the
@@ -398,21 +407,12 @@ type agendaItem struct {
 // is not `continue`, whose review is due, or whose probe is overdue, each
 // with a form that records a decision.
 func (c *Console) handleMeeting(ec echo.Context) error {
-	ctx := ec.Request().Context()
-	asOf, err := c.asOf(ec)
-	if err != nil {
-		return err
-	}
-	sc, err := c.loadScope(ctx, sessionOf(ec).p)
-	if err != nil {
-		return err
-	}
-	gvs, err := c.caseloadGoals(ctx, sc, asOf)
+	asOf, sc, all, err := c.caseloadRows(ec)
 	if err != nil {
 		return err
 	}
 	var items []agendaItem
-	for _, r := range c.rows(sc, gvs) {
+	for _, r := range all {
 		var why []string
 		if r.Report.Decision.Code != record.DecisionContinue {
 			why = append(why, "The data say: "+decisionText(r.Report.Decision.Code)+".")
