@@ -56,6 +56,15 @@ func importOneRoster(ctx context.Context, sf storeFlags, slug, path string, opts
 	parsed := roster.Parse(fsys, opts)
 	closeFiles()
 
+	return withImporter(ctx, sf, slug, func(im roster.Importer, schoolID string, by store.User) (roster.Report, error) {
+		return im.Import(ctx, schoolID, by, parsed, dry)
+	})
+}
+
+// withImporter opens the store, finds the school and the import's author
+// (importAuthor), and runs one import with a server writer: the steps both
+// import commands share.
+func withImporter(ctx context.Context, sf storeFlags, slug string, run func(roster.Importer, string, store.User) (roster.Report, error)) (roster.Report, error) {
 	st, err := openStore(ctx, sf.db, sf.postgres)
 	if err != nil {
 		return roster.Report{}, err
@@ -69,8 +78,7 @@ func importOneRoster(ctx context.Context, sf storeFlags, slug, path string, opts
 	if err != nil {
 		return roster.Report{}, err
 	}
-	im := roster.Importer{Store: st, Writer: serverwriter.New(st, nil)}
-	return im.Import(ctx, sc.ID, by, parsed, dry)
+	return run(roster.Importer{Store: st, Writer: serverwriter.New(st, nil)}, sc.ID, by)
 }
 
 // cmdImportGroups is `syncserver import groups`: our own template for
@@ -117,20 +125,9 @@ func importGroups(ctx context.Context, sf storeFlags, slug, path string, dry boo
 		return roster.Report{}, err
 	}
 	defer closeFiles()
-	st, err := openStore(ctx, sf.db, sf.postgres)
-	if err != nil {
-		return roster.Report{}, err
-	}
-	defer st.Close()
-	sc, err := schoolOf(ctx, st, slug)
-	if err != nil {
-		return roster.Report{}, err
-	}
-	by, err := importAuthor(ctx, st, sc.ID)
-	if err != nil {
-		return roster.Report{}, err
-	}
-	return roster.Importer{Store: st, Writer: serverwriter.New(st, nil)}.ImportTemplate(ctx, sc.ID, by, fsys, dry)
+	return withImporter(ctx, sf, slug, func(im roster.Importer, schoolID string, by store.User) (roster.Report, error) {
+		return im.ImportTemplate(ctx, schoolID, by, fsys, dry)
+	})
 }
 
 // importAuthor is who a command-line import writes as: §14 names nobody,
