@@ -176,23 +176,9 @@ func scanPrefix(out []record.Envelope, idx, recs *bolt.Bucket, v store.Viewer, p
 func (s *Store) Records(ctx context.Context, schoolID string, v store.Viewer, types ...string) ([]record.Envelope, error) {
 	var out []record.Envelope
 	err := s.read(ctx, "records", schoolID, func(sb *bolt.Bucket) error {
-		recs, idx := sb.Bucket(bRecs), sb.Bucket(bTypes)
 		var err error
-		if len(types) == 0 {
-			out, err = scanPrefix(out, idx, recs, v, nil)
-			return err
-		}
-		seen := map[string]bool{}
-		for _, t := range types {
-			if seen[t] {
-				continue
-			}
-			seen[t] = true
-			if out, err = scanPrefix(out, idx, recs, v, typeKey(t, nil)); err != nil {
-				return err
-			}
-		}
-		return nil
+		out, err = scanTypes(out, sb.Bucket(bTypes), sb.Bucket(bRecs), v, nil, types, func(t string) []byte { return typeKey(t, nil) })
+		return err
 	})
 	return out, err
 }
@@ -230,23 +216,29 @@ func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewe
 		return nil, nil
 	}
 	err = s.read(ctx, "records by ref", schoolID, func(sb *bolt.Bucket) error {
-		recs, idx := sb.Bucket(bRecs), sb.Bucket(bRefs)
 		var err error
-		if len(types) == 0 {
-			out, err = scanPrefix(out, idx, recs, v, ref)
-			return err
-		}
-		seen := map[string]bool{}
-		for _, t := range types {
-			if seen[t] {
-				continue
-			}
-			seen[t] = true
-			if out, err = scanPrefix(out, idx, recs, v, refKey(ref, t, nil)); err != nil {
-				return err
-			}
-		}
-		return nil
+		out, err = scanTypes(out, sb.Bucket(bRefs), sb.Bucket(bRecs), v, ref, types, func(t string) []byte { return refKey(ref, t, nil) })
+		return err
 	})
 	return out, err
+}
+
+// scanTypes reads an index under prefix (all of it when no type is asked
+// for) or under prefixOf(t) for each distinct type asked for.
+func scanTypes(out []record.Envelope, idx, recs *bolt.Bucket, v store.Viewer, prefix []byte, types []string, prefixOf func(string) []byte) ([]record.Envelope, error) {
+	if len(types) == 0 {
+		return scanPrefix(out, idx, recs, v, prefix)
+	}
+	seen := map[string]bool{}
+	var err error
+	for _, t := range types {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		if out, err = scanPrefix(out, idx, recs, v, prefixOf(t)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
