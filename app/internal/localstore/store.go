@@ -15,13 +15,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
+	"smallwins/app/internal/vault"
 	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 )
@@ -46,6 +49,15 @@ var (
 	kResyncing = []byte("resyncing")
 	kLastSync  = []byte("last_sync")
 	kSeen      = []byte("seen_hlc")
+	// Issue 15 (ADR 0610): the wrapped data key, the PIN failures, the
+	// recovery key not yet given to the server (sealed), the clear hint of
+	// the server and school for the forgotten-PIN form, and the flag of a
+	// migration whose compaction has not finished.
+	kKeyring         = []byte("keyring")
+	kPINFailures     = []byte("pin_failures")
+	kRecoveryPending = []byte("recovery_pending")
+	kHint            = []byte("hint")
+	kCompact         = []byte("compact_pending")
 )
 
 const schemaVersion = "1"
@@ -64,14 +76,27 @@ type Options struct {
 	Now func() time.Time
 	// NoSync turns off fsync (benchmarks of raw speed only; never in the app).
 	NoSync bool
+	// KDF overrides argon2id's cost (nil: vault.DefaultParams). Tests that
+	// are not about the PIN use a cheap one; the app never sets it.
+	KDF *vault.Params
 }
 
 // Store is the local database. It is safe for concurrent use.
 type Store struct {
 	db     *bolt.DB
+	path   string
+	opts   Options
 	clock  *hlc.Clock
 	device uuid.UUID
 	now    func() time.Time
+
+	// keyed: the store has a PIN (a keyring in meta), so records,
+	// conflicts, quarantined versions, the enrolment and the pending
+	// recovery key are sealed. key is nil until Unlock. A store without
+	// a PIN is the layout of schema 1, in plain text (ADR 0610).
+	keyed atomic.Bool
+	key   atomic.Pointer[dataKey]
+	pinMu sync.Mutex // one PIN check at a time: the failure count is check-then-act
 
 	mu        sync.Mutex // guards listeners
 	listeners []func()
@@ -87,11 +112,17 @@ func OpenWith(path string, o Options) (*Store, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoSync: o.NoSync})
+	// A compaction that crashed before its rename left this behind; the
+	// store itself is whole (ADR 0610).
+	if err := os.Remove(path + compactSuffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("localstore: open %s: %w", path, err)
+	}
+	db, err := bolt.Open(path, 0o600, boltOptions(o))
 	if err != nil {
 		return nil, fmt.Errorf("localstore: open %s: %w", path, err)
 	}
-	s := &Store{db: db, now: o.Now}
+	s := &Store{db: db, path: path, opts: o, now: o.Now}
+	compact := false
 	var st hlc.State
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync} {
@@ -124,18 +155,30 @@ func OpenWith(path string, o Options) (*Store, error) {
 				return fmt.Errorf("clock state: %w", err)
 			}
 		}
+		s.keyed.Store(m.Get(kKeyring) != nil)
+		compact = m.Get(kCompact) != nil
 		return nil
 	})
+	if err == nil && compact {
+		// The migration to sealed values committed but its compaction did
+		// not finish: old plain-text pages may still be free in the file.
+		err = s.compact()
+	}
 	if err != nil {
-		_ = db.Close()
+		_ = s.db.Close()
 		return nil, fmt.Errorf("localstore: open %s: %w", path, err)
 	}
 	s.clock = hlc.NewClock(s.device, st, o.Now)
 	return s, nil
 }
 
+func boltOptions(o Options) *bolt.Options {
+	return &bolt.Options{Timeout: 5 * time.Second, NoSync: o.NoSync}
+}
+
 // Close closes the file.
 func (s *Store) Close() error {
+	s.key.Store(nil)
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("localstore: close: %w", err)
 	}
@@ -250,7 +293,7 @@ func (s *Store) Put(ctx context.Context, typ, id string, data any, restricted bo
 	}
 	var out record.Envelope
 	err = s.update(func(tx *bolt.Tx) error {
-		prev, _, err := getEnv(tx, k)
+		prev, _, err := s.getEnv(tx, k)
 		if err != nil {
 			return err
 		}
@@ -296,7 +339,7 @@ func (s *Store) Delete(ctx context.Context, id string) (record.Envelope, error) 
 	}
 	var out record.Envelope
 	err = s.update(func(tx *bolt.Tx) error {
-		prev, _, err := getEnv(tx, k)
+		prev, _, err := s.getEnv(tx, k)
 		if err != nil {
 			return err
 		}
@@ -315,7 +358,7 @@ func (s *Store) Delete(ctx context.Context, id string) (record.Envelope, error) 
 // writeLocal stores a version written on this device and queues it. A
 // quarantined older version of the id is superseded by this write.
 func (s *Store) writeLocal(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope) error {
-	if err := putEnv(tx, k, prev, e); err != nil {
+	if err := s.putEnv(tx, k, prev, e); err != nil {
 		return err
 	}
 	if err := tx.Bucket(bQuarantine).Delete(k); err != nil {
@@ -324,11 +367,11 @@ func (s *Store) writeLocal(tx *bolt.Tx, k []byte, prev *record.Envelope, e recor
 	return tx.Bucket(bOutbox).Put(k, []byte(e.HLC))
 }
 
-// getEnv reads the stored version of k (nil when none), with its raw bytes.
-func getEnv(tx *bolt.Tx, k []byte) (*record.Envelope, []byte, error) {
-	v := tx.Bucket(bRecords).Get(k)
-	if v == nil {
-		return nil, nil, nil
+// getEnv reads the stored version of k (nil when none), with its plain bytes.
+func (s *Store) getEnv(tx *bolt.Tx, k []byte) (*record.Envelope, []byte, error) {
+	v, err := s.get(tx, bRecords, k)
+	if err != nil || v == nil {
+		return nil, nil, err
 	}
 	var e record.Envelope
 	if err := json.Unmarshal(v, &e); err != nil {
@@ -338,12 +381,12 @@ func getEnv(tx *bolt.Tx, k []byte) (*record.Envelope, []byte, error) {
 }
 
 // putEnv stores e over prev, keeping the indexes in step.
-func putEnv(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope) error {
+func (s *Store) putEnv(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope) error {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}
-	if err := tx.Bucket(bRecords).Put(k, b); err != nil {
+	if err := s.put(tx, bRecords, k, b); err != nil {
 		return err
 	}
 	return reindex(tx, k, prev, &e)
@@ -444,7 +487,7 @@ func (s *Store) Version(id string) (record.Envelope, error) {
 	}
 	var out record.Envelope
 	err = s.db.View(func(tx *bolt.Tx) error {
-		e, _, err := getEnv(tx, k)
+		e, _, err := s.getEnv(tx, k)
 		if err != nil {
 			return err
 		}
@@ -468,7 +511,12 @@ func (s *Store) List(typ string) ([]record.Envelope, error) {
 		prefix := append([]byte(typ), 0)
 		c := tx.Bucket(bByType).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			e, _, err := getEnv(tx, k[len(prefix):])
+			e, _, err := s.getEnv(tx, k[len(prefix):])
+			if errors.Is(err, ErrTampered) {
+				// One damaged record must not blank a screen (ADR 0501);
+				// Get of its id reports it.
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -497,7 +545,12 @@ func (s *Store) ListByRef(typ, ref string) ([]record.Envelope, error) {
 		prefix := refKey(rk, typ, nil)
 		c := tx.Bucket(bByRef).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			e, _, err := getEnv(tx, k[len(prefix):])
+			e, _, err := s.getEnv(tx, k[len(prefix):])
+			if errors.Is(err, ErrTampered) {
+				// One damaged record must not blank a screen (ADR 0501);
+				// Get of its id reports it.
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -519,6 +572,10 @@ func (s *Store) All() ([]record.Envelope, error) {
 	var out []record.Envelope
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+			v, err := s.unseal(bRecords, k, v)
+			if err != nil {
+				return err
+			}
 			var e record.Envelope
 			if err := json.Unmarshal(v, &e); err != nil {
 				return err

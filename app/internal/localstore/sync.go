@@ -41,9 +41,9 @@ func (e Enrolment) Enrolled() bool { return e.Token != "" && !e.Needed }
 func (s *Store) Enrolment() (Enrolment, error) {
 	var e Enrolment
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bMeta).Get(kEnrolment)
-		if v == nil {
-			return nil
+		v, err := s.get(tx, bMeta, kEnrolment)
+		if err != nil || v == nil {
+			return err
 		}
 		return json.Unmarshal(v, &e)
 	})
@@ -68,7 +68,11 @@ func (s *Store) SetEnrolment(ctx context.Context, e Enrolment) error {
 	err = s.update(func(tx *bolt.Tx) error {
 		m := tx.Bucket(bMeta)
 		var old Enrolment
-		if v := m.Get(kEnrolment); v != nil {
+		v, err := s.get(tx, bMeta, kEnrolment)
+		if err != nil {
+			return err
+		}
+		if v != nil {
 			_ = json.Unmarshal(v, &old)
 		}
 		if old.SchoolID != e.SchoolID {
@@ -79,7 +83,10 @@ func (s *Store) SetEnrolment(ctx context.Context, e Enrolment) error {
 				return err
 			}
 		}
-		return m.Put(kEnrolment, b)
+		if err := putHint(tx, e); err != nil {
+			return err
+		}
+		return s.put(tx, bMeta, kEnrolment, b)
 	})
 	if err != nil {
 		return fmt.Errorf("localstore: set enrolment: %w", err)
@@ -100,7 +107,7 @@ func (s *Store) MarkEnrolmentNeeded(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("localstore: mark enrolment needed: %w", err)
 	}
-	if err := s.update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(kEnrolment, b) }); err != nil {
+	if err := s.update(func(tx *bolt.Tx) error { return s.put(tx, bMeta, kEnrolment, b) }); err != nil {
 		return fmt.Errorf("localstore: mark enrolment needed: %w", err)
 	}
 	return nil
@@ -166,7 +173,7 @@ func (s *Store) Pending(limit int) ([]record.Envelope, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bOutbox).Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
-			e, _, err := getEnv(tx, k)
+			e, _, err := s.getEnv(tx, k)
 			if err != nil {
 				return err
 			}
@@ -246,7 +253,7 @@ func (s *Store) AckPush(ctx context.Context, sent []record.Envelope, results []p
 				sum.Acked++
 			case protocol.Superseded:
 				sum.Superseded++
-				if err := addConflict(tx, e, r.HLC, ReasonSuperseded, at, false); err != nil {
+				if err := s.addConflict(tx, e, r.HLC, ReasonSuperseded, at, false); err != nil {
 					return err
 				}
 			default:
@@ -311,7 +318,7 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 					return err
 				}
 			}
-			local, _, err := getEnv(tx, k)
+			local, _, err := s.getEnv(tx, k)
 			if err != nil {
 				return err
 			}
@@ -330,7 +337,7 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 				}
 				if v := ob.Get(k); v != nil {
 					if string(v) != p.HLC {
-						if err := addConflict(tx, *local, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
+						if err := s.addConflict(tx, *local, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
 							return err
 						}
 						sum.Overwritten++
@@ -339,10 +346,14 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 						return err
 					}
 				}
-				if v := qb.Get(k); v != nil {
+				qv, err := s.get(tx, bQuarantine, k)
+				if err != nil {
+					return err
+				}
+				if qv != nil {
 					var q Quarantined
-					if json.Unmarshal(v, &q) == nil && q.Record.HLC < p.HLC {
-						if err := addConflict(tx, q.Record, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
+					if json.Unmarshal(qv, &q) == nil && q.Record.HLC < p.HLC {
+						if err := s.addConflict(tx, q.Record, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
 							return err
 						}
 						if err := qb.Delete(k); err != nil {
@@ -351,13 +362,13 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 					}
 				}
 			}
-			if err := putEnv(tx, k, local, p); err != nil {
+			if err := s.putEnv(tx, k, local, p); err != nil {
 				return err
 			}
 			sum.Applied++
 		}
 		if last && meta.Resyncing {
-			n, err := finishResync(tx)
+			n, err := s.finishResync(tx)
 			if err != nil {
 				return err
 			}
@@ -396,7 +407,7 @@ func (s *Store) StartResync(ctx context.Context) error {
 
 // finishResync drops every record the full pull did not bring unless it has
 // an unsynced or quarantined local version.
-func finishResync(tx *bolt.Tx) (int, error) {
+func (s *Store) finishResync(tx *bolt.Tx) (int, error) {
 	rs, ob, qb := tx.Bucket(bResync), tx.Bucket(bOutbox), tx.Bucket(bQuarantine)
 	var drop [][]byte
 	err := tx.Bucket(bRecords).ForEach(func(k, _ []byte) error {
@@ -409,7 +420,7 @@ func finishResync(tx *bolt.Tx) (int, error) {
 		return 0, err
 	}
 	for _, k := range drop {
-		prev, _, err := getEnv(tx, k)
+		prev, _, err := s.getEnv(tx, k)
 		if err != nil {
 			return 0, err
 		}
@@ -451,6 +462,10 @@ func (s *Store) ObserveEpoch(ctx context.Context, epoch string) (bool, error) {
 		if changed {
 			ob := tx.Bucket(bOutbox)
 			err := tx.Bucket(bRecords).ForEach(func(k, v []byte) error {
+				v, err := s.unseal(bRecords, k, v)
+				if err != nil {
+					return err
+				}
 				var e struct {
 					HLC string `json:"hlc"`
 				}
@@ -493,6 +508,10 @@ func (s *Store) ReStamp(ctx context.Context, serverTimeMS int64) (int, error) {
 			if ob.Get(k) != nil {
 				return nil
 			}
+			v, err := s.unseal(bRecords, k, v)
+			if err != nil {
+				return err
+			}
 			var e struct {
 				HLC string `json:"hlc"`
 			}
@@ -523,14 +542,14 @@ func (s *Store) ReStamp(ctx context.Context, serverTimeMS int64) (int, error) {
 			return err
 		}
 		for _, k := range ks {
-			e, _, err := getEnv(tx, k)
+			e, _, err := s.getEnv(tx, k)
 			if err != nil || e == nil {
 				return fmt.Errorf("outbox entry %s without record: %v", idOf(k), err)
 			}
 			ne := *e
 			ne.HLC = s.clock.Now().String()
 			ne.Seq = 0
-			if err := putEnv(tx, k, e, ne); err != nil {
+			if err := s.putEnv(tx, k, e, ne); err != nil {
 				return err
 			}
 			if err := ob.Put(k, []byte(ne.HLC)); err != nil {
@@ -574,7 +593,7 @@ func (s *Store) Quarantine(ctx context.Context, e record.Envelope, code, message
 		if err := ob.Delete(k); err != nil {
 			return err
 		}
-		return tx.Bucket(bQuarantine).Put(k, b)
+		return s.put(tx, bQuarantine, k, b)
 	})
 	if err != nil {
 		return fmt.Errorf("localstore: quarantine: %w", err)
@@ -586,7 +605,11 @@ func (s *Store) Quarantine(ctx context.Context, e record.Envelope, code, message
 func (s *Store) ListQuarantined() ([]Quarantined, error) {
 	var out []Quarantined
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bQuarantine).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bQuarantine).ForEach(func(k, v []byte) error {
+			v, err := s.unseal(bQuarantine, k, v)
+			if err != nil {
+				return err
+			}
 			var q Quarantined
 			if err := json.Unmarshal(v, &q); err != nil {
 				return err
@@ -620,7 +643,10 @@ func (s *Store) RetryQuarantined(ctx context.Context, id string) error {
 	}
 	err = s.update(func(tx *bolt.Tx) error {
 		qb := tx.Bucket(bQuarantine)
-		v := qb.Get(k)
+		v, err := s.get(tx, bQuarantine, k)
+		if err != nil {
+			return err
+		}
 		if v == nil {
 			return ErrNotFound
 		}
@@ -628,7 +654,7 @@ func (s *Store) RetryQuarantined(ctx context.Context, id string) error {
 		if err := json.Unmarshal(v, &q); err != nil {
 			return err
 		}
-		local, _, err := getEnv(tx, k)
+		local, _, err := s.getEnv(tx, k)
 		if err != nil {
 			return err
 		}
@@ -708,7 +734,7 @@ func (c Conflict) Summary(loc *time.Location) string {
 	return "another tablet " + what + " on " + t.Format("Jan 2 at 15:04")
 }
 
-func addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason string, at time.Time, winnerDeleted bool) error {
+func (s *Store) addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason string, at time.Time, winnerDeleted bool) error {
 	u, err := uuid.NewV7()
 	if err != nil {
 		return err
@@ -718,14 +744,18 @@ func addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason string, at t
 	if err != nil {
 		return err
 	}
-	return tx.Bucket(bConflicts).Put(u[:], b)
+	return s.put(tx, bConflicts, u[:], b)
 }
 
 // Conflicts returns the kept losers, oldest first.
 func (s *Store) Conflicts() ([]Conflict, error) {
 	var out []Conflict
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bConflicts).ForEach(func(_, v []byte) error {
+		return tx.Bucket(bConflicts).ForEach(func(k, v []byte) error {
+			v, err := s.unseal(bConflicts, k, v)
+			if err != nil {
+				return err
+			}
 			var c Conflict
 			if err := json.Unmarshal(v, &c); err != nil {
 				return err
@@ -776,7 +806,10 @@ func (s *Store) RestoreConflict(ctx context.Context, conflictID string) (record.
 	var out record.Envelope
 	err = s.update(func(tx *bolt.Tx) error {
 		cb := tx.Bucket(bConflicts)
-		v := cb.Get(ck)
+		v, err := s.get(tx, bConflicts, ck)
+		if err != nil {
+			return err
+		}
 		if v == nil {
 			return ErrNotFound
 		}
@@ -788,7 +821,7 @@ func (s *Store) RestoreConflict(ctx context.Context, conflictID string) (record.
 		if err != nil {
 			return err
 		}
-		prev, _, err := getEnv(tx, k)
+		prev, _, err := s.getEnv(tx, k)
 		if err != nil {
 			return err
 		}
