@@ -200,35 +200,57 @@ type EnrolParams struct {
 }
 
 // Enrol enrols the device (PROTOCOL §4) and saves the token and who it
-// belongs to. The password is used once and never stored or logged.
+// belongs to. The password is used once and never stored or logged. A
+// store with a PIN gets a new recovery key, sent at the next sync (ADR 0610).
 func (s *Syncer) Enrol(ctx context.Context, p EnrolParams) (localstore.Enrolment, error) {
 	c := NewClient(p.ServerURL, "", s.cfg.HTTP)
-	req := protocol.EnrolRequest{School: p.School, Username: p.Username, Password: p.Password,
-		DeviceID: s.store.DeviceID(), DeviceName: p.DeviceName}
-	if p.Code != "" {
-		req.Username, req.Password, req.Code = "", "", p.Code
-	}
-	resp, err := c.Enrol(ctx, req)
+	resp, err := c.Enrol(ctx, enrolRequest(s.store, p))
 	if err != nil {
 		s.publish(func(x *State) { x.Err = PlainEnrolError(err, p.Code != "") })
 		return localstore.Enrolment{}, err
 	}
-	if old, err := s.store.Enrolment(); err != nil {
+	e, err := saveEnrolment(ctx, s.store, c, resp, p, s.cfg.Now)
+	if err != nil {
+		return localstore.Enrolment{}, err
+	}
+	// The server destroys its copy on revoke and wipe: a new enrolment
+	// must not count on an old key.
+	if err := s.store.NewRecoveryKey(ctx); err != nil {
+		return localstore.Enrolment{}, err
+	}
+	s.publish(func(x *State) { x.Enrolled, x.Err = true, "" })
+	s.SyncNow()
+	return e, nil
+}
+
+func enrolRequest(store *localstore.Store, p EnrolParams) protocol.EnrolRequest {
+	req := protocol.EnrolRequest{School: p.School, Username: p.Username, Password: p.Password,
+		DeviceID: store.DeviceID(), DeviceName: p.DeviceName}
+	if p.Code != "" {
+		req.Username, req.Password, req.Code = "", "", p.Code
+	}
+	return req
+}
+
+// saveEnrolment keeps what POST /v1/devices answered. now nil: time.Now.
+func saveEnrolment(ctx context.Context, store *localstore.Store, c *Client, resp *protocol.EnrolResponse, p EnrolParams, now func() time.Time) (localstore.Enrolment, error) {
+	if now == nil {
+		now = time.Now
+	}
+	if old, err := store.Enrolment(); err != nil {
 		return localstore.Enrolment{}, err
 	} else if old.SchoolID != "" && old.SchoolID != resp.School.ID {
 		// This store's records and outbox belong to another school: pushing
 		// them to this one would leak them across tenants.
 		return localstore.Enrolment{}, ErrOtherSchool
 	}
-	s.store.Clock().ObserveServerTime(resp.ServerTimeMS)
+	store.Clock().ObserveServerTime(resp.ServerTimeMS)
 	e := localstore.Enrolment{ServerURL: c.BaseURL, DeviceName: p.DeviceName, SchoolID: resp.School.ID,
 		SchoolSlug: resp.School.Slug, SchoolName: resp.School.Name, UserID: resp.User.ID, Username: cmp.Or(resp.User.Username, p.Username),
-		UserName: resp.User.Name, Role: resp.User.Role, Token: resp.Token, EnrolledAt: s.cfg.Now()}
-	if err := s.store.SetEnrolment(ctx, e); err != nil {
+		UserName: resp.User.Name, Role: resp.User.Role, Token: resp.Token, EnrolledAt: now()}
+	if err := store.SetEnrolment(ctx, e); err != nil {
 		return localstore.Enrolment{}, err
 	}
-	s.publish(func(x *State) { x.Enrolled, x.Err = true, "" })
-	s.SyncNow()
 	return e, nil
 }
 
@@ -453,6 +475,9 @@ func (s *Syncer) syncOnce(ctx context.Context) error {
 		return ErrNotEnrolled
 	}
 	c := NewClient(enr.ServerURL, enr.Token, s.cfg.HTTP)
+	if err := s.armRecovery(ctx, c); err != nil {
+		return s.fail(ctx, err)
+	}
 	restamps, resyncs := 0, 0
 	for round := 0; round < 6; round++ {
 		err := s.push(ctx, c, &restamps)
