@@ -23,6 +23,7 @@ import (
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
 	"smallwins/app/internal/ui"
+	"smallwins/app/internal/vault"
 	"smallwins/reportdoc"
 	"smallwins/shared/record"
 )
@@ -51,6 +52,16 @@ type Config struct {
 	// environment) unstarted: headless tests, where fyne.Do runs on the
 	// calling goroutine, drive Syncer.SyncOnce themselves.
 	NoSyncLoop bool
+	// KDF is argon2id's cost for the PIN (nil: vault.DefaultParams). Only
+	// tests that are not about the PIN's cost set a cheaper one.
+	KDF *vault.Params
+	// IdleLock is how long without activity locks the app (default 5 min).
+	IdleLock time.Duration
+	// Now is the clock of the idle lock and the PIN delays (default time.Now).
+	Now func() time.Time
+	// Background runs the lock screen's and enrolment's slow work (nil: a
+	// goroutine and fyne.Do); headless tests pass a synchronous one.
+	Background func(work func() (done func()))
 }
 
 // ConfigFromEnv reads the SMALLWINS_* variables.
@@ -97,19 +108,34 @@ func Main(a fyne.App, getenv func(string) string) int {
 	return 0
 }
 
-// Tablet is the running app: the store, the syncer and the UI in a window.
+// Tablet is the running app: the store, the syncer and the UI in a window,
+// behind the lock screen (issue 15, ADR 0610).
 type Tablet struct {
 	Store  *localstore.Store
 	Syncer *syncclient.Syncer
+	// UI is nil until the first unlock: nothing of a student is built, let
+	// alone drawn, before the PIN is right.
 	UI     *ui.App
+	Lock   *ui.Lock
 	Window fyne.Window
 
 	cfg    Config
+	ctx    context.Context
 	path   string // the store's file
 	erased chan struct{}
 	cancel context.CancelFunc
 	done   chan struct{}
 	log    *slog.Logger
+
+	// What the first unlock starts with: enrolment from the environment,
+	// a notice for Today (why the tablet was erased).
+	enrolEnv bool
+	notice       string
+
+	mu       sync.Mutex // guards lastUsed and away
+	lastUsed time.Time
+	away     bool
+	stopIdle func()
 }
 
 // Open opens the store in cfg.DataDir (loading the demo when asked and the
@@ -123,21 +149,57 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("tablet: data dir: %w", err)
 	}
-	t := &Tablet{cfg: cfg, path: filepath.Join(cfg.DataDir, "smallwins.db"), log: cfg.Logger, erased: make(chan struct{}, 1)}
-	store, err := localstore.Open(t.path)
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.IdleLock <= 0 {
+		cfg.IdleLock = 5 * time.Minute
+	}
+	t := &Tablet{cfg: cfg, ctx: ctx, path: filepath.Join(cfg.DataDir, "smallwins.db"), log: cfg.Logger, erased: make(chan struct{}, 1),
+		enrolEnv: cfg.Server != "" && cfg.Username != ""}
+	store, err := t.openStore()
+	if err != nil {
+		return nil, err
+	}
+	t.Store = store
+	a.Settings().SetTheme(ui.Theme{})
+	t.Window = a.NewWindow("Small Wins")
+	t.Lock = ui.NewLock(t.Window, ui.LockConfig{Locker: locker{t}, OnUnlock: t.unlocked, Now: cfg.Now, Tick: Tick, Background: cfg.Background})
+	t.watchLifecycle(a.Lifecycle())
+	if !cfg.NoSyncLoop {
+		t.stopIdle = Tick(15*time.Second, t.checkIdle)
+	}
+	t.Lock.Show("")
+	return t, nil
+}
+
+func (t *Tablet) openStore() (*localstore.Store, error) {
+	store, err := localstore.OpenWith(t.path, localstore.Options{KDF: t.cfg.KDF, Now: t.cfg.Now})
 	if err != nil {
 		return nil, fmt.Errorf("tablet: %w", err)
 	}
-	if cfg.Demo {
-		if err := loadDemoIfEmpty(ctx, store, time.Now()); err != nil {
-			_ = store.Close()
-			return nil, err
+	return store, nil
+}
+
+// unlocked runs on the main goroutine after the lock screen let the person
+// in: the first time it loads the demo (when asked), builds the screens and
+// starts syncing; later it puts the screens back as they were.
+func (t *Tablet) unlocked() {
+	t.touch()
+	if t.UI != nil {
+		t.UI.ShowAgain()
+		return
+	}
+	if t.cfg.Demo {
+		if err := loadDemoIfEmpty(t.ctx, t.Store, time.Now()); err != nil {
+			t.log.Error("loading the demo failed", "err", err.Error())
 		}
 	}
-	a.Settings().SetTheme(ui.Theme{})
-	t.Window = a.NewWindow("Small Wins")
-	t.run(ctx, store, cfg.Server != "" && cfg.Username != "", "")
-	return t, nil
+	notice := t.notice
+	t.notice = ""
+	env := t.enrolEnv
+	t.enrolEnv = false
+	t.run(t.ctx, t.Store, env, notice)
 }
 
 // run builds the syncer and the UI over store (with a notice on Today, when
@@ -154,15 +216,18 @@ func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv 
 		prev = st
 		mu.Unlock()
 		fyne.Do(func() {
+			if t.UI == nil {
+				return // erased meanwhile
+			}
 			t.UI.SetSyncState(uiState(st))
 			if pulled {
 				t.UI.DataChanged()
 			}
 		})
 	}})
-	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase}, Tick: Tick,
+	t.UI = ui.New(t.Window, ui.Config{Records: activeRecords{Records{store}, t.touch}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase}, Tick: Tick,
 		// The same chart as the PDF report (issue 7: one look in app and print).
-		ChartPNG: reportdoc.ProgressChartPNG})
+		ChartPNG: reportdoc.ProgressChartPNG, OnActivity: t.touch, Background: t.cfg.Background})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
 	if notice != "" {
@@ -206,20 +271,26 @@ func (t *Tablet) Erase(ctx context.Context) error {
 	return t.erase("This tablet was signed out and erased. Enrol it on the Sync tab to use it again.")
 }
 
-// erase is Erase with the notice the new, empty app shows on Today.
+// erase is Erase with the notice the new, empty app shows: first on the
+// lock screen, where the next person chooses a PIN, then on Today. The
+// keys are in the file: deleting it erases them in the same step.
 func (t *Tablet) erase(notice string) error {
 	t.stop()
 	if err := t.Store.Close(); err != nil {
 		return fmt.Errorf("tablet: erase: %w", err)
 	}
-	if err := os.Remove(t.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("tablet: erase: %w", err)
+	for _, p := range []string{t.path, t.path + ".compact"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("tablet: erase: %w", err)
+		}
 	}
-	store, err := localstore.Open(t.path)
+	store, err := t.openStore()
 	if err != nil {
 		return fmt.Errorf("tablet: erase: %w", err)
 	}
-	t.run(context.Background(), store, false, notice)
+	t.Store, t.Syncer, t.UI = store, nil, nil
+	t.ctx, t.notice, t.enrolEnv = context.Background(), notice, false
+	t.Lock.Show(notice)
 	return nil
 }
 
@@ -229,6 +300,9 @@ func (t *Tablet) Erased() <-chan struct{} { return t.erased }
 
 // stop ends the syncer and waits for it (at most 5 s).
 func (t *Tablet) stop() {
+	if t.cancel == nil {
+		return // never unlocked: nothing runs
+	}
 	t.cancel()
 	select {
 	case <-t.done:
@@ -271,8 +345,12 @@ func deviceName(host string) string {
 	return "Tablet " + host
 }
 
-// Close stops the syncer and closes the store.
+// Close stops the syncer and the timers and closes the store.
 func (t *Tablet) Close() {
+	if t.stopIdle != nil {
+		t.stopIdle()
+	}
+	t.Lock.Stop()
 	t.stop()
 	_ = t.Store.Close()
 }

@@ -32,6 +32,9 @@ type Config struct {
 	// report documents' renderer, so the tablet and the PDF look alike);
 	// nil or an error: the screen draws its own chart with canvas primitives.
 	ChartPNG func(r progress.Report, width, height int) ([]byte, error)
+	// OnActivity, when set, is called on every screen change, saved record
+	// and typed key: the tablet locks after 5 minutes without any (ADR 0610).
+	OnActivity func()
 }
 
 // screen is one page of the app: built once, refreshed from its model.
@@ -128,6 +131,7 @@ func New(win fyne.Window, cfg Config) *App {
 			func(fyne.Shortcut) { a.Root(tab) })
 	}
 	c.SetOnTypedKey(func(ev *fyne.KeyEvent) {
+		a.activity()
 		switch ev.Name {
 		case fyne.KeyF5:
 			a.SyncNow()
@@ -208,7 +212,21 @@ func (a *App) Back() {
 	a.show()
 }
 
+// ShowAgain puts the app back in its window after the lock screen covered
+// it, on the screen that was open.
+func (a *App) ShowAgain() {
+	a.win.SetContent(a.root)
+	a.DataChanged()
+}
+
+func (a *App) activity() {
+	if a.cfg.OnActivity != nil {
+		a.cfg.OnActivity()
+	}
+}
+
 func (a *App) show() {
+	a.activity()
 	s := a.current()
 	s.refresh()
 	a.body.Objects = []fyne.CanvasObject{s.content()}
@@ -400,6 +418,7 @@ func (a *App) isMe(author string) bool {
 
 // put writes one record; problems are shown in plain words and returned.
 func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
+	a.activity()
 	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted)
 	if err != nil {
 		a.warn("Not saved: " + PlainError(err))

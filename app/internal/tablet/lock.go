@@ -1,0 +1,171 @@
+package tablet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"smallwins/app/internal/localstore"
+	"smallwins/app/internal/syncclient"
+	"smallwins/app/internal/ui"
+	"smallwins/shared/record"
+)
+
+// The app lock (issue 15, ADR 0610): the lock screen at start, after
+// IdleLock without activity, and when the app leaves and comes back to the
+// foreground. While locked the window shows only the lock screen; the data
+// key stays in memory so that the syncer can go on (a locked tablet still
+// sends its unsent work), which is what a PIN on a running app can protect:
+// the screen, not the memory of a process an attacker can already read.
+
+// locker adapts the store (and the forgotten-PIN sign-in) to ui.Locker,
+// turning its errors into sentences.
+type locker struct{ t *Tablet }
+
+func (l locker) LockState() ui.LockState {
+	li, err := l.t.Store.LockInfo()
+	if err != nil {
+		// A damaged keyring: say so through Unlock's error; offer the PIN.
+		return ui.LockState{HasPIN: true}
+	}
+	return ui.LockState{HasPIN: li.HasPIN, Failures: li.Failures, RetryAt: li.RetryAt, Disabled: li.Disabled,
+		RecoveryArmed: li.RecoveryArmed, ServerURL: li.ServerURL, School: li.School}
+}
+
+func (l locker) SetPIN(pin string) error {
+	if msg := localstore.PINProblem(pin); msg != "" {
+		return plainErr(msg)
+	}
+	if err := l.t.Store.SetPIN(context.Background(), pin); err != nil {
+		l.t.log.Error("setting the PIN failed", "err", err.Error())
+		return plainErr("Could not protect the data on this tablet. Nothing was lost; please try again.")
+	}
+	return nil
+}
+
+func (l locker) Unlock(pin string) error {
+	err := l.t.Store.Unlock(context.Background(), pin)
+	var wrong *localstore.WrongPINError
+	var wait *localstore.WaitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &wrong):
+		if wrong.Left <= 0 {
+			return plainErr("Wrong PIN. Too many wrong PINs: sign in with your school account to set a new one.")
+		}
+		msg := "Wrong PIN."
+		if wrong.Wait > 0 {
+			msg += " Wait " + waitWords(wrong.Wait) + " before the next try."
+		}
+		if wrong.Left <= 5 {
+			msg += fmt.Sprintf(" %d tries left before you must sign in again.", wrong.Left)
+		}
+		return plainErr(msg)
+	case errors.As(err, &wait):
+		return plainErr("Too many wrong PINs. Try again in " + waitWords(time.Until(wait.Until)) + ".")
+	case errors.Is(err, localstore.ErrPINDisabled):
+		return plainErr("Too many wrong PINs. Sign in with your school account to set a new PIN.")
+	}
+	l.t.log.Error("unlocking failed", "err", err.Error())
+	return plainErr("This tablet's data could not be opened. Ask your coordinator for help.")
+}
+
+func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) error {
+	if msg := localstore.PINProblem(newPIN); msg != "" {
+		return plainErr(msg)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	_, err := syncclient.Recover(ctx, l.t.Store, nil, syncclient.RecoverParams{EnrolParams: syncclient.EnrolParams{ServerURL: f.ServerURL,
+		School: f.School, Username: f.Username, Password: f.Password, Code: f.Code, DeviceName: "Small Wins tablet"}, NewPIN: newPIN})
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, syncclient.ErrNoRecoveryKey):
+		return plainErr("The server holds no recovery key for this tablet: it was never sent, or the tablet was revoked. Ask your coordinator.")
+	case errors.Is(err, localstore.ErrTampered):
+		return plainErr("The server's recovery key does not open this tablet. Ask your coordinator.")
+	case errors.Is(err, syncclient.ErrOtherSchool):
+		return plainErr(syncclient.PlainError(err))
+	}
+	var ne *syncclient.NetworkError
+	if syncclient.AsProtocolError(err) != nil || errors.As(err, &ne) {
+		return plainErr(syncclient.PlainEnrolError(err, f.Code != ""))
+	}
+	l.t.log.Error("recovery failed", "err", err.Error())
+	return plainErr("Could not set a new PIN. Nothing was lost; please try again.")
+}
+
+func waitWords(d time.Duration) string {
+	s := int((d + time.Second - 1) / time.Second)
+	switch {
+	case s <= 1:
+		return "1 second"
+	case s < 120:
+		return fmt.Sprintf("%d seconds", s)
+	}
+	return fmt.Sprintf("%d minutes", (s+59)/60)
+}
+
+// touch records activity (a screen change, a saved record, a key).
+func (t *Tablet) touch() {
+	t.mu.Lock()
+	t.lastUsed = t.cfg.Now()
+	t.mu.Unlock()
+}
+
+// checkIdle locks after IdleLock without activity. Call on the main goroutine.
+func (t *Tablet) checkIdle() {
+	t.mu.Lock()
+	idle := t.cfg.Now().Sub(t.lastUsed)
+	t.mu.Unlock()
+	if idle >= t.cfg.IdleLock {
+		t.LockNow()
+	}
+}
+
+// LockNow covers the window with the lock screen (a no-op when it is up
+// already). Call on the main goroutine.
+func (t *Tablet) LockNow() {
+	if t.Lock.Showing() {
+		return
+	}
+	t.Lock.Show("")
+}
+
+// watchLifecycle locks when the app leaves the foreground (so that the app
+// switcher's picture is the lock screen too) and makes sure it is locked
+// when it comes back.
+func (t *Tablet) watchLifecycle(lc fyne.Lifecycle) {
+	lc.SetOnExitedForeground(func() {
+		t.mu.Lock()
+		t.away = true
+		t.mu.Unlock()
+		t.LockNow()
+	})
+	lc.SetOnEnteredForeground(func() {
+		t.mu.Lock()
+		away := t.away
+		t.away = false
+		t.mu.Unlock()
+		if away {
+			t.LockNow()
+		}
+	})
+}
+
+// activeRecords counts every write the screens make as activity, also
+// those that do not go through ui.App.put (notes).
+type activeRecords struct {
+	Records
+	touch func()
+}
+
+func (r activeRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
+	r.touch()
+	return r.Records.Put(ctx, typ, id, data, restricted)
+}

@@ -1,0 +1,371 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Locker is the app lock as the lock screen uses it (issue 15, ADR 0610).
+// The tablet passes the store's; errors' Error() is a sentence for a person.
+type Locker interface {
+	LockState() LockState
+	// SetPIN gives a tablet without a PIN its first one (sealing what it
+	// already holds).
+	SetPIN(pin string) error
+	// Unlock checks the PIN; wrong PINs slow down and are counted across
+	// restarts.
+	Unlock(pin string) error
+	// Recover is the forgotten PIN: sign in again (password or enrolment
+	// code, same tablet), fetch the recovery key, set newPIN.
+	Recover(ctx context.Context, f EnrolForm, newPIN string) error
+}
+
+// LockState is what the lock screen shows before unlocking.
+type LockState struct {
+	HasPIN   bool
+	Failures int
+	RetryAt  time.Time // zero: a PIN may be tried now
+	Disabled bool      // too many wrong PINs: only signing in again helps
+	// RecoveryArmed: the server holds this tablet's recovery key, so a
+	// forgotten PIN loses nothing.
+	RecoveryArmed     bool
+	ServerURL, School string // to prefill the forgotten-PIN form
+}
+
+// LockConfig wires a Lock.
+type LockConfig struct {
+	Locker Locker
+	// OnUnlock is called on the main goroutine after a right PIN, a first
+	// PIN or a recovery: the tablet draws (or redraws) the app.
+	OnUnlock func()
+	// Now, Tick and Background as in Config (Background nil: a goroutine
+	// and fyne.Do; tests pass a synchronous one).
+	Now        func() time.Time
+	Tick       func(d time.Duration, f func()) (stop func())
+	Background func(work func() (done func()))
+}
+
+type lockMode int
+
+const (
+	modeChoose  lockMode = iota // no PIN yet: choose one
+	modeEnter                   // type the PIN
+	modeRecover                 // forgot the PIN: sign in again, choose a new one
+)
+
+// Lock is the lock screen. Shown, it replaces the whole window content, so
+// nothing of a student is drawn until the PIN is right (the app's screens
+// are not built before the first unlock at all).
+type Lock struct {
+	cfg  LockConfig
+	win  fyne.Window
+	mode lockMode
+	busy bool
+
+	// PIN and Confirm are the PIN fields; Go sets or checks the PIN.
+	PIN, Confirm *widget.Entry
+	Go           *Button
+	// Forgot opens the forgotten-PIN form; Cancel leaves it.
+	Forgot, Cancel *Button
+	// The forgotten-PIN form: the enrolment sign-in and the new PIN.
+	Server, School, Code, Username, Password *widget.Entry
+	NewPIN, NewConfirm                       *widget.Entry
+	Recover                                  *Button
+
+	title, intro, notice, message *widget.Label
+	body                          *fyne.Container
+	root                          fyne.CanvasObject
+	stopTick                      func()
+	showing                       bool
+}
+
+// NewLock builds the lock screen for win; Show puts it up.
+func NewLock(win fyne.Window, cfg LockConfig) *Lock {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	l := &Lock{cfg: cfg, win: win}
+	l.PIN = pinEntry("PIN")
+	l.Confirm = pinEntry("the same PIN again")
+	l.PIN.OnSubmitted = func(string) { l.tapGo() }
+	l.Confirm.OnSubmitted = func(string) { l.tapGo() }
+	l.Go = newImportant("Unlock", widget.HighImportance, l.tapGo)
+	l.Forgot = NewButton("Forgot PIN?", func() { l.setMode(modeRecover) })
+	l.Cancel = NewButton("Back", func() { l.setMode(modeEnter) })
+	l.Server = widget.NewEntry()
+	l.Server.SetPlaceHolder("https://sync.your-school.org")
+	l.School = widget.NewEntry()
+	l.Code = widget.NewEntry()
+	l.Code.SetPlaceHolder("e.g. 7KQ4M-2XD9P-WHR3T")
+	l.Username = widget.NewEntry()
+	l.Username.SetPlaceHolder("or your user name…")
+	l.Password = widget.NewPasswordEntry()
+	l.Password.SetPlaceHolder("…and password")
+	l.NewPIN = pinEntry("new PIN")
+	l.NewConfirm = pinEntry("the same PIN again")
+	l.NewConfirm.OnSubmitted = func(string) { l.tapRecover() }
+	l.Recover = newImportant("Sign in and set a new PIN", widget.HighImportance, l.tapRecover)
+	l.title = heading("")
+	l.intro = wrapLabel("")
+	l.notice = wrapLabel("")
+	l.notice.Importance = widget.WarningImportance
+	l.message = wrapLabel("")
+	l.message.Importance = widget.DangerImportance
+	l.body = container.NewVBox()
+	l.root = vscroll(container.New(&column{width: 460}, container.NewPadded(l.body)))
+	return l
+}
+
+func pinEntry(placeholder string) *widget.Entry {
+	e := widget.NewPasswordEntry()
+	e.SetPlaceHolder(placeholder)
+	return e
+}
+
+// Show replaces the window's content with the lock screen, with notice
+// (e.g. why the tablet was erased) above it when not "".
+func (l *Lock) Show(notice string) {
+	l.notice.SetText(notice)
+	l.showing = true
+	st := l.cfg.Locker.LockState()
+	switch {
+	case !st.HasPIN:
+		l.mode = modeChoose
+	case st.Disabled:
+		l.mode = modeRecover
+	default:
+		l.mode = modeEnter
+	}
+	l.clear()
+	l.message.SetText("")
+	l.win.SetContent(l.root)
+	l.refresh()
+	l.win.Canvas().Focus(l.PIN)
+	if l.stopTick == nil {
+		// The countdown of a delay after wrong PINs.
+		if l.cfg.Tick != nil {
+			l.stopTick = l.cfg.Tick(time.Second, func() {
+				if l.showing && l.mode == modeEnter {
+					l.refresh()
+				}
+			})
+		}
+	}
+}
+
+// Showing reports whether the lock screen is up.
+func (l *Lock) Showing() bool { return l.showing }
+
+// Message is the lock screen's problem sentence ("" when none; tests).
+func (l *Lock) Message() string { return l.message.Text }
+
+// Content is the lock screen's root object (tests walk it).
+func (l *Lock) Content() fyne.CanvasObject { return l.root }
+
+// Stop ends the countdown ticker (the window is closing).
+func (l *Lock) Stop() {
+	if l.stopTick != nil {
+		l.stopTick()
+		l.stopTick = nil
+	}
+}
+
+func (l *Lock) clear() {
+	for _, e := range []*widget.Entry{l.PIN, l.Confirm, l.Password, l.Code, l.NewPIN, l.NewConfirm} {
+		e.SetText("")
+	}
+}
+
+func (l *Lock) setMode(m lockMode) {
+	l.mode = m
+	l.message.SetText("")
+	if m == modeRecover {
+		st := l.cfg.Locker.LockState()
+		if l.Server.Text == "" {
+			l.Server.SetText(st.ServerURL)
+		}
+		if l.School.Text == "" {
+			l.School.SetText(st.School)
+		}
+	}
+	l.refresh()
+}
+
+func (l *Lock) refresh() {
+	st := l.cfg.Locker.LockState()
+	var objs []fyne.CanvasObject
+	if l.notice.Text != "" {
+		objs = append(objs, l.notice)
+	}
+	objs = append(objs, l.title, l.intro)
+	switch l.mode {
+	case modeChoose:
+		l.title.SetText("Choose a PIN for this tablet")
+		l.intro.SetText(fmt.Sprintf("The PIN protects the students' records on this tablet. Use at least %d digits; "+
+			"it is asked when the app starts, after 5 minutes without use, and when you come back to the app.", minPIN))
+		l.Go.SetText("Set PIN")
+		objs = append(objs, widget.NewForm(widget.NewFormItem("PIN", l.PIN), widget.NewFormItem("Again", l.Confirm)), l.Go)
+	case modeEnter:
+		l.title.SetText("Small Wins is locked")
+		l.intro.SetText("Enter your PIN.")
+		l.Go.SetText("Unlock")
+		wait := st.RetryAt.Sub(l.cfg.Now())
+		if wait > 0 && !l.busy {
+			l.Go.Disable()
+			l.Go.SetText(fmt.Sprintf("Try again in %s", waitText(wait)))
+		} else if !l.busy {
+			l.Go.Enable()
+		}
+		objs = append(objs, widget.NewForm(widget.NewFormItem("PIN", l.PIN)), l.Go, container.NewHBox(spacerH(), l.Forgot))
+		if !st.RecoveryArmed {
+			objs = append(objs, wrapLabel("A forgotten PIN cannot be recovered yet: this tablet has not given its recovery key to the server. It does so at the next sync."))
+		}
+	case modeRecover:
+		l.title.SetText("Forgot your PIN?")
+		l.intro.SetText("Sign in with your school account (or an enrolment code from your coordinator) and choose a new PIN. " +
+			"Nothing on this tablet is lost, including changes not sent yet.")
+		objs = append(objs, widget.NewForm(
+			widget.NewFormItem("Server", l.Server),
+			widget.NewFormItem("School", l.School),
+			widget.NewFormItem("Enrolment code", l.Code),
+			widget.NewFormItem("User name", l.Username),
+			widget.NewFormItem("Password", l.Password),
+			widget.NewFormItem("New PIN", l.NewPIN),
+			widget.NewFormItem("Again", l.NewConfirm),
+		), l.Recover)
+		if !st.Disabled {
+			objs = append(objs, container.NewHBox(spacerH(), l.Cancel))
+		}
+	}
+	// The message goes last: when it appears or grows, nothing above moves.
+	objs = append(objs, l.message)
+	l.body.Objects = objs
+	l.body.Refresh()
+}
+
+// minPIN mirrors the store's minimum (the screen says it before the store
+// refuses a shorter one).
+const minPIN = 6
+
+func waitText(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	if s < 1 {
+		s = 1
+	}
+	if s < 120 {
+		return fmt.Sprintf("%d s", s)
+	}
+	return fmt.Sprintf("%d min", (s+59)/60)
+}
+
+func (l *Lock) tapGo() {
+	if l.busy {
+		return
+	}
+	pin := strings.TrimSpace(l.PIN.Text)
+	switch l.mode {
+	case modeChoose:
+		if pin != strings.TrimSpace(l.Confirm.Text) {
+			l.message.SetText("The two PINs are not the same. Type them again.")
+			l.clear()
+			return
+		}
+		l.run("Protecting this tablet's data…", func() error { return l.cfg.Locker.SetPIN(pin) })
+	case modeEnter:
+		if pin == "" {
+			l.message.SetText("Enter your PIN.")
+			return
+		}
+		l.run("Checking…", func() error { return l.cfg.Locker.Unlock(pin) })
+	}
+}
+
+func (l *Lock) tapRecover() {
+	if l.busy {
+		return
+	}
+	f := EnrolForm{ServerURL: strings.TrimRight(strings.TrimSpace(l.Server.Text), "/"), School: strings.TrimSpace(l.School.Text),
+		Code: strings.TrimSpace(l.Code.Text), Username: strings.TrimSpace(l.Username.Text), Password: l.Password.Text}
+	if msg := validateEnrol(f); msg != "" {
+		l.message.SetText(msg)
+		return
+	}
+	pin := strings.TrimSpace(l.NewPIN.Text)
+	if pin != strings.TrimSpace(l.NewConfirm.Text) {
+		l.message.SetText("The two new PINs are not the same. Type them again.")
+		l.NewPIN.SetText("")
+		l.NewConfirm.SetText("")
+		return
+	}
+	l.run("Signing in…", func() error { return l.cfg.Locker.Recover(context.Background(), f, pin) })
+}
+
+// run does the slow work (argon2id, a migration, the network) off the main
+// goroutine and unlocks or says why not.
+func (l *Lock) run(busyText string, work func() error) {
+	l.busy = true
+	l.Go.Disable()
+	l.Recover.Disable()
+	l.message.SetText(busyText)
+	done := func(err error) func() {
+		return func() {
+			l.busy = false
+			l.Go.Enable()
+			l.Recover.Enable()
+			l.PIN.SetText("")
+			l.Confirm.SetText("")
+			l.Password.SetText("")
+			l.Code.SetText("") // a code works once
+			if err != nil {
+				l.message.SetText(PlainError(err))
+				if st := l.cfg.Locker.LockState(); st.Disabled && l.mode == modeEnter {
+					l.mode = modeRecover
+					l.setMode(modeRecover)
+					l.message.SetText(PlainError(err))
+				}
+				l.refresh()
+				return
+			}
+			l.NewPIN.SetText("")
+			l.NewConfirm.SetText("")
+			l.message.SetText("")
+			l.showing = false
+			if l.cfg.OnUnlock != nil {
+				l.cfg.OnUnlock()
+			}
+		}
+	}
+	if l.cfg.Background != nil {
+		l.cfg.Background(func() func() { return done(work()) })
+		return
+	}
+	go func() {
+		f := done(work())
+		fyne.Do(f)
+	}()
+}
+
+// column lays out one object at most width wide, centred horizontally.
+type column struct{ width float32 }
+
+func (c *column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		w := min(size.Width, c.width)
+		o.Move(fyne.NewPos((size.Width-w)/2, 0))
+		o.Resize(fyne.NewSize(w, max(size.Height, o.MinSize().Height)))
+	}
+}
+
+func (c *column) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
