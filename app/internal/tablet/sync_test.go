@@ -68,11 +68,12 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	app := test.NewTempApp(t)
 	ctx := context.Background()
 
-	a, err := Open(ctx, app, Config{DataDir: t.TempDir(), NoSyncLoop: true})
+	a, err := Open(ctx, app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { a.Close(); a.Window.Close() }()
+	choosePIN(t, a, testPIN)
 	a.Window.Resize(fyne.NewSize(1280, 800))
 	// Data entered before enrolment.
 	st, err := repo.Put(ctx, a.Store, "", record.Student{GivenName: "Ava", FamilyName: "Martinez", Grade: "2"}, false)
@@ -108,11 +109,12 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	}
 
 	// Tablet B enrols through the Sync screen.
-	b, err := Open(ctx, app, Config{DataDir: t.TempDir(), NoSyncLoop: true})
+	b, err := Open(ctx, app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { b.Close(); b.Window.Close() }()
+	choosePIN(t, b, "739251")
 	if err := b.UI.EnrolForTest(ui.EnrolForm{ServerURL: url, School: "lincoln", Username: "ben", Password: "wrong"}); err == nil ||
 		err.Error() != "The school, user name or password is not right." {
 		t.Fatalf("a wrong password says %v", err)

@@ -20,11 +20,15 @@ import (
 func TestOpenWithDemoBeforeEnrolment(t *testing.T) {
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
-	tb, err := Open(context.Background(), a, Config{DataDir: dir, Demo: true, NoSyncLoop: true})
+	tb, err := Open(context.Background(), a, testConfig(Config{DataDir: dir, Demo: true, NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tb.Window.Resize(fyne.NewSize(1280, 800))
+	if tb.UI != nil {
+		t.Fatal("the screens were built before the PIN was chosen")
+	}
+	choosePIN(t, tb, testPIN)
 	students, err := tb.Store.List(record.TypeStudent)
 	if err != nil || len(students) != 12 {
 		t.Fatalf("%d students after the demo load (%v)", len(students), err)
@@ -36,11 +40,14 @@ func TestOpenWithDemoBeforeEnrolment(t *testing.T) {
 	tb.Close()
 	tb.Window.Close()
 
-	tb, err = Open(context.Background(), a, Config{DataDir: dir, Demo: true, NoSyncLoop: true})
+	tb, err = Open(context.Background(), a, testConfig(Config{DataDir: dir, Demo: true, NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { tb.Close(); tb.Window.Close() }()
+	if !enterPIN(tb, testPIN) {
+		t.Fatalf("the PIN did not unlock: %q", tb.Lock.Message())
+	}
 	m, _ := tb.Store.PendingCount()
 	if m != n {
 		t.Fatalf("reopening loaded the demo again: %d pending, was %d", m, n)

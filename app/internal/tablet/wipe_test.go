@@ -44,11 +44,12 @@ func TestRemoteWipeErasesTheTablet(t *testing.T) {
 	app := test.NewTempApp(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	a, err := Open(ctx, app, Config{DataDir: dir, Server: url, School: "lincoln", Username: "ana", Password: password})
+	a, err := Open(ctx, app, testConfig(Config{DataDir: dir, Server: url, School: "lincoln", Username: "ana", Password: password}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func() { a.Close(); a.Window.Close() }()
+	choosePIN(t, a, testPIN)
 	waitFor(t, "enrolment", func() bool { e, _ := a.Store.Enrolment(); return e.Enrolled() })
 	st := a.Store
 	student, err := repo.Put(ctx, st, "", record.Student{GivenName: "Zephyrine", FamilyName: "Quillfeather", Grade: "2"}, false)
@@ -73,6 +74,15 @@ func TestRemoteWipeErasesTheTablet(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the wiped tablet was not erased")
 	}
+	// The keys went with the file: the next person chooses a new PIN, and
+	// the lock screen says why the tablet is empty.
+	if !a.Lock.Showing() || a.UI != nil || !strings.Contains(a.Lock.Notice(), "erased this tablet") {
+		t.Fatalf("after the wipe: lock showing %v, notice %q", a.Lock.Showing(), a.Lock.Notice())
+	}
+	if li, _ := a.Store.LockInfo(); li.HasPIN {
+		t.Fatal("the erased tablet kept a PIN")
+	}
+	choosePIN(t, a, "739251")
 	a.stop() // the new store's loop, so the test may read the UI without racing it
 	if a.Store == st {
 		t.Fatal("the old store is still in use")

@@ -162,6 +162,9 @@ func (l *Lock) Show(notice string) {
 // Showing reports whether the lock screen is up.
 func (l *Lock) Showing() bool { return l.showing }
 
+// Notice is the notice above the lock screen ("" when none; tests).
+func (l *Lock) Notice() string { return l.notice.Text }
+
 // Message is the lock screen's problem sentence ("" when none; tests).
 func (l *Lock) Message() string { return l.message.Text }
 
