@@ -130,7 +130,7 @@ type Tablet struct {
 	// What the first unlock starts with: enrolment from the environment,
 	// a notice for Today (why the tablet was erased).
 	enrolEnv bool
-	notice       string
+	notice   string
 
 	mu       sync.Mutex // guards lastUsed and away
 	lastUsed time.Time
