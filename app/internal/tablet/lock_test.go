@@ -368,3 +368,27 @@ func forgotPIN(t *testing.T, url string) {
 		t.Fatalf("the new PIN: %q", l.Message())
 	}
 }
+
+// TestUnsentCountIsCurrent: the counts the header and the erase question
+// show follow every write at once, not only the next sync: "2 changes will
+// be lost" must be true when the person is asked.
+func TestUnsentCountIsCurrent(t *testing.T) {
+	app := test.NewTempApp(t)
+	tb, err := Open(context.Background(), app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { tb.Close(); tb.Window.Close() }()
+	choosePIN(t, tb, testPIN)
+	if got := tb.UI.SyncGlance(); got != "Not enrolled" {
+		t.Fatalf("header %q", got)
+	}
+	for _, n := range []string{"Ada", "Bea"} {
+		if _, err := repo.Put(context.Background(), tb.Store, "", record.Student{GivenName: n, FamilyName: "X", Grade: "1"}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := tb.UI.SyncGlance(); got != "Not enrolled · 2 saved here" {
+		t.Fatalf("after two writes the header says %q", got)
+	}
+}

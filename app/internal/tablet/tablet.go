@@ -230,6 +230,9 @@ func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv 
 		ChartPNG: reportdoc.ProgressChartPNG, OnActivity: t.touch, Background: t.cfg.Background})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
+	// Every committed change refreshes the counts the header and the
+	// erase question show: "3 changes will be lost" must be true when asked.
+	store.OnChange(t.Syncer.Refresh)
 	if notice != "" {
 		t.UI.Notice(notice)
 	}

@@ -136,7 +136,8 @@ func (s *syncScreen) tapEnrol() {
 	})
 }
 
-// eraseQuestion says what erasing would lose: the unsent changes first.
+// eraseQuestion says what erasing would lose: the unsent changes first
+// (waiting in the outbox, or set aside after the server refused them).
 func eraseQuestion(pending int) string {
 	q := "Erasing removes every student, session and note from this tablet, and signs it out. What was synced stays on the server."
 	switch {
@@ -258,7 +259,7 @@ func (s *syncScreen) refresh() {
 	// Signing out erases: a shared tablet handed on keeps nothing of its
 	// last user (the server keeps what was synced).
 	if s.eraseAsk {
-		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(st.Pending)),
+		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(st.Pending+st.Quarantined)),
 			container.NewHBox(spacerH(), s.eraseNo, s.eraseYes)))
 	} else {
 		s.erase.SetText("Erase this tablet…") // nothing to sign out of yet
