@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"smallwins/app/internal/repo"
+	"smallwins/app/internal/vault"
 	"smallwins/shared/record"
 )
 
@@ -46,18 +47,33 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 
 // BenchmarkTapToDurable measures one user action: SaveSession (stamp, encode
 // over the previous version, write record, indexes, outbox and clock state,
-// fsync) on this machine's disk.
+// fsync) on this machine's disk, in a plain store and in a sealed one (a
+// PIN: issue 15's aim is at most 1.5× the plain p99).
 func BenchmarkTapToDurable(b *testing.B) {
 	for _, held := range []int{0, 100_000} {
-		b.Run(fmt.Sprintf("held=%d", held), func(b *testing.B) { benchTap(b, held) })
+		for _, sealed := range []bool{false, true} {
+			b.Run(fmt.Sprintf("held=%d/sealed=%v", held, sealed), func(b *testing.B) { benchTap(b, held, sealed) })
+		}
 	}
 }
 
-func benchTap(b *testing.B, held int) {
-	s, err := Open(filepath.Join(b.TempDir(), "tablet.db"))
+// openBench opens a store in a temp dir, with a PIN when sealed (cheap
+// KDF: the derivation is BenchmarkUnlock's subject).
+func openBench(b *testing.B, sealed bool) *Store {
+	s, err := OpenWith(filepath.Join(b.TempDir(), "tablet.db"), Options{KDF: &vault.Params{Time: 1, MemoryKiB: 64, Threads: 1}})
 	if err != nil {
 		b.Fatal(err)
 	}
+	if sealed {
+		if err := s.SetPIN(ctx, "482916"); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}
+
+func benchTap(b *testing.B, held int, sealed bool) {
+	s := openBench(b, sealed)
 	defer s.Close()
 	seed(b, s, held)
 	sess := sessionTap(0)
@@ -105,12 +121,16 @@ func BenchmarkRawBoltUpdate(b *testing.B) {
 }
 
 // BenchmarkApplyPullPage measures applying one 5000-record pulled page
-// (records, indexes, cursor, one fsync) into a growing store.
+// (records, indexes, cursor, one fsync) into a growing store, plain and
+// sealed.
 func BenchmarkApplyPullPage(b *testing.B) {
-	s, err := Open(filepath.Join(b.TempDir(), "tablet.db"))
-	if err != nil {
-		b.Fatal(err)
+	for _, sealed := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sealed=%v", sealed), func(b *testing.B) { benchApplyPull(b, sealed) })
 	}
+}
+
+func benchApplyPull(b *testing.B, sealed bool) {
+	s := openBench(b, sealed)
 	defer s.Close()
 	node := uuid.New().String()
 	data, _ := json.Marshal(record.Probe{StudentID: NewID(), Measure: "orf_wcpm", Date: "2025-01-13", Score: 42})
@@ -141,5 +161,48 @@ func seed(b *testing.B, s *Store, n int) {
 		if _, err := s.ApplyPull(ctx, page, int64(done+len(page)), true); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkUnlock: open the store's file and unlock it with the PIN at the
+// production cost (vault.DefaultParams), beside opening a plain store.
+// Issue 15's aim: under 1 s.
+func BenchmarkUnlock(b *testing.B) {
+	for _, sealed := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sealed=%v", sealed), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "tablet.db")
+			s, err := Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			seed(b, s, 10_000)
+			if sealed {
+				if err := s.SetPIN(ctx, "482916"); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if err := s.Close(); err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				s, err := Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if sealed {
+					if err := s.Unlock(ctx, "482916"); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := s.Enrolment(); err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/unlock")
+		})
 	}
 }
