@@ -326,12 +326,10 @@ func (l *Lock) run(busyText string, work func() error) {
 			l.Password.SetText("")
 			l.Code.SetText("") // a code works once
 			if err != nil {
-				l.message.SetText(PlainError(err))
 				if st := l.cfg.Locker.LockState(); st.Disabled && l.mode == modeEnter {
-					l.mode = modeRecover
-					l.setMode(modeRecover)
-					l.message.SetText(PlainError(err))
+					l.setMode(modeRecover) // the PIN no longer opens: only signing in
 				}
+				l.message.SetText(PlainError(err))
 				l.refresh()
 				return
 			}

@@ -334,3 +334,38 @@ func TestLockCoversTheWindow(t *testing.T) {
 		t.Fatalf("after unlocking: %T", a.Current())
 	}
 }
+
+// TestTenWrongPINsLeaveOnlySigningIn: after MaxPINFailures wrong PINs the
+// lock screen shows the forgotten-PIN form, without a way back to the PIN.
+func TestTenWrongPINsLeaveOnlySigningIn(t *testing.T) {
+	test.NewTempApp(t).Settings().SetTheme(Theme{})
+	clk := &clock{monday10}
+	s, err := localstore.OpenWith(filepath.Join(t.TempDir(), "t.db"), localstore.Options{KDF: cheapKDF, Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SetPIN(context.Background(), "482916"); err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewWindow(nil)
+	defer w.Close()
+	l := NewLock(w, LockConfig{Locker: storeLocker{s}, Now: clk.now, Background: syncBackground})
+	l.Show("")
+	for i := 0; i < localstore.MaxPINFailures; i++ {
+		clk.add(2 * time.Hour)
+		l.refresh()
+		typeInto(l.PIN, "000111")
+		test.Tap(l.Go)
+	}
+	if l.mode != modeRecover || !strings.Contains(strings.Join(texts(w.Content()), "\n"), "Forgot your PIN?") {
+		t.Fatalf("after %d wrong PINs the lock screen is in mode %d", localstore.MaxPINFailures, l.mode)
+	}
+	if strings.Contains(strings.Join(texts(w.Content()), "\n"), l.Cancel.Text) {
+		t.Fatal("a way back to the disabled PIN is offered")
+	}
+	l.Show("") // a restart: still the form
+	if l.mode != modeRecover {
+		t.Fatal("a restart brought the PIN back")
+	}
+}
