@@ -383,6 +383,9 @@ func (s *Store) sealInPlace(pin string) error {
 		if err := m.Delete(kPINFailures); err != nil {
 			return err
 		}
+		if err := m.Put(kSchema, []byte(schemaSealed)); err != nil {
+			return err
+		}
 		return m.Put(kCompact, []byte("1"))
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package localstore
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -570,5 +571,66 @@ func TestDamagedKeyringIsAClearError(t *testing.T) {
 		if err := s.Unlock(context.Background(), pin); err == nil || errors.As(err, new(*WrongPINError)) {
 			t.Errorf("keyring %s: %v", bad, err)
 		}
+	}
+}
+
+// TestNoBucketKeyHoldsText: in every bucket of a sealed store, keys are
+// record ids, type names with ids, or meta's fixed words — never a name or
+// a text — and every value that may hold one is sealed.
+func TestNoBucketKeyHoldsText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tablet.db")
+	s := openOpts(t, path, Options{KDF: cheapKDF})
+	if err := s.SetPIN(ctx, pin); err != nil {
+		t.Fatal(err)
+	}
+	fillSecrets(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	types := map[string]bool{}
+	for _, ty := range record.Types() {
+		types[ty] = true
+	}
+	typeID := func(k []byte) bool { // type 0x00 id(16)
+		i := bytes.IndexByte(k, 0)
+		return i > 0 && len(k) == i+1+16 && types[string(k[:i])]
+	}
+	metaKeys := map[string]bool{}
+	for _, k := range [][]byte{kDeviceID, kClock, kCursor, kEpoch, kEnrolment, kSchema, kResyncing, kLastSync, kSeen,
+		kKeyring, kPINFailures, kRecoveryPending, kHint, kCompact} {
+		metaKeys[string(k)] = true
+	}
+	sealed := map[string]bool{string(bRecords): true, string(bConflicts): true, string(bQuarantine): true}
+	err = db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			return b.ForEach(func(k, v []byte) error {
+				ok := false
+				switch string(name) {
+				case string(bRecords), string(bOutbox), string(bConflicts), string(bQuarantine), string(bResync):
+					ok = len(k) == 16
+				case string(bByType):
+					ok = typeID(k)
+				case string(bByRef):
+					ok = len(k) > 16 && typeID(k[16:])
+				case string(bMeta):
+					ok = metaKeys[string(k)]
+				}
+				if !ok {
+					t.Errorf("bucket %s has key %q", name, k)
+				}
+				if sealed[string(name)] && (len(v) < vault.Overhead || v[0] != 1 || json.Valid(v)) {
+					t.Errorf("bucket %s: value of %x is not sealed", name, k)
+				}
+				return nil
+			})
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -60,7 +60,12 @@ var (
 	kCompact         = []byte("compact_pending")
 )
 
-const schemaVersion = "1"
+// schemaVersion is written at the first open; SetPIN raises it to
+// schemaSealed (ADR 0610: values sealed, a keyring in meta).
+const (
+	schemaVersion = "1"
+	schemaSealed  = "2"
+)
 
 // Sentinel errors.
 var (
