@@ -31,6 +31,13 @@ func (s *Sync) Erase(ctx context.Context) error {
 	return s.erase(ctx)
 }
 
+// Unsent counts the outbox and the quarantine, read now.
+func (s *Sync) Unsent() int {
+	p, _ := s.Store.PendingCount()
+	q, _ := s.Store.QuarantineCount()
+	return p + q
+}
+
 // SyncNow asks the running syncer for a sync.
 func (s *Sync) SyncNow() { s.Syncer.SyncNow() }
 

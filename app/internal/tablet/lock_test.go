@@ -369,10 +369,10 @@ func forgotPIN(t *testing.T, url string) {
 	}
 }
 
-// TestUnsentCountIsCurrent: the counts the header and the erase question
-// show follow every write at once, not only the next sync: "2 changes will
-// be lost" must be true when the person is asked.
-func TestUnsentCountIsCurrent(t *testing.T) {
+// TestEraseCountsWhatIsUnsentNow: the count the erase question gives is
+// read from the store when asked — writes since the last sync and refused
+// versions included — not the header's count from the last sync.
+func TestEraseCountsWhatIsUnsentNow(t *testing.T) {
 	app := test.NewTempApp(t)
 	tb, err := Open(context.Background(), app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 	if err != nil {
@@ -380,15 +380,20 @@ func TestUnsentCountIsCurrent(t *testing.T) {
 	}
 	defer func() { tb.Close(); tb.Window.Close() }()
 	choosePIN(t, tb, testPIN)
-	if got := tb.UI.SyncGlance(); got != "Not enrolled" {
-		t.Fatalf("header %q", got)
+	sy := &Sync{Store: tb.Store, Syncer: tb.Syncer}
+	if n := sy.Unsent(); n != 0 {
+		t.Fatalf("a new tablet has %d unsent", n)
 	}
-	for _, n := range []string{"Ada", "Bea"} {
-		if _, err := repo.Put(context.Background(), tb.Store, "", record.Student{GivenName: n, FamilyName: "X", Grade: "1"}, false); err != nil {
+	var last record.Envelope
+	for _, n := range []string{"Ada", "Bea", "Cy"} {
+		if last, err = tb.Store.Put(context.Background(), record.TypeStudent, "", record.Student{GivenName: n, FamilyName: "X", Grade: "1"}, false); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if got := tb.UI.SyncGlance(); got != "Not enrolled · 2 saved here" {
-		t.Fatalf("after two writes the header says %q", got)
+	if err := tb.Store.Quarantine(context.Background(), last, "invalid_record", "refused"); err != nil {
+		t.Fatal(err)
+	}
+	if n := sy.Unsent(); n != 3 {
+		t.Fatalf("unsent %d, want 2 waiting + 1 refused", n)
 	}
 }

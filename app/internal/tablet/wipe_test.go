@@ -51,12 +51,18 @@ func TestRemoteWipeErasesTheTablet(t *testing.T) {
 	defer func() { a.Close(); a.Window.Close() }()
 	choosePIN(t, a, testPIN)
 	waitFor(t, "enrolment", func() bool { e, _ := a.Store.Enrolment(); return e.Enrolled() })
-	st := a.Store
+	st, sy := a.Store, a.Syncer
 	student, err := repo.Put(ctx, st, "", record.Student{GivenName: "Zephyrine", FamilyName: "Quillfeather", Grade: "2"}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
 	oldDevice := st.DeviceID()
+	// The loop may meet the wipe by itself (a sync it had queued) and erase
+	// on its goroutine: from here the test reads a.Store and a.Syncer again
+	// only after Erased. This State call orders the reads above before any
+	// later state change of the loop (the race detector cannot see that the
+	// server's answer comes after the DELETE below).
+	_ = sy.State()
 
 	req, _ := http.NewRequest(http.MethodDelete, url+"/v1/admin/devices/"+oldDevice+"?wipe=1", nil)
 	req.Header.Set("Authorization", "Bearer "+adminToken(t, url))
@@ -68,7 +74,7 @@ func TestRemoteWipeErasesTheTablet(t *testing.T) {
 	if resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("wipe: %d", resp.StatusCode)
 	}
-	a.Syncer.SyncNow() // the loop's goroutine; the UI is the loop's to touch while it runs
+	sy.SyncNow() // the loop's goroutine; the UI is the loop's to touch while it runs
 	select {
 	case <-a.Erased():
 	case <-time.After(30 * time.Second):

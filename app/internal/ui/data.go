@@ -71,6 +71,9 @@ type Sync interface {
 	// Erase removes everything this tablet holds (records, unsent changes,
 	// token) and starts over as a new device (sign out, or a remote wipe).
 	Erase(ctx context.Context) error
+	// Unsent is how many changes on this tablet the server has not
+	// accepted: waiting to be sent or refused (what erasing would lose).
+	Unsent() int
 	Enrolment() Enrolment
 	Conflicts() ([]Conflict, error)
 	RestoreConflict(ctx context.Context, id string) error

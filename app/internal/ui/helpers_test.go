@@ -35,7 +35,10 @@ type fakeSync struct {
 	quarantined []Quarantined
 	retried     []string
 	erased      int
+	unsent      int
 }
+
+func (f *fakeSync) Unsent() int { return f.unsent }
 
 func (f *fakeSync) Erase(context.Context) error { f.erased++; return nil }
 

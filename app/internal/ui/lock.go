@@ -147,16 +147,22 @@ func (l *Lock) Show(notice string) {
 	l.win.SetContent(l.root)
 	l.refresh()
 	l.win.Canvas().Focus(l.PIN)
-	if l.stopTick == nil {
-		// The countdown of a delay after wrong PINs.
-		if l.cfg.Tick != nil {
-			l.stopTick = l.cfg.Tick(time.Second, func() {
-				if l.showing && l.mode == modeEnter {
-					l.refresh()
-				}
-			})
-		}
+}
+
+// countdown ticks the button's "Try again in …" while a delay lasts, and
+// stops itself after (no timer runs otherwise).
+func (l *Lock) countdown() {
+	if l.stopTick != nil || l.cfg.Tick == nil {
+		return
 	}
+	l.stopTick = l.cfg.Tick(time.Second, func() {
+		if !l.showing || l.mode != modeEnter || !l.cfg.Locker.LockState().RetryAt.After(l.cfg.Now()) {
+			l.Stop()
+		}
+		if l.showing && l.mode == modeEnter {
+			l.refresh()
+		}
+	})
 }
 
 // Showing reports whether the lock screen is up.
@@ -171,7 +177,7 @@ func (l *Lock) Message() string { return l.message.Text }
 // Content is the lock screen's root object (tests walk it).
 func (l *Lock) Content() fyne.CanvasObject { return l.root }
 
-// Stop ends the countdown ticker (the window is closing).
+// Stop ends the countdown ticker (the delay is over, or the window closes).
 func (l *Lock) Stop() {
 	if l.stopTick != nil {
 		l.stopTick()
@@ -222,6 +228,7 @@ func (l *Lock) refresh() {
 		if wait > 0 && !l.busy {
 			l.Go.Disable()
 			l.Go.SetText(fmt.Sprintf("Try again in %s", waitText(wait)))
+			l.countdown()
 		} else if !l.busy {
 			l.Go.Enable()
 		}

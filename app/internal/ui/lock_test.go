@@ -369,3 +369,22 @@ func TestTenWrongPINsLeaveOnlySigningIn(t *testing.T) {
 		t.Fatal("a restart brought the PIN back")
 	}
 }
+
+// TestEraseQuestionCountsWhenAsked: the question reads the unsent count
+// when the person taps erase, not the header's count of the last sync.
+func TestEraseQuestionCountsWhenAsked(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	a.SetSyncState(SyncState{Enrolled: true, Pending: 0})
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	f.sync.unsent = 4 // written since the last sync
+	test.Tap(s.erase)
+	if !strings.Contains(strings.Join(texts(f.win.Content()), "\n"), "4 changes on this tablet have not been sent") {
+		t.Fatal("the question does not count the changes made since the last sync")
+	}
+	test.Tap(s.eraseNo)
+	if f.sync.erased != 0 {
+		t.Fatal("erased without confirmation")
+	}
+}

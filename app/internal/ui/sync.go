@@ -29,6 +29,7 @@ type syncScreen struct {
 	// Sign out and erase: a first tap asks, saying what would be lost.
 	erase, eraseYes, eraseNo *Button
 	eraseAsk                 bool
+	unsent                   int // read from the store when the question is asked
 
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
@@ -60,7 +61,7 @@ func newSyncScreen(a *App) screen {
 	s.problem = wrapLabel("")
 	s.problem.Importance = widget.DangerImportance
 	s.syncNow = newImportant("Sync now", widget.HighImportance, a.SyncNow)
-	s.erase = NewButton("Sign out and erase this tablet…", func() { s.eraseAsk = true; s.refresh() })
+	s.erase = NewButton("Sign out and erase this tablet…", s.askErase)
 	s.eraseYes = newImportant("Erase this tablet", widget.DangerImportance, s.tapErase)
 	s.eraseNo = NewButton("Keep everything", func() { s.eraseAsk = false; s.refresh() })
 	s.list = container.NewVBox()
@@ -147,6 +148,16 @@ func eraseQuestion(pending int) string {
 		return fmt.Sprintf("%d changes on this tablet have not been sent to the server and will be lost. ", pending) + q
 	}
 	return q
+}
+
+// askErase asks before erasing, counting the unsent changes in the store
+// now: the header's count may date from the last sync.
+func (s *syncScreen) askErase() {
+	s.eraseAsk = true
+	if s.a.cfg.Sync != nil {
+		s.unsent = s.a.cfg.Sync.Unsent()
+	}
+	s.refresh()
 }
 
 func (s *syncScreen) tapErase() {
@@ -259,7 +270,7 @@ func (s *syncScreen) refresh() {
 	// Signing out erases: a shared tablet handed on keeps nothing of its
 	// last user (the server keeps what was synced).
 	if s.eraseAsk {
-		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(st.Pending+st.Quarantined)),
+		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(s.unsent)),
 			container.NewHBox(spacerH(), s.eraseNo, s.eraseYes)))
 	} else {
 		s.erase.SetText("Erase this tablet…") // nothing to sign out of yet
