@@ -245,11 +245,7 @@ func TestAuditFailureWithholdsContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, logs: &bytes.Buffer{}}
-	e.api = New(Config{Store: st, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Passwords: testPasswords})
-	e.srv = httptest.NewServer(e.api.Handler())
-	t.Cleanup(func() { e.srv.Close(); st.Close() })
-	seedSchools(t, st)
+	e := newEnvOn(t, st)
 	admin, ana, ben := e.enrol("lincoln", "admin"), e.enrol("lincoln", "ana"), e.enrol("lincoln", "ben")
 	ids := e.restrictedNotes(ben, 2, "SECRET-FAMILY")
 
@@ -283,6 +279,18 @@ func TestAuditFailureWithholdsContent(t *testing.T) {
 	if err != nil || len(entries) != 2 {
 		t.Fatalf("entries after the refused pulls: %+v, %v", entries, err)
 	}
+}
+
+// newEnvOn is newEnv on any store (closed at the end of the test); e.st
+// stays nil.
+func newEnvOn(t testing.TB, st store.Store) *env {
+	t.Helper()
+	e := &env{t: t, logs: &bytes.Buffer{}}
+	e.api = New(Config{Store: st, Logger: slog.New(slog.NewJSONHandler(e.logs, nil)), Passwords: testPasswords})
+	e.srv = httptest.NewServer(e.api.Handler())
+	t.Cleanup(func() { e.srv.Close(); st.Close() })
+	seedSchools(t, st)
+	return e
 }
 
 func (e *env) schoolID(slug string, st store.Store) string {
