@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"fmt"
+	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
 	"smallwins/syncserver/internal/store"
@@ -14,46 +15,60 @@ import (
 
 // The audit of restricted content (store.AuditLog, ADR 0021) is one bucket,
 // audit: school id (36 bytes) ‖ at (unix ms, 8 bytes) ‖ seq (8 bytes) →
-// user id \x00 device id \x00 record id \x00 path. Keys sort by school, then
-// time, so a page is one seek and a scan, and the purge reads only what is
-// old enough to go. store.CheckAuditEntry keeps NUL out of every field.
+// user id \x00 device id \x00 path \x00 record ids (16 bytes each). One key
+// per response, so a pull of 5,000 restricted notes is one Put; keys sort by
+// school, then time, so a page is one seek and a scan, and the purge reads
+// only what is old enough to go. store.CheckAuditBatch keeps NUL out of
+// every text field.
 
-// auditKey is the key of an entry; seq 0 with at is where a time starts.
+var errCorruptAudit = errors.New("boltstore: corrupt audit entry")
+
+// auditKey is the key of a batch; seq 0 with at is where a time starts.
 func auditKey(schoolID string, atMS int64, seq uint64) []byte {
 	k := make([]byte, 0, len(schoolID)+16)
 	k = append(k, schoolID...)
-	k = binary.BigEndian.AppendUint64(k, uint64(atMS))
+	k = binary.BigEndian.AppendUint64(k, uint64(max(atMS, 0)))
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// AppendAudit writes a response's entries in one write transaction.
-func (s *Store) AppendAudit(ctx context.Context, entries []store.AuditEntry) error {
-	if len(entries) == 0 {
+// AppendAudit writes a response's batch: one Put in one write transaction.
+func (s *Store) AppendAudit(ctx context.Context, b store.AuditBatch) error {
+	if len(b.RecordIDs) == 0 {
 		return nil
 	}
-	for _, e := range entries {
-		if err := store.CheckAuditEntry(e); err != nil {
-			return err
-		}
+	if err := store.CheckAuditBatch(b); err != nil {
+		return err
+	}
+	v := make([]byte, 0, 3+len(b.UserID)+len(b.DeviceID)+len(b.Path)+16*len(b.RecordIDs))
+	v = append(append(append(append(append(append(v, b.UserID...), 0), b.DeviceID...), 0), b.Path...), 0)
+	for _, id := range b.RecordIDs {
+		u := uuid.MustParse(id) // CheckAuditBatch: canonical
+		v = append(v, u[:]...)
 	}
 	return wrap("append audit", s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bAudit)
-		for _, e := range entries {
-			seq, err := b.NextSequence()
-			if err != nil {
-				return err
-			}
-			v := make([]byte, 0, 3+len(e.UserID)+len(e.DeviceID)+len(e.RecordID)+len(e.Path))
-			v = append(append(append(append(append(append(append(v, e.UserID...), 0), e.DeviceID...), 0), e.RecordID...), 0), e.Path...)
-			if err := b.Put(auditKey(e.SchoolID, e.At.UnixMilli(), seq), v); err != nil {
-				return err
-			}
+		bk := tx.Bucket(bAudit)
+		seq, err := bk.NextSequence()
+		if err != nil {
+			return err
 		}
-		return nil
+		return bk.Put(auditKey(b.SchoolID, b.At.UnixMilli(), seq), v)
 	}))
 }
 
-// ListAudit reads one page of a school's entries in (At, Seq) order.
+// auditValue is a stored batch's fields, slices of the value (no copy).
+type auditValue struct {
+	user, device, path, ids []byte
+}
+
+func decodeAuditValue(v []byte) (auditValue, error) {
+	parts := bytes.SplitN(v, []byte{0}, 4)
+	if len(parts) != 4 || len(parts[3])%16 != 0 || len(parts[3]) == 0 {
+		return auditValue{}, errCorruptAudit
+	}
+	return auditValue{parts[0], parts[1], parts[2], parts[3]}, nil
+}
+
+// ListAudit reads one page of a school's entries in (At, Seq, Index) order.
 func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, bool, error) {
 	limit := min(max(q.Limit, 1), store.MaxAuditPage)
 	out := []store.AuditEntry{}
@@ -61,25 +76,42 @@ func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.Audi
 	if len(q.SchoolID) != 36 { // every key starts with a 36-byte id
 		return out, false, nil
 	}
-	start := auditKey(q.SchoolID, max(q.Since.UnixMilli(), 0), 0) // zero Since: from the start
-	if a := q.After; a != nil {
-		if after := auditKey(q.SchoolID, a.AtMS, uint64(a.Seq)+1); bytes.Compare(after, start) > 0 {
-			start = after
+	// Start at Since, or at the cursor's batch when that is later; within
+	// the cursor's own batch, after its index.
+	start, cursorKey, skip := auditKey(q.SchoolID, q.Since.UnixMilli(), 0), []byte(nil), 0
+	if a := q.After; a != nil && a.Seq >= 0 {
+		if ck := auditKey(q.SchoolID, a.AtMS, uint64(a.Seq)); bytes.Compare(ck, start) >= 0 {
+			start, cursorKey, skip = ck, ck, max(a.Index+1, 0)
 		}
 	}
 	prefix := []byte(q.SchoolID)
 	err := s.db.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bAudit).Cursor()
 		for k, v := c.Seek(start); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if len(out) == limit {
-				more = true
-				break
+			if len(k) != len(prefix)+16 {
+				return errCorruptAudit
 			}
-			e, err := decodeAudit(q.SchoolID, k, v)
+			av, err := decodeAuditValue(v)
 			if err != nil {
 				return err
 			}
-			out = append(out, e)
+			first := 0
+			if cursorKey != nil && bytes.Equal(k, cursorKey) {
+				first = skip
+			}
+			at := time.UnixMilli(int64(binary.BigEndian.Uint64(k[len(prefix):]))).UTC()
+			seq := int64(binary.BigEndian.Uint64(k[len(prefix)+8:]))
+			// The batch's text, copied out of bbolt's memory once.
+			user, device, path := string(av.user), string(av.device), string(av.path)
+			for i := first; i < len(av.ids)/16; i++ {
+				if len(out) == limit {
+					more = true
+					return nil
+				}
+				id, _ := uuid.FromBytes(av.ids[16*i : 16*i+16])
+				out = append(out, store.AuditEntry{Seq: seq, Index: i, At: at, SchoolID: q.SchoolID,
+					UserID: user, DeviceID: device, RecordID: id.String(), Path: path})
+			}
 		}
 		return nil
 	})
@@ -89,18 +121,7 @@ func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.Audi
 	return out, more, nil
 }
 
-// decodeAudit copies an entry out of bbolt's memory (strings copy).
-func decodeAudit(schoolID string, k, v []byte) (store.AuditEntry, error) {
-	parts := bytes.Split(v, []byte{0})
-	if len(k) != len(schoolID)+16 || len(parts) != 4 {
-		return store.AuditEntry{}, fmt.Errorf("boltstore: corrupt audit entry")
-	}
-	at := int64(binary.BigEndian.Uint64(k[len(schoolID):]))
-	return store.AuditEntry{Seq: int64(binary.BigEndian.Uint64(k[len(schoolID)+8:])), At: time.UnixMilli(at).UTC(),
-		SchoolID: schoolID, UserID: string(parts[0]), DeviceID: string(parts[1]), RecordID: string(parts[2]), Path: string(parts[3])}, nil
-}
-
-// PurgeAudit deletes every school's entries older than `before`: per
+// PurgeAudit deletes every school's batches older than `before`: per
 // school, a seek to its first key and a scan up to the cut.
 func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int, error) {
 	if err := ctx.Err(); err != nil {
@@ -111,7 +132,7 @@ func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int, error) {
 		n = 0
 		b := tx.Bucket(bAudit)
 		for _, id := range schoolIDs(tx) {
-			cut := auditKey(id, max(before.UnixMilli(), 0), 0)
+			cut := auditKey(id, before.UnixMilli(), 0)
 			var due [][]byte
 			c := b.Cursor()
 			for k, _ := c.Seek([]byte(id)); k != nil && bytes.Compare(k, cut) < 0 && bytes.HasPrefix(k, []byte(id)); k, _ = c.Next() {

@@ -54,7 +54,7 @@ func TestAuditAndKeysSurviveReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := uuid.NewString()
-	if err := s.AppendAudit(ctx, store.AuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
+	if err := s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -43,7 +43,7 @@ func (c *Console) auditShown(ec echo.Context, envs []record.Envelope) error {
 		return nil
 	}
 	s := sessionOf(ec)
-	return c.st.AppendAudit(ec.Request().Context(), store.AuditBatch(s.p, consoleMarker(s), store.AuditConsole, c.now(), ids))
+	return c.st.AppendAudit(ec.Request().Context(), store.NewAuditBatch(s.p, consoleMarker(s), store.AuditConsole, c.now(), ids))
 }
 
 // auditPaths are the paths in words.

@@ -25,7 +25,7 @@ func (s *Server) auditOut(c echo.Context, path string, envs []record.Envelope) e
 		return nil
 	}
 	p := PrincipalOf(c)
-	return s.store.AppendAudit(c.Request().Context(), store.AuditBatch(p, p.DeviceID, path, s.now(), ids))
+	return s.store.AppendAudit(c.Request().Context(), store.NewAuditBatch(p, p.DeviceID, path, s.now(), ids))
 }
 
 // Audit listing bounds.
@@ -50,9 +50,11 @@ type auditResponse struct {
 	Next string `json:"next,omitempty"`
 }
 
-// AuditCursorText is a page position as `after` carries it: "<ms>-<seq>".
+// AuditCursorText is a page position as `after` carries it:
+// "<ms>-<seq>-<index>", three whole numbers.
 func AuditCursorText(e store.AuditEntry) string {
-	return strconv.FormatInt(e.At.UnixMilli(), 10) + "-" + strconv.FormatInt(e.Seq, 10)
+	c := e.Cursor()
+	return strconv.FormatInt(c.AtMS, 10) + "-" + strconv.FormatInt(c.Seq, 10) + "-" + strconv.Itoa(c.Index)
 }
 
 // ParseAuditQuery reads since, limit and after, the same for the API and the
@@ -79,13 +81,19 @@ func ParseAuditQuery(schoolID string, get func(string) string) (store.AuditQuery
 		q.Limit = n
 	}
 	if v := get("after"); v != "" {
-		ms, seq, ok := strings.Cut(v, "-")
-		a, err1 := strconv.ParseInt(ms, 10, 64)
-		b, err2 := strconv.ParseInt(seq, 10, 64)
-		if !ok || err1 != nil || err2 != nil || a < 0 || b < 0 {
+		parts := strings.Split(v, "-")
+		var n [3]int64
+		ok := len(parts) == 3
+		bits := [3]int{64, 64, 32} // the index fits an int on every platform
+		for i := 0; ok && i < 3; i++ {
+			var err error
+			n[i], err = strconv.ParseInt(parts[i], 10, bits[i])
+			ok = err == nil && n[i] >= 0 && parts[i] != "" && parts[i][0] != '+'
+		}
+		if !ok {
 			return q, protocol.Errorf(protocol.CodeInvalidRequest, "after must be the next value of a previous page")
 		}
-		q.After = &store.AuditCursor{AtMS: a, Seq: b}
+		q.After = &store.AuditCursor{AtMS: n[0], Seq: n[1], Index: int(n[2])}
 	}
 	return q, nil
 }

@@ -200,14 +200,15 @@ func TestAuditQueryParams(t *testing.T) {
 		"since=abc", "since=2026-13-01", "since=1969-12-31", "since=0001-01-01T00:00:00Z", "since=" + long,
 		"since=2026-01-01T00:00:00", // no zone
 		"limit=0", "limit=-1", "limit=1001", "limit=abc", "limit=1e3", "limit=99999999999999999999", "limit=" + long,
-		"after=abc", "after=1-", "after=-1-2", "after=1--2", "after=1-2-3", "after=99999999999999999999-1", "after=" + long,
+		"after=abc", "after=1-2", "after=1-2-", "after=-1-2-3", "after=1--2-3", "after=1-2-3-4", "after=%2B1-2-3", "after=1-2-x",
+		"after=99999999999999999999-1-1", "after=1-1-9999999999", "after=" + long,
 		"after=%00", "since=%00",
 	} {
 		s, b := e.do("GET", "/v1/admin/audit?"+q, admin.token, nil)
 		wantError(t, s, b, 400, protocol.CodeInvalidRequest, -1)
 	}
 	// Valid forms.
-	for _, q := range []string{"", "?since=2020-01-01", "?since=2020-01-01T00:00:00Z", "?since=2020-01-01T01:00:00.5%2B01:00", "?limit=1000", "?after=0-0"} {
+	for _, q := range []string{"", "?since=2020-01-01", "?since=2020-01-01T00:00:00Z", "?since=2020-01-01T01:00:00.5%2B01:00", "?limit=1000", "?after=0-0-0"} {
 		if s, r := e.audit(admin.token, q); s != 200 || len(r.Entries) != 5 {
 			t.Errorf("GET audit%s: %d, %d entries", q, s, len(r.Entries))
 		}

@@ -8,54 +8,54 @@ import (
 )
 
 // The audit of restricted content (store.AuditLog, ADR 0021): table
-// audit_log (migration 0007), one INSERT per response.
+// audit_log (migration 0007), one row per response with the ids of the
+// records it handed out.
 
-// AppendAudit writes a response's entries with one statement (one implicit
-// transaction: all or none).
-func (s *Store) AppendAudit(ctx context.Context, entries []store.AuditEntry) error {
-	if len(entries) == 0 {
+// AppendAudit writes a response's batch with one INSERT.
+func (s *Store) AppendAudit(ctx context.Context, b store.AuditBatch) error {
+	if len(b.RecordIDs) == 0 {
 		return nil
 	}
-	n := len(entries)
-	ats, schools, users, devices, recs, paths := make([]time.Time, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	for i, e := range entries {
-		if err := store.CheckAuditEntry(e); err != nil {
-			return err
-		}
-		ats[i], schools[i], users[i], devices[i], recs[i], paths[i] = e.At.UTC().Truncate(time.Millisecond), e.SchoolID, e.UserID, e.DeviceID, e.RecordID, e.Path
+	if err := store.CheckAuditBatch(b); err != nil {
+		return err
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (at, school_id, user_id, device_id, record_id, path)
-		SELECT * FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[])`,
-		ats, schools, users, devices, recs, paths)
+	_, err := s.pool.Exec(ctx, `INSERT INTO audit_log (at, school_id, user_id, device_id, path, record_ids) VALUES ($1, $2, $3, $4, $5, $6::uuid[])`,
+		b.At.UTC().Truncate(time.Millisecond), b.SchoolID, b.UserID, b.DeviceID, b.Path, b.RecordIDs)
 	return wrap("append audit", err)
 }
 
-// ListAudit reads one page of a school's entries in (at, id) order.
+// ListAudit reads one page of a school's entries in (at, id, index) order:
+// the rows from the index on (school_id, at, id), each unnested into its
+// records.
 func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.AuditEntry, bool, error) {
 	limit := min(max(q.Limit, 1), store.MaxAuditPage)
 	out := []store.AuditEntry{}
 	if !isUUID(q.SchoolID) {
 		return out, false, nil
 	}
-	// Without a cursor, (at, id) > (Since - 1 ms, max) is just at >= Since
-	// (times are whole milliseconds); with one, both bounds hold.
-	afterAt, afterID := q.Since.UTC().Truncate(time.Millisecond).Add(-time.Millisecond), int64(1<<62)
+	// Without a cursor, (at, id, n) > (Since - 1 ms, max, 0) is just at >=
+	// Since (times are whole milliseconds); with one, both bounds hold.
+	since := q.Since.UTC().Truncate(time.Millisecond)
+	afterAt, afterID, afterN := since.Add(-time.Millisecond), int64(1<<62), int64(0)
 	if a := q.After; a != nil {
-		afterAt, afterID = time.UnixMilli(a.AtMS).UTC(), a.Seq
+		afterAt, afterID, afterN = time.UnixMilli(a.AtMS).UTC(), a.Seq, int64(a.Index)+1 // ordinality counts from 1
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, at, user_id::text, device_id, record_id::text, path FROM audit_log
-		WHERE school_id = $1 AND at >= $2 AND (at, id) > ($3, $4) ORDER BY at, id LIMIT $5`,
-		q.SchoolID, q.Since.UTC().Truncate(time.Millisecond), afterAt, afterID, limit+1)
+	rows, err := s.pool.Query(ctx, `SELECT a.id, a.at, a.user_id::text, a.device_id, a.path, r.rec::text, r.n
+		FROM audit_log a CROSS JOIN LATERAL unnest(a.record_ids) WITH ORDINALITY AS r(rec, n)
+		WHERE a.school_id = $1 AND a.at >= $2 AND (a.at, a.id) >= ($3, $4) AND (a.at, a.id, r.n) > ($3, $4, $5)
+		ORDER BY a.at, a.id, r.n LIMIT $6`,
+		q.SchoolID, since, afterAt, afterID, afterN, limit+1)
 	if err != nil {
 		return nil, false, wrap("list audit", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		e := store.AuditEntry{SchoolID: q.SchoolID}
-		if err := rows.Scan(&e.Seq, &e.At, &e.UserID, &e.DeviceID, &e.RecordID, &e.Path); err != nil {
+		var n int64
+		if err := rows.Scan(&e.Seq, &e.At, &e.UserID, &e.DeviceID, &e.Path, &e.RecordID, &n); err != nil {
 			return nil, false, wrap("list audit", err)
 		}
-		e.At = e.At.UTC()
+		e.At, e.Index = e.At.UTC(), int(n-1)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {
@@ -67,7 +67,7 @@ func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.Audi
 	return out, false, nil
 }
 
-// PurgeAudit deletes entries older than `before`.
+// PurgeAudit deletes the batches older than `before`.
 func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int, error) {
 	tag, err := s.pool.Exec(ctx, `DELETE FROM audit_log WHERE at < $1`, before)
 	if err != nil {

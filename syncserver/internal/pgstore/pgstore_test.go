@@ -122,7 +122,7 @@ func TestAuditAndKeysSurviveRestart(t *testing.T) {
 	if err := s.PutRecoveryKey(ctx, store.RecoveryKey{SchoolID: f.School.ID, DeviceID: dev, UserID: f.Ana.ID, Key: key, At: now}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.AppendAudit(ctx, store.AuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
+	if err := s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

@@ -30,25 +30,49 @@ const AuditRetention = 400 * 24 * time.Hour
 // MaxAuditPage bounds one ListAudit page, whatever a caller asks for.
 const MaxAuditPage = 1000
 
-// AuditEntry is one record's content handed out to one user.
-type AuditEntry struct {
-	// Seq orders entries of one At; set by the store, unique per store.
-	Seq      int64
-	At       time.Time // server time of the response, truncated to the millisecond
+// MaxAuditBatch bounds the records of one batch: a pull page holds at most
+// protocol.MaxPullLimit of them, and no other response more.
+const MaxAuditBatch = 10000
+
+// AuditBatch is what one response handed out, stored as one entry of the
+// log (one write per response, whatever the number of records: ADR 0021).
+type AuditBatch struct {
+	At       time.Time // server time of the response; stored to the millisecond
 	SchoolID string
 	UserID   string
 	// DeviceID is the token's device, or a console session marker
 	// ("console:" + a short hash of the session) for console pages.
+	DeviceID  string
+	Path      string   // AuditPull, AuditReport, AuditConsole or AuditExport
+	RecordIDs []string // the records whose restricted content it carried
+}
+
+// AuditEntry is one record of a batch, as the log is read: one line per
+// record handed out.
+type AuditEntry struct {
+	// Seq identifies the batch (unique per store, increasing with each
+	// append); Index is the record's place in it.
+	Seq      int64
+	Index    int
+	At       time.Time // UTC, whole milliseconds
+	SchoolID string
+	UserID   string
 	DeviceID string
 	RecordID string
-	Path     string // AuditPull, AuditReport, AuditConsole or AuditExport
+	Path     string
+}
+
+// Cursor is the position of e: the next page starts after it.
+func (e AuditEntry) Cursor() AuditCursor {
+	return AuditCursor{AtMS: e.At.UnixMilli(), Seq: e.Seq, Index: e.Index}
 }
 
 // AuditCursor is the position after which a ListAudit page starts: entries
-// are ordered by (At, Seq).
+// are ordered by (At, Seq, Index).
 type AuditCursor struct {
-	AtMS int64
-	Seq  int64
+	AtMS  int64
+	Seq   int64
+	Index int
 }
 
 // AuditQuery asks for one school's entries.
@@ -56,39 +80,45 @@ type AuditQuery struct {
 	SchoolID string
 	Since    time.Time    // entries at or after this time
 	After    *AuditCursor // when set, only entries after it (the next page)
-	Limit    int          // 1..MaxAuditPage
+	Limit    int          // 1..MaxAuditPage entries (records, not batches)
 }
 
 // AuditLog is the audit part of Store; both stores implement it and storetest
 // checks them alike.
 type AuditLog interface {
-	// AppendAudit writes entries, all or none, in one transaction: the
-	// batch of one response. It sets no Seq on the caller's slice.
-	AppendAudit(ctx context.Context, entries []AuditEntry) error
-	// ListAudit returns a page of a school's entries in (At, Seq) order and
-	// whether more follow.
+	// AppendAudit writes one response's batch in one write (a batch
+	// without records writes nothing). ErrBadAuditEntry when a field is
+	// malformed; then nothing is written.
+	AppendAudit(ctx context.Context, b AuditBatch) error
+	// ListAudit returns a page of a school's entries in (At, Seq, Index)
+	// order, one per record, and whether more follow.
 	ListAudit(ctx context.Context, q AuditQuery) (entries []AuditEntry, more bool, err error)
-	// PurgeAudit deletes entries older than `before` (every school) and
-	// returns how many.
+	// PurgeAudit deletes the batches older than `before` (every school)
+	// and returns how many.
 	PurgeAudit(ctx context.Context, before time.Time) (int, error)
 }
 
-// ErrBadAuditEntry: AppendAudit was given an entry with a missing or
+// ErrBadAuditEntry: AppendAudit was given a batch with a missing or
 // malformed field; nothing was written.
 var ErrBadAuditEntry = errors.New("store: malformed audit entry")
 
-// CheckAuditEntry is the one shape rule both stores apply before writing:
+// CheckAuditBatch is the one shape rule both stores apply before writing:
 // ids are canonical UUIDs, the device a UUID or a console marker, the path
-// one of the fixed words. A NUL-free, bounded entry is what the stores can
-// encode.
-func CheckAuditEntry(e AuditEntry) error {
-	okDevice := record.IsID(e.DeviceID) ||
-		strings.HasPrefix(e.DeviceID, ConsoleMarkerPrefix) && len(e.DeviceID) <= 64 && !strings.ContainsRune(e.DeviceID, 0)
+// one of the fixed words, at most MaxAuditBatch records. A NUL-free,
+// bounded batch is what the stores can encode.
+func CheckAuditBatch(b AuditBatch) error {
+	okDevice := record.IsID(b.DeviceID) ||
+		strings.HasPrefix(b.DeviceID, ConsoleMarkerPrefix) && len(b.DeviceID) <= 64 && !strings.ContainsRune(b.DeviceID, 0)
 	switch {
-	case !record.IsID(e.SchoolID), !record.IsID(e.UserID), !record.IsID(e.RecordID), !okDevice, e.At.UnixMilli() <= 0:
+	case !record.IsID(b.SchoolID), !record.IsID(b.UserID), !okDevice, b.At.UnixMilli() <= 0, len(b.RecordIDs) > MaxAuditBatch:
 		return ErrBadAuditEntry
 	}
-	switch e.Path {
+	for _, id := range b.RecordIDs {
+		if !record.IsID(id) {
+			return ErrBadAuditEntry
+		}
+	}
+	switch b.Path {
 	case AuditPull, AuditReport, AuditConsole, AuditExport:
 		return nil
 	}
@@ -112,13 +142,8 @@ func RestrictedShown(envs []record.Envelope) []string {
 	return ids
 }
 
-// AuditBatch makes the entries of one response: one per record id, all
-// stamped with the same time.
-func AuditBatch(p Principal, deviceID, path string, at time.Time, ids []string) []AuditEntry {
-	out := make([]AuditEntry, len(ids))
-	at = at.UTC().Truncate(time.Millisecond)
-	for i, id := range ids {
-		out[i] = AuditEntry{At: at, SchoolID: p.School.ID, UserID: p.User.ID, DeviceID: deviceID, RecordID: id, Path: path}
-	}
-	return out
+// NewAuditBatch is the batch of one response of p's: the records ids, handed
+// out at `at` by path to deviceID.
+func NewAuditBatch(p Principal, deviceID, path string, at time.Time, ids []string) AuditBatch {
+	return AuditBatch{At: at.UTC().Truncate(time.Millisecond), SchoolID: p.School.ID, UserID: p.User.ID, DeviceID: deviceID, Path: path, RecordIDs: ids}
 }

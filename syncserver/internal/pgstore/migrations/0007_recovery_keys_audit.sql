@@ -16,15 +16,17 @@ CREATE TABLE recovery_keys (
 );
 
 -- Append-only: the server only inserts, reads by (school, at, id) and
--- deletes what is older than the retention (400 days). Never the content.
+-- deletes what is older than the retention (400 days). One row per response
+-- that handed out restricted content, with the ids of those records (one
+-- insert per response, however many): never the content.
 CREATE TABLE audit_log (
-    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at        timestamptz NOT NULL,
-    school_id uuid NOT NULL,
-    user_id   uuid NOT NULL,
-    device_id text NOT NULL,
-    record_id uuid NOT NULL,
-    path      text NOT NULL CHECK (path IN ('pull', 'report', 'console', 'export'))
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at         timestamptz NOT NULL,
+    school_id  uuid NOT NULL,
+    user_id    uuid NOT NULL,
+    device_id  text NOT NULL,
+    path       text NOT NULL CHECK (path IN ('pull', 'report', 'console', 'export')),
+    record_ids uuid[] NOT NULL CHECK (cardinality(record_ids) > 0)
 );
 CREATE INDEX audit_log_school_at ON audit_log (school_id, at, id);
 CREATE INDEX audit_log_at ON audit_log (at);

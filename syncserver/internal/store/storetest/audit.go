@@ -17,7 +17,7 @@ import (
 func listAll(t *testing.T, s store.Store, q store.AuditQuery) []store.AuditEntry {
 	t.Helper()
 	var all []store.AuditEntry
-	for range 10000 {
+	for range 100000 {
 		page, more, err := s.ListAudit(ctx, q)
 		if err != nil {
 			t.Fatalf("list audit: %v", err)
@@ -32,17 +32,34 @@ func listAll(t *testing.T, s store.Store, q store.AuditQuery) []store.AuditEntry
 		if len(page) == 0 {
 			t.Fatal("more with an empty page")
 		}
-		last := page[len(page)-1]
-		q.After = &store.AuditCursor{AtMS: last.At.UnixMilli(), Seq: last.Seq}
+		c := page[len(page)-1].Cursor()
+		q.After = &c
 	}
 	t.Fatal("list audit never ends")
 	return nil
 }
 
-// sameEntry compares all but Seq.
+// entriesOf is what listing a batch must give: one entry per record.
+func entriesOf(b store.AuditBatch) []store.AuditEntry {
+	out := make([]store.AuditEntry, len(b.RecordIDs))
+	for i, id := range b.RecordIDs {
+		out[i] = store.AuditEntry{Index: i, At: b.At, SchoolID: b.SchoolID, UserID: b.UserID, DeviceID: b.DeviceID, RecordID: id, Path: b.Path}
+	}
+	return out
+}
+
+// sameEntry compares all but Seq (the store's).
 func sameEntry(a, b store.AuditEntry) bool {
 	a.Seq, b.Seq = 0, 0
-	return a.At.Equal(b.At) && a.SchoolID == b.SchoolID && a.UserID == b.UserID && a.DeviceID == b.DeviceID && a.RecordID == b.RecordID && a.Path == b.Path
+	return a.At.Equal(b.At) && a.Index == b.Index && a.SchoolID == b.SchoolID && a.UserID == b.UserID && a.DeviceID == b.DeviceID && a.RecordID == b.RecordID && a.Path == b.Path
+}
+
+func newIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = uuid.NewString()
+	}
+	return ids
 }
 
 func testAudit(t *testing.T, s store.Store) {
@@ -51,22 +68,22 @@ func testAudit(t *testing.T, s store.Store) {
 	other := NewFixture(t, s, "other")
 	dev := uuid.NewString()
 	p := store.Principal{School: f.School, User: f.Ana, DeviceID: dev}
-	ids := []string{uuid.NewString(), uuid.NewString(), uuid.NewString()}
+	ids := newIDs(3)
 
 	// One response's batch, then a console page and a report later.
-	pull := store.AuditBatch(p, dev, store.AuditPull, base.Add(123456*time.Microsecond), ids)
-	console := store.AuditBatch(store.Principal{School: f.School, User: f.Admin}, store.ConsoleMarkerPrefix+"0123456789ab", store.AuditConsole, base.Add(time.Hour), ids[:1])
-	report := store.AuditBatch(store.Principal{School: f.School, User: f.Admin}, uuid.NewString(), store.AuditReport, base.Add(2*time.Hour), ids[1:2])
-	theirs := store.AuditBatch(store.Principal{School: other.School, User: other.Ana}, dev, store.AuditPull, base, ids)
-	for _, b := range [][]store.AuditEntry{pull, console, report, theirs} {
+	pull := store.NewAuditBatch(p, dev, store.AuditPull, base.Add(123456*time.Microsecond), ids)
+	console := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, store.ConsoleMarkerPrefix+"0123456789ab", store.AuditConsole, base.Add(time.Hour), ids[:1])
+	report := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, uuid.NewString(), store.AuditReport, base.Add(2*time.Hour), ids[1:2])
+	theirs := store.NewAuditBatch(store.Principal{School: other.School, User: other.Ana}, dev, store.AuditPull, base, ids)
+	for _, b := range []store.AuditBatch{pull, console, report, theirs} {
 		if err := s.AppendAudit(ctx, b); err != nil {
 			t.Fatalf("append audit: %v", err)
 		}
 	}
-	if err := s.AppendAudit(ctx, nil); err != nil {
-		t.Errorf("an empty batch: %v", err)
+	if err := s.AppendAudit(ctx, store.NewAuditBatch(p, dev, store.AuditPull, base, nil)); err != nil {
+		t.Errorf("a batch without records: %v", err)
 	}
-	want := append(append(append([]store.AuditEntry{}, pull...), console...), report...)
+	want := append(append(entriesOf(pull), entriesOf(console)...), entriesOf(report)...)
 	got := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 100})
 	if len(got) != len(want) {
 		t.Fatalf("listed %d entries, want %d: %+v", len(got), len(want), got)
@@ -75,18 +92,16 @@ func testAudit(t *testing.T, s store.Store) {
 		if !sameEntry(got[i], want[i]) {
 			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
 		}
-		if got[i].At.Nanosecond()%int(time.Millisecond) != 0 {
-			t.Errorf("entry %d time %v is not whole milliseconds", i, got[i].At)
+		if got[i].At.Nanosecond()%int(time.Millisecond) != 0 || got[i].At.Location() != time.UTC {
+			t.Errorf("entry %d time %v is not whole UTC milliseconds", i, got[i].At)
 		}
 	}
-	// Entries of one batch keep their order, and seqs are distinct.
-	for i := 1; i < len(got); i++ {
-		if got[i].At.Equal(got[i-1].At) && got[i].Seq <= got[i-1].Seq {
-			t.Errorf("seq order broken at %d: %d after %d", i, got[i].Seq, got[i-1].Seq)
-		}
+	// One batch, one Seq; batches, distinct increasing ones.
+	if got[0].Seq != got[1].Seq || got[1].Seq != got[2].Seq || got[3].Seq == got[2].Seq || got[4].Seq == got[3].Seq {
+		t.Errorf("seqs %d %d %d %d %d", got[0].Seq, got[1].Seq, got[2].Seq, got[3].Seq, got[4].Seq)
 	}
 
-	// Paging by one gives the same, in the same order.
+	// Paging by one, cursors inside a batch included, gives the same.
 	if paged := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 1}); fmt.Sprint(paged) != fmt.Sprint(got) {
 		t.Errorf("paged by one:\n%v\nwant\n%v", paged, got)
 	}
@@ -112,18 +127,21 @@ func testAudit(t *testing.T, s store.Store) {
 		}
 	}
 
-	// A malformed entry fails its whole batch: nothing of it is written.
-	for name, mut := range map[string]func(*store.AuditEntry){
-		"path":      func(e *store.AuditEntry) { e.Path = "email" },
-		"record":    func(e *store.AuditEntry) { e.RecordID = "not-an-id" },
-		"user":      func(e *store.AuditEntry) { e.UserID = "" },
-		"device":    func(e *store.AuditEntry) { e.DeviceID = "laptop" },
-		"nul":       func(e *store.AuditEntry) { e.DeviceID = store.ConsoleMarkerPrefix + "a\x00b" },
-		"long":      func(e *store.AuditEntry) { e.DeviceID = store.ConsoleMarkerPrefix + string(make([]byte, 100)) },
-		"zero time": func(e *store.AuditEntry) { e.At = time.Time{} },
+	// A malformed batch is refused whole: nothing of it is written.
+	for name, mut := range map[string]func(*store.AuditBatch){
+		"path":      func(b *store.AuditBatch) { b.Path = "email" },
+		"record":    func(b *store.AuditBatch) { b.RecordIDs[1] = "not-an-id" },
+		"upper":     func(b *store.AuditBatch) { b.RecordIDs[0] = "A" + b.RecordIDs[0][1:] },
+		"user":      func(b *store.AuditBatch) { b.UserID = "" },
+		"school":    func(b *store.AuditBatch) { b.SchoolID = "lincoln" },
+		"device":    func(b *store.AuditBatch) { b.DeviceID = "laptop" },
+		"nul":       func(b *store.AuditBatch) { b.DeviceID = store.ConsoleMarkerPrefix + "a\x00b" },
+		"long":      func(b *store.AuditBatch) { b.DeviceID = store.ConsoleMarkerPrefix + string(make([]byte, 100)) },
+		"zero time": func(b *store.AuditBatch) { b.At = time.Time{} },
+		"too many":  func(b *store.AuditBatch) { b.RecordIDs = newIDs(store.MaxAuditBatch + 1) },
 	} {
-		b := store.AuditBatch(p, dev, store.AuditPull, base.Add(3*time.Hour), []string{uuid.NewString(), uuid.NewString()})
-		mut(&b[1])
+		b := store.NewAuditBatch(p, dev, store.AuditPull, base.Add(3*time.Hour), newIDs(2))
+		mut(&b)
 		if err := s.AppendAudit(ctx, b); !errors.Is(err, store.ErrBadAuditEntry) {
 			t.Errorf("%s: append = %v, want ErrBadAuditEntry", name, err)
 		}
@@ -132,13 +150,13 @@ func testAudit(t *testing.T, s store.Store) {
 		t.Errorf("refused batches wrote entries: %d, want %d", n, len(want))
 	}
 
-	// Retention: the purge deletes what is older than its cut, every
+	// Retention: the purge deletes the batches older than its cut, every
 	// school, and nothing newer.
 	n, err := s.PurgeAudit(ctx, base.Add(90*time.Minute))
-	if err != nil || n != 3+3+1 {
-		t.Fatalf("purge = %d, %v; want 7 (3 pulls of each school and the console entry)", n, err)
+	if err != nil || n != 3 {
+		t.Fatalf("purge = %d, %v; want 3 (the pull of each school and the console page)", n, err)
 	}
-	if left := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 100}); len(left) != 1 || !sameEntry(left[0], report[0]) {
+	if left := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 100}); len(left) != 1 || !sameEntry(left[0], entriesOf(report)[0]) {
 		t.Errorf("after the purge: %+v", left)
 	}
 	if left := listAll(t, s, store.AuditQuery{SchoolID: other.School.ID, Limit: 100}); len(left) != 0 {
@@ -146,6 +164,26 @@ func testAudit(t *testing.T, s store.Store) {
 	}
 	if n, err := s.PurgeAudit(ctx, base.Add(90*time.Minute)); err != nil || n != 0 {
 		t.Errorf("a second purge = %d, %v", n, err)
+	}
+}
+
+// testAuditLargeBatch: a whole pull page (the largest batch) is one append
+// and reads back in order across pages of the biggest size.
+func testAuditLargeBatch(t *testing.T, s store.Store) {
+	f := NewFixture(t, s, "lincoln")
+	ids := newIDs(store.MaxAuditBatch)
+	b := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, uuid.NewString(), store.AuditPull, time.Now(), ids)
+	if err := s.AppendAudit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	got := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: store.MaxAuditPage + 1})
+	if len(got) != len(ids) {
+		t.Fatalf("%d entries, want %d", len(got), len(ids))
+	}
+	for i := range ids {
+		if got[i].RecordID != ids[i] || got[i].Index != i {
+			t.Fatalf("entry %d = %+v, want record %s", i, got[i], ids[i])
+		}
 	}
 }
 
@@ -163,13 +201,10 @@ func testAuditConcurrent(t *testing.T, s store.Store) {
 			defer wg.Done()
 			dev := uuid.NewString()
 			for b := range batches {
-				ids := make([]string, per)
-				for i := range ids {
-					ids[i] = uuid.NewString()
-				}
-				// Every batch of one writer shares a millisecond with
-				// the others': Seq alone orders them.
-				errs <- s.AppendAudit(ctx, store.AuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, at.Add(time.Duration(b%2+w%2)*time.Millisecond), ids))
+				// Batches of different writers share milliseconds: Seq
+				// alone orders them.
+				errs <- s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull,
+					at.Add(time.Duration(b%2+w%2)*time.Millisecond), newIDs(per)))
 			}
 		}()
 	}

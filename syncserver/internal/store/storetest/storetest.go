@@ -49,6 +49,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("RecoveryKeys", func(t *testing.T) { testRecoveryKeys(t, open(t)) })
 	t.Run("RecoveryKeyRevokeRace", func(t *testing.T) { testRecoveryKeyRevokeRace(t, open(t)) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open(t)) })
+	t.Run("AuditLargeBatch", func(t *testing.T) { testAuditLargeBatch(t, open(t)) })
 	t.Run("AuditConcurrent", func(t *testing.T) { testAuditConcurrent(t, open(t)) })
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
