@@ -110,6 +110,9 @@ type Store struct {
 	mu      sync.Mutex
 	pending []*pushCall
 	writer  chan struct{}
+
+	// audit is the group commit of audit appends (audit.go).
+	audit auditGroup
 }
 
 var _ store.Store = (*Store)(nil)
