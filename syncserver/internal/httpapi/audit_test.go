@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -301,4 +303,49 @@ func (e *env) schoolID(slug string, st store.Store) string {
 		e.t.Fatal(err)
 	}
 	return sc.ID
+}
+
+// TestAuditConcurrentPulls: tablets pulling restricted notes at once (the
+// bbolt group commit shares their writes) each get their own entries.
+func TestAuditConcurrentPulls(t *testing.T) {
+	e := newEnv(t)
+	ben := e.enrol("lincoln", "ben")
+	ids := e.restrictedNotes(ben, 4, "x")
+	tablets := []device{ben, e.enrol("lincoln", "admin"), e.enrol("lincoln", "admin"), e.enrol("lincoln", "ben"), e.enrol("lincoln", "admin")}
+	const rounds = 5
+	var wg sync.WaitGroup
+	errs := make(chan string, len(tablets)*rounds)
+	for _, d := range tablets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				req, _ := http.NewRequest("GET", e.srv.URL+"/v1/sync/pull", nil)
+				req.Header.Set("Authorization", "Bearer "+d.token)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					errs <- resp.Status
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	perDevice := map[string]int{}
+	for _, en := range e.auditAll(tablets[1].token) {
+		perDevice[en.DeviceID]++
+	}
+	for _, d := range tablets {
+		if perDevice[d.id] != rounds*len(ids) {
+			t.Errorf("device %s: %d entries, want %d", d.id, perDevice[d.id], rounds*len(ids))
+		}
+	}
 }
