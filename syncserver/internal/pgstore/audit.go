@@ -24,6 +24,9 @@ func (s *Store) AppendAudit(ctx context.Context, b store.AuditBatch) error {
 	return wrap("append audit", err)
 }
 
+// maxAuditMS is the last millisecond of year 9999: no entry is later.
+var maxAuditMS = time.Date(9999, 12, 31, 23, 59, 59, 999e6, time.UTC).UnixMilli()
+
 // ListAudit reads one page of a school's entries in (at, id, index) order:
 // the rows from the index on (school_id, at, id), each unnested into its
 // records.
@@ -36,9 +39,17 @@ func (s *Store) ListAudit(ctx context.Context, q store.AuditQuery) ([]store.Audi
 	// Without a cursor, (at, id, n) > (Since - 1 ms, max, 0) is just at >=
 	// Since (times are whole milliseconds); with one, both bounds hold.
 	since := q.Since.UTC().Truncate(time.Millisecond)
+	if since.UnixMilli() > maxAuditMS {
+		return out, false, nil
+	}
 	afterAt, afterID, afterN := since.Add(-time.Millisecond), int64(1<<62), int64(0)
 	if a := q.After; a != nil {
-		afterAt, afterID, afterN = time.UnixMilli(a.AtMS).UTC(), a.Seq, int64(a.Index)+1 // ordinality counts from 1
+		// PostgreSQL's timestamps end in year 294276 and pgx's encoding
+		// overflows before: a cursor past year 9999 is past every entry.
+		if a.AtMS > maxAuditMS {
+			return out, false, nil
+		}
+		afterAt, afterID, afterN = time.UnixMilli(max(a.AtMS, -1)).UTC(), a.Seq, int64(a.Index)+1 // ordinality counts from 1
 	}
 	rows, err := s.pool.Query(ctx, `SELECT a.id, a.at, a.user_id::text, a.device_id, a.path, r.rec::text, r.n
 		FROM audit_log a CROSS JOIN LATERAL unnest(a.record_ids) WITH ORDINALITY AS r(rec, n)

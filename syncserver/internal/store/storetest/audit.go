@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 	"testing"
 	"time"
@@ -112,6 +113,21 @@ func testAudit(t *testing.T, s store.Store) {
 	// A cursor before Since does not widen the page.
 	if q := (store.AuditQuery{SchoolID: f.School.ID, Since: base.Add(time.Hour), Limit: 10, After: &store.AuditCursor{}}); len(listAll(t, s, q)) != 2 {
 		t.Error("a cursor before since widened the page")
+	}
+	// Extreme cursors are not errors: past the end is an empty page, before
+	// the start the whole log.
+	for _, c := range []store.AuditCursor{{AtMS: math.MaxInt64, Seq: math.MaxInt64, Index: math.MaxInt32}, {AtMS: math.MinInt64, Seq: math.MinInt64, Index: math.MinInt32}, {AtMS: -1, Seq: 5, Index: -7}} {
+		page, more, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: 10, After: &c})
+		wantN := 0
+		if c.AtMS < 0 {
+			wantN = len(want)
+		}
+		if err != nil || len(page) != wantN || more {
+			t.Errorf("cursor %+v: %d entries, more %v, %v", c, len(page), more, err)
+		}
+	}
+	if page, _, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: 10, Since: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}); err != nil || len(page) != 0 {
+		t.Errorf("since year 9999: %d entries, %v", len(page), err)
 	}
 	// Limits are bounded whatever is asked.
 	if page, more, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: -5}); err != nil || len(page) != 1 || !more {
