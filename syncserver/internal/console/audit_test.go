@@ -125,6 +125,20 @@ func TestAuditPageParams(t *testing.T) {
 	if len(auditRows(p2.body)) != 2 || strings.Contains(p2.body, `rel="next"`) {
 		t.Errorf("second page: %d rows", len(auditRows(p2.body)))
 	}
+	// The page follows the console's accessibility rules (browser_test's
+	// checks, read from the HTML): one h1, every field labelled and named.
+	if n := strings.Count(p.body, "<h1"); n != 1 {
+		t.Errorf("%d h1 on the audit page", n)
+	}
+	for _, m := range regexp.MustCompile(`<input ([^>]*)>`).FindAllStringSubmatch(p.body, -1) {
+		if strings.Contains(m[1], `type="hidden"`) {
+			continue
+		}
+		id := regexp.MustCompile(`id="([^"]+)"`).FindStringSubmatch(m[1])
+		if id == nil || !strings.Contains(m[1], `name="`) || !strings.Contains(p.body, `<label for="`+id[1]+`"`) {
+			t.Errorf("an unlabelled or unnamed field: %s", m[0])
+		}
+	}
 	// Since a future date: nothing.
 	if p := admin.get("/admin/audit?since=2999-01-01"); p.status != http.StatusOK || len(auditRows(p.body)) != 0 {
 		t.Errorf("since 2999: %d, %d rows", p.status, len(auditRows(p.body)))
