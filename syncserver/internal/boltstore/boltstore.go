@@ -14,7 +14,8 @@
 //	            keeps at most store.MaxDeadTokensPerDevice of them, for wipe)
 //	consolesessions  session hash → consoleEntry JSON (console.go)
 //	recoverykeys  school\x00device → recoveryEntry JSON (recovery.go)
-//	audit       school ‖ at ms ‖ seq → who, device, record, path (audit.go)
+//	audit       school ‖ at ms ‖ seq → user, device, path, record ids: one
+//	            key per response that gave out restricted content (audit.go)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
