@@ -78,8 +78,22 @@ func (e *env) restrictedNotes(d device, n int, body string) []string {
 	return ids
 }
 
-func TestAuditOfPulls(t *testing.T) {
-	e := newEnv(t)
+// onBothStores runs a test on bbolt and on PostgreSQL: every path's entries
+// are checked on both stores.
+func onBothStores(t *testing.T, test func(t *testing.T, e *env)) {
+	t.Run("bbolt", func(t *testing.T) { test(t, newEnv(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		st, err := pgstore.Open(context.Background(), pgtest.URL(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		test(t, newEnvOn(t, st))
+	})
+}
+
+func TestAuditOfPulls(t *testing.T) { onBothStores(t, testAuditOfPulls) }
+
+func testAuditOfPulls(t *testing.T, e *env) {
 	admin, ana, ben := e.enrol("lincoln", "admin"), e.enrol("lincoln", "ana"), e.enrol("lincoln", "ben")
 	other := e.enrol("washington", "admin")
 	ids := e.restrictedNotes(ben, 3, "SECRET-HEALTH")
@@ -153,8 +167,9 @@ func TestAuditOfPulls(t *testing.T) {
 // TestAuditOfReportsAndExports: the PDF names a restricted student to its
 // author and admins (audited as a report); the JSON reports and the CSV
 // exports never hold restricted content, so they write nothing.
-func TestAuditOfReportsAndExports(t *testing.T) {
-	e := newEnv(t)
+func TestAuditOfReportsAndExports(t *testing.T) { onBothStores(t, testAuditOfReportsAndExports) }
+
+func testAuditOfReportsAndExports(t *testing.T, e *env) {
 	admin, ben := e.enrol("lincoln", "admin"), e.enrol("lincoln", "ben")
 	group, program, student, goal := uuid.NewString(), uuid.NewString(), uuid.NewString(), uuid.NewString()
 	typed := func(typ string, r record.Envelope) record.Envelope { r.Type = typ; return r }
@@ -193,8 +208,9 @@ func TestAuditOfReportsAndExports(t *testing.T) {
 	}
 }
 
-func TestAuditQueryParams(t *testing.T) {
-	e := newEnv(t)
+func TestAuditQueryParams(t *testing.T) { onBothStores(t, testAuditQueryParams) }
+
+func testAuditQueryParams(t *testing.T, e *env) {
 	admin, ben := e.enrol("lincoln", "admin"), e.enrol("lincoln", "ben")
 	e.restrictedNotes(ben, 5, "x")
 	e.pullAll(ben)
@@ -308,8 +324,9 @@ func (e *env) schoolID(slug string, st store.Store) string {
 
 // TestAuditConcurrentPulls: tablets pulling restricted notes at once (the
 // bbolt group commit shares their writes) each get their own entries.
-func TestAuditConcurrentPulls(t *testing.T) {
-	e := newEnv(t)
+func TestAuditConcurrentPulls(t *testing.T) { onBothStores(t, testAuditConcurrentPulls) }
+
+func testAuditConcurrentPulls(t *testing.T, e *env) {
 	ben := e.enrol("lincoln", "ben")
 	ids := e.restrictedNotes(ben, 4, "x")
 	tablets := []device{ben, e.enrol("lincoln", "admin"), e.enrol("lincoln", "admin"), e.enrol("lincoln", "ben"), e.enrol("lincoln", "admin")}

@@ -56,8 +56,9 @@ func (e *env) wantKey(d device, want string) {
 // TestRecoveryKeyLifecycle: stored by a device's token, fetched again after
 // the owner enrols the same device anew (by password or an admin's code),
 // never by another user, and destroyed by a revocation or a wipe.
-func TestRecoveryKeyLifecycle(t *testing.T) {
-	e := newEnv(t)
+func TestRecoveryKeyLifecycle(t *testing.T) { onBothStores(t, testRecoveryKeyLifecycle) }
+
+func testRecoveryKeyLifecycle(t *testing.T, e *env) {
 	admin := e.enrol("lincoln", "admin")
 	ana, ben := e.enrol("lincoln", "ana"), e.enrol("lincoln", "ben")
 
@@ -132,8 +133,9 @@ func TestRecoveryKeyLifecycle(t *testing.T) {
 
 // TestRecoveryKeyHostileBodies: every malformed body is 400 bad_request (413
 // and 415 as everywhere) and the stored key stays as it was.
-func TestRecoveryKeyHostileBodies(t *testing.T) {
-	e := newEnv(t)
+func TestRecoveryKeyHostileBodies(t *testing.T) { onBothStores(t, testRecoveryKeyHostileBodies) }
+
+func testRecoveryKeyHostileBodies(t *testing.T, e *env) {
 	ana := e.enrol("lincoln", "ana")
 	good := keyText(7)
 	if s, b := e.putKey(ana, good); s != http.StatusNoContent {
