@@ -258,14 +258,10 @@ func TestRecoveryWithoutAKeyOnTheServer(t *testing.T) {
 // server binary: the recovery key is sent at the first sync, the person
 // forgets the PIN with unsent work on the tablet, signs in again with the
 // password, sets a new PIN, and the work is synced; a wipe destroys the
-// key. It skips while the server of this tree lacks PUT
-// /v1/device/recovery-key (before the server half of issue 15 is merged).
+// key.
 func TestForgottenPINEndToEndRealServer(t *testing.T) {
 	ctx := context.Background()
 	srv := newServer(t)
-	if !serverHasRecoveryKeys(t, srv) {
-		t.Skip("this server has no /v1/device/recovery-key yet (issue 15's server half): runs once it is merged")
-	}
 	path, st, sy := recoveryTablet(t)
 	if _, err := sy.Enrol(ctx, EnrolParams{ServerURL: srv.URL, School: school, Username: "ana", Password: password, DeviceName: "t"}); err != nil {
 		t.Fatal(err)
@@ -309,18 +305,4 @@ func TestForgottenPINEndToEndRealServer(t *testing.T) {
 	if _, err := c.GetRecoveryKey(ctx); !errors.Is(err, ErrNoRecoveryKey) {
 		t.Fatalf("a fresh device has a key: %v", err)
 	}
-}
-
-// serverHasRecoveryKeys asks the real server whether it has the endpoint:
-// a server with it never answers 404 to an authenticated PUT.
-func serverHasRecoveryKeys(t *testing.T, srv *server) bool {
-	t.Helper()
-	err := NewClient(srv.URL, srv.token("ben"), nil).PutRecoveryKey(context.Background(), bytes.Repeat([]byte{1}, 32))
-	if pe := AsProtocolError(err); pe != nil && pe.Status() == http.StatusNotFound {
-		return false
-	}
-	if err != nil {
-		t.Fatalf("PUT recovery key: %v", err)
-	}
-	return true
 }
