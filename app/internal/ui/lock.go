@@ -174,9 +174,6 @@ func (l *Lock) Notice() string { return l.notice.Text }
 // Message is the lock screen's problem sentence ("" when none; tests).
 func (l *Lock) Message() string { return l.message.Text }
 
-// Content is the lock screen's root object (tests walk it).
-func (l *Lock) Content() fyne.CanvasObject { return l.root }
-
 // Stop ends the countdown ticker (the delay is over, or the window closes).
 func (l *Lock) Stop() {
 	if l.stopTick != nil {
