@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -27,10 +28,18 @@ type cicoModel struct {
 	date      string
 	id        string // "" until the first rating is saved
 	card      record.CICOCard
+	plan      record.CICOPlan // the student's setup and phases (ADR 0640)
+	hasPlan   bool
+	phase     string // the plan's phase on date
+	// student: taps rate the student's own column (a self-managed card);
+	// otherwise the adult's.
+	student bool
 }
 
 func loadCICO(rec Records, studentID, date string) *cicoModel {
 	m := &cicoModel{rec: rec, studentID: studentID, date: date}
+	m.plan, m.hasPlan = loadCICOPlan(rec, studentID)
+	m.phase, _ = m.plan.PhaseOn(date)
 	cards := repo.ListByRef[record.CICOCard](rec, studentID)
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Data.Date < cards[j].Data.Date })
 	var latest *repo.Doc[record.CICOCard]
@@ -44,7 +53,8 @@ func loadCICO(rec Records, studentID, date string) *cicoModel {
 		m.card = latest.Data
 	} else {
 		m.card = record.CICOCard{StudentID: studentID, Date: date, Expectations: defaultExpectations, Periods: defaultPeriods}
-		// The layout of the student's most recent earlier card carries over.
+		// The student's card setup, else the layout of their most recent
+		// earlier card (cards from before setups existed), carries over.
 		for i := len(cards) - 1; i >= 0; i-- {
 			if cards[i].Data.Date < date {
 				m.card.Expectations, m.card.Periods = cards[i].Data.Expectations, cards[i].Data.Periods
@@ -53,40 +63,92 @@ func loadCICO(rec Records, studentID, date string) *cicoModel {
 			}
 		}
 	}
+	m.applyPlan()
 	m.normalise()
 	return m
 }
 
-// normalise makes Ratings periods × expectations, nil where not rated.
-func (m *cicoModel) normalise() {
-	rs := make([][]*float64, len(m.card.Periods))
-	for p := range rs {
-		rs[p] = make([]*float64, len(m.card.Expectations))
-		if p < len(m.card.Ratings) {
-			copy(rs[p], m.card.Ratings[p])
-		}
+// applyPlan lays out a card on which nothing is rated yet as the student's
+// setup says; a card with ratings keeps the layout they were given in.
+func (m *cicoModel) applyPlan() {
+	if !m.hasPlan || m.rated() {
+		return
 	}
-	m.card.Ratings = rs
+	m.card.Expectations, m.card.Periods, m.card.GoalPct = m.plan.Expectations, m.plan.Periods, m.plan.GoalPct
+	m.card.Ratings, m.card.StudentRatings = nil, nil
 }
 
-// rating is cell (p, e): 0, 1, 2, or -1 when not rated.
-func (m *cicoModel) rating(p, e int) int {
-	if v := m.card.Ratings[p][e]; v != nil {
-		return int(*v)
+// rated: a cell of the card has a rating, the adult's or the student's.
+func (m *cicoModel) rated() bool {
+	for _, g := range [][][]*float64{m.card.Ratings, m.card.StudentRatings} {
+		for _, row := range g {
+			for _, v := range row {
+				if v != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// selfManaged: the card has the student's column (the plan's phase on its
+// date, or a card rated so on another tablet).
+func (m *cicoModel) selfManaged() bool {
+	return m.phase == record.PhaseSelfManaged || len(m.card.StudentRatings) > 0
+}
+
+// normalise makes Ratings (and, on a self-managed card, StudentRatings)
+// periods × expectations, nil where not rated.
+func (m *cicoModel) normalise() {
+	m.card.Ratings = grid(m.card.Ratings, len(m.card.Periods), len(m.card.Expectations))
+	if m.selfManaged() {
+		m.card.StudentRatings = grid(m.card.StudentRatings, len(m.card.Periods), len(m.card.Expectations))
+	}
+}
+
+// grid copies rs into a fresh rows × cols grid, nil where rs has no cell.
+func grid(rs [][]*float64, rows, cols int) [][]*float64 {
+	out := make([][]*float64, rows)
+	for p := range out {
+		out[p] = make([]*float64, cols)
+		if p < len(rs) {
+			copy(out[p], rs[p])
+		}
+	}
+	return out
+}
+
+// ratingOf is a cell of g: 0, 1, 2, or -1 when not rated.
+func ratingOf(g [][]*float64, p, e int) int {
+	if p < len(g) && e < len(g[p]) && g[p][e] != nil {
+		return int(*g[p][e])
 	}
 	return -1
 }
 
-// Cycle moves a cell along not rated → 2 → 1 → 0 → not rated, and saves
-// the card (one write).
+// studentRating is the student's rating of cell (p, e), -1 when none.
+func (m *cicoModel) studentRating(p, e int) int { return ratingOf(m.card.StudentRatings, p, e) }
+
+// rating is the adult's rating of cell (p, e): 0, 1, 2, or -1 when not rated.
+func (m *cicoModel) rating(p, e int) int { return ratingOf(m.card.Ratings, p, e) }
+
+// Cycle moves a cell along not rated → 2 → 1 → 0 → not rated, in the
+// student's column when m.student is set, and saves the card (one write).
 func (m *cicoModel) Cycle(ctx context.Context, p, e int) error {
-	next := map[int]*float64{-1: ptr(2.0), 2: ptr(1.0), 1: ptr(0.0), 0: nil}[m.rating(p, e)]
-	card := m.card
-	card.Ratings = make([][]*float64, len(m.card.Ratings))
-	for i := range m.card.Ratings {
-		card.Ratings[i] = append([]*float64(nil), m.card.Ratings[i]...)
+	cur := m.rating(p, e)
+	if m.student {
+		cur = m.studentRating(p, e)
 	}
-	card.Ratings[p][e] = next
+	next := map[int]*float64{-1: ptr(2.0), 2: ptr(1.0), 1: ptr(0.0), 0: nil}[cur]
+	card := m.card
+	card.Ratings = grid(m.card.Ratings, len(m.card.Periods), len(m.card.Expectations))
+	if m.student {
+		card.StudentRatings = grid(m.card.StudentRatings, len(m.card.Periods), len(m.card.Expectations))
+		card.StudentRatings[p][e] = next
+	} else {
+		card.Ratings[p][e] = next
+	}
 	env, err := m.rec.Put(ctx, record.TypeCICOCard, m.id, card, false)
 	if err != nil {
 		return err
@@ -128,11 +190,17 @@ type cicoScreen struct {
 
 	pick  map[string]*Button // student id → button (the picker)
 	cells [][]*Button
+	match []*widget.Label // per period, on a self-managed card
 	day   *widget.Label
+	phase *widget.Label
 	total *widget.Label
+	agree *widget.Label // the day's match, on a self-managed card
 	week  *widget.Label
 	prev  *Button
 	next  *Button
+	// On a self-managed card: whose ratings the taps enter.
+	rateStudent, rateAdult *Button
+	setup, progress        *Button
 }
 
 func newCICOScreen(a *App, studentID string) screen {
@@ -210,7 +278,11 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 
 func (s *cicoScreen) cardView() fyne.CanvasObject {
 	m := s.m
+	self := m.selfManaged()
 	cols := len(m.card.Expectations) + 1
+	if self {
+		cols++ // the period's match
+	}
 	grid := container.NewGridWithColumns(cols)
 	grid.Add(widget.NewLabelWithStyle("Period", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, e := range m.card.Expectations {
@@ -218,7 +290,11 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 		l.Wrapping = fyne.TextWrapWord
 		grid.Add(l)
 	}
+	if self {
+		grid.Add(widget.NewLabelWithStyle("Match", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+	}
 	s.cells = make([][]*Button, len(m.card.Periods))
+	s.match = nil
 	for p, per := range m.card.Periods {
 		l := widget.NewLabel(per)
 		l.Wrapping = fyne.TextWrapWord
@@ -235,18 +311,47 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 			s.cells[p] = append(s.cells[p], b)
 			grid.Add(b)
 		}
+		if self {
+			ml := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+			s.match = append(s.match, ml)
+			grid.Add(ml)
+		}
 	}
 	s.day = heading("")
+	s.phase = wrapLabel("")
 	s.total = wrapLabel("")
+	s.agree = wrapLabel("")
 	s.week = wrapLabel("")
 	s.prev = NewButton("‹ Day before", func() { s.shift(-1) })
 	s.next = NewButton("Day after ›", func() { s.shift(1) })
 	other := NewButton("Other student", func() { s.m = nil; s.a.title.SetText(s.title()); s.refresh() })
+	s.setup = NewButton("Card setup", func() {
+		s.a.push(newCICOSetupScreen(s.a, s.m.studentID, s.m.card, func() { s.reload() }))
+	})
+	s.progress = NewButton("Chart, phases, family card", func() {
+		s.a.push(newCICOProgressScreen(s.a, s.m.studentID, s.m.date))
+	})
+	hint := "Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room)."
+	top := container.NewVBox(container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.setup, s.progress), s.phase))
+	if self {
+		s.rateStudent = NewButton("The student rates", func() { s.m.student = true; s.paint() })
+		s.rateAdult = NewButton("I rate", func() { s.m.student = false; s.paint() })
+		hint = "Self-managed card: the student rates each box, you rate it too, and you talk about the match. " +
+			"S is the student's rating, A yours. " + hint
+		top.Add(container.NewGridWithColumns(2, s.rateStudent, s.rateAdult))
+	} else {
+		s.rateStudent, s.rateAdult = nil, nil
+	}
+	top.Add(wrapLabel(hint))
 	s.paint()
-	top := container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day)
-	return container.NewBorder(container.NewVBox(top,
-		wrapLabel("Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room).")),
-		container.NewVBox(s.total, s.week), nil, nil, vscroll(container.NewVBox(grid)))
+	return container.NewBorder(top, container.NewVBox(s.total, s.agree, s.week), nil, nil, vscroll(container.NewVBox(grid)))
+}
+
+// reload reads the card again (after its setup changed) and redraws it.
+func (s *cicoScreen) reload() {
+	s.m = loadCICO(s.a.cfg.Records, s.m.studentID, s.m.date)
+	s.refresh()
 }
 
 func (s *cicoScreen) shift(days int) {
@@ -262,29 +367,73 @@ func (s *cicoScreen) shift(days int) {
 	s.refresh()
 }
 
+// cellText is a cell's rating as shown: "–" when not rated.
+func cellText(v int) string {
+	if v < 0 {
+		return "–"
+	}
+	return strconv.Itoa(v)
+}
+
 // paint shows the cell values and the day's % (DOMAIN.md §3.9).
 func (s *cicoScreen) paint() {
+	self := s.m.selfManaged()
 	for p, row := range s.cells {
+		matched, compared := 0, 0
 		for e, b := range row {
-			switch v := s.m.rating(p, e); v {
+			v := s.m.rating(p, e)
+			if self {
+				sv := s.m.studentRating(p, e)
+				b.SetText("S " + cellText(sv) + " · A " + cellText(v))
+				if sv >= 0 && v >= 0 {
+					compared++
+					if sv == v {
+						matched++
+					}
+				}
+				// The column being entered decides the colour.
+				if s.m.student {
+					v = sv
+				}
+			} else {
+				b.SetText(cellText(v))
+			}
+			switch v {
 			case -1:
-				b.SetText("–")
 				b.Importance = widget.MediumImportance
 			case 2:
-				b.SetText("2")
 				b.Importance = widget.SuccessImportance
 			case 1:
-				b.SetText("1")
 				b.Importance = widget.WarningImportance
 			default:
-				b.SetText("0")
 				b.Importance = widget.DangerImportance
 			}
 			b.Refresh()
 		}
+		if self && p < len(s.match) {
+			s.match[p].SetText(matchText(matched, compared))
+		}
+	}
+	if self {
+		s.rateStudent.Importance, s.rateAdult.Importance = widget.MediumImportance, widget.HighImportance
+		if s.m.student {
+			s.rateStudent.Importance, s.rateAdult.Importance = widget.HighImportance, widget.MediumImportance
+		}
+		s.rateStudent.Refresh()
+		s.rateAdult.Refresh()
+		m, n := progress.CardMatch(s.m.card)
+		if n == 0 {
+			s.agree.SetText("Match: no box rated by both of you yet.")
+		} else {
+			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtPct(float64(m)/float64(n)*100)))
+		}
+		s.agree.Show()
+	} else {
+		s.agree.Hide()
 	}
 	day, _ := record.ParseDate(s.m.date)
 	s.day.SetText(day.Time().Format("Monday 2 January"))
+	s.phase.SetText(phaseLine(s.m))
 	earned, possible, pct, ok := s.m.dayPct()
 	if !ok {
 		s.total.SetText("Nothing rated yet for this day.")
@@ -306,6 +455,31 @@ func (s *cicoScreen) paint() {
 	} else {
 		s.next.Enable()
 	}
+}
+
+// matchText is a period's match: "✓ 3/3", "2/3", or "–" when no box was
+// rated by both.
+func matchText(matched, compared int) string {
+	switch {
+	case compared == 0:
+		return "–"
+	case matched == compared:
+		return fmt.Sprintf("all %d", compared)
+	}
+	return fmt.Sprintf("%d of %d", matched, compared)
+}
+
+// phaseLine is the card's phase in words, with the layout's source.
+func phaseLine(m *cicoModel) string {
+	phase, since := m.plan.PhaseOn(m.date)
+	txt := "Phase: " + phaseWords(phase)
+	if since != "" {
+		txt += " since " + prettyDate(since)
+	}
+	if !m.hasPlan {
+		txt += ". Standard card: use Card setup to give this student their own expectations and periods."
+	}
+	return txt
 }
 
 // cicoWeekText is the week of date and the run of met weeks (DOMAIN.md
