@@ -19,7 +19,7 @@ func rp(v float64) *float64 { return &v }
 func familyCards() []record.CICOCard {
 	exp := []string{"Be safe", "Be respectful", "Be responsible"}
 	per := []string{"Morning", "Afternoon"}
-	good := [][]*float64{{rp(2), rp(2), rp(1)}, {rp(2), rp(2), nil}} // 9 of 10
+	good := [][]*float64{{rp(2), rp(2), rp(1)}, {rp(2), rp(2), nil}}   // 9 of 10
 	poor := [][]*float64{{rp(1), rp(0), rp(1)}, {rp(2), rp(1), rp(0)}} // 5 of 12
 	c := func(date string, r [][]*float64) record.CICOCard {
 		return record.CICOCard{StudentID: cardStudent, Date: date, Expectations: exp, Periods: per, Ratings: r}
