@@ -32,6 +32,9 @@ type Config struct {
 	// report documents' renderer, so the tablet and the PDF look alike);
 	// nil or an error: the screen draws its own chart with canvas primitives.
 	ChartPNG func(r progress.Report, width, height int) ([]byte, error)
+	// SaveDocument, when set, hands a finished document (a family CICO
+	// card) to the platform instead of Fyne's save dialog; tests set it.
+	SaveDocument func(name string, data []byte) error
 }
 
 // screen is one page of the app: built once, refreshed from its model.
