@@ -449,7 +449,7 @@ func (s *cicoScreen) paint() {
 			fmtPct(pct), fmtPct(s.m.goal()), met))
 	}
 	s.total.Refresh()
-	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date))
+	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date, s.m.phase))
 	if s.m.date >= record.DateOf(s.a.cfg.Now()).String() {
 		s.next.Disable()
 	} else {
@@ -485,7 +485,7 @@ func phaseLine(m *cicoModel) string {
 // cicoWeekText is the week of date and the run of met weeks (DOMAIN.md
 // §3.9), computed by shared/progress over the student's cards of the last
 // twelve weeks.
-func cicoWeekText(r Records, studentID, date string) string {
+func cicoWeekText(r Records, studentID, date, phase string) string {
 	var envs []record.Envelope
 	if es, err := r.ListByRef(record.TypeCICOCard, studentID); err == nil {
 		envs = append(envs, es...)
@@ -518,7 +518,9 @@ func cicoWeekText(r Records, studentID, date string) string {
 		txt += " (flagged: 3 or more)"
 	}
 	txt += fmt.Sprintf(". Weeks met in a row: %d", rep.Fading.ConsecutiveWeeksMet)
-	if rep.Fading.EligibleForSelfManagement {
+	if phase != record.PhaseCICO {
+		txt += "." // past eligibility: the phase line above says where the student is
+	} else if rep.Fading.EligibleForSelfManagement {
 		txt += " — eligible for self-management."
 	} else {
 		txt += " (6 make the student eligible for self-management)."

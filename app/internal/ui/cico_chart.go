@@ -100,7 +100,11 @@ func (r *cicoChartRenderer) build(size fyne.Size) []fyne.CanvasObject {
 		l := canvas.NewLine(colPhase)
 		l.StrokeWidth = 2
 		l.Position1, l.Position2 = fyne.NewPos(x(p.X), top-4), fyne.NewPos(x(p.X), top+h)
-		objs = append(objs, l, text(p.Label, colPhase, fyne.NewPos(x(p.X)+3, 4)))
+		t := text(p.Label, colPhase, fyne.NewPos(x(p.X)+3, 4))
+		if tw := t.MinSize().Width; x(p.X)+3+tw > size.Width {
+			t.Move(fyne.NewPos(x(p.X)-3-tw, 4)) // no room on the right: label on the left
+		}
+		objs = append(objs, l, t)
 	}
 	for i, pt := range d.Weeks {
 		if i > 0 {

@@ -48,10 +48,19 @@ func loadCICOProgress(r Records, studentID, date string) cicoProgress {
 	}
 	ds := progress.NewDataset(envs)
 	cp.status = progress.PhaseOf(ds, studentID, cp.plan, to)
-	// The chart: weeks numbered from the Monday cicoChartWeeks before.
-	first := to - progress.Date(to.Weekday()-1) - 7*(cicoChartWeeks-1)
+	// The chart: weeks numbered from the Monday of the first card's week,
+	// at most cicoChartWeeks back, and at least 8 weeks wide.
+	monday := to - progress.Date(to.Weekday()-1)
+	first := monday - 7*(cicoChartWeeks-1)
+	earliest := monday
+	for _, c := range cp.cards {
+		if d, err := progress.ParseDate(c.Date); err == nil && d < earliest && d >= first {
+			earliest = d - progress.Date(d.Weekday()-1)
+		}
+	}
+	first = min(earliest, monday-7*7)
 	rep := progress.CICO(ds, studentID, first, to)
-	cp.chart.Last = float64(cicoChartWeeks - 1)
+	cp.chart.Last = float64(monday-first) / 7
 	for _, w := range rep.Weeks {
 		ws, _ := progress.ParseDate(w.WeekStart)
 		cp.chart.Weeks = append(cp.chart.Weeks, cicoChartWeek{X: float64(ws-first) / 7, Pct: w.Pct, Met: w.Met})

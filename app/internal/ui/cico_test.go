@@ -203,7 +203,7 @@ func TestCICOFading(t *testing.T) {
 	if strings.Join(plan.Expectations, "|") != "Be safe|Be kind|Be ready" || len(plan.Periods) != 1 {
 		t.Fatalf("plan layout %+v", plan)
 	}
-	if len(p.cp.chart.Phases) != 1 || p.cp.chart.Phases[0].Label != "Self-managed" || p.cp.chart.Phases[0].X != 25 {
+	if len(p.cp.chart.Phases) != 1 || p.cp.chart.Phases[0].Label != "Self-managed" || p.cp.chart.Phases[0].X != 7 {
 		t.Fatalf("phase line %+v", p.cp.chart.Phases)
 	}
 	if !strings.HasPrefix(p.status.Text, "Phase: Self-managed since Mon 17 Mar.") || !strings.Contains(p.status.Text, "0 of 2 before fading") ||
@@ -216,6 +216,9 @@ func TestCICOFading(t *testing.T) {
 	c = openCard(t, a, dev)
 	if c.rateStudent == nil || !c.m.selfManaged() || len(c.match) != 1 {
 		t.Fatal("the card is not self-managed")
+	}
+	if strings.Contains(c.week.Text, "eligible") || !strings.HasPrefix(c.phase.Text, "Phase: Self-managed since Mon 17 Mar") {
+		t.Fatalf("a self-managed card still reads %q / %q", c.week.Text, c.phase.Text)
 	}
 	test.Tap(c.rateStudent)
 	test.Tap(c.cells[0][0]) // student 2
