@@ -2,6 +2,8 @@ package reportdoc
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -120,5 +122,26 @@ func TestCICOCardEmptyAndBad(t *testing.T) {
 		StudentRatings: [][]*float64{{rp(2)}, {rp(1), rp(1), rp(1)}, {rp(0)}, {}}}
 	for _, weekly := range []bool{false, true} {
 		familyPDF(t, CICOCardDoc{Student: strings.Repeat("Name ", 50), Date: "2025-03-18", Weekly: weekly, Cards: []record.CICOCard{hostile}})
+	}
+}
+
+// TestWriteFamilyCardExamples writes the example family cards of
+// docs/reports.md into $SMALLWINS_EXAMPLES (docs/examples); skipped unless
+// it is set.
+func TestWriteFamilyCardExamples(t *testing.T) {
+	dir := os.Getenv("SMALLWINS_EXAMPLES")
+	if dir == "" {
+		t.Skip("set SMALLWINS_EXAMPLES=<dir> to write the example family cards")
+	}
+	plan := record.CICOPlan{StudentID: cardStudent, Phases: []record.CICOPhase{{Phase: record.PhaseSelfManaged, StartDate: "2025-03-19"}}}
+	for name, weekly := range map[string]bool{"cico-family-card-day.pdf": false, "cico-family-card-week.pdf": true} {
+		var buf bytes.Buffer
+		if err := CICOCardPDF(&buf, CICOCardDoc{Student: "Ava Martinez", School: "Lincoln Elementary", Generated: "2025-03-21",
+			Date: "2025-03-19", Weekly: weekly, Cards: familyCards(), Plan: &plan}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

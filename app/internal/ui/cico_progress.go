@@ -122,6 +122,15 @@ func (cp cicoProgress) weeksText() string {
 	return strings.Join(lines, "\n")
 }
 
+// weekStart is the Monday of date's week (date itself when not a date).
+func weekStart(date string) string {
+	d, err := record.ParseDate(date)
+	if err != nil {
+		return date
+	}
+	return (d - (record.Date(d.Time().Weekday())+6)%7).String()
+}
+
 // cicoProgressScreen is a student's CICO chart with its phase lines, where
 // they stand in fading, the team's phase moves and the family cards.
 type cicoProgressScreen struct {
@@ -144,9 +153,8 @@ func newCICOProgressScreen(a *App, studentID, date string) *cicoProgressScreen {
 	s.saved = wrapLabel(" ")
 	s.next = newImportant("", widget.HighImportance, s.moveNext)
 	s.back = NewButton("Back to check-in/check-out", func() { s.move(record.PhaseCICO) })
-	day, _ := record.ParseDate(date)
 	s.dayCard = NewButton("Family card: "+prettyDate(date), func() { s.share(false) })
-	s.weekCard = NewButton("Family card: week of "+prettyDate((day-record.Date(day.Time().Weekday()+6)%7).String()), func() { s.share(true) })
+	s.weekCard = NewButton("Family card: week of "+prettyDate(weekStart(date)), func() { s.share(true) })
 	return s
 }
 
@@ -242,7 +250,7 @@ func (s *cicoProgressScreen) share(weekly bool) {
 	}
 	kind := "day " + s.date
 	if weekly {
-		kind = "week of " + s.date
+		kind = "week of " + weekStart(s.date)
 	}
 	name := fmt.Sprintf("CICO card %s, %s.pdf", doc.Student, kind)
 	if doc.Student == "" {

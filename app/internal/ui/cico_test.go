@@ -280,7 +280,7 @@ func TestCICOFamilyCard(t *testing.T) {
 	if len(docs) != 2 || !bytes.HasPrefix(docs[0], []byte("%PDF-")) {
 		t.Fatalf("%d documents", len(docs))
 	}
-	if names[0] != "CICO card Ava Martinez, week of 2025-03-16.pdf" || p.saved.Text != "Saved CICO card Ava Martinez, day 2025-03-16.pdf." {
+	if names[0] != "CICO card Ava Martinez, week of 2025-03-10.pdf" || p.saved.Text != "Saved CICO card Ava Martinez, day 2025-03-16.pdf." {
 		t.Fatalf("names %q, status %q", names, p.saved.Text)
 	}
 	if p.weekCard.Position().Y != y {
