@@ -3,15 +3,19 @@
 #  1. Headless: every screen of the demo school rendered by the Fyne test
 #     driver at 1280x800 and 800x1280 (TestScreenshots in app/internal/ui).
 #  2. The real app under Xvfb (if Xvfb, xdotool and ImageMagick's import are
-#     installed): Today and a running session, both orientations, saved as
-#     *-xvfb-<orientation>.png.
+#     installed: make deps, or scripts/deps.sh screenshots): Today, a running
+#     session, the self-managed CICO card and its chart, both orientations,
+#     saved as *-xvfb-<orientation>.png. The demo is made for, and the app
+#     takes as today, Wednesday 2025-03-19 (SMALLWINS_DEMO_DATE), the date of
+#     the headless screens: on a weekend the real date has no session to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/screenshots}
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # absolute: the headless test runs in its package's directory
 
 echo "Rendering the screens headless into $out"
-SMALLWINS_SCREENSHOTS=$PWD/$out CGO_ENABLED=0 go test -count=1 -run '^TestScreenshots$' ./app/internal/ui >/dev/null
+SMALLWINS_SCREENSHOTS=$out CGO_ENABLED=0 go test -count=1 -run '^TestScreenshots$' ./app/internal/ui >/dev/null
 
 if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null || ! command -v import >/dev/null; then
   echo "Xvfb, xdotool or import missing: skipping the real-app screenshots"
@@ -23,24 +27,48 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 
+# The app's screens take this date as today (a Wednesday: groups meet).
+demo_date=2025-03-19
+
+# click <display> <x> <y>: one tap, then time for the frame to be drawn.
+click() { DISPLAY=":$1" xdotool mousemove "$2" "$3" click 1; sleep "${4:-1}"; }
+snap() { DISPLAY=":$1" import -window root "$out/$2-xvfb-$3.png"; }
+
 # shoot <display> <WxH> <orientation> <start-session x> <start-session y>
+#       <CICO tab x> <nav y> <second student x> <student rates x> <I rate x>
+#       <first cell x> <second cell x> <first row y> <chart button x> <chart button y>
 shoot() {
-  local disp=$1 size=$2 name=$3 x=$4 y=$5
+  local disp=$1 size=$2 name=$3 x=$4 y=$5 cico=$6 nav=$7 ben=$8 srate=$9
+  local arate=${10} c1=${11} c2=${12} r1=${13} cx=${14} cy=${15}
   Xvfb ":$disp" -screen 0 "${size}x24" >/dev/null 2>&1 &
   pids+=($!)
   sleep 1
-  SMALLWINS_DATA="$tmp/$name" SMALLWINS_DEMO=1 SMALLWINS_WINDOW="$size" DISPLAY=":$disp" bin/smallwins >"$tmp/$name.log" 2>&1 &
+  SMALLWINS_DATA="$tmp/$name" SMALLWINS_DEMO=1 SMALLWINS_DEMO_DATE=$demo_date SMALLWINS_WINDOW="$size" \
+    DISPLAY=":$disp" bin/smallwins >"$tmp/$name.log" 2>&1 &
   local app=$!
   pids+=($app)
   sleep 5
-  DISPLAY=":$disp" import -window root "$out/today-xvfb-$name.png"
-  DISPLAY=":$disp" xdotool mousemove "$x" "$y" click 1
-  sleep 1
-  DISPLAY=":$disp" xdotool mousemove 300 "$((y + 120))" click 1   # one student absent
-  sleep 2
-  DISPLAY=":$disp" import -window root "$out/session-xvfb-$name.png"
+  snap "$disp" today "$name"
+  click "$disp" "$x" "$y"
+  click "$disp" 300 "$((y + 120))" 2 # one student absent
+  snap "$disp" session "$name"
+  # CICO: the second demo student is on a self-managed card (the student
+  # rates, then the adult; the match is shown), then the chart with its
+  # phase line.
+  click "$disp" "$cico" "$nav"
+  click "$disp" "$ben" 151
+  click "$disp" "$srate" 201 0.3
+  click "$disp" "$c1" "$r1" 0.3
+  click "$disp" "$c2" "$r1" 0.3
+  click "$disp" "$arate" 201 0.3
+  click "$disp" "$c1" "$r1" 0.3
+  click "$disp" "$c2" "$r1" 0.3
+  click "$disp" "$c2" "$r1"
+  snap "$disp" cico-self-managed "$name"
+  click "$disp" "$cx" "$cy"
+  snap "$disp" cico-progress "$name"
   kill "$app" 2>/dev/null || true
 }
-shoot 97 1280x800 landscape 1200 175
-shoot 96 800x1280 portrait 720 175
+shoot 97 1280x800 landscape 1200 175 640 771 957 321 958 384 639 388 1157 146
+shoot 96 800x1280 portrait 720 175 400 1251 600 201 600 241 400 410 677 147
 echo "Screenshots in $out"
