@@ -43,7 +43,8 @@ shoot() {
   Xvfb ":$disp" -screen 0 "${size}x24" >/dev/null 2>&1 &
   pids+=($!)
   sleep 1
-  SMALLWINS_DATA="$tmp/$name" SMALLWINS_DEMO=1 SMALLWINS_DEMO_DATE=$demo_date SMALLWINS_WINDOW="$size" \
+  # XDG_CONFIG_HOME: the app's Fyne preferences go to $tmp, not ~/.config.
+  SMALLWINS_DATA="$tmp/$name" XDG_CONFIG_HOME="$tmp/$name-config" SMALLWINS_DEMO=1 SMALLWINS_DEMO_DATE=$demo_date SMALLWINS_WINDOW="$size" \
     DISPLAY=":$disp" bin/smallwins >"$tmp/$name.log" 2>&1 &
   local app=$!
   pids+=($app)
