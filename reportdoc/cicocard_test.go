@@ -145,3 +145,24 @@ func TestWriteFamilyCardExamples(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCICOCardPDF: any card data gives a one-page PDF or, for a bad date
+// only, an error; never a panic.
+func FuzzCICOCardPDF(f *testing.F) {
+	f.Add([]byte(`{"student_id":"`+cardStudent+`","date":"2025-03-18","expectations":["a","b"],"periods":["p"],"ratings":[[2,1]],"student_ratings":[[2,2]]}`), "2025-03-18", true)
+	f.Add([]byte(`{"date":"2025-03-18","expectations":[],"periods":["p","q"],"ratings":[[9,-1,null],[],[1]]}`), "2025-03-18", false)
+	f.Fuzz(func(t *testing.T, data []byte, date string, weekly bool) {
+		var c record.CICOCard
+		if record.DecodeData(data, &c) != nil {
+			return
+		}
+		var buf bytes.Buffer
+		err := CICOCardPDF(&buf, CICOCardDoc{Student: "Ava", Date: date, Weekly: weekly, Cards: []record.CICOCard{c}})
+		if _, derr := record.ParseDate(date); (err != nil) != (derr != nil) {
+			t.Fatalf("date %q: %v", date, err)
+		}
+		if err == nil && !bytes.HasPrefix(buf.Bytes(), []byte("%PDF-")) {
+			t.Fatal("not a PDF")
+		}
+	})
+}

@@ -126,3 +126,27 @@ func TestCardMatch(t *testing.T) {
 		t.Fatalf("match %d of %d, want 1 of 2", m, n)
 	}
 }
+
+// FuzzPhaseOf: any card data and any plan data (as another app or a
+// damaged sync could send) give a status without a panic, with counts
+// that make sense.
+func FuzzPhaseOf(f *testing.F) {
+	f.Add([]byte(`{"student_id":"`+studentID+`","date":"2025-01-06","expectations":["a"],"periods":["b"],"ratings":[[2]],"student_ratings":[[1]]}`),
+		[]byte(`{"student_id":"`+studentID+`","phases":[{"phase":"self_managed","start_date":"2025-01-06"}]}`))
+	f.Add([]byte(`{"student_id":"`+studentID+`","date":"2025-01-07","ratings":[[7,null],[]],"student_ratings":[[2,2,2],[null]]}`),
+		[]byte(`{"phases":[{"phase":"faded","start_date":"nope"},{"phase":"x","start_date":"2025-01-01"}]}`))
+	f.Fuzz(func(t *testing.T, card, plan []byte) {
+		var p record.CICOPlan
+		_ = record.DecodeData(plan, &p)
+		ds := NewDataset([]record.Envelope{{ID: nextID(), Type: record.TypeCICOCard, Data: card}})
+		for _, c := range ds.Cards {
+			if m, n := CardMatch(c); m < 0 || m > n {
+				t.Fatalf("match %d of %d", m, n)
+			}
+		}
+		st := PhaseOf(ds, studentID, p, mustDate("2025-03-01"))
+		if st.Counted < 0 || st.Counted > len(st.Weeks) && st.Phase != record.PhaseCICO || st.Weeks == nil {
+			t.Fatalf("status %+v", st)
+		}
+	})
+}
