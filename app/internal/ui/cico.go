@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -244,6 +245,15 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 	for _, c := range repo.List[record.CICOCard](s.a.cfg.Records) {
 		has[c.Data.StudentID] = true
 	}
+	// One read of every plan (not one per student), the latest per student.
+	plans := map[string]repo.Doc[record.CICOPlan]{}
+	for _, p := range repo.List[record.CICOPlan](s.a.cfg.Records) {
+		has[p.Data.StudentID] = true
+		if q, ok := plans[p.Data.StudentID]; !ok || p.HLC > q.HLC {
+			plans[p.Data.StudentID] = p
+		}
+	}
+	today := record.DateOf(s.a.cfg.Now()).String()
 	sort.SliceStable(studs, func(i, j int) bool {
 		if has[studs[i].ID] != has[studs[j].ID] {
 			return has[studs[i].ID]
@@ -261,7 +271,11 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 		}
 		st := st
 		label := st.Data.DisplayName()
-		if has[st.ID] {
+		if plan, ok := plans[st.ID]; ok {
+			// The phase says at a glance who rates their own card today.
+			phase, _ := plan.Data.PhaseOn(today)
+			label += " · " + strings.ToLower(phaseWords(phase))
+		} else if has[st.ID] {
 			label += " · on CICO"
 		}
 		b := NewButton(label, func() {

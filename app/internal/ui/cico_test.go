@@ -211,6 +211,10 @@ func TestCICOFading(t *testing.T) {
 		t.Fatalf("self-managed: %q next %q disabled %v", p.status.Text, p.next.Text, p.next.Disabled())
 	}
 	a.Back()
+	a.Root(TabCICO)
+	if l := a.Current().(*cicoScreen).pick[dev].Text; l != "Dev Patel · self-managed" {
+		t.Fatalf("the picker says %q", l)
+	}
 	// The card is now self-managed: the student rates, the adult rates, the
 	// match is shown per period and for the day.
 	c = openCard(t, a, dev)
