@@ -155,6 +155,16 @@ func (m *cicoModel) Cycle(ctx context.Context, p, e int) error {
 		return err
 	}
 	m.id, m.card = env.ID, card
+	if !m.hasPlan {
+		// The first rated card puts the student on CICO: their plan is born
+		// with this card's layout, so the picker finds them by their plan
+		// (ADR 0640). The card is saved either way; a plan that could not be
+		// written is written at the next tap.
+		p := record.CICOPlan{StudentID: m.studentID, Expectations: card.Expectations, Periods: card.Periods, GoalPct: card.GoalPct}
+		if putCICOPlan(ctx, m.rec, p) == nil {
+			m.plan, m.hasPlan = p, true
+		}
+	}
 	return nil
 }
 
@@ -242,15 +252,28 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 	s.pick = map[string]*Button{}
 	studs := repo.List[record.Student](s.a.cfg.Records)
 	has := map[string]bool{}
-	for _, c := range repo.List[record.CICOCard](s.a.cfg.Records) {
-		has[c.Data.StudentID] = true
-	}
-	// One read of every plan (not one per student), the latest per student.
+	// Students on CICO are those with a plan: one small record each (not
+	// every card of the school). A student without one (cards from before
+	// plans) is looked up in the student index of cards, which is empty
+	// and cheap for a student never on CICO.
 	plans := map[string]repo.Doc[record.CICOPlan]{}
 	for _, p := range repo.List[record.CICOPlan](s.a.cfg.Records) {
 		has[p.Data.StudentID] = true
 		if q, ok := plans[p.Data.StudentID]; !ok || p.HLC > q.HLC {
 			plans[p.Data.StudentID] = p
+		}
+	}
+	for _, st := range studs {
+		if has[st.ID] || !st.Data.IsActive() {
+			continue
+		}
+		if cards, err := s.a.cfg.Records.ListByRef(record.TypeCICOCard, st.ID); err == nil {
+			for _, c := range cards {
+				if !c.Deleted {
+					has[st.ID] = true
+					break
+				}
+			}
 		}
 	}
 	today := record.DateOf(s.a.cfg.Now()).String()
@@ -264,7 +287,9 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 	if len(studs) == 0 {
 		box.Add(wrapLabel("No students yet. Add them on the Setup tab."))
 	}
-	grid := container.NewGridWithColumns(2)
+	// The buttons go into the grid at once: Container.Add lays the whole
+	// grid out again for each one (500 students: quadratic).
+	var buttons []fyne.CanvasObject
 	for _, st := range studs {
 		if !st.Data.IsActive() {
 			continue
@@ -284,9 +309,9 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 		})
 		b.Alignment = widget.ButtonAlignLeading
 		s.pick[st.ID] = b
-		grid.Add(b)
+		buttons = append(buttons, b)
 	}
-	box.Add(grid)
+	box.Add(container.NewGridWithColumns(2, buttons...))
 	return vscroll(container.NewPadded(box))
 }
 

@@ -308,3 +308,36 @@ func TestCICOFamilyCard(t *testing.T) {
 		}
 	}
 }
+
+// TestCICOFirstRatingPutsStudentOnCICO: the first rated box of a student
+// without a setup gives them a plan with the card's layout (the picker
+// lists students on CICO by their plan); a store from before plans still
+// lists students by their cards.
+func TestCICOFirstRatingPutsStudentOnCICO(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	must(repo.Put(context.Background(), f.store, "", record.CICOCard{StudentID: sc.students[4], Date: "2025-03-14",
+		Expectations: []string{"Be kind"}, Periods: []string{"AM"}, Ratings: [][]*float64{{ptr(1.0)}}}, false))
+	a := f.start(portrait)
+	a.Root(TabCICO)
+	if l := a.Current().(*cicoScreen).pick[sc.students[4]].Text; l != "Ella Schmidt · on CICO" {
+		t.Fatalf("a student with cards only: %q", l)
+	}
+	c := openCard(t, a, sc.students[2])
+	if _, ok := repo.Get[record.CICOPlan](f.store, record.CICOPlanID(sc.students[2])); ok {
+		t.Fatal("opening a card wrote a plan")
+	}
+	test.Tap(c.cells[1][2])
+	plan := mustGet[record.CICOPlan](f.store, record.CICOPlanID(sc.students[2])).Data
+	if len(plan.Periods) != len(defaultPeriods) || plan.Expectations[2] != defaultExpectations[2] || len(plan.Phases) != 0 {
+		t.Fatalf("plan %+v", plan)
+	}
+	a.Root(TabCICO)
+	pick := a.Current().(*cicoScreen).pick
+	if l := pick[sc.students[2]].Text; l != "Chloe Nguyen · check-in/check-out" {
+		t.Fatalf("the picker says %q", l)
+	}
+	if l := pick[sc.students[4]].Text; l != "Ella Schmidt · on CICO" {
+		t.Fatalf("a student with cards only, once another has a plan: %q", l)
+	}
+}
