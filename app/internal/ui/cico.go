@@ -135,7 +135,8 @@ func (m *cicoModel) studentRating(p, e int) int { return ratingOf(m.card.Student
 func (m *cicoModel) rating(p, e int) int { return ratingOf(m.card.Ratings, p, e) }
 
 // Cycle moves a cell along not rated → 2 → 1 → 0 → not rated, in the
-// student's column when m.student is set, and saves the card (one write).
+// student's column when m.student is set, and saves the card (one write;
+// a student's first rating also writes their plan).
 func (m *cicoModel) Cycle(ctx context.Context, p, e int) error {
 	cur := m.rating(p, e)
 	if m.student {
