@@ -142,6 +142,7 @@ type cicoProgressScreen struct {
 
 	status, weeks *widget.Label
 	next, back    *Button
+	undo          *Button // takes back a move made today (a mistaken tap)
 	dayCard       *Button
 	weekCard      *Button
 	saved         *widget.Label // what the last family card did; always in place
@@ -153,6 +154,7 @@ func newCICOProgressScreen(a *App, studentID, date string) *cicoProgressScreen {
 	s.saved = wrapLabel(" ")
 	s.next = newImportant("", widget.HighImportance, s.moveNext)
 	s.back = NewButton("Back to check-in/check-out", func() { s.move(record.PhaseCICO) })
+	s.undo = NewButton("Undo today's move", s.undoMove)
 	s.dayCard = NewButton("Family card: "+prettyDate(date), func() { s.share(false) })
 	s.weekCard = NewButton("Family card: week of "+prettyDate(weekStart(date)), func() { s.share(true) })
 	return s
@@ -189,10 +191,15 @@ func (s *cicoProgressScreen) refresh() {
 	} else {
 		s.back.Hide()
 	}
+	if n := len(s.cp.plan.Phases); n > 0 && s.cp.plan.Phases[n-1].StartDate == s.today() {
+		s.undo.Show()
+	} else {
+		s.undo.Hide()
+	}
 	chart := newCICOChart(s.cp.chart)
 	caption := wrapLabel("Each dot is a week's % of points (green: 80% or more). Purple lines mark a change of phase.")
 	box := container.NewVBox(chart, caption,
-		heading("Fading"), s.status, container.NewHBox(s.next, s.back), s.weeks,
+		heading("Fading"), s.status, container.NewHBox(s.next, s.back, s.undo), s.weeks,
 		heading("For the family"),
 		wrapLabel("A one-page card in plain words, to print or send home."),
 		container.NewHBox(s.dayCard, s.weekCard), s.saved)
@@ -222,6 +229,23 @@ func (s *cicoProgressScreen) move(phase string) {
 		phases = phases[:n-1]
 	}
 	p.Phases = append(phases, record.CICOPhase{Phase: phase, StartDate: today})
+	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+}
+
+// undoMove takes back the phase change dated today: a move tapped by
+// mistake leaves no trace in the phase history (earlier days' moves are
+// history, and are corrected by another move).
+func (s *cicoProgressScreen) undoMove() {
+	p := s.cp.plan
+	n := len(p.Phases)
+	if n == 0 || p.Phases[n-1].StartDate != s.today() {
+		return
+	}
+	p.Phases = append([]record.CICOPhase(nil), p.Phases[:n-1]...)
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))
 		return

@@ -210,6 +210,18 @@ func TestCICOFading(t *testing.T) {
 		!p.next.Disabled() || p.next.Text != "Move to faded" || !p.back.Visible() {
 		t.Fatalf("self-managed: %q next %q disabled %v", p.status.Text, p.next.Text, p.next.Disabled())
 	}
+	// A move tapped by mistake is taken back the same day, without a trace.
+	if !p.undo.Visible() {
+		t.Fatal("no undo for today's move")
+	}
+	test.Tap(p.undo)
+	if plan := mustGet[record.CICOPlan](f2.store, record.CICOPlanID(dev)).Data; len(plan.Phases) != 0 {
+		t.Fatalf("after undo: %+v", plan.Phases)
+	}
+	if p.undo.Visible() || p.next.Text != "Move to self-managed" || p.next.Disabled() || len(p.cp.chart.Phases) != 0 {
+		t.Fatalf("after undo: %q %q", p.status.Text, p.next.Text)
+	}
+	test.Tap(p.next)
 	a.Back()
 	a.Root(TabCICO)
 	if l := a.Current().(*cicoScreen).pick[dev].Text; l != "Dev Patel · self-managed" {
@@ -256,6 +268,12 @@ func TestCICOFading(t *testing.T) {
 	}
 	if !strings.HasPrefix(p.status.Text, "Phase: Check-in/check-out since Tue 18 Mar.") || len(p.cp.chart.Phases) != 2 {
 		t.Fatalf("back on CICO: %q %+v", p.status.Text, p.cp.chart.Phases)
+	}
+	// The next day, yesterday's move is history: no undo.
+	f2.clk.add(24 * time.Hour)
+	p.refresh()
+	if p.undo.Visible() {
+		t.Fatal("a move of an earlier day can be undone")
 	}
 }
 
