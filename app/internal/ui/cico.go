@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -323,16 +324,24 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	if self {
 		cols++ // the period's match
 	}
-	grid := container.NewGridWithColumns(cols)
-	grid.Add(widget.NewLabelWithStyle("Period", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	// The heads have a grid of their own: a grid's rows are all as tall as
+	// its tallest cell, and a long expectation wraps onto lines the rows of
+	// boxes need not have.
+	head := container.NewGridWithColumns(cols)
+	head.Add(widget.NewLabelWithStyle("Period", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, e := range m.card.Expectations {
 		l := widget.NewLabelWithStyle(e, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		l.Wrapping = fyne.TextWrapWord
-		grid.Add(l)
+		if cols > 5 {
+			// Narrow columns: smaller heads break between words, not inside one.
+			l.SizeName = theme.SizeNameCaptionText
+		}
+		head.Add(l)
 	}
 	if self {
-		grid.Add(widget.NewLabelWithStyle("Match", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+		head.Add(widget.NewLabelWithStyle("Match", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	}
+	grid := container.NewGridWithColumns(cols)
 	s.cells = make([][]*Button, len(m.card.Periods))
 	s.match = nil
 	for p, per := range m.card.Periods {
@@ -385,7 +394,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	}
 	top.Add(wrapLabel(hint))
 	s.paint()
-	return container.NewBorder(top, container.NewVBox(s.total, s.agree, s.week), nil, nil, vscroll(container.NewVBox(grid)))
+	return container.NewBorder(top, container.NewVBox(s.total, s.agree, s.week), nil, nil, vscroll(container.NewVBox(head, grid)))
 }
 
 // reload reads the card again (after its setup changed) and redraws it.
