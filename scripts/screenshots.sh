@@ -24,7 +24,13 @@ fi
 go build -tags migrated_fynedo -o bin/smallwins ./app
 tmp=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+# The app and Xvfb are stopped and waited for before their files are
+# removed (a dying app may still be writing its preferences).
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 
 # The app's screens take this date as today (a Wednesday: groups meet).
