@@ -73,7 +73,9 @@ func loadCICO(rec Records, studentID, date string) *cicoModel {
 // applyPlan lays out a card on which nothing is rated yet as the student's
 // setup says; a card with ratings keeps the layout they were given in.
 func (m *cicoModel) applyPlan() {
-	if !m.hasPlan || m.rated() {
+	// A plan that breaks the rules (another app version's, or damaged) lays
+	// out nothing: the card keeps its own layout, never one of no boxes.
+	if !m.hasPlan || m.rated() || m.plan.Validate() != nil {
 		return
 	}
 	m.card.Expectations, m.card.Periods, m.card.GoalPct = m.plan.Expectations, m.plan.Periods, m.plan.GoalPct

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
@@ -357,5 +358,30 @@ func TestCICOFirstRatingPutsStudentOnCICO(t *testing.T) {
 	}
 	if l := pick[sc.students[4]].Text; l != "Ella Schmidt · on CICO" {
 		t.Fatalf("a student with cards only, once another has a plan: %q", l)
+	}
+}
+
+// TestCICOBadPlanFromAnotherTablet: a plan that breaks the rules (no
+// expectations, as a damaged or foreign version could arrive by sync) does
+// not lay out the card; the card keeps a usable layout and saves.
+func TestCICOBadPlanFromAnotherTablet(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	sid := sc.students[1]
+	raw := []byte(`{"student_id":"` + sid + `","expectations":[],"periods":["AM"],"phases":[{"phase":"graduated","start_date":"2025-01-01"}],"extra":1}`)
+	if _, err := f.store.Put(context.Background(), record.TypeCICOPlan, record.CICOPlanID(sid), json.RawMessage(raw), false); err != nil {
+		t.Fatal(err)
+	}
+	a := f.start(portrait)
+	c := openCard(t, a, sid)
+	if len(c.cells) != len(defaultPeriods) || len(c.cells[0]) != len(defaultExpectations) {
+		t.Fatalf("a bad plan laid out the card: %d×%d", len(c.cells), len(c.cells[0]))
+	}
+	test.Tap(c.cells[0][0])
+	if v := cardOn(f.store, sid, "2025-03-17").Data.Ratings[0][0]; v == nil || *v != 2 {
+		t.Fatal("the card did not save")
+	}
+	if !strings.HasPrefix(c.phase.Text, "Phase: Graduated") {
+		t.Fatalf("phase %q", c.phase.Text)
 	}
 }
