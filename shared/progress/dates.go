@@ -67,6 +67,18 @@ func (c Calendar) InstructionDays(from, to Date) int {
 	return n
 }
 
+// SchoolDays counts the weekdays (Monday to Friday) in [from, to] that lie
+// in no break: the days a plan's sessions can fall on (ADR 0630).
+func (c Calendar) SchoolDays(from, to Date) int {
+	n := 0
+	for d := from; d <= to; d++ {
+		if d.Weekday() <= 5 && !c.IsBreak(d) {
+			n++
+		}
+	}
+	return n
+}
+
 // IsBreak reports whether d lies in a break.
 func (c Calendar) IsBreak(d Date) bool { return c.InstructionDays(d, d) == 0 }
 

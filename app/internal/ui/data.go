@@ -8,11 +8,11 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"smallwins/app/internal/repo"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -140,14 +140,14 @@ func prettyDate(s string) string {
 	return d.Time().Format("Mon 2 Jan")
 }
 
-func fmtNum(v float64) string {
-	if v == float64(int64(v)) {
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
-}
+// fmtNum, fmtPct and fmtMin are the app's names for the one formatting
+// rule of shared/progress (ADR 0630), which the PDF and the console use
+// too: a score at most one decimal, a percentage and minutes whole.
+func fmtNum(v float64) string { return progress.FormatScore(v) }
 
-func fmtPct(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) + "%" }
+func fmtPct(v float64) string { return progress.FormatPct(v) }
+
+func fmtMin(v float64) string { return progress.FormatMinutes(v) }
 
 func ptr[T any](v T) *T { return &v }
 

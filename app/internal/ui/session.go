@@ -309,6 +309,12 @@ func (m *sessionModel) summary() sessionSummary {
 }
 
 func (r sessionSummary) text() string {
+	return fmtMin(r.Minutes) + " min · " + r.marks()
+}
+
+// marks is the summary without the minutes: the finish dialog shows the
+// minutes in its field, and one figure is shown once.
+func (r sessionSummary) marks() string {
 	att := fmt.Sprintf("%d present", r.Present)
 	if r.Late > 0 {
 		att += fmt.Sprintf(", %d late", r.Late)
@@ -323,7 +329,7 @@ func (r sessionSummary) text() string {
 	if r.FidelityPct >= 0 {
 		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtPct(r.FidelityPct), r.Done, r.Applicable)
 	}
-	s := fmt.Sprintf("%s min · %s · fidelity %s", fmtNum(r.Minutes), att, fid)
+	s := fmt.Sprintf("%s · fidelity %s", att, fid)
 	if r.Unmarked > 0 {
 		s += fmt.Sprintf(" · %d steps not marked count as skipped", r.Unmarked)
 	}
@@ -525,7 +531,7 @@ func (s *sessionScreen) refreshTimer() {
 	d := s.m.elapsed().Round(time.Second)
 	txt := fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	if s.m.planned > 0 {
-		txt += " of " + fmtNum(s.m.planned) + " min"
+		txt += " of " + fmtMin(s.m.planned) + " min"
 	}
 	s.timer.SetText(txt)
 }
@@ -549,7 +555,7 @@ func (s *sessionScreen) refresh() {
 			for _, a := range s.m.s.Attendance {
 				l := s.m.names[a.StudentID] + ": " + statusWord(a.Status)
 				if a.Minutes != nil && a.Status != record.Absent {
-					l += ", " + fmtNum(*a.Minutes) + " min"
+					l += ", " + fmtMin(*a.Minutes) + " min"
 				}
 				lines = append(lines, l)
 			}
@@ -570,9 +576,9 @@ func (s *sessionScreen) refresh() {
 		a := s.m.s.Attendance[i]
 		label := s.m.names[a.StudentID] + " · " + statusWord(a.Status)
 		if a.Minutes != nil && a.Status == record.Late {
-			label += fmt.Sprintf(" (came at min %s)", fmtNum(*a.Minutes))
+			label += fmt.Sprintf(" (came at min %s)", fmtMin(*a.Minutes))
 		} else if a.Minutes != nil && a.Status == record.LeftEarly {
-			label += fmt.Sprintf(" (left at min %s)", fmtNum(*a.Minutes))
+			label += fmt.Sprintf(" (left at min %s)", fmtMin(*a.Minutes))
 		}
 		r.name.SetText(label)
 		switch a.Status {
@@ -709,7 +715,7 @@ func (s *sessionScreen) openFinish() {
 		mins = 1
 	}
 	s.popMinutes = widget.NewEntry()
-	s.popMinutes.SetText(fmtNum(mins))
+	s.popMinutes.SetText(fmtMin(mins))
 	s.popConfirm = newImportant("Save as delivered", widget.HighImportance, func() {
 		v, err := strconv.ParseFloat(strings.TrimSpace(s.popMinutes.Text), 64)
 		if err != nil || v <= 0 || v > 600 {
@@ -726,7 +732,7 @@ func (s *sessionScreen) openFinish() {
 		s.a.say("Session saved.")
 	})
 	s.popCancelBtn = NewButton("Keep going", s.closePopup)
-	s.showPopup(container.NewVBox(heading("Finish session"), wrapLabel(sum.text()),
+	s.showPopup(container.NewVBox(heading("Finish session"), wrapLabel(sum.marks()),
 		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), nil, s.popMinutes),
 		container.NewGridWithColumns(2, s.popCancelBtn, s.popConfirm)))
 	s.a.win.Canvas().Focus(s.popMinutes)

@@ -168,7 +168,7 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	}
 	m.steps = steps
 	sum := m.summary()
-	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtNum(last.Data.Minutes))
+	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtMin(last.Data.Minutes))
 	if sum.FidelityPct >= 0 {
 		txt += ", fidelity " + fmtPct(sum.FidelityPct)
 	}
