@@ -66,7 +66,8 @@ type App struct {
 	title    *widget.Label
 	syncChip *Button
 	syncNow  *Button
-	message  *widget.Label
+	message  *widget.Label // the status line: always there, so a message moves nothing
+	msgKind  msgKind
 	body     *fyne.Container
 	nav      []*Button
 	header   *fyne.Container
@@ -101,8 +102,8 @@ func New(win fyne.Window, cfg Config) *App {
 	a.syncChip = NewButton("", func() { a.Root(TabSync) })
 	a.syncChip.Importance = widget.LowImportance
 	a.syncNow = newImportant("Sync now", widget.MediumImportance, a.SyncNow)
-	a.message = wrapLabel("")
-	a.message.Hide()
+	a.message = widget.NewLabel("")
+	a.message.Truncation = fyne.TextTruncateEllipsis
 	a.body = container.NewStack()
 	names := []string{"Today", "Students", "CICO", "Setup", "Sync"}
 	for i, n := range names {
@@ -115,7 +116,10 @@ func New(win fyne.Window, cfg Config) *App {
 	for _, b := range a.nav {
 		navBar.Add(b)
 	}
-	top := container.NewVBox(header, a.message)
+	// The status line has one line's height whether or not it holds a
+	// message (issue 16: a message pushed the session screen down 55 px
+	// and buttons moved under the finger).
+	top := container.NewVBox(header, container.New(fixedLine{}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
 	win.SetContent(a.root)
 	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
@@ -248,6 +252,11 @@ func (a *App) DataChanged() {
 			return // never pull a form from under the person's fingers
 		}
 		s.refresh()
+		// What the message said may no longer be true of what the screen
+		// now shows ("Saved." beside another tablet's version).
+		if a.msgKind != msgUntilSent {
+			a.clearMessage()
+		}
 	}
 }
 
@@ -283,6 +292,10 @@ func (a *App) SetSyncState(st SyncState) {
 	}
 	if s, ok := a.current().(*todayScreen); ok {
 		s.refreshSync()
+	}
+	// "…it will be sent at the next sync" stops being true once it is sent.
+	if a.msgKind == msgUntilSent && st.Enrolled && !st.Syncing && st.Err == "" && st.Pending == 0 {
+		a.clearMessage()
 	}
 }
 
@@ -346,37 +359,59 @@ func sinceText(t, now time.Time) string {
 	return t.Format("Mon 2 Jan 15:04")
 }
 
-// say shows a short message under the header until the next screen change.
-func (a *App) say(msg string) {
+// msgKind says when a message stops being true.
+type msgKind int
+
+const (
+	// msgPlain lasts until the next screen, or until new data redraws the
+	// screen it was about.
+	msgPlain msgKind = iota
+	// msgUntilSent ("…will be sent at the next sync") lasts until nothing
+	// is waiting to be sent.
+	msgUntilSent
+)
+
+// say shows a short message on the status line until the next screen change.
+func (a *App) say(msg string) { a.setMessage(msg, widget.MediumImportance, msgPlain) }
+
+// sayUntilSent shows a message that is true until the next successful sync.
+func (a *App) sayUntilSent(msg string) { a.setMessage(msg, widget.MediumImportance, msgUntilSent) }
+
+// warn shows a problem in plain words on the status line.
+func (a *App) warn(msg string) { a.setMessage(msg, widget.DangerImportance, msgPlain) }
+
+// setMessage writes the status line; its height never changes, so nothing
+// on the screen moves.
+func (a *App) setMessage(msg string, imp widget.Importance, kind msgKind) {
+	a.message.Importance = imp
+	a.msgKind = kind
 	a.message.SetText(msg)
-	a.message.Importance = widget.MediumImportance
-	a.message.Show()
-	a.root.Refresh() // the message takes room under the header
 }
 
-// warn shows a problem in plain words under the header.
-func (a *App) warn(msg string) {
-	a.message.SetText(msg)
-	a.message.Importance = widget.DangerImportance
-	a.message.Show()
-	a.root.Refresh()
-}
-
-// Message is the message under the header ("" when none; tests).
-func (a *App) Message() string {
-	if !a.message.Visible() {
-		return ""
-	}
-	return a.message.Text
-}
+// Message is the message on the status line ("" when none; tests).
+func (a *App) Message() string { return a.message.Text }
 
 func (a *App) clearMessage() {
-	if !a.message.Visible() {
-		return
+	a.msgKind = msgPlain
+	if a.message.Text != "" {
+		a.message.SetText("")
 	}
-	a.message.SetText("")
-	a.message.Hide()
-	a.root.Refresh()
+}
+
+// fixedLine is the status line's layout: always one line of text tall,
+// empty or not, never taller.
+type fixedLine struct{}
+
+func (fixedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (fixedLine) MinSize([]fyne.CanvasObject) fyne.Size {
+	// A one-line label's height, whatever the status line holds.
+	return fyne.NewSize(0, widget.NewLabel("Ag").MinSize().Height)
 }
 
 // me is the person using the tablet: their user id, and whether they are an

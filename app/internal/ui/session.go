@@ -387,6 +387,7 @@ type sessionScreen struct {
 
 	root     fyne.CanvasObject
 	timer    *widget.Label
+	attHint  *widget.Label // "Everyone is present." only while it is true
 	students []*attRow
 	steps    []*stepRow
 	note     *widget.Entry
@@ -467,9 +468,10 @@ func (s *sessionScreen) build() {
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SetText(s.m.s.Note)
 	s.saveNote = NewButton("Save note", s.tapSaveNote)
+	s.attHint = wrapLabel("")
 	left := container.NewVBox(
 		heading("Attendance"),
-		wrapLabel("Everyone is present. Tap a name for absent → late → left early."),
+		s.attHint,
 		attGrid,
 		heading("Session note"),
 		s.note,
@@ -572,6 +574,7 @@ func (s *sessionScreen) refresh() {
 	s.finished.Hide()
 	s.running.Show()
 	s.refreshTimer()
+	s.attHint.SetText(attendanceHint(s.m.s.Attendance))
 	for i, r := range s.students {
 		a := s.m.s.Attendance[i]
 		label := s.m.names[a.StudentID] + " · " + statusWord(a.Status)
@@ -605,6 +608,24 @@ func (s *sessionScreen) refresh() {
 		set(r.skipped, st == record.StepSkipped, widget.WarningImportance)
 		set(r.notA, st == record.StepNA, widget.HighImportance)
 	}
+}
+
+// attendanceHint says who is present, truthfully, and how to change it.
+func attendanceHint(att []record.Attendance) string {
+	present := 0
+	for _, a := range att {
+		if a.Status == record.Present {
+			present++
+		}
+	}
+	const how = " Tap a name for absent → late → left early."
+	switch {
+	case len(att) == 0:
+		return "No students in this group."
+	case present == len(att):
+		return "Everyone is present." + how
+	}
+	return fmt.Sprintf("%d of %d present.", present, len(att)) + how
 }
 
 func statusWord(st string) string {

@@ -297,7 +297,7 @@ func (s *syncScreen) resolve(id string, restore bool) {
 		return
 	}
 	if restore {
-		s.a.say("Your version is restored; it will be sent at the next sync.")
+		s.a.sayUntilSent("Your version is restored; it will be sent at the next sync.")
 	} else {
 		s.a.say("Kept the newer version.")
 	}
@@ -317,7 +317,7 @@ func (s *syncScreen) retryOne(id string) {
 		s.a.warn("Could not do that on this tablet. Please try again.")
 		return
 	}
-	s.a.say("Queued again; it will be sent at the next sync.")
+	s.a.sayUntilSent("Queued again; it will be sent at the next sync.")
 	s.refresh()
 }
 

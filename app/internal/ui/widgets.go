@@ -73,50 +73,87 @@ func card(objs ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // adaptive places two scrolling panes side by side when the space is wider
-// than tall (landscape), and one above the other otherwise (portrait), where
-// the first pane gets its natural height up to half the space.
+// than tall (landscape), and one below the other in a single scroller
+// otherwise (portrait). A portrait screen once capped the first pane at half
+// the height in a scroller of its own, which cut "Save note" off behind the
+// bottom bar; one page that scrolls as a whole hides nothing.
 type adaptive struct {
+	widget.BaseWidget
 	weight      float32
-	left, right fyne.CanvasObject // the panes' contents (inside their scrollers)
+	left, right fyne.CanvasObject
 }
 
-// Layout implements fyne.Layout for the two scrollers.
-func (a *adaptive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if len(objs) != 2 {
+// newAdaptive lays out left and right (see adaptive).
+func newAdaptive(weight float32, left, right fyne.CanvasObject) *adaptive {
+	a := &adaptive{weight: weight, left: left, right: right}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// CreateRenderer implements fyne.Widget.
+func (a *adaptive) CreateRenderer() fyne.WidgetRenderer { return &adaptiveRenderer{a: a} }
+
+type adaptiveRenderer struct {
+	a        *adaptive
+	built    bool
+	portrait bool
+	objs     []fyne.CanvasObject
+}
+
+// build makes the scrollers of one orientation: the panes move between
+// them when the tablet turns.
+func (r *adaptiveRenderer) build(portrait bool) {
+	r.built, r.portrait = true, portrait
+	if portrait {
+		r.objs = []fyne.CanvasObject{vscroll(container.NewVBox(r.a.left, r.a.right))}
+		return
+	}
+	r.objs = []fyne.CanvasObject{vscroll(r.a.left), vscroll(r.a.right)}
+}
+
+func (r *adaptiveRenderer) Layout(size fyne.Size) {
+	portrait := size.Width <= size.Height
+	if !r.built || portrait != r.portrait {
+		r.build(portrait)
+	}
+	if portrait {
+		r.objs[0].Move(fyne.NewPos(0, 0))
+		r.objs[0].Resize(size)
 		return
 	}
 	pad := theme.Padding()
-	if size.Width > size.Height {
-		w := (size.Width - pad) * a.weight
-		objs[0].Move(fyne.NewPos(0, 0))
-		objs[0].Resize(fyne.NewSize(w, size.Height))
-		objs[1].Move(fyne.NewPos(w+pad, 0))
-		objs[1].Resize(fyne.NewSize(size.Width-w-pad, size.Height))
-		return
-	}
-	h0 := a.left.MinSize().Height
-	if h0 > size.Height*0.5 {
-		h0 = size.Height * 0.5
-	}
-	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(fyne.NewSize(size.Width, h0))
-	objs[1].Move(fyne.NewPos(0, h0+pad))
-	objs[1].Resize(fyne.NewSize(size.Width, size.Height-h0-pad))
+	w := (size.Width - pad) * r.a.weight
+	r.objs[0].Move(fyne.NewPos(0, 0))
+	r.objs[0].Resize(fyne.NewSize(w, size.Height))
+	r.objs[1].Move(fyne.NewPos(w+pad, 0))
+	r.objs[1].Resize(fyne.NewSize(size.Width-w-pad, size.Height))
 }
 
-// MinSize implements fyne.Layout.
-func (a *adaptive) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (r *adaptiveRenderer) MinSize() fyne.Size {
+	if !r.built {
+		r.build(false)
+	}
 	var s fyne.Size
-	for _, o := range objs {
+	for _, o := range r.objs {
 		s = s.Max(o.MinSize())
 	}
 	return s
 }
 
-// newAdaptive lays out left and right, each in its own vertical scroller.
-func newAdaptive(weight float32, left, right fyne.CanvasObject) *fyne.Container {
-	return container.New(&adaptive{weight: weight, left: left, right: right}, vscroll(left), vscroll(right))
+func (r *adaptiveRenderer) Objects() []fyne.CanvasObject {
+	if !r.built {
+		r.build(false)
+	}
+	return r.objs
 }
+
+func (r *adaptiveRenderer) Refresh() {
+	for _, o := range r.objs {
+		o.Refresh()
+	}
+}
+
+func (r *adaptiveRenderer) Destroy() {}
 
 // vscroll is a vertical scroller.
 func vscroll(o fyne.CanvasObject) *container.Scroll { return container.NewVScroll(o) }
