@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -36,6 +38,51 @@ func newImportant(label string, imp widget.Importance, tapped func()) *Button {
 func (b *Button) MinSize() fyne.Size {
 	s := b.Button.MinSize()
 	return s.Max(fyne.NewSize(MinTarget, MinTarget))
+}
+
+// CreateRenderer draws Fyne's button with an edge: a grey button on a grey
+// card (245 on 243) was no visible control at all (issue 16); the edge, in
+// the input border colour, is at least 3:1 against any surface
+// (TestThemeContrast). Coloured buttons need none: their fill is the edge.
+func (b *Button) CreateRenderer() fyne.WidgetRenderer {
+	edge := canvas.NewRectangle(color.Transparent)
+	edge.StrokeWidth = 1
+	edge.CornerRadius = theme.InputRadiusSize()
+	r := &edgedRenderer{WidgetRenderer: b.Button.CreateRenderer(), b: b, edge: edge}
+	r.objs = append(r.WidgetRenderer.Objects(), edge)
+	r.paintEdge()
+	return r
+}
+
+// edgedRenderer is a button's renderer with an edge drawn over it.
+type edgedRenderer struct {
+	fyne.WidgetRenderer
+	b    *Button
+	edge *canvas.Rectangle
+	objs []fyne.CanvasObject
+}
+
+func (r *edgedRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	r.edge.Move(fyne.NewPos(0, 0))
+	r.edge.Resize(size)
+}
+
+func (r *edgedRenderer) Objects() []fyne.CanvasObject { return r.objs }
+
+func (r *edgedRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.paintEdge()
+	r.edge.Refresh()
+}
+
+// paintEdge colours the edge for the button's importance.
+func (r *edgedRenderer) paintEdge() {
+	r.edge.StrokeColor = color.Transparent
+	if r.b.Importance == widget.MediumImportance || r.b.Importance == widget.LowImportance {
+		r.edge.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	}
+	r.edge.CornerRadius = theme.InputRadiusSize()
 }
 
 // TypedKey activates the button on Enter and Return as well as Space.
