@@ -464,9 +464,10 @@ func (s *sessionScreen) build() {
 	}
 	s.note = widget.NewMultiLineEntry()
 	s.note.SetPlaceHolder("Note for the session (everyone on the team sees it)")
-	s.note.SetMinRowsVisible(2)
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SetText(s.m.s.Note)
+	var panes *adaptive
+	noteBox := passWheel(s.note, 2, func() *container.Scroll { return panes.leftScroll() })
 	s.saveNote = NewButton("Save note", s.tapSaveNote)
 	s.attHint = wrapLabel("")
 	left := container.NewVBox(
@@ -474,7 +475,7 @@ func (s *sessionScreen) build() {
 		s.attHint,
 		attGrid,
 		heading("Session note"),
-		s.note,
+		noteBox,
 		s.saveNote,
 	)
 
@@ -495,8 +496,8 @@ func (s *sessionScreen) build() {
 	s.finish = newImportant("Finish session", widget.HighImportance, s.openFinish)
 	s.cancel = NewButton("Cancel session", s.openCancel)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.finish), s.timer)
-	s.running = container.NewBorder(top, nil, nil, nil,
-		newAdaptive(0.45, left, steps))
+	panes = newAdaptive(0.45, left, steps)
+	s.running = container.NewBorder(top, nil, nil, nil, panes)
 
 	s.summary = wrapLabel("")
 	s.summary.TextStyle.Bold = true

@@ -25,6 +25,7 @@ type studentScreen struct {
 	id   string
 	name string
 	root fyne.CanvasObject
+	page *container.Scroll // the page's scroller (the note box hands it the wheel)
 	box  *fyne.Container
 
 	probe, cico, edit, addPlan, addGoal *Button
@@ -38,6 +39,7 @@ type studentScreen struct {
 
 	// Note form.
 	noteEntry    *widget.Entry
+	noteBox      fyne.CanvasObject // noteEntry, passing the wheel to the page
 	noteCategory *widget.Select
 	notePrivate  *widget.Check
 	noteSave     *Button
@@ -53,12 +55,13 @@ func newStudentScreen(a *App, id string) *studentScreen {
 	s.noteEntry = widget.NewMultiLineEntry()
 	s.noteEntry.SetPlaceHolder("A note about this student")
 	s.noteEntry.Wrapping = fyne.TextWrapWord
-	s.noteEntry.SetMinRowsVisible(2)
 	s.noteCategory = widget.NewSelect(noteCategories, nil)
 	s.noteCategory.SetSelected(record.NoteAcademic)
 	s.notePrivate = widget.NewCheck("Restricted: only me and admins", nil)
 	s.noteSave = NewButton("Save note", s.saveNote)
-	s.root = vscroll(container.NewPadded(s.box))
+	s.page = vscroll(container.NewPadded(s.box))
+	s.root = s.page
+	s.noteBox = passWheel(s.noteEntry, 2, func() *container.Scroll { return s.page })
 	return s
 }
 
@@ -159,7 +162,7 @@ func (s *studentScreen) refresh() {
 	for i, j := 0, len(s.notes)-1; i < j; i, j = i+1, j-1 { // newest first
 		s.notes[i], s.notes[j] = s.notes[j], s.notes[i]
 	}
-	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteEntry,
+	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteBox,
 		container.NewBorder(nil, nil, nil, s.noteSave, container.NewHBox(s.noteCategory, s.notePrivate))}
 	for _, n := range s.notes {
 		noteRows = append(noteRows, wrapLabel(s.noteLine(n)))

@@ -128,6 +128,16 @@ type adaptive struct {
 	widget.BaseWidget
 	weight      float32
 	left, right fyne.CanvasObject
+	r           *adaptiveRenderer
+}
+
+// leftScroll is the scroller holding the left pane now (the page in
+// portrait), nil before the first layout.
+func (a *adaptive) leftScroll() *container.Scroll {
+	if a.r == nil || !a.r.built {
+		return nil
+	}
+	return a.r.objs[0].(*container.Scroll)
 }
 
 // newAdaptive lays out left and right (see adaptive).
@@ -138,7 +148,10 @@ func newAdaptive(weight float32, left, right fyne.CanvasObject) *adaptive {
 }
 
 // CreateRenderer implements fyne.Widget.
-func (a *adaptive) CreateRenderer() fyne.WidgetRenderer { return &adaptiveRenderer{a: a} }
+func (a *adaptive) CreateRenderer() fyne.WidgetRenderer {
+	a.r = &adaptiveRenderer{a: a}
+	return a.r
+}
 
 type adaptiveRenderer struct {
 	a        *adaptive
