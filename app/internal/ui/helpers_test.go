@@ -243,5 +243,21 @@ type taps struct{ n int }
 
 func (c *taps) tap(o fyne.Tappable) {
 	c.n++
+	// As a pointer does on a device: a tap on a focusable widget (an
+	// entry) focuses it, a tap elsewhere takes the focus away.
+	cv := fyne.CurrentApp().Driver().CanvasForObject(o.(fyne.CanvasObject))
+	if f, ok := o.(fyne.Focusable); ok && cv != nil {
+		cv.Focus(f)
+	}
 	test.Tap(o)
+}
+
+// typeInto types text where the focus is, as a keyboard does: nothing is
+// typed when no field has the focus (the test fails instead).
+func (c *taps) typeInto(cv fyne.Canvas, text string) {
+	f := cv.Focused()
+	if f == nil {
+		panic("typing with no field focused: the text would go nowhere")
+	}
+	test.Type(f, text)
 }

@@ -74,7 +74,7 @@ func TestScreenshots(t *testing.T) {
 		f.clk.add(9 * time.Minute)
 		s.refresh()
 		shot("session")
-		test.Tap(s.students[0].more)
+		test.Tap(s.students[0].more) // the popup focuses its note box
 		test.Type(s.popNote, "Guessing at -ing words")
 		shot("session-note")
 		s.closePopup()
@@ -82,9 +82,9 @@ func TestScreenshots(t *testing.T) {
 			test.Tap(s.steps[i].done)
 		}
 		f.clk.add(18 * time.Minute)
-		test.Tap(s.finish)
+		test.Tap(s.finish) // saved at once: minutes to change, and an undo
 		shot("session-finish")
-		test.Tap(s.popConfirm)
+		a.say("Session saved.")
 		shot("session-summary")
 
 		studs := repo.List[record.Student](f.rec)

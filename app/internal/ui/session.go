@@ -30,6 +30,10 @@ type sessionModel struct {
 	steps     []record.Step // the program's checklist, in order
 	names     map[string]string
 	planned   float64 // minutes per session planned (program default), 0 if unknown
+	// preFinish is the session as it ran, kept when Finish saves it: the
+	// minutes can be changed and the finish undone from it (nil before a
+	// finish on this screen).
+	preFinish *record.Session
 }
 
 // newSessionModel starts a session of group groupID now: everyone present
@@ -224,12 +228,22 @@ func (m *sessionModel) AddStudentNote(ctx context.Context, studentID, author, bo
 }
 
 // Finish marks the session delivered with the given minutes and turns the
-// late / left-early marks into minutes received.
+// late / left-early marks into minutes received. Called again after a
+// finish (the minutes changed), it starts over from the session as it ran.
 func (m *sessionModel) Finish(ctx context.Context, minutes float64) error {
 	if minutes <= 0 {
 		return errors.New("minutes must be more than 0")
 	}
-	return m.mutate(ctx, func(s *record.Session) {
+	if m.running() {
+		ran := m.s
+		m.preFinish = &ran
+	}
+	if m.preFinish == nil {
+		return errors.New("this session was not finished here")
+	}
+	cur := m.s
+	m.s = *m.preFinish
+	err := m.mutate(ctx, func(s *record.Session) {
 		s.Status = record.SessionDelivered
 		s.Minutes = minutes
 		for k := range s.Attendance {
@@ -252,6 +266,26 @@ func (m *sessionModel) Finish(ctx context.Context, minutes float64) error {
 			}
 		}
 	})
+	if err != nil {
+		m.s = cur
+	}
+	return err
+}
+
+// UndoFinish puts the session back as it ran before Finish (a new version:
+// in progress again, the marks and arrival minutes as they were).
+func (m *sessionModel) UndoFinish(ctx context.Context) error {
+	if m.preFinish == nil || m.running() {
+		return errors.New("nothing to undo")
+	}
+	cur := m.s
+	m.s = *m.preFinish
+	if err := m.mutate(ctx, func(*record.Session) {}); err != nil {
+		m.s = cur
+		return err
+	}
+	m.preFinish = nil
+	return nil
 }
 
 // Cancel marks the session cancelled (it counts as not delivered, §3.7).
@@ -402,6 +436,12 @@ type sessionScreen struct {
 	summary  *widget.Label
 	details  *widget.Label
 	toToday  *Button
+	// After Finish: the minutes, editable, and an undo (no confirmation
+	// dialog: finishing is one tap, and undoing it another).
+	minutes    *widget.Entry
+	setMinutes *Button
+	undo       *Button
+	afterEdit  *fyne.Container // minutes and undo: hidden for a cancelled session
 
 	// The open pop-up, if any, and its widgets (tests tap them).
 	popup        *widget.PopUp
@@ -410,7 +450,6 @@ type sessionScreen struct {
 	popPrivate   *widget.Check
 	popSave      *Button
 	popStatus    map[string]*Button
-	popMinutes   *widget.Entry
 	popConfirm   *Button
 	popCancelBtn *Button
 
@@ -493,7 +532,7 @@ func (s *sessionScreen) build() {
 	if len(s.m.steps) == 0 {
 		steps.Add(wrapLabel("This group's program is not on the tablet yet, so there is no checklist. Attendance and notes still save."))
 	}
-	s.finish = newImportant("Finish session", widget.HighImportance, s.openFinish)
+	s.finish = newImportant("Finish session", widget.HighImportance, s.tapFinish)
 	s.cancel = NewButton("Cancel session", s.openCancel)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.finish), s.timer)
 	panes = newAdaptive(0.45, left, steps)
@@ -504,7 +543,14 @@ func (s *sessionScreen) build() {
 	s.details = wrapLabel("")
 	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
 	s.finishedHead = heading("Session saved")
-	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.toToday, s.details)))
+	s.minutes = widget.NewEntry()
+	s.minutes.OnSubmitted = func(string) { s.tapSetMinutes() }
+	s.setMinutes = NewButton("Change minutes", s.tapSetMinutes)
+	s.undo = NewButton("Undo finish", s.tapUndo)
+	s.afterEdit = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), s.setMinutes, s.minutes),
+		container.NewHBox(s.undo))
+	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details)))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -548,6 +594,11 @@ func (s *sessionScreen) refresh() {
 		s.a.clearResume(s.m.id)
 		s.running.Hide()
 		s.finishedHead.SetText("Session saved")
+		s.afterEdit.Hide()
+		if s.m.s.Status != record.SessionCancelled && s.m.preFinish != nil {
+			s.minutes.SetText(fmtMin(s.m.s.Minutes))
+			s.afterEdit.Show()
+		}
 		if s.m.s.Status == record.SessionCancelled {
 			// A cancelled session was not delivered: the heading says so.
 			s.finishedHead.SetText("Session cancelled")
@@ -723,41 +774,57 @@ func (s *sessionScreen) openStudent(i int) {
 	closeBtn := NewButton("Close", s.closePopup)
 	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.popNote, s.popCategory, s.popPrivate,
 		container.NewGridWithColumns(2, closeBtn, s.popSave)))
+	// Typing goes into the note at once (issue 16: it went nowhere).
+	s.a.win.Canvas().Focus(s.popNote)
 }
 
 var noteCategories = []string{record.NoteAcademic, record.NoteBehavior, record.NoteAttendance,
 	record.NoteFamily, record.NoteHealth, record.NoteOther}
 
-// openFinish asks for the minutes (the elapsed time, editable) and shows
-// the summary before saving the session as delivered.
-func (s *sessionScreen) openFinish() {
-	sum := s.m.summary()
-	mins := sum.Minutes
+// tapFinish saves the session as delivered at once, with the minutes
+// elapsed (at least 1). The finished view shows the minutes, to change,
+// and an undo: one tap where a confirmation dialog took two.
+func (s *sessionScreen) tapFinish() {
+	mins := s.m.summary().Minutes
 	if mins < 1 {
 		mins = 1
 	}
-	s.popMinutes = widget.NewEntry()
-	s.popMinutes.SetText(fmtMin(mins))
-	s.popConfirm = newImportant("Save as delivered", widget.HighImportance, func() {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s.popMinutes.Text), 64)
-		if err != nil || v <= 0 || v > 600 {
-			s.a.warn("Minutes must be a number between 1 and 600.")
-			return
-		}
-		s.keepNote()
-		if err := s.m.Finish(context.Background(), v); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
-			return
-		}
-		s.closePopup()
-		s.refresh()
-		s.a.say("Session saved.")
-	})
-	s.popCancelBtn = NewButton("Keep going", s.closePopup)
-	s.showPopup(container.NewVBox(heading("Finish session"), wrapLabel(sum.marks()),
-		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), nil, s.popMinutes),
-		container.NewGridWithColumns(2, s.popCancelBtn, s.popConfirm)))
-	s.a.win.Canvas().Focus(s.popMinutes)
+	s.keepNote()
+	if err := s.m.Finish(context.Background(), mins); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+}
+
+// tapSetMinutes changes the minutes of the session just finished.
+func (s *sessionScreen) tapSetMinutes() {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s.minutes.Text), 64)
+	if err != nil || v <= 0 || v > 600 {
+		s.a.warn("Minutes must be a number between 1 and 600.")
+		return
+	}
+	if err := s.m.Finish(context.Background(), v); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+	s.a.say("Minutes changed to " + fmtMin(v) + ".")
+}
+
+// tapUndo puts the session back to running, as it was.
+func (s *sessionScreen) tapUndo() {
+	if err := s.m.UndoFinish(context.Background()); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.a.setResume(s.m.id)
+	if s.stopTick == nil {
+		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
+	}
+	s.note.SetText(s.m.s.Note)
+	s.refresh()
+	s.a.say("The session is running again.")
 }
 
 func (s *sessionScreen) openCancel() {
