@@ -34,6 +34,10 @@ func (s *Sync) Erase(ctx context.Context) error {
 // SyncNow asks the running syncer for a sync.
 func (s *Sync) SyncNow() { s.Syncer.SyncNow() }
 
+// PendingCount is the number of changes waiting to be sent, read from the
+// outbox now (the last sync state's count is stale after a new save).
+func (s *Sync) PendingCount() (int, error) { return s.Store.PendingCount() }
+
 // plainErr is an error whose text is the sentence for a person.
 type plainErr string
 

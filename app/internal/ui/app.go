@@ -75,6 +75,8 @@ type App struct {
 
 	stack []screen
 	sync  SyncState
+	// glanceAt is when the header's sync text was worded ("Synced 1 min ago").
+	glanceAt time.Time
 	// notice is shown on Today until dismissed: why the tablet was erased.
 	notice string
 }
@@ -230,7 +232,7 @@ func (a *App) show() {
 	} else {
 		a.back.Hide()
 	}
-	a.header.Refresh()
+	a.showGlance() // a save on the screen left may be waiting now
 	a.clearMessage()
 }
 
@@ -278,7 +280,32 @@ func (a *App) SyncNow() {
 // SetSyncState shows the sync state. Call on the main goroutine (fyne.Do).
 func (a *App) SetSyncState(st SyncState) {
 	a.sync = st
-	a.syncChip.SetText(syncGlance(st, a.cfg.Now()))
+	a.showGlance()
+	if s, ok := a.current().(*syncScreen); ok {
+		s.refresh()
+	}
+	if s, ok := a.current().(*todayScreen); ok {
+		s.refreshSync()
+	}
+	// "…it will be sent at the next sync" stops being true once it is sent.
+	if a.msgKind == msgUntilSent && st.Enrolled && !st.Syncing && st.Err == "" && a.sync.Pending == 0 {
+		a.clearMessage()
+	}
+}
+
+// showGlance writes the header's sync text from the state with the count
+// of waiting changes as of now, and keeps the time it was worded at: the
+// Sync screen words the last sync at the same instant, so the two never
+// say "just now" and "1 min ago" at once.
+func (a *App) showGlance() {
+	if pc, ok := a.cfg.Sync.(PendingCounter); ok {
+		if n, err := pc.PendingCount(); err == nil {
+			a.sync.Pending = n
+		}
+	}
+	a.glanceAt = a.cfg.Now()
+	st := a.sync
+	a.syncChip.SetText(syncGlance(st, a.glanceAt))
 	switch {
 	case (st.Enrolled && st.Err != "") || st.Conflicts > 0 || st.Quarantined > 0:
 		a.syncChip.Importance = widget.WarningImportance
@@ -287,16 +314,6 @@ func (a *App) SetSyncState(st SyncState) {
 	}
 	a.syncChip.Refresh()
 	a.header.Refresh() // the chip's width changed with its text
-	if s, ok := a.current().(*syncScreen); ok {
-		s.refresh()
-	}
-	if s, ok := a.current().(*todayScreen); ok {
-		s.refreshSync()
-	}
-	// "…it will be sent at the next sync" stops being true once it is sent.
-	if a.msgKind == msgUntilSent && st.Enrolled && !st.Syncing && st.Err == "" && st.Pending == 0 {
-		a.clearMessage()
-	}
 }
 
 // SyncGlance is the header's sync text (tests).

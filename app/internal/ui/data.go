@@ -79,6 +79,14 @@ type Sync interface {
 	RetryQuarantined(ctx context.Context, id string) error
 }
 
+// PendingCounter is implemented by a Sync that can count the changes
+// waiting to be sent as of now (tablet's does, from the outbox): the screens
+// then never say "Nothing waiting" while a save made since the last sync
+// waits.
+type PendingCounter interface {
+	PendingCount() (int, error)
+}
+
 // SyncState is the sync state shown in the header and on the Sync screen.
 type SyncState struct {
 	Enrolled    bool

@@ -35,6 +35,16 @@ type fakeSync struct {
 	quarantined []Quarantined
 	retried     []string
 	erased      int
+	// countPending, when set, makes fakeSync a PendingCounter (the
+	// tablet's Sync counts the real outbox).
+	countPending func() (int, error)
+}
+
+func (f *fakeSync) PendingCount() (int, error) {
+	if f.countPending == nil {
+		return 0, errors.New("not counted")
+	}
+	return f.countPending()
 }
 
 func (f *fakeSync) Erase(context.Context) error { f.erased++; return nil }

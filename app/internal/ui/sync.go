@@ -159,6 +159,9 @@ func (s *syncScreen) tapErase() {
 }
 
 func (s *syncScreen) refresh() {
+	// One status, always true: the waiting count as of now, and the last
+	// sync worded at the same instant as the header's.
+	s.a.showGlance()
 	st := s.a.sync
 	var enr Enrolment
 	if s.a.cfg.Sync != nil {
@@ -175,7 +178,7 @@ func (s *syncScreen) refresh() {
 		if st.LastSuccess.IsZero() {
 			lines = append(lines, "Not synced yet.")
 		} else {
-			lines = append(lines, "Last sync: "+sinceText(st.LastSuccess, s.a.cfg.Now())+".")
+			lines = append(lines, "Last sync: "+sinceText(st.LastSuccess, s.a.glanceAt)+".")
 		}
 	} else {
 		lines = append(lines, "This tablet is not enrolled. It works fully on its own; enrol it on the school network to share your work.")
@@ -193,7 +196,9 @@ func (s *syncScreen) refresh() {
 	}
 	s.status.SetText(strings.Join(lines, "\n"))
 	s.problem.SetText(st.Err)
-	if st.Err != "" && st.Enrolled {
+	// While a sync runs, its outcome is not known: the last error is not
+	// shown beside "Syncing…" (it said both against a hung server).
+	if st.Err != "" && st.Enrolled && !st.Syncing {
 		s.problem.Show()
 	} else {
 		s.problem.Hide()

@@ -265,8 +265,8 @@ func (s *todayScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *todayScreen) refreshSync() {
 	st := s.a.sync
-	txt := "Sync: " + syncGlance(st, s.a.cfg.Now())
-	if st.Err != "" && st.Enrolled {
+	txt := "Sync: " + s.a.SyncGlance() // the header's words, worded at the same instant
+	if st.Err != "" && st.Enrolled && !st.Syncing {
 		txt += ". " + st.Err
 	}
 	if !st.Enrolled {

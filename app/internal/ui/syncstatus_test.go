@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"smallwins/app/internal/repo"
+	"smallwins/shared/record"
+)
+
+// TestOneSyncStatusAlwaysTrue: the Sync screen counts what waits as of now
+// (it said "Nothing waiting" while a probe was unsent), words the last
+// sync at the same instant as the header (never "just now" and "1 min ago"
+// together), and never shows "Syncing…" beside an error.
+func TestOneSyncStatusAlwaysTrue(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "http://sync", Username: "ana", UserID: "u-ana"}
+	f.sync.countPending = f.store.PendingCount
+	a := f.start(landscape)
+	n0, _ := f.store.PendingCount()
+	a.SetSyncState(SyncState{Enrolled: true, Pending: 0, LastSuccess: f.clk.t.Add(-50 * time.Second)})
+	// A probe saved after the last sync state: the header and the Sync
+	// screen count it.
+	must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 50}, false))
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	n := n0 + 1
+	if want := plural(n, "change is", "changes are"); !strings.Contains(s.status.Text, want) || strings.Contains(s.status.Text, "Nothing waiting") {
+		t.Fatalf("the Sync screen says %q, want %q", s.status.Text, want)
+	}
+	if !strings.Contains(a.SyncGlance(), "waiting") {
+		t.Fatalf("the header says %q with a change waiting", a.SyncGlance())
+	}
+
+	// Across a minute boundary the two say the same.
+	a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t.Add(-59 * time.Second)})
+	f.sync.countPending = func() (int, error) { return 0, nil }
+	a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t.Add(-59 * time.Second)})
+	f.clk.add(2 * time.Second)
+	s.refresh()
+	glance := strings.TrimPrefix(a.SyncGlance(), "Synced ")
+	if !strings.Contains(s.status.Text, "Last sync: "+glance+".") {
+		t.Fatalf("header %q, Sync screen %q", a.SyncGlance(), s.status.Text)
+	}
+
+	// A sync running after a failed one: "Syncing…" alone.
+	a.SetSyncState(SyncState{Enrolled: true, Syncing: true, Err: "Cannot reach the server."})
+	if s.problem.Visible() || !strings.Contains(s.status.Text, "Syncing…") {
+		t.Fatalf("while syncing: status %q, problem shown %v", s.status.Text, s.problem.Visible())
+	}
+	a.SetSyncState(SyncState{Enrolled: true, Err: "Cannot reach the server."})
+	if !s.problem.Visible() || strings.Contains(s.status.Text, "Syncing…") {
+		t.Fatalf("after the failure: status %q, problem shown %v", s.status.Text, s.problem.Visible())
+	}
+	a.Root(TabToday)
+	a.SetSyncState(SyncState{Enrolled: true, Syncing: true, Err: "Cannot reach the server."})
+	if txt := a.Current().(*todayScreen).sync.Text; strings.Contains(txt, "Syncing…") && strings.Contains(txt, "Cannot reach") {
+		t.Fatalf("Today says both: %q", txt)
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
