@@ -32,6 +32,10 @@ type Config struct {
 	// report documents' renderer, so the tablet and the PDF look alike);
 	// nil or an error: the screen draws its own chart with canvas primitives.
 	ChartPNG func(r progress.Report, width, height int) ([]byte, error)
+	// ReportPDF, when set, renders a goal's progress report as the PDF the
+	// server serves (reportdoc: the same code, so the same document), for
+	// "Share report". nil: the button is not shown.
+	ReportPDF func(r progress.Report, student, school string) ([]byte, error)
 }
 
 // screen is one page of the app: built once, refreshed from its model.

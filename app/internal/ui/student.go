@@ -30,6 +30,7 @@ type studentScreen struct {
 
 	probe, cico, edit, addPlan, addGoal *Button
 	decide                              map[string]*Button // goal id → Record team decision
+	share                               map[string]*Button // goal id → Share report
 	progress                            map[string]goalProgress
 	notes                               []repo.Doc[record.Note] // the notes shown (restricted ones filtered)
 	hidden                              int                     // restricted notes not shown
@@ -88,6 +89,7 @@ func (s *studentScreen) refresh() {
 
 	// Goals and their progress.
 	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}
+	s.share = map[string]*Button{}
 	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
 	goals := repo.ListByRef[record.Goal](r, s.id)
 	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
@@ -295,9 +297,15 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, rep.Decision.Reason))
 	})
 	s.decide[g.ID] = b
+	actions := container.NewHBox(b, edit)
+	if s.a.cfg.ReportPDF != nil {
+		share := NewButton("Share report", func() { s.shareReport(gp) })
+		s.share[g.ID] = share
+		actions.Add(share)
+	}
 	legend := wrapLabel(chartCaption(s.a.cfg.ChartPNG != nil && isImage(ch)))
 	legend.SizeName = "helperText"
-	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), container.NewHBox(b, edit))
+	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), actions)
 }
 
 // chartImage is the report renderer's chart, when the app has one.
