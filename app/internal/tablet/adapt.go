@@ -79,7 +79,7 @@ func (s *Sync) Conflicts() ([]ui.Conflict, error) {
 	out := make([]ui.Conflict, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type,
-			Summary: c.Summary(nil), Deleted: c.Loser.Deleted})
+			Summary: c.Summary(nil), Deleted: c.Loser.Deleted, Mine: c.Loser})
 	}
 	return out, nil
 }

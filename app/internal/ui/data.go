@@ -126,6 +126,9 @@ type Conflict struct {
 	Type     string
 	Summary  string // "another tablet saved a newer version at 10:42"
 	Deleted  bool   // the losing version was a deletion
+	// Mine is the losing version itself (this tablet's), shown beside the
+	// newer one the store holds; zero when not known.
+	Mine record.Envelope
 }
 
 // Quarantined is a version the server refused; it waits on the tablet.

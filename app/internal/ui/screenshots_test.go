@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -131,7 +132,13 @@ func TestScreenshots(t *testing.T) {
 		a.push(newProgramForm(a, repo.List[record.Program](f.rec)[0].ID))
 		shot("setup-program")
 		a.Root(TabSync)
-		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42"}}
+		// This tablet's version of Ben, beside the newer one the store holds.
+		ben := must(f.rec.Get(byName["Ben"]))
+		if st, ok := repo.Get[record.Student](f.rec, ben.ID); ok {
+			st.Data.Grade, st.Data.PreferredName = "3", "Benny"
+			ben.Data, _ = json.Marshal(st.Data)
+		}
+		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42", Mine: ben}}
 		f.sync.quarantined = []Quarantined{{RecordID: first, Type: record.TypeGroup, Code: "forbidden"}}
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, Conflicts: 1, Quarantined: 1, LastSuccess: f.clk.t.Add(-2 * time.Hour),
 			Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."})

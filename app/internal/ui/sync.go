@@ -35,6 +35,7 @@ type syncScreen struct {
 	syncNow *Button
 	// Per conflict id / quarantined record id (tests tap them).
 	restore, keep, retry map[string]*Button
+	diff                 map[string][]diffRow // conflict id → its fields side by side
 	conflicts            []Conflict
 	quarantined          []Quarantined
 }
@@ -223,6 +224,7 @@ func (s *syncScreen) refresh() {
 	}
 
 	s.restore, s.keep, s.retry = map[string]*Button{}, map[string]*Button{}, map[string]*Button{}
+	s.diff = map[string][]diffRow{}
 	s.conflicts, s.quarantined = nil, nil
 	if s.a.cfg.Sync != nil {
 		var err error
@@ -245,7 +247,7 @@ func (s *syncScreen) refresh() {
 			rb := NewButton("Restore mine", func() { s.resolve(c.ID, true) })
 			kb := NewButton("Keep newer", func() { s.resolve(c.ID, false) })
 			s.restore[c.ID], s.keep[c.ID] = rb, kb
-			rows = append(rows, wrapLabel(what+": "+c.Summary+"."), container.NewHBox(spacerH(), kb, rb))
+			rows = append(rows, wrapLabel(what+": "+c.Summary+"."), s.conflictView(c), container.NewHBox(spacerH(), kb, rb))
 		}
 		objs = append(objs, card(rows...))
 	}
