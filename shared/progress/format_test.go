@@ -118,3 +118,46 @@ func TestSchoolDays(t *testing.T) {
 		t.Errorf("a weekend has %d school days", n)
 	}
 }
+
+// SchoolDays agrees with a day-by-day count over every window of 40 days
+// around a break, starting on each weekday.
+func TestSchoolDaysArithmetic(t *testing.T) {
+	cal := NewCalendar([]record.CalendarBreak{{Name: "b", StartDate: "2025-03-12", EndDate: "2025-03-20"}}, func(string) {})
+	start := mustDate("2025-03-01")
+	for from := start; from < start+14; from++ {
+		for to := from - 1; to < from+40; to++ {
+			want := 0
+			for d := from; d <= to; d++ {
+				if d.Weekday() <= 5 && !cal.IsBreak(d) {
+					want++
+				}
+			}
+			if got := cal.SchoolDays(from, to); got != want {
+				t.Fatalf("%s..%s: %d, want %d", from, to, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkPlannedDays: the school days of a two-year plan window (what
+// ComputeDelivery now counts) beside the instruction days it counted
+// before, in the same run.
+func BenchmarkPlannedDays(b *testing.B) {
+	cal := NewCalendar([]record.CalendarBreak{{Name: "w", StartDate: "2025-12-20", EndDate: "2026-01-04"},
+		{Name: "s", StartDate: "2026-04-06", EndDate: "2026-04-12"}, {Name: "summer", StartDate: "2026-06-20", EndDate: "2026-08-31"}}, func(string) {})
+	from, to := mustDate("2025-09-01"), mustDate("2027-06-30")
+	b.Run("instruction-days-baseline", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n += cal.InstructionDays(from, to)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "windows/s")
+	})
+	b.Run("school-days", func(b *testing.B) {
+		n := 0
+		for b.Loop() {
+			n += cal.SchoolDays(from, to)
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "windows/s")
+	})
+}

@@ -444,14 +444,13 @@ type sessionScreen struct {
 	afterEdit  *fyne.Container // minutes and undo: hidden for a cancelled session
 
 	// The open pop-up, if any, and its widgets (tests tap them).
-	popup        *widget.PopUp
-	popNote      *widget.Entry
-	popCategory  *widget.Select
-	popPrivate   *widget.Check
-	popSave      *Button
-	popStatus    map[string]*Button
-	popConfirm   *Button
-	popCancelBtn *Button
+	popup       *widget.PopUp
+	popNote     *widget.Entry
+	popCategory *widget.Select
+	popPrivate  *widget.Check
+	popSave     *Button
+	popStatus   map[string]*Button
+	popConfirm  *Button
 
 	stopTick func()
 }
