@@ -3,7 +3,6 @@ package progress
 import (
 	"fmt"
 	"math"
-	"strconv"
 )
 
 // The one formatting rule for figures shown to people (ADR 0630). The
@@ -50,18 +49,13 @@ func FormatMinutes(v float64) string { return formatDigits(v, 0) }
 // rate times weeks; nobody plans 35.4 sessions).
 func FormatSessions(v float64) string { return formatDigits(v, 0) }
 
-// formatDigits rounds half away from zero to at most digits decimals and
-// drops trailing zeros; "-0" is "0".
+// formatDigits is Figure (half away from zero, no trailing zeros, never
+// "-0"), and "n/a" for a value that is no number.
 func formatDigits(v float64, digits int) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
-	p := math.Pow(10, float64(digits))
-	r := math.Round(v*p) / p
-	if r == 0 {
-		r = 0 // no "-0"
-	}
-	return strconv.FormatFloat(r, 'f', -1, 64)
+	return Figure(v, digits)
 }
 
 // StepSentence is one checklist step's fidelity in words (DOMAIN.md §3.7,
