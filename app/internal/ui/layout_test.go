@@ -8,13 +8,22 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"smallwins/shared/record"
 )
 
-// positions are the absolute positions and sizes of objs on the canvas.
+// positions are the absolute positions and sizes of objs on the canvas,
+// after a layout pass of the whole window, as the driver makes one on the
+// next frame when a size changed.
 func positions(objs map[string]fyne.CanvasObject) map[string]string {
 	d := fyne.CurrentApp().Driver()
+	for _, o := range objs {
+		if c := d.CanvasForObject(o); c != nil {
+			c.Content().Refresh()
+			break
+		}
+	}
 	out := map[string]string{}
 	for name, o := range objs {
 		out[name] = fmt.Sprint(d.AbsolutePositionForObject(o), o.Size())
@@ -31,47 +40,60 @@ func samePositions(t *testing.T, when string, before, after map[string]string) {
 	}
 }
 
+// controls are every button and entry of the window, by a name that stays
+// the same while the screen does.
+func controls(w fyne.Window) map[string]fyne.CanvasObject {
+	out := map[string]fyne.CanvasObject{}
+	for i, o := range test.LaidOutObjects(w.Canvas().Content()) {
+		switch v := o.(type) {
+		case *Button:
+			out[fmt.Sprintf("button %d %q", i, v.Text)] = v
+		case *widget.Entry:
+			out[fmt.Sprintf("entry %d", i)] = v
+		}
+	}
+	return out
+}
+
 // TestMessagesNeverMoveTheLayout: a message, a warning and a long message
-// shown and cleared leave every button where it was, in landscape and
-// portrait, on the session, student and probe screens (issue 16: the
-// session screen moved ~55 px).
+// shown and cleared leave every button and entry where it was, on every
+// screen (the five tabs, a student, a probe, a running session, a team
+// decision), in landscape and portrait (issue 16: the session screen moved
+// ~55 px).
 func TestMessagesNeverMoveTheLayout(t *testing.T) {
 	for _, size := range []fyne.Size{landscape, portrait} {
 		t.Run(fmt.Sprint(size), func(t *testing.T) {
 			f := newFixture(t)
 			sc := seedSchool(t, f.store)
+			worked51(t, f, sc.students[0], 10)
 			a := f.start(size)
 			screens := []struct {
 				name string
-				open func() map[string]fyne.CanvasObject
+				open func()
 			}{
-				{"session", func() map[string]fyne.CanvasObject {
-					test.Tap(a.Current().(*todayScreen).start[sc.group])
-					s := a.Current().(*sessionScreen)
-					return map[string]fyne.CanvasObject{"finish": s.finish, "cancel": s.cancel, "first student": s.students[0].name,
-						"step 1 done": s.steps[0].done, "save note": s.saveNote, "nav": a.nav[0]}
-				}},
-				{"student", func() map[string]fyne.CanvasObject {
-					a.Root(TabToday)
-					s := newStudentScreen(a, sc.students[0])
-					a.push(s)
-					return map[string]fyne.CanvasObject{"probe": s.probe, "edit": s.edit, "save note": s.noteSave, "add goal": s.addGoal}
-				}},
-				{"probe", func() map[string]fyne.CanvasObject {
-					s := newProbeScreen(a, sc.students[0]).(*probeScreen)
-					a.push(s)
-					return map[string]fyne.CanvasObject{"start": s.start, "save": s.save, "score": s.score}
-				}},
+				{"today", func() { a.Root(TabToday) }},
+				{"students", func() { a.Root(TabStudents) }},
+				{"cico", func() { a.Root(TabCICO) }},
+				{"setup", func() { a.Root(TabSetup) }},
+				{"sync", func() { a.Root(TabSync) }},
+				{"student", func() { a.Root(TabToday); a.push(newStudentScreen(a, sc.students[0])) }},
+				{"decision", func() { a.push(newDecisionForm(a, sc.students[0], sc.goal, record.DecisionContinue, "reason")) }},
+				{"probe", func() { a.Root(TabToday); a.push(newProbeScreen(a, sc.students[0])) }},
+				{"session", func() { a.Root(TabToday); test.Tap(a.Current().(*todayScreen).start[sc.group]) }},
 			}
-			for _, sc := range screens {
-				objs := sc.open()
+			for _, s := range screens {
+				s.open()
+				objs := controls(f.win)
+				if len(objs) < 3 {
+					t.Fatalf("%s: only %d controls found", s.name, len(objs))
+				}
 				before := positions(objs)
 				a.say("Session note saved.")
-				samePositions(t, sc.name+" after a message", before, positions(objs))
+				samePositions(t, s.name+" after a message", before, positions(objs))
 				a.warn("Not saved: " + strings.Repeat("a long reason that would wrap onto a second and third line ", 4))
-				samePositions(t, sc.name+" after a long warning", before, positions(objs))
+				samePositions(t, s.name+" after a long warning", before, positions(objs))
 				a.clearMessage()
-				samePositions(t, sc.name+" after the message went", before, positions(objs))
+				samePositions(t, s.name+" after the message went", before, positions(objs))
 			}
 		})
 	}

@@ -470,10 +470,13 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 	}
 	d.rationale = widget.NewMultiLineEntry()
 	d.rationale.Wrapping = fyne.TextWrapWord
-	d.rationale.SetMinRowsVisible(3)
 	if reason != "" {
 		d.rationale.SetText(reason)
 	}
+	why := passWheel(d.rationale, 3, func() *container.Scroll {
+		sc, _ := d.root.(*container.Scroll)
+		return sc
+	})
 	t := a.cfg.Now().AddDate(0, 0, 42)
 	d.review = entryWith(record.DateOf(t).String(), "YYYY-MM-DD")
 	intro := "The data supports: " + decisionWords(suggested) + ". " + reason
@@ -481,7 +484,7 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 		intro = "Choose what the team decided."
 	}
 	d.formScreen = newFormScreen(a, "Team decision · "+studentName(a.cfg.Records, studentID), []*widget.FormItem{
-		widget.NewFormItem("Why", d.rationale), widget.NewFormItem("Next review", d.review),
+		widget.NewFormItem("Why", why), widget.NewFormItem("Next review", d.review),
 	}, func() bool {
 		if d.chosen == "" {
 			a.warn("Choose what the team decided.")
