@@ -7,14 +7,16 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 )
 
 // Share report: the tablet renders the goal's PDF (Config.ReportPDF, the
 // server's renderer) and hands it to the platform through Fyne's file-save
-// dialog: on a desktop a save dialog over the folders; on Android the
-// system's "create document" picker (the Storage Access Framework), which
-// saves to the device, a cloud drive or another app, and gives Fyne a
-// content URI to write. One code path, the platform's own chooser (ADR 0632).
+// dialog: on a desktop a save dialog over the folders; on Android Fyne
+// opens the system's save picker (mobile.ShowFileSavePicker: the Storage
+// Access Framework), which saves to the device, a cloud drive or another
+// app, and gives Fyne a content URI to write. One code path, the
+// platform's own chooser (ADR 0632).
 
 // shareReport renders and offers to save the report of one goal.
 func (s *studentScreen) shareReport(gp goalProgress) {
@@ -68,6 +70,8 @@ func (a *App) saveFile(name string, data []byte) {
 		a.writeSaved(w, data)
 	}, a.win)
 	d.SetFileName(name)
+	// On Android the filter gives the picker its document type (a PDF).
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	d.Show()
 }
 
