@@ -88,7 +88,7 @@ func (c Calendar) SchoolDays(from, to Date) int {
 // weekdays counts Monday to Friday in [from, to] (from ≤ to).
 func weekdays(from, to Date) int {
 	days := int(to-from) + 1
-	n := days / 7 * 5 // whole weeks
+	n := days / 7 * 5    // whole weeks
 	wd := from.Weekday() // 1 Monday … 7 Sunday
 	for i := 0; i < days%7; i++ {
 		if (wd-1+i)%7 < 5 {
