@@ -27,22 +27,20 @@ type diffRow struct {
 func diffVersions(mine, newer record.Envelope, mineNote, newerNote string) []diffRow {
 	a, b := fields(mine, mineNote), fields(newer, newerNote)
 	names := map[string]bool{}
-	for k := range a {
+	for k := range a.vals {
 		names[k] = true
 	}
-	for k := range b {
+	for k := range b.vals {
 		names[k] = true
 	}
 	var rows []diffRow
 	for k := range names {
-		if k == "" {
-			continue
-		}
-		m, n := pick(a, k), pick(b, k)
+		m, n := a.pick(k), b.pick(k)
 		rows = append(rows, diffRow{Field: fieldWords(k), Mine: m, Newer: n, Differs: m != n})
 	}
 	if len(rows) == 0 {
-		rows = append(rows, diffRow{Field: "Version", Mine: pick(a, ""), Newer: pick(b, ""), Differs: pick(a, "") != pick(b, "")})
+		m, n := a.pick(""), b.pick("")
+		rows = append(rows, diffRow{Field: "Version", Mine: m, Newer: n, Differs: m != n})
 	}
 	sort.SliceStable(rows, func(i, j int) bool {
 		if rows[i].Differs != rows[j].Differs {
@@ -53,29 +51,34 @@ func diffVersions(mine, newer record.Envelope, mineNote, newerNote string) []dif
 	return rows
 }
 
-// fields is a version's top-level fields as text; note (a reason it cannot
-// be shown) stands under the key "".
-func fields(e record.Envelope, note string) map[string]string {
+// version is one side's fields as text, or the note saying why it cannot
+// be shown (then every row shows the note).
+type version struct {
+	vals map[string]string
+	note string
+}
+
+func fields(e record.Envelope, note string) version {
 	if note != "" {
-		return map[string]string{"": note}
+		return version{note: note}
 	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(e.Data, &m) != nil {
-		return map[string]string{"": "Cannot be read."}
+		return version{note: "Cannot be read."}
 	}
-	out := map[string]string{}
-	for k, v := range m {
-		out[k] = valueWords(v)
+	v := version{vals: map[string]string{}}
+	for k, raw := range m {
+		v.vals[k] = valueWords(raw)
 	}
-	return out
+	return v
 }
 
-func pick(m map[string]string, k string) string {
-	if note, ok := m[""]; ok {
-		return note
+func (v version) pick(k string) string {
+	if v.note != "" {
+		return v.note
 	}
-	if v, ok := m[k]; ok {
-		return v
+	if s, ok := v.vals[k]; ok {
+		return s
 	}
 	return "—"
 }
@@ -103,9 +106,9 @@ func cut(s string) string {
 
 // fieldWords is "given_name" as "Given name".
 func fieldWords(k string) string {
-	w := strings.ReplaceAll(k, "_", " ")
+	w := cut(strings.ReplaceAll(k, "_", " "))
 	if w == "" {
-		return w
+		return "(no name)"
 	}
 	return strings.ToUpper(w[:1]) + w[1:]
 }
