@@ -204,7 +204,9 @@ func (s *syncScreen) refresh() {
 	} else {
 		s.problem.Hide()
 	}
-	objs = append(objs, card(heading("Sync"), s.status, s.problem, s.syncNow))
+	// Sync now first: the lines under it change with the state (an error
+	// comes and goes), and the button must not move under the finger.
+	objs = append(objs, card(heading("Sync"), s.syncNow, s.status, s.problem))
 	if !st.Enrolled || enr.Needed {
 		title := "Enrol this tablet"
 		if enr.Needed {

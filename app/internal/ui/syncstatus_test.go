@@ -2,10 +2,13 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 
 	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
@@ -68,4 +71,25 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return strconv.Itoa(n) + " " + many
+}
+
+// TestSyncNowStaysPut: an error coming and going, and "Syncing…", leave
+// the Sync screen's Sync now button where it was.
+func TestSyncNowStaysPut(t *testing.T) {
+	f := newFixture(t)
+	f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "http://sync", Username: "ana", UserID: "u-ana"}
+	a := f.start(portrait)
+	a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t})
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	objs := map[string]fyne.CanvasObject{"sync now": s.syncNow}
+	before := positions(objs)
+	for _, st := range []SyncState{
+		{Enrolled: true, Syncing: true, LastSuccess: f.clk.t},
+		{Enrolled: true, LastSuccess: f.clk.t, Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."},
+		{Enrolled: true, LastSuccess: f.clk.t, Pending: 3},
+	} {
+		a.SetSyncState(st)
+		samePositions(t, fmt.Sprintf("state %+v", st), before, positions(objs))
+	}
 }
