@@ -60,19 +60,30 @@ func formatDigits(v float64, digits int) string {
 
 // StepSentence is one checklist step's fidelity in words (DOMAIN.md §3.7,
 // per step): "Step 5, Partner reading, was skipped in 3 of 7 sessions." n
-// is the step's 1-based place in the program, name its text.
-func StepSentence(n int, name string, s StepFid) string {
+// is the step's 1-based place in the program, name its text; recent words
+// the count as "of the last 7 sessions" (RecentSteps).
+func StepSentence(n int, name string, s StepFid, recent bool) string {
 	if name == "" {
 		name = s.StepID
 	}
 	if s.Applicable == 0 {
 		return fmt.Sprintf("Step %d, %s, has not been due in a delivered session yet.", n, name)
 	}
+	of := plural(s.Applicable, "session", "sessions")
+	if recent {
+		of = "the last " + of
+		if s.Applicable == 1 {
+			of = "the last session"
+		}
+	}
 	skipped := s.Applicable - s.Done
 	if skipped == 0 {
-		return fmt.Sprintf("Step %d, %s, was done in all %s.", n, name, plural(s.Applicable, "session", "sessions"))
+		if recent {
+			return fmt.Sprintf("Step %d, %s, was done in %s.", n, name, of)
+		}
+		return fmt.Sprintf("Step %d, %s, was done in all %s.", n, name, of)
 	}
-	return fmt.Sprintf("Step %d, %s, was skipped in %d of %s.", n, name, skipped, plural(s.Applicable, "session", "sessions"))
+	return fmt.Sprintf("Step %d, %s, was skipped in %d of %s.", n, name, skipped, of)
 }
 
 // ROISentence compares the growth the goal needs with the typical growth

@@ -44,18 +44,41 @@ func TestFormatRule(t *testing.T) {
 
 func TestStepSentence(t *testing.T) {
 	cases := []struct {
-		s    StepFid
-		want string
+		s      StepFid
+		recent bool
+		want   string
 	}{
-		{StepFid{StepID: "partner", Done: 4, Applicable: 7}, "Step 5, Partner reading, was skipped in 3 of 7 sessions."},
-		{StepFid{StepID: "partner", Done: 7, Applicable: 7}, "Step 5, Partner reading, was done in all 7 sessions."},
-		{StepFid{StepID: "partner", Done: 0, Applicable: 1}, "Step 5, Partner reading, was skipped in 1 of 1 session."},
-		{StepFid{StepID: "partner"}, "Step 5, Partner reading, has not been due in a delivered session yet."},
+		{StepFid{StepID: "partner", Done: 4, Applicable: 7}, false, "Step 5, Partner reading, was skipped in 3 of 7 sessions."},
+		{StepFid{StepID: "partner", Done: 4, Applicable: 7}, true, "Step 5, Partner reading, was skipped in 3 of the last 7 sessions."},
+		{StepFid{StepID: "partner", Done: 7, Applicable: 7}, false, "Step 5, Partner reading, was done in all 7 sessions."},
+		{StepFid{StepID: "partner", Done: 7, Applicable: 7}, true, "Step 5, Partner reading, was done in the last 7 sessions."},
+		{StepFid{StepID: "partner", Done: 0, Applicable: 1}, false, "Step 5, Partner reading, was skipped in 1 of 1 session."},
+		{StepFid{StepID: "partner", Done: 0, Applicable: 1}, true, "Step 5, Partner reading, was skipped in 1 of the last session."},
+		{StepFid{StepID: "partner"}, true, "Step 5, Partner reading, has not been due in a delivered session yet."},
 	}
 	for _, c := range cases {
-		if got := StepSentence(5, "Partner reading", c.s); got != c.want {
+		if got := StepSentence(5, "Partner reading", c.s, c.recent); got != c.want {
 			t.Errorf("got %q, want %q", got, c.want)
 		}
+	}
+}
+
+// RecentSteps counts only the last n delivered sessions of the plan.
+func TestRecentSteps(t *testing.T) {
+	ds := NewDataset(example53())
+	cal := NewCalendar(nil, func(string) {})
+	steps, n := RecentSteps(ds, ds.Plans[planID], mustDate("2025-03-16"), 3, cal)
+	// The last 3 delivered: 11, 12, 13 March; step 5 skipped on 11 and 13.
+	if n != 3 || steps[4].StepID != "s5" || steps[4].Applicable != 3 || steps[4].Done != 1 {
+		t.Fatalf("%d sessions, step 5 %+v", n, steps[4])
+	}
+	all, n := RecentSteps(ds, ds.Plans[planID], mustDate("2025-03-16"), 100, cal)
+	d := ComputeDelivery(ds, ds.Plans[planID], studentID, mustDate("2025-03-16"), cal)
+	if n != d.DeliveredSessions || all[4].Done != d.PerStep[4].Done || all[4].Applicable != d.PerStep[4].Applicable {
+		t.Fatalf("more than there are: %d sessions, %+v vs %+v", n, all[4], d.PerStep[4])
+	}
+	if none, n := RecentSteps(ds, ds.Plans[planID], mustDate("2025-03-02"), 5, cal); n != 0 || len(none) != 0 {
+		t.Fatalf("before any session: %d, %+v", n, none)
 	}
 }
 

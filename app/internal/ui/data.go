@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -161,6 +162,14 @@ func fmtPct(v float64) string { return progress.FormatPct(v) }
 func fmtMin(v float64) string { return progress.FormatMinutes(v) }
 
 func ptr[T any](v T) *T { return &v }
+
+// plural is "1 session" or "3 sessions".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
 
 // studentName is the student's display name, or a placeholder for a
 // student this tablet has not received yet (DOMAIN.md §2).

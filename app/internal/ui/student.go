@@ -289,7 +289,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	reason.Importance = decision.Importance
 	s.decisionText[g.ID] = decision
 	s.reasonText[g.ID] = reason
-	lines := reportLines(rep, s.programOf(g))
+	lines := reportLines(gp, s.programOf(g))
 	if rep.OverdueProbe {
 		lines = append(lines, "The weekly probe is overdue.")
 	}
@@ -353,7 +353,8 @@ func (s *studentScreen) programOf(g repo.Doc[record.Goal]) record.Program {
 // reportLines is a goal's report in sentences, every figure formatted by
 // shared/progress's one rule (ADR 0630): data, levels, the two slopes, the
 // growth needed against the typical, delivery and each step's fidelity.
-func reportLines(rep progress.Report, prog record.Program) []string {
+func reportLines(gp goalProgress, prog record.Program) []string {
+	rep := gp.Report
 	unit := record.MeasureOf(rep.Goal.Measure).Unit
 	var lines []string
 	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks. %s.", rep.PointsAfterBaseline,
@@ -400,12 +401,17 @@ func reportLines(rep progress.Report, prog record.Program) []string {
 	for _, st := range prog.Steps {
 		names[st.ID] = st.Text
 	}
-	for i, sf := range d.PerStep {
-		// Only the steps that need attention: a step done every time says
-		// nothing a busy reader needs.
+	// The steps skipped lately, in the program's order: a step done every
+	// time says nothing a busy reader needs.
+	skipped := 0
+	for i, sf := range gp.Recent {
 		if sf.Applicable > 0 && sf.Done < sf.Applicable {
-			lines = append(lines, progress.StepSentence(i+1, names[sf.StepID], sf))
+			lines = append(lines, progress.StepSentence(i+1, names[sf.StepID], sf, true))
+			skipped++
 		}
+	}
+	if skipped == 0 && gp.RecentN > 0 {
+		lines = append(lines, "Every step was done or not applicable in the last "+plural(gp.RecentN, "session", "sessions")+".")
 	}
 	return lines
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,13 +63,6 @@ func TestOneSyncStatusAlwaysTrue(t *testing.T) {
 	if txt := a.Current().(*todayScreen).sync.Text; strings.Contains(txt, "Syncing…") && strings.Contains(txt, "Cannot reach") {
 		t.Fatalf("Today says both: %q", txt)
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }
 
 // TestSyncNowStaysPut: an error coming and going, and "Syncing…", leave
