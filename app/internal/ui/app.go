@@ -125,7 +125,7 @@ func New(win fyne.Window, cfg Config) *App {
 	// The status line has one line's height whether or not it holds a
 	// message (issue 16: a message pushed the session screen down 55 px
 	// and buttons moved under the finger).
-	top := container.NewVBox(header, container.New(fixedLine{}, a.message))
+	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
 	win.SetContent(a.root)
 	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
@@ -419,9 +419,9 @@ func (a *App) clearMessage() {
 	}
 }
 
-// fixedLine is the status line's layout: always one line of text tall,
-// empty or not, never taller.
-type fixedLine struct{}
+// fixedLine is the status line's layout: always h tall (one line of label
+// text, measured when the app is built), empty or not, never taller.
+type fixedLine struct{ h float32 }
 
 func (fixedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
@@ -430,10 +430,7 @@ func (fixedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-func (fixedLine) MinSize([]fyne.CanvasObject) fyne.Size {
-	// A one-line label's height, whatever the status line holds.
-	return fyne.NewSize(0, widget.NewLabel("Ag").MinSize().Height)
-}
+func (l fixedLine) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, l.h) }
 
 // me is the person using the tablet: their user id, and whether they are an
 // admin. Before enrolment notes are written as "device:<device id>" (ADR
