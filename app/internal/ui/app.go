@@ -220,6 +220,9 @@ func (a *App) Back() {
 
 func (a *App) show() {
 	s := a.current()
+	// First: a save on the screen left may be waiting now, and Today words
+	// its sync line with the header's text.
+	a.showGlance()
 	s.refresh()
 	a.body.Objects = []fyne.CanvasObject{s.content()}
 	a.body.Refresh()
@@ -236,7 +239,6 @@ func (a *App) show() {
 	} else {
 		a.back.Hide()
 	}
-	a.showGlance() // a save on the screen left may be waiting now
 	a.clearMessage()
 }
 

@@ -49,6 +49,16 @@ func TestOneSyncStatusAlwaysTrue(t *testing.T) {
 		t.Fatalf("header %q, Sync screen %q", a.SyncGlance(), s.status.Text)
 	}
 
+	// Today's sync line says what the header says, at a minute boundary too.
+	a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t.Add(-59 * time.Second)})
+	f.clk.add(2 * time.Second)
+	a.Root(TabToday)
+	if txt := a.Current().(*todayScreen).sync.Text; !strings.HasPrefix(txt, "Sync: "+a.SyncGlance()) {
+		t.Fatalf("Today %q, header %q", txt, a.SyncGlance())
+	}
+	a.Root(TabSync)
+	s = a.Current().(*syncScreen)
+
 	// A sync running after a failed one: "Syncing…" alone.
 	a.SetSyncState(SyncState{Enrolled: true, Syncing: true, Err: "Cannot reach the server."})
 	if s.problem.Visible() || !strings.Contains(s.status.Text, "Syncing…") {
