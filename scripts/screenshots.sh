@@ -40,12 +40,13 @@ demo_date=2025-03-19
 click() { DISPLAY=":$1" xdotool mousemove "$2" "$3" click 1; sleep "${4:-1}"; }
 snap() { DISPLAY=":$1" import -window root "$out/$2-xvfb-$3.png"; }
 
-# shoot <display> <WxH> <orientation> <start-session x> <start-session y>
-#       <CICO tab x> <nav y> <second student x> <student rates x> <I rate x>
-#       <first cell x> <second cell x> <first row y> <chart button x> <chart button y>
+# shoot <display> <WxH> <orientation> <start-session x> <start-session y> <a student's row y>
+#       <CICO tab x> <nav y> <second student x> <picker's first row y> <student rates x> <I rate x>
+#       <raters' row y> <first cell x> <second cell x> <first row y> <chart button x> <chart button y>
+# (positions in the window as laid out at that size: change them with the layout)
 shoot() {
-  local disp=$1 size=$2 name=$3 x=$4 y=$5 cico=$6 nav=$7 ben=$8 srate=$9
-  local arate=${10} c1=${11} c2=${12} r1=${13} cx=${14} cy=${15}
+  local disp=$1 size=$2 name=$3 x=$4 y=$5 absent=$6 cico=$7 nav=$8 ben=$9
+  local pick=${10} srate=${11} arate=${12} rates=${13} c1=${14} c2=${15} r1=${16} cx=${17} cy=${18}
   Xvfb ":$disp" -screen 0 "${size}x24" >/dev/null 2>&1 &
   pids+=($!)
   sleep 1
@@ -57,17 +58,17 @@ shoot() {
   sleep 5
   snap "$disp" today "$name"
   click "$disp" "$x" "$y"
-  click "$disp" 300 "$((y + 120))" 2 # one student absent
+  click "$disp" 300 "$absent" 2 # one student absent
   snap "$disp" session "$name"
   # CICO: the second demo student is on a self-managed card (the student
   # rates, then the adult; the match is shown), then the chart with its
   # phase line.
   click "$disp" "$cico" "$nav"
-  click "$disp" "$ben" 151
-  click "$disp" "$srate" 201 0.3
+  click "$disp" "$ben" "$pick"
+  click "$disp" "$srate" "$rates" 0.3
   click "$disp" "$c1" "$r1" 0.3
   click "$disp" "$c2" "$r1" 0.3
-  click "$disp" "$arate" 201 0.3
+  click "$disp" "$arate" "$rates" 0.3
   click "$disp" "$c1" "$r1" 0.3
   click "$disp" "$c2" "$r1" 0.3
   click "$disp" "$c2" "$r1"
@@ -76,6 +77,6 @@ shoot() {
   snap "$disp" cico-progress "$name"
   kill "$app" 2>/dev/null || true
 }
-shoot 97 1280x800 landscape 1200 175 640 771 957 321 958 384 639 388 1157 146
-shoot 96 800x1280 portrait 720 175 400 1251 600 201 600 241 400 410 677 147
+shoot 97 1280x800 landscape 1200 210 371 640 771 957 206 321 958 256 384 639 443 1157 201
+shoot 96 800x1280 portrait 720 230 350 400 1251 600 206 201 600 256 241 400 465 677 202
 echo "Screenshots in $out"
