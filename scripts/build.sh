@@ -29,7 +29,11 @@ progress() {
     fi
   done
   [ $tty = 1 ] && [ $n -gt 0 ] && printf '\n'
-  if [ $n -eq 0 ]; then echo "  up to date (nothing to compile)"; else echo "  compiled $n packages"; fi
+  case $n in
+  0) echo "  up to date (nothing to compile)" ;;
+  1) echo "  compiled 1 package" ;;
+  *) echo "  compiled $n packages" ;;
+  esac
 }
 
 # step <what> <output> <go build args...>
