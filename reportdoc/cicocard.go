@@ -161,7 +161,7 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 		weekTable(pdf, cards, expectations, rep)
 		pdf.Ln(10)
 		w := rep.Weeks[0]
-		para(fmt.Sprintf("This week %s earned %s of %s points (%s).", first, num(w.Earned), num(w.Possible), num(w.Pct)+"%"), 12, true)
+		para(fmt.Sprintf("This week %s earned %s of %s points (%s).", first, num(w.Earned), num(w.Possible), progress.FormatPct(w.Pct)), 12, true)
 		if w.Met {
 			para(fmt.Sprintf("That reaches the weekly goal of 80%%. %s reached the daily goal on %d of %d days.", first, len(rep.Days)-w.DaysBelowGoal, len(rep.Days)), 11, false)
 		} else {
@@ -171,11 +171,11 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 		dayTable(pdf, cards)
 		pdf.Ln(10)
 		dd := rep.Days[0]
-		para(fmt.Sprintf("Today %s earned %s of %s points (%s).", first, num(dd.Earned), num(dd.Possible), num(dd.Pct)+"%"), 12, true)
+		para(fmt.Sprintf("Today %s earned %s of %s points (%s).", first, num(dd.Earned), num(dd.Possible), progress.FormatPct(dd.Pct)), 12, true)
 		if dd.Met {
-			para(fmt.Sprintf("That reaches the daily goal of %s%%.", num(goal)), 11, false)
+			para(fmt.Sprintf("That reaches the daily goal of %s.", progress.FormatPct(goal)), 11, false)
 		} else {
-			para(fmt.Sprintf("The daily goal is %s%%: not reached today. Tomorrow is a new day.", num(goal)), 11, false)
+			para(fmt.Sprintf("The daily goal is %s: not reached today. Tomorrow is a new day.", progress.FormatPct(goal)), 11, false)
 		}
 	}
 	matched, compared := 0, 0

@@ -61,7 +61,7 @@ func TestCICODailyCardText(t *testing.T) {
 		"Part of the day Be safe Be respectful Be responsible",
 		"Morning Partly (1) Not yet (0) Partly (1)",
 		"Afternoon Met (2) Partly (1) Not yet (0)",
-		"Today Ava earned 5 of 12 points (41.7%).",
+		"Today Ava earned 5 of 12 points (41.67%).",
 		"The daily goal is 80%: not reached today.",
 		"Parent or carer signature:",
 	} {
@@ -90,7 +90,7 @@ func TestCICOWeeklyCardText(t *testing.T) {
 		"Mon 17 Mar 4 of 4 4 of 4 1 of 2 9 of 10 reached",
 		"Tue 18 Mar 3 of 4 1 of 4 1 of 4 5 of 12 not yet",
 		"Thu 20 Mar",
-		"This week Ava earned 32 of 42 points (76.2%).",
+		"This week Ava earned 32 of 42 points (76.19%).",
 		"The weekly goal is 80%. Ava reached the daily goal on 3 of 4 days.",
 		"Ava now rates their own card",
 		"Ava and the adult agreed on 4 of 5 boxes.",

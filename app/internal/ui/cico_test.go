@@ -321,7 +321,7 @@ func TestCICOFamilyCard(t *testing.T) {
 	}
 	text := strings.Join(strings.Fields(string(out)), " ")
 	for _, want := range []string{"Weekly behaviour card: Ava Martinez", "Week of Monday 10 March 2025",
-		"This week Ava earned 25 of 30 points (83.3%).", "That reaches the weekly goal of 80%."} {
+		"This week Ava earned 25 of 30 points (83.33%).", "That reaches the weekly goal of 80%."} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the tablet's family card lacks %q\n%s", want, text)
 		}

@@ -47,14 +47,14 @@ func TestCICOCardPDF(t *testing.T) {
 	}
 	day := read("/v1/reports/cico-card.pdf?student=" + student + "&date=2025-03-04")
 	for _, want := range []string{"Daily behaviour card: Ava Martinez", "Tuesday 4 March 2025", "Morning Partly (1) Not yet (0)",
-		"Lunch - Partly (1)", "Today Ava earned 2 of 6 points (33.3%).", "needs fewer check-ins"} {
+		"Lunch - Partly (1)", "Today Ava earned 2 of 6 points (33.33%).", "needs fewer check-ins"} {
 		if !strings.Contains(day, want) {
 			t.Errorf("daily card lacks %q\n%s", want, day)
 		}
 	}
 	week := read("/v1/reports/cico-card.pdf?student=" + student + "&week=2025-03-09")
 	for _, want := range []string{"Weekly behaviour card: Ava Martinez", "Week of Monday 3 March 2025",
-		"Mon 3 Mar 4 of 4 3 of 4 7 of 8 reached", "This week Ava earned 9 of 14 points (64.3%)."} {
+		"Mon 3 Mar 4 of 4 3 of 4 7 of 8 reached", "This week Ava earned 9 of 14 points (64.29%)."} {
 		if !strings.Contains(week, want) {
 			t.Errorf("weekly card lacks %q\n%s", want, week)
 		}
