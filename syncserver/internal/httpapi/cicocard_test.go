@@ -16,9 +16,11 @@ import (
 // TestCICOCardPDF: a tablet pushes a student, a CICO plan (at its one id)
 // and cards; GET /v1/reports/cico-card.pdf gives the daily and the weekly
 // family card, read back with pdftotext; bad parameters are 400, another
-// school's user and an unknown student 404, no token 401.
-func TestCICOCardPDF(t *testing.T) {
-	e := newEnv(t)
+// school's user and an unknown student 404, no token 401. On bbolt and on
+// PostgreSQL: each store indexes the new record type under its student.
+func TestCICOCardPDF(t *testing.T) { onBothStores(t, testCICOCardPDF) }
+
+func testCICOCardPDF(t *testing.T, e *env) {
 	ana := e.enrol("lincoln", "ana")
 	student := uuid.NewString()
 	typed := func(typ string, r record.Envelope) record.Envelope { r.Type = typ; return r }
