@@ -36,6 +36,7 @@ var (
 	bQuarantine = []byte("quarantine") // id(16) → Quarantined JSON
 	bMeta       = []byte("meta")       // see the k* keys
 	bResync     = []byte("resync")     // id(16) → nil: ids seen during a full resync (PROTOCOL §6, 410)
+	bDrafts     = []byte("drafts")     // key text → bytes: work in progress on this tablet, never synced (drafts.go)
 
 	kDeviceID  = []byte("device_id")
 	kClock     = []byte("clock")
@@ -94,7 +95,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 	s := &Store{db: db, now: o.Now}
 	var st hlc.State
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync} {
+		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync, bDrafts} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

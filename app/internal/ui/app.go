@@ -71,6 +71,7 @@ type App struct {
 	nav      []*Button
 	header   *fyne.Container
 	root     *fyne.Container
+	undo     *undoBar // floats above the navigation (undo.go)
 
 	stack []screen
 	sync  SyncState
@@ -117,7 +118,8 @@ func New(win fyne.Window, cfg Config) *App {
 	}
 	top := container.NewVBox(header, a.message)
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
-	win.SetContent(a.root)
+	a.undo = newUndoBar(a, navBar)
+	win.SetContent(container.NewStack(a.root, a.undo.layer))
 	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
 	c := win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},

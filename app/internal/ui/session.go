@@ -30,6 +30,9 @@ type sessionModel struct {
 	steps     []record.Step // the program's checklist, in order
 	names     map[string]string
 	planned   float64 // minutes per session planned (program default), 0 if unknown
+	// reopened is set while a finished session is being corrected
+	// (sessionedit.go): its clock is not running.
+	reopened *reopened
 }
 
 // newSessionModel starts a session of group groupID now: everyone present
@@ -166,11 +169,15 @@ func (m *sessionModel) SetAttendance(ctx context.Context, i int, status string) 
 	return m.mutate(ctx, func(s *record.Session) {
 		a := &s.Attendance[i]
 		a.Status = status
-		switch status {
-		case record.Present:
+		switch {
+		case status == record.Present:
 			a.Minutes = nil
-		case record.Absent:
+		case status == record.Absent:
 			a.Minutes = ptr(0.0)
+		case m.reopened != nil:
+			// Corrected afterwards: the minute is not known, so the
+			// finish counts the whole session (ADR 0620).
+			a.Minutes = nil
 		default:
 			a.Minutes = ptr(at)
 		}
@@ -273,7 +280,7 @@ type sessionSummary struct {
 func (m *sessionModel) summary() sessionSummary {
 	var r sessionSummary
 	r.Minutes = m.s.Minutes
-	if m.running() {
+	if m.running() && m.reopened == nil {
 		r.Minutes = m.elapsedMinutes()
 	}
 	for _, a := range m.s.Attendance {
@@ -406,6 +413,8 @@ type sessionScreen struct {
 	popMinutes   *widget.Entry
 	popConfirm   *Button
 	popCancelBtn *Button
+	// Correcting a finished session (sessionedit.go).
+	reopen, deleteBtn *Button
 
 	stopTick func()
 }
@@ -495,7 +504,7 @@ func (s *sessionScreen) build() {
 	s.details = wrapLabel("")
 	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
 	s.finishedHead = heading("Session saved")
-	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.toToday, s.details)))
+	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.toToday, s.details, s.editButtons())))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -514,6 +523,13 @@ func (s *sessionScreen) keepNote() {
 
 func (s *sessionScreen) leave() {
 	s.keepNote()
+	if s.m.reopened != nil && s.m.running() {
+		if err := s.m.closeReopened(context.Background()); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+		} else {
+			s.offerRestore("Corrections saved.")
+		}
+	}
 	if s.stopTick != nil {
 		s.stopTick()
 		s.stopTick = nil
@@ -522,6 +538,10 @@ func (s *sessionScreen) leave() {
 }
 
 func (s *sessionScreen) refreshTimer() {
+	if s.m.reopened != nil {
+		s.timer.SetText("Correcting the session of " + prettyDate(s.m.s.Date))
+		return
+	}
 	d := s.m.elapsed().Round(time.Second)
 	txt := fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	if s.m.planned > 0 {
@@ -722,8 +742,12 @@ func (s *sessionScreen) openFinish() {
 			return
 		}
 		s.closePopup()
+		corrected := s.m.reopened != nil
 		s.refresh()
 		s.a.say("Session saved.")
+		if corrected {
+			s.offerRestore("Corrections saved.")
+		}
 	})
 	s.popCancelBtn = NewButton("Keep going", s.closePopup)
 	s.showPopup(container.NewVBox(heading("Finish session"), wrapLabel(sum.text()),

@@ -20,6 +20,7 @@ type studentsScreen struct {
 	grid   *fyne.Container
 	add    *Button
 	open   map[string]*Button // student id → button (tests)
+	lights map[string]studentLight
 }
 
 func newStudentsScreen(a *App) screen {
@@ -41,6 +42,8 @@ func (s *studentsScreen) refresh() {
 	studs := repo.List[record.Student](s.a.cfg.Records)
 	sort.SliceStable(studs, func(i, j int) bool { return studs[i].Data.DisplayName() < studs[j].Data.DisplayName() })
 	s.open = map[string]*Button{}
+	s.lights = map[string]studentLight{}
+	today := record.DateOf(s.a.cfg.Now())
 	var objs []fyne.CanvasObject
 	for _, st := range studs {
 		name := st.Data.DisplayName()
@@ -55,7 +58,9 @@ func (s *studentsScreen) refresh() {
 		b := NewButton(label, func() { s.a.push(newStudentScreen(s.a, st.ID)) })
 		b.Alignment = widget.ButtonAlignLeading
 		s.open[st.ID] = b
-		objs = append(objs, b)
+		l := lightOf(s.a.cfg.Records, st.ID, today)
+		s.lights[st.ID] = l
+		objs = append(objs, container.NewVBox(b, l.view()))
 	}
 	if len(objs) == 0 {
 		if len(studs) == 0 {
