@@ -152,7 +152,11 @@ func (a *App) Start() {
 	if id := findInProgress(a.cfg.Records, a.resumeHint(), a.cfg.Now(), groups); id != "" {
 		if s, err := resumeSession(a, id); err == nil {
 			a.push(s)
+			return
 		}
+	}
+	if sid := probeToResume(a.cfg.Records, a.cfg.Now()); sid != "" {
+		a.push(newProbeScreen(a, sid)) // a probe's tally outlives a crash (probedraft.go)
 	}
 }
 

@@ -312,10 +312,17 @@ func newDecisionEdit(a *App, id string) screen {
 		next.NextReviewDate = strings.TrimSpace(d.review.Text)
 		return a.putUndoable("Decision changed.", record.TypeDecision, id, next, false)
 	}
-	withDelete(d.formScreen, "Delete decision", func() {
+	e := &decisionEdit{decisionForm: d}
+	e.del = withDelete(d.formScreen, "Delete decision", func() {
 		if a.deleteUndoable("Decision of "+prettyDate(old.Date)+" deleted.", id) {
 			a.Back()
 		}
 	})
-	return d
+	return e
+}
+
+// decisionEdit is the team decision form over a recorded decision.
+type decisionEdit struct {
+	*decisionForm
+	del *Button
 }
