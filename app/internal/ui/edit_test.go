@@ -53,7 +53,10 @@ func TestProbeTypedWrongIsFixedDeletedAndUndone(t *testing.T) {
 	}
 
 	// Hostile input: nothing is written, the reason is said.
-	for _, bad := range []struct{ field *widget.Entry; text, says string }{
+	for _, bad := range []struct {
+		field      *widget.Entry
+		text, says string
+	}{
 		{e.score, "fifty", "score"}, {e.score, "-4", "score"}, {e.date, "2099-01-01", "after today"},
 		{e.date, "17/03/2025", "YYYY-MM-DD"}, {e.errs, "2.5", "whole number"},
 	} {
