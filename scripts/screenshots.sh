@@ -11,7 +11,7 @@ out=${1:-docs/screenshots}
 mkdir -p "$out"
 
 echo "Rendering the screens headless into $out"
-SMALLWINS_SCREENSHOTS=$PWD/$out CGO_ENABLED=0 go test -count=1 -run '^TestScreenshots$' ./app/internal/ui >/dev/null
+SMALLWINS_SCREENSHOTS=$PWD/$out CGO_ENABLED=0 go test -count=1 -run '^TestScreenshots' ./app/internal/ui >/dev/null
 
 if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null || ! command -v import >/dev/null; then
   echo "Xvfb, xdotool or import missing: skipping the real-app screenshots"

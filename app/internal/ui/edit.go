@@ -23,9 +23,15 @@ import (
 // each with the undo bar (undo.go). A record is never changed in place: the
 // edit is one more version, so every tablet converges on it (ADR 0620).
 
-// editedAfter is how long after its creation a version must be written to
-// be shown as "edited": the seconds a save takes are not an edit.
-const editedAfter = time.Minute
+// A version written more than editedAfter after the record was made is
+// shown as "edited": the seconds a save takes, and the few minutes an HLC
+// may run ahead of the id's clock (PROTOCOL §3 allows 5), are not an edit.
+// Beyond editedWithin the id's time is not believed: ids made by another
+// program (the demo numbers its own) need not carry the real creation time.
+const (
+	editedAfter  = 10 * time.Minute
+	editedWithin = 366 * 24 * time.Hour
+)
 
 // editedAt reports when a record was last changed, if that was after it
 // was created: the creation time is in its UUIDv7 id, the last change's in
@@ -40,7 +46,7 @@ func editedAt(id, version string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	changed := time.UnixMilli(ts.Wall)
-	if changed.Sub(created) < editedAfter {
+	if d := changed.Sub(created); d < editedAfter || d > editedWithin {
 		return time.Time{}, false
 	}
 	return changed, true

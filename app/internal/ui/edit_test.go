@@ -301,8 +301,11 @@ func TestEditedIsShown(t *testing.T) {
 	stamp := func(after int64) string {
 		return pad13(created.UnixMilli()+after) + "-00000-0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e00"
 	}
-	if editedNote(id, stamp(2000)) != "" {
-		t.Fatal("a save 2 s after creation shows as edited")
+	if editedNote(id, stamp(2000)) != "" || editedNote(id, stamp(4*60_000)) != "" {
+		t.Fatal("a save seconds (or an HLC running minutes ahead) after creation shows as edited")
+	}
+	if editedNote(id, stamp(400*24*3_600_000)) != "" {
+		t.Fatal("an id whose time is years off is believed")
 	}
 	if got := editedNote(id, stamp(3_600_000)); !strings.Contains(got, "edited") {
 		t.Fatalf("an edit an hour later shows %q", got)
