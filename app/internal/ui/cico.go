@@ -133,6 +133,7 @@ type cicoScreen struct {
 	week  *widget.Label
 	prev  *Button
 	next  *Button
+	del   *Button // Delete card (cicoedit.go)
 }
 
 func newCICOScreen(a *App, studentID string) screen {
@@ -243,7 +244,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	s.next = NewButton("Day after ›", func() { s.shift(1) })
 	other := NewButton("Other student", func() { s.m = nil; s.a.title.SetText(s.title()); s.refresh() })
 	s.paint()
-	top := container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day)
+	top := container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other, s.deleteCardButton()), s.day)
 	return container.NewBorder(container.NewVBox(top,
 		wrapLabel("Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room).")),
 		container.NewVBox(s.total, s.week), nil, nil, vscroll(container.NewVBox(grid)))

@@ -132,7 +132,13 @@ func (e plainErr) Plain() string { return string(e) }
 // refuses when the record has changed again since (another tap or a pull),
 // rather than silently overwriting that change.
 func (a *App) offerUndo(msg, id, hlc string, prev *record.Envelope) {
-	a.undo.offer(msg, func() error {
+	a.undo.offer(msg, a.restorer(id, hlc, prev))
+}
+
+// restorer is offerUndo's action: write prev back over id, if id is still
+// at version hlc.
+func (a *App) restorer(id, hlc string, prev *record.Envelope) func() error {
+	return func() error {
 		ctx := context.Background()
 		cur, err := a.cfg.Records.Get(id)
 		switch {
@@ -150,7 +156,7 @@ func (a *App) offerUndo(msg, id, hlc string, prev *record.Envelope) {
 		}
 		_, err = a.cfg.Records.Put(ctx, prev.Type, prev.ID, json.RawMessage(prev.Data), prev.Restricted)
 		return err
-	})
+	}
 }
 
 // putUndoable writes v over record id (which must exist) and offers to undo
@@ -173,6 +179,12 @@ func (a *App) putUndoable(msg, typ, id string, v any, restricted bool) bool {
 
 // deleteUndoable writes a tombstone for id and offers to undo it.
 func (a *App) deleteUndoable(msg, id string) bool {
+	return a.deleteUndoableThen(msg, id, nil)
+}
+
+// deleteUndoableThen is deleteUndoable with a step after an undo (a screen
+// that holds the record reloads it).
+func (a *App) deleteUndoableThen(msg, id string, after func()) bool {
 	prev, err := a.cfg.Records.Get(id)
 	if err != nil {
 		a.warn("Not deleted: this record is no longer on the tablet.")
@@ -183,6 +195,15 @@ func (a *App) deleteUndoable(msg, id string) bool {
 		a.warn("Not deleted: " + PlainError(err))
 		return false
 	}
-	a.offerUndo(msg, id, e.HLC, &prev)
+	restore := a.restorer(id, e.HLC, &prev)
+	a.undo.offer(msg, func() error {
+		if err := restore(); err != nil {
+			return err
+		}
+		if after != nil {
+			after()
+		}
+		return nil
+	})
 	return true
 }
