@@ -24,19 +24,25 @@ import (
 // weekly probe overdue as of now (DOMAIN.md §3.8, computed by
 // progress.Progress), and the most days since a goal's last probe (or its
 // start). A goal whose goal date has passed asks for no more probes: the
-// team reviews it (ADR 0604).
-func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
+// team reviews it (ADR 0604). breaks are the school's calendar breaks, read
+// once by the caller for a whole list of students.
+func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.Envelope) (int, bool) {
 	today := record.DateOf(now)
+	goals := repo.ListByRef[record.Goal](rec, studentID)
+	if len(goals) == 0 {
+		return 0, false
+	}
+	probeEnvs, _ := rec.ListByRef(record.TypeProbe, studentID) // read once for every goal
+	probes := repo.DecodeAll[record.Probe](probeEnvs)
 	worst, due := 0, false
-	probes := repo.ListByRef[record.Probe](rec, studentID)
-	for _, g := range repo.ListByRef[record.Goal](rec, studentID) {
+	for _, g := range goals {
 		if g.Data.Status != "" && g.Data.Status != "active" {
 			continue
 		}
 		if g.Data.GoalDate != "" && g.Data.GoalDate < today.String() {
 			continue
 		}
-		rep, err := progress.Progress(progress.NewDataset(gatherProgress(rec, g.ID)), g.ID, today)
+		rep, err := progress.Progress(progress.NewDataset(goalStatusInputs(rec, g, breaks, probeEnvs)), g.ID, today)
 		if err != nil || !rep.OverdueProbe {
 			continue
 		}
@@ -100,8 +106,9 @@ func caseload(rec Records, mine func(string) bool) []string {
 // loadProbesDue lists my caseload's overdue probes, longest overdue first.
 func loadProbesDue(rec Records, now time.Time, mine func(string) bool) []dueProbe {
 	var out []dueProbe
+	breaks := breakEnvelopes(rec)
 	for _, sid := range caseload(rec, mine) {
-		if d, ok := probeOverdue(rec, sid, now); ok {
+		if d, ok := probeOverdue(rec, sid, now, breaks); ok {
 			out = append(out, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
 		}
 	}

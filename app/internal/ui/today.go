@@ -55,6 +55,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 		programs[p.ID] = p.Data.Name
 	}
 	seen := map[string]bool{}
+	breaks := breakEnvelopes(rec)
 	for _, g := range groups {
 		tg := todayGroup{ID: g.ID, Name: g.Data.Name, Program: programs[g.Data.ProgramID]}
 		if tg.Program == "" {
@@ -88,7 +89,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 				continue
 			}
 			seen[sid] = true
-			if d, ok := probeOverdue(rec, sid, now); ok {
+			if d, ok := probeOverdue(rec, sid, now, breaks); ok {
 				m.Overdue = append(m.Overdue, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
 			}
 		}
