@@ -255,6 +255,9 @@ func (s *Store) Put(ctx context.Context, typ, id string, data any, restricted bo
 		if err != nil {
 			return err
 		}
+		if err := checkWant(ctx, prev); err != nil {
+			return err // PutIf: the record changed since (putif.go)
+		}
 		var raw json.RawMessage
 		switch d := data.(type) {
 		case json.RawMessage:
@@ -303,6 +306,9 @@ func (s *Store) Delete(ctx context.Context, id string) (record.Envelope, error) 
 		}
 		if prev == nil || prev.Deleted {
 			return ErrNotFound
+		}
+		if err := checkWant(ctx, prev); err != nil {
+			return err // DeleteIf: the record changed since (putif.go)
 		}
 		out = record.Envelope{ID: id, Type: prev.Type, HLC: s.clock.Now().String(), Deleted: true}
 		return s.writeLocal(tx, k, prev, out)

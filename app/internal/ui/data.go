@@ -29,6 +29,12 @@ type Records interface {
 	// Delete writes a tombstone (PROTOCOL §2): the record is gone from
 	// every list, and an undo writes its previous version back (undo.go).
 	Delete(ctx context.Context, id string) (record.Envelope, error)
+	// PutIf and DeleteIf write only while the record is still at version
+	// want (its HLC, a tombstone's included; "" for none), checked in the
+	// write's own transaction; ok false: it changed, nothing was written.
+	// An undo uses them so that it never overwrites a later change.
+	PutIf(ctx context.Context, typ, id string, data any, restricted bool, want string) (record.Envelope, bool, error)
+	DeleteIf(ctx context.Context, id, want string) (record.Envelope, bool, error)
 	DeviceID() string
 	// Drafts: work in progress kept durably on this tablet and never
 	// synced (a probe's error tally, ADR 0620).

@@ -66,15 +66,29 @@ func (s *probeScreen) loadDraft() bool {
 	if err != nil || !ok {
 		return false
 	}
-	var d probeDraft
-	if json.Unmarshal(b, &d) != nil || d.StudentID != s.m.studentID || d.Errors < 0 || d.Errors > 1000 {
-		return false // unreadable: start afresh rather than show a wrong tally
-	}
-	if age := s.a.cfg.Now().Sub(d.Started); age < 0 || age > draftKeptFor {
+	d, ok := decodeProbeDraft(b, s.m.studentID, s.a.cfg.Now(), draftKeptFor)
+	if !ok {
 		return false
 	}
 	s.m.started, s.m.stopped, s.m.errors = d.Started, d.Stopped, d.Errors
 	return true
+}
+
+// decodeProbeDraft reads a saved probe state; false when it is unreadable,
+// another student's, out of bounds or older than maxAge (start afresh
+// rather than show a wrong tally).
+func decodeProbeDraft(b []byte, studentID string, now time.Time, maxAge time.Duration) (probeDraft, bool) {
+	var d probeDraft
+	if json.Unmarshal(b, &d) != nil || d.StudentID != studentID || d.Errors < 0 || d.Errors > 1000 {
+		return probeDraft{}, false
+	}
+	if !d.Stopped.IsZero() && d.Stopped.Before(d.Started) {
+		return probeDraft{}, false
+	}
+	if age := now.Sub(d.Started); age < 0 || age > maxAge {
+		return probeDraft{}, false
+	}
+	return d, true
 }
 
 // probeToResume is the student whose probe was left running, "" when none.
@@ -84,11 +98,10 @@ func probeToResume(r Records, now time.Time) string {
 		return ""
 	}
 	b, ok, _ := r.Draft(probeDraftKey(string(v)))
-	var d probeDraft
-	if !ok || json.Unmarshal(b, &d) != nil {
+	if !ok {
 		return ""
 	}
-	if age := now.Sub(d.Started); age < 0 || age > draftResumeFor {
+	if _, ok := decodeProbeDraft(b, string(v), now, draftResumeFor); !ok {
 		return ""
 	}
 	return string(v)

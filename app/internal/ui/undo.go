@@ -135,27 +135,26 @@ func (a *App) offerUndo(msg, id, hlc string, prev *record.Envelope) {
 	a.undo.offer(msg, a.restorer(id, hlc, prev))
 }
 
-// restorer is offerUndo's action: write prev back over id, if id is still
-// at version hlc.
+// restorer is offerUndo's action: write prev back over id (delete id when
+// prev is nil), only if id is still at version hlc — checked in the write's
+// own transaction, so a pull landing meanwhile is never overwritten.
 func (a *App) restorer(id, hlc string, prev *record.Envelope) func() error {
 	return func() error {
 		ctx := context.Background()
-		cur, err := a.cfg.Records.Get(id)
-		switch {
-		case err == nil && cur.HLC != hlc:
-			return errChangedSince
-		case err != nil && prev != nil && prev.Deleted:
-			return nil // nothing to do
-		}
+		var ok bool
+		var err error
 		if prev == nil || prev.Deleted {
-			if err != nil {
-				return nil // already gone
-			}
-			_, err := a.cfg.Records.Delete(ctx, id)
+			_, ok, err = a.cfg.Records.DeleteIf(ctx, id, hlc)
+		} else {
+			_, ok, err = a.cfg.Records.PutIf(ctx, prev.Type, prev.ID, json.RawMessage(prev.Data), prev.Restricted, hlc)
+		}
+		if err != nil {
 			return err
 		}
-		_, err = a.cfg.Records.Put(ctx, prev.Type, prev.ID, json.RawMessage(prev.Data), prev.Restricted)
-		return err
+		if !ok {
+			return errChangedSince
+		}
+		return nil
 	}
 }
 
