@@ -215,6 +215,7 @@ type weekScreen struct {
 
 	prev, this, next *Button
 	rows             map[string]*Button // session id, or group id + date for a slot (tests)
+	history          map[string]*Button // group id → its history (tests)
 }
 
 func newWeekScreen(a *App) *weekScreen {
@@ -262,6 +263,16 @@ func (s *weekScreen) refresh() {
 		}
 		objs = append(objs, card(rows...))
 	}
+	// Every group of mine, whether or not it meets this week: its history.
+	s.history = map[string]*Button{}
+	groups := []fyne.CanvasObject{heading("My groups' history")}
+	for _, g := range myGroups(s.a.cfg.Records, s.a.isMe) {
+		gid := g.ID
+		b := rowButton(g.Data.Name+" · "+scheduleText(g.Data.Schedule), func() { s.a.push(newGroupHistory(s.a, gid)) })
+		s.history[g.ID] = b
+		groups = append(groups, b)
+	}
+	objs = append(objs, card(groups...))
 	s.list.Objects = objs
 	s.list.Refresh()
 }

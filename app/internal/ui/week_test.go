@@ -175,6 +175,9 @@ func TestWeekViewShowsDeliveredCancelledAndToCome(t *testing.T) {
 		t.Fatalf("back to this week: %s", w.m.Monday)
 	}
 
+	if w.history[sc.group] == nil || w.history[sc.other] == nil {
+		t.Fatal("My groups' history does not list both groups")
+	}
 	// A slot opens the group's history.
 	test.Tap(w.rows[sc.group+"/2025-03-19"])
 	h, ok := a.Current().(*groupHistory)
