@@ -37,6 +37,7 @@ var (
 	bMeta       = []byte("meta")       // see the k* keys
 	bResync     = []byte("resync")     // id(16) → nil: ids seen during a full resync (PROTOCOL §6, 410)
 	bDrafts     = []byte("drafts")     // key text → bytes: work in progress on this tablet, never synced (drafts.go)
+	bHistory    = []byte("history")    // id(16) HLC text → envelope JSON: versions this tablet's edits replaced (history.go)
 
 	kDeviceID  = []byte("device_id")
 	kClock     = []byte("clock")
@@ -95,7 +96,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 	s := &Store{db: db, now: o.Now}
 	var st hlc.State
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync, bDrafts} {
+		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync, bDrafts, bHistory} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -322,6 +323,9 @@ func (s *Store) Delete(ctx context.Context, id string) (record.Envelope, error) 
 // writeLocal stores a version written on this device and queues it. A
 // quarantined older version of the id is superseded by this write.
 func (s *Store) writeLocal(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope) error {
+	if err := keepHistory(tx, k, prev, e); err != nil {
+		return err
+	}
 	if err := putEnv(tx, k, prev, e); err != nil {
 		return err
 	}

@@ -35,6 +35,9 @@ type Records interface {
 	// An undo uses them so that it never overwrites a later change.
 	PutIf(ctx context.Context, typ, id string, data any, restricted bool, want string) (record.Envelope, bool, error)
 	DeleteIf(ctx context.Context, id, want string) (record.Envelope, bool, error)
+	// History is the earlier versions of a record that edits on this
+	// tablet replaced, newest first (ADR 0620).
+	History(id string) ([]record.Envelope, error)
 	DeviceID() string
 	// Drafts: work in progress kept durably on this tablet and never
 	// synced (a probe's error tally, ADR 0620).

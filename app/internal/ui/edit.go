@@ -72,6 +72,28 @@ func editedNote(id, version string) string {
 	return ""
 }
 
+// historyLabel lists the earlier versions of id kept on this tablet
+// ("Saved Mon 17 Mar 10:42: 25 correct"), or says there are none.
+func historyLabel(a *App, id string, line func(record.Envelope) string) *widget.Label {
+	h, err := a.cfg.Records.History(id)
+	if err != nil || len(h) == 0 {
+		l := wrapLabel("No earlier version on this tablet.")
+		l.SizeName = "helperText"
+		return l
+	}
+	lines := []string{"Earlier versions on this tablet:"}
+	for _, e := range h {
+		when := ""
+		if ts, err := hlc.Parse(e.HLC); err == nil {
+			when = time.UnixMilli(ts.Wall).Local().Format("Mon 2 Jan 15:04")
+		}
+		lines = append(lines, "• saved "+when+": "+line(e))
+	}
+	l := wrapLabel(strings.Join(lines, "\n"))
+	l.SizeName = "helperText"
+	return l
+}
+
 // rowButton is a left-aligned, full-width button showing one saved record:
 // tapping it opens the record to correct or delete it.
 func rowButton(text string, tapped func()) *Button {
@@ -143,7 +165,12 @@ func newProbeEdit(a *App, id string) screen {
 			return false
 		}
 		return a.putUndoable("Probe changed to "+fmtNum(next.Score)+" on "+prettyDate(next.Date)+".", record.TypeProbe, id, next, false)
-	}, wrapLabel(intro))
+	}, wrapLabel(intro), historyLabel(a, id, func(e record.Envelope) string {
+		if d, ok := repo.Decode[record.Probe](e); ok {
+			return stripEdited(probeText(d))
+		}
+		return "(not readable)"
+	}))
 	e.del = withDelete(e.formScreen, "Delete probe", func() {
 		if a.deleteUndoable("Probe of "+prettyDate(p.Date)+" deleted.", id) {
 			a.Back()
@@ -250,7 +277,12 @@ func newNoteEdit(a *App, id string) screen {
 		}
 		a.offerUndo("Note changed.", id, doc.HLC, &prev)
 		return true
-	}, wrapLabel("Written "+prettyDate(createdDate(d.ID))+editedNote(d.ID, d.HLC)+"."))
+	}, wrapLabel("Written "+prettyDate(createdDate(d.ID))+editedNote(d.ID, d.HLC)+"."), historyLabel(a, id, func(e record.Envelope) string {
+		if d, ok := repo.Decode[record.Note](e); ok {
+			return stripEdited(noteText(d))
+		}
+		return "(not readable)"
+	}))
 	e.del = withDelete(e.formScreen, "Delete note", func() {
 		if a.deleteUndoable("Note deleted.", id) {
 			a.Back()
@@ -319,6 +351,13 @@ func newDecisionEdit(a *App, id string) screen {
 		return a.putUndoable("Decision changed.", record.TypeDecision, id, next, false)
 	}
 	e := &decisionEdit{decisionForm: d}
+	e.history = historyLabel(a, id, func(v record.Envelope) string {
+		if d, ok := repo.Decode[record.Decision](v); ok {
+			return stripEdited(decisionText(d))
+		}
+		return "(not readable)"
+	})
+	d.formScreen.extra = append(d.formScreen.extra, e.history)
 	e.del = withDelete(d.formScreen, "Delete decision", func() {
 		if a.deleteUndoable("Decision of "+prettyDate(old.Date)+" deleted.", id) {
 			a.Back()
@@ -330,5 +369,15 @@ func newDecisionEdit(a *App, id string) screen {
 // decisionEdit is the team decision form over a recorded decision.
 type decisionEdit struct {
 	*decisionForm
-	del *Button
+	del     *Button
+	history *widget.Label
+}
+
+// stripEdited drops the " · edited …" of a row's text (a history line says
+// when it was saved already).
+func stripEdited(s string) string {
+	if i := strings.Index(s, " · edited "); i >= 0 {
+		return s[:i]
+	}
+	return s
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
@@ -321,3 +323,44 @@ func pad13(v int64) string {
 }
 
 func itoa(v int64) string { return fmtNum(float64(v)) }
+
+// TestCorrectedProbeKeepsItsHistory: a probe corrected the next day shows,
+// on its form, what was first typed (the tablet keeps the replaced version,
+// ADR 0620); the row says it was edited.
+func TestCorrectedProbeKeepsItsHistory(t *testing.T) {
+	f := newFixture(t)
+	// The store stamps versions with the test clock, so "the next day" is.
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := localstore.OpenWith(f.path, localstore.Options{Now: f.clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store, f.rec = s, storeRecords{s}
+	t.Cleanup(func() { _ = s.Close() })
+	sc := seedSchool(t, f.store)
+	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25, Errors: ptr(3.0)}, false))
+	f.clk.add(24 * time.Hour)
+	a := f.start(landscape)
+	st := newStudentScreen(a, sc.students[0])
+	a.push(st)
+	test.Tap(st.probeRows[p.ID])
+	e := a.Current().(*probeEdit)
+	retype(e.score, "52")
+	test.Tap(e.Save)
+	if !strings.Contains(st.probeRows[p.ID].Text, "52") {
+		t.Fatalf("row %q", st.probeRows[p.ID].Text)
+	}
+	test.Tap(st.probeRows[p.ID])
+	e = a.Current().(*probeEdit)
+	var hist string
+	for _, o := range e.extra {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Earlier versions") {
+			hist = l.Text
+		}
+	}
+	if !strings.Contains(hist, "Oral reading fluency 25 · 3 errors") || !strings.Contains(hist, "saved Mon 17 Mar") {
+		t.Fatalf("history on the form: %q", hist)
+	}
+}
