@@ -86,3 +86,21 @@ func (s *Store) History(id string) ([]record.Envelope, error) {
 	}
 	return out, nil
 }
+
+// dropHistory forgets the versions kept for k: the record was deleted on
+// another device or redacted for this one (a restricted note, PROTOCOL §6),
+// and what it held must not outlive it here.
+func dropHistory(tx *bolt.Tx, k []byte) error {
+	b := tx.Bucket(bHistory)
+	var keys [][]byte
+	c := b.Cursor()
+	for hk, _ := c.Seek(k); hk != nil && bytes.HasPrefix(hk, k); hk, _ = c.Next() {
+		keys = append(keys, append([]byte{}, hk...))
+	}
+	for _, hk := range keys {
+		if err := b.Delete(hk); err != nil {
+			return err
+		}
+	}
+	return nil
+}

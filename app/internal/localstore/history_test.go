@@ -103,3 +103,31 @@ func equal(a, b []float64) bool {
 	}
 	return true
 }
+
+// TestHistoryGoesWithAPulledTombstone: a note deleted on another tablet, or
+// redacted for this one (a restricted note, PROTOCOL §6), leaves no earlier
+// version behind in the local history.
+func TestHistoryGoesWithAPulledTombstone(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2025, 3, 17, 10, 0, 0, 0, time.UTC)
+	s, err := OpenWith(filepath.Join(t.TempDir(), "tablet.db"), Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	n := record.Note{StudentID: NewID(), AuthorID: "u1", Body: "Hearing test Friday", Category: record.NoteHealth}
+	d := must(repo.PutNote(ctx, s, "", n, true))
+	now = now.Add(time.Hour)
+	n.Body = "Hearing test Monday"
+	must(repo.PutNote(ctx, s, d.ID, n, true))
+	if h, _ := s.History(d.ID); len(h) != 1 {
+		t.Fatalf("history %d, want the first version", len(h))
+	}
+	tomb := record.Envelope{ID: d.ID, Type: record.TypeNote, HLC: remoteHLC(now.Add(time.Hour).UnixMilli()), Deleted: true, Seq: 9}
+	if _, err := s.ApplyPull(ctx, []record.Envelope{tomb}, 9, true); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := s.History(d.ID); len(h) != 0 {
+		t.Fatalf("a redacted note left %d versions in the history", len(h))
+	}
+}
