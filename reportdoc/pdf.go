@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,10 +23,9 @@ type DocMeta struct {
 	Generated string // date the document was made
 }
 
-// num renders a number for people: at most one decimal, no trailing zeros.
-func num(x float64) string {
-	return strconv.FormatFloat(math.Round(x*10)/10, 'f', -1, 64)
-}
+// num renders a number for people: at most one decimal, no trailing zeros,
+// no negative zero.
+func num(x float64) string { return progress.Figure(x, 1) }
 
 func pct(p *float64) string {
 	if p == nil {

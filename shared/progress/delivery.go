@@ -21,7 +21,9 @@ type Delivery struct {
 	PerStep           []StepFid `json:"per_step"`
 }
 
-// StepFid is one checklist step's fidelity.
+// StepFid is one checklist step's fidelity. Every step of the plan's program
+// is listed, in the program's order (then steps since removed from it, by
+// id); Pct is null while Applicable is 0.
 type StepFid struct {
 	StepID     string   `json:"step_id"`
 	Done       int      `json:"done"`
@@ -61,18 +63,28 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 	steps := map[string]*tally{}
 	var order []string
 	stepOrder := map[string]int{}
-	if prog, ok := ds.Programs[plan.ProgramID]; ok {
-		for i, s := range prog.Steps {
-			stepOrder[s.ID] = i
-		}
-	}
-	count := func(id, status string) {
+	// §3.7: per_step lists every step of the program, 0 of 0 until a
+	// delivered session made it applicable, so a step never delivered is
+	// seen as such rather than missing from the list.
+	tallyOf := func(id string) *tally {
 		t, ok := steps[id]
 		if !ok {
 			t = &tally{}
 			steps[id] = t
 			order = append(order, id)
 		}
+		return t
+	}
+	if prog, ok := ds.Programs[plan.ProgramID]; ok {
+		for i, s := range prog.Steps {
+			if _, dup := stepOrder[s.ID]; !dup {
+				stepOrder[s.ID] = i
+			}
+			tallyOf(s.ID)
+		}
+	}
+	count := func(id, status string) {
+		t := tallyOf(id)
 		switch status {
 		case record.StepDone:
 			t.done++

@@ -433,7 +433,6 @@ func gate(d Decision, del *Delivery) Decision {
 		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
 }
 
-// fmtNum renders a number for people: at most two decimals, no trailing zeros.
-func fmtNum(x float64) string {
-	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
-}
+// fmtNum renders a number for people: at most two decimals, no trailing
+// zeros, no negative zero.
+func fmtNum(x float64) string { return Figure(x, 2) }

@@ -3,7 +3,6 @@ package console
 import (
 	"fmt"
 	"html/template"
-	"math"
 	"strings"
 
 	"smallwins/shared/progress"
@@ -59,14 +58,8 @@ func measureName(code string) string { return record.MeasureOf(code).Name }
 
 func measureUnit(code string) string { return record.MeasureOf(code).Unit }
 
-// round1 shows a figure with at most one decimal.
-func round1(x float64) string {
-	r := math.Round(x*10) / 10
-	if r == math.Trunc(r) {
-		return fmt.Sprintf("%.0f", r)
-	}
-	return fmt.Sprintf("%.1f", r)
-}
+// round1 shows a figure with at most one decimal (never "-0").
+func round1(x float64) string { return progress.Figure(x, 1) }
 
 func pct(p *float64) string {
 	if p == nil {
@@ -107,14 +100,8 @@ func slopeText(x float64, code string) string {
 	return fmt.Sprintf("%s %s a week", strings.TrimPrefix(round2(x), "+"), unit)
 }
 
-func round2(x float64) string {
-	s := fmt.Sprintf("%.2f", x)
-	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	if s == "-0" {
-		return "0"
-	}
-	return s
-}
+// round2 shows a figure with at most two decimals (never "-0").
+func round2(x float64) string { return progress.Figure(x, 2) }
 
 var funcs = template.FuncMap{
 	"decisionText": decisionText,

@@ -1,0 +1,34 @@
+package console
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"smallwins/shared/progress"
+)
+
+// A tiny negative figure rounds to zero; the console must not say "-0"
+// (DOMAIN.md, issue 13): not in a slope, a percentage or a share of the
+// aimline's growth.
+func TestNoNegativeZeroInSentences(t *testing.T) {
+	aim := &progress.Aimline{SlopePerWeek: 2}
+	tiny := -1e-6
+	for name, got := range map[string]string{
+		"round1":       round1(-0.04),
+		"negative 0":   round1(math.Copysign(0, -1)),
+		"pct":          pct(&tiny),
+		"slope":        slopeText(-0.004, "orf_wcpm"),
+		"share of aim": vsAim(-0.0004, aim),
+	} {
+		if strings.Contains(got, "-0") {
+			t.Errorf("%s: %q says -0", name, got)
+		}
+	}
+	if got := vsAim(-0.0004, aim); got != " (0% of the aimline's)" {
+		t.Errorf("vsAim = %q", got)
+	}
+	if got := round1(-0.05); got != "-0.1" {
+		t.Errorf("round1(-0.05) = %q: a real negative stays negative", got)
+	}
+}
