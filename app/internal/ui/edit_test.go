@@ -364,3 +364,27 @@ func TestCorrectedProbeKeepsItsHistory(t *testing.T) {
 		t.Fatalf("history on the form: %q", hist)
 	}
 }
+
+// TestUndoSaysUndoneInTheBar: the result of an undo is said in the bar,
+// not in a message that would move the screen; Undo is not offered twice.
+func TestUndoSaysUndoneInTheBar(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, false))
+	a := f.start(landscape)
+	st := newStudentScreen(a, sc.students[0])
+	a.push(st)
+	test.Tap(st.probeRows[p.ID])
+	test.Tap(a.Current().(*probeEdit).del)
+	tapUndo(t, a)
+	if a.UndoText() != "Undone." || a.undo.undo.Visible() {
+		t.Fatalf("after undo the bar says %q, Undo visible %v", a.UndoText(), a.undo.undo.Visible())
+	}
+	if a.Message() == "Undone." {
+		t.Fatal("the undo was said under the header (it moves the screen)")
+	}
+	test.Tap(a.undo.undo) // a second tap does nothing
+	if got := mustGet[record.Probe](f.store, p.ID); got.Data.Score != 25 {
+		t.Fatalf("probe %+v", got.Data)
+	}
+}

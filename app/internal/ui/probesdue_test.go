@@ -164,3 +164,30 @@ func TestOldProbeDraftIsNotReopened(t *testing.T) {
 		t.Fatalf("yesterday's tally shown: %d", p.m.errors)
 	}
 }
+
+// TestTodayOverdueIsTheReports: a goal whose only probe predates its start
+// counts from that probe (DOMAIN.md §3.8 as the report reads it, ADR 0011):
+// Today and the report agree, where the former hand-written rule did not.
+func TestTodayOverdueIsTheReports(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	ctx := context.Background()
+	ben := sc.students[1]
+	must(repo.Put(ctx, f.store, "", record.Goal{StudentID: ben, Measure: "orf_wcpm", Direction: record.DirectionUp,
+		StartDate: "2025-03-10", BaselineScores: []float64{30}, GoalScore: 60, GoalDate: "2025-06-02"}, false))
+	must(repo.Put(ctx, f.store, "", record.Probe{StudentID: ben, Measure: "orf_wcpm", Date: "2025-03-03", Score: 31}, false))
+	a := f.start(landscape)
+	today := a.Current().(*todayScreen)
+	var got *dueProbe
+	for i := range today.m.Overdue {
+		if today.m.Overdue[i].StudentID == ben {
+			got = &today.m.Overdue[i]
+		}
+	}
+	if got == nil || got.Days != 14 {
+		t.Fatalf("Ben on Today: %+v, want overdue at 14 days (from the 3 Mar probe)", got)
+	}
+	if _, ok := handwrittenOverdue(f.rec, ben, f.clk.t); ok {
+		t.Fatal("the former rule agrees after all: this test no longer shows the difference")
+	}
+}

@@ -75,6 +75,7 @@ func (u *undoBar) offer(msg string, act func() error) {
 	u.stopTimer()
 	u.act = act
 	u.text.SetText(msg)
+	u.undo.Show()
 	u.panel.Show()
 	u.layer.Refresh()
 	u.stop = u.a.tick(undoFor, u.hide)
@@ -96,15 +97,20 @@ func (u *undoBar) stopTimer() {
 
 func (u *undoBar) tapUndo() {
 	act := u.act
-	u.hide()
 	if act == nil {
 		return
 	}
+	u.act = nil
 	if err := act(); err != nil {
+		u.hide()
 		u.a.warn("Not undone: " + PlainError(err))
 		return
 	}
-	u.a.say("Undone.")
+	// Said in the bar itself (no message under the header that would push
+	// the screen down); the bar goes with ✕, the next action or its timer.
+	u.text.SetText("Undone.")
+	u.undo.Hide()
+	u.layer.Refresh()
 	if s := u.a.current(); s != nil {
 		s.refresh() // e.g. a deleted probe is back in the student's list
 	}
