@@ -415,6 +415,8 @@ type sessionScreen struct {
 	popCancelBtn *Button
 	// Correcting a finished session (sessionedit.go).
 	reopen, deleteBtn *Button
+	popReceived       *widget.Entry
+	popSaveMins       *Button
 
 	stopTick func()
 }
@@ -713,7 +715,7 @@ func (s *sessionScreen) openStudent(i int) {
 		s.a.say("Note saved for " + s.m.names[sid] + ".")
 	})
 	closeBtn := NewButton("Close", s.closePopup)
-	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.popNote, s.popCategory, s.popPrivate,
+	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.minutesRow(i), s.popNote, s.popCategory, s.popPrivate,
 		container.NewGridWithColumns(2, closeBtn, s.popSave)))
 }
 

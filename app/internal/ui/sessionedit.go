@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -129,4 +132,66 @@ func (s *sessionScreen) tapDelete() {
 	} else {
 		s.a.Root(TabToday)
 	}
+}
+
+// minutesRow is, while a session is corrected, the minutes a late or
+// early-leaving student was with the group: there is no tap time to go by
+// afterwards (ADR 0602), so the person says it. Elsewhere it is empty.
+func (s *sessionScreen) minutesRow(i int) fyne.CanvasObject {
+	s.popReceived, s.popSaveMins = nil, nil
+	at := s.m.s.Attendance[i]
+	if s.m.reopened == nil || (at.Status != record.Late && at.Status != record.LeftEarly) {
+		return container.NewVBox()
+	}
+	s.popReceived = widget.NewEntry()
+	s.popReceived.SetPlaceHolder("minutes")
+	if r, ok := s.m.received(i); ok {
+		s.popReceived.SetText(fmtNum(r))
+	}
+	s.popSaveMins = NewButton("Save minutes", func() {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s.popReceived.Text), 64)
+		if err != nil || v < 0 || v > s.m.s.Minutes {
+			s.a.warn(fmt.Sprintf("Minutes with the group must be a number from 0 to %s.", fmtNum(s.m.s.Minutes)))
+			return
+		}
+		if err := s.m.SetReceived(context.Background(), i, v); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+			return
+		}
+		s.closePopup()
+		s.refresh()
+	})
+	return container.NewBorder(nil, nil, widget.NewLabel("Minutes with the group"), s.popSaveMins, s.popReceived)
+}
+
+// received is the minutes student i is counted for when the corrected
+// session is finished again with its minutes; false when not known (the
+// whole session will count).
+func (m *sessionModel) received(i int) (float64, bool) {
+	a := m.s.Attendance[i]
+	if a.Minutes == nil {
+		return 0, false
+	}
+	if a.Status == record.Late {
+		return math.Max(0, m.s.Minutes-*a.Minutes), true // Minutes holds the arrival minute
+	}
+	return math.Min(*a.Minutes, m.s.Minutes), true
+}
+
+// SetReceived records that student i (late or left early) was with the
+// group v minutes, in the running session's terms: a late student's
+// arrival minute, an early leaver's leaving minute (ADR 0602).
+func (m *sessionModel) SetReceived(ctx context.Context, i int, v float64) error {
+	if i < 0 || i >= len(m.s.Attendance) {
+		return errors.New("no such student")
+	}
+	return m.mutate(ctx, func(s *record.Session) {
+		a := &s.Attendance[i]
+		switch a.Status {
+		case record.Late:
+			a.Minutes = ptr(math.Max(0, s.Minutes-v))
+		case record.LeftEarly:
+			a.Minutes = ptr(v)
+		}
+	})
 }

@@ -240,3 +240,47 @@ func TestTodayUsesEachWeekdaysTime(t *testing.T) {
 		t.Fatalf("a bad time was saved: %+v", got)
 	}
 }
+
+// TestCorrectingMinutesOfLateAndEarlyStudents: in a reopened session the
+// person says how long a late or early-leaving student was with the group
+// (no tap time exists afterwards); finishing again stores those minutes.
+func TestCorrectingMinutesOfLateAndEarlyStudents(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	a := f.start(landscape)
+	s := runSession(t, f, a, sc.group) // Chloe late, 26 of 30 minutes
+	f.clk.add(time.Hour)
+	test.Tap(s.reopen)
+	// Chloe: the form offers her 26 minutes; she was there 20.
+	test.Tap(s.students[2].more)
+	if s.popReceived == nil || s.popReceived.Text != "26" {
+		t.Fatalf("Chloe's minutes row: %v", s.popReceived)
+	}
+	retype(s.popReceived, "45") // more than the session: refused
+	test.Tap(s.popSaveMins)
+	if !strings.Contains(a.Message(), "from 0 to 30") {
+		t.Fatalf("message %q", a.Message())
+	}
+	retype(s.popReceived, "20")
+	test.Tap(s.popSaveMins)
+	// Dev left early: chosen in the pop-up, then his minutes.
+	test.Tap(s.students[3].more)
+	if s.popReceived != nil {
+		t.Fatal("a present student is asked for minutes")
+	}
+	test.Tap(s.popStatus[record.LeftEarly])
+	test.Tap(s.students[3].more)
+	retype(s.popReceived, "12")
+	test.Tap(s.popSaveMins)
+	a.Back()
+	got := mustGet[record.Session](f.store, s.m.id).Data
+	if got.Status != record.SessionDelivered || got.Minutes != 30 {
+		t.Fatalf("session %s %v", got.Status, got.Minutes)
+	}
+	want := map[string]float64{sc.students[2]: 20, sc.students[3]: 12}
+	for _, at := range got.Attendance {
+		if w, ok := want[at.StudentID]; ok && (at.Minutes == nil || *at.Minutes != w) {
+			t.Errorf("%s: %s %v min, want %v", at.StudentID, at.Status, at.Minutes, w)
+		}
+	}
+}
