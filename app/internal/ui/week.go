@@ -97,6 +97,13 @@ func loadWeek(rec Records, monday, today record.Date, mine func(string) bool) we
 	breaks := repo.List[record.CalendarBreak](rec)
 	first, last := monday.String(), (monday + 6).String()
 	for _, g := range myGroups(rec, mine) {
+		// A slot before the group existed is not a session missed: the
+		// group's UUIDv7 id says when it was made (none, or a time after
+		// today by this tablet's clock: every day counts).
+		var since record.Date
+		if t, ok := uuidV7Time(g.ID); ok && record.DateOf(t.Local()) <= today {
+			since = record.DateOf(t.Local())
+		}
 		byDay := map[string][]repo.Doc[record.Session]{}
 		for _, s := range repo.ListByRef[record.Session](rec, g.ID) {
 			if s.Data.Date >= first && s.Data.Date <= last {
@@ -122,7 +129,7 @@ func loadWeek(rec Records, monday, today record.Date, mine func(string) bool) we
 				}
 				m.Days[i].Items = append(m.Days[i].Items, it)
 			}
-			if len(sessions) > 0 || start == "" {
+			if len(sessions) > 0 || start == "" || d < since {
 				continue
 			}
 			it := weekItem{GroupID: g.ID, Group: g.Data.Name, Start: start}

@@ -284,3 +284,42 @@ func TestCorrectingMinutesOfLateAndEarlyStudents(t *testing.T) {
 		}
 	}
 }
+
+// TestWeekViewStartsWhenTheGroupWasMade: a group made this Wednesday has no
+// "not recorded" Monday and Tuesday.
+func TestWeekViewStartsWhenTheGroupWasMade(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	// The group's id says it was made on Wednesday 19 March 2025.
+	made := time.Date(2025, 3, 19, 8, 0, 0, 0, time.Local)
+	id := v7At(made)
+	g := mustGet[record.Group](f.store, sc.group).Data
+	must(repo.Put(context.Background(), f.store, id, g, false))
+	f.clk.t = time.Date(2025, 3, 21, 9, 0, 0, 0, time.Local) // Friday
+	today := record.DateOf(f.clk.t)
+	w := loadWeek(f.rec, mondayOf(today), today, anyone)
+	var days []string
+	for _, d := range w.Days {
+		for _, it := range d.Items {
+			if it.GroupID == id {
+				days = append(days, d.Date.String()+" "+it.State)
+			}
+		}
+	}
+	want := []string{"2025-03-19 not_recorded", "2025-03-20 not_recorded", "2025-03-21 to_come"}
+	if strings.Join(days, ",") != strings.Join(want, ",") {
+		t.Fatalf("the new group's week: %v, want %v", days, want)
+	}
+}
+
+// v7At is a UUIDv7-shaped id made at t.
+func v7At(t time.Time) string {
+	ms := t.UnixMilli()
+	hex := "0123456789abcdef"
+	b := make([]byte, 12)
+	for i := 11; i >= 0; i-- {
+		b[i] = hex[ms&0xf]
+		ms >>= 4
+	}
+	return string(b[:8]) + "-" + string(b[8:12]) + "-7000-8000-000000000042"
+}
