@@ -326,6 +326,7 @@ type groupHistory struct {
 	root fyne.CanvasObject
 	box  *fyne.Container
 	rows map[string]*Button // session id → row (tests)
+	att  []string           // "Ava Martinez: 8 of 10" per student (tests)
 }
 
 func newGroupHistory(a *App, id string) *groupHistory {
@@ -352,14 +353,15 @@ func (s *groupHistory) refresh() {
 		}
 		return sessions[i].Data.StartedAt > sessions[j].Data.StartedAt
 	})
-	// Attendance per student over the delivered sessions.
-	attended, delivered := map[string]int{}, 0
+	// Attendance per student over the delivered sessions that list them (a
+	// student who joined later is not counted absent from before).
+	attended, listed := map[string]int{}, map[string]int{}
 	for _, ss := range sessions {
 		if ss.Data.Status != record.SessionDelivered {
 			continue
 		}
-		delivered++
 		for _, at := range ss.Data.Attendance {
+			listed[at.StudentID]++
 			if at.Status != record.Absent {
 				attended[at.StudentID]++
 			}
@@ -368,15 +370,16 @@ func (s *groupHistory) refresh() {
 	var att []string
 	if ok {
 		for _, sid := range g.Data.StudentIDs {
-			att = append(att, fmt.Sprintf("%s: %d of %d", studentName(r, sid), attended[sid], delivered))
+			att = append(att, fmt.Sprintf("%s: %d of %d", studentName(r, sid), attended[sid], listed[sid]))
 		}
 	}
 	objs := []fyne.CanvasObject{}
 	if ok {
 		objs = append(objs, card(heading("Schedule"), wrapLabel(scheduleText(g.Data.Schedule))))
 	}
+	s.att = att
 	if len(att) > 0 {
-		objs = append(objs, card(heading("Attended (of the delivered sessions)"), wrapLabel(strings.Join(att, "\n"))))
+		objs = append(objs, card(heading("Attended (of the delivered sessions they were listed in)"), wrapLabel(strings.Join(att, "\n"))))
 	}
 	s.rows = map[string]*Button{}
 	rows := []fyne.CanvasObject{heading(fmt.Sprintf("Sessions (%d)", len(sessions)))}

@@ -187,6 +187,10 @@ func TestWeekViewShowsDeliveredCancelledAndToCome(t *testing.T) {
 	if len(h.rows) != 2 || h.rows[tue] == nil {
 		t.Fatalf("history rows %v", h.rows)
 	}
+	// Counted over the delivered sessions that list the student.
+	if got := strings.Join(h.att[:3], "; "); got != "Ava Martinez: 1 of 1; Ben Okafor: 0 of 1; Chloe Nguyen: 0 of 0" {
+		t.Fatalf("attended: %q", got)
+	}
 	test.Tap(h.rows[wed])
 	if s, ok := a.Current().(*sessionScreen); !ok || s.finishedHead.Text != "Session cancelled" {
 		t.Fatalf("the cancelled session opened %T", a.Current())
