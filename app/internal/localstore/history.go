@@ -20,7 +20,8 @@ import (
 //
 // Bounded: a version is kept only when the edit comes at least
 // historyAfter after it (a correction, not the taps of a session being run
-// or a card being filled), at most historyPerRecord per record (the
+// or a card being filled; never a session still in progress), at most
+// historyPerRecord per record (the
 // oldest go first), and never for CICO cards (each rating is an edit of
 // the day's card by design; the undo covers a mistaken tap or deletion).
 const (
@@ -31,7 +32,7 @@ const (
 // keepHistory stores prev under k when e, written on this device, replaces
 // it in a way worth remembering.
 func keepHistory(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope) error {
-	if prev == nil || prev.Deleted || prev.Type == record.TypeCICOCard {
+	if prev == nil || prev.Deleted || prev.Type == record.TypeCICOCard || runningSession(prev) {
 		return nil
 	}
 	was, err1 := hlc.Parse(prev.HLC)
@@ -60,6 +61,19 @@ func keepHistory(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope
 		keys = keys[1:]
 	}
 	return nil
+}
+
+// runningSession: the version is a session still being run, whose taps
+// (minutes apart while teaching) are the session being recorded, not
+// corrections of it.
+func runningSession(e *record.Envelope) bool {
+	if e.Type != record.TypeSession {
+		return false
+	}
+	var s struct {
+		Status string `json:"status"`
+	}
+	return json.Unmarshal(e.Data, &s) == nil && s.Status == record.SessionInProgress
 }
 
 // History returns the earlier versions of id kept on this tablet, newest

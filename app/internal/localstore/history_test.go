@@ -3,6 +3,7 @@ package localstore
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,20 @@ func TestHistoryKeepsCorrectedVersions(t *testing.T) {
 	two := 2.0
 	card.Ratings[0][0] = &two
 	must(repo.Put(ctx, s, c.ID, card, false))
+	// A session: taps 20 minutes apart while it runs keep nothing; a
+	// correction of the delivered session keeps the delivered version.
+	ss := record.Session{GroupID: NewID(), ProgramID: NewID(), Date: "2025-03-17", Status: record.SessionInProgress,
+		Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
+	sess := must(repo.Put(ctx, s, "", ss, false))
+	now = now.Add(20 * time.Minute)
+	ss.Fidelity = []record.StepMark{{StepID: "s1", Status: record.StepDone}}
+	must(repo.Put(ctx, s, sess.ID, ss, false))
+	now = now.Add(20 * time.Minute)
+	ss.Status, ss.Minutes = record.SessionDelivered, 30
+	must(repo.Put(ctx, s, sess.ID, ss, false))
+	now = now.Add(24 * time.Hour)
+	ss.Note = "corrected"
+	must(repo.Put(ctx, s, sess.ID, ss, false))
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +92,10 @@ func TestHistoryKeepsCorrectedVersions(t *testing.T) {
 	if hc, _ := s.History(c.ID); len(hc) != 0 {
 		t.Fatalf("a CICO card kept %d versions", len(hc))
 	}
-	if n, _ := s.PendingCount(); n != 2 {
+	if hs, _ := s.History(sess.ID); len(hs) != 1 || !strings.Contains(string(hs[0].Data), `"delivered"`) {
+		t.Fatalf("session history %d: want only the delivered version before the correction", len(hs))
+	}
+	if n, _ := s.PendingCount(); n != 3 {
 		t.Fatalf("pending %d: history must not be queued", n)
 	}
 	if _, err := s.History("not-an-id"); err == nil {
