@@ -1,13 +1,17 @@
 package progress
 
 import (
+	"math"
 	"sort"
 
 	"smallwins/shared/record"
 )
 
 // Delivery is §3.7's measure of what was actually delivered under a plan.
-// Percentages are null when nothing was planned yet; they are not capped.
+// Percentages are null when nothing was planned yet. Planned sessions are
+// whole sessions over the window's school days, and attendance is out of
+// the planned or the delivered sessions, whichever is more, so it never
+// passes 100% (ADR 0630); dose is not capped.
 type Delivery struct {
 	PlannedSessions   float64   `json:"planned_sessions"`
 	DeliveredSessions int       `json:"delivered_sessions"`
@@ -55,8 +59,11 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		}
 	}
 	d := &Delivery{PerStep: []StepFid{}}
-	weeks := float64(cal.InstructionDays(from, to)) / 7
-	d.PlannedSessions = plan.SessionsPerWeek * weeks
+	// ADR 0630: a week is 5 school days, not 7 calendar days. Spread over 7
+	// days, a Monday-to-Thursday group's Friday window planned 4×5/7 = 2.9
+	// sessions for the 4 it had met, and attendance read 121% mid-week.
+	weeks := float64(cal.SchoolDays(from, to)) / 5
+	d.PlannedSessions = math.Round(plan.SessionsPerWeek * weeks)
 	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
 
 	type tally struct{ done, applicable int }
@@ -96,12 +103,8 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 	}
 	var totalDone, totalApplicable int
 	for _, s := range ds.Sessions {
-		if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+		if !deliveredUnder(plan, s, from, to) {
 			continue
-		}
-		day, _ := ParseDate(s.Date)
-		if day < from || day > to || s.Status != record.SessionDelivered {
-			continue // cancelled: not delivered; in progress: ignored
 		}
 		d.DeliveredSessions++
 		for _, a := range s.Attendance {
@@ -173,10 +176,54 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		d.FidelityPct, d.FidelityBand = &f, ptr(Band(f))
 	}
 	if d.PlannedSessions > 0 {
-		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
+		// Out of the sessions the student could attend: an extra session
+		// held beyond the plan raises what was offered, not above 100%.
+		offered := math.Max(d.PlannedSessions, float64(d.DeliveredSessions))
+		d.AttendancePct = ptr(float64(d.SessionsAttended) / offered * 100)
 	}
 	if d.PlannedMinutes > 0 {
 		d.DosePct = ptr(d.MinutesReceived / d.PlannedMinutes * 100)
 	}
 	return d
+}
+
+// deliveredUnder reports whether s is a delivered session of the plan
+// dated in [from, to]: its group's, of its program or of none (ADR 0002);
+// cancelled ones are not delivered, in-progress ones are ignored.
+func deliveredUnder(plan record.Plan, s record.Session, from, to Date) bool {
+	if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+		return false
+	}
+	day, err := ParseDate(s.Date)
+	return err == nil && day >= from && day <= to && s.Status == record.SessionDelivered
+}
+
+// RecentSteps is §3.7's per-step fidelity over the plan's last n delivered
+// sessions up to asOf (the sessions of the earliest of those dates count
+// whole): what a team reads as "lately", beside the whole plan's figure.
+// The second result is the number of sessions counted.
+func RecentSteps(ds *Dataset, plan record.Plan, asOf Date, n int, cal Calendar) ([]StepFid, int) {
+	from, _ := ParseDate(plan.StartDate)
+	to := asOf
+	if plan.EndDate != "" {
+		if end, err := ParseDate(plan.EndDate); err == nil && end < to {
+			to = end
+		}
+	}
+	var days []Date
+	for _, s := range ds.Sessions {
+		if deliveredUnder(plan, s, from, to) {
+			d, _ := ParseDate(s.Date)
+			days = append(days, d)
+		}
+	}
+	if len(days) == 0 || n <= 0 {
+		return []StepFid{}, 0
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] > days[j] })
+	recent := plan
+	recent.StartDate = days[min(n, len(days))-1].String()
+	recent.EndDate = to.String()
+	d := ComputeDelivery(ds, recent, "", to, cal)
+	return d.PerStep, d.DeliveredSessions
 }

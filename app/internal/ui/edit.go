@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -94,13 +95,37 @@ func historyLabel(a *App, id string, line func(record.Envelope) string) *widget.
 	return l
 }
 
-// rowButton is a left-aligned, full-width button showing one saved record:
-// tapping it opens the record to correct or delete it.
-func rowButton(text string, tapped func()) *Button {
-	b := NewButton(text, tapped)
-	b.Alignment = widget.ButtonAlignLeading
-	b.Importance = widget.LowImportance
-	return b
+// tapRow is one saved record in a list: its text, wrapped (a note or a
+// rationale can be long; a button would not wrap and would widen the page),
+// with a "›" that says it opens, and at least MinTarget tall. Tapping it
+// opens the record to correct or delete it.
+type tapRow struct {
+	widget.Label
+	OnTapped func()
+}
+
+// rowButton makes a tapRow.
+func rowButton(text string, tapped func()) *tapRow {
+	r := &tapRow{OnTapped: tapped}
+	r.Text = text + "  ›"
+	r.Wrapping = fyne.TextWrapWord
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// Tapped implements fyne.Tappable.
+func (r *tapRow) Tapped(*fyne.PointEvent) {
+	if r.OnTapped != nil {
+		r.OnTapped()
+	}
+}
+
+// Cursor is the pointing hand on a desktop.
+func (r *tapRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// MinSize is at least MinTarget tall (a touch target).
+func (r *tapRow) MinSize() fyne.Size {
+	return r.Label.MinSize().Max(fyne.NewSize(0, MinTarget))
 }
 
 // withDelete adds a Delete button beside the form's Save.

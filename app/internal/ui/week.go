@@ -221,8 +221,8 @@ type weekScreen struct {
 	head   *widget.Label
 
 	prev, this, next *Button
-	rows             map[string]*Button // session id, or group id + date for a slot (tests)
-	history          map[string]*Button // group id → its history (tests)
+	rows             map[string]*tapRow // session id, or group id + date for a slot (tests)
+	history          map[string]*tapRow // group id → its history (tests)
 }
 
 func newWeekScreen(a *App) *weekScreen {
@@ -251,7 +251,7 @@ func (s *weekScreen) refresh() {
 	} else {
 		s.this.Enable()
 	}
-	s.rows = map[string]*Button{}
+	s.rows = map[string]*tapRow{}
 	var objs []fyne.CanvasObject
 	for _, d := range s.m.Days {
 		if len(d.Items) == 0 && d.Date.Weekday() > 5 {
@@ -271,7 +271,7 @@ func (s *weekScreen) refresh() {
 		objs = append(objs, card(rows...))
 	}
 	// Every group of mine, whether or not it meets this week: its history.
-	s.history = map[string]*Button{}
+	s.history = map[string]*tapRow{}
 	groups := []fyne.CanvasObject{heading("My groups' history")}
 	for _, g := range myGroups(s.a.cfg.Records, s.a.isMe) {
 		gid := g.ID
@@ -290,7 +290,7 @@ func (s *weekScreen) row(day record.Date, it weekItem) fyne.CanvasObject {
 		txt += it.Start + "  "
 	}
 	txt += it.Group + " — " + it.Text
-	var b *Button
+	var b *tapRow
 	if it.SessionID != "" {
 		id := it.SessionID
 		b = rowButton(txt, func() { s.openSession(id) })
@@ -301,7 +301,7 @@ func (s *weekScreen) row(day record.Date, it weekItem) fyne.CanvasObject {
 		s.rows[gid+"/"+day.String()] = b
 	}
 	if it.State == weekNotRecorded {
-		b.Importance = widget.WarningImportance
+		b.Importance = widget.WarningImportance // and "!" says it without colour
 	}
 	return b
 }
@@ -325,7 +325,7 @@ type groupHistory struct {
 	name string
 	root fyne.CanvasObject
 	box  *fyne.Container
-	rows map[string]*Button // session id → row (tests)
+	rows map[string]*tapRow // session id → row (tests)
 	att  []string           // "Ava Martinez: 8 of 10" per student (tests)
 }
 
@@ -381,7 +381,7 @@ func (s *groupHistory) refresh() {
 	if len(att) > 0 {
 		objs = append(objs, card(heading("Attended (of the delivered sessions they were listed in)"), wrapLabel(strings.Join(att, "\n"))))
 	}
-	s.rows = map[string]*Button{}
+	s.rows = map[string]*tapRow{}
 	rows := []fyne.CanvasObject{heading(fmt.Sprintf("Sessions (%d)", len(sessions)))}
 	for _, ss := range sessions {
 		id := ss.ID

@@ -261,6 +261,7 @@ func (c *Console) handleStudent(ec echo.Context) error {
 	}
 	var goalIDs []string
 	var notes []noteView
+	var shown []record.Envelope // the notes on the page, for the audit
 	for _, e := range refs {
 		switch e.Type {
 		case record.TypeGoal:
@@ -270,9 +271,14 @@ func (c *Console) handleStudent(ec echo.Context) error {
 			// (Viewer.CanSee: a restricted note is for its author and admins).
 			var n record.Note
 			if record.DecodeData(e.Data, &n) == nil {
+				shown = append(shown, e)
 				notes = append(notes, noteView{Date: noteDate(e.HLC), Author: sc.userName(n.AuthorID), Category: n.Category, Body: n.Body, Restricted: e.Restricted})
 			}
 		}
+	}
+	// Restricted notes on this page are audited before it is sent (ADR 0021).
+	if err := c.auditShown(ec, shown); err != nil {
+		return err
 	}
 	sort.Slice(notes, func(i, j int) bool { return notes[i].Date > notes[j].Date })
 	gvs, err := c.goalReports(ctx, sc, goalIDs, asOf)
