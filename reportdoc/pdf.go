@@ -209,7 +209,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	para(fmt.Sprintf("%d points after the baseline over %s weeks; status %s.", r.PointsAfterBaseline, progress.FormatWeeks(r.WeeksOfData), r.Status), 10, false)
 	heading("Delivery", 12)
 	if d := r.Delivery; d != nil {
-		para(fmt.Sprintf("Sessions: %d delivered, %d attended of %s planned (attendance %s).", d.DeliveredSessions, d.SessionsAttended, progress.FormatSessions(d.PlannedSessions), pct(d.AttendancePct)), 10, false)
+		para(fmt.Sprintf("Sessions: %d delivered; %s.", d.DeliveredSessions, progress.AttendanceWords(d)), 10, false)
 		para(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", progress.FormatMinutes(d.MinutesReceived), progress.FormatMinutes(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
 	} else {
 		para("Delivery is unknown: no plan is linked to this goal.", 10, false)

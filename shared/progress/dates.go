@@ -67,37 +67,6 @@ func (c Calendar) InstructionDays(from, to Date) int {
 	return n
 }
 
-// SchoolDays counts the weekdays (Monday to Friday) in [from, to] that lie
-// in no break: the days a plan's sessions can fall on (ADR 0630). It is
-// arithmetic, as InstructionDays is: a report over two school years costs
-// no more than one over a week.
-func (c Calendar) SchoolDays(from, to Date) int {
-	if to < from {
-		return 0
-	}
-	n := weekdays(from, to)
-	for _, b := range c.breaks {
-		lo, hi := max(b.from, from), min(b.to, to)
-		if hi >= lo {
-			n -= weekdays(lo, hi)
-		}
-	}
-	return n
-}
-
-// weekdays counts Monday to Friday in [from, to] (from ≤ to).
-func weekdays(from, to Date) int {
-	days := int(to-from) + 1
-	n := days / 7 * 5    // whole weeks
-	wd := from.Weekday() // 1 Monday … 7 Sunday
-	for i := 0; i < days%7; i++ {
-		if (wd-1+i)%7 < 5 {
-			n++
-		}
-	}
-	return n
-}
-
 // IsBreak reports whether d lies in a break.
 func (c Calendar) IsBreak(d Date) bool { return c.InstructionDays(d, d) == 0 }
 

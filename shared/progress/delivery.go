@@ -1,17 +1,15 @@
 package progress
 
 import (
-	"math"
 	"sort"
 
 	"smallwins/shared/record"
 )
 
 // Delivery is §3.7's measure of what was actually delivered under a plan.
-// Percentages are null when nothing was planned yet. Planned sessions are
-// whole sessions over the window's school days, and attendance is out of
-// the planned or the delivered sessions, whichever is more, so it never
-// passes 100% (ADR 0630); dose is not capped.
+// Percentages are null when nothing was planned yet; they are not capped
+// (DOMAIN.md §3.7, binding for the report). How the tablet words a figure
+// above 100% or a fractional plan is a matter of display (ADR 0630).
 type Delivery struct {
 	PlannedSessions   float64   `json:"planned_sessions"`
 	DeliveredSessions int       `json:"delivered_sessions"`
@@ -59,11 +57,8 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		}
 	}
 	d := &Delivery{PerStep: []StepFid{}}
-	// ADR 0630: a week is 5 school days, not 7 calendar days. Spread over 7
-	// days, a Monday-to-Thursday group's Friday window planned 4×5/7 = 2.9
-	// sessions for the 4 it had met, and attendance read 121% mid-week.
-	weeks := float64(cal.SchoolDays(from, to)) / 5
-	d.PlannedSessions = math.Round(plan.SessionsPerWeek * weeks)
+	weeks := float64(cal.InstructionDays(from, to)) / 7
+	d.PlannedSessions = plan.SessionsPerWeek * weeks
 	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
 
 	type tally struct{ done, applicable int }
@@ -176,10 +171,7 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		d.FidelityPct, d.FidelityBand = &f, ptr(Band(f))
 	}
 	if d.PlannedSessions > 0 {
-		// Out of the sessions the student could attend: an extra session
-		// held beyond the plan raises what was offered, not above 100%.
-		offered := math.Max(d.PlannedSessions, float64(d.DeliveredSessions))
-		d.AttendancePct = ptr(float64(d.SessionsAttended) / offered * 100)
+		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
 	}
 	if d.PlannedMinutes > 0 {
 		d.DosePct = ptr(d.MinutesReceived / d.PlannedMinutes * 100)

@@ -10,7 +10,7 @@ import (
 // reasons do too, so one figure never appears rounded two ways (76.21% in
 // a reason and 76% beside it):
 //
-//	percentages   whole               76%
+//	percentages   at most two decimals 76.21% (as the report's reasons, DOMAIN.md §5.3)
 //	scores/levels at most one decimal 42.5
 //	weeks         at most one decimal 5.7
 //	slopes        at most two decimals 1.25 (growth a week)
@@ -18,8 +18,11 @@ import (
 //	minutes       whole               29
 //	sessions      whole               35
 
-// FormatPct is a percentage, whole: "76%".
-func FormatPct(v float64) string { return formatDigits(v, 0) + "%" }
+// FormatPct is a percentage with at most two decimals: "76.21%", "75%".
+// The decision's reason is the report's text (DOMAIN.md §5.3 words dose
+// 68.75%) and the tablet shows it beside the figures, so the figures take
+// the reason's rounding, not a coarser one of their own.
+func FormatPct(v float64) string { return formatDigits(v, 2) + "%" }
 
 // FormatPctOf is a nullable percentage; nil (nothing planned) is "n/a".
 func FormatPctOf(p *float64) string {
@@ -46,8 +49,32 @@ func FormatRatio(v float64) string { return formatDigits(v, 1) }
 func FormatMinutes(v float64) string { return formatDigits(v, 0) }
 
 // FormatSessions is a number of sessions, whole (planned sessions are a
-// rate times weeks; nobody plans 35.4 sessions).
-func FormatSessions(v float64) string { return formatDigits(v, 0) }
+// rate times weeks; nobody plans 35.4 sessions). A count that was rounded
+// says so: "about 35".
+func FormatSessions(v float64) string {
+	if w := formatDigits(v, 0); v == math.Round(v) || w == "n/a" {
+		return w
+	}
+	return "about " + formatDigits(v, 0)
+}
+
+// AttendanceWords is §3.7's attendance for people. The report keeps the
+// plan's exact rate (DOMAIN.md: planned sessions are the weekly rate times
+// calendar weeks, and percentages are not capped), so mid-week a student
+// present at every session is "121%" of 7.4 planned sessions; that figure
+// is right for the rule and wrong for a reader, who is told instead that
+// every planned session was attended, with the whole counts (ADR 0630).
+func AttendanceWords(d *Delivery) string {
+	if d == nil || d.AttendancePct == nil {
+		return "attendance unknown (nothing planned yet)"
+	}
+	if *d.AttendancePct > 100 {
+		return fmt.Sprintf("attendance above plan (%s attended, %s planned so far)",
+			plural(d.SessionsAttended, "session", "sessions"), FormatSessions(d.PlannedSessions))
+	}
+	return fmt.Sprintf("attendance %s (%d of %s planned sessions)",
+		FormatPct(*d.AttendancePct), d.SessionsAttended, FormatSessions(d.PlannedSessions))
+}
 
 // formatDigits is Figure (half away from zero, no trailing zeros, never
 // "-0"), and "n/a" for a value that is no number.

@@ -172,7 +172,7 @@ func TestWorkedExample53(t *testing.T) {
 		}
 	}
 	r, _ := Progress(NewDataset(envs), goalID, mustDate("2025-03-16"))
-	if r.Decision.Code != "fix_delivery_first" || !strings.Contains(r.Decision.Reason, "attendance 75%, dose 69% below 80%") {
+	if r.Decision.Code != "fix_delivery_first" || !strings.Contains(r.Decision.Reason, "attendance 75%, dose 68.75% below 80%") {
 		t.Errorf("gate: %+v", r.Decision)
 	}
 }

@@ -381,7 +381,7 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 			needs = append(needs, plural(more, "more week", "more weeks")+" of data")
 		}
 		reason := fmt.Sprintf("Not enough data yet: %d points over %s weeks; %s needed (at least %d points over %d weeks).",
-			n, FormatWeeks(weeks), strings.Join(needs, " and "), minPoints, minWeeks)
+			n, fmtNum(weeks), strings.Join(needs, " and "), minPoints, minWeeks)
 		if lastFour(-1) {
 			reason += " Warning: the last 4 points are already all below the aimline."
 		}
@@ -398,13 +398,13 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 		switch {
 		case ratio < 0.9:
 			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend,
-				Reason: fmt.Sprintf("The trend is %s of the growth the aimline needs (below 90%%).", FormatPct(ratio*100))}
+				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (below 90%%).", fmtNum(ratio*100))}
 		case ratio > 1.1:
 			return Decision{Code: record.DecisionRaiseGoal, Rule: RuleTrend,
-				Reason: fmt.Sprintf("The trend is %s of the growth the aimline needs (above 110%%).", FormatPct(ratio*100))}
+				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (above 110%%).", fmtNum(ratio*100))}
 		}
 		return Decision{Code: record.DecisionContinue, Rule: RuleTrend,
-			Reason: fmt.Sprintf("The trend is %s of the growth the aimline needs (within 90–110%%).", FormatPct(ratio*100))}
+			Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (within 90–110%%).", fmtNum(ratio*100))}
 	}
 	return Decision{Code: record.DecisionContinue, Rule: RuleFourPoint, Reason: "The last 4 points are neither all above nor all below the aimline."}
 }
@@ -418,13 +418,13 @@ func gate(d Decision, del *Delivery) Decision {
 	}
 	var low []string
 	if *del.AttendancePct < 80 {
-		low = append(low, "attendance "+FormatPct(*del.AttendancePct))
+		low = append(low, "attendance "+fmtNum(*del.AttendancePct)+"%")
 	}
 	if *del.DosePct < 80 {
-		low = append(low, "dose "+FormatPct(*del.DosePct))
+		low = append(low, "dose "+fmtNum(*del.DosePct)+"%")
 	}
 	if del.FidelityPct != nil && *del.FidelityPct < 80 {
-		low = append(low, "fidelity "+FormatPct(*del.FidelityPct))
+		low = append(low, "fidelity "+fmtNum(*del.FidelityPct)+"%")
 	}
 	if len(low) == 0 {
 		return d
@@ -432,3 +432,7 @@ func gate(d Decision, del *Delivery) Decision {
 	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
 		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
 }
+
+// fmtNum renders a number for people: at most two decimals, no trailing
+// zeros, no negative zero.
+func fmtNum(x float64) string { return Figure(x, 2) }

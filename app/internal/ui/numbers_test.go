@@ -59,11 +59,17 @@ func renderings(v float64) []string {
 	return out
 }
 
-var numberToken = regexp.MustCompile(`-?\d+(?:\.\d+)?%?`)
+var (
+	numberToken   = regexp.MustCompile(`-?\d+(?:\.\d+)?%?`)
+	ruleThreshold = regexp.MustCompile(`\((?:below 90|above 110|within 90–110)%\)|below 80%`)
+)
 
 // roundedTwoWays lists the figures of rep shown in more than one rounding
 // in text: a percentage as "76.21%" and "76%", a slope as "1.25" and "1.3".
 func roundedTwoWays(text string, rep progress.Report) []string {
+	// The rules' own thresholds ("below 90%", "within 90–110%", "below
+	// 80%") are not figures of this student.
+	text = ruleThreshold.ReplaceAllString(text, "")
 	tokens := map[string]bool{}
 	for _, t := range numberToken.FindAllString(text, -1) {
 		tokens[t] = true

@@ -104,7 +104,7 @@ func TestWholeSessionTapBudget(t *testing.T) {
 	if sum.Done != 6 || sum.Applicable != 7 || sum.Present != 3 || sum.Absent != 1 || sum.Late != 1 {
 		t.Fatalf("summary %+v", sum)
 	}
-	if want := "30 min · 3 present, 1 late, 1 absent · fidelity 86% (6 of 7 steps done)"; s.summary.Text != want {
+	if want := "30 min · 3 present, 1 late, 1 absent · fidelity 85.71% (6 of 7 steps done)"; s.summary.Text != want {
 		t.Fatalf("summary shows %q, want %q", s.summary.Text, want)
 	}
 	if !s.finished.Visible() || s.running.Visible() {

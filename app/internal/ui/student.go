@@ -395,7 +395,7 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	}
 	var parts []string
 	if d.AttendancePct != nil {
-		parts = append(parts, "attendance "+progress.FormatPct(*d.AttendancePct))
+		parts = append(parts, progress.AttendanceWords(d))
 	}
 	if d.DosePct != nil {
 		parts = append(parts, "dose "+progress.FormatPct(*d.DosePct))
@@ -406,8 +406,7 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	if len(parts) == 0 {
 		return append(lines, "Delivery: nothing planned yet.")
 	}
-	lines = append(lines, fmt.Sprintf("Delivery: %s (%d sessions delivered, %d attended, of %s planned).", strings.Join(parts, ", "),
-		d.DeliveredSessions, d.SessionsAttended, progress.FormatSessions(d.PlannedSessions)))
+	lines = append(lines, fmt.Sprintf("Delivery: %s; %d sessions delivered.", strings.Join(parts, ", "), d.DeliveredSessions))
 	names := map[string]string{}
 	for _, st := range prog.Steps {
 		names[st.ID] = st.Text
