@@ -120,6 +120,28 @@ func (r *tapRow) Tapped(*fyne.PointEvent) {
 	}
 }
 
+// FocusGained, FocusLost, TypedRune and TypedKey make a row reachable with
+// Tab and opened with Enter or Space, like a button (keyboard users, ADR
+// 0620); the focused row is underlined.
+func (r *tapRow) FocusGained() { r.TextStyle.Underline = true; r.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (r *tapRow) FocusLost() { r.TextStyle.Underline = false; r.Refresh() }
+
+// TypedRune implements fyne.Focusable: Space opens the row.
+func (r *tapRow) TypedRune(c rune) {
+	if c == ' ' {
+		r.Tapped(nil)
+	}
+}
+
+// TypedKey implements fyne.Focusable: Enter opens the row.
+func (r *tapRow) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		r.Tapped(nil)
+	}
+}
+
 // Cursor is the pointing hand on a desktop.
 func (r *tapRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
 

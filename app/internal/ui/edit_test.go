@@ -388,3 +388,23 @@ func TestUndoSaysUndoneInTheBar(t *testing.T) {
 		t.Fatalf("probe %+v", got.Data)
 	}
 }
+
+// TestRowsOpenFromTheKeyboard: a saved record's row takes the focus (Tab)
+// and opens with Enter, as a button does.
+func TestRowsOpenFromTheKeyboard(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, false))
+	a := f.start(landscape)
+	st := newStudentScreen(a, sc.students[0])
+	a.push(st)
+	row := st.probeRows[p.ID]
+	f.win.Canvas().Focus(row)
+	if !row.TextStyle.Underline {
+		t.Fatal("the focused row does not show its focus")
+	}
+	row.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if _, ok := a.Current().(*probeEdit); !ok {
+		t.Fatalf("Enter on the row opened %T", a.Current())
+	}
+}
