@@ -329,16 +329,7 @@ func itoa(v int64) string { return fmtNum(float64(v)) }
 // ADR 0620); the row says it was edited.
 func TestCorrectedProbeKeepsItsHistory(t *testing.T) {
 	f := newFixture(t)
-	// The store stamps versions with the test clock, so "the next day" is.
-	if err := f.store.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err := localstore.OpenWith(f.path, localstore.Options{Now: f.clk.now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.store, f.rec = s, storeRecords{s}
-	t.Cleanup(func() { _ = s.Close() })
+	clockedStore(t, f)
 	sc := seedSchool(t, f.store)
 	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25, Errors: ptr(3.0)}, false))
 	f.clk.add(24 * time.Hour)
@@ -407,4 +398,19 @@ func TestRowsOpenFromTheKeyboard(t *testing.T) {
 	if _, ok := a.Current().(*probeEdit); !ok {
 		t.Fatalf("Enter on the row opened %T", a.Current())
 	}
+}
+
+// clockedStore reopens the fixture's store stamping versions with the test
+// clock, so that "the next day" is the next day for the local history too.
+func clockedStore(t *testing.T, f *fixture) {
+	t.Helper()
+	if err := f.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := localstore.OpenWith(f.path, localstore.Options{Now: f.clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store, f.rec = s, storeRecords{s}
+	t.Cleanup(func() { _ = s.Close() })
 }

@@ -193,6 +193,15 @@ func sessionLine(rec Records, s record.Session) string {
 	return txt
 }
 
+// correctedNote is " · corrected" for a session whose finished version was
+// corrected on this tablet (its local history, ADR 0620), else "".
+func correctedNote(rec Records, id string) string {
+	if h, err := rec.History(id); err == nil && len(h) > 0 {
+		return " · corrected"
+	}
+	return ""
+}
+
 // stateMark is a shape and word for a week item, so that state is never
 // told by colour alone.
 func stateMark(state string) string {
@@ -293,7 +302,7 @@ func (s *weekScreen) row(day record.Date, it weekItem) fyne.CanvasObject {
 	var b *tapRow
 	if it.SessionID != "" {
 		id := it.SessionID
-		b = rowButton(txt, func() { s.openSession(id) })
+		b = rowButton(txt+correctedNote(s.a.cfg.Records, id), func() { s.openSession(id) })
 		s.rows[id] = b
 	} else {
 		gid := it.GroupID
@@ -385,7 +394,7 @@ func (s *groupHistory) refresh() {
 	rows := []fyne.CanvasObject{heading(fmt.Sprintf("Sessions (%d)", len(sessions)))}
 	for _, ss := range sessions {
 		id := ss.ID
-		b := rowButton(stateMark(ss.Data.Status)+"  "+prettyDate(ss.Data.Date)+" — "+sessionLine(r, ss.Data), func() {
+		b := rowButton(stateMark(ss.Data.Status)+"  "+prettyDate(ss.Data.Date)+" — "+sessionLine(r, ss.Data)+correctedNote(r, id), func() {
 			if sc, err := resumeSession(s.a, id); err == nil {
 				s.a.push(sc)
 			}

@@ -37,6 +37,7 @@ func runSession(t *testing.T, f *fixture, a *App, group string) *sessionScreen {
 // bar puts back the version from before; Delete tombstones it, with undo.
 func TestReopenFinishedSessionCorrectsAndUndoes(t *testing.T) {
 	f := newFixture(t)
+	clockedStore(t, f)
 	sc := seedSchool(t, f.store)
 	a := f.start(landscape)
 	s := runSession(t, f, a, sc.group)
@@ -87,6 +88,9 @@ func TestReopenFinishedSessionCorrectsAndUndoes(t *testing.T) {
 	// Delete from the week view's row, then undo.
 	w := newWeekScreen(a)
 	a.push(w)
+	if !strings.Contains(w.rows[id].Text, "corrected") {
+		t.Fatalf("the corrected session's row: %q", w.rows[id].Text)
+	}
 	test.Tap(w.rows[id])
 	s2 := a.Current().(*sessionScreen)
 	test.Tap(s2.deleteBtn)
