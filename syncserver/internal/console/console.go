@@ -35,6 +35,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
@@ -62,6 +63,8 @@ type Console struct {
 	now   func() time.Time
 	w     *serverwriter.Writer
 	pages map[string]*template.Template
+	// reports caches every goal's report per school version (ADR 0012).
+	reports *reportcache.Cache
 }
 
 // Cookie names. The session cookie holds the session's random id; the login
@@ -86,7 +89,8 @@ func New(cfg Config) *Console {
 	if cfg.Writer == nil {
 		cfg.Writer = serverwriter.New(cfg.Store, cfg.Now)
 	}
-	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{}}
+	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{},
+		reports: reportcache.New(cfg.Store, 0, 0)}
 	for _, name := range []string{"login", "caseload", "student", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}

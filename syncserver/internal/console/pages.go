@@ -32,27 +32,35 @@ func (c *Console) asOf(ec echo.Context) (progress.Date, error) {
 	return d, nil
 }
 
-// row is one caseload line (CONSOLE.md §3).
+// row is one caseload line (CONSOLE.md §3), every cell already in words:
+// the template only copies strings, so 2,000 rows cost no reflection
+// beyond one flat struct each (ADR 0012). Decision and Status are the
+// report's codes, for the data-* hooks (CONSOLE.md §4).
 type row struct {
-	goalView
-	Student         string
-	Grade           string
-	Group           string
-	Interventionist string
-	InterventionID  string
-	LastProbe       string
-	NextReview      string
+	ID, StudentID, GroupID, InterventionID string
+	Decision, Status                       string
+	Student, Grade, Group, Interventionist string
+	Measure, LastProbe, StatusText         string
+	DecisionText, Reason, Delivery         string
+	NextReview                             string
+	Points                                 int
+	ReviewDue, Overdue                     bool
 }
 
 func (c *Console) rows(sc *scope, gvs []goalView) []row {
 	out := make([]row, 0, len(gvs))
 	for _, gv := range gvs {
-		r := row{goalView: gv, Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—", LastProbe: "none yet"}
+		rep := &gv.Report
+		r := row{ID: gv.ID, StudentID: gv.StudentID, GroupID: gv.GroupID, Decision: rep.Decision.Code, Status: rep.Status,
+			Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—",
+			Measure: measureName(rep.Goal.Measure), LastProbe: "none yet", StatusText: statusWords[rep.Status],
+			DecisionText: decisionText(rep.Decision.Code), Reason: rep.Decision.Reason, Delivery: deliveryText(rep.Delivery),
+			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe}
 		if g, ok := sc.groups[gv.GroupID]; ok {
 			r.Group, r.InterventionID, r.Interventionist = g.Name, g.InterventionistID, sc.userName(g.InterventionistID)
 		}
-		if n := len(gv.Report.Points); n > 0 {
-			p := gv.Report.Points[n-1]
+		if n := len(rep.Points); n > 0 {
+			p := rep.Points[n-1]
 			r.LastProbe = num(p.Score) + " on " + p.Date
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
@@ -70,8 +78,8 @@ var sortKeys = map[string]func(a, b row) int{
 	"grade":           func(a, b row) int { return gradeRank(a.Grade) - gradeRank(b.Grade) },
 	"group":           func(a, b row) int { return strings.Compare(a.Group, b.Group) },
 	"interventionist": func(a, b row) int { return strings.Compare(a.Interventionist, b.Interventionist) },
-	"decision":        func(a, b row) int { return decisionRank(a.Report.Decision.Code) - decisionRank(b.Report.Decision.Code) },
-	"points":          func(a, b row) int { return a.Report.PointsAfterBaseline - b.Report.PointsAfterBaseline },
+	"decision":        func(a, b row) int { return decisionRank(a.Decision) - decisionRank(b.Decision) },
+	"points":          func(a, b row) int { return a.Points - b.Points },
 	"next_review":     func(a, b row) int { return strings.Compare(a.NextReview, b.NextReview) },
 }
 
@@ -123,8 +131,8 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		if fGroup != "" && r.GroupID != fGroup || fInt != "" && r.InterventionID != fInt || fGrade != "" && r.Grade != fGrade {
 			continue
 		}
-		counts[r.Report.Decision.Code]++
-		if fDecision != "" && r.Report.Decision.Code != fDecision {
+		counts[r.Decision]++
+		if fDecision != "" && r.Decision != fDecision {
 			continue
 		}
 		shown = append(shown, r)
@@ -182,7 +190,7 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		sortHref[k] = "/?" + v.Encode()
 	}
 	return c.render(ec, http.StatusOK, "caseload", map[string]any{
-		"Title": "Caseload", "Nav": "caseload", "Rows": shown, "Total": len(all), "Counts": countList, "SortHref": sortHref, "Sort": sortBy,
+		"Title": "Caseload", "Nav": "caseload", "Rows": len(shown), "Body": caseloadBody(shown), "Total": len(all), "Counts": countList, "SortHref": sortHref, "Sort": sortBy,
 		"Decisions": decisions, "Groups": groups, "Interventionists": ints, "Grades": grades,
 		"F":    map[string]string{"decision": fDecision, "group": fGroup, "interventionist": fInt, "grade": fGrade},
 		"AsOf": asOf.String(), "AsOfParam": q.Get("as_of"),
@@ -309,9 +317,8 @@ func (c *Console) handleStudent(ec echo.Context) error {
 			gp.Group = g.Name
 		}
 		if d := gv.Report.Delivery; d != nil {
-			prog := gv.Dataset.Programs[gv.Dataset.Plans[gv.Goal.PlanID].ProgramID]
 			for i, s := range d.PerStep {
-				gp.Steps = append(gp.Steps, stepText(i, s, prog))
+				gp.Steps = append(gp.Steps, stepText(i, s, gv.Program))
 			}
 		}
 		for _, d := range gv.Decisions {
@@ -414,13 +421,13 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	var items []agendaItem
 	for _, r := range all {
 		var why []string
-		if r.Report.Decision.Code != record.DecisionContinue {
-			why = append(why, "The data say: "+decisionText(r.Report.Decision.Code)+".")
+		if r.Decision != record.DecisionContinue {
+			why = append(why, "The data say: "+r.DecisionText+".")
 		}
 		if r.ReviewDue {
 			why = append(why, "Its review is due.")
 		}
-		if r.Report.OverdueProbe {
+		if r.Overdue {
 			why = append(why, "Its probe is overdue.")
 		}
 		if len(why) > 0 {
@@ -429,7 +436,7 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
-		if d := decisionRank(a.Report.Decision.Code) - decisionRank(b.Report.Decision.Code); d != 0 {
+		if d := decisionRank(a.Decision) - decisionRank(b.Decision); d != 0 {
 			return d < 0
 		}
 		return a.Student < b.Student

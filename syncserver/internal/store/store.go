@@ -154,6 +154,16 @@ type PushBatch struct {
 	At            time.Time         // server time of the push, for tombstone age
 }
 
+// SchoolVersion names the state of a school's records: every push that
+// applies a version raises Seq (PROTOCOL §5), and Epoch changes when the
+// store is replaced or restored (§7), after which a Seq may repeat with other
+// records. Reads that find the same version saw the same current records, so
+// a cache of what was computed from them may be keyed on it (ADR 0012).
+type SchoolVersion struct {
+	Epoch string
+	Seq   int64
+}
+
 // Viewer is who reads records. Every read method of Store takes one, so no
 // path can forget PROTOCOL §6.
 type Viewer struct {
@@ -313,6 +323,11 @@ type Store interface {
 	// `before`, keeping a stub (school, id, hlc) of each and raising the
 	// school's purge horizon. Safe to run concurrently. Returns how many.
 	PurgeTombstones(ctx context.Context, before time.Time) (int, error)
+
+	// SchoolVersion returns the school's version: its last assigned seq
+	// and the store's epoch, read together. Records read after it returns
+	// are at least that version. ErrNotFound for an unknown school.
+	SchoolVersion(ctx context.Context, schoolID string) (SchoolVersion, error)
 
 	// Every read below returns current, non-deleted records of one school
 	// that v may see (Viewer.CanSee): a restricted record v may not see is
