@@ -91,7 +91,7 @@ func New(cfg Config) *Console {
 	}
 	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{},
 		reports: reportcache.New(cfg.Store, 0, 0)}
-	for _, name := range []string{"login", "caseload", "student", "meeting", "admin", "error"} {
+	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return c
@@ -111,6 +111,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.GET("/students/:id/goals/:goal/chart.svg", c.signedIn(c.handleChart))
 	e.GET("/students/:id/goals/:goal/report.pdf", c.signedIn(c.handlePDF))
 	e.GET("/students/:id/goals/:goal/points.csv", c.signedIn(c.handleCSV))
+	e.GET("/groups/:id", c.signedIn(c.handleGroup))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
 	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))
 	e.GET("/admin", c.adminOnly(c.handleAdmin))

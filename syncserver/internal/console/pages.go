@@ -38,6 +38,7 @@ func (c *Console) asOf(ec echo.Context) (progress.Date, error) {
 // report's codes, for the data-* hooks (CONSOLE.md §4).
 type row struct {
 	ID, StudentID, GroupID, InterventionID string
+	GroupHref                              string // "" when the viewer may not open the group's page
 	Decision, Status                       string
 	Student, Grade, Group, Interventionist string
 	Measure, LastProbe, StatusText         string
@@ -58,6 +59,9 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe}
 		if g, ok := sc.groups[gv.GroupID]; ok {
 			r.Group, r.InterventionID, r.Interventionist = g.Name, g.InterventionistID, sc.userName(g.InterventionistID)
+			if canSeeGroup(sc, g) {
+				r.GroupHref = "/groups/" + gv.GroupID
+			}
 		}
 		if n := len(rep.Points); n > 0 {
 			p := rep.Points[n-1]
@@ -292,8 +296,9 @@ func (c *Console) handleStudent(ec echo.Context) error {
 	})
 	type goalPage struct {
 		goalView
-		Steps []string
-		Group string
+		Steps     []string
+		Group     string
+		GroupHref string
 		// Slopes in words: the aimline's, and the two trends beside it.
 		AimText, OLSText, TukeyText string
 		AsOfQ                       string
@@ -314,7 +319,7 @@ func (c *Console) handleStudent(ec echo.Context) error {
 			}
 		}
 		if g, ok := sc.groups[gv.GroupID]; ok {
-			gp.Group = g.Name
+			gp.Group, gp.GroupHref = g.Name, groupHref(sc, gv.GroupID)
 		}
 		if d := gv.Report.Delivery; d != nil {
 			for i, s := range d.PerStep {
@@ -331,10 +336,18 @@ func (c *Console) handleStudent(ec echo.Context) error {
 		goals = append(goals, gp)
 	}
 	return c.render(ec, http.StatusOK, "student", map[string]any{"Title": st.DisplayName(), "Nav": "", "StudentID": sid, "Student": st,
-		"Group": groupName(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String()})
+		"Group": groupName(sc, sc.groupOf[sid]), "GroupHref": groupHref(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String()})
 }
 
 type decisionLine struct{ Date, Code, Rationale, NextReview, Owner string }
+
+// groupHref is the group's page, or "" when the viewer may not open it.
+func groupHref(sc *scope, id string) string {
+	if g, ok := sc.groups[id]; ok && canSeeGroup(sc, g) {
+		return "/groups/" + id
+	}
+	return ""
+}
 
 func groupName(sc *scope, id string) string {
 	if g, ok := sc.groups[id]; ok {

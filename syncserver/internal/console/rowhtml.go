@@ -14,7 +14,8 @@ import (
 // < > & ' " and NUL, so it is safe both in element text and in the
 // double-quoted attributes below; no value is written into a URL, script or
 // style context except the student id in a path, which is path-escaped
-// first. The same markup as before: the data-* hooks of CONSOLE.md §4 stay.
+// first, and the group's link, "/groups/" and a group id the store has
+// (record ids are UUIDs). The same markup as before: the data-* hooks of CONSOLE.md §4 stay.
 func caseloadBody(rows []row) template.HTML {
 	var b strings.Builder
 	b.Grow(len(rows) * 900)
@@ -35,7 +36,15 @@ func caseloadBody(rows []row) template.HTML {
 		b.WriteString("</a></td>\n  <td>")
 		esc(r.Grade)
 		b.WriteString("</td>\n  <td>")
-		esc(r.Group)
+		if r.GroupHref != "" {
+			b.WriteString(`<a href="`)
+			esc(r.GroupHref)
+			b.WriteString(`">`)
+			esc(r.Group)
+			b.WriteString("</a>")
+		} else {
+			esc(r.Group)
+		}
 		b.WriteString("</td>\n  <td>")
 		esc(r.Interventionist)
 		b.WriteString("</td>\n  <td>")
