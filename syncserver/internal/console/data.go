@@ -98,6 +98,10 @@ type goalView struct {
 	StudentID string
 	Student   record.Student
 	GroupID   string
+	// Phases are the chart's phase lines and PhaseNotes each in words
+	// (the student page, its chart and PDF; not the caseload).
+	Phases     []progress.Phase
+	PhaseNotes []string
 }
 
 // goalReport computes one goal exactly as /v1/reports/progress does:
@@ -115,7 +119,60 @@ func (c *Console) goalReport(ctx context.Context, sc *scope, goalID string, asOf
 	if err != nil {
 		return goalView{}, err
 	}
-	return c.viewOf(sc, g), nil
+	gv := c.viewOf(sc, g)
+	gv.Phases, gv.PhaseNotes, err = c.phases(ctx, sc, ds, g, asOf)
+	return gv, err
+}
+
+// phases are a goal's phase lines (progress.Phases) over the student's
+// plans and the goal's decisions, with what each was in words.
+func (c *Console) phases(ctx context.Context, sc *scope, ds *progress.Dataset, g reportcache.View, asOf progress.Date) ([]progress.Phase, []string, error) {
+	school := sc.p.School.ID
+	envs, err := c.st.RecordsByRef(ctx, school, sc.v, g.Goal.StudentID, record.TypePlan)
+	if err != nil {
+		return nil, nil, err
+	}
+	var plans []record.Plan
+	for _, e := range envs {
+		if p, ok := progress.Decode(e).Value().(record.Plan); ok {
+			plans = append(plans, p)
+		}
+	}
+	phases := progress.Phases(ds, g.ID, plans, g.Decisions, asOf)
+	var progIDs []string
+	for _, ph := range phases {
+		if ph.ProgramID != "" {
+			progIDs = append(progIDs, ph.ProgramID)
+		}
+	}
+	names := map[string]string{}
+	if len(progIDs) > 0 {
+		progs, err := c.st.RecordsByID(ctx, school, sc.v, progIDs...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range goaldata.OfType(progs, record.TypeProgram) {
+			if p, ok := progress.Decode(e).Value().(record.Program); ok {
+				names[e.ID] = p.Name
+			}
+		}
+	}
+	notes := make([]string, len(phases))
+	for i, ph := range phases {
+		prog := names[ph.ProgramID]
+		if prog == "" {
+			prog = "a program not synced yet"
+		}
+		switch ph.Kind {
+		case progress.PhasePlanStart:
+			notes[i] = ph.Date + ": a plan started (" + prog + ")."
+		case progress.PhasePlanEnd:
+			notes[i] = ph.Date + ": a plan ended (" + prog + ")."
+		default:
+			notes[i] = ph.Date + ": the team decided: " + decisionText(ph.Code) + "."
+		}
+	}
+	return phases, notes, nil
 }
 
 // viewOf adds to a goal's report what depends on who looks: the student

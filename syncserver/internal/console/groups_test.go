@@ -1,12 +1,16 @@
 package console_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/google/uuid"
+
+	"smallwins/shared/record"
 )
 
 var stepRowRE = regexp.MustCompile(`<tr data-step-id="([^"]+)" data-done="(\d+)" data-applicable="(\d+)">`)
@@ -68,5 +72,48 @@ func TestGroupPage(t *testing.T) {
 	}
 	if p := e.signedIn("lincoln", "ana").get("/students/" + e.ids.s1 + "?as_of=" + asOf); !strings.Contains(p.body, link) {
 		t.Errorf("Maya's page does not link Bluebirds for Ana")
+	}
+}
+
+var phaseRE = regexp.MustCompile(`<li data-phase-date="([^"]+)" data-phase-kind="([^"]+)">([^<]*)</li>`)
+
+// TestPhaseLines: a new plan and a team decision after the goal's start
+// are numbered phase lines on the chart and listed in words under it; the
+// chart SVG draws them; a decision after as_of is not one yet.
+func TestPhaseLines(t *testing.T) {
+	e := newEnv(t, false)
+	d := e.ids
+	tb := e.enrol("lincoln", "admin")
+	e.push(tb, []record.Envelope{
+		{ID: uuid.NewString(), Type: "plan", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"program_id":%q,"group_id":%q,"start_date":"2025-02-10","sessions_per_week":4,"minutes_per_session":30}`, d.s1, d.program, d.bluebirds))},
+		{ID: uuid.NewString(), Type: "decision", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"goal_id":%q,"date":"2025-02-24","code":"change_instruction"}`, d.s1, d.goal1))},
+		{ID: uuid.NewString(), Type: "decision", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"goal_id":%q,"date":"2025-04-01","code":"continue"}`, d.s1, d.goal1))},
+	})
+	b := e.signedIn("lincoln", "admin")
+	p := b.get("/students/" + d.s1 + "?as_of=" + asOf)
+	var got []string
+	for _, m := range phaseRE.FindAllStringSubmatch(p.body, -1) {
+		got = append(got, m[1]+" "+m[2]+" "+m[3])
+	}
+	want := []string{
+		"2025-02-10 plan_start 2025-02-10: a plan started (Phonics for Reading).",
+		"2025-02-24 decision 2025-02-24: the team decided: Change the instruction.",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("phase lines:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The chart draws them in the phase colour (reportdoc's phaseColour):
+	// two lines as of 2025-03-17, none before the first.
+	with := b.get("/students/" + d.s1 + "/goals/" + d.goal1 + "/chart.svg?as_of=" + asOf)
+	without := b.get("/students/" + d.s1 + "/goals/" + d.goal1 + "/chart.svg?as_of=2025-02-07")
+	if n := strings.Count(with.body, "stroke:#6A3D9A"); with.status != http.StatusOK || n < 2 {
+		t.Errorf("chart with phases: %d, %d phase strokes", with.status, n)
+	}
+	if n := strings.Count(without.body, "stroke:#6A3D9A"); without.status != http.StatusOK || n != 0 {
+		t.Errorf("chart before any phase: %d, %d phase strokes", without.status, n)
+	}
+	// Goal 3 (Iris) has neither: no list.
+	if p := b.get("/students/" + d.s3 + "?as_of=" + asOf); strings.Contains(p.body, "data-phase-date") {
+		t.Errorf("phases on a goal without changes")
 	}
 }

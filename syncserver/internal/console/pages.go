@@ -371,7 +371,7 @@ func (c *Console) handleChart(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400)
+	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400, gv.Phases...)
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,8 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName()}
+	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
+		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err
