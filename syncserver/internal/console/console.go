@@ -111,6 +111,8 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.GET("/students/:id/goals/:goal/chart.svg", c.signedIn(c.handleChart))
 	e.GET("/students/:id/goals/:goal/report.pdf", c.signedIn(c.handlePDF))
 	e.GET("/students/:id/goals/:goal/points.csv", c.signedIn(c.handleCSV))
+	e.POST("/students/:id/probes/:probe", c.adminOnly(c.handleProbeEdit))
+	e.POST("/students/:id/probes/:probe/undo", c.adminOnly(c.handleProbeUndo))
 	e.GET("/groups/:id", c.signedIn(c.handleGroup))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
 	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))

@@ -254,19 +254,29 @@ type noteView struct {
 }
 
 func (c *Console) handleStudent(ec echo.Context) error {
+	if _, err := c.asOf(ec); err != nil {
+		return err // a bad as_of is a 400 before anything is read
+	}
+	sc, err := c.loadScope(ec.Request().Context(), sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	sid, _, err := studentInScope(ec, sc)
+	if err != nil {
+		return err
+	}
+	return c.renderStudent(ec, sc, sid, nil)
+}
+
+// renderStudent renders a student's page; notice is what an edit of a
+// probe says, with its undo (nil otherwise).
+func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *probeNotice) error {
 	ctx := ec.Request().Context()
 	asOf, err := c.asOf(ec)
 	if err != nil {
 		return err
 	}
-	sc, err := c.loadScope(ctx, sessionOf(ec).p)
-	if err != nil {
-		return err
-	}
-	sid, st, err := studentInScope(ec, sc)
-	if err != nil {
-		return err
-	}
+	st := sc.students[sid]
 	refs, err := c.st.RecordsByRef(ctx, sc.p.School.ID, sc.v, sid, record.TypeGoal, record.TypeNote)
 	if err != nil {
 		return err
@@ -330,16 +340,28 @@ func (c *Console) handleStudent(ec echo.Context) error {
 			gp.Decision = append(gp.Decision, decisionLine{Date: d.Date, Code: decisionText(d.Code), Rationale: d.Rationale,
 				NextReview: d.NextReviewDate, Owner: sc.userName(d.OwnerID)})
 		}
-		if q := ec.QueryParam("as_of"); q != "" {
-			gp.AsOfQ = "?as_of=" + url.QueryEscape(q)
-		}
+		gp.AsOfQ = asOfQuery(ec)
 		goals = append(goals, gp)
 	}
+	probes, err := c.studentProbes(ec, sc, sid)
+	if err != nil {
+		return err
+	}
 	return c.render(ec, http.StatusOK, "student", map[string]any{"Title": st.DisplayName(), "Nav": "", "StudentID": sid, "Student": st,
-		"Group": groupName(sc, sc.groupOf[sid]), "GroupHref": groupHref(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String()})
+		"Group": groupName(sc, sc.groupOf[sid]), "GroupHref": groupHref(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String(),
+		"Probes": probes, "CanEdit": sc.p.User.IsAdmin(), "Notice": notice, "Undone": ec.QueryParam("undone") == "1", "AsOfQ": asOfQuery(ec)})
 }
 
 type decisionLine struct{ Date, Code, Rationale, NextReview, Owner string }
+
+// asOfQuery is "?as_of=…" when the page was asked for a day, so links
+// and forms keep it.
+func asOfQuery(ec echo.Context) string {
+	if q := ec.QueryParam("as_of"); q != "" {
+		return "?as_of=" + url.QueryEscape(q)
+	}
+	return ""
+}
 
 // groupHref is the group's page, or "" when the viewer may not open it.
 func groupHref(sc *scope, id string) string {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -69,4 +70,76 @@ func testSchoolVersion(t *testing.T, s store.Store) {
 			t.Errorf("unknown school %q: %v, want ErrNotFound", id, err)
 		}
 	}
+}
+
+// testConditionalPush: PushBatch.IfHLC applies a batch only over the named
+// versions, in the push's transaction; a refused batch writes nothing.
+func testConditionalPush(t *testing.T, s store.Store) {
+	f := NewFixture(t, s, "lincoln")
+	a, b := uuid.NewString(), uuid.NewString()
+	push(t, s, f, f.Admin, Env(a, HLC(1, 0), 1), Env(b, HLC(1, 0), 1))
+	cond := func(ifHLC map[int]string, recs ...record.Envelope) error {
+		bt := batch(f, f.Admin, recs...)
+		bt.IfHLC = ifHLC
+		_, err := s.Push(ctx, bt)
+		return err
+	}
+	// Over the held version: applied.
+	if err := cond(map[int]string{0: HLC(1, 0)}, Env(a, HLC(2, 0), 2)); err != nil {
+		t.Fatalf("over the held version: %v", err)
+	}
+	// Over a version no longer held: refused, and b (in the same batch,
+	// unconditional) is not written either.
+	before := ver(t, s, f)
+	if err := cond(map[int]string{0: HLC(1, 0)}, Env(a, HLC(3, 0), 3), Env(b, HLC(3, 0), 3)); !errors.Is(err, store.ErrChanged) {
+		t.Fatalf("over an old version: %v, want ErrChanged", err)
+	}
+	if v := ver(t, s, f); v != before {
+		t.Errorf("a refused batch wrote: version %+v, was %+v", v, before)
+	}
+	got, _ := pullAll(t, s, f, f.Admin, 0)
+	if string(got[a].Data) != `{"v":2}` || string(got[b].Data) != `{"v":1}` {
+		t.Errorf("held after the refused batch: a %s b %s", got[a].Data, got[b].Data)
+	}
+	// A record not held is at no HLC.
+	if err := cond(map[int]string{0: HLC(1, 0)}, Env(uuid.NewString(), HLC(4, 0), 1)); !errors.Is(err, store.ErrChanged) {
+		t.Errorf("a new record: %v, want ErrChanged", err)
+	}
+	// A deletion is a version like any other: the version before it is no
+	// longer held; the tombstone is.
+	push(t, s, f, f.Admin, tomb(b, HLC(5, 0)))
+	if err := cond(map[int]string{0: HLC(1, 0)}, Env(b, HLC(6, 0), 6)); !errors.Is(err, store.ErrChanged) {
+		t.Errorf("over the version a tombstone replaced: %v, want ErrChanged", err)
+	}
+	if err := cond(map[int]string{0: HLC(5, 0)}, Env(b, HLC(6, 0), 6)); err != nil {
+		t.Errorf("over the tombstone: %v", err)
+	}
+	// Two conditional writes over one version, at once: exactly one wins.
+	errs := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() { errs <- cond(map[int]string{0: HLC(2, 0)}, Env(a, HLC(7, i), 7+i)) }()
+	}
+	var won, lost int
+	for i := 0; i < 2; i++ {
+		switch err := <-errs; {
+		case err == nil:
+			won++
+		case errors.Is(err, store.ErrChanged):
+			lost++
+		default:
+			t.Fatal(err)
+		}
+	}
+	if won != 1 || lost != 1 {
+		t.Errorf("two conditional writes over one version: %d won, %d lost", won, lost)
+	}
+}
+
+func ver(t *testing.T, s store.Store, f Fixture) store.SchoolVersion {
+	t.Helper()
+	v, err := s.SchoolVersion(ctx, f.School.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
