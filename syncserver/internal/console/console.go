@@ -115,6 +115,8 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/students/:id/probes/:probe/undo", c.adminOnly(c.handleProbeUndo))
 	e.GET("/groups/:id", c.signedIn(c.handleGroup))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
+	e.GET("/meeting/agenda.pdf", c.signedIn(c.handleAgendaPDF))
+	e.GET("/meeting/minutes.pdf", c.signedIn(c.handleMinutesPDF))
 	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))
 	e.GET("/admin", c.adminOnly(c.handleAdmin))
 	e.POST("/admin/users/:action", c.adminOnly(c.handleUserChange))

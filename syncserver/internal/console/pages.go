@@ -446,13 +446,13 @@ type agendaItem struct {
 	Why []string
 }
 
-// handleMeeting is the team's agenda (CONSOLE.md §3): goals whose decision
-// is not `continue`, whose review is due, or whose probe is overdue, each
-// with a form that records a decision.
-func (c *Console) handleMeeting(ec echo.Context) error {
+// agenda is the meeting's agenda as of the page's date: goals whose
+// decision is not continue, whose review is due, or whose probe is
+// overdue, what needs the team first.
+func (c *Console) agenda(ec echo.Context) (progress.Date, *scope, []agendaItem, error) {
 	asOf, sc, all, err := c.caseloadRows(ec)
 	if err != nil {
-		return err
+		return 0, nil, nil, err
 	}
 	var items []agendaItem
 	for _, r := range all {
@@ -477,6 +477,17 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 		}
 		return a.Student < b.Student
 	})
+	return asOf, sc, items, nil
+}
+
+// handleMeeting is the team's agenda (CONSOLE.md §3): goals whose decision
+// is not `continue`, whose review is due, or whose probe is overdue, each
+// with a form that records a decision.
+func (c *Console) handleMeeting(ec echo.Context) error {
+	asOf, sc, items, err := c.agenda(ec)
+	if err != nil {
+		return err
+	}
 	type option struct{ Value, Label string }
 	var owners []option
 	for _, u := range sc.users {
@@ -490,7 +501,7 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 		codes = append(codes, option{d, decisionText(d)})
 	}
 	return c.render(ec, http.StatusOK, "meeting", map[string]any{"Title": "Meeting", "Nav": "meeting", "Items": items,
-		"Owners": owners, "Codes": codes, "AsOf": asOf.String(), "Saved": ec.QueryParam("saved") == "1"})
+		"Owners": owners, "Codes": codes, "AsOf": asOf.String(), "Saved": ec.QueryParam("saved") == "1", "AsOfQ": asOfQuery(ec)})
 }
 
 // handleDecision records a team decision as an ordinary `decision` record
