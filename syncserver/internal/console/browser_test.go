@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -17,6 +18,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/google/uuid"
+
+	"smallwins/shared/record"
 )
 
 // chromium finds the browser the end-to-end tests drive: $SMALLWINS_CHROME,
@@ -188,6 +192,12 @@ func TestBrowserConsole(t *testing.T) {
 	ctx, blog := newBrowser(t)
 	e := newEnv(t, false)
 	checkedPages.Store(0)
+	// Maya's second plan and a team decision: two phase lines on her chart
+	// (neither changes a report: her goal's plan is the first).
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{
+		{ID: uuid.NewString(), Type: "plan", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"program_id":%q,"group_id":%q,"start_date":"2025-02-10","sessions_per_week":4,"minutes_per_session":30}`, e.ids.s1, e.ids.program, e.ids.bluebirds))},
+		{ID: uuid.NewString(), Type: "decision", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"goal_id":%q,"date":"2025-02-24","code":"change_instruction","rationale":"More partner reading."}`, e.ids.s1, e.ids.goal1))},
+	})
 	shots := os.Getenv("UPDATE_SCREENSHOTS") == "1"
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
