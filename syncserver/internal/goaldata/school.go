@@ -36,6 +36,10 @@ type School struct {
 	sessionsByRef, probesByRef map[string][]progress.Decoded
 	decisionsByRef             map[string][]record.Envelope
 	breaks                     []progress.Decoded
+	// typeOf and refsOf know every record filed, so Apply can take one
+	// out again (its refs are those it was filed under).
+	typeOf map[string]string
+	refsOf map[string][]string
 }
 
 // goalEntry is a goal as read: its envelope, the two references Dataset
@@ -83,36 +87,44 @@ func ReadSchool(ctx context.Context, st store.Store, schoolID string, v store.Vi
 	}
 	wg.Wait()
 	s := &School{goals: map[string]goalEntry{}, plans: map[string]planEntry{}, programs: map[string]progress.Decoded{},
-		sessionsByRef: map[string][]progress.Decoded{}, probesByRef: map[string][]progress.Decoded{}, decisionsByRef: map[string][]record.Envelope{}}
-	// Sessions, probes and decisions are filed under every id they
-	// reference, with record.IndexedRefs: exactly what the stores index for
-	// RecordsByRef, so a lookup here finds what Dataset's indexed read finds.
+		sessionsByRef: map[string][]progress.Decoded{}, probesByRef: map[string][]progress.Decoded{}, decisionsByRef: map[string][]record.Envelope{},
+		typeOf: make(map[string]string, len(envs)), refsOf: map[string][]string{}}
 	for i, e := range envs {
-		p := &parsed[i]
-		switch e.Type {
-		case record.TypeGoal:
-			s.goals[e.ID] = p.goal
-		case record.TypePlan:
-			s.plans[e.ID] = p.plan
-		case record.TypeProgram:
-			s.programs[e.ID] = p.dec
-		case record.TypeCalendarBreak:
-			s.breaks = append(s.breaks, p.dec)
-		case record.TypeSession, record.TypeProbe:
-			m := s.sessionsByRef
-			if e.Type == record.TypeProbe {
-				m = s.probesByRef
-			}
-			for _, id := range p.refs {
-				m[id] = append(m[id], p.dec)
-			}
-		case record.TypeDecision:
-			for _, id := range p.refs {
-				s.decisionsByRef[id] = append(s.decisionsByRef[id], e)
-			}
-		}
+		s.file(e, &parsed[i])
 	}
 	return s, nil
+}
+
+// file adds one parsed record. Sessions, probes and decisions are filed
+// under every id they reference, with record.IndexedRefs: exactly what the
+// stores index for RecordsByRef, so a lookup here finds what Dataset's
+// indexed read finds.
+func (s *School) file(e record.Envelope, p *parsedRec) {
+	s.typeOf[e.ID] = e.Type
+	switch e.Type {
+	case record.TypeGoal:
+		s.goals[e.ID] = p.goal
+	case record.TypePlan:
+		s.plans[e.ID] = p.plan
+	case record.TypeProgram:
+		s.programs[e.ID] = p.dec
+	case record.TypeCalendarBreak:
+		s.breaks = append(s.breaks, p.dec)
+	case record.TypeSession, record.TypeProbe:
+		m := s.sessionsByRef
+		if e.Type == record.TypeProbe {
+			m = s.probesByRef
+		}
+		for _, id := range p.refs {
+			m[id] = append(m[id], p.dec)
+		}
+		s.refsOf[e.ID] = p.refs
+	case record.TypeDecision:
+		for _, id := range p.refs {
+			s.decisionsByRef[id] = append(s.decisionsByRef[id], e)
+		}
+		s.refsOf[e.ID] = p.refs
+	}
 }
 
 // parsedRec is one record decoded as ReadSchool files it.

@@ -16,6 +16,11 @@
 // sees nothing restricted, and restricted content never enters the cache.
 // The caller filters the goals by its own scope.
 //
+// A new version is usually a tablet's sync of a few records: the entry is
+// then updated from the records changed since its seq (one pull), and
+// only the goals they touch are computed again; a new epoch, a purge past
+// its seq or a large change reads the school whole.
+//
 // Memory is bounded: at most MaxSchools schools, each with at most MaxDates
 // as_of dates, least recently used evicted first (ADR 0012).
 package reportcache
@@ -23,6 +28,7 @@ package reportcache
 import (
 	"context"
 	"errors"
+	"maps"
 	"runtime"
 	"sync"
 
@@ -143,13 +149,17 @@ func (c *Cache) entry(ctx context.Context, schoolID string) (*entry, error) {
 	// An entry at the same epoch and this seq or a later one holds records
 	// at least as new as the version just read: as good as a fresh read.
 	if e == nil || e.ver.Epoch != ver.Epoch || e.ver.Seq < ver.Seq {
+		prev := e
 		e = &entry{ver: ver, ready: make(chan struct{}), dates: map[progress.Date]*dateSet{}}
 		c.schools[schoolID] = e
 		c.evictSchools()
 		// The read outlives a request that gives up: others may wait on it.
 		go func(ctx context.Context) {
+			defer close(e.ready)
+			if c.update(ctx, schoolID, prev, e) {
+				return
+			}
 			e.sch, e.err = goaldata.ReadSchool(ctx, c.st, schoolID, store.Viewer{})
-			close(e.ready)
 		}(context.WithoutCancel(ctx))
 	}
 	e.used = c.tick
@@ -168,6 +178,62 @@ func (c *Cache) entry(ctx context.Context, schoolID string) (*entry, error) {
 		return nil, e.err
 	}
 	return e, nil
+}
+
+// MaxDelta is the most changed records an entry is updated with; past it
+// (or past one pull page), the school is read again whole.
+const MaxDelta = 2000
+
+// update makes e from prev and the records changed since prev's seq (one
+// pull after it, as a tablet pulls), when prev is loaded, of the same
+// epoch, and the change is small: only the goals the changes touch are
+// computed again (goaldata.School.Apply); every other goal's report is
+// carried over, per date. It returns false when e must be read whole (a
+// new epoch, the purge horizon passed prev's seq, too many changes, an
+// error).
+func (c *Cache) update(ctx context.Context, schoolID string, prev, e *entry) bool {
+	if prev == nil || prev.ver.Epoch != e.ver.Epoch {
+		return false
+	}
+	select {
+	case <-prev.ready:
+	default:
+		return false // still loading: reading whole is no slower than waiting
+	}
+	if prev.err != nil {
+		return false
+	}
+	page, err := c.st.Pull(ctx, store.PullQuery{SchoolID: schoolID, After: prev.ver.Seq, Limit: MaxDelta, MaxBytes: 32 << 20, Viewer: store.Viewer{}})
+	if err != nil || page.More || page.Epoch != e.ver.Epoch {
+		return false
+	}
+	sch, changed := prev.sch.Apply(page.Records)
+	c.mu.Lock()
+	old := maps.Clone(prev.dates)
+	c.mu.Unlock()
+	carried := map[progress.Date]*dateSet{}
+	if !changed.All {
+		for d, ds := range old {
+			ds.mu.Lock()
+			keep := make(map[string]View, len(ds.goals))
+			for id, v := range ds.goals {
+				if !changed.Goals[id] {
+					keep[id] = v
+				}
+			}
+			ds.mu.Unlock()
+			carried[d] = &dateSet{used: ds.used, goals: keep}
+		}
+	}
+	e.sch = sch
+	c.mu.Lock()
+	for d, ds := range carried {
+		if _, ok := e.dates[d]; !ok {
+			e.dates[d] = ds
+		}
+	}
+	c.mu.Unlock()
+	return true
 }
 
 // evictSchools drops the least recently used schools past the limit.
