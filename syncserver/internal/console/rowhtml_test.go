@@ -41,3 +41,32 @@ func TestCaseloadBodyEscapesEverything(t *testing.T) {
 		t.Errorf("empty: %s", got)
 	}
 }
+
+// FuzzCaseloadBody: whatever text a record holds, a row has a benign row's
+// markup (tags and quotes) and its cells read back as the text.
+func FuzzCaseloadBody(f *testing.F) {
+	for _, s := range []string{"Ana", `<script>alert(1)</script>`, `"><img src=x>`, "a\x00b", "&amp;&#34;", "\u2028", "</td>"} {
+		f.Add(s)
+	}
+	tags := regexp.MustCompile(`<[^>]*>`)
+	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls", GroupHref: "/groups/x",
+		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", Delivery: "D", NextReview: "R", ReviewDue: true, Overdue: true}
+	want := string(caseloadBody([]row{benign}))
+	wantTags, wantQuotes := len(tags.FindAllString(want, -1)), strings.Count(want, `"`)
+	f.Fuzz(func(t *testing.T, s string) {
+		r := benign
+		r.Student, r.Group, r.Interventionist, r.Grade, r.LastProbe, r.Delivery, r.DecisionText = s, s, s, s, s, s, s
+		got := string(caseloadBody([]row{r}))
+		if n := len(tags.FindAllString(got, -1)); n != wantTags {
+			t.Fatalf("%q: %d tags, want %d:\n%s", s, n, wantTags, got)
+		}
+		if n := strings.Count(got, `"`); n != wantQuotes {
+			t.Fatalf("%q: %d quotes, want %d", s, n, wantQuotes)
+		}
+		m := regexp.MustCompile(`<td><a href="/students/s">([^<]*)</a></td>`).FindStringSubmatch(got)
+		// (NUL is written as U+FFFD, as html/template does.)
+		if m == nil || !strings.ContainsRune(s, 0) && html.UnescapeString(m[1]) != s {
+			t.Fatalf("%q: the student cell reads %q", s, m)
+		}
+	})
+}
