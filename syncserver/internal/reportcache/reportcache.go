@@ -210,6 +210,10 @@ func (c *Cache) update(ctx context.Context, schoolID string, prev, e *entry) boo
 	sch, changed := prev.sch.Apply(page.Records)
 	c.mu.Lock()
 	old := maps.Clone(prev.dates)
+	used := map[progress.Date]uint64{}
+	for d, ds := range old {
+		used[d] = ds.used // guarded by c.mu
+	}
 	c.mu.Unlock()
 	carried := map[progress.Date]*dateSet{}
 	if !changed.All {
@@ -222,7 +226,7 @@ func (c *Cache) update(ctx context.Context, schoolID string, prev, e *entry) boo
 				}
 			}
 			ds.mu.Unlock()
-			carried[d] = &dateSet{used: ds.used, goals: keep}
+			carried[d] = &dateSet{used: used[d], goals: keep}
 		}
 	}
 	e.sch = sch
