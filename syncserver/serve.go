@@ -17,6 +17,7 @@ import (
 	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
 	"smallwins/syncserver/internal/serverwriter"
+	"smallwins/syncserver/internal/store"
 )
 
 // memoryLimitFor is the Go memory limit serve sets for an in-flight budget:
@@ -173,6 +174,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				log.Error("expiring wipe marks failed", "err", err.Error())
 			} else if n > 0 {
 				log.Info("wipe marks expired", "tokens", n)
+			}
+			// The audit of restricted content is kept 400 days (issue 15,
+			// ADR 0021), whatever the tombstone retention.
+			if n, err := st.PurgeAudit(ctx, time.Now().Add(-store.AuditRetention)); err != nil && ctx.Err() == nil {
+				log.Error("purging the audit log failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("audit entries purged", "entries", n)
 			}
 			return st.PurgeTombstones(ctx, time.Now().Add(-retention))
 		})

@@ -27,6 +27,10 @@ const (
 	CodeDeviceWiped          Code = "device_wiped"
 	CodeUnavailable          Code = "unavailable"
 	CodeInternal             Code = "internal"
+
+	// CodeBadRequest: the body of PUT /v1/device/recovery-key is not the
+	// expected object (an addition to §8, ADR 0020).
+	CodeBadRequest Code = "bad_request"
 )
 
 var statusByCode = map[Code]int{
@@ -46,6 +50,7 @@ var statusByCode = map[Code]int{
 	CodeDeviceWiped:          http.StatusUnauthorized,
 	CodeUnavailable:          http.StatusServiceUnavailable,
 	CodeInternal:             http.StatusInternalServerError,
+	CodeBadRequest:           http.StatusBadRequest,
 }
 
 // StatusFor returns the HTTP status of a code; unknown codes are 500.

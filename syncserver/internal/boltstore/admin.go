@@ -207,6 +207,11 @@ func (s *Store) WipeDevice(ctx context.Context, schoolID, deviceID string, at ti
 		if err := revokeTx(tx, k, &d); err != nil {
 			return err
 		}
+		// The wipe destroys the recovery key in the same transaction
+		// (issue 15, ADR 0020): nothing can unseal the tablet's data after.
+		if err := deleteRecoveryKeyTx(tx, k); err != nil {
+			return err
+		}
 		for i := range d.Dead {
 			if d.Dead[i].WipedAt.IsZero() {
 				d.Dead[i].WipedAt = at

@@ -13,6 +13,9 @@
 //	deadtokens  revoked token hash → school\x00device (the device entry
 //	            keeps at most store.MaxDeadTokensPerDevice of them, for wipe)
 //	consolesessions  session hash → consoleEntry JSON (console.go)
+//	recoverykeys  school\x00device → recoveryEntry JSON (recovery.go)
+//	audit       school ‖ at ms ‖ seq → user, device, path, record ids: one
+//	            key per response that gave out restricted content (audit.go)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
@@ -64,6 +67,10 @@ var (
 	// bConsoleSessions came with the school console (console.go), created
 	// at Open the same way.
 	bConsoleSessions = []byte("consolesessions")
+	// bRecoveryKeys (recovery.go) and bAudit (audit.go) came with issue
+	// 15, created at Open the same way.
+	bRecoveryKeys = []byte("recoverykeys")
+	bAudit        = []byte("audit")
 	// bLoginFailV1 held an unbounded list per client-chosen school+username
 	// (the disk-growth hole of issue 11); Open deletes it.
 	bLoginFailV1 = []byte("loginfail")
@@ -104,6 +111,9 @@ type Store struct {
 	mu      sync.Mutex
 	pending []*pushCall
 	writer  chan struct{}
+
+	// audit is the group commit of audit appends (audit.go).
+	audit auditGroup
 }
 
 var _ store.Store = (*Store)(nil)
@@ -161,7 +171,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions} {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions, bRecoveryKeys, bAudit} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -532,6 +542,11 @@ func (s *Store) RevokeDevice(ctx context.Context, schoolID, deviceID string) err
 			return err
 		}
 		if err := revokeTx(tx, k, &d); err != nil {
+			return err
+		}
+		// A revoked device is no longer trusted: its recovery key goes
+		// with it, in this transaction (ADR 0020).
+		if err := deleteRecoveryKeyTx(tx, k); err != nil {
 			return err
 		}
 		return putJSON(devs, k, d)

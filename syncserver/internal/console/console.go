@@ -124,6 +124,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
 	e.POST("/admin/import", c.adminOnly(c.handleImport))
 	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
+	c.mountAudit(e)
 }
 
 // securityHeaders go on every console response (CONSOLE.md §2): no inline

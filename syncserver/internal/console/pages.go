@@ -283,6 +283,7 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 	}
 	var goalIDs []string
 	var notes []noteView
+	var shown []record.Envelope // the notes on the page, for the audit
 	for _, e := range refs {
 		switch e.Type {
 		case record.TypeGoal:
@@ -292,9 +293,14 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 			// (Viewer.CanSee: a restricted note is for its author and admins).
 			var n record.Note
 			if record.DecodeData(e.Data, &n) == nil {
+				shown = append(shown, e)
 				notes = append(notes, noteView{Date: noteDate(e.HLC), Author: sc.userName(n.AuthorID), Category: n.Category, Body: n.Body, Restricted: e.Restricted})
 			}
 		}
+	}
+	// Restricted notes on this page are audited before it is sent (ADR 0021).
+	if err := c.auditShown(ec, shown); err != nil {
+		return err
 	}
 	sort.Slice(notes, func(i, j int) bool { return notes[i].Date > notes[j].Date })
 	gvs, err := c.goalReports(ctx, sc, goalIDs, asOf)
@@ -343,8 +349,13 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 		gp.AsOfQ = asOfQuery(ec)
 		goals = append(goals, gp)
 	}
-	probes, err := c.studentProbes(ec, sc, sid)
+	probes, shownProbes, err := c.studentProbes(ec, sc, sid)
 	if err != nil {
+		return err
+	}
+	// Restricted probes in the table (an admin sees them) are restricted
+	// content shown too (ADR 0021).
+	if err := c.auditShown(ec, shownProbes); err != nil {
 		return err
 	}
 	return c.render(ec, http.StatusOK, "student", map[string]any{"Title": st.DisplayName(), "Nav": "", "StudentID": sid, "Student": st,

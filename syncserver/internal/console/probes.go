@@ -35,13 +35,15 @@ type probeRow struct {
 	Prorated                              string // "" or "prorated from N in S s"
 }
 
-// studentProbes lists a student's probes, newest first.
-func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probeRow, error) {
+// studentProbes lists a student's probes, newest first, and their
+// envelopes (for the audit of restricted content shown).
+func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probeRow, []record.Envelope, error) {
 	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeProbe)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []probeRow
+	var shown []record.Envelope
 	for _, e := range envs {
 		var p record.Probe
 		if record.DecodeData(e.Data, &p) != nil || p.StudentID != sid {
@@ -55,11 +57,12 @@ func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probe
 			r.Prorated = "prorated from " + num(*p.RawScore) + " in " + num(p.Seconds) + " s"
 		}
 		out = append(out, r)
+		shown = append(shown, e)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		return out[i].Date > out[j].Date || out[i].Date == out[j].Date && out[i].ID < out[j].ID
 	})
-	return out, nil
+	return out, shown, nil
 }
 
 // probeOfStudent reads the route's probe, which must be a probe of the

@@ -169,3 +169,32 @@ func TestProbeEditRules(t *testing.T) {
 		t.Errorf("two saves of one version: %v, want one 200 and one 409", statuses)
 	}
 }
+
+// TestRestrictedProbeShownIsAudited: a restricted probe is in the admin's
+// probe table, and that showing is audited like a restricted note (ADR
+// 0021); Ana, not its author, sees neither it nor an audit entry of hers.
+func TestRestrictedProbeShownIsAudited(t *testing.T) {
+	e := newEnv(t, false)
+	id := uuid.NewString()
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{{ID: id, Type: "probe", Restricted: true,
+		Data: json.RawMessage(`{"student_id":"` + e.ids.s1 + `","measure":"maze","date":"2025-03-12","score":17}`)}})
+	admin := e.signedIn("lincoln", "admin")
+	if p := admin.get("/students/" + e.ids.s1); !strings.Contains(p.body, `data-probe-id="`+id+`"`) {
+		t.Fatalf("the admin's page lacks the restricted probe")
+	}
+	if p := e.signedIn("lincoln", "ana").get("/students/" + e.ids.s1); strings.Contains(p.body, id) {
+		t.Errorf("Ana sees another's restricted probe")
+	}
+	n := 0
+	for _, r := range auditRows(admin.get("/admin/audit").body) {
+		if r.record == id {
+			n++
+			if r.path != "console" || r.user != e.users["lincoln/admin"].ID {
+				t.Errorf("audit row %+v", r)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d audit rows for the restricted probe, want 1", n)
+	}
+}

@@ -59,6 +59,14 @@ func newEnvWith(t testing.TB, cfg Config) *env {
 	e.api = New(cfg)
 	e.srv = httptest.NewServer(e.api.Handler())
 	t.Cleanup(func() { e.srv.Close(); st.Close() })
+	seedSchools(t, st)
+	return e
+}
+
+// seedSchools adds the schools lincoln and washington, each with the users
+// admin, ana and ben (password pw).
+func seedSchools(t testing.TB, st store.Store) {
+	t.Helper()
 	for _, slug := range []string{"lincoln", "washington"} {
 		sc, err := st.CreateSchool(t.Context(), store.School{Slug: slug, Name: slug})
 		if err != nil {
@@ -74,7 +82,6 @@ func newEnvWith(t testing.TB, cfg Config) *env {
 			}
 		}
 	}
-	return e
 }
 
 // device is an enrolled device.

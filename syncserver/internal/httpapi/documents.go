@@ -11,6 +11,7 @@ import (
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
+	"smallwins/syncserver/internal/store"
 )
 
 // exportTypes are what the CSV exports read; never notes.
@@ -38,11 +39,18 @@ func (s *Server) handleProgressPDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	var named []record.Envelope
 	for _, e := range ofType(envs, record.TypeStudent) {
 		var st record.Student
 		if record.DecodeData(e.Data, &st) == nil {
 			meta.Student = st.DisplayName()
+			named = append(named, e)
 		}
+	}
+	// The report itself never holds a restricted record (progress leaves
+	// them out); the student's name may come from one (ADR 0021).
+	if err := s.auditOut(c, store.AuditReport, named); err != nil {
+		return err
 	}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, r, meta); err != nil {

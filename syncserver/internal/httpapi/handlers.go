@@ -285,6 +285,11 @@ func (s *Server) handlePull(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Issue 15, ADR 0021: restricted content handed out is audited, in one
+	// batch, before a byte of it is written; no entry, no content.
+	if err := s.auditOut(c, store.AuditPull, page.Records); err != nil {
+		return err
+	}
 	size := pullBufSize(page.Records)
 	res.ShrinkTo(int64(size)*pullCopies + requestOverhead)
 	c.Set(countKey, len(page.Records))

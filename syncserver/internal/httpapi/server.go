@@ -122,6 +122,10 @@ func New(cfg Config) *Server {
 	admin.POST("/enrolment-codes", s.handleCreateCode)
 	admin.POST("/import/oneroster", s.handleImportOneRoster)
 	admin.POST("/import/groups", s.handleImportGroups)
+	admin.GET("/audit", s.handleListAudit)
+	// Issue 15: the device's recovery key, for its own token only.
+	s.v1.PUT("/device/recovery-key", s.handlePutRecoveryKey)
+	s.v1.GET("/device/recovery-key", s.handleGetRecoveryKey)
 	s.reportRoutes(s.v1)
 	s.documentRoutes(s.v1)
 	if cfg.Mount != nil {

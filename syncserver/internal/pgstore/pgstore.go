@@ -280,6 +280,12 @@ func revokeTx(ctx context.Context, tx pgx.Tx, schoolID, deviceID string, at time
 	if tag.RowsAffected() == 0 {
 		return store.ErrNotFound
 	}
+	// A revoked device is no longer trusted: its recovery key goes with it,
+	// in this transaction, for a revocation with or without wipe (ADR 0020).
+	// Disabling a user (UpdateUser) revokes devices without this step.
+	if _, err := tx.Exec(ctx, `DELETE FROM recovery_keys WHERE school_id = $1 AND device_id = $2`, schoolID, deviceID); err != nil {
+		return err
+	}
 	return buryTokens(ctx, tx, `school_id = $1 AND device_id = $2`, schoolID, deviceID, at)
 }
 

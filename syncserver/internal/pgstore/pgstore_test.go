@@ -1,10 +1,14 @@
 package pgstore
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"smallwins/syncserver/internal/pgtest"
 	"smallwins/syncserver/internal/store"
@@ -95,5 +99,43 @@ func TestBackfillRefs(t *testing.T) {
 	var left int
 	if err := s.pool.QueryRow(context.Background(), `SELECT count(*) FROM records WHERE refs IS NULL`).Scan(&left); err != nil || left != 0 {
 		t.Fatalf("%d records without refs, %v", left, err)
+	}
+}
+
+// TestAuditAndKeysSurviveRestart: what one server instance wrote, the next
+// one started on the same database reads (issue 15: the audit survives
+// restarts).
+func TestAuditAndKeysSurviveRestart(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := storetest.NewFixture(t, s, "lincoln")
+	dev, rec := uuid.NewString(), uuid.NewString()
+	now := time.Now()
+	if err := s.Enrol(ctx, store.Enrolment{SchoolID: f.School.ID, UserID: f.Ana.ID, DeviceID: dev, TokenHash: []byte("hash-0123456789abcdef0123456789ab"), At: now}); err != nil {
+		t.Fatal(err)
+	}
+	key := bytes.Repeat([]byte{9}, 32)
+	if err := s.PutRecoveryKey(ctx, store.RecoveryKey{SchoolID: f.School.ID, DeviceID: dev, UserID: f.Ana.ID, Key: key, At: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s2, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if got, err := s2.RecoveryKey(ctx, f.School.ID, dev, f.Ana.ID); err != nil || !bytes.Equal(got, key) {
+		t.Errorf("key after restart: %x, %v", got, err)
+	}
+	entries, _, err := s2.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: 10})
+	if err != nil || len(entries) != 1 || entries[0].RecordID != rec || !entries[0].At.Equal(now.UTC().Truncate(time.Millisecond)) {
+		t.Errorf("audit after restart: %+v, %v", entries, err)
 	}
 }

@@ -220,6 +220,12 @@ type PushReply struct {
 
 // Store is the server's storage. Every method is safe for concurrent use.
 type Store interface {
+	// AuditLog: who was handed restricted content (audit.go).
+	AuditLog
+	// RecoveryKeys: per-device recovery keys (recovery.go). RevokeDevice
+	// and WipeDevice delete the device's key in their own transaction.
+	RecoveryKeys
+
 	// Close releases the store; for boltstore it also unlocks the file.
 	Close() error
 	// Ping answers when the store can serve (for /readyz).

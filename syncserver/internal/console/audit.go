@@ -1,0 +1,112 @@
+package console
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"html/template"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/shared/protocol"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/store"
+)
+
+// The audit of restricted content (issue 15 item 5, ADR 0021) in the
+// console: pages that show a restricted note write their entries before the
+// page is sent, and /admin/audit lets admins read the log.
+
+// mountAudit adds the audit page and its template; Mount calls it.
+func (c *Console) mountAudit(e *echo.Echo) {
+	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/audit.html"))
+	e.GET("/admin/audit", c.adminOnly(c.handleAudit))
+}
+
+// consoleMarker stands for the device in entries made by a console page: a
+// short hash of the session's stored hash, so the entries of one browser
+// session group together and nothing in the log can sign anyone in.
+func consoleMarker(s *session) string {
+	h := sha256.Sum256(hashID(s.id))
+	return store.ConsoleMarkerPrefix + hex.EncodeToString(h[:6])
+}
+
+// auditShown writes one batch for the restricted records whose content the
+// page is about to show; a failed write fails the page.
+func (c *Console) auditShown(ec echo.Context, envs []record.Envelope) error {
+	ids := store.RestrictedShown(envs)
+	if len(ids) == 0 {
+		return nil
+	}
+	s := sessionOf(ec)
+	return c.st.AppendAudit(ec.Request().Context(), store.NewAuditBatch(s.p, consoleMarker(s), store.AuditConsole, c.now(), ids))
+}
+
+// auditPaths are the paths in words.
+var auditPaths = map[string]string{
+	store.AuditPull:    "Synced to a tablet",
+	store.AuditReport:  "In a report",
+	store.AuditConsole: "Shown in the console",
+	store.AuditExport:  "In an export",
+}
+
+// auditRow is one entry as the page shows it.
+type auditRow struct {
+	store.AuditEntry
+	When, Who, How string
+	Console        bool
+}
+
+// defaultAuditDays is how far back the page reads without `since`.
+const defaultAuditDays = 30
+
+func (c *Console) handleAudit(ec echo.Context) error {
+	p := sessionOf(ec).p
+	q, err := httpapi.ParseAuditQuery(p.School.ID, ec.QueryParam)
+	if err != nil {
+		msg := "That audit page does not exist."
+		if pe := (*protocol.Error)(nil); errors.As(err, &pe) {
+			msg = "That audit page does not exist: " + pe.Message + "."
+		}
+		return &errPage{http.StatusBadRequest, msg}
+	}
+	since := ec.QueryParam("since")
+	if since == "" {
+		q.Since = c.now().UTC().AddDate(0, 0, -defaultAuditDays).Truncate(24 * time.Hour)
+		since = q.Since.Format(time.DateOnly)
+	}
+	entries, more, err := c.st.ListAudit(ec.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	users, err := c.st.ListUsers(ec.Request().Context(), p.School.ID)
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Name
+	}
+	rows := make([]auditRow, len(entries))
+	for i, e := range entries {
+		who := names[e.UserID]
+		if who == "" {
+			who = e.UserID // a user the school no longer lists
+		}
+		rows[i] = auditRow{AuditEntry: e, When: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Who: who, How: auditPaths[e.Path],
+			Console: len(e.DeviceID) > len(store.ConsoleMarkerPrefix) && e.DeviceID[:len(store.ConsoleMarkerPrefix)] == store.ConsoleMarkerPrefix}
+	}
+	data := map[string]any{"Title": "Audit of restricted notes", "Nav": "admin", "Rows": rows, "Since": since}
+	if more && len(entries) > 0 {
+		next := url.Values{"since": {since}, "after": {httpapi.AuditCursorText(entries[len(entries)-1])}}
+		if v := ec.QueryParam("limit"); v != "" {
+			next.Set("limit", v)
+		}
+		data["Next"] = "/admin/audit?" + next.Encode()
+	}
+	return c.render(ec, http.StatusOK, "audit", data)
+}

@@ -1,0 +1,146 @@
+package console_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// Issue 15 item 5, ADR 0021: the student page audits the restricted notes it
+// shows; /admin/audit shows the log to admins.
+
+var auditRowRE = regexp.MustCompile(`<tr data-audit-at="\d+" data-audit-seq="\d+" data-user-id="([^"]+)" data-device-id="([^"]+)" data-record-id="([^"]+)" data-path="([^"]+)">`)
+
+type auditHook struct{ user, device, record, path string }
+
+func auditRows(body string) []auditHook {
+	var out []auditHook
+	for _, m := range auditRowRE.FindAllStringSubmatch(body, -1) {
+		out = append(out, auditHook{m[1], m[2], m[3], m[4]})
+	}
+	return out
+}
+
+func TestAuditOfStudentPageAndAuditPage(t *testing.T) {
+	e := newEnv(t, false)
+	admin, ana, ben := e.signedIn("lincoln", "admin"), e.signedIn("lincoln", "ana"), e.signedIn("lincoln", "ben")
+	if p := admin.get("/admin/audit"); p.status != http.StatusOK || len(auditRows(p.body)) != 0 || !strings.Contains(p.body, "No restricted note was given out") {
+		t.Fatalf("audit page before anything: %d %s", p.status, p.body)
+	}
+
+	// The admin sees both restricted notes of s1, Ana her own; both pages
+	// are audited. Ben has no s1 in scope: nothing shown, nothing written.
+	for _, b := range []*browser{admin, admin, ana} {
+		if p := b.get("/students/" + e.ids.s1); p.status != http.StatusOK {
+			t.Fatalf("student page: %d", p.status)
+		}
+	}
+	if p := ben.get("/students/" + e.ids.s1); p.status != http.StatusNotFound {
+		t.Fatalf("ben's student page: %d", p.status)
+	}
+	// Ana's tablet pulls: her restricted note reaches it (a pull entry).
+	e.enrol("lincoln", "ana")
+	if s, _ := e.api("GET", "/v1/sync/pull?limit=5000", e.enrol("lincoln", "ana").token, nil); s != http.StatusOK {
+		t.Fatalf("pull: %d", s)
+	}
+
+	p := admin.get("/admin/audit")
+	rows := auditRows(p.body)
+	adminID, anaID := e.users["lincoln/admin"].ID, e.users["lincoln/ana"].ID
+	count := map[auditHook]int{}
+	var adminMarker string
+	for _, r := range rows {
+		if r.path == "console" && r.user == adminID {
+			adminMarker = r.device
+		}
+		r.device = strings.SplitN(r.device, ":", 2)[0]
+		count[r]++
+	}
+	if len(rows) != 6 || !strings.HasPrefix(adminMarker, "console:") ||
+		count[auditHook{adminID, "console", e.ids.noteAdminRestricted, "console"}] != 2 ||
+		count[auditHook{adminID, "console", e.ids.noteAnaRestricted, "console"}] != 2 ||
+		count[auditHook{anaID, "console", e.ids.noteAnaRestricted, "console"}] != 1 {
+		t.Fatalf("audit rows: %+v", rows)
+	}
+	pulls := 0
+	for _, r := range rows {
+		if r.path == "pull" && r.user == anaID && r.record == e.ids.noteAnaRestricted {
+			pulls++
+		}
+		// One browser session, one marker; another session, another.
+		if r.path == "console" && r.user == adminID && r.device != adminMarker || r.path == "console" && r.user == anaID && r.device == adminMarker {
+			t.Errorf("console markers do not follow sessions: %+v", rows)
+		}
+	}
+	if pulls != 1 {
+		t.Errorf("%d pull entries for Ana's tablet, want 1", pulls)
+	}
+	// Who and how in words; never a note's text.
+	for _, want := range []string{"Ana Rivera", "Casey Coach", "Shown in the console", "Synced to a tablet"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the audit page lacks %q", want)
+		}
+	}
+	for _, secret := range []string{adminSecret, anaSecret, "health"} {
+		if strings.Contains(p.body, secret) {
+			t.Errorf("the audit page holds %q", secret)
+		}
+	}
+
+	// Admins only; a link from /admin.
+	if p := ana.get("/admin/audit"); p.status != http.StatusForbidden || len(auditRows(p.body)) != 0 {
+		t.Errorf("ana's audit page: %d", p.status)
+	}
+	if p := e.browser().get("/admin/audit"); p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" {
+		t.Errorf("without a session: %d %s", p.status, p.header.Get("Location"))
+	}
+	if p := admin.get("/admin"); !strings.Contains(p.body, `href="/admin/audit"`) {
+		t.Error("/admin has no link to the audit page")
+	}
+	// Another school's admin sees none of it.
+	if p := e.signedIn("washington", "admin").get("/admin/audit"); len(auditRows(p.body)) != 0 {
+		t.Errorf("another school's audit page shows %d rows", len(auditRows(p.body)))
+	}
+}
+
+func TestAuditPageParams(t *testing.T) {
+	e := newEnv(t, false)
+	admin := e.signedIn("lincoln", "admin")
+	for range 3 {
+		admin.get("/students/" + e.ids.s1) // 2 entries each
+	}
+	for _, q := range []string{"?limit=0", "?limit=x", "?since=yesterday", "?after=1-2", "?since=" + strings.Repeat("1", 100)} {
+		if p := admin.get("/admin/audit" + q); p.status != http.StatusBadRequest || len(auditRows(p.body)) != 0 {
+			t.Errorf("GET /admin/audit%s: %d", q, p.status)
+		}
+	}
+	// Pages of 4: a next link, and the next page holds the rest.
+	p := admin.get("/admin/audit?limit=4")
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(p.body)
+	if len(auditRows(p.body)) != 4 || next == nil {
+		t.Fatalf("first page: %d rows, next %v", len(auditRows(p.body)), next)
+	}
+	p2 := admin.get(strings.ReplaceAll(next[1], "&amp;", "&"))
+	if len(auditRows(p2.body)) != 2 || strings.Contains(p2.body, `rel="next"`) {
+		t.Errorf("second page: %d rows", len(auditRows(p2.body)))
+	}
+	// The page follows the console's accessibility rules (browser_test's
+	// checks, read from the HTML): one h1, every field labelled and named.
+	if n := strings.Count(p.body, "<h1"); n != 1 {
+		t.Errorf("%d h1 on the audit page", n)
+	}
+	for _, m := range regexp.MustCompile(`<input ([^>]*)>`).FindAllStringSubmatch(p.body, -1) {
+		if strings.Contains(m[1], `type="hidden"`) {
+			continue
+		}
+		id := regexp.MustCompile(`id="([^"]+)"`).FindStringSubmatch(m[1])
+		if id == nil || !strings.Contains(m[1], `name="`) || !strings.Contains(p.body, `<label for="`+id[1]+`"`) {
+			t.Errorf("an unlabelled or unnamed field: %s", m[0])
+		}
+	}
+	// Since a future date: nothing.
+	if p := admin.get("/admin/audit?since=2999-01-01"); p.status != http.StatusOK || len(auditRows(p.body)) != 0 {
+		t.Errorf("since 2999: %d, %d rows", p.status, len(auditRows(p.body)))
+	}
+}

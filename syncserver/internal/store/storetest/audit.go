@@ -1,0 +1,245 @@
+package storetest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"smallwins/syncserver/internal/store"
+)
+
+// Issue 15 item 5, ADR 0021: the audit of restricted content.
+
+func listAll(t *testing.T, s store.Store, q store.AuditQuery) []store.AuditEntry {
+	t.Helper()
+	var all []store.AuditEntry
+	for range 100000 {
+		page, more, err := s.ListAudit(ctx, q)
+		if err != nil {
+			t.Fatalf("list audit: %v", err)
+		}
+		if len(page) > max(q.Limit, 1) {
+			t.Fatalf("page of %d entries for limit %d", len(page), q.Limit)
+		}
+		all = append(all, page...)
+		if !more {
+			return all
+		}
+		if len(page) == 0 {
+			t.Fatal("more with an empty page")
+		}
+		c := page[len(page)-1].Cursor()
+		q.After = &c
+	}
+	t.Fatal("list audit never ends")
+	return nil
+}
+
+// entriesOf is what listing a batch must give: one entry per record.
+func entriesOf(b store.AuditBatch) []store.AuditEntry {
+	out := make([]store.AuditEntry, len(b.RecordIDs))
+	for i, id := range b.RecordIDs {
+		out[i] = store.AuditEntry{Index: i, At: b.At, SchoolID: b.SchoolID, UserID: b.UserID, DeviceID: b.DeviceID, RecordID: id, Path: b.Path}
+	}
+	return out
+}
+
+// sameEntry compares all but Seq (the store's).
+func sameEntry(a, b store.AuditEntry) bool {
+	a.Seq, b.Seq = 0, 0
+	return a.At.Equal(b.At) && a.Index == b.Index && a.SchoolID == b.SchoolID && a.UserID == b.UserID && a.DeviceID == b.DeviceID && a.RecordID == b.RecordID && a.Path == b.Path
+}
+
+func newIDs(n int) []string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = uuid.NewString()
+	}
+	return ids
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	base := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	f := NewFixture(t, s, "lincoln")
+	other := NewFixture(t, s, "other")
+	dev := uuid.NewString()
+	p := store.Principal{School: f.School, User: f.Ana, DeviceID: dev}
+	ids := newIDs(3)
+
+	// One response's batch, then a console page and a report later.
+	pull := store.NewAuditBatch(p, dev, store.AuditPull, base.Add(123456*time.Microsecond), ids)
+	console := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, store.ConsoleMarkerPrefix+"0123456789ab", store.AuditConsole, base.Add(time.Hour), ids[:1])
+	report := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, uuid.NewString(), store.AuditReport, base.Add(2*time.Hour), ids[1:2])
+	theirs := store.NewAuditBatch(store.Principal{School: other.School, User: other.Ana}, dev, store.AuditPull, base, ids)
+	for _, b := range []store.AuditBatch{pull, console, report, theirs} {
+		if err := s.AppendAudit(ctx, b); err != nil {
+			t.Fatalf("append audit: %v", err)
+		}
+	}
+	if err := s.AppendAudit(ctx, store.NewAuditBatch(p, dev, store.AuditPull, base, nil)); err != nil {
+		t.Errorf("a batch without records: %v", err)
+	}
+	want := append(append(entriesOf(pull), entriesOf(console)...), entriesOf(report)...)
+	got := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 100})
+	if len(got) != len(want) {
+		t.Fatalf("listed %d entries, want %d: %+v", len(got), len(want), got)
+	}
+	for i := range want {
+		if !sameEntry(got[i], want[i]) {
+			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
+		}
+		if got[i].At.Nanosecond()%int(time.Millisecond) != 0 || got[i].At.Location() != time.UTC {
+			t.Errorf("entry %d time %v is not whole UTC milliseconds", i, got[i].At)
+		}
+	}
+	// One batch, one Seq; batches, distinct increasing ones.
+	if got[0].Seq != got[1].Seq || got[1].Seq != got[2].Seq || got[3].Seq == got[2].Seq || got[4].Seq == got[3].Seq {
+		t.Errorf("seqs %d %d %d %d %d", got[0].Seq, got[1].Seq, got[2].Seq, got[3].Seq, got[4].Seq)
+	}
+
+	// Paging by one, cursors inside a batch included, gives the same.
+	if paged := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 1}); fmt.Sprint(paged) != fmt.Sprint(got) {
+		t.Errorf("paged by one:\n%v\nwant\n%v", paged, got)
+	}
+	// Since: from the console entry on.
+	if since := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Since: base.Add(time.Hour), Limit: 10}); len(since) != 2 || since[0].Path != store.AuditConsole {
+		t.Errorf("since an hour later: %+v", since)
+	}
+	// A cursor before Since does not widen the page.
+	if q := (store.AuditQuery{SchoolID: f.School.ID, Since: base.Add(time.Hour), Limit: 10, After: &store.AuditCursor{}}); len(listAll(t, s, q)) != 2 {
+		t.Error("a cursor before since widened the page")
+	}
+	// Extreme cursors are not errors: past the end is an empty page, before
+	// the start the whole log.
+	for _, c := range []store.AuditCursor{{AtMS: math.MaxInt64, Seq: math.MaxInt64, Index: math.MaxInt32}, {AtMS: math.MinInt64, Seq: math.MinInt64, Index: math.MinInt32}, {AtMS: -1, Seq: 5, Index: -7}} {
+		page, more, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: 10, After: &c})
+		wantN := 0
+		if c.AtMS < 0 {
+			wantN = len(want)
+		}
+		if err != nil || len(page) != wantN || more {
+			t.Errorf("cursor %+v: %d entries, more %v, %v", c, len(page), more, err)
+		}
+	}
+	if page, _, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: 10, Since: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)}); err != nil || len(page) != 0 {
+		t.Errorf("since year 9999: %d entries, %v", len(page), err)
+	}
+	// Limits are bounded whatever is asked.
+	if page, more, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: -5}); err != nil || len(page) != 1 || !more {
+		t.Errorf("limit -5: %d entries, more %v, %v", len(page), more, err)
+	}
+	// Tenancy: another school sees only its own; a malformed id nothing.
+	if theirsGot := listAll(t, s, store.AuditQuery{SchoolID: other.School.ID, Limit: 100}); len(theirsGot) != 3 || theirsGot[0].SchoolID != other.School.ID {
+		t.Errorf("the other school's entries: %+v", theirsGot)
+	}
+	for _, id := range []string{"", "x", uuid.NewString(), f.School.ID[:35] + "\x00"} {
+		if page, _, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: id, Limit: 10}); err != nil || len(page) != 0 {
+			t.Errorf("school %q: %d entries, %v", id, len(page), err)
+		}
+	}
+
+	// A malformed batch is refused whole: nothing of it is written.
+	for name, mut := range map[string]func(*store.AuditBatch){
+		"path":      func(b *store.AuditBatch) { b.Path = "email" },
+		"record":    func(b *store.AuditBatch) { b.RecordIDs[1] = "not-an-id" },
+		"upper":     func(b *store.AuditBatch) { b.RecordIDs[0] = "A" + b.RecordIDs[0][1:] },
+		"user":      func(b *store.AuditBatch) { b.UserID = "" },
+		"school":    func(b *store.AuditBatch) { b.SchoolID = "lincoln" },
+		"device":    func(b *store.AuditBatch) { b.DeviceID = "laptop" },
+		"nul":       func(b *store.AuditBatch) { b.DeviceID = store.ConsoleMarkerPrefix + "a\x00b" },
+		"long":      func(b *store.AuditBatch) { b.DeviceID = store.ConsoleMarkerPrefix + string(make([]byte, 100)) },
+		"zero time": func(b *store.AuditBatch) { b.At = time.Time{} },
+		"too many":  func(b *store.AuditBatch) { b.RecordIDs = newIDs(store.MaxAuditBatch + 1) },
+	} {
+		b := store.NewAuditBatch(p, dev, store.AuditPull, base.Add(3*time.Hour), newIDs(2))
+		mut(&b)
+		if err := s.AppendAudit(ctx, b); !errors.Is(err, store.ErrBadAuditEntry) {
+			t.Errorf("%s: append = %v, want ErrBadAuditEntry", name, err)
+		}
+	}
+	if n := len(listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 100})); n != len(want) {
+		t.Errorf("refused batches wrote entries: %d, want %d", n, len(want))
+	}
+
+	// Retention: the purge deletes the batches older than its cut, every
+	// school, and nothing newer.
+	n, err := s.PurgeAudit(ctx, base.Add(90*time.Minute))
+	if err != nil || n != 3 {
+		t.Fatalf("purge = %d, %v; want 3 (the pull of each school and the console page)", n, err)
+	}
+	if left := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 100}); len(left) != 1 || !sameEntry(left[0], entriesOf(report)[0]) {
+		t.Errorf("after the purge: %+v", left)
+	}
+	if left := listAll(t, s, store.AuditQuery{SchoolID: other.School.ID, Limit: 100}); len(left) != 0 {
+		t.Errorf("the other school after the purge: %+v", left)
+	}
+	if n, err := s.PurgeAudit(ctx, base.Add(90*time.Minute)); err != nil || n != 0 {
+		t.Errorf("a second purge = %d, %v", n, err)
+	}
+}
+
+// testAuditLargeBatch: a whole pull page (the largest batch) is one append
+// and reads back in order across pages of the biggest size.
+func testAuditLargeBatch(t *testing.T, s store.Store) {
+	f := NewFixture(t, s, "lincoln")
+	ids := newIDs(store.MaxAuditBatch)
+	b := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, uuid.NewString(), store.AuditPull, time.Now(), ids)
+	if err := s.AppendAudit(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	got := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: store.MaxAuditPage + 1})
+	if len(got) != len(ids) {
+		t.Fatalf("%d entries, want %d", len(got), len(ids))
+	}
+	for i := range ids {
+		if got[i].RecordID != ids[i] || got[i].Index != i {
+			t.Fatalf("entry %d = %+v, want record %s", i, got[i], ids[i])
+		}
+	}
+}
+
+// testAuditConcurrent: concurrent appends (pulls of many tablets at once)
+// all land, with distinct positions, and paging sees each once.
+func testAuditConcurrent(t *testing.T, s store.Store) {
+	f := NewFixture(t, s, "lincoln")
+	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	const writers, batches, per = 8, 10, 5
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*batches)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dev := uuid.NewString()
+			for b := range batches {
+				// Batches of different writers share milliseconds: Seq
+				// alone orders them.
+				errs <- s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull,
+					at.Add(time.Duration(b%2+w%2)*time.Millisecond), newIDs(per)))
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: 7})
+	seen := map[string]bool{}
+	for _, e := range got {
+		if seen[e.RecordID] {
+			t.Errorf("record %s listed twice", e.RecordID)
+		}
+		seen[e.RecordID] = true
+	}
+	if len(seen) != writers*batches*per {
+		t.Errorf("%d distinct entries, want %d", len(seen), writers*batches*per)
+	}
+}
