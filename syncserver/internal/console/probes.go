@@ -128,7 +128,8 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	if err := edited.Validate(); err != nil {
 		return &errPage{http.StatusBadRequest, "The probe was not changed: " + err.Error()}
 	}
-	written, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: edited, IfHLC: env.HLC})
+	written, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: edited, IfHLC: env.HLC,
+		Restricted: env.Restricted}) // an edit never lifts a restriction
 	if errors.Is(err, store.ErrChanged) {
 		return errProbeChanged
 	}
@@ -174,7 +175,8 @@ func (c *Console) handleProbeUndo(ec echo.Context) error {
 	if f.Get("hlc") != env.HLC {
 		return errProbeChanged
 	}
-	if _, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: prev, IfHLC: env.HLC}); errors.Is(err, store.ErrChanged) {
+	if _, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: prev, IfHLC: env.HLC,
+		Restricted: env.Restricted}); errors.Is(err, store.ErrChanged) {
 		return errProbeChanged
 	} else if err != nil {
 		return err

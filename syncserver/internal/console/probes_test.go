@@ -197,4 +197,31 @@ func TestRestrictedProbeShownIsAudited(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d audit rows for the restricted probe, want 1", n)
 	}
+	// An admin's edit and its undo keep the probe restricted: Ana's
+	// tablet never gets its content.
+	page := admin.get("/students/" + e.ids.s1)
+	m := regexp.MustCompile(`<tr data-probe-id="` + id + `">[\s\S]*?name="hlc" value="([^"]+)"`).FindStringSubmatch(page.body)
+	if m == nil {
+		t.Fatal("no edit form for the restricted probe")
+	}
+	p := admin.post("/students/"+e.ids.s1+"/probes/"+id, url.Values{"csrf": {csrf(t, page)}, "hlc": {m[1]}, "date": {"2025-03-12"}, "score": {"18"}})
+	if p.status != http.StatusOK {
+		t.Fatalf("edit: %d", p.status)
+	}
+	if env, _ := probeNow(t, e, id); !env.Restricted {
+		t.Errorf("the edit lifted the restriction")
+	}
+	u := undoRE.FindStringSubmatch(p.body)
+	if r := admin.post("/students/"+e.ids.s1+"/probes/"+id+"/undo", url.Values{"csrf": {csrf(t, p)}, "hlc": {u[1]}, "prev": {u[2]}}); r.status != http.StatusSeeOther {
+		t.Fatalf("undo: %d", r.status)
+	}
+	if env, _ := probeNow(t, e, id); !env.Restricted {
+		t.Errorf("the undo lifted the restriction")
+	}
+	recs, _ := pulled(t, e, e.enrol("lincoln", "ana").token, 0)
+	for _, r := range recs {
+		if r.ID == id && (len(r.Data) > 0 || !r.Deleted) {
+			t.Errorf("Ana's tablet got the restricted probe: %+v", r)
+		}
+	}
 }
