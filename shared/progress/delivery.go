@@ -7,7 +7,9 @@ import (
 )
 
 // Delivery is §3.7's measure of what was actually delivered under a plan.
-// Percentages are null when nothing was planned yet; they are not capped.
+// Percentages are null when nothing was planned yet; they are not capped
+// (DOMAIN.md §3.7, binding for the report). How the tablet words a figure
+// above 100% or a fractional plan is a matter of display (ADR 0630).
 type Delivery struct {
 	PlannedSessions   float64   `json:"planned_sessions"`
 	DeliveredSessions int       `json:"delivered_sessions"`
@@ -54,19 +56,15 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 			to = end
 		}
 	}
-	d := &Delivery{}
+	d := &Delivery{PerStep: []StepFid{}}
 	weeks := float64(cal.InstructionDays(from, to)) / 7
 	d.PlannedSessions = plan.SessionsPerWeek * weeks
 	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
 
 	steps := newStepCounter(ds.Programs[plan.ProgramID])
 	for _, s := range ds.Sessions {
-		if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+		if !deliveredUnder(plan, s, from, to) {
 			continue
-		}
-		day, _ := ParseDate(s.Date)
-		if day < from || day > to || s.Status != record.SessionDelivered {
-			continue // cancelled: not delivered; in progress: ignored
 		}
 		d.DeliveredSessions++
 		for _, a := range s.Attendance {
@@ -105,6 +103,47 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		d.DosePct = ptr(d.MinutesReceived / d.PlannedMinutes * 100)
 	}
 	return d
+}
+
+// deliveredUnder reports whether s is a delivered session of the plan
+// dated in [from, to]: its group's, of its program or of none (ADR 0002);
+// cancelled ones are not delivered, in-progress ones are ignored.
+func deliveredUnder(plan record.Plan, s record.Session, from, to Date) bool {
+	if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+		return false
+	}
+	day, err := ParseDate(s.Date)
+	return err == nil && day >= from && day <= to && s.Status == record.SessionDelivered
+}
+
+// RecentSteps is §3.7's per-step fidelity over the plan's last n delivered
+// sessions up to asOf (the sessions of the earliest of those dates count
+// whole): what a team reads as "lately", beside the whole plan's figure.
+// The second result is the number of sessions counted.
+func RecentSteps(ds *Dataset, plan record.Plan, asOf Date, n int, cal Calendar) ([]StepFid, int) {
+	from, _ := ParseDate(plan.StartDate)
+	to := asOf
+	if plan.EndDate != "" {
+		if end, err := ParseDate(plan.EndDate); err == nil && end < to {
+			to = end
+		}
+	}
+	var days []Date
+	for _, s := range ds.Sessions {
+		if deliveredUnder(plan, s, from, to) {
+			d, _ := ParseDate(s.Date)
+			days = append(days, d)
+		}
+	}
+	if len(days) == 0 || n <= 0 {
+		return []StepFid{}, 0
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] > days[j] })
+	recent := plan
+	recent.StartDate = days[min(n, len(days))-1].String()
+	recent.EndDate = to.String()
+	d := ComputeDelivery(ds, recent, "", to, cal)
+	return d.PerStep, d.DeliveredSessions
 }
 
 // stepCounter is §3.7's fidelity count, shared by a plan's delivery and a

@@ -162,7 +162,7 @@ func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv 
 	}})
 	t.UI = ui.New(t.Window, ui.Config{Records: Records{store}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase}, Tick: Tick,
 		// The same chart as the PDF report (issue 7: one look in app and print).
-		ChartPNG: reportdoc.ProgressChartPNG})
+		ChartPNG: reportdoc.ProgressChartPNG, ReportPDF: ReportPDF})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
 	if notice != "" {

@@ -35,6 +35,16 @@ type fakeSync struct {
 	quarantined []Quarantined
 	retried     []string
 	erased      int
+	// countPending, when set, makes fakeSync a PendingCounter (the
+	// tablet's Sync counts the real outbox).
+	countPending func() (int, error)
+}
+
+func (f *fakeSync) PendingCount() (int, error) {
+	if f.countPending == nil {
+		return 0, errors.New("not counted")
+	}
+	return f.countPending()
 }
 
 func (f *fakeSync) Erase(context.Context) error { f.erased++; return nil }
@@ -243,5 +253,21 @@ type taps struct{ n int }
 
 func (c *taps) tap(o fyne.Tappable) {
 	c.n++
+	// As a pointer does on a device: a tap on a focusable widget (an
+	// entry) focuses it, a tap elsewhere takes the focus away.
+	cv := fyne.CurrentApp().Driver().CanvasForObject(o.(fyne.CanvasObject))
+	if f, ok := o.(fyne.Focusable); ok && cv != nil {
+		cv.Focus(f)
+	}
 	test.Tap(o)
+}
+
+// typeInto types text where the focus is, as a keyboard does: nothing is
+// typed when no field has the focus (the test fails instead).
+func (c *taps) typeInto(cv fyne.Canvas, text string) {
+	f := cv.Focused()
+	if f == nil {
+		panic("typing with no field focused: the text would go nowhere")
+	}
+	test.Type(f, text)
 }

@@ -95,6 +95,10 @@ type probeScreen struct {
 	save     *Button
 	result   *widget.Label
 	stopTick func()
+	// saved: the form shows the probe just saved (its score, timer and
+	// errors stay in sight); Save waits for a change, so one probe is never
+	// saved twice by a second tap.
+	saved bool
 }
 
 func newProbeScreen(a *App, studentID string) screen {
@@ -137,6 +141,17 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.score = widget.NewEntry()
 	s.score.SetPlaceHolder("words (or digits) correct")
 	s.score.OnSubmitted = func(string) { s.tapSave() }
+	s.score.OnChanged = func(string) {
+		if s.saved {
+			// A new score typed after a save is a new, untimed probe.
+			s.saved = false
+			s.m.started, s.m.stopped, s.m.errors = time.Time{}, time.Time{}, 0
+			s.result.SetText("")
+			s.save.SetText("Save probe")
+			s.save.Enable()
+			s.refresh()
+		}
+	}
 	s.save = newImportant("Save probe", widget.HighImportance, s.tapSave)
 	s.result = wrapLabel("")
 
@@ -171,6 +186,12 @@ func (s *probeScreen) leave() {
 }
 
 func (s *probeScreen) tapStart() {
+	if s.saved {
+		s.saved = false
+		s.score.SetText("") // a new probe; clears saved first, so the OnChanged above does nothing
+		s.save.SetText("Save probe")
+		s.save.Enable()
+	}
 	s.m.started, s.m.stopped, s.m.errors = s.a.cfg.Now(), time.Time{}, 0
 	s.result.SetText("")
 	s.leave()
@@ -248,10 +269,11 @@ func (s *probeScreen) tapSave() {
 			msg += fmt.Sprintf(", accuracy %s", fmtPct(raw/(raw+*errs)*100))
 		}
 	}
+	// Said once, under the form, and the form keeps what was saved.
 	s.result.SetText(msg + ".")
-	s.a.say(msg + ".")
-	s.score.SetText("")
-	s.m.started, s.m.stopped, s.m.errors = time.Time{}, time.Time{}, 0
+	s.saved = true
+	s.save.SetText("Saved")
+	s.save.Disable()
 	s.start.SetText("Start 1-minute timer")
 	s.refresh()
 }

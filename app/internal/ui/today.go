@@ -168,7 +168,7 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	}
 	m.steps = steps
 	sum := m.summary()
-	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtNum(last.Data.Minutes))
+	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtMin(last.Data.Minutes))
 	if sum.FidelityPct >= 0 {
 		txt += ", fidelity " + fmtPct(sum.FidelityPct)
 	}
@@ -265,8 +265,8 @@ func (s *todayScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *todayScreen) refreshSync() {
 	st := s.a.sync
-	txt := "Sync: " + syncGlance(st, s.a.cfg.Now())
-	if st.Err != "" && st.Enrolled {
+	txt := "Sync: " + s.a.SyncGlance() // the header's words, worded at the same instant
+	if st.Err != "" && st.Enrolled && !st.Syncing {
 		txt += ". " + st.Err
 	}
 	if !st.Enrolled {
