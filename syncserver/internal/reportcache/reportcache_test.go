@@ -307,3 +307,34 @@ func TestRestrictedNeverCached(t *testing.T) {
 		}
 	}
 }
+
+// TestReadWholeWhenAChangeCannotBeApplied: past the purge horizon (the
+// pull answers resync_required) and past MaxDelta changed records, the
+// entry is read whole, and the answers are still the fresh ones.
+func TestReadWholeWhenAChangeCannotBeApplied(t *testing.T) {
+	st, _ := stores(t, "bbolt")
+	s := seed(t, st, "lincoln", 4)
+	c := reportcache.New(st, 0, 0)
+	cached(t, c, s)
+	// A deleted probe, then a purge of every tombstone: the horizon passes
+	// the entry's seq.
+	p := s.probe(s.kids[1], "2025-03-11", 99)
+	s.push(t, st, p)
+	cached(t, c, s)
+	s.push(t, st, record.Envelope{ID: p.ID, Type: "probe", Deleted: true})
+	if n, err := st.PurgeTombstones(context.Background(), time.Now().Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("purge: %d %v", n, err)
+	}
+	if d := diff(cached(t, c, s), fresh(t, st, s)); d != "" {
+		t.Fatalf("after a purge: %s", d)
+	}
+	// More changed records than one update takes.
+	var many []record.Envelope
+	for i := 0; i <= reportcache.MaxDelta; i++ {
+		many = append(many, s.probe(s.kids[i%4], fmt.Sprintf("2025-02-%02d", 1+i%28), float64(i%90)))
+	}
+	s.push(t, st, many...)
+	if d := diff(cached(t, c, s), fresh(t, st, s)); d != "" {
+		t.Fatalf("after %d changes: %s", len(many), d)
+	}
+}
