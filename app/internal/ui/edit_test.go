@@ -414,3 +414,26 @@ func clockedStore(t *testing.T, f *fixture) {
 	f.store, f.rec = s, storeRecords{s}
 	t.Cleanup(func() { _ = s.Close() })
 }
+
+// TestEditKeepsARestrictedProbeRestricted: a probe pushed restricted (by
+// another app: any record may be, PROTOCOL §6) stays restricted when
+// corrected here, and so does its undo.
+func TestEditKeepsARestrictedProbeRestricted(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, true))
+	a := f.start(landscape)
+	st := newStudentScreen(a, sc.students[0])
+	a.push(st)
+	test.Tap(st.probeRows[p.ID])
+	e := a.Current().(*probeEdit)
+	retype(e.score, "52")
+	test.Tap(e.Save)
+	if got, err := f.store.Get(p.ID); err != nil || !got.Restricted || mustGet[record.Probe](f.store, p.ID).Data.Score != 52 {
+		t.Fatalf("corrected probe restricted=%v (%v)", got.Restricted, err)
+	}
+	tapUndo(t, a)
+	if got, err := f.store.Get(p.ID); err != nil || !got.Restricted {
+		t.Fatalf("undone probe restricted=%v (%v)", got.Restricted, err)
+	}
+}

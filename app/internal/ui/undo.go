@@ -164,8 +164,9 @@ func (a *App) restorer(id, hlc string, prev *record.Envelope) func() error {
 	}
 }
 
-// putUndoable writes v over record id (which must exist) and offers to undo
-// it; the previous version is read in the same breath. It returns false
+// putUndoable writes v over record id (which must exist), keeping it
+// restricted if it was, and offers to undo it; the previous version is read
+// in the same breath. It returns false
 // when the write failed (the warning is shown).
 func (a *App) putUndoable(msg, typ, id string, v any, restricted bool) bool {
 	prev, err := a.cfg.Records.Get(id)
@@ -173,7 +174,9 @@ func (a *App) putUndoable(msg, typ, id string, v any, restricted bool) bool {
 		a.warn("Not saved: this record is no longer on the tablet.")
 		return false
 	}
-	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted)
+	// An edit never lifts a restriction (PROTOCOL §6): a restricted record
+	// edited here stays restricted, whatever its type.
+	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted || prev.Restricted)
 	if err != nil {
 		a.warn("Not saved: " + PlainError(err))
 		return false
