@@ -114,8 +114,8 @@ func (c *Console) handleGroup(ec echo.Context) error {
 		p := ds.Plans[pid]
 		d := progress.ComputeDelivery(ds, p, p.StudentID, asOf, cal)
 		gs := groupStudent{ID: p.StudentID, Name: studentName(sc, p.StudentID), Start: p.StartDate,
-			Planned: round1(d.PlannedSessions), Attended: fmt.Sprint(d.SessionsAttended), Attendance: pct(d.AttendancePct),
-			Minutes: round1(d.MinutesReceived) + " of " + round1(d.PlannedMinutes), Dose: pct(d.DosePct)}
+			Planned: progress.FormatSessions(d.PlannedSessions), Attended: fmt.Sprint(d.SessionsAttended), Attendance: pct(d.AttendancePct),
+			Minutes: progress.FormatMinutes(d.MinutesReceived) + " of " + progress.FormatMinutes(d.PlannedMinutes), Dose: pct(d.DosePct)}
 		if _, ok := sc.students[p.StudentID]; ok {
 			gs.Href = "/students/" + p.StudentID
 		}

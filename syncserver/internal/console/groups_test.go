@@ -41,7 +41,7 @@ func TestGroupPage(t *testing.T) {
 		`<td class="m-skipped" data-mark="skipped">Skipped</td>`,
 		`data-session-date="2025-01-21"`,
 		`<a href="/students/` + e.ids.s1 + `">Maya Lopez</a>`,
-		"Fidelity over every delivered session: 91.7% (high).",
+		"Fidelity over every delivered session: 91.67% (high).",
 	} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("group page lacks %q", want)
