@@ -21,6 +21,11 @@ type DocMeta struct {
 	School    string
 	Measure   string // e.g. "Oral reading fluency (words correct per minute)"; default: the goal's measure
 	Generated string // date the document was made
+	// Phases are the chart's phase lines, numbered 1, 2, … on it, and
+	// PhaseNotes what each was, in words, listed under the chart (the
+	// caller words them: a program's name is not in the report).
+	Phases     []progress.Phase
+	PhaseNotes []string
 }
 
 // num renders a score for people: shared/progress's rule, at most one
@@ -170,7 +175,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
 	pdf.Ln(6)
 
-	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI)
+	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI, meta.Phases...)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
 	}
@@ -181,6 +186,9 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	}
 	pdf.ImageOptions("chart", margin, pdf.GetY(), chartW, chartH, true, opt, 0, "")
 	pdf.Ln(8)
+	for i, n := range meta.PhaseNotes {
+		para(fmt.Sprintf("Phase line %d: %s", i+1, n), 9, false)
+	}
 
 	heading("Decision: "+decisionWords[r.Decision.Code], 13)
 	para(r.Decision.Reason, 10, false)

@@ -61,42 +61,7 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 	d.PlannedSessions = plan.SessionsPerWeek * weeks
 	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
 
-	type tally struct{ done, applicable int }
-	steps := map[string]*tally{}
-	var order []string
-	stepOrder := map[string]int{}
-	// §3.7: per_step lists every step of the program, 0 of 0 until a
-	// delivered session made it applicable, so a step never delivered is
-	// seen as such rather than missing from the list.
-	tallyOf := func(id string) *tally {
-		t, ok := steps[id]
-		if !ok {
-			t = &tally{}
-			steps[id] = t
-			order = append(order, id)
-		}
-		return t
-	}
-	if prog, ok := ds.Programs[plan.ProgramID]; ok {
-		for i, s := range prog.Steps {
-			if _, dup := stepOrder[s.ID]; !dup {
-				stepOrder[s.ID] = i
-			}
-			tallyOf(s.ID)
-		}
-	}
-	count := func(id, status string) {
-		t := tallyOf(id)
-		switch status {
-		case record.StepDone:
-			t.done++
-			t.applicable++
-		case record.StepNA:
-		default: // skipped, or missing once delivered
-			t.applicable++
-		}
-	}
-	var totalDone, totalApplicable int
+	steps := newStepCounter(ds.Programs[plan.ProgramID])
 	for _, s := range ds.Sessions {
 		if !deliveredUnder(plan, s, from, to) {
 			continue
@@ -124,52 +89,13 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		}
 		// Fidelity is the interventionist's delivery: every delivered
 		// session counts, attended by this student or not.
-		marks := map[string]string{}
-		for _, m := range s.Fidelity {
-			marks[m.StepID] = m.Status
-		}
 		prog := ds.Programs[s.ProgramID]
 		if s.ProgramID == "" {
 			prog = ds.Programs[plan.ProgramID]
 		}
-		seen := map[string]bool{}
-		for _, st := range prog.Steps {
-			seen[st.ID] = true
-			count(st.ID, marks[st.ID])
-		}
-		// Steps since removed from the program keep their history.
-		for _, m := range s.Fidelity {
-			if !seen[m.StepID] {
-				seen[m.StepID] = true
-				count(m.StepID, m.Status)
-			}
-		}
+		steps.session(s, prog)
 	}
-	sort.SliceStable(order, func(i, j int) bool {
-		oi, iok := stepOrder[order[i]]
-		oj, jok := stepOrder[order[j]]
-		switch {
-		case iok && jok:
-			return oi < oj
-		case iok != jok:
-			return iok
-		}
-		return order[i] < order[j]
-	})
-	for _, id := range order {
-		t := steps[id]
-		sf := StepFid{StepID: id, Done: t.done, Applicable: t.applicable}
-		if t.applicable > 0 {
-			sf.Pct = ptr(float64(t.done) / float64(t.applicable) * 100)
-		}
-		d.PerStep = append(d.PerStep, sf)
-		totalDone += t.done
-		totalApplicable += t.applicable
-	}
-	if totalApplicable > 0 {
-		f := float64(totalDone) / float64(totalApplicable) * 100
-		d.FidelityPct, d.FidelityBand = &f, ptr(Band(f))
-	}
+	d.PerStep, d.FidelityPct, d.FidelityBand = steps.result()
 	if d.PlannedSessions > 0 {
 		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
 	}
@@ -218,4 +144,109 @@ func RecentSteps(ds *Dataset, plan record.Plan, asOf Date, n int, cal Calendar) 
 	recent.EndDate = to.String()
 	d := ComputeDelivery(ds, recent, "", to, cal)
 	return d.PerStep, d.DeliveredSessions
+}
+
+// stepCounter is §3.7's fidelity count, shared by a plan's delivery and a
+// group's page: for each delivered session and step, done counts in done
+// and applicable, skipped or missing in applicable, na in neither. Every
+// step of the program is listed (0 of 0 until applicable), in the
+// program's order, then steps since removed from it that a session marked,
+// by id.
+type stepCounter struct {
+	steps     map[string]*stepTally
+	order     []string
+	stepOrder map[string]int
+}
+
+type stepTally struct{ done, applicable int }
+
+func newStepCounter(prog record.Program) *stepCounter {
+	c := &stepCounter{steps: map[string]*stepTally{}, stepOrder: map[string]int{}}
+	for i, s := range prog.Steps {
+		if _, dup := c.stepOrder[s.ID]; !dup {
+			c.stepOrder[s.ID] = i
+		}
+		c.tally(s.ID)
+	}
+	return c
+}
+
+func (c *stepCounter) tally(id string) *stepTally {
+	t, ok := c.steps[id]
+	if !ok {
+		t = &stepTally{}
+		c.steps[id] = t
+		c.order = append(c.order, id)
+	}
+	return t
+}
+
+// session counts one delivered session of program prog.
+func (c *stepCounter) session(s record.Session, prog record.Program) {
+	count := func(id, status string) {
+		t := c.tally(id)
+		switch status {
+		case record.StepDone:
+			t.done++
+			t.applicable++
+		case record.StepNA:
+		default: // skipped, or missing once delivered
+			t.applicable++
+		}
+	}
+	marks := map[string]string{}
+	for _, m := range s.Fidelity {
+		marks[m.StepID] = m.Status
+	}
+	seen := map[string]bool{}
+	for _, st := range prog.Steps {
+		seen[st.ID] = true
+		count(st.ID, marks[st.ID])
+	}
+	// Steps since removed from the program keep their history.
+	for _, m := range s.Fidelity {
+		if !seen[m.StepID] {
+			seen[m.StepID] = true
+			count(m.StepID, m.Status)
+		}
+	}
+}
+
+// ids is the listing order of the steps.
+func (c *stepCounter) ids() []string {
+	order := append([]string(nil), c.order...)
+	sort.SliceStable(order, func(i, j int) bool {
+		oi, iok := c.stepOrder[order[i]]
+		oj, jok := c.stepOrder[order[j]]
+		switch {
+		case iok && jok:
+			return oi < oj
+		case iok != jok:
+			return iok
+		}
+		return order[i] < order[j]
+	})
+	return order
+}
+
+// result is per_step and the pooled fidelity with its band (null without
+// anything applicable).
+func (c *stepCounter) result() ([]StepFid, *float64, *string) {
+	per := []StepFid{}
+	var totalDone, totalApplicable int
+	for _, id := range c.ids() {
+		t := c.steps[id]
+		sf := StepFid{StepID: id, Done: t.done, Applicable: t.applicable}
+		if t.applicable > 0 {
+			sf.Pct = ptr(float64(t.done) / float64(t.applicable) * 100)
+		}
+		per = append(per, sf)
+		totalDone += t.done
+		totalApplicable += t.applicable
+	}
+	if totalApplicable == 0 {
+		return per, nil, nil
+	}
+	f := float64(totalDone) / float64(totalApplicable) * 100
+	return per, &f, ptr(Band(f))
 }

@@ -79,6 +79,7 @@ type App struct {
 	nav      []*Button
 	header   *fyne.Container
 	root     *fyne.Container
+	undo     *undoBar // floats above the navigation (undo.go)
 
 	stack []screen
 	sync  SyncState
@@ -130,7 +131,8 @@ func New(win fyne.Window, cfg Config) *App {
 	// and buttons moved under the finger).
 	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
-	win.SetContent(a.root)
+	a.undo = newUndoBar(a, navBar)
+	win.SetContent(container.NewStack(a.root, a.undo.layer))
 	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
 	c := win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
@@ -163,7 +165,11 @@ func (a *App) Start() {
 	if id := findInProgress(a.cfg.Records, a.resumeHint(), a.cfg.Now(), groups); id != "" {
 		if s, err := resumeSession(a, id); err == nil {
 			a.push(s)
+			return
 		}
+	}
+	if sid := probeToResume(a.cfg.Records, a.cfg.Now()); sid != "" {
+		a.push(newProbeScreen(a, sid)) // a probe's tally outlives a crash (probedraft.go)
 	}
 }
 

@@ -142,7 +142,7 @@ func BenchmarkOpenScreens500(b *testing.B) {
 	w := test.NewWindow(nil)
 	defer w.Close()
 	w.Resize(landscape)
-	a := New(w, Config{Records: storeRecords{s}, Now: func() time.Time { return monday10 }})
+	a := New(w, Config{Records: storeRecords{s}, Now: func() time.Time { return monday10 }, Background: inline})
 	a.Start()
 	studs := repo.List[record.Student](s) // the demo's students are all active
 	sortDocs(studs, func(a, b record.Student) bool { return a.DisplayName() < b.DisplayName() })

@@ -213,6 +213,7 @@ type cicoScreen struct {
 	week  *widget.Label
 	prev  *Button
 	next  *Button
+	del   *Button // Delete card (cicoedit.go)
 	// On a self-managed card: whose ratings the taps enter.
 	rateStudent, rateAdult *Button
 	setup, progress        *Button
@@ -383,7 +384,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 		s.a.push(newCICOProgressScreen(s.a, s.m.studentID, s.m.date))
 	})
 	hint := "Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room)."
-	top := container.NewVBox(container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day),
+	top := container.NewVBox(container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other, s.deleteCardButton()), s.day),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.setup, s.progress), s.phase))
 	if self {
 		s.rateStudent = NewButton("The student rates", func() { s.m.student = true; s.paint() })

@@ -18,9 +18,9 @@ import (
 	"smallwins/shared/record"
 )
 
-// retype replaces an entry's text as a person does: tap into it, select
+// retypeLines replaces an entry's text as a person does: tap into it, select
 // all, type; in a multi-line entry Return starts the next line.
-func retype(e *widget.Entry, lines ...string) {
+func retypeLines(e *widget.Entry, lines ...string) {
 	test.Tap(e)
 	e.TypedShortcut(&fyne.ShortcutSelectAll{})
 	for i, l := range lines {
@@ -62,9 +62,9 @@ func TestCICOCardSetup(t *testing.T) {
 	}
 	test.Tap(c.setup)
 	su := a.Current().(*cicoSetupScreen)
-	retype(su.expectations, "Be kind", "  ", "Be ready to learn")
-	retype(su.periods, "Morning meeting", "Reading", "Lunch", "Afternoon")
-	retype(su.goal, "75")
+	retypeLines(su.expectations, "Be kind", "  ", "Be ready to learn")
+	retypeLines(su.periods, "Morning meeting", "Reading", "Lunch", "Afternoon")
+	retypeLines(su.goal, "75")
 	test.Tap(su.save)
 	if a.Current() != c {
 		t.Fatal("saving the setup did not return to the card")
@@ -124,9 +124,9 @@ func TestCICOCardSetupRefusesBadInput(t *testing.T) {
 		{[]string{strings.Repeat("x", 61)}, []string{"AM"}, "80", "Not saved: Each expectation must be 1–60 characters."},
 	}
 	for _, cs := range cases {
-		retype(su.expectations, cs.exp...)
-		retype(su.periods, cs.per...)
-		retype(su.goal, cs.goal)
+		retypeLines(su.expectations, cs.exp...)
+		retypeLines(su.periods, cs.per...)
+		retypeLines(su.goal, cs.goal)
 		test.Tap(su.save)
 		if su.problem.Text != cs.want {
 			t.Errorf("%v/%v/%s: %q, want %q", cs.exp, cs.per, cs.goal, su.problem.Text, cs.want)

@@ -27,7 +27,24 @@ type Records interface {
 	List(typ string) ([]record.Envelope, error)
 	ListByRef(typ, ref string) ([]record.Envelope, error)
 	Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error)
+	// Delete writes a tombstone (PROTOCOL §2): the record is gone from
+	// every list, and an undo writes its previous version back (undo.go).
+	Delete(ctx context.Context, id string) (record.Envelope, error)
+	// PutIf and DeleteIf write only while the record is still at version
+	// want (its HLC, a tombstone's included; "" for none), checked in the
+	// write's own transaction; ok false: it changed, nothing was written.
+	// An undo uses them so that it never overwrites a later change.
+	PutIf(ctx context.Context, typ, id string, data any, restricted bool, want string) (record.Envelope, bool, error)
+	DeleteIf(ctx context.Context, id, want string) (record.Envelope, bool, error)
+	// History is the earlier versions of a record that edits on this
+	// tablet replaced, newest first (ADR 0620).
+	History(id string) ([]record.Envelope, error)
 	DeviceID() string
+	// Drafts: work in progress kept durably on this tablet and never
+	// synced (a probe's error tally, ADR 0620).
+	PutDraft(ctx context.Context, key string, value []byte) error
+	Draft(key string) (value []byte, ok bool, err error)
+	DeleteDraft(ctx context.Context, key string) error
 }
 
 // Plainer is implemented by errors that carry a sentence for a person.

@@ -141,7 +141,7 @@ func (f *fixture) start(size fyne.Size) *App {
 	}
 	f.t.Cleanup(f.closeWin)
 	f.win.Resize(size)
-	f.app = New(f.win, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now})
+	f.app = New(f.win, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now, Background: inline})
 	f.app.Start()
 	return f.app
 }
@@ -155,6 +155,10 @@ func (f *fixture) kill() {
 	}
 	f.open()
 }
+
+// inline runs background work at once on the caller's goroutine: screen
+// tests see its result without a race (fyne.Do runs at once in tests too).
+func inline(work func() (done func())) { work()() }
 
 var landscape = fyne.NewSize(1280, 800)
 var portrait = fyne.NewSize(800, 1280)

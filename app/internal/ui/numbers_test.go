@@ -30,6 +30,8 @@ func screenText(w fyne.Window) string {
 			b.WriteString(v.Text + "\n")
 		case *Button:
 			b.WriteString(v.Text + "\n")
+		case *tapRow: // a saved record's row (edit.go)
+			b.WriteString(v.Text + "\n")
 		}
 	}
 	return b.String()

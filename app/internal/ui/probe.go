@@ -130,11 +130,12 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.timer.SizeName = "headingText"
 	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
 	s.stopEarl = NewButton("Finished early", s.tapStop)
-	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.refresh() })
+	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
 	s.errMinus = NewButton("Undo error", func() {
 		if s.m.errors > 0 {
 			s.m.errors--
 		}
+		s.saveDraft()
 		s.refresh()
 	})
 	s.errLabel = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
@@ -167,6 +168,12 @@ func newProbeScreen(a *App, studentID string) screen {
 		wrapLabel("When the minute is up, type the words read correctly. Without the timer, type the score of a probe given on paper."),
 		s.score, s.save, s.result)
 	s.root = container.NewPadded(newAdaptive(0.5, left, right))
+	if s.loadDraft() {
+		s.result.SetText(fmt.Sprintf("Restored the probe in progress: %d errors counted.", s.m.errors))
+		if s.m.running() {
+			s.stopTick = s.a.tick(200*time.Millisecond, s.refresh)
+		}
+	}
 	return s
 }
 
@@ -193,6 +200,7 @@ func (s *probeScreen) tapStart() {
 		s.save.Enable()
 	}
 	s.m.started, s.m.stopped, s.m.errors = s.a.cfg.Now(), time.Time{}, 0
+	s.saveDraft()
 	s.result.SetText("")
 	s.leave()
 	s.stopTick = s.a.tick(200*time.Millisecond, s.refresh)
@@ -202,6 +210,7 @@ func (s *probeScreen) tapStart() {
 func (s *probeScreen) tapStop() {
 	if s.m.running() {
 		s.m.stopped = s.a.cfg.Now()
+		s.saveDraft()
 	}
 	s.leave()
 	s.refresh()
@@ -256,8 +265,14 @@ func (s *probeScreen) tapSave() {
 		s.leave()
 	}
 	p := probeFor(s.m.studentID, measure, record.DateOf(s.a.cfg.Now()).String(), raw, errs, s.m.seconds())
-	if _, err := s.a.put(record.TypeProbe, "", p, false); err != nil {
+	id, err := s.a.put(record.TypeProbe, "", p, false)
+	if err != nil {
 		return
+	}
+	s.dropDraft()
+	if e, err := s.a.cfg.Records.Get(id); err == nil {
+		// A probe typed wrong is put right with one tap (issue 16).
+		s.a.offerUndo("Probe saved.", id, e.HLC, nil)
 	}
 	msg := fmt.Sprintf("Saved: %s correct", fmtNum(p.Score))
 	if p.RawScore != nil {

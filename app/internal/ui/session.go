@@ -34,6 +34,9 @@ type sessionModel struct {
 	// minutes can be changed and the finish undone from it (nil before a
 	// finish on this screen).
 	preFinish *record.Session
+	// reopened is set while a finished session is being corrected
+	// (sessionedit.go): its clock is not running.
+	reopened *reopened
 }
 
 // newSessionModel starts a session of group groupID now: everyone present
@@ -170,11 +173,15 @@ func (m *sessionModel) SetAttendance(ctx context.Context, i int, status string) 
 	return m.mutate(ctx, func(s *record.Session) {
 		a := &s.Attendance[i]
 		a.Status = status
-		switch status {
-		case record.Present:
+		switch {
+		case status == record.Present:
 			a.Minutes = nil
-		case record.Absent:
+		case status == record.Absent:
 			a.Minutes = ptr(0.0)
+		case m.reopened != nil:
+			// Corrected afterwards: the minute is not known, so the
+			// finish counts the whole session (ADR 0620).
+			a.Minutes = nil
 		default:
 			a.Minutes = ptr(at)
 		}
@@ -307,7 +314,7 @@ type sessionSummary struct {
 func (m *sessionModel) summary() sessionSummary {
 	var r sessionSummary
 	r.Minutes = m.s.Minutes
-	if m.running() {
+	if m.running() && m.reopened == nil {
 		r.Minutes = m.elapsedMinutes()
 	}
 	for _, a := range m.s.Attendance {
@@ -451,6 +458,10 @@ type sessionScreen struct {
 	popSave     *Button
 	popStatus   map[string]*Button
 	popConfirm  *Button
+	// Correcting a finished session (sessionedit.go).
+	reopen, deleteBtn *Button
+	popReceived       *widget.Entry
+	popSaveMins       *Button
 
 	stopTick func()
 }
@@ -549,7 +560,7 @@ func (s *sessionScreen) build() {
 	s.afterEdit = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), s.setMinutes, s.minutes),
 		container.NewHBox(s.undo))
-	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details)))
+	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details, s.editButtons())))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -568,6 +579,13 @@ func (s *sessionScreen) keepNote() {
 
 func (s *sessionScreen) leave() {
 	s.keepNote()
+	if s.m.reopened != nil && s.m.running() {
+		if err := s.m.closeReopened(context.Background()); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+		} else {
+			s.offerRestore("Corrections saved.")
+		}
+	}
 	if s.stopTick != nil {
 		s.stopTick()
 		s.stopTick = nil
@@ -576,6 +594,10 @@ func (s *sessionScreen) leave() {
 }
 
 func (s *sessionScreen) refreshTimer() {
+	if s.m.reopened != nil {
+		s.timer.SetText("Correcting the session of " + prettyDate(s.m.s.Date))
+		return
+	}
 	d := s.m.elapsed().Round(time.Second)
 	txt := fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	if s.m.planned > 0 {
@@ -771,7 +793,7 @@ func (s *sessionScreen) openStudent(i int) {
 		s.a.say("Note saved for " + s.m.names[sid] + ".")
 	})
 	closeBtn := NewButton("Close", s.closePopup)
-	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.popNote, s.popCategory, s.popPrivate,
+	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.minutesRow(i), s.popNote, s.popCategory, s.popPrivate,
 		container.NewGridWithColumns(2, closeBtn, s.popSave)))
 	// Typing goes into the note at once (issue 16: it went nowhere).
 	s.a.win.Canvas().Focus(s.popNote)
@@ -794,6 +816,9 @@ func (s *sessionScreen) tapFinish() {
 		return
 	}
 	s.refresh()
+	if s.m.reopened != nil {
+		s.offerRestore("Corrections saved.") // the version from before the reopening (sessionedit.go)
+	}
 }
 
 // tapSetMinutes changes the minutes of the session just finished.

@@ -38,6 +38,12 @@ type studentScreen struct {
 	decisionText                        map[string]*widget.Label // goal id → the decision in words
 	reasonText                          map[string]*widget.Label // goal id → its reason
 
+	// Rows of saved records, by id: tapping one opens it to correct or
+	// delete (edit.go).
+	probeRows, noteRows, decisionRows map[string]*tapRow
+	allProbes                         bool // "Show earlier" was tapped
+	attendance                        *Button
+
 	// Note form.
 	noteEntry    *widget.Entry
 	noteBox      fyne.CanvasObject // noteEntry, passing the wheel to the page
@@ -53,6 +59,7 @@ func newStudentScreen(a *App, id string) *studentScreen {
 	s.edit = NewButton("Edit", func() { a.push(newStudentForm(a, id)) })
 	s.addPlan = NewButton("Add plan", func() { a.push(newPlanForm(a, id, "")) })
 	s.addGoal = NewButton("Add goal", func() { a.push(newGoalForm(a, id, "")) })
+	s.attendance = NewButton("Attendance", func() { a.push(newAttendanceScreen(a, id)) })
 	s.noteEntry = widget.NewMultiLineEntry()
 	s.noteEntry.SetPlaceHolder("A note about this student")
 	s.noteEntry.Wrapping = fyne.TextWrapWord
@@ -84,7 +91,7 @@ func (s *studentScreen) refresh() {
 	s.a.title.SetText(s.name)
 	today := record.DateOf(s.a.cfg.Now()).String()
 	objs := []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.cico, s.probe), wrapLabel(grade)),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.attendance, s.cico, s.probe), wrapLabel(grade)),
 	}
 
 	// Goals and their progress.
@@ -128,28 +135,26 @@ func (s *studentScreen) refresh() {
 	}
 	objs = append(objs, card(planRows...))
 
-	// Probes, newest first.
+	// Probes, newest first: each row opens the probe to correct or delete
+	// it (edit.go).
 	probes := repo.ListByRef[record.Probe](r, s.id)
 	sort.SliceStable(probes, func(i, j int) bool { return probes[i].Data.Date > probes[j].Data.Date })
-	pr := []string{}
+	s.probeRows = map[string]*tapRow{}
+	probeRows := []fyne.CanvasObject{heading("Probes")}
 	for i, p := range probes {
-		if i == 8 {
-			pr = append(pr, fmt.Sprintf("… and %d earlier", len(probes)-8))
+		if i == 8 && !s.allProbes {
+			probeRows = append(probeRows, NewButton(fmt.Sprintf("Show %d earlier", len(probes)-8), func() { s.allProbes = true; s.refresh() }))
 			break
 		}
-		t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), record.MeasureOf(p.Data.Measure).Name, fmtNum(p.Data.Score))
-		if p.Data.Errors != nil {
-			t += fmt.Sprintf(" · %s errors", fmtNum(*p.Data.Errors))
-		}
-		if p.Data.RawScore != nil {
-			t += fmt.Sprintf(" · prorated from %s in %s s", fmtNum(*p.Data.RawScore), fmtNum(p.Data.Seconds))
-		}
-		pr = append(pr, t)
+		pid := p.ID
+		b := rowButton(probeText(p), func() { s.a.push(newProbeEdit(s.a, pid)) })
+		s.probeRows[p.ID] = b
+		probeRows = append(probeRows, b)
 	}
-	if len(pr) == 0 {
-		pr = append(pr, "No probes yet.")
+	if len(probes) == 0 {
+		probeRows = append(probeRows, wrapLabel("No probes yet."))
 	}
-	objs = append(objs, card(heading("Probes"), wrapLabel(strings.Join(pr, "\n"))))
+	objs = append(objs, card(probeRows...))
 
 	// Notes: restricted ones only for their author and admins (DOMAIN.md §1).
 	_, admin := s.a.me()
@@ -166,8 +171,17 @@ func (s *studentScreen) refresh() {
 	}
 	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteBox,
 		container.NewBorder(nil, nil, nil, s.noteSave, container.NewHBox(s.noteCategory, s.notePrivate))}
+	s.noteRows = map[string]*tapRow{}
 	for _, n := range s.notes {
-		noteRows = append(noteRows, wrapLabel(s.noteLine(n)))
+		line := s.noteLine(n) + editedNote(n.ID, n.HLC)
+		if !s.a.canEditNote(n) {
+			noteRows = append(noteRows, wrapLabel(line))
+			continue
+		}
+		nid := n.ID
+		b := rowButton(line, func() { s.a.push(newNoteEdit(s.a, nid)) })
+		s.noteRows[n.ID] = b
+		noteRows = append(noteRows, b)
 	}
 	if len(s.notes) == 0 {
 		noteRows = append(noteRows, wrapLabel("No notes yet."))
@@ -177,21 +191,18 @@ func (s *studentScreen) refresh() {
 	// Team decisions.
 	decs := repo.ListByRef[record.Decision](r, s.id)
 	sort.SliceStable(decs, func(i, j int) bool { return decs[i].Data.Date > decs[j].Data.Date })
-	var dl []string
+	s.decisionRows = map[string]*tapRow{}
+	decRows := []fyne.CanvasObject{heading("Team decisions")}
 	for _, d := range decs {
-		t := prettyDate(d.Data.Date) + ": " + decisionWords(d.Data.Code)
-		if d.Data.Rationale != "" {
-			t += ". " + d.Data.Rationale
-		}
-		if d.Data.NextReviewDate != "" {
-			t += " Next review " + prettyDate(d.Data.NextReviewDate) + "."
-		}
-		dl = append(dl, t)
+		did := d.ID
+		b := rowButton(decisionText(d), func() { s.a.push(newDecisionEdit(s.a, did)) })
+		s.decisionRows[d.ID] = b
+		decRows = append(decRows, b)
 	}
-	if len(dl) == 0 {
-		dl = append(dl, "No team decision recorded yet.")
+	if len(decs) == 0 {
+		decRows = append(decRows, wrapLabel("No team decision recorded yet."))
 	}
-	objs = append(objs, card(heading("Team decisions"), wrapLabel(strings.Join(dl, "\n"))))
+	objs = append(objs, card(decRows...))
 	s.box.Objects = objs
 	s.box.Refresh()
 }
