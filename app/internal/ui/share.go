@@ -1,13 +1,8 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/storage"
 )
 
 // Share report: the tablet renders the goal's PDF (Config.ReportPDF, the
@@ -32,7 +27,14 @@ func (s *studentScreen) shareReport(gp goalProgress) {
 		s.a.warn("The report could not be made on this tablet.")
 		return
 	}
-	s.a.saveFile(reportFileName(s.name, gp.Report.AsOf), data)
+	name := reportFileName(s.name, gp.Report.AsOf)
+	s.a.saveDocument(name, data, func(err error) {
+		if err != nil {
+			s.a.warn("The report was not saved: " + PlainError(err))
+			return
+		}
+		s.a.say("Report saved as " + name + ".")
+	})
 }
 
 // reportFileName is "progress-ana-lee-2025-03-17.pdf": letters and digits
@@ -54,36 +56,4 @@ func reportFileName(student, asOf string) string {
 		name = "student"
 	}
 	return "progress-" + name + "-" + asOf + ".pdf"
-}
-
-// saveFile asks the platform where to save data (see above) and writes it
-// there; the outcome is said on the status line.
-func (a *App) saveFile(name string, data []byte) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			a.warn("The report was not saved: the place chosen cannot be written.")
-			return
-		}
-		if w == nil {
-			return // the person closed the dialog
-		}
-		a.writeSaved(w, data)
-	}, a.win)
-	d.SetFileName(name)
-	// On Android the filter gives the picker its document type (a PDF).
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	d.Show()
-}
-
-// writeSaved writes data to the place chosen and says where.
-func (a *App) writeSaved(w fyne.URIWriteCloser, data []byte) {
-	_, err := w.Write(data)
-	if cerr := w.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		a.warn("The report was not saved: writing it failed.")
-		return
-	}
-	a.say(fmt.Sprintf("Report saved as %s.", w.URI().Name()))
 }
