@@ -16,29 +16,21 @@ CROSS_OS ?=
 
 .PHONY: help run test bench lint deps build cross bench-peers soak crash attack-memory screenshots clean
 
+## help: this list: every target, from the `## target:` line above each rule
 help:
-	@echo "make run          start the sync server with a demo school and open the app"
-	@echo "make test         every test of every module, race detector on"
-	@echo "make bench        the benchmarks (BENCHTIME=$(BENCHTIME))"
-	@echo "make lint         gofmt, go vet, staticcheck $(STATICCHECK_VERSION), dependency rules"
-	@echo "make cross        the targets of fyne-cross.yml: fyne-cross with Docker/Podman; without, Windows (mingw-w64) and Linux (fyne package) on this host"
-	@echo "make deps         install missing system packages (apt)"
-	@echo "make bench-peers  the same workload on pouchdb-server and on our server"
-	@echo "make soak         200 simulated tablets against one server (SOAK_DURATION)"
-	@echo "make crash        kill -9 campaign: server on bbolt and PostgreSQL, PostgreSQL itself (CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_STORE=$(CRASH_STORE) CRASH_PG_STOPS=$(CRASH_PG_STOPS))"
-	@echo "make attack-memory  100 concurrent 8 MiB pushes and 100 full pulls: peak RSS, 503s (issue 11)"
+	@awk '/^## [a-z-]+: / { name = $$2; sub(/:$$/, "", name); text = $$0; sub(/^## [a-z-]+: /, "", text); printf "make %-14s %s\n", name, text }' $(firstword $(MAKEFILE_LIST))
+	@echo "Variables: BENCHTIME=$(BENCHTIME) CRASH_ROUNDS=$(CRASH_ROUNDS) CRASH_STORE=$(CRASH_STORE) CRASH_PG_STOPS=$(CRASH_PG_STOPS) CROSS_OS=$(CROSS_OS) SOAK_DURATION (5m)"
 
-## deps: install missing system packages (as root with apt; otherwise prints the sudo command)
+## deps: install missing system packages: building, testing, screenshots, cross builds (apt as root; otherwise prints the sudo command)
 deps:
 	@scripts/deps.sh
 
-## build: bin/syncserver and bin/smallwins (needs only the build packages)
+## build: bin/syncserver and bin/smallwins, with a line per compiled package (the first build: about 10 min on 2 cores)
 build:
 	@scripts/deps.sh build
-	$(GO) build -o bin/syncserver ./syncserver
-	$(GO) build -tags $(TAGS) -o bin/smallwins ./app
+	@GO=$(GO) TAGS=$(TAGS) scripts/build.sh
 
-## run: build, start the sync server with a demo school, open the tablet app against it
+## run: build, start the sync server with a demo school, open the tablet app against it (tmp/run; delete it to start over)
 run: build
 	@scripts/run.sh
 
@@ -55,9 +47,9 @@ bench:
 lint:
 	@scripts/lint.sh $(STATICCHECK_VERSION)
 
-## cross: the targets in fyne-cross.yml; with Docker or Podman by fyne-cross, without one the
-## Windows .exe (cgo + mingw-w64) and the Linux .tar.xz (fyne package) on this host, Android not
-## (docs/decisions/0005-cross-builds-without-containers.md). CROSS_OS=windows: only those systems.
+## cross: the targets of fyne-cross.yml (CROSS_OS=windows: only those), by fyne-cross with Docker/Podman, else on this host
+## Without a container engine: the Windows .exe (cgo + mingw-w64) and the Linux .tar.xz (fyne
+## package) on this host, Android not (docs/decisions/0005-cross-builds-without-containers.md).
 cross:
 	@scripts/deps.sh cross || echo "make cross: continuing without the missing packages (fyne-cross needs none of them)"
 	@scripts/cross.sh $(CROSS_OS)
@@ -71,9 +63,9 @@ soak:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./app/cmd/soak --server-bin bin/syncserver
 
-## crash: kill -9 of the server during concurrent pushes, CRASH_ROUNDS rounds per store
-## (CRASH_STORE=bolt|postgres|both), plus CRASH_PG_STOPS rounds of `pg_ctl stop -m immediate`
-## of PostgreSQL itself (0: none); fails if one acknowledged version is lost (docs/RELIABILITY.md)
+## crash: kill -9 campaign on bolt and PostgreSQL; fails if one acknowledged version is lost (docs/RELIABILITY.md)
+## CRASH_ROUNDS rounds per store (CRASH_STORE=bolt|postgres|both) of kill -9 of the server during
+## concurrent pushes, plus CRASH_PG_STOPS rounds of `pg_ctl stop -m immediate` of PostgreSQL itself (0: none).
 crash:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./syncserver/cmd/crash --server-bin bin/syncserver --store $(CRASH_STORE) --rounds $(CRASH_ROUNDS) --pg-stops $(CRASH_PG_STOPS) $(CRASH_FLAGS)
@@ -82,9 +74,11 @@ crash:
 attack-memory:
 	$(GO) test -count 1 -v -run 'TestAttackMemory$$' ./syncserver
 
-## screenshots: every screen into docs/screenshots/ (headless, plus Xvfb when available)
+## screenshots: every screen into docs/screenshots/ (headless, and the real app under Xvfb)
 screenshots:
+	@scripts/deps.sh screenshots || echo "make screenshots: continuing without the missing packages (only the headless screens)"
 	@scripts/screenshots.sh
 
+## clean: remove bin/ and tmp/ (the builds, make run's demo server and tablet data)
 clean:
 	rm -rf bin tmp

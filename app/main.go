@@ -5,6 +5,7 @@ package main
 
 import (
 	_ "embed"
+	"fmt"
 	"os"
 
 	"fyne.io/fyne/v2"
@@ -20,6 +21,13 @@ import (
 var icon []byte
 
 func main() {
+	// Before the app exists: Fyne loads its preferences as it starts, and
+	// an empty file (a save cut short) logged "Preferences load error: EOF".
+	if dir, err := os.UserConfigDir(); err == nil {
+		if _, err := tablet.RemoveEmptyPreferences(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "smallwins:", err)
+		}
+	}
 	a := app.NewWithID(tablet.AppID)
 	a.SetIcon(fyne.NewStaticResource("Icon.png", icon))
 	os.Exit(tablet.Main(a, os.Getenv))

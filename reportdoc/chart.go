@@ -28,11 +28,14 @@ var (
 	betterColour = color.RGBA{R: 0x2e, G: 0x7d, B: 0x32, A: 0xff}
 	worseColour  = color.RGBA{R: 0xc6, G: 0x28, B: 0x28, A: 0xff}
 	onColour     = color.RGBA{R: 0x44, G: 0x44, B: 0x44, A: 0xff}
+	phaseColour  = color.RGBA{R: 0x6a, G: 0x3d, B: 0x9a, A: 0xff} // purple: a phase line
 )
 
 // newChart draws the report's points (by week since the start), the aimline
-// from the start to the goal, the OLS trend, and a dashed line at as_of.
-func newChart(r progress.Report) (*plot.Plot, error) {
+// from the start to the goal, the OLS trend, and a dotted vertical line
+// numbered 1, 2, … at each phase (the page or document lists what each
+// number was).
+func newChart(r progress.Report, phases ...progress.Phase) (*plot.Plot, error) {
 	p := plot.New()
 	p.X.Label.Text = "weeks since the start"
 	// DOMAIN.md §2: an axis shows the measure's unit in words, never its code.
@@ -92,6 +95,9 @@ func newChart(r progress.Report) (*plot.Plot, error) {
 		l.Color, l.Width = color.Gray{Y: 0x60}, vg.Points(0.75)
 		p.Add(l)
 	}
+	if err := addPhases(p, r, phases); err != nil {
+		return nil, err
+	}
 	// Large type: on the tablet the chart is scaled down to the screen.
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font.Size = vg.Points(15)
@@ -101,6 +107,48 @@ func newChart(r progress.Report) (*plot.Plot, error) {
 	p.Legend.Top, p.Legend.Left = false, false // bottom right: clear of the start of the lines
 	p.X.Min = 0
 	return p, nil
+}
+
+// addPhases draws the phase lines over the height of everything else drawn.
+func addPhases(p *plot.Plot, r progress.Report, phases []progress.Phase) error {
+	if len(phases) == 0 {
+		return nil
+	}
+	lo, hi := r.Baseline.Score, r.Baseline.Score
+	see := func(y float64) { lo, hi = min(lo, y), max(hi, y) }
+	see(r.Goal.GoalScore)
+	for _, pt := range r.Points {
+		see(pt.Score)
+	}
+	if hi == lo {
+		hi = lo + 1
+	}
+	labels := plotter.XYLabels{}
+	for i, ph := range phases {
+		l, err := plotter.NewLine(plotter.XYs{{X: ph.Week, Y: lo}, {X: ph.Week, Y: hi}})
+		if err != nil {
+			return err
+		}
+		l.Color, l.Width, l.Dashes = phaseColour, vg.Points(1.5), []vg.Length{vg.Points(2), vg.Points(3)}
+		p.Add(l)
+		if i == 0 {
+			p.Legend.Add("phase", l)
+		}
+		labels.XYs = append(labels.XYs, plotter.XY{X: ph.Week, Y: hi})
+		labels.Labels = append(labels.Labels, fmt.Sprint(i+1))
+	}
+	ls, err := plotter.NewLabels(labels)
+	if err != nil {
+		return err
+	}
+	for i := range ls.TextStyle {
+		ls.TextStyle[i].Color = phaseColour
+		ls.TextStyle[i].Font.Size = vg.Points(13)
+		ls.TextStyle[i].XAlign = draw.XCenter
+		ls.TextStyle[i].YAlign = draw.YBottom
+	}
+	p.Add(ls)
+	return nil
 }
 
 // ProgressChartPNG renders the chart as a PNG of the given size in pixels.
@@ -115,8 +163,8 @@ func ProgressChartPNG(r progress.Report, widthPx, heightPx int) ([]byte, error) 
 // chartPNG draws the chart on a canvas of the given size in inches at dpi
 // dots per inch: the PDF keeps the tablet's drawing (same inches, same type
 // sizes) but at a print resolution.
-func chartPNG(r progress.Report, wInch, hInch float64, dpi int) ([]byte, error) {
-	p, err := newChart(r)
+func chartPNG(r progress.Report, wInch, hInch float64, dpi int, phases ...progress.Phase) ([]byte, error) {
+	p, err := newChart(r, phases...)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: chart: %w", err)
 	}
@@ -131,13 +179,13 @@ func chartPNG(r progress.Report, wInch, hInch float64, dpi int) ([]byte, error) 
 
 // ProgressChartSVG is the same chart as an SVG document of the given size in
 // CSS pixels, for the school console (CONSOLE.md §3: "the same drawing as the
-// PDF"). Fonts are embedded, so a school network without internet draws it
-// the same.
-func ProgressChartSVG(r progress.Report, widthPx, heightPx int) ([]byte, error) {
+// PDF", with its phase lines). Fonts are embedded, so a school network
+// without internet draws it the same.
+func ProgressChartSVG(r progress.Report, widthPx, heightPx int, phases ...progress.Phase) ([]byte, error) {
 	if widthPx < 100 || heightPx < 80 || widthPx > 8000 || heightPx > 8000 {
 		return nil, fmt.Errorf("reportdoc: chart size %d×%d out of range", widthPx, heightPx)
 	}
-	p, err := newChart(r)
+	p, err := newChart(r, phases...)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: chart: %w", err)
 	}

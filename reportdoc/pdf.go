@@ -21,18 +21,19 @@ type DocMeta struct {
 	School    string
 	Measure   string // e.g. "Oral reading fluency (words correct per minute)"; default: the goal's measure
 	Generated string // date the document was made
+	// Phases are the chart's phase lines, numbered 1, 2, … on it, and
+	// PhaseNotes what each was, in words, listed under the chart (the
+	// caller words them: a program's name is not in the report).
+	Phases     []progress.Phase
+	PhaseNotes []string
 }
 
-// num renders a number for people: at most one decimal, no trailing zeros,
-// no negative zero.
-func num(x float64) string { return progress.Figure(x, 1) }
+// num renders a score for people: shared/progress's rule, at most one
+// decimal, no trailing zeros.
+func num(x float64) string { return progress.FormatScore(x) }
 
-func pct(p *float64) string {
-	if p == nil {
-		return "n/a"
-	}
-	return num(*p) + "%"
-}
+// pct is a whole percentage, "n/a" when nothing was planned.
+func pct(p *float64) string { return progress.FormatPctOf(p) }
 
 // decisionWords says a decision code in words.
 var decisionWords = map[string]string{
@@ -174,7 +175,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
 	pdf.Ln(6)
 
-	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI)
+	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI, meta.Phases...)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
 	}
@@ -185,12 +186,17 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	}
 	pdf.ImageOptions("chart", margin, pdf.GetY(), chartW, chartH, true, opt, 0, "")
 	pdf.Ln(8)
+	for i, n := range meta.PhaseNotes {
+		para(fmt.Sprintf("Phase line %d: %s", i+1, n), 9, false)
+	}
 
 	heading("Decision: "+decisionWords[r.Decision.Code], 13)
 	para(r.Decision.Reason, 10, false)
 	heading("Sufficiency", 12)
 	para(Sufficiency(r, meta.Student), 10, false)
 	heading("Numbers", 12)
+	// Every figure by shared/progress's one rule (ADR 0630), as on the
+	// tablet and in the console: the same figure never rounded two ways.
 	para(fmt.Sprintf("Baseline: %s (median of %s).", num(r.Baseline.Score), joinNums(r.Baseline.Scores)), 10, false)
 	if r.PresentLevel != nil {
 		para("Present level: "+num(*r.PresentLevel)+" (median of the last 3 points).", 10, false)
@@ -199,16 +205,20 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		para("Expected level on the aimline at "+r.AsOf+": "+num(*r.ExpectedLevel)+".", 10, false)
 	}
 	if r.Aimline != nil {
-		para(fmt.Sprintf("Goal: %s by %s; growth needed %s per week.", num(r.Goal.GoalScore), r.Goal.GoalDate, num(r.Aimline.SlopePerWeek)), 10, false)
+		para(fmt.Sprintf("Goal: %s by %s.", num(r.Goal.GoalScore), r.Goal.GoalDate), 10, false) // the growth it needs: ROISentence
 	}
-	if r.Trend != nil {
-		para(fmt.Sprintf("Trend: %s per week; projected %s at the goal date.", num(r.Trend.OLS.Slope), num(r.Trend.OLS.ProjectionAtGoalDate)), 10, false)
+	unit := record.MeasureOf(r.Goal.Measure).Unit
+	if t := progress.TrendSentence(r.Trend, r.Aimline, unit); t != "" {
+		para(t, 10, false)
 	}
-	para(fmt.Sprintf("%d points after the baseline over %s weeks; status %s.", r.PointsAfterBaseline, num(r.WeeksOfData), r.Status), 10, false)
+	if t := progress.ROISentence(r.ROI, unit); t != "" {
+		para(t, 10, false)
+	}
+	para(fmt.Sprintf("%d points after the baseline over %s weeks; status %s.", r.PointsAfterBaseline, progress.FormatWeeks(r.WeeksOfData), r.Status), 10, false)
 	heading("Delivery", 12)
 	if d := r.Delivery; d != nil {
-		para(fmt.Sprintf("Sessions: %d delivered, %d attended of %s planned (attendance %s).", d.DeliveredSessions, d.SessionsAttended, num(d.PlannedSessions), pct(d.AttendancePct)), 10, false)
-		para(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", num(d.MinutesReceived), num(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
+		para(fmt.Sprintf("Sessions: %d delivered; %s.", d.DeliveredSessions, progress.AttendanceWords(d)), 10, false)
+		para(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", progress.FormatMinutes(d.MinutesReceived), progress.FormatMinutes(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
 	} else {
 		para("Delivery is unknown: no plan is linked to this goal.", 10, false)
 	}

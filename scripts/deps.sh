@@ -6,6 +6,8 @@
 #   scripts/deps.sh build   only what `make run` needs to build (the test
 #                           packages that are missing are listed, not required)
 #   scripts/deps.sh cross   what `make cross` needs without a container engine
+#   scripts/deps.sh screenshots  what `make screenshots` needs for the real app
+#                           under Xvfb (the headless screens need nothing)
 #
 # As root it installs with apt-get. Otherwise, with DEPS_SUDO=1 (set by
 # .ci/run) it uses sudo when sudo exists; without it, it prints the exact
@@ -23,6 +25,10 @@ build=(make gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 # chromium: the school console's end-to-end tests drive it headless with
 # chromedp (CONSOLE.md §5; they fail without it when CI=true).
 tests=(postgresql xvfb xauth poppler-utils chromium)
+# screenshots: the real app under Xvfb, driven by xdotool and captured by
+# ImageMagick's import (scripts/screenshots.sh), and pdftoppm (poppler-utils)
+# for the rendered example PDFs.
+screenshots=(xvfb xauth xdotool imagemagick poppler-utils)
 # cross: without Docker or Podman, `make cross` (and .ci/run's Windows step)
 # builds the Windows .exe with cgo and the mingw-w64 cross compiler; `fyne
 # package -os linux` packs the Linux build with tar -J (xz-utils).
@@ -40,6 +46,8 @@ fi
 want=("${build[@]}")
 if [ "${1:-all}" = cross ]; then
   want+=("${cross[@]}")
+elif [ "${1:-all}" = screenshots ]; then
+  want=("${build[@]}" "${screenshots[@]}")
 elif [ "${1:-all}" = build ]; then
   later=()
   for p in "${tests[@]}"; do installed "$p" || later+=("$p"); done
@@ -47,7 +55,7 @@ elif [ "${1:-all}" = build ]; then
     echo "deps: not needed to run, but make test wants: ${later[*]} (make deps installs them)"
   fi
 else
-  want+=("${tests[@]}" "${cross[@]}")
+  want+=("${tests[@]}" "${screenshots[@]}" "${cross[@]}")
 fi
 
 missing=()

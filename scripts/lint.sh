@@ -48,6 +48,18 @@ else
   echo "app/internal/ui does not exist yet: ui import rule skipped"
 fi
 
+step "make help lists every target"
+# Each rule of the Makefile needs a `## target: text` line: make help prints those.
+missing_help=$(comm -23 <(grep -oE '^[a-z][a-z-]*:' Makefile | grep -v ':=' | tr -d : | sort -u) \
+  <(grep -oE '^## [a-z][a-z-]*:' Makefile | sed 's/^## //; s/:$//' | sort -u))
+if [ -n "$missing_help" ]; then echo "targets without a '## target:' help line: $missing_help"; failed+=("make help"); fi
+
+step "README lists every SMALLWINS_ variable"
+# The README's table of variables is the one place a person finds them.
+for v in $(grep -rhoE 'SMALLWINS_[A-Z_]+' --include='*.go' --include='*.sh' --include=Makefile app shared syncserver reportdoc scripts Makefile | sort -u); do
+  grep -q "\`$v\`" README.md || { echo "README.md does not list $v"; failed+=("README $v"); }
+done
+
 step "each module builds with GOWORK=off"
 for m in shared syncserver app reportdoc; do
   [ -f "$m/go.mod" ] || continue

@@ -3,8 +3,10 @@
 # open the tablet app enrolled against it. Without a display, say so and keep
 # the server running. Expects bin/syncserver and bin/smallwins (make build).
 #
-#   SMALLWINS_RUN_DIR  where the server's db, its log and the tablet's data live
-#                      (default: tmp/run in the checkout; delete it to start over)
+#   SMALLWINS_RUN_DIR  where the server's db, its log, the tablet's data and the
+#                      app's preferences live (default: tmp/run in the checkout;
+#                      delete it to start over: nothing of the demo is kept
+#                      elsewhere)
 #   SMALLWINS_LISTEN   the server's address (default 127.0.0.1:8080, or a free
 #                      port when 8080 is taken)
 set -euo pipefail
@@ -66,10 +68,13 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   wait "$server"
   exit 0
 fi
-echo "Opening Small Wins (demo data, enrolled as rivera; tablet data in $state/tablet)"
+echo "Opening Small Wins (demo data, enrolled as rivera; tablet data in $state/tablet, its preferences in $state/config)"
 # Fyne cannot parse the POSIX "C" locale (it logs an error and falls back):
 # give it a real one when the machine has none set.
 case "${LANG:-C}" in C | C.* | POSIX) export LANG=en_US.UTF-8 ;; esac
+# XDG_CONFIG_HOME: Fyne keeps the app's preferences (the session-resume hint,
+# the file dialog's last folder) under it, so they live in $state too and go
+# with it, instead of in ~/.config/fyne/org.smallwins.tablet/.
 SMALLWINS_SERVER=$url SMALLWINS_SCHOOL=$school SMALLWINS_USERNAME=rivera SMALLWINS_PASSWORD=$password \
-  SMALLWINS_DEMO=1 SMALLWINS_DATA=$state/tablet bin/smallwins
+  SMALLWINS_DEMO=1 SMALLWINS_DATA=$state/tablet XDG_CONFIG_HOME=$state/config bin/smallwins
 echo "Small Wins closed; stopping the sync server."

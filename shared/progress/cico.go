@@ -11,7 +11,10 @@ type CICOReport struct {
 	Weeks     []CICOWeek `json:"weeks"`
 	Total     CICOTotal  `json:"total"`
 	Fading    Fading     `json:"fading"`
-	Warnings  []string   `json:"warnings"`
+	// Phase is where the student stands in fading on `to` by their CICO
+	// plan (ADR 0640): absent when the caller had no plan to give.
+	Phase    *PhaseStatus `json:"phase,omitempty"`
+	Warnings []string     `json:"warnings"`
 }
 
 // CICODay is one date's pooled points.

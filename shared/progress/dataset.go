@@ -25,17 +25,77 @@ type Dataset struct {
 // NewDataset decodes envelopes. Deleted and restricted records are left out:
 // reports never include restricted content.
 func NewDataset(envs []record.Envelope) *Dataset {
+	parts := make([]Decoded, len(envs))
+	for i, e := range envs {
+		parts[i] = Decode(e)
+	}
+	return NewDatasetOf(parts)
+}
+
+// Decoded is one record decoded for the report math, or why it cannot be
+// used. A server computing a whole school's goals decodes each record once
+// and builds every goal's dataset from the same Decoded values
+// (NewDatasetOf), where NewDataset would decode a group's sessions again
+// for each of its students.
+type Decoded struct {
+	ID, Type string
+	skip     bool // deleted or restricted: not read at all
+	val      any  // a record.Goal, record.Plan, … by Type; nil for other types
+	err      error
+}
+
+// Value is the decoded record (a record.Goal, record.Plan, …), or nil when
+// the record is skipped, invalid, or of a type the reports do not read.
+func (d Decoded) Value() any {
+	if d.skip || d.err != nil {
+		return nil
+	}
+	return d.val
+}
+
+// Decode decodes one envelope as NewDataset does.
+func Decode(e record.Envelope) Decoded {
+	d := Decoded{ID: e.ID, Type: e.Type}
+	if e.Deleted || e.Restricted {
+		d.skip = true
+		return d
+	}
+	d.val, d.err = decodeRecord(e)
+	return d
+}
+
+// NewDatasetOf builds a dataset from decoded records: the same dataset
+// NewDataset builds from their envelopes. The values are shared, not
+// copied: a dataset is only read.
+func NewDatasetOf(parts []Decoded) *Dataset {
 	ds := &Dataset{Goals: map[string]record.Goal{}, Plans: map[string]record.Plan{}, Programs: map[string]record.Program{}}
 	// A stable order makes warnings and equal-date ties independent of the
 	// order records arrive in.
-	envs = append([]record.Envelope(nil), envs...)
-	sort.Slice(envs, func(i, j int) bool { return envs[i].ID < envs[j].ID })
-	for _, e := range envs {
-		if e.Deleted || e.Restricted {
+	parts = append([]Decoded(nil), parts...)
+	sort.Slice(parts, func(i, j int) bool { return parts[i].ID < parts[j].ID })
+	for _, d := range parts {
+		if d.skip {
 			continue
 		}
-		if err := ds.add(e); err != nil {
-			ds.Warnings = append(ds.Warnings, fmt.Sprintf("%s %s skipped: %v", e.Type, e.ID, err))
+		if d.err != nil {
+			ds.Warnings = append(ds.Warnings, fmt.Sprintf("%s %s skipped: %v", d.Type, d.ID, d.err))
+			continue
+		}
+		switch v := d.val.(type) {
+		case record.Goal:
+			ds.Goals[d.ID] = v
+		case record.Plan:
+			ds.Plans[d.ID] = v
+		case record.Program:
+			ds.Programs[d.ID] = v
+		case record.Session:
+			ds.Sessions = append(ds.Sessions, v)
+		case record.Probe:
+			ds.Probes = append(ds.Probes, v)
+		case record.CalendarBreak:
+			ds.Breaks = append(ds.Breaks, v)
+		case record.CICOCard:
+			ds.Cards = append(ds.Cards, v)
 		}
 	}
 	return ds
@@ -57,67 +117,69 @@ func need(ok bool, what string) error {
 
 func isDate(s string) bool { _, err := ParseDate(s); return err == nil }
 
-func (ds *Dataset) add(e record.Envelope) error {
+// decodeRecord decodes and checks one record of a type the reports read
+// (nil, nil for the others).
+func decodeRecord(e record.Envelope) (any, error) {
 	switch e.Type {
 	case record.TypeGoal:
 		var g record.Goal
 		if err := decode(e.Data, &g); err != nil {
-			return err
+			return nil, err
 		}
 		if err := need(record.IsID(g.StudentID) && g.Measure != "" && (g.Direction == record.DirectionUp || g.Direction == record.DirectionDown) &&
 			isDate(g.StartDate) && isDate(g.GoalDate) && len(g.BaselineScores) >= 1, "student_id, measure, direction, start_date, goal_date and baseline_scores are required"); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Goals[e.ID] = g
+		return g, nil
 	case record.TypePlan:
 		var p record.Plan
 		if err := decode(e.Data, &p); err != nil {
-			return err
+			return nil, err
 		}
 		if err := need(isDate(p.StartDate) && (p.EndDate == "" || isDate(p.EndDate)) && p.SessionsPerWeek > 0 && p.MinutesPerSession > 0,
 			"start_date, sessions_per_week > 0 and minutes_per_session > 0 are required"); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Plans[e.ID] = p
+		return p, nil
 	case record.TypeProgram:
 		var p record.Program
 		if err := decode(e.Data, &p); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Programs[e.ID] = p
+		return p, nil
 	case record.TypeSession:
 		var s record.Session
 		if err := decode(e.Data, &s); err != nil {
-			return err
+			return nil, err
 		}
 		if err := need(isDate(s.Date) && s.GroupID != "", "group_id and date are required"); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Sessions = append(ds.Sessions, s)
+		return s, nil
 	case record.TypeProbe:
 		var p record.Probe
 		if err := decode(e.Data, &p); err != nil {
-			return err
+			return nil, err
 		}
 		if err := need(isDate(p.Date) && p.StudentID != "" && p.Measure != "" && finite(p.Score), "student_id, measure, date and score are required"); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Probes = append(ds.Probes, p)
+		return p, nil
 	case record.TypeCalendarBreak:
 		var b record.CalendarBreak
 		if err := decode(e.Data, &b); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Breaks = append(ds.Breaks, b)
+		return b, nil
 	case record.TypeCICOCard:
 		var c record.CICOCard
 		if err := decode(e.Data, &c); err != nil {
-			return err
+			return nil, err
 		}
 		if err := need(isDate(c.Date) && c.StudentID != "", "student_id and date are required"); err != nil {
-			return err
+			return nil, err
 		}
-		ds.Cards = append(ds.Cards, c)
+		return c, nil
 	}
-	return nil
+	return nil, nil
 }

@@ -7,7 +7,9 @@ import (
 )
 
 // Delivery is §3.7's measure of what was actually delivered under a plan.
-// Percentages are null when nothing was planned yet; they are not capped.
+// Percentages are null when nothing was planned yet; they are not capped
+// (DOMAIN.md §3.7, binding for the report). How the tablet words a figure
+// above 100% or a fractional plan is a matter of display (ADR 0630).
 type Delivery struct {
 	PlannedSessions   float64   `json:"planned_sessions"`
 	DeliveredSessions int       `json:"delivered_sessions"`
@@ -59,49 +61,10 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 	d.PlannedSessions = plan.SessionsPerWeek * weeks
 	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
 
-	type tally struct{ done, applicable int }
-	steps := map[string]*tally{}
-	var order []string
-	stepOrder := map[string]int{}
-	// §3.7: per_step lists every step of the program, 0 of 0 until a
-	// delivered session made it applicable, so a step never delivered is
-	// seen as such rather than missing from the list.
-	tallyOf := func(id string) *tally {
-		t, ok := steps[id]
-		if !ok {
-			t = &tally{}
-			steps[id] = t
-			order = append(order, id)
-		}
-		return t
-	}
-	if prog, ok := ds.Programs[plan.ProgramID]; ok {
-		for i, s := range prog.Steps {
-			if _, dup := stepOrder[s.ID]; !dup {
-				stepOrder[s.ID] = i
-			}
-			tallyOf(s.ID)
-		}
-	}
-	count := func(id, status string) {
-		t := tallyOf(id)
-		switch status {
-		case record.StepDone:
-			t.done++
-			t.applicable++
-		case record.StepNA:
-		default: // skipped, or missing once delivered
-			t.applicable++
-		}
-	}
-	var totalDone, totalApplicable int
+	steps := newStepCounter(ds.Programs[plan.ProgramID])
 	for _, s := range ds.Sessions {
-		if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+		if !deliveredUnder(plan, s, from, to) {
 			continue
-		}
-		day, _ := ParseDate(s.Date)
-		if day < from || day > to || s.Status != record.SessionDelivered {
-			continue // cancelled: not delivered; in progress: ignored
 		}
 		d.DeliveredSessions++
 		for _, a := range s.Attendance {
@@ -126,30 +89,135 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		}
 		// Fidelity is the interventionist's delivery: every delivered
 		// session counts, attended by this student or not.
-		marks := map[string]string{}
-		for _, m := range s.Fidelity {
-			marks[m.StepID] = m.Status
-		}
 		prog := ds.Programs[s.ProgramID]
 		if s.ProgramID == "" {
 			prog = ds.Programs[plan.ProgramID]
 		}
-		seen := map[string]bool{}
-		for _, st := range prog.Steps {
-			seen[st.ID] = true
-			count(st.ID, marks[st.ID])
-		}
-		// Steps since removed from the program keep their history.
-		for _, m := range s.Fidelity {
-			if !seen[m.StepID] {
-				seen[m.StepID] = true
-				count(m.StepID, m.Status)
-			}
+		steps.session(s, prog)
+	}
+	d.PerStep, d.FidelityPct, d.FidelityBand = steps.result()
+	if d.PlannedSessions > 0 {
+		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
+	}
+	if d.PlannedMinutes > 0 {
+		d.DosePct = ptr(d.MinutesReceived / d.PlannedMinutes * 100)
+	}
+	return d
+}
+
+// deliveredUnder reports whether s is a delivered session of the plan
+// dated in [from, to]: its group's, of its program or of none (ADR 0002);
+// cancelled ones are not delivered, in-progress ones are ignored.
+func deliveredUnder(plan record.Plan, s record.Session, from, to Date) bool {
+	if plan.GroupID == "" || s.GroupID != plan.GroupID || (s.ProgramID != "" && s.ProgramID != plan.ProgramID) {
+		return false
+	}
+	day, err := ParseDate(s.Date)
+	return err == nil && day >= from && day <= to && s.Status == record.SessionDelivered
+}
+
+// RecentSteps is §3.7's per-step fidelity over the plan's last n delivered
+// sessions up to asOf (the sessions of the earliest of those dates count
+// whole): what a team reads as "lately", beside the whole plan's figure.
+// The second result is the number of sessions counted.
+func RecentSteps(ds *Dataset, plan record.Plan, asOf Date, n int, cal Calendar) ([]StepFid, int) {
+	from, _ := ParseDate(plan.StartDate)
+	to := asOf
+	if plan.EndDate != "" {
+		if end, err := ParseDate(plan.EndDate); err == nil && end < to {
+			to = end
 		}
 	}
+	var days []Date
+	for _, s := range ds.Sessions {
+		if deliveredUnder(plan, s, from, to) {
+			d, _ := ParseDate(s.Date)
+			days = append(days, d)
+		}
+	}
+	if len(days) == 0 || n <= 0 {
+		return []StepFid{}, 0
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] > days[j] })
+	recent := plan
+	recent.StartDate = days[min(n, len(days))-1].String()
+	recent.EndDate = to.String()
+	d := ComputeDelivery(ds, recent, "", to, cal)
+	return d.PerStep, d.DeliveredSessions
+}
+
+// stepCounter is §3.7's fidelity count, shared by a plan's delivery and a
+// group's page: for each delivered session and step, done counts in done
+// and applicable, skipped or missing in applicable, na in neither. Every
+// step of the program is listed (0 of 0 until applicable), in the
+// program's order, then steps since removed from it that a session marked,
+// by id.
+type stepCounter struct {
+	steps     map[string]*stepTally
+	order     []string
+	stepOrder map[string]int
+}
+
+type stepTally struct{ done, applicable int }
+
+func newStepCounter(prog record.Program) *stepCounter {
+	c := &stepCounter{steps: map[string]*stepTally{}, stepOrder: map[string]int{}}
+	for i, s := range prog.Steps {
+		if _, dup := c.stepOrder[s.ID]; !dup {
+			c.stepOrder[s.ID] = i
+		}
+		c.tally(s.ID)
+	}
+	return c
+}
+
+func (c *stepCounter) tally(id string) *stepTally {
+	t, ok := c.steps[id]
+	if !ok {
+		t = &stepTally{}
+		c.steps[id] = t
+		c.order = append(c.order, id)
+	}
+	return t
+}
+
+// session counts one delivered session of program prog.
+func (c *stepCounter) session(s record.Session, prog record.Program) {
+	count := func(id, status string) {
+		t := c.tally(id)
+		switch status {
+		case record.StepDone:
+			t.done++
+			t.applicable++
+		case record.StepNA:
+		default: // skipped, or missing once delivered
+			t.applicable++
+		}
+	}
+	marks := map[string]string{}
+	for _, m := range s.Fidelity {
+		marks[m.StepID] = m.Status
+	}
+	seen := map[string]bool{}
+	for _, st := range prog.Steps {
+		seen[st.ID] = true
+		count(st.ID, marks[st.ID])
+	}
+	// Steps since removed from the program keep their history.
+	for _, m := range s.Fidelity {
+		if !seen[m.StepID] {
+			seen[m.StepID] = true
+			count(m.StepID, m.Status)
+		}
+	}
+}
+
+// ids is the listing order of the steps.
+func (c *stepCounter) ids() []string {
+	order := append([]string(nil), c.order...)
 	sort.SliceStable(order, func(i, j int) bool {
-		oi, iok := stepOrder[order[i]]
-		oj, jok := stepOrder[order[j]]
+		oi, iok := c.stepOrder[order[i]]
+		oj, jok := c.stepOrder[order[j]]
 		switch {
 		case iok && jok:
 			return oi < oj
@@ -158,25 +226,27 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 		}
 		return order[i] < order[j]
 	})
-	for _, id := range order {
-		t := steps[id]
+	return order
+}
+
+// result is per_step and the pooled fidelity with its band (null without
+// anything applicable).
+func (c *stepCounter) result() ([]StepFid, *float64, *string) {
+	per := []StepFid{}
+	var totalDone, totalApplicable int
+	for _, id := range c.ids() {
+		t := c.steps[id]
 		sf := StepFid{StepID: id, Done: t.done, Applicable: t.applicable}
 		if t.applicable > 0 {
 			sf.Pct = ptr(float64(t.done) / float64(t.applicable) * 100)
 		}
-		d.PerStep = append(d.PerStep, sf)
+		per = append(per, sf)
 		totalDone += t.done
 		totalApplicable += t.applicable
 	}
-	if totalApplicable > 0 {
-		f := float64(totalDone) / float64(totalApplicable) * 100
-		d.FidelityPct, d.FidelityBand = &f, ptr(Band(f))
+	if totalApplicable == 0 {
+		return per, nil, nil
 	}
-	if d.PlannedSessions > 0 {
-		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
-	}
-	if d.PlannedMinutes > 0 {
-		d.DosePct = ptr(d.MinutesReceived / d.PlannedMinutes * 100)
-	}
-	return d
+	f := float64(totalDone) / float64(totalApplicable) * 100
+	return per, &f, ptr(Band(f))
 }

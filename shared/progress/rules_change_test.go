@@ -3,6 +3,7 @@ package progress
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,4 +204,24 @@ func TestTinyNegativeTrendIsNotMinusZero(t *testing.T) {
 	if !strings.HasPrefix(r.Decision.Reason, want) || strings.Contains(r.Decision.Reason, "-0") {
 		t.Errorf("reason %q, want it to start %q", r.Decision.Reason, want)
 	}
+}
+
+// FuzzFigure: a figure is never "-0" (nor "-0.0…"), and reads back as the
+// number rounded to its decimals.
+func FuzzFigure(f *testing.F) {
+	for _, x := range []float64{0, -0.001, -0.004, -0.005, 1.005, -1e-300, 123456.789, -2.5} {
+		f.Add(x, 2)
+	}
+	f.Fuzz(func(t *testing.T, x float64, dec int) {
+		if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e15 {
+			return
+		}
+		dec = ((dec % 4) + 4) % 4
+		s := Figure(x, dec)
+		if v, err := strconv.ParseFloat(s, 64); err != nil || strings.HasPrefix(s, "-") && v == 0 {
+			t.Fatalf("Figure(%v, %d) = %q", x, dec, s)
+		} else if p := math.Pow(10, float64(dec)); math.Abs(v-math.Round(x*p)/p) > 1e-9*math.Max(1, math.Abs(x)) {
+			t.Fatalf("Figure(%v, %d) = %q, not the rounded number", x, dec, s)
+		}
+	})
 }

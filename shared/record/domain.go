@@ -212,6 +212,10 @@ type CICOCard struct {
 	Periods      []string     `json:"periods"`
 	Ratings      [][]*float64 `json:"ratings"`
 	GoalPct      *float64     `json:"goal_pct,omitempty"` // nil means 80
+	// StudentRatings are the student's own ratings on a self-managed card
+	// (DOMAIN.md §3.9, ADR 0640), shaped as Ratings; the points earned stay
+	// the adult's Ratings, the student's are compared with them.
+	StudentRatings [][]*float64 `json:"student_ratings,omitempty"`
 }
 
 // Decision codes (DOMAIN.md §4).

@@ -22,6 +22,7 @@ var indexedFields = map[string][]string{
 	TypeGoal:     {"student_id", "plan_id"},
 	TypeProbe:    {"student_id"},
 	TypeCICOCard: {"student_id"},
+	TypeCICOPlan: {"student_id"},
 	TypeDecision: {"student_id", "goal_id"},
 }
 

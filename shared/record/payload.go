@@ -77,6 +77,7 @@ var registry = map[string]func() Payload{
 	TypeGoal:          func() Payload { return new(Goal) },
 	TypeProbe:         func() Payload { return new(Probe) },
 	TypeCICOCard:      func() Payload { return new(CICOCard) },
+	TypeCICOPlan:      func() Payload { return new(CICOPlan) },
 	TypeDecision:      func() Payload { return new(Decision) },
 	TypeCalendarBreak: func() Payload { return new(CalendarBreak) },
 }

@@ -27,10 +27,12 @@ func validPayloads() map[string]Payload {
 		TypePlan: Plan{StudentID: uid1, ProgramID: uid2, StartDate: "2025-03-03", SessionsPerWeek: 3, MinutesPerSession: 30},
 		TypeSession: Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionDelivered, Minutes: 30,
 			Attendance: []Attendance{{StudentID: uid3, Status: Late, Minutes: f(20)}}, Fidelity: []StepMark{{StepID: "s1", Status: StepDone}}},
-		TypeNote:          Note{StudentID: uid1, AuthorID: "u1", Body: "guessing at -ing words"},
-		TypeGoal:          Goal{StudentID: uid1, Measure: "orf_wcpm", Direction: DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"},
-		TypeProbe:         Probe{StudentID: uid1, Measure: "orf_wcpm", Date: "2025-01-13", Score: 44},
-		TypeCICOCard:      CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"Be safe"}, Periods: []string{"am", "pm"}, Ratings: [][]*float64{{f(2)}, {nil}}},
+		TypeNote:     Note{StudentID: uid1, AuthorID: "u1", Body: "guessing at -ing words"},
+		TypeGoal:     Goal{StudentID: uid1, Measure: "orf_wcpm", Direction: DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{42, 45, 40}, GoalScore: 78, GoalDate: "2025-05-12"},
+		TypeProbe:    Probe{StudentID: uid1, Measure: "orf_wcpm", Date: "2025-01-13", Score: 44},
+		TypeCICOCard: CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"Be safe"}, Periods: []string{"am", "pm"}, Ratings: [][]*float64{{f(2)}, {nil}}},
+		TypeCICOPlan: CICOPlan{StudentID: uid1, Expectations: []string{"Be safe"}, Periods: []string{"am"},
+			Phases: []CICOPhase{{Phase: PhaseSelfManaged, StartDate: "2025-03-03"}}},
 		TypeDecision:      Decision{StudentID: uid1, Date: "2025-03-17", Code: DecisionContinue},
 		TypeCalendarBreak: CalendarBreak{Name: "Winter", StartDate: "2025-12-22", EndDate: "2026-01-02"},
 	}
@@ -98,6 +100,18 @@ func TestRules(t *testing.T) {
 		{"rows", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, Ratings: [][]*float64{{}, {}}}, "ratings", "more rating rows than periods"},
 		{"columns", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, Ratings: [][]*float64{{nil, nil}}}, "ratings", "more ratings than expectations"},
 		{"rating 3", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, Ratings: [][]*float64{{f(3)}}}, "ratings", "a rating is 0, 1 or 2"},
+		{"student rating 3", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, StudentRatings: [][]*float64{{f(-1)}}}, "student_ratings", "a rating is 0, 1 or 2"},
+		{"student rating rows", CICOCard{StudentID: uid1, Date: "2025-01-13", Expectations: []string{"e"}, Periods: []string{"a"}, StudentRatings: [][]*float64{{}, {}}}, "student_ratings", "more rating rows than periods"},
+		{"plan student", CICOPlan{Expectations: []string{"e"}, Periods: []string{"a"}}, "student_id", "student is required"},
+		{"plan six expectations", CICOPlan{StudentID: uid1, Expectations: make([]string, 6), Periods: []string{"a"}}, "expectations", "a card has 1–5 expectations"},
+		{"plan empty expectation", CICOPlan{StudentID: uid1, Expectations: []string{"Be safe", ""}, Periods: []string{"a"}}, "expectations", "each expectation is required"},
+		{"plan eleven periods", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: make([]string, 11)}, "periods", "a card has 1–10 periods"},
+		{"plan long period", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{strings.Repeat("x", 61)}}, "periods", "each period must be 1–60 characters"},
+		{"plan goal 0", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, GoalPct: f(0)}, "goal_pct", "the goal must be 1–100%"},
+		{"plan goal 101", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, GoalPct: f(101)}, "goal_pct", "the goal must be 1–100%"},
+		{"plan phase", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, Phases: []CICOPhase{{Phase: "done", StartDate: "2025-03-03"}}}, "phases.phase", "phase must be one of [cico self_managed faded graduated]"},
+		{"plan phase date", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, Phases: []CICOPhase{{Phase: PhaseFaded, StartDate: "3 March"}}}, "phases.start_date", "phase start date must be a date YYYY-MM-DD"},
+		{"plan phase order", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, Phases: []CICOPhase{{Phase: PhaseSelfManaged, StartDate: "2025-03-10"}, {Phase: PhaseFaded, StartDate: "2025-03-03"}}}, "phases.start_date", "phase changes must be in date order"},
 		{"decision code", Decision{StudentID: uid1, Date: "2025-03-17", Code: "wait"}, "code", "decision must be one of [not_enough_data continue raise_goal change_instruction fix_delivery_first]"},
 		{"decision goal", Decision{StudentID: uid1, GoalID: "g", Date: "2025-03-17", Code: DecisionContinue}, "goal_id", "goal is required"},
 		{"review date", Decision{StudentID: uid1, Date: "2025-03-17", Code: DecisionContinue, NextReviewDate: "soon"}, "next_review_date", "next review date must be a date YYYY-MM-DD"},
@@ -176,7 +190,7 @@ func TestRefsAndOwner(t *testing.T) {
 	}
 	// The index fields the app's store has always used.
 	owners := map[string]string{TypePlan: "student_id", TypeGoal: "student_id", TypeProbe: "student_id", TypeNote: "student_id",
-		TypeCICOCard: "student_id", TypeDecision: "student_id", TypeSession: "group_id"}
+		TypeCICOCard: "student_id", TypeCICOPlan: "student_id", TypeDecision: "student_id", TypeSession: "group_id"}
 	for _, typ := range Types() {
 		if got := OwnerField(typ); got != owners[typ] {
 			t.Errorf("OwnerField(%q) = %q, want %q", typ, got, owners[typ])

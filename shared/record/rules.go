@@ -255,21 +255,28 @@ func (k CICOCard) Validate() error {
 	if len(k.Periods) < 1 || len(k.Periods) > 10 {
 		c.bad("periods", "a card has 1–10 periods")
 	}
-	if len(k.Ratings) > len(k.Periods) {
-		c.bad("ratings", "more rating rows than periods")
+	c.ratings("ratings", k.Ratings, len(k.Periods), len(k.Expectations))
+	c.ratings("student_ratings", k.StudentRatings, len(k.Periods), len(k.Expectations))
+	return c.result()
+}
+
+// ratings checks a card's grid of ratings: at most periods rows of at most
+// expectations cells, each 0, 1, 2 or null.
+func (c *check) ratings(field string, rs [][]*float64, periods, expectations int) {
+	if len(rs) > periods {
+		c.bad(field, "more rating rows than periods")
 	}
-	for _, row := range k.Ratings {
-		if len(row) > len(k.Expectations) {
-			c.bad("ratings", "more ratings than expectations")
+	for _, row := range rs {
+		if len(row) > expectations {
+			c.bad(field, "more ratings than expectations")
 			break
 		}
 		for _, r := range row {
 			if r != nil && *r != 0 && *r != 1 && *r != 2 {
-				c.bad("ratings", "a rating is 0, 1 or 2")
+				c.bad(field, "a rating is 0, 1 or 2")
 			}
 		}
 	}
-	return c.result()
 }
 
 // Validate checks a team decision.

@@ -88,6 +88,11 @@ func (g *gen) add(typ string, data any) string {
 	return id
 }
 
+// addID adds a record whose id is given (a student's one CICO plan).
+func (g *gen) addID(typ, id string, data any) {
+	g.items = append(g.items, Item{Type: typ, ID: id, Data: data})
+}
+
 const day = 24 * time.Hour
 
 func ds(t time.Time) string { return t.Format("2006-01-02") }
@@ -362,16 +367,31 @@ func Generate(today time.Time, o Options) []Item {
 			cicoStudents = append(cicoStudents, it.ID)
 		}
 	}
+	// Each has a CICO plan (their card setup). The second has met the goal
+	// from the start and moved to a self-managed card last Monday (the
+	// fading of DOMAIN.md §3.9): from then on the student rates too,
+	// mostly as the adult does.
+	selfFrom := monday(today).Add(-7 * day)
 	for k, sid := range cicoStudents {
+		plan := record.CICOPlan{StudentID: sid, Expectations: exps, Periods: periods}
+		if k == 1 {
+			plan.Phases = []record.CICOPhase{{Phase: record.PhaseSelfManaged, StartDate: ds(selfFrom)}}
+		}
+		g.addID(record.TypeCICOPlan, record.CICOPlanID(sid), plan)
 		for d, n := start, 0; d.Before(today); d = d.Add(day) {
 			if wdOf(d) > 5 || inBreak(d) {
 				continue
 			}
 			n++
 			p := math.Min(0.95, 0.55+0.006*float64(n)+0.05*float64(k%2))
+			if k == 1 {
+				p = 0.9
+			}
+			self := k == 1 && !d.Before(selfFrom)
 			card := record.CICOCard{StudentID: sid, Date: ds(d), Expectations: exps, Periods: periods}
 			for range periods {
 				row := make([]*float64, len(exps))
+				var srow []*float64
 				for e := range exps {
 					if g.rnd.IntN(40) == 0 {
 						continue // not rated (out of the room)
@@ -383,6 +403,19 @@ func Generate(today time.Time, o Options) []Item {
 						v = 1
 					}
 					row[e] = ptr(v)
+				}
+				if self {
+					srow = make([]*float64, len(exps))
+					for e, v := range row {
+						if v != nil {
+							s := *v
+							if g.rnd.IntN(8) == 0 {
+								s = 2 // a generous self-rating now and then
+							}
+							srow[e] = ptr(s)
+						}
+					}
+					card.StudentRatings = append(card.StudentRatings, srow)
 				}
 				card.Ratings = append(card.Ratings, row)
 			}

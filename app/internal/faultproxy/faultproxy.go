@@ -21,11 +21,14 @@ type Faults struct {
 	Truncate     float64       // pass only the first bytes of the response, then close
 	Duplicate    float64       // send the request to the server twice
 	Delay        time.Duration // up to this much extra latency per connection
+	// Hang: take the request and never answer, nor close, until the proxy
+	// closes (a server that hung, or a network that swallows packets).
+	Hang float64
 }
 
 // Stats counts what the proxy did.
 type Stats struct {
-	Conns, DroppedRequests, DroppedResponses, Truncated, Duplicated atomic.Int64
+	Conns, DroppedRequests, DroppedResponses, Truncated, Duplicated, Hung atomic.Int64
 }
 
 // Proxy is a running proxy.
@@ -114,6 +117,11 @@ func (p *Proxy) handle(client net.Conn) {
 	defer p.untrack(client)
 	if p.faults.Delay > 0 {
 		time.Sleep(time.Duration(p.intn(int(p.faults.Delay) + 1)))
+	}
+	if p.roll(p.faults.Hang) {
+		p.Stats.Hung.Add(1)
+		io.Copy(io.Discard, client) // until the client gives up or Close
+		return
 	}
 	up, err := net.Dial("tcp", p.upstream)
 	if err != nil {

@@ -20,8 +20,8 @@ import (
 // salt) and, once the tablet has a recovery key, under that key too. Every
 // value that can hold what a person wrote or a secret — records (and so the
 // outbox's payloads, which are the records' versions), conflict losers,
-// quarantined versions, the enrolment with its token, the pending recovery
-// key — is sealed under DK, bound to its bucket and key. Ids, types, HLCs,
+// quarantined versions, the local history of replaced versions, drafts, the
+// enrolment with its token, the pending recovery key — is sealed under DK, bound to its bucket and key. Ids, types, HLCs,
 // seqs, the cursor, the clock and the PIN failure count stay clear; no
 // bucket key holds a name or text (they are ids, type names and fixed
 // words).
@@ -353,7 +353,7 @@ func (s *Store) sealInPlace(pin string) error {
 		if tx.Bucket(bMeta).Get(kKeyring) != nil {
 			return ErrHasPIN
 		}
-		for _, b := range [][]byte{bRecords, bConflicts, bQuarantine} {
+		for _, b := range [][]byte{bRecords, bConflicts, bQuarantine, bHistory, bDrafts} {
 			if err := sealBucket(tx, sl, b); err != nil {
 				return err
 			}

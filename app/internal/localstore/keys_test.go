@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 
 	"smallwins/app/internal/repo"
 	"smallwins/app/internal/vault"
+	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -92,6 +94,19 @@ func fillSecrets(t *testing.T, s *Store) (string, string) {
 	qe, _ := s.Version(q.ID)
 	if err := s.Quarantine(ctx, qe, "invalid_record", "refused"); err != nil {
 		t.Fatal(err)
+	}
+	// A draft, and an edit made long after: the history keeps the old version.
+	if err := s.PutDraft(ctx, "probe/"+st.ID, []byte(`{"student_id":"`+st.ID+`","words":"`+secretGN+` misread"}`)); err != nil {
+		t.Fatal(err)
+	}
+	cs := s.clock.State()
+	cs.OffsetMS += time.Hour.Milliseconds() // the correction comes an hour later
+	s.clock.Restore(cs)
+	if _, err := repo.PutNote(ctx, s, note.ID, record.Note{StudentID: st.ID, AuthorID: "device:" + s.DeviceID(), Body: noteText + " (corrected)"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := s.History(note.ID); err != nil || len(h) != 1 {
+		t.Fatalf("history of the corrected note: %d %v", len(h), err)
 	}
 	if err := s.SetEnrolment(ctx, Enrolment{ServerURL: "http://127.0.0.1:1", SchoolID: "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e01",
 		SchoolSlug: "lincoln", UserID: "0193a5c4-7e2b-7c1d-9a41-2f3b8c1d9e02", Username: "ana", UserName: "Ana Quillfeather-Teacher", Token: token}); err != nil {
@@ -187,7 +202,7 @@ func TestSealedStoreFileHoldsNoPlainText(t *testing.T) {
 		t.Fatalf("after unlock:\n got %+v\nwant %+v", got, want)
 	}
 	n, ok := repo.Get[record.Note](s2, noteID)
-	if !ok || n.Data.Body != noteText || !n.Restricted {
+	if !ok || n.Data.Body != noteText+" (corrected)" || !n.Restricted {
 		t.Fatalf("note %+v %v", n, ok)
 	}
 }
@@ -605,7 +620,8 @@ func TestNoBucketKeyHoldsText(t *testing.T) {
 		kKeyring, kPINFailures, kRecoveryPending, kHint, kCompact} {
 		metaKeys[string(k)] = true
 	}
-	sealed := map[string]bool{string(bRecords): true, string(bConflicts): true, string(bQuarantine): true}
+	sealed := map[string]bool{string(bRecords): true, string(bConflicts): true, string(bQuarantine): true,
+		string(bHistory): true, string(bDrafts): true}
 	err = db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			return b.ForEach(func(k, v []byte) error {
@@ -619,6 +635,12 @@ func TestNoBucketKeyHoldsText(t *testing.T) {
 					ok = len(k) > 16 && typeID(k[16:])
 				case string(bMeta):
 					ok = metaKeys[string(k)]
+				case string(bHistory): // id(16) HLC
+					_, perr := hlc.Parse(string(k[min(16, len(k)):]))
+					ok = len(k) == 16+hlc.TextLen && perr == nil
+				case string(bDrafts): // the probe screen's: "probe/" and a student id, or "probe/current"
+					rest, found := strings.CutPrefix(string(k), "probe/")
+					ok = found && (rest == "current" || record.IsID(rest))
 				}
 				if !ok {
 					t.Errorf("bucket %s has key %q", name, k)

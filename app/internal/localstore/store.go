@@ -39,6 +39,8 @@ var (
 	bQuarantine = []byte("quarantine") // id(16) → Quarantined JSON
 	bMeta       = []byte("meta")       // see the k* keys
 	bResync     = []byte("resync")     // id(16) → nil: ids seen during a full resync (PROTOCOL §6, 410)
+	bDrafts     = []byte("drafts")     // key text → bytes: work in progress on this tablet, never synced (drafts.go)
+	bHistory    = []byte("history")    // id(16) HLC text → envelope JSON: versions this tablet's edits replaced (history.go)
 
 	kDeviceID  = []byte("device_id")
 	kClock     = []byte("clock")
@@ -130,7 +132,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 	compact := false
 	var st hlc.State
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync} {
+		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync, bDrafts, bHistory} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -302,6 +304,9 @@ func (s *Store) Put(ctx context.Context, typ, id string, data any, restricted bo
 		if err != nil {
 			return err
 		}
+		if err := checkWant(ctx, prev); err != nil {
+			return err // PutIf: the record changed since (putif.go)
+		}
 		var raw json.RawMessage
 		switch d := data.(type) {
 		case json.RawMessage:
@@ -351,6 +356,9 @@ func (s *Store) Delete(ctx context.Context, id string) (record.Envelope, error) 
 		if prev == nil || prev.Deleted {
 			return ErrNotFound
 		}
+		if err := checkWant(ctx, prev); err != nil {
+			return err // DeleteIf: the record changed since (putif.go)
+		}
 		out = record.Envelope{ID: id, Type: prev.Type, HLC: s.clock.Now().String(), Deleted: true}
 		return s.writeLocal(tx, k, prev, out)
 	})
@@ -363,6 +371,9 @@ func (s *Store) Delete(ctx context.Context, id string) (record.Envelope, error) 
 // writeLocal stores a version written on this device and queues it. A
 // quarantined older version of the id is superseded by this write.
 func (s *Store) writeLocal(tx *bolt.Tx, k []byte, prev *record.Envelope, e record.Envelope) error {
+	if err := s.keepHistory(tx, k, prev, e); err != nil {
+		return err
+	}
 	if err := s.putEnv(tx, k, prev, e); err != nil {
 		return err
 	}

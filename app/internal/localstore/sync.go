@@ -362,6 +362,13 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 					}
 				}
 			}
+			if p.Deleted {
+				// Deleted elsewhere, or redacted for this device (a
+				// restricted note, PROTOCOL §6): its local history goes too.
+				if err := dropHistory(tx, k); err != nil {
+					return err
+				}
+			}
 			if err := s.putEnv(tx, k, local, p); err != nil {
 				return err
 			}
@@ -425,6 +432,9 @@ func (s *Store) finishResync(tx *bolt.Tx) (int, error) {
 			return 0, err
 		}
 		if err := removeEnv(tx, k, prev); err != nil {
+			return 0, err
+		}
+		if err := dropHistory(tx, k); err != nil {
 			return 0, err
 		}
 	}

@@ -46,7 +46,12 @@ func NewClient(baseURL, token string, hc *http.Client) *Client {
 	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), Token: token, HTTP: hc}
 }
 
-var defaultHTTP = &http.Client{Timeout: 60 * time.Second}
+// DefaultRequestTimeout bounds one request of a client given no
+// http.Client: long enough for a full 8 MiB push on a slow school network,
+// short enough that a hung server is reported while the person still looks.
+const DefaultRequestTimeout = 20 * time.Second
+
+var defaultHTTP = &http.Client{Timeout: DefaultRequestTimeout}
 
 func (c *Client) http() *http.Client {
 	if c.HTTP != nil {

@@ -51,9 +51,15 @@ type State struct {
 
 // Config wires a Syncer. Store is required; everything else has a default.
 type Config struct {
-	Store  *localstore.Store
+	Store *localstore.Store
+	// HTTP is the client (default: one with RequestTimeout).
 	HTTP   *http.Client
 	Logger *slog.Logger
+	// RequestTimeout bounds one request, answer included (default 20 s):
+	// against a hung server a sync ends in "Cannot reach the server"
+	// instead of "Syncing…" for a minute or more. Ignored when HTTP is set
+	// (its Timeout applies).
+	RequestTimeout time.Duration
 	// Interval between periodic syncs while the app is open (default 2 min).
 	Interval time.Duration
 	// NetworkDelay is how soon after NetworkUp a sync starts (default 2 s).
@@ -97,6 +103,12 @@ type Syncer struct {
 func New(cfg Config) *Syncer {
 	if cfg.Interval <= 0 {
 		cfg.Interval = 2 * time.Minute
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.HTTP == nil {
+		cfg.HTTP = &http.Client{Timeout: cfg.RequestTimeout}
 	}
 	if cfg.NetworkDelay <= 0 {
 		cfg.NetworkDelay = 2 * time.Second

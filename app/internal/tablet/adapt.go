@@ -41,6 +41,10 @@ func (s *Sync) Unsent() int {
 // SyncNow asks the running syncer for a sync.
 func (s *Sync) SyncNow() { s.Syncer.SyncNow() }
 
+// PendingCount is the number of changes waiting to be sent, read from the
+// outbox now (the last sync state's count is stale after a new save).
+func (s *Sync) PendingCount() (int, error) { return s.Store.PendingCount() }
+
 // plainErr is an error whose text is the sentence for a person.
 type plainErr string
 
@@ -82,7 +86,7 @@ func (s *Sync) Conflicts() ([]ui.Conflict, error) {
 	out := make([]ui.Conflict, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type,
-			Summary: c.Summary(nil), Deleted: c.Loser.Deleted})
+			Summary: c.Summary(nil), Deleted: c.Loser.Deleted, Mine: c.Loser})
 	}
 	return out, nil
 }

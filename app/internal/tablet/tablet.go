@@ -43,6 +43,11 @@ type Config struct {
 	Server, School, Username, Password string
 	// Demo loads the demo school into an empty store (SMALLWINS_DEMO=1).
 	Demo bool
+	// DemoDate, when set (SMALLWINS_DEMO_DATE=YYYY-MM-DD), is the date the
+	// demo is made for and the date the screens take as today (the clock
+	// time stays real; records are stamped with the real clock): the
+	// real-app screenshots show a school day even on a weekend.
+	DemoDate time.Time
 	// Size is the window size (SMALLWINS_WINDOW, e.g. "800x1280"; default
 	// 1280x800, a landscape tablet).
 	Size fyne.Size
@@ -75,6 +80,9 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		Demo:     getenv("SMALLWINS_DEMO") == "1",
 		Size:     fyne.NewSize(1280, 800),
 	}
+	if d, err := time.ParseInLocation("2006-01-02", getenv("SMALLWINS_DEMO_DATE"), time.Local); err == nil {
+		c.DemoDate = d
+	}
 	if w, h, ok := strings.Cut(strings.ToLower(getenv("SMALLWINS_WINDOW")), "x"); ok {
 		wi, err1 := strconv.Atoi(w)
 		hi, err2 := strconv.Atoi(h)
@@ -83,6 +91,16 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		}
 	}
 	return c
+}
+
+// now is the screens' clock: the real one, or DemoDate at the real time of day.
+func (c Config) now() time.Time {
+	n := time.Now()
+	if c.DemoDate.IsZero() {
+		return n
+	}
+	d := c.DemoDate
+	return time.Date(d.Year(), d.Month(), d.Day(), n.Hour(), n.Minute(), n.Second(), n.Nanosecond(), time.Local)
 }
 
 // Main runs the app until its window closes and returns the exit code.
@@ -195,7 +213,7 @@ func (t *Tablet) unlocked() {
 		return
 	}
 	if t.cfg.Demo {
-		if err := loadDemoIfEmpty(t.ctx, t.Store, time.Now()); err != nil {
+		if err := loadDemoIfEmpty(t.ctx, t.Store, t.cfg.now()); err != nil {
 			t.log.Error("loading the demo failed", "err", err.Error())
 		}
 	}
@@ -229,9 +247,10 @@ func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv 
 			}
 		})
 	}})
-	t.UI = ui.New(t.Window, ui.Config{Records: activeRecords{Records{store}, t.touch}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase}, Tick: Tick,
+	t.UI = ui.New(t.Window, ui.Config{Records: activeRecords{Records{store}, t.touch}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase},
+		Tick: Tick, Now: t.cfg.now,
 		// The same chart as the PDF report (issue 7: one look in app and print).
-		ChartPNG: reportdoc.ProgressChartPNG, OnActivity: t.touch, Background: t.cfg.Background})
+		ChartPNG: reportdoc.ProgressChartPNG, ReportPDF: ReportPDF, OnActivity: t.touch, Background: t.cfg.Background})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
 	if notice != "" {

@@ -35,6 +35,13 @@ type Config struct {
 	// OnActivity, when set, is called on every screen change, saved record
 	// and typed key: the tablet locks after 5 minutes without any (ADR 0610).
 	OnActivity func()
+	// ReportPDF, when set, renders a goal's progress report as the PDF the
+	// server serves (reportdoc: the same code, so the same document), for
+	// "Share report". nil: the button is not shown.
+	ReportPDF func(r progress.Report, student, school string) ([]byte, error)
+	// SaveDocument, when set, hands a finished document (a family CICO
+	// card) to the platform instead of Fyne's save dialog; tests set it.
+	SaveDocument func(name string, data []byte) error
 }
 
 // screen is one page of the app: built once, refreshed from its model.
@@ -69,14 +76,18 @@ type App struct {
 	title    *widget.Label
 	syncChip *Button
 	syncNow  *Button
-	message  *widget.Label
+	message  *widget.Label // the status line: always there, so a message moves nothing
+	msgKind  msgKind
 	body     *fyne.Container
 	nav      []*Button
 	header   *fyne.Container
 	root     *fyne.Container
+	undo     *undoBar // floats above the navigation (undo.go)
 
 	stack []screen
 	sync  SyncState
+	// glanceAt is when the header's sync text was worded ("Synced 1 min ago").
+	glanceAt time.Time
 	// notice is shown on Today until dismissed: why the tablet was erased.
 	notice string
 }
@@ -104,8 +115,8 @@ func New(win fyne.Window, cfg Config) *App {
 	a.syncChip = NewButton("", func() { a.Root(TabSync) })
 	a.syncChip.Importance = widget.LowImportance
 	a.syncNow = newImportant("Sync now", widget.MediumImportance, a.SyncNow)
-	a.message = wrapLabel("")
-	a.message.Hide()
+	a.message = widget.NewLabel("")
+	a.message.Truncation = fyne.TextTruncateEllipsis
 	a.body = container.NewStack()
 	names := []string{"Today", "Students", "CICO", "Setup", "Sync"}
 	for i, n := range names {
@@ -118,9 +129,13 @@ func New(win fyne.Window, cfg Config) *App {
 	for _, b := range a.nav {
 		navBar.Add(b)
 	}
-	top := container.NewVBox(header, a.message)
+	// The status line has one line's height whether or not it holds a
+	// message (issue 16: a message pushed the session screen down 55 px
+	// and buttons moved under the finger).
+	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
-	win.SetContent(a.root)
+	a.undo = newUndoBar(a, navBar)
+	win.SetContent(container.NewStack(a.root, a.undo.layer))
 	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
 	c := win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
@@ -154,7 +169,11 @@ func (a *App) Start() {
 	if id := findInProgress(a.cfg.Records, a.resumeHint(), a.cfg.Now(), groups); id != "" {
 		if s, err := resumeSession(a, id); err == nil {
 			a.push(s)
+			return
 		}
+	}
+	if sid := probeToResume(a.cfg.Records, a.cfg.Now()); sid != "" {
+		a.push(newProbeScreen(a, sid)) // a probe's tally outlives a crash (probedraft.go)
 	}
 }
 
@@ -228,6 +247,9 @@ func (a *App) activity() {
 func (a *App) show() {
 	a.activity()
 	s := a.current()
+	// First: a save on the screen left may be waiting now, and Today words
+	// its sync line with the header's text.
+	a.showGlance()
 	s.refresh()
 	a.body.Objects = []fyne.CanvasObject{s.content()}
 	a.body.Refresh()
@@ -244,7 +266,6 @@ func (a *App) show() {
 	} else {
 		a.back.Hide()
 	}
-	a.header.Refresh()
 	a.clearMessage()
 }
 
@@ -266,6 +287,11 @@ func (a *App) DataChanged() {
 			return // never pull a form from under the person's fingers
 		}
 		s.refresh()
+		// What the message said may no longer be true of what the screen
+		// now shows ("Saved." beside another tablet's version).
+		if a.msgKind != msgUntilSent {
+			a.clearMessage()
+		}
 	}
 }
 
@@ -287,7 +313,32 @@ func (a *App) SyncNow() {
 // SetSyncState shows the sync state. Call on the main goroutine (fyne.Do).
 func (a *App) SetSyncState(st SyncState) {
 	a.sync = st
-	a.syncChip.SetText(syncGlance(st, a.cfg.Now()))
+	a.showGlance()
+	if s, ok := a.current().(*syncScreen); ok {
+		s.refresh()
+	}
+	if s, ok := a.current().(*todayScreen); ok {
+		s.refreshSync()
+	}
+	// "…it will be sent at the next sync" stops being true once it is sent.
+	if a.msgKind == msgUntilSent && st.Enrolled && !st.Syncing && st.Err == "" && a.sync.Pending == 0 {
+		a.clearMessage()
+	}
+}
+
+// showGlance writes the header's sync text from the state with the count
+// of waiting changes as of now, and keeps the time it was worded at: the
+// Sync screen words the last sync at the same instant, so the two never
+// say "just now" and "1 min ago" at once.
+func (a *App) showGlance() {
+	if pc, ok := a.cfg.Sync.(PendingCounter); ok {
+		if n, err := pc.PendingCount(); err == nil {
+			a.sync.Pending = n
+		}
+	}
+	a.glanceAt = a.cfg.Now()
+	st := a.sync
+	a.syncChip.SetText(syncGlance(st, a.glanceAt))
 	switch {
 	case (st.Enrolled && st.Err != "") || st.Conflicts > 0 || st.Quarantined > 0:
 		a.syncChip.Importance = widget.WarningImportance
@@ -296,12 +347,6 @@ func (a *App) SetSyncState(st SyncState) {
 	}
 	a.syncChip.Refresh()
 	a.header.Refresh() // the chip's width changed with its text
-	if s, ok := a.current().(*syncScreen); ok {
-		s.refresh()
-	}
-	if s, ok := a.current().(*todayScreen); ok {
-		s.refreshSync()
-	}
 }
 
 // SyncGlance is the header's sync text (tests).
@@ -364,38 +409,57 @@ func sinceText(t, now time.Time) string {
 	return t.Format("Mon 2 Jan 15:04")
 }
 
-// say shows a short message under the header until the next screen change.
-func (a *App) say(msg string) {
+// msgKind says when a message stops being true.
+type msgKind int
+
+const (
+	// msgPlain lasts until the next screen, or until new data redraws the
+	// screen it was about.
+	msgPlain msgKind = iota
+	// msgUntilSent ("…will be sent at the next sync") lasts until nothing
+	// is waiting to be sent.
+	msgUntilSent
+)
+
+// say shows a short message on the status line until the next screen change.
+func (a *App) say(msg string) { a.setMessage(msg, widget.MediumImportance, msgPlain) }
+
+// sayUntilSent shows a message that is true until the next successful sync.
+func (a *App) sayUntilSent(msg string) { a.setMessage(msg, widget.MediumImportance, msgUntilSent) }
+
+// warn shows a problem in plain words on the status line.
+func (a *App) warn(msg string) { a.setMessage(msg, widget.DangerImportance, msgPlain) }
+
+// setMessage writes the status line; its height never changes, so nothing
+// on the screen moves.
+func (a *App) setMessage(msg string, imp widget.Importance, kind msgKind) {
+	a.message.Importance = imp
+	a.msgKind = kind
 	a.message.SetText(msg)
-	a.message.Importance = widget.MediumImportance
-	a.message.Show()
-	a.root.Refresh() // the message takes room under the header
 }
 
-// warn shows a problem in plain words under the header.
-func (a *App) warn(msg string) {
-	a.message.SetText(msg)
-	a.message.Importance = widget.DangerImportance
-	a.message.Show()
-	a.root.Refresh()
-}
-
-// Message is the message under the header ("" when none; tests).
-func (a *App) Message() string {
-	if !a.message.Visible() {
-		return ""
-	}
-	return a.message.Text
-}
+// Message is the message on the status line ("" when none; tests).
+func (a *App) Message() string { return a.message.Text }
 
 func (a *App) clearMessage() {
-	if !a.message.Visible() {
-		return
+	a.msgKind = msgPlain
+	if a.message.Text != "" {
+		a.message.SetText("")
 	}
-	a.message.SetText("")
-	a.message.Hide()
-	a.root.Refresh()
 }
+
+// fixedLine is the status line's layout: always h tall (one line of label
+// text, measured when the app is built), empty or not, never taller.
+type fixedLine struct{ h float32 }
+
+func (fixedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (l fixedLine) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(0, l.h) }
 
 // me is the person using the tablet: their user id, and whether they are an
 // admin. Before enrolment notes are written as "device:<device id>" (ADR

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -27,10 +30,18 @@ type cicoModel struct {
 	date      string
 	id        string // "" until the first rating is saved
 	card      record.CICOCard
+	plan      record.CICOPlan // the student's setup and phases (ADR 0640)
+	hasPlan   bool
+	phase     string // the plan's phase on date
+	// student: taps rate the student's own column (a self-managed card);
+	// otherwise the adult's.
+	student bool
 }
 
 func loadCICO(rec Records, studentID, date string) *cicoModel {
 	m := &cicoModel{rec: rec, studentID: studentID, date: date}
+	m.plan, m.hasPlan = loadCICOPlan(rec, studentID)
+	m.phase, _ = m.plan.PhaseOn(date)
 	cards := repo.ListByRef[record.CICOCard](rec, studentID)
 	sort.SliceStable(cards, func(i, j int) bool { return cards[i].Data.Date < cards[j].Data.Date })
 	var latest *repo.Doc[record.CICOCard]
@@ -44,7 +55,8 @@ func loadCICO(rec Records, studentID, date string) *cicoModel {
 		m.card = latest.Data
 	} else {
 		m.card = record.CICOCard{StudentID: studentID, Date: date, Expectations: defaultExpectations, Periods: defaultPeriods}
-		// The layout of the student's most recent earlier card carries over.
+		// The student's card setup, else the layout of their most recent
+		// earlier card (cards from before setups existed), carries over.
 		for i := len(cards) - 1; i >= 0; i-- {
 			if cards[i].Data.Date < date {
 				m.card.Expectations, m.card.Periods = cards[i].Data.Expectations, cards[i].Data.Periods
@@ -53,45 +65,110 @@ func loadCICO(rec Records, studentID, date string) *cicoModel {
 			}
 		}
 	}
+	m.applyPlan()
 	m.normalise()
 	return m
 }
 
-// normalise makes Ratings periods × expectations, nil where not rated.
-func (m *cicoModel) normalise() {
-	rs := make([][]*float64, len(m.card.Periods))
-	for p := range rs {
-		rs[p] = make([]*float64, len(m.card.Expectations))
-		if p < len(m.card.Ratings) {
-			copy(rs[p], m.card.Ratings[p])
-		}
+// applyPlan lays out a card on which nothing is rated yet as the student's
+// setup says; a card with ratings keeps the layout they were given in.
+func (m *cicoModel) applyPlan() {
+	// A plan that breaks the rules (another app version's, or damaged) lays
+	// out nothing: the card keeps its own layout, never one of no boxes.
+	if !m.hasPlan || m.rated() || m.plan.Validate() != nil {
+		return
 	}
-	m.card.Ratings = rs
+	m.card.Expectations, m.card.Periods, m.card.GoalPct = m.plan.Expectations, m.plan.Periods, m.plan.GoalPct
+	m.card.Ratings, m.card.StudentRatings = nil, nil
 }
 
-// rating is cell (p, e): 0, 1, 2, or -1 when not rated.
-func (m *cicoModel) rating(p, e int) int {
-	if v := m.card.Ratings[p][e]; v != nil {
-		return int(*v)
+// rated: a cell of the card has a rating, the adult's or the student's.
+func (m *cicoModel) rated() bool {
+	for _, g := range [][][]*float64{m.card.Ratings, m.card.StudentRatings} {
+		for _, row := range g {
+			for _, v := range row {
+				if v != nil {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// selfManaged: the card has the student's column (the plan's phase on its
+// date, or a card rated so on another tablet).
+func (m *cicoModel) selfManaged() bool {
+	return m.phase == record.PhaseSelfManaged || len(m.card.StudentRatings) > 0
+}
+
+// normalise makes Ratings (and, on a self-managed card, StudentRatings)
+// periods × expectations, nil where not rated.
+func (m *cicoModel) normalise() {
+	m.card.Ratings = grid(m.card.Ratings, len(m.card.Periods), len(m.card.Expectations))
+	if m.selfManaged() {
+		m.card.StudentRatings = grid(m.card.StudentRatings, len(m.card.Periods), len(m.card.Expectations))
+	}
+}
+
+// grid copies rs into a fresh rows × cols grid, nil where rs has no cell.
+func grid(rs [][]*float64, rows, cols int) [][]*float64 {
+	out := make([][]*float64, rows)
+	for p := range out {
+		out[p] = make([]*float64, cols)
+		if p < len(rs) {
+			copy(out[p], rs[p])
+		}
+	}
+	return out
+}
+
+// ratingOf is a cell of g: 0, 1, 2, or -1 when not rated.
+func ratingOf(g [][]*float64, p, e int) int {
+	if p < len(g) && e < len(g[p]) && g[p][e] != nil {
+		return int(*g[p][e])
 	}
 	return -1
 }
 
-// Cycle moves a cell along not rated → 2 → 1 → 0 → not rated, and saves
-// the card (one write).
+// studentRating is the student's rating of cell (p, e), -1 when none.
+func (m *cicoModel) studentRating(p, e int) int { return ratingOf(m.card.StudentRatings, p, e) }
+
+// rating is the adult's rating of cell (p, e): 0, 1, 2, or -1 when not rated.
+func (m *cicoModel) rating(p, e int) int { return ratingOf(m.card.Ratings, p, e) }
+
+// Cycle moves a cell along not rated → 2 → 1 → 0 → not rated, in the
+// student's column when m.student is set, and saves the card (one write;
+// a student's first rating also writes their plan).
 func (m *cicoModel) Cycle(ctx context.Context, p, e int) error {
-	next := map[int]*float64{-1: ptr(2.0), 2: ptr(1.0), 1: ptr(0.0), 0: nil}[m.rating(p, e)]
-	card := m.card
-	card.Ratings = make([][]*float64, len(m.card.Ratings))
-	for i := range m.card.Ratings {
-		card.Ratings[i] = append([]*float64(nil), m.card.Ratings[i]...)
+	cur := m.rating(p, e)
+	if m.student {
+		cur = m.studentRating(p, e)
 	}
-	card.Ratings[p][e] = next
+	next := map[int]*float64{-1: ptr(2.0), 2: ptr(1.0), 1: ptr(0.0), 0: nil}[cur]
+	card := m.card
+	card.Ratings = grid(m.card.Ratings, len(m.card.Periods), len(m.card.Expectations))
+	if m.student {
+		card.StudentRatings = grid(m.card.StudentRatings, len(m.card.Periods), len(m.card.Expectations))
+		card.StudentRatings[p][e] = next
+	} else {
+		card.Ratings[p][e] = next
+	}
 	env, err := m.rec.Put(ctx, record.TypeCICOCard, m.id, card, false)
 	if err != nil {
 		return err
 	}
 	m.id, m.card = env.ID, card
+	if !m.hasPlan {
+		// The first rated card puts the student on CICO: their plan is born
+		// with this card's layout, so the picker finds them by their plan
+		// (ADR 0640). The card is saved either way; a plan that could not be
+		// written is written at the next tap.
+		p := record.CICOPlan{StudentID: m.studentID, Expectations: card.Expectations, Periods: card.Periods, GoalPct: card.GoalPct}
+		if putCICOPlan(ctx, m.rec, p) == nil {
+			m.plan, m.hasPlan = p, true
+		}
+	}
 	return nil
 }
 
@@ -128,11 +205,18 @@ type cicoScreen struct {
 
 	pick  map[string]*Button // student id → button (the picker)
 	cells [][]*Button
+	match []*widget.Label // per period, on a self-managed card
 	day   *widget.Label
+	phase *widget.Label
 	total *widget.Label
+	agree *widget.Label // the day's match, on a self-managed card
 	week  *widget.Label
 	prev  *Button
 	next  *Button
+	del   *Button // Delete card (cicoedit.go)
+	// On a self-managed card: whose ratings the taps enter.
+	rateStudent, rateAdult *Button
+	setup, progress        *Button
 }
 
 func newCICOScreen(a *App, studentID string) screen {
@@ -173,9 +257,31 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 	s.pick = map[string]*Button{}
 	studs := repo.List[record.Student](s.a.cfg.Records)
 	has := map[string]bool{}
-	for _, c := range repo.List[record.CICOCard](s.a.cfg.Records) {
-		has[c.Data.StudentID] = true
+	// Students on CICO are those with a plan: one small record each (not
+	// every card of the school). A student without one (cards from before
+	// plans) is looked up in the student index of cards, which is empty
+	// and cheap for a student never on CICO.
+	plans := map[string]repo.Doc[record.CICOPlan]{}
+	for _, p := range repo.List[record.CICOPlan](s.a.cfg.Records) {
+		has[p.Data.StudentID] = true
+		if q, ok := plans[p.Data.StudentID]; !ok || p.HLC > q.HLC {
+			plans[p.Data.StudentID] = p
+		}
 	}
+	for _, st := range studs {
+		if has[st.ID] || !st.Data.IsActive() {
+			continue
+		}
+		if cards, err := s.a.cfg.Records.ListByRef(record.TypeCICOCard, st.ID); err == nil {
+			for _, c := range cards {
+				if !c.Deleted {
+					has[st.ID] = true
+					break
+				}
+			}
+		}
+	}
+	today := record.DateOf(s.a.cfg.Now()).String()
 	sort.SliceStable(studs, func(i, j int) bool {
 		if has[studs[i].ID] != has[studs[j].ID] {
 			return has[studs[i].ID]
@@ -186,14 +292,20 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 	if len(studs) == 0 {
 		box.Add(wrapLabel("No students yet. Add them on the Setup tab."))
 	}
-	grid := container.NewGridWithColumns(2)
+	// The buttons go into the grid at once: Container.Add lays the whole
+	// grid out again for each one (500 students: quadratic).
+	var buttons []fyne.CanvasObject
 	for _, st := range studs {
 		if !st.Data.IsActive() {
 			continue
 		}
 		st := st
 		label := st.Data.DisplayName()
-		if has[st.ID] {
+		if plan, ok := plans[st.ID]; ok {
+			// The phase says at a glance who rates their own card today.
+			phase, _ := plan.Data.PhaseOn(today)
+			label += " · " + strings.ToLower(phaseWords(phase))
+		} else if has[st.ID] {
 			label += " · on CICO"
 		}
 		b := NewButton(label, func() {
@@ -202,23 +314,39 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 		})
 		b.Alignment = widget.ButtonAlignLeading
 		s.pick[st.ID] = b
-		grid.Add(b)
+		buttons = append(buttons, b)
 	}
-	box.Add(grid)
+	box.Add(container.NewGridWithColumns(2, buttons...))
 	return vscroll(container.NewPadded(box))
 }
 
 func (s *cicoScreen) cardView() fyne.CanvasObject {
 	m := s.m
+	self := m.selfManaged()
 	cols := len(m.card.Expectations) + 1
-	grid := container.NewGridWithColumns(cols)
-	grid.Add(widget.NewLabelWithStyle("Period", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if self {
+		cols++ // the period's match
+	}
+	// The heads have a grid of their own: a grid's rows are all as tall as
+	// its tallest cell, and a long expectation wraps onto lines the rows of
+	// boxes need not have.
+	head := container.NewGridWithColumns(cols)
+	head.Add(widget.NewLabelWithStyle("Period", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, e := range m.card.Expectations {
 		l := widget.NewLabelWithStyle(e, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		l.Wrapping = fyne.TextWrapWord
-		grid.Add(l)
+		if cols > 5 {
+			// Narrow columns: smaller heads break between words, not inside one.
+			l.SizeName = theme.SizeNameCaptionText
+		}
+		head.Add(l)
 	}
+	if self {
+		head.Add(widget.NewLabelWithStyle("Match", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+	}
+	grid := container.NewGridWithColumns(cols)
 	s.cells = make([][]*Button, len(m.card.Periods))
+	s.match = nil
 	for p, per := range m.card.Periods {
 		l := widget.NewLabel(per)
 		l.Wrapping = fyne.TextWrapWord
@@ -235,18 +363,47 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 			s.cells[p] = append(s.cells[p], b)
 			grid.Add(b)
 		}
+		if self {
+			ml := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+			s.match = append(s.match, ml)
+			grid.Add(ml)
+		}
 	}
 	s.day = heading("")
+	s.phase = wrapLabel("")
 	s.total = wrapLabel("")
+	s.agree = wrapLabel("")
 	s.week = wrapLabel("")
 	s.prev = NewButton("‹ Day before", func() { s.shift(-1) })
 	s.next = NewButton("Day after ›", func() { s.shift(1) })
 	other := NewButton("Other student", func() { s.m = nil; s.a.title.SetText(s.title()); s.refresh() })
+	s.setup = NewButton("Card setup", func() {
+		s.a.push(newCICOSetupScreen(s.a, s.m.studentID, s.m.card, func() { s.reload() }))
+	})
+	s.progress = NewButton("Chart, phases, family card", func() {
+		s.a.push(newCICOProgressScreen(s.a, s.m.studentID, s.m.date))
+	})
+	hint := "Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room)."
+	top := container.NewVBox(container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other, s.deleteCardButton()), s.day),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.setup, s.progress), s.phase))
+	if self {
+		s.rateStudent = NewButton("The student rates", func() { s.m.student = true; s.paint() })
+		s.rateAdult = NewButton("I rate", func() { s.m.student = false; s.paint() })
+		hint = "Self-managed card: the student rates each box, you rate it too, and you talk about the match. " +
+			"S is the student's rating, A yours. " + hint
+		top.Add(container.NewGridWithColumns(2, s.rateStudent, s.rateAdult))
+	} else {
+		s.rateStudent, s.rateAdult = nil, nil
+	}
+	top.Add(wrapLabel(hint))
 	s.paint()
-	top := container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other), s.day)
-	return container.NewBorder(container.NewVBox(top,
-		wrapLabel("Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room).")),
-		container.NewVBox(s.total, s.week), nil, nil, vscroll(container.NewVBox(grid)))
+	return container.NewBorder(top, container.NewVBox(s.total, s.agree, s.week), nil, nil, vscroll(container.NewVBox(head, grid)))
+}
+
+// reload reads the card again (after its setup changed) and redraws it.
+func (s *cicoScreen) reload() {
+	s.m = loadCICO(s.a.cfg.Records, s.m.studentID, s.m.date)
+	s.refresh()
 }
 
 func (s *cicoScreen) shift(days int) {
@@ -262,29 +419,73 @@ func (s *cicoScreen) shift(days int) {
 	s.refresh()
 }
 
+// cellText is a cell's rating as shown: "–" when not rated.
+func cellText(v int) string {
+	if v < 0 {
+		return "–"
+	}
+	return strconv.Itoa(v)
+}
+
 // paint shows the cell values and the day's % (DOMAIN.md §3.9).
 func (s *cicoScreen) paint() {
+	self := s.m.selfManaged()
 	for p, row := range s.cells {
+		matched, compared := 0, 0
 		for e, b := range row {
-			switch v := s.m.rating(p, e); v {
+			v := s.m.rating(p, e)
+			if self {
+				sv := s.m.studentRating(p, e)
+				b.SetText("S " + cellText(sv) + " · A " + cellText(v))
+				if sv >= 0 && v >= 0 {
+					compared++
+					if sv == v {
+						matched++
+					}
+				}
+				// The column being entered decides the colour.
+				if s.m.student {
+					v = sv
+				}
+			} else {
+				b.SetText(cellText(v))
+			}
+			switch v {
 			case -1:
-				b.SetText("–")
 				b.Importance = widget.MediumImportance
 			case 2:
-				b.SetText("2")
 				b.Importance = widget.SuccessImportance
 			case 1:
-				b.SetText("1")
 				b.Importance = widget.WarningImportance
 			default:
-				b.SetText("0")
 				b.Importance = widget.DangerImportance
 			}
 			b.Refresh()
 		}
+		if self && p < len(s.match) {
+			s.match[p].SetText(matchText(matched, compared))
+		}
+	}
+	if self {
+		s.rateStudent.Importance, s.rateAdult.Importance = widget.MediumImportance, widget.HighImportance
+		if s.m.student {
+			s.rateStudent.Importance, s.rateAdult.Importance = widget.HighImportance, widget.MediumImportance
+		}
+		s.rateStudent.Refresh()
+		s.rateAdult.Refresh()
+		m, n := progress.CardMatch(s.m.card)
+		if n == 0 {
+			s.agree.SetText("Match: no box rated by both of you yet.")
+		} else {
+			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtPct(float64(m)/float64(n)*100)))
+		}
+		s.agree.Show()
+	} else {
+		s.agree.Hide()
 	}
 	day, _ := record.ParseDate(s.m.date)
 	s.day.SetText(day.Time().Format("Monday 2 January"))
+	s.phase.SetText(phaseLine(s.m))
 	earned, possible, pct, ok := s.m.dayPct()
 	if !ok {
 		s.total.SetText("Nothing rated yet for this day.")
@@ -300,7 +501,7 @@ func (s *cicoScreen) paint() {
 			fmtPct(pct), fmtPct(s.m.goal()), met))
 	}
 	s.total.Refresh()
-	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date))
+	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date, s.m.phase))
 	if s.m.date >= record.DateOf(s.a.cfg.Now()).String() {
 		s.next.Disable()
 	} else {
@@ -308,10 +509,35 @@ func (s *cicoScreen) paint() {
 	}
 }
 
+// matchText is a period's match: "✓ 3/3", "2/3", or "–" when no box was
+// rated by both.
+func matchText(matched, compared int) string {
+	switch {
+	case compared == 0:
+		return "–"
+	case matched == compared:
+		return fmt.Sprintf("all %d", compared)
+	}
+	return fmt.Sprintf("%d of %d", matched, compared)
+}
+
+// phaseLine is the card's phase in words, with the layout's source.
+func phaseLine(m *cicoModel) string {
+	phase, since := m.plan.PhaseOn(m.date)
+	txt := "Phase: " + phaseWords(phase)
+	if since != "" {
+		txt += " since " + prettyDate(since)
+	}
+	if !m.hasPlan {
+		txt += ". Standard card: use Card setup to give this student their own expectations and periods."
+	}
+	return txt
+}
+
 // cicoWeekText is the week of date and the run of met weeks (DOMAIN.md
 // §3.9), computed by shared/progress over the student's cards of the last
 // twelve weeks.
-func cicoWeekText(r Records, studentID, date string) string {
+func cicoWeekText(r Records, studentID, date, phase string) string {
 	var envs []record.Envelope
 	if es, err := r.ListByRef(record.TypeCICOCard, studentID); err == nil {
 		envs = append(envs, es...)
@@ -344,7 +570,9 @@ func cicoWeekText(r Records, studentID, date string) string {
 		txt += " (flagged: 3 or more)"
 	}
 	txt += fmt.Sprintf(". Weeks met in a row: %d", rep.Fading.ConsecutiveWeeksMet)
-	if rep.Fading.EligibleForSelfManagement {
+	if phase != record.PhaseCICO {
+		txt += "." // past eligibility: the phase line above says where the student is
+	} else if rep.Fading.EligibleForSelfManagement {
 		txt += " — eligible for self-management."
 	} else {
 		txt += " (6 make the student eligible for self-management)."

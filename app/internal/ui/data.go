@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"smallwins/app/internal/repo"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -26,7 +27,24 @@ type Records interface {
 	List(typ string) ([]record.Envelope, error)
 	ListByRef(typ, ref string) ([]record.Envelope, error)
 	Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error)
+	// Delete writes a tombstone (PROTOCOL §2): the record is gone from
+	// every list, and an undo writes its previous version back (undo.go).
+	Delete(ctx context.Context, id string) (record.Envelope, error)
+	// PutIf and DeleteIf write only while the record is still at version
+	// want (its HLC, a tombstone's included; "" for none), checked in the
+	// write's own transaction; ok false: it changed, nothing was written.
+	// An undo uses them so that it never overwrites a later change.
+	PutIf(ctx context.Context, typ, id string, data any, restricted bool, want string) (record.Envelope, bool, error)
+	DeleteIf(ctx context.Context, id, want string) (record.Envelope, bool, error)
+	// History is the earlier versions of a record that edits on this
+	// tablet replaced, newest first (ADR 0620).
+	History(id string) ([]record.Envelope, error)
 	DeviceID() string
+	// Drafts: work in progress kept durably on this tablet and never
+	// synced (a probe's error tally, ADR 0620).
+	PutDraft(ctx context.Context, key string, value []byte) error
+	Draft(key string) (value []byte, ok bool, err error)
+	DeleteDraft(ctx context.Context, key string) error
 }
 
 // Plainer is implemented by errors that carry a sentence for a person.
@@ -82,6 +100,14 @@ type Sync interface {
 	RetryQuarantined(ctx context.Context, id string) error
 }
 
+// PendingCounter is implemented by a Sync that can count the changes
+// waiting to be sent as of now (tablet's does, from the outbox): the screens
+// then never say "Nothing waiting" while a save made since the last sync
+// waits.
+type PendingCounter interface {
+	PendingCount() (int, error)
+}
+
 // SyncState is the sync state shown in the header and on the Sync screen.
 type SyncState struct {
 	Enrolled    bool
@@ -121,6 +147,9 @@ type Conflict struct {
 	Type     string
 	Summary  string // "another tablet saved a newer version at 10:42"
 	Deleted  bool   // the losing version was a deletion
+	// Mine is the losing version itself (this tablet's), shown beside the
+	// newer one the store holds; zero when not known.
+	Mine record.Envelope
 }
 
 // Quarantined is a version the server refused; it waits on the tablet.
@@ -143,16 +172,24 @@ func prettyDate(s string) string {
 	return d.Time().Format("Mon 2 Jan")
 }
 
-func fmtNum(v float64) string {
-	if v == float64(int64(v)) {
-		return strconv.FormatInt(int64(v), 10)
-	}
-	return strconv.FormatFloat(v, 'f', 1, 64)
-}
+// fmtNum, fmtPct and fmtMin are the app's names for the one formatting
+// rule of shared/progress (ADR 0630), which the PDF and the console use
+// too: a score at most one decimal, a percentage and minutes whole.
+func fmtNum(v float64) string { return progress.FormatScore(v) }
 
-func fmtPct(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) + "%" }
+func fmtPct(v float64) string { return progress.FormatPct(v) }
+
+func fmtMin(v float64) string { return progress.FormatMinutes(v) }
 
 func ptr[T any](v T) *T { return &v }
+
+// plural is "1 session" or "3 sessions".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
 
 // studentName is the student's display name, or a placeholder for a
 // student this tablet has not received yet (DOMAIN.md §2).

@@ -36,6 +36,16 @@ type fakeSync struct {
 	retried     []string
 	erased      int
 	unsent      int
+	// countPending, when set, makes fakeSync a PendingCounter (the
+	// tablet's Sync counts the real outbox).
+	countPending func() (int, error)
+}
+
+func (f *fakeSync) PendingCount() (int, error) {
+	if f.countPending == nil {
+		return 0, errors.New("not counted")
+	}
+	return f.countPending()
 }
 
 func (f *fakeSync) Unsent() int { return f.unsent }
@@ -134,7 +144,7 @@ func (f *fixture) start(size fyne.Size) *App {
 	}
 	f.t.Cleanup(f.closeWin)
 	f.win.Resize(size)
-	f.app = New(f.win, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now})
+	f.app = New(f.win, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now, Background: inline})
 	f.app.Start()
 	return f.app
 }
@@ -148,6 +158,10 @@ func (f *fixture) kill() {
 	}
 	f.open()
 }
+
+// inline runs background work at once on the caller's goroutine: screen
+// tests see its result without a race (fyne.Do runs at once in tests too).
+func inline(work func() (done func())) { work()() }
 
 var landscape = fyne.NewSize(1280, 800)
 var portrait = fyne.NewSize(800, 1280)
@@ -246,5 +260,21 @@ type taps struct{ n int }
 
 func (c *taps) tap(o fyne.Tappable) {
 	c.n++
+	// As a pointer does on a device: a tap on a focusable widget (an
+	// entry) focuses it, a tap elsewhere takes the focus away.
+	cv := fyne.CurrentApp().Driver().CanvasForObject(o.(fyne.CanvasObject))
+	if f, ok := o.(fyne.Focusable); ok && cv != nil {
+		cv.Focus(f)
+	}
 	test.Tap(o)
+}
+
+// typeInto types text where the focus is, as a keyboard does: nothing is
+// typed when no field has the focus (the test fails instead).
+func (c *taps) typeInto(cv fyne.Canvas, text string) {
+	f := cv.Focused()
+	if f == nil {
+		panic("typing with no field focused: the text would go nowhere")
+	}
+	test.Type(f, text)
 }

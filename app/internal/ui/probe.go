@@ -95,6 +95,10 @@ type probeScreen struct {
 	save     *Button
 	result   *widget.Label
 	stopTick func()
+	// saved: the form shows the probe just saved (its score, timer and
+	// errors stay in sight); Save waits for a change, so one probe is never
+	// saved twice by a second tap.
+	saved bool
 }
 
 func newProbeScreen(a *App, studentID string) screen {
@@ -126,17 +130,29 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.timer.SizeName = "headingText"
 	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
 	s.stopEarl = NewButton("Finished early", s.tapStop)
-	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.refresh() })
+	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
 	s.errMinus = NewButton("Undo error", func() {
 		if s.m.errors > 0 {
 			s.m.errors--
 		}
+		s.saveDraft()
 		s.refresh()
 	})
 	s.errLabel = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.score = widget.NewEntry()
 	s.score.SetPlaceHolder("words (or digits) correct")
 	s.score.OnSubmitted = func(string) { s.tapSave() }
+	s.score.OnChanged = func(string) {
+		if s.saved {
+			// A new score typed after a save is a new, untimed probe.
+			s.saved = false
+			s.m.started, s.m.stopped, s.m.errors = time.Time{}, time.Time{}, 0
+			s.result.SetText("")
+			s.save.SetText("Save probe")
+			s.save.Enable()
+			s.refresh()
+		}
+	}
 	s.save = newImportant("Save probe", widget.HighImportance, s.tapSave)
 	s.result = wrapLabel("")
 
@@ -152,6 +168,12 @@ func newProbeScreen(a *App, studentID string) screen {
 		wrapLabel("When the minute is up, type the words read correctly. Without the timer, type the score of a probe given on paper."),
 		s.score, s.save, s.result)
 	s.root = container.NewPadded(newAdaptive(0.5, left, right))
+	if s.loadDraft() {
+		s.result.SetText(fmt.Sprintf("Restored the probe in progress: %d errors counted.", s.m.errors))
+		if s.m.running() {
+			s.stopTick = s.a.tick(200*time.Millisecond, s.refresh)
+		}
+	}
 	return s
 }
 
@@ -171,7 +193,14 @@ func (s *probeScreen) leave() {
 }
 
 func (s *probeScreen) tapStart() {
+	if s.saved {
+		s.saved = false
+		s.score.SetText("") // a new probe; clears saved first, so the OnChanged above does nothing
+		s.save.SetText("Save probe")
+		s.save.Enable()
+	}
 	s.m.started, s.m.stopped, s.m.errors = s.a.cfg.Now(), time.Time{}, 0
+	s.saveDraft()
 	s.result.SetText("")
 	s.leave()
 	s.stopTick = s.a.tick(200*time.Millisecond, s.refresh)
@@ -181,6 +210,7 @@ func (s *probeScreen) tapStart() {
 func (s *probeScreen) tapStop() {
 	if s.m.running() {
 		s.m.stopped = s.a.cfg.Now()
+		s.saveDraft()
 	}
 	s.leave()
 	s.refresh()
@@ -235,8 +265,14 @@ func (s *probeScreen) tapSave() {
 		s.leave()
 	}
 	p := probeFor(s.m.studentID, measure, record.DateOf(s.a.cfg.Now()).String(), raw, errs, s.m.seconds())
-	if _, err := s.a.put(record.TypeProbe, "", p, false); err != nil {
+	id, err := s.a.put(record.TypeProbe, "", p, false)
+	if err != nil {
 		return
+	}
+	s.dropDraft()
+	if e, err := s.a.cfg.Records.Get(id); err == nil {
+		// A probe typed wrong is put right with one tap (issue 16).
+		s.a.offerUndo("Probe saved.", id, e.HLC, nil)
 	}
 	msg := fmt.Sprintf("Saved: %s correct", fmtNum(p.Score))
 	if p.RawScore != nil {
@@ -248,10 +284,11 @@ func (s *probeScreen) tapSave() {
 			msg += fmt.Sprintf(", accuracy %s", fmtPct(raw/(raw+*errs)*100))
 		}
 	}
+	// Said once, under the form, and the form keeps what was saved.
 	s.result.SetText(msg + ".")
-	s.a.say(msg + ".")
-	s.score.SetText("")
-	s.m.started, s.m.stopped, s.m.errors = time.Time{}, time.Time{}, 0
+	s.saved = true
+	s.save.SetText("Saved")
+	s.save.Disable()
 	s.start.SetText("Start 1-minute timer")
 	s.refresh()
 }

@@ -14,7 +14,15 @@ type goalProgress struct {
 	Report progress.Report
 	Err    error // the report could not be computed (an invalid goal)
 	Chart  chartData
+	// Recent is each step's fidelity over the plan's last RecentN delivered
+	// sessions (at most recentSessions): what the team reads as "lately".
+	Recent  []progress.StepFid
+	RecentN int
 }
+
+// recentSessions is how many of the last delivered sessions the step
+// sentences count ("skipped in 3 of the last 10 sessions").
+const recentSessions = 10
 
 // computeProgress runs shared/progress over the goal's records as of asOf.
 func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf string) goalProgress {
@@ -31,6 +39,9 @@ func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf strin
 		return gp
 	}
 	gp.Report = rep
+	if plan, ok := ds.Plans[g.Data.PlanID]; ok {
+		gp.Recent, gp.RecentN = progress.RecentSteps(ds, plan, d, recentSessions, progress.NewCalendar(ds.Breaks, func(string) {}))
+	}
 	down := g.Data.Direction == record.DirectionDown
 	gp.Chart = chartData{StartScore: rep.Baseline.Score, GoalScore: g.Data.GoalScore, Down: down}
 	if start, err1 := progress.ParseDate(g.Data.StartDate); err1 == nil {

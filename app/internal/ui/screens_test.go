@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -165,8 +166,22 @@ func TestProbeTimedAndProrated(t *testing.T) {
 	if !strings.Contains(p.result.Text, "48 correct (prorated from 40 in 50 s), 2 errors") {
 		t.Fatalf("result %q", p.result.Text)
 	}
-	// A typed score, no timer.
+	// Said once (under the form, not also on the status line); the form
+	// keeps the saved probe in sight, and Save waits for a change.
+	if a.Message() != "" || p.score.Text != "40" || p.timer.Text != "Finished in 50 s" || p.errLabel.Text != "Errors: 2" || !p.save.Disabled() {
+		t.Fatalf("after saving: message %q, score %q, timer %q, %q, save disabled %v", a.Message(), p.score.Text, p.timer.Text, p.errLabel.Text, p.save.Disabled())
+	}
+	test.Tap(p.save)
+	if n := len(probesOf(f.store, sc.students[0], "orf_wcpm")); n != 1 {
+		t.Fatalf("a second tap saved the probe again: %d probes", n)
+	}
+	// A typed score, no timer: select the saved one and type over it.
+	test.Tap(p.score)
+	p.score.TypedShortcut(&fyne.ShortcutSelectAll{})
 	test.Type(p.score, "51")
+	if p.score.Text != "51" || p.save.Disabled() || p.timer.Text != "1:00" {
+		t.Fatalf("typing a new score: %q, save disabled %v, timer %q", p.score.Text, p.save.Disabled(), p.timer.Text)
+	}
 	test.Tap(p.save)
 	probes = probesOf(f.store, sc.students[0], "orf_wcpm")
 	if len(probes) != 2 || probes[1].Data.Score != 51 || probes[1].Data.RawScore != nil || probes[1].Data.Errors != nil {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -74,7 +75,7 @@ func TestScreenshots(t *testing.T) {
 		f.clk.add(9 * time.Minute)
 		s.refresh()
 		shot("session")
-		test.Tap(s.students[0].more)
+		test.Tap(s.students[0].more) // the popup focuses its note box
 		test.Type(s.popNote, "Guessing at -ing words")
 		shot("session-note")
 		s.closePopup()
@@ -82,9 +83,9 @@ func TestScreenshots(t *testing.T) {
 			test.Tap(s.steps[i].done)
 		}
 		f.clk.add(18 * time.Minute)
-		test.Tap(s.finish)
+		test.Tap(s.finish) // saved at once: minutes to change, and an undo
 		shot("session-finish")
-		test.Tap(s.popConfirm)
+		a.say("Session saved.")
 		shot("session-summary")
 
 		studs := repo.List[record.Student](f.rec)
@@ -126,12 +127,35 @@ func TestScreenshots(t *testing.T) {
 			}
 		}
 		shot("cico")
+		test.Tap(cs.setup)
+		shot("cico-setup")
+		a.Back()
+		test.Tap(cs.progress)
+		shot("cico-progress")
+		a.push(newCICOScreen(a, byName["Ben"]))
+		bs := a.Current().(*cicoScreen)
+		test.Tap(bs.rateStudent)
+		test.Tap(bs.cells[4][0])
+		test.Tap(bs.cells[4][1])
+		test.Tap(bs.rateAdult)
+		test.Tap(bs.cells[4][0])
+		test.Tap(bs.cells[4][1])
+		test.Tap(bs.cells[4][1])
+		shot("cico-self-managed")
+		test.Tap(bs.progress)
+		shot("cico-progress-self-managed")
 		a.Root(TabSetup)
 		shot("setup")
 		a.push(newProgramForm(a, repo.List[record.Program](f.rec)[0].ID))
 		shot("setup-program")
 		a.Root(TabSync)
-		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42"}}
+		// This tablet's version of Ben, beside the newer one the store holds.
+		ben := must(f.rec.Get(byName["Ben"]))
+		if st, ok := repo.Get[record.Student](f.rec, ben.ID); ok {
+			st.Data.Grade, st.Data.PreferredName = "3", "Benny"
+			ben.Data, _ = json.Marshal(st.Data)
+		}
+		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42", Mine: ben}}
 		f.sync.quarantined = []Quarantined{{RecordID: first, Type: record.TypeGroup, Code: "forbidden"}}
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, Conflicts: 1, Quarantined: 1, LastSuccess: f.clk.t.Add(-2 * time.Hour),
 			Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."})

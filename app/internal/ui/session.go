@@ -30,6 +30,13 @@ type sessionModel struct {
 	steps     []record.Step // the program's checklist, in order
 	names     map[string]string
 	planned   float64 // minutes per session planned (program default), 0 if unknown
+	// preFinish is the session as it ran, kept when Finish saves it: the
+	// minutes can be changed and the finish undone from it (nil before a
+	// finish on this screen).
+	preFinish *record.Session
+	// reopened is set while a finished session is being corrected
+	// (sessionedit.go): its clock is not running.
+	reopened *reopened
 }
 
 // newSessionModel starts a session of group groupID now: everyone present
@@ -166,11 +173,15 @@ func (m *sessionModel) SetAttendance(ctx context.Context, i int, status string) 
 	return m.mutate(ctx, func(s *record.Session) {
 		a := &s.Attendance[i]
 		a.Status = status
-		switch status {
-		case record.Present:
+		switch {
+		case status == record.Present:
 			a.Minutes = nil
-		case record.Absent:
+		case status == record.Absent:
 			a.Minutes = ptr(0.0)
+		case m.reopened != nil:
+			// Corrected afterwards: the minute is not known, so the
+			// finish counts the whole session (ADR 0620).
+			a.Minutes = nil
 		default:
 			a.Minutes = ptr(at)
 		}
@@ -224,12 +235,22 @@ func (m *sessionModel) AddStudentNote(ctx context.Context, studentID, author, bo
 }
 
 // Finish marks the session delivered with the given minutes and turns the
-// late / left-early marks into minutes received.
+// late / left-early marks into minutes received. Called again after a
+// finish (the minutes changed), it starts over from the session as it ran.
 func (m *sessionModel) Finish(ctx context.Context, minutes float64) error {
 	if minutes <= 0 {
 		return errors.New("minutes must be more than 0")
 	}
-	return m.mutate(ctx, func(s *record.Session) {
+	if m.running() {
+		ran := m.s
+		m.preFinish = &ran
+	}
+	if m.preFinish == nil {
+		return errors.New("this session was not finished here")
+	}
+	cur := m.s
+	m.s = *m.preFinish
+	err := m.mutate(ctx, func(s *record.Session) {
 		s.Status = record.SessionDelivered
 		s.Minutes = minutes
 		for k := range s.Attendance {
@@ -252,6 +273,26 @@ func (m *sessionModel) Finish(ctx context.Context, minutes float64) error {
 			}
 		}
 	})
+	if err != nil {
+		m.s = cur
+	}
+	return err
+}
+
+// UndoFinish puts the session back as it ran before Finish (a new version:
+// in progress again, the marks and arrival minutes as they were).
+func (m *sessionModel) UndoFinish(ctx context.Context) error {
+	if m.preFinish == nil || m.running() {
+		return errors.New("nothing to undo")
+	}
+	cur := m.s
+	m.s = *m.preFinish
+	if err := m.mutate(ctx, func(*record.Session) {}); err != nil {
+		m.s = cur
+		return err
+	}
+	m.preFinish = nil
+	return nil
 }
 
 // Cancel marks the session cancelled (it counts as not delivered, §3.7).
@@ -273,7 +314,7 @@ type sessionSummary struct {
 func (m *sessionModel) summary() sessionSummary {
 	var r sessionSummary
 	r.Minutes = m.s.Minutes
-	if m.running() {
+	if m.running() && m.reopened == nil {
 		r.Minutes = m.elapsedMinutes()
 	}
 	for _, a := range m.s.Attendance {
@@ -309,6 +350,12 @@ func (m *sessionModel) summary() sessionSummary {
 }
 
 func (r sessionSummary) text() string {
+	return fmtMin(r.Minutes) + " min · " + r.marks()
+}
+
+// marks is the summary without the minutes: the finish dialog shows the
+// minutes in its field, and one figure is shown once.
+func (r sessionSummary) marks() string {
 	att := fmt.Sprintf("%d present", r.Present)
 	if r.Late > 0 {
 		att += fmt.Sprintf(", %d late", r.Late)
@@ -323,7 +370,7 @@ func (r sessionSummary) text() string {
 	if r.FidelityPct >= 0 {
 		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtPct(r.FidelityPct), r.Done, r.Applicable)
 	}
-	s := fmt.Sprintf("%s min · %s · fidelity %s", fmtNum(r.Minutes), att, fid)
+	s := fmt.Sprintf("%s · fidelity %s", att, fid)
 	if r.Unmarked > 0 {
 		s += fmt.Sprintf(" · %d steps not marked count as skipped", r.Unmarked)
 	}
@@ -381,6 +428,7 @@ type sessionScreen struct {
 
 	root     fyne.CanvasObject
 	timer    *widget.Label
+	attHint  *widget.Label // "Everyone is present." only while it is true
 	students []*attRow
 	steps    []*stepRow
 	note     *widget.Entry
@@ -395,17 +443,25 @@ type sessionScreen struct {
 	summary  *widget.Label
 	details  *widget.Label
 	toToday  *Button
+	// After Finish: the minutes, editable, and an undo (no confirmation
+	// dialog: finishing is one tap, and undoing it another).
+	minutes    *widget.Entry
+	setMinutes *Button
+	undo       *Button
+	afterEdit  *fyne.Container // minutes and undo: hidden for a cancelled session
 
 	// The open pop-up, if any, and its widgets (tests tap them).
-	popup        *widget.PopUp
-	popNote      *widget.Entry
-	popCategory  *widget.Select
-	popPrivate   *widget.Check
-	popSave      *Button
-	popStatus    map[string]*Button
-	popMinutes   *widget.Entry
-	popConfirm   *Button
-	popCancelBtn *Button
+	popup       *widget.PopUp
+	popNote     *widget.Entry
+	popCategory *widget.Select
+	popPrivate  *widget.Check
+	popSave     *Button
+	popStatus   map[string]*Button
+	popConfirm  *Button
+	// Correcting a finished session (sessionedit.go).
+	reopen, deleteBtn *Button
+	popReceived       *widget.Entry
+	popSaveMins       *Button
 
 	stopTick func()
 }
@@ -457,16 +513,18 @@ func (s *sessionScreen) build() {
 	}
 	s.note = widget.NewMultiLineEntry()
 	s.note.SetPlaceHolder("Note for the session (everyone on the team sees it)")
-	s.note.SetMinRowsVisible(2)
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SetText(s.m.s.Note)
+	var panes *adaptive
+	noteBox := passWheel(s.note, 2, func() *container.Scroll { return panes.leftScroll() })
 	s.saveNote = NewButton("Save note", s.tapSaveNote)
+	s.attHint = wrapLabel("")
 	left := container.NewVBox(
 		heading("Attendance"),
-		wrapLabel("Everyone is present. Tap a name for absent → late → left early."),
+		s.attHint,
 		attGrid,
 		heading("Session note"),
-		s.note,
+		noteBox,
 		s.saveNote,
 	)
 
@@ -484,18 +542,25 @@ func (s *sessionScreen) build() {
 	if len(s.m.steps) == 0 {
 		steps.Add(wrapLabel("This group's program is not on the tablet yet, so there is no checklist. Attendance and notes still save."))
 	}
-	s.finish = newImportant("Finish session", widget.HighImportance, s.openFinish)
+	s.finish = newImportant("Finish session", widget.HighImportance, s.tapFinish)
 	s.cancel = NewButton("Cancel session", s.openCancel)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.finish), s.timer)
-	s.running = container.NewBorder(top, nil, nil, nil,
-		newAdaptive(0.45, left, steps))
+	panes = newAdaptive(0.45, left, steps)
+	s.running = container.NewBorder(top, nil, nil, nil, panes)
 
 	s.summary = wrapLabel("")
 	s.summary.TextStyle.Bold = true
 	s.details = wrapLabel("")
 	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
 	s.finishedHead = heading("Session saved")
-	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.toToday, s.details)))
+	s.minutes = widget.NewEntry()
+	s.minutes.OnSubmitted = func(string) { s.tapSetMinutes() }
+	s.setMinutes = NewButton("Change minutes", s.tapSetMinutes)
+	s.undo = NewButton("Undo finish", s.tapUndo)
+	s.afterEdit = container.NewVBox(
+		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), s.setMinutes, s.minutes),
+		container.NewHBox(s.undo))
+	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details, s.editButtons())))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -514,6 +579,13 @@ func (s *sessionScreen) keepNote() {
 
 func (s *sessionScreen) leave() {
 	s.keepNote()
+	if s.m.reopened != nil && s.m.running() {
+		if err := s.m.closeReopened(context.Background()); err != nil {
+			s.a.warn("Not saved: " + PlainError(err))
+		} else {
+			s.offerRestore("Corrections saved.")
+		}
+	}
 	if s.stopTick != nil {
 		s.stopTick()
 		s.stopTick = nil
@@ -522,10 +594,14 @@ func (s *sessionScreen) leave() {
 }
 
 func (s *sessionScreen) refreshTimer() {
+	if s.m.reopened != nil {
+		s.timer.SetText("Correcting the session of " + prettyDate(s.m.s.Date))
+		return
+	}
 	d := s.m.elapsed().Round(time.Second)
 	txt := fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	if s.m.planned > 0 {
-		txt += " of " + fmtNum(s.m.planned) + " min"
+		txt += " of " + fmtMin(s.m.planned) + " min"
 	}
 	s.timer.SetText(txt)
 }
@@ -539,6 +615,11 @@ func (s *sessionScreen) refresh() {
 		s.a.clearResume(s.m.id)
 		s.running.Hide()
 		s.finishedHead.SetText("Session saved")
+		s.afterEdit.Hide()
+		if s.m.s.Status != record.SessionCancelled && s.m.preFinish != nil {
+			s.minutes.SetText(fmtMin(s.m.s.Minutes))
+			s.afterEdit.Show()
+		}
 		if s.m.s.Status == record.SessionCancelled {
 			// A cancelled session was not delivered: the heading says so.
 			s.finishedHead.SetText("Session cancelled")
@@ -549,7 +630,7 @@ func (s *sessionScreen) refresh() {
 			for _, a := range s.m.s.Attendance {
 				l := s.m.names[a.StudentID] + ": " + statusWord(a.Status)
 				if a.Minutes != nil && a.Status != record.Absent {
-					l += ", " + fmtNum(*a.Minutes) + " min"
+					l += ", " + fmtMin(*a.Minutes) + " min"
 				}
 				lines = append(lines, l)
 			}
@@ -566,13 +647,14 @@ func (s *sessionScreen) refresh() {
 	s.finished.Hide()
 	s.running.Show()
 	s.refreshTimer()
+	s.attHint.SetText(attendanceHint(s.m.s.Attendance))
 	for i, r := range s.students {
 		a := s.m.s.Attendance[i]
 		label := s.m.names[a.StudentID] + " · " + statusWord(a.Status)
 		if a.Minutes != nil && a.Status == record.Late {
-			label += fmt.Sprintf(" (came at min %s)", fmtNum(*a.Minutes))
+			label += fmt.Sprintf(" (came at min %s)", fmtMin(*a.Minutes))
 		} else if a.Minutes != nil && a.Status == record.LeftEarly {
-			label += fmt.Sprintf(" (left at min %s)", fmtNum(*a.Minutes))
+			label += fmt.Sprintf(" (left at min %s)", fmtMin(*a.Minutes))
 		}
 		r.name.SetText(label)
 		switch a.Status {
@@ -599,6 +681,24 @@ func (s *sessionScreen) refresh() {
 		set(r.skipped, st == record.StepSkipped, widget.WarningImportance)
 		set(r.notA, st == record.StepNA, widget.HighImportance)
 	}
+}
+
+// attendanceHint says who is present, truthfully, and how to change it.
+func attendanceHint(att []record.Attendance) string {
+	present := 0
+	for _, a := range att {
+		if a.Status == record.Present {
+			present++
+		}
+	}
+	const how = " Tap a name for absent → late → left early."
+	switch {
+	case len(att) == 0:
+		return "No students in this group."
+	case present == len(att):
+		return "Everyone is present." + how
+	}
+	return fmt.Sprintf("%d of %d present.", present, len(att)) + how
 }
 
 func statusWord(st string) string {
@@ -693,43 +793,62 @@ func (s *sessionScreen) openStudent(i int) {
 		s.a.say("Note saved for " + s.m.names[sid] + ".")
 	})
 	closeBtn := NewButton("Close", s.closePopup)
-	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.popNote, s.popCategory, s.popPrivate,
+	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.minutesRow(i), s.popNote, s.popCategory, s.popPrivate,
 		container.NewGridWithColumns(2, closeBtn, s.popSave)))
+	// Typing goes into the note at once (issue 16: it went nowhere).
+	s.a.win.Canvas().Focus(s.popNote)
 }
 
 var noteCategories = []string{record.NoteAcademic, record.NoteBehavior, record.NoteAttendance,
 	record.NoteFamily, record.NoteHealth, record.NoteOther}
 
-// openFinish asks for the minutes (the elapsed time, editable) and shows
-// the summary before saving the session as delivered.
-func (s *sessionScreen) openFinish() {
-	sum := s.m.summary()
-	mins := sum.Minutes
+// tapFinish saves the session as delivered at once, with the minutes
+// elapsed (at least 1). The finished view shows the minutes, to change,
+// and an undo: one tap where a confirmation dialog took two.
+func (s *sessionScreen) tapFinish() {
+	mins := s.m.summary().Minutes
 	if mins < 1 {
 		mins = 1
 	}
-	s.popMinutes = widget.NewEntry()
-	s.popMinutes.SetText(fmtNum(mins))
-	s.popConfirm = newImportant("Save as delivered", widget.HighImportance, func() {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s.popMinutes.Text), 64)
-		if err != nil || v <= 0 || v > 600 {
-			s.a.warn("Minutes must be a number between 1 and 600.")
-			return
-		}
-		s.keepNote()
-		if err := s.m.Finish(context.Background(), v); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
-			return
-		}
-		s.closePopup()
-		s.refresh()
-		s.a.say("Session saved.")
-	})
-	s.popCancelBtn = NewButton("Keep going", s.closePopup)
-	s.showPopup(container.NewVBox(heading("Finish session"), wrapLabel(sum.text()),
-		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), nil, s.popMinutes),
-		container.NewGridWithColumns(2, s.popCancelBtn, s.popConfirm)))
-	s.a.win.Canvas().Focus(s.popMinutes)
+	s.keepNote()
+	if err := s.m.Finish(context.Background(), mins); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+	if s.m.reopened != nil {
+		s.offerRestore("Corrections saved.") // the version from before the reopening (sessionedit.go)
+	}
+}
+
+// tapSetMinutes changes the minutes of the session just finished.
+func (s *sessionScreen) tapSetMinutes() {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s.minutes.Text), 64)
+	if err != nil || v <= 0 || v > 600 {
+		s.a.warn("Minutes must be a number between 1 and 600.")
+		return
+	}
+	if err := s.m.Finish(context.Background(), v); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.refresh()
+	s.a.say("Minutes changed to " + fmtMin(v) + ".")
+}
+
+// tapUndo puts the session back to running, as it was.
+func (s *sessionScreen) tapUndo() {
+	if err := s.m.UndoFinish(context.Background()); err != nil {
+		s.a.warn("Not saved: " + PlainError(err))
+		return
+	}
+	s.a.setResume(s.m.id)
+	if s.stopTick == nil {
+		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
+	}
+	s.note.SetText(s.m.s.Note)
+	s.refresh()
+	s.a.say("The session is running again.")
 }
 
 func (s *sessionScreen) openCancel() {

@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -347,18 +346,7 @@ func newGroupForm(a *App, id string) *formScreen {
 	}
 	members := widget.NewCheckGroup(opts, nil)
 	members.SetSelected(selected)
-	days := widget.NewCheckGroup(dayNames, nil)
-	days.Horizontal = true
-	start := "09:00"
-	var on []string
-	for _, sl := range g.Schedule {
-		if sl.Weekday >= 1 && sl.Weekday <= 7 {
-			on = append(on, dayNames[sl.Weekday-1])
-			start = sl.Start
-		}
-	}
-	days.SetSelected(on)
-	at := entryWith(start, "HH:MM")
+	sched := newScheduleEditor(g.Schedule)
 	title := "New group"
 	if id != "" {
 		title = "Edit " + g.Name
@@ -366,7 +354,7 @@ func newGroupForm(a *App, id string) *formScreen {
 	return newFormScreen(a, title, []*widget.FormItem{
 		widget.NewFormItem("Name", name), widget.NewFormItem("Program", prog),
 		widget.NewFormItem("Led by", lead),
-		widget.NewFormItem("Meets on", days), widget.NewFormItem("At", at),
+		widget.NewFormItem("Meets on", sched.box),
 		widget.NewFormItem("Students", members),
 	}, func() bool {
 		g.Name = strings.TrimSpace(name.Text)
@@ -401,16 +389,13 @@ func newGroupForm(a *App, id string) *formScreen {
 			ids = append(ids, idOf[l])
 		}
 		g.StudentIDs = ids
-		g.Schedule = nil
-		for i, d := range dayNames {
-			for _, sel := range days.Selected {
-				if sel == d {
-					g.Schedule = append(g.Schedule, record.ScheduleSlot{Weekday: i + 1, Start: strings.TrimSpace(at.Text)})
-				}
-			}
+		slots, err := sched.slots()
+		if err != nil {
+			a.warn(Sentence(err.Error()))
+			return false
 		}
-		sort.SliceStable(g.Schedule, func(i, j int) bool { return g.Schedule[i].Weekday < g.Schedule[j].Weekday })
-		_, err := a.put(record.TypeGroup, id, g, false)
+		g.Schedule = slots
+		_, err = a.put(record.TypeGroup, id, g, false)
 		return err == nil
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -98,13 +99,21 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	form = a.Current().(*formScreen)
 	test.Type(formWidget(t, form, "Name").(*widget.Entry), "Stars")
 	formWidget(t, form, "Program").(*widget.Select).SetSelected("Math Boost")
-	formWidget(t, form, "Meets on").(*widget.CheckGroup).SetSelected([]string{"Mon", "Wed"})
-	formWidget(t, form, "At").(*widget.Entry).SetText("08:30")
+	// Each weekday its own time (issue 16): Monday 08:30, Wednesday 13:15.
+	monOn, monAt := dayRow(t, form, 0)
+	test.Tap(monOn)
+	test.Tap(monAt)
+	monAt.SetText("")
+	test.Type(monAt, "08:30")
+	_, wedAt := dayRow(t, form, 2)
+	test.Tap(wedAt)
+	test.Type(wedAt, "13:15") // typing a time ticks the day
 	formWidget(t, form, "Students").(*widget.CheckGroup).SetSelected([]string{"Mimi Lopez"})
 	test.Tap(form.Save)
 	groups := repo.List[record.Group](f.store)
 	if len(groups) != 1 || len(groups[0].Data.StudentIDs) != 1 || len(groups[0].Data.Schedule) != 2 ||
-		groups[0].Data.Schedule[1] != (record.ScheduleSlot{Weekday: 3, Start: "08:30"}) {
+		groups[0].Data.Schedule[0] != (record.ScheduleSlot{Weekday: 1, Start: "08:30"}) ||
+		groups[0].Data.Schedule[1] != (record.ScheduleSlot{Weekday: 3, Start: "13:15"}) {
 		t.Fatalf("groups %+v", groups)
 	}
 	if groups[0].Data.InterventionistID != "device:"+f.store.DeviceID() {
@@ -256,4 +265,30 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 		decs[0].Data.GoalID != goals[0].ID || decs[0].Data.OwnerID != "admin-1" {
 		t.Fatalf("decisions %+v", decs)
 	}
+}
+
+// dayRow is the group form's tick and time entry for weekday i (0 = Monday).
+func dayRow(t *testing.T, f *formScreen, i int) (*widget.Check, *widget.Entry) {
+	t.Helper()
+	row := formWidget(t, f, "Meets on").(*fyne.Container).Objects[i].(*fyne.Container)
+	var c *widget.Check
+	var e *widget.Entry
+	var walk func(objs []fyne.CanvasObject)
+	walk = func(objs []fyne.CanvasObject) {
+		for _, o := range objs {
+			switch w := o.(type) {
+			case *widget.Check:
+				c = w
+			case *widget.Entry:
+				e = w
+			case *fyne.Container:
+				walk(w.Objects)
+			}
+		}
+	}
+	walk(row.Objects)
+	if c == nil || e == nil {
+		t.Fatalf("no tick and time for day %d", i)
+	}
+	return c, e
 }

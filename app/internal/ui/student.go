@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -12,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
+	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -23,10 +25,12 @@ type studentScreen struct {
 	id   string
 	name string
 	root fyne.CanvasObject
+	page *container.Scroll // the page's scroller (the note box hands it the wheel)
 	box  *fyne.Container
 
 	probe, cico, edit, addPlan, addGoal *Button
 	decide                              map[string]*Button // goal id → Record team decision
+	share                               map[string]*Button // goal id → Share report
 	progress                            map[string]goalProgress
 	notes                               []repo.Doc[record.Note] // the notes shown (restricted ones filtered)
 	hidden                              int                     // restricted notes not shown
@@ -34,8 +38,15 @@ type studentScreen struct {
 	decisionText                        map[string]*widget.Label // goal id → the decision in words
 	reasonText                          map[string]*widget.Label // goal id → its reason
 
+	// Rows of saved records, by id: tapping one opens it to correct or
+	// delete (edit.go).
+	probeRows, noteRows, decisionRows map[string]*tapRow
+	allProbes                         bool // "Show earlier" was tapped
+	attendance                        *Button
+
 	// Note form.
 	noteEntry    *widget.Entry
+	noteBox      fyne.CanvasObject // noteEntry, passing the wheel to the page
 	noteCategory *widget.Select
 	notePrivate  *widget.Check
 	noteSave     *Button
@@ -48,15 +59,17 @@ func newStudentScreen(a *App, id string) *studentScreen {
 	s.edit = NewButton("Edit", func() { a.push(newStudentForm(a, id)) })
 	s.addPlan = NewButton("Add plan", func() { a.push(newPlanForm(a, id, "")) })
 	s.addGoal = NewButton("Add goal", func() { a.push(newGoalForm(a, id, "")) })
+	s.attendance = NewButton("Attendance", func() { a.push(newAttendanceScreen(a, id)) })
 	s.noteEntry = widget.NewMultiLineEntry()
 	s.noteEntry.SetPlaceHolder("A note about this student")
 	s.noteEntry.Wrapping = fyne.TextWrapWord
-	s.noteEntry.SetMinRowsVisible(2)
 	s.noteCategory = widget.NewSelect(noteCategories, nil)
 	s.noteCategory.SetSelected(record.NoteAcademic)
 	s.notePrivate = widget.NewCheck("Restricted: only me and admins", nil)
 	s.noteSave = NewButton("Save note", s.saveNote)
-	s.root = vscroll(container.NewPadded(s.box))
+	s.page = vscroll(container.NewPadded(s.box))
+	s.root = s.page
+	s.noteBox = passWheel(s.noteEntry, 2, func() *container.Scroll { return s.page })
 	return s
 }
 
@@ -78,11 +91,12 @@ func (s *studentScreen) refresh() {
 	s.a.title.SetText(s.name)
 	today := record.DateOf(s.a.cfg.Now()).String()
 	objs := []fyne.CanvasObject{
-		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.cico, s.probe), wrapLabel(grade)),
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.edit, s.attendance, s.cico, s.probe), wrapLabel(grade)),
 	}
 
 	// Goals and their progress.
 	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}
+	s.share = map[string]*Button{}
 	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
 	goals := repo.ListByRef[record.Goal](r, s.id)
 	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
@@ -121,28 +135,26 @@ func (s *studentScreen) refresh() {
 	}
 	objs = append(objs, card(planRows...))
 
-	// Probes, newest first.
+	// Probes, newest first: each row opens the probe to correct or delete
+	// it (edit.go).
 	probes := repo.ListByRef[record.Probe](r, s.id)
 	sort.SliceStable(probes, func(i, j int) bool { return probes[i].Data.Date > probes[j].Data.Date })
-	pr := []string{}
+	s.probeRows = map[string]*tapRow{}
+	probeRows := []fyne.CanvasObject{heading("Probes")}
 	for i, p := range probes {
-		if i == 8 {
-			pr = append(pr, fmt.Sprintf("… and %d earlier", len(probes)-8))
+		if i == 8 && !s.allProbes {
+			probeRows = append(probeRows, NewButton(fmt.Sprintf("Show %d earlier", len(probes)-8), func() { s.allProbes = true; s.refresh() }))
 			break
 		}
-		t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), record.MeasureOf(p.Data.Measure).Name, fmtNum(p.Data.Score))
-		if p.Data.Errors != nil {
-			t += fmt.Sprintf(" · %s errors", fmtNum(*p.Data.Errors))
-		}
-		if p.Data.RawScore != nil {
-			t += fmt.Sprintf(" · prorated from %s in %s s", fmtNum(*p.Data.RawScore), fmtNum(p.Data.Seconds))
-		}
-		pr = append(pr, t)
+		pid := p.ID
+		b := rowButton(probeText(p), func() { s.a.push(newProbeEdit(s.a, pid)) })
+		s.probeRows[p.ID] = b
+		probeRows = append(probeRows, b)
 	}
-	if len(pr) == 0 {
-		pr = append(pr, "No probes yet.")
+	if len(probes) == 0 {
+		probeRows = append(probeRows, wrapLabel("No probes yet."))
 	}
-	objs = append(objs, card(heading("Probes"), wrapLabel(strings.Join(pr, "\n"))))
+	objs = append(objs, card(probeRows...))
 
 	// Notes: restricted ones only for their author and admins (DOMAIN.md §1).
 	_, admin := s.a.me()
@@ -157,18 +169,19 @@ func (s *studentScreen) refresh() {
 	for i, j := 0, len(s.notes)-1; i < j; i, j = i+1, j-1 { // newest first
 		s.notes[i], s.notes[j] = s.notes[j], s.notes[i]
 	}
-	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteEntry,
+	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteBox,
 		container.NewBorder(nil, nil, nil, s.noteSave, container.NewHBox(s.noteCategory, s.notePrivate))}
+	s.noteRows = map[string]*tapRow{}
 	for _, n := range s.notes {
-		t := n.Data.Body
-		tag := n.Data.Category
-		if n.Restricted {
-			tag += ", restricted"
+		line := s.noteLine(n) + editedNote(n.ID, n.HLC)
+		if !s.a.canEditNote(n) {
+			noteRows = append(noteRows, wrapLabel(line))
+			continue
 		}
-		if tag != "" {
-			t = "(" + tag + ") " + t
-		}
-		noteRows = append(noteRows, wrapLabel(t))
+		nid := n.ID
+		b := rowButton(line, func() { s.a.push(newNoteEdit(s.a, nid)) })
+		s.noteRows[n.ID] = b
+		noteRows = append(noteRows, b)
 	}
 	if len(s.notes) == 0 {
 		noteRows = append(noteRows, wrapLabel("No notes yet."))
@@ -178,23 +191,44 @@ func (s *studentScreen) refresh() {
 	// Team decisions.
 	decs := repo.ListByRef[record.Decision](r, s.id)
 	sort.SliceStable(decs, func(i, j int) bool { return decs[i].Data.Date > decs[j].Data.Date })
-	var dl []string
+	s.decisionRows = map[string]*tapRow{}
+	decRows := []fyne.CanvasObject{heading("Team decisions")}
 	for _, d := range decs {
-		t := prettyDate(d.Data.Date) + ": " + decisionWords(d.Data.Code)
-		if d.Data.Rationale != "" {
-			t += ". " + d.Data.Rationale
-		}
-		if d.Data.NextReviewDate != "" {
-			t += " Next review " + prettyDate(d.Data.NextReviewDate) + "."
-		}
-		dl = append(dl, t)
+		did := d.ID
+		b := rowButton(decisionText(d), func() { s.a.push(newDecisionEdit(s.a, did)) })
+		s.decisionRows[d.ID] = b
+		decRows = append(decRows, b)
 	}
-	if len(dl) == 0 {
-		dl = append(dl, "No team decision recorded yet.")
+	if len(decs) == 0 {
+		decRows = append(decRows, wrapLabel("No team decision recorded yet."))
 	}
-	objs = append(objs, card(heading("Team decisions"), wrapLabel(strings.Join(dl, "\n"))))
+	objs = append(objs, card(decRows...))
 	s.box.Objects = objs
 	s.box.Refresh()
+}
+
+// noteLine is a note with when and by whom it was written: the date and
+// time of its version's HLC (the clock of the tablet that saved it, in this
+// tablet's zone), and "you" or "a colleague" (the tablet holds no list of
+// the school's users, only who enrolled it).
+func (s *studentScreen) noteLine(n repo.Doc[record.Note]) string {
+	when := "Date unknown"
+	if ts, err := hlc.Parse(n.HLC); err == nil {
+		when = time.UnixMilli(ts.Wall).In(time.Local).Format("Mon 2 Jan 15:04")
+	}
+	who := "a colleague"
+	if s.a.isMe(n.Data.AuthorID) {
+		who = "you"
+	}
+	tag := n.Data.Category
+	if n.Restricted {
+		tag += ", restricted"
+	}
+	head := when + ", by " + who
+	if tag != "" {
+		head += " (" + tag + ")"
+	}
+	return head + ": " + n.Data.Body
 }
 
 // decisionWords says a decision code in words.
@@ -266,46 +300,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	reason.Importance = decision.Importance
 	s.decisionText[g.ID] = decision
 	s.reasonText[g.ID] = reason
-	var lines []string
-	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks. %s.", rep.PointsAfterBaseline,
-		fmtNum(roundTo(rep.WeeksOfData, 1)), statusWords(rep.Status)))
-	var lv []string
-	if rep.PresentLevel != nil {
-		lv = append(lv, "present level "+fmtNum(roundTo(*rep.PresentLevel, 1)))
-	}
-	if rep.ExpectedLevel != nil {
-		lv = append(lv, "expected now "+fmtNum(roundTo(*rep.ExpectedLevel, 1)))
-	}
-	if rep.Trend != nil {
-		lv = append(lv, fmt.Sprintf("trend %s a week (aimline %s), projected %s by the goal date",
-			fmtNum(roundTo(rep.Trend.OLS.Slope, 2)), fmtNum(roundTo(aimSlope(rep), 2)), fmtNum(roundTo(rep.Trend.OLS.ProjectionAtGoalDate, 1))))
-	}
-	if len(lv) > 0 {
-		lines = append(lines, Sentence(strings.Join(lv, "; ")))
-	}
-	if t := sufficiencyWords(rep.Sufficiency); t != "" {
-		lines = append(lines, t)
-	}
-	if d := rep.Delivery; d != nil {
-		var parts []string
-		if d.AttendancePct != nil {
-			parts = append(parts, "attendance "+fmtPct(*d.AttendancePct))
-		}
-		if d.DosePct != nil {
-			parts = append(parts, "dose "+fmtPct(*d.DosePct))
-		}
-		if d.FidelityPct != nil {
-			parts = append(parts, "fidelity "+fmtPct(*d.FidelityPct))
-		}
-		if len(parts) > 0 {
-			lines = append(lines, fmt.Sprintf("Delivery: %s (%d sessions delivered of %s planned).", strings.Join(parts, ", "),
-				d.DeliveredSessions, fmtNum(roundTo(d.PlannedSessions, 1))))
-		} else {
-			lines = append(lines, "Delivery: nothing planned yet.")
-		}
-	} else {
-		lines = append(lines, "Delivery unknown: the goal has no plan.")
-	}
+	lines := reportLines(gp, s.programOf(g))
 	if rep.OverdueProbe {
 		lines = append(lines, "The weekly probe is overdue.")
 	}
@@ -313,9 +308,15 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, rep.Decision.Reason))
 	})
 	s.decide[g.ID] = b
-	legend := wrapLabel("Green line: aimline to the goal. Blue line: trend. Dots: green better than the aimline, red worse.")
+	actions := container.NewHBox(b, edit)
+	if s.a.cfg.ReportPDF != nil {
+		share := NewButton("Share report", func() { s.shareReport(gp) })
+		s.share[g.ID] = share
+		actions.Add(share)
+	}
+	legend := wrapLabel(chartCaption(s.a.cfg.ChartPNG != nil && isImage(ch)))
 	legend.SizeName = "helperText"
-	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), container.NewHBox(b, edit))
+	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), actions)
 }
 
 // chartImage is the report renderer's chart, when the app has one.
@@ -333,11 +334,96 @@ func (s *studentScreen) chartImage(goalID string, rep progress.Report) fyne.Canv
 	return img
 }
 
-func aimSlope(r progress.Report) float64 {
-	if r.Aimline == nil {
-		return 0
+// isImage reports whether the chart shown is the report renderer's image.
+func isImage(o fyne.CanvasObject) bool {
+	_, ok := o.(*canvas.Image)
+	return ok
+}
+
+// chartCaption explains every mark of the chart shown: the report
+// renderer's image (as in the PDF) or the app's own drawing.
+func chartCaption(image bool) string {
+	dots := "Dots: one per probe day (the middle score if several), joined in date order; green is better than the aimline, red worse, dark grey exactly on it."
+	if image {
+		return "Green line: the aimline from the start score to the goal. Blue dashed line: the trend of the scores. " + dots
 	}
-	return r.Aimline.SlopePerWeek
+	return "Green line: the aimline from the start score to the goal; the large green dot is the goal. Blue line: the trend of the scores. " + dots
+}
+
+// programOf is the program of the goal's plan, for the steps' names (zero
+// when not on the tablet).
+func (s *studentScreen) programOf(g repo.Doc[record.Goal]) record.Program {
+	if p, ok := repo.Get[record.Plan](s.a.cfg.Records, g.Data.PlanID); ok {
+		if pr, ok := repo.Get[record.Program](s.a.cfg.Records, p.Data.ProgramID); ok {
+			return pr.Data
+		}
+	}
+	return record.Program{}
+}
+
+// reportLines is a goal's report in sentences, every figure formatted by
+// shared/progress's one rule (ADR 0630): data, levels, the two slopes, the
+// growth needed against the typical, delivery and each step's fidelity.
+func reportLines(gp goalProgress, prog record.Program) []string {
+	rep := gp.Report
+	unit := record.MeasureOf(rep.Goal.Measure).Unit
+	var lines []string
+	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks. %s.", rep.PointsAfterBaseline,
+		progress.FormatWeeks(rep.WeeksOfData), statusWords(rep.Status)))
+	var lv []string
+	if rep.PresentLevel != nil {
+		lv = append(lv, "present level "+progress.FormatScore(*rep.PresentLevel))
+	}
+	if rep.ExpectedLevel != nil {
+		lv = append(lv, "expected now "+progress.FormatScore(*rep.ExpectedLevel))
+	}
+	if len(lv) > 0 {
+		lines = append(lines, Sentence(strings.Join(lv, "; ")))
+	}
+	if t := progress.TrendSentence(rep.Trend, rep.Aimline, unit); t != "" {
+		lines = append(lines, t)
+	}
+	if t := progress.ROISentence(rep.ROI, unit); t != "" {
+		lines = append(lines, t)
+	}
+	if t := sufficiencyWords(rep.Sufficiency); t != "" {
+		lines = append(lines, t)
+	}
+	d := rep.Delivery
+	if d == nil {
+		return append(lines, "Delivery unknown: the goal has no plan.")
+	}
+	var parts []string
+	if d.AttendancePct != nil {
+		parts = append(parts, progress.AttendanceWords(d))
+	}
+	if d.DosePct != nil {
+		parts = append(parts, "dose "+progress.FormatPct(*d.DosePct))
+	}
+	if d.FidelityPct != nil {
+		parts = append(parts, "fidelity "+progress.FormatPct(*d.FidelityPct))
+	}
+	if len(parts) == 0 {
+		return append(lines, "Delivery: nothing planned yet.")
+	}
+	lines = append(lines, fmt.Sprintf("Delivery: %s; %d sessions delivered.", strings.Join(parts, ", "), d.DeliveredSessions))
+	names := map[string]string{}
+	for _, st := range prog.Steps {
+		names[st.ID] = st.Text
+	}
+	// The steps skipped lately, in the program's order: a step done every
+	// time says nothing a busy reader needs.
+	skipped := 0
+	for i, sf := range gp.Recent {
+		if sf.Applicable > 0 && sf.Done < sf.Applicable {
+			lines = append(lines, progress.StepSentence(i+1, names[sf.StepID], sf, true))
+			skipped++
+		}
+	}
+	if skipped == 0 && gp.RecentN > 0 {
+		lines = append(lines, "Every step was done or not applicable in the last "+plural(gp.RecentN, "session", "sessions")+".")
+	}
+	return lines
 }
 
 // sufficiencyWords is DOMAIN.md §3.8's sufficiency statement in plain words.
@@ -351,14 +437,6 @@ func sufficiencyWords(s string) string {
 		return "At this rate the goal will not be reached by the goal date."
 	}
 	return ""
-}
-
-func roundTo(v float64, digits int) float64 {
-	p := 1.0
-	for i := 0; i < digits; i++ {
-		p *= 10
-	}
-	return float64(int64(v*p+0.5)) / p
 }
 
 func (s *studentScreen) saveNote() {
@@ -408,10 +486,13 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 	}
 	d.rationale = widget.NewMultiLineEntry()
 	d.rationale.Wrapping = fyne.TextWrapWord
-	d.rationale.SetMinRowsVisible(3)
 	if reason != "" {
 		d.rationale.SetText(reason)
 	}
+	why := passWheel(d.rationale, 3, func() *container.Scroll {
+		sc, _ := d.root.(*container.Scroll)
+		return sc
+	})
 	t := a.cfg.Now().AddDate(0, 0, 42)
 	d.review = entryWith(record.DateOf(t).String(), "YYYY-MM-DD")
 	intro := "The data supports: " + decisionWords(suggested) + ". " + reason
@@ -419,7 +500,7 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 		intro = "Choose what the team decided."
 	}
 	d.formScreen = newFormScreen(a, "Team decision · "+studentName(a.cfg.Records, studentID), []*widget.FormItem{
-		widget.NewFormItem("Why", d.rationale), widget.NewFormItem("Next review", d.review),
+		widget.NewFormItem("Why", why), widget.NewFormItem("Next review", d.review),
 	}, func() bool {
 		if d.chosen == "" {
 			a.warn("Choose what the team decided.")

@@ -20,13 +20,22 @@ type studentsScreen struct {
 	grid   *fyne.Container
 	add    *Button
 	open   map[string]*Button // student id → button (tests)
+	// lights are computed off the main goroutine after each refresh (a
+	// progress report per goal: about a second for 500 students with two
+	// years of probes, docs/perf/app.md); gen drops a result that a newer
+	// refresh has made stale.
+	lights    map[string]studentLight
+	gen       int
+	computing bool
 }
 
 func newStudentsScreen(a *App) screen {
 	s := &studentsScreen{a: a, grid: container.NewGridWithColumns(2)}
 	s.search = widget.NewEntry()
 	s.search.SetPlaceHolder("Find a student")
-	s.search.OnChanged = func(string) { s.refresh() }
+	// Typing filters with the lights already computed (a light is a
+	// progress report per goal: not once per keystroke).
+	s.search.OnChanged = func(string) { s.fill() }
 	s.add = NewButton("Add student", func() { a.push(newStudentForm(a, "")) })
 	s.root = container.NewBorder(container.NewPadded(container.NewBorder(nil, nil, nil, s.add, s.search)), nil, nil, nil,
 		vscroll(container.NewPadded(container.NewVBox(s.grid))))
@@ -37,10 +46,46 @@ func (s *studentsScreen) title() string              { return "Students" }
 func (s *studentsScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *studentsScreen) refresh() {
+	s.lights, s.computing = nil, false
+	s.gen++
+	s.fill()
+}
+
+// computeLights works out every student's light in the background and
+// shows them when done (if the list is still the one they are for).
+func (s *studentsScreen) computeLights(ids []string) {
+	s.computing = true
+	gen, rec, today := s.gen, s.a.cfg.Records, record.DateOf(s.a.cfg.Now())
+	s.a.background(func() func() {
+		breaks := breakEnvelopes(rec)
+		lights := make(map[string]studentLight, len(ids))
+		for _, id := range ids {
+			lights[id] = lightOf(rec, id, today, breaks)
+		}
+		return func() {
+			if gen != s.gen {
+				return
+			}
+			s.lights, s.computing = lights, false
+			s.fill()
+		}
+	})
+}
+
+// fill lists the students matching the search, computing the lights the
+// first time after a refresh.
+func (s *studentsScreen) fill() {
 	q := strings.ToLower(strings.TrimSpace(s.search.Text))
 	studs := repo.List[record.Student](s.a.cfg.Records)
 	sort.SliceStable(studs, func(i, j int) bool { return studs[i].Data.DisplayName() < studs[j].Data.DisplayName() })
 	s.open = map[string]*Button{}
+	if s.lights == nil && !s.computing {
+		ids := make([]string, len(studs))
+		for i, st := range studs {
+			ids[i] = st.ID
+		}
+		s.computeLights(ids)
+	}
 	var objs []fyne.CanvasObject
 	for _, st := range studs {
 		name := st.Data.DisplayName()
@@ -55,7 +100,8 @@ func (s *studentsScreen) refresh() {
 		b := NewButton(label, func() { s.a.push(newStudentScreen(s.a, st.ID)) })
 		b.Alignment = widget.ButtonAlignLeading
 		s.open[st.ID] = b
-		objs = append(objs, b)
+		light, ok := s.lights[st.ID]
+		objs = append(objs, container.NewVBox(b, light.view(ok)))
 	}
 	if len(objs) == 0 {
 		if len(studs) == 0 {

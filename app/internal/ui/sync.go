@@ -36,6 +36,7 @@ type syncScreen struct {
 	syncNow *Button
 	// Per conflict id / quarantined record id (tests tap them).
 	restore, keep, retry map[string]*Button
+	diff                 map[string][]diffRow // conflict id → its fields side by side
 	conflicts            []Conflict
 	quarantined          []Quarantined
 }
@@ -171,6 +172,9 @@ func (s *syncScreen) tapErase() {
 }
 
 func (s *syncScreen) refresh() {
+	// One status, always true: the waiting count as of now, and the last
+	// sync worded at the same instant as the header's.
+	s.a.showGlance()
 	st := s.a.sync
 	var enr Enrolment
 	if s.a.cfg.Sync != nil {
@@ -187,7 +191,7 @@ func (s *syncScreen) refresh() {
 		if st.LastSuccess.IsZero() {
 			lines = append(lines, "Not synced yet.")
 		} else {
-			lines = append(lines, "Last sync: "+sinceText(st.LastSuccess, s.a.cfg.Now())+".")
+			lines = append(lines, "Last sync: "+sinceText(st.LastSuccess, s.a.glanceAt)+".")
 		}
 	} else {
 		lines = append(lines, "This tablet is not enrolled. It works fully on its own; enrol it on the school network to share your work.")
@@ -205,12 +209,16 @@ func (s *syncScreen) refresh() {
 	}
 	s.status.SetText(strings.Join(lines, "\n"))
 	s.problem.SetText(st.Err)
-	if st.Err != "" && st.Enrolled {
+	// While a sync runs, its outcome is not known: the last error is not
+	// shown beside "Syncing…" (it said both against a hung server).
+	if st.Err != "" && st.Enrolled && !st.Syncing {
 		s.problem.Show()
 	} else {
 		s.problem.Hide()
 	}
-	objs = append(objs, card(heading("Sync"), s.status, s.problem, s.syncNow))
+	// Sync now first: the lines under it change with the state (an error
+	// comes and goes), and the button must not move under the finger.
+	objs = append(objs, card(heading("Sync"), s.syncNow, s.status, s.problem))
 	if !st.Enrolled || enr.Needed {
 		title := "Enrol this tablet"
 		if enr.Needed {
@@ -230,6 +238,7 @@ func (s *syncScreen) refresh() {
 	}
 
 	s.restore, s.keep, s.retry = map[string]*Button{}, map[string]*Button{}, map[string]*Button{}
+	s.diff = map[string][]diffRow{}
 	s.conflicts, s.quarantined = nil, nil
 	if s.a.cfg.Sync != nil {
 		var err error
@@ -252,7 +261,7 @@ func (s *syncScreen) refresh() {
 			rb := NewButton("Restore mine", func() { s.resolve(c.ID, true) })
 			kb := NewButton("Keep newer", func() { s.resolve(c.ID, false) })
 			s.restore[c.ID], s.keep[c.ID] = rb, kb
-			rows = append(rows, wrapLabel(what+": "+c.Summary+"."), container.NewHBox(spacerH(), kb, rb))
+			rows = append(rows, wrapLabel(what+": "+c.Summary+"."), s.conflictView(c), container.NewHBox(spacerH(), kb, rb))
 		}
 		objs = append(objs, card(rows...))
 	}
@@ -309,7 +318,7 @@ func (s *syncScreen) resolve(id string, restore bool) {
 		return
 	}
 	if restore {
-		s.a.say("Your version is restored; it will be sent at the next sync.")
+		s.a.sayUntilSent("Your version is restored; it will be sent at the next sync.")
 	} else {
 		s.a.say("Kept the newer version.")
 	}
@@ -329,7 +338,7 @@ func (s *syncScreen) retryOne(id string) {
 		s.a.warn("Could not do that on this tablet. Please try again.")
 		return
 	}
-	s.a.say("Queued again; it will be sent at the next sync.")
+	s.a.sayUntilSent("Queued again; it will be sent at the next sync.")
 	s.refresh()
 }
 

@@ -13,8 +13,9 @@ const MinTarget = 48
 
 // Theme is the app's theme: the default light theme with larger text and
 // inner padding (so inputs reach 48 dp too), and the icon's green as the
-// primary colour. Light only: sessions happen in bright small rooms and the
-// light variant has the higher contrast there.
+// primary colour. Light only, in both variants: sessions happen in bright
+// small rooms and the light variant has the higher contrast there (ADR
+// 0631); TestThemeContrast checks both variants.
 type Theme struct{}
 
 var _ fyne.Theme = Theme{}
@@ -29,7 +30,15 @@ func (Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	case theme.ColorNameSuccess:
 		return color.NRGBA{0x1e, 0x7d, 0x32, 0xff}
 	case theme.ColorNameWarning:
-		return color.NRGBA{0xb2, 0x5e, 0x00, 0xff} // dark amber: white text stays readable
+		// Dark amber: white text on it, and it as text on a grey card,
+		// both above 4.5:1 (TestThemeContrast).
+		return color.NRGBA{0x9a, 0x51, 0x00, 0xff}
+	case theme.ColorNameHyperlink:
+		return color.NRGBA{0x1b, 0x6e, 0x4f, 0xff} // the primary: the default blue is 4.0:1 on a card
+	case theme.ColorNameInputBorder:
+		// The edge of entries and of grey buttons (Button draws it): at
+		// least 3:1 against the window, a card and a button (issue 16).
+		return color.NRGBA{0x76, 0x76, 0x76, 0xff}
 	case theme.ColorNameError:
 		return color.NRGBA{0xc6, 0x28, 0x28, 0xff}
 	case theme.ColorNamePlaceHolder:

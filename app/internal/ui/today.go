@@ -55,6 +55,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 		programs[p.ID] = p.Data.Name
 	}
 	seen := map[string]bool{}
+	breaks := breakEnvelopes(rec)
 	for _, g := range groups {
 		tg := todayGroup{ID: g.ID, Name: g.Data.Name, Program: programs[g.Data.ProgramID]}
 		if tg.Program == "" {
@@ -88,7 +89,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 				continue
 			}
 			seen[sid] = true
-			if d, ok := probeOverdue(rec, sid, now); ok {
+			if d, ok := probeOverdue(rec, sid, now, breaks); ok {
 				m.Overdue = append(m.Overdue, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
 			}
 		}
@@ -168,7 +169,7 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 	}
 	m.steps = steps
 	sum := m.summary()
-	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtNum(last.Data.Minutes))
+	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtMin(last.Data.Minutes))
 	if sum.FidelityPct >= 0 {
 		txt += ", fidelity " + fmtPct(sum.FidelityPct)
 	}
@@ -185,48 +186,6 @@ func lastTime(rec Records, groupID, programID, today string) (string, string) {
 		txt += ". Note: " + last.Data.Note
 	}
 	return txt, inProgress
-}
-
-// probeOverdue applies DOMAIN.md §3.8 to each active goal of a student:
-// overdue when today − the last probe's date > probe_every_days + 3 (the
-// goal's start date when there is no probe after it yet).
-func probeOverdue(rec Records, studentID string, now time.Time) (int, bool) {
-	today := record.DateOf(now).String()
-	goals := repo.ListByRef[record.Goal](rec, studentID)
-	if len(goals) == 0 {
-		return 0, false
-	}
-	probes := repo.ListByRef[record.Probe](rec, studentID)
-	worst, due := 0, false
-	for _, g := range goals {
-		if g.Data.Status != "" && g.Data.Status != "active" {
-			continue
-		}
-		if g.Data.GoalDate < today && g.Data.GoalDate != "" {
-			continue // the goal's time is over: the team reviews it, no more probes asked
-		}
-		every := 7.0
-		if p, ok := repo.Get[record.Plan](rec, g.Data.PlanID); ok {
-			every = p.Data.ProbeInterval()
-		}
-		last := g.Data.StartDate
-		for _, p := range probes {
-			if p.Data.Measure == g.Data.Measure && p.Data.Date > last && p.Data.Date <= today {
-				last = p.Data.Date
-			}
-		}
-		d := 0 // an unreadable start date never makes a probe overdue
-		if from, err := record.ParseDate(last); err == nil {
-			d = int(record.DateOf(now) - from)
-		}
-		if float64(d) > every+3 {
-			due = true
-			if d > worst {
-				worst = d
-			}
-		}
-	}
-	return worst, due
 }
 
 // --- screen --------------------------------------------------------------
@@ -247,12 +206,16 @@ type todayScreen struct {
 	dismiss *Button
 	// again marks groups whose "start another session today" was asked once.
 	again map[string]bool
+	// week and allDue open "My week" and "Probes due" (week.go, probesdue.go).
+	week, allDue *Button
 }
 
 func newTodayScreen(a *App) *todayScreen {
 	s := &todayScreen{a: a}
 	s.sync = wrapLabel("")
 	s.list = container.NewVBox()
+	s.week = NewButton("My week", func() { a.push(newWeekScreen(a)) })
+	s.allDue = NewButton("Probes due", func() { a.push(newProbesDueScreen(a)) })
 	s.root = container.NewBorder(nil, nil, nil, nil, vscroll(container.NewPadded(s.list)))
 	return s
 }
@@ -265,8 +228,8 @@ func (s *todayScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *todayScreen) refreshSync() {
 	st := s.a.sync
-	txt := "Sync: " + syncGlance(st, s.a.cfg.Now())
-	if st.Err != "" && st.Enrolled {
+	txt := "Sync: " + s.a.SyncGlance() // the header's words, worded at the same instant
+	if st.Err != "" && st.Enrolled && !st.Syncing {
 		txt += ". " + st.Err
 	}
 	if !st.Enrolled {
@@ -285,7 +248,7 @@ func (s *todayScreen) refresh() {
 	s.others, s.dismiss = nil, nil
 	s.again = map[string]bool{}
 	s.refreshSync()
-	objs := []fyne.CanvasObject{s.sync}
+	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewHBox(s.week, s.allDue), s.sync)}
 	if s.a.notice != "" {
 		s.dismiss = NewButton("Got it", func() { s.a.notice = ""; s.refresh() })
 		objs = append(objs, card(wrapLabel(s.a.notice), s.dismiss))

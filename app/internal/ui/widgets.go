@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -38,6 +40,51 @@ func (b *Button) MinSize() fyne.Size {
 	return s.Max(fyne.NewSize(MinTarget, MinTarget))
 }
 
+// CreateRenderer draws Fyne's button with an edge: a grey button on a grey
+// card (245 on 243) was no visible control at all (issue 16); the edge, in
+// the input border colour, is at least 3:1 against any surface
+// (TestThemeContrast). Coloured buttons need none: their fill is the edge.
+func (b *Button) CreateRenderer() fyne.WidgetRenderer {
+	edge := canvas.NewRectangle(color.Transparent)
+	edge.StrokeWidth = 1
+	edge.CornerRadius = theme.InputRadiusSize()
+	r := &edgedRenderer{WidgetRenderer: b.Button.CreateRenderer(), b: b, edge: edge}
+	r.objs = append(r.WidgetRenderer.Objects(), edge)
+	r.paintEdge()
+	return r
+}
+
+// edgedRenderer is a button's renderer with an edge drawn over it.
+type edgedRenderer struct {
+	fyne.WidgetRenderer
+	b    *Button
+	edge *canvas.Rectangle
+	objs []fyne.CanvasObject
+}
+
+func (r *edgedRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	r.edge.Move(fyne.NewPos(0, 0))
+	r.edge.Resize(size)
+}
+
+func (r *edgedRenderer) Objects() []fyne.CanvasObject { return r.objs }
+
+func (r *edgedRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.paintEdge()
+	r.edge.Refresh()
+}
+
+// paintEdge colours the edge for the button's importance.
+func (r *edgedRenderer) paintEdge() {
+	r.edge.StrokeColor = color.Transparent
+	if r.b.Importance == widget.MediumImportance || r.b.Importance == widget.LowImportance {
+		r.edge.StrokeColor = theme.Color(theme.ColorNameInputBorder)
+	}
+	r.edge.CornerRadius = theme.InputRadiusSize()
+}
+
 // TypedKey activates the button on Enter and Return as well as Space.
 func (b *Button) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
@@ -73,50 +120,100 @@ func card(objs ...fyne.CanvasObject) fyne.CanvasObject {
 }
 
 // adaptive places two scrolling panes side by side when the space is wider
-// than tall (landscape), and one above the other otherwise (portrait), where
-// the first pane gets its natural height up to half the space.
+// than tall (landscape), and one below the other in a single scroller
+// otherwise (portrait). A portrait screen once capped the first pane at half
+// the height in a scroller of its own, which cut "Save note" off behind the
+// bottom bar; one page that scrolls as a whole hides nothing.
 type adaptive struct {
+	widget.BaseWidget
 	weight      float32
-	left, right fyne.CanvasObject // the panes' contents (inside their scrollers)
+	left, right fyne.CanvasObject
+	r           *adaptiveRenderer
 }
 
-// Layout implements fyne.Layout for the two scrollers.
-func (a *adaptive) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if len(objs) != 2 {
+// leftScroll is the scroller holding the left pane now (the page in
+// portrait), nil before the first layout.
+func (a *adaptive) leftScroll() *container.Scroll {
+	if a.r == nil || !a.r.built {
+		return nil
+	}
+	return a.r.objs[0].(*container.Scroll)
+}
+
+// newAdaptive lays out left and right (see adaptive).
+func newAdaptive(weight float32, left, right fyne.CanvasObject) *adaptive {
+	a := &adaptive{weight: weight, left: left, right: right}
+	a.ExtendBaseWidget(a)
+	return a
+}
+
+// CreateRenderer implements fyne.Widget.
+func (a *adaptive) CreateRenderer() fyne.WidgetRenderer {
+	a.r = &adaptiveRenderer{a: a}
+	return a.r
+}
+
+type adaptiveRenderer struct {
+	a        *adaptive
+	built    bool
+	portrait bool
+	objs     []fyne.CanvasObject
+}
+
+// build makes the scrollers of one orientation: the panes move between
+// them when the tablet turns.
+func (r *adaptiveRenderer) build(portrait bool) {
+	r.built, r.portrait = true, portrait
+	if portrait {
+		r.objs = []fyne.CanvasObject{vscroll(container.NewVBox(r.a.left, r.a.right))}
+		return
+	}
+	r.objs = []fyne.CanvasObject{vscroll(r.a.left), vscroll(r.a.right)}
+}
+
+func (r *adaptiveRenderer) Layout(size fyne.Size) {
+	portrait := size.Width <= size.Height
+	if !r.built || portrait != r.portrait {
+		r.build(portrait)
+	}
+	if portrait {
+		r.objs[0].Move(fyne.NewPos(0, 0))
+		r.objs[0].Resize(size)
 		return
 	}
 	pad := theme.Padding()
-	if size.Width > size.Height {
-		w := (size.Width - pad) * a.weight
-		objs[0].Move(fyne.NewPos(0, 0))
-		objs[0].Resize(fyne.NewSize(w, size.Height))
-		objs[1].Move(fyne.NewPos(w+pad, 0))
-		objs[1].Resize(fyne.NewSize(size.Width-w-pad, size.Height))
-		return
-	}
-	h0 := a.left.MinSize().Height
-	if h0 > size.Height*0.5 {
-		h0 = size.Height * 0.5
-	}
-	objs[0].Move(fyne.NewPos(0, 0))
-	objs[0].Resize(fyne.NewSize(size.Width, h0))
-	objs[1].Move(fyne.NewPos(0, h0+pad))
-	objs[1].Resize(fyne.NewSize(size.Width, size.Height-h0-pad))
+	w := (size.Width - pad) * r.a.weight
+	r.objs[0].Move(fyne.NewPos(0, 0))
+	r.objs[0].Resize(fyne.NewSize(w, size.Height))
+	r.objs[1].Move(fyne.NewPos(w+pad, 0))
+	r.objs[1].Resize(fyne.NewSize(size.Width-w-pad, size.Height))
 }
 
-// MinSize implements fyne.Layout.
-func (a *adaptive) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (r *adaptiveRenderer) MinSize() fyne.Size {
+	if !r.built {
+		r.build(false)
+	}
 	var s fyne.Size
-	for _, o := range objs {
+	for _, o := range r.objs {
 		s = s.Max(o.MinSize())
 	}
 	return s
 }
 
-// newAdaptive lays out left and right, each in its own vertical scroller.
-func newAdaptive(weight float32, left, right fyne.CanvasObject) *fyne.Container {
-	return container.New(&adaptive{weight: weight, left: left, right: right}, vscroll(left), vscroll(right))
+func (r *adaptiveRenderer) Objects() []fyne.CanvasObject {
+	if !r.built {
+		r.build(false)
+	}
+	return r.objs
 }
+
+func (r *adaptiveRenderer) Refresh() {
+	for _, o := range r.objs {
+		o.Refresh()
+	}
+}
+
+func (r *adaptiveRenderer) Destroy() {}
 
 // vscroll is a vertical scroller.
 func vscroll(o fyne.CanvasObject) *container.Scroll { return container.NewVScroll(o) }

@@ -323,3 +323,23 @@ func (a *pageArena) envelope(id, v []byte, viewer store.Viewer) (record.Envelope
 	}
 	return e, nil
 }
+
+// SchoolVersion reads the school's seq and the epoch in one transaction.
+func (s *Store) SchoolVersion(ctx context.Context, schoolID string) (store.SchoolVersion, error) {
+	if err := ctx.Err(); err != nil {
+		return store.SchoolVersion{}, err
+	}
+	var v store.SchoolVersion
+	err := s.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bSchools).Get([]byte(schoolID)) == nil {
+			return store.ErrNotFound
+		}
+		v.Epoch = string(tx.Bucket(bMeta).Get(kEpoch))
+		// No bucket yet: nothing was ever pushed to the school, seq 0.
+		if sb, _ := schoolBucket(tx, schoolID, false); sb != nil {
+			v.Seq = int64(getU64(sb.Bucket(bMeta), kSeq))
+		}
+		return nil
+	})
+	return v, wrap("school version", err)
+}

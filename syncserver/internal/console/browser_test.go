@@ -3,18 +3,24 @@ package console_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/google/uuid"
+
+	"smallwins/shared/record"
 )
 
 // chromium finds the browser the end-to-end tests drive: $SMALLWINS_CHROME,
@@ -84,6 +90,19 @@ type browserLog struct {
 
 func (b *browserLog) add(s string) { b.mu.Lock(); b.errs = append(b.errs, s); b.mu.Unlock() }
 
+// drop forgets the errors that contain s (an expected one).
+func (b *browserLog) drop(s string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kept := b.errs[:0]
+	for _, e := range b.errs {
+		if !strings.Contains(e, s) {
+			kept = append(kept, e)
+		}
+	}
+	b.errs = kept
+}
+
 func (b *browserLog) check(t *testing.T) {
 	t.Helper()
 	b.mu.Lock()
@@ -93,6 +112,44 @@ func (b *browserLog) check(t *testing.T) {
 	}
 	b.errs = nil
 }
+
+// axeSource is axe-core, vendored as a test fixture (testdata/axe-core).
+var axeSource = sync.OnceValues(func() (string, error) {
+	b, err := os.ReadFile(filepath.Join("testdata", "axe-core", "axe.min.js"))
+	return string(b), err
+})
+
+// axeRun runs axe-core in the page with its default rules (WCAG 2.0–2.2 A
+// and AA, and best practices) and returns each serious or critical
+// violation as "rule: help (targets)". The source is evaluated through the
+// DevTools protocol, which the page's CSP (no script at all) does not
+// govern; the page itself never gets a script tag.
+const axeRun = `axe.run(document, {resultTypes: ['violations']}).then(r => r.violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.slice(0, 5).map(n => n.target.join(' ')).join(', ')))`
+
+func axeCheck(t *testing.T, page string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		src, err := axeSource()
+		if err != nil {
+			return err
+		}
+		if _, err := chromedp.Evaluate[bool](src+";\ntrue")(ctx, tg); err != nil {
+			return err
+		}
+		found, err := chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise)(ctx, tg)
+		if err != nil {
+			return err
+		}
+		for _, v := range found {
+			t.Errorf("%s: axe-core: %s", page, v)
+		}
+		checkedPages.Add(1)
+		return nil
+	})
+}
+
+var checkedPages atomic.Int32
 
 type hookRow struct {
 	Goal     string `json:"goal"`
@@ -134,6 +191,13 @@ func load(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.V
 func TestBrowserConsole(t *testing.T) {
 	ctx, blog := newBrowser(t)
 	e := newEnv(t, false)
+	checkedPages.Store(0)
+	// Maya's second plan and a team decision: two phase lines on her chart
+	// (neither changes a report: her goal's plan is the first).
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{
+		{ID: uuid.NewString(), Type: "plan", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"program_id":%q,"group_id":%q,"start_date":"2025-02-10","sessions_per_week":4,"minutes_per_session":30}`, e.ids.s1, e.ids.program, e.ids.bluebirds))},
+		{ID: uuid.NewString(), Type: "decision", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"goal_id":%q,"date":"2025-02-24","code":"change_instruction","rationale":"More partner reading."}`, e.ids.s1, e.ids.goal1))},
+	})
 	shots := os.Getenv("UPDATE_SCREENSHOTS") == "1"
 	shot := func(name string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -159,11 +223,14 @@ func TestBrowserConsole(t *testing.T) {
 			return nil
 		})
 	}
-	// A first accessibility check on each page (not yet axe-core, see ADR
-	// 0010): a language, a title, one h1, a label for every field, a name
-	// for every form field, alt text on every image, and no positive tabindex.
+	// The accessibility check of each page: axe-core (serious and critical
+	// violations fail), then our own rules it does not make: one h1, a name
+	// on every form field (CONSOLE.md §4), no positive tabindex.
 	a11y := func(page string) chromedp.Action[chromedp.Void] {
 		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := axeCheck(t, page)(ctx, tg); err != nil {
+				return err
+			}
 			problems, err := chromedp.Evaluate[[]string](`(() => { const p = [];
 			  if (!document.documentElement.lang) p.push('no lang');
 			  if (!document.title) p.push('no title');
@@ -259,6 +326,16 @@ func TestBrowserConsole(t *testing.T) {
 	}
 	load(t, ctx, chromedp.Navigate(e.srv.URL+"/meeting?as_of="+asOf))
 	do(chromedp.WaitVisible(chromedp.CSS(`main h1`)), shot("meeting"), a11y("meeting"))
+	load(t, ctx, chromedp.Navigate(e.srv.URL+"/groups/"+e.ids.bluebirds+"?as_of="+asOf))
+	do(chromedp.WaitVisible(chromedp.CSS(`table.fidelity`)), shot("group"), a11y("group"))
+	// An error page (another school's or an unknown id) is a page too; its
+	// 404 is the one console error expected.
+	blog.check(t)
+	if _, err := chromedp.RunResponse(ctx, chromedp.Navigate(e.srv.URL+"/students/"+e.ids.program)); err != nil {
+		t.Fatal(err)
+	}
+	do(chromedp.WaitVisible(chromedp.CSS(`main h1`)), shot("error"), a11y("error"))
+	blog.drop("status of 404")
 
 	// The admin page, with an enrolment code made for Ben through its form:
 	// the code and its inline SVG QR code show under the CSP.
@@ -271,6 +348,24 @@ func TestBrowserConsole(t *testing.T) {
 		shot("admin"), a11y("admin with a code"))
 	if qrWidth < 100 {
 		t.Errorf("the QR code is %v px wide", qrWidth)
+	}
+	// The audit of restricted content (the student pages above wrote to it).
+	load(t, ctx, chromedp.Navigate(e.srv.URL+"/admin/audit"))
+	do(chromedp.WaitVisible(chromedp.CSS(`main h1`)), shot("audit"), a11y("audit"))
+	// login, caseload, student, meeting, group, error, admin, admin with a
+	// code, audit
+	if n := checkedPages.Load(); n != 9 {
+		t.Errorf("axe-core checked %d pages, want every one (9)", n)
+	}
+	// The check can fail: the same page with a nameless button and an image
+	// without alt text has critical violations.
+	var broken []string
+	var inserted bool
+	do(into(&inserted, chromedp.Evaluate[bool](`document.querySelector('main').insertAdjacentHTML('beforeend', '<button></button><img src="/static/favicon.svg">'); true`)),
+		into(&broken, chromedp.Evaluate[[]string](axeRun, chromedp.EvalAwaitPromise)))
+	if !slices.ContainsFunc(broken, func(v string) bool { return strings.HasPrefix(v, "button-name") }) ||
+		!slices.ContainsFunc(broken, func(v string) bool { return strings.HasPrefix(v, "image-alt") }) {
+		t.Errorf("axe-core did not see a nameless button and an image without alt: %v", broken)
 	}
 	blog.check(t)
 }

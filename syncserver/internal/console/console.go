@@ -35,6 +35,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
@@ -62,6 +63,8 @@ type Console struct {
 	now   func() time.Time
 	w     *serverwriter.Writer
 	pages map[string]*template.Template
+	// reports caches every goal's report per school version (ADR 0012).
+	reports *reportcache.Cache
 }
 
 // Cookie names. The session cookie holds the session's random id; the login
@@ -86,8 +89,9 @@ func New(cfg Config) *Console {
 	if cfg.Writer == nil {
 		cfg.Writer = serverwriter.New(cfg.Store, cfg.Now)
 	}
-	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{}}
-	for _, name := range []string{"login", "caseload", "student", "meeting", "admin", "error"} {
+	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{},
+		reports: reportcache.New(cfg.Store, 0, 0)}
+	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return c
@@ -107,7 +111,12 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.GET("/students/:id/goals/:goal/chart.svg", c.signedIn(c.handleChart))
 	e.GET("/students/:id/goals/:goal/report.pdf", c.signedIn(c.handlePDF))
 	e.GET("/students/:id/goals/:goal/points.csv", c.signedIn(c.handleCSV))
+	e.POST("/students/:id/probes/:probe", c.adminOnly(c.handleProbeEdit))
+	e.POST("/students/:id/probes/:probe/undo", c.adminOnly(c.handleProbeUndo))
+	e.GET("/groups/:id", c.signedIn(c.handleGroup))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
+	e.GET("/meeting/agenda.pdf", c.signedIn(c.handleAgendaPDF))
+	e.GET("/meeting/minutes.pdf", c.signedIn(c.handleMinutesPDF))
 	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))
 	e.GET("/admin", c.adminOnly(c.handleAdmin))
 	e.POST("/admin/users/:action", c.adminOnly(c.handleUserChange))

@@ -152,7 +152,7 @@ func htmlEscape(s string) string {
 // consolePaths are every console page that shows data.
 func consolePaths(e *env) []string {
 	g := "/students/" + e.ids.s1 + "/goals/" + e.ids.goal1
-	return []string{"/", "/meeting", "/students/" + e.ids.s1, g + "/chart.svg", g + "/report.pdf", g + "/points.csv"}
+	return []string{"/", "/meeting", "/students/" + e.ids.s1, g + "/chart.svg", g + "/report.pdf", g + "/points.csv", "/groups/" + e.ids.bluebirds}
 }
 
 // TestNoSessionGetsLogin: without a valid session every page redirects to

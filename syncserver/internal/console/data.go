@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"errors"
-	"runtime"
 	"sort"
 	"strconv"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
+	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -94,15 +94,14 @@ func (sc *scope) userName(id string) string {
 
 // goalView is one goal's report with what the pages show beside it.
 type goalView struct {
-	ID        string
-	Goal      record.Goal
+	reportcache.View
 	StudentID string
 	Student   record.Student
 	GroupID   string
-	Report    progress.Report
-	Dataset   *progress.Dataset
-	Decisions []progress.TeamDecision
-	ReviewDue bool
+	// Phases are the chart's phase lines and PhaseNotes each in words
+	// (the student page, its chart and PDF; not the caseload).
+	Phases     []progress.Phase
+	PhaseNotes []string
 }
 
 // goalReport computes one goal exactly as /v1/reports/progress does:
@@ -116,80 +115,114 @@ func (c *Console) goalReport(ctx context.Context, sc *scope, goalID string, asOf
 	if err != nil {
 		return goalView{}, err
 	}
-	return c.viewOf(sc, goalID, ds, decs, asOf)
-}
-
-// viewOf computes a goal's report from its dataset with progress.Progress,
-// and what the pages show beside it.
-func (c *Console) viewOf(sc *scope, goalID string, ds *progress.Dataset, decs []record.Envelope, asOf progress.Date) (goalView, error) {
-	r, err := progress.Progress(ds, goalID, asOf)
+	g, err := reportcache.Of(ds, goalID, decs, asOf)
 	if err != nil {
 		return goalView{}, err
 	}
-	gv := goalView{ID: goalID, Goal: ds.Goals[goalID], StudentID: r.Goal.StudentID, Report: r, Dataset: ds,
-		Decisions: progress.TeamDecisions(decs, goalID)}
+	gv := c.viewOf(sc, g)
+	gv.Phases, gv.PhaseNotes, err = c.phases(ctx, sc, ds, g, asOf)
+	return gv, err
+}
+
+// phases are a goal's phase lines (progress.Phases) over the student's
+// plans and the goal's decisions, with what each was in words.
+func (c *Console) phases(ctx context.Context, sc *scope, ds *progress.Dataset, g reportcache.View, asOf progress.Date) ([]progress.Phase, []string, error) {
+	school := sc.p.School.ID
+	envs, err := c.st.RecordsByRef(ctx, school, sc.v, g.Goal.StudentID, record.TypePlan)
+	if err != nil {
+		return nil, nil, err
+	}
+	var plans []record.Plan
+	for _, e := range envs {
+		if p, ok := progress.Decode(e).Value().(record.Plan); ok {
+			plans = append(plans, p)
+		}
+	}
+	phases := progress.Phases(ds, g.ID, plans, g.Decisions, asOf)
+	var progIDs []string
+	for _, ph := range phases {
+		if ph.ProgramID != "" {
+			progIDs = append(progIDs, ph.ProgramID)
+		}
+	}
+	names := map[string]string{}
+	if len(progIDs) > 0 {
+		progs, err := c.st.RecordsByID(ctx, school, sc.v, progIDs...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range goaldata.OfType(progs, record.TypeProgram) {
+			if p, ok := progress.Decode(e).Value().(record.Program); ok {
+				names[e.ID] = p.Name
+			}
+		}
+	}
+	notes := make([]string, len(phases))
+	for i, ph := range phases {
+		prog := names[ph.ProgramID]
+		if prog == "" {
+			prog = "a program not synced yet"
+		}
+		switch ph.Kind {
+		case progress.PhasePlanStart:
+			notes[i] = ph.Date + ": a plan started (" + prog + ")."
+		case progress.PhasePlanEnd:
+			notes[i] = ph.Date + ": a plan ended (" + prog + ")."
+		default:
+			notes[i] = ph.Date + ": the team decided: " + decisionText(ph.Code) + "."
+		}
+	}
+	return phases, notes, nil
+}
+
+// viewOf adds to a goal's report what depends on who looks: the student
+// as the viewer's scope has them, and the goal's group (its plan's, else
+// the student's first group by name).
+func (c *Console) viewOf(sc *scope, g reportcache.View) goalView {
+	gv := goalView{View: g, StudentID: g.Report.Goal.StudentID}
 	gv.Student = sc.students[gv.StudentID]
-	gv.ReviewDue = progress.ReviewDue(gv.Decisions, r.PointsAfterBaseline, asOf)
-	if plan, ok := ds.Plans[gv.Goal.PlanID]; ok && plan.GroupID != "" {
-		gv.GroupID = plan.GroupID
-	} else {
+	gv.GroupID = g.PlanGroup
+	if gv.GroupID == "" {
 		gv.GroupID = sc.groupOf[gv.StudentID]
 	}
-	return gv, nil
+	return gv
 }
 
 // caseloadGoals computes every goal in scope whose status is active or
-// absent (CONSOLE.md §3). It reads the school once (goaldata.ReadSchool)
-// and gives each goal the records the indexed read of /v1/reports/progress
-// would give it, so the numbers are the same and 2,000 goals cost one read
-// instead of 12,000.
+// absent (CONSOLE.md §3). The reports come from the per-school cache
+// (reportcache: one bulk read of the school per change of its records, each
+// goal computed once per as_of), which gives each goal the records the
+// indexed read of /v1/reports/progress would give it, so the numbers are
+// the same.
 func (c *Console) caseloadGoals(ctx context.Context, sc *scope, asOf progress.Date) ([]goalView, error) {
-	school, err := goaldata.ReadSchool(ctx, c.st, sc.p.School.ID, sc.v)
+	gs, err := c.reports.Reports(ctx, sc.p.School.ID, asOf, func(_ string, g record.Goal) bool {
+		_, ok := sc.students[g.StudentID]
+		return ok && (g.Status == "" || g.Status == "active")
+	})
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	for _, id := range school.GoalIDs() {
-		e, _ := school.Goal(id)
-		var g record.Goal
-		if record.DecodeData(e.Data, &g) != nil {
-			continue
-		}
-		if _, ok := sc.students[g.StudentID]; ok && (g.Status == "" || g.Status == "active") {
-			ids = append(ids, id)
-		}
+	out := make([]goalView, len(gs))
+	for i, g := range gs {
+		out[i] = c.viewOf(sc, g)
 	}
-	// Decoding and the report math are CPU work: one worker per core.
-	return c.parallel(ids, func(id string) (goalView, error) {
-		ds, err := school.Dataset(id)
-		if err != nil {
-			return goalView{}, err
-		}
-		return c.viewOf(sc, id, ds, school.Decisions(id), asOf)
-	})
+	return out, nil
 }
 
-// parallel runs compute for every id on a few workers and keeps the
-// results in order. A goal the report code cannot compute (it fails
-// validation) is left out, as the API answers 404 for it.
-func (c *Console) parallel(ids []string, compute func(string) (goalView, error)) ([]goalView, error) {
+// goalReports computes goals through the indexed reads (a student page's
+// few goals), a few at a time. A goal the report code cannot compute (it
+// fails validation) is left out, as the API answers 404 for it.
+func (c *Console) goalReports(ctx context.Context, sc *scope, ids []string, asOf progress.Date) ([]goalView, error) {
 	out := make([]goalView, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < max(2, runtime.GOMAXPROCS(0)); w++ {
+	for i, id := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				out[i], errs[i] = compute(ids[i])
-			}
+			out[i], errs[i] = c.goalReport(ctx, sc, id, asOf)
 		}()
 	}
-	for i := range ids {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	kept := out[:0]
 	for i, gv := range out {
@@ -202,12 +235,6 @@ func (c *Console) parallel(ids []string, compute func(string) (goalView, error))
 		}
 	}
 	return kept, nil
-}
-
-// goalReports computes goals through the indexed reads (a student page's
-// few goals), a few at a time.
-func (c *Console) goalReports(ctx context.Context, sc *scope, ids []string, asOf progress.Date) ([]goalView, error) {
-	return c.parallel(ids, func(id string) (goalView, error) { return c.goalReport(ctx, sc, id, asOf) })
 }
 
 // num is a number as the report JSON writes it (encoding/json's shortest

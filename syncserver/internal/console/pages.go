@@ -32,27 +32,39 @@ func (c *Console) asOf(ec echo.Context) (progress.Date, error) {
 	return d, nil
 }
 
-// row is one caseload line (CONSOLE.md §3).
+// row is one caseload line (CONSOLE.md §3), every cell already in words:
+// the template only copies strings, so 2,000 rows cost no reflection
+// beyond one flat struct each (ADR 0012). Decision and Status are the
+// report's codes, for the data-* hooks (CONSOLE.md §4).
 type row struct {
-	goalView
-	Student         string
-	Grade           string
-	Group           string
-	Interventionist string
-	InterventionID  string
-	LastProbe       string
-	NextReview      string
+	ID, StudentID, GroupID, InterventionID string
+	GroupHref                              string // "" when the viewer may not open the group's page
+	Decision, Status                       string
+	Student, Grade, Group, Interventionist string
+	Measure, LastProbe, StatusText         string
+	DecisionText, Reason, Delivery         string
+	NextReview                             string
+	Points                                 int
+	ReviewDue, Overdue                     bool
 }
 
 func (c *Console) rows(sc *scope, gvs []goalView) []row {
 	out := make([]row, 0, len(gvs))
 	for _, gv := range gvs {
-		r := row{goalView: gv, Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—", LastProbe: "none yet"}
+		rep := &gv.Report
+		r := row{ID: gv.ID, StudentID: gv.StudentID, GroupID: gv.GroupID, Decision: rep.Decision.Code, Status: rep.Status,
+			Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—",
+			Measure: measureName(rep.Goal.Measure), LastProbe: "none yet", StatusText: statusWords[rep.Status],
+			DecisionText: decisionText(rep.Decision.Code), Reason: rep.Decision.Reason, Delivery: deliveryText(rep.Delivery),
+			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe}
 		if g, ok := sc.groups[gv.GroupID]; ok {
 			r.Group, r.InterventionID, r.Interventionist = g.Name, g.InterventionistID, sc.userName(g.InterventionistID)
+			if canSeeGroup(sc, g) {
+				r.GroupHref = "/groups/" + gv.GroupID
+			}
 		}
-		if n := len(gv.Report.Points); n > 0 {
-			p := gv.Report.Points[n-1]
+		if n := len(rep.Points); n > 0 {
+			p := rep.Points[n-1]
 			r.LastProbe = num(p.Score) + " on " + p.Date
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
@@ -70,8 +82,8 @@ var sortKeys = map[string]func(a, b row) int{
 	"grade":           func(a, b row) int { return gradeRank(a.Grade) - gradeRank(b.Grade) },
 	"group":           func(a, b row) int { return strings.Compare(a.Group, b.Group) },
 	"interventionist": func(a, b row) int { return strings.Compare(a.Interventionist, b.Interventionist) },
-	"decision":        func(a, b row) int { return decisionRank(a.Report.Decision.Code) - decisionRank(b.Report.Decision.Code) },
-	"points":          func(a, b row) int { return a.Report.PointsAfterBaseline - b.Report.PointsAfterBaseline },
+	"decision":        func(a, b row) int { return decisionRank(a.Decision) - decisionRank(b.Decision) },
+	"points":          func(a, b row) int { return a.Points - b.Points },
 	"next_review":     func(a, b row) int { return strings.Compare(a.NextReview, b.NextReview) },
 }
 
@@ -123,8 +135,8 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		if fGroup != "" && r.GroupID != fGroup || fInt != "" && r.InterventionID != fInt || fGrade != "" && r.Grade != fGrade {
 			continue
 		}
-		counts[r.Report.Decision.Code]++
-		if fDecision != "" && r.Report.Decision.Code != fDecision {
+		counts[r.Decision]++
+		if fDecision != "" && r.Decision != fDecision {
 			continue
 		}
 		shown = append(shown, r)
@@ -182,7 +194,7 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		sortHref[k] = "/?" + v.Encode()
 	}
 	return c.render(ec, http.StatusOK, "caseload", map[string]any{
-		"Title": "Caseload", "Nav": "caseload", "Rows": shown, "Total": len(all), "Counts": countList, "SortHref": sortHref, "Sort": sortBy,
+		"Title": "Caseload", "Nav": "caseload", "Rows": len(shown), "Body": caseloadBody(shown), "Total": len(all), "Counts": countList, "SortHref": sortHref, "Sort": sortBy,
 		"Decisions": decisions, "Groups": groups, "Interventionists": ints, "Grades": grades,
 		"F":    map[string]string{"decision": fDecision, "group": fGroup, "interventionist": fInt, "grade": fGrade},
 		"AsOf": asOf.String(), "AsOfParam": q.Get("as_of"),
@@ -242,19 +254,29 @@ type noteView struct {
 }
 
 func (c *Console) handleStudent(ec echo.Context) error {
+	if _, err := c.asOf(ec); err != nil {
+		return err // a bad as_of is a 400 before anything is read
+	}
+	sc, err := c.loadScope(ec.Request().Context(), sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	sid, _, err := studentInScope(ec, sc)
+	if err != nil {
+		return err
+	}
+	return c.renderStudent(ec, sc, sid, nil)
+}
+
+// renderStudent renders a student's page; notice is what an edit of a
+// probe says, with its undo (nil otherwise).
+func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *probeNotice) error {
 	ctx := ec.Request().Context()
 	asOf, err := c.asOf(ec)
 	if err != nil {
 		return err
 	}
-	sc, err := c.loadScope(ctx, sessionOf(ec).p)
-	if err != nil {
-		return err
-	}
-	sid, st, err := studentInScope(ec, sc)
-	if err != nil {
-		return err
-	}
+	st := sc.students[sid]
 	refs, err := c.st.RecordsByRef(ctx, sc.p.School.ID, sc.v, sid, record.TypeGoal, record.TypeNote)
 	if err != nil {
 		return err
@@ -290,8 +312,9 @@ func (c *Console) handleStudent(ec echo.Context) error {
 	})
 	type goalPage struct {
 		goalView
-		Steps []string
-		Group string
+		Steps     []string
+		Group     string
+		GroupHref string
 		// Slopes in words: the aimline's, and the two trends beside it.
 		AimText, OLSText, TukeyText string
 		AsOfQ                       string
@@ -312,28 +335,52 @@ func (c *Console) handleStudent(ec echo.Context) error {
 			}
 		}
 		if g, ok := sc.groups[gv.GroupID]; ok {
-			gp.Group = g.Name
+			gp.Group, gp.GroupHref = g.Name, groupHref(sc, gv.GroupID)
 		}
 		if d := gv.Report.Delivery; d != nil {
-			prog := gv.Dataset.Programs[gv.Dataset.Plans[gv.Goal.PlanID].ProgramID]
 			for i, s := range d.PerStep {
-				gp.Steps = append(gp.Steps, stepText(i, s, prog))
+				gp.Steps = append(gp.Steps, stepText(i, s, gv.Program))
 			}
 		}
 		for _, d := range gv.Decisions {
 			gp.Decision = append(gp.Decision, decisionLine{Date: d.Date, Code: decisionText(d.Code), Rationale: d.Rationale,
 				NextReview: d.NextReviewDate, Owner: sc.userName(d.OwnerID)})
 		}
-		if q := ec.QueryParam("as_of"); q != "" {
-			gp.AsOfQ = "?as_of=" + url.QueryEscape(q)
-		}
+		gp.AsOfQ = asOfQuery(ec)
 		goals = append(goals, gp)
 	}
+	probes, shownProbes, err := c.studentProbes(ec, sc, sid)
+	if err != nil {
+		return err
+	}
+	// Restricted probes in the table (an admin sees them) are restricted
+	// content shown too (ADR 0021).
+	if err := c.auditShown(ec, shownProbes); err != nil {
+		return err
+	}
 	return c.render(ec, http.StatusOK, "student", map[string]any{"Title": st.DisplayName(), "Nav": "", "StudentID": sid, "Student": st,
-		"Group": groupName(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String()})
+		"Group": groupName(sc, sc.groupOf[sid]), "GroupHref": groupHref(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String(),
+		"Probes": probes, "CanEdit": sc.p.User.IsAdmin(), "Notice": notice, "Undone": ec.QueryParam("undone") == "1", "AsOfQ": asOfQuery(ec)})
 }
 
 type decisionLine struct{ Date, Code, Rationale, NextReview, Owner string }
+
+// asOfQuery is "?as_of=…" when the page was asked for a day, so links
+// and forms keep it.
+func asOfQuery(ec echo.Context) string {
+	if q := ec.QueryParam("as_of"); q != "" {
+		return "?as_of=" + url.QueryEscape(q)
+	}
+	return ""
+}
+
+// groupHref is the group's page, or "" when the viewer may not open it.
+func groupHref(sc *scope, id string) string {
+	if g, ok := sc.groups[id]; ok && canSeeGroup(sc, g) {
+		return "/groups/" + id
+	}
+	return ""
+}
 
 func groupName(sc *scope, id string) string {
 	if g, ok := sc.groups[id]; ok {
@@ -357,7 +404,7 @@ func (c *Console) handleChart(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400)
+	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400, gv.Phases...)
 	if err != nil {
 		return err
 	}
@@ -372,7 +419,8 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName()}
+	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
+		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err
@@ -409,24 +457,24 @@ type agendaItem struct {
 	Why []string
 }
 
-// handleMeeting is the team's agenda (CONSOLE.md §3): goals whose decision
-// is not `continue`, whose review is due, or whose probe is overdue, each
-// with a form that records a decision.
-func (c *Console) handleMeeting(ec echo.Context) error {
+// agenda is the meeting's agenda as of the page's date: goals whose
+// decision is not continue, whose review is due, or whose probe is
+// overdue, what needs the team first.
+func (c *Console) agenda(ec echo.Context) (progress.Date, *scope, []agendaItem, error) {
 	asOf, sc, all, err := c.caseloadRows(ec)
 	if err != nil {
-		return err
+		return 0, nil, nil, err
 	}
 	var items []agendaItem
 	for _, r := range all {
 		var why []string
-		if r.Report.Decision.Code != record.DecisionContinue {
-			why = append(why, "The data say: "+decisionText(r.Report.Decision.Code)+".")
+		if r.Decision != record.DecisionContinue {
+			why = append(why, "The data say: "+r.DecisionText+".")
 		}
 		if r.ReviewDue {
 			why = append(why, "Its review is due.")
 		}
-		if r.Report.OverdueProbe {
+		if r.Overdue {
 			why = append(why, "Its probe is overdue.")
 		}
 		if len(why) > 0 {
@@ -435,11 +483,22 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
-		if d := decisionRank(a.Report.Decision.Code) - decisionRank(b.Report.Decision.Code); d != 0 {
+		if d := decisionRank(a.Decision) - decisionRank(b.Decision); d != 0 {
 			return d < 0
 		}
 		return a.Student < b.Student
 	})
+	return asOf, sc, items, nil
+}
+
+// handleMeeting is the team's agenda (CONSOLE.md §3): goals whose decision
+// is not `continue`, whose review is due, or whose probe is overdue, each
+// with a form that records a decision.
+func (c *Console) handleMeeting(ec echo.Context) error {
+	asOf, sc, items, err := c.agenda(ec)
+	if err != nil {
+		return err
+	}
 	type option struct{ Value, Label string }
 	var owners []option
 	for _, u := range sc.users {
@@ -453,7 +512,7 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 		codes = append(codes, option{d, decisionText(d)})
 	}
 	return c.render(ec, http.StatusOK, "meeting", map[string]any{"Title": "Meeting", "Nav": "meeting", "Items": items,
-		"Owners": owners, "Codes": codes, "AsOf": asOf.String(), "Saved": ec.QueryParam("saved") == "1"})
+		"Owners": owners, "Codes": codes, "AsOf": asOf.String(), "Saved": ec.QueryParam("saved") == "1", "AsOfQ": asOfQuery(ec)})
 }
 
 // handleDecision records a team decision as an ordinary `decision` record

@@ -65,7 +65,7 @@ func pct(p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return round1(*p) + "%"
+	return progress.FormatPct(*p) // the reasons' rounding: one figure, one way
 }
 
 // deliveryText is the delivery in one line: attendance, dose, fidelity.
@@ -73,7 +73,8 @@ func deliveryText(d *progress.Delivery) string {
 	if d == nil {
 		return "Unknown (no plan)"
 	}
-	return "Attendance " + pct(d.AttendancePct) + ", dose " + pct(d.DosePct) + ", fidelity " + pct(d.FidelityPct)
+	att := progress.AttendanceWords(d) // "above plan" rather than 121% mid-week (ADR 0630)
+	return strings.ToUpper(att[:1]) + att[1:] + ", dose " + pct(d.DosePct) + ", fidelity " + pct(d.FidelityPct)
 }
 
 // stepText is one checklist step's fidelity as a sentence ("Step 2, Partner
@@ -121,5 +122,5 @@ func vsAim(x float64, a *progress.Aimline) string {
 	if a == nil || a.SlopePerWeek == 0 {
 		return ""
 	}
-	return " (" + round1(x/a.SlopePerWeek*100) + "% of the aimline's)"
+	return " (" + progress.FormatPct(x/a.SlopePerWeek*100) + " of the aimline's)"
 }

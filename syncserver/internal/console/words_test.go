@@ -19,13 +19,13 @@ func TestNoNegativeZeroInSentences(t *testing.T) {
 		"negative 0":   round1(math.Copysign(0, -1)),
 		"pct":          pct(&tiny),
 		"slope":        slopeText(-0.004, "orf_wcpm"),
-		"share of aim": vsAim(-0.0004, aim),
+		"share of aim": vsAim(-0.00004, aim),
 	} {
 		if strings.Contains(got, "-0") {
 			t.Errorf("%s: %q says -0", name, got)
 		}
 	}
-	if got := vsAim(-0.0004, aim); got != " (0% of the aimline's)" {
+	if got := vsAim(-0.00004, aim); got != " (0% of the aimline's)" {
 		t.Errorf("vsAim = %q", got)
 	}
 	if got := round1(-0.05); got != "-0.1" {

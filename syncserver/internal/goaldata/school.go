@@ -3,6 +3,8 @@ package goaldata
 import (
 	"context"
 	"encoding/json"
+	"runtime"
+	"sync"
 
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
@@ -19,11 +21,44 @@ import (
 // of the plan's group, the student's probes, the calendar breaks), so
 // progress.Progress gives the same report either way; TestSchoolMatchesIndexed
 // checks that.
+//
+// Each record is decoded once, at the read (progress.Decode), and every
+// goal's dataset is built from the decoded values (progress.NewDatasetOf):
+// a group's sessions are shared by its students' datasets instead of being
+// decoded again for each. A School is only read after ReadSchool, so one may
+// be shared by concurrent requests (the console keeps one per school
+// version, ADR 0012).
 type School struct {
-	goals, plans, programs map[string]record.Envelope
+	goals    map[string]goalEntry
+	plans    map[string]planEntry
+	programs map[string]progress.Decoded
 	// by every id the record references (record.IndexedRefs)
-	sessionsByRef, probesByRef, decisionsByRef map[string][]record.Envelope
-	breaks                                     []record.Envelope
+	sessionsByRef, probesByRef map[string][]progress.Decoded
+	decisionsByRef             map[string][]record.Envelope
+	breaks                     []progress.Decoded
+	// typeOf and refsOf know every record filed, so Apply can take one
+	// out again (its refs are those it was filed under).
+	typeOf map[string]string
+	refsOf map[string][]string
+}
+
+// goalEntry is a goal as read: its envelope, the two references Dataset
+// follows (read leniently, as Dataset reads them), its decoding for the
+// reports and the record from it (ok false when the reports reject it).
+type goalEntry struct {
+	env               record.Envelope
+	studentID, planID string
+	goal              record.Goal
+	ok                bool
+	dec               progress.Decoded
+}
+
+// planEntry is a plan's decoding and the two references Dataset follows.
+// They are read leniently, as Dataset reads them, so a plan the reports
+// reject still brings its program and sessions (and their warnings).
+type planEntry struct {
+	dec                progress.Decoded
+	programID, groupID string
 }
 
 // schoolTypes are the types a School reads: never notes.
@@ -36,30 +71,99 @@ func ReadSchool(ctx context.Context, st store.Store, schoolID string, v store.Vi
 	if err != nil {
 		return nil, err
 	}
-	s := &School{goals: map[string]record.Envelope{}, plans: map[string]record.Envelope{}, programs: map[string]record.Envelope{},
-		sessionsByRef: map[string][]record.Envelope{}, probesByRef: map[string][]record.Envelope{}, decisionsByRef: map[string][]record.Envelope{}}
-	// Sessions, probes and decisions are filed under every id they
-	// reference, with record.IndexedRefs: exactly what the stores index for
-	// RecordsByRef, so a lookup here finds what Dataset's indexed read finds.
-	for _, e := range envs {
-		switch e.Type {
-		case record.TypeGoal:
-			s.goals[e.ID] = e
-		case record.TypePlan:
-			s.plans[e.ID] = e
-		case record.TypeProgram:
-			s.programs[e.ID] = e
-		case record.TypeCalendarBreak:
-			s.breaks = append(s.breaks, e)
-		case record.TypeSession, record.TypeProbe, record.TypeDecision:
-			m := map[string]map[string][]record.Envelope{record.TypeSession: s.sessionsByRef,
-				record.TypeProbe: s.probesByRef, record.TypeDecision: s.decisionsByRef}[e.Type]
-			for _, id := range record.IndexedRefs(e.Type, e.Data) {
-				m[id] = append(m[id], e)
+	// Decoding is CPU work: the records are decoded on one worker per
+	// core, then filed in their read order by one goroutine.
+	parsed := make([]parsedRec, len(envs))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(envs)/512))
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(envs); i += workers {
+				parsed[i] = parse(envs[i])
 			}
-		}
+		}()
+	}
+	wg.Wait()
+	s := &School{goals: map[string]goalEntry{}, plans: map[string]planEntry{}, programs: map[string]progress.Decoded{},
+		sessionsByRef: map[string][]progress.Decoded{}, probesByRef: map[string][]progress.Decoded{}, decisionsByRef: map[string][]record.Envelope{},
+		typeOf: make(map[string]string, len(envs)), refsOf: map[string][]string{}}
+	for i, e := range envs {
+		s.file(e, &parsed[i])
 	}
 	return s, nil
+}
+
+// file adds one parsed record. Sessions, probes and decisions are filed
+// under every id they reference, with record.IndexedRefs: exactly what the
+// stores index for RecordsByRef, so a lookup here finds what Dataset's
+// indexed read finds.
+func (s *School) file(e record.Envelope, p *parsedRec) {
+	s.typeOf[e.ID] = e.Type
+	switch e.Type {
+	case record.TypeGoal:
+		s.goals[e.ID] = p.goal
+	case record.TypePlan:
+		s.plans[e.ID] = p.plan
+	case record.TypeProgram:
+		s.programs[e.ID] = p.dec
+	case record.TypeCalendarBreak:
+		s.breaks = append(s.breaks, p.dec)
+	case record.TypeSession, record.TypeProbe:
+		m := s.sessionsByRef
+		if e.Type == record.TypeProbe {
+			m = s.probesByRef
+		}
+		for _, id := range p.refs {
+			m[id] = append(m[id], p.dec)
+		}
+		s.refsOf[e.ID] = p.refs
+	case record.TypeDecision:
+		for _, id := range p.refs {
+			s.decisionsByRef[id] = append(s.decisionsByRef[id], e)
+		}
+		s.refsOf[e.ID] = p.refs
+	}
+}
+
+// parsedRec is one record decoded as ReadSchool files it.
+type parsedRec struct {
+	dec  progress.Decoded
+	goal goalEntry
+	plan planEntry
+	refs []string
+}
+
+func parse(e record.Envelope) parsedRec {
+	var p parsedRec
+	switch e.Type {
+	case record.TypeGoal:
+		var refs struct {
+			StudentID string `json:"student_id"`
+			PlanID    string `json:"plan_id"`
+		}
+		_ = json.Unmarshal(e.Data, &refs)
+		p.goal = goalEntry{env: e, studentID: refs.StudentID, planID: refs.PlanID, dec: progress.Decode(e)}
+		// The pages list goals by this record; one the reports reject
+		// (dec has an error) is never listed, so it need not decode here.
+		p.goal.goal, p.goal.ok = p.goal.dec.Value().(record.Goal)
+	case record.TypePlan:
+		var refs struct {
+			ProgramID string `json:"program_id"`
+			GroupID   string `json:"group_id"`
+		}
+		_ = json.Unmarshal(e.Data, &refs)
+		p.plan = planEntry{dec: progress.Decode(e), programID: refs.ProgramID, groupID: refs.GroupID}
+	case record.TypeProgram, record.TypeCalendarBreak:
+		p.dec = progress.Decode(e)
+	case record.TypeSession, record.TypeProbe:
+		p.dec = progress.Decode(e)
+		p.refs = record.IndexedRefs(e.Type, e.Data)
+	case record.TypeDecision:
+		p.refs = record.IndexedRefs(e.Type, e.Data)
+	}
+	return p
 }
 
 // GoalIDs lists the goals read.
@@ -72,7 +176,14 @@ func (s *School) GoalIDs() []string {
 }
 
 // Goal is a goal's envelope.
-func (s *School) Goal(id string) (record.Envelope, bool) { e, ok := s.goals[id]; return e, ok }
+func (s *School) Goal(id string) (record.Envelope, bool) { g, ok := s.goals[id]; return g.env, ok }
+
+// GoalRecord is a goal's record; false when there is none or the reports
+// reject it (progress.Progress would answer ErrGoalNotFound).
+func (s *School) GoalRecord(id string) (record.Goal, bool) {
+	g, ok := s.goals[id]
+	return g.goal, ok && g.ok
+}
 
 // Decisions are the decision records that reference a goal (as
 // RecordsByRef(goalID, decision) reads them).
@@ -85,29 +196,19 @@ func (s *School) Dataset(goalID string) (*progress.Dataset, error) {
 	if !ok {
 		return nil, progress.ErrGoalNotFound
 	}
-	var goal struct {
-		StudentID string `json:"student_id"`
-		PlanID    string `json:"plan_id"`
+	parts := []progress.Decoded{g.dec}
+	if g.studentID != "" {
+		parts = append(parts, s.probesByRef[g.studentID]...)
 	}
-	_ = json.Unmarshal(g.Data, &goal)
-	envs := []record.Envelope{g}
-	if goal.StudentID != "" {
-		envs = append(envs, s.probesByRef[goal.StudentID]...)
-	}
-	envs = append(envs, s.breaks...)
-	if plan, ok := s.plans[goal.PlanID]; ok {
-		envs = append(envs, plan)
-		var p struct {
-			ProgramID string `json:"program_id"`
-			GroupID   string `json:"group_id"`
+	parts = append(parts, s.breaks...)
+	if plan, ok := s.plans[g.planID]; ok {
+		parts = append(parts, plan.dec)
+		if prog, ok := s.programs[plan.programID]; ok {
+			parts = append(parts, prog)
 		}
-		_ = json.Unmarshal(plan.Data, &p)
-		if prog, ok := s.programs[p.ProgramID]; ok {
-			envs = append(envs, prog)
-		}
-		if p.GroupID != "" {
-			envs = append(envs, s.sessionsByRef[p.GroupID]...)
+		if plan.groupID != "" {
+			parts = append(parts, s.sessionsByRef[plan.groupID]...)
 		}
 	}
-	return progress.NewDataset(envs), nil
+	return progress.NewDatasetOf(parts), nil
 }

@@ -19,6 +19,7 @@ var exportTypes = []string{record.TypeGroup, record.TypeProgram, record.TypeStud
 
 func (s *Server) documentRoutes(g *echo.Group) {
 	g.GET("/reports/progress.pdf", s.handleProgressPDF)
+	g.GET("/reports/cico-card.pdf", s.handleCICOCardPDF)
 	exports := g.Group("/exports", requireAdmin)
 	exports.GET("/sessions.csv", s.csvHandler(reportdoc.SessionsCSV))
 	exports.GET("/attendance.csv", s.csvHandler(reportdoc.AttendanceCSV))

@@ -88,9 +88,20 @@ func (s *Server) handleCICOReport(c echo.Context) error {
 	if from > to {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "from must not be after to")
 	}
-	cards, err := s.store.RecordsByRef(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), student, record.TypeCICOCard)
+	recs, err := s.store.RecordsByRef(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), student, record.TypeCICOCard, record.TypeCICOPlan)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, progress.CICO(progress.NewDataset(ofType(cards, record.TypeCICOCard)), student, from, to))
+	ds := progress.NewDataset(ofType(recs, record.TypeCICOCard))
+	r := progress.CICO(ds, student, from, to)
+	// The student's phase of fading (one plan per student; the latest
+	// should there be more, as on the tablet).
+	var planHLC string
+	for _, e := range ofType(recs, record.TypeCICOPlan) {
+		if p, ok := record.DecodeAs[record.CICOPlan](e); ok && !e.Restricted && p.StudentID == student && e.HLC > planHLC {
+			st := progress.PhaseOf(ds, student, p, to)
+			r.Phase, planHLC = &st, e.HLC
+		}
+	}
+	return c.JSON(http.StatusOK, r)
 }

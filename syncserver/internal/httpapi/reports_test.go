@@ -90,6 +90,21 @@ func TestCICOReport(t *testing.T) {
 	if s != 200 || json.Unmarshal(b, &r) != nil || len(r.Days) != 1 || r.Days[0].Earned != 3 || r.Days[0].Possible != 4 || r.Weeks[0].WeekStart != "2025-01-06" {
 		t.Fatalf("%d %s", s, b)
 	}
+	if r.Phase != nil {
+		t.Fatalf("a student without a plan has a phase: %s", b)
+	}
+	// With a CICO plan the report says the phase of fading (ADR 0640).
+	pd, _ := record.EncodeData(record.CICOPlan{StudentID: student, Expectations: []string{"safe"}, Periods: []string{"am", "pm"},
+		Phases: []record.CICOPhase{{Phase: record.PhaseSelfManaged, StartDate: "2025-01-06"}}}, nil)
+	if s, b := e.push(d, record.Envelope{ID: record.CICOPlanID(student), Type: record.TypeCICOPlan, HLC: d.clock.Now().String(), Data: pd}); s != 200 {
+		t.Fatal(s, string(b))
+	}
+	s, b = e.do("GET", "/v1/reports/cico?student="+student+"&from=2025-01-01&to=2025-01-31", d.token, nil)
+	r = progress.CICOReport{}
+	if s != 200 || json.Unmarshal(b, &r) != nil || r.Phase == nil || r.Phase.Phase != record.PhaseSelfManaged || r.Phase.Since != "2025-01-06" ||
+		len(r.Phase.Weeks) != 1 || r.Phase.Needed != 2 {
+		t.Fatalf("%d %s", s, b)
+	}
 	s, b = e.do("GET", "/v1/reports/cico?student="+student+"&from=2025-02-01&to=2025-01-01", d.token, nil)
 	wantError(t, s, b, 400, protocol.CodeInvalidRequest, -1)
 }

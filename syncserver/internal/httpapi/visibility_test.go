@@ -24,6 +24,7 @@ var visibilityQueries = map[string][]string{
 	"/v1/reports/progress":       {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
 	"/v1/reports/progress.pdf":   {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
 	"/v1/reports/cico":           {"?student={student}&from=2025-01-01&to=2025-06-30"},
+	"/v1/reports/cico-card.pdf":  {"?student={student}&week=2025-03-04", "?student={student}&date=2025-03-04"},
 	"/v1/exports/sessions.csv":   {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
 	"/v1/exports/attendance.csv": {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
 	"/v1/exports/fidelity.csv":   {"", "?group={group}&from=2025-01-01&to=2025-06-30"},

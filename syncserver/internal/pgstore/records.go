@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"smallwins/shared/protocol"
@@ -289,4 +290,16 @@ func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewe
 	}
 	out, err := scanVisible(rows, v)
 	return out, wrap("records by ref", err)
+}
+
+// SchoolVersion reads the school's seq and the epoch in one statement. The
+// seq is raised under the school row's lock held until commit (Push), so
+// a committed seq never hides an earlier uncommitted one.
+func (s *Store) SchoolVersion(ctx context.Context, schoolID string) (store.SchoolVersion, error) {
+	var v store.SchoolVersion
+	if _, err := uuid.Parse(schoolID); err != nil {
+		return v, store.ErrNotFound // not a school id (the column is uuid)
+	}
+	err := s.pool.QueryRow(ctx, `SELECT sc.seq, m.v FROM schools sc, meta m WHERE sc.id = $1 AND m.k = 'epoch'`, schoolID).Scan(&v.Seq, &v.Epoch)
+	return v, wrap("school version", err)
 }

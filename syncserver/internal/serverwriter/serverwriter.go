@@ -58,6 +58,11 @@ type Draft struct {
 	Data       any // marshalled with record.EncodeData; nil with Deleted
 	Deleted    bool
 	Restricted bool
+	// IfHLC, when set, writes the draft only over the held version with
+	// this HLC (store.PushBatch.IfHLC): otherwise the whole write fails
+	// with store.ErrChanged and nothing is written. An edit made on a page
+	// read before another write, or an undo after one, changes nothing.
+	IfHLC string
 }
 
 // Write stamps drafts with the school's server clock, after observing the
@@ -109,7 +114,16 @@ func (w *Writer) Write(ctx context.Context, schoolID string, by store.User, draf
 			return nil, fmt.Errorf("serverwriter: record %d: %w", i, err)
 		}
 	}
-	reply, err := w.st.Push(ctx, store.PushBatch{SchoolID: schoolID, Pusher: by.ID, PusherIsAdmin: by.IsAdmin(), Records: envs, At: w.now()})
+	batch := store.PushBatch{SchoolID: schoolID, Pusher: by.ID, PusherIsAdmin: by.IsAdmin(), Records: envs, At: w.now()}
+	for i, d := range drafts {
+		if d.IfHLC != "" {
+			if batch.IfHLC == nil {
+				batch.IfHLC = map[int]string{}
+			}
+			batch.IfHLC[i] = d.IfHLC
+		}
+	}
+	reply, err := w.st.Push(ctx, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -49,12 +49,19 @@ func DuplicateIndex(b *PushBatch) int {
 // record or makes one restricted (forbidden, whatever the outcome would be,
 // so no result reveals the held HLC); otherwise it decides each record with
 // protocol.Decide and numbers the winners from lastSeq+1 in request order.
+// With b.IfHLC, it first refuses the batch (ErrChanged) unless each named
+// record is held live at the named HLC.
 // A new record's author is the pusher; a written record keeps its author.
 // It reads nothing and writes nothing: the store applies the plan inside
 // the transaction where it read held.
 func PlanPush(b *PushBatch, held []Held, lastSeq int64) (PushPlan, error) {
 	if i := DuplicateIndex(b); i >= 0 {
 		return PushPlan{}, protocol.RecordError(protocol.CodeDuplicateID, i, "the same id twice in one batch")
+	}
+	for i, want := range b.IfHLC {
+		if i < 0 || i >= len(b.Records) || !held[i].Live || held[i].HLC != want {
+			return PushPlan{}, ErrChanged
+		}
 	}
 	for i := range b.Records {
 		author := b.Pusher

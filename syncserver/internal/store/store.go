@@ -23,6 +23,9 @@ var (
 	ErrNotFound = errors.New("store: not found")
 	// ErrConflict: the slug or username already exists.
 	ErrConflict = errors.New("store: already exists")
+	// ErrChanged: a record of a push with PushBatch.IfHLC is not held at
+	// that HLC any more; nothing of the batch was written.
+	ErrChanged = errors.New("store: the record changed since it was read")
 	// ErrResyncRequired: a pull cursor below the tombstone purge horizon (410).
 	ErrResyncRequired = errors.New("store: cursor below the purge horizon")
 	// ErrUserDisabled: Enrol for a user an admin disabled (PROTOCOL §13). It
@@ -152,6 +155,24 @@ type PushBatch struct {
 	PusherIsAdmin bool
 	Records       []record.Envelope // validated; Seq ignored
 	At            time.Time         // server time of the push, for tombstone age
+	// IfHLC makes a write conditional: for each index of Records it holds,
+	// the store must hold a version of that record (a tombstone included,
+	// not a purged one's stub) with exactly that HLC, or the whole batch
+	// fails with ErrChanged. It is checked in the
+	// push's transaction (PlanPush), so the check and the write are one
+	// step: the console's undo restores a probe only over the version it
+	// undoes, never over a newer write that came between.
+	IfHLC map[int]string
+}
+
+// SchoolVersion names the state of a school's records: every push that
+// applies a version raises Seq (PROTOCOL §5), and Epoch changes when the
+// store is replaced or restored (§7), after which a Seq may repeat with other
+// records. Reads that find the same version saw the same current records, so
+// a cache of what was computed from them may be keyed on it (ADR 0012).
+type SchoolVersion struct {
+	Epoch string
+	Seq   int64
 }
 
 // Viewer is who reads records. Every read method of Store takes one, so no
@@ -319,6 +340,11 @@ type Store interface {
 	// `before`, keeping a stub (school, id, hlc) of each and raising the
 	// school's purge horizon. Safe to run concurrently. Returns how many.
 	PurgeTombstones(ctx context.Context, before time.Time) (int, error)
+
+	// SchoolVersion returns the school's version: its last assigned seq
+	// and the store's epoch, read together. Records read after it returns
+	// are at least that version. ErrNotFound for an unknown school.
+	SchoolVersion(ctx context.Context, schoolID string) (SchoolVersion, error)
 
 	// Every read below returns current, non-deleted records of one school
 	// that v may see (Viewer.CanSee): a restricted record v may not see is

@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
 	t.Run("Sequences", func(t *testing.T) { testSequences(t, open(t)) })
+	t.Run("SchoolVersion", func(t *testing.T) { testSchoolVersion(t, open(t)) })
+	t.Run("ConditionalPush", func(t *testing.T) { testConditionalPush(t, open(t)) })
 	t.Run("DuplicateIDs", func(t *testing.T) { testDuplicateIDs(t, open(t)) })
 	t.Run("PullPaging", func(t *testing.T) { testPullPaging(t, open(t)) })
 	t.Run("PullMaxBytes", func(t *testing.T) { testPullMaxBytes(t, open(t)) })

@@ -1,0 +1,128 @@
+package ui
+
+import (
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/widget"
+)
+
+// cicoChartData is what the CICO chart draws: each week's pooled % (DOMAIN.md
+// §3.9) at its week number (x), the 80% line, and a vertical phase line where
+// the student's CICO plan changed phase (ADR 0640).
+type cicoChartData struct {
+	Weeks  []cicoChartWeek
+	Phases []cicoChartPhase
+	Last   float64 // the x of the last week shown (today's week)
+}
+
+type cicoChartWeek struct {
+	X, Pct float64
+	Met    bool
+}
+
+type cicoChartPhase struct {
+	X     float64
+	Label string
+}
+
+var colPhase = color.NRGBA{0x6a, 0x1b, 0x9a, 0xff} // phase lines: purple, apart from good/bad
+
+// cicoChart is the weekly CICO chart drawn with canvas primitives.
+type cicoChart struct {
+	widget.BaseWidget
+	data cicoChartData
+}
+
+func newCICOChart(d cicoChartData) *cicoChart {
+	c := &cicoChart{data: d}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// MinSize keeps the chart readable on a portrait tablet.
+func (c *cicoChart) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
+
+func (c *cicoChart) CreateRenderer() fyne.WidgetRenderer { return &cicoChartRenderer{c: c} }
+
+type cicoChartRenderer struct {
+	c    *cicoChart
+	objs []fyne.CanvasObject
+	size fyne.Size
+}
+
+func (r *cicoChartRenderer) Destroy()                     {}
+func (r *cicoChartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
+func (r *cicoChartRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *cicoChartRenderer) Refresh()                     { r.Layout(r.size); canvas.Refresh(r.c) }
+func (r *cicoChartRenderer) Layout(size fyne.Size)        { r.size = size; r.objs = r.build(size) }
+
+func (r *cicoChartRenderer) build(size fyne.Size) []fyne.CanvasObject {
+	d := r.c.data
+	if size.Width < 10 || size.Height < 10 {
+		return nil
+	}
+	const left, right, top, bottom = 44, 12, 26, 30
+	w, h := size.Width-left-right, size.Height-top-bottom
+	maxX := math.Max(d.Last, 1)
+	x := func(wk float64) float32 { return left + float32(wk/maxX)*w }
+	y := func(pct float64) float32 { return top + h - float32(pct/100)*h }
+	text := func(s string, col color.Color, pos fyne.Position) *canvas.Text {
+		t := canvas.NewText(s, col)
+		t.TextSize = 11
+		t.Move(pos)
+		return t
+	}
+	bg := canvas.NewRectangle(color.White)
+	bg.Resize(size)
+	objs := []fyne.CanvasObject{bg}
+	step := math.Max(1, math.Ceil(maxX/10))
+	for wk := 0.0; wk <= maxX+1e-9; wk += step {
+		l := canvas.NewLine(colGrid)
+		l.Position1, l.Position2 = fyne.NewPos(x(wk), top), fyne.NewPos(x(wk), top+h)
+		objs = append(objs, l, text(fmtNum(wk+1), colText, fyne.NewPos(x(wk)-4, top+h+4)))
+	}
+	for pct := 0.0; pct <= 100; pct += 25 {
+		l := canvas.NewLine(colGrid)
+		l.Position1, l.Position2 = fyne.NewPos(left, y(pct)), fyne.NewPos(left+w, y(pct))
+		objs = append(objs, l, text(fmtPct(pct), colText, fyne.NewPos(4, y(pct)-8)))
+	}
+	objs = append(objs, text("weeks", colText, fyne.NewPos(left+w-44, top+h-16)))
+	// The 80% a week must reach (§3.9).
+	goal := canvas.NewLine(colAim)
+	goal.StrokeWidth = 2
+	goal.Position1, goal.Position2 = fyne.NewPos(left, y(80)), fyne.NewPos(left+w, y(80))
+	objs = append(objs, goal, text("80% goal", colAim, fyne.NewPos(left+4, y(80)-16)))
+	// Phase lines, labelled above the plot.
+	for _, p := range d.Phases {
+		l := canvas.NewLine(colPhase)
+		l.StrokeWidth = 2
+		l.Position1, l.Position2 = fyne.NewPos(x(p.X), top-4), fyne.NewPos(x(p.X), top+h)
+		t := text(p.Label, colPhase, fyne.NewPos(x(p.X)+3, 4))
+		if tw := t.MinSize().Width; x(p.X)+3+tw > size.Width {
+			t.Move(fyne.NewPos(x(p.X)-3-tw, 4)) // no room on the right: label on the left
+		}
+		objs = append(objs, l, t)
+	}
+	for i, pt := range d.Weeks {
+		if i > 0 {
+			q := d.Weeks[i-1]
+			l := canvas.NewLine(colNeutral)
+			l.Position1, l.Position2 = fyne.NewPos(x(q.X), y(q.Pct)), fyne.NewPos(x(pt.X), y(pt.Pct))
+			objs = append(objs, l)
+		}
+	}
+	for _, pt := range d.Weeks {
+		col := colBad
+		if pt.Met {
+			col = colGood
+		}
+		dot := canvas.NewCircle(col)
+		dot.Resize(fyne.NewSize(11, 11))
+		dot.Move(fyne.NewPos(x(pt.X)-5.5, y(pt.Pct)-5.5))
+		objs = append(objs, dot)
+	}
+	return objs
+}

@@ -1,0 +1,141 @@
+package ui
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/app/internal/repo"
+	"smallwins/shared/record"
+)
+
+// loadCICOPlan is the student's CICO plan (ADR 0640) and whether one was
+// ever saved. Normally there is one, at record.CICOPlanID; should another
+// app version have made more, the latest version wins.
+func loadCICOPlan(r Records, studentID string) (record.CICOPlan, bool) {
+	var best *repo.Doc[record.CICOPlan]
+	plans := repo.ListByRef[record.CICOPlan](r, studentID)
+	for i := range plans {
+		if best == nil || plans[i].HLC > best.HLC {
+			best = &plans[i]
+		}
+	}
+	if best == nil {
+		return record.CICOPlan{StudentID: studentID}, false
+	}
+	return best.Data, true
+}
+
+// putCICOPlan writes the student's plan at its one id.
+func putCICOPlan(ctx context.Context, r Records, p record.CICOPlan) error {
+	_, err := r.Put(ctx, record.TypeCICOPlan, record.CICOPlanID(p.StudentID), p, false)
+	return err
+}
+
+// phaseWords names a phase for a person.
+func phaseWords(phase string) string {
+	switch phase {
+	case record.PhaseSelfManaged:
+		return "Self-managed"
+	case record.PhaseFaded:
+		return "Faded"
+	case record.PhaseGraduated:
+		return "Graduated"
+	}
+	return "Check-in/check-out"
+}
+
+// cicoSetupScreen is the student's card setup: their own expectations,
+// periods and daily goal, set once and carried to every new day's card.
+type cicoSetupScreen struct {
+	a         *App
+	studentID string
+	plan      record.CICOPlan
+	onSaved   func()
+
+	expectations *widget.Entry // one per line
+	periods      *widget.Entry // one per line
+	goal         *widget.Entry
+	save         *Button
+	problem      *widget.Label // why the form was not saved; always takes its place
+}
+
+// newCICOSetupScreen starts from the student's plan, else from layout (the
+// card on screen: an older card's layout or the defaults).
+func newCICOSetupScreen(a *App, studentID string, layout record.CICOCard, onSaved func()) *cicoSetupScreen {
+	s := &cicoSetupScreen{a: a, studentID: studentID, onSaved: onSaved}
+	plan, ok := loadCICOPlan(a.cfg.Records, studentID)
+	if !ok {
+		plan.Expectations, plan.Periods, plan.GoalPct = layout.Expectations, layout.Periods, layout.GoalPct
+	}
+	s.plan = plan
+	s.expectations = widget.NewMultiLineEntry()
+	s.expectations.SetText(strings.Join(plan.Expectations, "\n"))
+	s.expectations.SetMinRowsVisible(5)
+	s.periods = widget.NewMultiLineEntry()
+	s.periods.SetText(strings.Join(plan.Periods, "\n"))
+	s.periods.SetMinRowsVisible(10)
+	s.goal = widget.NewEntry()
+	s.goal.SetText(fmtNum(plan.Goal()))
+	s.save = newImportant("Save card setup", widget.HighImportance, s.Save)
+	// A fixed place for the problem: a message never moves the form.
+	s.problem = wrapLabel(" ")
+	s.problem.Importance = widget.DangerImportance
+	return s
+}
+
+func (s *cicoSetupScreen) title() string {
+	return "Card setup · " + studentName(s.a.cfg.Records, s.studentID)
+}
+
+func (s *cicoSetupScreen) content() fyne.CanvasObject {
+	form := container.NewVBox(
+		wrapLabel("Set this student's card once: every new day's card starts from it. Cards already rated keep their layout."),
+		heading("Expectations (1–5, one per line)"), s.expectations,
+		heading("Periods (1–10, one per line)"), s.periods,
+		heading("Daily goal (% of points)"), s.goal,
+		s.problem, s.save)
+	return vscroll(container.NewPadded(form))
+}
+
+func (s *cicoSetupScreen) refresh() {}
+
+// lines splits a multi-line entry into its non-blank lines, trimmed.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Save checks and writes the plan (keeping its phases and unknown fields),
+// then applies it to today's card when nothing is rated on it yet.
+func (s *cicoSetupScreen) Save() {
+	p := s.plan
+	p.StudentID = s.studentID
+	p.Expectations, p.Periods = lines(s.expectations.Text), lines(s.periods.Text)
+	g, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s.goal.Text), "%"), 64)
+	if err != nil {
+		s.problem.SetText("The daily goal must be a number of percent, such as 80.")
+		return
+	}
+	p.GoalPct = &g
+	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
+		s.problem.SetText("Not saved: " + PlainError(err))
+		return
+	}
+	s.plan = p
+	s.problem.SetText(" ")
+	// The card screen below shows the new layout: that is the confirmation.
+	s.a.Back()
+	if s.onSaved != nil {
+		s.onSaved()
+	}
+}

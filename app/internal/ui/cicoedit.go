@@ -1,0 +1,25 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2/widget"
+)
+
+// deleteCardButton deletes the day's CICO card (a card started on the
+// wrong student or day), with the undo bar (issue 16). Each tap on a box is
+// already a new version of the card, and tapping on round the cycle undoes
+// a rating; this removes the whole card.
+func (s *cicoScreen) deleteCardButton() *Button {
+	s.del = newImportant("Delete card", widget.DangerImportance, func() {
+		m := s.m
+		if m == nil || m.id == "" {
+			s.a.say("Nothing is saved for this day yet.")
+			return
+		}
+		reload := func() { s.m = loadCICO(s.a.cfg.Records, m.studentID, m.date) }
+		if s.a.deleteUndoableThen("CICO card of "+prettyDate(m.date)+" deleted.", m.id, reload) {
+			reload()
+			s.refresh()
+		}
+	})
+	return s.del
+}

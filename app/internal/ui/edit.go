@@ -1,0 +1,430 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/app/internal/repo"
+	"smallwins/shared/hlc"
+	"smallwins/shared/record"
+)
+
+// Editing and deleting what was saved (issue 16, "Mistakes cannot be
+// fixed"): a probe, a note or a team decision opens in a form from its row
+// on the student screen; Save writes a new version and Delete a tombstone,
+// each with the undo bar (undo.go). A record is never changed in place: the
+// edit is one more version, so every tablet converges on it (ADR 0620).
+
+// A version written more than editedAfter after the record was made is
+// shown as "edited": the seconds a save takes, and the few minutes an HLC
+// may run ahead of the id's clock (PROTOCOL §3 allows 5), are not an edit.
+// Beyond editedWithin the id's time is not believed: ids made by another
+// program (the demo numbers its own) need not carry the real creation time.
+const (
+	editedAfter  = 10 * time.Minute
+	editedWithin = 366 * 24 * time.Hour
+)
+
+// editedAt reports when a record was last changed, if that was after it
+// was created: the creation time is in its UUIDv7 id, the last change's in
+// its HLC (PROTOCOL §2, §3), so this works for records made on any tablet.
+func editedAt(id, version string) (time.Time, bool) {
+	created, ok := uuidV7Time(id)
+	if !ok {
+		return time.Time{}, false
+	}
+	ts, err := hlc.Parse(version)
+	if err != nil {
+		return time.Time{}, false
+	}
+	changed := time.UnixMilli(ts.Wall)
+	if d := changed.Sub(created); d < editedAfter || d > editedWithin {
+		return time.Time{}, false
+	}
+	return changed, true
+}
+
+// uuidV7Time is the creation time a UUIDv7 carries in its first 48 bits.
+func uuidV7Time(id string) (time.Time, bool) {
+	if !record.IsID(id) || id[14] != '7' {
+		return time.Time{}, false
+	}
+	ms, err := strconv.ParseInt(id[0:8]+id[9:13], 16, 64)
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.UnixMilli(ms), true
+}
+
+// editedNote is " · edited Tue 4 Mar" for an edited record, else "".
+func editedNote(id, version string) string {
+	if t, ok := editedAt(id, version); ok {
+		return " · edited " + t.Local().Format("Mon 2 Jan")
+	}
+	return ""
+}
+
+// historyLabel lists the earlier versions of id kept on this tablet
+// ("Saved Mon 17 Mar 10:42: 25 correct"), or says there are none.
+func historyLabel(a *App, id string, line func(record.Envelope) string) *widget.Label {
+	h, err := a.cfg.Records.History(id)
+	if err != nil || len(h) == 0 {
+		l := wrapLabel("No earlier version on this tablet.")
+		l.SizeName = "helperText"
+		return l
+	}
+	lines := []string{"Earlier versions on this tablet:"}
+	for _, e := range h {
+		when := ""
+		if ts, err := hlc.Parse(e.HLC); err == nil {
+			when = time.UnixMilli(ts.Wall).Local().Format("Mon 2 Jan 15:04")
+		}
+		lines = append(lines, "• saved "+when+": "+line(e))
+	}
+	l := wrapLabel(strings.Join(lines, "\n"))
+	l.SizeName = "helperText"
+	return l
+}
+
+// tapRow is one saved record in a list: its text, wrapped (a note or a
+// rationale can be long; a button would not wrap and would widen the page),
+// with a "›" that says it opens, and at least MinTarget tall. Tapping it
+// opens the record to correct or delete it.
+type tapRow struct {
+	widget.Label
+	OnTapped func()
+}
+
+// rowButton makes a tapRow.
+func rowButton(text string, tapped func()) *tapRow {
+	r := &tapRow{OnTapped: tapped}
+	r.Text = text + "  ›"
+	r.Wrapping = fyne.TextWrapWord
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+// Tapped implements fyne.Tappable.
+func (r *tapRow) Tapped(*fyne.PointEvent) {
+	if r.OnTapped != nil {
+		r.OnTapped()
+	}
+}
+
+// FocusGained, FocusLost, TypedRune and TypedKey make a row reachable with
+// Tab and opened with Enter or Space, like a button (keyboard users, ADR
+// 0620); the focused row is underlined.
+func (r *tapRow) FocusGained() { r.TextStyle.Underline = true; r.Refresh() }
+
+// FocusLost implements fyne.Focusable.
+func (r *tapRow) FocusLost() { r.TextStyle.Underline = false; r.Refresh() }
+
+// TypedRune implements fyne.Focusable: Space opens the row.
+func (r *tapRow) TypedRune(c rune) {
+	if c == ' ' {
+		r.Tapped(nil)
+	}
+}
+
+// TypedKey implements fyne.Focusable: Enter opens the row.
+func (r *tapRow) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		r.Tapped(nil)
+	}
+}
+
+// Cursor is the pointing hand on a desktop.
+func (r *tapRow) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
+// MinSize is at least MinTarget tall (a touch target).
+func (r *tapRow) MinSize() fyne.Size {
+	return r.Label.MinSize().Max(fyne.NewSize(0, MinTarget))
+}
+
+// withDelete adds a Delete button beside the form's Save.
+func withDelete(f *formScreen, label string, del func()) *Button {
+	d := newImportant(label, widget.DangerImportance, del)
+	objs := append(append([]fyne.CanvasObject{}, f.extra...), f.form, container.NewGridWithColumns(2, d, f.Save))
+	f.root = vscroll(container.NewPadded(container.NewVBox(objs...)))
+	return d
+}
+
+// --- probe -------------------------------------------------------------------
+
+// probeText is a probe's line on the student screen.
+func probeText(p repo.Doc[record.Probe]) string {
+	t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), record.MeasureOf(p.Data.Measure).Name, fmtNum(p.Data.Score))
+	if p.Data.Errors != nil {
+		t += fmt.Sprintf(" · %s errors", fmtNum(*p.Data.Errors))
+	}
+	if p.Data.RawScore != nil {
+		t += fmt.Sprintf(" · prorated from %s in %s s", fmtNum(*p.Data.RawScore), fmtNum(p.Data.Seconds))
+	}
+	return t + editedNote(p.ID, p.HLC)
+}
+
+// probeEdit corrects or deletes a saved probe: its date, its score (the
+// count read, for a prorated probe, which is prorated again) and errors.
+type probeEdit struct {
+	*formScreen
+	date, score, errs *widget.Entry
+	del               *Button
+}
+
+func newProbeEdit(a *App, id string) screen {
+	d, ok := repo.Get[record.Probe](a.cfg.Records, id)
+	if !ok {
+		f := newFormScreen(a, "Probe", nil, func() bool { return false }, wrapLabel("This probe is no longer on the tablet."))
+		f.Save.Hide()
+		return f
+	}
+	p := d.Data
+	e := &probeEdit{}
+	e.date = entryWith(p.Date, "YYYY-MM-DD")
+	scoreLabel, scoreText := "Score", fmtNum(p.Score)
+	if p.RawScore != nil {
+		scoreLabel, scoreText = fmt.Sprintf("Count read in %s s", fmtNum(p.Seconds)), fmtNum(*p.RawScore)
+	}
+	e.score = entryWith(scoreText, "e.g. 47")
+	e.errs = entryWith("", "not recorded")
+	if p.Errors != nil {
+		e.errs.SetText(fmtNum(*p.Errors))
+	}
+	name := studentName(a.cfg.Records, p.StudentID)
+	intro := record.MeasureOf(p.Measure).Name + " probe of " + prettyDate(p.Date) + editedNote(d.ID, d.HLC) + "."
+	if p.RawScore != nil {
+		intro += " The passage was finished early: the score is prorated to a minute from the count."
+	}
+	e.formScreen = newFormScreen(a, "Probe · "+name, []*widget.FormItem{
+		widget.NewFormItem("Date", e.date), widget.NewFormItem(scoreLabel, e.score), widget.NewFormItem("Errors", e.errs),
+	}, func() bool {
+		next, ok := e.read(a, p)
+		if !ok {
+			return false
+		}
+		return a.putUndoable("Probe changed to "+fmtNum(next.Score)+" on "+prettyDate(next.Date)+".", record.TypeProbe, id, next, false)
+	}, wrapLabel(intro), historyLabel(a, id, func(e record.Envelope) string {
+		if d, ok := repo.Decode[record.Probe](e); ok {
+			return stripEdited(probeText(d))
+		}
+		return "(not readable)"
+	}))
+	e.del = withDelete(e.formScreen, "Delete probe", func() {
+		if a.deleteUndoable("Probe of "+prettyDate(p.Date)+" deleted.", id) {
+			a.Back()
+		}
+	})
+	return e
+}
+
+// read checks the form and returns the corrected probe; other fields
+// (form_id, unknown ones) stay as they were.
+func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
+	date := strings.TrimSpace(e.date.Text)
+	day, err := record.ParseDate(date)
+	if err != nil {
+		a.warn("Type the date as YYYY-MM-DD, e.g. " + record.DateOf(a.cfg.Now()).String() + ".")
+		return p, false
+	}
+	if day > record.DateOf(a.cfg.Now()) {
+		a.warn("A probe cannot be dated after today.")
+		return p, false
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(e.score.Text), 64)
+	if err != nil || v < 0 || v > 1000 || math.IsNaN(v) {
+		a.warn("Type the score as a number from 0 to 1000, e.g. 47.")
+		return p, false
+	}
+	p.Date = date
+	if p.RawScore != nil && p.Seconds > 0 && p.Seconds < ProbeSeconds {
+		p.RawScore = ptr(v)
+		p.Score = math.Round(v*ProbeSeconds/p.Seconds*100) / 100
+	} else {
+		p.Score = v
+	}
+	p.Errors = nil
+	if t := strings.TrimSpace(e.errs.Text); t != "" {
+		n, err := strconv.ParseFloat(t, 64)
+		if err != nil || n < 0 || n > 1000 || n != math.Trunc(n) {
+			a.warn("Errors must be a whole number, or left empty when not counted.")
+			return p, false
+		}
+		p.Errors = ptr(n)
+	}
+	return p, true
+}
+
+// --- note --------------------------------------------------------------------
+
+// canEditNote: a note is corrected by its author (or an admin); the others
+// read it. A restricted note is only ever listed for those two (ADR 0601).
+func (a *App) canEditNote(n repo.Doc[record.Note]) bool {
+	_, admin := a.me()
+	return admin || a.isMe(n.Data.AuthorID)
+}
+
+// noteEdit corrects or deletes a note. A restricted note stays restricted
+// (repo.PutNote never lifts it), and so does its undo.
+type noteEdit struct {
+	*formScreen
+	body     *widget.Entry
+	category *widget.Select
+	private  *widget.Check
+	del      *Button
+}
+
+func newNoteEdit(a *App, id string) screen {
+	d, ok := repo.Get[record.Note](a.cfg.Records, id)
+	if !ok || !a.canEditNote(d) {
+		f := newFormScreen(a, "Note", nil, func() bool { return false }, wrapLabel("This note cannot be changed on this tablet."))
+		f.Save.Hide()
+		return f
+	}
+	n := d.Data
+	e := &noteEdit{}
+	e.body = widget.NewMultiLineEntry()
+	e.body.Wrapping = fyne.TextWrapWord
+	e.body.SetMinRowsVisible(4)
+	e.body.SetText(n.Body)
+	e.category = widget.NewSelect(noteCategories, nil)
+	e.category.SetSelected(n.Category)
+	e.private = widget.NewCheck("Restricted: only me and admins", nil)
+	if d.Restricted {
+		e.private.SetChecked(true)
+		e.private.Disable() // PROTOCOL §6: an edit never lifts the restriction
+	}
+	e.formScreen = newFormScreen(a, "Note · "+studentName(a.cfg.Records, n.StudentID), []*widget.FormItem{
+		widget.NewFormItem("Note", e.body), widget.NewFormItem("Category", e.category), widget.NewFormItem("", e.private),
+	}, func() bool {
+		next := n
+		next.Body = strings.TrimSpace(e.body.Text)
+		if next.Body == "" {
+			a.warn("Write the note, or delete it.")
+			return false
+		}
+		next.Category = e.category.Selected
+		prev, err := a.cfg.Records.Get(id)
+		if err != nil {
+			a.warn("Not saved: this note is no longer on the tablet.")
+			return false
+		}
+		doc, err := repo.PutNote(context.Background(), a.cfg.Records, id, next, e.private.Checked)
+		if err != nil {
+			a.warn("Not saved: " + PlainError(err))
+			return false
+		}
+		a.offerUndo("Note changed.", id, doc.HLC, &prev)
+		return true
+	}, wrapLabel("Written "+prettyDate(createdDate(d.ID))+editedNote(d.ID, d.HLC)+"."), historyLabel(a, id, func(e record.Envelope) string {
+		if d, ok := repo.Decode[record.Note](e); ok {
+			return stripEdited(noteText(d))
+		}
+		return "(not readable)"
+	}))
+	e.del = withDelete(e.formScreen, "Delete note", func() {
+		if a.deleteUndoable("Note deleted.", id) {
+			a.Back()
+		}
+	})
+	return e
+}
+
+// createdDate is the day a record was created (from its UUIDv7 id).
+func createdDate(id string) string {
+	if t, ok := uuidV7Time(id); ok {
+		return record.DateOf(t.Local()).String()
+	}
+	return "on an earlier day"
+}
+
+// noteText is a note's line on the student screen.
+func noteText(n repo.Doc[record.Note]) string {
+	t := n.Data.Body
+	tag := n.Data.Category
+	if n.Restricted {
+		tag += ", restricted"
+	}
+	if tag != "" {
+		t = "(" + tag + ") " + t
+	}
+	return t + editedNote(n.ID, n.HLC)
+}
+
+// --- team decision --------------------------------------------------------
+
+// decisionText is a team decision's line on the student screen.
+func decisionText(d repo.Doc[record.Decision]) string {
+	t := prettyDate(d.Data.Date) + ": " + decisionWords(d.Data.Code)
+	if d.Data.Rationale != "" {
+		t += ". " + d.Data.Rationale
+	}
+	if d.Data.NextReviewDate != "" {
+		t += " Next review " + prettyDate(d.Data.NextReviewDate) + "."
+	}
+	return t + editedNote(d.ID, d.HLC)
+}
+
+// newDecisionEdit reopens a recorded team decision: the same form as a new
+// one, filled in, saving over it; Delete removes it (both with undo).
+func newDecisionEdit(a *App, id string) screen {
+	doc, ok := repo.Get[record.Decision](a.cfg.Records, id)
+	if !ok {
+		f := newFormScreen(a, "Team decision", nil, func() bool { return false }, wrapLabel("This decision is no longer on the tablet."))
+		f.Save.Hide()
+		return f
+	}
+	old := doc.Data
+	d := newDecisionForm(a, old.StudentID, old.GoalID, "", "")
+	d.pick(old.Code)
+	d.rationale.SetText(old.Rationale)
+	d.review.SetText(old.NextReviewDate)
+	d.formScreen.save = func() bool {
+		if d.chosen == "" {
+			a.warn("Choose what the team decided.")
+			return false
+		}
+		next := old
+		next.Code, next.Rationale = d.chosen, strings.TrimSpace(d.rationale.Text)
+		next.NextReviewDate = strings.TrimSpace(d.review.Text)
+		return a.putUndoable("Decision changed.", record.TypeDecision, id, next, false)
+	}
+	e := &decisionEdit{decisionForm: d}
+	e.history = historyLabel(a, id, func(v record.Envelope) string {
+		if d, ok := repo.Decode[record.Decision](v); ok {
+			return stripEdited(decisionText(d))
+		}
+		return "(not readable)"
+	})
+	d.formScreen.extra = append(d.formScreen.extra, e.history)
+	e.del = withDelete(d.formScreen, "Delete decision", func() {
+		if a.deleteUndoable("Decision of "+prettyDate(old.Date)+" deleted.", id) {
+			a.Back()
+		}
+	})
+	return e
+}
+
+// decisionEdit is the team decision form over a recorded decision.
+type decisionEdit struct {
+	*decisionForm
+	del     *Button
+	history *widget.Label
+}
+
+// stripEdited drops the " · edited …" of a row's text (a history line says
+// when it was saved already).
+func stripEdited(s string) string {
+	if i := strings.Index(s, " · edited "); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/app/internal/repo"
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+)
+
+// "Probes due" across my whole caseload (issue 16: a student 19 days past
+// due was missing because only today's groups were looked at). Whether a
+// probe is overdue is decided by shared/progress's report (DOMAIN.md §3.8),
+// the same function the server's reports run, never by a rule of the app's
+// own.
+
+// probeOverdue reports whether any active goal of the student has its
+// weekly probe overdue as of now (DOMAIN.md §3.8, computed by
+// progress.Progress), and the most days since a goal's last probe (or its
+// start). A goal whose goal date has passed asks for no more probes: the
+// team reviews it (ADR 0604). breaks are the school's calendar breaks, read
+// once by the caller for a whole list of students.
+func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.Envelope) (int, bool) {
+	today := record.DateOf(now)
+	goals := repo.ListByRef[record.Goal](rec, studentID)
+	if len(goals) == 0 {
+		return 0, false
+	}
+	probeEnvs, _ := rec.ListByRef(record.TypeProbe, studentID) // read once for every goal
+	probes := repo.DecodeAll[record.Probe](probeEnvs)
+	worst, due := 0, false
+	for _, g := range goals {
+		if g.Data.Status != "" && g.Data.Status != "active" {
+			continue
+		}
+		if g.Data.GoalDate != "" && g.Data.GoalDate < today.String() {
+			continue
+		}
+		rep, err := progress.Progress(progress.NewDataset(goalStatusInputs(rec, g, breaks, probeEnvs)), g.ID, today)
+		if err != nil || !rep.OverdueProbe {
+			continue
+		}
+		due = true
+		if d := daysSinceProbe(g.Data, probes, today); d > worst {
+			worst = d
+		}
+	}
+	return worst, due
+}
+
+// daysSinceProbe is for display only ("19 days since the last probe"): the
+// days since the goal measure's latest probe on or before today, or since
+// the goal's start without one. The overdue decision itself is the report's.
+func daysSinceProbe(g record.Goal, probes []repo.Doc[record.Probe], today record.Date) int {
+	last := ""
+	for _, p := range probes {
+		if p.Data.Measure == g.Measure && p.Data.Date <= today.String() && p.Data.Date > last {
+			last = p.Data.Date
+		}
+	}
+	if last == "" {
+		last = g.StartDate
+	}
+	d, err := record.ParseDate(last)
+	if err != nil {
+		return 0
+	}
+	return int(today - d)
+}
+
+// caseload is the active students of my groups (led by me or by nobody),
+// and the active students with an active goal who are in no group at all:
+// nobody's caseload yet, so shown rather than lost (as on Today).
+func caseload(rec Records, mine func(string) bool) []string {
+	var out []string
+	seen := map[string]bool{}
+	inGroup := map[string]bool{}
+	for _, g := range repo.List[record.Group](rec) {
+		for _, sid := range g.Data.StudentIDs {
+			inGroup[sid] = true
+		}
+	}
+	for _, g := range myGroups(rec, mine) {
+		for _, sid := range g.Data.StudentIDs {
+			if !seen[sid] && active(rec, sid) {
+				seen[sid] = true
+				out = append(out, sid)
+			}
+		}
+	}
+	for _, st := range repo.List[record.Student](rec) {
+		if !seen[st.ID] && !inGroup[st.ID] && st.Data.IsActive() && len(repo.ListByRef[record.Goal](rec, st.ID)) > 0 {
+			seen[st.ID] = true
+			out = append(out, st.ID)
+		}
+	}
+	return out
+}
+
+// loadProbesDue lists my caseload's overdue probes, longest overdue first.
+func loadProbesDue(rec Records, now time.Time, mine func(string) bool) []dueProbe {
+	var out []dueProbe
+	breaks := breakEnvelopes(rec)
+	for _, sid := range caseload(rec, mine) {
+		if d, ok := probeOverdue(rec, sid, now, breaks); ok {
+			out = append(out, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Days != out[j].Days {
+			return out[i].Days > out[j].Days
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// probesDueScreen lists them, each with a Probe button.
+type probesDueScreen struct {
+	a     *App
+	due   []dueProbe
+	root  fyne.CanvasObject
+	list  *fyne.Container
+	probe map[string]*Button // student id → Probe (tests)
+}
+
+func newProbesDueScreen(a *App) *probesDueScreen {
+	s := &probesDueScreen{a: a, list: container.NewVBox()}
+	s.root = vscroll(container.NewPadded(s.list))
+	return s
+}
+
+func (s *probesDueScreen) title() string              { return "Probes due" }
+func (s *probesDueScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *probesDueScreen) refresh() {
+	s.due = loadProbesDue(s.a.cfg.Records, s.a.cfg.Now(), s.a.isMe)
+	s.probe = map[string]*Button{}
+	objs := []fyne.CanvasObject{wrapLabel("Students of your groups whose weekly probe is overdue (more than the plan's interval + 3 days since the last one), whichever day their group meets.")}
+	for _, d := range s.due {
+		sid := d.StudentID
+		b := newImportant("Probe", widget.HighImportance, func() { s.a.push(newProbeScreen(s.a, sid)) })
+		s.probe[sid] = b
+		open := rowButton(fmt.Sprintf("%s: %d days since the last probe", d.Name, d.Days), func() { s.a.push(newStudentScreen(s.a, sid)) })
+		objs = append(objs, card(container.NewBorder(nil, nil, nil, b, open)))
+	}
+	if len(s.due) == 0 {
+		objs = append(objs, card(heading("No probe is due"), wrapLabel("Every active goal of your caseload has a recent probe.")))
+	}
+	s.list.Objects = objs
+	s.list.Refresh()
+}

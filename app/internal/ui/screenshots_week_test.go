@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"smallwins/app/internal/demo"
+	"smallwins/app/internal/repo"
+	"smallwins/shared/record"
+)
+
+// TestScreenshotsWeek renders the screens of issue 16's "Mistakes cannot be
+// fixed" and "My week is invisible" (My week, a group's history, a
+// student's attendance, Probes due, a probe opened to correct it with the
+// undo bar, a reopened session, the group form with a time per weekday)
+// into $SMALLWINS_SCREENSHOTS, like TestScreenshots.
+func TestScreenshotsWeek(t *testing.T) {
+	dir := os.Getenv("SMALLWINS_SCREENSHOTS")
+	if dir == "" {
+		t.Skip("set SMALLWINS_SCREENSHOTS=<dir> to render the screens")
+	}
+	for _, orient := range []struct {
+		name string
+		size fyne.Size
+	}{{"landscape", landscape}, {"portrait", portrait}} {
+		f := newFixture(t)
+		f.clk.t = time.Date(2025, 3, 19, 9, 20, 0, 0, time.Local) // a Wednesday, as TestScreenshots
+		if _, err := demo.Load(context.Background(), f.rec, f.clk.t, demo.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
+		a := f.start(orient.size)
+		a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
+		shot := func(name string) {
+			t.Helper()
+			f.win.Content().Refresh()
+			img := f.win.Canvas().Capture()
+			out, err := os.Create(filepath.Join(dir, name+"-"+orient.name+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			if err := png.Encode(out, img); err != nil {
+				t.Fatal(err)
+			}
+		}
+		byName := map[string]string{}
+		for _, st := range repo.List[record.Student](f.rec) {
+			byName[st.Data.GivenName] = st.ID
+		}
+
+		test.Tap(a.Current().(*todayScreen).week)
+		w := a.Current().(*weekScreen)
+		shot("week")
+		test.Tap(w.prev)
+		shot("week-previous")
+		var group string
+		for _, d := range w.m.Days {
+			for _, it := range d.Items {
+				if group == "" {
+					group = it.GroupID
+				}
+			}
+		}
+		a.push(newGroupHistory(a, group))
+		shot("group-history")
+		a.push(newAttendanceScreen(a, byName["Dev"]))
+		shot("attendance")
+
+		a.Root(TabToday)
+		test.Tap(a.Current().(*todayScreen).allDue)
+		shot("probes-due")
+
+		// A probe typed wrong, opened from the student screen, fixed.
+		a.Root(TabStudents)
+		st := newStudentScreen(a, byName["Ava"])
+		a.push(st)
+		var newest repo.Doc[record.Probe]
+		for _, p := range repo.ListByRef[record.Probe](f.rec, byName["Ava"]) {
+			if p.Data.Date > newest.Data.Date {
+				newest = p
+			}
+		}
+		test.Tap(st.probeRows[newest.ID])
+		e := a.Current().(*probeEdit)
+		retype(e.score, "74")
+		shot("probe-edit")
+		test.Tap(e.Save)
+		shot("probe-edited-undo")
+
+		// A session reopened to correct it.
+		var delivered string
+		for _, s := range repo.ListByRef[record.Session](f.rec, group) {
+			if s.Data.Status == record.SessionDelivered && (delivered == "" || s.Data.Date > mustGet[record.Session](f.rec, delivered).Data.Date) {
+				delivered = s.ID
+			}
+		}
+		sc, err := resumeSession(a, delivered)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.push(sc)
+		shot("session-past")
+		test.Tap(sc.reopen)
+		shot("session-reopened")
+		a.Back()
+
+		a.Root(TabSetup)
+		a.push(newGroupForm(a, group))
+		form := a.Current().(*formScreen)
+		_, friAt := dayRow(t, form, 4)
+		retype(friAt, "13:15")
+		shot("group-form")
+	}
+}

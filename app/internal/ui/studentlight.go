@@ -1,0 +1,126 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/app/internal/repo"
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+)
+
+// The students list shows each student's light (issue 16): the
+// three-point status of DOMAIN.md §3.6 as shared/progress computes it, with
+// a shape and a word beside the colour, so it never relies on colour alone.
+// The decision itself (which needs the delivery figures) is on the
+// student's page.
+
+// studentLight is one student's light on the list.
+type studentLight struct {
+	Status string // progress.Green, Yellow, Red, Grey; "" without an active goal
+}
+
+// lightRank orders statuses by how much they ask for attention: a student
+// with several active goals shows the most urgent (ADR 0620).
+var lightRank = map[string]int{progress.Red: 4, progress.Grey: 3, progress.Yellow: 2, progress.Green: 1}
+
+// lightOf computes the student's light over their active goals as of today.
+// breaks are the school's calendar breaks (read once per list).
+func lightOf(rec Records, studentID string, today record.Date, breaks []record.Envelope) studentLight {
+	var best studentLight
+	for _, g := range repo.ListByRef[record.Goal](rec, studentID) {
+		if g.Data.Status != "" && g.Data.Status != "active" {
+			continue
+		}
+		rep, err := progress.Progress(progress.NewDataset(statusInputs(rec, g, breaks)), g.ID, today)
+		if err != nil {
+			continue
+		}
+		if lightRank[rep.Status] > lightRank[best.Status] {
+			best = studentLight{Status: rep.Status}
+		}
+	}
+	return best
+}
+
+// statusInputs are the records the three-point status and the overdue flag
+// read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe interval), the
+// student's probes and the breaks. Sessions only feed delivery and the
+// decision's gate, and are by far the most records (two years of a group's
+// sessions per goal): leaving them out keeps a 500-student list fast
+// (docs/perf/app.md) without changing the status.
+func statusInputs(rec Records, g repo.Doc[record.Goal], breaks []record.Envelope) []record.Envelope {
+	probes, _ := rec.ListByRef(record.TypeProbe, g.Data.StudentID)
+	return goalStatusInputs(rec, g, breaks, probes)
+}
+
+// goalStatusInputs is statusInputs with the student's probes already read.
+func goalStatusInputs(rec Records, g repo.Doc[record.Goal], breaks, probes []record.Envelope) []record.Envelope {
+	ge, err := rec.Get(g.ID)
+	if err != nil {
+		return nil
+	}
+	out := append([]record.Envelope{ge}, breaks...)
+	if g.Data.PlanID != "" {
+		if pe, err := rec.Get(g.Data.PlanID); err == nil {
+			out = append(out, pe)
+		}
+	}
+	return append(out, probes...)
+}
+
+// breakEnvelopes lists the calendar breaks (none on a store error).
+func breakEnvelopes(rec Records) []record.Envelope {
+	es, _ := rec.List(record.TypeCalendarBreak)
+	return es
+}
+
+// text is the light's shape and words ("▼ Below the aimline").
+func (l studentLight) text() string {
+	switch l.Status {
+	case progress.Green:
+		return "▲ Above the aimline"
+	case progress.Yellow:
+		return "◆ Mixed"
+	case progress.Red:
+		return "▼ Below the aimline"
+	case progress.Grey:
+		return "○ Too few recent points"
+	}
+	return "No active goal"
+}
+
+func (l studentLight) color() color.Color {
+	switch l.Status {
+	case progress.Green:
+		return theme.Color(theme.ColorNameSuccess)
+	case progress.Yellow:
+		return theme.Color(theme.ColorNameWarning)
+	case progress.Red:
+		return theme.Color(theme.ColorNameError)
+	}
+	return theme.Color(theme.ColorNameDisabled)
+}
+
+// view is the dot with the shape and words; known false while the light is
+// still being worked out (the row keeps its height either way).
+func (l studentLight) view(known bool) fyne.CanvasObject {
+	dot := canvas.NewCircle(l.color())
+	dot.StrokeColor = theme.Color(theme.ColorNameForeground)
+	dot.StrokeWidth = 1
+	if l.Status == "" {
+		dot.FillColor = color.Transparent
+	}
+	txt := l.text()
+	if !known {
+		txt, dot.FillColor = "…", color.Transparent
+	}
+	lbl := widget.NewLabel(txt)
+	lbl.SizeName = theme.SizeNameCaptionText
+	return container.NewBorder(nil, nil, container.NewCenter(container.NewGridWrap(fyne.NewSize(18, 18), dot)), nil, lbl)
+}

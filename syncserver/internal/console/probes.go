@@ -1,0 +1,190 @@
+package console
+
+import (
+	"encoding/base64"
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/serverwriter"
+	"smallwins/syncserver/internal/store"
+)
+
+// Probes on the student page (CONSOLE.md §3: "probes (editable by admins,
+// with undo)"). An edit is a new version of the probe record written
+// through serverwriter, so tablets pull it; it is written only over the
+// version the form showed (IfHLC), so an edit on a stale page never
+// overwrites a tablet's newer write. Undo writes the previous version's
+// data back as a new version, again only over the edit it undoes. The
+// previous data travels in the undo form (base64 of its JSON) rather than
+// in server state, so any instance can take the undo; it is validated as
+// a probe of the same student and measure like any write, and only an
+// admin, who may write any probe anyway, can send it.
+
+// probeRow is one probe as the page lists it.
+type probeRow struct {
+	ID, HLC, Date, Measure, Score, Errors string
+	Prorated                              string // "" or "prorated from N in S s"
+}
+
+// studentProbes lists a student's probes, newest first, and their
+// envelopes (for the audit of restricted content shown).
+func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probeRow, []record.Envelope, error) {
+	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeProbe)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []probeRow
+	var shown []record.Envelope
+	for _, e := range envs {
+		var p record.Probe
+		if record.DecodeData(e.Data, &p) != nil || p.StudentID != sid {
+			continue
+		}
+		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(p.Measure), Score: num(p.Score), Errors: "—"}
+		if p.Errors != nil {
+			r.Errors = num(*p.Errors)
+		}
+		if p.RawScore != nil && p.Seconds > 0 {
+			r.Prorated = "prorated from " + num(*p.RawScore) + " in " + num(p.Seconds) + " s"
+		}
+		out = append(out, r)
+		shown = append(shown, e)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return out[i].Date > out[j].Date || out[i].Date == out[j].Date && out[i].ID < out[j].ID
+	})
+	return out, shown, nil
+}
+
+// probeOfStudent reads the route's probe, which must be a probe of the
+// route's student that the admin sees: otherwise 404.
+func (c *Console) probeOfStudent(ec echo.Context, sc *scope) (string, record.Envelope, record.Probe, error) {
+	sid, _, err := studentInScope(ec, sc)
+	if err != nil {
+		return "", record.Envelope{}, record.Probe{}, err
+	}
+	pid := ec.Param("probe")
+	if !record.IsID(pid) {
+		return "", record.Envelope{}, record.Probe{}, errNotFound
+	}
+	envs, err := c.st.RecordsByID(ec.Request().Context(), sc.p.School.ID, sc.v, pid)
+	if err != nil {
+		return "", record.Envelope{}, record.Probe{}, err
+	}
+	var p record.Probe
+	if len(envs) != 1 || envs[0].Type != record.TypeProbe || record.DecodeData(envs[0].Data, &p) != nil || p.StudentID != sid {
+		return "", record.Envelope{}, record.Probe{}, errNotFound
+	}
+	return sid, envs[0], p, nil
+}
+
+var errProbeChanged = &errPage{http.StatusConflict, "The probe was changed by someone else since this page was loaded (a tablet synced, or another edit). Reload the page to see it as it is now, then try again."}
+
+// handleProbeEdit changes a probe's date and score (admins only).
+func (c *Console) handleProbeEdit(ec echo.Context) error {
+	if err := parseForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	if !checkCSRF(ec, s.csrf) {
+		return errBadCSRF
+	}
+	ctx := ec.Request().Context()
+	sc, err := c.loadScope(ctx, s.p)
+	if err != nil {
+		return err
+	}
+	sid, env, old, err := c.probeOfStudent(ec, sc)
+	if err != nil {
+		return err
+	}
+	f := ec.Request().PostForm
+	if f.Get("hlc") != env.HLC {
+		return errProbeChanged
+	}
+	edited := old
+	edited.Date = strings.TrimSpace(f.Get("date"))
+	score, err := strconv.ParseFloat(strings.TrimSpace(f.Get("score")), 64)
+	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
+		return &errPage{http.StatusBadRequest, "The score must be a number, such as 47 or 47.5."}
+	}
+	if _, err := progress.ParseDate(edited.Date); err != nil {
+		return &errPage{http.StatusBadRequest, "The date must be a date, YYYY-MM-DD."}
+	}
+	if edited.Score != score {
+		// The score typed is the per-minute score: the raw count it was
+		// prorated from no longer says how it was found.
+		edited.Score, edited.RawScore, edited.Seconds = score, nil, 0
+	}
+	if err := edited.Validate(); err != nil {
+		return &errPage{http.StatusBadRequest, "The probe was not changed: " + err.Error()}
+	}
+	written, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: edited, IfHLC: env.HLC,
+		Restricted: env.Restricted}) // an edit never lifts a restriction
+	if errors.Is(err, store.ErrChanged) {
+		return errProbeChanged
+	}
+	if err != nil {
+		return err
+	}
+	c.log.Info("console probe edited", "school_id", s.p.School.ID, "user_id", s.p.User.ID, "record_id", env.ID)
+	prev, _ := record.EncodeData(old, nil)
+	notice := &probeNotice{ID: env.ID, HLC: written[0].HLC, Prev: base64.RawURLEncoding.EncodeToString(prev),
+		Text: "The probe of " + edited.Date + " now reads " + num(edited.Score) + " (it read " + num(old.Score) + " on " + old.Date + ")."}
+	return c.renderStudent(ec, sc, sid, notice)
+}
+
+// probeNotice is what the student page says after an edit, with its undo.
+type probeNotice struct {
+	ID, HLC, Prev, Text string
+}
+
+// handleProbeUndo writes the previous version back (admins only).
+func (c *Console) handleProbeUndo(ec echo.Context) error {
+	if err := parseForm(ec); err != nil {
+		return err
+	}
+	s := sessionOf(ec)
+	if !checkCSRF(ec, s.csrf) {
+		return errBadCSRF
+	}
+	ctx := ec.Request().Context()
+	sc, err := c.loadScope(ctx, s.p)
+	if err != nil {
+		return err
+	}
+	sid, env, cur, err := c.probeOfStudent(ec, sc)
+	if err != nil {
+		return err
+	}
+	f := ec.Request().PostForm
+	raw, err := base64.RawURLEncoding.DecodeString(f.Get("prev"))
+	var prev record.Probe
+	if err != nil || record.DecodeData(raw, &prev) != nil || prev.StudentID != cur.StudentID || prev.Measure != cur.Measure || prev.Validate() != nil {
+		return &errPage{http.StatusBadRequest, "This undo is not one the console made: nothing was changed."}
+	}
+	if f.Get("hlc") != env.HLC {
+		return errProbeChanged
+	}
+	if _, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: prev, IfHLC: env.HLC,
+		Restricted: env.Restricted}); errors.Is(err, store.ErrChanged) {
+		return errProbeChanged
+	} else if err != nil {
+		return err
+	}
+	c.log.Info("console probe edit undone", "school_id", s.p.School.ID, "user_id", s.p.User.ID, "record_id", env.ID)
+	q := url.Values{"undone": {"1"}}
+	if d := ec.QueryParam("as_of"); d != "" {
+		q.Set("as_of", d)
+	}
+	return ec.Redirect(http.StatusSeeOther, "/students/"+sid+"?"+q.Encode()+"#probes")
+}
