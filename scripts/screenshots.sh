@@ -51,7 +51,9 @@ shoot() {
   pids+=($!)
   sleep 1
   # XDG_CONFIG_HOME: the app's Fyne preferences go to $tmp, not ~/.config.
-  SMALLWINS_DATA="$tmp/$name" XDG_CONFIG_HOME="$tmp/$name-config" SMALLWINS_DEMO=1 SMALLWINS_DEMO_DATE=$demo_date SMALLWINS_WINDOW="$size" \
+  # SMALLWINS_DEMO_PIN: the demo tablet opens past its lock screen (ADR 0611).
+  SMALLWINS_DATA="$tmp/$name" XDG_CONFIG_HOME="$tmp/$name-config" SMALLWINS_DEMO=1 SMALLWINS_DEMO_PIN=482916 \
+    SMALLWINS_DEMO_DATE=$demo_date SMALLWINS_WINDOW="$size" \
     DISPLAY=":$disp" bin/smallwins >"$tmp/$name.log" 2>&1 &
   local app=$!
   pids+=($app)

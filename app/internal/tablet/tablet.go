@@ -67,6 +67,10 @@ type Config struct {
 	// Background runs the lock screen's and enrolment's slow work (nil: a
 	// goroutine and fyne.Do); headless tests pass a synchronous one.
 	Background func(work func() (done func()))
+	// DemoPIN (SMALLWINS_DEMO_PIN, read only with SMALLWINS_DEMO=1) is
+	// chosen or entered at start instead of showing the lock screen: the
+	// automated real-app screenshots. A school's tablet never runs the demo.
+	DemoPIN string
 }
 
 // ConfigFromEnv reads the SMALLWINS_* variables.
@@ -79,6 +83,9 @@ func ConfigFromEnv(getenv func(string) string) Config {
 		Password: getenv("SMALLWINS_PASSWORD"),
 		Demo:     getenv("SMALLWINS_DEMO") == "1",
 		Size:     fyne.NewSize(1280, 800),
+	}
+	if c.Demo {
+		c.DemoPIN = getenv("SMALLWINS_DEMO_PIN")
 	}
 	if d, err := time.ParseInLocation("2006-01-02", getenv("SMALLWINS_DEMO_DATE"), time.Local); err == nil {
 		c.DemoDate = d
@@ -192,7 +199,27 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 		t.stopIdle = Tick(15*time.Second, t.checkIdle)
 	}
 	t.Lock.Show("")
+	if cfg.DemoPIN != "" {
+		t.demoUnlock(cfg.DemoPIN)
+	}
 	return t, nil
+}
+
+// demoUnlock chooses or enters the demo's PIN as the lock screen would.
+func (t *Tablet) demoUnlock(pin string) {
+	l := locker{t}
+	var err error
+	if l.LockState().HasPIN {
+		err = l.Unlock(pin)
+	} else {
+		err = l.SetPIN(pin)
+	}
+	if err != nil {
+		t.log.Warn("the demo PIN did not open the tablet", "reason", err.Error())
+		return
+	}
+	t.Lock.Hide()
+	t.unlocked()
 }
 
 func (t *Tablet) openStore() (*localstore.Store, error) {
