@@ -159,7 +159,7 @@ func (t *Tablet) watchLifecycle(lc fyne.Lifecycle) {
 }
 
 // activeRecords counts every write the screens make as activity, also
-// those that do not go through ui.App.put (notes).
+// those that do not go through ui.App.put (notes, drafts).
 type activeRecords struct {
 	Records
 	touch func()
@@ -168,4 +168,10 @@ type activeRecords struct {
 func (r activeRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
 	r.touch()
 	return r.Records.Put(ctx, typ, id, data, restricted)
+}
+
+// PutDraft is a tap too (a probe's error tally).
+func (r activeRecords) PutDraft(ctx context.Context, key string, value []byte) error {
+	r.touch()
+	return r.Records.PutDraft(ctx, key, value)
 }

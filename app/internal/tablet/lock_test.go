@@ -384,3 +384,35 @@ func TestEraseCountsWhatIsUnsentNow(t *testing.T) {
 		t.Fatalf("unsent %d, want 2 waiting + 1 refused", n)
 	}
 }
+
+// TestWritesAndDraftsCountAsActivity: a note or a probe's tally written by
+// a screen postpones the idle lock like a screen change.
+func TestWritesAndDraftsCountAsActivity(t *testing.T) {
+	app := test.NewTempApp(t)
+	clk := &fakeClock{t: time.Date(2025, 3, 17, 10, 0, 0, 0, time.Local)}
+	tb, err := Open(context.Background(), app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true, Now: clk.Now}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { tb.Close(); tb.Window.Close() }()
+	choosePIN(t, tb, testPIN)
+	r := activeRecords{Records{tb.Store}, tb.touch}
+	clk.Add(4 * time.Minute)
+	if _, err := r.Put(context.Background(), record.TypeStudent, "", record.Student{GivenName: "A", FamilyName: "B", Grade: "1"}, false); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(4 * time.Minute)
+	if err := r.PutDraft(context.Background(), "probe/current", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(4 * time.Minute)
+	tb.checkIdle()
+	if tb.Lock.Showing() {
+		t.Fatal("locked 4 minutes after a draft was written")
+	}
+	clk.Add(time.Minute)
+	tb.checkIdle()
+	if !tb.Lock.Showing() {
+		t.Fatal("not locked 5 minutes after the last write")
+	}
+}
