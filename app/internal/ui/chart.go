@@ -35,42 +35,44 @@ var (
 	colText    = color.NRGBA{0x30, 0x30, 0x30, 0xff}
 )
 
-// chart is the progress graph drawn with canvas primitives: points coloured
-// by their side of the aimline, the aimline to the goal, the OLS trend.
-type chart struct {
+// newChart is the progress graph drawn with canvas primitives: points
+// coloured by their side of the aimline, the aimline to the goal, the OLS
+// trend. The minimum keeps it readable on a portrait tablet.
+func newChart(d chartData) *drawing {
+	return newDrawing(fyne.NewSize(320, 260), func(size fyne.Size) []fyne.CanvasObject { return drawChart(d, size) })
+}
+
+// drawing is a widget whose objects are drawn anew for each size by build:
+// the charts, which are canvas primitives placed by hand.
+type drawing struct {
 	widget.BaseWidget
-	data chartData
+	min   fyne.Size
+	build func(fyne.Size) []fyne.CanvasObject
 }
 
-func newChart(d chartData) *chart {
-	c := &chart{data: d}
-	c.ExtendBaseWidget(c)
-	return c
+func newDrawing(min fyne.Size, build func(fyne.Size) []fyne.CanvasObject) *drawing {
+	d := &drawing{min: min, build: build}
+	d.ExtendBaseWidget(d)
+	return d
 }
 
-// MinSize keeps the chart readable on a portrait tablet.
-func (c *chart) MinSize() fyne.Size { return fyne.NewSize(320, 260) }
+func (d *drawing) MinSize() fyne.Size { return d.min }
 
-func (c *chart) CreateRenderer() fyne.WidgetRenderer { return &chartRenderer{c: c} }
+func (d *drawing) CreateRenderer() fyne.WidgetRenderer { return &drawingRenderer{d: d} }
 
-type chartRenderer struct {
-	c    *chart
+type drawingRenderer struct {
+	d    *drawing
 	objs []fyne.CanvasObject
 	size fyne.Size
 }
 
-func (r *chartRenderer) Destroy()                     {}
-func (r *chartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
-func (r *chartRenderer) Objects() []fyne.CanvasObject { return r.objs }
-func (r *chartRenderer) Refresh()                     { r.Layout(r.size); canvas.Refresh(r.c) }
+func (r *drawingRenderer) Destroy()                     {}
+func (r *drawingRenderer) MinSize() fyne.Size           { return r.d.min }
+func (r *drawingRenderer) Objects() []fyne.CanvasObject { return r.objs }
+func (r *drawingRenderer) Refresh()                     { r.Layout(r.size); canvas.Refresh(r.d) }
+func (r *drawingRenderer) Layout(size fyne.Size)        { r.size = size; r.objs = r.d.build(size) }
 
-func (r *chartRenderer) Layout(size fyne.Size) {
-	r.size = size
-	r.objs = r.build(size)
-}
-
-func (r *chartRenderer) build(size fyne.Size) []fyne.CanvasObject {
-	d := r.c.data
+func drawChart(d chartData, size fyne.Size) []fyne.CanvasObject {
 	if size.Width < 10 || size.Height < 10 {
 		return nil
 	}

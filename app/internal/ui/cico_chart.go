@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/widget"
 )
 
 // cicoChartData is what the CICO chart draws: each week's pooled % (DOMAIN.md
@@ -30,37 +29,12 @@ type cicoChartPhase struct {
 
 var colPhase = color.NRGBA{0x6a, 0x1b, 0x9a, 0xff} // phase lines: purple, apart from good/bad
 
-// cicoChart is the weekly CICO chart drawn with canvas primitives.
-type cicoChart struct {
-	widget.BaseWidget
-	data cicoChartData
+// newCICOChart is the weekly CICO chart drawn with canvas primitives.
+func newCICOChart(d cicoChartData) *drawing {
+	return newDrawing(fyne.NewSize(320, 240), func(size fyne.Size) []fyne.CanvasObject { return drawCICOChart(d, size) })
 }
 
-func newCICOChart(d cicoChartData) *cicoChart {
-	c := &cicoChart{data: d}
-	c.ExtendBaseWidget(c)
-	return c
-}
-
-// MinSize keeps the chart readable on a portrait tablet.
-func (c *cicoChart) MinSize() fyne.Size { return fyne.NewSize(320, 240) }
-
-func (c *cicoChart) CreateRenderer() fyne.WidgetRenderer { return &cicoChartRenderer{c: c} }
-
-type cicoChartRenderer struct {
-	c    *cicoChart
-	objs []fyne.CanvasObject
-	size fyne.Size
-}
-
-func (r *cicoChartRenderer) Destroy()                     {}
-func (r *cicoChartRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
-func (r *cicoChartRenderer) Objects() []fyne.CanvasObject { return r.objs }
-func (r *cicoChartRenderer) Refresh()                     { r.Layout(r.size); canvas.Refresh(r.c) }
-func (r *cicoChartRenderer) Layout(size fyne.Size)        { r.size = size; r.objs = r.build(size) }
-
-func (r *cicoChartRenderer) build(size fyne.Size) []fyne.CanvasObject {
-	d := r.c.data
+func drawCICOChart(d cicoChartData, size fyne.Size) []fyne.CanvasObject {
 	if size.Width < 10 || size.Height < 10 {
 		return nil
 	}

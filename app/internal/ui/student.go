@@ -34,7 +34,7 @@ type studentScreen struct {
 	progress                            map[string]goalProgress
 	notes                               []repo.Doc[record.Note] // the notes shown (restricted ones filtered)
 	hidden                              int                     // restricted notes not shown
-	charts                              map[string]*chart
+	charts                              map[string]*drawing
 	decisionText                        map[string]*widget.Label // goal id → the decision in words
 	reasonText                          map[string]*widget.Label // goal id → its reason
 
@@ -95,7 +95,7 @@ func (s *studentScreen) refresh() {
 	}
 
 	// Goals and their progress.
-	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*chart{}
+	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*drawing{}
 	s.share = map[string]*Button{}
 	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
 	goals := repo.ListByRef[record.Goal](r, s.id)
