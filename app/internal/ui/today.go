@@ -81,8 +81,9 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 				tg.Students = append(tg.Students, studentName(rec, sid))
 			}
 		}
-		tg.Last, tg.InProgressID = lastTime(rec, g.ID, g.Data.ProgramID, m.Date)
-		tg.DeliveredToday = deliveredOn(rec, g.ID, m.Date)
+		sessions := repo.ListByRef[record.Session](rec, g.ID) // read once: the group's whole history
+		tg.Last, tg.InProgressID = lastTime(rec, sessions, m.Date)
+		tg.DeliveredToday = deliveredOn(sessions, m.Date)
 		m.Groups = append(m.Groups, tg)
 		for _, sid := range g.Data.StudentIDs {
 			if seen[sid] || !active(rec, sid) {
@@ -129,11 +130,9 @@ func active(rec Records, id string) bool {
 	return true
 }
 
-// lastTime describes the group's last delivered session before or on
-// today, and finds a session still in progress.
 // deliveredOn reports whether the group has a delivered session on day.
-func deliveredOn(rec Records, groupID, day string) bool {
-	for _, s := range repo.ListByRef[record.Session](rec, groupID) {
+func deliveredOn(sessions []repo.Doc[record.Session], day string) bool {
+	for _, s := range sessions {
 		if s.Data.Status == record.SessionDelivered && s.Data.Date == day {
 			return true
 		}
@@ -141,8 +140,9 @@ func deliveredOn(rec Records, groupID, day string) bool {
 	return false
 }
 
-func lastTime(rec Records, groupID, programID, today string) (string, string) {
-	sessions := repo.ListByRef[record.Session](rec, groupID)
+// lastTime describes the group's last delivered session before or on
+// today, and finds a session still in progress.
+func lastTime(rec Records, sessions []repo.Doc[record.Session], today string) (string, string) {
 	var last *repo.Doc[record.Session]
 	inProgress, inIdx := "", 0
 	for i := range sessions {
