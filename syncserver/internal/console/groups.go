@@ -140,7 +140,7 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	}
 	for _, i := range colIdx {
 		s := gd.Sessions[i]
-		cols = append(cols, groupColumn{Date: s.Date, Attendance: fmt.Sprintf("%d of %d", s.Attended, s.Marked), Minutes: round1(s.Minutes)})
+		cols = append(cols, groupColumn{Date: s.Date, Attendance: fmt.Sprintf("%d of %d", s.Attended, s.Marked), Minutes: progress.FormatMinutes(s.Minutes)})
 	}
 	var steps []groupStep
 	for n, sf := range gd.PerStep {
@@ -167,18 +167,18 @@ func (c *Console) handleGroup(ec echo.Context) error {
 			n, stepName(prog, sf.StepID), sf.Applicable-sf.Done, sf.Applicable, pct(sf.Pct)))
 	}
 	summary := fmt.Sprintf("%s delivered and %d cancelled up to %s, %s minutes in all.", plural(gd.Delivered, "session", "sessions"),
-		gd.Cancelled, asOf, round1(gd.Minutes))
+		gd.Cancelled, asOf, progress.FormatMinutes(gd.Minutes))
 	if len(planned) > 0 {
 		lo, hi := planned[0], planned[0]
 		for _, p := range planned {
 			lo, hi = min(lo, p), max(hi, p)
 		}
-		plan := round1(lo)
-		if round1(lo) != round1(hi) {
-			plan = round1(lo) + "–" + round1(hi) + " (the students' plans differ)"
+		plan := progress.FormatSessions(lo)
+		if progress.FormatSessions(lo) != progress.FormatSessions(hi) {
+			plan = progress.FormatSessions(lo) + " to " + progress.FormatSessions(hi) + " (the students' plans differ)"
 		}
 		summary = fmt.Sprintf("%s delivered of %s planned, %d cancelled, up to %s; %s minutes in all.",
-			plural(gd.Delivered, "session", "sessions"), plan, gd.Cancelled, asOf, round1(gd.Minutes))
+			plural(gd.Delivered, "session", "sessions"), plan, gd.Cancelled, asOf, progress.FormatMinutes(gd.Minutes))
 	}
 	fid := "No step has been due in a delivered session yet."
 	if gd.FidelityPct != nil {
