@@ -87,26 +87,34 @@ func (c *Console) probeOfStudent(ec echo.Context, sc *scope) (string, record.Env
 	return sid, envs[0], p, nil
 }
 
+// probeForm is the common start of a probe's edit and undo: the form read,
+// its CSRF token checked, the viewer's scope, and the probe (of a student
+// in that scope) the form names.
+func (c *Console) probeForm(ec echo.Context) (*session, *scope, string, record.Envelope, record.Probe, error) {
+	if err := parseForm(ec); err != nil {
+		return nil, nil, "", record.Envelope{}, record.Probe{}, err
+	}
+	s := sessionOf(ec)
+	if !checkCSRF(ec, s.csrf) {
+		return nil, nil, "", record.Envelope{}, record.Probe{}, errBadCSRF
+	}
+	sc, err := c.loadScope(ec.Request().Context(), s.p)
+	if err != nil {
+		return nil, nil, "", record.Envelope{}, record.Probe{}, err
+	}
+	sid, env, p, err := c.probeOfStudent(ec, sc)
+	return s, sc, sid, env, p, err
+}
+
 var errProbeChanged = &errPage{http.StatusConflict, "The probe was changed by someone else since this page was loaded (a tablet synced, or another edit). Reload the page to see it as it is now, then try again."}
 
 // handleProbeEdit changes a probe's date and score (admins only).
 func (c *Console) handleProbeEdit(ec echo.Context) error {
-	if err := parseForm(ec); err != nil {
+	s, sc, sid, env, old, err := c.probeForm(ec)
+	if err != nil {
 		return err
-	}
-	s := sessionOf(ec)
-	if !checkCSRF(ec, s.csrf) {
-		return errBadCSRF
 	}
 	ctx := ec.Request().Context()
-	sc, err := c.loadScope(ctx, s.p)
-	if err != nil {
-		return err
-	}
-	sid, env, old, err := c.probeOfStudent(ec, sc)
-	if err != nil {
-		return err
-	}
 	f := ec.Request().PostForm
 	if f.Get("hlc") != env.HLC {
 		return errProbeChanged
@@ -150,22 +158,11 @@ type probeNotice struct {
 
 // handleProbeUndo writes the previous version back (admins only).
 func (c *Console) handleProbeUndo(ec echo.Context) error {
-	if err := parseForm(ec); err != nil {
+	s, _, sid, env, cur, err := c.probeForm(ec)
+	if err != nil {
 		return err
-	}
-	s := sessionOf(ec)
-	if !checkCSRF(ec, s.csrf) {
-		return errBadCSRF
 	}
 	ctx := ec.Request().Context()
-	sc, err := c.loadScope(ctx, s.p)
-	if err != nil {
-		return err
-	}
-	sid, env, cur, err := c.probeOfStudent(ec, sc)
-	if err != nil {
-		return err
-	}
 	f := ec.Request().PostForm
 	raw, err := base64.RawURLEncoding.DecodeString(f.Get("prev"))
 	var prev record.Probe
