@@ -136,6 +136,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go func() { servErr <- msrv.Serve(mln) }()
 		log.Info("metrics listening", "addr", mln.Addr().String())
 	}
+	// The console's caches are filled once listening, so a restart does
+	// not make the first coordinator wait for a whole-school read.
+	warmCtx, stopWarm := context.WithCancel(context.Background())
+	defer stopWarm()
+	go func() { con.Warm(warmCtx) }()
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr().String())
 	log.Info("serving", "addr", ln.Addr().String(), "tls", *tlsCert != "", "max_clock_skew", skew.String(), "tombstone_retention", retention.String(),
 		"max_inflight_bytes", inflight, "memory_limit", debug.SetMemoryLimit(-1))

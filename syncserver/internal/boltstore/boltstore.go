@@ -333,6 +333,23 @@ func (s *Store) SchoolBySlug(ctx context.Context, slug string) (store.School, er
 	return sc, wrap("school by slug", err)
 }
 
+// Schools lists every school, ordered by slug (the slug index's order).
+func (s *Store) Schools(ctx context.Context) ([]store.School, error) {
+	var out []store.School
+	err := s.db.View(func(tx *bolt.Tx) error {
+		schools := tx.Bucket(bSchools)
+		return tx.Bucket(bSlugs).ForEach(func(_, id []byte) error {
+			var sc store.School
+			if err := getJSON(schools, id, &sc); err != nil {
+				return err
+			}
+			out = append(out, sc)
+			return nil
+		})
+	})
+	return out, wrap("schools", err)
+}
+
 func usernameKey(schoolID, username string) []byte {
 	return []byte(schoolID + "\x00" + username)
 }

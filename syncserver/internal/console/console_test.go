@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -10,9 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
+	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/serverwriter"
 )
 
@@ -470,5 +473,21 @@ func TestMeetingDecisionReachesTablet(t *testing.T) {
 	}
 	if n := decisionsPulled(t, e); n != 1 {
 		t.Errorf("%d decisions after a refused one, want 1", n)
+	}
+}
+
+// TestWarmComputesEveryCaseloadGoal: the warm-up at serve start reads every
+// school and computes the goals the caseload shows (active or without a
+// status: goal1–3 of Lincoln, not the met one), and stops when told.
+func TestWarmComputesEveryCaseloadGoal(t *testing.T) {
+	e := newEnv(t, false)
+	con := console.New(console.Config{Store: e.st, Passwords: testPasswords, Now: func() time.Time { return time.Date(2025, 3, 17, 12, 0, 0, 0, time.UTC) }})
+	if n := con.Warm(t.Context()); n != 3 {
+		t.Fatalf("warm-up computed %d goals, want 3", n)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if n := con.Warm(ctx); n != 0 {
+		t.Fatalf("a cancelled warm-up computed %d goals", n)
 	}
 }

@@ -197,7 +197,7 @@ func (c *Console) viewOf(sc *scope, g reportcache.View) goalView {
 func (c *Console) caseloadGoals(ctx context.Context, sc *scope, asOf progress.Date) ([]goalView, error) {
 	gs, err := c.reports.Reports(ctx, sc.p.School.ID, asOf, func(_ string, g record.Goal) bool {
 		_, ok := sc.students[g.StudentID]
-		return ok && (g.Status == "" || g.Status == "active")
+		return ok && onCaseload(g)
 	})
 	if err != nil {
 		return nil, err
@@ -207,6 +207,36 @@ func (c *Console) caseloadGoals(ctx context.Context, sc *scope, asOf progress.Da
 		out[i] = c.viewOf(sc, g)
 	}
 	return out, nil
+}
+
+// onCaseload: a goal whose status is active or absent (CONSOLE.md §3).
+func onCaseload(g record.Goal) bool { return g.Status == "" || g.Status == "active" }
+
+// Warm reads every school into the report cache and computes today's
+// caseload goals, so the first caseload after a start is served from the
+// cache (a cold one reads and computes the whole school: about 0.3 s of
+// CPU for 2,000 goals, ADR 0012) — unless someone asks first, who then
+// shares the same read. It stops at ctx's end; errors only cost the warmth.
+// It returns the number of goals computed.
+func (c *Console) Warm(ctx context.Context) int {
+	schools, err := c.st.Schools(ctx)
+	if err != nil {
+		c.log.Warn("console warm-up: cannot list the schools", "err", err.Error())
+		return 0
+	}
+	n := 0
+	asOf, _ := progress.ParseDate(c.now().UTC().Format("2006-01-02"))
+	for _, sc := range schools {
+		if ctx.Err() != nil {
+			return n
+		}
+		gs, err := c.reports.Reports(ctx, sc.ID, asOf, func(_ string, g record.Goal) bool { return onCaseload(g) })
+		if err != nil {
+			c.log.Warn("console warm-up failed", "school_id", sc.ID, "err", err.Error())
+		}
+		n += len(gs)
+	}
+	return n
 }
 
 // goalReports computes goals through the indexed reads (a student page's

@@ -106,6 +106,24 @@ func (s *Store) SchoolBySlug(ctx context.Context, slug string) (store.School, er
 	return sc, wrap("school by slug", err)
 }
 
+// Schools lists every school, ordered by slug.
+func (s *Store) Schools(ctx context.Context) ([]store.School, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id::text, slug, name, created_at FROM schools ORDER BY slug`)
+	if err != nil {
+		return nil, wrap("schools", err)
+	}
+	defer rows.Close()
+	var out []store.School
+	for rows.Next() {
+		var sc store.School
+		if err := rows.Scan(&sc.ID, &sc.Slug, &sc.Name, &sc.CreatedAt); err != nil {
+			return nil, wrap("schools", err)
+		}
+		out = append(out, sc)
+	}
+	return out, wrap("schools", rows.Err())
+}
+
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
 	if u.ID == "" {

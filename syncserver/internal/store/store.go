@@ -240,6 +240,9 @@ type Store interface {
 	CreateSchool(ctx context.Context, s School) (School, error)
 	// SchoolBySlug finds a school; ErrNotFound when none.
 	SchoolBySlug(ctx context.Context, slug string) (School, error)
+	// Schools lists every school, ordered by slug (a server holds a
+	// district's schools: tens, not millions).
+	Schools(ctx context.Context) ([]School, error)
 	// CreateUser adds a user to a school; ErrConflict when the username
 	// exists in that school, ErrNotFound when the school does not exist.
 	CreateUser(ctx context.Context, u User) (User, error)

@@ -35,6 +35,9 @@ func testSchoolsAndUsers(t *testing.T, s store.Store) {
 		t.Errorf("user in unknown school: %v", err)
 	}
 	other := NewFixture(t, s, "other") // the same usernames in another school are fine
+	if all, err := s.Schools(ctx); err != nil || len(all) != 2 || all[0].ID != f.School.ID || all[0].Slug != "lincoln" || all[1].ID != other.School.ID || all[1].Name != "School other" {
+		t.Errorf("Schools = %+v, %v", all, err)
+	}
 	u, err := s.UserByUsername(ctx, other.School.ID, "ana")
 	if err != nil || u.ID != other.Ana.ID || u.ID == f.Ana.ID || u.SchoolID != other.School.ID || string(u.PasswordHash) != "h" || u.Role != protocol.RoleInterventionist || u.Name != "ana" {
 		t.Errorf("UserByUsername = %+v, %v", u, err)
