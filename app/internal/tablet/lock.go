@@ -74,6 +74,23 @@ func (l locker) Unlock(pin string) error {
 	return plainErr("This tablet's data could not be opened. Ask your coordinator for help.")
 }
 
+// ChangePIN is "Change PIN" on the Sync screen: the current PIN is checked
+// as at the lock screen (a wrong one counts and slows down the same way),
+// then the data key is wrapped under the new one. Nothing else changes.
+func (l locker) ChangePIN(current, newPIN string) error {
+	if msg := localstore.PINProblem(newPIN); msg != "" {
+		return plainErr(msg)
+	}
+	if err := l.Unlock(current); err != nil {
+		return err
+	}
+	if err := l.t.Store.ChangePIN(context.Background(), newPIN); err != nil {
+		l.t.log.Error("changing the PIN failed", "err", err.Error())
+		return plainErr("The PIN was not changed; the old one still works. Please try again.")
+	}
+	return nil
+}
+
 func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) error {
 	if msg := localstore.PINProblem(newPIN); msg != "" {
 		return plainErr(msg)

@@ -277,7 +277,8 @@ func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv 
 	t.UI = ui.New(t.Window, ui.Config{Records: activeRecords{Records{store}, t.touch}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase},
 		Tick: Tick, Now: t.cfg.now,
 		// The same chart as the PDF report (issue 7: one look in app and print).
-		ChartPNG: reportdoc.ProgressChartPNG, ReportPDF: ReportPDF, OnActivity: t.touch, Background: t.cfg.Background})
+		ChartPNG: reportdoc.ProgressChartPNG, ReportPDF: ReportPDF, OnActivity: t.touch, Background: t.cfg.Background,
+		ChangePIN: locker{t}.ChangePIN})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
 	if notice != "" {

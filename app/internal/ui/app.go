@@ -42,6 +42,9 @@ type Config struct {
 	// SaveDocument, when set, hands a finished document (a family CICO
 	// card) to the platform instead of Fyne's save dialog; tests set it.
 	SaveDocument func(name string, data []byte) error
+	// ChangePIN, when set, checks the current PIN and sets a new one (the
+	// Sync screen's "Change PIN"); its errors are sentences. nil: no button.
+	ChangePIN func(current, newPIN string) error
 }
 
 // screen is one page of the app: built once, refreshed from its model.

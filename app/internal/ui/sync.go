@@ -31,6 +31,12 @@ type syncScreen struct {
 	eraseAsk                 bool
 	unsent                   int // read from the store when the question is asked
 
+	// Change PIN: a first tap opens the form (current, new, again).
+	changePIN, pinSave, pinCancel *Button
+	pinCurrent, pinNew, pinAgain  *widget.Entry
+	pinMessage                    *widget.Label
+	pinOpen                       bool
+
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
 	syncNow *Button
@@ -65,6 +71,14 @@ func newSyncScreen(a *App) screen {
 	s.erase = NewButton("Sign out and erase this tablet…", s.askErase)
 	s.eraseYes = newImportant("Erase this tablet", widget.DangerImportance, s.tapErase)
 	s.eraseNo = NewButton("Keep everything", func() { s.eraseAsk = false; s.refresh() })
+	s.changePIN = NewButton("Change PIN…", func() { s.pinOpen = true; s.pinMessage.SetText(""); s.refresh(); s.a.win.Canvas().Focus(s.pinCurrent) })
+	s.pinCurrent = pinEntry("current PIN")
+	s.pinNew = pinEntry("new PIN, at least 6 digits")
+	s.pinAgain = pinEntry("the new PIN again")
+	s.pinAgain.OnSubmitted = func(string) { s.tapChangePIN() }
+	s.pinSave = newImportant("Change PIN", widget.HighImportance, s.tapChangePIN)
+	s.pinCancel = NewButton("Cancel", func() { s.pinOpen = false; s.clearPIN(); s.refresh() })
+	s.pinMessage = wrapLabel("")
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
 	if a.cfg.Sync != nil {
@@ -276,6 +290,16 @@ func (s *syncScreen) refresh() {
 		}
 		objs = append(objs, card(rows...))
 	}
+	if s.a.cfg.ChangePIN != nil {
+		if s.pinOpen {
+			objs = append(objs, card(heading("Change the PIN"),
+				widget.NewForm(widget.NewFormItem("Current PIN", s.pinCurrent), widget.NewFormItem("New PIN", s.pinNew),
+					widget.NewFormItem("Again", s.pinAgain)),
+				s.pinMessage, container.NewHBox(spacerH(), s.pinCancel, s.pinSave)))
+		} else {
+			objs = append(objs, container.NewHBox(spacerH(), s.changePIN))
+		}
+	}
 	// Signing out erases: a shared tablet handed on keeps nothing of its
 	// last user (the server keeps what was synced).
 	if s.eraseAsk {
@@ -290,6 +314,49 @@ func (s *syncScreen) refresh() {
 	}
 	s.list.Objects = objs
 	s.list.Refresh()
+}
+
+// tapChangePIN checks the two new PINs agree, then asks the tablet (which
+// checks the current PIN, counted like the lock screen's) off the main
+// goroutine: deriving the key takes a noticeable fraction of a second.
+func (s *syncScreen) tapChangePIN() {
+	if s.busy {
+		return
+	}
+	cur, pin, again := strings.TrimSpace(s.pinCurrent.Text), strings.TrimSpace(s.pinNew.Text), strings.TrimSpace(s.pinAgain.Text)
+	if pin != again {
+		s.pinMessage.Importance = widget.DangerImportance
+		s.pinMessage.SetText("The two new PINs are not the same. Type them again.")
+		s.pinNew.SetText("")
+		s.pinAgain.SetText("")
+		return
+	}
+	s.busy = true
+	s.pinSave.Disable()
+	s.pinMessage.Importance = widget.MediumImportance
+	s.pinMessage.SetText("Changing the PIN…")
+	s.a.background(func() func() {
+		err := s.a.cfg.ChangePIN(cur, pin)
+		return func() {
+			s.busy = false
+			s.pinSave.Enable()
+			s.clearPIN()
+			if err != nil {
+				s.pinMessage.Importance = widget.DangerImportance
+				s.pinMessage.SetText(PlainError(err))
+				return
+			}
+			s.pinOpen = false
+			s.refresh()
+			s.a.say("PIN changed. Use the new PIN from now on.")
+		}
+	})
+}
+
+func (s *syncScreen) clearPIN() {
+	s.pinCurrent.SetText("")
+	s.pinNew.SetText("")
+	s.pinAgain.SetText("")
 }
 
 func refusal(q Quarantined) string {
