@@ -25,7 +25,7 @@ func auditRows(body string) []auditHook {
 func TestAuditOfStudentPageAndAuditPage(t *testing.T) {
 	e := newEnv(t, false)
 	admin, ana, ben := e.signedIn("lincoln", "admin"), e.signedIn("lincoln", "ana"), e.signedIn("lincoln", "ben")
-	if p := admin.get("/admin/audit"); p.status != http.StatusOK || len(auditRows(p.body)) != 0 || !strings.Contains(p.body, "No restricted note was given out") {
+	if p := admin.get("/admin/audit"); p.status != http.StatusOK || len(auditRows(p.body)) != 0 || !strings.Contains(p.body, "No restricted record was given out") {
 		t.Fatalf("audit page before anything: %d %s", p.status, p.body)
 	}
 
