@@ -226,8 +226,11 @@ func (c *Console) Warm(ctx context.Context) int {
 	}
 	n := 0
 	asOf, _ := progress.ParseDate(c.now().UTC().Format("2006-01-02"))
-	for _, sc := range schools {
-		if ctx.Err() != nil {
+	for i, sc := range schools {
+		// The cache keeps MaxSchools schools: warming more would only
+		// evict the first ones again (a district's other schools are read
+		// when first asked for).
+		if ctx.Err() != nil || i == reportcache.MaxSchools {
 			return n
 		}
 		gs, err := c.reports.Reports(ctx, sc.ID, asOf, func(_ string, g record.Goal) bool { return onCaseload(g) })
