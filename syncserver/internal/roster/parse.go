@@ -184,20 +184,12 @@ func ParseUsers(data []byte, opts Options) Parsed {
 	seen := map[string]int{} // sourcedId → its first line
 
 	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+		rec, ok, done := nextRow(r, header, fail)
+		if done {
 			break
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				fail(pe.StartLine, "", fmt.Sprintf("the row has %d fields; the header has %d", len(rec), len(header)))
-				continue
-			}
-			// A broken quote leaves the reader out of step with the rows:
-			// what follows cannot be trusted, so reading stops here.
-			fail(errLine(err, 0), "", malformed(err))
-			break
+		if !ok {
+			continue
 		}
 		line := func(i int) int { l, _ := r.FieldPos(i); return l }
 		get := func(c string) string {
@@ -205,16 +197,6 @@ func ParseUsers(data []byte, opts Options) Parsed {
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
-		}
-		bad := false
-		for i, v := range rec {
-			if !utf8.ValidString(v) {
-				fail(line(i), header[i], "the value is not valid UTF-8")
-				bad = true
-			}
-		}
-		if bad {
-			continue
 		}
 		start := line(0)
 		id := get(colSourcedID)
@@ -234,6 +216,7 @@ func ParseUsers(data []byte, opts Options) Parsed {
 			continue
 		}
 		// Every problem of the row is reported, not just the first.
+		bad := false
 		for _, c := range []string{colSourcedID, colGiven, colFamily, colGrades} {
 			if get(c) == "" {
 				fail(line(col[c]), c, "required field "+c+" is empty")
@@ -300,6 +283,36 @@ func listHas(list, v string) bool {
 		}
 	}
 	return false
+}
+
+// nextRow reads one data row with §14's rules, for both the OneRoster
+// files and the template's: a row with the wrong number of fields, or with
+// a value that is not UTF-8, is reported through fail and skipped (ok
+// false); a broken quote is reported and ends the file (done), since the
+// reader is then out of step with the rows; so does the end of the file.
+func nextRow(r *csv.Reader, header []string, fail func(line int, col, msg string)) (rec []string, ok, done bool) {
+	rec, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, false, true
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
+			fail(pe.StartLine, "", fmt.Sprintf("the row has %d fields; the header has %d", len(rec), len(header)))
+			return nil, false, false
+		}
+		fail(errLine(err, 0), "", malformed(err))
+		return nil, false, true
+	}
+	ok = true
+	for i, v := range rec {
+		if !utf8.ValidString(v) {
+			l, _ := r.FieldPos(i)
+			fail(l, header[i], "the value is not valid UTF-8")
+			ok = false
+		}
+	}
+	return rec, ok, false
 }
 
 func errLine(err error, def int) int {

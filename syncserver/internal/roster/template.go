@@ -18,7 +18,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/serverwriter"
@@ -53,28 +52,11 @@ func readTable(file string, data []byte, required []string,
 		return errs
 	}
 	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
+		rec, ok, done := nextRow(r, header, add)
+		if done {
 			break
 		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				add(pe.StartLine, "", fmt.Sprintf("the row has %d fields; the header has %d", len(rec), len(header)))
-				continue
-			}
-			add(errLine(err, 0), "", malformed(err))
-			break
-		}
-		bad := false
-		for i, v := range rec {
-			if !utf8.ValidString(v) {
-				l, _ := r.FieldPos(i)
-				add(l, header[i], "the value is not valid UTF-8")
-				bad = true
-			}
-		}
-		if bad {
+		if !ok {
 			continue
 		}
 		line := func(c string) int {
