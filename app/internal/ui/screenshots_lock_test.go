@@ -1,12 +1,9 @@
 package ui
 
 import (
-	"image/png"
-	"os"
 	"path/filepath"
 	"testing"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/localstore"
@@ -16,14 +13,8 @@ import (
 // $SMALLWINS_SCREENSHOTS, like TestScreenshots: choosing the first PIN,
 // the PIN asked, and the forgotten-PIN form.
 func TestScreenshotsLock(t *testing.T) {
-	dir := os.Getenv("SMALLWINS_SCREENSHOTS")
-	if dir == "" {
-		t.Skip("set SMALLWINS_SCREENSHOTS=<dir> to render the screens")
-	}
-	for _, orient := range []struct {
-		name string
-		size fyne.Size
-	}{{"landscape", landscape}, {"portrait", portrait}} {
+	dir := screenshotDir(t)
+	for _, orient := range orientations {
 		test.NewTempApp(t).Settings().SetTheme(Theme{})
 		clk := &clock{monday10}
 		s, err := localstore.OpenWith(filepath.Join(t.TempDir(), "t.db"), localstore.Options{KDF: cheapKDF, Now: clk.now})
@@ -33,18 +24,7 @@ func TestScreenshotsLock(t *testing.T) {
 		w := test.NewWindow(nil)
 		w.Resize(orient.size)
 		l := NewLock(w, LockConfig{Locker: storeLocker{s}, Now: clk.now, Background: syncBackground})
-		shot := func(name string) {
-			t.Helper()
-			w.Content().Refresh()
-			out, err := os.Create(filepath.Join(dir, name+"-"+orient.name+".png"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer out.Close()
-			if err := png.Encode(out, w.Canvas().Capture()); err != nil {
-				t.Fatal(err)
-			}
-		}
+		shot := func(name string) { t.Helper(); capture(t, w, dir, name, orient.name) }
 		l.Show("")
 		shot("lock-choose")
 		typeInto(l.PIN, "482916")

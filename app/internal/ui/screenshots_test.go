@@ -17,10 +17,16 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestScreenshots renders every screen of the demo school headless at both
-// tablet sizes into $SMALLWINS_SCREENSHOTS (docs/screenshots via
-// scripts/screenshots.sh). Skipped unless that variable is set.
-func TestScreenshots(t *testing.T) {
+// orientations are the two tablet sizes every screenshot is taken at.
+var orientations = []struct {
+	name string
+	size fyne.Size
+}{{"landscape", landscape}, {"portrait", portrait}}
+
+// screenshotDir is $SMALLWINS_SCREENSHOTS, made if missing; without it the
+// screenshot test is skipped.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
 	dir := os.Getenv("SMALLWINS_SCREENSHOTS")
 	if dir == "" {
 		t.Skip("set SMALLWINS_SCREENSHOTS=<dir> to render the screens")
@@ -28,10 +34,31 @@ func TestScreenshots(t *testing.T) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, orient := range []struct {
-		name string
-		size fyne.Size
-	}{{"landscape", landscape}, {"portrait", portrait}} {
+	return dir
+}
+
+// capture writes w as dir/name-orient.png after a second layout pass:
+// wrapped labels know their height only once they have a width, as after
+// the first frame on a device.
+func capture(t *testing.T, w fyne.Window, dir, name, orient string) {
+	t.Helper()
+	w.Content().Refresh()
+	out, err := os.Create(filepath.Join(dir, name+"-"+orient+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestScreenshots renders every screen of the demo school headless at both
+// tablet sizes into $SMALLWINS_SCREENSHOTS (docs/screenshots via
+// scripts/screenshots.sh). Skipped unless that variable is set.
+func TestScreenshots(t *testing.T) {
+	dir := screenshotDir(t)
+	for _, orient := range orientations {
 		f := newFixture(t)
 		f.clk.t = time.Date(2025, 3, 19, 9, 20, 0, 0, time.Local) // a Wednesday
 		if _, err := demo.Load(context.Background(), f.rec, f.clk.t, demo.Options{}); err != nil {
@@ -40,21 +67,7 @@ func TestScreenshots(t *testing.T) {
 		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
 		a := f.start(orient.size)
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
-		shot := func(name string) {
-			t.Helper()
-			// A second layout pass: wrapped labels know their height only
-			// once they have a width, as after the first frame on a device.
-			f.win.Content().Refresh()
-			img := f.win.Canvas().Capture()
-			out, err := os.Create(filepath.Join(dir, name+"-"+orient.name+".png"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer out.Close()
-			if err := png.Encode(out, img); err != nil {
-				t.Fatal(err)
-			}
-		}
+		shot := func(name string) { t.Helper(); capture(t, f.win, dir, name, orient.name) }
 		shot("today")
 		today := a.Current().(*todayScreen)
 		var first string

@@ -2,13 +2,9 @@ package ui
 
 import (
 	"context"
-	"image/png"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/demo"
@@ -22,14 +18,8 @@ import (
 // undo bar, a reopened session, the group form with a time per weekday)
 // into $SMALLWINS_SCREENSHOTS, like TestScreenshots.
 func TestScreenshotsWeek(t *testing.T) {
-	dir := os.Getenv("SMALLWINS_SCREENSHOTS")
-	if dir == "" {
-		t.Skip("set SMALLWINS_SCREENSHOTS=<dir> to render the screens")
-	}
-	for _, orient := range []struct {
-		name string
-		size fyne.Size
-	}{{"landscape", landscape}, {"portrait", portrait}} {
+	dir := screenshotDir(t)
+	for _, orient := range orientations {
 		f := newFixture(t)
 		f.clk.t = time.Date(2025, 3, 19, 9, 20, 0, 0, time.Local) // a Wednesday, as TestScreenshots
 		if _, err := demo.Load(context.Background(), f.rec, f.clk.t, demo.Options{}); err != nil {
@@ -38,19 +28,7 @@ func TestScreenshotsWeek(t *testing.T) {
 		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
 		a := f.start(orient.size)
 		a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
-		shot := func(name string) {
-			t.Helper()
-			f.win.Content().Refresh()
-			img := f.win.Canvas().Capture()
-			out, err := os.Create(filepath.Join(dir, name+"-"+orient.name+".png"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer out.Close()
-			if err := png.Encode(out, img); err != nil {
-				t.Fatal(err)
-			}
-		}
+		shot := func(name string) { t.Helper(); capture(t, f.win, dir, name, orient.name) }
 		byName := map[string]string{}
 		for _, st := range repo.List[record.Student](f.rec) {
 			byName[st.Data.GivenName] = st.ID
