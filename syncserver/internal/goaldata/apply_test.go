@@ -5,21 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
-	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
-	"smallwins/syncserver/internal/boltstore"
 	"smallwins/syncserver/internal/goaldata"
 	"smallwins/syncserver/internal/store"
-	"smallwins/syncserver/internal/store/storetest"
 )
 
 // TestApplyMatchesRead: after random writes of every kind a report reads
@@ -30,13 +26,7 @@ import (
 // has the report it had before (the cache keeps those).
 func TestApplyMatchesRead(t *testing.T) {
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	f := storetest.NewFixture(t, st, "lincoln")
-	clock := hlc.NewClock(uuid.New(), hlc.State{}, nil)
+	st, f, clock := newSchool(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 	var recs []record.Envelope

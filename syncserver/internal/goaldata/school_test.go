@@ -21,6 +21,18 @@ import (
 	"smallwins/syncserver/internal/store/storetest"
 )
 
+// newSchool is a real store in a temp dir with storetest's school
+// "lincoln", and a clock to stamp the test's records.
+func newSchool(t *testing.T) (*boltstore.Store, storetest.Fixture, *hlc.Clock) {
+	t.Helper()
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, storetest.NewFixture(t, st, "lincoln"), hlc.NewClock(uuid.New(), hlc.State{}, nil)
+}
+
 // TestSchoolMatchesIndexed: for every goal, the bulk read (School.Dataset)
 // gives the same report as the indexed read (Dataset) that
 // /v1/reports/progress uses, for an admin and for an interventionist who
@@ -29,13 +41,7 @@ import (
 // a goal of a student with no probes, a deleted session).
 func TestSchoolMatchesIndexed(t *testing.T) {
 	ctx := context.Background()
-	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	f := storetest.NewFixture(t, st, "lincoln")
-	clock := hlc.NewClock(uuid.New(), hlc.State{}, nil)
+	st, f, clock := newSchool(t)
 	n := func() string { return uuid.NewString() }
 	var recs []record.Envelope
 	add := func(id, typ string, restricted, deleted bool, data string) {
