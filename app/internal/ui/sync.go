@@ -71,7 +71,7 @@ func newSyncScreen(a *App) screen {
 	s.erase = NewButton("Sign out and erase this tablet…", s.askErase)
 	s.eraseYes = newImportant("Erase this tablet", widget.DangerImportance, s.tapErase)
 	s.eraseNo = NewButton("Keep everything", func() { s.eraseAsk = false; s.refresh() })
-	s.changePIN = NewButton("Change PIN…", func() { s.pinOpen = true; s.pinMessage.SetText(""); s.refresh(); s.a.win.Canvas().Focus(s.pinCurrent) })
+	s.changePIN = NewButton("Change PIN…", s.openChangePIN)
 	s.pinCurrent = pinEntry("current PIN")
 	s.pinNew = pinEntry("new PIN, at least 6 digits")
 	s.pinAgain = pinEntry("the new PIN again")
@@ -314,6 +314,18 @@ func (s *syncScreen) refresh() {
 	}
 	s.list.Objects = objs
 	s.list.Refresh()
+}
+
+// openChangePIN shows the form at the foot of the screen, scrolled into
+// view, with the current PIN's box focused (typing goes there at once).
+func (s *syncScreen) openChangePIN() {
+	s.pinOpen = true
+	s.pinMessage.SetText("")
+	s.refresh()
+	if sc, ok := s.root.(*container.Scroll); ok {
+		sc.ScrollToBottom()
+	}
+	s.a.win.Canvas().Focus(s.pinCurrent)
 }
 
 // tapChangePIN checks the two new PINs agree, then asks the tablet (which
