@@ -242,7 +242,7 @@ func (l *Lock) refresh() {
 		l.title.SetText("Forgot your PIN?")
 		l.intro.SetText("Sign in with your school account (or an enrolment code from your coordinator) and choose a new PIN. " +
 			"Nothing on this tablet is lost, including changes not sent yet.")
-		objs = append(objs, widget.NewForm(
+		objs = append(objs, wheelThrough(widget.NewForm(
 			widget.NewFormItem("Server", l.Server),
 			widget.NewFormItem("School", l.School),
 			widget.NewFormItem("Enrolment code", l.Code),
@@ -250,7 +250,7 @@ func (l *Lock) refresh() {
 			widget.NewFormItem("Password", l.Password),
 			widget.NewFormItem("New PIN", l.NewPIN),
 			widget.NewFormItem("Again", l.NewConfirm),
-		), l.Recover)
+		), func() *container.Scroll { sc, _ := l.root.(*container.Scroll); return sc }), l.Recover)
 		if !st.Disabled {
 			objs = append(objs, container.NewHBox(spacerH(), l.Cancel))
 		}

@@ -136,8 +136,10 @@ func newFormScreen(a *App, title string, items []*widget.FormItem, save func() b
 			a.say("Saved.")
 		}
 	})
-	objs := append(append([]fyne.CanvasObject{}, extra...), f.form, f.Save)
-	f.root = vscroll(container.NewPadded(container.NewVBox(objs...)))
+	var page *container.Scroll
+	objs := append(append([]fyne.CanvasObject{}, extra...), wheelThrough(f.form, func() *container.Scroll { return page }), f.Save)
+	page = vscroll(container.NewPadded(container.NewVBox(objs...)))
+	f.root = page
 	return f
 }
 

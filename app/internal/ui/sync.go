@@ -245,7 +245,7 @@ func (s *syncScreen) refresh() {
 			widget.NewFormItem("User name", s.username),
 			widget.NewFormItem("Password", s.password),
 		)
-		objs = append(objs, card(heading(title), form, s.enrolErr, s.enrol))
+		objs = append(objs, card(heading(title), wheelThrough(form, s.page), s.enrolErr, s.enrol))
 		s.syncNow.Disable()
 	} else {
 		s.syncNow.Enable()
@@ -293,8 +293,8 @@ func (s *syncScreen) refresh() {
 	if s.a.cfg.ChangePIN != nil {
 		if s.pinOpen {
 			objs = append(objs, card(heading("Change the PIN"),
-				widget.NewForm(widget.NewFormItem("Current PIN", s.pinCurrent), widget.NewFormItem("New PIN", s.pinNew),
-					widget.NewFormItem("Again", s.pinAgain)),
+				wheelThrough(widget.NewForm(widget.NewFormItem("Current PIN", s.pinCurrent), widget.NewFormItem("New PIN", s.pinNew),
+					widget.NewFormItem("Again", s.pinAgain)), s.page),
 				s.pinMessage, container.NewHBox(spacerH(), s.pinCancel, s.pinSave)))
 		} else {
 			objs = append(objs, container.NewHBox(spacerH(), s.changePIN))
@@ -316,13 +316,16 @@ func (s *syncScreen) refresh() {
 	s.list.Refresh()
 }
 
+// page is the screen's scroller, which the forms' wheel layers scroll.
+func (s *syncScreen) page() *container.Scroll { sc, _ := s.root.(*container.Scroll); return sc }
+
 // openChangePIN shows the form at the foot of the screen, scrolled into
 // view, with the current PIN's box focused (typing goes there at once).
 func (s *syncScreen) openChangePIN() {
 	s.pinOpen = true
 	s.pinMessage.SetText("")
 	s.refresh()
-	if sc, ok := s.root.(*container.Scroll); ok {
+	if sc := s.page(); sc != nil {
 		sc.ScrollToBottom()
 	}
 	s.a.win.Canvas().Focus(s.pinCurrent)

@@ -18,7 +18,7 @@ import (
 // tappable nor focusable: taps, typing and the cursor still reach the
 // entry.
 func passWheel(e *widget.Entry, minRows int, page func() *container.Scroll) fyne.CanvasObject {
-	w := &wheelPass{entry: e, minRows: minRows, page: page}
+	w := &wheelPass{wheelLayer: wheelLayer{page: page}, entry: e, minRows: minRows}
 	w.ExtendBaseWidget(w)
 	e.SetMinRowsVisible(minRows)
 	prev := e.OnChanged
@@ -31,24 +31,45 @@ func passWheel(e *widget.Entry, minRows int, page func() *container.Scroll) fyne
 	return container.NewStack(e, w)
 }
 
-// wheelPass is the wheel-only layer of passWheel.
-type wheelPass struct {
+// wheelThrough lays the wheel-only layer over o (a form of single-line
+// entries): each entry keeps a horizontal scroller of its own that takes
+// the wheel too, so over a form's fields the page did not scroll. Taps,
+// typing, the cursor and drags still reach the fields under the layer.
+func wheelThrough(o fyne.CanvasObject, page func() *container.Scroll) fyne.CanvasObject {
+	l := &wheelLayer{page: page}
+	l.ExtendBaseWidget(l)
+	return container.NewStack(o, l)
+}
+
+// wheelLayer takes only the mouse wheel, and hands it to the page.
+type wheelLayer struct {
 	widget.BaseWidget
+	page func() *container.Scroll
+}
+
+// Scrolled implements fyne.Scrollable: the page scrolls.
+func (w *wheelLayer) Scrolled(ev *fyne.ScrollEvent) {
+	if p := w.page(); p != nil {
+		p.Scrolled(ev)
+	}
+}
+
+// CreateRenderer implements fyne.Widget: the layer draws nothing.
+func (w *wheelLayer) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+// wheelPass is the wheel-only layer of passWheel, which also sizes its
+// entry to the text.
+type wheelPass struct {
+	wheelLayer
 	entry   *widget.Entry
 	minRows int
-	page    func() *container.Scroll
 	rows    int
 	// widths caches each paragraph's measured width: a keystroke changes
 	// one paragraph, and measuring all of them again made typing into a
 	// long note 50% slower (BenchmarkNoteKeystroke).
 	widths map[string]float32
-}
-
-// Scrolled implements fyne.Scrollable: the page scrolls.
-func (w *wheelPass) Scrolled(ev *fyne.ScrollEvent) {
-	if p := w.page(); p != nil {
-		p.Scrolled(ev)
-	}
 }
 
 // Resize re-counts the rows: a narrower box wraps into more of them.
@@ -85,9 +106,4 @@ func (w *wheelPass) grow() {
 		w.rows = rows
 		w.entry.SetMinRowsVisible(rows)
 	}
-}
-
-// CreateRenderer implements fyne.Widget: the layer draws nothing.
-func (w *wheelPass) CreateRenderer() fyne.WidgetRenderer {
-	return widget.NewSimpleRenderer(container.NewWithoutLayout())
 }

@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
@@ -64,4 +66,59 @@ func TestWheelOverNoteBoxScrollsThePage(t *testing.T) {
 func is[T any](v any) bool {
 	_, ok := v.(T)
 	return ok
+}
+
+// TestWheelOverFormFieldsScrollsThePage: over a form of single-line
+// fields (the Sync screen's enrolment form, a setup form) the wheel
+// scrolls the page — each entry's own horizontal scroller took it — and a
+// tap still reaches the field under the layer.
+func TestWheelOverFormFieldsScrollsThePage(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	a.cfg.ChangePIN = func(string, string) error { return nil }
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	s.refresh()
+	test.Tap(s.changePIN) // the page is taller than the window
+	c := f.win.Canvas()
+	d := fyne.CurrentApp().Driver()
+	page := s.page()
+	page.ScrollToTop()
+	at := d.AbsolutePositionForObject(s.school).Add(fyne.NewPos(40, s.school.Size().Height/2))
+	test.Scroll(c, at, 0, -120)
+	if page.Offset.Y <= 0 {
+		t.Fatalf("the wheel over the School field left the page at %v", page.Offset.Y)
+	}
+	// The layer over the form takes only the wheel: taps, presses, drags,
+	// hovering and the focus find the field under it (the drivers look for
+	// the topmost object of each kind).
+	var layer fyne.CanvasObject = &wheelLayer{}
+	for name, ok := range map[string]bool{
+		"tappable": is[fyne.Tappable](layer), "focusable": is[fyne.Focusable](layer),
+		"mouseable": is[desktop.Mouseable](layer), "draggable": is[fyne.Draggable](layer), "hoverable": is[desktop.Hoverable](layer),
+	} {
+		if ok {
+			t.Errorf("the form's wheel layer is %s: it would take that from the fields", name)
+		}
+	}
+
+	g := newGroupForm(a, "")
+	a.push(g)
+	gp := g.root.(*container.Scroll)
+	var first *widget.Entry
+	for _, it := range g.form.Items {
+		if e, ok := it.Widget.(*widget.Entry); ok {
+			first = e
+			break
+		}
+	}
+	if first == nil {
+		t.Fatal("the group form has no entry")
+	}
+	f.win.Resize(fyne.NewSize(800, 300)) // short, so the form scrolls
+	gp.ScrollToTop()
+	test.Scroll(c, d.AbsolutePositionForObject(first).Add(fyne.NewPos(40, 10)), 0, -120)
+	if gp.Offset.Y <= 0 {
+		t.Fatalf("the wheel over a setup form's field left the page at %v", gp.Offset.Y)
+	}
 }
