@@ -1,7 +1,6 @@
 package tablet
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -16,7 +15,7 @@ import (
 func TestChangePINNeedsTheCurrentOne(t *testing.T) {
 	app := test.NewTempApp(t)
 	cfg := testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true})
-	tb, err := Open(context.Background(), app, cfg)
+	tb, err := Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +38,7 @@ func TestChangePINNeedsTheCurrentOne(t *testing.T) {
 	tb.Close()
 	tb.Window.Close()
 
-	tb, err = Open(context.Background(), app, cfg)
+	tb, err = Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

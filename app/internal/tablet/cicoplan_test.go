@@ -23,7 +23,7 @@ func TestCICOPlanTwoTablets(t *testing.T) {
 	app := test.NewTempApp(t)
 	ctx := context.Background()
 	open := func(user string) *Tablet {
-		tb, err := Open(ctx, app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
+		tb, err := Open(app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,7 +1,6 @@
 package tablet
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -43,7 +42,7 @@ func TestDemoPINOpensTheDemo(t *testing.T) {
 	app := test.NewTempApp(t)
 	cfg.DataDir, cfg.NoSyncLoop, cfg.KDF, cfg.Background = t.TempDir(), true, cheapKDF, syncBG
 	for i := 0; i < 2; i++ { // chosen the first time, entered the second
-		tb, err := Open(context.Background(), app, cfg)
+		tb, err := Open(app, cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -77,7 +77,7 @@ func TestLockedAtStartAfterIdleAndWhenBack(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2025, 3, 17, 10, 0, 0, 0, time.Local)}
 	dir := t.TempDir()
 	cfg := testConfig(Config{DataDir: dir, NoSyncLoop: true, Now: clk.Now})
-	tb, err := Open(context.Background(), app, cfg)
+	tb, err := Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestLockedAtStartAfterIdleAndWhenBack(t *testing.T) {
 	tb.Close()
 	tb.Window.Close()
 
-	tb, err = Open(context.Background(), app, cfg)
+	tb, err = Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,14 +163,14 @@ func TestWrongPINsSayHowLongAndSurviveARestart(t *testing.T) {
 	app := test.NewTempApp(t)
 	clk := &fakeClock{t: time.Date(2025, 3, 17, 10, 0, 0, 0, time.Local)}
 	cfg := testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true, Now: clk.Now})
-	tb, err := Open(context.Background(), app, cfg)
+	tb, err := Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	choosePIN(t, tb, testPIN)
 	tb.Close()
 	tb.Window.Close()
-	tb, err = Open(context.Background(), app, cfg)
+	tb, err = Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestWrongPINsSayHowLongAndSurviveARestart(t *testing.T) {
 	}
 	tb.Close()
 	tb.Window.Close()
-	tb, err = Open(context.Background(), app, cfg)
+	tb, err = Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func forgotPIN(t *testing.T, url string) {
 	app := test.NewTempApp(t)
 	ctx := context.Background()
 	cfg := testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true})
-	tb, err := Open(ctx, app, cfg)
+	tb, err := Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func forgotPIN(t *testing.T, url string) {
 	tb.Close()
 	tb.Window.Close()
 
-	tb, err = Open(ctx, app, cfg)
+	tb, err = Open(app, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +361,7 @@ func forgotPIN(t *testing.T, url string) {
 // versions included — not the header's count from the last sync.
 func TestEraseCountsWhatIsUnsentNow(t *testing.T) {
 	app := test.NewTempApp(t)
-	tb, err := Open(context.Background(), app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
+	tb, err := Open(app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,7 +390,7 @@ func TestEraseCountsWhatIsUnsentNow(t *testing.T) {
 func TestWritesAndDraftsCountAsActivity(t *testing.T) {
 	app := test.NewTempApp(t)
 	clk := &fakeClock{t: time.Date(2025, 3, 17, 10, 0, 0, 0, time.Local)}
-	tb, err := Open(context.Background(), app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true, Now: clk.Now}))
+	tb, err := Open(app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true, Now: clk.Now}))
 	if err != nil {
 		t.Fatal(err)
 	}

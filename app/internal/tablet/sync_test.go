@@ -70,7 +70,7 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	app := test.NewTempApp(t)
 	ctx := context.Background()
 
-	a, err := Open(ctx, app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
+	a, err := Open(app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestTwoTabletsThroughTheRealServer(t *testing.T) {
 	}
 
 	// Tablet B enrols through the Sync screen.
-	b, err := Open(ctx, app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
+	b, err := Open(app, testConfig(Config{DataDir: t.TempDir(), NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -122,7 +122,7 @@ func Main(a fyne.App, getenv func(string) string) int {
 	if cfg.DataDir == "" {
 		cfg.DataDir = a.Storage().RootURI().Path()
 	}
-	t, err := Open(context.Background(), a, cfg)
+	t, err := Open(a, cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "smallwins:", err)
 		return 1
@@ -145,7 +145,6 @@ type Tablet struct {
 	Window fyne.Window
 
 	cfg    Config
-	ctx    context.Context
 	path   string // the store's file
 	erased chan struct{}
 	cancel context.CancelFunc
@@ -166,8 +165,10 @@ type Tablet struct {
 // Open opens the store in cfg.DataDir (loading the demo when asked and the
 // store is empty), builds the UI in a new window of a, and starts the syncer
 // (and the enrolment from the environment) in the background. It works
-// before enrolment: everything is local first.
-func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
+// before enrolment: everything is local first. The tablet runs until Close:
+// no context is kept for its lifetime; the syncer's own is cancelled by
+// Close and by an erase.
+func Open(a fyne.App, cfg Config) (*Tablet, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -180,7 +181,7 @@ func Open(ctx context.Context, a fyne.App, cfg Config) (*Tablet, error) {
 	if cfg.IdleLock <= 0 {
 		cfg.IdleLock = 5 * time.Minute
 	}
-	t := &Tablet{cfg: cfg, ctx: ctx, path: filepath.Join(cfg.DataDir, "smallwins.db"), log: cfg.Logger, erased: make(chan struct{}, 1),
+	t := &Tablet{cfg: cfg, path: filepath.Join(cfg.DataDir, "smallwins.db"), log: cfg.Logger, erased: make(chan struct{}, 1),
 		enrolEnv: cfg.Server != "" && cfg.Username != ""}
 	store, err := t.openStore()
 	if err != nil {
@@ -240,7 +241,7 @@ func (t *Tablet) unlocked() {
 		return
 	}
 	if t.cfg.Demo {
-		if err := loadDemoIfEmpty(t.ctx, t.Store, t.cfg.now()); err != nil {
+		if err := loadDemoIfEmpty(context.Background(), t.Store, t.cfg.now()); err != nil {
 			t.log.Error("loading the demo failed", "err", err.Error())
 		}
 	}
@@ -248,14 +249,14 @@ func (t *Tablet) unlocked() {
 	t.notice = ""
 	env := t.enrolEnv
 	t.enrolEnv = false
-	t.run(t.ctx, t.Store, env, notice)
+	t.run(t.Store, env, notice)
 }
 
 // run builds the syncer and the UI over store (with a notice on Today, when
 // one is given) and starts syncing.
-func (t *Tablet) run(ctx context.Context, store *localstore.Store, enrolFromEnv bool, notice string) {
+func (t *Tablet) run(store *localstore.Store, enrolFromEnv bool, notice string) {
 	t.Store = store
-	ctx, cancel := context.WithCancel(ctx)
+	ctx, cancel := context.WithCancel(context.Background())
 	t.cancel, t.done = cancel, make(chan struct{})
 	var mu sync.Mutex
 	var prev syncclient.State
@@ -340,7 +341,7 @@ func (t *Tablet) erase(notice string) error {
 		return fmt.Errorf("tablet: erase: %w", err)
 	}
 	t.Store, t.Syncer, t.UI = store, nil, nil
-	t.ctx, t.notice, t.enrolEnv = context.Background(), notice, false
+	t.notice, t.enrolEnv = notice, false
 	t.Lock.Show(notice)
 	return nil
 }

@@ -20,7 +20,7 @@ import (
 func TestOpenWithDemoBeforeEnrolment(t *testing.T) {
 	a := test.NewTempApp(t)
 	dir := t.TempDir()
-	tb, err := Open(context.Background(), a, testConfig(Config{DataDir: dir, Demo: true, NoSyncLoop: true}))
+	tb, err := Open(a, testConfig(Config{DataDir: dir, Demo: true, NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestOpenWithDemoBeforeEnrolment(t *testing.T) {
 	tb.Close()
 	tb.Window.Close()
 
-	tb, err = Open(context.Background(), a, testConfig(Config{DataDir: dir, Demo: true, NoSyncLoop: true}))
+	tb, err = Open(a, testConfig(Config{DataDir: dir, Demo: true, NoSyncLoop: true}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestRemoteWipeErasesTheTablet(t *testing.T) {
 	app := test.NewTempApp(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	a, err := Open(ctx, app, testConfig(Config{DataDir: dir, Server: url, School: "lincoln", Username: "ana", Password: password}))
+	a, err := Open(app, testConfig(Config{DataDir: dir, Server: url, School: "lincoln", Username: "ana", Password: password}))
 	if err != nil {
 		t.Fatal(err)
 	}
