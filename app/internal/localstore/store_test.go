@@ -9,7 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+	bolt "go.etcd.io/bbolt"
+
 	"smallwins/app/internal/repo"
+	"smallwins/shared/hlc"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -597,5 +601,36 @@ func TestConflictSummaryForADeletion(t *testing.T) {
 	}
 	if got, ok := repo.Get[record.Student](s, d.ID); !ok || got.Data.GivenName != "Gone" {
 		t.Fatalf("restore after a deletion: %+v, %v", got, ok)
+	}
+}
+
+// A quarantined version that cannot be read is neither lost nor skipped
+// silently when a pull brings a newer version of its record: it stays in
+// place and the pull's summary counts it (the syncer logs the count).
+func TestApplyPullCountsAnUnreadableQuarantineEntry(t *testing.T) {
+	s, _ := openTemp(t)
+	e, _ := s.Put(ctx, "thing", "", json.RawMessage(`{"v":1}`), false)
+	if err := s.Quarantine(ctx, e, "too_large", "over the limit"); err != nil {
+		t.Fatal(err)
+	}
+	k, _ := key(e.ID)
+	if err := s.update(func(tx *bolt.Tx) error { return s.put(tx, bQuarantine, k, []byte("{broken")) }); err != nil {
+		t.Fatal(err)
+	}
+	ts, _ := hlc.Parse(e.HLC)
+	newer := record.Envelope{ID: e.ID, Type: "thing", Data: json.RawMessage(`{"v":2}`),
+		HLC: hlc.Timestamp{Wall: ts.Wall + 1000, Node: uuid.New()}.String()}
+	sum, err := s.ApplyPull(ctx, []record.Envelope{newer}, 1, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Applied != 1 || sum.UnreadableQuarantine != 1 {
+		t.Fatalf("summary = %+v, want the newer version applied and 1 unreadable quarantine entry", sum)
+	}
+	if n, _ := s.QuarantineCount(); n != 1 {
+		t.Fatalf("the unreadable quarantine entry was removed (count %d)", n)
+	}
+	if got, _ := s.Get(e.ID); got.HLC != newer.HLC {
+		t.Fatalf("held %s, want the pulled %s", got.HLC, newer.HLC)
 	}
 }

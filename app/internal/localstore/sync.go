@@ -278,6 +278,10 @@ type ApplySummary struct {
 	Overwritten int // unsynced local edits overwritten, kept as losers
 	Dropped     int // synced records the server no longer has (end of a resync)
 	Invalid     int // pulled envelopes breaking PROTOCOL §2, skipped
+	// UnreadableQuarantine counts quarantined versions that could not be
+	// read while a newer version of their record was applied: they stay
+	// where they are (nothing is deleted), and the syncer says so.
+	UnreadableQuarantine int
 }
 
 // ApplyPull stores one pulled page and its cursor in one transaction, cursor
@@ -299,80 +303,10 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 		if err != nil {
 			return err
 		}
-		ob, qb, rs := tx.Bucket(bOutbox), tx.Bucket(bQuarantine), tx.Bucket(bResync)
 		for i := range page {
-			p := page[i]
-			if err := record.Validate(&p); err != nil {
-				// A server bug must not wedge sync forever: skip it, move on.
-				sum.Invalid++
-				continue
-			}
-			ts, _ := hlc.Parse(p.HLC)
-			s.clock.Observe(ts)
-			if err := raiseSeen(tx, p.HLC); err != nil {
+			if err := s.applyPulled(tx, meta, page[i], at, &sum); err != nil {
 				return err
 			}
-			k, _ := key(p.ID)
-			if meta.Resyncing {
-				if err := rs.Put(k, []byte{1}); err != nil { // a non-empty value: Get of an empty one reads as absent
-					return err
-				}
-			}
-			local, _, err := s.getEnv(tx, k)
-			if err != nil {
-				return err
-			}
-			if local != nil {
-				newer := p.HLC > local.HLC
-				redact := p.HLC == local.HLC && p.Deleted && !local.Deleted
-				if !newer && !redact {
-					if p.HLC == local.HLC && string(ob.Get(k)) == p.HLC {
-						// The server holds our version: a push whose answer was lost.
-						if err := ob.Delete(k); err != nil {
-							return err
-						}
-					}
-					sum.Ignored++
-					continue
-				}
-				if v := ob.Get(k); v != nil {
-					if string(v) != p.HLC {
-						if err := s.addConflict(tx, *local, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
-							return err
-						}
-						sum.Overwritten++
-					}
-					if err := ob.Delete(k); err != nil {
-						return err
-					}
-				}
-				qv, err := s.get(tx, bQuarantine, k)
-				if err != nil {
-					return err
-				}
-				if qv != nil {
-					var q Quarantined
-					if json.Unmarshal(qv, &q) == nil && q.Record.HLC < p.HLC {
-						if err := s.addConflict(tx, q.Record, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
-							return err
-						}
-						if err := qb.Delete(k); err != nil {
-							return err
-						}
-					}
-				}
-			}
-			if p.Deleted {
-				// Deleted elsewhere, or redacted for this device (a
-				// restricted note, PROTOCOL §6): its local history goes too.
-				if err := dropHistory(tx, k); err != nil {
-					return err
-				}
-			}
-			if err := s.putEnv(tx, k, local, p); err != nil {
-				return err
-			}
-			sum.Applied++
 		}
 		if last && meta.Resyncing {
 			n, err := s.finishResync(tx)
@@ -387,6 +321,97 @@ func (s *Store) ApplyPull(ctx context.Context, page []record.Envelope, cursor in
 		return ApplySummary{}, fmt.Errorf("localstore: apply pull: %w", err)
 	}
 	return sum, nil
+}
+
+// applyPulled applies one pulled envelope inside ApplyPull's transaction.
+// Which version wins is protocol.Decide, the rule the server applies to a
+// push: the pulled version is "applied" over the local one when its HLC is
+// greater. The one exception is a tombstone with the local HLC: a restricted
+// record redacted for this device, which deletes the local copy (PROTOCOL §6).
+func (s *Store) applyPulled(tx *bolt.Tx, meta SyncMeta, p record.Envelope, at time.Time, sum *ApplySummary) error {
+	if err := record.Validate(&p); err != nil {
+		// A server bug must not wedge sync forever: skip it, move on.
+		sum.Invalid++
+		return nil
+	}
+	ts, _ := hlc.Parse(p.HLC)
+	s.clock.Observe(ts)
+	if err := raiseSeen(tx, p.HLC); err != nil {
+		return err
+	}
+	k, _ := key(p.ID)
+	if meta.Resyncing {
+		if err := tx.Bucket(bResync).Put(k, []byte{1}); err != nil { // a non-empty value: Get of an empty one reads as absent
+			return err
+		}
+	}
+	local, _, err := s.getEnv(tx, k)
+	if err != nil {
+		return err
+	}
+	if local != nil {
+		ob := tx.Bucket(bOutbox)
+		outcome := protocol.Decide(local.HLC, p.HLC)
+		redact := outcome == protocol.Unchanged && p.Deleted && !local.Deleted
+		if outcome != protocol.Applied && !redact {
+			if outcome == protocol.Unchanged && string(ob.Get(k)) == p.HLC {
+				// The server holds our version: a push whose answer was lost.
+				if err := ob.Delete(k); err != nil {
+					return err
+				}
+			}
+			sum.Ignored++
+			return nil
+		}
+		if v := ob.Get(k); v != nil {
+			if string(v) != p.HLC {
+				if err := s.addConflict(tx, *local, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
+					return err
+				}
+				sum.Overwritten++
+			}
+			if err := ob.Delete(k); err != nil {
+				return err
+			}
+		}
+		if err := s.overwriteQuarantined(tx, k, p, at, sum); err != nil {
+			return err
+		}
+	}
+	if p.Deleted {
+		// Deleted elsewhere, or redacted for this device (a
+		// restricted note, PROTOCOL §6): its local history goes too.
+		if err := dropHistory(tx, k); err != nil {
+			return err
+		}
+	}
+	if err := s.putEnv(tx, k, local, p); err != nil {
+		return err
+	}
+	sum.Applied++
+	return nil
+}
+
+// overwriteQuarantined keeps an older quarantined version of p's record as
+// a conflict loser when p is applied over it, so it is not lost. An entry
+// that cannot be read is left in place and counted, never skipped silently.
+func (s *Store) overwriteQuarantined(tx *bolt.Tx, k []byte, p record.Envelope, at time.Time, sum *ApplySummary) error {
+	qv, err := s.get(tx, bQuarantine, k)
+	if err != nil || qv == nil {
+		return err
+	}
+	var q Quarantined
+	if err := json.Unmarshal(qv, &q); err != nil {
+		sum.UnreadableQuarantine++
+		return nil
+	}
+	if q.Record.HLC >= p.HLC {
+		return nil
+	}
+	if err := s.addConflict(tx, q.Record, p.HLC, ReasonOverwritten, at, p.Deleted); err != nil {
+		return err
+	}
+	return tx.Bucket(bQuarantine).Delete(k)
 }
 
 // StartResync begins the full pull that answers a 410 (PROTOCOL §6): the

@@ -8,6 +8,7 @@ package repo
 
 import (
 	"context"
+	"log/slog"
 
 	"smallwins/shared/record"
 )
@@ -89,10 +90,12 @@ func Get[T any, P Payload[T]](r Reader, id string) (Doc[T], bool) {
 }
 
 // List returns the decodable live records of T's type, in the store's
-// order; a store error reads as no records.
+// order; a store error reads as no records (a screen shows what it can)
+// and is logged, so that it is not lost.
 func List[T any, P Payload[T]](r Reader) []Doc[T] {
 	es, err := r.List(typeOf[T, P]())
 	if err != nil {
+		logReadError("list", typeOf[T, P](), err)
 		return nil
 	}
 	return DecodeAll[T, P](es)
@@ -106,9 +109,17 @@ func ListByRef[T any, P Payload[T]](r Reader, ref string) []Doc[T] {
 	}
 	es, err := r.ListByRef(typeOf[T, P](), ref)
 	if err != nil {
+		logReadError("list by reference", typeOf[T, P](), err)
 		return nil
 	}
 	return DecodeAll[T, P](es)
+}
+
+// logReadError records a store error that a read turns into "no records".
+// The store's errors name buckets and causes, never a record's content; the
+// type is one of DOMAIN's record types, not client input.
+func logReadError(op, typ string, err error) {
+	slog.Warn("repo: a store read failed; shown as no records", "op", op, "type", typ, "err", err.Error())
 }
 
 // Put writes v as a new version of id (a new record when id is ""); the

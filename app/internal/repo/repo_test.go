@@ -1,10 +1,13 @@
 package repo_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"smallwins/app/internal/localstore"
@@ -103,5 +106,36 @@ func TestNoteRestriction(t *testing.T) {
 	}
 	if d, _ := repo.PutNote(ctx, s, "", record.Note{StudentID: st, AuthorID: "u1", Body: "reads well", Category: record.NoteAcademic}, false); d.Restricted {
 		t.Fatal("an academic note was restricted")
+	}
+}
+
+// failingReader is a store whose every read fails, as a damaged file would.
+type failingReader struct{}
+
+func (failingReader) Get(string) (record.Envelope, error) { return record.Envelope{}, errors.New("disk I/O") }
+func (failingReader) List(string) ([]record.Envelope, error) {
+	return nil, errors.New("disk I/O")
+}
+func (failingReader) ListByRef(string, string) ([]record.Envelope, error) {
+	return nil, errors.New("disk I/O")
+}
+
+// A store error that a read turns into "no records" is logged, not lost.
+func TestReadErrorsAreLogged(t *testing.T) {
+	var buf bytes.Buffer
+	prev := slog.Default()
+	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, nil)))
+	t.Cleanup(func() { slog.SetDefault(prev) })
+	if got := repo.List[record.Student](failingReader{}); got != nil {
+		t.Fatalf("List = %v, want no records", got)
+	}
+	if got := repo.ListByRef[record.Probe](failingReader{}, "018b0000-0000-7000-8000-000000000001"); got != nil {
+		t.Fatalf("ListByRef = %v, want no records", got)
+	}
+	out := buf.String()
+	for _, want := range []string{"type=student", "type=probe", "disk I/O"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log %q lacks %q", out, want)
+		}
 	}
 }

@@ -687,8 +687,13 @@ func (s *Syncer) pull(ctx context.Context, c *Client, resyncs *int) error {
 			return errRestart
 		}
 		s.store.Clock().ObserveServerTime(resp.ServerTimeMS)
-		if _, err := s.store.ApplyPull(ctx, resp.Records, resp.Cursor, !resp.More); err != nil {
+		sum, err := s.store.ApplyPull(ctx, resp.Records, resp.Cursor, !resp.More)
+		if err != nil {
 			return err
+		}
+		if sum.Invalid > 0 || sum.UnreadableQuarantine > 0 {
+			// Counts only: never a record's content.
+			s.log.Warn("pull: records set aside", "invalid", sum.Invalid, "unreadable_quarantine", sum.UnreadableQuarantine)
 		}
 		if !resp.More {
 			return nil
