@@ -112,7 +112,9 @@ func TestNoteRestriction(t *testing.T) {
 // failingReader is a store whose every read fails, as a damaged file would.
 type failingReader struct{}
 
-func (failingReader) Get(string) (record.Envelope, error) { return record.Envelope{}, errors.New("disk I/O") }
+func (failingReader) Get(string) (record.Envelope, error) {
+	return record.Envelope{}, errors.New("disk I/O")
+}
 func (failingReader) List(string) ([]record.Envelope, error) {
 	return nil, errors.New("disk I/O")
 }
