@@ -172,12 +172,14 @@ func probeText(p repo.Doc[record.Probe]) string {
 	return t + editedNote(p.ID, p.HLC)
 }
 
-// probeEdit corrects or deletes a saved probe: its date, its score (the
-// count read, for a prorated probe, which is prorated again) and errors.
+// probeEdit corrects or deletes a saved probe: its date, the count read
+// and the seconds it took (record.Probe.SetCount turns them into the stored
+// score, prorating a passage finished early), and errors. The fields are
+// filled from the stored values, never from the rounded display.
 type probeEdit struct {
 	*formScreen
-	date, score, errs *widget.Entry
-	del               *Button
+	date, score, secs, errs *widget.Entry
+	del                     *Button
 }
 
 func newProbeEdit(a *App, id string) screen {
@@ -190,22 +192,19 @@ func newProbeEdit(a *App, id string) screen {
 	p := d.Data
 	e := &probeEdit{}
 	e.date = entryWith(p.Date, "YYYY-MM-DD")
-	scoreLabel, scoreText := "Score", fmtNum(p.Score)
-	if p.RawScore != nil {
-		scoreLabel, scoreText = fmt.Sprintf("Count read in %s s", fmtNum(p.Seconds)), fmtNum(*p.RawScore)
-	}
-	e.score = entryWith(scoreText, "e.g. 47")
+	count, secs := p.Count()
+	e.score = entryWith(record.FormatInput(count), "e.g. 47")
+	e.secs = entryWith(record.FormatInput(secs), "60")
 	e.errs = entryWith("", "not recorded")
 	if p.Errors != nil {
-		e.errs.SetText(fmtNum(*p.Errors))
+		e.errs.SetText(record.FormatInput(*p.Errors))
 	}
 	name := studentName(a.cfg.Records, p.StudentID)
 	intro := record.MeasureOf(p.Measure).Name + " probe of " + prettyDate(p.Date) + editedNote(d.ID, d.HLC) + "."
-	if p.RawScore != nil {
-		intro += " The passage was finished early: the score is prorated to a minute from the count."
-	}
+	intro += " A passage finished early is scored per minute from the count and the seconds it took."
 	e.formScreen = newFormScreen(a, "Probe · "+name, []*widget.FormItem{
-		widget.NewFormItem("Date", e.date), widget.NewFormItem(scoreLabel, e.score), widget.NewFormItem("Errors", e.errs),
+		widget.NewFormItem("Date", e.date), widget.NewFormItem("Count read", e.score), widget.NewFormItem("Seconds", e.secs),
+		widget.NewFormItem("Errors", e.errs),
 	}, func() bool {
 		next, ok := e.read(a, p)
 		if !ok {
@@ -240,17 +239,17 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 		return p, false
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(e.score.Text), 64)
-	if err != nil || v < 0 || v > 1000 || math.IsNaN(v) {
-		a.warn("Type the score as a number from 0 to 1000, e.g. 47.")
+	if err != nil || v < 0 || v > 10000 || math.IsNaN(v) {
+		a.warn("Type the score (the count read) as a number from 0 to 10000, e.g. 47.")
+		return p, false
+	}
+	secs, err := strconv.ParseFloat(strings.TrimSpace(e.secs.Text), 64)
+	if err != nil || secs < 1 || secs > ProbeSeconds || math.IsNaN(secs) {
+		a.warn(fmt.Sprintf("Type the seconds the reading took, from 1 to %d (%d for a full minute).", ProbeSeconds, ProbeSeconds))
 		return p, false
 	}
 	p.Date = date
-	if p.RawScore != nil && p.Seconds > 0 && p.Seconds < ProbeSeconds {
-		p.RawScore = ptr(v)
-		p.Score = math.Round(v*ProbeSeconds/p.Seconds*100) / 100
-	} else {
-		p.Score = v
-	}
+	p.SetCount(v, secs)
 	p.Errors = nil
 	if t := strings.TrimSpace(e.errs.Text); t != "" {
 		n, err := strconv.ParseFloat(t, 64)

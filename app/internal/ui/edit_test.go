@@ -437,3 +437,60 @@ func TestEditKeepsARestrictedProbeRestricted(t *testing.T) {
 		t.Fatalf("undone probe restricted=%v (%v)", got.Restricted, err)
 	}
 }
+
+// TestProbeEditKeepsStoredFiguresAndEditsSeconds: the form is filled from
+// the stored count and seconds (record.Probe.Count), so changing only the
+// date stores the same score (46.25 never becomes 46.3 through a display
+// rounding); changing the seconds prorates through the one rule, SetCount.
+func TestProbeEditKeepsStoredFiguresAndEditsSeconds(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	early := record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17"}
+	early.SetCount(37, 48) // 46.25 per minute
+	p := must(repo.Put(context.Background(), f.store, "", early, false))
+	a := f.start(landscape)
+	st := newStudentScreen(a, sc.students[0])
+	a.push(st)
+	test.Tap(st.probeRows[p.ID])
+	e := a.Current().(*probeEdit)
+	if e.score.Text != "37" || e.secs.Text != "48" {
+		t.Fatalf("form filled with count %q in %q s, want the stored 37 in 48", e.score.Text, e.secs.Text)
+	}
+	retype(e.date, "2025-03-14")
+	test.Tap(e.Save)
+	got := mustGet[record.Probe](f.store, p.ID).Data
+	if got.Score != 46.25 || got.RawScore == nil || *got.RawScore != 37 || got.Seconds != 48 || got.Date != "2025-03-14" {
+		t.Fatalf("date-only edit stored %+v, want score 46.25 from 37 in 48 s", got)
+	}
+
+	test.Tap(st.probeRows[p.ID])
+	e = a.Current().(*probeEdit)
+	retype(e.secs, "60") // it was a full minute after all
+	test.Tap(e.Save)
+	got = mustGet[record.Probe](f.store, p.ID).Data
+	if got.Score != 37 || got.RawScore != nil || got.Seconds != 0 {
+		t.Fatalf("a full minute stored %+v, want score 37 without raw_score", got)
+	}
+
+	// A typed per-minute score with two decimals keeps them.
+	exact := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-10", Score: 46.25}, false))
+	st.refresh()
+	test.Tap(st.probeRows[exact.ID])
+	e = a.Current().(*probeEdit)
+	retype(e.date, "2025-03-11")
+	test.Tap(e.Save)
+	if got := mustGet[record.Probe](f.store, exact.ID).Data; got.Score != 46.25 || got.Date != "2025-03-11" {
+		t.Fatalf("date-only edit of 46.25 stored %+v", got)
+	}
+
+	test.Tap(st.probeRows[p.ID])
+	e = a.Current().(*probeEdit)
+	for _, bad := range []string{"0", "61", "soon"} {
+		retype(e.secs, bad)
+		before := mustGet[record.Probe](f.store, p.ID).HLC
+		test.Tap(e.Save)
+		if mustGet[record.Probe](f.store, p.ID).HLC != before || !strings.Contains(a.Message(), "seconds") {
+			t.Fatalf("seconds %q: written or not explained (message %q)", bad, a.Message())
+		}
+	}
+}

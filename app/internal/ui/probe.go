@@ -16,7 +16,7 @@ import (
 )
 
 // ProbeSeconds is the length of a timed probe (DOMAIN.md §3.1: exactly 60 s).
-const ProbeSeconds = 60
+const ProbeSeconds = record.ProbeSeconds
 
 // probeModel is a one-minute probe: a timer, an error tally and the score.
 type probeModel struct {
@@ -68,11 +68,8 @@ func (m *probeModel) seconds() float64 {
 // probeFor builds the probe record: a passage finished early is prorated,
 // score × 60 ÷ seconds, with the count read kept in raw_score (DOMAIN.md §2).
 func probeFor(studentID, measure, date string, raw float64, errs *float64, seconds float64) record.Probe {
-	p := record.Probe{StudentID: studentID, Measure: measure, Date: date, Score: raw, Errors: errs, Seconds: seconds}
-	if seconds > 0 && seconds < ProbeSeconds {
-		p.Score = math.Round(raw*ProbeSeconds/seconds*100) / 100
-		p.RawScore = ptr(raw)
-	}
+	p := record.Probe{StudentID: studentID, Measure: measure, Date: date, Errors: errs}
+	p.SetCount(raw, seconds)
 	return p
 }
 

@@ -33,6 +33,9 @@ import (
 type probeRow struct {
 	ID, HLC, Date, Measure, Score, Errors string
 	Prorated                              string // "" or "prorated from N in S s"
+	// Count and Seconds fill the edit form: the stored figures written
+	// exactly (record.Probe.Count), never the rounded Score.
+	Count, Seconds string
 }
 
 // studentProbes lists a student's probes, newest first, and their
@@ -49,7 +52,9 @@ func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probe
 		if record.DecodeData(e.Data, &p) != nil || p.StudentID != sid {
 			continue
 		}
-		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(p.Measure), Score: num(p.Score), Errors: "—"}
+		count, secs := p.Count()
+		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(p.Measure), Score: num(p.Score), Errors: "—",
+			Count: record.FormatInput(count), Seconds: record.FormatInput(secs)}
 		if p.Errors != nil {
 			r.Errors = num(*p.Errors)
 		}
@@ -121,17 +126,26 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	}
 	edited := old
 	edited.Date = strings.TrimSpace(f.Get("date"))
-	score, err := strconv.ParseFloat(strings.TrimSpace(f.Get("score")), 64)
-	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
-		return &errPage{http.StatusBadRequest, "The score must be a number, such as 47 or 47.5."}
+	// The form edits what was read: the count and the seconds it took;
+	// record.Probe.SetCount, the tablet's rule too, turns them into the
+	// stored score. A form without seconds keeps the stored ones.
+	oldCount, oldSecs := old.Count()
+	secs := oldSecs
+	count, err := strconv.ParseFloat(strings.TrimSpace(f.Get("score")), 64)
+	if err != nil || math.IsNaN(count) || math.IsInf(count, 0) {
+		return &errPage{http.StatusBadRequest, "The count must be a number, such as 47 or 47.5."}
+	}
+	if v := strings.TrimSpace(f.Get("seconds")); v != "" {
+		secs, err = strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(secs) || secs < 1 || secs > record.ProbeSeconds {
+			return &errPage{http.StatusBadRequest, "The seconds must be a number from 1 to 60 (60 for a full minute)."}
+		}
 	}
 	if _, err := progress.ParseDate(edited.Date); err != nil {
 		return &errPage{http.StatusBadRequest, "The date must be a date, YYYY-MM-DD."}
 	}
-	if edited.Score != score {
-		// The score typed is the per-minute score: the raw count it was
-		// prorated from no longer says how it was found.
-		edited.Score, edited.RawScore, edited.Seconds = score, nil, 0
+	if count != oldCount || secs != oldSecs {
+		edited.SetCount(count, secs)
 	}
 	if err := edited.Validate(); err != nil {
 		return &errPage{http.StatusBadRequest, "The probe was not changed: " + err.Error()}

@@ -225,3 +225,61 @@ func TestRestrictedProbeShownIsAudited(t *testing.T) {
 		}
 	}
 }
+
+// TestProbeEditUsesTheOneProbeRule: a passage finished early, edited in the
+// console, is stored exactly as the tablet stores it (record.Probe.SetCount):
+// the form shows the stored count and seconds; a date-only change keeps
+// 46.25 from 37 in 48 s; new seconds prorate the count again.
+func TestProbeEditUsesTheOneProbeRule(t *testing.T) {
+	e := newEnv(t, false)
+	id := uuid.NewString()
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{{ID: id, Type: "probe",
+		Data: json.RawMessage(`{"student_id":"` + e.ids.s1 + `","measure":"maze","date":"2025-03-12","score":46.25,"raw_score":37,"seconds":48}`)}})
+	admin := e.signedIn("lincoln", "admin")
+	path := "/students/" + e.ids.s1 + "/probes/" + id
+	edit := func(vals url.Values) record.Probe {
+		t.Helper()
+		page := admin.get("/students/" + e.ids.s1)
+		env0, _ := probeNow(t, e, id)
+		for _, want := range []string{`name="score" inputmode="decimal" size="6" value="`, `name="seconds"`} {
+			if !strings.Contains(page.body, want) {
+				t.Fatalf("the probe form lacks %s", want)
+			}
+		}
+		vals.Set("csrf", csrf(t, page))
+		vals.Set("hlc", env0.HLC)
+		if r := admin.post(path, vals); r.status != http.StatusOK {
+			t.Fatalf("edit %v: %d", vals, r.status)
+		}
+		_, p := probeNow(t, e, id)
+		return p
+	}
+	if page := admin.get("/students/" + e.ids.s1); !strings.Contains(page.body, `value="37" required>`) || !strings.Contains(page.body, `value="48" required>`) {
+		t.Fatal("the form is not filled with the stored count 37 and seconds 48")
+	}
+	p := edit(url.Values{"date": {"2025-03-13"}, "score": {"37"}, "seconds": {"48"}})
+	if p.Score != 46.25 || p.RawScore == nil || *p.RawScore != 37 || p.Seconds != 48 || p.Date != "2025-03-13" {
+		t.Fatalf("date-only edit stored %+v", p)
+	}
+	p = edit(url.Values{"date": {"2025-03-13"}, "score": {"40"}, "seconds": {"30"}})
+	want := record.Probe{}
+	want.SetCount(40, 30)
+	if p.Score != want.Score || p.RawScore == nil || *p.RawScore != 40 || p.Seconds != 30 {
+		t.Fatalf("40 in 30 s stored %+v, want score %v as the tablet stores it", p, want.Score)
+	}
+	p = edit(url.Values{"date": {"2025-03-13"}, "score": {"40"}, "seconds": {"60"}})
+	if p.Score != 40 || p.RawScore != nil || p.Seconds != 0 {
+		t.Fatalf("a full minute stored %+v", p)
+	}
+	page := admin.get("/students/" + e.ids.s1)
+	env0, _ := probeNow(t, e, id)
+	for _, bad := range []string{"0", "61", "NaN", "x"} {
+		r := admin.post(path, url.Values{"csrf": {csrf(t, page)}, "hlc": {env0.HLC}, "date": {"2025-03-13"}, "score": {"40"}, "seconds": {bad}})
+		if r.status != http.StatusBadRequest {
+			t.Errorf("seconds %q: %d, want 400", bad, r.status)
+		}
+	}
+	if env1, _ := probeNow(t, e, id); env1.HLC != env0.HLC {
+		t.Error("a refused edit was written")
+	}
+}
