@@ -65,7 +65,7 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 		}
 		if n := len(rep.Points); n > 0 {
 			p := rep.Points[n-1]
-			r.LastProbe = num(p.Score) + " on " + p.Date
+			r.LastProbe = progress.FormatScore(p.Score) + " on " + p.Date
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
 			r.NextReview = gv.Decisions[0].NextReviewDate

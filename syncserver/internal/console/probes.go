@@ -53,13 +53,13 @@ func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probe
 			continue
 		}
 		count, secs := p.Count()
-		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(p.Measure), Score: num(p.Score), Errors: "—",
+		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(p.Measure), Score: progress.FormatScore(p.Score), Errors: "—",
 			Count: record.FormatInput(count), Seconds: record.FormatInput(secs)}
 		if p.Errors != nil {
-			r.Errors = num(*p.Errors)
+			r.Errors = progress.FormatScore(*p.Errors)
 		}
 		if p.RawScore != nil && p.Seconds > 0 {
-			r.Prorated = "prorated from " + num(*p.RawScore) + " in " + num(p.Seconds) + " s"
+			r.Prorated = "prorated from " + progress.FormatScore(*p.RawScore) + " in " + progress.FormatScore(p.Seconds) + " s"
 		}
 		out = append(out, r)
 		shown = append(shown, e)
@@ -161,7 +161,7 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	c.log.Info("console probe edited", "school_id", s.p.School.ID, "user_id", s.p.User.ID, "record_id", env.ID)
 	prev, _ := record.EncodeData(old, nil)
 	notice := &probeNotice{ID: env.ID, HLC: written[0].HLC, Prev: base64.RawURLEncoding.EncodeToString(prev),
-		Text: "The probe of " + edited.Date + " now reads " + num(edited.Score) + " (it read " + num(old.Score) + " on " + old.Date + ")."}
+		Text: "The probe of " + edited.Date + " now reads " + progress.FormatScore(edited.Score) + " (it read " + progress.FormatScore(old.Score) + " on " + old.Date + ")."}
 	return c.renderStudent(ec, sc, sid, notice)
 }
 
