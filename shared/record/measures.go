@@ -1,5 +1,7 @@
 package record
 
+import "slices"
+
 // Measure is one measure of DOMAIN.md §2 "Measures": a short code on the
 // wire, words on every screen, chart axis, PDF and CSV header.
 type Measure struct {
@@ -24,6 +26,30 @@ var builtInMeasures = []Measure{
 
 // Measures lists the built-in measures (a district may add its own codes).
 func Measures() []Measure { return append([]Measure(nil), builtInMeasures...) }
+
+// MeasureChoices is what a form offers when a measure is chosen: every
+// built-in measure in DOMAIN.md's order, then each other code already used
+// in the school (its goals and probes: a district's own), sorted, once. An
+// empty code is not a measure.
+func MeasureChoices(used []string) []Measure {
+	out := Measures()
+	seen := make(map[string]bool, len(out)+len(used))
+	for _, m := range out {
+		seen[m.Code] = true
+	}
+	var own []string
+	for _, c := range used {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			own = append(own, c)
+		}
+	}
+	slices.Sort(own)
+	for _, c := range own {
+		out = append(out, MeasureOf(c))
+	}
+	return out
+}
 
 // MeasureOf returns the measure of a code; an unknown code (a district's
 // own) is shown as itself, with no unit.

@@ -1,6 +1,9 @@
 package record
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMeasures(t *testing.T) {
 	m := MeasureOf("orf_wcpm")
@@ -20,5 +23,20 @@ func TestMeasures(t *testing.T) {
 	ms[0].Name = "changed"
 	if MeasureOf("orf_wcpm").Name == "changed" {
 		t.Error("Measures hands out the table itself")
+	}
+}
+
+func TestMeasureChoicesHasEveryBuiltInThenTheSchoolsOwn(t *testing.T) {
+	got := MeasureChoices([]string{"zz_local", "maze", "", "aa_district", "zz_local"})
+	var codes []string
+	for _, m := range got {
+		codes = append(codes, m.Code)
+	}
+	want := []string{"orf_wcpm", "maze", "lsf", "nwf_cls", "math_cbm_digits", "math_facts", "spelling_cls", "behavior_pct", "office_referrals", "aa_district", "zz_local"}
+	if strings.Join(codes, ",") != strings.Join(want, ",") {
+		t.Fatalf("choices %v, want %v", codes, want)
+	}
+	if got[len(got)-1].Name != "zz_local" {
+		t.Fatalf("a district's own code is shown as itself, got %q", got[len(got)-1].Name)
 	}
 }

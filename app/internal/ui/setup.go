@@ -507,7 +507,24 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 	})
 }
 
-var measures = []string{"orf_wcpm", "maze", "math_cbm_digits", "behavior_pct"}
+// measureChoices is the goal form's list: record.MeasureChoices over the
+// codes the tablet's goals and probes already use, as words (a district's
+// own code is shown as itself), with the code each stands for.
+func measureChoices(r Records) (names []string, codes map[string]string) {
+	var used []string
+	for _, g := range repo.List[record.Goal](r) {
+		used = append(used, g.Data.Measure)
+	}
+	for _, p := range repo.List[record.Probe](r) {
+		used = append(used, p.Data.Measure)
+	}
+	codes = map[string]string{}
+	for _, m := range record.MeasureChoices(used) {
+		names = append(names, m.Name)
+		codes[m.Name] = m.Code
+	}
+	return names, codes
+}
 
 // newGoalForm creates or edits a goal of studentID.
 func newGoalForm(a *App, studentID, id string) *formScreen {
@@ -536,10 +553,19 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 	if g.PlanID == "" && id == "" && len(plans) > 0 {
 		plan.SetSelected(planNames[len(plans)])
 	}
-	measure := widget.NewSelectEntry(measures)
-	measure.SetText(g.Measure)
 	direction := widget.NewSelect([]string{record.DirectionUp, record.DirectionDown}, nil)
 	direction.SetSelected(g.Direction)
+	measureNames, measureCodes := measureChoices(a.cfg.Records)
+	measure := widget.NewSelect(measureNames, func(name string) {
+		// A new goal starts with the measure's usual direction (a
+		// district's own code is usually up).
+		if d := record.MeasureOf(measureCodes[name]).Direction; id == "" && d != "" {
+			direction.SetSelected(d)
+		}
+	})
+	if g.Measure != "" {
+		measure.SetSelected(record.MeasureOf(g.Measure).Name)
+	}
 	start := entryWith(g.StartDate, "YYYY-MM-DD")
 	var bs []string
 	for _, b := range g.BaselineScores {
@@ -581,7 +607,11 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 				g.PlanID = p.ID
 			}
 		}
-		g.Measure, g.Direction = strings.TrimSpace(measure.Text), direction.Selected
+		if measure.Selected == "" {
+			a.warn("Choose the measure.")
+			return false
+		}
+		g.Measure, g.Direction = measureCodes[measure.Selected], direction.Selected
 		g.StartDate, g.GoalDate = strings.TrimSpace(start.Text), strings.TrimSpace(goalDate.Text)
 		g.BaselineScores, g.GoalScore, g.Status = base, gs, status.Selected
 		g.TypicalROI = nil

@@ -198,7 +198,16 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	st = a.Current().(*studentScreen)
 	test.Tap(st.addGoal)
 	form = a.Current().(*formScreen)
-	formWidget(t, form, "Measure").(*widget.SelectEntry).SetText("orf_wcpm")
+	// The measures are DOMAIN's nine in words, then the school's own codes.
+	sel := formWidget(t, form, "Measure").(*widget.Select)
+	if len(sel.Options) < 9 || sel.Options[0] != "Oral reading fluency" || sel.Options[8] != "Office referrals" {
+		t.Fatalf("measure choices %q", sel.Options)
+	}
+	sel.SetSelected("Office referrals")
+	if d := formWidget(t, form, "Direction").(*widget.Select).Selected; d != record.DirectionDown {
+		t.Fatalf("choosing office referrals left direction %q, want its usual down", d)
+	}
+	sel.SetSelected("Oral reading fluency")
 	formWidget(t, form, "Baseline scores").(*widget.Entry).SetText("30, 34, 31")
 	formWidget(t, form, "Goal score").(*widget.Entry).SetText("31")
 	formWidget(t, form, "Goal date").(*widget.Entry).SetText("2025-06-16")
@@ -209,7 +218,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	formWidget(t, form, "Goal score").(*widget.Entry).SetText("60")
 	test.Tap(form.Save)
 	goals := repo.ListByRef[record.Goal](f.store, sc.students[1])
-	if len(goals) != 1 || goals[0].Data.PlanID != plans[0].ID || goals[0].Data.GoalScore != 60 {
+	if len(goals) != 1 || goals[0].Data.PlanID != plans[0].ID || goals[0].Data.GoalScore != 60 || goals[0].Data.Measure != "orf_wcpm" || goals[0].Data.Direction != record.DirectionUp {
 		t.Fatalf("goals %+v", goals)
 	}
 
