@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -81,40 +82,7 @@ func (d exportData) studentName(id string) string {
 // stepMarks returns each step's status for a delivered session: every step
 // of its program (missing counts as skipped) plus removed steps it marked.
 func (d exportData) stepMarks(s record.Session) []record.StepMark {
-	marks := map[string]string{}
-	for _, m := range s.Fidelity {
-		marks[m.StepID] = m.Status
-	}
-	var out []record.StepMark
-	seen := map[string]bool{}
-	for _, st := range d.programs[s.ProgramID].Steps {
-		status := marks[st.ID]
-		if status == "" {
-			status = record.StepSkipped
-		}
-		out = append(out, record.StepMark{StepID: st.ID, Status: status})
-		seen[st.ID] = true
-	}
-	for _, m := range s.Fidelity {
-		if !seen[m.StepID] {
-			out = append(out, m)
-		}
-	}
-	return out
-}
-
-func fidelity(marks []record.StepMark) (done, applicable int) {
-	for _, m := range marks {
-		switch m.Status {
-		case record.StepDone:
-			done++
-			applicable++
-		case record.StepNA:
-		default:
-			applicable++
-		}
-	}
-	return done, applicable
+	return progress.SessionMarks(s, d.programs[s.ProgramID])
 }
 
 // cell guards against CSV formula injection: a spreadsheet would run a cell
@@ -157,7 +125,7 @@ func SessionsCSV(w io.Writer, envs []record.Envelope, f Filter) error {
 		fid, minutes := "", ""
 		if s.Status == record.SessionDelivered {
 			minutes = fnum(s.Minutes)
-			if done, app := fidelity(d.stepMarks(s)); app > 0 {
+			if done, app := progress.FidelityCount(d.stepMarks(s)); app > 0 {
 				fid = fnum(float64(done) / float64(app) * 100)
 			}
 		}
@@ -210,7 +178,7 @@ func StepFidelityCSV(w io.Writer, envs []record.Envelope, f Filter) error {
 				counts[k] = t
 				keys = append(keys, k)
 			}
-			done, app := fidelity([]record.StepMark{m})
+			done, app := progress.CountStep(m.Status)
 			t.done += done
 			t.applicable += app
 		}

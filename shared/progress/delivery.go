@@ -183,32 +183,11 @@ func (c *stepCounter) tally(id string) *stepTally {
 
 // session counts one delivered session of program prog.
 func (c *stepCounter) session(s record.Session, prog record.Program) {
-	count := func(id, status string) {
-		t := c.tally(id)
-		switch status {
-		case record.StepDone:
-			t.done++
-			t.applicable++
-		case record.StepNA:
-		default: // skipped, or missing once delivered
-			t.applicable++
-		}
-	}
-	marks := map[string]string{}
-	for _, m := range s.Fidelity {
-		marks[m.StepID] = m.Status
-	}
-	seen := map[string]bool{}
-	for _, st := range prog.Steps {
-		seen[st.ID] = true
-		count(st.ID, marks[st.ID])
-	}
-	// Steps since removed from the program keep their history.
-	for _, m := range s.Fidelity {
-		if !seen[m.StepID] {
-			seen[m.StepID] = true
-			count(m.StepID, m.Status)
-		}
+	for _, m := range SessionMarks(s, prog) {
+		t := c.tally(m.StepID)
+		d, a := CountStep(m.Status)
+		t.done += d
+		t.applicable += a
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -330,17 +331,13 @@ func (m *sessionModel) summary() sessionSummary {
 		}
 	}
 	for _, st := range m.steps {
-		switch m.stepStatus(st.ID) {
-		case record.StepDone:
-			r.Done++
-			r.Applicable++
-		case record.StepNA:
-		case "":
-			r.Unmarked++
-			r.Applicable++ // a missing mark counts as skipped once delivered (DOMAIN.md §2)
-		default:
-			r.Applicable++
+		status := m.stepStatus(st.ID)
+		if status == "" {
+			r.Unmarked++ // said apart; it counts as skipped once delivered (DOMAIN.md §2)
 		}
+		d, a := progress.CountStep(status)
+		r.Done += d
+		r.Applicable += a
 	}
 	r.FidelityPct = -1
 	if r.Applicable > 0 {
