@@ -1,6 +1,9 @@
 package record
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 // TestCICOPlanID: one id per student, the same on every tablet, a canonical
 // uuid the stores accept, and different for another student.
@@ -56,5 +59,34 @@ func TestCICOPlanKeepsUnknownFields(t *testing.T) {
 	}
 	if got["check_ins"] != "weekly" {
 		t.Fatalf("unknown field lost: %s", out)
+	}
+}
+
+func TestLatestCICOPlanIsTheGreatestHLC(t *testing.T) {
+	const a, b = "018b0000-0000-7000-8000-00000000000a", "018b0000-0000-7000-8000-00000000000b"
+	env := func(id, hlcWall, student string, goal int, restricted, deleted bool) Envelope {
+		e := Envelope{ID: id, Type: TypeCICOPlan, HLC: hlcWall + "-00000-018b0000-0000-7000-8000-0000000000ff", Restricted: restricted, Deleted: deleted}
+		if !deleted {
+			e.Data = []byte(`{"student_id":"` + student + `","expectations":["Be safe"],"periods":["1"],"goal_pct":` + strconv.Itoa(goal) + `}`)
+		}
+		return e
+	}
+	envs := []Envelope{
+		env(CICOPlanID(a), "1764000000002", a, 70, false, false),
+		env("018b0000-0000-7000-8000-000000000001", "1764000000001", a, 60, false, false), // older, another id
+		env("018b0000-0000-7000-8000-000000000002", "1764000000009", a, 99, true, false),  // restricted: not read
+		env("018b0000-0000-7000-8000-000000000003", "1764000000009", a, 98, false, true),  // deleted
+		{ID: "018b0000-0000-7000-8000-000000000004", Type: TypeCICOPlan, HLC: "1764000000009-00000-018b0000-0000-7000-8000-0000000000ff", Data: []byte(`{"student_id":7}`)},
+		env(CICOPlanID(b), "1764000000003", b, 85, false, false),
+	}
+	all := LatestCICOPlans(envs)
+	if len(all) != 2 || all[a].Goal() != 70 || all[b].Goal() != 85 {
+		t.Fatalf("plans %+v", all)
+	}
+	if p, ok := LatestCICOPlan(envs, a); !ok || p.Goal() != 70 {
+		t.Fatalf("a's plan %+v %v", p, ok)
+	}
+	if _, ok := LatestCICOPlan(envs, "018b0000-0000-7000-8000-00000000000c"); ok {
+		t.Fatal("a student without a plan has one")
 	}
 }

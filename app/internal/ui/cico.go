@@ -261,12 +261,10 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 	// every card of the school). A student without one (cards from before
 	// plans) is looked up in the student index of cards, which is empty
 	// and cheap for a student never on CICO.
-	plans := map[string]repo.Doc[record.CICOPlan]{}
-	for _, p := range repo.List[record.CICOPlan](s.a.cfg.Records) {
-		has[p.Data.StudentID] = true
-		if q, ok := plans[p.Data.StudentID]; !ok || p.HLC > q.HLC {
-			plans[p.Data.StudentID] = p
-		}
+	planEnvs, _ := s.a.cfg.Records.List(record.TypeCICOPlan)
+	plans := record.LatestCICOPlans(planEnvs)
+	for sid := range plans {
+		has[sid] = true
 	}
 	for _, st := range studs {
 		if has[st.ID] || !st.Data.IsActive() {
@@ -303,7 +301,7 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 		label := st.Data.DisplayName()
 		if plan, ok := plans[st.ID]; ok {
 			// The phase says at a glance who rates their own card today.
-			phase, _ := plan.Data.PhaseOn(today)
+			phase, _ := plan.PhaseOn(today)
 			label += " · " + strings.ToLower(phaseWords(phase))
 		} else if has[st.ID] {
 			label += " · on CICO"

@@ -9,25 +9,17 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
-	"smallwins/app/internal/repo"
 	"smallwins/shared/record"
 )
 
-// loadCICOPlan is the student's CICO plan (ADR 0640) and whether one was
-// ever saved. Normally there is one, at record.CICOPlanID; should another
-// app version have made more, the latest version wins.
+// loadCICOPlan is the student's CICO plan (ADR 0640, record.LatestCICOPlan)
+// and whether one was ever saved.
 func loadCICOPlan(r Records, studentID string) (record.CICOPlan, bool) {
-	var best *repo.Doc[record.CICOPlan]
-	plans := repo.ListByRef[record.CICOPlan](r, studentID)
-	for i := range plans {
-		if best == nil || plans[i].HLC > best.HLC {
-			best = &plans[i]
-		}
+	envs, _ := r.ListByRef(record.TypeCICOPlan, studentID)
+	if p, ok := record.LatestCICOPlan(envs, studentID); ok {
+		return p, true
 	}
-	if best == nil {
-		return record.CICOPlan{StudentID: studentID}, false
-	}
-	return best.Data, true
+	return record.CICOPlan{StudentID: studentID}, false
 }
 
 // putCICOPlan writes the student's plan at its one id.

@@ -41,16 +41,13 @@ func (s *Server) handleCICOCardPDF(c echo.Context) error {
 		return err
 	}
 	doc := reportdoc.CICOCardDoc{School: school.Name, Generated: s.today().String(), Date: day.String(), Weekly: weekly}
-	var planHLC string
 	for _, e := range envs {
 		if card, ok := record.DecodeAs[record.CICOCard](e); ok && !e.Restricted && card.StudentID == student {
 			doc.Cards = append(doc.Cards, card)
 		}
-		// One plan per student (record.CICOPlanID); should there be more,
-		// the latest, as on the tablet.
-		if p, ok := record.DecodeAs[record.CICOPlan](e); ok && !e.Restricted && p.StudentID == student && e.HLC > planHLC {
-			doc.Plan, planHLC = &p, e.HLC
-		}
+	}
+	if p, ok := record.LatestCICOPlan(envs, student); ok {
+		doc.Plan = &p
 	}
 	studs, err := s.store.RecordsByID(ctx, school.ID, v, student)
 	if err != nil {

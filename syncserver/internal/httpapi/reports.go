@@ -94,14 +94,10 @@ func (s *Server) handleCICOReport(c echo.Context) error {
 	}
 	ds := progress.NewDataset(ofType(recs, record.TypeCICOCard))
 	r := progress.CICO(ds, student, from, to)
-	// The student's phase of fading (one plan per student; the latest
-	// should there be more, as on the tablet).
-	var planHLC string
-	for _, e := range ofType(recs, record.TypeCICOPlan) {
-		if p, ok := record.DecodeAs[record.CICOPlan](e); ok && !e.Restricted && p.StudentID == student && e.HLC > planHLC {
-			st := progress.PhaseOf(ds, student, p, to)
-			r.Phase, planHLC = &st, e.HLC
-		}
+	// The student's phase of fading, from their plan.
+	if p, ok := record.LatestCICOPlan(recs, student); ok {
+		st := progress.PhaseOf(ds, student, p, to)
+		r.Phase = &st
 	}
 	return c.JSON(http.StatusOK, r)
 }
