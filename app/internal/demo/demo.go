@@ -259,7 +259,7 @@ func Generate(today time.Time, o Options) []Item {
 			goalScore := math.Round(base + sp.slope*18)
 			goals[i] = g.add(record.TypeGoal, record.Goal{StudentID: sid, PlanID: plans[i], Measure: sp.measure,
 				Direction: record.DirectionUp, StartDate: ds(st), BaselineScores: []float64{base - 1, base, base + 2},
-				GoalScore: goalScore, GoalDate: ds(goalDate), TypicalROI: ptr(sp.slope * 0.9), Status: "active"})
+				GoalScore: goalScore, GoalDate: ds(goalDate), TypicalROI: ptr(sp.slope * 0.9), Status: record.GoalActive})
 			// Weekly probes on the start's weekday, skipping the break.
 			rate := map[profile]float64{onTrack: 1.0, below: 0.4, above: 1.7, poorDelivery: 0.35, tooNew: 1.0}[profs[i]]
 			for w := 1; ; w++ {

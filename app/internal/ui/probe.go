@@ -102,7 +102,7 @@ func newProbeScreen(a *App, studentID string) screen {
 	s := &probeScreen{a: a, m: &probeModel{now: a.cfg.Now, studentID: studentID, goal: -1}}
 	s.name = studentName(a.cfg.Records, studentID)
 	for _, g := range repo.ListByRef[record.Goal](a.cfg.Records, studentID) {
-		if g.Data.Status == "" || g.Data.Status == "active" {
+		if g.Data.Active() {
 			s.m.goals = append(s.m.goals, g)
 		}
 	}

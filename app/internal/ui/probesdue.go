@@ -36,7 +36,7 @@ func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.
 	probes := repo.DecodeAll[record.Probe](probeEnvs)
 	worst, due := 0, false
 	for _, g := range goals {
-		if g.Data.Status != "" && g.Data.Status != "active" {
+		if !g.Data.Active() {
 			continue
 		}
 		if g.Data.GoalDate != "" && g.Data.GoalDate < today.String() {

@@ -528,7 +528,7 @@ func measureChoices(r Records) (names []string, codes map[string]string) {
 
 // newGoalForm creates or edits a goal of studentID.
 func newGoalForm(a *App, studentID, id string) *formScreen {
-	g := record.Goal{StudentID: studentID, Direction: record.DirectionUp, StartDate: record.DateOf(a.cfg.Now()).String(), Status: "active"}
+	g := record.Goal{StudentID: studentID, Direction: record.DirectionUp, StartDate: record.DateOf(a.cfg.Now()).String(), Status: record.GoalActive}
 	if d, ok := repo.Get[record.Goal](a.cfg.Records, id); ok {
 		g = d.Data
 	}
@@ -578,7 +578,7 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 	if g.TypicalROI != nil {
 		roi.SetText(fmtNum(*g.TypicalROI))
 	}
-	status := widget.NewSelect([]string{"active", "met", "discontinued"}, nil)
+	status := widget.NewSelect(record.GoalStatuses, nil)
 	status.SetSelected(g.Status)
 	title := "New goal for " + studentName(a.cfg.Records, studentID)
 	return newFormScreen(a, title, []*widget.FormItem{

@@ -270,7 +270,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	if g.Data.Direction == record.DirectionDown {
 		head += " (lower is better)"
 	}
-	if g.Data.Status != "" && g.Data.Status != "active" {
+	if !g.Data.Active() {
 		head += " (" + g.Data.Status + ")"
 	}
 	gid := g.ID

@@ -34,7 +34,7 @@ var lightRank = map[string]int{progress.Red: 4, progress.Grey: 3, progress.Yello
 func lightOf(rec Records, studentID string, today record.Date, breaks []record.Envelope) studentLight {
 	var best studentLight
 	for _, g := range repo.ListByRef[record.Goal](rec, studentID) {
-		if g.Data.Status != "" && g.Data.Status != "active" {
+		if !g.Data.Active() {
 			continue
 		}
 		rep, err := progress.Progress(progress.NewDataset(statusInputs(rec, g, breaks)), g.ID, today)

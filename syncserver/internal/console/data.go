@@ -210,7 +210,7 @@ func (c *Console) caseloadGoals(ctx context.Context, sc *scope, asOf progress.Da
 }
 
 // onCaseload: a goal whose status is active or absent (CONSOLE.md §3).
-func onCaseload(g record.Goal) bool { return g.Status == "" || g.Status == "active" }
+func onCaseload(g record.Goal) bool { return g.Active() }
 
 // Warm reads every school into the report cache and computes today's
 // caseload goals, so the first caseload after a start is served from the
