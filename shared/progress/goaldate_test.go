@@ -159,3 +159,27 @@ func TestDecisionWordsCoverEveryCode(t *testing.T) {
 		t.Error("an unknown code is shown as itself")
 	}
 }
+
+// TestSufficiencyWordsAfterTheGoalDate: past the goal date, a goal whose
+// trend reached it at the goal date but whose present level did not is
+// "not reached", never "will be reached by its date".
+func TestSufficiencyWordsAfterTheGoalDate(t *testing.T) {
+	// 4 above the aimline to week 17, then a dip: the OLS projection at week 18
+	// still reaches 78, the present level (median of 76, 77, 77) does not.
+	scores := append(onAim(17, 4), 76, 77, 77)
+	before := goalDateReport(t, "2025-04-28", false, scores[:16]...) // weeks 1–16: adequate
+	after := goalDateReport(t, "2025-05-26", false, scores...)
+	if after.Sufficiency != Adequate {
+		t.Fatalf("the case needs an adequate sufficiency, got %s (projection %v)", after.Sufficiency, after.Trend.OLS.ProjectionAtGoalDate)
+	}
+	if got := SufficiencyWords(after); got != "The goal date has passed and the present level has not reached the goal." {
+		t.Errorf("after: %q", got)
+	}
+	if got := SufficiencyWords(before); before.Sufficiency != Adequate || got != "At this rate of growth the goal will be reached by its date." {
+		t.Errorf("before (%s): %q", before.Sufficiency, got)
+	}
+	met := goalDateReport(t, "2025-05-26", false, append(onAim(17, 1), 80, 81, 81)...)
+	if got := SufficiencyWords(met); got != "The present level has reached the goal." {
+		t.Errorf("met: %q", got)
+	}
+}
