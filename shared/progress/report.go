@@ -181,7 +181,12 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	// The aimline ends at the goal (§3.5 rule 0): past the goal date it is
 	// the goal itself, never extended, or a student who reached the goal
 	// would be called "below" it.
-	aim := func(w float64) float64 { return r.Baseline.Score + slope*min(w, goalWeek) }
+	aim := func(w float64) float64 {
+		if w >= goalWeek {
+			return g.GoalScore
+		}
+		return r.Baseline.Score + slope*w
+	}
 	if haveAim {
 		r.Aimline = &Aimline{StartDate: g.StartDate, StartScore: r.Baseline.Score, GoalDate: g.GoalDate, GoalScore: g.GoalScore, SlopePerWeek: slope}
 		r.ExpectedLevel = ptr(aim(cal.Week(start, asOf)))
