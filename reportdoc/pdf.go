@@ -35,21 +35,17 @@ func num(x float64) string { return progress.FormatScore(x) }
 // pct is a whole percentage, "n/a" when nothing was planned.
 func pct(p *float64) string { return progress.FormatPctOf(p) }
 
-// decisionWords says a decision code in words.
-var decisionWords = map[string]string{
-	"not_enough_data":    "Not enough data yet",
-	"continue":           "Continue the intervention",
-	"raise_goal":         "Raise the goal",
-	"change_instruction": "Change the instruction",
-	"fix_delivery_first": "Fix delivery first",
-}
-
 // Sufficiency states the IEP sufficiency in plain words (DOMAIN.md §3.8).
 func Sufficiency(r progress.Report, student string) string {
 	if student == "" {
 		student = "The student"
 	}
 	goal := fmt.Sprintf("the goal of %s by %s", num(r.Goal.GoalScore), r.Goal.GoalDate)
+	// Past the goal date (DOMAIN.md §3.5 rule 0) a projection to it says
+	// nothing more: the goal was reached or not, as the decision says.
+	if past := r.AsOf > r.Goal.GoalDate; past && r.PresentLevel != nil && (r.Sufficiency == progress.Adequate || r.Sufficiency == progress.Insufficient) {
+		return fmt.Sprintf("%s did not reach %s (present level %s).", student, goal, num(*r.PresentLevel))
+	}
 	switch r.Sufficiency {
 	case progress.GoalMet:
 		return fmt.Sprintf("%s has met %s (present level %s).", student, goal, num(*r.PresentLevel))
@@ -190,7 +186,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		para(fmt.Sprintf("Phase line %d: %s", i+1, n), 9, false)
 	}
 
-	heading("Decision: "+decisionWords[r.Decision.Code], 13)
+	heading("Decision: "+progress.DecisionWords(r.Decision.Code), 13)
 	para(r.Decision.Reason, 10, false)
 	heading("Sufficiency", 12)
 	para(Sufficiency(r, meta.Student), 10, false)
@@ -223,7 +219,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		para("Delivery is unknown: no plan is linked to this goal.", 10, false)
 	}
 	heading("Method", 12)
-	para("Weekly one-minute probes, dated on the school calendar (breaks stop the clock); several probes on one date count as their median; present level = median of the last 3 points; trend by ordinary least squares. Decision rules: 6 points over 6 weeks before any decision; 4 points in a row below or above the aimline; with 8 or more points, the trend against the aimline; a change of instruction is held back when attendance, dose or fidelity is below 80%.", 9, false)
+	para("Weekly one-minute probes, dated on the school calendar (breaks stop the clock); several probes on one date count as their median; present level = median of the last 3 points; trend by ordinary least squares. Decision rules: once the goal date has passed, the team reviews the goal, reached or not; before it, 6 points over 6 weeks before any decision; 4 points in a row below or above the aimline; with 8 or more points, the trend against the aimline; a change of instruction is held back when attendance, dose or fidelity is below 80%.", 9, false)
 	pdf.Ln(2)
 	for _, warn := range r.Warnings {
 		para("Note on the data: "+warn, 8, false)

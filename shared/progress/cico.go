@@ -1,7 +1,14 @@
 package progress
 
 import (
+	"errors"
+	"fmt"
+	"math"
+	"math/big"
 	"sort"
+	"strconv"
+
+	"smallwins/shared/record"
 )
 
 // CICOReport is the JSON of DOMAIN.md §4.2.
@@ -55,12 +62,18 @@ type Fading struct {
 // weeksToEligible is the run of met weeks that makes a student eligible.
 const weeksToEligible = 6
 
+// weekGoalPct: a week is met when its pooled % is at least this (§3.9).
+const weekGoalPct = 80.0
+
 // CICO computes a student's CICO report for [from, to].
 func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
-	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: []string{}}
+	// A card that fails validation (§3.9) never reached ds.Cards: the
+	// dataset skipped it whole and named it (decodeRecord), so the report
+	// says so too and never counts part of one.
+	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: append([]string{}, ds.Warnings...)}
 	type acc struct {
 		earned, possible float64
-		goal             float64
+		goal             float64 // the highest goal_pct of the day's rated cards
 	}
 	days := map[Date]*acc{}
 	for _, c := range ds.Cards {
@@ -71,33 +84,20 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 		if d < from || d > to {
 			continue
 		}
-		var earned, possible float64
-		for _, row := range c.Ratings {
-			for _, v := range row {
-				if v == nil {
-					continue
-				}
-				if *v != 0 && *v != 1 && *v != 2 {
-					r.Warnings = append(r.Warnings, "a rating on "+c.Date+" is not 0, 1 or 2 and was left out")
-					continue
-				}
-				earned += *v
-				possible += 2
-			}
-		}
-		goal := 80.0
-		if c.GoalPct != nil && finite(*c.GoalPct) {
-			goal = *c.GoalPct
+		earned, possible := CardPoints(c)
+		if possible == 0 {
+			continue // no rated cell: neither points nor a goal for the day
 		}
 		a, ok := days[d]
 		if !ok {
-			a = &acc{goal: goal}
+			a = &acc{goal: CardGoal(c)}
 			days[d] = a
 		}
-		// Several cards on one date are pooled; the strictest goal applies.
+		// Several cards on one date are pooled; the day's goal is the
+		// highest of the rated cards' (§3.9).
 		a.earned += earned
 		a.possible += possible
-		a.goal = max(a.goal, goal)
+		a.goal = max(a.goal, CardGoal(c))
 	}
 	var dates []Date
 	for d, a := range days {
@@ -110,7 +110,7 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 	for _, d := range dates {
 		a := days[d]
 		pct := a.earned / a.possible * 100
-		day := CICODay{Date: d.String(), Earned: a.earned, Possible: a.possible, Pct: pct, Met: pct >= a.goal}
+		day := CICODay{Date: d.String(), Earned: a.earned, Possible: a.possible, Pct: pct, Met: MeetsGoal(a.earned, a.possible, a.goal)}
 		r.Days = append(r.Days, day)
 		ws := d - Date(d.Weekday()-1)
 		i, ok := weekIdx[ws]
@@ -132,7 +132,7 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 	for i := range r.Weeks {
 		w := &r.Weeks[i]
 		w.Pct = w.Earned / w.Possible * 100
-		w.Met = w.Pct >= 80
+		w.Met = MeetsGoal(w.Earned, w.Possible, weekGoalPct)
 		w.Flagged = w.DaysBelowGoal >= 3
 		if w.Met {
 			run++
@@ -149,4 +149,60 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 		r.Total.Pct = ptr(r.Total.Earned / r.Total.Possible * 100)
 	}
 	return r
+}
+
+// CardPoints are a valid card's points earned and possible (§3.9):
+// possible is 2 per rated cell; a null cell leaves the denominator.
+func CardPoints(c record.CICOCard) (earned, possible float64) {
+	for _, row := range c.Ratings {
+		for _, v := range row {
+			if v != nil {
+				earned += *v
+				possible += 2
+			}
+		}
+	}
+	return earned, possible
+}
+
+// CardGoal is a card's daily goal in %: its goal_pct, 80 without one.
+func CardGoal(c record.CICOCard) float64 {
+	if c.GoalPct != nil && finite(*c.GoalPct) {
+		return *c.GoalPct
+	}
+	return 80
+}
+
+// MeetsGoal is every "≥ goal" of §3.9, exact: earned × 100 ≥ goal ×
+// possible, never a rounded floating-point % (29 of 50 is 57.99999…% in
+// floating point, yet meets a goal of 58). earned and possible are whole
+// numbers of points. A goal_pct need not be whole (57.5): it is read as
+// the decimal its record wrote, the shortest one that round-trips to the
+// float, so 58.1 is 581/10 and not the binary fraction next to it, and the
+// comparison is made in integers (ADR 0014).
+func MeetsGoal(earned, possible, goalPct float64) bool {
+	if possible <= 0 {
+		return false
+	}
+	if goalPct == math.Trunc(goalPct) && math.Abs(goalPct) < 1<<20 && earned < 1<<31 && possible < 1<<31 {
+		// The usual case, whole numbers: exact in int64.
+		return int64(earned)*100 >= int64(goalPct)*int64(possible)
+	}
+	goal, ok := new(big.Rat).SetString(strconv.FormatFloat(goalPct, 'g', -1, 64))
+	if !ok { // ±Inf or NaN: CardGoal never passes one
+		return false
+	}
+	lhs := new(big.Rat).SetInt64(int64(earned) * 100)
+	rhs := new(big.Rat).Mul(goal, new(big.Rat).SetInt64(int64(possible)))
+	return lhs.Cmp(rhs) >= 0
+}
+
+// fieldReason shortens a record's validation error for a report's warning:
+// "ratings: a rating is 0, 1 or 2".
+func fieldReason(err error) error {
+	var fe *record.FieldError
+	if errors.As(err, &fe) {
+		return fmt.Errorf("%s: %s", fe.Field, fe.Reason)
+	}
+	return err
 }

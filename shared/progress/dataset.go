@@ -176,8 +176,10 @@ func decodeRecord(e record.Envelope) (any, error) {
 		if err := decode(e.Data, &c); err != nil {
 			return nil, err
 		}
-		if err := need(isDate(c.Date) && c.StudentID != "", "student_id and date are required"); err != nil {
-			return nil, err
+		// §3.9: a card that fails validation is skipped whole, never counted
+		// in part, by the rule its writers check (record.CICOCard.Validate).
+		if err := c.Validate(); err != nil {
+			return nil, fieldReason(err)
 		}
 		return c, nil
 	}

@@ -178,7 +178,15 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 		slope = (g.GoalScore - r.Baseline.Score) / goalWeek
 		haveAim = finite(slope)
 	}
-	aim := func(w float64) float64 { return r.Baseline.Score + slope*w }
+	// The aimline ends at the goal (§3.5 rule 0): past the goal date it is
+	// the goal itself, never extended, or a student who reached the goal
+	// would be called "below" it.
+	aim := func(w float64) float64 {
+		if w >= goalWeek {
+			return g.GoalScore
+		}
+		return r.Baseline.Score + slope*w
+	}
 	if haveAim {
 		r.Aimline = &Aimline{StartDate: g.StartDate, StartScore: r.Baseline.Score, GoalDate: g.GoalDate, GoalScore: g.GoalScore, SlopePerWeek: slope}
 		r.ExpectedLevel = ptr(aim(cal.Week(start, asOf)))
@@ -187,8 +195,6 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 
 	// Points: probes after the start, up to as_of, one per date (median).
 	byDate := map[Date][]float64{}
-	var lastProbe Date
-	haveProbe := false
 	for _, p := range ds.Probes {
 		if p.StudentID != g.StudentID || p.Measure != g.Measure {
 			continue
@@ -196,9 +202,6 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 		d, _ := ParseDate(p.Date)
 		if d > asOf {
 			continue
-		}
-		if !haveProbe || d > lastProbe {
-			lastProbe, haveProbe = d, true
 		}
 		if d > start {
 			byDate[d] = append(byDate[d], p.Score)
@@ -259,11 +262,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	if havePlan {
 		interval = plan.ProbeInterval()
 	}
-	since := start
-	if haveProbe {
-		since = lastProbe
-	}
-	r.OverdueProbe = float64(asOf-since) > interval+3
+	r.OverdueProbe = ProbeOverdue(asOf, goalDate, ProbeClockStart(g, ds.Probes, asOf), interval)
 
 	// Three-point status (§3.6).
 	allSame := func(k, want int) bool {
@@ -328,6 +327,10 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	if havePlan {
 		r.Delivery = ComputeDelivery(ds, plan, g.StudentID, asOf, cal)
 	}
+	if GoalDatePassed(asOf, goalDate) {
+		r.Decision = reviewGoal(&r, goalDate, asOf) // rule 0: no delivery gate
+		return r, nil
+	}
 	r.Decision = decide(n, r.WeeksOfData, better, haveAim, haveTrend, olsSlope, slope)
 	if r.Decision.Code == record.DecisionChangeInstruction {
 		r.Decision = gate(r.Decision, r.Delivery)
@@ -354,7 +357,8 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// decide applies rules 1–4 of §3.5.
+// decide applies rules 1–4 of §3.5 (rule 0, the goal date, comes first:
+// reviewGoal).
 func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlope, aimSlope float64) Decision {
 	lastFour := func(want int) bool {
 		if n < 4 {

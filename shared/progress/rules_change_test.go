@@ -148,6 +148,12 @@ func TestOverdueCountsFromTheLatestProbeOnOrBeforeAsOf(t *testing.T) {
 		{"plan every 14 days, 18 days", 14, "2025-01-31", []string{"2025-01-13"}, true},
 		// as_of before the start, no probe: not overdue.
 		{"as_of before the start", 0, "2024-12-01", nil, false},
+		// The goal date (2025-05-12) passed: the goal is reviewed (§3.5
+		// rule 0), not probed again (ADR 0604, ADR 0014). On the goal date
+		// itself the clock still runs.
+		{"on the goal date, 14 days since the last probe", 0, "2025-05-12", []string{"2025-04-28"}, true},
+		{"the day after the goal date, 15 days", 0, "2025-05-13", []string{"2025-04-28"}, false},
+		{"months after the goal date, no probe at all", 0, "2025-09-01", nil, false},
 	}
 	for _, c := range cases {
 		r := overdueReport(t, c.every, c.asOf, c.probes...)

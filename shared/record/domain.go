@@ -225,7 +225,14 @@ const (
 	DecisionRaiseGoal         = "raise_goal"
 	DecisionChangeInstruction = "change_instruction"
 	DecisionFixDeliveryFirst  = "fix_delivery_first"
+	// DecisionReviewGoal: the goal date has passed (§3.5 rule 0).
+	DecisionReviewGoal = "review_goal"
 )
+
+// DecisionCodes are every decision code of DOMAIN.md §4, in its order: the
+// codes a report may give and a `decision` record may carry.
+var DecisionCodes = []string{DecisionNotEnoughData, DecisionContinue, DecisionRaiseGoal,
+	DecisionChangeInstruction, DecisionFixDeliveryFirst, DecisionReviewGoal}
 
 // Decision is a `decision` record: what the team decided.
 type Decision struct {

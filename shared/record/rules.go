@@ -243,8 +243,12 @@ func (p Probe) Validate() error {
 	return c.result()
 }
 
-// Validate checks a CICO card: ratings may be fewer than periods ×
-// expectations (a card filled in during the day), never more.
+// Validate checks a CICO card (DOMAIN.md §2, §3.9): 1–5 expectations, 1–10
+// periods, ratings shaped periods × expectations (the tablet writes the
+// whole grid, null where not rated), each cell 0, 1, 2 or null. A report
+// skips a card that fails this whole (§3.9), so the rule is the same at
+// write time and at report time. The student's own ratings of a
+// self-managed card (ADR 0640) may stop short of the grid, never exceed it.
 func (k CICOCard) Validate() error {
 	c := check{typ: TypeCICOCard}
 	c.id("student_id", "student", k.StudentID)
@@ -255,20 +259,28 @@ func (k CICOCard) Validate() error {
 	if len(k.Periods) < 1 || len(k.Periods) > 10 {
 		c.bad("periods", "a card has 1–10 periods")
 	}
-	c.ratings("ratings", k.Ratings, len(k.Periods), len(k.Expectations))
-	c.ratings("student_ratings", k.StudentRatings, len(k.Periods), len(k.Expectations))
+	c.ratings("ratings", k.Ratings, len(k.Periods), len(k.Expectations), true)
+	c.ratings("student_ratings", k.StudentRatings, len(k.Periods), len(k.Expectations), false)
 	return c.result()
 }
 
-// ratings checks a card's grid of ratings: at most periods rows of at most
-// expectations cells, each 0, 1, 2 or null.
-func (c *check) ratings(field string, rs [][]*float64, periods, expectations int) {
-	if len(rs) > periods {
+// ratings checks a card's grid of ratings: periods rows of expectations
+// cells when whole is set, at most that otherwise; each cell 0, 1, 2 or
+// null.
+func (c *check) ratings(field string, rs [][]*float64, periods, expectations int, whole bool) {
+	switch {
+	case len(rs) > periods:
 		c.bad(field, "more rating rows than periods")
+	case whole && len(rs) < periods:
+		c.bad(field, "one row of ratings is needed for each period")
 	}
 	for _, row := range rs {
 		if len(row) > expectations {
 			c.bad(field, "more ratings than expectations")
+			break
+		}
+		if whole && len(row) < expectations {
+			c.bad(field, "one rating (or null) is needed for each expectation")
 			break
 		}
 		for _, r := range row {
@@ -285,8 +297,7 @@ func (d Decision) Validate() error {
 	c.id("student_id", "student", d.StudentID)
 	c.optionalID("goal_id", "goal", d.GoalID)
 	c.date("date", "date", d.Date, true)
-	c.oneOf("code", "decision", d.Code, true, DecisionNotEnoughData, DecisionContinue,
-		DecisionRaiseGoal, DecisionChangeInstruction, DecisionFixDeliveryFirst)
+	c.oneOf("code", "decision", d.Code, true, DecisionCodes...)
 	c.date("next_review_date", "next review date", d.NextReviewDate, false)
 	return c.result()
 }

@@ -175,26 +175,15 @@ func (m *cicoModel) Cycle(ctx context.Context, p, e int) error {
 // dayPct is DOMAIN.md §3.9's daily %: earned ÷ (2 × rated cells); ok false
 // when no cell is rated.
 func (m *cicoModel) dayPct() (earned, possible float64, pct float64, ok bool) {
-	for _, row := range m.card.Ratings {
-		for _, v := range row {
-			if v != nil {
-				earned += *v
-				possible += 2
-			}
-		}
-	}
+	earned, possible = progress.CardPoints(m.card)
 	if possible == 0 {
 		return 0, 0, 0, false
 	}
 	return earned, possible, earned / possible * 100, true
 }
 
-func (m *cicoModel) goal() float64 {
-	if m.card.GoalPct != nil {
-		return *m.card.GoalPct
-	}
-	return 80
-}
+// goal is the card's daily goal in % (80 without one), the report's.
+func (m *cicoModel) goal() float64 { return progress.CardGoal(m.card) }
 
 // cicoScreen picks a student (when none given) and edits the day's card.
 type cicoScreen struct {
@@ -491,7 +480,7 @@ func (s *cicoScreen) paint() {
 	} else {
 		met := "goal met"
 		s.total.Importance = widget.SuccessImportance
-		if pct < s.m.goal() {
+		if !progress.MeetsGoal(earned, possible, s.m.goal()) { // exact, as the report (§3.9)
 			met = "below the goal"
 			s.total.Importance = widget.WarningImportance
 		}

@@ -52,9 +52,10 @@ func TestCICOCardSetup(t *testing.T) {
 	sc := seedSchool(t, f.store)
 	ctx := context.Background()
 	ben := sc.students[1]
-	// Yesterday's card, rated on the standard layout.
+	// Yesterday's card, rated on the standard layout (the whole grid, as
+	// the tablet writes it: DOMAIN.md §3.9).
 	must(repo.Put(ctx, f.store, "", record.CICOCard{StudentID: ben, Date: "2025-03-16", Expectations: defaultExpectations,
-		Periods: defaultPeriods, Ratings: [][]*float64{{ptr(2.0)}}}, false))
+		Periods: defaultPeriods, Ratings: grid([][]*float64{{ptr(2.0)}}, len(defaultPeriods), len(defaultExpectations))}, false))
 	a := f.start(portrait)
 	c := openCard(t, a, ben)
 	if !strings.Contains(c.phase.Text, "Standard card") {

@@ -24,8 +24,10 @@ import (
 // weekly probe overdue as of now (DOMAIN.md §3.8, computed by
 // progress.Progress), and the most days since a goal's last probe (or its
 // start). A goal whose goal date has passed asks for no more probes: the
-// team reviews it (ADR 0604). breaks are the school's calendar breaks, read
-// once by the caller for a whole list of students.
+// team reviews it (ADR 0604); that too is the shared rule's
+// (progress.ProbeOverdue), not a test of the app's own. breaks are the
+// school's calendar breaks, read once by the caller for a whole list of
+// students.
 func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.Envelope) (int, bool) {
 	today := record.DateOf(now)
 	goals := repo.ListByRef[record.Goal](rec, studentID)
@@ -37,9 +39,6 @@ func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.
 	worst, due := 0, false
 	for _, g := range goals {
 		if !g.Data.Active() {
-			continue
-		}
-		if g.Data.GoalDate != "" && g.Data.GoalDate < today.String() {
 			continue
 		}
 		rep, err := progress.Progress(progress.NewDataset(goalStatusInputs(rec, g, breaks, probeEnvs)), g.ID, today)
@@ -54,24 +53,15 @@ func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.
 	return worst, due
 }
 
-// daysSinceProbe is for display only ("19 days since the last probe"): the
-// days since the goal measure's latest probe on or before today, or since
-// the goal's start without one. The overdue decision itself is the report's.
+// daysSinceProbe is for display only ("19 days since the last probe"):
+// the days since the date the report's overdue clock counts from
+// (progress.ProbeClockStart). The overdue decision itself is the report's.
 func daysSinceProbe(g record.Goal, probes []repo.Doc[record.Probe], today record.Date) int {
-	last := ""
-	for _, p := range probes {
-		if p.Data.Measure == g.Measure && p.Data.Date <= today.String() && p.Data.Date > last {
-			last = p.Data.Date
-		}
+	ps := make([]record.Probe, len(probes))
+	for i, p := range probes {
+		ps[i] = p.Data
 	}
-	if last == "" {
-		last = g.StartDate
-	}
-	d, err := record.ParseDate(last)
-	if err != nil {
-		return 0
-	}
-	return int(today - d)
+	return int(today - progress.ProbeClockStart(g, ps, today))
 }
 
 // caseload is the active students of my groups (led by me or by nobody),

@@ -231,22 +231,9 @@ func (s *studentScreen) noteLine(n repo.Doc[record.Note]) string {
 	return head + ": " + n.Data.Body
 }
 
-// decisionWords says a decision code in words.
-func decisionWords(code string) string {
-	switch code {
-	case record.DecisionNotEnoughData:
-		return "Not enough data yet"
-	case record.DecisionContinue:
-		return "Continue"
-	case record.DecisionRaiseGoal:
-		return "Raise the goal"
-	case record.DecisionChangeInstruction:
-		return "Change the instruction"
-	case record.DecisionFixDeliveryFirst:
-		return "Fix delivery first"
-	}
-	return code
-}
+// decisionWords says a decision code in words: shared/progress's one
+// wording, the console's and the PDF's too.
+func decisionWords(code string) string { return progress.DecisionWords(code) }
 
 func statusWords(st string) string {
 	switch st {
@@ -292,7 +279,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	switch rep.Decision.Code {
 	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
 		decision.Importance = widget.DangerImportance
-	case record.DecisionNotEnoughData:
+	case record.DecisionNotEnoughData, record.DecisionReviewGoal:
 		decision.Importance = widget.WarningImportance
 	case record.DecisionRaiseGoal:
 		decision.Importance = widget.SuccessImportance
@@ -386,7 +373,7 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	if t := progress.ROISentence(rep.ROI, unit); t != "" {
 		lines = append(lines, t)
 	}
-	if t := sufficiencyWords(rep.Sufficiency); t != "" {
+	if t := progress.SufficiencyWords(rep); t != "" {
 		lines = append(lines, t)
 	}
 	d := rep.Delivery
@@ -426,19 +413,6 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	return lines
 }
 
-// sufficiencyWords is DOMAIN.md §3.8's sufficiency statement in plain words.
-func sufficiencyWords(s string) string {
-	switch s {
-	case progress.GoalMet:
-		return "The goal is met."
-	case progress.Adequate:
-		return "At this rate the goal will be reached by the goal date."
-	case progress.Insufficient:
-		return "At this rate the goal will not be reached by the goal date."
-	}
-	return ""
-}
-
 func (s *studentScreen) saveNote() {
 	body := strings.TrimSpace(s.noteEntry.Text)
 	if body == "" {
@@ -461,9 +435,10 @@ func (s *studentScreen) saveNote() {
 // --- team decision -----------------------------------------------------------
 
 // decisionCodes are the choices of a team decision (DOMAIN.md §4), in the
-// order of the issue.
+// order of the issue; review_goal last, so a goal whose date has passed
+// opens the form with the review chosen, as the console's meeting does.
 var decisionCodes = []string{record.DecisionContinue, record.DecisionRaiseGoal,
-	record.DecisionChangeInstruction, record.DecisionFixDeliveryFirst}
+	record.DecisionChangeInstruction, record.DecisionFixDeliveryFirst, record.DecisionReviewGoal}
 
 // decisionForm records what the team decided for a goal, starting from the
 // decision the data supports.

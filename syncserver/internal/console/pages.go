@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -451,10 +452,44 @@ func (c *Console) handleCSV(ec echo.Context) error {
 	return ec.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }
 
-// agendaItem is one goal on the meeting's agenda and why.
+// agendaItem is one goal on the meeting's agenda and why: ReasonCode is
+// the most urgent reason's code (the card's data-reason, CONSOLE.md §4).
 type agendaItem struct {
 	row
-	Why []string
+	Why        []string
+	ReasonCode string
+	rank       int // of ReasonCode, in agendaReasons
+}
+
+// agendaReasons are the reasons a goal is on the agenda in CONSOLE.md §3's
+// order of urgency: its goal date has passed (review_goal); a change of
+// instruction or its delivery gate; a raise; a review due; an overdue
+// probe; and last a decision still waiting for data.
+var agendaReasons = []string{record.DecisionReviewGoal, record.DecisionChangeInstruction, record.DecisionRaiseGoal,
+	"review_due", "overdue_probe", record.DecisionNotEnoughData}
+
+// agendaReason is a row's most urgent reason and its rank; "" when the
+// goal is not on the agenda.
+func agendaReason(r row) (string, int) {
+	var code string
+	switch {
+	case r.Decision == record.DecisionFixDeliveryFirst:
+		return r.Decision, 1 // ranked with change_instruction
+	case r.Decision == record.DecisionReviewGoal || r.Decision == record.DecisionChangeInstruction || r.Decision == record.DecisionRaiseGoal:
+		code = r.Decision
+	case r.ReviewDue:
+		code = "review_due"
+	case r.Overdue:
+		code = "overdue_probe"
+	case r.Decision != record.DecisionContinue:
+		code = r.Decision
+	default:
+		return "", -1
+	}
+	if i := slices.Index(agendaReasons, code); i >= 0 {
+		return code, i
+	}
+	return code, len(agendaReasons) // a code this version does not know
 }
 
 // agenda is the meeting's agenda as of the page's date: goals whose
@@ -478,11 +513,15 @@ func (c *Console) agenda(ec echo.Context) (progress.Date, *scope, []agendaItem, 
 			why = append(why, "Its probe is overdue.")
 		}
 		if len(why) > 0 {
-			items = append(items, agendaItem{r, why})
+			reason, rank := agendaReason(r)
+			items = append(items, agendaItem{r, why, reason, rank})
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool {
 		a, b := items[i], items[j]
+		if d := a.rank - b.rank; d != 0 {
+			return d < 0
+		}
 		if d := decisionRank(a.Decision) - decisionRank(b.Decision); d != 0 {
 			return d < 0
 		}
@@ -555,7 +594,7 @@ func (c *Console) handleDecision(ec echo.Context) error {
 			return &errPage{http.StatusBadRequest, "The owner must be a user of this school."}
 		}
 	}
-	if _, ok := decisionWords[d.Code]; !ok {
+	if !slices.Contains(record.DecisionCodes, d.Code) {
 		return &errPage{http.StatusBadRequest, "Choose one of the decisions in the list."}
 	}
 	if err := d.Validate(); err != nil {

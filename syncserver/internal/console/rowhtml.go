@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"smallwins/shared/record"
 )
 
 // caseloadBody writes the caseload's table rows as HTML in Go rather than
@@ -69,9 +71,12 @@ func caseloadBody(rows []row) template.HTML {
 			b.WriteString(` <span class="tag">due</span>`)
 		}
 		b.WriteString("</td>\n  <td>")
-		if r.Overdue {
+		switch {
+		case r.Overdue:
 			b.WriteString(`<span class="tag warn">probe overdue</span>`)
-		} else {
+		case r.Decision == record.DecisionReviewGoal:
+			b.WriteString("none due") // the goal date has passed: reviewed, not probed
+		default:
 			b.WriteString("on time")
 		}
 		b.WriteString("</td>\n</tr>\n")

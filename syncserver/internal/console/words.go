@@ -12,17 +12,10 @@ import (
 // Plain words for codes (CONSOLE.md §1): a page shows these, the data-*
 // hooks keep the codes.
 
-var decisionWords = map[string]string{
-	record.DecisionNotEnoughData:     "Not enough data yet",
-	record.DecisionContinue:          "Continue the plan",
-	record.DecisionRaiseGoal:         "Raise the goal",
-	record.DecisionChangeInstruction: "Change the instruction",
-	record.DecisionFixDeliveryFirst:  "Fix delivery first",
-}
-
-// decisionOrder puts what needs the team first.
-var decisionOrder = []string{record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction, record.DecisionRaiseGoal,
-	record.DecisionNotEnoughData, record.DecisionContinue}
+// decisionOrder puts what needs the team first (CONSOLE.md §3's agenda
+// order: a goal whose date has passed, then a change, then a raise).
+var decisionOrder = []string{record.DecisionReviewGoal, record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction,
+	record.DecisionRaiseGoal, record.DecisionNotEnoughData, record.DecisionContinue}
 
 func decisionRank(code string) int {
 	for i, c := range decisionOrder {
@@ -33,25 +26,15 @@ func decisionRank(code string) int {
 	return len(decisionOrder)
 }
 
-func decisionText(code string) string {
-	if w, ok := decisionWords[code]; ok {
-		return w
-	}
-	return code
-}
+// decisionText is the one wording of a decision (shared/progress), the
+// tablet's and the PDF's too.
+func decisionText(code string) string { return progress.DecisionWords(code) }
 
 var statusWords = map[string]string{
 	progress.Green:  "On track: the last 3 points are better than the aimline",
 	progress.Yellow: "Mixed: the last 3 points are on both sides of the aimline",
 	progress.Red:    "Off track: the last 3 points are worse than the aimline",
 	progress.Grey:   "No signal yet: fewer than 3 points, or the probe is overdue",
-}
-
-var sufficiencyWords = map[string]string{
-	progress.GoalMet:       "The present level has reached the goal.",
-	progress.Adequate:      "At this rate of growth the goal will be reached by its date.",
-	progress.Insufficient:  "At this rate of growth the goal will not be reached by its date.",
-	progress.NotEnoughData: "Too few points to say whether the goal will be reached.",
 }
 
 func measureName(code string) string { return record.MeasureOf(code).Name }
@@ -107,7 +90,7 @@ func round2(x float64) string { return progress.Figure(x, 2) }
 var funcs = template.FuncMap{
 	"decisionText": decisionText,
 	"statusText":   func(s string) string { return statusWords[s] },
-	"sufficiency":  func(s string) string { return sufficiencyWords[s] },
+	"sufficiency":  progress.SufficiencyWords,
 	"measureName":  measureName,
 	"measureUnit":  measureUnit,
 	"delivery":     deliveryText,

@@ -1,0 +1,52 @@
+package progress
+
+import "smallwins/shared/record"
+
+// decisionWords are the decision codes of DOMAIN.md §4 in plain words: the
+// one wording the tablet, the console (caseload, student page, meeting and
+// its PDFs) and the progress PDF all show, so one goal's decision never
+// reads two ways.
+var decisionWords = map[string]string{
+	record.DecisionNotEnoughData:     "Not enough data yet",
+	record.DecisionContinue:          "Continue the intervention",
+	record.DecisionRaiseGoal:         "Raise the goal",
+	record.DecisionChangeInstruction: "Change the instruction",
+	record.DecisionFixDeliveryFirst:  "Fix delivery first",
+	record.DecisionReviewGoal:        "Review the goal",
+}
+
+// DecisionWords is a decision code in words; a code this version does not
+// know (a newer tablet's) is shown as itself, never dropped.
+func DecisionWords(code string) string {
+	if w, ok := decisionWords[code]; ok {
+		return w
+	}
+	return code
+}
+
+// SufficiencyWords is §3.8's sufficiency in one plain sentence, for the
+// tablet and the console. Once the goal date has passed (§3.5 rule 0) a
+// projection to that date no longer says what will happen, so the sentence
+// says what did, as the decision's reason does: a goal not reached is never
+// also "will be reached by its date".
+func SufficiencyWords(r Report) string {
+	past := r.AsOf > r.Goal.GoalDate // both YYYY-MM-DD
+	switch r.Sufficiency {
+	case GoalMet:
+		return "The present level has reached the goal."
+	case Adequate, Insufficient:
+		if past {
+			return "The goal date has passed and the present level has not reached the goal."
+		}
+		if r.Sufficiency == Adequate {
+			return "At this rate of growth the goal will be reached by its date."
+		}
+		return "At this rate of growth the goal will not be reached by its date."
+	case NotEnoughData:
+		if past {
+			return "Too few points to say whether the goal was reached."
+		}
+		return "Too few points to say whether the goal will be reached."
+	}
+	return ""
+}
