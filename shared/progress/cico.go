@@ -2,6 +2,8 @@ package progress
 
 import (
 	"sort"
+
+	"smallwins/shared/record"
 )
 
 // CICOReport is the JSON of DOMAIN.md §4.2.
@@ -57,7 +59,7 @@ const weeksToEligible = 6
 
 // CICO computes a student's CICO report for [from, to].
 func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
-	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: []string{}}
+	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: skippedOf(ds, record.TypeCICOCard)}
 	type acc struct {
 		earned, possible float64
 		goal             float64
