@@ -98,6 +98,18 @@ func RangeOf(typ, path string) Range {
 	return AnyNumber
 }
 
+// ParseNumber reads a number a person typed or a file holds, as
+// strconv.ParseFloat does, but refuses what a record cannot carry: NaN,
+// ±Inf (JSON has no such numbers) and numbers beyond a float64 (1e400).
+// Whether it is in bounds is Bounds' matter, which names the field.
+func ParseNumber(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, fmt.Errorf("record: %q is not a finite number", s)
+	}
+	return v, nil
+}
+
 // bounder is a payload with numbers or dates to bound.
 type bounder interface{ bounds(c *check) }
 

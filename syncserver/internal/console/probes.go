@@ -3,11 +3,9 @@ package console
 import (
 	"encoding/base64"
 	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -121,8 +119,8 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	}
 	edited := old
 	edited.Date = strings.TrimSpace(f.Get("date"))
-	score, err := strconv.ParseFloat(strings.TrimSpace(f.Get("score")), 64)
-	if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
+	score, err := record.ParseNumber(strings.TrimSpace(f.Get("score")))
+	if err != nil {
 		return &errPage{http.StatusBadRequest, "The score must be a number, such as 47 or 47.5."}
 	}
 	if _, err := progress.ParseDate(edited.Date); err != nil {
@@ -134,7 +132,12 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 		edited.Score, edited.RawScore, edited.Seconds = score, nil, 0
 	}
 	if err := edited.Validate(); err != nil {
-		return &errPage{http.StatusBadRequest, "The probe was not changed: " + err.Error()}
+		// DOMAIN.md §2's rules and bounds (ADR 0022), in words that name the field.
+		msg := err.Error()
+		if fe := (*record.FieldError)(nil); errors.As(err, &fe) {
+			msg = fe.Reason + "."
+		}
+		return &errPage{http.StatusBadRequest, "The probe was not changed: " + msg}
 	}
 	written, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: edited, IfHLC: env.HLC,
 		Restricted: env.Restricted}) // an edit never lifts a restriction
