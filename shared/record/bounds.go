@@ -259,7 +259,7 @@ func DataBounds(typ string, data json.RawMessage) error {
 	dec := decoders.Get().(*jsontext.Decoder)
 	defer decoders.Put(dec)
 	dec.Reset(bytes.NewReader(data))
-	w := walker{typ: typ, dates: dateFields[typ]}
+	w := walker{typ: typ, nums: numberBounds[typ], dates: dateFields[typ]}
 	for {
 		tok, err := dec.ReadToken()
 		if err == io.EOF {
@@ -282,6 +282,7 @@ func DataBounds(typ string, data json.RawMessage) error {
 // the path stood when it opened.
 type walker struct {
 	typ    string
+	nums   map[string]Range // numberBounds[typ]
 	dates  map[string]bool
 	path   []byte
 	frames []frame
@@ -340,7 +341,10 @@ func (w *walker) valueDone() {
 }
 
 func (w *walker) number(v float64) error {
-	r := RangeOf(w.typ, string(w.path))
+	r, ok := w.nums[string(w.path)]
+	if !ok {
+		r = AnyNumber
+	}
 	switch {
 	case math.IsInf(v, 0):
 		return w.refuse("%s must be a finite number %s", w.field(), r)
