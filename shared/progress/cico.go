@@ -2,11 +2,11 @@ package progress
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"math/big"
 	"sort"
 	"strconv"
+	"strings"
 
 	"smallwins/shared/record"
 )
@@ -67,10 +67,10 @@ const weekGoalPct = 80.0
 
 // CICO computes a student's CICO report for [from, to].
 func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
-	// A card that fails validation (§3.9) never reached ds.Cards: the
-	// dataset skipped it whole and named it (decodeRecord), so the report
-	// says so too and never counts part of one.
-	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: append([]string{}, ds.Warnings...)}
+	// A card that fails validation (§3.9) or DOMAIN §2's bounds never
+	// reached ds.Cards: the dataset skipped it whole and named it
+	// (decodeRecord), so the report says so too and never counts part of one.
+	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: skippedOf(ds, record.TypeCICOCard)}
 	type acc struct {
 		earned, possible float64
 		goal             float64 // the highest goal_pct of the day's rated cards
@@ -202,7 +202,12 @@ func MeetsGoal(earned, possible, goalPct float64) bool {
 func fieldReason(err error) error {
 	var fe *record.FieldError
 	if errors.As(err, &fe) {
-		return fmt.Errorf("%s: %s", fe.Field, fe.Reason)
+		// The reason is written for a person; it leads with the field when
+		// it does not name it already ("goal_pct must be between …").
+		if strings.HasPrefix(fe.Reason, fe.Field) {
+			return errors.New(fe.Reason)
+		}
+		return errors.New(fe.Field + ": " + fe.Reason)
 	}
 	return err
 }

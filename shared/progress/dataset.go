@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"smallwins/shared/record"
 )
@@ -61,7 +62,20 @@ func Decode(e record.Envelope) Decoded {
 		return d
 	}
 	d.val, d.err = decodeRecord(e)
+	if p, ok := d.val.(record.Payload); ok && d.err == nil {
+		d.err = outOfBounds(p)
+	}
 	return d
+}
+
+// outOfBounds refuses a record stored outside DOMAIN.md §2's bounds (pushed
+// before they existed): the report skips it and names it in its warnings,
+// and the record itself stays (ADR 0022).
+func outOfBounds(p record.Payload) error {
+	if err := record.Bounds(p); err != nil {
+		return fieldReason(err)
+	}
+	return nil
 }
 
 // NewDatasetOf builds a dataset from decoded records: the same dataset
@@ -99,6 +113,18 @@ func NewDatasetOf(parts []Decoded) *Dataset {
 		}
 	}
 	return ds
+}
+
+// skippedOf is the dataset's warnings about skipped records of type typ
+// (never nil), for a report that reads only that type.
+func skippedOf(ds *Dataset, typ string) []string {
+	out := []string{}
+	for _, w := range ds.Warnings {
+		if strings.HasPrefix(w, typ+" ") {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func decode(data json.RawMessage, v any) error {

@@ -92,7 +92,8 @@ func fieldOf(p jsontext.Pointer) string {
 }
 
 // ValidatePush checks a decoded batch against PROTOCOL §2, §3 and §5: every
-// envelope valid, no id twice, every HLC node equal to the device, no wall
+// envelope valid, every record of a known type within DOMAIN.md §2's
+// bounds (invalid_request), no id twice, every HLC node equal to the device, no wall
 // time more than maxSkew ahead of now. It normalises tombstones in place.
 func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.Duration) error {
 	seen := make(map[string]struct{}, len(req.Records))
@@ -106,6 +107,9 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 		}
 		if ts.Node.String() != device {
 			return RecordError(CodeInvalidRecord, i, "the hlc node must be this device's id")
+		}
+		if err := checkBounds(e); err != nil {
+			return RecordError(CodeInvalidRequest, i, "%s", err)
 		}
 		if _, dup := seen[e.ID]; dup {
 			return RecordError(CodeDuplicateID, i, "id %s appears twice in the batch", e.ID)
@@ -124,6 +128,19 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 		return pe
 	}
 	return nil
+}
+
+// checkBounds refuses a record of a known type with a number or a date
+// outside DOMAIN.md §2's bounds (ADR 0022); the message names the field,
+// e.g. "probe.score must be between 0 and 10000". Only bounds: the server
+// still does not require a type's fields (PROTOCOL §2).
+func checkBounds(e *record.Envelope) error {
+	err := record.DataBounds(e.Type, e.Data)
+	var fe *record.FieldError
+	if errors.As(err, &fe) {
+		return errors.New(fe.Reason)
+	}
+	return err
 }
 
 // AppendPushBody appends the body of a push of recs ({"records": [...]}),

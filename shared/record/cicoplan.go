@@ -124,6 +124,7 @@ func (p CICOPlan) Validate() error {
 		}
 		prev = ph.StartDate
 	}
+	p.bounds(&c)
 	return c.result()
 }
 

@@ -18,8 +18,9 @@ import (
 type Payload interface {
 	// RecordType is the envelope's `type`, e.g. TypeStudent.
 	RecordType() string
-	// Validate checks DOMAIN.md §2's required fields and rules (the app
-	// validates before writing). It checks shapes, not whether a referenced
+	// Validate checks DOMAIN.md §2's required fields and rules, and the
+	// bounds of its numbers and dates (Bounds; the app validates before
+	// writing). It checks shapes, not whether a referenced
 	// record exists: a reference may point to a record this device has not
 	// received yet. A refusal is a *FieldError.
 	Validate() error

@@ -108,6 +108,7 @@ func (p Program) Validate() error {
 		}
 		seen[st.ID] = true
 	}
+	p.bounds(&c)
 	return c.result()
 }
 
@@ -130,6 +131,7 @@ func (g Group) Validate() error {
 			c.bad("schedule.start", "schedule start must be HH:MM")
 		}
 	}
+	g.bounds(&c)
 	return c.result()
 }
 
@@ -150,6 +152,7 @@ func (p Plan) Validate() error {
 	if p.MinutesPerSession <= 0 {
 		c.bad("minutes_per_session", "minutes per session must be more than 0")
 	}
+	p.bounds(&c)
 	return c.result()
 }
 
@@ -185,6 +188,7 @@ func (s Session) Validate() error {
 		}
 		c.oneOf("fidelity.status", "step status", f.Status, true, StepDone, StepSkipped, StepNA)
 	}
+	s.bounds(&c)
 	return c.result()
 }
 
@@ -223,6 +227,7 @@ func (g Goal) Validate() error {
 		c.bad("goal_score", "the goal score must differ from the start score")
 	}
 	c.oneOf("status", "status", g.Status, false, "active", "met", "discontinued")
+	g.bounds(&c)
 	return c.result()
 }
 
@@ -240,6 +245,7 @@ func (p Probe) Validate() error {
 	if p.Seconds < 0 {
 		c.bad("seconds", "seconds must be positive")
 	}
+	p.bounds(&c)
 	return c.result()
 }
 
@@ -261,6 +267,7 @@ func (k CICOCard) Validate() error {
 	}
 	c.ratings("ratings", k.Ratings, len(k.Periods), len(k.Expectations), true)
 	c.ratings("student_ratings", k.StudentRatings, len(k.Periods), len(k.Expectations), false)
+	k.bounds(&c)
 	return c.result()
 }
 
@@ -299,6 +306,7 @@ func (d Decision) Validate() error {
 	c.date("date", "date", d.Date, true)
 	c.oneOf("code", "decision", d.Code, true, DecisionCodes...)
 	c.date("next_review_date", "next review date", d.NextReviewDate, false)
+	d.bounds(&c)
 	return c.result()
 }
 
@@ -311,5 +319,6 @@ func (b CalendarBreak) Validate() error {
 	if b.EndDate < b.StartDate {
 		c.bad("end_date", "the break ends before it starts")
 	}
+	b.bounds(&c)
 	return c.result()
 }

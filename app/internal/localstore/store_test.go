@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -164,6 +165,45 @@ func TestValidationRefusesBeforeWriting(t *testing.T) {
 	}
 	if n, _ := s.PendingCount(); n != 0 {
 		t.Fatalf("a refused write reached the outbox")
+	}
+}
+
+// TestBoundsRefusedBeforeWriting: the app's write path refuses a record
+// outside DOMAIN.md §2's bounds (ADR 0022) with a clear error naming the
+// field, and writes nothing: a tablet cannot make the chart attack's
+// probes.
+func TestBoundsRefusedBeforeWriting(t *testing.T) {
+	s, _ := openTemp(t)
+	stu := NewID()
+	probe := func(score float64) record.Probe {
+		return record.Probe{StudentID: stu, Measure: "orf_wcpm", Date: "2025-03-03", Score: score}
+	}
+	roi := 2000.0
+	for _, c := range []struct {
+		p      record.Payload
+		field  string
+		reason string
+	}{
+		{probe(1e308), "score", "score must be between 0 and 10000"},
+		{probe(-1.7e308), "score", "score must be between 0 and 10000"},
+		{probe(math.Inf(1)), "score", "score must be a finite number between 0 and 10000"},
+		{probe(math.NaN()), "score", "score must be a finite number between 0 and 10000"},
+		{record.Probe{StudentID: stu, Measure: "orf_wcpm", Date: "2025-03-03", Score: 40, Seconds: 601}, "seconds", "seconds must be between 1 and 600"},
+		{record.Probe{StudentID: stu, Measure: "orf_wcpm", Date: "1900-01-01", Score: 40}, "date", "date must be between 2000-01-01 and 2100-12-31"},
+		{record.Goal{StudentID: stu, Measure: "orf_wcpm", Direction: "up", StartDate: "2025-01-06", BaselineScores: []float64{40}, GoalScore: 70, GoalDate: "2025-05-12", TypicalROI: &roi},
+			"typical_roi", "typical_roi must be between -1000 and 1000"},
+	} {
+		_, err := s.Put(ctx, c.p.RecordType(), "", c.p, false)
+		var fe *record.FieldError
+		if !errors.Is(err, ErrInvalid) || !errors.As(err, &fe) || fe.Field != c.field || fe.Reason != c.reason {
+			t.Errorf("%+v: %v, want %s: %s", c.p, err, c.field, c.reason)
+		}
+	}
+	if n, _ := s.PendingCount(); n != 0 {
+		t.Fatalf("a refused write reached the outbox")
+	}
+	if l, _ := s.List(record.TypeProbe); len(l) != 0 {
+		t.Fatalf("a refused probe was stored")
 	}
 }
 

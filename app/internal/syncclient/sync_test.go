@@ -297,6 +297,39 @@ func TestForbiddenRecordQuarantinedRestContinues(t *testing.T) {
 	}
 }
 
+// TestOutOfBoundsRecordQuarantinedRestContinues: a version the server
+// refuses as outside DOMAIN.md §2's bounds (400 invalid_request with its
+// index, ADR 0022), such as one an older app wrote, waits in quarantine on
+// the tablet, and the rest of the queue reaches the server.
+func TestOutOfBoundsRecordQuarantinedRestContinues(t *testing.T) {
+	srv := newServer(t)
+	a := newTablet(t, nil, Config{})
+	a.enrol(srv, "ana")
+	stu, _ := repo.Put(bg, a.store, "", student("Kim"), false)
+	// Raw data is written as it came (a restored version): no Validate.
+	bad, err := a.store.Put(bg, record.TypeProbe, "", json.RawMessage(`{"student_id":"`+stu.ID+`","measure":"orf_wcpm","date":"2025-03-03","score":1.7e308}`), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, _ := repo.Put(bg, a.store, "", student("Lee"), false)
+	a.sync()
+	q, _ := a.store.ListQuarantined()
+	if len(q) != 1 || q[0].Record.ID != bad.ID || q[0].Code != string(protocol.CodeInvalidRequest) || !strings.Contains(q[0].Message, "probe.score") {
+		t.Fatalf("quarantine = %+v", q)
+	}
+	b := newTablet(t, nil, Config{})
+	b.enrol(srv, "ben")
+	b.sync()
+	for _, id := range []string{stu.ID, other.ID} {
+		if _, err := b.store.Get(id); err != nil {
+			t.Fatalf("record %s of the batch did not reach the server: %v", id, err)
+		}
+	}
+	if _, err := b.store.Get(bad.ID); err == nil {
+		t.Fatal("the out-of-bounds probe reached the server")
+	}
+}
+
 func TestRestrictedNoteReachesOnlyItsAuthor(t *testing.T) {
 	srv := newServer(t)
 	a := newTablet(t, nil, Config{})

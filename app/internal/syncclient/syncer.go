@@ -618,7 +618,8 @@ func (s *Syncer) pushBatch(ctx context.Context, c *Client, b []record.Envelope, 
 		}
 		c2, err := s.pushBatch(ctx, c, b[half:], restamps)
 		return c1 || c2, err
-	case protocol.CodeInvalidRecord, protocol.CodeDuplicateID, protocol.CodeForbidden, protocol.CodeInvalidJSON:
+	case protocol.CodeInvalidRecord, protocol.CodeDuplicateID, protocol.CodeForbidden, protocol.CodeInvalidJSON,
+		protocol.CodeInvalidRequest: // with an index: a record outside DOMAIN.md §2's bounds (ADR 0022)
 		if pe.Index != nil && *pe.Index >= 0 && *pe.Index < len(b) {
 			i := *pe.Index
 			if err := s.store.Quarantine(ctx, b[i], string(pe.Code), pe.Message); err != nil {
@@ -632,6 +633,9 @@ func (s *Syncer) pushBatch(ctx context.Context, c *Client, b []record.Envelope, 
 		}
 		if pe.Code == protocol.CodeForbidden && pe.Index == nil {
 			return false, err // an admin-only refusal of the whole request, not of a record
+		}
+		if pe.Code == protocol.CodeInvalidRequest && pe.Index == nil {
+			return false, err // the request's fault (or a bare 400 from a proxy), not a record's
 		}
 		if len(b) == 1 {
 			return false, s.store.Quarantine(ctx, b[0], string(pe.Code), pe.Message)

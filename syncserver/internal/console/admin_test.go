@@ -335,6 +335,11 @@ func TestAdminCalendarBreak(t *testing.T) {
 	if p := b.post("/admin/breaks", bad); p.status != http.StatusBadRequest || !strings.Contains(p.body, "The break was not added") {
 		t.Errorf("backwards break: %d", p.status)
 	}
+	// DOMAIN.md §2's date bounds (ADR 0022), named in the page.
+	far := url.Values{"csrf": bad["csrf"], "name": {"Far"}, "start_date": {"2025-03-24"}, "end_date": {"2200-03-28"}}
+	if p := b.post("/admin/breaks", far); p.status != http.StatusBadRequest || !strings.Contains(p.body, "end_date must be between 2000-01-01 and 2100-12-31") {
+		t.Errorf("a break ending in 2200: %d", p.status)
+	}
 	if n := len(breaks()); n != 0 {
 		t.Fatalf("%d breaks written by refused forms", n)
 	}

@@ -3,11 +3,9 @@ package console
 import (
 	"encoding/base64"
 	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -131,13 +129,13 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	// stored score. A form without seconds keeps the stored ones.
 	oldCount, oldSecs := old.Count()
 	secs := oldSecs
-	count, err := strconv.ParseFloat(strings.TrimSpace(f.Get("score")), 64)
-	if err != nil || math.IsNaN(count) || math.IsInf(count, 0) {
+	count, err := record.ParseNumber(strings.TrimSpace(f.Get("score")))
+	if err != nil {
 		return &errPage{http.StatusBadRequest, "The count must be a number, such as 47 or 47.5."}
 	}
 	if v := strings.TrimSpace(f.Get("seconds")); v != "" {
-		secs, err = strconv.ParseFloat(v, 64)
-		if err != nil || math.IsNaN(secs) || secs < 1 || secs > record.ProbeSeconds {
+		secs, err = record.ParseNumber(v)
+		if err != nil || secs < 1 || secs > record.ProbeSeconds {
 			return &errPage{http.StatusBadRequest, "The seconds must be a number from 1 to 60 (60 for a full minute)."}
 		}
 	}
@@ -148,7 +146,12 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 		edited.SetCount(count, secs)
 	}
 	if err := edited.Validate(); err != nil {
-		return &errPage{http.StatusBadRequest, "The probe was not changed: " + err.Error()}
+		// DOMAIN.md §2's rules and bounds (ADR 0022), in words that name the field.
+		msg := err.Error()
+		if fe := (*record.FieldError)(nil); errors.As(err, &fe) {
+			msg = fe.Reason + "."
+		}
+		return &errPage{http.StatusBadRequest, "The probe was not changed: " + msg}
 	}
 	written, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: edited, IfHLC: env.HLC,
 		Restricted: env.Restricted}) // an edit never lifts a restriction

@@ -133,6 +133,11 @@ func TestProbeEditRules(t *testing.T) {
 		{"stale page", admin, path, with("hlc", "0000000001764000000000-0000-0000-0000-000000000000"), http.StatusConflict},
 		{"score not a number", admin, path, with("score", "lots"), http.StatusBadRequest},
 		{"score not finite", admin, path, with("score", "NaN"), http.StatusBadRequest},
+		{"score overflows", admin, path, with("score", "1e400"), http.StatusBadRequest},
+		{"score out of bounds", admin, path, with("score", "10001"), http.StatusBadRequest},
+		{"score far out of bounds", admin, path, with("score", "1.7e308"), http.StatusBadRequest},
+		{"negative score", admin, path, with("score", "-1"), http.StatusBadRequest},
+		{"date out of bounds", admin, path, with("date", "1900-03-17"), http.StatusBadRequest},
 		{"bad date", admin, path, with("date", "2025-02-30"), http.StatusBadRequest},
 		{"hostile date", admin, path, with("date", `<script>alert(1)</script>`), http.StatusBadRequest},
 		{"another student's route", admin, "/students/" + e.ids.s2 + "/probes/" + pid, ok, http.StatusNotFound},
@@ -148,6 +153,10 @@ func TestProbeEditRules(t *testing.T) {
 		if p := c.b.post(c.path, c.form); p.status != c.status {
 			t.Errorf("%s: %d, want %d", c.name, p.status, c.status)
 		}
+	}
+	// DOMAIN.md §2's bounds are refused in words that name the field.
+	if p := admin.post(path, with("score", "20000")); !strings.Contains(p.body, "score must be between 0 and 10000") {
+		t.Errorf("a score out of bounds: %d %s", p.status, p.body)
 	}
 	if env, pr := probeNow(t, e, pid); env.HLC != hlc0 || pr.Score != 53 {
 		t.Errorf("a refused request changed the probe: %+v at %s", pr, env.HLC)

@@ -354,7 +354,7 @@ func planGoals(data []byte, sc SchoolData, students map[string]string, d *draftS
 		fields["student_id"] = sid
 		var scores []float64
 		for _, s := range splitList(get("baseline_scores")) {
-			f, err := strconv.ParseFloat(s, 64)
+			f, err := record.ParseNumber(s)
 			if err != nil {
 				failed("baseline_scores", "baseline scores must be numbers separated by spaces or semicolons")
 				break
@@ -364,7 +364,7 @@ func planGoals(data []byte, sc SchoolData, students map[string]string, d *draftS
 		fields["baseline_scores"] = scores
 		num := func(col, field string) {
 			if v := get(col); v != "" {
-				f, err := strconv.ParseFloat(v, 64)
+				f, err := record.ParseNumber(v)
 				if err != nil {
 					failed(col, col+" must be a number")
 					return
@@ -419,9 +419,15 @@ func validate(typ string, held *record.Envelope, fields map[string]any, cols map
 	for k, v := range fields {
 		m[k] = mustJSON(v)
 	}
-	p, err := record.Decode(typ, mustJSON(m))
+	data := mustJSON(m)
+	p, err := record.Decode(typ, data)
 	if err == nil {
 		err = p.Validate()
+	}
+	if err == nil {
+		// Fields the held version has that this version does not know
+		// are bounded too (ADR 0022), as the write will check.
+		err = record.DataBounds(typ, data)
 	}
 	var fe *record.FieldError
 	switch {

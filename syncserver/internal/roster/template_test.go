@@ -155,6 +155,27 @@ func TestTemplateErrors(t *testing.T) {
 				{GoalsFile, 4, "goal_score", "required field goal_score is empty"},
 				{GoalsFile, 5, "goal_date", "the goal date must be after the start date"},
 			}},
+		// DOMAIN.md §2's bounds (ADR 0022); NaN and Inf parse as numbers
+		// but JSON cannot carry them.
+		{"goal bounds", map[string]string{GoalsFile: "student,measure,direction,start_date,baseline_scores,goal_score,goal_date,typical_roi\n" +
+			"stu-1001,orf_wcpm,up,2026-09-01,40,20000,2027-01-15,\n" +
+			"stu-1001,maze,up,2026-09-01,40 10001,70,2027-01-15,\n" +
+			"stu-1002,orf_wcpm,up,2026-09-01,40,70,2027-01-15,1000.5\n" +
+			"stu-1002,maze,up,1900-09-01,40,70,2027-01-15,\n" +
+			"stu-1003,orf_wcpm,up,2026-09-01,NaN,70,2027-01-15,\n" +
+			"stu-1003,maze,up,2026-09-01,40,Inf,2027-01-15,\n" +
+			"stu-1003,lsf,up,2026-09-01,40,70,2027-01-15,-infinity\n" +
+			"stu-1003,nwf_cls,up,2026-09-01,1e400,70,2027-01-15,\n"},
+			[]Error{
+				{GoalsFile, 2, "goal_score", "goal_score must be between 0 and 10000"},
+				{GoalsFile, 3, "baseline_scores", "baseline_scores must be between 0 and 10000"},
+				{GoalsFile, 4, "typical_roi", "typical_roi must be between -1000 and 1000"},
+				{GoalsFile, 5, "start_date", "start_date must be between 2000-01-01 and 2100-12-31"},
+				{GoalsFile, 6, "baseline_scores", "baseline scores must be numbers separated by spaces or semicolons"},
+				{GoalsFile, 7, "goal_score", "goal_score must be a number"},
+				{GoalsFile, 8, "typical_roi", "typical_roi must be a number"},
+				{GoalsFile, 9, "baseline_scores", "baseline scores must be numbers separated by spaces or semicolons"},
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			seq := lastSeq(t, st, f.School.ID)

@@ -113,6 +113,12 @@ func (w *Writer) Write(ctx context.Context, schoolID string, by store.User, draf
 		if err := record.Validate(&envs[i]); err != nil {
 			return nil, fmt.Errorf("serverwriter: record %d: %w", i, err)
 		}
+		// The bounds a tablet's push passes (ADR 0022): the store's push
+		// path does not check them, and a draft of raw data or one merged
+		// over a held version's unknown fields has passed no Validate.
+		if err := record.DataBounds(envs[i].Type, envs[i].Data); err != nil {
+			return nil, fmt.Errorf("serverwriter: record %d: %w", i, err)
+		}
 	}
 	batch := store.PushBatch{SchoolID: schoolID, Pusher: by.ID, PusherIsAdmin: by.IsAdmin(), Records: envs, At: w.now()}
 	for i, d := range drafts {

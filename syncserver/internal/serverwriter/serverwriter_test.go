@@ -2,6 +2,7 @@ package serverwriter
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -93,4 +94,35 @@ func TestWrite(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestWriteRefusesOutOfBounds: the server's own writes (console, imports)
+// pass DOMAIN.md §2's bounds as a tablet's push does, unknown fields
+// included (ADR 0022); nothing of a refused write is stored.
+func TestWriteRefusesOutOfBounds(t *testing.T) {
+	ctx := context.Background()
+	st, err := boltstore.Open(filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f := storetest.NewFixture(t, st, "lincoln")
+	w := New(st, nil)
+	student := uuid.NewString()
+	ok := Draft{Type: record.TypeDecision, Data: record.Decision{StudentID: student, Date: "2025-03-03", Code: record.DecisionContinue}}
+	for _, bad := range []Draft{
+		{Type: record.TypeProbe, Data: map[string]any{"student_id": student, "measure": "orf_wcpm", "date": "2025-03-03", "score": 1.7e308}},
+		{Type: record.TypeProbe, Data: map[string]any{"student_id": student, "measure": "orf_wcpm", "date": "2025-03-03", "score": 40, "x": -2e6}},
+		{Type: record.TypeDecision, Data: record.Decision{StudentID: student, Date: "1900-01-01", Code: record.DecisionContinue}},
+	} {
+		_, err := w.Write(ctx, f.School.ID, f.Admin, ok, bad)
+		var fe *record.FieldError
+		if !errors.As(err, &fe) || fe.Type != bad.Type {
+			t.Errorf("%+v: %v, want a *record.FieldError", bad.Data, err)
+		}
+	}
+	page, err := st.Pull(ctx, store.PullQuery{SchoolID: f.School.ID, Limit: 10, Viewer: store.ViewerOf(f.Admin)})
+	if err != nil || len(page.Records) != 0 {
+		t.Fatalf("refused writes stored %d records (%v)", len(page.Records), err)
+	}
 }
