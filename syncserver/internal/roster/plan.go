@@ -15,12 +15,12 @@ import (
 // Report is PROTOCOL §14's report, as `--json` prints it and the endpoint
 // returns it.
 type Report struct {
-	DryRun      bool    `json:"dry_run"`
-	Created     int     `json:"created"`
-	Updated     int     `json:"updated"`
-	Unchanged   int     `json:"unchanged"`
-	NotInFile   int     `json:"not_in_file"`
-	SkippedRows int     `json:"skipped_rows"`
+	DryRun      bool `json:"dry_run"`
+	Created     int  `json:"created"`
+	Updated     int  `json:"updated"`
+	Unchanged   int  `json:"unchanged"`
+	NotInFile   int  `json:"not_in_file"`
+	SkippedRows int  `json:"skipped_rows"`
 	// ErrorCount counts every error; Errors lists the first
 	// MaxReportErrors of them (PROTOCOL §14).
 	ErrorCount int     `json:"error_count"`
