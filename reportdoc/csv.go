@@ -85,28 +85,49 @@ func (d exportData) stepMarks(s record.Session) []record.StepMark {
 	return progress.SessionMarks(s, d.programs[s.ProgramID])
 }
 
-// cell guards against CSV formula injection: a spreadsheet would run a cell
-// that starts with = + - @ (or a tab/CR) as a formula.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+// Cell guards against CSV formula injection: a spreadsheet would run a
+// cell that starts with = + - @ (or a tab or CR) as a formula, so such a
+// cell gets a leading apostrophe and shows as text. A plain decimal number
+// ("-3", "1.5e+06"), which a spreadsheet reads as a number and never as a
+// formula, is left as it is, so a negative week or score stays a number.
+func Cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) && !plainNumber(s) {
 		return "'" + s
 	}
 	return s
 }
 
+// plainNumber reports whether s is a decimal number as strconv writes one:
+// digits, a point, an exponent, signs, and nothing else (no "Inf", no
+// hexadecimal).
+func plainNumber(s string) bool {
+	if strings.Trim(s, "0123456789.eE+-") != "" {
+		return false
+	}
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
 func fnum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-func write(w io.Writer, header []string, rows [][]string) error {
+// WriteCSV writes an RFC 4180 table (CRLF line ends) with every cell, the
+// header's too, through Cell: every CSV the server serves is written here,
+// so none can hold a live formula.
+func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true // RFC 4180
-	if err := cw.Write(header); err != nil {
+	guard := func(r []string) []string {
+		out := make([]string, len(r))
+		for i, v := range r {
+			out[i] = Cell(v)
+		}
+		return out
+	}
+	if err := cw.Write(guard(header)); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		for i := range r {
-			r[i] = cell(r[i])
-		}
-		if err := cw.Write(r); err != nil {
+		if err := cw.Write(guard(r)); err != nil {
 			return err
 		}
 	}
@@ -131,7 +152,7 @@ func SessionsCSV(w io.Writer, envs []record.Envelope, f Filter) error {
 		}
 		rows = append(rows, []string{s.Date, d.groupName(s.GroupID), d.programName(s.ProgramID), s.Status, minutes, fid})
 	}
-	return write(w, []string{"date", "group", "program", "status", "minutes", "fidelity_pct"}, rows)
+	return WriteCSV(w, []string{"date", "group", "program", "status", "minutes", "fidelity_pct"}, rows)
 }
 
 // AttendanceCSV: date, group, student, status, minutes (delivered sessions).
@@ -156,7 +177,7 @@ func AttendanceCSV(w io.Writer, envs []record.Envelope, f Filter) error {
 			rows = append(rows, []string{s.Date, d.groupName(s.GroupID), d.studentName(a.StudentID), a.Status, fnum(m)})
 		}
 	}
-	return write(w, []string{"date", "group", "student", "status", "minutes"}, rows)
+	return WriteCSV(w, []string{"date", "group", "student", "status", "minutes"}, rows)
 }
 
 // StepFidelityCSV: per group, program and step: done, applicable, %.
@@ -205,5 +226,5 @@ func StepFidelityCSV(w io.Writer, envs []record.Envelope, f Filter) error {
 		}
 		rows = append(rows, []string{d.groupName(k.group), d.programName(k.program), k.step, text, strconv.Itoa(t.done), strconv.Itoa(t.applicable), pct})
 	}
-	return write(w, []string{"group", "program", "step_id", "step", "done", "applicable", "pct"}, rows)
+	return WriteCSV(w, []string{"group", "program", "step_id", "step", "done", "applicable", "pct"}, rows)
 }

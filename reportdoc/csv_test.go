@@ -75,3 +75,21 @@ func TestExports(t *testing.T) {
 		}
 	}
 }
+
+// TestCell: every cell a spreadsheet would run as a formula is guarded;
+// plain numbers, negative ones too, stay numbers.
+func TestCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+HYPERLINK(\"x\")": "'+HYPERLINK(\"x\")", "-1+cmd|' /C calc'!A0": "'-1+cmd|' /C calc'!A0",
+		"@SUM(A1)": "'@SUM(A1)", "\t=1": "'\t=1", "\r=1": "'\r=1", "-Inf": "'-Inf", "-0x1p-2": "'-0x1p-2", "-": "'-",
+		"-3": "-3", "-1.5": "-1.5", "-1e+06": "-1e+06", "+2": "+2", "42": "42", "": "", "Ava = top": "Ava = top",
+	} {
+		if got := Cell(in); got != want {
+			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, []string{"=h"}, [][]string{{"@x"}}); err != nil || buf.String() != "'=h\r\n'@x\r\n" {
+		t.Errorf("WriteCSV: %q %v", buf.String(), err)
+	}
+}

@@ -113,8 +113,8 @@ func finishImport(stdout io.Writer, rep roster.Report, err error, asJSON bool, w
 	} else {
 		printReport(stdout, rep, what)
 	}
-	if len(rep.Errors) > 0 {
-		return &exitError{1, fmt.Errorf("import refused: %d error(s); nothing was written", len(rep.Errors))}
+	if rep.ErrorCount > 0 {
+		return &exitError{1, fmt.Errorf("import refused: %d error(s); nothing was written", rep.ErrorCount)}
 	}
 	return nil
 }
@@ -157,7 +157,7 @@ func importAuthor(ctx context.Context, st store.Store, schoolID string) (store.U
 // Errors never hold a value of the file, only where and what kind.
 func printReport(w io.Writer, r roster.Report, what string) {
 	switch {
-	case len(r.Errors) > 0:
+	case r.ErrorCount > 0:
 		fmt.Fprintln(w, "Import refused: nothing was written.")
 	case r.DryRun:
 		fmt.Fprintln(w, "Dry run: nothing was written. The import would do this:")
@@ -171,15 +171,18 @@ func printReport(w io.Writer, r roster.Report, what string) {
 		fmt.Fprintf(w, "  not in file:  %d students (left as they are)\n", r.NotInFile)
 		fmt.Fprintf(w, "  skipped rows: %d (other roles, other orgs)\n", r.SkippedRows)
 	}
-	if len(r.Errors) == 0 {
+	if r.ErrorCount == 0 {
 		return
 	}
-	fmt.Fprintf(w, "%d error(s):\n", len(r.Errors))
+	fmt.Fprintf(w, "%d error(s):\n", r.ErrorCount)
 	for i, e := range r.Errors {
 		if i == maxListedErrors {
-			fmt.Fprintf(w, "  … and %d more (use --json to see them all)\n", len(r.Errors)-maxListedErrors)
 			break
 		}
 		fmt.Fprintf(w, "  %s\n", e)
+	}
+	if more := r.ErrorCount - min(len(r.Errors), maxListedErrors); more > 0 {
+		// --json lists at most roster.MaxReportErrors (§14).
+		fmt.Fprintf(w, "  … and %d more (--json lists the first %d)\n", more, roster.MaxReportErrors)
 	}
 }

@@ -104,11 +104,11 @@ func TestImportCLI(t *testing.T) {
 		t.Fatalf("again: %v\n%s", err, out)
 	}
 
-	// Errors: exit status 1, every error listed in --json, the first 20 in
-	// words.
+	// Errors: exit status 1, the first 1,000 listed in --json with the
+	// count of all (issue 20), the first 20 in words.
 	var b strings.Builder
 	b.WriteString("sourcedId,role,givenName,familyName,grades\n")
-	for i := 0; i < 25; i++ {
+	for i := 0; i < 1025; i++ {
 		fmt.Fprintf(&b, "x%d,student,A,B,13\n", i)
 	}
 	os.WriteFile(filepath.Join(export, "users.csv"), []byte(b.String()), 0o644)
@@ -117,11 +117,11 @@ func TestImportCLI(t *testing.T) {
 		t.Fatalf("exit %v\n%s", err, out)
 	}
 	json.Unmarshal([]byte(out[:strings.LastIndex(out, "}")+1]), &rep)
-	if len(rep.Errors) != 25 || rep.Errors[0] != (roster.Error{File: "users.csv", Line: 2, Column: "grades", Message: rep.Errors[0].Message}) {
-		t.Fatalf("errors %+v", rep.Errors)
+	if len(rep.Errors) != roster.MaxReportErrors || rep.ErrorCount != 1025 || rep.Errors[0] != (roster.Error{File: "users.csv", Line: 2, Column: "grades", Message: rep.Errors[0].Message}) {
+		t.Fatalf("%d errors listed of %d: %+v", len(rep.Errors), rep.ErrorCount, rep.Errors[0])
 	}
 	out, err = cli(t, "", nil, "import", "oneroster", "--db", db, "--school", "lincoln-elem", export)
-	if exitCode(err) != 1 || strings.Count(out, "users.csv:") != 20 || !strings.Contains(out, "and 5 more") {
+	if exitCode(err) != 1 || strings.Count(out, "users.csv:") != 20 || !strings.Contains(out, "1025 error(s)") || !strings.Contains(out, "and 1005 more") {
 		t.Fatalf("in words: %v\n%s", err, out)
 	}
 	if n := countStudents(t, db); n != 3 {

@@ -1,8 +1,8 @@
 package console
 
 import (
-	"bytes"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,9 +32,6 @@ import (
 // so the page and the API cannot apply different rules.
 
 var errNotAdmin = &errPage{http.StatusForbidden, "This page is for the school's admins."}
-
-// importMu runs one console import at a time, as the API does on its side.
-var importMu sync.Mutex
 
 // adminOnly wraps a signed-in handler for admins: anyone else gets 403.
 func (c *Console) adminOnly(h echo.HandlerFunc) echo.HandlerFunc {
@@ -81,7 +77,7 @@ type importView struct {
 	Report  roster.Report
 	Errors  []roster.Error // the first few
 	More    int
-	SHA     string
+	Token   string // confirmToken of this dry run
 	Written bool
 }
 
@@ -304,15 +300,22 @@ func (c *Console) handleDevice(ec echo.Context) error {
 // handleImport is the roster import (PROTOCOL §14) from an uploaded zip.
 // Without confirm it is a dry run, and the page shows its report with a
 // form to upload the same file again with confirm set: the server keeps
-// nothing between the two steps. The confirm carries the dry run's SHA-256;
-// a different file is only dry-run again, never written unseen.
+// nothing between the two steps. The confirm carries a token that binds
+// the whole dry run, the file's SHA-256 and every option, to the session
+// (confirmToken): another file, or the same file with another org, is
+// refused (409) and only dry-run, never written unseen.
+//
+// The upload is spooled to a temporary file, not held in memory, and
+// read from there as a stream under the one import slot
+// (roster.Importer.ImportOneRoster), so concurrent uploads queue rather
+// than add up (issue 20).
 func (c *Console) handleImport(ec echo.Context) error {
 	r := ec.Request()
 	if ct := r.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
 		return errBadMethod
 	}
 	r.Body = http.MaxBytesReader(ec.Response(), r.Body, httpapi.MaxImportBody+maxFormBody)
-	if err := r.ParseMultipartForm(httpapi.MaxImportBody + maxFormBody); err != nil {
+	if err := r.ParseMultipartForm(maxFormBody); err != nil {
 		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", httpapi.MaxImportBody>>20)}
 	}
 	defer func() { _ = r.MultipartForm.RemoveAll() }()
@@ -320,58 +323,69 @@ func (c *Console) handleImport(ec echo.Context) error {
 	if !checkCSRF(ec, s.csrf) {
 		return errBadCSRF
 	}
-	fh, err := ec.FormFile("file")
+	f, fh, err := r.FormFile("file")
 	if err != nil {
 		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "Choose the roster's .zip file to upload."})
 	}
+	defer f.Close()
 	if fh.Size > httpapi.MaxImportBody {
 		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", httpapi.MaxImportBody>>20)}
 	}
-	f, err := fh.Open()
-	if err != nil {
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
 		return err
 	}
-	body, err := io.ReadAll(io.LimitReader(f, httpapi.MaxImportBody+1))
-	f.Close()
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(body)
-	sha := hex.EncodeToString(sum[:])
-	dryRun := !(r.PostFormValue("confirm") == "1" && r.PostFormValue("sha256") == sha)
-	parsed := roster.Parsed{}
-	fsys, err := roster.OpenZip(bytes.NewReader(body), int64(len(body)))
+	opts := roster.Options{Org: strings.TrimSpace(r.PostFormValue("org"))}
+	token := confirmToken(s, hex.EncodeToString(h.Sum(nil)), opts)
+	confirm := r.PostFormValue("confirm") == "1"
+	dryRun := !(confirm && subtle.ConstantTimeCompare([]byte(r.PostFormValue("confirm_token")), []byte(token)) == 1)
+
+	im := roster.Importer{Store: c.st, Writer: c.w}
+	var rep roster.Report
+	fsys, err := roster.OpenZip(f, fh.Size)
 	switch {
 	case errors.Is(err, roster.ErrZipTooLarge):
-		parsed.Errors = []roster.Error{{Message: fmt.Sprintf("the zip is over the limits: at most %d entries, %d MiB a file, %d MiB in all",
-			roster.MaxZipEntries, roster.MaxFileBytes>>20, roster.MaxZipTotal>>20)}}
+		rep, err = im.Import(r.Context(), s.p.School.ID, s.p.User, roster.Parsed{Errors: []roster.Error{{Message: fmt.Sprintf("the zip is over the limits: at most %d entries, %d MiB a file, %d MiB in all",
+			roster.MaxZipEntries, roster.MaxFileBytes>>20, roster.MaxZipTotal>>20)}}}, dryRun)
 	case err != nil:
-		parsed.Errors = []roster.Error{{Message: err.Error()}}
+		rep, err = im.Import(r.Context(), s.p.School.ID, s.p.User, roster.Parsed{Errors: []roster.Error{{Message: err.Error()}}}, dryRun)
 	default:
-		parsed = roster.Parse(fsys, roster.Options{Org: strings.TrimSpace(r.PostFormValue("org"))})
+		rep, err = im.ImportOneRoster(r.Context(), s.p.School.ID, s.p.User, fsys, opts, dryRun)
 	}
-	importMu.Lock()
-	rep, err := roster.Importer{Store: c.st, Writer: c.w}.Import(r.Context(), s.p.School.ID, s.p.User, parsed, dryRun)
-	importMu.Unlock()
 	if err != nil {
 		return err
 	}
 	// Counts only: the files hold student names.
 	c.log.Info("console roster import", "school_id", s.p.School.ID, "by_user_id", s.p.User.ID, "dry_run", rep.DryRun,
 		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "not_in_file", rep.NotInFile,
-		"skipped_rows", rep.SkippedRows, "errors", len(rep.Errors))
-	if !rep.DryRun && len(rep.Errors) == 0 {
+		"skipped_rows", rep.SkippedRows, "errors", rep.ErrorCount)
+	if !rep.DryRun && rep.ErrorCount == 0 {
 		return ec.Redirect(http.StatusSeeOther, "/admin?done=imported")
 	}
-	iv := importView{Report: rep, Errors: rep.Errors, SHA: sha}
+	iv := importView{Report: rep, Errors: rep.Errors, Token: token}
 	if len(iv.Errors) > maxShownErrors {
-		iv.More, iv.Errors = len(iv.Errors)-maxShownErrors, iv.Errors[:maxShownErrors]
+		iv.Errors = iv.Errors[:maxShownErrors]
 	}
+	iv.More = rep.ErrorCount - len(iv.Errors)
+	extra := map[string]any{"Import": iv, "Org": opts.Org}
 	status := http.StatusOK
-	if len(rep.Errors) > 0 {
+	switch {
+	case confirm && dryRun:
+		status = http.StatusConflict
+		extra["Error"] = "The file or its options are not those of the dry run you confirmed, so nothing was written. Below is a dry run of what you sent now."
+	case rep.ErrorCount > 0:
 		status = http.StatusBadRequest
 	}
-	return c.adminPage(ec, status, map[string]any{"Import": iv, "Org": r.PostFormValue("org")})
+	return c.adminPage(ec, status, extra)
+}
+
+// confirmToken binds a dry run to what a confirm must send again: the
+// file's SHA-256 and every option of the import, keyed with the session's
+// secret (as its CSRF token is), so neither another file nor another org
+// can be confirmed unseen, and no other session can reuse the token. A new
+// option of roster.Options must be added here.
+func confirmToken(s *session, fileSHA string, opts roster.Options) string {
+	return csrfToken(s.id, "roster import\x00sha256="+fileSHA+"\x00org="+opts.Org)
 }
 
 // handleBreak adds a school calendar break as an ordinary `calendar_break`

@@ -254,7 +254,7 @@ func studentsPulled(t *testing.T, e *env) map[string]record.Student {
 	return out
 }
 
-var shaRE = regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`)
+var tokenRE = regexp.MustCompile(`name="confirm_token" value="([A-Za-z0-9_-]{43})"`)
 
 // TestAdminImport: the upload is a dry run that writes nothing and shows
 // the report; confirming with the same file writes the students; a file
@@ -276,16 +276,16 @@ func TestAdminImport(t *testing.T) {
 	if n := len(studentsPulled(t, e)); n != before {
 		t.Fatalf("the dry run wrote: %d students, want %d", n, before)
 	}
-	m := shaRE.FindStringSubmatch(p.body)
+	m := tokenRE.FindStringSubmatch(p.body)
 	if m == nil || !strings.Contains(p.body, "Confirm import") {
 		t.Fatalf("no confirm form")
 	}
 	// Confirming with another file only dry-runs that one.
 	other := rosterZip(t, "sourcedId,role,givenName,familyName,grades,status\ns-9,student,Zed,Zee,4,active\n")
-	if p := b.upload("/admin/import", map[string]string{"csrf": tok, "confirm": "1", "sha256": m[1]}, other); p.status != http.StatusOK || !strings.Contains(p.body, `data-dry-run="true"`) {
+	if p := b.upload("/admin/import", map[string]string{"csrf": tok, "confirm": "1", "confirm_token": m[1]}, other); p.status != http.StatusConflict || !strings.Contains(p.body, `data-dry-run="true"`) {
 		t.Errorf("confirm with another file: %d", p.status)
 	}
-	p = b.upload("/admin/import", map[string]string{"csrf": tok, "confirm": "1", "sha256": m[1]}, zipped)
+	p = b.upload("/admin/import", map[string]string{"csrf": tok, "confirm": "1", "confirm_token": m[1]}, zipped)
 	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/admin?done=imported" {
 		t.Fatalf("confirm: %d %s", p.status, p.body)
 	}
@@ -307,6 +307,54 @@ func TestAdminImport(t *testing.T) {
 	}
 	if n := len(studentsPulled(t, e)); n != before+2 {
 		t.Errorf("a refused import wrote: %d", n)
+	}
+}
+
+// TestAdminImportConfirmBindsDryRun (issue 20): the confirm binds the
+// whole dry run, the file and every option: the same file confirmed with
+// another org, another file, or the token of another admin's session, is
+// refused with 409 and writes nothing; only the dry run as it was runs.
+func TestAdminImportConfirmBindsDryRun(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.signedIn("lincoln", "admin")
+	zipped := rosterZip(t, "sourcedId,role,givenName,familyName,grades,orgSourcedIds\n"+
+		"s-1,student,Nora,Quist,3,org-a\ns-2,student,Omar,Reyes,KG,org-b\n")
+	before := len(studentsPulled(t, e))
+	tok := csrf(t, b.get("/admin"))
+	p := b.upload("/admin/import", map[string]string{"csrf": tok, "org": "org-a"}, zipped)
+	m := tokenRE.FindStringSubmatch(p.body)
+	if p.status != http.StatusOK || m == nil || !strings.Contains(p.body, `data-created="1"`) ||
+		!strings.Contains(p.body, `name="org" value="org-a"`) {
+		t.Fatalf("dry run with org-a: %d, token %v", p.status, m)
+	}
+	other := e.signedIn("lincoln", "admin") // the same admin, another session
+	for _, tc := range []struct {
+		name   string
+		b      *browser
+		fields map[string]string
+	}{
+		{"another org", b, map[string]string{"org": "org-b"}},
+		{"no org", b, map[string]string{"org": ""}},
+		{"another session's confirm", other, map[string]string{"org": "org-a"}},
+	} {
+		tc.fields["confirm"], tc.fields["confirm_token"] = "1", m[1]
+		tc.fields["csrf"] = csrf(t, tc.b.get("/admin"))
+		p := tc.b.upload("/admin/import", tc.fields, zipped)
+		if p.status != http.StatusConflict || !strings.Contains(p.body, `data-dry-run="true"`) || !strings.Contains(p.body, "nothing was written") {
+			t.Errorf("%s: %d, want 409 and a new dry run", tc.name, p.status)
+		}
+		if n := len(studentsPulled(t, e)); n != before {
+			t.Fatalf("%s wrote: %d students, want %d", tc.name, n, before)
+		}
+	}
+	// The dry run as it was, org and all, is written: org-a's student only.
+	p = b.upload("/admin/import", map[string]string{"csrf": tok, "org": "org-a", "confirm": "1", "confirm_token": m[1]}, zipped)
+	if p.status != http.StatusSeeOther {
+		t.Fatalf("confirm: %d %s", p.status, p.body)
+	}
+	got := studentsPulled(t, e)
+	if _, omar := got["Omar Reyes"]; len(got) != before+1 || omar {
+		t.Errorf("after the confirm: %d students (want %d), org-b's written: %v", len(got), before+1, omar)
 	}
 }
 

@@ -26,6 +26,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -100,9 +101,13 @@ func New(cfg Config) *Console {
 // Mount adds the console's routes to the server's Echo (httpapi.Config.Mount).
 // Its handlers answer every error themselves, as HTML, so the JSON API's
 // error handler never renders a console page.
+//
+// It also adds, for every response of the server (API answers, 404s of
+// unknown paths, redirects, static files), CONSOLE.md §2's headers, and
+// answers any error outside /v1/ as an HTML page (§5): see everyResponse.
 func (c *Console) Mount(e *echo.Echo) {
-	static, _ := fs.Sub(staticFS, "static")
-	e.GET("/static/*", c.plain(echo.WrapHandler(http.StripPrefix("/static/", http.FileServer(http.FS(static))))))
+	e.Use(c.everyResponse)
+	e.GET("/static/*", c.plain(handleStatic))
 	e.GET("/login", c.plain(c.handleLoginPage))
 	e.POST("/login", c.plain(c.handleLogin))
 	e.POST("/logout", c.signedIn(c.handleLogout))
@@ -153,10 +158,69 @@ var (
 	errBadMethod = &errPage{http.StatusBadRequest, "That request is not one the console understands."}
 )
 
-// plain wraps a handler that needs no session: headers, and errors as HTML.
-func (c *Console) plain(h echo.HandlerFunc) echo.HandlerFunc {
+// everyResponse is middleware for the whole server: §2's headers on every
+// response before any handler runs (so redirects, 404s of unknown paths
+// and the API's JSON carry them too; a handler may narrow the policy, as
+// the chart's SVG does), and outside /v1/ an error no console handler
+// answered (an unknown path, a wrong method) becomes an HTML page with a
+// title and lang, not the API's JSON (§5).
+func (c *Console) everyResponse(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(ec echo.Context) error {
 		securityHeaders(ec.Response().Header())
+		err := next(ec)
+		if err == nil || isAPIPath(ec.Request().URL.Path) {
+			return err
+		}
+		var he *echo.HTTPError
+		if errors.As(err, &he) && he.Code == http.StatusNotFound {
+			err = errNotFound
+		}
+		c.renderError(ec, err)
+		return nil
+	}
+}
+
+// isAPIPath: /v1 and below answer JSON errors (PROTOCOL §8).
+func isAPIPath(p string) bool { return p == "/v1" || strings.HasPrefix(p, "/v1/") }
+
+// handleStatic serves a file of the embedded static folder. A folder, or
+// a name that is not a clean path, is simply not found: no directory is
+// ever listed.
+func handleStatic(ec echo.Context) error {
+	name := ec.Param("*")
+	if !fs.ValidPath(name) || name == "." {
+		return errNotFound
+	}
+	f, err := staticFiles.Open(name)
+	if err != nil {
+		return errNotFound
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || st.IsDir() {
+		return errNotFound
+	}
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		return errNotFound
+	}
+	http.ServeContent(ec.Response(), ec.Request(), name, st.ModTime(), rs)
+	return nil
+}
+
+// staticFiles is the static folder as its own root.
+var staticFiles = func() fs.FS {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}()
+
+// plain wraps a handler that needs no session: errors as HTML pages
+// (everyResponse has set the headers).
+func (c *Console) plain(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(ec echo.Context) error {
 		if err := h(ec); err != nil {
 			c.renderError(ec, err)
 		}

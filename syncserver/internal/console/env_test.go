@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
 
 	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
@@ -48,6 +49,8 @@ type env struct {
 	users map[string]store.User
 	// enrolled tablets by school/username
 	tablets map[string]tablet
+	// routes of the server, API and console
+	routes []*echo.Route
 }
 
 // ids of the fixture's records in school "lincoln".
@@ -75,6 +78,7 @@ func newEnv(t testing.TB, tls bool) *env {
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
 	con := console.New(console.Config{Store: st, Passwords: testPasswords, Logger: log})
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, Passwords: testPasswords, Mount: con.Mount})
+	e.routes = api.Routes()
 	if tls {
 		e.srv = httptest.NewTLSServer(api.Handler())
 	} else {

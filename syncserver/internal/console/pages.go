@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -430,24 +429,26 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	return ec.Blob(http.StatusOK, "application/pdf", buf.Bytes())
 }
 
-// handleCSV is the goal's points as CSV (the numbers of the report JSON).
+// handleCSV is the goal's points as CSV (the numbers of the report JSON),
+// written through reportdoc.WriteCSV's formula guard like every export: the
+// measure's name in the header is a record's text.
 func (c *Console) handleCSV(ec echo.Context) error {
 	_, gv, err := c.studentGoal(ec)
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	_ = w.Write([]string{"date", "week", measureName(gv.Report.Goal.Measure), "aimline", "position"})
+	rows := make([][]string, 0, len(gv.Report.Points))
 	for _, p := range gv.Report.Points {
 		aim := ""
 		if p.Aimline != nil {
 			aim = num(*p.Aimline)
 		}
-		_ = w.Write([]string{p.Date, num(p.Week), num(p.Score), aim, p.Position})
+		rows = append(rows, []string{p.Date, num(p.Week), num(p.Score), aim, p.Position})
 	}
-	w.UseCRLF = true
-	w.Flush()
+	var buf bytes.Buffer
+	if err := reportdoc.WriteCSV(&buf, []string{"date", "week", measureName(gv.Report.Goal.Measure), "aimline", "position"}, rows); err != nil {
+		return err
+	}
 	ec.Response().Header().Set("Content-Disposition", `attachment; filename="progress-points.csv"`)
 	return ec.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 }

@@ -28,12 +28,11 @@ type importErrorBody struct {
 // the export zipped in the body, ?dry_run=1 and ?org=SOURCED_ID.
 func (s *Server) handleImportOneRoster(c echo.Context) error {
 	return s.importZip(c, "roster import", func(im roster.Importer, fsys fs.FS, zipErr []roster.Error, dryRun bool) (roster.Report, error) {
-		parsed := roster.Parsed{Errors: zipErr}
-		if fsys != nil {
-			parsed = roster.Parse(fsys, roster.Options{Org: c.QueryParam("org")})
-		}
 		p := PrincipalOf(c)
-		return im.Import(c.Request().Context(), p.School.ID, p.User, parsed, dryRun)
+		if fsys == nil {
+			return im.Import(c.Request().Context(), p.School.ID, p.User, roster.Parsed{Errors: zipErr}, dryRun)
+		}
+		return im.ImportOneRoster(c.Request().Context(), p.School.ID, p.User, fsys, roster.Options{Org: c.QueryParam("org")}, dryRun)
 	})
 }
 
@@ -42,7 +41,7 @@ func (s *Server) handleImportOneRoster(c echo.Context) error {
 func (s *Server) handleImportGroups(c echo.Context) error {
 	return s.importZip(c, "groups import", func(im roster.Importer, fsys fs.FS, zipErr []roster.Error, dryRun bool) (roster.Report, error) {
 		if fsys == nil {
-			return roster.Report{DryRun: dryRun, Errors: zipErr}, nil
+			return roster.Report{DryRun: dryRun, ErrorCount: len(zipErr), Errors: zipErr}, nil
 		}
 		p := PrincipalOf(c)
 		return im.ImportTemplate(c.Request().Context(), p.School.ID, p.User, fsys, dryRun)
@@ -50,8 +49,10 @@ func (s *Server) handleImportGroups(c echo.Context) error {
 }
 
 // importZip is what both imports share: ?dry_run, the bounded zip body,
-// one import at a time, the log line and §14's answers. run gets the
-// zip's files, or nil and the error of a body that is not a zip.
+// the log line and §14's answers. run gets the zip's files, or nil and
+// the error of a body that is not a zip; it reads them under roster's one
+// import slot (one import at a time in this process, console and API
+// alike: two at once would both create the same new records).
 func (s *Server) importZip(c echo.Context, what string,
 	run func(im roster.Importer, fsys fs.FS, zipErr []roster.Error, dryRun bool) (roster.Report, error)) error {
 	p := PrincipalOf(c)
@@ -105,11 +106,6 @@ func (s *Server) importZip(c echo.Context, what string,
 		fsys, zipErr = nil, []roster.Error{{Message: err.Error()}}
 	}
 
-	// One import at a time on this instance: two at once would both
-	// create the same new records. (Two instances over one PostgreSQL can
-	// still race; ADR 0009.)
-	s.importMu.Lock()
-	defer s.importMu.Unlock()
 	rep, err := run(roster.Importer{Store: s.store, Writer: s.writer}, fsys, zipErr, dryRun)
 	if err != nil {
 		return err
@@ -117,10 +113,10 @@ func (s *Server) importZip(c echo.Context, what string,
 	// Counts only: the files hold student names.
 	s.log.Info(what, "school_id", p.School.ID, "by_user_id", p.User.ID, "dry_run", rep.DryRun,
 		"created", rep.Created, "updated", rep.Updated, "unchanged", rep.Unchanged, "not_in_file", rep.NotInFile,
-		"skipped_rows", rep.SkippedRows, "errors", len(rep.Errors))
-	if len(rep.Errors) > 0 {
+		"skipped_rows", rep.SkippedRows, "errors", rep.ErrorCount)
+	if rep.ErrorCount > 0 {
 		return c.JSON(http.StatusBadRequest, importErrorBody{
-			Error:  protocol.Errorf(protocol.CodeInvalidRequest, "the import has %d error(s); nothing was written", len(rep.Errors)),
+			Error:  protocol.Errorf(protocol.CodeInvalidRequest, "the import has %d error(s); nothing was written", rep.ErrorCount),
 			Report: rep,
 		})
 	}

@@ -61,7 +61,7 @@ func TestImportOneRoster(t *testing.T) {
 
 	// A dry run with --org: the exact report, nothing written.
 	s, b = post("?dry_run=1&org=o1", admin.token, body, "application/zip")
-	if s != 200 || string(b) != `{"dry_run":true,"created":1,"updated":0,"unchanged":0,"not_in_file":0,"skipped_rows":2,"errors":[]}`+"\n" {
+	if s != 200 || string(b) != `{"dry_run":true,"created":1,"updated":0,"unchanged":0,"not_in_file":0,"skipped_rows":2,"error_count":0,"errors":[]}`+"\n" {
 		t.Fatalf("dry run: %d %s", s, b)
 	}
 	if n := len(e.pullAll(ana)); n != 0 {
@@ -181,4 +181,58 @@ func TestImportLimits(t *testing.T) {
 	}
 	s, b = post(zipOf(t, files))
 	wantError(t, s, b, 413, protocol.CodeTooLarge, -1)
+}
+
+// TestImportCROnlyFiles (issue 20): a CSV whose lines end with a bare CR
+// (as old Mac spreadsheets save them) is refused with one clear error on
+// line 1, for the OneRoster file and each template file alike, rather than
+// read as one long line; the same rows with LF or CRLF ends still import.
+func TestImportCROnlyFiles(t *testing.T) {
+	e := newEnv(t)
+	admin := e.enrol("lincoln", "admin")
+	post := func(path string, b []byte) (int, []byte) {
+		return e.do("POST", path+"?dry_run=1", admin.token, b, "Content-Type", "application/zip")
+	}
+	const msg = "the lines end with a bare carriage return (CR), as some old spreadsheet programs save them: save the file again as CSV with LF or CRLF line ends"
+	users := "sourcedId,role,givenName,familyName,grades\ns1,student,A,B,1\n"
+	if s, b := e.do("POST", importPath, admin.token, zipOf(t, map[string]string{"users.csv": users}), "Content-Type", "application/zip"); s != 200 {
+		t.Fatalf("users: %d %s", s, b)
+	}
+	groups := "name,program,students\nG,P,s1\n"
+	goals := "student,measure,direction,start_date,baseline_scores,goal_score,goal_date\ns1,orf_wcpm,up,2026-09-08,38 41 40,72,2027-01-29\n"
+	for _, tc := range []struct {
+		path, file, csv string
+	}{
+		{importPath, "users.csv", users},
+		{"/v1/admin/import/groups", "groups.csv", groups},
+		{"/v1/admin/import/groups", "goals.csv", goals},
+		{importPath, "users.csv", "\xef\xbb\xbf" + `"sourcedId","role","givenName","familyName","grades"` + "\n" + `"s1","student","A","B","1"` + "\n"},
+	} {
+		cr := strings.ReplaceAll(tc.csv, "\n", "\r")
+		s, b := post(tc.path, zipOf(t, map[string]string{tc.file: cr}))
+		wantError(t, s, b, 400, protocol.CodeInvalidRequest, -1)
+		var body struct {
+			Report roster.Report `json:"report"`
+		}
+		if err := json.Unmarshal(b, &body); err != nil {
+			t.Fatal(err)
+		}
+		want := []roster.Error{{File: tc.file, Line: 1, Column: "", Message: msg}}
+		if body.Report.ErrorCount != 1 || len(body.Report.Errors) != 1 || body.Report.Errors[0] != want[0] {
+			t.Errorf("%s with CR line ends: %+v, want %+v", tc.file, body.Report, want)
+		}
+		// With LF or CRLF ends the rows are read: the goal and the student
+		// import, the group is refused for its unknown program (column
+		// "program", on line 2), not for its line ends.
+		for _, ends := range []string{"\n", "\r\n"} {
+			s, b := post(tc.path, zipOf(t, map[string]string{tc.file: strings.ReplaceAll(tc.csv, "\n", ends)}))
+			ok := s == 200
+			if tc.file == "groups.csv" {
+				ok = s == 400 && strings.Contains(string(b), `"line":2,"column":"program"`)
+			}
+			if !ok || strings.Contains(string(b), "carriage return") {
+				t.Errorf("%s with %q line ends: %d %s", tc.file, ends, s, b)
+			}
+		}
+	}
 }

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,8 +65,6 @@ type Server struct {
 	budget  *membudget.Budget
 	// writer writes records as the server (the roster import).
 	writer *serverwriter.Writer
-	// importMu runs one roster import at a time (handleImportOneRoster).
-	importMu sync.Mutex
 	// routes are the registered route templates: the only values the route
 	// label may take (issue 11, hole 2).
 	routes map[string]bool

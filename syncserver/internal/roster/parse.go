@@ -10,12 +10,15 @@
 package roster
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -36,6 +39,18 @@ const (
 	MaxZipEntries = 200
 	// MaxZipTotal bounds the declared uncompressed size of a whole zip.
 	MaxZipTotal = 256 << 20
+	// MaxRows bounds the data rows of users.csv that are read, whatever
+	// their role: every sourcedId is remembered to find repeats. A 64 MiB
+	// export of real rows (150 bytes and more) has well under 500,000.
+	MaxRows = 1_000_000
+	// MaxRecords bounds what one import may write: the student rows of
+	// users.csv kept (after role and --org), and the rows of each template
+	// file. A school has a few thousand students; a district's whole
+	// export belongs in one school per --org (ADR 0026).
+	MaxRecords = 100_000
+	// MaxReportErrors is how many errors a report lists (PROTOCOL §14: the
+	// first 1,000); Report.ErrorCount counts them all.
+	MaxReportErrors = 1000
 )
 
 // Error is one problem of an import, as PROTOCOL §14 lists it. Line 1 is
@@ -83,11 +98,45 @@ type Row struct {
 }
 
 // Parsed is what Parse read: the mapped student rows, the rows it skipped
-// (other roles, other orgs) and every error, in file order.
+// (other roles, other orgs) and the first MaxReportErrors errors in file
+// order, with ErrorCount counting them all.
 type Parsed struct {
-	Rows    []Row
-	Skipped int
-	Errors  []Error
+	Rows       []Row
+	Skipped    int
+	Errors     []Error
+	ErrorCount int
+}
+
+// errorList keeps the first MaxReportErrors errors and counts them all: a
+// file of millions of bad rows costs a count, not a report of hundreds of
+// MiB (issue 20).
+type errorList struct {
+	list  []Error
+	count int
+}
+
+func (l *errorList) add(e Error) {
+	l.count++
+	if len(l.list) < MaxReportErrors {
+		l.list = append(l.list, e)
+	}
+}
+
+// addAll adds errors already bounded elsewhere and counted by count
+// (count may be 0 for a plain list, as a zip's one error comes).
+func (l *errorList) addAll(errs []Error, count int) {
+	for _, e := range errs {
+		l.add(e)
+	}
+	l.count += max(count-len(errs), 0)
+}
+
+// report is the list as a report holds it: never nil.
+func (l *errorList) report() ([]Error, int) {
+	if l.list == nil {
+		return []Error{}, l.count
+	}
+	return l.list, l.count
 }
 
 // Column names of users.csv (OneRoster 1.1 §4.13; preferredFirstName is
@@ -108,27 +157,19 @@ var requiredColumns = []string{colSourcedID, colRole, colGiven, colFamily, colGr
 
 // Parse reads users.csv from fsys (at its root, or in the one top-level
 // directory that holds it: a zip made of an export's folder) and maps it.
-// It reads no other file.
+// It reads no other file, and reads it as a stream: the file is never
+// held whole.
 func Parse(fsys fs.FS, opts Options) Parsed {
 	name, err := findUsers(fsys)
 	if err != nil {
-		return Parsed{Errors: []Error{{File: UsersFile, Message: err.Error()}}}
+		return Parsed{Errors: []Error{{File: UsersFile, Message: err.Error()}}, ErrorCount: 1}
 	}
 	f, err := fsys.Open(name)
 	if err != nil {
-		return Parsed{Errors: []Error{{File: UsersFile, Message: "cannot open users.csv"}}}
+		return Parsed{Errors: []Error{{File: UsersFile, Message: "cannot open users.csv"}}, ErrorCount: 1}
 	}
 	defer f.Close()
-	// The size is checked on the bytes actually read, not on what a zip
-	// header declares.
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return Parsed{Errors: []Error{{File: UsersFile, Message: "cannot read users.csv (a damaged zip?)"}}}
-	}
-	if len(data) > MaxFileBytes {
-		return Parsed{Errors: []Error{{File: UsersFile, Message: fmt.Sprintf("users.csv is larger than %d MiB", MaxFileBytes>>20)}}}
-	}
-	return ParseUsers(data, opts)
+	return parseUsers(f, opts)
 }
 
 // findUsers finds users.csv at the root of fsys or in a single top-level
@@ -162,30 +203,39 @@ func findUsers(fsys fs.FS) (string, error) {
 
 // ParseUsers maps the bytes of one users.csv.
 func ParseUsers(data []byte, opts Options) Parsed {
-	var p Parsed
-	fail := func(line int, col, msg string) {
-		p.Errors = append(p.Errors, Error{File: UsersFile, Line: line, Column: col, Message: msg})
-	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a UTF-8 byte-order mark
-	r := csv.NewReader(bytes.NewReader(data))
-	r.ReuseRecord = true
-	// Every row must have the header's number of fields; a short or long row
-	// is malformed CSV, reported on its line (encoding/csv goes on reading).
-	r.FieldsPerRecord = 0
+	return parseUsers(bytes.NewReader(data), opts)
+}
 
+// parseUsers maps one users.csv read from src, row by row: what it keeps
+// is bounded by MaxFileBytes, MaxRows, MaxRecords and MaxReportErrors,
+// whatever the file holds.
+func parseUsers(src io.Reader, opts Options) (p Parsed) {
+	var errs errorList
+	defer func() { p.Errors, p.ErrorCount = errs.list, errs.count }()
+	fail := func(line int, col, msg string) {
+		errs.add(Error{File: UsersFile, Line: line, Column: col, Message: msg})
+	}
+	r := newCSVReader(src, fail)
+	if r == nil {
+		return p
+	}
 	header, col := readHeader(r, UsersFile, requiredColumns, fail)
 	if header == nil {
 		return p
 	}
-	if len(p.Errors) > 0 {
+	if errs.count > 0 {
 		return p // without the columns, no row can be read
 	}
 	_, hasPreferred := col[colPreferred]
-	seen := map[string]int{} // sourcedId → its first line
+	seen := make(idSet)
 
-	for {
+	for read := 0; ; read++ {
 		rec, ok, done := nextRow(r, header, fail)
 		if done {
+			break
+		}
+		if read == MaxRows {
+			tooMany(r, fmt.Sprintf("more than %d rows: reading stopped here; import one school's export, or split the file", MaxRows), fail)
 			break
 		}
 		if !ok {
@@ -201,11 +251,10 @@ func ParseUsers(data []byte, opts Options) Parsed {
 		start := line(0)
 		id := get(colSourcedID)
 		if id != "" {
-			if first, dup := seen[id]; dup {
+			if first, dup := seen.add(id, start); dup {
 				fail(line(col[colSourcedID]), colSourcedID, fmt.Sprintf("the same sourcedId as line %d", first))
 				continue
 			}
-			seen[id] = start
 		}
 		if !strings.EqualFold(get(colRole), "student") {
 			p.Skipped++
@@ -250,9 +299,34 @@ func ParseUsers(data []byte, opts Options) Parsed {
 				row.PreferredName = &v
 			}
 		}
+		if len(p.Rows) == MaxRecords {
+			tooMany(r, tooManyRecords, fail)
+			break
+		}
 		p.Rows = append(p.Rows, row)
 	}
 	return p
+}
+
+// idSet remembers every sourcedId of a file with the line it was first
+// on, to find repeats. It keeps a 128-bit hash of each id (two maphash
+// sums under this process's random seeds) rather than the id itself: a
+// million ids then cost some 30 MiB, however long they are, where
+// strings cost their length and more (issue 20). Two different ids of one
+// file share both sums with a chance below 1 in 10^25, and the seeds are
+// secret, so a file cannot be made to collide on purpose.
+type idSet map[[2]uint64]int32
+
+var idSeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// add records id on line, or reports the line it was first on.
+func (s idSet) add(id string, line int) (first int, dup bool) {
+	k := [2]uint64{maphash.String(idSeeds[0], id), maphash.String(idSeeds[1], id)}
+	if l, ok := s[k]; ok {
+		return int(l), true
+	}
+	s[k] = int32(min(line, math.MaxInt32))
+	return 0, false
 }
 
 // mapGrade maps the first entry of a OneRoster grades list (§14's table).
@@ -323,13 +397,91 @@ func errLine(err error, def int) int {
 	return def
 }
 
-// malformed words a CSV syntax error without the offending text.
+// malformed words an error of reading a file without the offending text:
+// a CSV syntax error, a file over MaxFileBytes, or bytes a damaged zip
+// could not give.
 func malformed(err error) string {
 	var pe *csv.ParseError
-	if errors.As(err, &pe) {
+	switch {
+	case errors.As(err, &pe):
 		return fmt.Sprintf("malformed CSV: %v (at byte %d of the line)", pe.Err, pe.Column)
+	case errors.Is(err, errFileTooLarge):
+		return fmt.Sprintf("the file is larger than %d MiB", MaxFileBytes>>20)
 	}
-	return "malformed CSV"
+	return "the file cannot be read (a damaged zip?)"
+}
+
+// errFileTooLarge is a file read past MaxFileBytes: the size is checked on
+// the bytes actually read, not on what a zip header declares.
+var errFileTooLarge = errors.New("roster: file over the size limit")
+
+// sizeLimit reads at most MaxFileBytes of r, then errFileTooLarge if more
+// follows.
+type sizeLimit struct {
+	r    io.Reader
+	left int64
+}
+
+func (l *sizeLimit) Read(p []byte) (int, error) {
+	if l.left <= 0 {
+		var one [1]byte
+		if n, _ := io.ReadFull(l.r, one[:]); n == 0 {
+			return 0, io.EOF
+		}
+		return 0, errFileTooLarge
+	}
+	if int64(len(p)) > l.left {
+		p = p[:l.left]
+	}
+	n, err := l.r.Read(p)
+	l.left -= int64(n)
+	return n, err
+}
+
+// newCSVReader reads one CSV file of an import with §14's rules, for the
+// OneRoster file and the template's alike: at most MaxFileBytes, a UTF-8
+// byte-order mark skipped, every row with the header's number of fields.
+// A file whose lines end with a bare CR is refused through fail (nil is
+// returned): encoding/csv would read it as one long line and report
+// something beside the point, or nothing at all.
+func newCSVReader(src io.Reader, fail func(line int, col, msg string)) *csv.Reader {
+	br := bufio.NewReaderSize(&sizeLimit{r: src, left: MaxFileBytes}, 64<<10)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
+		_, _ = br.Discard(3)
+	}
+	if crOnly(br) {
+		fail(1, "", "the lines end with a bare carriage return (CR), as some old spreadsheet programs save them: save the file again as CSV with LF or CRLF line ends")
+		return nil
+	}
+	r := csv.NewReader(br)
+	r.ReuseRecord = true
+	// Every row must have the header's number of fields; a short or long row
+	// is malformed CSV, reported on its line (encoding/csv goes on reading).
+	r.FieldsPerRecord = 0
+	return r
+}
+
+// crOnly reports whether the file's first line, within what br holds,
+// has a CR that does not end it (CRLF): a file saved with bare CR line
+// ends. No header name holds a CR, so a real file never has one there.
+func crOnly(br *bufio.Reader) bool {
+	b, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	i := bytes.IndexByte(b, '\r')
+	return i >= 0 && i < len(b)-1
+}
+
+// tooManyRecords is the error of a file with more than MaxRecords records
+// to write.
+var tooManyRecords = fmt.Sprintf("more than %d records to import: import one school at a time (the org option) or split the file", MaxRecords)
+
+// tooMany reports that reading stopped at the current row, which is over
+// a limit (MaxRows, MaxRecords), on that row's line.
+func tooMany(r *csv.Reader, msg string, fail func(line int, col, msg string)) {
+	line, _ := r.FieldPos(0)
+	fail(line, "", msg)
 }
 
 // readHeader reads a CSV file's header line (§14: names matched exactly,

@@ -3,6 +3,8 @@ package roster
 import (
 	"archive/zip"
 	"bytes"
+	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -133,4 +135,86 @@ func TestParseFS(t *testing.T) {
 	if _, err := OpenZip(bytes.NewReader([]byte("not a zip")), 9); err == nil {
 		t.Error("a non-zip opened")
 	}
+}
+
+// rowsReader yields a header, then n rows made by row, without holding
+// them: the size limits are tested on a stream, as a zip gives it.
+type rowsReader struct {
+	buf  []byte
+	i, n int
+	row  func(i int) string
+}
+
+func (r *rowsReader) Read(p []byte) (int, error) {
+	for len(r.buf) < len(p) && r.i < r.n {
+		r.buf = append(r.buf, r.row(r.i)...)
+		r.i++
+	}
+	if len(r.buf) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+func rows(header string, n int, row func(i int) string) io.Reader {
+	return &rowsReader{buf: []byte(header), n: n, row: row}
+}
+
+// TestBounds (issue 20): what a parse keeps is bounded whatever the file
+// holds: the first MaxReportErrors errors in file order and a count of
+// all, at most MaxRows rows read, MaxRecords records kept, MaxFileBytes
+// read; each limit is one error on the line where reading stopped.
+func TestBounds(t *testing.T) {
+	const h = "sourcedId,role,givenName,familyName,grades\n"
+	t.Run("errors", func(t *testing.T) {
+		p := parseUsers(rows(h, 1500, func(i int) string { return fmt.Sprintf("s%d,student,A,B,99\n", i) }), Options{})
+		if p.ErrorCount != 1500 || len(p.Errors) != MaxReportErrors || p.Errors[0].Line != 2 || p.Errors[MaxReportErrors-1].Line != MaxReportErrors+1 {
+			t.Errorf("%d errors listed of %d, lines %d…%d", len(p.Errors), p.ErrorCount, p.Errors[0].Line, p.Errors[len(p.Errors)-1].Line)
+		}
+		rep := MakePlan(nil, p).Report
+		if rep.ErrorCount != 1500 || len(rep.Errors) != MaxReportErrors || rep.Created != 0 {
+			t.Errorf("report: %d listed of %d, created %d", len(rep.Errors), rep.ErrorCount, rep.Created)
+		}
+		goals := "student,measure,direction,start_date,baseline_scores,goal_score,goal_date\n"
+		plan := PlanTemplate(nil, rows(goals, 1500, func(i int) string { return "nobody,orf_wcpm,up,2026-09-08,1,2,2027-01-29\n" }), SchoolData{})
+		if plan.Report.ErrorCount != 1500 || len(plan.Report.Errors) != MaxReportErrors || len(plan.Drafts) != 0 {
+			t.Errorf("template: %d listed of %d", len(plan.Report.Errors), plan.Report.ErrorCount)
+		}
+	})
+	t.Run("records", func(t *testing.T) {
+		p := parseUsers(rows(h, MaxRecords+10, func(i int) string { return fmt.Sprintf("s%d,student,A,B,3\n", i) }), Options{})
+		want := Error{UsersFile, MaxRecords + 2, "", fmt.Sprintf("more than %d records to import: import one school at a time (the org option) or split the file", MaxRecords)}
+		if p.ErrorCount != 1 || p.Errors[0] != want || len(p.Rows) != MaxRecords {
+			t.Errorf("%d rows kept, errors %+v", len(p.Rows), p.Errors)
+		}
+		if rep := MakePlan(nil, p).Report; rep.Created != 0 || rep.ErrorCount != 1 {
+			t.Errorf("planned %+v", rep)
+		}
+		// Rows of other roles and orgs are read, not kept.
+		if p := parseUsers(rows(h, MaxRecords+10, func(i int) string { return fmt.Sprintf("s%d,teacher,A,B,3\n", i) }), Options{}); p.ErrorCount != 0 || p.Skipped != MaxRecords+10 {
+			t.Errorf("other roles: %d errors, %d skipped", p.ErrorCount, p.Skipped)
+		}
+	})
+	t.Run("rows", func(t *testing.T) {
+		p := parseUsers(rows(h, MaxRows+10, func(i int) string { return fmt.Sprintf("%d,x,,,\n", i) }), Options{})
+		want := Error{UsersFile, MaxRows + 2, "", fmt.Sprintf("more than %d rows: reading stopped here; import one school's export, or split the file", MaxRows)}
+		if p.ErrorCount != 1 || p.Errors[0] != want || p.Skipped != MaxRows {
+			t.Errorf("%d skipped, errors %+v", p.Skipped, p.Errors)
+		}
+	})
+	t.Run("bytes", func(t *testing.T) {
+		pad := strings.Repeat("x", 1<<10)
+		n := MaxFileBytes/len(pad) + 10
+		p := parseUsers(rows(h, n, func(i int) string { return fmt.Sprintf("%d,x,%s,,\n", i, pad) }), Options{})
+		if p.ErrorCount != 1 || p.Errors[0].Line != 0 || p.Errors[0].Message != "the file is larger than 64 MiB" {
+			t.Errorf("errors %+v", p.Errors)
+		}
+		// Exactly MaxFileBytes is not over.
+		exact := h + strings.Repeat("x", MaxFileBytes-len(h)-3) + ",,\n"
+		if p := ParseUsers([]byte(exact), Options{}); p.ErrorCount != 1 || strings.Contains(p.Errors[0].Message, "larger") {
+			t.Errorf("a file of exactly %d bytes: %+v", MaxFileBytes, p.Errors)
+		}
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 
 	"smallwins/shared/record"
@@ -14,13 +15,16 @@ import (
 // Report is PROTOCOL §14's report, as `--json` prints it and the endpoint
 // returns it.
 type Report struct {
-	DryRun      bool    `json:"dry_run"`
-	Created     int     `json:"created"`
-	Updated     int     `json:"updated"`
-	Unchanged   int     `json:"unchanged"`
-	NotInFile   int     `json:"not_in_file"`
-	SkippedRows int     `json:"skipped_rows"`
-	Errors      []Error `json:"errors"` // never null: [] when none
+	DryRun      bool `json:"dry_run"`
+	Created     int  `json:"created"`
+	Updated     int  `json:"updated"`
+	Unchanged   int  `json:"unchanged"`
+	NotInFile   int  `json:"not_in_file"`
+	SkippedRows int  `json:"skipped_rows"`
+	// ErrorCount counts every error; Errors lists the first
+	// MaxReportErrors of them (PROTOCOL §14).
+	ErrorCount int     `json:"error_count"`
+	Errors     []Error `json:"errors"` // never null: [] when none
 }
 
 // Plan is what an import would write.
@@ -52,7 +56,9 @@ type held struct {
 // on into the report; with any error the plan has no drafts and counts
 // nothing as created, updated or unchanged.
 func MakePlan(existing []record.Envelope, p Parsed) Plan {
-	rep := Report{SkippedRows: p.Skipped, Errors: append([]Error{}, p.Errors...)}
+	rep := Report{SkippedRows: p.Skipped}
+	var errs errorList
+	errs.addAll(p.Errors, p.ErrorCount)
 	inFile := make(map[string]int, len(p.Rows)) // external_id → line
 	for _, r := range p.Rows {
 		inFile[r.ExternalID] = r.Line
@@ -89,7 +95,7 @@ func MakePlan(existing []record.Envelope, p Parsed) Plan {
 		if line == 0 {
 			col = ""
 		}
-		rep.Errors = append(rep.Errors, Error{File: UsersFile, Line: line, Column: col,
+		errs.add(Error{File: UsersFile, Line: line, Column: col,
 			Message: fmt.Sprintf("%d live students of the school have this external_id; merge or delete all but one in the app first", len(byExt[ext]))})
 	}
 	for ext := range byExt {
@@ -97,7 +103,8 @@ func MakePlan(existing []record.Envelope, p Parsed) Plan {
 			rep.NotInFile++
 		}
 	}
-	if len(rep.Errors) > 0 {
+	if errs.count > 0 {
+		rep.Errors, rep.ErrorCount = errs.report()
 		return Plan{Report: rep}
 	}
 
@@ -139,6 +146,7 @@ func MakePlan(existing []record.Envelope, p Parsed) Plan {
 			Restricted: h.env.Restricted})
 		rep.Updated++
 	}
+	rep.Errors, rep.ErrorCount = errs.report()
 	return Plan{Report: rep, Drafts: drafts}
 }
 
@@ -192,11 +200,50 @@ type Importer struct {
 	Writer *serverwriter.Writer
 }
 
+// importSlot runs one import at a time in this process, from reading its
+// files to its push, whichever surface started it (API, console): two at
+// once would both see "no match" and create the same new records twice,
+// and reading a file holds up to a file's worth of memory, so uploads
+// queue here rather than add up (issue 20; ADR 0009, 0026).
+var importSlot = make(chan struct{}, 1)
+
+// lockImports waits for the slot; a request whose client is gone stops
+// waiting.
+func lockImports(ctx context.Context) (release func(), err error) {
+	select {
+	case importSlot <- struct{}{}:
+		return func() { <-importSlot }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// ImportOneRoster is PROTOCOL §14's import of an export: it reads
+// users.csv from fsys (Parse), plans and writes like Import, all while
+// holding the one import slot.
+func (im Importer) ImportOneRoster(ctx context.Context, schoolID string, by store.User, fsys fs.FS, opts Options, dryRun bool) (Report, error) {
+	release, err := lockImports(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release()
+	return im.importParsed(ctx, schoolID, by, Parse(fsys, opts), dryRun)
+}
+
 // Import plans p against the school's students and, unless dryRun or the
 // plan has errors, writes every draft in one push by `by`: PROTOCOL §14's
 // all or nothing rests on that push being one transaction in either store.
 // The report says what was (or, dry, would be) written.
 func (im Importer) Import(ctx context.Context, schoolID string, by store.User, p Parsed, dryRun bool) (Report, error) {
+	release, err := lockImports(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release()
+	return im.importParsed(ctx, schoolID, by, p, dryRun)
+}
+
+func (im Importer) importParsed(ctx context.Context, schoolID string, by store.User, p Parsed, dryRun bool) (Report, error) {
 	existing, err := im.Store.Records(ctx, schoolID, store.Viewer{IsAdmin: true}, record.TypeStudent)
 	if err != nil {
 		return Report{}, err

@@ -7,9 +7,7 @@ package roster
 // nothing — and one push for everything.
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,31 +28,34 @@ const (
 	GoalsFile  = "goals.csv"
 )
 
-// readTable reads one CSV file with §14's rules and calls row for each
-// data row that is well-formed: get returns a trimmed cell ("" for a
-// column the file lacks), line the physical line a column's cell starts
-// on (the row's first line for a missing column). Problems of the file
-// itself are returned; row adds its own through fail.
-func readTable(file string, data []byte, required []string,
-	row func(get func(string) string, line func(string) int, fail func(col, msg string))) []Error {
-	var errs []Error
+// readTable reads one CSV file with §14's rules, as a stream, and calls
+// row for each data row that is well-formed: get returns a trimmed cell
+// ("" for a column the file lacks), line the physical line a column's
+// cell starts on (the row's first line for a missing column). Every error,
+// the file's and row's, goes to errs. Every row may be a record, so at
+// most MaxRecords rows are read.
+func readTable(file string, src io.Reader, required []string, errs *errorList,
+	row func(get func(string) string, line func(string) int, fail func(col, msg string))) {
 	add := func(line int, col, msg string) {
-		errs = append(errs, Error{File: file, Line: line, Column: col, Message: msg})
+		errs.add(Error{File: file, Line: line, Column: col, Message: msg})
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.ReuseRecord = true
+	r := newCSVReader(src, add)
+	if r == nil {
+		return
+	}
+	before := errs.count
 	header, col := readHeader(r, file, required, add)
-	if header == nil {
-		return errs
+	if header == nil || errs.count > before {
+		return
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	for {
+	for read := 0; ; read++ {
 		rec, ok, done := nextRow(r, header, add)
 		if done {
-			break
+			return
+		}
+		if read == MaxRecords {
+			tooMany(r, tooManyRecords, add)
+			return
 		}
 		if !ok {
 			continue
@@ -75,7 +76,6 @@ func readTable(file string, data []byte, required []string,
 		}
 		row(get, line, func(c, msg string) { add(line(c), c, msg) })
 	}
-	return errs
 }
 
 // SchoolData is what the template refers to: the school's live records of
@@ -136,23 +136,25 @@ func sameJSON(a, b json.RawMessage) bool {
 }
 
 // PlanTemplate maps groups.csv and goals.csv (either may be nil: absent)
-// against the school's data.
-func PlanTemplate(groups, goals []byte, sc SchoolData) Plan {
+// against the school's data, reading each as a stream.
+func PlanTemplate(groups, goals io.Reader, sc SchoolData) Plan {
 	var d draftSet
-	var errs []Error
+	var errs errorList
 	if groups == nil && goals == nil {
-		errs = append(errs, Error{File: GroupsFile, Message: "neither groups.csv nor goals.csv is there"})
+		errs.add(Error{File: GroupsFile, Message: "neither groups.csv nor goals.csv is there"})
 	}
 	students, dupErrs := studentsByExternalID(sc.Students)
-	errs = append(errs, dupErrs...)
+	errs.addAll(dupErrs, 0)
 	if groups != nil {
-		errs = append(errs, planGroups(groups, sc, students, &d)...)
+		planGroups(groups, sc, students, &d, &errs)
 	}
 	if goals != nil {
-		errs = append(errs, planGoals(goals, sc, students, &d)...)
+		planGoals(goals, sc, students, &d, &errs)
 	}
-	if len(errs) > 0 {
-		return Plan{Report: Report{Errors: errs}}
+	if errs.count > 0 {
+		var rep Report
+		rep.Errors, rep.ErrorCount = errs.report()
+		return Plan{Report: rep}
 	}
 	d.rep.Errors = []Error{}
 	return Plan{Report: d.rep, Drafts: d.drafts}
@@ -241,7 +243,7 @@ func parseSchedule(s string) ([]record.ScheduleSlot, bool) {
 	return out, len(out) > 0
 }
 
-func planGroups(data []byte, sc SchoolData, students map[string]string, d *draftSet) []Error {
+func planGroups(src io.Reader, sc SchoolData, students map[string]string, d *draftSet, errs *errorList) {
 	programs := byField(sc.Programs, func(m map[string]any) string { return strField(m, "name") })
 	groups := byField(sc.Groups, func(m map[string]any) string { return strField(m, "name") })
 	users := map[string]string{}
@@ -249,8 +251,7 @@ func planGroups(data []byte, sc SchoolData, students map[string]string, d *draft
 		users[u.Username] = u.ID
 	}
 	seen := map[string]int{}
-	var errs []Error
-	fileErrs := readTable(GroupsFile, data, []string{"name", "program", "students"}, func(get func(string) string, line func(string) int, fail func(col, msg string)) {
+	readTable(GroupsFile, src, []string{"name", "program", "students"}, errs, func(get func(string) string, line func(string) int, fail func(col, msg string)) {
 		bad := false
 		failed := func(col, msg string) { fail(col, msg); bad = true }
 		name := get("name")
@@ -324,17 +325,16 @@ func planGroups(data []byte, sc SchoolData, students map[string]string, d *draft
 		}
 		d.put(record.TypeGroup, held, fields)
 	})
-	return append(errs, fileErrs...)
 }
 
-func planGoals(data []byte, sc SchoolData, students map[string]string, d *draftSet) []Error {
+func planGoals(src io.Reader, sc SchoolData, students map[string]string, d *draftSet, errs *errorList) {
 	key := func(student, measure, start string) string { return student + "\x00" + measure + "\x00" + start }
 	goals := byField(sc.Goals, func(m map[string]any) string {
 		return key(strField(m, "student_id"), strField(m, "measure"), strField(m, "start_date"))
 	})
 	required := []string{"student", "measure", "direction", "start_date", "baseline_scores", "goal_score", "goal_date"}
 	seen := map[string]int{}
-	return readTable(GoalsFile, data, required, func(get func(string) string, line func(string) int, fail func(col, msg string)) {
+	readTable(GoalsFile, src, required, errs, func(get func(string) string, line func(string) int, fail func(col, msg string)) {
 		bad := false
 		failed := func(col, msg string) { fail(col, msg); bad = true }
 		for _, c := range required {
@@ -441,32 +441,25 @@ func validate(typ string, held *record.Envelope, fields map[string]any, cols map
 
 // ImportTemplate reads groups.csv and goals.csv from fsys and imports
 // them like Import: planned against the school's live records, written in
-// one push unless dryRun or any error.
+// one push unless dryRun or any error, all while holding the one import
+// slot.
 func (im Importer) ImportTemplate(ctx context.Context, schoolID string, by store.User, fsys fs.FS, dryRun bool) (Report, error) {
-	read := func(name string) ([]byte, *Error) {
+	release, err := lockImports(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	defer release()
+	var files [2]io.Reader
+	for i, name := range []string{GroupsFile, GoalsFile} {
 		f, err := fsys.Open(name)
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+			continue
 		}
 		if err != nil {
-			return nil, &Error{File: name, Message: "cannot open " + name}
+			return Report{DryRun: dryRun, ErrorCount: 1, Errors: []Error{{File: name, Message: "cannot open " + name}}}, nil
 		}
 		defer f.Close()
-		b, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-		if err != nil || len(b) > MaxFileBytes {
-			return nil, &Error{File: name, Message: fmt.Sprintf("cannot read %s, or it is over %d MiB", name, MaxFileBytes>>20)}
-		}
-		if b == nil {
-			b = []byte{}
-		}
-		return b, nil
-	}
-	groups, e1 := read(GroupsFile)
-	goals, e2 := read(GoalsFile)
-	for _, e := range []*Error{e1, e2} {
-		if e != nil {
-			return Report{DryRun: dryRun, Errors: []Error{*e}}, nil
-		}
+		files[i] = f
 	}
 	var sc SchoolData
 	admin := store.Viewer{IsAdmin: true}
@@ -485,7 +478,7 @@ func (im Importer) ImportTemplate(ctx context.Context, schoolID string, by store
 		return Report{}, err
 	}
 	sc.Users = users
-	plan := PlanTemplate(groups, goals, sc)
+	plan := PlanTemplate(files[0], files[1], sc)
 	plan.Report.DryRun = dryRun
 	if dryRun || len(plan.Report.Errors) > 0 || len(plan.Drafts) == 0 {
 		return plan.Report, nil
