@@ -270,6 +270,8 @@ func (c *Console) goalReports(ctx context.Context, sc *scope, ids []string, asOf
 	return kept, nil
 }
 
-// num is a number as the report JSON writes it (encoding/json's shortest
-// form), for the data-* hooks.
-func num(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// exactNum is a number for machines, as the report JSON writes it
+// (encoding/json's shortest form): the data-* hooks outside tests read, and
+// points.csv, which a spreadsheet computes with. What people read goes
+// through progress.Format*.
+func exactNum(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

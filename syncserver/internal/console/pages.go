@@ -441,9 +441,9 @@ func (c *Console) handleCSV(ec echo.Context) error {
 	for _, p := range gv.Report.Points {
 		aim := ""
 		if p.Aimline != nil {
-			aim = num(*p.Aimline)
+			aim = exactNum(*p.Aimline)
 		}
-		rows = append(rows, []string{p.Date, num(p.Week), num(p.Score), aim, p.Position})
+		rows = append(rows, []string{p.Date, exactNum(p.Week), exactNum(p.Score), aim, p.Position})
 	}
 	var buf bytes.Buffer
 	if err := reportdoc.WriteCSV(&buf, []string{"date", "week", measureName(gv.Report.Goal.Measure), "aimline", "position"}, rows); err != nil {

@@ -96,7 +96,7 @@ var funcs = template.FuncMap{
 	"delivery":     deliveryText,
 	"pct":          pct,
 	"round1":       round1,
-	"num":          num,
+	"exactNum":     exactNum,
 }
 
 // vsAim compares a trend slope with the aimline's as a share of it (the
