@@ -16,6 +16,8 @@
 //	recoverykeys  school\x00device → recoveryEntry JSON (recovery.go)
 //	audit       school ‖ at ms ‖ seq → user, device, path, record ids: one
 //	            key per response that gave out restricted content (audit.go)
+//	auditmarks  day ‖ school ‖ user ‖ device ‖ record → 1: what the audit
+//	            already holds for the day (audit.go)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
@@ -71,6 +73,9 @@ var (
 	// 15, created at Open the same way.
 	bRecoveryKeys = []byte("recoverykeys")
 	bAudit        = []byte("audit")
+	// bAuditMarks came with issue 20 (audit.go), created at Open the same
+	// way.
+	bAuditMarks = []byte("auditmarks")
 	// bLoginFailV1 held an unbounded list per client-chosen school+username
 	// (the disk-growth hole of issue 11); Open deletes it.
 	bLoginFailV1 = []byte("loginfail")
@@ -171,7 +176,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions, bRecoveryKeys, bAudit} {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions, bRecoveryKeys, bAudit, bAuditMarks} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

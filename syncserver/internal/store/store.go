@@ -193,6 +193,11 @@ func (v Viewer) CanSee(author string, restricted bool) bool {
 	return !restricted || v.IsAdmin || (v.UserID != "" && author == v.UserID)
 }
 
+// SeesOthersRestricted says whether CanSee lets v see a restricted record
+// someone else wrote: only an admin. Everyone else sees restricted content
+// only as its author.
+func (v Viewer) SeesOthersRestricted() bool { return v.IsAdmin }
+
 // PullQuery asks for the school's records after a cursor.
 type PullQuery struct {
 	SchoolID string
