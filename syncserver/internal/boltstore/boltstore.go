@@ -299,6 +299,9 @@ func (s *Store) NewEpoch(ctx context.Context) (string, error) {
 
 // CreateSchool adds a school.
 func (s *Store) CreateSchool(ctx context.Context, sc store.School) (store.School, error) {
+	if err := store.CheckText(sc.Slug, sc.Name); err != nil {
+		return store.School{}, err
+	}
 	if sc.ID == "" {
 		sc.ID = uuid.NewString()
 	}
@@ -361,6 +364,9 @@ func usernameKey(schoolID, username string) []byte {
 
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if err := store.CheckText(u.Username, u.Name, u.Role); err != nil {
+		return store.User{}, err
+	}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}
@@ -430,6 +436,9 @@ func deviceKey(schoolID, deviceID string) []byte { return []byte(schoolID + "\x0
 // another user of the school (store.ErrConflict). The check and the write are
 // one transaction, so two users racing for one device id cannot both win.
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
+	if err := store.CheckText(e.DeviceName); err != nil {
+		return err
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		devs, tokens := tx.Bucket(bDevices), tx.Bucket(bTokens)
 		// Checked in the enrolment's own transaction: a disable committed

@@ -35,6 +35,10 @@ var (
 	// ErrDeviceWiped: PrincipalByToken for a dead token of a device an admin
 	// revoked with wipe (PROTOCOL §13: 401 device_wiped, not unauthorized).
 	ErrDeviceWiped = errors.New("store: device wiped")
+	// ErrBadText: a name a client chose (school, user, username, device)
+	// holds NUL or is not UTF-8, which PostgreSQL's text cannot store; both
+	// stores refuse it alike and write nothing (CheckText).
+	ErrBadText = errors.New("store: text with NUL or invalid UTF-8")
 )
 
 // School is a tenant.
