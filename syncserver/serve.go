@@ -187,6 +187,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			} else if n > 0 {
 				log.Info("audit entries purged", "entries", n)
 			}
+			// What the audit holds for a day decides only that day's
+			// appends (issue 20): its marks go a day after it ended.
+			if n, err := st.ExpireAuditMarks(ctx, time.Now().Add(-store.AuditMarkKeep)); err != nil && ctx.Err() == nil {
+				log.Error("expiring audit marks failed", "err", err.Error())
+			} else if n > 0 {
+				log.Info("audit marks expired", "marks", n)
+			}
 			return st.PurgeTombstones(ctx, time.Now().Add(-retention))
 		})
 	}()
