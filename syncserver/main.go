@@ -29,6 +29,7 @@ const usage = `usage:
                    [--metrics-listen ADDR] [--tls-cert FILE --tls-key FILE]
                    [--max-clock-skew 5m] [--tombstone-retention 400d]
                    [--max-inflight-bytes 192MiB] [--push-records-per-minute 20000]
+                   [--report-cache-bytes 64MiB]
   syncserver school add --slug SLUG --name NAME [--db FILE | --postgres URL]
   syncserver user add --school SLUG --username NAME --name "FULL NAME"
                       --role admin|interventionist [--db FILE | --postgres URL]

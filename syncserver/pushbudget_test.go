@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -117,5 +118,29 @@ func TestPushRecordsPerMinuteFlag(t *testing.T) {
 	_, m := getBody(t, http.DefaultClient, p.url+"/metrics")
 	if strings.Contains(string(m), "syncserver_push_records_per_minute") {
 		t.Error("/metrics shows a limit although it is off")
+	}
+}
+
+// TestReportCacheBytesFlag: the console's cache budget takes the size
+// syntax of --max-inflight-bytes, and nothing else.
+func TestReportCacheBytesFlag(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	for _, bad := range []string{"lots", "0", "-5MiB"} {
+		if out, err := cli(t, "", nil, "serve", "--listen", "127.0.0.1:0", "--db", db, "--report-cache-bytes", bad); err == nil ||
+			!strings.Contains(out, "invalid size") {
+			t.Errorf("--report-cache-bytes %s: %v %s", bad, err, out)
+		}
+	}
+	setup(t, db)
+	p := serve(t, []string{"SYNCSERVER_REPORT_CACHE_BYTES=16MiB"}, "--listen", "127.0.0.1:0", "--db", db)
+	var logged string
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logged, `"msg":"serving"`) && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // the line follows "listening on"
+		p.mu.Lock()
+		logged = p.stderr.String()
+		p.mu.Unlock()
+	}
+	if !strings.Contains(logged, `"report_cache_bytes":16777216`) {
+		t.Errorf("the serving line does not carry the variable's budget: %s", logged)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
@@ -93,6 +94,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(daysDuration{&retention}, "tombstone-retention", "how long deleted records are kept before purging")
 	inflight := int64(httpapi.DefaultMaxInflightBytes)
 	fs.Var(byteSize{&inflight}, "max-inflight-bytes", "byte budget of in-flight push and pull bodies and buffers; beyond it 503")
+	cacheBytes := int64(reportcache.DefaultMaxBytes)
+	fs.Var(byteSize{&cacheBytes}, "report-cache-bytes", "estimated bytes of the console's cached reports; beyond it the least recently used as_of dates leave")
 	pushPerMinute := fs.Int("push-records-per-minute", httpapi.DefaultPushRecordsPerMinute, "records one device may push per minute; beyond it 429 (0: no limit)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -122,7 +125,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The school console (CONSOLE.md) is served on the same address; its
 	// writes go through the server's own writer, as ordinary records.
 	writer := serverwriter.New(st, nil) // one clock per school for the console and the import
-	con := console.New(console.Config{Store: st, Logger: log, Writer: writer})
+	con := console.New(console.Config{Store: st, Logger: log, Writer: writer, ReportCacheBytes: cacheBytes})
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == "",
 		MaxInflightBytes: inflight, Mount: con.Mount, Writer: writer, PushRecordsPerMinute: pushLimit})
 
@@ -165,7 +168,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { con.Warm(warmCtx) }()
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr().String())
 	log.Info("serving", "addr", ln.Addr().String(), "tls", *tlsCert != "", "max_clock_skew", skew.String(), "tombstone_retention", retention.String(),
-		"max_inflight_bytes", inflight, "push_records_per_minute", *pushPerMinute, "memory_limit", debug.SetMemoryLimit(-1))
+		"max_inflight_bytes", inflight, "push_records_per_minute", *pushPerMinute, "report_cache_bytes", cacheBytes, "memory_limit", debug.SetMemoryLimit(-1))
 
 	go returnMemoryLoop(ctx, returnMemoryEvery, returnMemoryOver)
 
