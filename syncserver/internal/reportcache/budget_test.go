@@ -5,16 +5,22 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"path/filepath"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
+	"smallwins/syncserver/internal/boltstore"
 	"smallwins/syncserver/internal/goaldata"
 	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/store"
+	"smallwins/syncserver/internal/store/storetest"
 )
 
 // late is an as_of after every probe of seedProbes.
@@ -219,4 +225,56 @@ func TestCacheBytesMatchTheHeap(t *testing.T) {
 		t.Fatalf("the cache accounts %d bytes for reports holding %d of heap", accounted, held)
 	}
 	runtime.KeepAlive(c)
+}
+
+// BenchmarkCacheHostileDates is issue 20's finding 3 at a fifth of its
+// scale: 200 goals and 3,000 calendar breaks that do not decode, each a
+// warning in every goal's report, asked as of six dates. It reports the
+// heap the cached reports hold and the bytes the cache accounts for, by
+// entries alone (4 dates, as before) and within the default budget.
+func BenchmarkCacheHostileDates(b *testing.B) {
+	st, err := boltstore.Open(filepath.Join(b.TempDir(), "s.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	s := &school{f: storetest.NewFixture(b, st, "lincoln"), clock: hlc.NewClock(uuid.New(), hlc.State{}, nil)}
+	var recs []record.Envelope
+	for range 200 {
+		kid := uuid.NewString()
+		s.kids, s.goals = append(s.kids, kid), append(s.goals, uuid.NewString())
+		recs = append(recs, record.Envelope{ID: s.goals[len(s.goals)-1], Type: "goal", Data: json.RawMessage(fmt.Sprintf(
+			`{"student_id":%q,"measure":"orf_wcpm","direction":"up","start_date":"2025-01-06","baseline_scores":[40],"goal_score":76,"goal_date":"2025-05-12"}`, kid))})
+	}
+	for range 3000 {
+		recs = append(recs, record.Envelope{ID: uuid.NewString(), Type: "calendar_break", Data: json.RawMessage(`{"name":"x","start_date":"nope","end_date":"nope"}`)})
+	}
+	s.push(b, st, recs...)
+	all := func(string, record.Goal) bool { return true }
+	for _, bc := range []struct {
+		name  string
+		bytes int64
+	}{{"entries-only", 1 << 40}, {"default-64MiB", reportcache.DefaultMaxBytes}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var held int64
+			var stats reportcache.Stats
+			for range b.N {
+				c := reportcache.NewWithBytes(st, 0, 0, bc.bytes)
+				if _, err := c.Reports(context.Background(), s.f.School.ID, asOf, func(string, record.Goal) bool { return false }); err != nil {
+					b.Fatal(err)
+				}
+				before := heapInUse()
+				for d := range progress.Date(6) {
+					if _, err := c.Reports(context.Background(), s.f.School.ID, asOf-d, all); err != nil {
+						b.Fatal(err)
+					}
+				}
+				held, stats = heapInUse()-before, c.Stats()
+				runtime.KeepAlive(c)
+			}
+			b.ReportMetric(float64(held)/(1<<20), "heap-MiB")
+			b.ReportMetric(float64(stats.Bytes)/(1<<20), "accounted-MiB")
+			b.ReportMetric(float64(stats.Evicted), "evicted-reports")
+		})
+	}
 }
