@@ -223,6 +223,12 @@ var errBadCredentials = protocol.Errorf(protocol.CodeUnauthorized, "wrong school
 func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
 	ctx := c.Request().Context()
+	// A device already at its records per minute is refused before its
+	// body costs anything (issue 20, ADR 0025).
+	if err := s.pushBudgetLeft(p, s.now()); err != nil {
+		discardBody(c.Request())
+		return err
+	}
 	// Reserve before the body is read: the bytes it and its copies will
 	// take come out of the in-flight budget (issue 11, hole 4b).
 	res, err := s.reserve(ctx, pushReservation(c.Request()))
@@ -242,6 +248,12 @@ func (s *Server) handlePush(c echo.Context) error {
 	c.Set(countKey, len(req.Records))
 	now := s.now()
 	if err := protocol.ValidatePush(req, p.DeviceID, now, s.cfg.MaxClockSkew); err != nil {
+		return err
+	}
+	// Counted once valid, whatever the store answers: the budget bounds
+	// the records the store must examine. Checked and counted in one step,
+	// so parallel pushes of one device never pass on the same budget.
+	if err := s.takePushBudget(p, len(req.Records), now); err != nil {
 		return err
 	}
 	reply, err := s.store.Push(ctx, store.PushBatch{SchoolID: p.School.ID, Pusher: p.User.ID,
