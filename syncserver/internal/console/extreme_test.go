@@ -110,3 +110,23 @@ func (b *browser) getWithin(path string, d time.Duration) (int, string, time.Dur
 	body, err := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body), time.Since(start), err
 }
+
+// BenchmarkExtremeScoresChart: chart.svg of the goal with the two extreme
+// probes, the request that never returned before (issue 20 finding 1).
+func BenchmarkExtremeScoresChart(b *testing.B) {
+	e := newEnv(b, false)
+	e.storeProbes(e.ids.s1, -1.7e308, 1.7e308)
+	br := e.signedIn("lincoln", "admin")
+	path := "/students/" + e.ids.s1 + "/goals/" + e.ids.goal1 + "/chart.svg?as_of=" + asOf
+	if p := br.get(path); p.status != http.StatusOK {
+		b.Fatalf("chart.svg: %d", p.status)
+	}
+	cpu0 := cpuTime()
+	for b.Loop() {
+		if p := br.get(path); p.status != http.StatusOK {
+			b.Fatalf("chart.svg: %d", p.status)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/request")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/request")
+}
