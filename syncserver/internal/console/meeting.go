@@ -232,9 +232,10 @@ type card struct {
 	Program, Measure, DecisionText, Why     string
 	ReasonText, StatusText, Delivery        string
 	LastProbe, ChartSrc, ChartAlt           string
+	LastScore, LastDate                     string // the last probe, for the page (a date does not break)
 	GroupHref                               string
 	Flags                                   []string
-	Decided                                 string // "" or "Decided today: …"
+	Decided                                 *decidedNote // nil unless decided in this meeting
 	DecidedCode                             string
 	// Action is the decision form's target: it keeps the filters and the
 	// page, so the answer comes back to this card.
@@ -257,7 +258,8 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 	}
 	if n := len(rep.Points); n > 0 {
 		p := rep.Points[n-1]
-		k.LastProbe = progress.FormatScore(p.Score) + " on " + p.Date
+		k.LastScore, k.LastDate = progress.FormatScore(p.Score), p.Date
+		k.LastProbe = k.LastScore + " on " + k.LastDate
 	}
 	if rep.Decision.Code != record.DecisionContinue {
 		k.Flags = append(k.Flags, "The data say: "+k.DecisionText+".")
@@ -275,22 +277,34 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 	k.ChartAlt = "Chart of " + strconv.Itoa(rep.PointsAfterBaseline) + " points of " + strings.ToLower(k.Measure) +
 		" by week, with the aimline to " + progress.FormatScore(rep.Goal.GoalScore) + " by " + rep.Goal.GoalDate + " and the trend."
 	if d := e.decided; d != nil {
-		k.Decided, k.DecidedCode = decidedText(sc, d.Decision), d.Code
+		k.Decided, k.DecidedCode = noteOf(sc, d.Decision), d.Code
 	}
 	return k
 }
 
-// decidedText is a decision of the meeting in one sentence.
-func decidedText(sc *scope, d record.Decision) string {
-	s := "Decided today: " + decisionText(d.Code) + "."
-	if d.NextReviewDate != "" {
-		s += " Next review " + d.NextReviewDate + "."
-	}
+// decidedNote is a decision of the meeting in words: the page writes it
+// with its date unbroken, the PDF as Text.
+type decidedNote struct{ Words, Next, Owner, Why string }
+
+func noteOf(sc *scope, d record.Decision) *decidedNote {
+	n := &decidedNote{Words: decisionText(d.Code), Next: d.NextReviewDate, Why: d.Rationale}
 	if d.OwnerID != "" {
-		s += " Owner: " + sc.userName(d.OwnerID) + "."
+		n.Owner = sc.userName(d.OwnerID)
 	}
-	if d.Rationale != "" {
-		s += " Why: " + d.Rationale
+	return n
+}
+
+// Text is the note in one sentence, after "Decided today: ".
+func (n *decidedNote) Text() string {
+	s := n.Words + "."
+	if n.Next != "" {
+		s += " Next review " + n.Next + "."
+	}
+	if n.Owner != "" {
+		s += " Owner: " + n.Owner + "."
+	}
+	if n.Why != "" {
+		s += " Why: " + n.Why
 	}
 	return s
 }
@@ -344,7 +358,8 @@ func agendaOptions(sc *scope, all []agendaEntry) (ints, groups, grades, programs
 
 // decidedLine is one entry of the page's "decided in this meeting" list.
 type decidedLine struct {
-	Href, Student, Measure, Text string
+	Href, Student, Measure string
+	Note                   *decidedNote
 }
 
 // handleMeeting is the team's agenda (CONSOLE.md §3).
@@ -388,7 +403,7 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 			href = f.href(j/agendaPageSize+1, "goal-"+e.gv.ID)
 		}
 		decided = append(decided, decidedLine{Href: href, Student: e.student, Measure: measureName(e.gv.Report.Goal.Measure),
-			Text: strings.TrimPrefix(decidedText(sc, e.decided.Decision), "Decided today: ")})
+			Note: noteOf(sc, e.decided.Decision)})
 	}
 	m, err := c.meetingOf(ctx, sc, day)
 	if err != nil {

@@ -67,8 +67,8 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 		lines = append(lines, k.Flags...)
 		lines = append(lines, "Group: "+k.Group+". Interventionist: "+k.Interventionist+". Last probe: "+k.LastProbe+".",
 			"Delivery: "+k.Delivery+".")
-		if k.Decided != "" {
-			lines = append(lines, k.Decided)
+		if k.Decided != nil {
+			lines = append(lines, "Decided today: "+k.Decided.Text())
 		}
 		sec := reportdoc.MeetingSection{Heading: k.Student + " - " + k.Measure, Lines: lines}
 		if gv, ok := byID[k.ID]; ok {
