@@ -17,7 +17,8 @@ var chartSrcRE = regexp.MustCompile(`<img class="chart" src="([^"]+)"`)
 // (CONSOLE.md §5: under 150 ms at 2,000), the whole HTTP round trip, warm
 // (the school unchanged since the last page, ADR 0012). "filtered" is
 // page 2 of one interventionist's agenda; "charts" is the page and then
-// its 25 chart.svg images, as a browser fetches them after the page.
+// its 25 chart.svg images, as a browser fetches them after the page;
+// "agenda.pdf" is the printed agenda (min(goals, 50) cards with charts).
 // Beside the wall time each page's CPU time (of the whole process: server
 // and client) and its size are reported.
 func BenchmarkMeeting(b *testing.B) {
@@ -37,6 +38,8 @@ func BenchmarkMeeting(b *testing.B) {
 			{"warm", "/meeting?as_of=" + asOf, false},
 			{"filtered", "/meeting?as_of=" + asOf + "&interventionist=" + ana + "&page=2", false},
 			{"charts", "/meeting?as_of=" + asOf, true},
+			// The printed agenda: at most 50 cards, each with its chart.
+			{"agenda.pdf", "/meeting/agenda.pdf?as_of=" + asOf, false},
 		} {
 			b.Run(fmt.Sprintf("goals=%d/%s", n, c.name), func(b *testing.B) {
 				var cpu time.Duration
