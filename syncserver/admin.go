@@ -240,7 +240,7 @@ func cmdUserSet(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return nil
 }
 
-func schoolOf(ctx context.Context, st store.Store, slug string) (store.School, error) {
+func schoolOf(ctx context.Context, st store.Schools, slug string) (store.School, error) {
 	sc, err := st.SchoolBySlug(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
 		return sc, fmt.Errorf("no school with slug %q (add it with: syncserver school add)", slug)

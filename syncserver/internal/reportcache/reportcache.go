@@ -58,7 +58,7 @@ type View struct {
 
 // Cache is safe for concurrent use.
 type Cache struct {
-	st                   store.Store
+	st                   store.RecordStore
 	maxSchools, maxDates int
 
 	mu      sync.Mutex
@@ -84,7 +84,7 @@ type dateSet struct {
 }
 
 // New makes a cache over st; zero limits take the defaults.
-func New(st store.Store, maxSchools, maxDates int) *Cache {
+func New(st store.RecordStore, maxSchools, maxDates int) *Cache {
 	if maxSchools <= 0 {
 		maxSchools = MaxSchools
 	}

@@ -34,7 +34,7 @@ func CodeMinutes(given *int) (int, error) {
 // (PROTOCOL §13), valid for minutes from now, and stores only its hash. An
 // unknown user (or another school's, or a malformed id) is ErrNoSuchUser.
 // The code is for the person only: never log it.
-func CreateEnrolmentCode(ctx context.Context, st store.Store, schoolID, userID string, minutes int, now time.Time) (string, time.Time, error) {
+func CreateEnrolmentCode(ctx context.Context, st store.EnrolmentCodes, schoolID, userID string, minutes int, now time.Time) (string, time.Time, error) {
 	if _, err := uuid.Parse(userID); err != nil {
 		return "", time.Time{}, ErrNoSuchUser
 	}

@@ -64,7 +64,7 @@ func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (
 
 // AddUser adds a user to the school with NewUser's rules (POST
 // /v1/admin/users, `user add`). A username the school has already is a 409.
-func AddUser(ctx context.Context, st store.Store, pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (store.User, error) {
+func AddUser(ctx context.Context, st store.Users, pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (store.User, error) {
 	u, err := NewUser(pws, schoolID, req)
 	if err != nil {
 		return store.User{}, err
@@ -119,7 +119,7 @@ func CheckSelfChange(adminID, userID string, p UserPatch) error {
 // rule, NewUserChange's rules, then the store, which revokes a disabled
 // user's devices and sessions in the same transaction. ErrNoSuchUser when
 // the school has no such user.
-func ChangeUser(ctx context.Context, st store.Store, pws auth.Passwords, adminID, schoolID, userID string, p UserPatch, at time.Time) (store.User, error) {
+func ChangeUser(ctx context.Context, st store.Users, pws auth.Passwords, adminID, schoolID, userID string, p UserPatch, at time.Time) (store.User, error) {
 	if err := CheckSelfChange(adminID, userID, p); err != nil {
 		return store.User{}, err
 	}
