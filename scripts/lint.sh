@@ -47,6 +47,15 @@ if [ -d app/internal/ui ]; then
 else
   echo "app/internal/ui does not exist yet: ui import rule skipped"
 fi
+# The console and the API are two surfaces over one service layer: the
+# console never imports httpapi, and schooladmin (the admin rules both call)
+# knows neither surface nor Echo (ADR 0016).
+if [ -d syncserver/internal/schooladmin ]; then
+  bad=$(go list -deps ./syncserver/internal/console | grep -E '^smallwins/syncserver/internal/httpapi$' || true)
+  if [ -n "$bad" ]; then echo "console imports httpapi: call syncserver/internal/schooladmin (or another service package) instead"; failed+=("console imports"); fi
+  bad=$(go list -deps ./syncserver/internal/schooladmin | grep -E '^(github\.com/labstack/echo|smallwins/syncserver/internal/(httpapi|console))' || true)
+  if [ -n "$bad" ]; then echo "schooladmin imports what it must not:"; echo "$bad"; failed+=("schooladmin imports"); fi
+fi
 
 step "make help lists every target"
 # Each rule of the Makefile needs a `## target: text` line: make help prints those.

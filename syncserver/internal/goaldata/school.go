@@ -66,7 +66,7 @@ var schoolTypes = []string{record.TypeGoal, record.TypePlan, record.TypeProgram,
 	record.TypeCalendarBreak, record.TypeDecision}
 
 // ReadSchool reads the school's goal-report records that v may see.
-func ReadSchool(ctx context.Context, st store.Store, schoolID string, v store.Viewer) (*School, error) {
+func ReadSchool(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer) (*School, error) {
 	envs, err := st.Records(ctx, schoolID, v, schoolTypes...)
 	if err != nil {
 		return nil, err

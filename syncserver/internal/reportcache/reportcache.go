@@ -65,7 +65,7 @@ type View struct {
 
 // Cache is safe for concurrent use.
 type Cache struct {
-	st                   store.Store
+	st                   store.RecordStore
 	maxSchools, maxDates int
 	maxBytes             int64
 
@@ -104,13 +104,13 @@ func newDateSet(used uint64) *dateSet {
 
 // New makes a cache over st with the default byte budget; zero limits take
 // the defaults.
-func New(st store.Store, maxSchools, maxDates int) *Cache {
+func New(st store.RecordStore, maxSchools, maxDates int) *Cache {
 	return NewWithBytes(st, maxSchools, maxDates, 0)
 }
 
 // NewWithBytes is New with a byte budget for the cached reports (0 means
 // DefaultMaxBytes).
-func NewWithBytes(st store.Store, maxSchools, maxDates int, maxBytes int64) *Cache {
+func NewWithBytes(st store.RecordStore, maxSchools, maxDates int, maxBytes int64) *Cache {
 	if maxSchools <= 0 {
 		maxSchools = MaxSchools
 	}
