@@ -283,6 +283,26 @@ func (g studentGoal) checkHooks(t *testing.T, c *goalCase, r progress.Report) {
 	exact("data-tukey-slope", tukey)
 }
 
+// --- the console's meeting agenda -------------------------------------------
+
+var agendaRE = regexp.MustCompile(`(?s)<section class="agenda" data-goal-id="([^"]*)" data-decision="([^"]*)"[^>]*>.*?<p><span class="light[^"]*"></span><strong>(.*?)\.</strong>(.*?)</p>`)
+
+// agendaCard is one card of /meeting: its decision hook and the decision
+// and reason it shows.
+type agendaCard struct {
+	code string
+	answer
+}
+
+// agendaCards reads the meeting agenda's cards by goal.
+func agendaCards(page string) map[string]agendaCard {
+	out := map[string]agendaCard{}
+	for _, m := range agendaRE.FindAllStringSubmatch(page, -1) {
+		out[m[1]] = agendaCard{code: m[2], answer: answer{Decision: visible(m[3]), Reason: visible(m[4])}}
+	}
+	return out
+}
+
 // --- the PDF ------------------------------------------------------------------
 
 // pdfText is pdftotext -layout's text of a PDF. pdftotext is required in

@@ -29,6 +29,7 @@ type answer struct {
 var (
 	allFields      = []string{"Decision", "Reason", "LastScore", "OLS", "Tukey", "Attendance", "Dose", "Fidelity"}
 	caseloadFields = []string{"Decision", "LastScore", "Attendance", "Dose", "Fidelity"}
+	agendaFields   = []string{"Decision", "Reason"}
 )
 
 // expected is the report JSON's answer, every figure through the one
@@ -70,8 +71,8 @@ func compare(t *testing.T, c *goalCase, surface string, want, got answer, fields
 
 // TestOneAnswerOnEverySurface: a school with a goal in every decision
 // state (and one with a restricted probe) on the real server; for each goal,
-// the report JSON, the console's caseload row and student page, the
-// tablet's student screen and both progress PDFs (the API's and the
+// the report JSON, the console's caseload row, meeting agenda card and
+// student page, the tablet's student screen and both progress PDFs (the API's and the
 // console's) say the same decision and reason and show the same last
 // score, slopes and delivery figures, formatted the one way (ADR 0015).
 // The restricted probe appears on none of them, and is not counted.
@@ -105,6 +106,7 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 	con := sc.console(t, "ana")
 	caseload := con.get(t, "/?as_of="+asOf)
 	rows := caseloadRows(t, caseload)
+	agenda := agendaCards(con.get(t, "/meeting?as_of="+asOf))
 	tab := openTablet(t, sc, "ana")
 	for _, c := range sc.cases {
 		rep := reports[c.goalID]
@@ -121,6 +123,17 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 				t.Errorf("%s: caseload points %q, the report %d", c.name, row.points, rep.PointsAfterBaseline)
 			}
 			compare(t, c, "the caseload row", want, row.answer, caseloadFields)
+		}
+
+		// Every goal whose data call for a change is on the agenda (and the
+		// others are, with no decision recorded yet: their review is due).
+		if card, ok := agenda[c.goalID]; !ok && rep.Decision.Code != record.DecisionContinue {
+			t.Errorf("%s: not on the meeting agenda", c.name)
+		} else if ok {
+			if card.code != rep.Decision.Code {
+				t.Errorf("%s: agenda hook decision %q, the report %q", c.name, card.code, rep.Decision.Code)
+			}
+			compare(t, c, "the meeting agenda", want, card.answer, agendaFields)
 		}
 
 		page := con.get(t, "/students/"+c.studentID+"?as_of="+asOf)
