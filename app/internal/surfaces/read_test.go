@@ -382,10 +382,7 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 
 // --- the tablet ---------------------------------------------------------------
 
-var (
-	tabletTrendRE = regexp.MustCompile(`^Trend (` + number + `) .*? a week(?: \(Tukey slope (` + number + `)\))?`)
-	tabletProbeRE = regexp.MustCompile(`^\w{3} \d{1,2} \w{3} · ` + regexp.QuoteMeta(record.MeasureOf("orf_wcpm").Name) + ` (` + number + `)`)
-)
+var tabletTrendRE = regexp.MustCompile(`^Trend (` + number + `) .*? a week(?: \(Tukey slope (` + number + `)\))?`)
 
 // tabletAnswer reads the student screen's texts in screen order: the
 // goal's heading, the decision and the reason under it; the report's
@@ -393,7 +390,9 @@ var (
 func tabletAnswer(t *testing.T, c *goalCase, texts []string) answer {
 	t.Helper()
 	var a answer
-	head := record.MeasureOf("orf_wcpm").Words() + ": from "
+	m := record.MeasureOf(c.measure)
+	head := m.Words() + ": from "
+	probeRE := regexp.MustCompile(`^\w{3} \d{1,2} \w{3} · ` + regexp.QuoteMeta(m.Name) + ` (` + number + `)`)
 	for i, s := range texts {
 		if strings.HasPrefix(s, head) && i+2 < len(texts) && a.Decision == "" {
 			a.Decision, a.Reason = texts[i+1], texts[i+2]
@@ -406,7 +405,7 @@ func tabletAnswer(t *testing.T, c *goalCase, texts []string) answer {
 				a.Attendance, a.Dose, a.Fidelity = deliveryFigures(d)
 			}
 		}
-		if m := tabletProbeRE.FindStringSubmatch(s); m != nil && a.LastScore == "" {
+		if m := probeRE.FindStringSubmatch(s); m != nil && a.LastScore == "" {
 			a.LastScore = m[1] // newest first
 		}
 	}

@@ -58,6 +58,7 @@ type goalCase struct {
 	given      string // the student's given name (unique)
 	family     string
 	want       string // the decision code the report must give
+	measure    string // orf_wcpm unless set
 	goalID     string
 	studentID  string
 	hiddenID   string // the restricted probe's id (the restricted case only)
@@ -184,13 +185,17 @@ func (sc *school) records(t *testing.T) []record.Envelope {
 		Steps: []record.Step{{ID: "a", Text: "Review sounds"}, {ID: "b", Text: "Partner reading"}}})
 	typical := 1.6
 	goal := func(c *goalCase, start, end string, baseline []float64, score float64, plan string) {
-		c.goalID = add(record.TypeGoal, false, record.Goal{StudentID: c.studentID, PlanID: plan, Measure: "orf_wcpm",
-			Direction: record.DirectionUp, StartDate: start, BaselineScores: baseline, GoalScore: score, GoalDate: end,
+		dir := record.DirectionUp
+		if record.MeasureOf(c.measure).Direction == record.DirectionDown {
+			dir = record.DirectionDown
+		}
+		c.goalID = add(record.TypeGoal, false, record.Goal{StudentID: c.studentID, PlanID: plan, Measure: c.measure,
+			Direction: dir, StartDate: start, BaselineScores: baseline, GoalScore: score, GoalDate: end,
 			TypicalROI: &typical, Status: "active"})
 	}
 	probes := func(c *goalCase, scores map[string]float64) {
 		for d, s := range scores {
-			add(record.TypeProbe, false, record.Probe{StudentID: c.studentID, Measure: "orf_wcpm", Date: d, Score: s})
+			add(record.TypeProbe, false, record.Probe{StudentID: c.studentID, Measure: c.measure, Date: d, Score: s})
 		}
 	}
 	// §5.1's ten probes: the last 4 below the aimline.
@@ -217,10 +222,15 @@ func (sc *school) records(t *testing.T) []record.Envelope {
 			attendance: []bool{true, true, true, false, false, false}},
 		{name: "the goal date passed, reached", given: "Greta", family: "Reached", want: record.DecisionReviewGoal},
 		{name: "the goal date passed, not reached", given: "Gus", family: "Short", want: record.DecisionReviewGoal},
+		{name: "the goal date passed with too few points", given: "Nell", family: "Late", want: record.DecisionReviewGoal},
+		{name: "a down goal, worse than its aimline", given: "Dora", family: "Down", want: record.DecisionChangeInstruction, measure: "office_referrals"},
 		{name: "a restricted probe", given: "Rex", family: "Hidden", want: record.DecisionRaiseGoal},
 	}
 	var ids []string
 	for _, c := range sc.cases {
+		if c.measure == "" {
+			c.measure = "orf_wcpm"
+		}
 		c.studentID = add(record.TypeStudent, false, record.Student{GivenName: c.given, FamilyName: c.family, Grade: "2"})
 		ids = append(ids, c.studentID)
 	}
@@ -283,6 +293,18 @@ func (sc *school) records(t *testing.T) []record.Envelope {
 				pts[date(-7-21*(len(scores)-1-i))] = s // every third Monday, the last a week before asOf
 			}
 			probes(c, pts)
+		case "Nell":
+			goal(c, "2024-09-02", "2025-02-24", []float64{40}, 60, "")
+			probes(c, map[string]float64{date(-140): 44, date(-98): 47.25, date(-56): 49, date(-14): 52.25})
+		case "Dora":
+			// Referrals a week, to go down from 9 to 3: every point a
+			// quarter above (worse than) the aimline.
+			goal(c, goalStart, goalDate, []float64{8, 9, 10}, 3, "")
+			var worse []float64
+			for w := 1; w <= 10; w++ {
+				worse = append(worse, 9-float64(w)/3+0.25)
+			}
+			probes(c, weekly(worse...))
 		case "Rex":
 			goal(c, goalStart, goalDate, []float64{42, 45, 40}, 78, "")
 			probes(c, weekly(above[:9]...))

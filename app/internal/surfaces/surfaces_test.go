@@ -98,7 +98,8 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 	}
 	for _, c := range sc.cases {
 		if c.given == "Greta" && reports[c.goalID].Sufficiency != progress.GoalMet ||
-			c.given == "Gus" && reports[c.goalID].Sufficiency == progress.GoalMet {
+			c.given == "Gus" && reports[c.goalID].Sufficiency == progress.GoalMet ||
+			c.given == "Nell" && reports[c.goalID].Sufficiency != progress.NotEnoughData {
 			t.Fatalf("%s: sufficiency %q", c.name, reports[c.goalID].Sufficiency)
 		}
 	}
@@ -111,6 +112,12 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 	for _, c := range sc.cases {
 		rep := reports[c.goalID]
 		want := expected(rep)
+		// Every goal has a last score and both slopes, and a goal with a
+		// plan its three delivery figures: no comparison below is of two
+		// blanks where a figure was meant.
+		if want.LastScore == "" || want.OLS == "" || want.Tukey == "" || c.withPlan && (want.Attendance == "" || want.Dose == "" || want.Fidelity == "") {
+			t.Fatalf("%s: the report lacks a figure the test reads: %+v", c.name, want)
+		}
 
 		row, ok := rows[c.goalID]
 		if !ok {
