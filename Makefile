@@ -36,7 +36,7 @@ run: build
 
 ## test: every test of every module, race detector on; says whether PostgreSQL tests run
 test:
-	@scripts/deps.sh || echo "make test: continuing without the missing packages (tests that need them skip or fail)"
+	@scripts/deps.sh test || echo "make test: continuing without the missing packages (tests that need them skip or fail)"
 	@scripts/test.sh
 
 ## bench: the benchmarks (results go in docs/PERFORMANCE.md)

@@ -30,8 +30,8 @@ func cmdSchoolAdd(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if !validSlug(*slug) {
 		return errors.New("--slug must be 1-64 characters of a-z, 0-9, - and _")
 	}
-	if strings.TrimSpace(*name) == "" {
-		return errors.New("--name is required")
+	if n := strings.TrimSpace(*name); n == "" || len(n) > 200 || !protocol.ValidName(n) {
+		return errors.New("--name is required: 1 to 200 bytes of text without control or bidi characters")
 	}
 	st, err := openStore(ctx, sf.db, sf.postgres)
 	if err != nil {

@@ -42,6 +42,9 @@ func (s *Store) ListUsers(ctx context.Context, schoolID string) ([]store.User, e
 // UpdateUser changes a user; disabling revokes every device of theirs in the
 // same write transaction.
 func (s *Store) UpdateUser(ctx context.Context, schoolID, userID string, ch store.UserChange, at time.Time) (store.User, error) {
+	if err := ch.CheckText(); err != nil {
+		return store.User{}, err
+	}
 	var u store.User
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		users := tx.Bucket(bUsers)

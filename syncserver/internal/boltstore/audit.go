@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,7 +21,10 @@ import (
 // per response, so a pull of 5,000 restricted notes is one Put; keys sort by
 // school, then time, so a page is one seek and a scan, and the purge reads
 // only what is old enough to go. store.CheckAuditBatch keeps NUL out of
-// every text field.
+// every text field. Beside it, bucket auditmarks holds one mark per
+// (day, school, user, device, record) written (auditMarkPrefix): what makes
+// the log keep a record once a day per reader and device (issue 20). Marks
+// live a day or two (ExpireAuditMarks), the batches 400 days.
 
 var errCorruptAudit = errors.New("boltstore: corrupt audit entry")
 
@@ -32,9 +36,15 @@ func auditKey(schoolID string, atMS int64, seq uint64) []byte {
 	return binary.BigEndian.AppendUint64(k, seq)
 }
 
-// AppendAudit writes a response's batch: one Put. Concurrent appends share
-// write transactions (auditGroup), so N tablets pulling restricted notes at
-// once pay for about one fsync, not N; alone, an append waits for nothing.
+// AppendAudit writes what of a response's batch is news (store.AuditLog):
+// one Put for the batch, one mark per record in bucket auditmarks. A read
+// transaction first leaves out the records the user wrote and those already
+// marked for the day, so the repeated pulls of an author or an admin cost
+// no write and no fsync; the write transaction checks the marks again,
+// and bbolt runs one writer at a time, so racing batches write a record
+// once. Concurrent appends share write transactions (auditGroup), so N
+// tablets pulling restricted notes at once pay for about one fsync, not N;
+// alone, an append waits for nothing.
 func (s *Store) AppendAudit(ctx context.Context, b store.AuditBatch) error {
 	if len(b.RecordIDs) == 0 {
 		return nil
@@ -42,9 +52,81 @@ func (s *Store) AppendAudit(ctx context.Context, b store.AuditBatch) error {
 	if err := store.CheckAuditBatch(b); err != nil {
 		return err
 	}
-	c := &auditCall{key: b.SchoolID, at: b.At.UnixMilli(), value: encodeAudit(b), done: make(chan struct{})}
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		b.RecordIDs = auditNews(tx, b)
+		return nil
+	}); err != nil {
+		return wrap("append audit", err)
+	}
+	if len(b.RecordIDs) == 0 {
+		return nil
+	}
+	c := &auditCall{batch: b, done: make(chan struct{})}
 	s.audit.append(c, s.commitAudit)
 	return wrap("append audit", c.err)
+}
+
+// auditNews is what of b's records the log does not hold for the day: not
+// written by b's user, not marked yet, each once, in b's order.
+func auditNews(tx *bolt.Tx, b store.AuditBatch) []string {
+	var recs *bolt.Bucket
+	if sb, _ := schoolBucket(tx, b.SchoolID, false); sb != nil {
+		recs = sb.Bucket(bRecs)
+	}
+	marks := tx.Bucket(bAuditMarks)
+	prefix := auditMarkPrefix(b)
+	out := make([]string, 0, len(b.RecordIDs))
+	seen := make(map[string]bool, len(b.RecordIDs))
+	for _, id := range b.RecordIDs {
+		// The mark first: an admin's repeated pulls stop there.
+		if seen[id] || marks.Get(auditMarkKey(prefix, id)) != nil || recs != nil && authoredBy(recs.Get([]byte(id)), b.UserID) {
+			continue
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out
+}
+
+// authoredBy says whether the stored record value v was written by user
+// (PROTOCOL §6: the author is who pushed its first version). No record, or
+// one that does not decode, is not the user's: it is audited.
+func authoredBy(v []byte, user string) bool {
+	if v == nil {
+		return false
+	}
+	r, err := decodeRecRaw(v)
+	return err == nil && string(r.author) == user
+}
+
+// auditMarkPrefix is the part of a mark's key that b's records share:
+// day (u32) ‖ school (16 bytes) ‖ user (16 bytes) ‖ device length (u8) ‖
+// device. The day leads, so expiring old marks is one scan from the start.
+func auditMarkPrefix(b store.AuditBatch) []byte {
+	k := make([]byte, 0, 4+16+16+1+len(b.DeviceID))
+	k = binary.BigEndian.AppendUint32(k, uint32(store.AuditDay(b.At)))
+	school, user := uuid.MustParse(b.SchoolID), uuid.MustParse(b.UserID) // CheckAuditBatch: canonical
+	k = append(append(k, school[:]...), user[:]...)
+	k = append(k, byte(len(b.DeviceID))) // CheckAuditBatch: at most 64 bytes
+	return append(k, b.DeviceID...)
+}
+
+// markKey is a mark's key and its record's place in the batch.
+type markKey struct {
+	key   []byte
+	index int
+}
+
+// markValue is every mark's value: not empty, since bbolt's Get may answer
+// nil for an empty value written in the same transaction, and nil is "no
+// mark".
+var markValue = []byte{1}
+
+// auditMarkKey is the mark of record id under prefix: the prefix and the
+// record's 16 bytes.
+func auditMarkKey(prefix []byte, id string) []byte {
+	u := uuid.MustParse(id)
+	return append(append(make([]byte, 0, len(prefix)+16), prefix...), u[:]...)
 }
 
 // encodeAudit is a batch's stored value.
@@ -61,9 +143,7 @@ func encodeAudit(b store.AuditBatch) []byte {
 // auditCall is one append waiting for, or done by, a group commit; err is
 // read only after done is closed.
 type auditCall struct {
-	key   string // school id
-	at    int64  // unix ms
-	value []byte
+	batch store.AuditBatch // checked, its records the news of auditNews
 	err   error
 	done  chan struct{}
 }
@@ -103,7 +183,7 @@ func (g *auditGroup) append(c *auditCall, commit func([]*auditCall)) {
 func (s *Store) commitAudit(group []*auditCall) {
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, c := range group {
-			if err := putAudit(tx, c); err != nil {
+			if err := putAudit(tx, c.batch); err != nil {
 				return err
 			}
 		}
@@ -121,14 +201,49 @@ func (s *Store) commitAudit(group []*auditCall) {
 	}
 }
 
-// putAudit stores one batch under the next sequence number.
-func putAudit(tx *bolt.Tx, c *auditCall) error {
-	b := tx.Bucket(bAudit)
-	seq, err := b.NextSequence()
+// putAudit marks b's records given for the day and stores the batch of
+// those not marked before (by a batch committed since auditNews read, or
+// earlier in this transaction) under the next sequence number; nothing when
+// every one was.
+func putAudit(tx *bolt.Tx, b store.AuditBatch) error {
+	marks := tx.Bucket(bAuditMarks)
+	// The marks of a batch are one run of keys (one prefix): put in key
+	// order with full pages, they take about half the space of random
+	// inserts' half-full pages.
+	marks.FillPercent = 0.9
+	prefix := auditMarkPrefix(b)
+	keys := make([]markKey, len(b.RecordIDs))
+	for i, id := range b.RecordIDs {
+		keys[i] = markKey{auditMarkKey(prefix, id), i}
+	}
+	slices.SortFunc(keys, func(x, y markKey) int { return bytes.Compare(x.key, y.key) })
+	isNew := make([]bool, len(b.RecordIDs))
+	n := 0
+	for _, k := range keys {
+		if marks.Get(k.key) != nil {
+			continue
+		}
+		if err := marks.Put(k.key, markValue); err != nil {
+			return err
+		}
+		isNew[k.index], n = true, n+1
+	}
+	if n == 0 {
+		return nil
+	}
+	news := make([]string, 0, n)
+	for i, id := range b.RecordIDs {
+		if isNew[i] {
+			news = append(news, id)
+		}
+	}
+	b.RecordIDs = news
+	bk := tx.Bucket(bAudit)
+	seq, err := bk.NextSequence()
 	if err != nil {
 		return err
 	}
-	return b.Put(auditKey(c.key, c.at, seq), c.value)
+	return bk.Put(auditKey(b.SchoolID, b.At.UnixMilli(), seq), encodeAudit(b))
 }
 
 // auditValue is a stored batch's fields, slices of the value (no copy).
@@ -224,4 +339,44 @@ func (s *Store) PurgeAudit(ctx context.Context, before time.Time) (int, error) {
 		return nil
 	})
 	return n, wrap("purge audit", err)
+}
+
+// auditMarkChunk bounds the marks one ExpireAuditMarks transaction deletes
+// (and holds in memory), so a large backlog never makes one huge write.
+const auditMarkChunk = 10000
+
+// ExpireAuditMarks deletes the marks of the days before before's UTC day,
+// every school: keys sort by day first, so each chunk is a scan from the
+// first key up to the cut.
+func (s *Store) ExpireAuditMarks(ctx context.Context, before time.Time) (int, error) {
+	cut := binary.BigEndian.AppendUint32(nil, uint32(store.AuditDay(before)))
+	total := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		n := 0
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(bAuditMarks)
+			var due [][]byte
+			c := b.Cursor()
+			for k, _ := c.First(); k != nil && bytes.Compare(k, cut) < 0 && len(due) < auditMarkChunk; k, _ = c.Next() {
+				due = append(due, append([]byte(nil), k...))
+			}
+			for _, k := range due { // bbolt forbids deleting while iterating
+				if err := b.Delete(k); err != nil {
+					return err
+				}
+			}
+			n = len(due)
+			return nil
+		})
+		if err != nil {
+			return total, wrap("expire audit marks", err)
+		}
+		total += n
+		if n < auditMarkChunk {
+			return total, nil
+		}
+	}
 }

@@ -13,8 +13,9 @@ import (
 	"smallwins/syncserver/internal/store/storetest"
 )
 
-// TestAuditAndKeysSurviveReopen: audit entries and recovery keys are in the
-// file, and a file written before they existed gains their buckets at Open.
+// TestAuditAndKeysSurviveReopen: audit entries, their marks and recovery
+// keys are in the file, and a file written before they existed gains their
+// buckets at Open.
 func TestAuditAndKeysSurviveReopen(t *testing.T) {
 	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "server.db")
@@ -30,7 +31,7 @@ func TestAuditAndKeysSurviveReopen(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bAudit, bRecoveryKeys} {
+		for _, b := range [][]byte{bAudit, bRecoveryKeys, bAuditMarks} {
 			if err := tx.DeleteBucket(b); err != nil {
 				return err
 			}
@@ -65,6 +66,11 @@ func TestAuditAndKeysSurviveReopen(t *testing.T) {
 	defer s.Close()
 	if got, err := s.RecoveryKey(ctx, f.School.ID, dev, f.Ana.ID); err != nil || !bytes.Equal(got, key) {
 		t.Errorf("key after reopen: %x, %v", got, err)
+	}
+	// The day's marks are in the file too: the same read again, after the
+	// reopen, writes nothing (issue 20).
+	if err := s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
+		t.Fatal(err)
 	}
 	entries, _, err := s.ListAudit(ctx, store.AuditQuery{SchoolID: f.School.ID, Limit: 10})
 	if err != nil || len(entries) != 1 || entries[0].RecordID != rec || entries[0].DeviceID != dev || !entries[0].At.Equal(now.UTC().Truncate(time.Millisecond)) {

@@ -16,6 +16,8 @@
 //	recoverykeys  school\x00device → recoveryEntry JSON (recovery.go)
 //	audit       school ‖ at ms ‖ seq → user, device, path, record ids: one
 //	            key per response that gave out restricted content (audit.go)
+//	auditmarks  day ‖ school ‖ user ‖ device ‖ record → 1: what the audit
+//	            already holds for the day (audit.go)
 //	s:<school>  per school: recs (id → recValue), seqs (seq → id),
 //	            tombs (received ms ‖ id → nil, the purge index),
 //	            stubs (id → hlc), meta (seq, horizon),
@@ -71,6 +73,9 @@ var (
 	// 15, created at Open the same way.
 	bRecoveryKeys = []byte("recoverykeys")
 	bAudit        = []byte("audit")
+	// bAuditMarks came with issue 20 (audit.go), created at Open the same
+	// way.
+	bAuditMarks = []byte("auditmarks")
 	// bLoginFailV1 held an unbounded list per client-chosen school+username
 	// (the disk-growth hole of issue 11); Open deletes it.
 	bLoginFailV1 = []byte("loginfail")
@@ -171,7 +176,7 @@ func Open(path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("boltstore: open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions, bRecoveryKeys, bAudit} {
+		for _, name := range [][]byte{bMeta, bSchools, bSlugs, bUsers, bUsernames, bTokens, bDevices, bLoginAttempts, bEnrolCodes, bDeadTokens, bConsoleSessions, bRecoveryKeys, bAudit, bAuditMarks} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
@@ -294,6 +299,9 @@ func (s *Store) NewEpoch(ctx context.Context) (string, error) {
 
 // CreateSchool adds a school.
 func (s *Store) CreateSchool(ctx context.Context, sc store.School) (store.School, error) {
+	if err := store.CheckText(sc.Slug, sc.Name); err != nil {
+		return store.School{}, err
+	}
 	if sc.ID == "" {
 		sc.ID = uuid.NewString()
 	}
@@ -356,6 +364,9 @@ func usernameKey(schoolID, username string) []byte {
 
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if err := store.CheckText(u.Username, u.Name, u.Role); err != nil {
+		return store.User{}, err
+	}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}
@@ -425,6 +436,9 @@ func deviceKey(schoolID, deviceID string) []byte { return []byte(schoolID + "\x0
 // another user of the school (store.ErrConflict). The check and the write are
 // one transaction, so two users racing for one device id cannot both win.
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
+	if err := store.CheckText(e.DeviceName); err != nil {
+		return err
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		devs, tokens := tx.Bucket(bDevices), tx.Bucket(bTokens)
 		// Checked in the enrolment's own transaction: a disable committed

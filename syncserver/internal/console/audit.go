@@ -36,13 +36,15 @@ func consoleMarker(s *session) string {
 }
 
 // auditShown writes one batch for the restricted records whose content the
-// page is about to show; a failed write fails the page.
+// page is about to show to someone other than their author (once per
+// session and day: the store keeps each record once per user, device and
+// day); a failed write fails the page.
 func (c *Console) auditShown(ec echo.Context, envs []record.Envelope) error {
-	ids := store.RestrictedShown(envs)
+	s := sessionOf(ec)
+	ids := store.RestrictedShown(store.ViewerOf(s.p.User), envs)
 	if len(ids) == 0 {
 		return nil
 	}
-	s := sessionOf(ec)
 	return c.st.AppendAudit(ec.Request().Context(), store.NewAuditBatch(s.p, consoleMarker(s), store.AuditConsole, c.now(), ids))
 }
 

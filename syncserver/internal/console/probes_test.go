@@ -179,13 +179,14 @@ func TestProbeEditRules(t *testing.T) {
 	}
 }
 
-// TestRestrictedProbeShownIsAudited: a restricted probe is in the admin's
-// probe table, and that showing is audited like a restricted note (ADR
-// 0021); Ana, not its author, sees neither it nor an audit entry of hers.
+// TestRestrictedProbeShownIsAudited: a restricted probe Ben wrote is in the
+// admin's probe table, and that showing is audited like a restricted note
+// (ADR 0021); Ana, not its author, sees neither it nor an audit entry of
+// hers.
 func TestRestrictedProbeShownIsAudited(t *testing.T) {
 	e := newEnv(t, false)
 	id := uuid.NewString()
-	e.push(e.enrol("lincoln", "admin"), []record.Envelope{{ID: id, Type: "probe", Restricted: true,
+	e.push(e.enrol("lincoln", "ben"), []record.Envelope{{ID: id, Type: "probe", Restricted: true,
 		Data: json.RawMessage(`{"student_id":"` + e.ids.s1 + `","measure":"maze","date":"2025-03-12","score":17}`)}})
 	admin := e.signedIn("lincoln", "admin")
 	if p := admin.get("/students/" + e.ids.s1); !strings.Contains(p.body, `data-probe-id="`+id+`"`) {

@@ -15,12 +15,14 @@ import (
 
 // The audit of restricted content (issue 15 item 5, ADR 0021).
 
-// auditOut writes one entry per restricted record whose content envs carry,
-// in one batch, before the response is written: when the write fails the
-// handler returns its error and the content is not given out. The caller
-// passes exactly what it is about to send.
+// auditOut writes one entry per restricted record whose content envs carry
+// to someone other than its author, in one batch, before the response is
+// written: when the write fails the handler returns its error and the
+// content is not given out. The store keeps each record once per user,
+// device and day (issue 20). The caller passes exactly what it is about to
+// send.
 func (s *Server) auditOut(c echo.Context, path string, envs []record.Envelope) error {
-	ids := store.RestrictedShown(envs)
+	ids := store.RestrictedShown(viewerOf(c), envs)
 	if len(ids) == 0 {
 		return nil
 	}

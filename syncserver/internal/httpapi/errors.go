@@ -25,6 +25,8 @@ func toProtocol(err error) *protocol.Error {
 		return protocol.Errorf(protocol.CodeConflict, "that name already exists")
 	case errors.Is(err, store.ErrNotFound):
 		return protocol.Errorf(protocol.CodeNotFound, "not found")
+	case errors.Is(err, store.ErrBadText):
+		return protocol.Errorf(protocol.CodeInvalidRequest, "a name must be text without control characters")
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound, http.StatusMethodNotAllowed:

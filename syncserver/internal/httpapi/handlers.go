@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -141,13 +140,15 @@ func (s *Server) handleEnrol(c echo.Context) error {
 	return s.finishEnrol(c, school, user, req.EnrolRequest, now)
 }
 
-// checkDeviceFields bounds the device id and name of an enrolment.
+// checkDeviceFields bounds the device id and name of an enrolment; the name
+// follows the one name rule (protocol.ValidName: issue 20, a NUL gave 500 on
+// PostgreSQL).
 func checkDeviceFields(req protocol.EnrolRequest) error {
 	if !record.IsID(req.DeviceID) {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
 	}
-	if len(req.DeviceName) > 200 || !utf8.ValidString(req.DeviceName) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be valid text of at most 200 bytes")
+	if len(req.DeviceName) > 200 || !protocol.ValidName(req.DeviceName) {
+		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be text of at most 200 bytes without control or bidi characters")
 	}
 	return nil
 }
@@ -222,6 +223,12 @@ var errBadCredentials = protocol.Errorf(protocol.CodeUnauthorized, "wrong school
 func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
 	ctx := c.Request().Context()
+	// A device already at its records per minute is refused before its
+	// body costs anything (issue 20, ADR 0025).
+	if err := s.pushBudgetLeft(p, s.now()); err != nil {
+		discardBody(c.Request())
+		return err
+	}
 	// Reserve before the body is read: the bytes it and its copies will
 	// take come out of the in-flight budget (issue 11, hole 4b).
 	res, err := s.reserve(ctx, pushReservation(c.Request()))
@@ -241,6 +248,12 @@ func (s *Server) handlePush(c echo.Context) error {
 	c.Set(countKey, len(req.Records))
 	now := s.now()
 	if err := protocol.ValidatePush(req, p.DeviceID, now, s.cfg.MaxClockSkew); err != nil {
+		return err
+	}
+	// Counted once valid, whatever the store answers: the budget bounds
+	// the records the store must examine. Checked and counted in one step,
+	// so parallel pushes of one device never pass on the same budget.
+	if err := s.takePushBudget(p, len(req.Records), now); err != nil {
 		return err
 	}
 	reply, err := s.store.Push(ctx, store.PushBatch{SchoolID: p.School.ID, Pusher: p.User.ID,
@@ -424,12 +437,13 @@ func (s *Server) handleAddUser(c echo.Context) error {
 }
 
 var (
-	errBadName = protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters")
+	errBadName = protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters without control or bidi characters")
 	errBadRole = protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
 )
 
-// validName: a user's name, already trimmed.
-func validName(n string) bool { return n != "" && len(n) <= 200 && utf8.ValidString(n) }
+// validName: a user's name, already trimmed (the one name rule,
+// protocol.ValidName, within this field's bounds).
+func validName(n string) bool { return n != "" && len(n) <= 200 && protocol.ValidName(n) }
 
 func validRole(r string) bool { return r == protocol.RoleAdmin || r == protocol.RoleInterventionist }
 
@@ -439,9 +453,10 @@ func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (
 	req.Username = strings.TrimSpace(req.Username)
 	req.Name = strings.TrimSpace(req.Name)
 	switch {
-	case req.Username == "" || len(req.Username) > auth.MaxUsernameBytes || !utf8.ValidString(req.Username) || strings.ContainsFunc(req.Username, unicode.IsControl):
-		// The enrolment's bounds (auth.CheckLoginFields), so every user can log in.
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 bytes of text without control characters")
+	case req.Username == "" || len(req.Username) > auth.MaxUsernameBytes || !protocol.ValidName(req.Username):
+		// The enrolment's bounds (auth.CheckLoginFields), so every user can
+		// log in, and the one name rule.
+		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 bytes of text without control or bidi characters")
 	case !validName(req.Name):
 		return store.User{}, errBadName
 	case !validRole(req.Role):

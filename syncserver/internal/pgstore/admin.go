@@ -43,6 +43,9 @@ func (s *Store) ListUsers(ctx context.Context, schoolID string) ([]store.User, e
 // moves their tokens to dead_tokens in the same transaction, so the next
 // request of any of their devices, on any instance, finds no token.
 func (s *Store) UpdateUser(ctx context.Context, schoolID, userID string, ch store.UserChange, at time.Time) (store.User, error) {
+	if err := ch.CheckText(); err != nil {
+		return store.User{}, err
+	}
 	if !isUUID(schoolID) || !isUUID(userID) {
 		return store.User{}, store.ErrNotFound
 	}

@@ -89,6 +89,9 @@ func wrap(op string, err error) error {
 
 // CreateSchool adds a school.
 func (s *Store) CreateSchool(ctx context.Context, sc store.School) (store.School, error) {
+	if err := store.CheckText(sc.Slug, sc.Name); err != nil {
+		return store.School{}, err
+	}
 	if sc.ID == "" {
 		sc.ID = uuid.NewString()
 	}
@@ -126,6 +129,9 @@ func (s *Store) Schools(ctx context.Context) ([]store.School, error) {
 
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if err := store.CheckText(u.Username, u.Name, u.Role); err != nil {
+		return store.User{}, err
+	}
 	if u.ID == "" {
 		u.ID = uuid.NewString()
 	}
@@ -165,6 +171,9 @@ func (s *Store) UserByUsername(ctx context.Context, schoolID, username string) (
 // from the check to the write, so two users racing for one device id on two
 // instances cannot both win.
 func (s *Store) Enrol(ctx context.Context, e store.Enrolment) error {
+	if err := store.CheckText(e.DeviceName); err != nil {
+		return err
+	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The user's row is share-locked to the commit: a disable (which
 		// updates it) either committed before, and is seen here, or waits

@@ -86,9 +86,13 @@ type AuditQuery struct {
 // AuditLog is the audit part of Store; both stores implement it and storetest
 // checks them alike.
 type AuditLog interface {
-	// AppendAudit writes one response's batch in one write (a batch
-	// without records writes nothing). ErrBadAuditEntry when a field is
-	// malformed; then nothing is written.
+	// AppendAudit writes what of one response's batch is news, in one
+	// write: the records whose author (PROTOCOL §6) is not b.UserID and
+	// that (b.UserID, b.DeviceID) was not already given on b.At's UTC day
+	// (AuditDay), each once. Checking and marking a record as given is one
+	// atomic step, so batches racing for the same record write it once.
+	// A batch with nothing new writes nothing. ErrBadAuditEntry when a
+	// field is malformed; then nothing is written.
 	AppendAudit(ctx context.Context, b AuditBatch) error
 	// ListAudit returns a page of a school's entries in (At, Seq, Index)
 	// order, one per record, and whether more follow.
@@ -96,6 +100,22 @@ type AuditLog interface {
 	// PurgeAudit deletes the batches older than `before` (every school)
 	// and returns how many.
 	PurgeAudit(ctx context.Context, before time.Time) (int, error)
+	// ExpireAuditMarks deletes the marks AppendAudit keeps of what was
+	// given on each day, for the days before before's UTC day (every
+	// school), and returns how many. Only the current day's marks decide
+	// anything; the purge beat keeps a day more (AuditMarkKeep).
+	ExpireAuditMarks(ctx context.Context, before time.Time) (int, error)
+}
+
+// AuditMarkKeep is how long after its day ended a day's marks are kept: a
+// batch stamped just before midnight may be appended just after it.
+const AuditMarkKeep = 24 * time.Hour
+
+// AuditDay is the UTC day of t, in days since the Unix epoch (0 for any
+// earlier time; CheckAuditBatch refuses those): a record is written to the
+// log once per (user, device, record, AuditDay).
+func AuditDay(t time.Time) int64 {
+	return max(t.UnixMilli(), 0) / (24 * time.Hour).Milliseconds()
 }
 
 // ErrBadAuditEntry: AppendAudit was given a batch with a missing or
@@ -129,10 +149,18 @@ func CheckAuditBatch(b AuditBatch) error {
 const ConsoleMarkerPrefix = "console:"
 
 // RestrictedShown returns the ids of the records in envs whose restricted
-// content is in them (restricted, not deleted): what a response carrying
-// envs hands out. A record a viewer may not see is a tombstone by then (pull)
-// or absent (other reads), so it is never counted.
-func RestrictedShown(envs []record.Envelope) []string {
+// content is in them (restricted, not deleted) and that v may read without
+// being their author: what a response carrying envs to v hands out that the
+// log keeps. A record a viewer may not see is a tombstone by then (pull) or
+// absent (other reads), so it is never counted; a viewer who sees no one
+// else's restricted records (Viewer.SeesOthersRestricted) was handed only
+// their own, which are not audited (issue 20: they wrote them), so nothing.
+// For an admin, the store leaves out their own when it appends (AppendAudit
+// knows the authors).
+func RestrictedShown(v Viewer, envs []record.Envelope) []string {
+	if !v.SeesOthersRestricted() {
+		return nil
+	}
 	var ids []string
 	for i := range envs {
 		if envs[i].Restricted && !envs[i].Deleted {

@@ -19,11 +19,36 @@ func TestRestrictedShown(t *testing.T) {
 		{ID: c, Data: []byte(`{"body":"open"}`)},                                   // open
 		(record.Envelope{ID: d, Restricted: true, Data: []byte(`{}`)}).Tombstone(), // what a non-author's pull gets
 	}
-	if got := fmt.Sprint(RestrictedShown(envs)); got != fmt.Sprint([]string{a}) {
+	admin := Viewer{UserID: uuid.NewString(), IsAdmin: true}
+	if got := fmt.Sprint(RestrictedShown(admin, envs)); got != fmt.Sprint([]string{a}) {
 		t.Errorf("RestrictedShown = %v, want [%s]", got, a)
 	}
-	if RestrictedShown(nil) != nil {
+	if RestrictedShown(admin, nil) != nil {
 		t.Error("nothing shown must be nil (no batch)")
+	}
+	// Issue 20: an interventionist sees restricted content only as its
+	// author, and the author's own reads are not audited.
+	if got := RestrictedShown(Viewer{UserID: uuid.NewString()}, envs); got != nil {
+		t.Errorf("an interventionist's own restricted records are audited: %v", got)
+	}
+}
+
+func TestAuditDay(t *testing.T) {
+	for _, c := range []struct {
+		at   time.Time
+		want int64
+	}{
+		{time.Unix(0, 0), 0},
+		{time.Date(1970, 1, 1, 23, 59, 59, 999e6, time.UTC), 0},
+		{time.Date(1970, 1, 2, 0, 0, 0, 0, time.UTC), 1},
+		// The UTC day, whatever the zone the time is given in.
+		{time.Date(2026, 3, 2, 23, 30, 0, 0, time.FixedZone("x", -3600)), 20515},
+		{time.Date(2026, 3, 2, 0, 30, 0, 0, time.FixedZone("y", 3600)), 20513},
+		{time.Unix(-5, 0), 0},
+	} {
+		if got := AuditDay(c.at); got != c.want {
+			t.Errorf("AuditDay(%v) = %d, want %d", c.at, got, c.want)
+		}
 	}
 }
 

@@ -35,6 +35,10 @@ var (
 	// ErrDeviceWiped: PrincipalByToken for a dead token of a device an admin
 	// revoked with wipe (PROTOCOL §13: 401 device_wiped, not unauthorized).
 	ErrDeviceWiped = errors.New("store: device wiped")
+	// ErrBadText: a name a client chose (school, user, username, device)
+	// holds NUL or is not UTF-8, which PostgreSQL's text cannot store; both
+	// stores refuse it alike and write nothing (CheckText).
+	ErrBadText = errors.New("store: text with NUL or invalid UTF-8")
 )
 
 // School is a tenant.
@@ -192,6 +196,11 @@ func ViewerOf(u User) Viewer { return Viewer{UserID: u.ID, IsAdmin: u.IsAdmin()}
 func (v Viewer) CanSee(author string, restricted bool) bool {
 	return !restricted || v.IsAdmin || (v.UserID != "" && author == v.UserID)
 }
+
+// SeesOthersRestricted says whether CanSee lets v see a restricted record
+// someone else wrote: only an admin. Everyone else sees restricted content
+// only as its author.
+func (v Viewer) SeesOthersRestricted() bool { return v.IsAdmin }
 
 // PullQuery asks for the school's records after a cursor.
 type PullQuery struct {

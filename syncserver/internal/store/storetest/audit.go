@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -201,6 +202,15 @@ func testAuditLargeBatch(t *testing.T, s store.Store) {
 			t.Fatalf("entry %d = %+v, want record %s", i, got[i], ids[i])
 		}
 	}
+	// Its marks, with a few more of that day, expire whole (more than one
+	// chunk of a store that deletes them in chunks).
+	more := store.NewAuditBatch(store.Principal{School: f.School, User: f.Admin}, uuid.NewString(), store.AuditPull, b.At, ids[:5])
+	if err := s.AppendAudit(ctx, more); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.ExpireAuditMarks(ctx, b.At.Add(24*time.Hour)); err != nil || n != len(ids)+5 {
+		t.Errorf("expired %d marks, %v; want %d", n, err, len(ids)+5)
+	}
 }
 
 // testAuditConcurrent: concurrent appends (pulls of many tablets at once)
@@ -241,5 +251,128 @@ func testAuditConcurrent(t *testing.T, s store.Store) {
 	}
 	if len(seen) != writers*batches*per {
 		t.Errorf("%d distinct entries, want %d", len(seen), writers*batches*per)
+	}
+}
+
+// restrictedBy pushes n restricted notes as u and returns their ids: u is
+// their author (PROTOCOL §6).
+func restrictedBy(t *testing.T, s store.Store, f Fixture, u store.User, n int) []string {
+	t.Helper()
+	recs := make([]record.Envelope, n)
+	out := make([]string, n)
+	for i := range recs {
+		recs[i] = Env(uuid.NewString(), HLC(int64(i), 0), i)
+		recs[i].Type, recs[i].Restricted = "note", true
+		out[i] = recs[i].ID
+	}
+	push(t, s, f, u, recs...)
+	return out
+}
+
+// countAudit is how many entries a school's log holds.
+func countAudit(t *testing.T, s store.Store, schoolID string) int {
+	t.Helper()
+	return len(listAll(t, s, store.AuditQuery{SchoolID: schoolID, Limit: store.MaxAuditPage}))
+}
+
+// testAuditOncePerDay (issue 20 item 4, ADR 0021): the author's reads of
+// their own restricted records write nothing, and anyone else's repeated
+// reads of a record write one entry per (user, device, record, UTC day),
+// also when the reads race.
+func testAuditOncePerDay(t *testing.T, s store.Store) {
+	f := NewFixture(t, s, "lincoln")
+	other := NewFixture(t, s, "other")
+	bens, admins := restrictedBy(t, s, f, f.Ben, 3), restrictedBy(t, s, f, f.Admin, 2)
+	day := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	tablet, laptop := uuid.NewString(), uuid.NewString()
+	as := func(u store.User) store.Principal { return store.Principal{School: f.School, User: u} }
+	appendN := func(name string, b store.AuditBatch, want int) {
+		t.Helper()
+		before := countAudit(t, s, b.SchoolID)
+		if err := s.AppendAudit(ctx, b); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if n := countAudit(t, s, b.SchoolID) - before; n != want {
+			t.Errorf("%s wrote %d entries, want %d", name, n, want)
+		}
+	}
+
+	// Their authors, however often: nothing (an admin's own notes too).
+	for range 3 {
+		appendN("ben's own notes", store.NewAuditBatch(as(f.Ben), tablet, store.AuditPull, day.Add(8*time.Hour), bens), 0)
+		appendN("the admin's own notes", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(8*time.Hour), admins), 0)
+	}
+	// The admin reads Ben's notes (and her own): Ben's, once a day per device.
+	all := append(append([]string(nil), bens...), admins...)
+	appendN("the admin's first read", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(9*time.Hour), all), 3)
+	appendN("the same day again", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(23*time.Hour), all), 0)
+	appendN("the same day, another path", store.NewAuditBatch(as(f.Admin), tablet, store.AuditReport, day.Add(23*time.Hour), bens[:1]), 0)
+	// A record not read before that day, and one twice in a batch: once.
+	fresh := uuid.NewString() // no such record: not the reader's, so it counts
+	appendN("one new record", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(23*time.Hour), append([]string{fresh, fresh}, bens...)), 1)
+	appendN("another device", store.NewAuditBatch(as(f.Admin), laptop, store.AuditPull, day.Add(10*time.Hour), all), 3)
+	appendN("a console session", store.NewAuditBatch(as(f.Admin), store.ConsoleMarkerPrefix+"0123456789ab", store.AuditConsole, day.Add(10*time.Hour), all), 3)
+	appendN("the next day", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(24*time.Hour), all), 3)
+	// Another user is another reader; another school another log.
+	appendN("ana, same device", store.NewAuditBatch(as(f.Ana), tablet, store.AuditPull, day.Add(11*time.Hour), bens), 3)
+	theirs := store.NewAuditBatch(store.Principal{School: other.School, User: other.Admin}, tablet, store.AuditPull, day.Add(9*time.Hour), all)
+	appendN("the other school", theirs, 5)
+	if n := countAudit(t, s, f.School.ID); n != 3+1+3+3+3+3 {
+		t.Errorf("the school's log holds %d entries", n)
+	}
+
+	// The entries say who read what first that day.
+	got := listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Since: day.Add(9 * time.Hour), Limit: 3})
+	if len(got) < 3 || got[0].UserID != f.Admin.ID || got[0].DeviceID != tablet || got[0].Path != store.AuditPull ||
+		!got[0].At.Equal(day.Add(9*time.Hour)) || got[0].RecordID != bens[0] || got[2].RecordID != bens[2] {
+		t.Errorf("first entries: %+v", got[:min(3, len(got))])
+	}
+
+	// Concurrent reads of the same records by the same device on the same
+	// day (two parallel pulls of an admin's tablet) write each record once.
+	racer := uuid.NewString()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- s.AppendAudit(ctx, store.NewAuditBatch(as(f.Admin), racer, store.AuditPull, day.Add(time.Duration(12*60+i)*time.Minute), all))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for _, e := range listAll(t, s, store.AuditQuery{SchoolID: f.School.ID, Limit: store.MaxAuditPage}) {
+		if e.DeviceID == racer {
+			n++
+		}
+	}
+	if n != len(bens) {
+		t.Errorf("8 racing reads wrote %d entries, want %d", n, len(bens))
+	}
+
+	// The marks of a day are expired once it is over (every school); the
+	// entries stay. A batch stamped that day is then news again: the marks
+	// were really deleted. The next day's marks stay.
+	entries := countAudit(t, s, f.School.ID)
+	if n, err := s.ExpireAuditMarks(ctx, day.Add(24*time.Hour)); err != nil || n != 4+3+3+3+3+5 {
+		t.Errorf("expire the first day's marks = %d, %v; want 21", n, err)
+	}
+	if n := countAudit(t, s, f.School.ID); n != entries {
+		t.Errorf("expiring marks changed the log: %d entries, want %d", n, entries)
+	}
+	appendN("the first day after its marks expired", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(23*time.Hour), all), 3)
+	appendN("the next day, marks kept", store.NewAuditBatch(as(f.Admin), tablet, store.AuditPull, day.Add(25*time.Hour), all), 0)
+	if n, err := s.ExpireAuditMarks(ctx, day.Add(24*time.Hour)); err != nil || n != 3 {
+		t.Errorf("expire again = %d, %v; want the 3 new marks", n, err)
+	}
+	if n, err := s.ExpireAuditMarks(ctx, day.Add(48*time.Hour)); err != nil || n != 3 {
+		t.Errorf("expire the next day = %d, %v; want 3", n, err)
 	}
 }

@@ -45,12 +45,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("ConsoleSessions", func(t *testing.T) { testConsoleSessions(t, open(t)) })
 	t.Run("ConsoleSessionsDisabled", func(t *testing.T) { testConsoleSessionsDisabled(t, open(t)) })
 	t.Run("AttemptsWhileClearing", func(t *testing.T) { testAttemptsWhileClearing(t, open(t)) })
+	t.Run("TextFields", func(t *testing.T) { testTextFields(t, open(t)) })
 	// Issue 15: recovery keys and the audit of restricted content.
 	t.Run("RecoveryKeys", func(t *testing.T) { testRecoveryKeys(t, open(t)) })
 	t.Run("RecoveryKeyRevokeRace", func(t *testing.T) { testRecoveryKeyRevokeRace(t, open(t)) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open(t)) })
 	t.Run("AuditLargeBatch", func(t *testing.T) { testAuditLargeBatch(t, open(t)) })
 	t.Run("AuditConcurrent", func(t *testing.T) { testAuditConcurrent(t, open(t)) })
+	t.Run("AuditOncePerDay", func(t *testing.T) { testAuditOncePerDay(t, open(t)) })
 	// §5, §6: records.
 	t.Run("PushOutcomes", func(t *testing.T) { testPushOutcomes(t, open(t)) })
 	t.Run("Sequences", func(t *testing.T) { testSequences(t, open(t)) })
