@@ -70,40 +70,16 @@ func compare(t *testing.T, c *goalCase, surface string, want, got answer, fields
 }
 
 // TestOneAnswerOnEverySurface: a school with a goal in every decision
-// state (and one with a restricted probe) on the real server; for each goal,
-// the report JSON, the console's caseload row, meeting agenda card and
-// student page, the tablet's student screen and both progress PDFs (the API's and the
-// console's) say the same decision and reason and show the same last
-// score, slopes and delivery figures, formatted the one way (ADR 0015).
-// The restricted probe appears on none of them, and is not counted.
+// state (and one with a restricted probe) on the real server; for each
+// goal, the report JSON, the console's caseload row, meeting agenda card
+// and student page, the tablet's student screen and both progress PDFs
+// (the API's and the console's) say the same decision and reason and show
+// the same last score, slopes and delivery figures, formatted the one way
+// (ADR 0015). The restricted probe appears on none of them, and is not
+// counted.
 func TestOneAnswerOnEverySurface(t *testing.T) {
 	sc := startSchool(t)
-	reports := map[string]progress.Report{}
-	seen := map[string]bool{}
-	for _, c := range sc.cases {
-		r, raw := sc.report(t, sc.anaToken, c.goalID)
-		if r.Decision.Code != c.want {
-			t.Fatalf("%s: the fixture gives %q (%s), not %q: the test would not cover every state", c.name, r.Decision.Code, r.Decision.Reason, c.want)
-		}
-		seen[r.Decision.Code] = true
-		reports[c.goalID] = r
-		if c.hiddenID != "" {
-			sc.checkHiddenInReport(t, c, r, raw)
-		}
-	}
-	for _, code := range record.DecisionCodes {
-		if !seen[code] {
-			t.Fatalf("no goal of the fixture is %q", code)
-		}
-	}
-	for _, c := range sc.cases {
-		if c.given == "Greta" && reports[c.goalID].Sufficiency != progress.GoalMet ||
-			c.given == "Gus" && reports[c.goalID].Sufficiency == progress.GoalMet ||
-			c.given == "Nell" && reports[c.goalID].Sufficiency != progress.NotEnoughData {
-			t.Fatalf("%s: sufficiency %q", c.name, reports[c.goalID].Sufficiency)
-		}
-	}
-
+	reports := sc.reports(t)
 	con := sc.console(t, "ana")
 	caseload := con.get(t, "/?as_of="+asOf)
 	rows := caseloadRows(t, caseload)
@@ -118,30 +94,8 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 		if want.LastScore == "" || want.OLS == "" || want.Tukey == "" || c.withPlan && (want.Attendance == "" || want.Dose == "" || want.Fidelity == "") {
 			t.Fatalf("%s: the report lacks a figure the test reads: %+v", c.name, want)
 		}
-
-		row, ok := rows[c.goalID]
-		if !ok {
-			t.Errorf("%s: no caseload row", c.name)
-		} else {
-			if row.decision != rep.Decision.Code || row.status != rep.Status {
-				t.Errorf("%s: caseload hooks decision %q status %q, the report %q %q", c.name, row.decision, row.status, rep.Decision.Code, rep.Status)
-			}
-			if row.points != fmt.Sprint(rep.PointsAfterBaseline) {
-				t.Errorf("%s: caseload points %q, the report %d", c.name, row.points, rep.PointsAfterBaseline)
-			}
-			compare(t, c, "the caseload row", want, row.answer, caseloadFields)
-		}
-
-		// Every goal whose data call for a change is on the agenda (and the
-		// others are, with no decision recorded yet: their review is due).
-		if card, ok := agenda[c.goalID]; !ok && rep.Decision.Code != record.DecisionContinue {
-			t.Errorf("%s: not on the meeting agenda", c.name)
-		} else if ok {
-			if card.code != rep.Decision.Code {
-				t.Errorf("%s: agenda hook decision %q, the report %q", c.name, card.code, rep.Decision.Code)
-			}
-			compare(t, c, "the meeting agenda", want, card.answer, agendaFields)
-		}
+		checkCaseloadRow(t, c, rep, want, rows)
+		checkAgendaCard(t, c, rep, want, agenda)
 
 		page := con.get(t, "/students/"+c.studentID+"?as_of="+asOf)
 		sp := studentPage(t, page, c.goalID)
@@ -169,6 +123,73 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 			}
 		}
 	}
+}
+
+// reports are the report JSON of every goal as Ana's tablet gets it. The
+// fixture must give each goal the decision it was made for, and cover
+// every code of DOMAIN §4: otherwise the test would prove less than it says.
+func (sc *school) reports(t *testing.T) map[string]progress.Report {
+	t.Helper()
+	reports := map[string]progress.Report{}
+	seen := map[string]bool{}
+	for _, c := range sc.cases {
+		r, raw := sc.report(t, sc.anaToken, c.goalID)
+		if r.Decision.Code != c.want {
+			t.Fatalf("%s: the fixture gives %q (%s), not %q: the test would not cover every state", c.name, r.Decision.Code, r.Decision.Reason, c.want)
+		}
+		seen[r.Decision.Code] = true
+		reports[c.goalID] = r
+		if c.hiddenID != "" {
+			sc.checkHiddenInReport(t, c, r, raw)
+		}
+	}
+	for _, code := range record.DecisionCodes {
+		if !seen[code] {
+			t.Fatalf("no goal of the fixture is %q", code)
+		}
+	}
+	for _, c := range sc.cases {
+		if suff := reports[c.goalID].Sufficiency; c.given == "Greta" && suff != progress.GoalMet ||
+			c.given == "Gus" && suff == progress.GoalMet || c.given == "Nell" && suff != progress.NotEnoughData {
+			t.Fatalf("%s: sufficiency %q", c.name, suff)
+		}
+	}
+	return reports
+}
+
+// checkCaseloadRow compares the goal's caseload row, hooks and cells.
+func checkCaseloadRow(t *testing.T, c *goalCase, rep progress.Report, want answer, rows map[string]caseloadRow) {
+	t.Helper()
+	row, ok := rows[c.goalID]
+	if !ok {
+		t.Errorf("%s: no caseload row", c.name)
+		return
+	}
+	if row.decision != rep.Decision.Code || row.status != rep.Status {
+		t.Errorf("%s: caseload hooks decision %q status %q, the report %q %q", c.name, row.decision, row.status, rep.Decision.Code, rep.Status)
+	}
+	if row.points != fmt.Sprint(rep.PointsAfterBaseline) {
+		t.Errorf("%s: caseload points %q, the report %d", c.name, row.points, rep.PointsAfterBaseline)
+	}
+	compare(t, c, "the caseload row", want, row.answer, caseloadFields)
+}
+
+// checkAgendaCard compares the goal's meeting card. Every goal whose data
+// call for a change is on the agenda (the others are too, with no decision
+// recorded yet: their review is due).
+func checkAgendaCard(t *testing.T, c *goalCase, rep progress.Report, want answer, agenda map[string]agendaCard) {
+	t.Helper()
+	card, ok := agenda[c.goalID]
+	if !ok {
+		if rep.Decision.Code != record.DecisionContinue {
+			t.Errorf("%s: not on the meeting agenda", c.name)
+		}
+		return
+	}
+	if card.code != rep.Decision.Code {
+		t.Errorf("%s: agenda hook decision %q, the report %q", c.name, card.code, rep.Decision.Code)
+	}
+	compare(t, c, "the meeting agenda", want, card.answer, agendaFields)
 }
 
 // checkHiddenInReport: the restricted probe is in no report, Ana's (who
