@@ -57,7 +57,8 @@ const weeksToEligible = 6
 
 // CICO computes a student's CICO report for [from, to].
 func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
-	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: []string{}}
+	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}}
+	var warnings Warnings // bounded, as every report's (MaxWarnings)
 	type acc struct {
 		earned, possible float64
 		goal             float64
@@ -78,7 +79,7 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 					continue
 				}
 				if *v != 0 && *v != 1 && *v != 2 {
-					r.Warnings = append(r.Warnings, "a rating on "+c.Date+" is not 0, 1 or 2 and was left out")
+					warnings.Add("a rating on " + c.Date + " is not 0, 1 or 2 and was left out")
 					continue
 				}
 				earned += *v
@@ -148,5 +149,6 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 	if r.Total.Possible > 0 {
 		r.Total.Pct = ptr(r.Total.Earned / r.Total.Possible * 100)
 	}
+	r.Warnings = warnings.Lines()
 	return r
 }

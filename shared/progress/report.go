@@ -151,15 +151,14 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	r := Report{
 		Goal: GoalInfo{ID: goalID, StudentID: g.StudentID, Measure: g.Measure, Direction: g.Direction,
 			StartDate: g.StartDate, GoalDate: g.GoalDate, GoalScore: g.GoalScore},
-		AsOf:     asOf.String(),
-		Points:   []Point{},
-		Warnings: []string{},
+		AsOf:   asOf.String(),
+		Points: []Point{},
 	}
-	warn := func(s string) { r.Warnings = append(r.Warnings, s) }
-	for _, w := range ds.Warnings {
-		warn(w)
-	}
-	cal := NewCalendar(ds.Breaks, warn)
+	// Every warning goes through one bounded list (MaxWarnings), the
+	// dataset's and its calendar's first.
+	warnings := ds.warnings()
+	warn := warnings.Add
+	cal := ds.Calendar
 	start, _ := ParseDate(g.StartDate)
 	goalDate, _ := ParseDate(g.GoalDate)
 	down := g.Direction == record.DirectionDown
@@ -332,6 +331,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	if r.Decision.Code == record.DecisionChangeInstruction {
 		r.Decision = gate(r.Decision, r.Delivery)
 	}
+	r.Warnings = warnings.Lines()
 	return r, nil
 }
 

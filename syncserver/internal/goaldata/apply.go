@@ -33,7 +33,7 @@ type Changed struct {
 func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 	n := &School{goals: maps.Clone(s.goals), plans: maps.Clone(s.plans), programs: maps.Clone(s.programs),
 		sessionsByRef: maps.Clone(s.sessionsByRef), probesByRef: maps.Clone(s.probesByRef), decisionsByRef: maps.Clone(s.decisionsByRef),
-		breaks: slices.Clip(s.breaks), typeOf: maps.Clone(s.typeOf), refsOf: maps.Clone(s.refsOf)}
+		breaks: slices.Clip(s.breaks), cal: s.cal, typeOf: maps.Clone(s.typeOf), refsOf: maps.Clone(s.refsOf)}
 	ch := Changed{Goals: map[string]bool{}}
 	students, groups, plans, programs := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	touch := func(id, typ string, refs []string) {
@@ -71,6 +71,9 @@ func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 		p := parse(e)
 		n.fileCopying(e, &p)
 		touch(e.ID, e.Type, p.refs)
+	}
+	if ch.All {
+		n.cal = progress.CalendarOf(n.breaks)
 	}
 	for id, g := range n.goals {
 		if ch.Goals[id] || students[g.studentID] || plans[g.planID] {
