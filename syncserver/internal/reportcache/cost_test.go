@@ -142,30 +142,32 @@ func TestAbandonedRequestStops(t *testing.T) {
 }
 
 // BenchmarkManyDecisions is the caseload's reports (the cache over the
-// real store, no HTTP) after one more decision on a goal that has 8,000
-// or 20,000: the push is outside the timer, the update and the goal's
-// report inside. On bbolt and PostgreSQL.
+// real store, no HTTP) after a push of 1 or 1,000 more decisions on a goal
+// that has 8,000 or 20,000: the push is outside the timer, the update and
+// the goal's report inside. On bbolt and PostgreSQL.
 //
 //	go test ./syncserver/internal/reportcache -run '^$' -bench ManyDecisions -benchtime 3x
 func BenchmarkManyDecisions(b *testing.B) {
 	for _, kind := range []string{"bbolt", "postgres"} {
 		for _, n := range []int{8000, 20000} {
-			b.Run(fmt.Sprintf("%s/decisions=%d", kind, n), func(b *testing.B) {
-				st, _ := stores(b, kind)
-				s := seed(b, st, "lincoln", 5)
-				s.pushAll(b, st, s.decisions(s.goals[0], s.kids[0], n))
-				c := reportcache.New(st, 0, 0)
-				all := func(string, record.Goal) bool { return true }
-				for b.Loop() {
-					b.StopTimer()
-					s.push(b, st, s.decisions(s.goals[0], s.kids[0], 1)...)
-					b.StartTimer()
-					if vs, err := c.Reports(b.Context(), s.f.School.ID, asOf, all); err != nil || len(vs) != 5 {
-						b.Fatalf("%d reports, %v", len(vs), err)
+			for _, pushed := range []int{1, 1000} {
+				b.Run(fmt.Sprintf("%s/decisions=%d/pushed=%d", kind, n, pushed), func(b *testing.B) {
+					st, _ := stores(b, kind)
+					s := seed(b, st, "lincoln", 5)
+					s.pushAll(b, st, s.decisions(s.goals[0], s.kids[0], n))
+					c := reportcache.New(st, 0, 0)
+					all := func(string, record.Goal) bool { return true }
+					for b.Loop() {
+						b.StopTimer()
+						s.pushAll(b, st, s.decisions(s.goals[0], s.kids[0], pushed))
+						b.StartTimer()
+						if vs, err := c.Reports(b.Context(), s.f.School.ID, asOf, all); err != nil || len(vs) != 5 {
+							b.Fatalf("%d reports, %v", len(vs), err)
+						}
 					}
-				}
-				b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/caseload")
-			})
+					b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/caseload")
+				})
+			}
 		}
 	}
 }
