@@ -13,10 +13,12 @@ import (
 
 // bigGoal is issue 20's costly goal: one goal with nDecisions team
 // decisions, nProbes probes of its student and nBreaks calendar breaks, as
-// one tablet could push them. Dates repeat (ties on date, some on HLC too),
-// a few HLCs are not valid, and every tenth break does not decode and every
-// tenth has its dates the wrong way round, so the report's skips are
-// exercised as well as its sums. The second result is the decision records.
+// one tablet could push them. The decisions fall on ten dates, so most
+// comparisons go to the HLC, as when a tablet pushes many at once (some
+// HLCs are equal, a few not valid); every tenth break does not decode and
+// every tenth has its dates the wrong way round, so the report's skips
+// are exercised as well as its sums. The second result is the decision
+// records.
 func bigGoal(nDecisions, nProbes, nBreaks int) (envs, decisions []record.Envelope) {
 	rng := rand.New(rand.NewPCG(20, 20))
 	id := func(kind, i int) string { return fmt.Sprintf("00000000-0000-7000-%04x-%012d", kind, i) }
@@ -51,7 +53,7 @@ func bigGoal(nDecisions, nProbes, nBreaks int) (envs, decisions []record.Envelop
 			h = "not an hlc"
 		}
 		e := mk(id(3, i), record.TypeDecision, record.Decision{StudentID: studentID, GoalID: goalID,
-			Date: (start + Date(rng.IntN(400))).String(), Code: "continue", NextReviewDate: (start + 500).String()})
+			Date: (start + Date(rng.IntN(10))).String(), Code: "continue", NextReviewDate: (start + 500).String()})
 		e.HLC = h
 		decisions = append(decisions, e)
 	}
