@@ -347,7 +347,9 @@ func agendaOptions(sc *scope, all []agendaEntry) (ints, groups, grades, programs
 		}
 	}
 	byLabel := func(o []option) {
-		sort.Slice(o, func(i, j int) bool { return o[i].Label < o[j].Label || o[i].Label == o[j].Label && o[i].Value < o[j].Value })
+		sort.Slice(o, func(i, j int) bool {
+			return o[i].Label < o[j].Label || o[i].Label == o[j].Label && o[i].Value < o[j].Value
+		})
 	}
 	byLabel(ints)
 	byLabel(groups)
@@ -386,25 +388,6 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	for i := from; i < to; i++ {
 		cards = append(cards, c.card(sc, &shown[i], f))
 	}
-	// What the meeting decided, across the whole agenda (not the filter):
-	// each links to its card when the filter shows it, else to the student.
-	var decided []decidedLine
-	at := map[string]int{}
-	for i := range shown {
-		at[shown[i].gv.ID] = i
-	}
-	for i := range all {
-		e := &all[i]
-		if e.decided == nil {
-			continue
-		}
-		href := "/students/" + url.PathEscape(e.gv.StudentID)
-		if j, ok := at[e.gv.ID]; ok {
-			href = f.href(j/agendaPageSize+1, "goal-"+e.gv.ID)
-		}
-		decided = append(decided, decidedLine{Href: href, Student: e.student, Measure: measureName(e.gv.Report.Goal.Measure),
-			Note: noteOf(sc, e.decided.Decision)})
-	}
 	m, err := c.meetingOf(ctx, sc, day)
 	if err != nil {
 		return err
@@ -417,27 +400,58 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	data := map[string]any{"Title": "Meeting", "Nav": "meeting", "AsOf": day.String(), "F": f,
 		"Cards": cards, "Total": len(shown), "All": len(all), "From": from + 1, "To": to, "Page": f.Page, "Pages": pages,
 		"Codes": codes, "Owners": m.owners, "Interventionists": ints, "Groups": groups, "Grades": grades, "Programs": programs,
-		"Reasons": reasons, "Decided": decided, "Meeting": m, "Back": f.query(f.Page),
-		"AgendaPDF": "/meeting/agenda.pdf", "MinutesPDF": "/meeting/minutes.pdf", "Clear": f.href(0, ""),
-		"AttendeeText": "none chosen yet", "AttendeesAction": formAction("/meeting/attendees", f),
-		"ActionsAction": formAction("/meeting/actions", f), "RemoveAction": formAction("/meeting/actions/remove", f)}
+		"Reasons": reasons, "Decided": decidedList(sc, all, shown, f), "Meeting": m, "AttendeeText": "none chosen yet"}
 	if len(m.Names) > 0 {
 		data["AttendeeText"] = strings.Join(m.Names, ", ")
 	}
-	if q := f.query(0); q != "" {
-		data["AgendaPDF"] = "/meeting/agenda.pdf?" + q
-	}
-	if f.AsOf != "" {
-		data["MinutesPDF"] = "/meeting/minutes.pdf?as_of=" + url.QueryEscape(f.AsOf)
-		data["Clear"] = "/meeting?as_of=" + url.QueryEscape(f.AsOf)
-	}
-	if f.Page > 1 {
-		data["Prev"] = f.href(f.Page-1, "")
-	}
-	if f.Page < pages {
-		data["Next"] = f.href(f.Page+1, "")
+	for k, v := range meetingLinks(f, pages) {
+		data[k] = v
 	}
 	return c.render(ec, http.StatusOK, "meeting", data)
+}
+
+// decidedList is what the meeting decided across the whole agenda (not
+// only the filter's): each entry links to its card where the filter shows
+// it, else to the student's page.
+func decidedList(sc *scope, all, shown []agendaEntry, f agendaFilter) []decidedLine {
+	at := map[string]int{}
+	for i := range shown {
+		at[shown[i].gv.ID] = i
+	}
+	var out []decidedLine
+	for i := range all {
+		e := &all[i]
+		if e.decided == nil {
+			continue
+		}
+		href := "/students/" + url.PathEscape(e.gv.StudentID)
+		if j, ok := at[e.gv.ID]; ok {
+			href = f.href(j/agendaPageSize+1, "goal-"+e.gv.ID)
+		}
+		out = append(out, decidedLine{Href: href, Student: e.student, Measure: measureName(e.gv.Report.Goal.Measure),
+			Note: noteOf(sc, e.decided.Decision)})
+	}
+	return out
+}
+
+// meetingLinks are the page's links and form targets: each keeps the day,
+// and the agenda's filter where it applies (the minutes are the whole
+// day's; "Clear" keeps only the day).
+func meetingLinks(f agendaFilter, pages int) map[string]string {
+	day := agendaFilter{AsOf: f.AsOf}
+	l := map[string]string{"AgendaPDF": "/meeting/agenda.pdf", "MinutesPDF": formAction("/meeting/minutes.pdf", day),
+		"Clear": day.href(0, ""), "AttendeesAction": formAction("/meeting/attendees", f),
+		"ActionsAction": formAction("/meeting/actions", f), "RemoveAction": formAction("/meeting/actions/remove", f)}
+	if q := f.query(0); q != "" {
+		l["AgendaPDF"] += "?" + q
+	}
+	if f.Page > 1 {
+		l["Prev"] = f.href(f.Page-1, "")
+	}
+	if f.Page < pages {
+		l["Next"] = f.href(f.Page+1, "")
+	}
+	return l
 }
 
 // formAction is a meeting form's target: path with the agenda's filter and

@@ -75,7 +75,7 @@ func (e *env) addAgenda(t testing.TB, n int) agendaFixture {
 	for d := 0; d < 70; d++ {
 		if wd := (start + progress.Date(d)).Weekday(); wd == 1 || wd == 3 || wd == 5 {
 			add(uuid.NewString(), "session", fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[%s],"fidelity":[{"step_id":"a","status":"done"},{"step_id":"b","status":"done"}]}`,
-				f.finches, e.ids.program, (start + progress.Date(d)).String(), strings.Join(att, ",")))
+				f.finches, e.ids.program, (start+progress.Date(d)).String(), strings.Join(att, ",")))
 		}
 	}
 	for i, s := range students {
@@ -103,7 +103,7 @@ func (e *env) addAgenda(t testing.TB, n int) agendaFixture {
 			weeks = []int{7, 8, 9, 10}
 		}
 		for _, w := range weeks {
-			add(uuid.NewString(), "probe", fmt.Sprintf(`{"student_id":%q,"measure":"orf_wcpm","date":%q,"score":%v}`, s, (start + progress.Date(7*w)).String(), score(w)))
+			add(uuid.NewString(), "probe", fmt.Sprintf(`{"student_id":%q,"measure":"orf_wcpm","date":%q,"score":%v}`, s, (start+progress.Date(7*w)).String(), score(w)))
 		}
 	}
 	tb := e.enrol("lincoln", "admin")
