@@ -571,6 +571,15 @@ func TestMeetingAttendeesAndActionItems(t *testing.T) {
 	if strings.Contains(text, "Order new passages") {
 		t.Errorf("a removed action item is in the minutes")
 	}
+	// A meeting keeps at most 100 action items.
+	for i := 2; i < 100; i++ {
+		if r := b.post("/meeting/actions?as_of="+asOf, url.Values{"csrf": {tok}, "text": {fmt.Sprint("Item ", i)}}); r.status != http.StatusSeeOther {
+			t.Fatalf("item %d: %d", i, r.status)
+		}
+	}
+	if r := b.post("/meeting/actions?as_of="+asOf, url.Values{"csrf": {tok}, "text": {"one too many"}}); r.status != http.StatusBadRequest {
+		t.Errorf("the 101st item: %d", r.status)
+	}
 	// Another day's meeting has none of it.
 	if text := pdfWords(t, b.get("/meeting/minutes.pdf?as_of=2025-03-18").body); !strings.Contains(text, "Attendees None were recorded. Action items None were recorded.") {
 		t.Errorf("the next day's minutes: %s", text)

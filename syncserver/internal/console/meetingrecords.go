@@ -21,6 +21,11 @@ import (
 // browsers saving the attendees at once keep the later save
 // (last-writer-wins), as two tablets editing one record would.
 
+// maxActions bounds a meeting's action items: the page and the minutes
+// list them all, so a script posting items without end must not grow them
+// without end. (Two items added at the same moment may pass it by one.)
+const maxActions = 100
+
 // meetingView is the meeting of a day as the page and the minutes show it.
 type meetingView struct {
 	ID        string
@@ -165,6 +170,13 @@ func (c *Console) handleActionAdd(ec echo.Context) error {
 	}
 	if err := a.Validate(); err != nil {
 		return &errPage{http.StatusBadRequest, "The action item was not added: " + err.Error()}
+	}
+	held, err := c.st.RecordsByRef(ec.Request().Context(), s.p.School.ID, sc.v, a.MeetingID, record.TypeMeetingAction)
+	if err != nil {
+		return err
+	}
+	if len(held) >= maxActions {
+		return &errPage{http.StatusBadRequest, "A meeting keeps at most 100 action items: remove one first."}
 	}
 	if _, err := c.w.Write(ec.Request().Context(), s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeMeetingAction, Data: a}); err != nil {
 		return err
