@@ -85,7 +85,15 @@ func caseloadBody(rows []row) template.HTML {
 		esc(lightWord(r.StatusText))
 		b.WriteString("</span></td>\n  ")
 		cell("Delivery")
-		esc(r.DeliveryShort)
+		// Each figure in one piece: the line breaks only between them.
+		for i, part := range strings.Split(r.DeliveryShort, ", ") {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(`<span class="nw">`)
+			esc(part)
+			b.WriteString("</span>")
+		}
 		b.WriteString("</td>\n  ")
 		cell("Next review")
 		if r.NextReview != "" {
