@@ -208,8 +208,8 @@ func TestCaseloadSortsBothWaysOnEveryColumn(t *testing.T) {
 		{"sort=student&dir=desc", []string{"Zoë Ávila", "Theo Brown", "Maya Lopez", "Iris Chen"}},
 		{"sort=grade", []string{"Zoë Ávila", "Maya Lopez", "Theo Brown", "Iris Chen"}},
 		{"sort=grade&dir=desc", []string{"Iris Chen", "Maya Lopez", "Theo Brown", "Zoë Ávila"}}, // ties stay by name
-		{"sort=next_review", []string{"Zoë Ávila", "Iris Chen", "Maya Lopez", "Theo Brown"}},      // no date: after every date
-		{"sort=measure", []string{"Zoë Ávila", "Iris Chen", "Maya Lopez", "Theo Brown"}},          // Math computation < Oral reading
+		{"sort=next_review", []string{"Zoë Ávila", "Iris Chen", "Maya Lopez", "Theo Brown"}},    // no date: after every date
+		{"sort=measure", []string{"Zoë Ávila", "Iris Chen", "Maya Lopez", "Theo Brown"}},        // Math computation < Oral reading
 		{"sort=last_probe&dir=desc", []string{"Iris Chen", "Maya Lopez", "Zoë Ávila", "Theo Brown"}},
 		{"sort=probe", []string{"Theo Brown", "Iris Chen", "Maya Lopez", "Zoë Ávila"}}, // overdue first
 	} {
