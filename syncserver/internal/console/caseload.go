@@ -280,19 +280,19 @@ func (cq *caseloadQuery) link(path string, set ...string) string {
 	return path + "?" + v.Encode()
 }
 
-type option struct{ Value, Label string }
+type filterOption struct{ Value, Label string }
 
 // caseloadOptions are the filters' choices, from every row in scope.
-func caseloadOptions(all []row) map[string][]option {
-	out := map[string][]option{}
+func caseloadOptions(all []row) map[string][]filterOption {
+	out := map[string][]filterOption{}
 	for _, d := range decisionOrder {
-		out["decision"] = append(out["decision"], option{d, decisionText(d)})
+		out["decision"] = append(out["decision"], filterOption{d, decisionText(d)})
 	}
 	seen := map[string]bool{}
 	add := func(kind, value, label string) {
 		if value != "" && !seen[kind+"\x00"+value] {
 			seen[kind+"\x00"+value] = true
-			out[kind] = append(out[kind], option{value, label})
+			out[kind] = append(out[kind], filterOption{value, label})
 		}
 	}
 	for i := range all {
@@ -385,10 +385,10 @@ func pageRows(rs []*row) []row {
 }
 
 // legend is the traffic light's meaning (DOMAIN.md §3.6) in words.
-func legend() []option {
-	var out []option
+func legend() []filterOption {
+	var out []filterOption
 	for _, s := range []string{progress.Green, progress.Yellow, progress.Red, progress.Grey} {
-		out = append(out, option{s, progress.StatusWords(s)})
+		out = append(out, filterOption{s, progress.StatusWords(s)})
 	}
 	return out
 }

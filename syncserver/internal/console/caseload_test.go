@@ -400,3 +400,40 @@ func TestCaseloadWords(t *testing.T) {
 		t.Errorf("%d dates in the rows, %d kept in one piece", len(dates), len(wrapped))
 	}
 }
+
+// TestCaseloadCSVScope: the CSV is the caseload's rows, so it follows who
+// may see them (CONSOLE.md §2): no session gets the sign-in page, another
+// school's admin only the header, an interventionist only their groups'
+// goals.
+func TestCaseloadCSVScope(t *testing.T) {
+	e := newEnv(t, false)
+	p := e.browser().get("/caseload.csv?as_of=" + asOf)
+	if p.status != http.StatusSeeOther || p.header.Get("Location") != "/login" || strings.Contains(p.body, "Maya") {
+		t.Errorf("without a session: %d %s", p.status, p.header.Get("Location"))
+	}
+	ids := func(school, user string) []string {
+		t.Helper()
+		p := e.signedIn(school, user).get("/caseload.csv?as_of=" + asOf)
+		recs, err := csv.NewReader(strings.NewReader(p.body)).ReadAll()
+		if p.status != http.StatusOK || err != nil || len(recs) == 0 {
+			t.Fatalf("%s/%s: %d %v", school, user, p.status, err)
+		}
+		var out []string
+		for _, r := range recs[1:] {
+			out = append(out, r[len(r)-1])
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := ids("washington", "admin"); len(got) != 0 {
+		t.Errorf("another school's admin gets %v", got)
+	}
+	if got := ids("lincoln", "ben"); !slices.Equal(got, []string{e.ids.goal3}) {
+		t.Errorf("ben gets %v, want his one goal", got)
+	}
+	want := []string{e.ids.goal1, e.ids.goal2}
+	slices.Sort(want)
+	if got := ids("lincoln", "ana"); !slices.Equal(got, want) {
+		t.Errorf("ana gets %v, want %v", got, want)
+	}
+}
