@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -98,6 +99,8 @@ type App struct {
 	frame *fyne.Container
 	// question is the question open over the screen, if any (ask.go).
 	question *question
+	// saveDialog is the last file-save dialog shown (tests).
+	saveDialog *dialog.FileDialog
 
 	stack []screen
 	sync  SyncState

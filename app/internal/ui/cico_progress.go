@@ -320,5 +320,6 @@ func (a *App) saveDocument(name string, data []byte, done func(error)) {
 	d.SetView(dialog.ListView)
 	win := a.win.Canvas().Size()
 	d.Resize(fyne.NewSize(min(900, win.Width*0.9), min(700, win.Height*0.85)))
+	a.saveDialog = d
 	d.Show()
 }
