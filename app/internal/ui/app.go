@@ -266,6 +266,7 @@ func (a *App) Back() {
 // the root alone was put back, and no deletion offered Undo any more).
 func (a *App) ShowAgain() {
 	a.win.SetContent(a.frame)
+	a.undo.resume()
 	a.DataChanged()
 }
 

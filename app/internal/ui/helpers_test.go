@@ -110,6 +110,8 @@ type fixture struct {
 	// lock and pin: the real lock screen over the app (startLocked).
 	lock *Lock
 	pin  string
+	// tick, when set before startLocked, is the app's ticker (Config.Tick).
+	tick func(d time.Duration, f func()) (stop func())
 
 	closeWin func()
 }
@@ -183,7 +185,7 @@ func (f *fixture) startLocked(size fyne.Size) *App {
 			f.app.ShowAgain()
 			return
 		}
-		f.app = New(w, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now, Background: inline, Lock: f.lockNow})
+		f.app = New(w, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now, Background: inline, Lock: f.lockNow, Tick: f.tick})
 		f.app.Start()
 	}})
 	f.app = nil
@@ -266,14 +268,35 @@ func (f *fixture) tapUndo() {
 	test.Tap(a.undo.undo)
 }
 
-// drawn reports whether o is in the window's content and visible.
+// drawn reports whether o is drawn in the window's content: there, and
+// visible with every container and widget above it.
 func drawn(w fyne.Window, o fyne.CanvasObject) bool {
-	for _, x := range test.LaidOutObjects(w.Content()) {
-		if x == o {
-			return o.Visible()
+	var walk func(x fyne.CanvasObject) bool
+	walk = func(x fyne.CanvasObject) bool {
+		if x == nil || !x.Visible() {
+			return false
 		}
+		if x == o {
+			return true
+		}
+		if c, ok := x.(*fyne.Container); ok {
+			for _, y := range c.Objects {
+				if walk(y) {
+					return true
+				}
+			}
+			return false
+		}
+		if wd, ok := x.(fyne.Widget); ok {
+			for _, y := range test.WidgetRenderer(wd).Objects() {
+				if walk(y) {
+					return true
+				}
+			}
+		}
+		return false
 	}
-	return false
+	return walk(w.Content())
 }
 
 // kill simulates the tablet dying: the window and the store go away without

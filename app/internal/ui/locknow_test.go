@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -106,5 +107,47 @@ func TestLockCoversPopUps(t *testing.T) {
 	test.Tap(s.popSave)
 	if s.popup != nil {
 		t.Fatalf("the note was not saved: %q", a.Message())
+	}
+}
+
+// manualTicker is Config.Tick for tests: fire runs every timer once, as if
+// its time had passed.
+type manualTicker struct{ timers map[int]func() }
+
+func (m *manualTicker) tick(_ time.Duration, f func()) func() {
+	if m.timers == nil {
+		m.timers = map[int]func(){}
+	}
+	id := len(m.timers) + 1
+	m.timers[id] = f
+	return func() { delete(m.timers, id) }
+}
+
+func (m *manualTicker) fire() {
+	for _, f := range m.timers {
+		f()
+	}
+}
+
+// TestUndoWaitsForTheUnlock: a deletion just before the tablet locks can
+// still be undone after the PIN: the bar's time does not run out behind
+// the lock screen; in sight, it does.
+func TestUndoWaitsForTheUnlock(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	tk := &manualTicker{}
+	f.tick = tk.tick
+	a := f.startLocked(landscape)
+	a.push(newStudentScreen(a, sc.students[0]))
+	a.offerUndo("Probe deleted.", sc.students[0], "x", nil)
+	f.lockNow()
+	tk.fire() // the bar's time runs out while locked
+	f.unlock()
+	if !drawn(f.win, a.undo.undo) {
+		t.Fatal("the undo bar did not wait for the unlock")
+	}
+	tk.fire() // in sight, its time runs out
+	if a.UndoText() != "" {
+		t.Fatalf("the bar stays after its time: %q", a.UndoText())
 	}
 }
