@@ -57,6 +57,25 @@ func TestPINMismatchRetypesFromTheFirstBox(t *testing.T) {
 	}
 }
 
+// TestChangePINMismatchRetypesFromTheNewBox: the same on the Sync
+// screen's Change PIN form.
+func TestChangePINMismatchRetypesFromTheNewBox(t *testing.T) {
+	f := newFixture(t)
+	a := f.start(landscape)
+	a.cfg.ChangePIN = func(string, string) error { return nil }
+	a.Root(TabSync)
+	s := a.Current().(*syncScreen)
+	test.Tap(s.changePIN)
+	typeInto(s.pinCurrent, "482916")
+	typeInto(s.pinNew, "739105")
+	typeInto(s.pinAgain, "739106")
+	test.Tap(s.pinSave)
+	typeFocused(t, f.win.Canvas(), "739105")
+	if s.pinNew.Text != "739105" || s.pinAgain.Text != "" {
+		t.Fatalf("retyped into New %q, Again %q: want the new PIN's box", s.pinNew.Text, s.pinAgain.Text)
+	}
+}
+
 // TestCancelReasonIsFocused: the cancel question's reason box takes the
 // typing at once.
 func TestCancelReasonIsFocused(t *testing.T) {

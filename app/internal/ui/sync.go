@@ -356,6 +356,7 @@ func (s *syncScreen) tapChangePIN() {
 		s.pinMessage.SetText("The two new PINs are not the same. Type them again.")
 		s.pinNew.SetText("")
 		s.pinAgain.SetText("")
+		s.a.win.Canvas().Focus(s.pinNew) // retyped from the first new box (issue 22)
 		return
 	}
 	s.busy = true
@@ -371,6 +372,7 @@ func (s *syncScreen) tapChangePIN() {
 			if err != nil {
 				s.pinMessage.Importance = widget.DangerImportance
 				s.pinMessage.SetText(PlainError(err))
+				s.a.win.Canvas().Focus(s.pinCurrent) // all three are typed again
 				return
 			}
 			s.pinOpen = false
