@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -41,33 +42,51 @@ func newChart(r progress.Report, phases ...progress.Phase) (*plot.Plot, error) {
 	// DOMAIN.md §2: an axis shows the measure's unit in words, never its code.
 	p.Y.Label.Text = record.MeasureOf(r.Goal.Measure).Axis()
 	p.Add(plotter.NewGrid())
+	// Every value is placed through the chart's window (chartrange.go,
+	// ADR 0023): a report built from out-of-bounds records, or by hand,
+	// still gives a range gonum/plot can draw.
 	goalWeek := 0.0
 	if r.Aimline != nil && r.Aimline.SlopePerWeek != 0 {
 		goalWeek = (r.Aimline.GoalScore - r.Aimline.StartScore) / r.Aimline.SlopePerWeek
-		aim, err := plotter.NewLine(plotter.XYs{{X: 0, Y: r.Aimline.StartScore}, {X: goalWeek, Y: r.Aimline.GoalScore}})
-		if err != nil {
-			return nil, err
+		if x0, y0, x1, y1, ok := ChartSegment(0, r.Aimline.StartScore, goalWeek, r.Aimline.GoalScore); ok {
+			aim, err := plotter.NewLine(plotter.XYs{{X: x0, Y: y0}, {X: x1, Y: y1}})
+			if err != nil {
+				return nil, err
+			}
+			aim.Color, aim.Width = aimColour, vg.Points(2)
+			p.Add(aim)
+			p.Legend.Add("aimline", aim)
 		}
-		aim.Color, aim.Width = aimColour, vg.Points(2)
-		p.Add(aim)
-		p.Legend.Add("aimline", aim)
+	}
+	var xys plotter.XYs // the points drawn, joined by a line
+	for _, pt := range r.Points {
+		if xy, ok := chartXY(pt); ok {
+			xys = append(xys, xy)
+		}
 	}
 	if r.Trend != nil {
-		end := goalWeek
-		if n := len(r.Points); n > 0 && r.Points[n-1].Week > end {
-			end = r.Points[n-1].Week
+		end, _ := ChartWeek(goalWeek)
+		if n := len(xys); n > 0 && xys[n-1].X > end {
+			end = xys[n-1].X
 		}
-		t, err := plotter.NewLine(plotter.XYs{{X: 0, Y: r.Trend.OLS.Intercept}, {X: end, Y: r.Trend.OLS.Intercept + r.Trend.OLS.Slope*end}})
-		if err != nil {
-			return nil, err
+		ols := r.Trend.OLS
+		if x0, y0, x1, y1, ok := ChartSegment(0, ols.Intercept, end, ols.Intercept+ols.Slope*end); ok {
+			t, err := plotter.NewLine(plotter.XYs{{X: x0, Y: y0}, {X: x1, Y: y1}})
+			if err != nil {
+				return nil, err
+			}
+			t.Color, t.Width, t.Dashes = trendColour, vg.Points(1.5), []vg.Length{vg.Points(6), vg.Points(3)}
+			p.Add(t)
+			p.Legend.Add("trend", t)
 		}
-		t.Color, t.Width, t.Dashes = trendColour, vg.Points(1.5), []vg.Length{vg.Points(6), vg.Points(3)}
-		p.Add(t)
-		p.Legend.Add("trend", t)
 	}
 	down := r.Goal.Direction == "down"
 	for _, pt := range r.Points {
-		s, err := plotter.NewScatter(plotter.XYs{{X: pt.Week, Y: pt.Score}})
+		xy, ok := chartXY(pt)
+		if !ok {
+			continue
+		}
+		s, err := plotter.NewScatter(plotter.XYs{xy})
 		if err != nil {
 			return nil, err
 		}
@@ -83,11 +102,7 @@ func newChart(r progress.Report, phases ...progress.Phase) (*plot.Plot, error) {
 		}
 		p.Add(s)
 	}
-	if len(r.Points) > 1 {
-		xys := make(plotter.XYs, len(r.Points))
-		for i, pt := range r.Points {
-			xys[i] = plotter.XY{X: pt.Week, Y: pt.Score}
-		}
+	if len(xys) > 1 {
 		l, err := plotter.NewLine(xys)
 		if err != nil {
 			return nil, err
@@ -105,8 +120,19 @@ func newChart(r progress.Report, phases ...progress.Phase) (*plot.Plot, error) {
 	}
 	p.Legend.TextStyle.Font.Size = vg.Points(13)
 	p.Legend.Top, p.Legend.Left = false, false // bottom right: clear of the start of the lines
-	p.X.Min = 0
+	// Both ranges are set here, never left to gonum/plot: its tick
+	// placement loops for good on a range that is infinite or overflows.
+	p.X.Min, p.X.Max = AxisRange(0, p.X.Max, WeekLimit)
+	p.Y.Min, p.Y.Max = AxisRange(p.Y.Min, p.Y.Max, ScoreLimit)
 	return p, nil
+}
+
+// chartXY is a report point as the chart places it; ok is false for a
+// point with a NaN or infinite coordinate, which is left out.
+func chartXY(pt progress.Point) (xy plotter.XY, ok bool) {
+	x, okX := ChartWeek(pt.Week)
+	y, okY := ChartScore(pt.Score)
+	return plotter.XY{X: x, Y: y}, okX && okY
 }
 
 // addPhases draws the phase lines over the height of everything else drawn.
@@ -114,27 +140,39 @@ func addPhases(p *plot.Plot, r progress.Report, phases []progress.Phase) error {
 	if len(phases) == 0 {
 		return nil
 	}
-	lo, hi := r.Baseline.Score, r.Baseline.Score
-	see := func(y float64) { lo, hi = min(lo, y), max(hi, y) }
+	lo, hi := math.Inf(1), math.Inf(-1)
+	see := func(v float64) {
+		if y, ok := ChartScore(v); ok {
+			lo, hi = min(lo, y), max(hi, y)
+		}
+	}
+	see(r.Baseline.Score)
 	see(r.Goal.GoalScore)
 	for _, pt := range r.Points {
 		see(pt.Score)
+	}
+	if lo > hi { // no drawable score at all
+		lo, hi = 0, 0
 	}
 	if hi == lo {
 		hi = lo + 1
 	}
 	labels := plotter.XYLabels{}
 	for i, ph := range phases {
-		l, err := plotter.NewLine(plotter.XYs{{X: ph.Week, Y: lo}, {X: ph.Week, Y: hi}})
+		week, ok := ChartWeek(ph.Week)
+		if !ok {
+			continue
+		}
+		l, err := plotter.NewLine(plotter.XYs{{X: week, Y: lo}, {X: week, Y: hi}})
 		if err != nil {
 			return err
 		}
 		l.Color, l.Width, l.Dashes = phaseColour, vg.Points(1.5), []vg.Length{vg.Points(2), vg.Points(3)}
 		p.Add(l)
-		if i == 0 {
+		if len(labels.XYs) == 0 {
 			p.Legend.Add("phase", l)
 		}
-		labels.XYs = append(labels.XYs, plotter.XY{X: ph.Week, Y: hi})
+		labels.XYs = append(labels.XYs, plotter.XY{X: week, Y: hi})
 		labels.Labels = append(labels.Labels, fmt.Sprint(i+1))
 	}
 	ls, err := plotter.NewLabels(labels)

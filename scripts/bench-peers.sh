@@ -60,7 +60,8 @@ start_ours() { # name, store flags...
   "$work/syncserver" school add --slug bench --name Bench "$@" >/dev/null
   echo "bench-password" | "$work/syncserver" user add --school bench --username bench --name Bench --role admin "$@" >/dev/null
   : >"$work/$name.out"
-  "$work/syncserver" serve --listen 127.0.0.1:0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
+  # One client pushes the whole workload: no per-device records per minute.
+  "$work/syncserver" serve --listen 127.0.0.1:0 --push-records-per-minute 0 "$@" >"$work/$name.out" 2>"$work/$name.log" &
   pids+=($!)
   ourpids="$ourpids,$name=$!"
   for _ in $(seq 1 100); do grep -q '^listening on' "$work/$name.out" && break; sleep 0.1; done

@@ -119,7 +119,9 @@ func TestAttackMemory(t *testing.T) {
 	}
 	db := filepath.Join(t.TempDir(), "s.db")
 	setup(t, db)
-	p := serve(t, nil, "--listen", "127.0.0.1:0", "--db", db)
+	// One device pushes 100,000 records at once here: the memory bound is
+	// under test, not the per-device records per minute (ADR 0025).
+	p := serve(t, nil, "--listen", "127.0.0.1:0", "--db", db, "--push-records-per-minute", "0")
 	pid := p.cmd.Process.Pid
 	tok, dev := enrol(t, p.url)
 	clock := hlc.NewClock(dev, hlc.State{}, nil)

@@ -28,7 +28,8 @@ const usage = `usage:
   syncserver serve [--listen 127.0.0.1:8080] [--db syncserver.db | --postgres URL]
                    [--metrics-listen ADDR] [--tls-cert FILE --tls-key FILE]
                    [--max-clock-skew 5m] [--tombstone-retention 400d]
-                   [--max-inflight-bytes 192MiB]
+                   [--max-inflight-bytes 192MiB] [--push-records-per-minute 20000]
+                   [--report-cache-bytes 64MiB]
   syncserver school add --slug SLUG --name NAME [--db FILE | --postgres URL]
   syncserver user add --school SLUG --username NAME --name "FULL NAME"
                       --role admin|interventionist [--db FILE | --postgres URL]

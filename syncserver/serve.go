@@ -13,9 +13,11 @@ import (
 	"runtime/metrics"
 	"time"
 
+	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
@@ -57,6 +59,22 @@ func returnMemoryLoop(ctx context.Context, every time.Duration, over uint64) {
 	}
 }
 
+// pushLimitFlag checks --push-records-per-minute and turns it into
+// httpapi.Config's value: 0 turns the limit off (Config's -1); otherwise at
+// least one full batch (PROTOCOL §5), or a legal push could never pass.
+func pushLimitFlag(n int) (int, error) {
+	switch {
+	case n == 0:
+		return -1, nil
+	case n < protocol.MaxPushRecords || n > maxPushRecordsPerMinute:
+		return 0, fmt.Errorf("--push-records-per-minute must be 0 (no limit) or %d to %d", protocol.MaxPushRecords, maxPushRecordsPerMinute)
+	}
+	return n, nil
+}
+
+// maxPushRecordsPerMinute keeps the limiter's per-second counts in range.
+const maxPushRecordsPerMinute = 100_000_000
+
 // purgeEvery is how often serve purges old tombstones.
 const purgeEvery = time.Hour
 
@@ -76,7 +94,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(daysDuration{&retention}, "tombstone-retention", "how long deleted records are kept before purging")
 	inflight := int64(httpapi.DefaultMaxInflightBytes)
 	fs.Var(byteSize{&inflight}, "max-inflight-bytes", "byte budget of in-flight push and pull bodies and buffers; beyond it 503")
+	cacheBytes := int64(reportcache.DefaultMaxBytes)
+	fs.Var(byteSize{&cacheBytes}, "report-cache-bytes", "estimated bytes of the console's cached reports; beyond it the least recently used as_of dates leave")
+	pushPerMinute := fs.Int("push-records-per-minute", httpapi.DefaultPushRecordsPerMinute, "records one device may push per minute; beyond it 429 (0: no limit)")
 	if err := parse(fs, args); err != nil {
+		return err
+	}
+	pushLimit, err := pushLimitFlag(*pushPerMinute)
+	if err != nil {
 		return err
 	}
 	if (*tlsCert == "") != (*tlsKey == "") {
@@ -100,9 +125,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The school console (CONSOLE.md) is served on the same address; its
 	// writes go through the server's own writer, as ordinary records.
 	writer := serverwriter.New(st, nil) // one clock per school for the console and the import
-	con := console.New(console.Config{Store: st, Logger: log, Writer: writer})
+	con := console.New(console.Config{Store: st, Logger: log, Writer: writer, ReportCacheBytes: cacheBytes})
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == "",
-		MaxInflightBytes: inflight, Mount: con.Mount, Writer: writer})
+		MaxInflightBytes: inflight, Mount: con.Mount, Writer: writer, PushRecordsPerMinute: pushLimit})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
@@ -143,7 +168,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	go func() { con.Warm(warmCtx) }()
 	fmt.Fprintf(stdout, "listening on %s://%s\n", scheme, ln.Addr().String())
 	log.Info("serving", "addr", ln.Addr().String(), "tls", *tlsCert != "", "max_clock_skew", skew.String(), "tombstone_retention", retention.String(),
-		"max_inflight_bytes", inflight, "memory_limit", debug.SetMemoryLimit(-1))
+		"max_inflight_bytes", inflight, "push_records_per_minute", *pushPerMinute, "report_cache_bytes", cacheBytes, "memory_limit", debug.SetMemoryLimit(-1))
 
 	go returnMemoryLoop(ctx, returnMemoryEvery, returnMemoryOver)
 

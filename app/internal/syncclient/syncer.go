@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"smallwins/app/internal/localstore"
@@ -92,6 +93,9 @@ type Syncer struct {
 	log   *slog.Logger
 
 	once sync.Mutex // one SyncOnce at a time
+	// pushed counts the batches the server accepted, so Run can tell a
+	// rate-limited sync that made progress from one that did not.
+	pushed atomic.Int64
 
 	mu      sync.Mutex
 	state   State
@@ -273,6 +277,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 	s.Refresh()
 	attempt := 0
 	for {
+		pushedBefore := s.pushed.Load()
 		err := s.SyncOnce(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -290,6 +295,12 @@ func (s *Syncer) Run(ctx context.Context) error {
 		case errors.Is(err, ErrNotEnrolled), errors.Is(err, ErrEnrolmentNeeded):
 			attempt = 0 // wait for SyncNow (Enrol calls it)
 		case Retryable(err):
+			if isRateLimited(err) && s.pushed.Load() > pushedBefore {
+				// The server paces a large sync (ADR 0025): it took what
+				// it could and said when to come back. That is progress,
+				// not a failure to back off from ever longer.
+				attempt = 0
+			}
 			attempt++
 			d := s.retryDelay(err, attempt)
 			s.publish(func(x *State) { x.NextRetry = s.cfg.Now().Add(d) })
@@ -375,6 +386,13 @@ func (s *Syncer) retryDelay(err error, attempt int) time.Duration {
 	return d
 }
 
+// isRateLimited: the server refused the request for now with 429 (a
+// device's records per minute, PROTOCOL §8).
+func isRateLimited(err error) bool {
+	pe := AsProtocolError(err)
+	return pe != nil && pe.Code == protocol.CodeRateLimited
+}
+
 // Retryable reports whether err is worth retrying later by itself: network
 // errors, 429 and 5xx (PROTOCOL §9).
 func Retryable(err error) bool {
@@ -394,6 +412,9 @@ func Retryable(err error) bool {
 func PlainEnrolError(err error, withCode bool) string {
 	if pe := AsProtocolError(err); withCode && pe != nil && pe.Code == protocol.CodeUnauthorized {
 		return "The school or the enrolment code is not right. A code works once and for a limited time: ask your coordinator for a new one."
+	}
+	if isRateLimited(err) { // the failed-login limit (PROTOCOL §4)
+		return "Too many tries. Please wait a few minutes."
 	}
 	return PlainError(err)
 }
@@ -421,7 +442,7 @@ func PlainError(err error) string {
 		case pe.Code == protocol.CodeUnauthorized:
 			return "The school, user name or password is not right."
 		case pe.Code == protocol.CodeRateLimited:
-			return "Too many tries. Please wait a few minutes."
+			return "The server is pacing this tablet's sync. Your work is saved on this tablet; sync goes on by itself in a minute or so."
 		case pe.Code == protocol.CodeConflict:
 			return "This tablet is enrolled to another person of the school. Ask your coordinator to revoke it in the device list, then enrol again."
 		case pe.Code == protocol.CodeUnavailable:
@@ -597,6 +618,7 @@ func (s *Syncer) pushBatch(ctx context.Context, c *Client, b []record.Envelope, 
 		if _, err := s.store.AckPush(ctx, b, resp.Results); err != nil {
 			return false, err
 		}
+		s.pushed.Add(1)
 		return changed, nil
 	}
 	pe := AsProtocolError(err)

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/widget"
+
+	"smallwins/reportdoc"
 )
 
 // chartData is what the progress chart draws, in week units on x
@@ -78,23 +80,39 @@ func drawChart(d chartData, size fyne.Size) []fyne.CanvasObject {
 	}
 	const left, right, top, bottom = 44, 12, 10, 30
 	w, h := size.Width-left-right, size.Height-top-bottom
-	maxX := math.Max(d.GoalWeek, 1)
-	lo, hi := math.Min(d.StartScore, d.GoalScore), math.Max(d.StartScore, d.GoalScore)
-	for _, p := range d.Points {
+	// Every number goes through the charts' one window (reportdoc, ADR
+	// 0023): whatever the records held, the ranges below are finite and
+	// the loops short. A value that is NaN or infinite is not drawn.
+	start, okStart := reportdoc.ChartScore(d.StartScore)
+	goalScore, okGoal := reportdoc.ChartScore(d.GoalScore)
+	goalWeek, okWeek := reportdoc.ChartWeek(d.GoalWeek)
+	hasAim := okStart && okGoal && okWeek
+	points := placePoints(d.Points)
+	maxX, lo, hi := 1.0, math.Inf(1), math.Inf(-1)
+	if hasAim {
+		maxX = math.Max(goalWeek, 1)
+		lo, hi = math.Min(start, goalScore), math.Max(start, goalScore)
+	}
+	for _, p := range points {
 		maxX = math.Max(maxX, p.Week)
 		lo, hi = math.Min(lo, p.Score), math.Max(hi, p.Score)
 	}
+	if lo > hi { // nothing to draw but the grid
+		lo, hi = 0, 0
+	}
 	pad := math.Max((hi-lo)*0.1, 1)
-	lo, hi = math.Max(0, lo-pad), hi+pad
-	x := func(wk float64) float32 { return left + float32(wk/maxX)*w }
-	y := func(v float64) float32 { return top + h - float32((v-lo)/(hi-lo))*h }
+	// Scores below zero (none is valid) would leave the range empty.
+	lo, hi = reportdoc.AxisRange(math.Max(0, lo-pad), hi+pad, 2*reportdoc.ScoreLimit)
+	x := func(wk float64) float32 { return onChart(left+float32(wk/maxX)*w, size.Width) }
+	y := func(v float64) float32 { return onChart(top+h-float32((v-lo)/(hi-lo))*h, size.Height) }
 	var objs []fyne.CanvasObject
 	bg := canvas.NewRectangle(color.White)
 	bg.Resize(size)
 	objs = append(objs, bg)
 	// Grid: a line every few weeks and five score lines.
 	step := math.Max(1, math.Ceil(maxX/10))
-	for wk := 0.0; wk <= maxX+1e-9; wk += step {
+	for i := 0.0; i*step <= maxX+1e-9; i++ { // at most 11 lines: maxX is finite
+		wk := i * step
 		l := canvas.NewLine(colGrid)
 		l.Position1, l.Position2 = fyne.NewPos(x(wk), top), fyne.NewPos(x(wk), top+h)
 		t := canvas.NewText(fmtNum(wk), colText)
@@ -116,38 +134,42 @@ func drawChart(d chartData, size fyne.Size) []fyne.CanvasObject {
 	wl.Move(fyne.NewPos(left+w-44, top+h-16))
 	objs = append(objs, wl)
 	// Aimline from the start score to the goal.
-	aim := canvas.NewLine(colAim)
-	aim.StrokeWidth = 3
-	aim.Position1, aim.Position2 = fyne.NewPos(x(0), y(d.StartScore)), fyne.NewPos(x(d.GoalWeek), y(d.GoalScore))
-	goal := canvas.NewCircle(colAim)
-	goal.Resize(fyne.NewSize(14, 14))
-	goal.Move(fyne.NewPos(x(d.GoalWeek)-7, y(d.GoalScore)-7))
-	objs = append(objs, aim, goal)
+	if hasAim {
+		aim := canvas.NewLine(colAim)
+		aim.StrokeWidth = 3
+		aim.Position1, aim.Position2 = fyne.NewPos(x(0), y(start)), fyne.NewPos(x(goalWeek), y(goalScore))
+		goal := canvas.NewCircle(colAim)
+		goal.Resize(fyne.NewSize(14, 14))
+		goal.Move(fyne.NewPos(x(goalWeek)-7, y(goalScore)-7))
+		objs = append(objs, aim, goal)
+	}
 	// OLS trend over the points' span, projected to the goal week.
 	if d.Trend != nil {
 		first := maxX
-		for _, p := range d.Points {
+		for _, p := range points {
 			first = math.Min(first, p.Week)
 		}
-		tl := canvas.NewLine(colTrend)
-		tl.StrokeWidth = 2
 		f := func(wk float64) float64 { return d.Trend[0] + d.Trend[1]*wk }
-		end := math.Max(d.GoalWeek, first)
+		end := math.Max(goalWeek, first)
 		y1, y2 := math.Max(lo, math.Min(hi, f(first))), math.Max(lo, math.Min(hi, f(end)))
-		tl.Position1, tl.Position2 = fyne.NewPos(x(first), y(y1)), fyne.NewPos(x(end), y(y2))
-		objs = append(objs, tl)
+		if !math.IsNaN(y1) && !math.IsNaN(y2) { // a NaN or infinite trend is not drawn
+			tl := canvas.NewLine(colTrend)
+			tl.StrokeWidth = 2
+			tl.Position1, tl.Position2 = fyne.NewPos(x(first), y(y1)), fyne.NewPos(x(end), y(y2))
+			objs = append(objs, tl)
+		}
 	}
 	// Points, joined by a thin line, coloured by their side of the aimline.
-	for i, p := range d.Points {
+	for i, p := range points {
 		if i > 0 {
-			q := d.Points[i-1]
+			q := points[i-1]
 			l := canvas.NewLine(colNeutral)
 			l.StrokeWidth = 1
 			l.Position1, l.Position2 = fyne.NewPos(x(q.Week), y(q.Score)), fyne.NewPos(x(p.Week), y(p.Score))
 			objs = append(objs, l)
 		}
 	}
-	for _, p := range d.Points {
+	for _, p := range points {
 		col := colNeutral
 		switch p.Position {
 		case "above":
@@ -162,3 +184,23 @@ func drawChart(d chartData, size fyne.Size) []fyne.CanvasObject {
 	}
 	return objs
 }
+
+// placePoints is the points a chart draws, each placed in the charts'
+// window; a point with a NaN or infinite week or score is left out.
+func placePoints(pts []chartPoint) []chartPoint {
+	out := make([]chartPoint, 0, len(pts))
+	for _, p := range pts {
+		wk, okW := reportdoc.ChartWeek(p.Week)
+		sc, okS := reportdoc.ChartScore(p.Score)
+		if okW && okS {
+			out = append(out, chartPoint{Week: wk, Score: sc, Position: p.Position})
+		}
+	}
+	return out
+}
+
+// onChart keeps a coordinate within a chart's own size of its edges
+// (extent is its width or height): what lies beyond is off the chart
+// anyway, and Fyne's software painter rasterises a line whole, so one from
+// a million pixels away would take gigabytes.
+func onChart(v, extent float32) float32 { return max(-extent, min(2*extent, v)) }

@@ -6,6 +6,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+
+	"smallwins/reportdoc"
 )
 
 // cicoChartData is what the CICO chart draws: each week's pooled % (DOMAIN.md
@@ -40,9 +42,14 @@ func drawCICOChart(d cicoChartData, size fyne.Size) []fyne.CanvasObject {
 	}
 	const left, right, top, bottom = 44, 12, 26, 30
 	w, h := size.Width-left-right, size.Height-top-bottom
-	maxX := math.Max(d.Last, 1)
-	x := func(wk float64) float32 { return left + float32(wk/maxX)*w }
-	y := func(pct float64) float32 { return top + h - float32(pct/100)*h }
+	// Weeks go through the charts' one window (reportdoc, ADR 0023) and a
+	// percentage is kept to 0–100: whatever the records held, the ranges
+	// are finite and the loops short. NaN or infinite values are not drawn.
+	last, _ := reportdoc.ChartWeek(d.Last)
+	maxX := math.Max(last, 1)
+	x := func(wk float64) float32 { return onChart(left+float32(wk/maxX)*w, size.Width) }
+	y := func(pct float64) float32 { return onChart(top+h-float32(pct/100)*h, size.Height) }
+	weeks := placeCICOWeeks(d.Weeks)
 	text := func(s string, col color.Color, pos fyne.Position) *canvas.Text {
 		t := canvas.NewText(s, col)
 		t.TextSize = 11
@@ -53,7 +60,8 @@ func drawCICOChart(d cicoChartData, size fyne.Size) []fyne.CanvasObject {
 	bg.Resize(size)
 	objs := []fyne.CanvasObject{bg}
 	step := math.Max(1, math.Ceil(maxX/10))
-	for wk := 0.0; wk <= maxX+1e-9; wk += step {
+	for i := 0.0; i*step <= maxX+1e-9; i++ { // at most 11 lines: maxX is finite
+		wk := i * step
 		l := canvas.NewLine(colGrid)
 		l.Position1, l.Position2 = fyne.NewPos(x(wk), top), fyne.NewPos(x(wk), top+h)
 		objs = append(objs, l, text(fmtNum(wk+1), colText, fyne.NewPos(x(wk)-4, top+h+4)))
@@ -71,24 +79,28 @@ func drawCICOChart(d cicoChartData, size fyne.Size) []fyne.CanvasObject {
 	objs = append(objs, goal, text("80% goal", colAim, fyne.NewPos(left+4, y(80)-16)))
 	// Phase lines, labelled above the plot.
 	for _, p := range d.Phases {
+		px, ok := reportdoc.ChartWeek(p.X)
+		if !ok {
+			continue
+		}
 		l := canvas.NewLine(colPhase)
 		l.StrokeWidth = 2
-		l.Position1, l.Position2 = fyne.NewPos(x(p.X), top-4), fyne.NewPos(x(p.X), top+h)
-		t := text(p.Label, colPhase, fyne.NewPos(x(p.X)+3, 4))
-		if tw := t.MinSize().Width; x(p.X)+3+tw > size.Width {
-			t.Move(fyne.NewPos(x(p.X)-3-tw, 4)) // no room on the right: label on the left
+		l.Position1, l.Position2 = fyne.NewPos(x(px), top-4), fyne.NewPos(x(px), top+h)
+		t := text(p.Label, colPhase, fyne.NewPos(x(px)+3, 4))
+		if tw := t.MinSize().Width; x(px)+3+tw > size.Width {
+			t.Move(fyne.NewPos(x(px)-3-tw, 4)) // no room on the right: label on the left
 		}
 		objs = append(objs, l, t)
 	}
-	for i, pt := range d.Weeks {
+	for i, pt := range weeks {
 		if i > 0 {
-			q := d.Weeks[i-1]
+			q := weeks[i-1]
 			l := canvas.NewLine(colNeutral)
 			l.Position1, l.Position2 = fyne.NewPos(x(q.X), y(q.Pct)), fyne.NewPos(x(pt.X), y(pt.Pct))
 			objs = append(objs, l)
 		}
 	}
-	for _, pt := range d.Weeks {
+	for _, pt := range weeks {
 		col := colBad
 		if pt.Met {
 			col = colGood
@@ -99,4 +111,19 @@ func drawCICOChart(d cicoChartData, size fyne.Size) []fyne.CanvasObject {
 		objs = append(objs, dot)
 	}
 	return objs
+}
+
+// placeCICOWeeks is the weeks the CICO chart draws: each week placed in
+// the charts' window and its percentage kept to 0–100; a week with a NaN
+// or infinite position or percentage is left out.
+func placeCICOWeeks(weeks []cicoChartWeek) []cicoChartWeek {
+	out := make([]cicoChartWeek, 0, len(weeks))
+	for _, wk := range weeks {
+		x, ok := reportdoc.ChartWeek(wk.X)
+		if !ok || math.IsNaN(wk.Pct) || math.IsInf(wk.Pct, 0) {
+			continue
+		}
+		out = append(out, cicoChartWeek{X: x, Pct: max(0, min(100, wk.Pct)), Met: wk.Met})
+	}
+	return out
 }

@@ -54,6 +54,9 @@ type Config struct {
 	Logger    *slog.Logger
 	Now       func() time.Time     // nil: time.Now
 	Writer    *serverwriter.Writer // nil: one over Store
+	// ReportCacheBytes bounds the estimated bytes of the cached reports
+	// (ADR 0025); 0: reportcache.DefaultMaxBytes.
+	ReportCacheBytes int64
 }
 
 // Console serves the pages.
@@ -91,7 +94,7 @@ func New(cfg Config) *Console {
 		cfg.Writer = serverwriter.New(cfg.Store, cfg.Now)
 	}
 	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{},
-		reports: reportcache.New(cfg.Store, 0, 0)}
+		reports: reportcache.NewWithBytes(cfg.Store, 0, 0, cfg.ReportCacheBytes)}
 	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}

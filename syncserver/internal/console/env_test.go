@@ -26,6 +26,7 @@ import (
 	"smallwins/syncserver/internal/boltstore"
 	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -41,7 +42,7 @@ var testPasswords = auth.Passwords{Cost: 4} // bcrypt's minimum: tests sign in o
 // the API by tablets.
 type env struct {
 	t    testing.TB
-	st   *boltstore.Store
+	st   store.Store
 	srv  *httptest.Server
 	logs *bytes.Buffer
 	ids  ids
@@ -74,6 +75,12 @@ func newEnv(t testing.TB, tls bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newEnvOn(t, tls, st)
+}
+
+// newEnvOn is newEnv on any store, closed at the end of the test.
+func newEnvOn(t testing.TB, tls bool, st store.Store) *env {
+	t.Helper()
 	e := &env{t: t, st: st, logs: &bytes.Buffer{}, users: map[string]store.User{}, tablets: map[string]tablet{}}
 	log := slog.New(slog.NewJSONHandler(e.logs, nil))
 	con := console.New(console.Config{Store: st, Passwords: testPasswords, Logger: log})
@@ -91,7 +98,7 @@ func newEnv(t testing.TB, tls bool) *env {
 			t.Fatal(err)
 		}
 		for _, u := range []struct{ name, full, role string }{{"admin", "Casey Coach", "admin"}, {"ana", "Ana Rivera", "interventionist"}, {"ben", "Ben Okafor", "interventionist"}} {
-			nu, err := httpapi.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.full, Role: u.role, Password: pw})
+			nu, err := schooladmin.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.full, Role: u.role, Password: pw})
 			if err != nil {
 				t.Fatal(err)
 			}

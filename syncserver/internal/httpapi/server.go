@@ -41,6 +41,11 @@ type Config struct {
 	// InflightWait is how long a request may queue for budget before the
 	// 503; 0 means 2 seconds.
 	InflightWait time.Duration
+	// PushRecordsPerMinute is how many records one device may push in any
+	// minute; beyond it pushes get 429 rate_limited with Retry-After (issue
+	// 20, ADR 0025). 0 means DefaultPushRecordsPerMinute, a negative value
+	// no limit (benchmarks).
+	PushRecordsPerMinute int
 	// Mount, when set, adds routes outside /v1 on the same Echo (the school
 	// console, CONSOLE.md: same address, same process). Those handlers
 	// answer their own errors; the JSON error handler, the request log and
@@ -63,6 +68,8 @@ type Server struct {
 	metrics *metrics
 	reg     *prometheus.Registry
 	budget  *membudget.Budget
+	// pushes is the per-device push limit; nil when there is none.
+	pushes *pushLimiter
 	// writer writes records as the server (the roster import).
 	writer *serverwriter.Writer
 	// routes are the registered route templates: the only values the route
@@ -87,6 +94,9 @@ func New(cfg Config) *Server {
 	if cfg.InflightWait == 0 {
 		cfg.InflightWait = defaultInflightWait
 	}
+	if cfg.PushRecordsPerMinute == 0 {
+		cfg.PushRecordsPerMinute = DefaultPushRecordsPerMinute
+	}
 	budget := membudget.New(cfg.MaxInflightBytes, cfg.InflightWait)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -94,6 +104,10 @@ func New(cfg Config) *Server {
 		metrics: newMetrics(reg, budget), writer: cfg.Writer}
 	if s.writer == nil {
 		s.writer = serverwriter.New(cfg.Store, cfg.Now)
+	}
+	if cfg.PushRecordsPerMinute > 0 {
+		s.pushes = newPushLimiter(cfg.PushRecordsPerMinute)
+		registerPushLimitMetrics(reg, s.pushes)
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -22,7 +22,9 @@
 // its seq or a large change reads the school whole.
 //
 // Memory is bounded: at most MaxSchools schools, each with at most MaxDates
-// as_of dates, least recently used evicted first (ADR 0012).
+// as_of dates, least recently used evicted first (ADR 0012); and the
+// reports of all of them together within a byte budget (DefaultMaxBytes),
+// estimated per report, least recently used date evicted first (ADR 0025).
 package reportcache
 
 import (
@@ -42,6 +44,11 @@ import (
 const (
 	MaxSchools = 8
 	MaxDates   = 4
+	// DefaultMaxBytes bounds the estimated bytes of every cached report
+	// together: a caseload of 2,000 ordinary goals is estimated at 5.8 MiB
+	// per as_of date (3.6 MiB of heap), so about ten such dates fit
+	// (ADR 0025).
+	DefaultMaxBytes = 64 << 20
 )
 
 // View is one goal's report and what a page shows beside it, the same for
@@ -58,12 +65,16 @@ type View struct {
 
 // Cache is safe for concurrent use.
 type Cache struct {
-	st                   store.Store
+	st                   store.RecordStore
 	maxSchools, maxDates int
+	maxBytes             int64
 
 	mu      sync.Mutex
 	tick    uint64
 	schools map[string]*entry
+	// evicted and tooLarge count reports dropped for the byte budget and
+	// reports never kept because one alone is over it (Stats).
+	evicted, tooLarge int64
 }
 
 // entry is one school at one version.
@@ -81,17 +92,35 @@ type dateSet struct {
 	used  uint64
 	mu    sync.Mutex
 	goals map[string]View
+	// sizes are the goals' estimated bytes (viewBytes) and bytes their sum,
+	// guarded by mu like goals.
+	sizes map[string]int64
+	bytes int64
 }
 
-// New makes a cache over st; zero limits take the defaults.
-func New(st store.Store, maxSchools, maxDates int) *Cache {
+func newDateSet(used uint64) *dateSet {
+	return &dateSet{used: used, goals: map[string]View{}, sizes: map[string]int64{}}
+}
+
+// New makes a cache over st with the default byte budget; zero limits take
+// the defaults.
+func New(st store.RecordStore, maxSchools, maxDates int) *Cache {
+	return NewWithBytes(st, maxSchools, maxDates, 0)
+}
+
+// NewWithBytes is New with a byte budget for the cached reports (0 means
+// DefaultMaxBytes).
+func NewWithBytes(st store.RecordStore, maxSchools, maxDates int, maxBytes int64) *Cache {
 	if maxSchools <= 0 {
 		maxSchools = MaxSchools
 	}
 	if maxDates <= 0 {
 		maxDates = MaxDates
 	}
-	return &Cache{st: st, maxSchools: maxSchools, maxDates: maxDates, schools: map[string]*entry{}}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	return &Cache{st: st, maxSchools: maxSchools, maxDates: maxDates, maxBytes: maxBytes, schools: map[string]*entry{}}
 }
 
 // Reports returns, as of asOf, the reports of the school's goals that keep
@@ -122,17 +151,13 @@ func (c *Cache) Reports(ctx context.Context, schoolID string, asOf progress.Date
 		}
 	}
 	ds.mu.Unlock()
-	computed, err := compute(e.sch, missing, asOf)
+	computed, err := compute(ctx, e.sch, missing, asOf)
 	if err != nil {
 		return nil, err
 	}
 	// Two requests missing the same goal both compute it; the results are
 	// equal (the same records and date), so either may stay.
-	ds.mu.Lock()
-	for _, g := range computed {
-		ds.goals[g.ID] = g
-	}
-	ds.mu.Unlock()
+	c.keep(ds, computed)
 	return append(out, computed...), nil
 }
 
@@ -218,15 +243,16 @@ func (c *Cache) update(ctx context.Context, schoolID string, prev, e *entry) boo
 	carried := map[progress.Date]*dateSet{}
 	if !changed.All {
 		for d, ds := range old {
+			keep := newDateSet(used[d])
 			ds.mu.Lock()
-			keep := make(map[string]View, len(ds.goals))
 			for id, v := range ds.goals {
 				if !changed.Goals[id] {
-					keep[id] = v
+					keep.goals[id], keep.sizes[id] = v, ds.sizes[id]
+					keep.bytes += ds.sizes[id]
 				}
 			}
 			ds.mu.Unlock()
-			carried[d] = &dateSet{used: used[d], goals: keep}
+			carried[d] = keep
 		}
 	}
 	e.sch = sch
@@ -263,7 +289,7 @@ func (c *Cache) dateSet(e *entry, asOf progress.Date) *dateSet {
 	c.tick++
 	ds := e.dates[asOf]
 	if ds == nil {
-		ds = &dateSet{goals: map[string]View{}}
+		ds = newDateSet(0)
 		e.dates[asOf] = ds
 		for len(e.dates) > c.maxDates {
 			var oldest progress.Date
@@ -282,8 +308,10 @@ func (c *Cache) dateSet(e *entry, asOf progress.Date) *dateSet {
 }
 
 // compute reports on goals, one worker per core: decoding is shared
-// (goaldata.School), the report math is CPU work.
-func compute(sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
+// (goaldata.School), the report math is CPU work. It stops when ctx ends
+// (the client gave up: issue 20) and then returns ctx's error and no
+// reports, so the caller caches none of a half-done set.
+func compute(ctx context.Context, sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
 	out := make([]View, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
@@ -298,10 +326,16 @@ func compute(sch *goaldata.School, ids []string, asOf progress.Date) ([]View, er
 		}()
 	}
 	for i := range ids {
+		if ctx.Err() != nil {
+			break
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	kept := out[:0]
 	for i, g := range out {
 		switch {

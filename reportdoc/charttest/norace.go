@@ -1,0 +1,5 @@
+//go:build !race
+
+package charttest
+
+const raceSlowdown = 1
