@@ -248,7 +248,7 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 	k := card{ID: gv.ID, StudentID: gv.StudentID, Decision: rep.Decision.Code, Reason: e.reason, Status: rep.Status,
 		Student: e.student, Grade: gv.Student.Grade, Group: "—", Interventionist: "—", Program: gv.Program.Name,
 		Measure: measureName(rep.Goal.Measure), DecisionText: decisionText(rep.Decision.Code), Why: rep.Decision.Reason,
-		ReasonText: reasonWords[e.reason], StatusText: statusWords[rep.Status], Delivery: progress.DeliveryLine(rep.Delivery),
+		ReasonText: reasonWords[e.reason], StatusText: progress.StatusWords(rep.Status), Delivery: progress.DeliveryShort(rep.Delivery),
 		LastProbe: "no probe yet", Action: formAction("/meeting/decisions", f)}
 	if k.ReasonText == "" {
 		k.ReasonText = e.reason

@@ -132,11 +132,11 @@ func cards(t *testing.T, body string) []agendaCard {
 	return out
 }
 
-var totalRE = regexp.MustCompile(`<div class="agenda-list" data-total="(\d+)">`)
+var agendaTotalRE = regexp.MustCompile(`<div class="agenda-list" data-total="(\d+)">`)
 
-func total(t *testing.T, body string) int {
+func agendaTotal(t *testing.T, body string) int {
 	t.Helper()
-	m := totalRE.FindStringSubmatch(body)
+	m := agendaTotalRE.FindStringSubmatch(body)
 	if m == nil {
 		t.Fatal("no element with data-total holds the cards")
 	}
@@ -235,7 +235,7 @@ func TestMeetingAgendaPagesAndOrder(t *testing.T) {
 		t.Errorf("agenda\n%v\nwant\n%v", got, want)
 	}
 	for i, p := range []page{p1, p2} {
-		if n := total(t, p.body); n != 30 {
+		if n := agendaTotal(t, p.body); n != 30 {
 			t.Errorf("page %d: data-total=%d, want 30", i+1, n)
 		}
 	}
@@ -255,7 +255,7 @@ func TestMeetingAgendaPagesAndOrder(t *testing.T) {
 	sec := cardHTML(t, p1.body, first)
 	for _, w := range []string{`<img class="chart" src="/students/` + r.Goal.StudentID + `/goals/` + first + `/chart.svg?as_of=` + asOf + `"`,
 		`loading="lazy"`, "<strong>" + progress.DecisionWords(r.Decision.Code) + ".</strong> " + html.EscapeString(r.Decision.Reason),
-		"Delivery: " + progress.DeliveryLine(r.Delivery) + "."} {
+		"Delivery: " + progress.DeliveryShort(r.Delivery) + "."} {
 		if !strings.Contains(sec, w) {
 			t.Errorf("the first card lacks %q:\n%s", w, sec)
 		}
@@ -330,17 +330,17 @@ func TestMeetingAgendaFilters(t *testing.T) {
 		if got := cards(t, p.body); len(want) == 0 || !slices.Equal(got, want) {
 			t.Errorf("%s: cards\n%v\nwant\n%v", c.query, got, want)
 		}
-		if n := total(t, p.body); n != len(want) {
+		if n := agendaTotal(t, p.body); n != len(want) {
 			t.Errorf("%s: data-total=%d, want %d", c.query, n, len(want))
 		}
 	}
 	// With more than a page, "Next" keeps the filter.
 	p := b.get("/meeting?as_of=" + asOf + "&program=" + f.program2)
-	if n := total(t, p.body); n > 25 {
+	if n := agendaTotal(t, p.body); n > 25 {
 		t.Fatalf("the filter keeps %d", n)
 	}
 	p = b.get("/meeting?as_of=" + asOf + "&interventionist=" + ana)
-	if total(t, p.body) <= 25 {
+	if agendaTotal(t, p.body) <= 25 {
 		t.Skip("the fixture keeps one page for Ana")
 	}
 	if !strings.Contains(p.body, `interventionist=`+ana+`&amp;page=2" rel="next"`) {
@@ -382,8 +382,8 @@ func TestMeetingDecisionReturnsToItsCard(t *testing.T) {
 	pageURL := "/meeting?as_of=" + asOf + "&interventionist=" + ana + "&page=2"
 	p := b.get(pageURL)
 	onPage := cards(t, p.body)
-	if total(t, p.body) <= 25 || len(onPage) == 0 {
-		t.Fatalf("Ana's agenda has no page 2 (%d items)", total(t, p.body))
+	if agendaTotal(t, p.body) <= 25 || len(onPage) == 0 {
+		t.Fatalf("Ana's agenda has no page 2 (%d items)", agendaTotal(t, p.body))
 	}
 	goal := onPage[0].goal
 	if a := formAction(t, p.body, goal); a != "/meeting/decisions?as_of="+asOf+"&interventionist="+ana+"&page=2" {
@@ -656,7 +656,7 @@ func TestMeetingPageAtScale(t *testing.T) {
 	e.addGoals(t, 1997)
 	b := e.signedIn("lincoln", "admin")
 	p := b.get("/meeting?as_of=" + asOf)
-	if n := total(t, p.body); n != 2000 {
+	if n := agendaTotal(t, p.body); n != 2000 {
 		t.Fatalf("data-total=%d, want 2000 (every goal is review-due)", n)
 	}
 	if n := len(cards(t, p.body)); n != 25 {
