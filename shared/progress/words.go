@@ -167,7 +167,7 @@ func ReasonWords(r Report) string {
 	case d.Code == record.DecisionNotEnoughData:
 		base = notEnoughReason(r.PointsAfterBaseline, r.WeeksOfData, FormatWeeks)
 		if speaksOfLastFour(r) {
-			base += " The last 4 points are already all " + sd.below + " the aimline."
+			base += " Warning: the last 4 points are already all " + sd.below + " the aimline."
 		}
 		return base
 	case d.Rule == RuleTrend && r.Trend != nil:

@@ -135,7 +135,7 @@ func TestReasonWordsInTheRoom(t *testing.T) {
 	few := Report{Goal: GoalInfo{Measure: "orf_wcpm", Direction: "up"}, Aimline: &Aimline{SlopePerWeek: 2}, Points: below,
 		PointsAfterBaseline: 4, WeeksOfData: 4.5714, Status: Red,
 		Decision: Decision{Code: record.DecisionNotEnoughData, Rule: RuleNone}}
-	if got, want := ReasonWords(few), "Not enough data yet: 4 points over 4.6 weeks; 2 more points and 2 more weeks of data needed (at least 6 points over 6 weeks). The last 4 points are already all below the aimline."; got != want {
+	if got, want := ReasonWords(few), "Not enough data yet: 4 points over 4.6 weeks; 2 more points and 2 more weeks of data needed (at least 6 points over 6 weeks). Warning: the last 4 points are already all below the aimline."; got != want {
 		t.Errorf("too few: %q\nwant %q", got, want)
 	}
 	if got := LightWords(few); got != "The light is red: the newest 3 of the last 4 points are below the aimline." {

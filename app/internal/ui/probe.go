@@ -127,7 +127,7 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.timer.SizeName = "headingText"
 	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
 	s.stopEarl = NewButton("Finished early", s.tapStop)
-	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
+	s.errPlus = newImportant("Error +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
 	s.errMinus = NewButton("Undo error", func() {
 		if s.m.errors > 0 {
 			s.m.errors--
