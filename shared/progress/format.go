@@ -37,16 +37,17 @@ func FormatPctWhole(v float64) string {
 	return Figure(v, 0) + "%"
 }
 
-// FormatPctWholeAgainst is FormatPctWhole for a figure judged against a
-// limit shown beside it ("below 80%", "goal 80%"): where whole rounding
-// would put the figure on the limit or past it (79.6% as "80%" beside
-// "below 80%"), it keeps the decimals that tell them apart, at most two,
-// and closer still says "just under 80%" or "just over 80%".
-func FormatPctWholeAgainst(v, limit float64) string {
+// FormatPctWholeAgainst is FormatPctWhole for a figure judged against
+// limits shown beside it or implied by it ("below 80%", "goal 80%", all of
+// the steps at 100%): where whole rounding would put the figure on a limit
+// or past it (79.6% as "80%" beside "below 80%", 249 of 250 steps as
+// "100%"), it keeps the decimals that tell them apart, at most two, and
+// closer still says "just under 80%" or "just over 80%".
+func FormatPctWholeAgainst(v float64, limits ...float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return "n/a"
 	}
-	side := func(x float64) int {
+	side := func(x, limit float64) int {
 		switch {
 		case x < limit:
 			return -1
@@ -55,23 +56,34 @@ func FormatPctWholeAgainst(v, limit float64) string {
 		}
 		return 0
 	}
-	want := side(v)
 	for d := 0; d <= 2; d++ {
 		p := math.Pow(10, float64(d))
-		if side(math.Round(v*p)/p) == want {
+		r, ok := math.Round(v*p)/p, true
+		for _, l := range limits {
+			ok = ok && side(r, l) == side(v, l)
+		}
+		if ok {
 			return Figure(v, d) + "%"
 		}
 	}
-	if want < 0 {
-		return "just under " + FormatPct(limit)
+	// Within 0.005 of a limit: say which side of the nearest one.
+	near := limits[0]
+	for _, l := range limits[1:] {
+		if math.Abs(v-l) < math.Abs(v-near) {
+			near = l
+		}
 	}
-	return "just over " + FormatPct(limit)
+	if v < near {
+		return "just under " + FormatPct(near)
+	}
+	return "just over " + FormatPct(near)
 }
 
 // FormatDeliveryPct is a delivery figure (attendance, dose, fidelity) in
 // the room: whole, but never rounded onto the delivery gate's limit that
-// the decision's reason may name beside it (DOMAIN.md §3.5 rule 5).
-func FormatDeliveryPct(v float64) string { return FormatPctWholeAgainst(v, deliveryMin) }
+// the decision's reason may name beside it (DOMAIN.md §3.5 rule 5), nor
+// onto 100% (fidelity of 99.6% is not "every step").
+func FormatDeliveryPct(v float64) string { return FormatPctWholeAgainst(v, deliveryMin, 100) }
 
 // FormatPctOf is a nullable percentage; nil (nothing planned) is "n/a".
 func FormatPctOf(p *float64) string {

@@ -174,7 +174,8 @@ func TestFormatPctWhole(t *testing.T) {
 			t.Errorf("%v against %v: %q, want %q", c.v, c.limit, got, c.want)
 		}
 	}
-	if FormatPctWhole(83.333) != "83%" || FormatPctWhole(math.NaN()) != "n/a" || FormatDeliveryPct(79.7) != "79.7%" {
+	if FormatPctWhole(83.333) != "83%" || FormatPctWhole(math.NaN()) != "n/a" || FormatDeliveryPct(79.7) != "79.7%" ||
+		FormatDeliveryPct(99.6) != "99.6%" || FormatDeliveryPct(91.2) != "91%" || FormatPctWholeAgainst(0.3, 0, 100) != "0.3%" {
 		t.Error("whole percentages")
 	}
 }

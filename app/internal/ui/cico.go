@@ -464,7 +464,7 @@ func (s *cicoScreen) paint() {
 		if n == 0 {
 			s.agree.SetText("Match: no box rated by both of you yet.")
 		} else {
-			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtPct(float64(m)/float64(n)*100)))
+			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtShare(float64(m)/float64(n)*100)))
 		}
 		s.agree.Show()
 	} else {

@@ -183,6 +183,11 @@ func fmtNum(v float64) string { return progress.FormatScore(v) }
 
 func fmtPct(v float64) string { return progress.FormatPctWhole(v) }
 
+// fmtShare is a share of a count as a whole percentage that is never
+// "100%" while one step was skipped, nor "0%" while one was done (249 of
+// 250 is 99.6%).
+func fmtShare(v float64) string { return progress.FormatPctWholeAgainst(v, 0, 100) }
+
 // pctAgainstGoal is a percentage beside the goal it is judged against and
 // the verdict (met is the exact rule's, progress.MeetsGoal): whole, never
 // rounded onto or past the goal, and never on the other side of the goal

@@ -278,7 +278,7 @@ func (s *probeScreen) tapSave() {
 	if errs != nil {
 		msg += fmt.Sprintf(", %d errors", s.m.errors)
 		if raw+*errs > 0 {
-			msg += fmt.Sprintf(", accuracy %s", fmtPct(raw/(raw+*errs)*100))
+			msg += fmt.Sprintf(", accuracy %s", fmtShare(raw/(raw+*errs)*100))
 		}
 	}
 	// Said once, under the form, and the form keeps what was saved.

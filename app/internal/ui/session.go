@@ -356,7 +356,7 @@ func (r sessionSummary) marks() string {
 	att := attendedWords(r.Present, r.Late, r.LeftEarly, r.Absent)
 	fid := "no steps applied"
 	if r.FidelityPct >= 0 {
-		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtPct(r.FidelityPct), r.Done, r.Applicable)
+		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtShare(r.FidelityPct), r.Done, r.Applicable)
 	}
 	s := fmt.Sprintf("%s · fidelity %s", att, fid)
 	if r.Unmarked > 0 {

@@ -187,7 +187,7 @@ func sessionLine(rec Records, s record.Session) string {
 	sum := m.summary()
 	txt := fmt.Sprintf("Delivered · %s min · %s", fmtNum(s.Minutes), attendedWords(sum.Present, sum.Late, sum.LeftEarly, sum.Absent))
 	if sum.FidelityPct >= 0 {
-		txt += " · fidelity " + fmtPct(sum.FidelityPct)
+		txt += " · fidelity " + fmtShare(sum.FidelityPct)
 	}
 	return txt
 }
