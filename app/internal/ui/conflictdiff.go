@@ -461,6 +461,10 @@ func (s *syncScreen) mayRead(e record.Envelope) bool {
 	return false
 }
 
+// boldLabel is a column head; it wraps, so a long one ("Newer version,
+// from the console") never widens the grid past a portrait screen.
 func boldLabel(t string) *widget.Label {
-	return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

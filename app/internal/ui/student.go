@@ -282,7 +282,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		lines = append(lines, "The weekly probe is overdue.")
 	}
 	b := NewButton("Record team decision", func() {
-		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, rep.Decision.Reason))
+		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, progress.ReasonWords(rep)))
 	})
 	s.decide[g.ID] = b
 	actions := container.NewHBox(b, edit)
