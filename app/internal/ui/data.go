@@ -148,8 +148,8 @@ type Conflict struct {
 	Summary  string // "another tablet saved a newer version at 10:42"
 	// By is who saved the newer version, in words: "the console" or
 	// "another tablet" ("" when not known: another tablet).
-	By string
-	Deleted  bool   // the losing version was a deletion
+	By      string
+	Deleted bool // the losing version was a deletion
 	// Mine is the losing version itself (this tablet's), shown beside the
 	// newer one the store holds; zero when not known.
 	Mine record.Envelope

@@ -62,9 +62,9 @@ func TestSessionWordsAsTheRoomSaysThem(t *testing.T) {
 	a := f.start(landscape)
 	test.Tap(a.Current().(*todayScreen).start[sc.group])
 	s := a.Current().(*sessionScreen)
-	s.tapAttendance(0)                    // Ava absent
-	s.tapAttendance(1)                    // Ben absent…
-	s.tapAttendance(1)                    // …then late, at minute 0
+	s.tapAttendance(0) // Ava absent
+	s.tapAttendance(1) // Ben absent…
+	s.tapAttendance(1) // …then late, at minute 0
 	if l := s.students[1].name.Text; strings.Contains(l, "min 0") || l != "Ben Okafor · Late (came in the first minute)" {
 		t.Errorf("late label %q", l)
 	}
