@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/shared/progress"
+	"smallwins/shared/record"
 )
 
 // Config is what the screens need from the outside.
@@ -101,6 +102,8 @@ type App struct {
 	question *question
 	// saveDialog is the last file-save dialog shown (tests).
 	saveDialog *dialog.FileDialog
+	// msgStop ends the timer that clears a confirmation (nil when none).
+	msgStop func()
 
 	stack []screen
 	sync  SyncState
@@ -127,6 +130,9 @@ func New(win fyne.Window, cfg Config) *App {
 		cfg.Now = time.Now
 	}
 	a := &App{cfg: cfg, win: win}
+	// Every local write goes through here, so the header's count of
+	// waiting changes is the outbox's after each one (ADR 0651).
+	a.cfg.Records = watchedRecords{Records: cfg.Records, wrote: a.wrote}
 	a.back = NewButton("‹ Back", a.Back)
 	a.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.title.Truncation = fyne.TextTruncateEllipsis
@@ -484,7 +490,12 @@ const (
 	msgUntilSent
 )
 
-// say shows a short message on the status line until the next screen change.
+// msgFor is how long a confirmation ("Saved.") stays on the status line
+// when the app has a ticker: as long as the undo bar, never minutes.
+const msgFor = undoFor
+
+// say shows a short confirmation on the status line until the next screen
+// change, new data, or msgFor, whichever comes first.
 func (a *App) say(msg string) { a.setMessage(msg, widget.MediumImportance, msgPlain) }
 
 // sayUntilSent shows a message that is true until the next successful sync.
@@ -496,19 +507,85 @@ func (a *App) warn(msg string) { a.setMessage(msg, widget.DangerImportance, msgP
 // setMessage writes the status line; its height never changes, so nothing
 // on the screen moves.
 func (a *App) setMessage(msg string, imp widget.Importance, kind msgKind) {
+	a.stopMessageTimer()
 	a.message.Importance = imp
 	a.msgKind = kind
 	a.message.SetText(msg)
+	// A confirmation is true when said and soon stale ("Saved." minutes
+	// later, beside other work); a warning stays until the screen changes,
+	// so it is not missed.
+	if kind == msgPlain && imp != widget.DangerImportance {
+		a.msgStop = a.tick(msgFor, a.clearMessage)
+	}
+}
+
+func (a *App) stopMessageTimer() {
+	if a.msgStop != nil {
+		a.msgStop()
+		a.msgStop = nil
+	}
+}
+
+// clearConfirmation clears the status line if it holds a plain message:
+// what it confirmed was just undone or replaced.
+func (a *App) clearConfirmation() {
+	if a.msgKind == msgPlain {
+		a.clearMessage()
+	}
 }
 
 // Message is the message on the status line ("" when none; tests).
 func (a *App) Message() string { return a.message.Text }
 
 func (a *App) clearMessage() {
+	a.stopMessageTimer()
 	a.msgKind = msgPlain
 	if a.message.Text != "" {
 		a.message.SetText("")
 	}
+}
+
+// wrote is called after every local write: the count of waiting changes
+// in the header (and Today's line, which repeats it) is the outbox's as of
+// now, never the last sync's.
+func (a *App) wrote() { a.showGlance() }
+
+// watchedRecords is Records calling wrote after each successful write.
+type watchedRecords struct {
+	Records
+	wrote func()
+}
+
+func (w watchedRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
+	e, err := w.Records.Put(ctx, typ, id, data, restricted)
+	if err == nil {
+		w.wrote()
+	}
+	return e, err
+}
+
+func (w watchedRecords) Delete(ctx context.Context, id string) (record.Envelope, error) {
+	e, err := w.Records.Delete(ctx, id)
+	if err == nil {
+		w.wrote()
+	}
+	return e, err
+}
+
+func (w watchedRecords) PutIf(ctx context.Context, typ, id string, data any, restricted bool, want string) (record.Envelope, bool, error) {
+	e, ok, err := w.Records.PutIf(ctx, typ, id, data, restricted, want)
+	if ok && err == nil {
+		w.wrote()
+	}
+	return e, ok, err
+}
+
+func (w watchedRecords) DeleteIf(ctx context.Context, id, want string) (record.Envelope, bool, error) {
+	e, ok, err := w.Records.DeleteIf(ctx, id, want)
+	if ok && err == nil {
+		w.wrote()
+	}
+	return e, ok, err
 }
 
 // fixedLine is the status line's layout: always h tall (one line of label

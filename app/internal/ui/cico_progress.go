@@ -105,9 +105,9 @@ func (cp cicoProgress) weeksText() string {
 	var lines []string
 	for i := len(cp.status.Weeks) - 1; i >= 0 && len(lines) < 8; i-- {
 		w := cp.status.Weeks[i]
-		l := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), fmtPct(w.Pct))
+		l := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), pctAgainstGoal(w.Pct, 80, w.Met))
 		if w.MatchPct != nil {
-			l += ", match " + fmtPct(*w.MatchPct)
+			l += ", match " + progress.FormatPctWholeAgainst(*w.MatchPct, 80) // a self-managed week needs 80%
 		}
 		if w.Counts {
 			l += " · counts"

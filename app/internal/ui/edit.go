@@ -319,8 +319,7 @@ func newNoteEdit(a *App, id string) screen {
 	e.body.Wrapping = fyne.TextWrapWord
 	e.body.SetMinRowsVisible(4)
 	e.body.SetText(n.Body)
-	e.category = widget.NewSelect(noteCategories, nil)
-	e.category.SetSelected(n.Category)
+	e.category = newCategorySelect(n.Category)
 	e.private = widget.NewCheck("Restricted: only me and admins", nil)
 	if d.Restricted {
 		e.private.SetChecked(true)
@@ -335,7 +334,7 @@ func newNoteEdit(a *App, id string) screen {
 			a.warn("Write the note, or delete it.")
 			return false
 		}
-		next.Category = e.category.Selected
+		next.Category = chosenCategory(e.category)
 		prev, err := a.cfg.Records.Get(id)
 		if err != nil {
 			a.warn("Not saved: this note is no longer on the tablet.")
@@ -373,7 +372,7 @@ func createdDate(id string) string {
 // noteText is a note's line on the student screen.
 func noteText(n repo.Doc[record.Note]) string {
 	t := n.Data.Body
-	tag := n.Data.Category
+	tag := record.NoteCategoryWords(n.Data.Category)
 	if n.Restricted {
 		tag += ", restricted"
 	}

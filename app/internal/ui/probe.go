@@ -171,7 +171,7 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.timer.SizeName = "headingText"
 	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
 	s.stopEarl = NewButton("Finished early", s.tapStop)
-	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
+	s.errPlus = newImportant("Error +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
 	s.errMinus = NewButton("Undo error", func() {
 		if s.m.errors > 0 {
 			s.m.errors--
@@ -347,7 +347,7 @@ func (s *probeScreen) tapSave() {
 	if errs != nil {
 		msg += fmt.Sprintf(", %d errors", s.m.errors)
 		if raw+*errs > 0 {
-			msg += fmt.Sprintf(", accuracy %s", fmtPct(raw/(raw+*errs)*100))
+			msg += fmt.Sprintf(", accuracy %s", fmtShare(raw/(raw+*errs)*100))
 		}
 	}
 	// Said once, under the form, and the form keeps what was saved.

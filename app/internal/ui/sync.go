@@ -268,7 +268,7 @@ func (s *syncScreen) refresh() {
 	}
 	if len(s.conflicts) > 0 {
 		rows := []fyne.CanvasObject{heading("Changes to review"),
-			wrapLabel("Another tablet saved a newer version of these. Your version is kept here: restore it, or keep the newer one.")}
+			wrapLabel("A newer version of each of these was saved elsewhere. Your version is kept here: restore it, or keep the newer one.")}
 		for _, c := range s.conflicts {
 			c := c
 			what := describe(s.a.cfg.Records, c.Type, c.RecordID)
@@ -427,6 +427,15 @@ func (s *syncScreen) resolve(id string, restore bool) {
 	}
 	s.a.SetSyncState(st)
 	s.refresh()
+	s.toTop()
+}
+
+// toTop scrolls to the top after a choice removed a card: the page would
+// otherwise stay scrolled past its shorter content, a blank screen.
+func (s *syncScreen) toTop() {
+	if sc := s.page(); sc != nil {
+		sc.ScrollToTop()
+	}
 }
 
 func (s *syncScreen) retryOne(id string) {
@@ -436,6 +445,7 @@ func (s *syncScreen) retryOne(id string) {
 	}
 	s.a.sayUntilSent("Queued again; it will be sent at the next sync.")
 	s.refresh()
+	s.toTop()
 }
 
 // describe names a record for a person: "Session of Bluebirds on Tue 4 Mar".

@@ -49,7 +49,13 @@ func deliveryText(d *progress.Delivery) string {
 	if d == nil {
 		return "Unknown (no plan)"
 	}
-	att := progress.AttendanceWords(d) // "above plan" rather than 121% mid-week (ADR 0630)
+	// Whole sessions in words (ADR 0651), then the rule's figure, which the
+	// delivery gate judges: "Attended 30 of 33 planned sessions (attendance
+	// 92.11%)".
+	att := progress.AttendanceWords(d)
+	if d.AttendancePct != nil {
+		att += " (attendance " + pct(d.AttendancePct) + ")"
+	}
 	return strings.ToUpper(att[:1]) + att[1:] + ", dose " + pct(d.DosePct) + ", fidelity " + pct(d.FidelityPct)
 }
 
