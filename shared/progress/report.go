@@ -398,7 +398,7 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 		return Decision{Code: record.DecisionRaiseGoal, Rule: RuleFourPoint, Reason: "The last 4 points are all above the aimline."}
 	}
 	if n >= 8 && haveTrend {
-		ratio := olsSlope / aimSlope
+		ratio := olsSlope / aimSlope // GrowthRatio's ratio
 		switch {
 		case ratio < 0.9:
 			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend,
@@ -420,6 +420,18 @@ func gate(d Decision, del *Delivery) Decision {
 		d.Reason += " Delivery is unknown (no plan, or nothing planned yet), so it could not be checked."
 		return d
 	}
+	low := deliveryBelow80(del)
+	if len(low) == 0 {
+		return d
+	}
+	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
+		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
+}
+
+// deliveryBelow80 names each figure of a known delivery (attendance and
+// dose set) below 80, the gate's test; fidelity with nothing to count is
+// not below. DeliveryAt80 asks the same.
+func deliveryBelow80(del *Delivery) []string {
 	var low []string
 	if *del.AttendancePct < 80 {
 		low = append(low, "attendance "+fmtNum(*del.AttendancePct)+"%")
@@ -430,11 +442,7 @@ func gate(d Decision, del *Delivery) Decision {
 	if del.FidelityPct != nil && *del.FidelityPct < 80 {
 		low = append(low, "fidelity "+fmtNum(*del.FidelityPct)+"%")
 	}
-	if len(low) == 0 {
-		return d
-	}
-	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
-		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
+	return low
 }
 
 // fmtNum renders a number for people: at most two decimals, no trailing

@@ -50,3 +50,21 @@ func SufficiencyWords(r Report) string {
 	}
 	return ""
 }
+
+// cicoPhaseWords name DOMAIN.md §3.9's CICO phases for a person.
+var cicoPhaseWords = map[string]string{
+	record.PhaseCICO:        "Check-in/check-out",
+	record.PhaseSelfManaged: "Self-managed",
+	record.PhaseFaded:       "Faded",
+	record.PhaseGraduated:   "Graduated",
+}
+
+// CICOPhaseWords is a CICO phase (record.CICOPlan) in words, the tablet's
+// and the console's; a phase this version does not know is shown as
+// itself.
+func CICOPhaseWords(phase string) string {
+	if w, ok := cicoPhaseWords[phase]; ok {
+		return w
+	}
+	return phase
+}
