@@ -27,7 +27,7 @@ func delivery(att, dose float64, fid *float64) *Delivery {
 func TestSummarizeOutcomes(t *testing.T) {
 	type want struct {
 		goals, students, judged, responding, growthGoals, known, at80 int
-		respondingPct, medianGrowth, at80Pct                        *float64
+		respondingPct, medianGrowth, at80Pct                          *float64
 	}
 	cases := []struct {
 		name    string
@@ -86,7 +86,9 @@ func TestSummarizeOutcomes(t *testing.T) {
 			want{goals: 5, students: 5, judged: 5, responding: 5, respondingPct: pf(100), known: 3, at80: 1, at80Pct: pf(100.0 / 3)},
 		},
 	}
-	eq := func(a, b *float64) bool { return a == nil && b == nil || a != nil && b != nil && *a-*b < 1e-9 && *b-*a < 1e-9 }
+	eq := func(a, b *float64) bool {
+		return a == nil && b == nil || a != nil && b != nil && *a-*b < 1e-9 && *b-*a < 1e-9
+	}
 	for _, c := range cases {
 		o := SummarizeOutcomes(c.reports)
 		w := c.want
