@@ -98,6 +98,7 @@ func New(cfg Config) *Console {
 	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
+	c.parsePages()
 	return c
 }
 
@@ -122,6 +123,11 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/students/:id/probes/:probe", c.adminOnly(c.handleProbeEdit))
 	e.POST("/students/:id/probes/:probe/undo", c.adminOnly(c.handleProbeUndo))
 	e.GET("/groups/:id", c.signedIn(c.handleGroup))
+	e.GET("/programs", c.signedIn(c.handlePrograms))
+	e.GET("/programs/:id", c.signedIn(c.handleProgram))
+	e.GET("/cico", c.signedIn(c.handleCICO))
+	e.GET("/cico/:id", c.signedIn(c.handleCICOStudent))
+	e.GET("/cico/:id/card.pdf", c.signedIn(c.handleCICOCard))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
 	e.GET("/meeting/agenda.pdf", c.signedIn(c.handleAgendaPDF))
 	e.GET("/meeting/minutes.pdf", c.signedIn(c.handleMinutesPDF))

@@ -1,0 +1,339 @@
+package console_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+)
+
+// Tests of the pages of ADR 0027: the group page's students, /programs,
+// /cico, and the admin, audit and student page fixes.
+
+// attr is the value of data-name in the first tag of body that matches
+// sel (a regexp of the tag's start), "" when there is none.
+func attr(body, sel, name string) string {
+	m := regexp.MustCompile(`<[^>]*` + sel + `[^>]*>`).FindString(body)
+	v := regexp.MustCompile(`\s` + name + `="([^"]*)"`).FindStringSubmatch(m)
+	if v == nil {
+		return ""
+	}
+	return v[1]
+}
+
+// TestGroupPageStudentsAndGrid: a row per student with each goal's
+// decision and light as the report API says them and their attendance;
+// with one plan (or plans alike) the summary says what was planned once,
+// with plans that differ each row says its own; the fidelity grid is a
+// labelled region the keyboard reaches, its total column first.
+func TestGroupPageStudentsAndGrid(t *testing.T) {
+	e := newEnv(t, false)
+	admin := e.signedIn("lincoln", "admin")
+	path := "/groups/" + e.ids.bluebirds + "?as_of=" + asOf
+	p := admin.get(path)
+	if p.status != http.StatusOK {
+		t.Fatalf("group page: %d", p.status)
+	}
+	for _, g := range []struct{ goal, student string }{{e.ids.goal1, e.ids.s1}, {e.ids.goal2, e.ids.s2}} {
+		r := e.report("lincoln", "admin", g.goal)
+		li := regexp.MustCompile(`<tr data-student-id="` + g.student + `"[\s\S]*?<li data-goal-id="` + g.goal + `" data-decision="([^"]+)" data-status="([^"]+)">`).FindStringSubmatch(p.body)
+		if li == nil || li[1] != r.Decision.Code || li[2] != r.Status {
+			t.Errorf("student %s's goal %s: %v, report %s %s", g.student, g.goal, li, r.Decision.Code, r.Status)
+		}
+		if !strings.Contains(p.body, htmlEscape(progress.DecisionWords(r.Decision.Code))) {
+			t.Errorf("the decision %s is not in words", r.Decision.Code)
+		}
+	}
+	d := e.report("lincoln", "admin", e.ids.goal1).Delivery
+	planned := progress.FormatSessions(d.PlannedSessions)
+	for _, want := range []string{
+		"6 sessions delivered of " + planned + " planned, 0 cancelled", // said once
+		fmt.Sprintf("%d sessions (%s)", d.SessionsAttended, progress.FormatPct(*d.AttendancePct)), // Maya's row
+		"No plan in this group", // Theo's row
+		`<div class="scroll" tabindex="0" role="region" aria-labelledby="steps">`,
+		`<th scope="col">Step</th><th scope="col" class="total">`,
+		`<td class="total" data-attended-total>6 of 6</td>`,
+	} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("group page lacks %q", want)
+		}
+	}
+	if strings.Contains(p.body, "plans differ") || strings.Contains(p.body, " of "+planned+" planned (") {
+		t.Errorf("one plan, yet the rows repeat what was planned")
+	}
+
+	// Theo joins with a plan of 2 a week from 3 February: the plans
+	// differ, so the summary says delivered only and each row its plan.
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{{ID: uuid.NewString(), Type: "plan", Data: json.RawMessage(fmt.Sprintf(
+		`{"student_id":%q,"program_id":%q,"group_id":%q,"start_date":"2025-02-03","sessions_per_week":2,"minutes_per_session":30}`, e.ids.s2, e.ids.program, e.ids.bluebirds))}})
+	p = admin.get(path)
+	if !strings.Contains(p.body, "6 sessions delivered, 0 cancelled") || strings.Contains(p.body, " planned, 0 cancelled") ||
+		!strings.Contains(p.body, "The students&#39; plans differ") {
+		t.Errorf("plans that differ: the summary reads %q", regexp.MustCompile(`data-delivered="6">([^<]*)`).FindStringSubmatch(p.body))
+	}
+	if !strings.Contains(p.body, " of "+planned+" planned (") || strings.Count(p.body, " planned (") != 2 {
+		t.Errorf("plans that differ: the rows do not each say their plan")
+	}
+	if regexp.MustCompile(`planned [^<]* to [^<]*planned`).MatchString(p.body) || strings.Contains(p.body, "(the students&#39; plans differ) planned") {
+		t.Errorf("the summary still gives a range of plans")
+	}
+}
+
+// TestProgramsPages: per program and per interventionist, the figures are
+// progress.SummarizeOutcomes over the same goals' /v1/reports/progress
+// reports; an interventionist's pages hold only their groups' goals;
+// another school's ids are not found.
+func TestProgramsPages(t *testing.T) {
+	e := newEnv(t, false)
+	admin, ana := e.signedIn("lincoln", "admin"), e.signedIn("lincoln", "ana")
+	reps := map[string]progress.Report{}
+	for _, g := range []string{e.ids.goal1, e.ids.goal2, e.ids.goal3} {
+		reps[g] = e.report("lincoln", "admin", g)
+	}
+	sum := func(goals ...string) progress.Outcomes {
+		var rs []progress.Report
+		for _, g := range goals {
+			rs = append(rs, reps[g])
+		}
+		return progress.SummarizeOutcomes(rs)
+	}
+	check := func(who, body, sel string, want progress.Outcomes) {
+		t.Helper()
+		if got := attr(body, sel, "data-goals"); got != strconv.Itoa(want.Goals) {
+			t.Errorf("%s %s: data-goals %q, want %d", who, sel, got, want.Goals)
+		}
+		if got := attr(body, sel, "data-students"); got != strconv.Itoa(want.Students) {
+			t.Errorf("%s %s: data-students %q, want %d", who, sel, got, want.Students)
+		}
+		for name, w := range map[string]*float64{"data-responding-pct": want.RespondingPct, "data-growth-pct": want.MedianGrowthPct, "data-at80-pct": want.DeliveredAt80Pct} {
+			got := attr(body, sel, name)
+			if w == nil {
+				if got != "" {
+					t.Errorf("%s %s: %s %q, want none", who, sel, name, got)
+				}
+				continue
+			}
+			if v, err := strconv.ParseFloat(got, 64); err != nil || math.Abs(v-*w) > 1e-9 {
+				t.Errorf("%s %s: %s %q, want %v", who, sel, name, got, *w)
+			}
+		}
+	}
+	anaID, benID := e.users["lincoln/ana"].ID, e.users["lincoln/ben"].ID
+	p := admin.get("/programs?as_of=" + asOf)
+	if p.status != http.StatusOK {
+		t.Fatalf("/programs: %d", p.status)
+	}
+	all := sum(e.ids.goal1, e.ids.goal2, e.ids.goal3)
+	if all.Judged == 0 || all.GrowthGoals == 0 || all.DeliveryKnown == 0 {
+		t.Fatalf("the fixture judges nothing: %+v", all)
+	}
+	check("admin", p.body, `class="facts outcomes-all"`, all)
+	check("admin", p.body, `data-program-id="`+e.ids.program+`"`, all) // every goal is in Phonics (goal 2 through its group)
+	check("admin", p.body, `data-interventionist-id="`+anaID+`"`, sum(e.ids.goal1, e.ids.goal2))
+	check("admin", p.body, `data-interventionist-id="`+benID+`"`, sum(e.ids.goal3))
+	for _, want := range []string{`href="/programs/` + e.ids.program + `?as_of=` + asOf + `"`, "Phonics for Reading",
+		`href="/programs?as_of=` + asOf + `&amp;interventionist=` + anaID + `"`, "of the growth needed (median of"} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("/programs lacks %q", want)
+		}
+	}
+	// Ana's page, and Ana's own view: her goals only.
+	check("admin, ana's page", admin.get("/programs?as_of="+asOf+"&interventionist="+anaID).body, `class="facts outcomes-all"`, sum(e.ids.goal1, e.ids.goal2))
+	pa := ana.get("/programs?as_of=" + asOf)
+	check("ana", pa.body, `data-program-id="`+e.ids.program+`"`, sum(e.ids.goal1, e.ids.goal2))
+	if strings.Contains(pa.body, `data-interventionist-id="`+benID+`"`) {
+		t.Errorf("ana's /programs shows ben")
+	}
+
+	// A program's page: its figures, per interventionist, and its
+	// students linked, the decision's order first.
+	pp := admin.get("/programs/" + e.ids.program + "?as_of=" + asOf)
+	check("admin program", pp.body, `class="facts outcomes-all"`, all)
+	check("admin program", pp.body, `data-interventionist-id="`+benID+`"`, sum(e.ids.goal3))
+	if n := attr(pp.body, `class="plain programstudents`, "x"); n != "" {
+		t.Fatal(n)
+	}
+	if got := regexp.MustCompile(`<tbody data-total="(\d+)"><tr data-goal-id`).FindStringSubmatch(pp.body); got == nil || got[1] != "3" {
+		t.Errorf("program students total %v, want 3", got)
+	}
+	for _, s := range []string{e.ids.s1, e.ids.s2, e.ids.s3} {
+		if !strings.Contains(pp.body, `href="/students/`+s+`?as_of=`+asOf+`"`) {
+			t.Errorf("the program page does not link student %s", s)
+		}
+	}
+	ap := ana.get("/programs/" + e.ids.program + "?as_of=" + asOf)
+	if ap.status != http.StatusOK || strings.Contains(ap.body, e.ids.s3) || strings.Contains(ap.body, "Iris") {
+		t.Errorf("ana's program page: %d, shows Iris: %v", ap.status, strings.Contains(ap.body, "Iris"))
+	}
+	// Not found: unknown, malformed, a student's id, another school's
+	// program, another school's user as the interventionist.
+	w := e.signedIn("washington", "admin")
+	for _, c := range []struct {
+		b    *browser
+		path string
+	}{
+		{admin, "/programs/" + uuid.NewString()}, {admin, "/programs/nope"}, {admin, "/programs/" + e.ids.s1},
+		{w, "/programs/" + e.ids.program}, {admin, "/programs?interventionist=" + e.users["washington/ana"].ID},
+		{admin, "/programs?interventionist=nope"},
+	} {
+		if p := c.b.get(c.path); p.status != http.StatusNotFound || strings.Contains(p.body, "Phonics") {
+			t.Errorf("%s: %d", c.path, p.status)
+		}
+	}
+	if p := w.get("/programs"); p.status != http.StatusOK || strings.Contains(p.body, "Phonics") {
+		t.Errorf("washington's /programs: %d, shows lincoln's program", p.status)
+	}
+	if p := e.browser().get("/programs"); p.status != http.StatusSeeOther {
+		t.Errorf("/programs without a session: %d", p.status)
+	}
+}
+
+// seedCICO gives Maya (Ana's group) a CICO plan, self-managed from 3 March,
+// and a card every weekday from 3 February to as_of; Iris (Ben's) cards of
+// one week without a plan.
+func (e *env) seedCICO() {
+	e.t.Helper()
+	var recs []record.Envelope
+	start, _ := progress.ParseDate("2025-02-03")
+	end, _ := progress.ParseDate(asOf)
+	recs = append(recs, record.Envelope{ID: record.CICOPlanID(e.ids.s1), Type: record.TypeCICOPlan, Data: json.RawMessage(fmt.Sprintf(
+		`{"student_id":%q,"expectations":["Be safe","Be kind"],"periods":["Morning","Afternoon"],"phases":[{"phase":"self_managed","start_date":"2025-03-03"}]}`, e.ids.s1))})
+	for d := start; d <= end; d++ {
+		if d.Weekday() > 5 {
+			continue
+		}
+		// Most days 7 of 8 points; the week of 17 February 4 of 8.
+		r := `[[2,2],[2,1]]`
+		if d >= start+14 && d < start+21 {
+			r = `[[1,1],[1,1]]`
+		}
+		recs = append(recs, record.Envelope{ID: uuid.NewString(), Type: record.TypeCICOCard, Data: json.RawMessage(fmt.Sprintf(
+			`{"student_id":%q,"date":%q,"expectations":["Be safe","Be kind"],"periods":["Morning","Afternoon"],"ratings":%s}`, e.ids.s1, d, r))})
+	}
+	for d := end - 7; d < end-2; d++ {
+		recs = append(recs, record.Envelope{ID: uuid.NewString(), Type: record.TypeCICOCard, Data: json.RawMessage(fmt.Sprintf(
+			`{"student_id":%q,"date":%q,"expectations":["Be safe"],"periods":["Morning"],"ratings":[[1]]}`, e.ids.s3, d))})
+	}
+	e.push(e.enrol("lincoln", "admin"), recs)
+}
+
+// cicoReport is /v1/reports/cico for a student.
+func (e *env) cicoReport(student, from, to string) progress.CICOReport {
+	e.t.Helper()
+	status, body := e.api("GET", "/v1/reports/cico?student="+student+"&from="+from+"&to="+to, e.enrol("lincoln", "admin").token, nil)
+	if status != http.StatusOK {
+		e.t.Fatalf("cico report: %d %s", status, body)
+	}
+	var r progress.CICOReport
+	if err := json.Unmarshal(body, &r); err != nil {
+		e.t.Fatal(err)
+	}
+	return r
+}
+
+var cicoRowRE = regexp.MustCompile(`<tr data-student-id="([^"]+)" data-phase="([^"]*)" data-week-pct="([^"]*)"`)
+
+// TestCICOPages: /cico lists the students on CICO in scope with their
+// phase and this week's %, as /v1/reports/cico says; a student's page has
+// the chart with the phase line in words and the weeks; the family card
+// is the API's PDF; scope and other schools as everywhere.
+func TestCICOPages(t *testing.T) {
+	e := newEnv(t, false)
+	e.seedCICO()
+	admin, ana, ben := e.signedIn("lincoln", "admin"), e.signedIn("lincoln", "ana"), e.signedIn("lincoln", "ben")
+	week := "2025-03-17" // as_of is a Monday: this week has one day
+	api := e.cicoReport(e.ids.s1, week, asOf)
+	if len(api.Weeks) != 1 {
+		t.Fatalf("the API's week: %+v", api.Weeks)
+	}
+	p := admin.get("/cico?as_of=" + asOf)
+	got := map[string][2]string{}
+	for _, m := range cicoRowRE.FindAllStringSubmatch(p.body, -1) {
+		got[m[1]] = [2]string{m[2], m[3]}
+	}
+	if len(got) != 2 || got[e.ids.s1] != [2]string{"self_managed", strconv.FormatFloat(api.Weeks[0].Pct, 'g', -1, 64)} || got[e.ids.s3] != [2]string{"cico", ""} {
+		t.Errorf("admin's /cico rows %v (API week %v)", got, api.Weeks[0].Pct)
+	}
+	for _, want := range []string{`data-total="2"`, "Self-managed", "since 2025-03-03", "Check-in/check-out", "no rated card yet this week", `href="/cico/` + e.ids.s1 + `?as_of=` + asOf + `"`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("/cico lacks %q", want)
+		}
+	}
+	if p := ana.get("/cico?as_of=" + asOf); !strings.Contains(p.body, e.ids.s1) || strings.Contains(p.body, e.ids.s3) {
+		t.Errorf("ana's /cico is not her students'")
+	}
+
+	// Maya's page: the chart inline (an SVG with presentation attributes
+	// only), the phase line in words, the weeks as the API gives them.
+	sp := ana.get("/cico/" + e.ids.s1 + "?as_of=" + asOf)
+	if sp.status != http.StatusOK {
+		t.Fatalf("Maya's CICO page: %d", sp.status)
+	}
+	from := "2024-11-04" // 20 weeks back from the week of as_of
+	weeks := e.cicoReport(e.ids.s1, from, asOf).Weeks
+	rows := regexp.MustCompile(`<tr data-week="([^"]+)" data-met="([^"]+)">`).FindAllStringSubmatch(sp.body, -1)
+	if len(rows) != len(weeks) || len(weeks) != 7 {
+		t.Fatalf("%d week rows, the API has %d weeks", len(rows), len(weeks))
+	}
+	for i, r := range rows { // newest first
+		w := weeks[len(weeks)-1-i]
+		if r[1] != w.WeekStart || r[2] != strconv.FormatBool(w.Met) {
+			t.Errorf("week row %v, API %s met %v", r[1:], w.WeekStart, w.Met)
+		}
+	}
+	for _, want := range []string{`<svg xmlns="http://www.w3.org/2000/svg" class="cicochart"`, "Self-managed from 3 Mar", "weekly goal 80%",
+		`data-phase="self_managed"`, `href="/cico/` + e.ids.s1 + `/card.pdf?week=2025-03-17"`, "Successful self-managed weeks"} {
+		if !strings.Contains(sp.body, want) {
+			t.Errorf("Maya's CICO page lacks %q", want)
+		}
+	}
+	if strings.Contains(strings.SplitN(strings.SplitN(sp.body, "<svg", 2)[1], "</svg>", 2)[0], "style=") {
+		t.Errorf("the inline chart has a style attribute (the CSP forbids it)")
+	}
+
+	// The family card: the API's page for the same week, through the
+	// session.
+	card := ana.get("/cico/" + e.ids.s1 + "/card.pdf?week=2025-03-10")
+	if card.status != http.StatusOK || card.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(card.body, "%PDF") {
+		t.Errorf("family card: %d %s", card.status, card.header.Get("Content-Type"))
+	}
+	for _, q := range []string{"?week=nope", "?date=2025-13-01", "?date=2025-03-10&week=2025-03-10"} {
+		if p := ana.get("/cico/" + e.ids.s1 + "/card.pdf" + q); p.status != http.StatusBadRequest {
+			t.Errorf("card.pdf%s: %d", q, p.status)
+		}
+	}
+	// Scope: Ben may not open Maya; another school's admin neither; and
+	// without a session, the login.
+	w := e.signedIn("washington", "admin")
+	for _, c := range []struct {
+		b    *browser
+		path string
+	}{{ben, "/cico/" + e.ids.s1}, {ben, "/cico/" + e.ids.s1 + "/card.pdf"}, {w, "/cico/" + e.ids.s1}, {w, "/cico/" + e.ids.s1 + "/card.pdf"},
+		{admin, "/cico/" + uuid.NewString()}, {admin, "/cico/nope"}, {admin, "/cico/" + e.ids.program}} {
+		if p := c.b.get(c.path); p.status != http.StatusNotFound || strings.Contains(p.body, "Maya") {
+			t.Errorf("%s: %d", c.path, p.status)
+		}
+	}
+	if p := w.get("/cico"); strings.Contains(p.body, e.ids.s1) {
+		t.Errorf("washington's /cico lists lincoln's student")
+	}
+	if p := e.browser().get("/cico/" + e.ids.s1 + "/card.pdf"); p.status != http.StatusSeeOther {
+		t.Errorf("card without a session: %d", p.status)
+	}
+}
+
+func formOf(t *testing.T, p page, vals url.Values) url.Values {
+	t.Helper()
+	vals.Set("csrf", csrf(t, p))
+	return vals
+}
