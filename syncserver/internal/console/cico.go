@@ -123,7 +123,9 @@ func (c *Console) handleCICO(ec echo.Context) error {
 		r.Week, r.WeekPct, r.Flagged = weekWords(rep.Weeks, ws)
 		rows = append(rows, r)
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name || rows[i].Name == rows[j].Name && rows[i].ID < rows[j].ID })
+	sort.Slice(rows, func(i, j int) bool {
+		return rows[i].Name < rows[j].Name || rows[i].Name == rows[j].Name && rows[i].ID < rows[j].ID
+	})
 	return c.render(ec, http.StatusOK, "cico", map[string]any{"Title": "Check-in/check-out", "Nav": "cico", "AsOf": asOf.String(),
 		"Week": ws.String(), "Rows": rows, "AsOfQ": asOfQuery(ec)})
 }

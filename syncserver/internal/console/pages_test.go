@@ -57,7 +57,7 @@ func TestGroupPageStudentsAndGrid(t *testing.T) {
 	d := e.report("lincoln", "admin", e.ids.goal1).Delivery
 	planned := progress.FormatSessions(d.PlannedSessions)
 	for _, want := range []string{
-		"6 sessions delivered of " + planned + " planned, 0 cancelled", // said once
+		"6 sessions delivered of " + planned + " planned, 0 cancelled",                            // said once
 		fmt.Sprintf("%d sessions (%s)", d.SessionsAttended, progress.FormatPct(*d.AttendancePct)), // Maya's row
 		"No plan in this group", // Theo's row
 		`<div class="scroll" tabindex="0" role="region" aria-labelledby="steps">`,

@@ -211,8 +211,8 @@ func (c *Console) handlePrograms(ec echo.Context) error {
 // programStudent is one goal of a program's page.
 type programStudent struct {
 	GoalID, StudentID, Href, Student, Measure string
-	Decision, Status, DecisionText, Light    string
-	Growth, Delivery, Interventionist        string
+	Decision, Status, DecisionText, Light     string
+	Growth, Delivery, Interventionist         string
 }
 
 func (c *Console) handleProgram(ec echo.Context) error {
