@@ -72,13 +72,14 @@ func growthRatio(olsSlope, aimSlope float64) (float64, bool) {
 }
 
 // DeliveryAt80 says whether a delivery passes the delivery gate (§3.5
-// rule 5): known is false when there is no plan or nothing is planned yet
-// (the gate cannot check it); ok is true when no figure is below 80.
+// rule 5), asked of the gate itself: known is false when there is no plan
+// or nothing is planned yet (the gate cannot check it); ok is true when no
+// figure is below 80.
 func DeliveryAt80(d *Delivery) (ok, known bool) {
 	if d == nil || d.AttendancePct == nil || d.DosePct == nil {
 		return false, false
 	}
-	return len(deliveryBelow80(d)) == 0, true
+	return gate(Decision{Code: record.DecisionChangeInstruction}, d).Code != record.DecisionFixDeliveryFirst, true
 }
 
 // SummarizeOutcomes sums up reports (one per goal) as Outcomes.

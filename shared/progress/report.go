@@ -151,15 +151,14 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	r := Report{
 		Goal: GoalInfo{ID: goalID, StudentID: g.StudentID, Measure: g.Measure, Direction: g.Direction,
 			StartDate: g.StartDate, GoalDate: g.GoalDate, GoalScore: g.GoalScore},
-		AsOf:     asOf.String(),
-		Points:   []Point{},
-		Warnings: []string{},
+		AsOf:   asOf.String(),
+		Points: []Point{},
 	}
-	warn := func(s string) { r.Warnings = append(r.Warnings, s) }
-	for _, w := range ds.Warnings {
-		warn(w)
-	}
-	cal := NewCalendar(ds.Breaks, warn)
+	// Every warning goes through one bounded list (MaxWarnings), the
+	// dataset's and its calendar's first.
+	warnings := ds.warnings()
+	warn := warnings.Add
+	cal := ds.Calendar
 	start, _ := ParseDate(g.StartDate)
 	goalDate, _ := ParseDate(g.GoalDate)
 	down := g.Direction == record.DirectionDown
@@ -327,6 +326,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	if havePlan {
 		r.Delivery = ComputeDelivery(ds, plan, g.StudentID, asOf, cal)
 	}
+	r.Warnings = warnings.Lines()
 	if GoalDatePassed(asOf, goalDate) {
 		r.Decision = reviewGoal(&r, goalDate, asOf) // rule 0: no delivery gate
 		return r, nil
@@ -398,7 +398,7 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 		return Decision{Code: record.DecisionRaiseGoal, Rule: RuleFourPoint, Reason: "The last 4 points are all above the aimline."}
 	}
 	if n >= 8 && haveTrend {
-		ratio := olsSlope / aimSlope // GrowthRatio's ratio
+		ratio := olsSlope / aimSlope
 		switch {
 		case ratio < 0.9:
 			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend,
@@ -420,18 +420,6 @@ func gate(d Decision, del *Delivery) Decision {
 		d.Reason += " Delivery is unknown (no plan, or nothing planned yet), so it could not be checked."
 		return d
 	}
-	low := deliveryBelow80(del)
-	if len(low) == 0 {
-		return d
-	}
-	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
-		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
-}
-
-// deliveryBelow80 names each figure of a known delivery (attendance and
-// dose set) below 80, the gate's test; fidelity with nothing to count is
-// not below. DeliveryAt80 asks the same.
-func deliveryBelow80(del *Delivery) []string {
 	var low []string
 	if *del.AttendancePct < 80 {
 		low = append(low, "attendance "+fmtNum(*del.AttendancePct)+"%")
@@ -442,7 +430,11 @@ func deliveryBelow80(del *Delivery) []string {
 	if del.FidelityPct != nil && *del.FidelityPct < 80 {
 		low = append(low, "fidelity "+fmtNum(*del.FidelityPct)+"%")
 	}
-	return low
+	if len(low) == 0 {
+		return d
+	}
+	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
+		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
 }
 
 // fmtNum renders a number for people: at most two decimals, no trailing
