@@ -43,7 +43,7 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m -tags $(TAGS) $(shell scripts/pkgs.sh)
 
-## lint: gofmt, go vet, staticcheck and the dependency rules of STYLE.md §2
+## lint: gofmt, go vet, staticcheck, the dependency rules of STYLE.md §2 and the formatting check (ADR 0015)
 lint:
 	@scripts/lint.sh $(STATICCHECK_VERSION)
 

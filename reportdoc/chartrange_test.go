@@ -67,9 +67,12 @@ func TestChartSegment(t *testing.T) {
 	}
 }
 
-// overflowReport is the report of issue 20 finding 1, computed by
-// shared/progress from records: two probes of −1.7e308 and +1.7e308 (on
-// dates of their own), whose difference overflows to +Inf.
+// overflowReport is the report of the chart attack (ADR 0023): two points
+// of −1.7e308 and +1.7e308, whose difference overflows to +Inf. Reports now
+// skip such probes (DOMAIN §2's bounds, ADR 0022), so the points are put
+// into a report computed from the goal's other records, as a report from
+// an older server or a future bug could carry them: the chart must hold
+// whatever a report says.
 func overflowReport(t testing.TB) progress.Report {
 	env := func(id, typ string, v any) record.Envelope {
 		b, _ := json.Marshal(v)
@@ -86,6 +89,9 @@ func overflowReport(t testing.TB) progress.Report {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r.Points = append(r.Points,
+		progress.Point{Date: "2025-01-20", Week: 2, Score: -1.7e308, Position: progress.Below},
+		progress.Point{Date: "2025-01-27", Week: 3, Score: 1.7e308, Position: progress.Above})
 	return r
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make lint: gofmt, go vet, staticcheck (pinned), and the dependency rules of
-# STYLE.md §2. Runs every check, then fails if any failed.
+# make lint: gofmt, go vet, staticcheck (pinned), the dependency rules of
+# STYLE.md §2, and the formatting check (ADR 0015). Runs every check, then
+# fails if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 version=${1:-v0.8.2}
@@ -12,7 +13,7 @@ step() { echo "== $*"; }
 
 step gofmt
 # shellcheck disable=SC2046
-unformatted=$(gofmt -l $(for m in shared syncserver app reportdoc; do [ -d "$m" ] && echo "$m"; done))
+unformatted=$(gofmt -l $(for m in shared syncserver app reportdoc scripts; do [ -d "$m" ] && echo "$m"; done))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; failed+=(gofmt); fi
 
 step go vet
@@ -33,6 +34,21 @@ if [ -x "$sc" ]; then
 else
   failed+=("staticcheck (not installed)")
 fi
+
+step "floats formatted for people (ADR 0015)"
+# A figure people read goes through shared/progress's one rule; floats
+# formatted anywhere else must be in scripts/floatfmt/allow.txt with the
+# reason (a number for machines, an exact one). The checker uses only the
+# standard library and is built outside the workspace.
+ff=$(mktemp -d)
+if (cd scripts/floatfmt && GOWORK=off go vet main.go main_test.go && GOWORK=off go test -count=1 main.go main_test.go &&
+  GOWORK=off go build -o "$ff/floatfmt" main.go); then
+  # shellcheck disable=SC2086
+  "$ff/floatfmt" -tags "$tags" $pkgs || failed+=("float formatting")
+else
+  failed+=("floatfmt (does not build)")
+fi
+rm -rf "$ff"
 
 step "dependency rules (STYLE.md §2)"
 # The shared module depends on nothing of the app or the server.

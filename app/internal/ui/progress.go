@@ -40,13 +40,13 @@ func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf strin
 	}
 	gp.Report = rep
 	if plan, ok := ds.Plans[g.Data.PlanID]; ok {
-		gp.Recent, gp.RecentN = progress.RecentSteps(ds, plan, d, recentSessions, progress.NewCalendar(ds.Breaks, func(string) {}))
+		gp.Recent, gp.RecentN = progress.RecentSteps(ds, plan, d, recentSessions, ds.Calendar)
 	}
 	down := g.Data.Direction == record.DirectionDown
 	gp.Chart = chartData{StartScore: rep.Baseline.Score, GoalScore: g.Data.GoalScore, Down: down}
 	if start, err1 := progress.ParseDate(g.Data.StartDate); err1 == nil {
 		if end, err2 := progress.ParseDate(g.Data.GoalDate); err2 == nil {
-			gp.Chart.GoalWeek = progress.NewCalendar(ds.Breaks, nil).Week(start, end)
+			gp.Chart.GoalWeek = ds.Calendar.Week(start, end)
 		}
 	}
 	for _, p := range rep.Points {

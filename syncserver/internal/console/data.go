@@ -115,8 +115,15 @@ func (c *Console) goalReport(ctx context.Context, sc *scope, goalID string, asOf
 	if err != nil {
 		return goalView{}, err
 	}
+	// The report is CPU work: none for a client that is gone (issue 20).
+	if err := ctx.Err(); err != nil {
+		return goalView{}, err
+	}
 	g, err := reportcache.Of(ds, goalID, decs, asOf)
 	if err != nil {
+		return goalView{}, err
+	}
+	if err := ctx.Err(); err != nil {
 		return goalView{}, err
 	}
 	gv := c.viewOf(sc, g)

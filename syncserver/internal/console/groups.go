@@ -259,7 +259,7 @@ func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g rec
 			latest[p.StudentID] = pid
 		}
 	}
-	cal := progress.NewCalendar(ds.Breaks, func(string) {})
+	cal := ds.Calendar
 	var planned []float64
 	for _, sid := range order {
 		pid, ok := latest[sid]

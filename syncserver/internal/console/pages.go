@@ -307,6 +307,9 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil { // the client is gone: no page to render
+		return err
+	}
 	sort.Slice(gvs, func(i, j int) bool {
 		return gvs[i].Goal.StartDate > gvs[j].Goal.StartDate || gvs[i].Goal.StartDate == gvs[j].Goal.StartDate && gvs[i].ID < gvs[j].ID
 	})
@@ -404,6 +407,9 @@ func (c *Console) handleChart(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := ec.Request().Context().Err(); err != nil { // no chart for a client that is gone
+		return err
+	}
 	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400, gv.Phases...)
 	if err != nil {
 		return err
@@ -417,6 +423,9 @@ func (c *Console) handleChart(ec echo.Context) error {
 func (c *Console) handlePDF(ec echo.Context) error {
 	sc, gv, err := c.studentGoal(ec)
 	if err != nil {
+		return err
+	}
+	if err := ec.Request().Context().Err(); err != nil { // no PDF for a client that is gone
 		return err
 	}
 	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),

@@ -53,6 +53,9 @@ func (s *Server) handleProgressPDF(c echo.Context) error {
 	if err := s.auditOut(c, store.AuditReport, named); err != nil {
 		return err
 	}
+	if err := c.Request().Context().Err(); err != nil { // no PDF for a client that is gone
+		return err
+	}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, r, meta); err != nil {
 		return err

@@ -62,7 +62,11 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 		return progress.Report{}, err
 	}
 	var r progress.Report
-	ds, err := goaldata.Dataset(c.Request().Context(), s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
+	ctx := c.Request().Context()
+	ds, err := goaldata.Dataset(ctx, s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
+	if err == nil {
+		err = ctx.Err() // the report is CPU work: none for a client that is gone
+	}
 	if err == nil {
 		r, err = progress.Progress(ds, goal, asOf)
 	}

@@ -152,7 +152,7 @@ func (c *Cache) Reports(ctx context.Context, schoolID string, asOf progress.Date
 		}
 	}
 	ds.mu.Unlock()
-	computed, err := compute(e.sch, missing, asOf)
+	computed, err := compute(ctx, e.sch, missing, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -309,8 +309,10 @@ func (c *Cache) dateSet(e *entry, asOf progress.Date) *dateSet {
 }
 
 // compute reports on goals, one worker per core: decoding is shared
-// (goaldata.School), the report math is CPU work.
-func compute(sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
+// (goaldata.School), the report math is CPU work. It stops when ctx ends
+// (the client gave up: issue 20) and then returns ctx's error and no
+// reports, so the caller caches none of a half-done set.
+func compute(ctx context.Context, sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
 	out := make([]View, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
@@ -325,10 +327,16 @@ func compute(sch *goaldata.School, ids []string, asOf progress.Date) ([]View, er
 		}()
 	}
 	for i := range ids {
+		if ctx.Err() != nil {
+			break
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	kept := out[:0]
 	for i, g := range out {
 		switch {
