@@ -133,11 +133,14 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.GET("/meeting/minutes.pdf", c.signedIn(c.handleMinutesPDF))
 	e.POST("/meeting/decisions", c.signedIn(c.handleDecision))
 	e.GET("/admin", c.adminOnly(c.handleAdmin))
+	e.POST("/admin/users", c.adminOnly(c.handleUserAdd))
 	e.POST("/admin/users/:action", c.adminOnly(c.handleUserChange))
 	e.POST("/admin/codes", c.adminOnly(c.handleCode))
 	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
 	e.POST("/admin/import", c.adminOnly(c.handleImport))
 	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
+	e.POST("/admin/breaks/:id", c.adminOnly(c.handleBreakEdit))
+	e.POST("/admin/breaks/:id/delete", c.adminOnly(c.handleBreakDelete))
 	c.mountAudit(e)
 }
 

@@ -337,3 +337,215 @@ func formOf(t *testing.T, p page, vals url.Values) url.Values {
 	vals.Set("csrf", csrf(t, p))
 	return vals
 }
+
+// TestAdminAddUserAndNoSelfDisable: an admin adds a user from the page
+// (schooladmin.AddUser's rules and messages), who can then sign in; the
+// admin's own row offers no disable and no change of role, and a forged
+// form is refused all the same.
+func TestAdminAddUserAndNoSelfDisable(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.signedIn("lincoln", "admin")
+	p := b.get("/admin")
+	for _, want := range []string{`<form method="post" action="/admin/users" class="decide adduser"`, `<label for="new-username">`, `name="password"`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("/admin lacks %q", want)
+		}
+	}
+	if strings.Contains(p.body, "PROTOCOL §13") || strings.Contains(p.body, "syncserver user add") {
+		t.Errorf("/admin still sends the admin to the command line")
+	}
+	// The admin's own row: no disable, no role form; others' rows have both.
+	row := func(body, id string) string {
+		return regexp.MustCompile(`(?s)<tr data-user-id="` + id + `".*?</tr>`).FindString(body)
+	}
+	me, ana := e.users["lincoln/admin"].ID, e.users["lincoln/ana"].ID
+	if r := row(p.body, me); r == "" || strings.Contains(r, "/admin/users/disable") || strings.Contains(r, "/admin/users/role") {
+		t.Errorf("the admin's own row offers to disable or demote: %s", r)
+	}
+	if r := row(p.body, ana); !strings.Contains(r, "/admin/users/disable") || !strings.Contains(r, "/admin/users/role") {
+		t.Errorf("another user's row lacks disable or role")
+	}
+	if p := b.post("/admin/users/disable", formOf(t, p, url.Values{"user_id": {me}})); p.status != http.StatusConflict {
+		t.Errorf("a forged self-disable: %d", p.status)
+	}
+
+	add := url.Values{"username": {"dana"}, "name": {"Dana Diaz"}, "role": {"interventionist"}, "password": {pw}}
+	if p := b.post("/admin/users", add); p.status != http.StatusForbidden {
+		t.Errorf("add without a token: %d", p.status)
+	}
+	if p := b.post("/admin/users", formOf(t, b.get("/admin"), url.Values{"username": {"x"}, "name": {"X"}, "role": {"interventionist"}, "password": {"short"}})); p.status != http.StatusBadRequest ||
+		!strings.Contains(p.body, "The password must have at least") {
+		t.Errorf("a short password: %d", p.status)
+	}
+	if p := b.post("/admin/users", formOf(t, b.get("/admin"), add)); p.status != http.StatusSeeOther || !strings.HasPrefix(p.header.Get("Location"), "/admin?done=added") {
+		t.Fatalf("add: %d %s", p.status, p.body)
+	}
+	if p := b.get("/admin?done=added"); !strings.Contains(p.body, "Dana Diaz") || !strings.Contains(p.body, "The user is added") {
+		t.Errorf("the page does not list the new user")
+	}
+	if p := e.browser().signIn("lincoln", "dana", pw); p.status != http.StatusSeeOther {
+		t.Errorf("the new user cannot sign in: %d", p.status)
+	}
+	if p := b.post("/admin/users", formOf(t, b.get("/admin"), add)); p.status != http.StatusConflict || !strings.Contains(p.body, "already exists") {
+		t.Errorf("the same username again: %d", p.status)
+	}
+	if p := e.signedIn("lincoln", "ana").post("/admin/users", formOf(t, b.get("/admin"), add)); p.status != http.StatusForbidden {
+		t.Errorf("an interventionist adds a user: %d", p.status)
+	}
+	if strings.Contains(e.logs.String(), pw) {
+		t.Errorf("a password in the log")
+	}
+}
+
+// TestAdminBreakEditAndDelete: a break is changed and deleted from the
+// page as records a tablet pulls; a form of a stale page changes nothing;
+// another school's break is not found.
+func TestAdminBreakEditAndDelete(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.signedIn("lincoln", "admin")
+	add := formOf(t, b.get("/admin"), url.Values{"name": {"Spring break"}, "start_date": {"2025-03-24"}, "end_date": {"2025-03-28"}})
+	if p := b.post("/admin/breaks", add); p.status != http.StatusSeeOther {
+		t.Fatalf("add: %d", p.status)
+	}
+	tablet := e.enrol("lincoln", "ana").token
+	held := func() map[string]record.CalendarBreak {
+		recs, _ := pulled(t, e, tablet, 0)
+		out := map[string]record.CalendarBreak{}
+		for _, r := range recs {
+			var cb record.CalendarBreak
+			if r.Type == record.TypeCalendarBreak && !r.Deleted && record.DecodeData(r.Data, &cb) == nil {
+				out[r.ID] = cb
+			}
+		}
+		return out
+	}
+	p := b.get("/admin")
+	m := regexp.MustCompile(`<tr data-break-id="([^"]+)"[\s\S]*?name="hlc" value="([^"]+)"`).FindStringSubmatch(p.body)
+	if m == nil {
+		t.Fatalf("no break row with its version")
+	}
+	id, hlc := m[1], m[2]
+	edit := formOf(t, p, url.Values{"hlc": {hlc}, "name": {"Spring break (moved)"}, "start_date": {"2025-03-31"}, "end_date": {"2025-04-04"}})
+	if p := b.post("/admin/breaks/"+id, edit); p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "done=break-changed") {
+		t.Fatalf("edit: %d %s", p.status, p.body)
+	}
+	if got := held(); got[id] != (record.CalendarBreak{Name: "Spring break (moved)", StartDate: "2025-03-31", EndDate: "2025-04-04"}) || len(got) != 1 {
+		t.Errorf("after the edit the tablet holds %+v", got)
+	}
+	// The same form again is of a stale page: 409, nothing changed; a bad
+	// date is named; a delete of the stale version neither.
+	edit.Set("name", "Stale")
+	if p := b.post("/admin/breaks/"+id, edit); p.status != http.StatusConflict {
+		t.Errorf("a stale edit: %d", p.status)
+	}
+	if p := b.post("/admin/breaks/"+id+"/delete", formOf(t, p, url.Values{"hlc": {hlc}})); p.status != http.StatusConflict {
+		t.Errorf("a stale delete: %d", p.status)
+	}
+	p = b.get("/admin")
+	hlc = regexp.MustCompile(`<tr data-break-id="` + id + `"[\s\S]*?name="hlc" value="([^"]+)"`).FindStringSubmatch(p.body)[1]
+	bad := formOf(t, p, url.Values{"hlc": {hlc}, "name": {"Backwards"}, "start_date": {"2025-04-04"}, "end_date": {"2025-03-31"}})
+	if p := b.post("/admin/breaks/"+id, bad); p.status != http.StatusBadRequest || !strings.Contains(p.body, "The break was not changed") {
+		t.Errorf("a backwards edit: %d", p.status)
+	}
+	// Not found: another school's admin, an unknown id, a student's id.
+	w := e.signedIn("washington", "admin")
+	wp := w.get("/admin")
+	for _, c := range []struct {
+		b    *browser
+		p    page
+		path string
+	}{{w, wp, "/admin/breaks/" + id}, {w, wp, "/admin/breaks/" + id + "/delete"}, {b, p, "/admin/breaks/" + uuid.NewString()}, {b, p, "/admin/breaks/" + e.ids.s1 + "/delete"}} {
+		if r := c.b.post(c.path, formOf(t, c.p, url.Values{"hlc": {hlc}, "name": {"X"}, "start_date": {"2025-01-01"}, "end_date": {"2025-01-02"}})); r.status != http.StatusNotFound {
+			t.Errorf("%s: %d", c.path, r.status)
+		}
+	}
+	if p := b.post("/admin/breaks/"+id+"/delete", url.Values{"hlc": {hlc}}); p.status != http.StatusForbidden {
+		t.Errorf("delete without a token: %d", p.status)
+	}
+	if p := b.post("/admin/breaks/"+id+"/delete", formOf(t, p, url.Values{"hlc": {hlc}})); p.status != http.StatusSeeOther || !strings.Contains(p.header.Get("Location"), "done=break-deleted") {
+		t.Fatalf("delete: %d", p.status)
+	}
+	if got := held(); len(got) != 0 {
+		t.Errorf("after the delete the tablet holds %+v", got)
+	}
+	if p := b.get("/admin"); strings.Contains(p.body, "Spring break") {
+		t.Errorf("the deleted break is still listed")
+	}
+}
+
+// TestAuditInWords: the audit page says which student and kind of record,
+// and on which tablet (its name and user) or console session, not ids.
+func TestAuditInWords(t *testing.T) {
+	e := newEnv(t, false)
+	admin := e.signedIn("lincoln", "admin")
+	admin.get("/students/" + e.ids.s1) // shows Ana's restricted note: one console entry
+	if s, _ := e.api("GET", "/v1/sync/pull?limit=5000", e.enrol("lincoln", "admin").token, nil); s != http.StatusOK {
+		t.Fatal("pull")
+	}
+	p := admin.get("/admin/audit")
+	if n := len(auditRows(p.body)); n != 2 {
+		t.Fatalf("%d audit rows, want 2", n)
+	}
+	for _, want := range []string{"Restricted note", `<a href="/students/` + e.ids.s1 + `">Maya Lopez</a>`, "A console session in a browser",
+		"Tablet “tablet” of Casey Coach", `data-total="2"`} {
+		if !strings.Contains(p.body, htmlEscape(want)) && !strings.Contains(p.body, want) {
+			t.Errorf("the audit page lacks %q", want)
+		}
+	}
+	// Ids only in the hooks, never as text.
+	text := regexp.MustCompile(`<[^>]*>`).ReplaceAllString(p.body, " ")
+	if strings.Contains(text, e.ids.noteAnaRestricted) || strings.Contains(text, "console:") {
+		t.Errorf("the audit page shows ids as text")
+	}
+}
+
+// TestStudentPageNotesAndPlans: note authors by name, whether the author
+// is a user, a tablet before enrolment ("device:…", ADR 0601), or an id the
+// school does not know (then the tablet that wrote it); one delivery block
+// per plan however many goals the plan carries.
+func TestStudentPageNotesAndPlans(t *testing.T) {
+	e := newEnv(t, false)
+	tb := e.enrol("lincoln", "ana")
+	dev, err := hlcNode(tb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	goal4 := uuid.NewString()
+	e.push(tb, []record.Envelope{
+		{ID: uuid.NewString(), Type: "note", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"author_id":"device:%s","body":"Before enrolment.","category":"academic"}`, e.ids.s1, dev))},
+		{ID: uuid.NewString(), Type: "note", Data: json.RawMessage(fmt.Sprintf(`{"student_id":%q,"author_id":"demo-interventionist","body":"From the demo.","category":"academic"}`, e.ids.s1))},
+	})
+	// A second goal under Maya's plan.
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{{ID: goal4, Type: "goal", Data: json.RawMessage(fmt.Sprintf(
+		`{"student_id":%q,"plan_id":%q,"measure":"orf_accuracy","direction":"up","start_date":"2025-01-06","baseline_scores":[80,82,81],"goal_score":95,"goal_date":"2025-05-12"}`, e.ids.s1, e.ids.plan1))}})
+	p := e.signedIn("lincoln", "admin").get("/students/" + e.ids.s1 + "?as_of=" + asOf)
+	notes := regexp.MustCompile(`<p class="meta">[^·]*· ([^·<]*)`).FindAllStringSubmatch(p.body, -1)
+	var authors []string
+	for _, n := range notes {
+		authors = append(authors, strings.TrimSpace(n[1]))
+	}
+	joined := strings.Join(authors, "|")
+	for _, want := range []string{"Casey Coach", "Ana Rivera", "Ana Rivera (written on their tablet “tablet”)"} {
+		if !strings.Contains(joined, htmlEscape(want)) && !strings.Contains(joined, want) {
+			t.Errorf("note authors %q lack %q", joined, want)
+		}
+	}
+	if strings.Contains(p.body, "Unknown user") {
+		t.Errorf("a note says Unknown user")
+	}
+	if n := strings.Count(p.body, `data-plan-id="`+e.ids.plan1+`"`); n != 1 {
+		t.Errorf("plan 1's delivery is shown %d times, want once", n)
+	}
+	if n := strings.Count(p.body, "Fidelity, step by step"); n != 1 {
+		t.Errorf("%d step-by-step blocks, want 1", n)
+	}
+	if n := strings.Count(p.body, `href="#plan-`+e.ids.plan1+`"`); n != 2 {
+		t.Errorf("%d goals link their plan's delivery, want 2", n)
+	}
+}
+
+// hlcNode is the tablet's device id (its clock's node).
+func hlcNode(tb tablet) (string, error) {
+	ts := tb.clock.Now()
+	return ts.Node.String(), nil
+}
