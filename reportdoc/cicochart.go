@@ -19,15 +19,31 @@ type CICOChart struct {
 	From, To progress.Date
 	Weeks    []progress.CICOWeek // as progress.CICO gives them; others are left out
 	Phases   []record.CICOPhase
+	// Narrow draws the chart for a phone's width (about 360 px): fewer
+	// units across, so its text reads at the page's size there, the
+	// legend on two lines and fewer date labels. A page shows one or the
+	// other by its width.
+	Narrow bool
 }
 
-// The chart's geometry, in the SVG's own units: it scales to its box, and
-// the text is sized so that at a phone's width (about 360 px) it still
-// reads at about 9 px.
+// cicoGeom is the chart's geometry, in the SVG's own units (it scales to
+// its box): wide for a desktop's column of about 680 px, narrow for a
+// phone's 360 px, each with text of about 13 px when shown there.
+type cicoGeom struct {
+	w, h, left, right, top, bottom float64
+	ticks                          int     // date labels across, about
+	legend2                        float64 // the goal's legend item: x on the first line, or (0) the second line
+	below                          float64 // the below-goal legend item's x
+	met                            string  // the met legend item's words
+	id                             string  // of the title and description
+}
+
+var (
+	cicoWide   = cicoGeom{w: 600, h: 300, left: 50, right: 16, top: 52, bottom: 40, ticks: 8, legend2: 380, below: 196, met: "week met (80% or more)", id: "cico-chart-wide"}
+	cicoNarrow = cicoGeom{w: 340, h: 290, left: 40, right: 10, top: 72, bottom: 40, ticks: 4, below: 110, met: "week met", id: "cico-chart-narrow"}
+)
+
 const (
-	cicoW, cicoH                      = 600.0, 300.0
-	cicoLeft, cicoRight               = 50.0, 16.0
-	cicoTop, cicoBottom               = 52.0, 40.0
 	cicoFont                          = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 	cicoGoalPct                       = 80.0 // §3.9: a week is met at 80%
 	cicoMet, cicoNotMet, cicoPhaseCol = "#1e6b34", "#b3261e", "#6a3d9a"
@@ -48,6 +64,11 @@ func CICOChartSVG(c CICOChart) []byte {
 		to = from
 	}
 	n := int(to-from)/7 + 1
+	g := cicoWide
+	if c.Narrow {
+		g = cicoNarrow
+	}
+	cicoW, cicoH, cicoLeft, cicoRight, cicoTop, cicoBottom := g.w, g.h, g.left, g.right, g.top, g.bottom
 	plotW, plotH := cicoW-cicoLeft-cicoRight, cicoH-cicoTop-cicoBottom
 	colW := plotW / float64(n)
 	// xDay is the position of a day, in weeks since from (ChartWeek keeps
@@ -63,15 +84,21 @@ func CICOChartSVG(c CICOChart) []byte {
 
 	var b strings.Builder
 	b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" class="cicochart" viewBox="0 0 ` + coord(cicoW) + ` ` + coord(cicoH) +
-		`" role="img" aria-labelledby="cico-chart-title cico-chart-desc" font-family="` + cicoFont + `" font-size="13" fill="#1b1f24">`)
-	b.WriteString(`<title id="cico-chart-title">`)
+		`" role="img" aria-labelledby="` + g.id + `-title ` + g.id + `-desc" font-family="` + cicoFont + `" font-size="13" fill="#1b1f24">`)
+	b.WriteString(`<title id="` + g.id + `-title">`)
 	escape(&b, c.Title)
-	b.WriteString(`</title><desc id="cico-chart-desc">`)
+	b.WriteString(`</title><desc id="` + g.id + `-desc">`)
 	escape(&b, cicoDesc(c.Weeks, from, to))
 	b.WriteString(`</desc>`)
 	// Legend.
-	b.WriteString(`<circle cx="` + coord(cicoLeft+6) + `" cy="14" r="5" fill="` + cicoMet + `"/><text x="` + coord(cicoLeft+16) + `" y="18">week met (80% or more)</text>`)
-	b.WriteString(triangle(cicoLeft+196, 14) + `<text x="` + coord(cicoLeft+206) + `" y="18">week below 80%</text>`)
+	b.WriteString(`<circle cx="` + coord(cicoLeft+6) + `" cy="14" r="5" fill="` + cicoMet + `"/><text x="` + coord(cicoLeft+16) + `" y="18">` + g.met + `</text>`)
+	b.WriteString(triangle(cicoLeft+g.below, 14) + `<text x="` + coord(cicoLeft+g.below+10) + `" y="18">week below 80%</text>`)
+	lx, ly := cicoLeft+g.legend2, 14.0
+	if g.legend2 == 0 {
+		lx, ly = cicoLeft, 34
+	}
+	b.WriteString(`<line x1="` + coord(lx) + `" x2="` + coord(lx+26) + `" y1="` + coord(ly) + `" y2="` + coord(ly) + `" stroke="` + cicoMet + `" stroke-width="2" stroke-dasharray="6 4"/>`)
+	b.WriteString(`<text x="` + coord(lx+32) + `" y="` + coord(ly+4) + `">weekly goal 80%</text>`)
 	// Grid and the % axis.
 	for p := 0; p <= 100; p += 20 {
 		yy, _ := y(float64(p))
@@ -81,9 +108,8 @@ func CICOChartSVG(c CICOChart) []byte {
 	// The weekly goal.
 	gy, _ := y(cicoGoalPct)
 	b.WriteString(`<line x1="` + coord(cicoLeft) + `" x2="` + coord(cicoW-cicoRight) + `" y1="` + coord(gy) + `" y2="` + coord(gy) + `" stroke="` + cicoMet + `" stroke-width="2" stroke-dasharray="6 4"/>`)
-	b.WriteString(`<text x="` + coord(cicoW-cicoRight) + `" y="` + coord(gy-5) + `" text-anchor="end" fill="` + cicoMet + `">weekly goal 80%</text>`)
 	// Week labels: about eight, on Mondays.
-	step := (n + 7) / 8
+	step := (n + g.ticks - 1) / g.ticks
 	for i := 0; i < n; i += step {
 		d := from + progress.Date(7*i)
 		x, _ := xDay(d)
@@ -106,14 +132,14 @@ func CICOChartSVG(c CICOChart) []byte {
 		}
 		b.WriteString(`<line x1="` + coord(x) + `" x2="` + coord(x) + `" y1="` + coord(cicoTop-14) + `" y2="` + coord(cicoH-cicoBottom) +
 			`" stroke="` + cicoPhaseCol + `" stroke-width="2" stroke-dasharray="2 3"/>`)
-		if x-lastLabel < 170 {
+		if x-lastLabel < 160 {
 			row = 1 - row
 		} else {
 			row = 0
 		}
 		lastLabel = x
 		anchor, tx := "start", x+4
-		if x > cicoW-cicoRight-170 {
+		if x > cicoW-cicoRight-160 {
 			anchor, tx = "end", x-4
 		}
 		b.WriteString(`<text x="` + coord(tx) + `" y="` + coord(cicoTop-20+float64(row)*16) + `" text-anchor="` + anchor + `" fill="` + cicoPhaseCol + `">`)

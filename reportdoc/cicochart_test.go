@@ -81,8 +81,27 @@ func TestCICOChartSVG(t *testing.T) {
 		t.Errorf("a phase outside the range is drawn")
 	}
 	// 100% sits on the top of the plot, 60% lower, as the axis says.
-	if !strings.Contains(s, `cy="`+coord(cicoTop)+`"`) {
+	if !strings.Contains(s, `cy="`+coord(cicoWide.top)+`"`) {
 		t.Errorf("100%% is not drawn at the top of the plot")
+	}
+}
+
+// TestCICOChartNarrow: the phone's drawing has its own ids (a page holds
+// both), the same marks, and fewer date labels.
+func TestCICOChartNarrow(t *testing.T) {
+	c := CICOChart{Title: "x", From: mustDay(t, "2025-01-06"), To: mustDay(t, "2025-03-17"),
+		Weeks: []progress.CICOWeek{{WeekStart: "2025-03-10", Pct: 85, Met: true}, {WeekStart: "2025-03-17", Pct: 60}}}
+	wide, narrow := CICOChartSVG(c), func() []byte { c.Narrow = true; return CICOChartSVG(c) }()
+	wellFormed(t, narrow)
+	if !bytes.Contains(narrow, []byte(`id="cico-chart-narrow-title"`)) || !bytes.Contains(wide, []byte(`id="cico-chart-wide-title"`)) {
+		t.Errorf("the two drawings do not have their own ids")
+	}
+	labels := func(svg []byte) int { return bytes.Count(svg, []byte(`text-anchor="middle">`)) }
+	if labels(narrow) >= labels(wide) || labels(narrow) > 5 {
+		t.Errorf("date labels: narrow %d, wide %d", labels(narrow), labels(wide))
+	}
+	if bytes.Count(narrow, []byte(`r="5" fill="#1e6b34"`)) != 2 || bytes.Count(narrow, []byte(`stroke="#b3261e"`)) != 2 {
+		t.Errorf("the narrow drawing's marks differ")
 	}
 }
 
@@ -110,7 +129,8 @@ func FuzzCICOChartSVG(f *testing.F) {
 		c := CICOChart{Title: "Weekly points", From: f0, To: f0 + progress.Date(span%400),
 			Weeks:  []progress.CICOWeek{{WeekStart: week, Pct: pct, Met: pct >= 80}, {WeekStart: base.String(), Pct: pct}},
 			Phases: []record.CICOPhase{{Phase: phase, StartDate: phaseDate}}}
-		svg := CICOChartSVG(c)
-		wellFormed(t, svg)
+		wellFormed(t, CICOChartSVG(c))
+		c.Narrow = true
+		wellFormed(t, CICOChartSVG(c))
 	})
 }

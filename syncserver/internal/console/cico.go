@@ -23,10 +23,24 @@ import (
 // cicoChartWeeks is how far back a student's chart goes: a school term.
 const cicoChartWeeks = 20
 
+// cicoChartFrom is the Monday a student's chart starts: the week of their
+// first card, at most cicoChartWeeks back and at least 8 weeks before ws,
+// the week of as_of (so a new student's chart is not one point wide).
+func cicoChartFrom(ds *progress.Dataset, sid string, ws progress.Date) progress.Date {
+	first := ws - 7*(cicoChartWeeks-1)
+	earliest := ws
+	for _, c := range ds.Cards {
+		if d, err := progress.ParseDate(c.Date); err == nil && c.StudentID == sid && d >= first && monday(d) < earliest {
+			earliest = monday(d)
+		}
+	}
+	return min(earliest, ws-7*7)
+}
+
 // cicoRow is one student of /cico.
 type cicoRow struct {
 	ID, Name, Phase, PhaseCode, Since string
-	Week, WeekPct, Status             string
+	Week, WeekPct, LastWeek, Status   string
 	Flagged                           bool
 }
 
@@ -97,7 +111,7 @@ func weekWords(weeks []progress.CICOWeek, ws progress.Date) (string, string, boo
 			return progress.FormatPct(w.Pct) + " (" + met + ")", exactNum(w.Pct), w.Flagged
 		}
 	}
-	return "no rated card yet this week", "", false
+	return "no rated card", "", false
 }
 
 func (c *Console) handleCICO(ec echo.Context) error {
@@ -117,10 +131,11 @@ func (c *Console) handleCICO(ec echo.Context) error {
 	rows := make([]cicoRow, 0, len(by))
 	for sid, envs := range by {
 		ds, _, _, st := cicoOf(envs, sid, asOf)
-		rep := progress.CICO(ds, sid, ws, asOf)
+		rep := progress.CICO(ds, sid, ws-7, asOf)
 		r := cicoRow{ID: sid, Name: sc.students[sid].DisplayName(), Phase: progress.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
 			Since: st.Since, Status: progress.PhaseStatusWords(st)}
 		r.Week, r.WeekPct, r.Flagged = weekWords(rep.Weeks, ws)
+		r.LastWeek, _, _ = weekWords(rep.Weeks, ws-7)
 		rows = append(rows, r)
 	}
 	sort.Slice(rows, func(i, j int) bool {
@@ -155,10 +170,12 @@ func (c *Console) handleCICOStudent(ec echo.Context) error {
 	}
 	ds, plan, hasPlan, status := cicoOf(envs, sid, asOf)
 	ws := monday(asOf)
-	from := ws - 7*(cicoChartWeeks-1)
+	from := cicoChartFrom(ds, sid, ws)
 	rep := progress.CICO(ds, sid, from, asOf)
-	svg := reportdoc.CICOChartSVG(reportdoc.CICOChart{Title: "Weekly Check-In/Check-Out points of " + st.DisplayName(),
-		From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases})
+	chart := reportdoc.CICOChart{Title: "Weekly Check-In/Check-Out points of " + st.DisplayName(), From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases}
+	wide := reportdoc.CICOChartSVG(chart)
+	chart.Narrow = true
+	narrow := reportdoc.CICOChartSVG(chart)
 	var weeks []cicoWeekRow
 	for i := len(rep.Weeks) - 1; i >= 0; i-- {
 		w := rep.Weeks[i]
@@ -182,7 +199,7 @@ func (c *Console) handleCICOStudent(ec echo.Context) error {
 		"Status": status, "StatusWords": progress.PhaseStatusWords(status), "PhaseList": phases,
 		// Safe: built by reportdoc from numbers and escaped text only, with
 		// no script and no style attribute (CICOChartSVG).
-		"Chart": template.HTML(svg), "Weeks": weeks, "ThisWeek": "/cico/" + sid + "/card.pdf?week=" + ws.String(),
+		"Chart": template.HTML(wide), "ChartNarrow": template.HTML(narrow), "Weeks": weeks, "ThisWeek": "/cico/" + sid + "/card.pdf?week=" + ws.String(),
 		"Today": "/cico/" + sid + "/card.pdf?date=" + asOf.String(), "ChartFrom": from.String(), "AsOfQ": asOfQuery(ec)})
 }
 

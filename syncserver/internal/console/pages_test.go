@@ -264,7 +264,7 @@ func TestCICOPages(t *testing.T) {
 	if len(got) != 2 || got[e.ids.s1] != [2]string{"self_managed", strconv.FormatFloat(api.Weeks[0].Pct, 'g', -1, 64)} || got[e.ids.s3] != [2]string{"cico", ""} {
 		t.Errorf("admin's /cico rows %v (API week %v)", got, api.Weeks[0].Pct)
 	}
-	for _, want := range []string{`data-total="2"`, "Self-managed", "since 2025-03-03", "Check-in/check-out", "no rated card yet this week", `href="/cico/` + e.ids.s1 + `?as_of=` + asOf + `"`} {
+	for _, want := range []string{`data-total="2"`, "Self-managed", "since 2025-03-03", "Check-in/check-out", "no rated card", "50% (below the weekly goal of 80%)", `href="/cico/` + e.ids.s1 + `?as_of=` + asOf + `"`} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("/cico lacks %q", want)
 		}
