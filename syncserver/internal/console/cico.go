@@ -44,31 +44,52 @@ type cicoRow struct {
 	Flagged                           bool
 }
 
+// cicoStudent is one student's CICO records: their plans' envelopes
+// (record.LatestCICOPlans reads envelopes) and their cards, decoded once
+// (progress.Decode: restricted cards are left out, as every report leaves
+// them).
+type cicoStudent struct {
+	plans []record.Envelope
+	cards []progress.Decoded
+}
+
 // cicoRecords are the school's CICO plans and cards of the students in
 // the viewer's scope, by student: students with a plan (record.
 // LatestCICOPlans) or with a card. One read of the two types: CICO is a
 // few students of a school, so these are few records next to the probes
-// and sessions the caseload holds.
-func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string][]record.Envelope, error) {
+// and sessions the caseload holds; each card is decoded once.
+func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string]*cicoStudent, error) {
 	envs, err := c.st.Records(ec.Request().Context(), sc.p.School.ID, sc.v, record.TypeCICOPlan, record.TypeCICOCard)
 	if err != nil {
 		return nil, err
 	}
-	by := map[string][]record.Envelope{}
+	by := map[string]*cicoStudent{}
+	of := func(sid string) *cicoStudent {
+		if _, ok := sc.students[sid]; !ok {
+			return nil
+		}
+		cs := by[sid]
+		if cs == nil {
+			cs = &cicoStudent{}
+			by[sid] = cs
+		}
+		return cs
+	}
 	for _, e := range envs {
-		var sid string
 		switch e.Type {
 		case record.TypeCICOPlan:
 			if p, ok := record.DecodeAs[record.CICOPlan](e); ok {
-				sid = p.StudentID
+				if cs := of(p.StudentID); cs != nil {
+					cs.plans = append(cs.plans, e)
+				}
 			}
 		case record.TypeCICOCard:
-			if cd, ok := record.DecodeAs[record.CICOCard](e); ok {
-				sid = cd.StudentID
+			d := progress.Decode(e)
+			if cd, ok := d.Value().(record.CICOCard); ok {
+				if cs := of(cd.StudentID); cs != nil {
+					cs.cards = append(cs.cards, d)
+				}
 			}
-		}
-		if _, ok := sc.students[sid]; ok {
-			by[sid] = append(by[sid], e)
 		}
 	}
 	return by, nil
@@ -79,25 +100,27 @@ func monday(d progress.Date) progress.Date { return d - progress.Date(d.Weekday(
 
 // cicoOf is a student's CICO as of asOf: the cards' dataset, their plan
 // (the first phase when they have none), and where they stand in fading.
-func cicoOf(envs []record.Envelope, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
-	ds := progress.NewDataset(cardEnvs(envs))
-	plan, has := record.LatestCICOPlan(envs, sid)
+func cicoOf(cs *cicoStudent, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
+	ds := progress.NewDatasetOf(cs.cards)
+	plan, has := record.LatestCICOPlan(cs.plans, sid)
 	if !has {
 		plan = record.CICOPlan{StudentID: sid}
 	}
 	return ds, plan, has, progress.PhaseOf(ds, sid, plan, asOf)
 }
 
-// cardEnvs are the card envelopes among envs (the dataset of a CICO
-// report holds cards only, as /v1/reports/cico's does).
-func cardEnvs(envs []record.Envelope) []record.Envelope {
-	var out []record.Envelope
+// cicoOfEnvs is cicoOf for a student's records as read.
+func cicoOfEnvs(envs []record.Envelope, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
+	cs := &cicoStudent{}
 	for _, e := range envs {
-		if e.Type == record.TypeCICOCard {
-			out = append(out, e)
+		switch e.Type {
+		case record.TypeCICOPlan:
+			cs.plans = append(cs.plans, e)
+		case record.TypeCICOCard:
+			cs.cards = append(cs.cards, progress.Decode(e))
 		}
 	}
-	return out
+	return cicoOf(cs, sid, asOf)
 }
 
 // weekWords is a week's pooled % in words, or that it had no rated card.
@@ -129,8 +152,8 @@ func (c *Console) handleCICO(ec echo.Context) error {
 	}
 	ws := monday(asOf)
 	rows := make([]cicoRow, 0, len(by))
-	for sid, envs := range by {
-		ds, _, _, st := cicoOf(envs, sid, asOf)
+	for sid, cs := range by {
+		ds, _, _, st := cicoOf(cs, sid, asOf)
 		rep := progress.CICO(ds, sid, ws-7, asOf)
 		r := cicoRow{ID: sid, Name: sc.students[sid].DisplayName(), Phase: progress.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
 			Since: st.Since, Status: progress.PhaseStatusWords(st)}
@@ -168,7 +191,7 @@ func (c *Console) handleCICOStudent(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ds, plan, hasPlan, status := cicoOf(envs, sid, asOf)
+	ds, plan, hasPlan, status := cicoOfEnvs(envs, sid, asOf)
 	ws := monday(asOf)
 	from := cicoChartFrom(ds, sid, ws)
 	rep := progress.CICO(ds, sid, from, asOf)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -548,4 +549,44 @@ func TestStudentPageNotesAndPlans(t *testing.T) {
 func hlcNode(tb tablet) (string, error) {
 	ts := tb.clock.Now()
 	return ts.Node.String(), nil
+}
+
+// TestProgramPaging: a program's students come 50 to a page, what needs
+// the team first, with the total on the list; past the end is not found.
+func TestProgramPaging(t *testing.T) {
+	e := newEnv(t, false)
+	e.addGoals(t, 60) // 63 goals in Phonics
+	b := e.signedIn("lincoln", "admin")
+	path := "/programs/" + e.ids.program + "?as_of=" + asOf
+	goalRE := regexp.MustCompile(`<tr data-goal-id="([^"]+)" data-student-id="[^"]+" data-decision="([^"]+)"`)
+	p1 := b.get(path)
+	rows1 := goalRE.FindAllStringSubmatch(p1.body, -1)
+	if len(rows1) != 50 || !strings.Contains(p1.body, `data-total="63"`) || !strings.Contains(p1.body, `rel="next"`) || strings.Contains(p1.body, `rel="prev"`) {
+		t.Fatalf("page 1: %d rows", len(rows1))
+	}
+	p2 := b.get(path + "&page=2")
+	rows2 := goalRE.FindAllStringSubmatch(p2.body, -1)
+	if len(rows2) != 13 || !strings.Contains(p2.body, `rel="prev"`) || strings.Contains(p2.body, `rel="next"`) {
+		t.Fatalf("page 2: %d rows", len(rows2))
+	}
+	seen := map[string]bool{}
+	last := -1
+	order := []string{record.DecisionReviewGoal, record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction,
+		record.DecisionRaiseGoal, record.DecisionNotEnoughData, record.DecisionContinue}
+	for _, r := range append(rows1, rows2...) {
+		seen[r[1]] = true
+		rank := slices.Index(order, r[2])
+		if rank < last {
+			t.Errorf("goal %s (%s) after a later decision", r[1], r[2])
+		}
+		last = rank
+	}
+	if len(seen) != 63 {
+		t.Errorf("%d goals over the two pages, want 63", len(seen))
+	}
+	for _, q := range []string{"&page=3", "&page=0", "&page=x"} {
+		if p := b.get(path + q); p.status != http.StatusNotFound {
+			t.Errorf("%s: %d", q, p.status)
+		}
+	}
 }

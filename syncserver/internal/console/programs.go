@@ -256,6 +256,52 @@ func (c *Console) handleProgram(ec echo.Context) error {
 		return a.Student < b.Student || a.Student == b.Student && a.GoalID < b.GoalID
 	})
 	ints := byKey(mine, func(g programGoal) string { return g.InterventionistID }, interventionistName(sc), interventionistHref(ec))
+	total := len(students)
+	students, pager, err := programPage(ec, id, students)
+	if err != nil {
+		return err
+	}
 	return c.render(ec, http.StatusOK, "program", map[string]any{"Title": name, "Nav": "programs", "AsOf": asOf.String(), "ProgramID": id,
-		"Name": name, "Summary": outcomeRowOf(id, name, "", reps), "Interventionists": ints, "Students": students, "AsOfQ": asOfQuery(ec)})
+		"Name": name, "Summary": outcomeRowOf(id, name, "", reps), "Interventionists": ints, "Students": students, "Total": total,
+		"Pager": pager, "AsOfQ": asOfQuery(ec)})
+}
+
+// programPageSize is a program page's students per page: a program of a
+// whole school's goals is one page of 50 at a time (CONSOLE.md §5: no page
+// over 300 KB).
+const programPageSize = 50
+
+// pagerView is a list page's place: rows From to To of Total, and the
+// links before and after ("" at either end).
+type pagerView struct {
+	From, To, Total int
+	Prev, Next      string
+}
+
+// programPage is the ?page=N'th slice of a program's students (1 without
+// one); a page past the end, or not a number, is not found.
+func programPage(ec echo.Context, id string, rows []programStudent) ([]programStudent, pagerView, error) {
+	n := 1
+	if v := ec.QueryParam("page"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || (n-1)*programPageSize >= max(len(rows), 1) {
+			return nil, pagerView{}, errNotFound
+		}
+	}
+	lo, hi := (n-1)*programPageSize, min(n*programPageSize, len(rows))
+	pv := pagerView{From: lo + 1, To: hi, Total: len(rows)}
+	link := func(page int) string {
+		v := url.Values{"page": {strconv.Itoa(page)}}
+		if q := ec.QueryParam("as_of"); q != "" {
+			v.Set("as_of", q)
+		}
+		return "/programs/" + id + "?" + v.Encode() + "#students-h"
+	}
+	if n > 1 {
+		pv.Prev = link(n - 1)
+	}
+	if hi < len(rows) {
+		pv.Next = link(n + 1)
+	}
+	return rows[lo:hi], pv, nil
 }
