@@ -17,6 +17,9 @@ import (
 //	ratios        at most one decimal 1.3
 //	minutes       whole               29
 //	sessions      whole               35
+//	short form    whole percentages   attendance 61%, dose 50%, fidelity 92%
+//	              (a list's one-line summary, DeliveryShort; the reasons and
+//	              the full delivery keep two decimals, ADR 0018)
 
 // FormatPct is a percentage with at most two decimals: "76.21%", "75%".
 // The decision's reason is the report's text (DOMAIN.md §5.3 words dose
@@ -74,6 +77,33 @@ func AttendanceWords(d *Delivery) string {
 	}
 	return fmt.Sprintf("attendance %s (%d of %s planned sessions)",
 		FormatPct(*d.AttendancePct), d.SessionsAttended, FormatSessions(d.PlannedSessions))
+}
+
+// DeliveryShort is §3.7's delivery as a list shows it, in one short line of
+// whole percentages: "attendance 61%, dose 50%, fidelity 92%" (ADR 0018).
+// Attendance above the plan's rate says so rather than "121%", as
+// AttendanceWords does; a figure with nothing to count is "n/a"; a goal
+// without a plan has "no plan".
+func DeliveryShort(d *Delivery) string {
+	if d == nil {
+		return "no plan"
+	}
+	att := "attendance " + wholePctOf(d.AttendancePct)
+	if d.AttendancePct != nil && *d.AttendancePct > 100 {
+		att = "attendance above plan"
+	}
+	return att + ", dose " + wholePctOf(d.DosePct) + ", fidelity " + wholePctOf(d.FidelityPct)
+}
+
+// wholePctOf is a nullable percentage, whole: "61%", or "n/a".
+func wholePctOf(p *float64) string {
+	if p == nil {
+		return "n/a"
+	}
+	if w := formatDigits(*p, 0); w != "n/a" {
+		return w + "%"
+	}
+	return "n/a"
 }
 
 // formatDigits is Figure (half away from zero, no trailing zeros, never

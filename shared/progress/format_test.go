@@ -140,3 +140,40 @@ func TestAttendanceWordsMidWeek(t *testing.T) {
 		t.Errorf("two weeks: %q", got)
 	}
 }
+
+// TestDeliveryShort: the list's one-line delivery is whole percentages
+// through the one rule, attendance above plan in words, nothing counted
+// as n/a, and no plan said so (ADR 0018).
+func TestDeliveryShort(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	cases := []struct {
+		d    *Delivery
+		want string
+	}{
+		{&Delivery{AttendancePct: f(61.2), DosePct: f(50.15), FidelityPct: f(91.67)}, "attendance 61%, dose 50%, fidelity 92%"},
+		{&Delivery{AttendancePct: f(99.5), DosePct: f(0.4), FidelityPct: f(100)}, "attendance 100%, dose 0%, fidelity 100%"},
+		{&Delivery{AttendancePct: f(121.4), DosePct: f(121.4), FidelityPct: nil}, "attendance above plan, dose 121%, fidelity n/a"},
+		{&Delivery{}, "attendance n/a, dose n/a, fidelity n/a"},
+		{&Delivery{AttendancePct: f(math.NaN()), DosePct: f(-0.2), FidelityPct: f(68.75)}, "attendance n/a, dose 0%, fidelity 69%"},
+		{nil, "no plan"},
+	}
+	for _, c := range cases {
+		if got := DeliveryShort(c.d); got != c.want {
+			t.Errorf("DeliveryShort = %q, want %q", got, c.want)
+		}
+	}
+}
+
+// TestStatusWords: every status of §3.6 has its words, each saying it is
+// about the last 3 points (the light is not the decision).
+func TestStatusWords(t *testing.T) {
+	for _, s := range []string{Green, Yellow, Red, Grey} {
+		w := StatusWords(s)
+		if w == s || !strings.Contains(w, "3 points") {
+			t.Errorf("%s: %q", s, w)
+		}
+	}
+	if StatusWords("purple") != "purple" {
+		t.Error("an unknown status is not shown as itself")
+	}
+}

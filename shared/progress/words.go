@@ -28,6 +28,27 @@ func DecisionWords(code string) string {
 	return code
 }
 
+// statusWords are §3.6's three-point status in words: the light shows the
+// last 3 points against the aimline only, not the decision, which also
+// weighs the trend and the delivery (so one decision can sit beside two
+// different lights).
+var statusWords = map[string]string{
+	Green:  "On track: the last 3 points are all better than the aimline",
+	Yellow: "Mixed: the last 3 points are on both sides of the aimline, or on it",
+	Red:    "Off track: the last 3 points are all worse than the aimline",
+	Grey:   "No signal yet: fewer than 3 points, no aimline, or the probe is overdue",
+}
+
+// StatusWords is a three-point status (DOMAIN.md §3.6) in words, the
+// console's light and its legend; a status this version does not know is
+// shown as itself.
+func StatusWords(status string) string {
+	if w, ok := statusWords[status]; ok {
+		return w
+	}
+	return status
+}
+
 // SufficiencyWords is §3.8's sufficiency in one plain sentence, for the
 // tablet and the console. Once the goal date has passed (§3.5 rule 0) a
 // projection to that date no longer says what will happen, so the sentence

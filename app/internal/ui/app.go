@@ -8,7 +8,9 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/shared/progress"
@@ -45,6 +47,10 @@ type Config struct {
 	// ChangePIN, when set, checks the current PIN and sets a new one (the
 	// Sync screen's "Change PIN"); its errors are sentences. nil: no button.
 	ChangePIN func(current, newPIN string) error
+	// Lock, when set, covers the app with the lock screen at once ("Lock
+	// now" on the Sync screen and in the header's menu, Ctrl+L). nil: not
+	// offered.
+	Lock func()
 }
 
 // screen is one page of the app: built once, refreshed from its model.
@@ -84,8 +90,17 @@ type App struct {
 	body     *fyne.Container
 	nav      []*Button
 	header   *fyne.Container
+	menu     *Button // the header's menu: Lock now, Change PIN…
 	root     *fyne.Container
 	undo     *undoBar // floats above the navigation (undo.go)
+	// frame is the window's whole content: the screens (root) with the
+	// undo layer over them. Whatever is shown after an unlock is this
+	// frame, never root alone, so the undo bar survives the lock (issue 22).
+	frame *fyne.Container
+	// question is the question open over the screen, if any (ask.go).
+	question *question
+	// saveDialog is the last file-save dialog shown (tests).
+	saveDialog *dialog.FileDialog
 
 	stack []screen
 	sync  SyncState
@@ -126,7 +141,13 @@ func New(win fyne.Window, cfg Config) *App {
 		tab := Tab(i)
 		a.nav = append(a.nav, NewButton(n, func() { a.Root(tab) }))
 	}
-	header := container.NewBorder(nil, nil, a.back, container.NewHBox(a.syncChip, a.syncNow), a.title)
+	a.menu = NewButton("", a.openMenu)
+	a.menu.Icon = theme.MenuIcon()
+	right := container.NewHBox(a.syncChip, a.syncNow)
+	if cfg.Lock != nil || cfg.ChangePIN != nil {
+		right.Add(a.menu)
+	}
+	header := container.NewBorder(nil, nil, a.back, right, a.title)
 	a.header = header
 	navBar := container.NewGridWithColumns(len(a.nav))
 	for _, b := range a.nav {
@@ -138,11 +159,16 @@ func New(win fyne.Window, cfg Config) *App {
 	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
 	a.undo = newUndoBar(a, navBar)
-	win.SetContent(container.NewStack(a.root, a.undo.layer))
-	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
+	a.frame = container.NewStack(a.root, a.undo.layer)
+	win.SetContent(a.frame)
+	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Ctrl+L locks; Alt+1…5 switch tabs.
 	c := win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { a.SyncNow() })
+	if cfg.Lock != nil {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { a.LockNow() })
+	}
 	for i := range names {
 		tab := Tab(i)
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierAlt},
@@ -235,10 +261,43 @@ func (a *App) Back() {
 }
 
 // ShowAgain puts the app back in its window after the lock screen covered
-// it, on the screen that was open.
+// it, on the screen that was open, with its undo layer: the undo bar is
+// part of the window whatever screen is shown (issue 22: after an unlock
+// the root alone was put back, and no deletion offered Undo any more).
 func (a *App) ShowAgain() {
-	a.win.SetContent(a.root)
+	a.win.SetContent(a.frame)
+	a.undo.resume()
 	a.DataChanged()
+}
+
+// LockNow covers the app with the lock screen at once (Config.Lock).
+func (a *App) LockNow() {
+	if a.cfg.Lock != nil {
+		a.cfg.Lock()
+	}
+}
+
+// openMenu shows the header's menu under its button: Lock now, and
+// Change PIN… (on the Sync screen).
+func (a *App) openMenu() {
+	var items []*fyne.MenuItem
+	if a.cfg.Lock != nil {
+		items = append(items, fyne.NewMenuItem("Lock now", a.LockNow))
+	}
+	if a.cfg.ChangePIN != nil {
+		items = append(items, fyne.NewMenuItem("Change PIN…", func() {
+			a.Root(TabSync)
+			if s, ok := a.current().(*syncScreen); ok {
+				s.openChangePIN()
+			}
+		}))
+	}
+	if len(items) == 0 {
+		return
+	}
+	c := a.win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(a.menu)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.AddXY(0, a.menu.Size().Height))
 }
 
 func (a *App) activity() {
@@ -249,6 +308,7 @@ func (a *App) activity() {
 
 func (a *App) show() {
 	a.activity()
+	a.closeQuestion() // a question is about the screen it was asked on
 	s := a.current()
 	// First: a save on the screen left may be waiting now, and Today words
 	// its sync line with the header's text.

@@ -314,5 +314,12 @@ func (a *App) saveDocument(name string, data []byte, done func(error)) {
 	}, a.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	// A list, not Fyne's grid of 80-pixel cells: at the app's text size
+	// the grid broke "(Parent)" into "(Paren" and "t)" (issue 22), and
+	// cut long folder names. The dialog takes most of the window.
+	d.SetView(dialog.ListView)
+	win := a.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, win.Width*0.9), min(700, win.Height*0.85)))
+	a.saveDialog = d
 	d.Show()
 }

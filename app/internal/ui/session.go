@@ -516,13 +516,14 @@ func (s *sessionScreen) build() {
 	noteBox := passWheel(s.note, 2, func() *container.Scroll { return panes.leftScroll() })
 	s.saveNote = NewButton("Save note", s.tapSaveNote)
 	s.attHint = wrapLabel("")
+	// Save note sits beside the note, not under it: under it, in
+	// landscape, it was cut in half by the bottom of the pane (issue 22).
 	left := container.NewVBox(
 		heading("Attendance"),
 		s.attHint,
 		attGrid,
 		heading("Session note"),
-		noteBox,
-		s.saveNote,
+		container.NewBorder(nil, nil, nil, container.NewVBox(s.saveNote), noteBox),
 	)
 
 	steps := container.NewVBox(heading("Checklist"))
@@ -869,6 +870,8 @@ func (s *sessionScreen) openCancel() {
 	s.showPopup(container.NewVBox(heading("Cancel session?"),
 		wrapLabel("A cancelled session counts as not delivered."), reason,
 		container.NewGridWithColumns(2, NewButton("Keep going", s.closePopup), s.popConfirm)))
+	// The reason is typed at once (issue 22: the box was not focused).
+	s.a.win.Canvas().Focus(reason)
 }
 
 // editing: a running session is never redrawn from a pull mid-tap.

@@ -251,7 +251,7 @@ func TestOldSessionIsNotResumedAutomatically(t *testing.T) {
 func TestFinishUndoAndMinutes(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	test.Tap(a.Current().(*todayScreen).start[sc.group])
 	s := a.Current().(*sessionScreen)
 	f.clk.add(5 * time.Minute)

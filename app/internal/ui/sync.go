@@ -36,6 +36,8 @@ type syncScreen struct {
 	pinCurrent, pinNew, pinAgain  *widget.Entry
 	pinMessage                    *widget.Label
 	pinOpen                       bool
+	// lockNow covers the app with the lock screen (Config.Lock).
+	lockNow *Button
 
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
@@ -79,6 +81,7 @@ func newSyncScreen(a *App) screen {
 	s.pinSave = newImportant("Change PIN", widget.HighImportance, s.tapChangePIN)
 	s.pinCancel = NewButton("Cancel", func() { s.pinOpen = false; s.clearPIN(); s.refresh() })
 	s.pinMessage = wrapLabel("")
+	s.lockNow = NewButton("Lock now", a.LockNow)
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
 	if a.cfg.Sync != nil {
@@ -290,6 +293,12 @@ func (s *syncScreen) refresh() {
 		}
 		objs = append(objs, card(rows...))
 	}
+	// The PIN's row: Lock now (issue 22: the app locked only when idle or
+	// left) and Change PIN…, whose form opens in its place.
+	pinRow := container.NewHBox(spacerH())
+	if s.a.cfg.Lock != nil {
+		pinRow.Add(s.lockNow)
+	}
 	if s.a.cfg.ChangePIN != nil {
 		if s.pinOpen {
 			objs = append(objs, card(heading("Change the PIN"),
@@ -297,8 +306,11 @@ func (s *syncScreen) refresh() {
 					widget.NewFormItem("Again", s.pinAgain)), s.page),
 				s.pinMessage, container.NewHBox(spacerH(), s.pinCancel, s.pinSave)))
 		} else {
-			objs = append(objs, container.NewHBox(spacerH(), s.changePIN))
+			pinRow.Add(s.changePIN)
 		}
+	}
+	if len(pinRow.Objects) > 1 {
+		objs = append(objs, pinRow)
 	}
 	// Signing out erases: a shared tablet handed on keeps nothing of its
 	// last user (the server keeps what was synced).
@@ -344,6 +356,7 @@ func (s *syncScreen) tapChangePIN() {
 		s.pinMessage.SetText("The two new PINs are not the same. Type them again.")
 		s.pinNew.SetText("")
 		s.pinAgain.SetText("")
+		s.a.win.Canvas().Focus(s.pinNew) // retyped from the first new box (issue 22)
 		return
 	}
 	s.busy = true
@@ -359,6 +372,7 @@ func (s *syncScreen) tapChangePIN() {
 			if err != nil {
 				s.pinMessage.Importance = widget.DangerImportance
 				s.pinMessage.SetText(PlainError(err))
+				s.a.win.Canvas().Focus(s.pinCurrent) // all three are typed again
 				return
 			}
 			s.pinOpen = false

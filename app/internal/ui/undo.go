@@ -78,7 +78,27 @@ func (u *undoBar) offer(msg string, act func() error) {
 	u.undo.Show()
 	u.panel.Show()
 	u.layer.Refresh()
-	u.stop = u.a.tick(undoFor, u.hide)
+	u.stop = u.a.tick(undoFor, u.expire)
+}
+
+// expire is the timer's end: the bar goes, unless the lock screen covers
+// the app then. A person who locks (or is locked out) right after a
+// deletion gets the whole time again after the PIN (resume).
+func (u *undoBar) expire() {
+	if u.a.win.Content() != u.a.frame {
+		u.stopTimer()
+		return
+	}
+	u.hide()
+}
+
+// resume gives a bar still up its whole time again when the app is shown
+// after the lock.
+func (u *undoBar) resume() {
+	if u.panel.Visible() {
+		u.stopTimer()
+		u.stop = u.a.tick(undoFor, u.expire)
+	}
 }
 
 func (u *undoBar) hide() {

@@ -223,7 +223,7 @@ func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g rec
 		}
 		r := &gv.Report
 		goalsOf[gv.StudentID] = append(goalsOf[gv.StudentID], groupGoal{ID: gv.ID, Decision: r.Decision.Code, Status: r.Status,
-			Measure: measureName(r.Goal.Measure), DecisionText: decisionText(r.Decision.Code), StatusText: statusWords[r.Status]})
+			Measure: measureName(r.Goal.Measure), DecisionText: decisionText(r.Decision.Code), StatusText: progress.StatusWords(r.Status)})
 	}
 	rows := map[string]*groupStudent{}
 	var order []string

@@ -241,7 +241,7 @@ func (c *Console) handleProgram(ec echo.Context) error {
 		r := &g.Report
 		ps := programStudent{GoalID: g.ID, StudentID: g.StudentID, Href: "/students/" + g.StudentID + asOfQuery(ec), Student: g.Student.DisplayName(),
 			Measure: measureName(r.Goal.Measure), Decision: r.Decision.Code, Status: r.Status, DecisionText: decisionText(r.Decision.Code),
-			Light: statusWords[r.Status], Growth: "no trend yet", Delivery: deliveryText(r.Delivery),
+			Light: progress.StatusWords(r.Status), Growth: "no trend yet", Delivery: deliveryText(r.Delivery),
 			Interventionist: interventionistName(sc)(g.InterventionistID)}
 		if x, ok := progress.GrowthRatio(*r); ok {
 			ps.Growth = progress.FormatPct(x*100) + " of the growth needed"

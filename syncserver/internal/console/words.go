@@ -30,13 +30,6 @@ func decisionRank(code string) int {
 // tablet's and the PDF's too.
 func decisionText(code string) string { return progress.DecisionWords(code) }
 
-var statusWords = map[string]string{
-	progress.Green:  "On track: the last 3 points are better than the aimline",
-	progress.Yellow: "Mixed: the last 3 points are on both sides of the aimline",
-	progress.Red:    "Off track: the last 3 points are worse than the aimline",
-	progress.Grey:   "No signal yet: fewer than 3 points, or the probe is overdue",
-}
-
 func measureName(code string) string { return record.MeasureOf(code).Name }
 
 func measureUnit(code string) string { return record.MeasureOf(code).Unit }
@@ -89,7 +82,7 @@ func round2(x float64) string { return progress.Figure(x, 2) }
 
 var funcs = template.FuncMap{
 	"decisionText": decisionText,
-	"statusText":   func(s string) string { return statusWords[s] },
+	"statusText":   progress.StatusWords, // DOMAIN.md §3.6 in words, the caseload's legend too
 	"sufficiency":  progress.SufficiencyWords,
 	"measureName":  measureName,
 	"measureUnit":  measureUnit,
