@@ -97,6 +97,8 @@ func TestBrowserPagesBothWidths(t *testing.T) {
 		{"student", "/students/" + e.ids.s1 + q, ""},
 		{"admin", "/admin", ""},
 		{"audit", "/admin/audit", "audit"},
+		{"caseload sorted", "/" + q + "&sort=student&dir=desc", ""},
+		{"meeting", "/meeting" + q, ""},
 	}
 	errorPages := []string{"/nope", "/meeting/", "/programs/" + e.ids.s1, "/cico/" + e.users["lincoln/ana"].ID}
 	for _, width := range []int64{1280, 390} {
