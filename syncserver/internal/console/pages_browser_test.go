@@ -95,7 +95,7 @@ func TestBrowserPagesBothWidths(t *testing.T) {
 		{"cico", "/cico" + q, "cico"},
 		{"a student's cico", "/cico/" + e.ids.s1 + q, "cico-student"},
 		{"student", "/students/" + e.ids.s1 + q, ""},
-		{"admin", "/admin", ""},
+		{"admin", "/admin", "admin-breaks"},
 		{"audit", "/admin/audit", "audit"},
 		{"caseload sorted", "/" + q + "&sort=student&dir=desc", ""},
 		{"meeting", "/meeting" + q, ""},
