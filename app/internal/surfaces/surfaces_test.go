@@ -115,7 +115,8 @@ func roomAnswer(r progress.Report) answer {
 
 // caseloadAnswer is the report JSON's answer as the caseload row shows it:
 // the light as "last 3 points: <the status's first words>" and the
-// delivery's whole percentages (DeliveryShort).
+// delivery's whole percentages as the tablet's (DeliveryShort, through
+// FormatDeliveryPct).
 func caseloadAnswer(r progress.Report) answer {
 	a := expected(r)
 	w, _, _ := strings.Cut(progress.StatusWords(r.Status), ":")
@@ -125,7 +126,7 @@ func caseloadAnswer(r progress.Report) answer {
 			if p == nil {
 				return ""
 			}
-			return progress.FormatPctWhole(*p)
+			return progress.FormatDeliveryPct(*p)
 		}
 		a.Attendance, a.Dose, a.Fidelity = whole(d.AttendancePct), whole(d.DosePct), whole(d.FidelityPct)
 		if d.AttendancePct != nil && *d.AttendancePct > 100 {
