@@ -75,7 +75,7 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	}
 }
 
-// TestDemoSchoolDaysAndSeasons: issue 16. The demo school meets on school
+// TestDemoSchoolDaysAndSeasons (ADR 0630's school days): the demo school meets on school
 // days only, also when generated on a Saturday (no Saturday slot), and its
 // break is named for its season (no "Spring break" in October).
 func TestDemoSchoolDaysAndSeasons(t *testing.T) {

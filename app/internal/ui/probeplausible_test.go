@@ -12,7 +12,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestFinishedEarlyUnder15SecondsIsRefused: issue 22's probe, 57 words
+// TestFinishedEarlyUnder15SecondsIsRefused (ADR 0650): the probe of 57 words
 // "finished early" after 5 s, was saved as 684 words a minute. Finished
 // early is refused before 15 s (the timer goes on), so is Save; at 15 s
 // it stops.
