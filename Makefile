@@ -69,7 +69,7 @@ soak:
 crash:
 	$(GO) build -o bin/syncserver ./syncserver
 	$(GO) run ./syncserver/cmd/crash --server-bin bin/syncserver --store $(CRASH_STORE) --rounds $(CRASH_ROUNDS) --pg-stops $(CRASH_PG_STOPS) $(CRASH_FLAGS)
-## attack-memory: the memory attack of issue 11 against the real binary, alone and verbose
+## attack-memory: the memory attack of ADR 0007 against the real binary, alone and verbose
 ## (it also runs in `make test`; figures in docs/RELIABILITY.md)
 attack-memory:
 	$(GO) test -count 1 -v -run 'TestAttackMemory$$' ./syncserver

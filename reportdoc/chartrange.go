@@ -6,7 +6,7 @@ import "math"
 // PDF's PNG and the tablet's canvas charts place each value through these,
 // so no value, however a report came by it, gives a range a chart cannot
 // draw. gonum/plot's tick placement never returns for a range that is
-// infinite or overflows (issue 20 finding 1), and a canvas coordinate of
+// infinite or overflows (ADR 0023), and a canvas coordinate of
 // NaN or ±Inf draws nothing sensible.
 const (
 	// ScoreLimit is the largest score, either way from 0, that a chart

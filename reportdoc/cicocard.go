@@ -15,7 +15,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// CICOCardDoc is what the family card shows (issue 16, ADR 0641): one
+// CICOCardDoc is what the family card shows (ADR 0641): one
 // student's Check-In/Check-Out card of one day, or of one week, on one page
 // in words a parent reads. The tablet and the server fill it from the same
 // records and render it with CICOCardPDF, so both give the same page.

@@ -109,7 +109,7 @@ shoot() {
 }
 # shoot_undo <display> <WxH> <orientation> <start-session x y> <cancel x> <finish x> <their y>
 #            <keep going x y> <delete session x y> <question's delete x y> <menu x> <its Lock now x y>
-# Issue 22 through the real lock screen: a session started, Ctrl+L, the PIN
+# ADR 0650 through the real lock screen: a session started, Ctrl+L, the PIN
 # asked (shot), the session back (shot); the cancel question with its
 # reason box focused (typed into, shot); the session finished and deleted
 # (the question, shot); the undo bar (shot); "Lock now" in the header's

@@ -105,7 +105,7 @@ func (r *chunkReader) Read(b []byte) (int, error) {
 	return n, nil
 }
 
-// TestAttackMemory is issue 11's hole 4b against the real binary: 100
+// TestAttackMemory is ADR 0007's in-flight budget against the real binary: 100
 // concurrent maximum-size pushes, then 100 concurrent full-page pulls. Every
 // answer must be 200, or 503 unavailable with Retry-After; nothing
 // acknowledged may be lost; the server's peak RSS must stay under 512 MiB.

@@ -105,7 +105,7 @@ func TestImportCLI(t *testing.T) {
 	}
 
 	// Errors: exit status 1, the first 1,000 listed in --json with the
-	// count of all (issue 20), the first 20 in words.
+	// count of all (ADR 0026), the first 20 in words.
 	var b strings.Builder
 	b.WriteString("sourcedId,role,givenName,familyName,grades\n")
 	for i := 0; i < 1025; i++ {

@@ -14,7 +14,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestAuditAndRecoveryKeySurviveKill (issue 15): against the real binary on
+// TestAuditAndRecoveryKeySurviveKill (ADR 0020, 0021): against the real binary on
 // bbolt and on PostgreSQL, an audit entry and a recovery key written before
 // a kill -9 are there after the restart.
 func TestAuditAndRecoveryKeySurviveKill(t *testing.T) {
@@ -39,7 +39,7 @@ func TestAuditAndRecoveryKeySurviveKill(t *testing.T) {
 			p := serve(t, nil, args...)
 			tok, dev := enrol(t, p.url)
 			// Ben writes the note; the admin's tablet pulls it (an author's
-			// own pull is not audited: issue 20).
+			// own pull is not audited: ADR 0021).
 			benTok, benDev := enrolAs(t, p.url, "ben", "password-456")
 			note := record.Envelope{ID: uuid.NewString(), Type: "note", HLC: hlc.NewClock(benDev, hlc.State{}, nil).Now().String(),
 				Restricted: true, Data: []byte(`{"student_id":"` + uuid.NewString() + `","author_id":"x","body":"KILL-SECRET"}`)}

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestCLINamesRefuseBidi (issue 20): the command line takes names by the
+// TestCLINamesRefuseBidi (ADR 0004): the command line takes names by the
 // API's one rule (protocol.ValidName): a school or user name with a bidi
 // control or a line break is refused and nothing is added. (A NUL cannot
 // reach argv; the API tests cover it.)

@@ -212,7 +212,7 @@ func TestRevocationAcrossInstances(t *testing.T) {
 	}
 }
 
-// TestParallelGuessesTwoInstances: issue 11, hole 1 across instances. 400
+// TestParallelGuessesTwoInstances: ADR 0004's login limit across instances. 400
 // wrong passwords at once, spread over two server processes on one
 // database: at most 10 are checked; the right password afterwards is 429.
 // Hostile fields are 400 on PostgreSQL too (a NUL byte once gave 500).

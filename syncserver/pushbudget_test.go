@@ -46,7 +46,7 @@ func postPush(t *testing.T, url, tok string, body []byte) (int, string) {
 	return resp.StatusCode, resp.Header.Get("Retry-After")
 }
 
-// TestPushFloodIsBounded is issue 20's budget against the real binary: one
+// TestPushFloodIsBounded is ADR 0025's budget against the real binary: one
 // tablet pushing full batches as fast as it can, from two connections, gets
 // the flag's records per minute (set here through its SYNCSERVER_
 // variable) and then 429 with Retry-After; nothing beyond is stored. Before

@@ -1,5 +1,5 @@
 // Package charttest is what the chart fuzz targets of reportdoc and of the
-// tablet share (issue 20 finding 1, ADR 0023): the values that broke the
+// tablet share (ADR 0023): the values that broke the
 // charts, and the bound every chart drawing is held to. Only tests import
 // it.
 package charttest

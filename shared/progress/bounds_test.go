@@ -7,7 +7,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// Issue 20, ADR 0022: records stored outside DOMAIN.md §2's bounds (pushed
+// ADR 0022: records stored outside DOMAIN.md §2's bounds (pushed
 // before the bounds existed) are skipped by the reports and named in
 // their warnings.
 

@@ -8,7 +8,7 @@ import (
 )
 
 // BenchmarkTeamDecisions sorts one goal's 20,000 decisions: "before" is
-// the insertion sort issue 20 found (teamDecisionsInsertionSort, kept in
+// the insertion sort ADR 0024 replaced (teamDecisionsInsertionSort, kept in
 // cost_fixture_test.go only as this baseline), "after" TeamDecisions.
 //
 //	go test ./shared/progress -run '^$' -bench 'TeamDecisions|Report20k' -benchtime 3x

@@ -11,7 +11,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// bigGoal is issue 20's costly goal: one goal with nDecisions team
+// bigGoal is ADR 0024's costly goal: one goal with nDecisions team
 // decisions, nProbes probes of its student and nBreaks calendar breaks, as
 // one tablet could push them. The decisions fall on ten dates, so most
 // comparisons go to the HLC, as when a tablet pushes many at once (some
@@ -60,7 +60,7 @@ func bigGoal(nDecisions, nProbes, nBreaks int) (envs, decisions []record.Envelop
 	return envs, decisions
 }
 
-// teamDecisionsInsertionSort is TeamDecisions as it was before issue 20:
+// teamDecisionsInsertionSort is TeamDecisions as it was before the fix (ADR 0024):
 // an insertion sort that parses both HLCs on every comparison (quadratic).
 // It is kept here only as the benchmarks' baseline and as the test's
 // reference for the order (the order must not change).

@@ -4,5 +4,5 @@ package progress
 
 import "time"
 
-// reportBound is issue 20's bound on one goal's report (TestReportCostBound).
+// reportBound is ADR 0024's bound on one goal's report (TestReportCostBound).
 const reportBound = 200 * time.Millisecond

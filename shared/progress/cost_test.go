@@ -17,7 +17,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestReportCostBound is issue 20's bound: a goal with 20,000 decisions,
+// TestReportCostBound is ADR 0024's bound: a goal with 20,000 decisions,
 // 20,000 probes and 5,000 calendar breaks computes its report (the
 // dataset decoded from the envelopes, the report, the decisions sorted)
 // in under reportBound, with the decisions as pushed and in time order

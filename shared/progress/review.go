@@ -22,7 +22,7 @@ type TeamDecision struct {
 // both keep the order of envs, and a decision whose HLC is not valid sorts
 // as the oldest of its date.
 //
-// A tablet can push thousands of decisions for one goal (issue 20), so the
+// A tablet can push thousands of decisions for one goal (ADR 0024), so the
 // sort is O(n log n) and reads each HLC once: a valid HLC's text orders as
 // its time (fixed width, hlc.Compare agrees with comparing the strings),
 // so the comparison compares text and never parses.

@@ -10,7 +10,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// The DOMAIN.md changes of issue 13: §3.7's per_step lists every step of
+// The DOMAIN.md changes of ADR 0011: §3.7's per_step lists every step of
 // the program, §3.8's overdue check counts from a stated probe, and no
 // sentence says "-0".
 

@@ -4,7 +4,7 @@ import (
 	"strconv"
 )
 
-// MaxWarnings is how many warnings a report names (issue 20): past them a
+// MaxWarnings is how many warnings a report names (ADR 0024): past them a
 // report says only how many more there were. A tablet can push thousands
 // of records the reports skip; each would otherwise be a line in every
 // report that reads it, and the caseload holds one report per goal.

@@ -16,7 +16,7 @@ import (
 // console page read other than it is written. Letters of every script,
 // accents and joiners are names. Bounds and whether a name may be empty are
 // each field's own. One rule for every surface that takes a name: the API,
-// the command line and the console (issue 20).
+// the command line and the console (ADR 0004).
 func ValidName(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsFunc(s, notInName)
 }

@@ -2,7 +2,7 @@ package record
 
 import "sort"
 
-// The plausibility rule for a probe about to be saved (issue 22, ADR 0650).
+// The plausibility rule for a probe about to be saved (ADR 0650).
 // A passage "finished early" is prorated to a minute (SetCount); the
 // shorter the reading, the more each word and each miscount is multiplied:
 // 57 words in 5 s became 684 words a minute for a grade-1 reader, and the

@@ -1,4 +1,4 @@
-// Command soak runs the soak of issue 8: many simulated tablets (real local
+// Command soak runs the soak (docs/PERFORMANCE.md "Soak"): many simulated tablets (real local
 // stores and sync clients) against one real sync server on loopback.
 //
 //	soak --server-bin bin/syncserver [--tablets 200] [--duration 5m]

@@ -75,8 +75,8 @@ func TestDemoLoadsAndValidates(t *testing.T) {
 	}
 }
 
-// TestDemoSchoolDaysAndSeasons: issue 16. The demo school meets on school
-// days only, also when generated on a Saturday (no Saturday slot), and its
+// TestDemoSchoolDaysAndSeasons (DOMAIN.md §2 `schedule`, `calendar_break`):
+// the demo school meets on school days only, also when generated on a Saturday (no Saturday slot), and its
 // break is named for its season (no "Spring break" in October).
 func TestDemoSchoolDaysAndSeasons(t *testing.T) {
 	for _, day := range []time.Time{time.Date(2025, 3, 22, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC)} {

@@ -11,7 +11,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// The history of a record on this tablet (issue 16: "the record's version
+// The history of a record on this tablet (ADR 0620: "the record's version
 // history is kept"). The server keeps one version per record (PROTOCOL §1),
 // so the tablet keeps, in the same transaction as an edit or a deletion
 // made here, the version it replaced: a probe typed wrong and corrected

@@ -10,7 +10,7 @@ import (
 // PutIf and DeleteIf are Put and Delete that write only while the record is
 // still at the version the caller read: the check and the write are one
 // bbolt transaction, so a pull applied in between (the syncer's goroutine)
-// can never be overwritten by a stale undo (issue 16, ADR 0620).
+// can never be overwritten by a stale undo (ADR 0620).
 
 // errStale is returned inside the transaction when the version differs.
 var errStale = errors.New("localstore: the record changed since it was read")

@@ -43,7 +43,7 @@ func seedServer(b *testing.B, srv *server, n int) {
 
 // BenchmarkFirstSync100k: an empty tablet store pulls 100,000 records from
 // the real server on loopback, plain and sealed (a PIN: every record is
-// sealed as it is applied). Aim: under 3 s (issue 15).
+// sealed as it is applied). Aim: under 3 s (ADR 0610).
 func BenchmarkFirstSync100k(b *testing.B) {
 	const n = 100_000
 	srv := newServer(b)

@@ -12,7 +12,7 @@ import (
 	"smallwins/shared/protocol"
 )
 
-// The recovery key (issue 15, ADR 0610): a random 32-byte key that wraps
+// The recovery key (ADR 0610): a random 32-byte key that wraps
 // the tablet's data key beside the PIN. The server keeps it per device
 // (PUT/GET /v1/device/recovery-key, device token auth) and destroys it on
 // revoke and wipe, so a person who forgets the PIN but can sign in again

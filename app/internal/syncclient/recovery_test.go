@@ -29,7 +29,7 @@ const (
 	newPIN = "739251"
 )
 
-// fakeRecoveryServer is the server contract of issue 15's recovery key,
+// fakeRecoveryServer is the server contract of the recovery key (ADR 0020),
 // small enough to read: enrolment (one user, any device id), the two
 // recovery-key endpoints, and an empty pull. offline makes PUT answer 503.
 type fakeRecoveryServer struct {

@@ -14,7 +14,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// The app lock (issue 15, ADR 0610): the lock screen at start, after
+// The app lock (ADR 0611): the lock screen at start, after
 // IdleLock without activity, and when the app leaves and comes back to the
 // foreground. While locked the window shows only the lock screen; the data
 // key stays in memory so that the syncer can go on (a locked tablet still

@@ -144,7 +144,7 @@ func Main(a fyne.App, getenv func(string) string) int {
 }
 
 // Tablet is the running app: the store, the syncer and the UI in a window,
-// behind the lock screen (issue 15, ADR 0610).
+// behind the lock screen (ADR 0610, 0611).
 type Tablet struct {
 	Store  *localstore.Store
 	Syncer *syncclient.Syncer
@@ -287,7 +287,7 @@ func (t *Tablet) run(store *localstore.Store, enrolFromEnv bool, notice string) 
 	}})
 	t.UI = ui.New(t.Window, ui.Config{Records: activeRecords{Records{store}, t.touch}, Sync: &Sync{Store: store, Syncer: t.Syncer, erase: t.Erase},
 		Tick: Tick, Now: t.cfg.now,
-		// The same chart as the PDF report (issue 7: one look in app and print).
+		// The same chart as the PDF report (ADR 0600: one look in app and print).
 		ChartPNG: reportdoc.ProgressChartPNG, ReportPDF: ReportPDF, OnActivity: t.touch, Background: t.cfg.Background,
 		ChangePIN: locker{t}.ChangePIN, Lock: t.LockNow})
 	t.UI.Start()

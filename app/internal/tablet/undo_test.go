@@ -18,7 +18,7 @@ import (
 // tapDrawn taps, as a finger does, the first control drawn in the window
 // whose text contains label: in the pop-ups first (they are on top), then
 // in the content. Only what the window draws can be tapped: a control
-// that exists but is not on the window (the undo bar of issue 22) is not
+// that exists but is not on the window (the undo bar of ADR 0650) is not
 // found.
 func tapDrawn(t *testing.T, w fyne.Window, label string) {
 	t.Helper()
@@ -98,7 +98,7 @@ func tapIn(root fyne.CanvasObject, label string) bool {
 // TestUndoAfterUnlock drives the tablet as a person does, through the real
 // lock screen: choose a PIN, lock, unlock, delete a note, undo; run and
 // finish a session, delete it (asked once, in words that say what goes),
-// lock and unlock, undo. Issue 22: after an unlock the window showed the
+// lock and unlock, undo (ADR 0650): after an unlock the window showed the
 // screens without their undo layer, and no deletion offered Undo.
 func TestUndoAfterUnlock(t *testing.T) {
 	app := test.NewTempApp(t)

@@ -138,7 +138,7 @@ func bigSealedSchool(b *testing.B) string {
 // and build the window, Today included — with 500 students and two years
 // of sessions, probes and CICO cards; plain, and sealed (a PIN: the time
 // after unlocking, so the KDF is the cheap one; BenchmarkUnlock in
-// localstore measures the real derivation). Issue 15's aim: < 500 ms.
+// localstore measures the real derivation). ADR 0610's aim: < 500 ms.
 func BenchmarkStartToToday(b *testing.B) {
 	for _, sealed := range []bool{false, true} {
 		b.Run(fmt.Sprintf("sealed=%v", sealed), func(b *testing.B) { benchStartToToday(b, sealed) })

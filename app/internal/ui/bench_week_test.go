@@ -10,7 +10,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// BenchmarkCaseloadViews500: the work behind issue 16's new views in the
+// BenchmarkCaseloadViews500: the work behind ADR 0621's views in the
 // 500-student, two-year school of bigSchool, beside a baseline from the
 // same run (decoding every student, what the plain list costs): every
 // student's light, Probes due over the whole caseload, one week of My week.
@@ -97,7 +97,7 @@ func BenchmarkTodayOverdue500(b *testing.B) {
 	}
 }
 
-// handwrittenOverdue is the overdue rule Today used before issue 16 (a copy
+// handwrittenOverdue is the overdue rule Today used before ADR 0621 (a copy
 // of DOMAIN.md §3.8 in the app): the benchmark's baseline only.
 func handwrittenOverdue(rec Records, studentID string, now time.Time) (int, bool) {
 	today := record.DateOf(now).String()

@@ -56,7 +56,7 @@ func drawWithin(t *testing.T, what string, w fyne.Window, chart *drawing, build 
 	charttest.Within(t, what+" painted", func() { w.Canvas().Capture() })
 }
 
-// progressChartSeeds are the attack of issue 20 finding 1, a real chart
+// progressChartSeeds are the attack of ADR 0023 (a chart that looped), a real chart
 // and combinations of charttest.Extremes: week and score of two points,
 // start and goal scores, goal week, trend intercept and slope.
 func progressChartSeeds(f *testing.F) {
@@ -76,7 +76,7 @@ func progressChartSeeds(f *testing.F) {
 
 // FuzzProgressChart: the tablet's progress chart draws any report's
 // numbers, ±Inf, NaN and ±1.7e308 among them, within the bound, and places
-// nothing at a NaN coordinate or far off the chart (issue 20 finding 1).
+// nothing at a NaN coordinate or far off the chart (ADR 0023).
 func FuzzProgressChart(f *testing.F) {
 	progressChartSeeds(f)
 	test.NewTempApp(f).Settings().SetTheme(Theme{})

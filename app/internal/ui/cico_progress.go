@@ -315,7 +315,7 @@ func (a *App) saveDocument(name string, data []byte, done func(error)) {
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	// A list, not Fyne's grid of 80-pixel cells: at the app's text size
-	// the grid broke "(Parent)" into "(Paren" and "t)" (issue 22), and
+	// the grid broke "(Parent)" into "(Paren" and "t)" (ADR 0650), and
 	// cut long folder names. The dialog takes most of the window.
 	d.SetView(dialog.ListView)
 	win := a.win.Canvas().Size()

@@ -5,7 +5,7 @@ import (
 )
 
 // deleteCardButton deletes the day's CICO card (a card started on the
-// wrong student or day), with the undo bar (issue 16). Each tap on a box is
+// wrong student or day), with the undo bar (ADR 0620). Each tap on a box is
 // already a new version of the card, and tapping on round the cycle undoes
 // a rating; this removes the whole card.
 func (s *cicoScreen) deleteCardButton() *Button {

@@ -18,7 +18,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// Editing and deleting what was saved (issue 16, "Mistakes cannot be
+// Editing and deleting what was saved (ADR 0620, "Mistakes cannot be
 // fixed"): a probe, a note or a team decision opens in a form from its row
 // on the student screen; Save writes a new version and Delete a tombstone,
 // each with the undo bar (undo.go). A record is never changed in place: the

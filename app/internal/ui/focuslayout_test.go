@@ -16,7 +16,7 @@ import (
 	"smallwins/app/internal/localstore"
 )
 
-// The focus and layout faults of issue 22, each seen under Xvfb.
+// The focus and layout faults of ADR 0650, each seen under Xvfb.
 
 // typeFocused types into whatever has the canvas's focus, as a keyboard
 // does; nothing focused is a failure.
@@ -113,7 +113,7 @@ func TestSaveNoteNotClippedInLandscape(t *testing.T) {
 }
 
 // TestScrollBarCoversNoButton: on every screen, in both orientations, no
-// button inside a scrolling page reaches under its scroll bar (issue 22:
+// button inside a scrolling page reaches under its scroll bar (ADR 0650:
 // the bar covered the right of the session's Note… buttons, and its area
 // takes the taps there).
 func TestScrollBarCoversNoButton(t *testing.T) {

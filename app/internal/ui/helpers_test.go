@@ -165,7 +165,7 @@ func (f *fixture) start(size fyne.Size) *App {
 // screen (ADR 0611): a PIN chosen on it (tap, type, tap, type, Set PIN)
 // seals the store and builds the app; then the app is locked and unlocked
 // once more, so that what the test does next happens after an unlock, as
-// on a tablet in use (issue 22: the undo bar was lost there). Every test
+// on a tablet in use (ADR 0650: the undo bar was lost there). Every test
 // of undo starts here (tapUndo refuses an app started without the lock).
 func (f *fixture) startLocked(size fyne.Size) *App {
 	f.t.Helper()

@@ -58,7 +58,7 @@ func controls(w fyne.Window) map[string]fyne.CanvasObject {
 // TestMessagesNeverMoveTheLayout: a message, a warning and a long message
 // shown and cleared leave every button and entry where it was, on every
 // screen (the five tabs, a student, a probe, a running session, a team
-// decision), in landscape and portrait (issue 16: the session screen moved
+// decision), in landscape and portrait (ADR 0631: the session screen moved
 // ~55 px).
 func TestMessagesNeverMoveTheLayout(t *testing.T) {
 	for _, size := range []fyne.Size{landscape, portrait} {

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// Locker is the app lock as the lock screen uses it (issue 15, ADR 0610).
+// Locker is the app lock as the lock screen uses it (ADR 0611).
 // The tablet passes the store's; errors' Error() is a sentence for a person.
 type Locker interface {
 	LockState() LockState
@@ -315,7 +315,7 @@ func (l *Lock) tapGo() {
 		if pin != strings.TrimSpace(l.Confirm.Text) {
 			l.message.SetText("The two PINs are not the same. Type them again.")
 			l.clear()
-			// Typing again starts in the first box (issue 22: the focus
+			// Typing again starts in the first box (ADR 0650: the focus
 			// stayed in "Again", and the retyped PIN went there).
 			l.win.Canvas().Focus(l.PIN)
 			return

@@ -174,7 +174,7 @@ func TestLockScreenChoosesAPINAndSlowsWrongOnes(t *testing.T) {
 	}
 }
 
-// TestTappedSessionSyncedLeavesNoPlainTextInTheFile is issue 15's test: a
+// TestTappedSessionSyncedLeavesNoPlainTextInTheFile is ADR 0610's test: a
 // PIN chosen on the lock screen, a student added, a restricted note written
 // and a session run, all tapped through the screens; the tablet enrols and
 // syncs with the real server; then the store's file — free pages included —

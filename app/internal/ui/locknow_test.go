@@ -34,7 +34,7 @@ func tapMenuItem(t *testing.T, w fyne.Window, label string) {
 
 // TestLockNow: "Lock now" on the Sync screen, in the header's menu and as
 // Ctrl+L covers the app with the lock screen at once; the PIN brings back
-// the screen that was open (issue 22: the app locked only when idle).
+// the screen that was open (ADR 0650: the app locked only when idle).
 func TestLockNow(t *testing.T) {
 	f := newFixture(t)
 	seedSchool(t, f.store)

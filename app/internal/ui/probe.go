@@ -83,7 +83,7 @@ func otherProbes(r Records, studentID, skip string) []record.Probe {
 	return out
 }
 
-// tooShortText refuses a reading under record.MinProbeSeconds (issue 22:
+// tooShortText refuses a reading under record.MinProbeSeconds (ADR 0650:
 // 57 words in 5 s were saved as 684 words a minute).
 func tooShortText(secs float64) string {
 	return fmt.Sprintf("A reading of %s s is too short to score: under %d seconds, scoring it per minute counts every word "+
@@ -337,7 +337,7 @@ func (s *probeScreen) tapSave() {
 	}
 	s.dropDraft()
 	if e, err := s.a.cfg.Records.Get(id); err == nil {
-		// A probe typed wrong is put right with one tap (issue 16).
+		// A probe typed wrong is put right with one tap (ADR 0620).
 		s.a.offerUndo("Probe saved.", id, e.HLC, nil)
 	}
 	msg := fmt.Sprintf("Saved: %s correct", fmtNum(p.Score))
@@ -362,7 +362,7 @@ func (s *probeScreen) tapSave() {
 // confirm is the second half of the probe rule (record.CheckProbe): a
 // prorated score more than twice the student's recent median is saved only
 // once the person confirms it, so that no trend, percentage or projection
-// is drawn from it unasked (issue 22). It reports whether to save now.
+// is drawn from it unasked (ADR 0650). It reports whether to save now.
 func (s *probeScreen) confirm(p record.Probe, c record.ProbeCheck) bool {
 	if !c.Confirm || sameReading(s.confirmed, p) {
 		return true

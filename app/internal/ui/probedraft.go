@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// A probe's tally is durable while the probe runs (issue 16): every tap
+// A probe's tally is durable while the probe runs (ADR 0620): every tap
 // (start, an error, undo error, finished early) writes the probe's state as
 // a draft in the local store (fsynced, never synced to the server, ADR
 // 0620); opening the student's probe again — or starting the app after a

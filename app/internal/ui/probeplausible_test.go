@@ -12,7 +12,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestFinishedEarlyUnder15SecondsIsRefused: issue 22's probe, 57 words
+// TestFinishedEarlyUnder15SecondsIsRefused (ADR 0650): the probe of 57 words
 // "finished early" after 5 s, was saved as 684 words a minute. Finished
 // early is refused before 15 s (the timer goes on), so is Save; at 15 s
 // it stops.
@@ -122,7 +122,7 @@ func TestProbeEditAppliesTheSameRule(t *testing.T) {
 	ava := sc.students[0]
 	worked51(t, f, ava, 10)
 	ctx := context.Background()
-	// The issue's probe, saved before this rule: 57 in 5 s.
+	// ADR 0650's probe, saved before this rule: 57 in 5 s.
 	bad := record.Probe{StudentID: ava, Measure: "orf_wcpm", Date: "2025-03-17"}
 	bad.SetCount(57, 5)
 	id := must(repo.Put(ctx, f.store, "", bad, false)).ID

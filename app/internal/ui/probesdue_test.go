@@ -13,7 +13,7 @@ import (
 )
 
 // TestProbesDueAcrossMyCaseload: a student whose group does not meet today
-// and whose last probe was 19 days ago is in "Probes due" (issue 16), not
+// and whose last probe was 19 days ago is in "Probes due" (ADR 0621), not
 // only the students of today's groups; a colleague's student and a student
 // probed last week are not.
 func TestProbesDueAcrossMyCaseload(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 	"smallwins/app/internal/localstore"
 )
 
-// TestScreenshotsLock renders the lock screen of issue 15 into
+// TestScreenshotsLock renders the lock screen (ADR 0611) into
 // $SMALLWINS_SCREENSHOTS, like TestScreenshots: choosing the first PIN,
 // the PIN asked, and the forgotten-PIN form.
 func TestScreenshotsLock(t *testing.T) {

@@ -12,11 +12,11 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestScreenshotsWeek renders the screens of issue 16's "Mistakes cannot be
-// fixed" and "My week is invisible" (My week, a group's history, a
+// TestScreenshotsWeek renders the screens of ADR 0620's "Mistakes cannot be
+// fixed" and "My week is invisible" (ADR 0621: My week, a group's history, a
 // student's attendance, Probes due, a probe opened to correct it with the
 // undo bar, a reopened session, the group form with a time per weekday)
-// into $SMALLWINS_SCREENSHOTS, like TestScreenshots; and issue 22's
+// into $SMALLWINS_SCREENSHOTS, like TestScreenshots; and ADR 0650's
 // questions (a probe hard to believe, a session deleted) and the header's
 // menu. The app is opened through the real lock screen, locked and
 // unlocked (startLocked): the undo bar is shot as it is after an unlock.

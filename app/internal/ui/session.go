@@ -540,7 +540,7 @@ func (s *sessionScreen) build() {
 	s.saveNote = NewButton("Save note", s.tapSaveNote)
 	s.attHint = wrapLabel("")
 	// Save note sits beside the note, not under it: under it, in
-	// landscape, it was cut in half by the bottom of the pane (issue 22).
+	// landscape, it was cut in half by the bottom of the pane (ADR 0650).
 	left := container.NewVBox(
 		heading("Attendance"),
 		s.attHint,
@@ -818,7 +818,7 @@ func (s *sessionScreen) openStudent(i int) {
 	closeBtn := NewButton("Close", s.closePopup)
 	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.minutesRow(i), s.popNote, s.popCategory, s.popPrivate,
 		container.NewGridWithColumns(2, closeBtn, s.popSave)))
-	// Typing goes into the note at once (issue 16: it went nowhere).
+	// Typing goes into the note at once (ADR 0632: it went nowhere).
 	s.a.win.Canvas().Focus(s.popNote)
 }
 
@@ -907,7 +907,7 @@ func (s *sessionScreen) openCancel() {
 	s.showPopup(container.NewVBox(heading("Cancel session?"),
 		wrapLabel("A cancelled session counts as not delivered."), reason,
 		container.NewGridWithColumns(2, NewButton("Keep going", s.closePopup), s.popConfirm)))
-	// The reason is typed at once (issue 22: the box was not focused).
+	// The reason is typed at once (ADR 0650: the box was not focused).
 	s.a.win.Canvas().Focus(reason)
 }
 

@@ -16,7 +16,7 @@ import (
 // TestWholeSessionTapBudget runs a 30-minute session of 5 students with an
 // 8-step checklist, as in DOMAIN.md §1, counting every tap beyond the
 // checklist as a person makes them, the tap into a text field included
-// (typing goes only where the focus is): 8 (issue 16's aim).
+// (typing goes only where the focus is): 8 (ADR 0632's aim).
 func TestWholeSessionTapBudget(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)

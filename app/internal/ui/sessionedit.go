@@ -17,7 +17,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// Correcting a finished session (issue 16): "Reopen to correct" turns a
+// Correcting a finished session (ADR 0620): "Reopen to correct" turns a
 // delivered or cancelled session back into the running screen; leaving it
 // or finishing again saves it finished, and the undo bar can put back the
 // version from before the reopening. "Delete session" writes a tombstone,
@@ -122,7 +122,7 @@ func (s *sessionScreen) offerRestore(msg string) {
 }
 
 // tapDelete asks once before a whole session goes, saying what goes with
-// it: a session holds the taps of a whole lesson (issue 22: it went on one
+// it: a session holds the taps of a whole lesson (ADR 0650: it went on one
 // tap). The deletion then offers Undo like every other.
 func (s *sessionScreen) tapDelete() {
 	s.a.ask("Delete this session?", sessionLoss(s.m.groupName, s.m.s), "Keep it", "Delete session", widget.DangerImportance, s.deleteNow)

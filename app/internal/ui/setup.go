@@ -301,7 +301,7 @@ func newGroupForm(a *App, id string) *formScreen {
 	if d, ok := repo.Get[record.Group](a.cfg.Records, id); ok {
 		g = d.Data
 	}
-	// Who leads the group (its caseload, issue 14): the tablet knows only
+	// Who leads the group (its caseload, ADR 0621): the tablet knows only
 	// its own person by name, so it offers "me", keeps a colleague set in
 	// the console, or leaves the group to nobody yet.
 	const leadMe, leadNobody, leadColleague = "Me", "Nobody yet", "A colleague (as set in the console)"

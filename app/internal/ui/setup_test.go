@@ -99,7 +99,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	form = a.Current().(*formScreen)
 	test.Type(formWidget(t, form, "Name").(*widget.Entry), "Stars")
 	formWidget(t, form, "Program").(*widget.Select).SetSelected("Math Boost")
-	// Each weekday its own time (issue 16): Monday 08:30, Wednesday 13:15.
+	// Each weekday its own time (ADR 0621): Monday 08:30, Wednesday 13:15.
 	monOn, monAt := dayRow(t, form, 0)
 	test.Tap(monOn)
 	test.Tap(monAt)
@@ -119,7 +119,7 @@ func TestSetupCreatesAndEditsKeepingUnknownFields(t *testing.T) {
 	if groups[0].Data.InterventionistID != "device:"+f.store.DeviceID() {
 		t.Fatalf("interventionist %q", groups[0].Data.InterventionistID)
 	}
-	// Led by nobody yet, then by me again (issue 14: the caseload is chosen
+	// Led by nobody yet, then by me again (ADR 0621: the caseload is chosen
 	// on the form); a colleague's lead is kept when the form is saved.
 	a.Current().(*setupScreen).refresh()
 	test.Tap(a.Current().(*setupScreen).edit[groups[0].ID])

@@ -293,7 +293,7 @@ func (s *syncScreen) refresh() {
 		}
 		objs = append(objs, card(rows...))
 	}
-	// The PIN's row: Lock now (issue 22: the app locked only when idle or
+	// The PIN's row: Lock now (ADR 0650: the app locked only when idle or
 	// left) and Change PIN…, whose form opens in its place.
 	pinRow := container.NewHBox(spacerH())
 	if s.a.cfg.Lock != nil {
@@ -356,7 +356,7 @@ func (s *syncScreen) tapChangePIN() {
 		s.pinMessage.SetText("The two new PINs are not the same. Type them again.")
 		s.pinNew.SetText("")
 		s.pinAgain.SetText("")
-		s.a.win.Canvas().Focus(s.pinNew) // retyped from the first new box (issue 22)
+		s.a.win.Canvas().Focus(s.pinNew) // retyped from the first new box (ADR 0650)
 		return
 	}
 	s.busy = true

@@ -37,7 +37,7 @@ func (Theme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 		return color.NRGBA{0x1b, 0x6e, 0x4f, 0xff} // the primary: the default blue is 4.0:1 on a card
 	case theme.ColorNameInputBorder:
 		// The edge of entries and of grey buttons (Button draws it): at
-		// least 3:1 against the window, a card and a button (issue 16).
+		// least 3:1 against the window, a card and a button (ADR 0631).
 		return color.NRGBA{0x76, 0x76, 0x76, 0xff}
 	case theme.ColorNameError:
 		return color.NRGBA{0xc6, 0x28, 0x28, 0xff}

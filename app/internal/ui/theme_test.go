@@ -38,7 +38,7 @@ func contrast(a, b color.Color) float64 {
 // in the light and the dark variant (the app is light in both: ADR 0631):
 // text at least 4.5:1 on every surface it sits on (the window, a card, a
 // button, a coloured button), and a control's edge at least 3:1 against
-// the surfaces around it (issue 16: in-card buttons were grey 245 on 243).
+// the surfaces around it (ADR 0631: in-card buttons were grey 245 on 243).
 func TestThemeContrast(t *testing.T) {
 	th := Theme{}
 	surfaces := []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground, theme.ColorNameButton}

@@ -58,7 +58,7 @@ func TestTodayGroupsByWeekdayAndStart(t *testing.T) {
 
 func anyone(string) bool { return true }
 
-// TestTodayMyCaseloadFirst: issue 14's caseloads. My groups meeting today
+// TestTodayMyCaseloadFirst: the caseloads of ADR 0621. My groups meeting today
 // come first, then my other groups; colleagues' groups are apart (folded
 // behind "Other groups" on the screen); a group nobody leads counts as mine.
 func TestTodayMyCaseloadFirst(t *testing.T) {
@@ -129,7 +129,7 @@ func TestTodayScreenFoldsColleaguesGroups(t *testing.T) {
 	}
 }
 
-// TestStartingAgainOnADeliveredDayAsks: issue 16, a group already seen
+// TestStartingAgainOnADeliveredDayAsks (ADR 0621): a group already seen
 // today is marked done, and a second session needs a second tap.
 func TestStartingAgainOnADeliveredDayAsks(t *testing.T) {
 	f := newFixture(t)

@@ -19,7 +19,7 @@ const undoFor = 10 * time.Second
 
 // undoBar offers to undo the last edit or deletion. It floats above the
 // bottom navigation in a layer of its own, so showing or hiding it never
-// moves the screen under the person's finger (issue 16). Undo is a new
+// moves the screen under the person's finger (ADR 0620). Undo is a new
 // write, never a rollback: it writes the previous version back as a new
 // version (records are last-writer-wins, PROTOCOL §1), so the change and its
 // undo both sync like any other edit (ADR 0620).

@@ -93,7 +93,7 @@ func TestReopenFinishedSessionCorrectsAndUndoes(t *testing.T) {
 	}
 	test.Tap(w.rows[id])
 	s2 := a.Current().(*sessionScreen)
-	// A whole session's taps: asked once, saying what goes (issue 22).
+	// A whole session's taps: asked once, saying what goes (ADR 0650).
 	test.Tap(s2.deleteBtn)
 	q := a.Question()
 	for _, says := range []string{"Bluebirds session of " + prettyDate(after.Data.Date), "attendance of 5 students", "30 minutes delivered", "Notes written about the students stay"} {

@@ -9,7 +9,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// TestAWeekWithMistakesFixed: issue 16's "done when", on one tablet: a
+// TestAWeekWithMistakesFixed: the "done when" of ADR 0620 and 0621, on one tablet: a
 // week of sessions (one cancelled), a probe typed wrong and fixed, an
 // attendance mistake corrected after the fact; My week, the student's
 // attendance and the probe list then tell the truth.

@@ -12,7 +12,7 @@ import (
 // A multi-line entry with word wrap scrolls its text in a scroller of its
 // own, and that inner scroller takes every mouse-wheel event over the box,
 // even with nothing to scroll: the page stopped scrolling under the
-// pointer (issue 16). passWheel sizes the entry to its text, so its inner
+// pointer (ADR 0632). passWheel sizes the entry to its text, so its inner
 // scroller never has anything to scroll, and lays a wheel-only layer over
 // it that hands the wheel to the page's scroller. The layer is neither
 // tappable nor focusable: taps, typing and the cursor still reach the

@@ -41,7 +41,7 @@ func (b *Button) MinSize() fyne.Size {
 }
 
 // CreateRenderer draws Fyne's button with an edge: a grey button on a grey
-// card (245 on 243) was no visible control at all (issue 16); the edge, in
+// card (245 on 243) was no visible control at all (ADR 0631); the edge, in
 // the input border colour, is at least 3:1 against any surface
 // (TestThemeContrast). Coloured buttons need none: their fill is the edge.
 func (b *Button) CreateRenderer() fyne.WidgetRenderer {
@@ -218,7 +218,7 @@ func (r *adaptiveRenderer) Destroy() {}
 // vscroll is a vertical scroller whose content keeps clear of the scroll
 // bar: Fyne draws the bar, and the wider area that takes its taps and
 // drags, over the content's right edge, where it covered the right of the
-// session's Note… buttons (issue 22). The gutter is there whether or not
+// session's Note… buttons (ADR 0650). The gutter is there whether or not
 // the bar is, so nothing moves sideways when a page grows long enough to
 // scroll.
 func vscroll(o fyne.CanvasObject) *container.Scroll {

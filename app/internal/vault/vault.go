@@ -1,4 +1,4 @@
-// Package vault holds the tablet's cryptography (issue 15, ADR 0610): a
+// Package vault holds the tablet's cryptography (ADR 0610): a
 // random 32-byte data key seals every secret value of the local store with
 // XChaCha20-Poly1305; the data key itself is stored only wrapped, under a key
 // derived from the PIN (argon2id) and under the per-device recovery key the

@@ -42,7 +42,7 @@ func (p Passwords) cost() int {
 	return p.Cost
 }
 
-// Password rules (PROTOCOL §11 and issue 11): at least 8 characters, not
+// Password rules (PROTOCOL §11 and ADR 0004): at least 8 characters, not
 // only whitespace, and not one of the most common passwords (common.txt).
 var (
 	ErrWeakPassword   = errors.New("the password must have at least 8 characters")

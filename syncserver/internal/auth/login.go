@@ -26,7 +26,7 @@ var Limit = store.LoginLimit{Max: MaxFailures, Window: FailureWindow}
 const UnknownSlots = 1 << 14
 
 // Bounds on the enrolment fields, checked before any lookup so a hostile
-// field never reaches a store key or a query (issue 11, hole 3).
+// field never reaches a store key or a query (ADR 0004).
 const (
 	MaxSlugBytes     = 64
 	MaxUsernameBytes = 100

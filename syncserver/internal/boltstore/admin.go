@@ -211,7 +211,7 @@ func (s *Store) WipeDevice(ctx context.Context, schoolID, deviceID string, at ti
 			return err
 		}
 		// The wipe destroys the recovery key in the same transaction
-		// (issue 15, ADR 0020): nothing can unseal the tablet's data after.
+		// (ADR 0020): nothing can unseal the tablet's data after.
 		if err := deleteRecoveryKeyTx(tx, k); err != nil {
 			return err
 		}

@@ -23,7 +23,7 @@ import (
 // only what is old enough to go. store.CheckAuditBatch keeps NUL out of
 // every text field. Beside it, bucket auditmarks holds one mark per
 // (day, school, user, device, record) written (auditMarkPrefix): what makes
-// the log keep a record once a day per reader and device (issue 20). Marks
+// the log keep a record once a day per reader and device (ADR 0021). Marks
 // live a day or two (ExpireAuditMarks), the batches 400 days.
 
 var errCorruptAudit = errors.New("boltstore: corrupt audit entry")

@@ -36,7 +36,7 @@ func BenchmarkAuditAppend(b *testing.B) {
 				ids[i] = uuid.NewString()
 			}
 			// Each append a day later: the same records on another day are
-			// news (issue 20), so every append writes its batch and marks.
+			// news (ADR 0021), so every append writes its batch and marks.
 			var day atomic.Int64
 			start := time.Now()
 			appendOne := func() {

@@ -68,7 +68,7 @@ func TestAuditAndKeysSurviveReopen(t *testing.T) {
 		t.Errorf("key after reopen: %x, %v", got, err)
 	}
 	// The day's marks are in the file too: the same read again, after the
-	// reopen, writes nothing (issue 20).
+	// reopen, writes nothing (ADR 0021).
 	if err := s.AppendAudit(ctx, store.NewAuditBatch(store.Principal{School: f.School, User: f.Ana}, dev, store.AuditPull, now, []string{rec})); err != nil {
 		t.Fatal(err)
 	}

@@ -73,11 +73,11 @@ var (
 	// 15, created at Open the same way.
 	bRecoveryKeys = []byte("recoverykeys")
 	bAudit        = []byte("audit")
-	// bAuditMarks came with issue 20 (audit.go), created at Open the same
+	// bAuditMarks came with ADR 0021's once-a-day rule (audit.go), created at Open the same
 	// way.
 	bAuditMarks = []byte("auditmarks")
 	// bLoginFailV1 held an unbounded list per client-chosen school+username
-	// (the disk-growth hole of issue 11); Open deletes it.
+	// (the disk growth ADR 0004 bounds); Open deletes it.
 	bLoginFailV1 = []byte("loginfail")
 
 	bRecs  = []byte("recs")

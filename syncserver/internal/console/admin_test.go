@@ -310,7 +310,7 @@ func TestAdminImport(t *testing.T) {
 	}
 }
 
-// TestAdminImportConfirmBindsDryRun (issue 20): the confirm binds the
+// TestAdminImportConfirmBindsDryRun (ADR 0026): the confirm binds the
 // whole dry run, the file and every option: the same file confirmed with
 // another org, another file, or the token of another admin's session, is
 // refused with 409 and writes nothing; only the dry run as it was runs.

@@ -17,7 +17,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// The audit of restricted content (issue 15 item 5, ADR 0021) in the
+// The audit of restricted content (ADR 0021) in the
 // console: pages that show a restricted note write their entries before the
 // page is sent, and /admin/audit lets admins read the log.
 

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// Issue 15 item 5, ADR 0021: the student page audits the restricted notes it
+// ADR 0021: the student page audits the restricted notes it
 // shows; /admin/audit shows the log to admins.
 
 var auditRowRE = regexp.MustCompile(`<tr data-audit-at="\d+" data-audit-seq="\d+" data-user-id="([^"]+)" data-device-id="([^"]+)" data-record-id="([^"]+)" data-path="([^"]+)">`)
@@ -32,7 +32,7 @@ func TestAuditOfStudentPageAndAuditPage(t *testing.T) {
 	// The admin sees both restricted notes of s1 (twice, one session), Ana
 	// her own. Only the admin's view of Ana's note is written, once: the
 	// author's own views are not audited, and a record is kept once per
-	// user, device (here the console session) and day (issue 20). Ben has
+	// user, device (here the console session) and day (ADR 0021). Ben has
 	// no s1 in scope: nothing shown, nothing written.
 	for _, b := range []*browser{admin, admin, ana} {
 		if p := b.get("/students/" + e.ids.s1); p.status != http.StatusOK {

@@ -106,7 +106,7 @@ func asOfHeap(t *testing.T, cacheBytes int64) int64 {
 	return heapHeld() - base
 }
 
-// TestCaseloadAsOfDatesStayWithinTheCacheBudget is issue 20's finding 3
+// TestCaseloadAsOfDatesStayWithinTheCacheBudget is the attack of ADR 0025
 // through the console: an admin opens the caseload as of one date after
 // another, and each date's reports take megabytes (20 goals of 800
 // points). With the cache bounded by entries alone (4 dates, as before)

@@ -77,7 +77,7 @@ func badBreaks(n int) []record.Envelope {
 	return out
 }
 
-// TestManyDecisionsStillAnswer (issue 20, finding 2): a tablet pushed
+// TestManyDecisionsStillAnswer (ADR 0024): a tablet pushed
 // 20,000 decisions on one goal. The caseload and the student page still
 // answer, well within a generous timeout (the insertion sort took about
 // 2 and 1.5 minutes here), and show the latest decision's next review.
@@ -98,7 +98,7 @@ func TestManyDecisionsStillAnswer(t *testing.T) {
 	}
 }
 
-// TestBadBreaksWarnOnce (issue 20, finding 3): 4,000 calendar breaks the
+// TestBadBreaksWarnOnce (ADR 0024): 4,000 calendar breaks the
 // reports cannot use. The report API names 20 and counts the rest, the
 // caseload and the student page still answer with every goal.
 func TestBadBreaksWarnOnce(t *testing.T) {
@@ -117,7 +117,7 @@ func TestBadBreaksWarnOnce(t *testing.T) {
 	}
 }
 
-// BenchmarkManyDecisions is the attack of issue 20's finding 2: one
+// BenchmarkManyDecisions is the attack of ADR 0024 (decisions): one
 // goal's decisions pushed 2,000, 8,000 or 20,000 at a time (bbolt). Each
 // caseload follows a push of one more decision on that goal (outside the
 // timer), so it computes that goal again, as every coordinator's next
@@ -163,7 +163,7 @@ func BenchmarkManyDecisions(b *testing.B) {
 	}
 }
 
-// BenchmarkBadBreaks is the attack of issue 20's finding 3: a school of
+// BenchmarkBadBreaks is the attack of ADR 0024 (breaks): a school of
 // 500 goals and 10,000 calendar breaks the reports cannot use. Each
 // caseload reads the school whole (a new epoch before it, outside the
 // timer) and computes every goal. "held-MiB" is the heap still in use

@@ -25,7 +25,7 @@ func plainNumber(s string) bool {
 	return err == nil && strings.Trim(s, "0123456789.eE+-") == ""
 }
 
-// TestEveryCSVIsGuarded (issue 20): every CSV route of the server, API
+// TestEveryCSVIsGuarded (ADR 0026): every CSV route of the server, API
 // and console alike (found in the server's route table, so a new one
 // cannot be missed), serves records whose text starts with = + - @, a tab
 // or a CR with that text guarded: no cell of any answer starts a formula,

@@ -25,7 +25,7 @@ import (
 // chart attack (ADR 0023), which kept a core busy until the server was killed.
 const answerWithin = 90 * time.Second
 
-// TestExtremeScoresChart (issue 20 finding 1): two probes of −1.7e308 and
+// TestExtremeScoresChart (ADR 0023): two probes of −1.7e308 and
 // +1.7e308 overflowed the chart's range to +Inf and gonum/plot's tick
 // placement never returned: whoever opened the student's chart.svg or
 // report.pdf started a loop only a restart ended. The probes are written
@@ -113,7 +113,7 @@ func (b *browser) getWithin(path string, d time.Duration) (int, string, time.Dur
 }
 
 // BenchmarkExtremeScoresChart: chart.svg of the goal with the two extreme
-// probes, the request that never returned before (issue 20 finding 1).
+// probes, the request that never returned before (ADR 0023).
 func BenchmarkExtremeScoresChart(b *testing.B) {
 	e := newEnv(b, false)
 	e.storeProbes(e.ids.s1, -1.7e308, 1.7e308)

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestEveryResponseHasSecurityHeaders (issue 20): every response of the
+// TestEveryResponseHasSecurityHeaders (ADR 0026): every response of the
 // server, signed in or not, API or console, success, redirect or error,
 // unknown path or static file, carries CONSOLE.md §2's headers; errors
 // outside /v1/ are HTML pages with a title and lang, under /v1/ JSON; no

@@ -20,8 +20,9 @@ import (
 )
 
 // hostileRows is how many bad rows each hostile upload has: 500,000 by
-// default (four of them added about 450 MiB before issue 20's fix);
-// SW_HOSTILE_ROWS=1900000 reruns the issue's attack at full size.
+// default (four of them added about 450 MiB before the fix, ADR 0026);
+// SW_HOSTILE_ROWS=1900000 reruns the attack at the size of the second run
+// (docs/RELIABILITY.md "Attack figures (second run)").
 func hostileRows(t *testing.T) int {
 	if v := os.Getenv("SW_HOSTILE_ROWS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -56,7 +57,7 @@ func hostileZip(t *testing.T, n int, row func(b []byte, i int) []byte) []byte {
 	return buf.Bytes()
 }
 
-// badRow is the issue's attack: a student row with an unknown grade and
+// badRow is the second run's attack (ADR 0026): a student row with an unknown grade and
 // its own sourcedId, one error each.
 func badRow(b []byte, i int) []byte { return fmt.Appendf(b, "s-%d,student,A,B,99\n", i) }
 
@@ -117,10 +118,10 @@ func keep(resp *http.Response, err error) answer {
 
 var dataErrorsRE = regexp.MustCompile(`data-errors="(\d+)"`)
 
-// TestHostileImportsBoundedMemory (issue 20): four concurrent hostile
+// TestHostileImportsBoundedMemory (ADR 0026): four concurrent hostile
 // uploads add less than 256 MiB to the heap, through the console's form
 // and through the API: a roster of hundreds of thousands of bad rows (the
-// issue's attack), and one of as many rows as an import reads, each with a
+// second run's attack), and one of as many rows as an import reads, each with a
 // long id. Each answer about the bad rows lists the first 1,000 errors and
 // counts them all.
 func TestHostileImportsBoundedMemory(t *testing.T) {

@@ -9,7 +9,7 @@ import (
 )
 
 // A tiny negative figure rounds to zero; the console must not say "-0"
-// (DOMAIN.md, issue 13): not in a slope, a percentage or a share of the
+// (DOMAIN.md, ADR 0011): not in a slope, a percentage or a share of the
 // aimline's growth.
 func TestNoNegativeZeroInSentences(t *testing.T) {
 	aim := &progress.Aimline{SlopePerWeek: 2}

@@ -14,7 +14,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// TestApplyCopiesEachListOnce (issue 20): a goal has 20,000 decisions and
+// TestApplyCopiesEachListOnce (ADR 0024): a goal has 20,000 decisions and
 // a tablet pushes 1,000 more. Apply copies the goal's list of decisions
 // once, not once per record: it allocates a few MiB, where copying the
 // list for each record allocated gigabytes (2 s of a caseload). Counted in

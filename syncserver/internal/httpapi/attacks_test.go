@@ -16,7 +16,7 @@ import (
 	"smallwins/shared/protocol"
 )
 
-// Tests of issue 11's login and enrolment holes, through HTTP on a real
+// Tests of the login and enrolment holes ADR 0004 closes, through HTTP on a real
 // bbolt store. Each failed on the code before the fix.
 
 // guessAll sends n enrolments for school/user at once, password i from pw(i),

@@ -10,13 +10,13 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// The audit of restricted content (issue 15 item 5, ADR 0021).
+// The audit of restricted content (ADR 0021).
 
 // auditOut writes one entry per restricted record whose content envs carry
 // to someone other than its author, in one batch, before the response is
 // written: when the write fails the handler returns its error and the
 // content is not given out. The store keeps each record once per user,
-// device and day (issue 20). The caller passes exactly what it is about to
+// device and day (ADR 0021). The caller passes exactly what it is about to
 // send.
 func (s *Server) auditOut(c echo.Context, path string, envs []record.Envelope) error {
 	ids := store.RestrictedShown(viewerOf(c), envs)

@@ -25,9 +25,9 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// BenchmarkPullAudit (issue 15, ADR 0021): a pull page of 500 notes, all
+// BenchmarkPullAudit (ADR 0021): a pull page of 500 notes, all
 // restricted, beside the same page of open notes in the same run (no
-// entry). Handed to their author it writes nothing (issue 20); handed to an
+// entry). Handed to their author it writes nothing (ADR 0021); handed to an
 // admin's tablet on a new day each pull it writes 500 entries in one batch
 // and their 500 marks before the page leaves; pulled again that day it
 // checks the marks and writes nothing. The differences are the audit's
@@ -170,7 +170,7 @@ func BenchmarkFirstSyncAudit(b *testing.B) {
 	}
 }
 
-// BenchmarkAuditFlood (issue 20 item 4): the attack of a tablet pulling
+// BenchmarkAuditFlood (ADR 0021): the attack of a tablet pulling
 // 5,000 restricted notes from 0 again and again, by their author and by an
 // admin, each pull one iteration, on a fresh store per run. It reports the
 // audit entries and the bytes the audit's storage holds afterwards per pull:

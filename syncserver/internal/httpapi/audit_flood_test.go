@@ -18,7 +18,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Issue 20 item 4, ADR 0021: the audit log stays readable and bounded. An
+// ADR 0021: the audit log stays readable and bounded. An
 // author's tablet pulling its own restricted notes again and again writes
 // nothing; an admin's repeated pulls write each record once per device and
 // day.

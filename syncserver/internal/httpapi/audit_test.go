@@ -23,7 +23,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Issue 15 item 5, ADR 0021: every path that hands out restricted content
+// ADR 0021: every path that hands out restricted content
 // writes its audit entries first; admins read them.
 
 func (e *env) audit(token, query string) (int, auditResponse) {
@@ -106,7 +106,7 @@ func testAuditOfPulls(t *testing.T, e *env) {
 		t.Fatalf("a pull of tombstones was audited: %+v", got)
 	}
 	// Ben (the author) gets the content: his own notes, not audited
-	// (issue 20). The admin gets it: one entry per note, one batch per
+	// (ADR 0021). The admin gets it: one entry per note, one batch per
 	// response (the same time).
 	e.pullAll(ben)
 	if got := e.auditAll(admin.token); len(got) != 0 {

@@ -14,7 +14,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Issue 20 finding 1, ADR 0022: every number and date a record of a known
+// ADR 0022: every number and date a record of a known
 // type carries is within DOMAIN.md §2's bounds, or the push is refused.
 
 // recOf is d's record of type typ with data.

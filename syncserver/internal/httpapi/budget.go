@@ -17,7 +17,7 @@ import (
 // DefaultMaxInflightBytes is the in-flight byte budget when Config leaves it
 // zero: with the copy factors below, 100 concurrent maximum-size pushes and
 // 100 concurrent full pulls keep the process under 512 MiB of RSS
-// (docs/RELIABILITY.md, "Attack figures (issue 11)").
+// (docs/RELIABILITY.md, "Attack figures" of the first run; ADR 0007).
 const DefaultMaxInflightBytes = 192 << 20
 
 const (

@@ -11,7 +11,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// handleCICOCardPDF: the family card of issue 16 (ADR 0641), the same page
+// handleCICOCardPDF: the family card (ADR 0641), the same page
 // the tablet shares: `student` (uuid), and `date` (a daily card) or `week`
 // (any day of it: a weekly card); neither is this week's card. Bearer token,
 // own school, and only the records this user may read (PROTOCOL §6): a

@@ -23,7 +23,7 @@ import (
 // chart attack (ADR 0023), which kept a core busy until the server was killed.
 const answerWithin = 90 * time.Second
 
-// TestExtremeScoresProgressPDF (issue 20 finding 1): two probes of −1.7e308
+// TestExtremeScoresProgressPDF (ADR 0023): two probes of −1.7e308
 // and +1.7e308 overflowed the chart's range to +Inf and gonum/plot's tick
 // placement never returned, so /v1/reports/progress.pdf spun a core for
 // good. The probes are written into the store directly, past the push's

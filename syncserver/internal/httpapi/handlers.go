@@ -123,7 +123,7 @@ func (s *Server) handleEnrol(c echo.Context) error {
 	if req.Code != nil {
 		return s.enrolWithCode(c, req.EnrolRequest, *req.Code)
 	}
-	// Every field is bounded before it reaches a lookup or a key (issue 11:
+	// Every field is bounded before it reaches a lookup or a key (ADR 0004:
 	// a 40 KB slug gave 500, a NUL byte gave 500 on PostgreSQL).
 	if msg := auth.CheckLoginFields(req.School, req.Username, req.Password); msg != "" {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "%s", msg)
@@ -142,7 +142,7 @@ func (s *Server) handleEnrol(c echo.Context) error {
 }
 
 // checkDeviceFields bounds the device id and name of an enrolment; the name
-// follows the one name rule (protocol.ValidName: issue 20, a NUL gave 500 on
+// follows the one name rule (protocol.ValidName, ADR 0004: a NUL gave 500 on
 // PostgreSQL).
 func checkDeviceFields(req protocol.EnrolRequest) error {
 	if !record.IsID(req.DeviceID) {
@@ -225,13 +225,13 @@ func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
 	ctx := c.Request().Context()
 	// A device already at its records per minute is refused before its
-	// body costs anything (issue 20, ADR 0025).
+	// body costs anything (ADR 0025).
 	if err := s.pushBudgetLeft(p, s.now()); err != nil {
 		discardBody(c.Request())
 		return err
 	}
 	// Reserve before the body is read: the bytes it and its copies will
-	// take come out of the in-flight budget (issue 11, hole 4b).
+	// take come out of the in-flight budget (ADR 0007).
 	res, err := s.reserve(ctx, pushReservation(c.Request()))
 	if err != nil {
 		discardBody(c.Request())
@@ -299,7 +299,7 @@ func (s *Server) handlePull(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Issue 15, ADR 0021: restricted content handed out is audited, in one
+	// ADR 0021: restricted content handed out is audited, in one
 	// batch, before a byte of it is written; no entry, no content.
 	if err := s.auditOut(c, store.AuditPull, page.Records); err != nil {
 		return err

@@ -183,7 +183,7 @@ func TestImportLimits(t *testing.T) {
 	wantError(t, s, b, 413, protocol.CodeTooLarge, -1)
 }
 
-// TestImportCROnlyFiles (issue 20): a CSV whose lines end with a bare CR
+// TestImportCROnlyFiles (ADR 0026): a CSV whose lines end with a bare CR
 // (as old Mac spreadsheets save them) is refused with one clear error on
 // line 1, for the OneRoster file and each template file alike, rather than
 // read as one long line; the same rows with LF or CRLF ends still import.

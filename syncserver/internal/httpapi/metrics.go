@@ -40,7 +40,7 @@ func newMetrics(reg prometheus.Registerer, budget *membudget.Budget) *metrics {
 		}, []string{"result"}),
 	}
 	reg.MustRegister(m.requests, m.latency, m.records, m.pulled, m.pullLag, m.logins)
-	// The in-flight budget (issue 11, hole 4b): no labels at all.
+	// The in-flight budget (ADR 0007): no labels at all.
 	reg.MustRegister(
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "syncserver_inflight_bytes", Help: "Bytes of the in-flight budget reserved by pushes and pulls now.",

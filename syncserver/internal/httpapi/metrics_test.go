@@ -27,7 +27,7 @@ func seriesOf(body []byte, prefix string) int {
 }
 
 // randomRequests sends n requests with client-chosen methods and paths: the
-// attack of issue 11 (hole 2), where each became a Prometheus label.
+// attack ADR 0007 answers (each had become a Prometheus label).
 func randomRequests(t *testing.T, url string, n int, seed uint64) {
 	t.Helper()
 	const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -80,7 +80,7 @@ func randomRequests(t *testing.T, url string, n int, seed uint64) {
 }
 
 // TestMetricsLabelsAreBounded: 10,000 requests with invented methods and
-// paths must not grow /metrics (issue 11, hole 2). Labels come from fixed
+// paths must not grow /metrics (ADR 0007). Labels come from fixed
 // sets only, so after a warm-up that meets every label the series count and
 // the byte size stay put.
 func TestMetricsLabelsAreBounded(t *testing.T) {

@@ -11,7 +11,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Issue 20, lower findings: a NUL in a device name or a user's name gave 500
+// ADR 0004's names rule: a NUL in a device name or a user's name gave 500
 // on PostgreSQL and was stored on bbolt; bidi controls in a name could turn
 // what the console and the admin lists show. Both are 400 invalid_request
 // on both stores, and nothing of the request is stored.

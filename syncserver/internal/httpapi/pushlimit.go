@@ -11,7 +11,7 @@ import (
 )
 
 // DefaultPushRecordsPerMinute is the records one device may push in any
-// minute when Config leaves it zero (issue 20, ADR 0025): a whole school
+// minute when Config leaves it zero (ADR 0025): a whole school
 // year of one interventionist's demo data is about 8,000.
 const DefaultPushRecordsPerMinute = 20_000
 
@@ -165,7 +165,7 @@ func errPushRateLimited(wait time.Duration) error {
 	return e
 }
 
-// registerPushLimitMetrics exposes the limiter without labels (issue 11:
+// registerPushLimitMetrics exposes the limiter without labels (ADR 0007:
 // fixed label sets only).
 func registerPushLimitMetrics(reg prometheus.Registerer, l *pushLimiter) {
 	if l == nil {

@@ -13,7 +13,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Recovery keys (issue 15 item 3, ADR 0020): a device's token stores and
+// Recovery keys (ADR 0020): a device's token stores and
 // fetches the key the server holds for it. The key is never logged: the
 // request log has the route, status, school and device only (observe), and
 // no metric has a label that could carry it.

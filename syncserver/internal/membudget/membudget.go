@@ -1,7 +1,7 @@
 // Package membudget bounds the bytes that in-flight requests hold at once.
 //
 // Request bodies, their decoded copies and response buffers all draw from one
-// budget (issue 11, hole 4b: 100 concurrent 8 MiB pushes held 3.5 GB). A
+// budget (ADR 0007: 100 concurrent 8 MiB pushes held 3.5 GB). A
 // request reserves what it can really use before it allocates; one that
 // cannot get its share within a short wait is refused, so the heap stays
 // bounded and the client retries later (PROTOCOL §8, 503 unavailable).

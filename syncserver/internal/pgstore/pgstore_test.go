@@ -103,7 +103,7 @@ func TestBackfillRefs(t *testing.T) {
 }
 
 // TestAuditAndKeysSurviveRestart: what one server instance wrote, the next
-// one started on the same database reads (issue 15: the audit survives
+// one started on the same database reads (ADR 0021: the audit survives
 // restarts).
 func TestAuditAndKeysSurviveRestart(t *testing.T) {
 	ctx := context.Background()

@@ -1,6 +1,6 @@
 package reportcache
 
-// The byte budget of the cached reports (issue 20, ADR 0025). A report's
+// The byte budget of the cached reports (ADR 0025). A report's
 // size follows its goal's records (points, decisions, warnings), and an
 // interventionist chooses as_of: counting entries bounded nothing when one
 // date of a hostile school held 600 MiB. Every report kept is estimated

@@ -227,7 +227,7 @@ func TestCacheBytesMatchTheHeap(t *testing.T) {
 	runtime.KeepAlive(c)
 }
 
-// BenchmarkCacheHostileDates is issue 20's finding 3 at a fifth of its
+// BenchmarkCacheHostileDates is ADR 0025's attack at a fifth of its
 // scale: 200 goals and 3,000 calendar breaks that do not decode, each a
 // warning in every goal's report, asked as of six dates. It reports the
 // heap the cached reports hold and the bytes the cache accounts for, by

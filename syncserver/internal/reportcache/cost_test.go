@@ -41,7 +41,7 @@ func (s *school) decisions(goal, kid string, n int) []record.Envelope {
 	return out
 }
 
-// TestManyDecisionsOneGoal (issue 20, finding 2): one tablet pushes
+// TestManyDecisionsOneGoal (ADR 0024): one tablet pushes
 // 20,000 decisions for one goal. The caseload's reports (the cache over
 // the real store) still come within a generous deadline — the insertion
 // sort took minutes over them — with every decision, the latest first,
@@ -80,7 +80,7 @@ func TestManyDecisionsOneGoal(t *testing.T) {
 	}
 }
 
-// TestBadBreaksCountOnce (issue 20, finding 3): 2,000 calendar breaks the
+// TestBadBreaksCountOnce (ADR 0024): 2,000 calendar breaks the
 // reports cannot use (1,000 that do not decode, 1,000 that end before they
 // start) in a school of 40 goals. Each goal's report names 20 of them and
 // counts the rest in one line, instead of carrying 2,000 warnings each;

@@ -310,7 +310,7 @@ func (c *Cache) dateSet(e *entry, asOf progress.Date) *dateSet {
 
 // compute reports on goals, one worker per core: decoding is shared
 // (goaldata.School), the report math is CPU work. It stops when ctx ends
-// (the client gave up: issue 20) and then returns ctx's error and no
+// (the client gave up: ADR 0024) and then returns ctx's error and no
 // reports, so the caller caches none of a half-done set.
 func compute(ctx context.Context, sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
 	out := make([]View, len(ids))

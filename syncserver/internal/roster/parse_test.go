@@ -162,7 +162,7 @@ func rows(header string, n int, row func(i int) string) io.Reader {
 	return &rowsReader{buf: []byte(header), n: n, row: row}
 }
 
-// TestBounds (issue 20): what a parse keeps is bounded whatever the file
+// TestBounds (ADR 0026): what a parse keeps is bounded whatever the file
 // holds: the first MaxReportErrors errors in file order and a count of
 // all, at most MaxRows rows read, MaxRecords records kept, MaxFileBytes
 // read; each limit is one error on the line where reading stopped.

@@ -208,7 +208,7 @@ type Importer struct {
 // files to its push, whichever surface started it (API, console): two at
 // once would both see "no match" and create the same new records twice,
 // and reading a file holds up to a file's worth of memory, so uploads
-// queue here rather than add up (issue 20; ADR 0009, 0026).
+// queue here rather than add up (ADR 0009, 0026).
 var importSlot = make(chan struct{}, 1)
 
 // lockImports waits for the slot; a request whose client is gone stops

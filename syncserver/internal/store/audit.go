@@ -9,7 +9,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// Audit of restricted content (issue 15 item 5, ADR 0021): an append-only
+// Audit of restricted content (ADR 0021): an append-only
 // record of every time the content of a restricted record (PROTOCOL §6) left
 // the server, on any path. An entry says who got what record, when and how:
 // never the content.
@@ -24,7 +24,7 @@ const (
 )
 
 // AuditRetention is how long entries are kept: the purge beat deletes older
-// ones (issue 15: kept for 400 days).
+// ones (ADR 0021: kept for 400 days).
 const AuditRetention = 400 * 24 * time.Hour
 
 // MaxAuditPage bounds one ListAudit page, whatever a caller asks for.
@@ -154,7 +154,7 @@ const ConsoleMarkerPrefix = "console:"
 // log keeps. A record a viewer may not see is a tombstone by then (pull) or
 // absent (other reads), so it is never counted; a viewer who sees no one
 // else's restricted records (Viewer.SeesOthersRestricted) was handed only
-// their own, which are not audited (issue 20: they wrote them), so nothing.
+// their own, which are not audited (ADR 0021: they wrote them), so nothing.
 // For an admin, the store leaves out their own when it appends (AppendAudit
 // knows the authors).
 func RestrictedShown(v Viewer, envs []record.Envelope) []string {

@@ -26,7 +26,7 @@ func TestRestrictedShown(t *testing.T) {
 	if RestrictedShown(admin, nil) != nil {
 		t.Error("nothing shown must be nil (no batch)")
 	}
-	// Issue 20: an interventionist sees restricted content only as its
+	// ADR 0021: an interventionist sees restricted content only as its
 	// author, and the author's own reads are not audited.
 	if got := RestrictedShown(Viewer{UserID: uuid.NewString()}, envs); got != nil {
 		t.Errorf("an interventionist's own restricted records are audited: %v", got)

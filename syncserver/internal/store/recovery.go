@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Recovery keys (issue 15 item 3, ADR 0020): the server holds one random key
+// Recovery keys (ADR 0020): the server holds one random key
 // per enrolled device, which also wraps the tablet's data key. A person who
 // forgets their PIN proves who they are by enrolling again (password or an
 // admin's enrolment code, PROTOCOL §13) and fetches the key with the new

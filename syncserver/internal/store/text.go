@@ -8,7 +8,7 @@ import (
 // CheckText is the one text rule both stores apply to names a client
 // chose (a school's, a user's, a username, a device's) before writing:
 // valid UTF-8 without NUL, which is what PostgreSQL's text can hold. It
-// returns ErrBadText for the first one that is not (issue 20: a NUL gave
+// returns ErrBadText for the first one that is not (ADR 0004: a NUL gave
 // 500 on PostgreSQL and was stored on bbolt). The API refuses more before
 // (protocol.ValidName: 400); this is the floor under any path that forgets.
 func CheckText(texts ...string) error {

@@ -14,7 +14,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Issue 15 item 5, ADR 0021: the audit of restricted content.
+// ADR 0021: the audit of restricted content.
 
 func listAll(t *testing.T, s store.Store, q store.AuditQuery) []store.AuditEntry {
 	t.Helper()
@@ -275,7 +275,7 @@ func countAudit(t *testing.T, s store.Store, schoolID string) int {
 	return len(listAll(t, s, store.AuditQuery{SchoolID: schoolID, Limit: store.MaxAuditPage}))
 }
 
-// testAuditOncePerDay (issue 20 item 4, ADR 0021): the author's reads of
+// testAuditOncePerDay (ADR 0021): the author's reads of
 // their own restricted records write nothing, and anyone else's repeated
 // reads of a record write one entry per (user, device, record, UTC day),
 // also when the reads race.

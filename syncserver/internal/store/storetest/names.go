@@ -10,7 +10,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// testTextFields (issue 20): text a client chooses (a school's, a user's or
+// testTextFields (ADR 0004): text a client chooses (a school's, a user's or
 // a device's name, a username) with NUL or invalid UTF-8 is refused alike
 // by every store, with store.ErrBadText and nothing written. PostgreSQL's
 // text cannot hold either (it answered with an internal error: a 500);

@@ -12,7 +12,7 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// Issue 15, ADR 0020: per-device recovery keys held by the server.
+// ADR 0020: per-device recovery keys held by the server.
 
 func key32(b byte) []byte { return bytes.Repeat([]byte{b}, store.RecoveryKeyLen) }
 

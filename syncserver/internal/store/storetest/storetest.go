@@ -46,7 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	t.Run("ConsoleSessionsDisabled", func(t *testing.T) { testConsoleSessionsDisabled(t, open(t)) })
 	t.Run("AttemptsWhileClearing", func(t *testing.T) { testAttemptsWhileClearing(t, open(t)) })
 	t.Run("TextFields", func(t *testing.T) { testTextFields(t, open(t)) })
-	// Issue 15: recovery keys and the audit of restricted content.
+	// ADR 0020 and 0021: recovery keys and the audit of restricted content.
 	t.Run("RecoveryKeys", func(t *testing.T) { testRecoveryKeys(t, open(t)) })
 	t.Run("RecoveryKeyRevokeRace", func(t *testing.T) { testRecoveryKeyRevokeRace(t, open(t)) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open(t)) })
