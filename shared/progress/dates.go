@@ -6,6 +6,7 @@ package progress
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"smallwins/shared/record"
 )
@@ -19,8 +20,12 @@ type Date = record.Date
 // ParseDate reads "YYYY-MM-DD" (record.ParseDate).
 func ParseDate(s string) (Date, error) { return record.ParseDate(s) }
 
-// span is an inclusive range of days.
-type span struct{ from, to Date }
+// span is an inclusive range of days; name is its break's (those of
+// breaks merged into it, joined), for a chart's shading.
+type span struct {
+	from, to Date
+	name     string
+}
 
 // Calendar knows the days with no instruction (DOMAIN.md §3.2).
 type Calendar struct {
@@ -38,13 +43,16 @@ func NewCalendar(breaks []record.CalendarBreak, warn func(string)) Calendar {
 			warn(fmt.Sprintf("calendar break %q skipped: its dates are invalid", b.Name))
 			continue
 		}
-		spans = append(spans, span{f, t})
+		spans = append(spans, span{f, t, b.Name})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
 	var merged []span
 	for _, s := range spans {
 		if n := len(merged); n > 0 && s.from <= merged[n-1].to+1 {
 			merged[n-1].to = max(merged[n-1].to, s.to)
+			if s.name != "" && s.name != merged[n-1].name {
+				merged[n-1].name = strings.TrimPrefix(merged[n-1].name+" / "+s.name, " / ")
+			}
 			continue
 		}
 		merged = append(merged, s)
@@ -77,4 +85,29 @@ func (c Calendar) Week(start, d Date) float64 {
 		return float64(c.InstructionDays(start+1, d)) / 7
 	}
 	return -float64(c.InstructionDays(d+1, start)) / 7
+}
+
+// Pause is a calendar break as a goal's time axis sees it (§3.2): the
+// clock stops at Week for the days From to To (inclusive), so on the week
+// axis the break has no width. A chart on the calendar gives it its days
+// back, shaded (ADR 0019).
+type Pause struct {
+	From, To Date
+	Week     float64 // week(From) for the goal's start: where the clock stops
+	Name     string
+}
+
+// Pauses are the breaks after start, by date, merged where they touch or
+// overlap; a break that began on or before start counts from the day after
+// it, as week(d) does.
+func (c Calendar) Pauses(start Date) []Pause {
+	var out []Pause
+	for _, b := range c.breaks {
+		if b.to <= start {
+			continue
+		}
+		from := max(b.from, start+1)
+		out = append(out, Pause{From: from, To: b.to, Week: c.Week(start, from), Name: b.name})
+	}
+	return out
 }
