@@ -21,12 +21,19 @@ type DocMeta struct {
 	School    string
 	Measure   string // e.g. "Oral reading fluency (words correct per minute)"; default: the goal's measure
 	Generated string // date the document was made
-	// Phases are the chart's phase lines, numbered 1, 2, … on it, and
-	// PhaseNotes what each was, in words, listed under the chart (the
-	// caller words them: a program's name is not in the report).
+	// Phases are the chart's phase lines, labelled on it in words
+	// (progress.PhaseWords), and PhaseNotes what each was, with its date
+	// and program, listed under the chart (the caller words them: a
+	// program's name is not in the report).
 	Phases     []progress.Phase
 	PhaseNotes []string
+	// Breaks are the school's calendar breaks: the chart shades them and
+	// dates its axis by them (ADR 0019).
+	Breaks []record.CalendarBreak
 }
+
+// printStyle is the chart's type on paper: 9 pt, as the PDF's small print.
+var printStyle = chartStyle{text: 9}
 
 // num renders a score for people: shared/progress's rule, at most one
 // decimal, no trailing zeros.
@@ -171,7 +178,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
 	pdf.Ln(6)
 
-	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI, meta.Phases...)
+	png, err := chartPNG(Chart{Report: r, Phases: meta.Phases, Breaks: meta.Breaks}, chartW/72, chartH/72, chartDPI, printStyle)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
 	}
@@ -182,8 +189,8 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	}
 	pdf.ImageOptions("chart", margin, pdf.GetY(), chartW, chartH, true, opt, 0, "")
 	pdf.Ln(8)
-	for i, n := range meta.PhaseNotes {
-		para(fmt.Sprintf("Phase line %d: %s", i+1, n), 9, false)
+	if len(meta.PhaseNotes) > 0 {
+		para("Phase lines: "+strings.Join(meta.PhaseNotes, " "), 9, false)
 	}
 
 	heading("Decision: "+progress.DecisionWords(r.Decision.Code), 13)

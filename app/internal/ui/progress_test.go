@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"smallwins/app/internal/repo"
+	"smallwins/reportdoc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -100,8 +101,8 @@ func TestChartRendererHook(t *testing.T) {
 	worked51(t, f, sc.students[0], 10)
 	a := f.start(landscape)
 	var got progress.Report
-	a.cfg.ChartPNG = func(r progress.Report, w, h int) ([]byte, error) {
-		got = r
+	a.cfg.ChartPNG = func(ch reportdoc.Chart, w, h int) ([]byte, error) {
+		got = ch.Report
 		var buf bytes.Buffer
 		err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, w, h)))
 		return buf.Bytes(), err
@@ -114,7 +115,7 @@ func TestChartRendererHook(t *testing.T) {
 	if _, drawn := s.charts[sc.goal]; drawn {
 		t.Fatal("the canvas chart is drawn although a renderer is set")
 	}
-	a.cfg.ChartPNG = func(progress.Report, int, int) ([]byte, error) { return nil, errors.New("no fonts") }
+	a.cfg.ChartPNG = func(reportdoc.Chart, int, int) ([]byte, error) { return nil, errors.New("no fonts") }
 	s.refresh()
 	if _, drawn := s.charts[sc.goal]; !drawn {
 		t.Fatal("no chart at all when the renderer fails")
