@@ -85,11 +85,12 @@ func (st chartStyle) textStyle(size vg.Length, col color.Color) text.Style {
 // chartPlot is the chart laid out for gonum/plot, with what is drawn outside
 // its data area: the phase labels above it and the legend under it.
 type chartPlot struct {
-	p      *plot.Plot
-	phases []phaseMark
-	legend []legendEntry
-	st     chartStyle
-	goal   *goalMark // nil when the goal is not drawn
+	p        *plot.Plot
+	plotters []plot.Plotter // what p draws, in order
+	phases   []phaseMark
+	legend   []legendEntry
+	st       chartStyle
+	goal     *goalMark // nil when the goal is not drawn
 }
 
 // layers collects the chart's plotters in drawing order and the range the
@@ -183,16 +184,46 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	ylo, yhi := l.ys.padded(0.08, 0)
 	under := []plot.Plotter{}
 	if bs := ax.bands(xlo, xhi); len(bs) > 0 {
-		under = append(under, bands{list: bs, text: st.textStyle(st.text*0.85, breakInk)})
+		under = append(under, bands{list: bs, text: st.textStyle(st.text*0.9, breakInk)})
 		l.legend = append(l.legend, legendEntry{legendBand, "break (no instruction)"})
 	}
 	grid := plotter.NewGrid()
 	grid.Vertical.Color, grid.Horizontal.Color = gridColour, gridColour
-	p.Add(append(append(under, grid), l.list...)...)
+	all := append(append(under, grid), l.list...)
+	p.Add(all...)
 	p.X.Min, p.X.Max = AxisRange(xlo, xhi, WeekLimit)
 	p.Y.Min, p.Y.Max = AxisRange(ylo, yhi, ScoreLimit)
+	if goal != nil {
+		labelBeyond(&p.Y, goal.y, goal.down)
+	}
 	styleAxes(p, ax, r, st)
-	return &chartPlot{p: p, phases: marks, legend: l.legend, st: st, goal: goal}, nil
+	return &chartPlot{p: p, plotters: all, phases: marks, legend: l.legend, st: st, goal: goal}, nil
+}
+
+// labelBeyond widens the axis by one step of its ticks when no labelled
+// tick lies beyond the goal (above it, or below it for a goal to lower a
+// score): the axis then reads past the goal instead of stopping under it.
+func labelBeyond(a *plot.Axis, goal float64, down bool) {
+	var major []float64
+	for _, t := range a.Tick.Marker.Ticks(a.Min, a.Max) {
+		if t.Label != "" {
+			major = append(major, t.Value)
+		}
+	}
+	if len(major) < 2 {
+		return
+	}
+	step := major[1] - major[0]
+	lo, hi := a.Min, a.Max
+	switch {
+	case !down && major[len(major)-1] < goal:
+		hi = major[len(major)-1] + step
+	case down && major[0] > goal:
+		lo = major[0] - step
+	default:
+		return
+	}
+	a.Min, a.Max = AxisRange(lo, hi, ScoreLimit)
 }
 
 // styleAxes sets the type, the date ticks and the axes' words.
