@@ -36,14 +36,14 @@ run: build
 
 ## test: every test of every module, race detector on; says whether PostgreSQL tests run
 test:
-	@scripts/deps.sh || echo "make test: continuing without the missing packages (tests that need them skip or fail)"
+	@scripts/deps.sh test || echo "make test: continuing without the missing packages (tests that need them skip or fail)"
 	@scripts/test.sh
 
 ## bench: the benchmarks (results go in docs/PERFORMANCE.md)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -timeout 60m -tags $(TAGS) $(shell scripts/pkgs.sh)
 
-## lint: gofmt, go vet, staticcheck and the dependency rules of STYLE.md §2
+## lint: gofmt, go vet, staticcheck, the dependency rules of STYLE.md §2 and the formatting check (ADR 0015)
 lint:
 	@scripts/lint.sh $(STATICCHECK_VERSION)
 

@@ -43,13 +43,14 @@ var (
 
 // Chart is one goal's progress chart: the report, its phase lines
 // (progress.Phases: a plan starting or ending, a team decision) and the
-// school's calendar breaks, which the report's week axis leaves out but the
-// chart shades and dates by (ADR 0019). The console's SVG, the PDFs' image
-// and the tablet's PNG are this one drawing.
+// school's calendar (its breaks), which the report's week axis leaves out
+// but the chart shades and dates by (ADR 0019): the calendar the report was
+// computed with (progress.Dataset.Calendar). The console's SVG, the PDFs'
+// image and the tablet's PNG are this one drawing.
 type Chart struct {
-	Report progress.Report
-	Phases []progress.Phase
-	Breaks []record.CalendarBreak
+	Report   progress.Report
+	Phases   []progress.Phase
+	Calendar progress.Calendar
 }
 
 // chartStyle is what differs between surfaces: the size of the type, in
@@ -120,7 +121,7 @@ func (l *layers) line(xys plotter.XYs, ls draw.LineStyle) error {
 // ADR 0023).
 func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	r := ch.Report
-	ax := newTimeAxis(r, ch.Breaks)
+	ax := newTimeAxis(r, ch.Calendar)
 	l := &layers{xs: newRange(), ys: newRange()}
 	var goal *goalMark
 

@@ -60,7 +60,7 @@ func exampleChart(t testing.TB) Chart {
 	plans := []record.Plan{{StudentID: student, ProgramID: "read-naturally", StartDate: "2025-01-06", EndDate: "2025-03-31"},
 		{StudentID: student, ProgramID: "six-minute-solution", StartDate: "2025-03-31"}}
 	decisions := []progress.TeamDecision{{Decision: record.Decision{StudentID: student, GoalID: goal, Date: "2025-03-24", Code: record.DecisionChangeInstruction}}}
-	return Chart{Report: r, Phases: progress.Phases(ds, goal, plans, decisions, asOf), Breaks: breaks}
+	return Chart{Report: r, Phases: progress.Phases(ds, goal, plans, decisions, asOf), Calendar: ds.Calendar}
 }
 
 // TestWriteChartExamples writes the example chart of docs/reports.md into
@@ -88,7 +88,7 @@ func TestWriteChartExamples(t *testing.T) {
 	write("progress-chart-tablet.png", b, err)
 	var buf bytes.Buffer
 	err = ProgressPDF(&buf, ch.Report, DocMeta{Student: "Ava Martinez", School: "Lincoln Elementary", Generated: "2025-04-28",
-		Phases: ch.Phases, Breaks: ch.Breaks, PhaseNotes: []string{"2025-03-24: the team decided: Change the instruction.",
+		Phases: ch.Phases, Calendar: ch.Calendar, PhaseNotes: []string{"2025-03-24: the team decided: Change the instruction.",
 			"2025-03-31: a plan ended (Read Naturally).", "2025-03-31: a plan started (Six-Minute Solution)."}})
 	write("progress-report.pdf", buf.Bytes(), err)
 }

@@ -26,13 +26,13 @@ type timeAxis struct {
 	pauses []progress.Pause // the breaks after the start, by date
 }
 
-func newTimeAxis(r progress.Report, breaks []record.CalendarBreak) timeAxis {
+func newTimeAxis(r progress.Report, cal progress.Calendar) timeAxis {
 	start, err := progress.ParseDate(r.Goal.StartDate)
 	if err != nil {
 		// A report built without a start (by hand): weeks as they are.
 		return timeAxis{}
 	}
-	return timeAxis{start: start, dated: true, pauses: progress.NewCalendar(breaks, func(string) {}).Pauses(start)}
+	return timeAxis{start: start, dated: true, pauses: cal.Pauses(start)}
 }
 
 // x is week w of the report on the calendar. At a pause's own week (the

@@ -27,9 +27,9 @@ type DocMeta struct {
 	// program's name is not in the report).
 	Phases     []progress.Phase
 	PhaseNotes []string
-	// Breaks are the school's calendar breaks: the chart shades them and
-	// dates its axis by them (ADR 0019).
-	Breaks []record.CalendarBreak
+	// Calendar is the school's, with its breaks: the chart shades them
+	// and dates its axis by them (ADR 0019).
+	Calendar progress.Calendar
 }
 
 // printStyle is the chart's type on paper: 9 pt, as the PDF's small print.
@@ -178,7 +178,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
 	pdf.Ln(6)
 
-	png, err := chartPNG(Chart{Report: r, Phases: meta.Phases, Breaks: meta.Breaks}, chartW/72, chartH/72, chartDPI, printStyle)
+	png, err := chartPNG(Chart{Report: r, Phases: meta.Phases, Calendar: meta.Calendar}, chartW/72, chartH/72, chartDPI, printStyle)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
 	}

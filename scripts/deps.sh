@@ -5,6 +5,8 @@
 #   scripts/deps.sh         everything: building, running, testing, cross-building
 #   scripts/deps.sh build   only what `make run` needs to build (the test
 #                           packages that are missing are listed, not required)
+#   scripts/deps.sh test    what `make test` uses: building, PostgreSQL,
+#                           pdftotext and Chromium (no cross compiler, no Xvfb)
 #   scripts/deps.sh cross   what `make cross` needs without a container engine
 #   scripts/deps.sh screenshots  what `make screenshots` needs for the real app
 #                           under Xvfb (the headless screens need nothing)
@@ -19,12 +21,12 @@ set -euo pipefail
 build=(make gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
   libxinerama-dev libxi-dev libxxf86vm-dev)
 # tests: PostgreSQL server binaries (initdb, pg_ctl) for the PostgreSQL store
-# tests, Xvfb (+ xauth for xvfb-run) for the real-app screenshots,
-# poppler-utils: reportdoc's tests read the report PDF back with pdftotext
-# (they fail without it when CI=true), and pdftoppm renders it for docs/;
-# chromium: the school console's end-to-end tests drive it headless with
-# chromedp (CONSOLE.md §5; they fail without it when CI=true).
-tests=(postgresql xvfb xauth poppler-utils chromium)
+# tests, poppler-utils: reportdoc's tests read the report PDF back with
+# pdftotext (they fail without it when CI=true), and pdftoppm renders it for
+# docs/; chromium: the school console's end-to-end tests drive it headless
+# with chromedp (CONSOLE.md §5; they fail without it when CI=true). No test
+# needs Xvfb (the screens are tested headless) or the cross compiler.
+tests=(postgresql poppler-utils chromium)
 # screenshots: the real app under Xvfb, driven by xdotool and captured by
 # ImageMagick's import (scripts/screenshots.sh), and pdftoppm (poppler-utils)
 # for the rendered example PDFs.
@@ -46,6 +48,8 @@ fi
 want=("${build[@]}")
 if [ "${1:-all}" = cross ]; then
   want+=("${cross[@]}")
+elif [ "${1:-all}" = test ]; then
+  want+=("${tests[@]}")
 elif [ "${1:-all}" = screenshots ]; then
   want=("${build[@]}" "${screenshots[@]}")
 elif [ "${1:-all}" = build ]; then

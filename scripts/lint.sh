@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make lint: gofmt, go vet, staticcheck (pinned), and the dependency rules of
-# STYLE.md §2. Runs every check, then fails if any failed.
+# make lint: gofmt, go vet, staticcheck (pinned), the dependency rules of
+# STYLE.md §2, and the formatting check (ADR 0015). Runs every check, then
+# fails if any failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 version=${1:-v0.8.2}
@@ -12,7 +13,7 @@ step() { echo "== $*"; }
 
 step gofmt
 # shellcheck disable=SC2046
-unformatted=$(gofmt -l $(for m in shared syncserver app reportdoc; do [ -d "$m" ] && echo "$m"; done))
+unformatted=$(gofmt -l $(for m in shared syncserver app reportdoc scripts; do [ -d "$m" ] && echo "$m"; done))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; failed+=(gofmt); fi
 
 step go vet
@@ -34,6 +35,21 @@ else
   failed+=("staticcheck (not installed)")
 fi
 
+step "floats formatted for people (ADR 0015)"
+# A figure people read goes through shared/progress's one rule; floats
+# formatted anywhere else must be in scripts/floatfmt/allow.txt with the
+# reason (a number for machines, an exact one). The checker uses only the
+# standard library and is built outside the workspace.
+ff=$(mktemp -d)
+if (cd scripts/floatfmt && GOWORK=off go vet main.go main_test.go && GOWORK=off go test -count=1 main.go main_test.go &&
+  GOWORK=off go build -o "$ff/floatfmt" main.go); then
+  # shellcheck disable=SC2086
+  "$ff/floatfmt" -tags "$tags" $pkgs || failed+=("float formatting")
+else
+  failed+=("floatfmt (does not build)")
+fi
+rm -rf "$ff"
+
 step "dependency rules (STYLE.md §2)"
 # The shared module depends on nothing of the app or the server.
 bad=$(go list -deps ./shared/... | grep -E '^(fyne\.io/|github\.com/labstack/echo|go\.etcd\.io/bbolt|github\.com/jackc/pgx|smallwins/(app|syncserver))' || true)
@@ -46,6 +62,15 @@ if [ -d app/internal/ui ]; then
   if [ -n "$bad" ]; then echo "ui imports what it must not:"; echo "$bad"; failed+=("ui imports"); fi
 else
   echo "app/internal/ui does not exist yet: ui import rule skipped"
+fi
+# The console and the API are two surfaces over one service layer: the
+# console never imports httpapi, and schooladmin (the admin rules both call)
+# knows neither surface nor Echo (ADR 0016).
+if [ -d syncserver/internal/schooladmin ]; then
+  bad=$(go list -deps ./syncserver/internal/console | grep -E '^smallwins/syncserver/internal/httpapi$' || true)
+  if [ -n "$bad" ]; then echo "console imports httpapi: call syncserver/internal/schooladmin (or another service package) instead"; failed+=("console imports"); fi
+  bad=$(go list -deps ./syncserver/internal/schooladmin | grep -E '^(github\.com/labstack/echo|smallwins/syncserver/internal/(httpapi|console))' || true)
+  if [ -n "$bad" ]; then echo "schooladmin imports what it must not:"; echo "$bad"; failed+=("schooladmin imports"); fi
 fi
 
 step "make help lists every target"

@@ -30,6 +30,13 @@ if [ ! -f "$db" ]; then
   echo "$password" | bin/syncserver user add --db "$db.new" --school "$school" --username rivera --name "Ana Rivera" --role interventionist
   mv "$db.new" "$db"
 fi
+# A second interventionist (a demo made before lee existed gets lee now). The
+# demo's groups go to rivera and lee in turn: each sees a caseload.
+userid() { bin/syncserver user list --db "$db" --school "$school" | awk -v u="$1" '$1 == u { print $NF }'; }
+if [ -z "$(userid lee)" ]; then
+  echo "$password" | bin/syncserver user add --db "$db" --school "$school" --username lee --name "Sam Lee" --role interventionist
+fi
+interventionists="$(userid rivera),$(userid lee)"
 
 addr=${SMALLWINS_LISTEN:-}
 if [ -z "$addr" ]; then
@@ -61,7 +68,7 @@ for _ in $(seq 1 100); do
 done
 url=$(sed -n 's/^listening on //p' "$out")
 [ -n "$url" ] || { echo "The sync server did not say where it listens (log: $log)"; exit 1; }
-echo "Sync server: $url (school $school; users coach (admin) and rivera (interventionist), password $password; log $log)"
+echo "Sync server: $url (school $school; users coach (admin), rivera and lee (interventionists), password $password; log $log)"
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found (\$DISPLAY is empty): the sync server keeps running at $url; press Ctrl-C to stop."
@@ -76,5 +83,5 @@ case "${LANG:-C}" in C | C.* | POSIX) export LANG=en_US.UTF-8 ;; esac
 # the file dialog's last folder) under it, so they live in $state too and go
 # with it, instead of in ~/.config/fyne/org.smallwins.tablet/.
 SMALLWINS_SERVER=$url SMALLWINS_SCHOOL=$school SMALLWINS_USERNAME=rivera SMALLWINS_PASSWORD=$password \
-  SMALLWINS_DEMO=1 SMALLWINS_DATA=$state/tablet XDG_CONFIG_HOME=$state/config bin/smallwins
+  SMALLWINS_DEMO=1 SMALLWINS_DEMO_INTERVENTIONISTS=$interventionists SMALLWINS_DATA=$state/tablet XDG_CONFIG_HOME=$state/config bin/smallwins
 echo "Small Wins closed; stopping the sync server."

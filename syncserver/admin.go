@@ -14,7 +14,7 @@ import (
 
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
-	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -92,19 +92,15 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	u, err := httpapi.NewUser(auth.Passwords{}, sc.ID, protocol.AddUserRequest{Username: *username, Name: *name, Role: *role, Password: pw})
+	u, err := schooladmin.AddUser(ctx, st, auth.Passwords{}, sc.ID, protocol.AddUserRequest{Username: *username, Name: *name, Role: *role, Password: pw})
+	if protocol.IsCode(err, protocol.CodeConflict) {
+		return fmt.Errorf("the username %q already exists in %s", strings.TrimSpace(*username), *school)
+	}
 	if err != nil {
 		var pe *protocol.Error
 		if errors.As(err, &pe) {
 			return errors.New(pe.Message)
 		}
-		return err
-	}
-	u, err = st.CreateUser(ctx, u)
-	if errors.Is(err, store.ErrConflict) {
-		return fmt.Errorf("the username %q already exists in %s", u.Username, *school)
-	}
-	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "user %s added to %s as %s (id %s)\n", u.Username, sc.Slug, u.Role, u.ID)
@@ -166,7 +162,7 @@ func cmdUserList(ctx context.Context, args []string, stdout, stderr io.Writer) e
 }
 
 // cmdUserSet changes a user: the command line's PATCH /v1/admin/users with
-// the same rules (httpapi.NewUserChange). Disabling revokes the user's
+// the same rules (schooladmin.NewUserChange). Disabling revokes the user's
 // devices as over HTTP. The self-lockout rule has no meaning here: whoever
 // runs this holds the store itself, and can undo any change.
 func cmdUserSet(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -187,7 +183,7 @@ func cmdUserSet(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-	var req httpapi.PatchUserRequest
+	var req schooladmin.UserPatch
 	if given["name"] {
 		req.Name = name
 	}
@@ -209,10 +205,10 @@ func cmdUserSet(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		pw := strings.TrimRight(line, "\r\n")
 		req.Password = &pw
 	}
-	if req == (httpapi.PatchUserRequest{}) {
+	if req == (schooladmin.UserPatch{}) {
 		return errors.New("nothing to change: give --name, --role, --disabled or --password-stdin")
 	}
-	ch, err := httpapi.NewUserChange(auth.Passwords{}, req)
+	ch, err := schooladmin.NewUserChange(auth.Passwords{}, req)
 	if err != nil {
 		var pe *protocol.Error
 		if errors.As(err, &pe) {
@@ -244,7 +240,7 @@ func cmdUserSet(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	return nil
 }
 
-func schoolOf(ctx context.Context, st store.Store, slug string) (store.School, error) {
+func schoolOf(ctx context.Context, st store.Schools, slug string) (store.School, error) {
 	sc, err := st.SchoolBySlug(ctx, slug)
 	if errors.Is(err, store.ErrNotFound) {
 		return sc, fmt.Errorf("no school with slug %q (add it with: syncserver school add)", slug)

@@ -134,7 +134,7 @@ func importGroups(ctx context.Context, sf storeFlags, slug, path string, dry boo
 // so it is the school's earliest-made admin who is not disabled (ADR 0009).
 // Being an admin matters only for the push's restricted-record rule, which
 // students never meet; the author is who the records say created them.
-func importAuthor(ctx context.Context, st store.Store, schoolID string) (store.User, error) {
+func importAuthor(ctx context.Context, st store.Users, schoolID string) (store.User, error) {
 	users, err := st.ListUsers(ctx, schoolID)
 	if err != nil {
 		return store.User{}, err

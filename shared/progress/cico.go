@@ -67,10 +67,18 @@ const weekGoalPct = 80.0
 
 // CICO computes a student's CICO report for [from, to].
 func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
+	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}}
 	// A card that fails validation (§3.9) or DOMAIN §2's bounds never
 	// reached ds.Cards: the dataset skipped it whole and named it
-	// (decodeRecord), so the report says so too and never counts part of one.
-	r := CICOReport{StudentID: studentID, Days: []CICODay{}, Weeks: []CICOWeek{}, Warnings: skippedOf(ds, record.TypeCICOCard)}
+	// (decodeRecord), so the report says so too and never counts part of
+	// one; bounded, as every report's warnings (MaxWarnings).
+	var warnings Warnings
+	for _, w := range skippedOf(ds, record.TypeCICOCard) {
+		warnings.Add(w)
+	}
+	// The records the dataset skipped past the bound are counted, not
+	// named: a CICO dataset holds the student's cards (and plan).
+	warnings.more += ds.MoreWarnings
 	type acc struct {
 		earned, possible float64
 		goal             float64 // the highest goal_pct of the day's rated cards
@@ -148,6 +156,7 @@ func CICO(ds *Dataset, studentID string, from, to Date) CICOReport {
 	if r.Total.Possible > 0 {
 		r.Total.Pct = ptr(r.Total.Earned / r.Total.Possible * 100)
 	}
+	r.Warnings = warnings.Lines()
 	return r
 }
 

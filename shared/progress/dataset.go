@@ -18,9 +18,17 @@ type Dataset struct {
 	Programs map[string]record.Program
 	Sessions []record.Session
 	Probes   []record.Probe
-	Breaks   []record.CalendarBreak
 	Cards    []record.CICOCard
-	Warnings []string
+	// Calendar is the calendar breaks, decoded once and merged, with the
+	// warnings of those skipped. A server reporting on every goal of a
+	// school builds it once (CalendarOf) and gives it to every goal's
+	// dataset, instead of each goal decoding every break again and
+	// repeating each bad one's warning (issue 20).
+	Calendar Calendar
+	// Warnings name the other records skipped, in id order: the first
+	// MaxWarnings of them; MoreWarnings counts the rest.
+	Warnings     []string
+	MoreWarnings int
 }
 
 // NewDataset decodes envelopes. Deleted and restricted records are left out:
@@ -83,16 +91,13 @@ func outOfBounds(p record.Payload) error {
 // copied: a dataset is only read.
 func NewDatasetOf(parts []Decoded) *Dataset {
 	ds := &Dataset{Goals: map[string]record.Goal{}, Plans: map[string]record.Plan{}, Programs: map[string]record.Program{}}
-	// A stable order makes warnings and equal-date ties independent of the
-	// order records arrive in.
-	parts = append([]Decoded(nil), parts...)
-	sort.Slice(parts, func(i, j int) bool { return parts[i].ID < parts[j].ID })
-	for _, d := range parts {
-		if d.skip {
+	var warnings Warnings
+	for _, d := range sortedByID(parts) {
+		if d.skip || d.Type == record.TypeCalendarBreak { // breaks: CalendarOf below
 			continue
 		}
 		if d.err != nil {
-			ds.Warnings = append(ds.Warnings, fmt.Sprintf("%s %s skipped: %v", d.Type, d.ID, d.err))
+			warnings.Add(skipWarning(d))
 			continue
 		}
 		switch v := d.val.(type) {
@@ -106,12 +111,12 @@ func NewDatasetOf(parts []Decoded) *Dataset {
 			ds.Sessions = append(ds.Sessions, v)
 		case record.Probe:
 			ds.Probes = append(ds.Probes, v)
-		case record.CalendarBreak:
-			ds.Breaks = append(ds.Breaks, v)
 		case record.CICOCard:
 			ds.Cards = append(ds.Cards, v)
 		}
 	}
+	ds.Warnings, ds.MoreWarnings = warnings.list, warnings.more
+	ds.Calendar = CalendarOf(parts)
 	return ds
 }
 
@@ -126,6 +131,29 @@ func skippedOf(ds *Dataset, typ string) []string {
 	}
 	return out
 }
+
+// warnings are the dataset's own warnings (its records skipped) and its
+// calendar's, in that order, under the one bound.
+func (ds *Dataset) warnings() Warnings {
+	var w Warnings
+	for _, s := range ds.Warnings { // Add keeps the bound, however Warnings was filled
+		w.Add(s)
+	}
+	w.more += ds.MoreWarnings
+	w.AddAll(ds.Calendar.Warnings())
+	return w
+}
+
+// sortedByID is a copy of parts in id order: a stable order makes
+// warnings and equal-date ties independent of the order records arrive in.
+func sortedByID(parts []Decoded) []Decoded {
+	parts = append([]Decoded(nil), parts...)
+	sort.Slice(parts, func(i, j int) bool { return parts[i].ID < parts[j].ID })
+	return parts
+}
+
+// skipWarning names a record skipped because it cannot be used.
+func skipWarning(d Decoded) string { return fmt.Sprintf("%s %s skipped: %v", d.Type, d.ID, d.err) }
 
 func decode(data json.RawMessage, v any) error {
 	if err := record.DecodeData(data, v); err != nil {

@@ -27,52 +27,111 @@ type span struct {
 	name     string
 }
 
-// Calendar knows the days with no instruction (DOMAIN.md §3.2).
+// Calendar knows the days with no instruction (DOMAIN.md §3.2). It is
+// built once per set of breaks (a server builds one per school read and
+// shares it by every goal's report), and answers InstructionDays in
+// O(log breaks): a report asks it once per point.
 type Calendar struct {
 	breaks []span // merged, sorted
+	before []int  // before[i]: the break days in breaks[:i]
+	// skipped names the breaks left out (they do not decode, or their
+	// dates are invalid), bounded as every report's warnings are.
+	skipped Warnings
 }
 
 // NewCalendar builds a calendar from calendar_break records; invalid ones are
-// reported through warn and ignored.
+// reported through warn (when not nil) and ignored.
 func NewCalendar(breaks []record.CalendarBreak, warn func(string)) Calendar {
+	var skipped Warnings
+	c := calendarOf(breaks, &skipped)
+	if warn != nil {
+		for _, s := range skipped.Lines() {
+			warn(s)
+		}
+	}
+	return c
+}
+
+// CalendarOf is the calendar of the calendar_break records among parts,
+// and the warnings of those it skips (Warnings): those that do not decode,
+// then those whose dates are invalid, each in id order whatever the order
+// of parts. Records of other types are ignored. NewDatasetOf builds a
+// dataset's calendar with it, so a calendar built once for a school is the
+// one each goal's dataset would build.
+func CalendarOf(parts []Decoded) Calendar {
+	var own []Decoded
+	for _, d := range parts {
+		if d.Type == record.TypeCalendarBreak && !d.skip {
+			own = append(own, d)
+		}
+	}
+	var skipped Warnings
+	var breaks []record.CalendarBreak
+	for _, d := range sortedByID(own) {
+		if d.err != nil {
+			skipped.Add(skipWarning(d))
+			continue
+		}
+		if b, ok := d.val.(record.CalendarBreak); ok {
+			breaks = append(breaks, b)
+		}
+	}
+	return calendarOf(breaks, &skipped)
+}
+
+// calendarOf merges the valid breaks, adding the invalid ones to skipped.
+func calendarOf(breaks []record.CalendarBreak, skipped *Warnings) Calendar {
 	var spans []span
 	for _, b := range breaks {
 		f, err1 := ParseDate(b.StartDate)
 		t, err2 := ParseDate(b.EndDate)
 		if err1 != nil || err2 != nil || t < f {
-			warn(fmt.Sprintf("calendar break %q skipped: its dates are invalid", b.Name))
+			skipped.Add(fmt.Sprintf("calendar break %q skipped: its dates are invalid", b.Name))
 			continue
 		}
 		spans = append(spans, span{f, t, b.Name})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
-	var merged []span
+	c := Calendar{skipped: *skipped}
 	for _, s := range spans {
-		if n := len(merged); n > 0 && s.from <= merged[n-1].to+1 {
-			merged[n-1].to = max(merged[n-1].to, s.to)
-			if s.name != "" && s.name != merged[n-1].name {
-				merged[n-1].name = strings.TrimPrefix(merged[n-1].name+" / "+s.name, " / ")
+		if n := len(c.breaks); n > 0 && s.from <= c.breaks[n-1].to+1 {
+			c.breaks[n-1].to = max(c.breaks[n-1].to, s.to)
+			if s.name != "" && s.name != c.breaks[n-1].name {
+				c.breaks[n-1].name = strings.TrimPrefix(c.breaks[n-1].name+" / "+s.name, " / ")
 			}
 			continue
 		}
-		merged = append(merged, s)
+		c.breaks = append(c.breaks, s)
 	}
-	return Calendar{breaks: merged}
+	c.before = make([]int, len(c.breaks)+1)
+	for i, b := range c.breaks {
+		c.before[i+1] = c.before[i] + int(b.to-b.from) + 1
+	}
+	return c
 }
+
+// Warnings name the breaks the calendar left out.
+func (c Calendar) Warnings() Warnings { return c.skipped }
 
 // InstructionDays counts the days in [from, to] that lie in no break.
 func (c Calendar) InstructionDays(from, to Date) int {
 	if to < from {
 		return 0
 	}
-	n := int(to-from) + 1
-	for _, b := range c.breaks {
-		lo, hi := max(b.from, from), min(b.to, to)
-		if hi >= lo {
-			n -= int(hi-lo) + 1
-		}
+	return int(to-from) + 1 - (c.breakDaysThrough(to) - c.breakDaysThrough(from-1))
+}
+
+// breakDaysThrough counts the break days on or before d: the merged
+// breaks that start after d count nothing, those before the last one that
+// starts on or before d count whole (they end before it starts), and that
+// last one up to d.
+func (c Calendar) breakDaysThrough(d Date) int {
+	i := sort.Search(len(c.breaks), func(i int) bool { return c.breaks[i].from > d })
+	if i == 0 {
+		return 0
 	}
-	return n
+	last := c.breaks[i-1]
+	return c.before[i-1] + int(min(last.to, d)-last.from) + 1
 }
 
 // IsBreak reports whether d lies in a break.

@@ -45,7 +45,7 @@ func Phases(ds *Dataset, goalID string, plans []record.Plan, decisions []TeamDec
 	if err != nil {
 		return nil
 	}
-	cal := NewCalendar(ds.Breaks, func(string) {})
+	cal := ds.Calendar
 	var out []Phase
 	add := func(date, kind string, p Phase) {
 		d, err := ParseDate(date)

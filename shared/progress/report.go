@@ -151,15 +151,14 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	r := Report{
 		Goal: GoalInfo{ID: goalID, StudentID: g.StudentID, Measure: g.Measure, Direction: g.Direction,
 			StartDate: g.StartDate, GoalDate: g.GoalDate, GoalScore: g.GoalScore},
-		AsOf:     asOf.String(),
-		Points:   []Point{},
-		Warnings: []string{},
+		AsOf:   asOf.String(),
+		Points: []Point{},
 	}
-	warn := func(s string) { r.Warnings = append(r.Warnings, s) }
-	for _, w := range ds.Warnings {
-		warn(w)
-	}
-	cal := NewCalendar(ds.Breaks, warn)
+	// Every warning goes through one bounded list (MaxWarnings), the
+	// dataset's and its calendar's first.
+	warnings := ds.warnings()
+	warn := warnings.Add
+	cal := ds.Calendar
 	start, _ := ParseDate(g.StartDate)
 	goalDate, _ := ParseDate(g.GoalDate)
 	down := g.Direction == record.DirectionDown
@@ -327,6 +326,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	if havePlan {
 		r.Delivery = ComputeDelivery(ds, plan, g.StudentID, asOf, cal)
 	}
+	r.Warnings = warnings.Lines()
 	if GoalDatePassed(asOf, goalDate) {
 		r.Decision = reviewGoal(&r, goalDate, asOf) // rule 0: no delivery gate
 		return r, nil

@@ -1,6 +1,9 @@
 package progress
 
 import (
+	"slices"
+	"strings"
+
 	"smallwins/shared/hlc"
 	"smallwins/shared/record"
 )
@@ -15,9 +18,24 @@ type TeamDecision struct {
 
 // TeamDecisions decodes the current decision records of one goal, latest
 // first (DOMAIN.md §3.8: by date, then HLC). Deleted, restricted and
-// undecodable records are left out, as in NewDataset.
+// undecodable records are left out, as in NewDataset. Decisions equal in
+// both keep the order of envs, and a decision whose HLC is not valid sorts
+// as the oldest of its date.
+//
+// A tablet can push thousands of decisions for one goal (issue 20), so the
+// sort is O(n log n) and reads each HLC once: a valid HLC's text orders as
+// its time (fixed width, hlc.Compare agrees with comparing the strings),
+// so the comparison compares text and never parses.
 func TeamDecisions(envs []record.Envelope, goalID string) []TeamDecision {
 	var out []TeamDecision
+	// The sort moves small keys, not decisions: date, the HLC when valid
+	// (else "", below every valid one), and the position in envs, which
+	// keeps equal decisions in their order.
+	type key struct {
+		date, order string
+		i           int
+	}
+	var keys []key
 	for _, e := range envs {
 		if e.Type != record.TypeDecision || e.Deleted || e.Restricted {
 			continue
@@ -26,22 +44,30 @@ func TeamDecisions(envs []record.Envelope, goalID string) []TeamDecision {
 		if record.DecodeData(e.Data, &d) != nil || d.GoalID != goalID || !isDate(d.Date) {
 			continue
 		}
+		k := key{date: d.Date, i: len(out)}
+		if _, err := hlc.Parse(e.HLC); err == nil {
+			k.order = e.HLC
+		}
+		keys = append(keys, k)
 		out = append(out, TeamDecision{ID: e.ID, HLC: e.HLC, Decision: d})
 	}
-	later := func(a, b TeamDecision) bool {
-		if a.Date != b.Date {
-			return a.Date > b.Date // YYYY-MM-DD orders as text
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := strings.Compare(b.date, a.date); c != 0 { // YYYY-MM-DD orders as text
+			return c
 		}
-		ta, _ := hlc.Parse(a.HLC)
-		tb, _ := hlc.Parse(b.HLC)
-		return hlc.Compare(ta, tb) > 0
-	}
-	for i := 1; i < len(out); i++ { // insertion sort: a goal has a handful
-		for j := i; j > 0 && later(out[j], out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
+		if c := strings.Compare(b.order, a.order); c != 0 {
+			return c
 		}
+		return a.i - b.i
+	})
+	if len(out) == 0 {
+		return nil
 	}
-	return out
+	sorted := make([]TeamDecision, len(out))
+	for j, k := range keys {
+		sorted[j] = out[k.i]
+	}
+	return sorted
 }
 
 // ReviewDue is DOMAIN.md §3.8's "review due": the goal's latest decision

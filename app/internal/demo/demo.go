@@ -44,6 +44,10 @@ type Options struct {
 	Weeks int
 	// Seed of the pseudo-random scores (default 1).
 	Seed uint64
+	// Interventionists are user ids the groups are given to in turn (the
+	// group's interventionist_id), so that each sees a caseload on the
+	// console and on their tablet; none: groups without one.
+	Interventionists []string
 }
 
 // Load writes the demo school as of today, one record per write.
@@ -237,7 +241,11 @@ func Generate(today time.Time, o Options) []Item {
 		for _, d := range sp.days {
 			sched = append(sched, record.ScheduleSlot{Weekday: d, Start: sp.at})
 		}
-		grp := g.add(record.TypeGroup, record.Group{Name: sp.name, ProgramID: sp.program, StudentIDs: ids, Schedule: sched})
+		grp := record.Group{Name: sp.name, ProgramID: sp.program, StudentIDs: ids, Schedule: sched}
+		if n := len(o.Interventionists); n > 0 {
+			grp.InterventionistID = o.Interventionists[gi%n]
+		}
+		grpID := g.add(record.TypeGroup, grp)
 
 		// Plans and goals.
 		goals := make([]string, len(ids))
@@ -249,7 +257,7 @@ func Generate(today time.Time, o Options) []Item {
 				st = monday(today).Add(-14 * day) // joined two weeks ago
 			}
 			starts[i] = st
-			plans[i] = g.add(record.TypePlan, record.Plan{StudentID: sid, ProgramID: sp.program, GroupID: grp, Tier: 2,
+			plans[i] = g.add(record.TypePlan, record.Plan{StudentID: sid, ProgramID: sp.program, GroupID: grpID, Tier: 2,
 				StartDate: ds(st), SessionsPerWeek: sp.perWeek, MinutesPerSession: sp.minutes})
 			base := sp.base + float64(g.rnd.IntN(5)) - 2
 			goalDate := st.Add(18 * 7 * day)
@@ -298,13 +306,13 @@ func Generate(today time.Time, o Options) []Item {
 				continue
 			}
 			if g.rnd.IntN(20) == 0 {
-				g.add(record.TypeSession, record.Session{GroupID: grp, ProgramID: sp.program, Date: ds(d),
+				g.add(record.TypeSession, record.Session{GroupID: grpID, ProgramID: sp.program, Date: ds(d),
 					Status: record.SessionCancelled, CancelReason: "assembly",
 					Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}})
 				continue
 			}
 			mins := sp.minutes - float64(g.rnd.IntN(3))*2
-			s := record.Session{GroupID: grp, ProgramID: sp.program, Date: ds(d),
+			s := record.Session{GroupID: grpID, ProgramID: sp.program, Date: ds(d),
 				StartedAt: time.Date(d.Year(), d.Month(), d.Day(), 9+gi, 15, 0, 0, time.UTC).Format(time.RFC3339),
 				Status:    record.SessionDelivered, Minutes: mins, Attendance: []record.Attendance{}, Fidelity: []record.StepMark{}}
 			for i, sid := range ids {

@@ -119,3 +119,25 @@ func TestDemoScales(t *testing.T) {
 		t.Fatalf("%d students, want 40", students)
 	}
 }
+
+// TestDemoGroupsGoToTheirInterventionists: the demo of make run gives its
+// groups to rivera and lee in turn, so both have a caseload; without ids the
+// groups have none.
+func TestDemoGroupsGoToTheirInterventionists(t *testing.T) {
+	today := time.Date(2025, 3, 19, 0, 0, 0, 0, time.UTC)
+	const rivera, lee = "018b0000-0000-7000-8000-0000000000a1", "018b0000-0000-7000-8000-0000000000a2"
+	count := map[string]int{}
+	for _, it := range Generate(today, Options{Interventionists: []string{rivera, lee}}) {
+		if g, ok := it.Data.(record.Group); ok {
+			count[g.InterventionistID]++
+		}
+	}
+	if count[rivera] == 0 || count[lee] == 0 || count[""] != 0 {
+		t.Fatalf("groups by interventionist %v, want each of rivera and lee to have some", count)
+	}
+	for _, it := range Generate(today, Options{}) {
+		if g, ok := it.Data.(record.Group); ok && g.InterventionistID != "" {
+			t.Fatalf("without ids a group has interventionist %q", g.InterventionistID)
+		}
+	}
+}

@@ -56,3 +56,17 @@ func TestDemoPINOpensTheDemo(t *testing.T) {
 		tb.Window.Close()
 	}
 }
+
+// TestDemoInterventionistsFromEnv: the ids make run passes, trimmed; read
+// only for the demo.
+func TestDemoInterventionistsFromEnv(t *testing.T) {
+	env := map[string]string{"SMALLWINS_DEMO": "1", "SMALLWINS_DEMO_INTERVENTIONISTS": " a1 , ,b2"}
+	c := ConfigFromEnv(func(k string) string { return env[k] })
+	if len(c.DemoInterventionists) != 2 || c.DemoInterventionists[0] != "a1" || c.DemoInterventionists[1] != "b2" {
+		t.Fatalf("interventionists %q", c.DemoInterventionists)
+	}
+	env["SMALLWINS_DEMO"] = ""
+	if c := ConfigFromEnv(func(k string) string { return env[k] }); c.DemoInterventionists != nil {
+		t.Fatalf("read without the demo: %q", c.DemoInterventionists)
+	}
+}

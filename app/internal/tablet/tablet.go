@@ -48,6 +48,11 @@ type Config struct {
 	// time stays real; records are stamped with the real clock): the
 	// real-app screenshots show a school day even on a weekend.
 	DemoDate time.Time
+	// DemoInterventionists (SMALLWINS_DEMO_INTERVENTIONISTS, user ids
+	// separated by commas; make run passes rivera's and lee's) are given the
+	// demo's groups in turn, so each has a caseload on the console and on
+	// their tablet.
+	DemoInterventionists []string
 	// Size is the window size (SMALLWINS_WINDOW, e.g. "800x1280"; default
 	// 1280x800, a landscape tablet).
 	Size fyne.Size
@@ -86,6 +91,11 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	}
 	if c.Demo {
 		c.DemoPIN = getenv("SMALLWINS_DEMO_PIN")
+		for _, id := range strings.Split(getenv("SMALLWINS_DEMO_INTERVENTIONISTS"), ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				c.DemoInterventionists = append(c.DemoInterventionists, id)
+			}
+		}
 	}
 	if d, err := time.ParseInLocation("2006-01-02", getenv("SMALLWINS_DEMO_DATE"), time.Local); err == nil {
 		c.DemoDate = d
@@ -241,7 +251,7 @@ func (t *Tablet) unlocked() {
 		return
 	}
 	if t.cfg.Demo {
-		if err := loadDemoIfEmpty(context.Background(), t.Store, t.cfg.now()); err != nil {
+		if err := loadDemoIfEmpty(context.Background(), t.Store, t.cfg.now(), demo.Options{Interventionists: t.cfg.DemoInterventionists}); err != nil {
 			t.log.Error("loading the demo failed", "err", err.Error())
 		}
 	}
@@ -408,7 +418,7 @@ func (t *Tablet) Close() {
 }
 
 // loadDemoIfEmpty loads the demo school into a store holding no students.
-func loadDemoIfEmpty(ctx context.Context, s *localstore.Store, now time.Time) error {
+func loadDemoIfEmpty(ctx context.Context, s *localstore.Store, now time.Time, o demo.Options) error {
 	es, err := s.List(record.TypeStudent)
 	if err != nil {
 		return fmt.Errorf("tablet: demo: %w", err)
@@ -420,7 +430,7 @@ func loadDemoIfEmpty(ctx context.Context, s *localstore.Store, now time.Time) er
 	if len(es) > 0 || len(gs) > 0 {
 		return nil
 	}
-	if _, err := demo.Load(ctx, Records{s}, now, demo.Options{}); err != nil {
+	if _, err := demo.Load(ctx, Records{s}, now, o); err != nil {
 		return fmt.Errorf("tablet: %w", err)
 	}
 	return nil

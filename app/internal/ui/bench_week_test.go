@@ -31,9 +31,9 @@ func BenchmarkCaseloadViews500(b *testing.B) {
 	}{
 		{"baseline-list-students", func() int { return len(repo.List[record.Student](rec)) }},
 		{"lights", func() int {
-			breaks := breakEnvelopes(rec)
+			cal := schoolCalendar(rec)
 			for _, st := range studs {
-				lightOf(rec, st.ID, today, breaks)
+				lightOf(rec, st.ID, today, cal)
 			}
 			return len(studs)
 		}},
@@ -77,7 +77,7 @@ func BenchmarkTodayOverdue500(b *testing.B) {
 	}{
 		{"baseline-handwritten", func(id string) bool { _, ok := handwrittenOverdue(rec, id, monday10); return ok }},
 		{"shared-progress", func(id string) bool {
-			_, ok := probeOverdue(rec, id, monday10, breakEnvelopes(rec))
+			_, ok := probeOverdue(rec, id, monday10, schoolCalendar(rec))
 			return ok
 		}},
 	} {

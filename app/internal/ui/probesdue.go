@@ -25,10 +25,10 @@ import (
 // progress.Progress), and the most days since a goal's last probe (or its
 // start). A goal whose goal date has passed asks for no more probes: the
 // team reviews it (ADR 0604); that too is the shared rule's
-// (progress.ProbeOverdue), not a test of the app's own. breaks are the
-// school's calendar breaks, read once by the caller for a whole list of
-// students.
-func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.Envelope) (int, bool) {
+// (progress.ProbeOverdue), not a test of the app's own. cal is the school's
+// calendar, read once by the caller for a whole list of students
+// (schoolCalendar).
+func probeOverdue(rec Records, studentID string, now time.Time, cal progress.Calendar) (int, bool) {
 	today := record.DateOf(now)
 	goals := repo.ListByRef[record.Goal](rec, studentID)
 	if len(goals) == 0 {
@@ -41,7 +41,7 @@ func probeOverdue(rec Records, studentID string, now time.Time, breaks []record.
 		if !g.Data.Active() {
 			continue
 		}
-		rep, err := progress.Progress(progress.NewDataset(goalStatusInputs(rec, g, breaks, probeEnvs)), g.ID, today)
+		rep, err := progress.Progress(statusDataset(goalStatusInputs(rec, g, probeEnvs), cal), g.ID, today)
 		if err != nil || !rep.OverdueProbe {
 			continue
 		}
@@ -96,9 +96,9 @@ func caseload(rec Records, mine func(string) bool) []string {
 // loadProbesDue lists my caseload's overdue probes, longest overdue first.
 func loadProbesDue(rec Records, now time.Time, mine func(string) bool) []dueProbe {
 	var out []dueProbe
-	breaks := breakEnvelopes(rec)
+	cal := schoolCalendar(rec)
 	for _, sid := range caseload(rec, mine) {
-		if d, ok := probeOverdue(rec, sid, now, breaks); ok {
+		if d, ok := probeOverdue(rec, sid, now, cal); ok {
 			out = append(out, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
 		}
 	}

@@ -14,10 +14,10 @@ type goalProgress struct {
 	Report progress.Report
 	Err    error // the report could not be computed (an invalid goal)
 	Chart  chartData
-	// Breaks are the school's calendar breaks, which the report renderer's
-	// chart shades and dates its axis by (ADR 0019).
-	Breaks []record.CalendarBreak
-	ds     *progress.Dataset // what the report was computed from (goalPhases)
+	// ds is what the report was computed from: its calendar, whose breaks
+	// the report renderer's chart shades (ADR 0019), and the goal for
+	// goalPhases.
+	ds *progress.Dataset
 	// Recent is each step's fidelity over the plan's last RecentN delivered
 	// sessions (at most recentSessions): what the team reads as "lately".
 	Recent  []progress.StepFid
@@ -42,15 +42,15 @@ func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf strin
 		gp.Err = err
 		return gp
 	}
-	gp.Report, gp.Breaks, gp.ds = rep, ds.Breaks, ds
+	gp.Report, gp.ds = rep, ds
 	if plan, ok := ds.Plans[g.Data.PlanID]; ok {
-		gp.Recent, gp.RecentN = progress.RecentSteps(ds, plan, d, recentSessions, progress.NewCalendar(ds.Breaks, func(string) {}))
+		gp.Recent, gp.RecentN = progress.RecentSteps(ds, plan, d, recentSessions, ds.Calendar)
 	}
 	down := g.Data.Direction == record.DirectionDown
 	gp.Chart = chartData{StartScore: rep.Baseline.Score, GoalScore: g.Data.GoalScore, Down: down}
 	if start, err1 := progress.ParseDate(g.Data.StartDate); err1 == nil {
 		if end, err2 := progress.ParseDate(g.Data.GoalDate); err2 == nil {
-			gp.Chart.GoalWeek = progress.NewCalendar(ds.Breaks, nil).Week(start, end)
+			gp.Chart.GoalWeek = ds.Calendar.Week(start, end)
 		}
 	}
 	for _, p := range rep.Points {

@@ -314,7 +314,10 @@ func (s *studentScreen) chartImage(g repo.Doc[record.Goal], gp goalProgress) fyn
 	if s.a.cfg.ChartPNG == nil {
 		return nil
 	}
-	ch := reportdoc.Chart{Report: gp.Report, Phases: goalPhases(s.a.cfg.Records, g, gp), Breaks: gp.Breaks}
+	ch := reportdoc.Chart{Report: gp.Report, Phases: goalPhases(s.a.cfg.Records, g, gp)}
+	if gp.ds != nil {
+		ch.Calendar = gp.ds.Calendar
+	}
 	b, err := s.a.cfg.ChartPNG(ch, 960, 360)
 	if err != nil || len(b) == 0 {
 		return nil

@@ -30,14 +30,15 @@ type studentLight struct {
 var lightRank = map[string]int{progress.Red: 4, progress.Grey: 3, progress.Yellow: 2, progress.Green: 1}
 
 // lightOf computes the student's light over their active goals as of today.
-// breaks are the school's calendar breaks (read once per list).
-func lightOf(rec Records, studentID string, today record.Date, breaks []record.Envelope) studentLight {
+// cal is the school's calendar (schoolCalendar: read and decoded once per
+// list, not once per goal).
+func lightOf(rec Records, studentID string, today record.Date, cal progress.Calendar) studentLight {
 	var best studentLight
 	for _, g := range repo.ListByRef[record.Goal](rec, studentID) {
 		if !g.Data.Active() {
 			continue
 		}
-		rep, err := progress.Progress(progress.NewDataset(statusInputs(rec, g, breaks)), g.ID, today)
+		rep, err := progress.Progress(statusDataset(statusInputs(rec, g), cal), g.ID, today)
 		if err != nil {
 			continue
 		}
@@ -49,23 +50,24 @@ func lightOf(rec Records, studentID string, today record.Date, breaks []record.E
 }
 
 // statusInputs are the records the three-point status and the overdue flag
-// read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe interval), the
-// student's probes and the breaks. Sessions only feed delivery and the
+// read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe interval) and
+// the student's probes; the breaks come as the school's calendar
+// (statusDataset). Sessions only feed delivery and the
 // decision's gate, and are by far the most records (two years of a group's
 // sessions per goal): leaving them out keeps a 500-student list fast
 // (docs/perf/app.md) without changing the status.
-func statusInputs(rec Records, g repo.Doc[record.Goal], breaks []record.Envelope) []record.Envelope {
+func statusInputs(rec Records, g repo.Doc[record.Goal]) []record.Envelope {
 	probes, _ := rec.ListByRef(record.TypeProbe, g.Data.StudentID)
-	return goalStatusInputs(rec, g, breaks, probes)
+	return goalStatusInputs(rec, g, probes)
 }
 
 // goalStatusInputs is statusInputs with the student's probes already read.
-func goalStatusInputs(rec Records, g repo.Doc[record.Goal], breaks, probes []record.Envelope) []record.Envelope {
+func goalStatusInputs(rec Records, g repo.Doc[record.Goal], probes []record.Envelope) []record.Envelope {
 	ge, err := rec.Get(g.ID)
 	if err != nil {
 		return nil
 	}
-	out := append([]record.Envelope{ge}, breaks...)
+	out := []record.Envelope{ge}
 	if g.Data.PlanID != "" {
 		if pe, err := rec.Get(g.Data.PlanID); err == nil {
 			out = append(out, pe)
@@ -74,10 +76,23 @@ func goalStatusInputs(rec Records, g repo.Doc[record.Goal], breaks, probes []rec
 	return append(out, probes...)
 }
 
-// breakEnvelopes lists the calendar breaks (none on a store error).
-func breakEnvelopes(rec Records) []record.Envelope {
+// schoolCalendar is the school's calendar breaks, decoded and merged once
+// for a whole list of students (none on a store error).
+func schoolCalendar(rec Records) progress.Calendar {
 	es, _ := rec.List(record.TypeCalendarBreak)
-	return es
+	parts := make([]progress.Decoded, len(es))
+	for i, e := range es {
+		parts[i] = progress.Decode(e)
+	}
+	return progress.CalendarOf(parts)
+}
+
+// statusDataset is a goal's dataset of its status inputs with the school's
+// calendar.
+func statusDataset(envs []record.Envelope, cal progress.Calendar) *progress.Dataset {
+	ds := progress.NewDataset(envs)
+	ds.Calendar = cal
+	return ds
 }
 
 // text is the light's shape and words ("▼ Below the aimline").

@@ -57,10 +57,10 @@ func (s *studentsScreen) computeLights(ids []string) {
 	s.computing = true
 	gen, rec, today := s.gen, s.a.cfg.Records, record.DateOf(s.a.cfg.Now())
 	s.a.background(func() func() {
-		breaks := breakEnvelopes(rec)
+		cal := schoolCalendar(rec)
 		lights := make(map[string]studentLight, len(ids))
 		for _, id := range ids {
-			lights[id] = lightOf(rec, id, today, breaks)
+			lights[id] = lightOf(rec, id, today, cal)
 		}
 		return func() {
 			if gen != s.gen {

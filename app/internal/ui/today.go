@@ -55,7 +55,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 		programs[p.ID] = p.Data.Name
 	}
 	seen := map[string]bool{}
-	breaks := breakEnvelopes(rec)
+	cal := schoolCalendar(rec)
 	for _, g := range groups {
 		tg := todayGroup{ID: g.ID, Name: g.Data.Name, Program: programs[g.Data.ProgramID]}
 		if tg.Program == "" {
@@ -90,7 +90,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 				continue
 			}
 			seen[sid] = true
-			if d, ok := probeOverdue(rec, sid, now, breaks); ok {
+			if d, ok := probeOverdue(rec, sid, now, cal); ok {
 				m.Overdue = append(m.Overdue, dueProbe{StudentID: sid, Name: studentName(rec, sid), Days: d})
 			}
 		}

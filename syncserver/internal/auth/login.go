@@ -85,6 +85,13 @@ type LimitedError struct{ RetryAt time.Time }
 
 func (e *LimitedError) Error() string { return "auth: too many failed logins" }
 
+// LoginStore is what Login reads and counts in.
+type LoginStore interface {
+	store.Schools
+	store.Users
+	store.LoginAttempts
+}
+
 // Login checks a school slug, username and password the way enrolment does
 // (PROTOCOL §4), for the enrolment endpoint and the console's sign-in alike:
 // the fields must already pass CheckLoginFields; the attempt is counted
@@ -93,7 +100,7 @@ func (e *LimitedError) Error() string { return "auth: too many failed logins" }
 // a password check's time; a disabled user answers like a wrong password,
 // after the check, with the attempt still counted. A success clears the
 // user's count. Errors: ErrBadCredentials, *LimitedError, or the store's.
-func Login(ctx context.Context, st store.Store, pws Passwords, slug, username, password string, now time.Time) (store.School, store.User, error) {
+func Login(ctx context.Context, st LoginStore, pws Passwords, slug, username, password string, now time.Time) (store.School, store.User, error) {
 	// Look the user up first so the attempt is counted under a bounded key:
 	// the user's own, or a shared slot for names that match no one.
 	var user store.User

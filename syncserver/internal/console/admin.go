@@ -19,17 +19,17 @@ import (
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
-	"smallwins/syncserver/internal/httpapi"
 	"smallwins/syncserver/internal/roster"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/serverwriter"
 	"smallwins/syncserver/internal/store"
 )
 
 // The admin page (CONSOLE.md §3 `/admin`, PROTOCOL §13, §14): users,
 // devices and the roster import, for admins only. Every change goes through
-// the same functions as the API's (httpapi.NewUserChange,
-// httpapi.CheckSelfChange, httpapi.CreateEnrolmentCode, roster.Importer),
-// so the page and the API cannot apply different rules.
+// the same functions as the API's (schooladmin.ChangeUser,
+// schooladmin.CreateEnrolmentCode, roster.Importer), so the page and the
+// API cannot apply different rules.
 
 var errNotAdmin = &errPage{http.StatusForbidden, "This page is for the school's admins."}
 
@@ -149,7 +149,7 @@ func (c *Console) apiError(ec echo.Context, err error) error {
 	var pe *protocol.Error
 	if errors.As(err, &pe) && pe.Status() < 500 {
 		msg := pe.Message
-		if errors.Is(err, httpapi.ErrSelfLockout) {
+		if errors.Is(err, schooladmin.ErrSelfLockout) {
 			msg = "You cannot disable yourself or take away your own admin role: ask another admin."
 		}
 		return c.adminPage(ec, pe.Status(), map[string]any{"Error": upperFirst(msg) + "."})
@@ -175,7 +175,7 @@ func (c *Console) handleUserChange(ec echo.Context) error {
 	if !record.IsID(id) {
 		return errNotFound
 	}
-	var req httpapi.PatchUserRequest
+	var req schooladmin.UserPatch
 	var done string
 	switch ec.Param("action") {
 	case "disable", "enable":
@@ -190,17 +190,10 @@ func (c *Console) handleUserChange(ec echo.Context) error {
 	default:
 		return errNotFound
 	}
-	if err := httpapi.CheckSelfChange(s.p.User.ID, id, req); err != nil {
-		return c.apiError(ec, err)
-	}
-	ch, err := httpapi.NewUserChange(c.pws, req)
-	if err != nil {
-		return c.apiError(ec, err)
-	}
-	if _, err := c.st.UpdateUser(ec.Request().Context(), s.p.School.ID, id, ch, c.now()); errors.Is(err, store.ErrNotFound) {
+	if _, err := schooladmin.ChangeUser(ec.Request().Context(), c.st, c.pws, s.p.User.ID, s.p.School.ID, id, req, c.now()); errors.Is(err, schooladmin.ErrNoSuchUser) {
 		return errNotFound
 	} else if err != nil {
-		return err
+		return c.apiError(ec, err)
 	}
 	// What changed, by name only: never a password.
 	c.log.Info("console user changed", "school_id", s.p.School.ID, "user_id", id, "by_user_id", s.p.User.ID, "change", done)
@@ -215,7 +208,7 @@ func (c *Console) handleCode(ec echo.Context) error {
 	}
 	s := sessionOf(ec)
 	id := ec.Request().PostForm.Get("user_id")
-	code, exp, err := httpapi.CreateEnrolmentCode(ec.Request().Context(), c.st, s.p.School.ID, id, httpapi.DefaultCodeMinutes, c.now())
+	code, exp, err := schooladmin.CreateEnrolmentCode(ec.Request().Context(), c.st, s.p.School.ID, id, schooladmin.DefaultCodeMinutes, c.now())
 	if err != nil {
 		return c.apiError(ec, err)
 	}
@@ -314,9 +307,9 @@ func (c *Console) handleImport(ec echo.Context) error {
 	if ct := r.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
 		return errBadMethod
 	}
-	r.Body = http.MaxBytesReader(ec.Response(), r.Body, httpapi.MaxImportBody+maxFormBody)
+	r.Body = http.MaxBytesReader(ec.Response(), r.Body, roster.MaxImportBody+maxFormBody)
 	if err := r.ParseMultipartForm(maxFormBody); err != nil {
-		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", httpapi.MaxImportBody>>20)}
+		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", roster.MaxImportBody>>20)}
 	}
 	defer func() { _ = r.MultipartForm.RemoveAll() }()
 	s := sessionOf(ec)
@@ -328,8 +321,8 @@ func (c *Console) handleImport(ec echo.Context) error {
 		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "Choose the roster's .zip file to upload."})
 	}
 	defer f.Close()
-	if fh.Size > httpapi.MaxImportBody {
-		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", httpapi.MaxImportBody>>20)}
+	if fh.Size > roster.MaxImportBody {
+		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", roster.MaxImportBody>>20)}
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {

@@ -13,7 +13,7 @@ import (
 
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
-	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -68,7 +68,7 @@ const defaultAuditDays = 30
 
 func (c *Console) handleAudit(ec echo.Context) error {
 	p := sessionOf(ec).p
-	q, err := httpapi.ParseAuditQuery(p.School.ID, ec.QueryParam)
+	q, err := schooladmin.ParseAuditQuery(p.School.ID, ec.QueryParam)
 	if err != nil {
 		msg := "That audit page does not exist."
 		if pe := (*protocol.Error)(nil); errors.As(err, &pe) {
@@ -104,7 +104,7 @@ func (c *Console) handleAudit(ec echo.Context) error {
 	}
 	data := map[string]any{"Title": "Audit of restricted notes", "Nav": "admin", "Rows": rows, "Since": since}
 	if more && len(entries) > 0 {
-		next := url.Values{"since": {since}, "after": {httpapi.AuditCursorText(entries[len(entries)-1])}}
+		next := url.Values{"since": {since}, "after": {schooladmin.AuditCursorText(entries[len(entries)-1])}}
 		if v := ec.QueryParam("limit"); v != "" {
 			next.Set("limit", v)
 		}

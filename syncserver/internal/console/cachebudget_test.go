@@ -22,6 +22,7 @@ import (
 	"smallwins/syncserver/internal/boltstore"
 	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -44,7 +45,7 @@ func bigReportsEnv(t *testing.T, cacheBytes int64, goals, days int) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nu, err := httpapi.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: "admin", Name: "Casey Coach", Role: "admin", Password: pw})
+	nu, err := schooladmin.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: "admin", Name: "Casey Coach", Role: "admin", Password: pw})
 	if err != nil {
 		t.Fatal(err)
 	}

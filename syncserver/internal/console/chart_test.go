@@ -33,7 +33,7 @@ func TestChartReadsAtAGlance(t *testing.T) {
 	}
 	for _, want := range []string{
 		">Feb 2025</text>", ">Mar</text>", ">May</text>", // dates, not weeks
-		">Goal 78 by 12 May</text>",                                  // the goal marker's label
+		">Goal 78 by 12 May</text>",                                   // the goal marker's label
 		">Team: change the instruction</text>", ">New program</text>", // phases in words
 		">Winter break</text>", "fill:#E6E6E6", // a break, named and shaded
 		"font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;", // the page's kind of type

@@ -102,9 +102,9 @@ type goalView struct {
 	// (the student page, its chart and PDF; not the caseload).
 	Phases     []progress.Phase
 	PhaseNotes []string
-	// Breaks are the school's calendar breaks: the chart shades them and
-	// dates its axis by them (ADR 0019).
-	Breaks []record.CalendarBreak
+	// Calendar is the school's, with its breaks: the chart shades them
+	// and dates its axis by them (ADR 0019).
+	Calendar progress.Calendar
 }
 
 // goalReport computes one goal exactly as /v1/reports/progress does:
@@ -118,12 +118,19 @@ func (c *Console) goalReport(ctx context.Context, sc *scope, goalID string, asOf
 	if err != nil {
 		return goalView{}, err
 	}
+	// The report is CPU work: none for a client that is gone (issue 20).
+	if err := ctx.Err(); err != nil {
+		return goalView{}, err
+	}
 	g, err := reportcache.Of(ds, goalID, decs, asOf)
 	if err != nil {
 		return goalView{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return goalView{}, err
+	}
 	gv := c.viewOf(sc, g)
-	gv.Breaks = ds.Breaks
+	gv.Calendar = ds.Calendar
 	gv.Phases, gv.PhaseNotes, err = c.phases(ctx, sc, ds, g, asOf)
 	return gv, err
 }

@@ -26,6 +26,7 @@ import (
 	"smallwins/syncserver/internal/boltstore"
 	"smallwins/syncserver/internal/console"
 	"smallwins/syncserver/internal/httpapi"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -97,7 +98,7 @@ func newEnvOn(t testing.TB, tls bool, st store.Store) *env {
 			t.Fatal(err)
 		}
 		for _, u := range []struct{ name, full, role string }{{"admin", "Casey Coach", "admin"}, {"ana", "Ana Rivera", "interventionist"}, {"ben", "Ben Okafor", "interventionist"}} {
-			nu, err := httpapi.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.full, Role: u.role, Password: pw})
+			nu, err := schooladmin.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.full, Role: u.role, Password: pw})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -94,7 +94,7 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	ds := progress.NewDataset(envs)
 	gd := progress.GroupDelivery(ds, id, g.ProgramID, asOf)
 	prog := ds.Programs[g.ProgramID]
-	cal := progress.NewCalendar(ds.Breaks, func(string) {})
+	cal := ds.Calendar
 
 	// Each student's plan in this group: planned vs received (§3.7).
 	var students []groupStudent

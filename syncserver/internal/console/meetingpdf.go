@@ -110,6 +110,9 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 }
 
 func (c *Console) sendPDF(ec echo.Context, doc reportdoc.MeetingDoc, name string) error {
+	if err := ec.Request().Context().Err(); err != nil { // no PDF for a client that is gone
+		return err
+	}
 	var buf bytes.Buffer
 	if err := reportdoc.MeetingPDF(&buf, doc); err != nil {
 		return err

@@ -307,6 +307,9 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 	if err != nil {
 		return err
 	}
+	if err := ctx.Err(); err != nil { // the client is gone: no page to render
+		return err
+	}
 	sort.Slice(gvs, func(i, j int) bool {
 		return gvs[i].Goal.StartDate > gvs[j].Goal.StartDate || gvs[i].Goal.StartDate == gvs[j].Goal.StartDate && gvs[i].ID < gvs[j].ID
 	})
@@ -413,7 +416,7 @@ func noteDate(h string) string {
 
 // chartOf is a goal's chart as every console surface draws it.
 func chartOf(gv goalView) reportdoc.Chart {
-	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Breaks: gv.Breaks}
+	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Calendar: gv.Calendar}
 }
 
 // handleChart is a goal's chart as SVG (CONSOLE.md §3), wide for a desktop
@@ -431,6 +434,9 @@ func (c *Console) handleChart(ec echo.Context) error {
 	default:
 		return &errPage{http.StatusBadRequest, "size must be wide or narrow."}
 	}
+	if err := ec.Request().Context().Err(); err != nil { // no chart for a client that is gone
+		return err
+	}
 	svg, err := reportdoc.ProgressChartSVG(chartOf(gv), size.W, size.H)
 	if err != nil {
 		return err
@@ -446,8 +452,11 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := ec.Request().Context().Err(); err != nil { // no PDF for a client that is gone
+		return err
+	}
 	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
-		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Breaks: gv.Breaks}
+		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Calendar: gv.Calendar}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err

@@ -33,7 +33,7 @@ type Changed struct {
 func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 	n := &School{goals: maps.Clone(s.goals), plans: maps.Clone(s.plans), programs: maps.Clone(s.programs),
 		sessionsByRef: maps.Clone(s.sessionsByRef), probesByRef: maps.Clone(s.probesByRef), decisionsByRef: maps.Clone(s.decisionsByRef),
-		breaks: slices.Clip(s.breaks), typeOf: maps.Clone(s.typeOf), refsOf: maps.Clone(s.refsOf)}
+		breaks: slices.Clip(s.breaks), cal: s.cal, typeOf: maps.Clone(s.typeOf), refsOf: maps.Clone(s.refsOf)}
 	ch := Changed{Goals: map[string]bool{}}
 	students, groups, plans, programs := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	touch := func(id, typ string, refs []string) {
@@ -60,17 +60,34 @@ func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 			}
 		}
 	}
-	for _, e := range changes {
-		if typ, ok := n.typeOf[e.ID]; ok {
+	// Each changed record's previous version leaves the lists it was
+	// filed in, then its new version is filed. A list is copied (it may
+	// be shared with s) once per Apply, not once per record: a push of
+	// 1,000 decisions on a goal that has 20,000 copied its list 1,000
+	// times (issue 20). A pull gives one version per id; should an id come
+	// twice, its last version is the one filed.
+	last := make(map[string]int, len(changes))
+	for i, e := range changes {
+		last[e.ID] = i
+	}
+	l := lists{n: n, own: map[listKey]bool{}, gone: map[string]bool{}}
+	for i, e := range changes {
+		if typ, ok := n.typeOf[e.ID]; ok && last[e.ID] == i {
 			touch(e.ID, typ, n.refsOf[e.ID])
-			n.unfile(e.ID, typ)
+			l.unfile(e.ID, typ)
 		}
-		if e.Deleted || e.Restricted || !slices.Contains(schoolTypes, e.Type) {
+	}
+	l.sweep()
+	for i, e := range changes {
+		if last[e.ID] != i || e.Deleted || e.Restricted || !slices.Contains(schoolTypes, e.Type) {
 			continue
 		}
 		p := parse(e)
-		n.fileCopying(e, &p)
+		l.file(e, &p)
 		touch(e.ID, e.Type, p.refs)
+	}
+	if ch.All {
+		n.cal = progress.CalendarOf(n.breaks)
 	}
 	for id, g := range n.goals {
 		if ch.Goals[id] || students[g.studentID] || plans[g.planID] {
@@ -84,13 +101,25 @@ func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 	return n, ch
 }
 
-// unfile takes a record out of n (whose maps are n's own copies; lists
-// are replaced, not edited, as they may be shared with the School n was
-// copied from).
-func (n *School) unfile(id, typ string) {
-	without := func(list []progress.Decoded) []progress.Decoded {
-		return slices.DeleteFunc(slices.Clone(list), func(d progress.Decoded) bool { return d.ID == id })
-	}
+// listKey names one of a School's lists: the sessions, probes or
+// decisions filed under a ref ("" typ: the calendar breaks).
+type listKey struct{ typ, ref string }
+
+// lists are one Apply's changes to n's lists, which may be shared with
+// the School n was copied from: a list is replaced by a copy the first
+// time this Apply changes it (own), and that copy is changed in place
+// after, so each list is copied at most once per Apply.
+type lists struct {
+	n     *School
+	own   map[listKey]bool
+	gone  map[string]bool // ids taken out, swept from their lists at once
+	dirty []listKey       // lists that held a record in gone
+}
+
+// unfile takes a record out of n's maps at once, and marks it to leave its
+// lists in the sweep.
+func (l *lists) unfile(id, typ string) {
+	n := l.n
 	switch typ {
 	case record.TypeGoal:
 		delete(n.goals, id)
@@ -99,47 +128,91 @@ func (n *School) unfile(id, typ string) {
 	case record.TypeProgram:
 		delete(n.programs, id)
 	case record.TypeCalendarBreak:
-		n.breaks = without(n.breaks)
-	case record.TypeSession, record.TypeProbe:
-		m := n.sessionsByRef
-		if typ == record.TypeProbe {
-			m = n.probesByRef
-		}
+		l.dirty = append(l.dirty, listKey{})
+	case record.TypeSession, record.TypeProbe, record.TypeDecision:
 		for _, r := range n.refsOf[id] {
-			if l := without(m[r]); len(l) > 0 {
-				m[r] = l
-			} else {
-				delete(m, r)
-			}
-		}
-	case record.TypeDecision:
-		for _, r := range n.refsOf[id] {
-			l := slices.DeleteFunc(slices.Clone(n.decisionsByRef[r]), func(e record.Envelope) bool { return e.ID == id })
-			if len(l) > 0 {
-				n.decisionsByRef[r] = l
-			} else {
-				delete(n.decisionsByRef, r)
-			}
+			l.dirty = append(l.dirty, listKey{typ, r})
 		}
 	}
+	l.gone[id] = true
 	delete(n.refsOf, id)
 	delete(n.typeOf, id)
 }
 
-// fileCopying is file for a School whose lists may be shared: every list
-// it adds to is copied first (slices.Clip makes append copy).
-func (n *School) fileCopying(e record.Envelope, p *parsedRec) {
-	for _, r := range p.refs {
-		if l, ok := n.sessionsByRef[r]; ok {
-			n.sessionsByRef[r] = slices.Clip(l)
+// sweep takes every unfiled record out of its lists: each list that held
+// one is filtered once, into a new list this Apply owns (an empty one is
+// dropped).
+func (l *lists) sweep() {
+	n := l.n
+	keep := func(id string) bool { return !l.gone[id] }
+	for _, k := range l.dirty {
+		if l.own[k] {
+			continue // swept already
 		}
-		if l, ok := n.probesByRef[r]; ok {
-			n.probesByRef[r] = slices.Clip(l)
-		}
-		if l, ok := n.decisionsByRef[r]; ok {
-			n.decisionsByRef[r] = slices.Clip(l)
+		l.own[k] = true
+		switch k.typ {
+		case "":
+			n.breaks = filter(n.breaks, func(d progress.Decoded) bool { return keep(d.ID) })
+		case record.TypeDecision:
+			setOrDrop(n.decisionsByRef, k.ref, filter(n.decisionsByRef[k.ref], func(e record.Envelope) bool { return keep(e.ID) }))
+		default:
+			m := l.decodedMap(k.typ)
+			setOrDrop(m, k.ref, filter(m[k.ref], func(d progress.Decoded) bool { return keep(d.ID) }))
 		}
 	}
-	n.breaks = slices.Clip(n.breaks)
+}
+
+func (l *lists) decodedMap(typ string) map[string][]progress.Decoded {
+	if typ == record.TypeProbe {
+		return l.n.probesByRef
+	}
+	return l.n.sessionsByRef
+}
+
+// file adds one parsed record to n (file), first making every list it
+// adds to this Apply's own: a shared list is clipped, so the append copies
+// it, once.
+func (l *lists) file(e record.Envelope, p *parsedRec) {
+	n := l.n
+	switch e.Type {
+	case record.TypeCalendarBreak:
+		if k := (listKey{}); !l.own[k] {
+			n.breaks, l.own[k] = slices.Clip(n.breaks), true
+		}
+	case record.TypeSession, record.TypeProbe:
+		m := l.decodedMap(e.Type)
+		for _, r := range p.refs {
+			if k := (listKey{e.Type, r}); !l.own[k] {
+				m[r], l.own[k] = slices.Clip(m[r]), true
+			}
+		}
+	case record.TypeDecision:
+		for _, r := range p.refs {
+			if k := (listKey{e.Type, r}); !l.own[k] {
+				n.decisionsByRef[r], l.own[k] = slices.Clip(n.decisionsByRef[r]), true
+			}
+		}
+	}
 	n.file(e, p)
+}
+
+// filter is the elements of list that keep accepts, in a new slice.
+func filter[T any](list []T, keep func(T) bool) []T {
+	out := make([]T, 0, len(list))
+	for _, x := range list {
+		if keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// setOrDrop sets m[k] to list, or deletes k when list is empty (as a
+// School read fresh has no empty lists).
+func setOrDrop[T any](m map[string][]T, k string, list []T) {
+	if len(list) > 0 {
+		m[k] = list
+	} else {
+		delete(m, k)
+	}
 }

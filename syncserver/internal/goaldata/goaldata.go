@@ -22,7 +22,7 @@ import (
 //
 // Reads that do not depend on each other run at once, so a report waits for
 // three round trips to PostgreSQL instead of six.
-func Dataset(ctx context.Context, st store.Store, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error) {
+func Dataset(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error) {
 	goals, err := st.RecordsByID(ctx, schoolID, v, goalID)
 	if err != nil {
 		return nil, err

@@ -25,7 +25,8 @@ import (
 // Each record is decoded once, at the read (progress.Decode), and every
 // goal's dataset is built from the decoded values (progress.NewDatasetOf):
 // a group's sessions are shared by its students' datasets instead of being
-// decoded again for each. A School is only read after ReadSchool, so one may
+// decoded again for each, and the calendar breaks are merged into one
+// progress.Calendar for the school. A School is only read after ReadSchool, so one may
 // be shared by concurrent requests (the console keeps one per school
 // version, ADR 0012).
 type School struct {
@@ -36,6 +37,10 @@ type School struct {
 	sessionsByRef, probesByRef map[string][]progress.Decoded
 	decisionsByRef             map[string][]record.Envelope
 	breaks                     []progress.Decoded
+	// cal is breaks decoded and merged once for the school (issue 20):
+	// every goal's dataset shares it, and its warnings (bounded) are
+	// counted once, not decoded again for each goal.
+	cal progress.Calendar
 	// typeOf and refsOf know every record filed, so Apply can take one
 	// out again (its refs are those it was filed under).
 	typeOf map[string]string
@@ -66,7 +71,7 @@ var schoolTypes = []string{record.TypeGoal, record.TypePlan, record.TypeProgram,
 	record.TypeCalendarBreak, record.TypeDecision}
 
 // ReadSchool reads the school's goal-report records that v may see.
-func ReadSchool(ctx context.Context, st store.Store, schoolID string, v store.Viewer) (*School, error) {
+func ReadSchool(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer) (*School, error) {
 	envs, err := st.Records(ctx, schoolID, v, schoolTypes...)
 	if err != nil {
 		return nil, err
@@ -92,6 +97,7 @@ func ReadSchool(ctx context.Context, st store.Store, schoolID string, v store.Vi
 	for i, e := range envs {
 		s.file(e, &parsed[i])
 	}
+	s.cal = progress.CalendarOf(s.breaks)
 	return s, nil
 }
 
@@ -200,7 +206,6 @@ func (s *School) Dataset(goalID string) (*progress.Dataset, error) {
 	if g.studentID != "" {
 		parts = append(parts, s.probesByRef[g.studentID]...)
 	}
-	parts = append(parts, s.breaks...)
 	if plan, ok := s.plans[g.planID]; ok {
 		parts = append(parts, plan.dec)
 		if prog, ok := s.programs[plan.programID]; ok {
@@ -210,5 +215,7 @@ func (s *School) Dataset(goalID string) (*progress.Dataset, error) {
 			parts = append(parts, s.sessionsByRef[plan.groupID]...)
 		}
 	}
-	return progress.NewDatasetOf(parts), nil
+	ds := progress.NewDatasetOf(parts)
+	ds.Calendar = s.cal // the school's breaks, decoded once
+	return ds, nil
 }

@@ -1,11 +1,9 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,12 +11,15 @@ import (
 
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
 // Administration (PROTOCOL §13). Every route here sits behind authenticate
 // and requireAdmin, and reaches the admin's own school only: the store
-// methods take the school id from the token, never from the request.
+// methods take the school id from the token, never from the request. The
+// rules are schooladmin's, which the console and the command line call
+// too; this file is their JSON.
 
 // AdminUser is one user as §13 lists it: never a password hash.
 type AdminUser struct {
@@ -45,58 +46,6 @@ type UserResponse struct {
 	User AdminUser `json:"user"`
 }
 
-// PatchUserRequest is the body of PATCH /v1/admin/users/{user_id}: absent
-// (or null) fields stay as they are.
-type PatchUserRequest struct {
-	Name     *string `json:"name"`
-	Role     *string `json:"role"`
-	Disabled *bool   `json:"disabled"`
-	Password *string `json:"password"`
-}
-
-// NewUserChange validates a change with NewUser's rules and messages and
-// hashes a new password. The command line's `user set` uses it too.
-func NewUserChange(pws auth.Passwords, req PatchUserRequest) (store.UserChange, error) {
-	var ch store.UserChange
-	if req.Name != nil {
-		n := strings.TrimSpace(*req.Name)
-		if !validName(n) {
-			return ch, errBadName
-		}
-		ch.Name = &n
-	}
-	if req.Role != nil {
-		if !validRole(*req.Role) {
-			return ch, errBadRole
-		}
-		ch.Role = req.Role
-	}
-	ch.Disabled = req.Disabled
-	if req.Password != nil {
-		h, err := hashPassword(pws, *req.Password)
-		if err != nil {
-			return ch, err
-		}
-		ch.PasswordHash = h
-	}
-	return ch, nil
-}
-
-var errNoSuchUser = protocol.Errorf(protocol.CodeNotFound, "no such user in this school")
-
-// ErrSelfLockout is the 409 of an admin disabling or demoting themself.
-var ErrSelfLockout = protocol.Errorf(protocol.CodeConflict, "an admin cannot disable or demote themself: ask another admin")
-
-// CheckSelfChange refuses a change by admin adminID to user userID that
-// would disable or demote themself, so a school keeps its last admin. The
-// console's admin page uses it too.
-func CheckSelfChange(adminID, userID string, req PatchUserRequest) error {
-	if userID == adminID && ((req.Disabled != nil && *req.Disabled) || (req.Role != nil && *req.Role != protocol.RoleAdmin)) {
-		return ErrSelfLockout
-	}
-	return nil
-}
-
 func (s *Server) handleListUsers(c echo.Context) error {
 	p := PrincipalOf(c)
 	users, err := s.store.ListUsers(c.Request().Context(), p.School.ID)
@@ -116,23 +65,13 @@ func (s *Server) handlePatchUser(c echo.Context) error {
 	// §13: a malformed id is "no such user" like an unknown one or another
 	// school's (404), so ids of other schools cannot be told apart.
 	if _, err := uuid.Parse(id); err != nil {
-		return errNoSuchUser
+		return schooladmin.ErrNoSuchUser
 	}
-	var req PatchUserRequest
+	var req schooladmin.UserPatch
 	if err := decodeSmall(c, &req); err != nil {
 		return err
 	}
-	if err := CheckSelfChange(p.User.ID, id, req); err != nil {
-		return err
-	}
-	ch, err := NewUserChange(s.cfg.Passwords, req)
-	if err != nil {
-		return err
-	}
-	u, err := s.store.UpdateUser(c.Request().Context(), p.School.ID, id, ch, s.now())
-	if errors.Is(err, store.ErrNotFound) {
-		return errNoSuchUser
-	}
+	u, err := schooladmin.ChangeUser(c.Request().Context(), s.store, s.cfg.Passwords, p.User.ID, p.School.ID, id, req, s.now())
 	if err != nil {
 		return err
 	}
@@ -141,12 +80,6 @@ func (s *Server) handlePatchUser(c echo.Context) error {
 		"name", req.Name != nil, "role", req.Role != nil, "disabled", req.Disabled != nil, "password", req.Password != nil)
 	return c.JSON(http.StatusOK, UserResponse{User: adminUser(u)})
 }
-
-// Enrolment codes' lifetime (PROTOCOL §13), in minutes.
-const (
-	DefaultCodeMinutes = 1440
-	MaxCodeMinutes     = 10080
-)
 
 // CodeRequest is the body of POST /v1/admin/enrolment-codes.
 type CodeRequest struct {
@@ -169,45 +102,17 @@ func (s *Server) handleCreateCode(c echo.Context) error {
 	if req.UserID == "" {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "user_id is required")
 	}
-	minutes := DefaultCodeMinutes
-	if req.ExpiresInMinutes != nil {
-		minutes = *req.ExpiresInMinutes
-		if minutes < 1 || minutes > MaxCodeMinutes {
-			return protocol.Errorf(protocol.CodeInvalidRequest, "expires_in_minutes must be a whole number from 1 to %d", MaxCodeMinutes)
-		}
+	minutes, err := schooladmin.CodeMinutes(req.ExpiresInMinutes)
+	if err != nil {
+		return err
 	}
-	now := s.now()
-	code, exp, err := CreateEnrolmentCode(c.Request().Context(), s.store, p.School.ID, req.UserID, minutes, now)
+	code, exp, err := schooladmin.CreateEnrolmentCode(c.Request().Context(), s.store, p.School.ID, req.UserID, minutes, s.now())
 	if err != nil {
 		return err
 	}
 	s.log.Info("enrolment code created", "school_id", p.School.ID, "user_id", req.UserID, "by_user_id", p.User.ID,
 		"expires_in_minutes", minutes) // never the code
 	return c.JSON(http.StatusCreated, CodeResponse{Code: code, ExpiresAt: exp.UTC().Format(time.RFC3339)})
-}
-
-// CreateEnrolmentCode makes a one-time code for a user of the school
-// (PROTOCOL §13), valid for minutes from now, and stores only its hash. An
-// unknown user (or another school's, or a malformed id) is a 404 error. The
-// console's admin page uses it too. The code is for the person only: never
-// log it.
-func CreateEnrolmentCode(ctx context.Context, st store.Store, schoolID, userID string, minutes int, now time.Time) (string, time.Time, error) {
-	if _, err := uuid.Parse(userID); err != nil {
-		return "", time.Time{}, errNoSuchUser
-	}
-	code, hash, err := auth.NewEnrolmentCode()
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	exp := now.Add(time.Duration(minutes) * time.Minute)
-	err = st.CreateEnrolmentCode(ctx, store.EnrolmentCode{Hash: hash, SchoolID: schoolID, UserID: userID, CreatedAt: now, ExpiresAt: exp})
-	if errors.Is(err, store.ErrNotFound) {
-		return "", time.Time{}, errNoSuchUser
-	}
-	if err != nil {
-		return "", time.Time{}, err
-	}
-	return code, exp, nil
 }
 
 // clientIP is the address the connection comes from. Forwarding headers

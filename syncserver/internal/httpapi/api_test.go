@@ -22,6 +22,7 @@ import (
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/boltstore"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -73,7 +74,7 @@ func seedSchools(t testing.TB, st store.Store) {
 			t.Fatal(err)
 		}
 		for _, u := range []struct{ name, role string }{{"admin", "admin"}, {"ana", "interventionist"}, {"ben", "interventionist"}} {
-			nu, err := NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.name, Role: u.role, Password: pw})
+			nu, err := schooladmin.NewUser(testPasswords, sc.ID, protocol.AddUserRequest{Username: u.name, Name: u.name, Role: u.role, Password: pw})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,6 +20,7 @@ import (
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
+	"smallwins/syncserver/internal/schooladmin"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -422,69 +423,9 @@ func (s *Server) handleAddUser(c echo.Context) error {
 	if err := decodeSmall(c, &req); err != nil {
 		return err
 	}
-	u, err := NewUser(s.cfg.Passwords, p.School.ID, req)
-	if err != nil {
-		return err
-	}
-	u, err = s.store.CreateUser(c.Request().Context(), u)
-	if errors.Is(err, store.ErrConflict) {
-		return protocol.Errorf(protocol.CodeConflict, "the username %q already exists in this school", req.Username)
-	}
+	u, err := schooladmin.AddUser(c.Request().Context(), s.store, s.cfg.Passwords, p.School.ID, req)
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, protocol.AddUserResponse{User: protocol.User{ID: u.ID, Username: u.Username, Name: u.Name, Role: u.Role}})
-}
-
-var (
-	errBadName = protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters without control or bidi characters")
-	errBadRole = protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
-)
-
-// validName: a user's name, already trimmed (the one name rule,
-// protocol.ValidName, within this field's bounds).
-func validName(n string) bool { return n != "" && len(n) <= 200 && protocol.ValidName(n) }
-
-func validRole(r string) bool { return r == protocol.RoleAdmin || r == protocol.RoleInterventionist }
-
-// NewUser validates a new user's fields and hashes the password. The command
-// line's `user add` uses it too, so both paths apply the same rules.
-func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (store.User, error) {
-	req.Username = strings.TrimSpace(req.Username)
-	req.Name = strings.TrimSpace(req.Name)
-	switch {
-	case req.Username == "" || len(req.Username) > auth.MaxUsernameBytes || !protocol.ValidName(req.Username):
-		// The enrolment's bounds (auth.CheckLoginFields), so every user can
-		// log in, and the one name rule.
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 bytes of text without control or bidi characters")
-	case !validName(req.Name):
-		return store.User{}, errBadName
-	case !validRole(req.Role):
-		return store.User{}, errBadRole
-	}
-	h, err := hashPassword(pws, req.Password)
-	if err != nil {
-		return store.User{}, err
-	}
-	return store.User{SchoolID: schoolID, Username: req.Username, Name: req.Name, Role: req.Role, PasswordHash: h}, nil
-}
-
-// hashPassword applies §11's password rule (and the bound of the enrolment
-// field, so every password set can be typed at enrolment) and hashes it.
-// NewUser and NewUserChange share it, so the messages are the same.
-func hashPassword(pws auth.Passwords, pw string) ([]byte, error) {
-	if len(pw) > auth.MaxPasswordBytes {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
-	}
-	h, err := pws.Hash(pw)
-	if errors.Is(err, auth.ErrWeakPassword) {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
-	}
-	if errors.Is(err, auth.ErrBlankPassword) || errors.Is(err, auth.ErrCommonPassword) {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "%s", err.Error())
-	}
-	if err != nil {
-		return nil, err
-	}
-	return h, nil
 }

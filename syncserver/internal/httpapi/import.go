@@ -14,9 +14,6 @@ import (
 	"smallwins/syncserver/internal/roster"
 )
 
-// MaxImportBody is PROTOCOL §14's bound on an uploaded export: 20 MiB.
-const MaxImportBody = 20 << 20
-
 // importErrorBody is §14's refusal: the §8 body with the report beside
 // "error".
 type importErrorBody struct {
@@ -72,13 +69,13 @@ func (s *Server) importZip(c echo.Context, what string,
 		// A zip is compressed already; another layer would only hide its size.
 		return protocol.Errorf(protocol.CodeUnsupportedMediaType, "no Content-Encoding for a zip")
 	}
-	if r.ContentLength > MaxImportBody {
-		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", MaxImportBody>>20)
+	if r.ContentLength > roster.MaxImportBody {
+		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", roster.MaxImportBody>>20)
 	}
 	// The body, and the files decompressed from it, count against the
 	// in-flight budget like a push's body: an upload waits or gets 503
 	// rather than take memory tablets' syncs need.
-	size := int64(MaxImportBody)
+	size := int64(roster.MaxImportBody)
 	if r.ContentLength >= 0 {
 		size = r.ContentLength
 	}
@@ -89,12 +86,12 @@ func (s *Server) importZip(c echo.Context, what string,
 	defer res.Release()
 	// Bounded before reading: a body without Content-Length stops at the
 	// limit too.
-	body, err := readAllSized(io.LimitReader(r.Body, MaxImportBody+1), r.ContentLength)
+	body, err := readAllSized(io.LimitReader(r.Body, roster.MaxImportBody+1), r.ContentLength)
 	if err != nil {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "the body could not be read completely")
 	}
-	if len(body) > MaxImportBody {
-		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", MaxImportBody>>20)
+	if len(body) > roster.MaxImportBody {
+		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", roster.MaxImportBody>>20)
 	}
 	fsys, err := roster.OpenZip(bytes.NewReader(body), int64(len(body)))
 	if errors.Is(err, roster.ErrZipTooLarge) {

@@ -156,7 +156,7 @@ func TestImportLimits(t *testing.T) {
 		return e.do("POST", importPath, admin.token, b, "Content-Type", "application/zip")
 	}
 	// Over 20 MiB: 413 before the body is read.
-	s, b := post(make([]byte, MaxImportBody+1))
+	s, b := post(make([]byte, roster.MaxImportBody+1))
 	wantError(t, s, b, 413, protocol.CodeTooLarge, -1)
 
 	// A zip bomb: a small upload declaring more than a file may hold.
@@ -168,7 +168,7 @@ func TestImportLimits(t *testing.T) {
 		w.Write(zero)
 	}
 	zw.Close()
-	if buf.Len() > MaxImportBody {
+	if buf.Len() > roster.MaxImportBody {
 		t.Fatalf("the bomb is %d bytes", buf.Len())
 	}
 	s, b = post(buf.Bytes())

@@ -26,7 +26,7 @@ import (
 // of the school decoded, the report types kept (the old Records did the
 // same: a ForEach over all records, copying each one's data, then a type
 // filter).
-func wholeSchoolDataset(ctx context.Context, st store.Store, schoolID string, v store.Viewer) (*progress.Dataset, error) {
+func wholeSchoolDataset(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer) (*progress.Dataset, error) {
 	all, err := st.Records(ctx, schoolID, v)
 	if err != nil {
 		return nil, err
@@ -85,10 +85,10 @@ func benchReports(b *testing.B, bs *bigSchool) {
 	ctx := context.Background()
 	paths := []struct {
 		name    string
-		dataset func(ctx context.Context, st store.Store, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error)
+		dataset func(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer, goalID string) (*progress.Dataset, error)
 	}{
 		{"indexed", goaldata.Dataset},
-		{"whole-school", func(ctx context.Context, st store.Store, schoolID string, v store.Viewer, _ string) (*progress.Dataset, error) {
+		{"whole-school", func(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer, _ string) (*progress.Dataset, error) {
 			return wholeSchoolDataset(ctx, st, schoolID, v)
 		}},
 	}

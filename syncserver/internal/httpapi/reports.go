@@ -57,29 +57,33 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 	return r, err
 }
 
-// progressData is progressReport with the school's calendar breaks it was
-// computed with, which the PDF's chart shades (ADR 0019).
-func (s *Server) progressData(c echo.Context) (progress.Report, []record.CalendarBreak, error) {
+// progressData is progressReport with the school's calendar it was
+// computed with, whose breaks the PDF's chart shades (ADR 0019).
+func (s *Server) progressData(c echo.Context) (progress.Report, progress.Calendar, error) {
 	goal := c.QueryParam("goal")
 	if !record.IsID(goal) {
-		return progress.Report{}, nil, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
+		return progress.Report{}, progress.Calendar{}, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
 	}
 	asOf, err := dateParam(c, "as_of", s.today())
 	if err != nil {
-		return progress.Report{}, nil, err
+		return progress.Report{}, progress.Calendar{}, err
 	}
 	var r progress.Report
-	ds, err := goaldata.Dataset(c.Request().Context(), s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
+	ctx := c.Request().Context()
+	ds, err := goaldata.Dataset(ctx, s.store, PrincipalOf(c).School.ID, viewerOf(c), goal)
+	if err == nil {
+		err = ctx.Err() // the report is CPU work: none for a client that is gone
+	}
 	if err == nil {
 		r, err = progress.Progress(ds, goal, asOf)
 	}
 	if errors.Is(err, progress.ErrGoalNotFound) {
-		return progress.Report{}, nil, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
+		return progress.Report{}, progress.Calendar{}, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
 	}
 	if err != nil {
-		return progress.Report{}, nil, err
+		return progress.Report{}, progress.Calendar{}, err
 	}
-	return r, ds.Breaks, nil
+	return r, ds.Calendar, nil
 }
 
 func (s *Server) handleCICOReport(c echo.Context) error {

@@ -65,7 +65,7 @@ type View struct {
 
 // Cache is safe for concurrent use.
 type Cache struct {
-	st                   store.Store
+	st                   store.RecordStore
 	maxSchools, maxDates int
 	maxBytes             int64
 
@@ -104,13 +104,13 @@ func newDateSet(used uint64) *dateSet {
 
 // New makes a cache over st with the default byte budget; zero limits take
 // the defaults.
-func New(st store.Store, maxSchools, maxDates int) *Cache {
+func New(st store.RecordStore, maxSchools, maxDates int) *Cache {
 	return NewWithBytes(st, maxSchools, maxDates, 0)
 }
 
 // NewWithBytes is New with a byte budget for the cached reports (0 means
 // DefaultMaxBytes).
-func NewWithBytes(st store.Store, maxSchools, maxDates int, maxBytes int64) *Cache {
+func NewWithBytes(st store.RecordStore, maxSchools, maxDates int, maxBytes int64) *Cache {
 	if maxSchools <= 0 {
 		maxSchools = MaxSchools
 	}
@@ -151,7 +151,7 @@ func (c *Cache) Reports(ctx context.Context, schoolID string, asOf progress.Date
 		}
 	}
 	ds.mu.Unlock()
-	computed, err := compute(e.sch, missing, asOf)
+	computed, err := compute(ctx, e.sch, missing, asOf)
 	if err != nil {
 		return nil, err
 	}
@@ -308,8 +308,10 @@ func (c *Cache) dateSet(e *entry, asOf progress.Date) *dateSet {
 }
 
 // compute reports on goals, one worker per core: decoding is shared
-// (goaldata.School), the report math is CPU work.
-func compute(sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
+// (goaldata.School), the report math is CPU work. It stops when ctx ends
+// (the client gave up: issue 20) and then returns ctx's error and no
+// reports, so the caller caches none of a half-done set.
+func compute(ctx context.Context, sch *goaldata.School, ids []string, asOf progress.Date) ([]View, error) {
 	out := make([]View, len(ids))
 	errs := make([]error, len(ids))
 	var wg sync.WaitGroup
@@ -324,10 +326,16 @@ func compute(sch *goaldata.School, ids []string, asOf progress.Date) ([]View, er
 		}()
 	}
 	for i := range ids {
+		if ctx.Err() != nil {
+			break
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	kept := out[:0]
 	for i, g := range out {
 		switch {

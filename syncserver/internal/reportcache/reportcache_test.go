@@ -46,7 +46,7 @@ type school struct {
 	kids  []string
 }
 
-func seed(t *testing.T, st store.Store, slug string, n int) *school {
+func seed(t testing.TB, st store.Store, slug string, n int) *school {
 	t.Helper()
 	s := &school{f: storetest.NewFixture(t, st, slug), clock: hlc.NewClock(uuid.New(), hlc.State{}, nil)}
 	prog, group := uuid.NewString(), uuid.NewString()
@@ -148,7 +148,7 @@ func diff(a, b map[string]string) string {
 // one database, exactly as two servers; bbolt is one process's file, so its
 // instances share the handle (the cache still only learns of a write
 // through the store's version).
-func stores(t *testing.T, kind string) (store.Store, store.Store) {
+func stores(t testing.TB, kind string) (store.Store, store.Store) {
 	t.Helper()
 	switch kind {
 	case "bbolt":

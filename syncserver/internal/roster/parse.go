@@ -31,6 +31,9 @@ const UsersFile = "users.csv"
 // Limits on what an import reads, so a hostile or mistaken upload cannot
 // take the server's memory (the HTTP endpoint also bounds its body).
 const (
+	// MaxImportBody is PROTOCOL §14's bound on an uploaded export, the zip
+	// as sent: 20 MiB. The API and the console refuse a larger upload.
+	MaxImportBody = 20 << 20
 	// MaxFileBytes bounds users.csv as read (decompressed): a district of
 	// 100,000 users is about 20 MiB.
 	MaxFileBytes = 64 << 20

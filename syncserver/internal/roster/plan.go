@@ -194,9 +194,13 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-// Importer runs imports against one store.
+// Importer runs imports against one store: it reads the school's records
+// and users there, and writes through Writer.
 type Importer struct {
-	Store  store.Store
+	Store interface {
+		store.RecordReader
+		store.Users
+	}
 	Writer *serverwriter.Writer
 }
 

@@ -35,7 +35,7 @@ func DeviceID(schoolID string) string {
 // concurrent use; one clock per school keeps each school's stamps
 // increasing.
 type Writer struct {
-	st  store.Store
+	st  store.RecordStore
 	now func() time.Time
 
 	mu     sync.Mutex
@@ -43,7 +43,7 @@ type Writer struct {
 }
 
 // New returns a writer over st; now is the server's clock (nil: time.Now).
-func New(st store.Store, now func() time.Time) *Writer {
+func New(st store.RecordStore, now func() time.Time) *Writer {
 	if now == nil {
 		now = time.Now
 	}

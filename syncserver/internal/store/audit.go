@@ -83,8 +83,8 @@ type AuditQuery struct {
 	Limit    int          // 1..MaxAuditPage entries (records, not batches)
 }
 
-// AuditLog is the audit part of Store; both stores implement it and storetest
-// checks them alike.
+// AuditLog is the audit of restricted content (ADR 0021), a role of Store;
+// both stores implement it and storetest checks them alike.
 type AuditLog interface {
 	// AppendAudit writes what of one response's batch is news, in one
 	// write: the records whose author (PROTOCOL §6) is not b.UserID and

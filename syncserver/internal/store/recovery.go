@@ -27,7 +27,7 @@ type RecoveryKey struct {
 	At       time.Time
 }
 
-// RecoveryKeys is the recovery-key part of Store.
+// RecoveryKeys are per-device recovery keys (ADR 0020), a role of Store.
 type RecoveryKeys interface {
 	// PutRecoveryKey stores k for (k.SchoolID, k.DeviceID), replacing any
 	// previous key of that device (whoever stored it). The device must be

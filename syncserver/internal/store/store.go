@@ -1,9 +1,11 @@
-// Package store declares what the sync server needs from its storage: one
-// interface, implemented by boltstore (embedded, the default) and pgstore
-// (PostgreSQL), both checked by the conformance suite in storetest.
+// Package store declares what the sync server needs from its storage: small
+// interfaces by role (Schools, Users, Devices, Sync, RecordReader, …) and
+// Store, their composition, implemented by boltstore (embedded, the
+// default) and pgstore (PostgreSQL), both checked by the conformance suite
+// in storetest.
 //
-// Everything that must hold across server instances lives behind this
-// interface: schools, users, token hashes and revocation, failed logins, the
+// Everything that must hold across server instances lives behind these
+// interfaces: schools, users, token hashes and revocation, failed logins, the
 // epoch, records with their per-school sequence, tombstone stubs and the purge
 // horizon.
 package store
@@ -179,8 +181,8 @@ type SchoolVersion struct {
 	Seq   int64
 }
 
-// Viewer is who reads records. Every read method of Store takes one, so no
-// path can forget PROTOCOL §6.
+// Viewer is who reads records. Every read method (RecordReader, Sync.Pull)
+// takes one, so no path can forget PROTOCOL §6.
 type Viewer struct {
 	UserID  string
 	IsAdmin bool
@@ -227,8 +229,24 @@ type PushReply struct {
 	Epoch   string
 }
 
-// Store is the server's storage. Every method is safe for concurrent use.
+// The store is split by role, as github.com/benbjohnson/wtf splits its
+// services: one small interface per job below, and each consumer asks for
+// the narrowest ones it uses (goaldata reads records, auth.Login needs
+// schools, users and login attempts, …). Store is all of them; both stores
+// implement it whole and storetest checks it whole (ADR 0016). Every
+// method is safe for concurrent use.
+
+// Store is the server's storage: every role, and the store's own life.
 type Store interface {
+	Schools
+	Users
+	EnrolmentCodes
+	Devices
+	LoginAttempts
+	ConsoleSessions
+	Epochs
+	Sync
+	RecordReader
 	// AuditLog: who was handed restricted content (audit.go).
 	AuditLog
 	// RecoveryKeys: per-device recovery keys (recovery.go). RevokeDevice
@@ -239,12 +257,25 @@ type Store interface {
 	Close() error
 	// Ping answers when the store can serve (for /readyz).
 	Ping(ctx context.Context) error
+}
 
+// RecordStore is what writes records as well as reads them: the server's
+// own writer and the report cache.
+type RecordStore interface {
+	Sync
+	RecordReader
+}
+
+// Epochs is the store's epoch (PROTOCOL §7).
+type Epochs interface {
 	// Epoch returns the store's epoch, created once with the store (§7).
 	Epoch(ctx context.Context) (string, error)
 	// NewEpoch replaces the epoch with a new random one and returns it.
 	NewEpoch(ctx context.Context) (string, error)
+}
 
+// Schools are the tenants.
+type Schools interface {
 	// CreateSchool adds a school; ErrConflict when the slug exists.
 	CreateSchool(ctx context.Context, s School) (School, error)
 	// SchoolBySlug finds a school; ErrNotFound when none.
@@ -252,6 +283,10 @@ type Store interface {
 	// Schools lists every school, ordered by slug (a server holds a
 	// district's schools: tens, not millions).
 	Schools(ctx context.Context) ([]School, error)
+}
+
+// Users are the people who log in to a school.
+type Users interface {
 	// CreateUser adds a user to a school; ErrConflict when the username
 	// exists in that school, ErrNotFound when the school does not exist.
 	CreateUser(ctx context.Context, u User) (User, error)
@@ -267,7 +302,10 @@ type Store interface {
 	// and sessions die at once, on every instance); enabling again revives
 	// none of them.
 	UpdateUser(ctx context.Context, schoolID, userID string, ch UserChange, at time.Time) (User, error)
+}
 
+// EnrolmentCodes are one-time codes that enrol a device (PROTOCOL §13).
+type EnrolmentCodes interface {
 	// CreateEnrolmentCode stores a code's hash; ErrNotFound when the user is
 	// not in the school.
 	CreateEnrolmentCode(ctx context.Context, c EnrolmentCode) error
@@ -279,7 +317,10 @@ type Store interface {
 	// ExpireEnrolmentCodes deletes used codes and those expired before
 	// `before`, and returns how many.
 	ExpireEnrolmentCodes(ctx context.Context, before time.Time) (int, error)
+}
 
+// Devices are enrolled devices and their tokens (PROTOCOL §4, §13).
+type Devices interface {
 	// Enrol stores a token hash for a device (creating or renaming the
 	// device and un-revoking it: a fresh enrolment is a fresh start). A
 	// device id belongs to the user who enrolled it (PROTOCOL §4): while the
@@ -308,7 +349,10 @@ type Store interface {
 	// the device id is enrolled again, and at least 30 days). Returns how
 	// many token hashes it forgot.
 	ExpireWipeMarks(ctx context.Context, before time.Time) (int, error)
+}
 
+// LoginAttempts are the failed-login counts of PROTOCOL §4.
+type LoginAttempts interface {
 	// TakeLoginAttempt counts one login attempt against key, atomically with
 	// the check: when key already has limit.Max attempts within limit.Window
 	// before `at`, it counts nothing and returns ok == false and the time the
@@ -321,7 +365,11 @@ type Store interface {
 	// ExpireLoginAttempts forgets every key whose latest attempt is before
 	// `before`, and returns how many keys it removed.
 	ExpireLoginAttempts(ctx context.Context, before time.Time) (int, error)
+}
 
+// ConsoleSessions are the school console's signed-in browsers (CONSOLE.md
+// §2).
+type ConsoleSessions interface {
 	// CreateConsoleSession stores a console session's hash (CONSOLE.md §2);
 	// ErrNotFound when the user is not in the school or is disabled.
 	CreateConsoleSession(ctx context.Context, cs ConsoleSession) error
@@ -337,7 +385,11 @@ type Store interface {
 	// ExpireConsoleSessions deletes the sessions that are no longer live at
 	// `at` and returns how many.
 	ExpireConsoleSessions(ctx context.Context, at time.Time) (int, error)
+}
 
+// Sync is the records' push and pull (PROTOCOL §5, §6) and the purge of
+// their tombstones.
+type Sync interface {
 	// Push applies a batch in one transaction, in request order, with the
 	// LWW rule of protocol.Decide, and returns one result per record. A
 	// write to a record that is restricted, or that makes a record
@@ -352,7 +404,11 @@ type Store interface {
 	// `before`, keeping a stub (school, id, hlc) of each and raising the
 	// school's purge horizon. Safe to run concurrently. Returns how many.
 	PurgeTombstones(ctx context.Context, before time.Time) (int, error)
+}
 
+// RecordReader reads a school's current records for reports, pages and
+// imports, through the indexes kept with every push (ADR 0105).
+type RecordReader interface {
 	// SchoolVersion returns the school's version: its last assigned seq
 	// and the store's epoch, read together. Records read after it returns
 	// are at least that version. ErrNotFound for an unknown school.

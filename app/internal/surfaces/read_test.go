@@ -1,0 +1,416 @@
+package surfaces
+
+import (
+	"bytes"
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+)
+
+// Reading each surface as a person (or an outside check) does: the JSON
+// as served, the console's HTML through its data-* hooks (CONSOLE.md §4)
+// and its visible text, the PDF through pdftotext. Nothing here computes
+// a report: every figure is read off the surface.
+
+// number is a figure as the surfaces print it.
+const number = `-?\d+(?:\.\d+)?`
+
+// get fetches path from the server with a bearer token.
+func (sc *school) get(t *testing.T, token, path string) []byte {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, sc.url+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	return body
+}
+
+// report is GET /v1/reports/progress for the goal as of asOf, decoded, and
+// its bytes.
+func (sc *school) report(t *testing.T, token, goalID string) (progress.Report, []byte) {
+	t.Helper()
+	raw := sc.get(t, token, "/v1/reports/progress?goal="+goalID+"&as_of="+asOf)
+	var r progress.Report
+	if err := json.Unmarshal(raw, &r); err != nil {
+		t.Fatal(err)
+	}
+	return r, raw
+}
+
+// pdf is an API document as Ana gets it, in pdftotext's words.
+func (sc *school) pdf(t *testing.T, path string) string {
+	t.Helper()
+	return pdfText(t, sc.get(t, sc.anaToken, path))
+}
+
+// browser is a signed-in console session (a cookie jar).
+type browser struct {
+	url string
+	c   *http.Client
+}
+
+var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// console signs user in through the sign-in form, as a person does.
+func (sc *school) console(t *testing.T, user string) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{url: sc.url, c: &http.Client{Jar: jar}}
+	m := csrfRE.FindStringSubmatch(b.get(t, "/login"))
+	if m == nil {
+		t.Fatal("the sign-in page has no csrf field")
+	}
+	resp, err := b.c.PostForm(sc.url+"/login", url.Values{"csrf": {m[1]}, "school": {schoolSlug}, "username": {user}, "password": {password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/" {
+		t.Fatalf("sign-in as %s ended at %s with %d: %s", user, resp.Request.URL, resp.StatusCode, body)
+	}
+	return b
+}
+
+func (b *browser) fetch(t *testing.T, path string) []byte {
+	t.Helper()
+	resp, err := b.c.Get(b.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, resp.StatusCode, body)
+	}
+	return body
+}
+
+func (b *browser) get(t *testing.T, path string) string { return string(b.fetch(t, path)) }
+
+// pdfText is a console document in pdftotext's words.
+func (b *browser) pdfText(t *testing.T, path string) string {
+	t.Helper()
+	return pdfText(t, b.fetch(t, path))
+}
+
+// --- the console's caseload ------------------------------------------------
+
+var (
+	rowRE  = regexp.MustCompile(`(?s)<tr data-goal-id="([^"]*)" data-student-id="[^"]*" data-decision="([^"]*)" data-status="([^"]*)">(.*?)</tr>`)
+	cellRE = regexp.MustCompile(`(?s)<t[dh][^>]*>(.*?)</t[dh]>`)
+	headRE = regexp.MustCompile(`(?s)<thead>(.*?)</thead>`)
+	tagRE  = regexp.MustCompile(`<[^>]*>`)
+)
+
+// caseloadRow is one row: its hooks and what its cells show.
+type caseloadRow struct {
+	decision, status, points string
+	answer
+}
+
+// caseloadRows reads every row of the caseload by its column heads.
+func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
+	t.Helper()
+	hm := headRE.FindStringSubmatch(page)
+	if hm == nil {
+		t.Fatal("the caseload has no table head")
+	}
+	col := map[string]int{}
+	for i, m := range cellRE.FindAllStringSubmatch(hm[1], -1) {
+		col[visible(m[1])] = i
+	}
+	for _, h := range []string{"Last probe", "Points", "Decision", "Delivery"} {
+		if _, ok := col[h]; !ok {
+			t.Fatalf("the caseload has no column %q (columns %v)", h, col)
+		}
+	}
+	out := map[string]caseloadRow{}
+	for _, m := range rowRE.FindAllStringSubmatch(page, -1) {
+		cells := cellRE.FindAllStringSubmatch(m[4], -1)
+		cell := func(h string) string {
+			if i := col[h]; i < len(cells) {
+				return cells[i][1]
+			}
+			return ""
+		}
+		r := caseloadRow{decision: m[2], status: m[3], points: visible(cell("Points"))}
+		// The decision cell is the traffic light (its words hidden but for
+		// screen readers), then the decision in words.
+		dec := cell("Decision")
+		if i := strings.LastIndex(dec, "</span>"); i >= 0 {
+			dec = dec[i+len("</span>"):]
+		}
+		r.Decision = visible(dec)
+		if lm := regexp.MustCompile(`^(` + number + `) on \d{4}-\d{2}-\d{2}$`).FindStringSubmatch(visible(cell("Last probe"))); lm != nil {
+			r.LastScore = lm[1]
+		}
+		r.Attendance, r.Dose, r.Fidelity = deliveryFigures(visible(cell("Delivery")))
+		out[m[1]] = r
+	}
+	return out
+}
+
+// visible is an HTML fragment's text, tags dropped, entities decoded,
+// spaces collapsed.
+func visible(s string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(s, " "))), " ")
+}
+
+var (
+	attendanceRE = regexp.MustCompile(`(?i)attendance (` + number + `%)`)
+	doseRE       = regexp.MustCompile(`(?i)dose (` + number + `%)`)
+	fidelityRE   = regexp.MustCompile(`(?i)fidelity:? (` + number + `%)`)
+)
+
+// deliveryFigures reads attendance, dose and fidelity off a delivery text.
+func deliveryFigures(s string) (att, dose, fid string) {
+	first := func(re *regexp.Regexp) string {
+		if m := re.FindStringSubmatch(s); m != nil {
+			return m[1]
+		}
+		return ""
+	}
+	return first(attendanceRE), first(doseRE), first(fidelityRE)
+}
+
+// --- the console's student page --------------------------------------------
+
+type studentGoal struct {
+	hooks map[string]string
+	answer
+}
+
+var (
+	sectionRE  = regexp.MustCompile(`(?s)<section class="goal" ([^>]*)>(.*?)</section>`)
+	hookRE     = regexp.MustCompile(`(data-[a-z-]+)="([^"]*)"`)
+	decisionRE = regexp.MustCompile(`(?s)<p class="decision">.*?<strong>(.*?)\.</strong>(.*?)</p>`)
+	probeRowRE = regexp.MustCompile(`(?s)<tr data-probe-id="[^"]*"><td>[^<]*</td><td>[^<]*</td><td>(.*?)</td>`)
+)
+
+// dd is the definition of a term on the page's facts list.
+func dd(section, term string) string {
+	m := regexp.MustCompile(`(?s)<dt>` + regexp.QuoteMeta(term) + `</dt><dd>(.*?)</dd>`).FindStringSubmatch(section)
+	if m == nil {
+		return ""
+	}
+	return visible(m[1])
+}
+
+// leadingNumber is the figure a text starts with ("0.92 words … a week").
+func leadingNumber(s string) string {
+	if m := regexp.MustCompile(`^(` + number + `) `).FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// studentPage reads the goal's section of a student page, and the last
+// score from the page's probe table (newest first).
+func studentPage(t *testing.T, page, goalID string) studentGoal {
+	t.Helper()
+	for _, m := range sectionRE.FindAllStringSubmatch(page, -1) {
+		hooks := map[string]string{}
+		for _, h := range hookRE.FindAllStringSubmatch(m[1], -1) {
+			hooks[h[1]] = h[2]
+		}
+		if hooks["data-goal-id"] != goalID {
+			continue
+		}
+		g := studentGoal{hooks: hooks}
+		if d := decisionRE.FindStringSubmatch(m[2]); d != nil {
+			g.Decision, g.Reason = visible(d[1]), visible(d[2])
+		}
+		g.OLS = leadingNumber(dd(m[2], "Trend (OLS)"))
+		g.Tukey = leadingNumber(dd(m[2], "Trend (Tukey)"))
+		g.Attendance, g.Dose, g.Fidelity = deliveryFigures(dd(m[2], "Delivery"))
+		if p := probeRowRE.FindStringSubmatch(page); p != nil {
+			g.LastScore = leadingNumber(visible(p[1]) + " ")
+		}
+		return g
+	}
+	t.Fatalf("the student page has no section for goal %s", goalID)
+	return studentGoal{}
+}
+
+// checkHooks compares the section's data-* hooks with the report JSON:
+// codes as codes, numbers exactly (CONSOLE.md §4: "numbers as in the
+// report JSON").
+func (g studentGoal) checkHooks(t *testing.T, c *goalCase, r progress.Report) {
+	t.Helper()
+	if g.hooks["data-decision"] != r.Decision.Code || g.hooks["data-points"] != strconv.Itoa(r.PointsAfterBaseline) {
+		t.Errorf("%s: student page hooks %v, the report %q with %d points", c.name, g.hooks, r.Decision.Code, r.PointsAfterBaseline)
+	}
+	exact := func(hook string, want *float64) {
+		got := g.hooks[hook]
+		if want == nil {
+			if got != "" {
+				t.Errorf("%s: %s is %q, the report has none", c.name, hook, got)
+			}
+			return
+		}
+		if v, err := strconv.ParseFloat(got, 64); err != nil || v != *want {
+			t.Errorf("%s: %s is %q, the report JSON %v", c.name, hook, got, *want)
+		}
+	}
+	var ols, tukey *float64
+	if r.Trend != nil {
+		ols = &r.Trend.OLS.Slope
+		if r.Trend.Tukey != nil {
+			tukey = &r.Trend.Tukey.Slope
+		}
+	}
+	exact("data-ols-slope", ols)
+	exact("data-tukey-slope", tukey)
+}
+
+// --- the console's meeting agenda -------------------------------------------
+
+var agendaRE = regexp.MustCompile(`(?s)<section class="agenda" data-goal-id="([^"]*)" data-decision="([^"]*)"[^>]*>.*?<p><span class="light[^"]*"></span><strong>(.*?)\.</strong>(.*?)</p>`)
+
+// agendaCard is one card of /meeting: its decision hook and the decision
+// and reason it shows.
+type agendaCard struct {
+	code string
+	answer
+}
+
+// agendaCards reads the meeting agenda's cards by goal.
+func agendaCards(page string) map[string]agendaCard {
+	out := map[string]agendaCard{}
+	for _, m := range agendaRE.FindAllStringSubmatch(page, -1) {
+		out[m[1]] = agendaCard{code: m[2], answer: answer{Decision: visible(m[3]), Reason: visible(m[4])}}
+	}
+	return out
+}
+
+// --- the PDF ------------------------------------------------------------------
+
+// pdfText is pdftotext -layout's text of a PDF. pdftotext is required in
+// CI and skips the test elsewhere (as reportdoc's tests do).
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("pdftotext is required in CI (apt-get install poppler-utils): %v", err)
+		}
+		t.Skipf("\n*** SKIPPING: pdftotext is not installed (make deps installs poppler-utils) ***\n")
+	}
+	cmd := exec.Command(bin, "-layout", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdftotext: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+var (
+	pdfDecisionRE = regexp.MustCompile(`^Decision: (.+)$`)
+	pdfTrendRE    = regexp.MustCompile(`Trend (` + number + `) .*? a week(?: \(Tukey slope (` + number + `)\))?`)
+	pdfPointRE    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} (` + number + `) (` + number + `)(?: ` + number + `)? (?:above|below|on|-)$`)
+)
+
+// pdfAnswer reads a progress PDF: the decision heading and the paragraph
+// under it (up to the Sufficiency heading), the trend sentence, the
+// Delivery section, and the last row of the data points table.
+func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
+	t.Helper()
+	var a answer
+	var lines []string
+	for _, l := range strings.Split(text, "\n") {
+		if l = strings.Join(strings.Fields(l), " "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	section := ""
+	var reason, delivery []string
+	for _, l := range lines {
+		if m := pdfDecisionRE.FindStringSubmatch(l); m != nil && a.Decision == "" {
+			a.Decision, section = m[1], "decision"
+			continue
+		}
+		switch l {
+		case "Sufficiency", "Numbers", "Method":
+			section = l
+			continue
+		case "Delivery":
+			section = "delivery"
+			continue
+		}
+		switch section {
+		case "decision":
+			reason = append(reason, l)
+		case "delivery":
+			delivery = append(delivery, l)
+		}
+		if m := pdfPointRE.FindStringSubmatch(l); m != nil {
+			a.LastScore = m[2] // the table is in date order: the last row wins
+		}
+	}
+	a.Reason = strings.Join(reason, " ")
+	all := strings.Join(lines, " ")
+	if m := pdfTrendRE.FindStringSubmatch(all); m != nil {
+		a.OLS, a.Tukey = m[1], m[2]
+	}
+	a.Attendance, a.Dose, a.Fidelity = deliveryFigures(strings.Join(delivery, " "))
+	if a.Decision == "" {
+		t.Errorf("%s: no decision heading in the PDF:\n%s", c.name, text)
+	}
+	return a
+}
+
+// --- the tablet ---------------------------------------------------------------
+
+var tabletTrendRE = regexp.MustCompile(`^Trend (` + number + `) .*? a week(?: \(Tukey slope (` + number + `)\))?`)
+
+// tabletAnswer reads the student screen's texts in screen order: the
+// goal's heading, the decision and the reason under it; the report's
+// lines (trend, delivery); and the newest probe's row.
+func tabletAnswer(t *testing.T, c *goalCase, texts []string) answer {
+	t.Helper()
+	var a answer
+	m := record.MeasureOf(c.measure)
+	head := m.Words() + ": from "
+	probeRE := regexp.MustCompile(`^\w{3} \d{1,2} \w{3} · ` + regexp.QuoteMeta(m.Name) + ` (` + number + `)`)
+	for i, s := range texts {
+		if strings.HasPrefix(s, head) && i+2 < len(texts) && a.Decision == "" {
+			a.Decision, a.Reason = texts[i+1], texts[i+2]
+		}
+		for _, l := range strings.Split(s, "\n") {
+			if m := tabletTrendRE.FindStringSubmatch(l); m != nil {
+				a.OLS, a.Tukey = m[1], m[2]
+			}
+			if d, ok := strings.CutPrefix(l, "Delivery: "); ok {
+				a.Attendance, a.Dose, a.Fidelity = deliveryFigures(d)
+			}
+		}
+		if m := probeRE.FindStringSubmatch(s); m != nil && a.LastScore == "" {
+			a.LastScore = m[1] // newest first
+		}
+	}
+	if a.Decision == "" {
+		t.Errorf("%s: no goal heading on the tablet's student screen:\n%s", c.name, strings.Join(texts, "\n"))
+	}
+	return a
+}
