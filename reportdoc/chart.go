@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"sort"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -194,6 +195,7 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	p.Add(all...)
 	p.X.Min, p.X.Max = AxisRange(xlo, xhi, WeekLimit)
 	p.Y.Min, p.Y.Max = AxisRange(ylo, yhi, ScoreLimit)
+	p.Y.Tick.Marker = scoreTicks{}
 	if goal != nil {
 		labelBeyond(&p.Y, goal.y, goal.down)
 	}
@@ -214,6 +216,7 @@ func labelBeyond(a *plot.Axis, goal float64, down bool) {
 	if len(major) < 2 {
 		return
 	}
+	sort.Float64s(major)
 	step := major[1] - major[0]
 	lo, hi := a.Min, a.Max
 	switch {

@@ -2,6 +2,7 @@ package reportdoc
 
 import (
 	"math"
+	"sort"
 	"time"
 
 	"gonum.org/v1/plot"
@@ -157,4 +158,33 @@ func monthsBetween(a, b time.Time) int {
 		n++
 	}
 	return n
+}
+
+// scoreTicks are gonum/plot's ticks for the score axis, which labels about
+// three: when its unlabelled ticks between them are whole scores and few,
+// they are labelled too (40, 50, 60, 70, 80 rather than 40, 60, 80), so a
+// point's score reads off the axis. Labels are progress.FormatScore's, the
+// one rule for a score said to people.
+type scoreTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (scoreTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
+	labelled := 0
+	for _, t := range ticks {
+		if t.Label != "" {
+			labelled++
+		}
+		if math.Trunc(t.Value) != t.Value || math.Abs(t.Value) > ScoreLimit {
+			return ticks // not whole scores: gonum/plot's labels keep their precision
+		}
+	}
+	if labelled >= 4 || len(ticks) > 8 {
+		return ticks
+	}
+	for i := range ticks {
+		ticks[i].Label = progress.FormatScore(ticks[i].Value)
+	}
+	sort.Slice(ticks, func(i, j int) bool { return ticks[i].Value < ticks[j].Value })
+	return ticks
 }
