@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
-	"strings"
 
 	"gonum.org/v1/plot"
 	pfont "gonum.org/v1/plot/font"
@@ -377,9 +377,12 @@ func (l *layers) points(ax timeAxis, r progress.Report, phases []progress.Phase,
 
 // phaseMarks are the phase lines on the calendar, one per day, in words
 // (progress.PhaseWords). A plan ending on the day another starts is a
-// change of program: "New program" says it.
+// change of program: "New program" says it. A day of many changes names
+// the first few (maxMarkWords) and counts the rest, so that thousands of
+// decisions on one day cost no more than a few.
 func phaseMarks(ax timeAxis, phases []progress.Phase) []phaseMark {
 	var out []phaseMark
+	ended := progress.PhaseWords(progress.Phase{Kind: progress.PhasePlanEnd})
 	for _, ph := range phases {
 		w, ok := ChartWeek(ph.Week)
 		if !ok {
@@ -387,21 +390,27 @@ func phaseMarks(ax timeAxis, phases []progress.Phase) []phaseMark {
 		}
 		x, _ := ChartWeek(ax.x(w))
 		words := progress.PhaseWords(ph)
-		if n := len(out); n > 0 && out[n-1].x == x {
-			m := &out[n-1]
-			switch {
-			case strings.Contains(m.label, words):
-			case m.label == progress.PhaseWords(progress.Phase{Kind: progress.PhasePlanEnd}) && ph.Kind == progress.PhasePlanStart:
-				m.label = words
-			default:
-				m.label += ", " + words
-			}
+		n := len(out)
+		if n == 0 || out[n-1].x != x {
+			out = append(out, phaseMark{x: x, words: []string{words}})
 			continue
 		}
-		out = append(out, phaseMark{x: x, label: words})
+		m := &out[n-1]
+		switch {
+		case slices.Contains(m.words, words):
+		case len(m.words) == 1 && m.words[0] == ended && ph.Kind == progress.PhasePlanStart:
+			m.words[0] = words
+		case len(m.words) < maxMarkWords:
+			m.words = append(m.words, words)
+		default:
+			m.more++
+		}
 	}
 	return out
 }
+
+// maxMarkWords is how many changes of one day a phase label names.
+const maxMarkWords = 2
 
 // goalWords labels the goal marker: "Goal 78 by 12 May".
 func goalWords(r progress.Report) string {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"image/color"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/recorder"
+
+	"smallwins/reportdoc/charttest"
 
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
@@ -330,5 +333,71 @@ func TestChartSVGLegible(t *testing.T) {
 	}
 	if ConsoleChartWide.W < 700 {
 		t.Errorf("the wide chart is %d px", ConsoleChartWide.W)
+	}
+}
+
+// TestChartOfManyPhases: a goal with a team decision every day for 55
+// years and 5,000 decisions of different codes on one day, and 2,000
+// breaks, draws within the chart's CPU bound (ADR 0023): a phase line per
+// point of width at most, a label where one fits, a day's words bounded.
+func TestChartOfManyPhases(t *testing.T) {
+	ch := exampleChart(t)
+	ch.Phases = nil
+	for i := 0; i < 20000; i++ {
+		ch.Phases = append(ch.Phases, progress.Phase{Week: float64(i) / 7, Kind: progress.PhaseDecision, Code: record.DecisionContinue})
+	}
+	for i := 0; i < 5000; i++ {
+		ch.Phases = append(ch.Phases, progress.Phase{Week: 20000.0 / 7, Kind: progress.PhaseDecision, Code: fmt.Sprint("code-", i)})
+	}
+	var bs []record.CalendarBreak
+	start := mustParse(t, "2025-01-06")
+	for i := 0; i < 2000; i++ {
+		d := start + progress.Date(10*i+3)
+		bs = append(bs, record.CalendarBreak{Name: fmt.Sprint("Break ", i), StartDate: d.String(), EndDate: (d + 1).String()})
+	}
+	ch.Calendar = progress.NewCalendar(bs, nil)
+	marks := phaseMarks(newTimeAxis(ch.Report, ch.Calendar), ch.Phases)
+	if last := marks[len(marks)-1]; len(marks) != 20001 || last.label() != "Team: code-0, Team: code-1 and 4998 more" {
+		t.Errorf("%d marks, the last %q", len(marks), last.label())
+	}
+	var svg []byte
+	charttest.Within(t, "ProgressChartSVG of 25,000 phases", func() {
+		var err error
+		if svg, err = ProgressChartSVG(ch, ConsoleChartWide.W, ConsoleChartWide.H); err != nil {
+			t.Error(err)
+		}
+	})
+	// Phase lines are dashed in the phase colour: at most one a point of
+	// the 570-point-wide canvas.
+	if n := strings.Count(string(svg), "stroke:#6A3D9A;stroke-width:1.5;stroke-dasharray"); n == 0 || n > 570 {
+		t.Errorf("%d phase lines drawn", n)
+	}
+}
+
+// TestPDFOfManyPhases: the progress report of a goal with 20,000 phase
+// lines lists the first 30 in words and counts the rest, within the PDF's
+// bound (a real report's cost and the chart's budget).
+func TestPDFOfManyPhases(t *testing.T) {
+	ch := exampleChart(t)
+	var notes []string
+	ch.Phases = nil
+	for i := 0; i < 20000; i++ {
+		ch.Phases = append(ch.Phases, progress.Phase{Week: float64(i) / 7, Kind: progress.PhaseDecision, Code: record.DecisionContinue})
+		notes = append(notes, fmt.Sprintf("Decision %d.", i))
+	}
+	meta := DocMeta{Student: "Ava", Generated: "2025-04-28", Phases: ch.Phases, PhaseNotes: notes, Calendar: ch.Calendar}
+	charttest.WithinOver(t, "ProgressPDF of 20,000 phases", pdfCost(t), func() {
+		if err := ProgressPDF(io.Discard, ch.Report, meta); err != nil {
+			t.Error(err)
+		}
+	})
+	lines, _, _ := placedLines(t, ch.Report, meta)
+	var text []string
+	for _, l := range lines {
+		text = append(text, l.text)
+	}
+	all := strings.Join(text, " ")
+	if !strings.Contains(all, "Decision 29.") || strings.Contains(all, "Decision 30.") || !strings.Contains(all, "and 19970 more.") {
+		t.Errorf("the phase lines listed: %.400s", all)
 	}
 }

@@ -25,6 +25,9 @@ type timeAxis struct {
 	start  progress.Date
 	dated  bool             // start is a date: the axis is labelled with dates
 	pauses []progress.Pause // the breaks after the start, by date
+	// before[i] is the width of pauses[:i]: x is a binary search, not a
+	// walk over every break.
+	before []float64
 }
 
 func newTimeAxis(r progress.Report, cal progress.Calendar) timeAxis {
@@ -33,19 +36,23 @@ func newTimeAxis(r progress.Report, cal progress.Calendar) timeAxis {
 		// A report built without a start (by hand): weeks as they are.
 		return timeAxis{}
 	}
-	return timeAxis{start: start, dated: true, pauses: cal.Pauses(start)}
+	a := timeAxis{start: start, dated: true, pauses: cal.Pauses(start)}
+	a.before = make([]float64, len(a.pauses)+1)
+	for i, p := range a.pauses {
+		a.before[i+1] = a.before[i] + pauseWeeks(p)
+	}
+	return a
 }
 
 // x is week w of the report on the calendar. At a pause's own week (the
 // last instruction day before it) x is the pause's left edge.
 func (a timeAxis) x(w float64) float64 {
-	x := w
-	for _, p := range a.pauses {
-		if p.Week < w {
-			x += pauseWeeks(p)
-		}
+	// The pauses' weeks rise with their dates: those before w are a prefix.
+	n := sort.Search(len(a.pauses), func(i int) bool { return !(a.pauses[i].Week < w) })
+	if n == 0 {
+		return w
 	}
-	return x
+	return w + a.before[n]
 }
 
 // pauseWeeks is a pause's width on the calendar.
@@ -70,9 +77,10 @@ func (a timeAxis) line(w0, y0, w1, y1 float64) (xys plotter.XYs, ok bool) {
 		xys = append(xys, plotter.XY{X: x, Y: y})
 	}
 	add(a.x(w0), y0)
-	for _, p := range a.pauses {
-		if p.Week <= w0 || p.Week >= w1 {
-			continue
+	first := sort.Search(len(a.pauses), func(i int) bool { return a.pauses[i].Week > w0 })
+	for _, p := range a.pauses[first:] {
+		if p.Week >= w1 {
+			break
 		}
 		// Within the window both ends are finite and small: no overflow.
 		y := y0 + (y1-y0)*(p.Week-w0)/(w1-w0)

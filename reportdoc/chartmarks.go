@@ -1,8 +1,10 @@
 package reportdoc
 
 import (
+	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -111,7 +113,18 @@ func (b bands) Plot(c draw.Canvas, p *plot.Plot) {
 // Lines of one day are one mark, their words joined.
 type phaseMark struct {
 	x     float64
-	label string
+	words []string
+	more  int // changes that day not named
+}
+
+// label is the mark's words: "Team: raise the goal, New program", and
+// "and 3 more" when the day had more changes than it names.
+func (m phaseMark) label() string {
+	s := strings.Join(m.words, ", ")
+	if m.more > 0 {
+		s += fmt.Sprintf(" and %d more", m.more)
+	}
+	return s
 }
 
 // phaseLines draws the phase lines over the data area's height; their
@@ -122,9 +135,13 @@ type phaseLines struct{ marks []phaseMark }
 func (l phaseLines) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, _ := p.Transforms(&c)
 	sty := phaseLineStyle()
+	last := vg.Length(math.Inf(-1))
 	for _, m := range l.marks {
-		if x := trX(m.x); c.ContainsX(x) {
+		// Marks are in date order; lines closer than a point look as one,
+		// so the drawing costs at most one line per point of width.
+		if x := trX(m.x); c.ContainsX(x) && x-last >= 1 {
 			c.StrokeLine2(sty, x, c.Min.Y, x, c.Max.Y)
+			last = x
 		}
 	}
 }
@@ -148,65 +165,84 @@ const maxLabelRows = 3
 // layoutPhaseLabels places each label beside its line, in the lowest row
 // and on the first side (right, then left) where it overlaps no label of
 // its row and crosses no other phase line (whose stroke up to its own
-// label would run through the words). Failing that, it takes the lowest
-// row where it overlaps nothing; failing that, it shares a row (a chart of
-// so many changes so close together is rare, and the list under the chart
-// says them all).
+// label would run through the words); failing that, where it overlaps no
+// label. A label with no such place is left out: the lines are drawn all
+// the same, and the list under the chart (the console's page, the PDF)
+// says what each was. Marks come in date order, so each row's labels end
+// further right each time: a label is checked against its row's last end
+// and, by binary search, against the lines, O(marks × log marks).
 func layoutPhaseLabels(marks []phaseMark, trX func(float64) vg.Length, minX, maxX vg.Length, sty text.Style) []placedLabel {
 	gap := sty.Font.Size / 2
-	var lines []vg.Length
+	var lines []vg.Length // sorted: marks are in date order
 	for _, m := range marks {
 		if lx := trX(m.x); lx >= minX && lx <= maxX {
 			lines = append(lines, lx)
 		}
 	}
-	var out []placedLabel
+	// crosses: a line other than own within [left, left+w], gap aside.
 	crosses := func(left, w, own vg.Length) bool {
-		for _, x := range lines {
-			if x != own && x >= left-gap/2 && x <= left+w+gap/2 {
+		lo, hi := left-gap/2, left+w+gap/2
+		i, _ := slices.BinarySearch(lines, lo)
+		for ; i < len(lines) && lines[i] <= hi; i++ {
+			if lines[i] != own {
 				return true
 			}
 		}
 		return false
 	}
-	overlaps := func(row int, left, w vg.Length) bool {
-		for _, o := range out {
-			if o.row == row && left < o.left+o.w+gap && o.left < left+w+gap {
-				return true
-			}
-		}
-		return false
+	var out []placedLabel
+	ends := make([]vg.Length, maxLabelRows) // per row: where its last label ends
+	for i := range ends {
+		ends[i] = vg.Length(math.Inf(-1))
 	}
+	// Every label is at least two ems wide ("New program", "Team: …"):
+	// where no row has that much room beside the line, nothing is measured,
+	// and equal words are measured once.
+	least := 2 * sty.Font.Size
+	type measured struct {
+		text string
+		w    vg.Length
+	}
+	seen := map[string]measured{}
 	for _, m := range marks {
 		lx := trX(m.x)
 		if lx < minX || lx > maxX {
 			continue
 		}
-		label := fit(sty, m.label, maxX-minX)
-		w := sty.Width(label)
-		right, left := lx+gap*0.7, max(minX, lx-gap*0.7-w)
-		sides := []vg.Length{right, left}
-		if right+w > maxX {
+		room := false
+		for _, end := range ends {
+			room = room || lx+gap*0.7 >= end+gap || lx-gap*1.7-least >= end
+		}
+		if !room {
+			continue
+		}
+		words := m.label()
+		ms, ok := seen[words]
+		if !ok {
+			ms.text = fit(sty, words, maxX-minX)
+			ms.w = sty.Width(ms.text)
+			seen[words] = ms
+		}
+		label, w := ms.text, ms.w
+		sides := []vg.Length{lx + gap*0.7, max(minX, lx-gap*0.7-w)}
+		if sides[0]+w > maxX {
 			sides = sides[1:]
 		}
 		pl := placedLabel{text: label, w: w, lineX: lx, row: -1}
-		try := func(avoidLines bool) {
+		for _, avoidLines := range []bool{true, false} {
 			for row := 0; row < maxLabelRows && pl.row < 0; row++ {
 				for _, x := range sides {
-					if !overlaps(row, x, w) && !(avoidLines && crosses(x, w, lx)) {
+					if x >= ends[row]+gap && !(avoidLines && crosses(x, w, lx)) {
 						pl.row, pl.left = row, x
 						break
 					}
 				}
 			}
 		}
-		try(true)
 		if pl.row < 0 {
-			try(false)
+			continue
 		}
-		if pl.row < 0 {
-			pl.row, pl.left = len(out)%maxLabelRows, sides[0]
-		}
+		ends[pl.row] = pl.left + w
 		out = append(out, pl)
 	}
 	return out

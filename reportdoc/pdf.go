@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ type DocMeta struct {
 	// and dates its axis by them (ADR 0019).
 	Calendar progress.Calendar
 }
+
+// maxPhaseNotes is how many phase lines the report lists in words.
+const maxPhaseNotes = 30
 
 // printStyle is the chart's type on paper: 9 pt, as the PDF's small print.
 var printStyle = chartStyle{text: 9}
@@ -189,8 +193,16 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	}
 	pdf.ImageOptions("chart", margin, pdf.GetY(), chartW, chartH, true, opt, 0, "")
 	pdf.Ln(8)
-	if len(meta.PhaseNotes) > 0 {
-		para("Phase lines: "+strings.Join(meta.PhaseNotes, " "), 9, false)
+	if notes := meta.PhaseNotes; len(notes) > 0 {
+		// The chart labels each line in words; the list dates them and
+		// names the programs. A few dozen are what a reader can use: a
+		// goal with thousands of decisions lists the first ones.
+		more := ""
+		if len(notes) > maxPhaseNotes {
+			more = " …and " + strconv.Itoa(len(notes)-maxPhaseNotes) + " more."
+			notes = notes[:maxPhaseNotes]
+		}
+		para("Phase lines: "+strings.Join(notes, " ")+more, 9, false)
 	}
 
 	heading("Decision: "+progress.DecisionWords(r.Decision.Code), 13)

@@ -1,8 +1,10 @@
 package progress
 
 import (
+	"fmt"
 	"math"
 	"reflect"
+	"strings"
 	"testing"
 
 	"smallwins/shared/record"
@@ -82,5 +84,18 @@ func TestPauses(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("pauses\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestPauseNames: overlapping breaks give one pause named by the first
+// few, not by thousands of names joined.
+func TestPauseNames(t *testing.T) {
+	var bs []record.CalendarBreak
+	for i := 0; i < 5000; i++ {
+		bs = append(bs, record.CalendarBreak{Name: fmt.Sprint("Break ", i), StartDate: "2025-02-17", EndDate: "2025-02-21"})
+	}
+	got := NewCalendar(bs, nil).Pauses(mustDate("2025-01-06"))
+	if len(got) != 1 || strings.Count(got[0].Name, " / ") != 3 || !strings.HasSuffix(got[0].Name, " / …") {
+		t.Errorf("pauses %+v", got)
 	}
 }
