@@ -176,6 +176,7 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	}
 
 	p := plot.New()
+	p.BackgroundColor = nil // draw fills the canvas (the SVG) or it is white (a PNG)
 	// The axes: x from the start (or a point before it) to the goal date
 	// (or a point or phase line after it), y over every score drawn and
 	// the goal, each with a margin. Both are set here, never left to
@@ -475,10 +476,16 @@ func (v valueRange) padded(frac, least float64) (float64, float64) {
 
 // draw draws the chart on c: the legend's rows at the bottom, the phase
 // labels' rows above the data area, the plot between them.
-func (cp *chartPlot) draw(c draw.Canvas) {
+//
+// background fills the canvas white first: the SVG's, which is otherwise
+// transparent. A PNG canvas starts white, and filling 1,400 × 720 pixels
+// again through the rasteriser would cost as much as the rest of the chart.
+func (cp *chartPlot) draw(c draw.Canvas, background bool) {
 	st := cp.st
-	c.SetColor(color.White) // the margins, the labels' rows and the legend too
-	c.Fill(c.Rectangle.Path())
+	if background {
+		c.SetColor(color.White) // the margins, the labels' rows and the legend too
+		c.Fill(c.Rectangle.Path())
+	}
 	margin := st.text / 2
 	c = draw.Crop(c, margin, -margin, margin, -margin)
 
@@ -561,7 +568,7 @@ func chartPNG(ch Chart, wInch, hInch float64, dpi int, st chartStyle) ([]byte, e
 		return nil, fmt.Errorf("reportdoc: chart: %w", err)
 	}
 	c := vgimg.NewWith(vgimg.UseWH(vg.Length(wInch)*vg.Inch, vg.Length(hInch)*vg.Inch), vgimg.UseDPI(dpi))
-	cp.draw(draw.New(c))
+	cp.draw(draw.New(c), false)
 	var buf bytes.Buffer
 	if _, err := (vgimg.PngCanvas{Canvas: c}).WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("reportdoc: chart png: %w", err)
@@ -585,7 +592,7 @@ func ProgressChartSVG(ch Chart, widthPx, heightPx int) ([]byte, error) {
 	}
 	const dpi = 96 // CSS pixels per inch
 	c := vgsvg.NewWith(vgsvg.UseWH(vg.Length(widthPx)*vg.Inch/dpi, vg.Length(heightPx)*vg.Inch/dpi))
-	cp.draw(draw.New(c))
+	cp.draw(draw.New(c), true)
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("reportdoc: chart svg: %w", err)

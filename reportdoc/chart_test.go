@@ -106,7 +106,7 @@ func record1(t *testing.T, ch Chart) recorded {
 		t.Fatal(err)
 	}
 	var rec recorder.Canvas
-	cp.draw(draw.NewCanvas(&rec, vg.Length(ConsoleChartWide.W)*0.75, vg.Length(ConsoleChartWide.H)*0.75))
+	cp.draw(draw.NewCanvas(&rec, vg.Length(ConsoleChartWide.W)*0.75, vg.Length(ConsoleChartWide.H)*0.75), true)
 	out := recorded{cp: cp, texts: map[string]pfont.Font{}, fills: map[color.Color]int{}}
 	var col color.Color
 	for _, a := range rec.Actions {
@@ -399,5 +399,34 @@ func TestPDFOfManyPhases(t *testing.T) {
 	all := strings.Join(text, " ")
 	if !strings.Contains(all, "Decision 29.") || strings.Contains(all, "Decision 30.") || !strings.Contains(all, "and 19970 more.") {
 		t.Errorf("the phase lines listed: %.400s", all)
+	}
+}
+
+// BenchmarkChartSVG: the console's chart.svg of the example goal (a team
+// decision, a new program, two breaks), wide and narrow, and the tablet's
+// PNG; bytes is the document's size.
+//
+//	go test ./reportdoc -run '^$' -bench ChartSVG
+func BenchmarkChartSVG(b *testing.B) {
+	ch := exampleChart(b)
+	for _, c := range []struct {
+		name string
+		draw func() ([]byte, error)
+	}{
+		{"wide", func() ([]byte, error) { return ProgressChartSVG(ch, ConsoleChartWide.W, ConsoleChartWide.H) }},
+		{"narrow", func() ([]byte, error) { return ProgressChartSVG(ch, ConsoleChartNarrow.W, ConsoleChartNarrow.H) }},
+		{"tablet-png", func() ([]byte, error) { return ProgressChartPNG(ch, 960, 360) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				out, err := c.draw()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(out)
+			}
+			b.ReportMetric(float64(n), "bytes")
+		})
 	}
 }

@@ -144,7 +144,7 @@ func checkPlaced(t testing.TB, r progress.Report, phases []progress.Phase) {
 	}
 	const w, h, slack = 540, 300, 20 // points: 720×400 CSS pixels
 	var rec recorder.Canvas
-	cp.draw(draw.NewCanvas(&rec, w, h))
+	cp.draw(draw.NewCanvas(&rec, w, h), true)
 	check := func(what string, pt vg.Point) {
 		x, y := float64(pt.X), float64(pt.Y)
 		if !(x >= -slack && x <= w+slack && y >= -slack && y <= h+slack) { // false for NaN too
