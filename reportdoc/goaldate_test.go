@@ -50,7 +50,7 @@ func TestProgressPDFAfterTheGoalDate(t *testing.T) {
 			"The goal date, 12 May, has passed and the present level, 81, reached the goal of 78: set a new goal or end the intervention.",
 			"Ava Martinez has met the goal of 78 by 2025-05-12 (present level 81).",
 			"Expected level on the aimline at 2025-05-26: 78.",
-			"status green",
+			"The light is green: the last 3 points are above the aimline.",
 		}, []string{"Change the instruction", "below"}},
 		{"not reached", []float64{74, 75, 75}, []string{
 			"Decision: Review the goal",

@@ -222,17 +222,17 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	if r.Aimline != nil {
 		para(fmt.Sprintf("Goal: %s by %s.", num(r.Goal.GoalScore), r.Goal.GoalDate), 10, false) // the growth it needs: ROISentence
 	}
-	unit := record.MeasureOf(r.Goal.Measure).Unit
-	if t := progress.TrendSentence(r.Trend, r.Aimline, unit); t != "" {
-		para(t, 10, false)
+	// The growth, the typical growth and the light in the words the tablet
+	// shows (shared/progress, ADR 0651): no method's name, no code.
+	for _, t := range []string{progress.GrowthSentence(r), progress.ProjectionSentence(r), progress.ROISentence(r)} {
+		if t != "" {
+			para(t, 10, false)
+		}
 	}
-	if t := progress.ROISentence(r.ROI, unit); t != "" {
-		para(t, 10, false)
-	}
-	para(fmt.Sprintf("%d points after the baseline over %s weeks; status %s.", r.PointsAfterBaseline, progress.FormatWeeks(r.WeeksOfData), r.Status), 10, false)
+	para(fmt.Sprintf("%d points after the baseline over %s weeks. %s", r.PointsAfterBaseline, progress.FormatWeeks(r.WeeksOfData), progress.LightWords(r)), 10, false)
 	heading("Delivery", 12)
 	if d := r.Delivery; d != nil {
-		para(fmt.Sprintf("Sessions: %d delivered; %s.", d.DeliveredSessions, progress.AttendanceWords(d)), 10, false)
+		para(fmt.Sprintf("Sessions: %d delivered; %s (attendance %s).", d.DeliveredSessions, progress.AttendanceWords(d), pct(d.AttendancePct)), 10, false)
 		para(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", progress.FormatMinutes(d.MinutesReceived), progress.FormatMinutes(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
 	} else {
 		para("Delivery is unknown: no plan is linked to this goal.", 10, false)

@@ -258,10 +258,11 @@ func TestProgressPDFTextByPoppler(t *testing.T) {
 		"Present level: 51 (median of the last 3 points).",
 		"Expected level on the aimline at 2025-03-17: 62.",
 		"Goal: 78 by 2025-05-12.",
-		// One rounding rule with the tablet (ADR 0630): 0.92, not 0.9 here and 0.92 there.
-		"Trend 0.92 words correct per minute a week (Tukey slope 0.86); the aimline needs 2; projected 59.7 by the goal date.",
-		"The goal needs 2 words correct per minute a week;",
-		"10 points after the baseline over 10 weeks; status red.",
+		// One rounding rule with the tablet (ADR 0630), and the tablet's
+		// words (ADR 0651): a growth a week, no method's name, no colour code.
+		"Growing 0.92 words correct a week (0.86 if unusual scores count for less); the goal needs 2.",
+		"At this rate, 59.7 by the goal date.",
+		"10 points after the baseline over 10 weeks. The light is red: the newest 3 of the last 4 points are below the aimline.",
 		"2025-03-17 10 53 62 below", // the last row of the points table
 		"Page 1 of 2", "Page 2 of 2",
 	} {

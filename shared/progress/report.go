@@ -134,10 +134,17 @@ const (
 	NotEnoughData = "not_enough_data"
 )
 
-// Minimums of §3.5.
+// Minimums and limits of §3.5, read by the rules and by the words that
+// explain them (ReasonWords): one place for each number.
 const (
 	minPoints = 6
 	minWeeks  = 6
+	// trendLow and trendHigh bound the trend rule's "continue" band, as a
+	// ratio of the aimline's slope.
+	trendLow  = 0.9
+	trendHigh = 1.1
+	// deliveryMin is the delivery gate's limit, in percent.
+	deliveryMin = 80.0
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -376,16 +383,7 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 			Reason: "There is no aimline (the goal's dates or scores need fixing), so no decision can be made."}
 	}
 	if n < minPoints || weeks < minWeeks {
-		var needs []string
-		if n < minPoints {
-			needs = append(needs, plural(minPoints-n, "more point", "more points"))
-		}
-		if weeks < minWeeks {
-			more := int(math.Ceil(minWeeks - weeks - 1e-9))
-			needs = append(needs, plural(more, "more week", "more weeks")+" of data")
-		}
-		reason := fmt.Sprintf("Not enough data yet: %d points over %s weeks; %s needed (at least %d points over %d weeks).",
-			n, fmtNum(weeks), strings.Join(needs, " and "), minPoints, minWeeks)
+		reason := notEnoughReason(n, weeks, fmtNum)
 		if lastFour(-1) {
 			reason += " Warning: the last 4 points are already all below the aimline."
 		}
@@ -400,10 +398,10 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 	if n >= 8 && haveTrend {
 		ratio := olsSlope / aimSlope
 		switch {
-		case ratio < 0.9:
+		case ratio < trendLow:
 			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend,
 				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (below 90%%).", fmtNum(ratio*100))}
-		case ratio > 1.1:
+		case ratio > trendHigh:
 			return Decision{Code: record.DecisionRaiseGoal, Rule: RuleTrend,
 				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (above 110%%).", fmtNum(ratio*100))}
 		}
@@ -416,25 +414,63 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 // gate is rule 5 of §3.5: a change of instruction is not judged on an
 // intervention that was barely delivered.
 func gate(d Decision, del *Delivery) Decision {
-	if del == nil || del.AttendancePct == nil || del.DosePct == nil {
-		d.Reason += " Delivery is unknown (no plan, or nothing planned yet), so it could not be checked."
+	if deliveryUnknown(del) {
+		d.Reason += deliveryUnknownWords
 		return d
 	}
-	var low []string
-	if *del.AttendancePct < 80 {
-		low = append(low, "attendance "+fmtNum(*del.AttendancePct)+"%")
-	}
-	if *del.DosePct < 80 {
-		low = append(low, "dose "+fmtNum(*del.DosePct)+"%")
-	}
-	if del.FidelityPct != nil && *del.FidelityPct < 80 {
-		low = append(low, "fidelity "+fmtNum(*del.FidelityPct)+"%")
-	}
+	low := lowDelivery(del, FormatPct)
 	if len(low) == 0 {
 		return d
 	}
 	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
-		Reason: d.Reason + " Fix delivery first: " + strings.Join(low, ", ") + " below 80%."}
+		Reason: d.Reason + fixDeliveryWords(low)}
+}
+
+// deliveryUnknownWords ends a change of instruction's reason when the gate
+// could not check delivery.
+const deliveryUnknownWords = " Delivery is unknown (no plan, or nothing planned yet), so it could not be checked."
+
+// fixDeliveryWords ends a gated reason: the low figures, named.
+func fixDeliveryWords(low []string) string {
+	return " Fix delivery first: " + strings.Join(low, ", ") + " below " + FormatPct(deliveryMin) + "."
+}
+
+// deliveryUnknown reports whether the gate could not check delivery (no
+// plan, or nothing planned yet).
+func deliveryUnknown(del *Delivery) bool {
+	return del == nil || del.AttendancePct == nil || del.DosePct == nil
+}
+
+// lowDelivery names each delivery figure below the gate's limit, worded by
+// pct ("attendance 75%"): the report's reason and the room's words name
+// the same figures.
+func lowDelivery(del *Delivery, pct func(float64) string) []string {
+	var low []string
+	if *del.AttendancePct < deliveryMin {
+		low = append(low, "attendance "+pct(*del.AttendancePct))
+	}
+	if *del.DosePct < deliveryMin {
+		low = append(low, "dose "+pct(*del.DosePct))
+	}
+	if del.FidelityPct != nil && *del.FidelityPct < deliveryMin {
+		low = append(low, "fidelity "+pct(*del.FidelityPct))
+	}
+	return low
+}
+
+// notEnoughReason is rule 1's reason: how many more points and weeks are
+// needed, the weeks so far worded by weeks.
+func notEnoughReason(n int, weeks float64, weeksWords func(float64) string) string {
+	var needs []string
+	if n < minPoints {
+		needs = append(needs, plural(minPoints-n, "more point", "more points"))
+	}
+	if weeks < minWeeks {
+		more := int(math.Ceil(minWeeks - weeks - 1e-9))
+		needs = append(needs, plural(more, "more week", "more weeks")+" of data")
+	}
+	return fmt.Sprintf("Not enough data yet: %d points over %s weeks; %s needed (at least %d points over %d weeks).",
+		n, weeksWords(weeks), strings.Join(needs, " and "), minPoints, minWeeks)
 }
 
 // fmtNum renders a number for people: at most two decimals, no trailing

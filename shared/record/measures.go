@@ -9,19 +9,22 @@ type Measure struct {
 	Name      string // "Oral reading fluency"
 	Unit      string // "words correct per minute", the chart's axis
 	Direction string // DirectionUp or DirectionDown, the usual one
+	// Counts is what one point of the score counts, for a growth a week:
+	// "growing 1.4 words correct a week" (the unit without its per-minute).
+	Counts string
 }
 
 // builtInMeasures are DOMAIN.md's table, in its order.
 var builtInMeasures = []Measure{
-	{"orf_wcpm", "Oral reading fluency", "words correct per minute", DirectionUp},
-	{"maze", "Maze comprehension", "correct replacements (3 min)", DirectionUp},
-	{"lsf", "Letter sound fluency", "correct letter sounds per minute", DirectionUp},
-	{"nwf_cls", "Nonsense word fluency", "correct letter sounds per minute", DirectionUp},
-	{"math_cbm_digits", "Math computation", "digits correct (2 min)", DirectionUp},
-	{"math_facts", "Math facts fluency", "correct facts per minute", DirectionUp},
-	{"spelling_cls", "Spelling", "correct letter sequences", DirectionUp},
-	{"behavior_pct", "Daily behaviour rating", "% of points earned", DirectionUp},
-	{"office_referrals", "Office referrals", "referrals per week", DirectionDown},
+	{"orf_wcpm", "Oral reading fluency", "words correct per minute", DirectionUp, "words correct"},
+	{"maze", "Maze comprehension", "correct replacements (3 min)", DirectionUp, "correct replacements"},
+	{"lsf", "Letter sound fluency", "correct letter sounds per minute", DirectionUp, "letter sounds"},
+	{"nwf_cls", "Nonsense word fluency", "correct letter sounds per minute", DirectionUp, "letter sounds"},
+	{"math_cbm_digits", "Math computation", "digits correct (2 min)", DirectionUp, "digits correct"},
+	{"math_facts", "Math facts fluency", "correct facts per minute", DirectionUp, "facts"},
+	{"spelling_cls", "Spelling", "correct letter sequences", DirectionUp, "letter sequences"},
+	{"behavior_pct", "Daily behaviour rating", "% of points earned", DirectionUp, "percentage points"},
+	{"office_referrals", "Office referrals", "referrals per week", DirectionDown, "referrals"},
 }
 
 // Measures lists the built-in measures (a district may add its own codes).
@@ -77,4 +80,13 @@ func (m Measure) Axis() string {
 		return m.Name
 	}
 	return m.Unit
+}
+
+// Growth is what a growth a week counts ("words correct"), or "points" for
+// a measure with no unit (a district's own code).
+func (m Measure) Growth() string {
+	if m.Counts == "" {
+		return "points"
+	}
+	return m.Counts
 }

@@ -725,6 +725,21 @@ type Conflict struct {
 	// WinnerDeleted: the winning version is a deletion (known when a pull
 	// brought it; a superseded push learns only the winner's HLC).
 	WinnerDeleted bool `json:"winner_deleted,omitempty"`
+	// ByServer: the winning version was written by the school's server
+	// (its HLC node is protocol.ServerDeviceID of the enrolled school: the
+	// console, a roster import). Worked out when conflicts are listed, from
+	// the enrolment; not stored.
+	ByServer bool `json:"-"`
+}
+
+// By is who saved the winning version, for a person: "the console" or
+// "another tablet". The tablet holds no list of the school's devices or
+// of who works in the console, so it names no one (ADR 0651).
+func (c Conflict) By() string {
+	if c.ByServer {
+		return "the console"
+	}
+	return "another tablet"
 }
 
 // RecordID is the id of the record in conflict.
@@ -756,7 +771,7 @@ func (c Conflict) Summary(loc *time.Location) string {
 	}
 	t := c.WinnerTime()
 	if t.IsZero() {
-		return "another tablet saved a newer version"
+		return c.By() + " saved a newer version"
 	}
 	t = t.In(loc)
 	what := "saved a newer version"
@@ -764,9 +779,9 @@ func (c Conflict) Summary(loc *time.Location) string {
 		what = "deleted it"
 	}
 	if d := c.At.In(loc); d.Year() == t.Year() && d.YearDay() == t.YearDay() {
-		return "another tablet " + what + " at " + t.Format("15:04")
+		return c.By() + " " + what + " at " + t.Format("15:04")
 	}
-	return "another tablet " + what + " on " + t.Format("Jan 2 at 15:04")
+	return c.By() + " " + what + " on " + t.Format("Jan 2 at 15:04")
 }
 
 func (s *Store) addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason string, at time.Time, winnerDeleted bool) error {
@@ -785,6 +800,10 @@ func (s *Store) addConflict(tx *bolt.Tx, loser record.Envelope, winner, reason s
 // Conflicts returns the kept losers, oldest first.
 func (s *Store) Conflicts() ([]Conflict, error) {
 	var out []Conflict
+	server := ""
+	if e, err := s.Enrolment(); err == nil && e.SchoolID != "" {
+		server = protocol.ServerDeviceID(e.SchoolID)
+	}
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bConflicts).ForEach(func(k, v []byte) error {
 			v, err := s.unseal(bConflicts, k, v)
@@ -795,6 +814,7 @@ func (s *Store) Conflicts() ([]Conflict, error) {
 			if err := json.Unmarshal(v, &c); err != nil {
 				return err
 			}
+			c.ByServer = server != "" && c.WinnerDevice() == server
 			out = append(out, c)
 			return nil
 		})

@@ -137,7 +137,8 @@ func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
 	}
 	col := map[string]int{}
 	for i, m := range cellRE.FindAllStringSubmatch(hm[1], -1) {
-		col[visible(m[1])] = i
+		// A head is its words; the sort indicator (▲ ▼ ↕) is not part of them.
+		col[strings.TrimSpace(strings.TrimRight(visible(m[1]), "▲▼↕ "))] = i
 	}
 	for _, h := range []string{"Last probe", "Points", "Decision", "Delivery"} {
 		if _, ok := col[h]; !ok {

@@ -85,7 +85,7 @@ func (s *Sync) Conflicts() ([]ui.Conflict, error) {
 	}
 	out := make([]ui.Conflict, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type,
+		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type, By: c.By(),
 			Summary: c.Summary(nil), Deleted: c.Loser.Deleted, Mine: c.Loser})
 	}
 	return out, nil

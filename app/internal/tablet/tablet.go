@@ -289,7 +289,7 @@ func (t *Tablet) run(store *localstore.Store, enrolFromEnv bool, notice string) 
 		Tick: Tick, Now: t.cfg.now,
 		// The same chart as the PDF report (issue 7: one look in app and print).
 		ChartPNG: reportdoc.ProgressChartPNG, ReportPDF: ReportPDF, OnActivity: t.touch, Background: t.cfg.Background,
-		ChangePIN: locker{t}.ChangePIN})
+		ChangePIN: locker{t}.ChangePIN, Lock: t.LockNow})
 	t.UI.Start()
 	t.UI.SetSyncState(uiState(t.syncState()))
 	if notice != "" {
@@ -353,6 +353,7 @@ func (t *Tablet) erase(notice string) error {
 	t.Store, t.Syncer, t.UI = store, nil, nil
 	t.notice, t.enrolEnv = notice, false
 	t.Lock.Show(notice)
+	t.Lock.Forget() // the pop-ups of the erased app are not put back
 	return nil
 }
 

@@ -8,11 +8,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/reportdoc"
 	"smallwins/shared/progress"
+	"smallwins/shared/record"
 )
 
 // Config is what the screens need from the outside.
@@ -47,6 +50,10 @@ type Config struct {
 	// ChangePIN, when set, checks the current PIN and sets a new one (the
 	// Sync screen's "Change PIN"); its errors are sentences. nil: no button.
 	ChangePIN func(current, newPIN string) error
+	// Lock, when set, covers the app with the lock screen at once ("Lock
+	// now" on the Sync screen and in the header's menu, Ctrl+L). nil: not
+	// offered.
+	Lock func()
 }
 
 // screen is one page of the app: built once, refreshed from its model.
@@ -86,8 +93,19 @@ type App struct {
 	body     *fyne.Container
 	nav      []*Button
 	header   *fyne.Container
+	menu     *Button // the header's menu: Lock now, Change PIN…
 	root     *fyne.Container
 	undo     *undoBar // floats above the navigation (undo.go)
+	// frame is the window's whole content: the screens (root) with the
+	// undo layer over them. Whatever is shown after an unlock is this
+	// frame, never root alone, so the undo bar survives the lock (issue 22).
+	frame *fyne.Container
+	// question is the question open over the screen, if any (ask.go).
+	question *question
+	// saveDialog is the last file-save dialog shown (tests).
+	saveDialog *dialog.FileDialog
+	// msgStop ends the timer that clears a confirmation (nil when none).
+	msgStop func()
 
 	stack []screen
 	sync  SyncState
@@ -114,6 +132,9 @@ func New(win fyne.Window, cfg Config) *App {
 		cfg.Now = time.Now
 	}
 	a := &App{cfg: cfg, win: win}
+	// Every local write goes through here, so the header's count of
+	// waiting changes is the outbox's after each one (ADR 0651).
+	a.cfg.Records = watchedRecords{Records: cfg.Records, wrote: a.wrote}
 	a.back = NewButton("‹ Back", a.Back)
 	a.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.title.Truncation = fyne.TextTruncateEllipsis
@@ -128,7 +149,13 @@ func New(win fyne.Window, cfg Config) *App {
 		tab := Tab(i)
 		a.nav = append(a.nav, NewButton(n, func() { a.Root(tab) }))
 	}
-	header := container.NewBorder(nil, nil, a.back, container.NewHBox(a.syncChip, a.syncNow), a.title)
+	a.menu = NewButton("", a.openMenu)
+	a.menu.Icon = theme.MenuIcon()
+	right := container.NewHBox(a.syncChip, a.syncNow)
+	if cfg.Lock != nil || cfg.ChangePIN != nil {
+		right.Add(a.menu)
+	}
+	header := container.NewBorder(nil, nil, a.back, right, a.title)
 	a.header = header
 	navBar := container.NewGridWithColumns(len(a.nav))
 	for _, b := range a.nav {
@@ -140,11 +167,16 @@ func New(win fyne.Window, cfg Config) *App {
 	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
 	a.undo = newUndoBar(a, navBar)
-	win.SetContent(container.NewStack(a.root, a.undo.layer))
-	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Alt+1…5 switch tabs.
+	a.frame = container.NewStack(a.root, a.undo.layer)
+	win.SetContent(a.frame)
+	// Keyboard: Ctrl+S (Cmd+S) or F5 syncs now; Ctrl+L locks; Alt+1…5 switch tabs.
 	c := win.Canvas()
 	c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { a.SyncNow() })
+	if cfg.Lock != nil {
+		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { a.LockNow() })
+	}
 	for i := range names {
 		tab := Tab(i)
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierAlt},
@@ -237,10 +269,43 @@ func (a *App) Back() {
 }
 
 // ShowAgain puts the app back in its window after the lock screen covered
-// it, on the screen that was open.
+// it, on the screen that was open, with its undo layer: the undo bar is
+// part of the window whatever screen is shown (issue 22: after an unlock
+// the root alone was put back, and no deletion offered Undo any more).
 func (a *App) ShowAgain() {
-	a.win.SetContent(a.root)
+	a.win.SetContent(a.frame)
+	a.undo.resume()
 	a.DataChanged()
+}
+
+// LockNow covers the app with the lock screen at once (Config.Lock).
+func (a *App) LockNow() {
+	if a.cfg.Lock != nil {
+		a.cfg.Lock()
+	}
+}
+
+// openMenu shows the header's menu under its button: Lock now, and
+// Change PIN… (on the Sync screen).
+func (a *App) openMenu() {
+	var items []*fyne.MenuItem
+	if a.cfg.Lock != nil {
+		items = append(items, fyne.NewMenuItem("Lock now", a.LockNow))
+	}
+	if a.cfg.ChangePIN != nil {
+		items = append(items, fyne.NewMenuItem("Change PIN…", func() {
+			a.Root(TabSync)
+			if s, ok := a.current().(*syncScreen); ok {
+				s.openChangePIN()
+			}
+		}))
+	}
+	if len(items) == 0 {
+		return
+	}
+	c := a.win.Canvas()
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(a.menu)
+	widget.ShowPopUpMenuAtPosition(fyne.NewMenu("", items...), c, pos.AddXY(0, a.menu.Size().Height))
 }
 
 func (a *App) activity() {
@@ -251,6 +316,7 @@ func (a *App) activity() {
 
 func (a *App) show() {
 	a.activity()
+	a.closeQuestion() // a question is about the screen it was asked on
 	s := a.current()
 	// First: a save on the screen left may be waiting now, and Today words
 	// its sync line with the header's text.
@@ -426,7 +492,12 @@ const (
 	msgUntilSent
 )
 
-// say shows a short message on the status line until the next screen change.
+// msgFor is how long a confirmation ("Saved.") stays on the status line
+// when the app has a ticker: as long as the undo bar, never minutes.
+const msgFor = undoFor
+
+// say shows a short confirmation on the status line until the next screen
+// change, new data, or msgFor, whichever comes first.
 func (a *App) say(msg string) { a.setMessage(msg, widget.MediumImportance, msgPlain) }
 
 // sayUntilSent shows a message that is true until the next successful sync.
@@ -438,19 +509,85 @@ func (a *App) warn(msg string) { a.setMessage(msg, widget.DangerImportance, msgP
 // setMessage writes the status line; its height never changes, so nothing
 // on the screen moves.
 func (a *App) setMessage(msg string, imp widget.Importance, kind msgKind) {
+	a.stopMessageTimer()
 	a.message.Importance = imp
 	a.msgKind = kind
 	a.message.SetText(msg)
+	// A confirmation is true when said and soon stale ("Saved." minutes
+	// later, beside other work); a warning stays until the screen changes,
+	// so it is not missed.
+	if kind == msgPlain && imp != widget.DangerImportance {
+		a.msgStop = a.tick(msgFor, a.clearMessage)
+	}
+}
+
+func (a *App) stopMessageTimer() {
+	if a.msgStop != nil {
+		a.msgStop()
+		a.msgStop = nil
+	}
+}
+
+// clearConfirmation clears the status line if it holds a plain message:
+// what it confirmed was just undone or replaced.
+func (a *App) clearConfirmation() {
+	if a.msgKind == msgPlain {
+		a.clearMessage()
+	}
 }
 
 // Message is the message on the status line ("" when none; tests).
 func (a *App) Message() string { return a.message.Text }
 
 func (a *App) clearMessage() {
+	a.stopMessageTimer()
 	a.msgKind = msgPlain
 	if a.message.Text != "" {
 		a.message.SetText("")
 	}
+}
+
+// wrote is called after every local write: the count of waiting changes
+// in the header (and Today's line, which repeats it) is the outbox's as of
+// now, never the last sync's.
+func (a *App) wrote() { a.showGlance() }
+
+// watchedRecords is Records calling wrote after each successful write.
+type watchedRecords struct {
+	Records
+	wrote func()
+}
+
+func (w watchedRecords) Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error) {
+	e, err := w.Records.Put(ctx, typ, id, data, restricted)
+	if err == nil {
+		w.wrote()
+	}
+	return e, err
+}
+
+func (w watchedRecords) Delete(ctx context.Context, id string) (record.Envelope, error) {
+	e, err := w.Records.Delete(ctx, id)
+	if err == nil {
+		w.wrote()
+	}
+	return e, err
+}
+
+func (w watchedRecords) PutIf(ctx context.Context, typ, id string, data any, restricted bool, want string) (record.Envelope, bool, error) {
+	e, ok, err := w.Records.PutIf(ctx, typ, id, data, restricted, want)
+	if ok && err == nil {
+		w.wrote()
+	}
+	return e, ok, err
+}
+
+func (w watchedRecords) DeleteIf(ctx context.Context, id, want string) (record.Envelope, bool, error) {
+	e, ok, err := w.Records.DeleteIf(ctx, id, want)
+	if ok && err == nil {
+		w.wrote()
+	}
+	return e, ok, err
 }
 
 // fixedLine is the status line's layout: always h tall (one line of label

@@ -464,7 +464,7 @@ func (s *cicoScreen) paint() {
 		if n == 0 {
 			s.agree.SetText("Match: no box rated by both of you yet.")
 		} else {
-			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtPct(float64(m)/float64(n)*100)))
+			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtShare(float64(m)/float64(n)*100)))
 		}
 		s.agree.Show()
 	} else {
@@ -478,14 +478,14 @@ func (s *cicoScreen) paint() {
 		s.total.SetText("Nothing rated yet for this day.")
 		s.total.Importance = widget.MediumImportance
 	} else {
-		met := "goal met"
+		met, verdict := progress.MeetsGoal(earned, possible, s.m.goal()), "goal met" // exact, as the report (§3.9)
 		s.total.Importance = widget.SuccessImportance
-		if !progress.MeetsGoal(earned, possible, s.m.goal()) { // exact, as the report (§3.9)
-			met = "below the goal"
+		if !met {
+			verdict = "below the goal"
 			s.total.Importance = widget.WarningImportance
 		}
 		s.total.SetText(fmt.Sprintf("%s of %s points: %s (goal %s) · %s", fmtNum(earned), fmtNum(possible),
-			fmtPct(pct), fmtPct(s.m.goal()), met))
+			pctAgainstGoal(pct, s.m.goal(), met), progress.FormatPct(s.m.goal()), verdict)) // a goal as set (80%, 57.5%)
 	}
 	s.total.Refresh()
 	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date, s.m.phase))
@@ -541,7 +541,7 @@ func cicoWeekText(r Records, studentID, date, phase string) string {
 		return "No rated card in the last twelve weeks."
 	}
 	w := rep.Weeks[len(rep.Weeks)-1]
-	txt := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), fmtPct(w.Pct))
+	txt := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), pctAgainstGoal(w.Pct, 80, w.Met))
 	if w.Met {
 		txt += ", met"
 	} else {

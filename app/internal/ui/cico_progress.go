@@ -105,9 +105,9 @@ func (cp cicoProgress) weeksText() string {
 	var lines []string
 	for i := len(cp.status.Weeks) - 1; i >= 0 && len(lines) < 8; i-- {
 		w := cp.status.Weeks[i]
-		l := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), fmtPct(w.Pct))
+		l := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), pctAgainstGoal(w.Pct, 80, w.Met))
 		if w.MatchPct != nil {
-			l += ", match " + fmtPct(*w.MatchPct)
+			l += ", match " + progress.FormatPctWholeAgainst(*w.MatchPct, 80) // a self-managed week needs 80%
 		}
 		if w.Counts {
 			l += " · counts"
@@ -314,5 +314,12 @@ func (a *App) saveDocument(name string, data []byte, done func(error)) {
 	}, a.win)
 	d.SetFileName(name)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	// A list, not Fyne's grid of 80-pixel cells: at the app's text size
+	// the grid broke "(Parent)" into "(Paren" and "t)" (issue 22), and
+	// cut long folder names. The dialog takes most of the window.
+	d.SetView(dialog.ListView)
+	win := a.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, win.Width*0.9), min(700, win.Height*0.85)))
+	a.saveDialog = d
 	d.Show()
 }

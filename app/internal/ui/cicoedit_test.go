@@ -15,7 +15,7 @@ import (
 func TestCICOCardDeleteAndUndo(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	a.Root(TabCICO)
 	c := a.Current().(*cicoScreen)
 	test.Tap(c.pick[sc.students[2]])
@@ -33,7 +33,7 @@ func TestCICOCardDeleteAndUndo(t *testing.T) {
 	if len(repo.ListByRef[record.CICOCard](f.store, sc.students[2])) != 0 || c.m.id != "" || c.cells[0][0].Text != "–" {
 		t.Fatalf("after the delete: id %q, cell %q", c.m.id, c.cells[0][0].Text)
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	back := mustGet[record.CICOCard](f.store, id).Data
 	if v := back.Ratings[1][1]; v == nil || *v != 2 {
 		t.Fatalf("undone card %+v", back.Ratings)

@@ -3,58 +3,91 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
-// diffRow is one field of a record in conflict: this tablet's value beside
-// the newer one, and whether they differ.
+// diffRow is one thing that differs between the two versions of a record
+// in conflict: a field, or one student's attendance or one step of a
+// session, with this tablet's value beside the newer one, in words.
 type diffRow struct {
 	Field, Mine, Newer string
 	Differs            bool
 }
 
-// diffVersions compares two versions field by field (the payload's
-// top-level JSON fields, in name order, differing ones first). A version
-// that cannot be shown (deleted, not here, or restricted from this person)
-// shows a sentence in every row instead of values.
-func diffVersions(mine, newer record.Envelope, mineNote, newerNote string) []diffRow {
+// diffNamer words what a version refers to: records by name, user ids as
+// "you" or "a colleague" (the tablet knows no other user's name), a
+// program's checklist steps.
+type diffNamer interface {
+	ref(r record.Ref) string // a referenced record's name or description
+	user(id string) string   // "you" or "a colleague"
+	steps(programID string) []record.Step
+}
+
+// diffVersions compares two versions of a record and lists only what
+// differs in the data (ADR 0651): a field one version leaves out and the
+// other sets to the payload's default (a probe's 60 s) is no difference,
+// and a session's attendance and checklist are compared per student and per
+// step. A version that cannot be shown (deleted, not here, or restricted
+// from this person) shows its note instead of values. nm may be nil (no
+// names: ids are left out of the words).
+func diffVersions(mine, newer record.Envelope, mineNote, newerNote string, nm diffNamer) []diffRow {
+	typ := mine.Type
+	if typ == "" {
+		typ = newer.Type
+	}
 	a, b := fields(mine, mineNote), fields(newer, newerNote)
-	names := map[string]bool{}
+	if a.note != "" && b.note != "" || (a.note != "" || b.note != "") && len(a.vals)+len(b.vals) == 0 {
+		return []diffRow{{Field: "Version", Mine: a.shown(), Newer: b.shown(), Differs: a.shown() != b.shown()}}
+	}
+	w := words{typ: typ, nm: nm, refs: refTypes(typ, mine, newer), steps: stepNames(typ, mine, newer, nm)}
+	keys := map[string]bool{}
 	for k := range a.vals {
-		names[k] = true
+		keys[k] = true
 	}
 	for k := range b.vals {
-		names[k] = true
+		keys[k] = true
 	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
 	var rows []diffRow
-	for k := range names {
-		m, n := a.pick(k), b.pick(k)
-		rows = append(rows, diffRow{Field: fieldWords(k), Mine: m, Newer: n, Differs: m != n})
-	}
-	if len(rows) == 0 {
-		m, n := a.pick(""), b.pick("")
-		rows = append(rows, diffRow{Field: "Version", Mine: m, Newer: n, Differs: m != n})
-	}
-	sort.SliceStable(rows, func(i, j int) bool {
-		if rows[i].Differs != rows[j].Differs {
-			return rows[i].Differs
+	for _, k := range names {
+		ra, rb := withDefault(typ, k, a), withDefault(typ, k, b)
+		if a.note == "" && b.note == "" && sameJSON(ra, rb) {
+			continue
 		}
-		return rows[i].Field < rows[j].Field
-	})
+		if typ == record.TypeSession && (k == "attendance" || k == "fidelity") && a.note == "" && b.note == "" {
+			rows = append(rows, w.items(k, ra, rb)...)
+			continue
+		}
+		m, n := a.note, b.note
+		if m == "" {
+			m = w.value(k, ra)
+		}
+		if n == "" {
+			n = w.value(k, rb)
+		}
+		rows = append(rows, diffRow{Field: cut(w.field(k)), Mine: cut(m), Newer: cut(n), Differs: true})
+	}
 	return rows
 }
 
-// version is one side's fields as text, or the note saying why it cannot
-// be shown (then every row shows the note).
+// version is one side's top-level fields, or the note saying why it cannot
+// be shown.
 type version struct {
-	vals map[string]string
+	vals map[string]json.RawMessage
 	note string
 }
 
@@ -66,35 +99,247 @@ func fields(e record.Envelope, note string) version {
 	if json.Unmarshal(e.Data, &m) != nil {
 		return version{note: "Cannot be read."}
 	}
-	v := version{vals: map[string]string{}}
-	for k, raw := range m {
-		v.vals[k] = valueWords(raw)
-	}
-	return v
+	return version{vals: m}
 }
 
-func (v version) pick(k string) string {
+// shown is the version as a whole: its note, or "—" (no field at all).
+func (v version) shown() string {
 	if v.note != "" {
 		return v.note
-	}
-	if s, ok := v.vals[k]; ok {
-		return s
 	}
 	return "—"
 }
 
-// valueWords is a JSON value as a person reads it: text without quotes,
-// numbers and lists compact, cut at 120 characters.
-func valueWords(v json.RawMessage) string {
+// withDefault is field k of v, or the payload's default for it when v
+// leaves it out (record.FieldDefault); nil when neither.
+func withDefault(typ, k string, v version) json.RawMessage {
+	if raw, ok := v.vals[k]; ok {
+		return raw
+	}
+	if def, ok := record.FieldDefault(typ, k); ok && v.note == "" {
+		return def
+	}
+	return nil
+}
+
+// sameJSON compares two JSON values as data (60 and 60.0 are one number;
+// the order of an object's keys does not matter); a missing value is null.
+func sameJSON(a, b json.RawMessage) bool {
+	var x, y any
+	if len(a) == 0 {
+		a = json.RawMessage("null")
+	}
+	if len(b) == 0 {
+		b = json.RawMessage("null")
+	}
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
+}
+
+// refTypes maps each reference field of either version ("student_id",
+// "student_ids") to the type it refers to.
+func refTypes(typ string, vs ...record.Envelope) map[string]string {
+	out := map[string]string{}
+	for _, e := range vs {
+		p, err := record.Decode(typ, e.Data)
+		if err != nil {
+			continue
+		}
+		for _, r := range p.Refs() {
+			out[r.Field] = r.Type
+		}
+	}
+	return out
+}
+
+// stepNames is "Step 1, Review sight words" per step id of a session's
+// program (either version's), for its checklist rows.
+func stepNames(typ string, mine, newer record.Envelope, nm diffNamer) map[string]string {
+	out := map[string]string{}
+	if typ != record.TypeSession || nm == nil {
+		return out
+	}
+	for _, e := range []record.Envelope{mine, newer} {
+		var s record.Session
+		if record.DecodeData(e.Data, &s) != nil {
+			continue
+		}
+		for i, st := range nm.steps(s.ProgramID) {
+			if _, ok := out[st.ID]; !ok {
+				out[st.ID] = "Step " + strconv.Itoa(i+1) + ", " + st.Text
+			}
+		}
+	}
+	return out
+}
+
+// words says a version's fields and values for a person.
+type words struct {
+	typ   string
+	nm    diffNamer
+	refs  map[string]string
+	steps map[string]string
+}
+
+// userFields hold user ids, which are no records (record.Payload.Refs).
+var userFields = map[string]string{"author_id": "Written by", "owner_id": "Owner", "interventionist_id": "Interventionist"}
+
+// fieldNames word fields whose generic words would read oddly.
+var fieldNames = map[string]string{"raw_score": "Count read", "form_id": "Form", "goal_pct": "Goal %",
+	"typical_roi": "Typical growth a week", "probe_every_days": "Probe every (days)", "cancel_reason": "Why cancelled"}
+
+// field is a field's name for a person: a reference by what it refers to
+// ("Student", "Students"), never "Student id".
+func (w words) field(k string) string {
+	if t, ok := w.refs[k]; ok {
+		if strings.HasSuffix(k, "_ids") {
+			return record.TypeWords(t) + "s"
+		}
+		return record.TypeWords(t)
+	}
+	if s, ok := userFields[k]; ok {
+		return s
+	}
+	if s, ok := fieldNames[k]; ok {
+		return s
+	}
+	return fieldWords(k)
+}
+
+// value is one field's value for a person: names for references and
+// users, a measure's and a category's words, dates as "Mon 10 Mar", codes
+// in words; other values as compact JSON.
+func (w words) value(k string, raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "—"
+	}
 	var s string
-	if json.Unmarshal(v, &s) == nil {
-		return cut(s)
+	isString := json.Unmarshal(raw, &s) == nil
+	var ids []string
+	switch {
+	case isString && w.refs[k] != "":
+		return w.name(record.Ref{Field: k, Type: w.refs[k], ID: s})
+	case !isString && w.refs[k] != "" && json.Unmarshal(raw, &ids) == nil:
+		names := make([]string, 0, len(ids))
+		for _, id := range ids {
+			names = append(names, w.name(record.Ref{Field: k, Type: w.refs[k], ID: id}))
+		}
+		return strings.Join(names, ", ")
+	case isString && userFields[k] != "":
+		if w.nm == nil {
+			return "a colleague"
+		}
+		return w.nm.user(s)
+	case isString && k == "measure":
+		return record.MeasureOf(s).Name
+	case isString && k == "category" && w.typ == record.TypeNote:
+		return record.NoteCategoryWords(s)
+	case isString && k == "code" && w.typ == record.TypeDecision:
+		return progress.DecisionWords(s)
+	case isString && k == "direction":
+		if s == record.DirectionDown {
+			return "Lower is better"
+		}
+		return "Higher is better"
+	case isString && (k == "status" || k == "area" || k == "phase"):
+		return fieldWords(s)
+	case isString:
+		return prettyDate(s) // a date in words; any other text as it is
+	case k == "schedule":
+		var sl []record.ScheduleSlot
+		if json.Unmarshal(raw, &sl) == nil {
+			return scheduleText(sl)
+		}
+	}
+	var b bool
+	if json.Unmarshal(raw, &b) == nil {
+		if b {
+			return "Yes"
+		}
+		return "No"
 	}
 	var buf bytes.Buffer
-	if json.Compact(&buf, v) != nil {
-		return cut(string(v))
+	if json.Compact(&buf, raw) != nil {
+		return string(raw)
 	}
-	return cut(buf.String())
+	return buf.String()
+}
+
+func (w words) name(r record.Ref) string {
+	if w.nm == nil {
+		return record.TypeWords(r.Type)
+	}
+	return w.nm.ref(r)
+}
+
+// items compares a session's attendance per student, or its checklist per
+// step, and lists the ones that differ.
+func (w words) items(k string, a, b json.RawMessage) []diffRow {
+	read := func(raw json.RawMessage) (map[string]string, []string) {
+		vals, order := map[string]string{}, []string{}
+		if k == "attendance" {
+			var at []record.Attendance
+			_ = json.Unmarshal(raw, &at)
+			for _, x := range at {
+				v := statusWord(x.Status)
+				if x.Minutes != nil && x.Status != record.Absent {
+					v += ", " + fmtMin(*x.Minutes) + " min"
+				}
+				vals[x.StudentID], order = v, append(order, x.StudentID)
+			}
+			return vals, order
+		}
+		var fid []record.StepMark
+		_ = json.Unmarshal(raw, &fid)
+		for _, x := range fid {
+			vals[x.StepID], order = stepWord(x.Status), append(order, x.StepID)
+		}
+		return vals, order
+	}
+	va, oa := read(a)
+	vb, ob := read(b)
+	seen := map[string]bool{}
+	var rows []diffRow
+	for _, id := range append(oa, ob...) {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		m, okA := va[id]
+		n, okB := vb[id]
+		if okA && okB && m == n {
+			continue
+		}
+		if !okA {
+			m = "—"
+		}
+		if !okB {
+			n = "—"
+		}
+		field := w.steps[id]
+		if k == "attendance" {
+			field = w.name(record.Ref{Field: "attendance.student_id", Type: record.TypeStudent, ID: id})
+		} else if field == "" {
+			field = "Step " + id
+		}
+		rows = append(rows, diffRow{Field: cut(field), Mine: cut(m), Newer: cut(n), Differs: true})
+	}
+	return rows
+}
+
+// stepWord is a checklist mark in words.
+func stepWord(st string) string {
+	switch st {
+	case record.StepDone:
+		return "Done"
+	case record.StepSkipped:
+		return "Skipped"
+	case record.StepNA:
+		return "N/A"
+	}
+	return fieldWords(st)
 }
 
 func cut(s string) string {
@@ -110,12 +355,42 @@ func fieldWords(k string) string {
 	if w == "" {
 		return "(no name)"
 	}
-	return strings.ToUpper(w[:1]) + w[1:]
+	r := []rune(w)
+	return strings.ToUpper(string(r[:1])) + string(r[1:])
 }
 
-// conflictView shows the two versions side by side, the fields that
-// differ first and marked, so "Restore mine" and "Keep newer" are chosen
-// knowing what each keeps (issue 16).
+// screenNamer names a version's references from this tablet's records.
+type screenNamer struct{ a *App }
+
+func (n screenNamer) ref(r record.Ref) string {
+	name := refName(n.a.cfg.Records, r)
+	if e, err := n.a.cfg.Records.Get(r.ID); err == nil && e.Type == r.Type {
+		if p, err := record.Decode(e.Type, e.Data); err == nil && p.Title() == "" {
+			return p.Describe(namer{n.a.cfg.Records}) // a plan, a goal: by what it is of
+		}
+	}
+	return name
+}
+
+func (n screenNamer) user(id string) string {
+	if n.a.isMe(id) {
+		return "you"
+	}
+	return "a colleague"
+}
+
+func (n screenNamer) steps(programID string) []record.Step {
+	if p, err := n.a.cfg.Records.Get(programID); err == nil {
+		var pr record.Program
+		if record.DecodeData(p.Data, &pr) == nil {
+			return pr.Steps
+		}
+	}
+	return nil
+}
+
+// conflictView shows what differs between the two versions, side by side,
+// so "Restore mine" and "Keep newer" are chosen knowing what each keeps.
 func (s *syncScreen) conflictView(c Conflict) fyne.CanvasObject {
 	newer, err := s.a.cfg.Records.Get(c.RecordID)
 	newerNote := ""
@@ -136,22 +411,29 @@ func (s *syncScreen) conflictView(c Conflict) fyne.CanvasObject {
 	case !s.mayRead(c.Mine):
 		mineNote = "Restricted: not shown."
 	}
-	rows := diffVersions(c.Mine, newer, mineNote, newerNote)
+	if c.Mine.Type == "" {
+		c.Mine.Type = c.Type
+	}
+	rows := diffVersions(c.Mine, newer, mineNote, newerNote, screenNamer{s.a})
 	s.diff[c.ID] = rows
+	if len(rows) == 0 {
+		return wrapLabel("Both versions hold the same data.")
+	}
+	by := c.By
+	if by == "" {
+		by = "another tablet"
+	}
 	grid := container.NewGridWithColumns(3,
-		boldLabel("Field"), boldLabel("Your version"), boldLabel("Newer version"))
+		boldLabel("What differs"), boldLabel("Your version"), boldLabel("Newer version, from "+by))
 	for _, r := range rows {
 		cells := []*widget.Label{wrapLabel(r.Field), wrapLabel(r.Mine), wrapLabel(r.Newer)}
 		for _, l := range cells {
 			if r.Differs {
-				// Differs: bold and in the warning colour (4.5:1 on a card,
-				// TestThemeContrast), and the field says so in words too.
+				// Bold and in the warning colour (4.5:1 on a card,
+				// TestThemeContrast).
 				l.TextStyle.Bold = true
 				l.Importance = widget.WarningImportance
 			}
-		}
-		if r.Differs {
-			cells[0].Text += " (differs)"
 		}
 		for _, l := range cells {
 			grid.Add(l)
@@ -179,6 +461,10 @@ func (s *syncScreen) mayRead(e record.Envelope) bool {
 	return false
 }
 
+// boldLabel is a column head; it wraps, so a long one ("Newer version,
+// from the console") never widens the grid past a portrait screen.
 func boldLabel(t string) *widget.Label {
-	return widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l := widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.Wrapping = fyne.TextWrapWord
+	return l
 }

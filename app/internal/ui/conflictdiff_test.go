@@ -36,36 +36,35 @@ func TestConflictShownSideBySide(t *testing.T) {
 	a.Root(TabSync)
 	s := a.Current().(*syncScreen)
 	rows := s.diff["c1"]
-	if len(rows) < 3 {
+	// Only what differs (ADR 0651): the given name, the same in both, is
+	// not listed.
+	want := []diffRow{{Field: "Family name", Mine: "Martínez", Newer: "Martinez", Differs: true}, {Field: "Grade", Mine: "3", Newer: "2", Differs: true}}
+	if len(rows) != len(want) {
 		t.Fatalf("rows %+v", rows)
 	}
-	want := []diffRow{{Field: "Family name", Mine: "Martínez", Newer: "Martinez", Differs: true}, {Field: "Grade", Mine: "3", Newer: "2", Differs: true}}
 	for i, w := range want {
 		if rows[i] != w {
 			t.Errorf("row %d = %+v, want %+v", i, rows[i], w)
 		}
 	}
-	if r := rows[2]; r.Differs || r.Field != "Given name" || r.Mine != "Ava" || r.Newer != "Ava" {
-		t.Errorf("the same field: %+v", r)
-	}
-	var marked, plain bool
+	var marked bool
 	for _, o := range test.LaidOutObjects(s.root) {
 		l, ok := o.(*widget.Label)
 		if !ok {
 			continue
 		}
-		if l.Text == "Grade (differs)" && l.TextStyle.Bold && l.Importance == widget.WarningImportance {
+		if l.Text == "Grade" && l.TextStyle.Bold && l.Importance == widget.WarningImportance {
 			marked = true
 		}
-		if l.Text == "Given name" && !l.TextStyle.Bold {
-			plain = true
+		if l.Text == "Given name" {
+			t.Error("a field that does not differ is listed")
 		}
 		if strings.Contains(l.Text, "family matter") {
 			t.Fatal("someone else's restricted note is shown in the conflict review")
 		}
 	}
-	if !marked || !plain {
-		t.Fatalf("differing field marked %v, same field plain %v", marked, plain)
+	if !marked {
+		t.Fatal("the differing field is not marked")
 	}
 	for _, r := range s.diff["c2"] {
 		if r.Mine != "Restricted: not shown." || r.Newer != "Restricted: not shown." {
@@ -76,31 +75,34 @@ func TestConflictShownSideBySide(t *testing.T) {
 
 // FuzzDiffVersions: any two payloads (a version from another tablet is
 // outside input) give rows without a panic, every value cut to at most
-// 120 characters, and a row per field of either side.
+// 120 characters, every row a difference, none for identical versions.
 func FuzzDiffVersions(f *testing.F) {
 	// A field named "" is a field like any other, not "cannot be shown".
-	if rows := diffVersions(record.Envelope{Data: []byte(`{"":"a","b":1}`)}, record.Envelope{Data: []byte(`{"":"c","b":1}`)}, "", ""); len(rows) != 2 || rows[0].Mine != "a" || rows[0].Newer != "c" || rows[1].Mine != "1" {
+	if rows := diffVersions(record.Envelope{Data: []byte(`{"":"a","b":1}`)}, record.Envelope{Data: []byte(`{"":"c","b":1}`)}, "", "", nil); len(rows) != 1 || rows[0].Mine != "a" || rows[0].Newer != "c" {
 		f.Fatalf("rows %+v", rows)
 	}
-	f.Add([]byte(`{"given_name":"Ava","grade":"2"}`), []byte(`{"given_name":"Ava","grade":"3","x":[1,2]}`))
-	f.Add([]byte(`{}`), []byte(`null`))
-	f.Add([]byte(`{"a":{"b":{"c":"`+strings.Repeat("é", 300)+`"}}}`), []byte(`[1,2,3]`))
-	f.Add([]byte(`not json`), []byte(`{"":1}`))
-	f.Add([]byte(`{"":"a","b":1}`), []byte(`{"":"b","b":1}`))
-	f.Fuzz(func(t *testing.T, a, b []byte) {
-		rows := diffVersions(record.Envelope{Data: a}, record.Envelope{Data: b}, "", "")
-		if len(rows) == 0 {
-			t.Fatal("no row")
-		}
+	f.Add("probe", []byte(`{"score":50}`), []byte(`{"score":50,"seconds":60}`))
+	f.Add("student", []byte(`{"given_name":"Ava","grade":"2"}`), []byte(`{"given_name":"Ava","grade":"3","x":[1,2]}`))
+	f.Add("session", []byte(`{"attendance":[{"student_id":"a","status":"late","minutes":5}],"fidelity":[{"step_id":"s1","status":"done"}]}`),
+		[]byte(`{"attendance":[{"student_id":"a","status":"present"},{"student_id":"b"}],"fidelity":"x"}`))
+	f.Add("", []byte(`{}`), []byte(`null`))
+	f.Add("group", []byte(`{"a":{"b":{"c":"`+strings.Repeat("é", 300)+`"}}}`), []byte(`[1,2,3]`))
+	f.Add("note", []byte(`not json`), []byte(`{"":1}`))
+	f.Fuzz(func(t *testing.T, typ string, a, b []byte) {
+		rows := diffVersions(record.Envelope{Type: typ, Data: a}, record.Envelope{Type: typ, Data: b}, "", "", nil)
 		for _, r := range rows {
 			for _, v := range []string{r.Mine, r.Newer} {
 				if n := len([]rune(v)); n > 120 {
 					t.Fatalf("a value of %d characters", n)
 				}
 			}
-			if r.Differs != (r.Mine != r.Newer) || len([]rune(r.Field)) > 120 {
+			if !r.Differs && r.Field != "Version" || len([]rune(r.Field)) > 120 {
 				t.Fatalf("row %+v", r)
 			}
+		}
+		// Two readable versions with the same data have nothing to list.
+		if len(rows) > 0 && string(a) == string(b) && json.Valid(a) && len(a) > 0 && a[0] == '{' {
+			t.Fatalf("identical versions listed %+v", rows)
 		}
 	})
 }

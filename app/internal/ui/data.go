@@ -146,7 +146,10 @@ type Conflict struct {
 	RecordID string
 	Type     string
 	Summary  string // "another tablet saved a newer version at 10:42"
-	Deleted  bool   // the losing version was a deletion
+	// By is who saved the newer version, in words: "the console" or
+	// "another tablet" ("" when not known: another tablet).
+	By      string
+	Deleted bool // the losing version was a deletion
 	// Mine is the losing version itself (this tablet's), shown beside the
 	// newer one the store holds; zero when not known.
 	Mine record.Envelope
@@ -174,10 +177,30 @@ func prettyDate(s string) string {
 
 // fmtNum, fmtPct and fmtMin are the app's names for the one formatting
 // rule of shared/progress (ADR 0630), which the PDF and the console use
-// too: a score at most one decimal, a percentage and minutes whole.
+// too: a score at most one decimal, a percentage and minutes whole (the
+// room's percentages are whole, ADR 0651).
 func fmtNum(v float64) string { return progress.FormatScore(v) }
 
-func fmtPct(v float64) string { return progress.FormatPct(v) }
+func fmtPct(v float64) string { return progress.FormatPctWhole(v) }
+
+// fmtShare is a share of a count as a whole percentage that is never
+// "100%" while one step was skipped, nor "0%" while one was done (249 of
+// 250 is 99.6%).
+func fmtShare(v float64) string { return progress.FormatPctWholeAgainst(v, 0, 100) }
+
+// pctAgainstGoal is a percentage beside the goal it is judged against and
+// the verdict (met is the exact rule's, progress.MeetsGoal): whole, never
+// rounded onto or past the goal, and never on the other side of the goal
+// from the verdict because of floating point (29 of 50 is 57.99999…%).
+func pctAgainstGoal(pct, goal float64, met bool) string {
+	switch {
+	case met && pct < goal:
+		pct = goal
+	case !met && pct >= goal:
+		return "just under " + progress.FormatPct(goal)
+	}
+	return progress.FormatPctWholeAgainst(pct, goal)
+}
 
 func fmtMin(v float64) string { return progress.FormatMinutes(v) }
 

@@ -180,6 +180,9 @@ type probeEdit struct {
 	*formScreen
 	date, score, secs, errs *widget.Entry
 	del                     *Button
+	// confirmed is the reading the person said was right when asked
+	// (record.CheckProbe); saving it again asks no more.
+	confirmed *record.Probe
 }
 
 func newProbeEdit(a *App, id string) screen {
@@ -201,13 +204,13 @@ func newProbeEdit(a *App, id string) screen {
 	}
 	name := studentName(a.cfg.Records, p.StudentID)
 	intro := record.MeasureOf(p.Measure).Name + " probe of " + prettyDate(p.Date) + editedNote(d.ID, d.HLC) + "."
-	intro += " A passage finished early is scored per minute from the count and the seconds it took."
+	intro += fmt.Sprintf(" A passage finished early (after at least %d seconds) is scored per minute from the count and the seconds it took.", record.MinProbeSeconds)
 	e.formScreen = newFormScreen(a, "Probe · "+name, []*widget.FormItem{
 		widget.NewFormItem("Date", e.date), widget.NewFormItem("Count read", e.score), widget.NewFormItem("Seconds", e.secs),
 		widget.NewFormItem("Errors", e.errs),
 	}, func() bool {
 		next, ok := e.read(a, p)
-		if !ok {
+		if !ok || !e.plausible(a, id, p, next, name) {
 			return false
 		}
 		return a.putUndoable("Probe changed to "+fmtNum(next.Score)+" on "+prettyDate(next.Date)+".", record.TypeProbe, id, next, false)
@@ -244,8 +247,9 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 		return p, false
 	}
 	secs, err := strconv.ParseFloat(strings.TrimSpace(e.secs.Text), 64)
-	if err != nil || secs < 1 || secs > ProbeSeconds || math.IsNaN(secs) {
-		a.warn(fmt.Sprintf("Type the seconds the reading took, from 1 to %d (%d for a full minute).", ProbeSeconds, ProbeSeconds))
+	if err != nil || secs < record.MinProbeSeconds || secs > ProbeSeconds || math.IsNaN(secs) {
+		a.warn(fmt.Sprintf("Type the seconds the reading took, from %d to %d (%d for a full minute): under %d seconds a probe cannot be scored per minute.",
+			record.MinProbeSeconds, ProbeSeconds, ProbeSeconds, record.MinProbeSeconds))
 		return p, false
 	}
 	p.Date = date
@@ -260,6 +264,27 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 		p.Errors = ptr(n)
 	}
 	return p, true
+}
+
+// plausible is the probe rule (record.CheckProbe) on a correction, as on
+// the probe screen: a reading under 15 s is refused (read says so first),
+// and a changed count or time whose score is more than twice the student's
+// recent median is saved only once the person confirms it.
+func (e *probeEdit) plausible(a *App, id string, stored, next record.Probe, name string) bool {
+	c := record.CheckProbe(next, otherProbes(a.cfg.Records, next.StudentID, id))
+	if c.TooShort {
+		_, secs := next.Count()
+		a.warn(tooShortText(secs))
+		return false
+	}
+	if !c.Confirm || sameReading(&stored, next) || sameReading(e.confirmed, next) {
+		return true
+	}
+	a.ask("Check this score", implausibleText(name, next, c), "Check again", "Save "+fmtNum(next.Score), widget.WarningImportance, func() {
+		e.confirmed = &next
+		e.Save.OnTapped()
+	})
+	return false
 }
 
 // --- note --------------------------------------------------------------------
@@ -294,8 +319,7 @@ func newNoteEdit(a *App, id string) screen {
 	e.body.Wrapping = fyne.TextWrapWord
 	e.body.SetMinRowsVisible(4)
 	e.body.SetText(n.Body)
-	e.category = widget.NewSelect(noteCategories, nil)
-	e.category.SetSelected(n.Category)
+	e.category = newCategorySelect(n.Category)
 	e.private = widget.NewCheck("Restricted: only me and admins", nil)
 	if d.Restricted {
 		e.private.SetChecked(true)
@@ -310,7 +334,7 @@ func newNoteEdit(a *App, id string) screen {
 			a.warn("Write the note, or delete it.")
 			return false
 		}
-		next.Category = e.category.Selected
+		next.Category = chosenCategory(e.category)
 		prev, err := a.cfg.Records.Get(id)
 		if err != nil {
 			a.warn("Not saved: this note is no longer on the tablet.")
@@ -348,7 +372,7 @@ func createdDate(id string) string {
 // noteText is a note's line on the student screen.
 func noteText(n repo.Doc[record.Note]) string {
 	t := n.Data.Body
-	tag := n.Data.Category
+	tag := record.NoteCategoryWords(n.Data.Category)
 	if n.Restricted {
 		tag += ", restricted"
 	}

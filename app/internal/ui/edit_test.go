@@ -22,15 +22,6 @@ func retype(e *widget.Entry, text string) {
 	test.Type(e, text)
 }
 
-// tapUndo taps the undo bar's Undo.
-func tapUndo(t *testing.T, a *App) {
-	t.Helper()
-	if a.UndoText() == "" {
-		t.Fatal("no undo offered")
-	}
-	test.Tap(a.undo.undo)
-}
-
 // TestProbeTypedWrongIsFixedDeletedAndUndone: a probe typed wrong is opened
 // from its row on the student screen, corrected (a new version), the
 // correction undone (the old score written back as a newer version), then
@@ -41,7 +32,7 @@ func TestProbeTypedWrongIsFixedDeletedAndUndone(t *testing.T) {
 	ctx := context.Background()
 	ava := sc.students[0]
 	p := must(repo.Put(ctx, f.store, "", record.Probe{StudentID: ava, Measure: "orf_wcpm", Date: "2025-03-17", Score: 25, Errors: ptr(3.0)}, false))
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	st := newStudentScreen(a, ava)
 	a.push(st)
 	row := st.probeRows[p.ID]
@@ -89,7 +80,7 @@ func TestProbeTypedWrongIsFixedDeletedAndUndone(t *testing.T) {
 	if !strings.Contains(a.UndoText(), "52") {
 		t.Fatalf("undo bar %q", a.UndoText())
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	back := mustGet[record.Probe](f.store, p.ID)
 	if back.Data.Score != 25 || back.Data.Date != "2025-03-17" || back.Data.Errors == nil || *back.Data.Errors != 3 {
 		t.Fatalf("undo wrote %+v, want the probe as first typed", back.Data)
@@ -111,7 +102,7 @@ func TestProbeTypedWrongIsFixedDeletedAndUndone(t *testing.T) {
 	if st.probeRows[p.ID] != nil {
 		t.Fatal("the deleted probe is still listed")
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	again := mustGet[record.Probe](f.store, p.ID)
 	if again.Data.Score != 25 || st.probeRows[p.ID] == nil {
 		t.Fatalf("undo of the delete: %+v, listed %v", again.Data, st.probeRows[p.ID] != nil)
@@ -130,7 +121,7 @@ func TestUndoRefusesWhenChangedSince(t *testing.T) {
 	sc := seedSchool(t, f.store)
 	ctx := context.Background()
 	p := must(repo.Put(ctx, f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, false))
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	st := newStudentScreen(a, sc.students[0])
 	a.push(st)
 	test.Tap(st.probeRows[p.ID])
@@ -140,7 +131,7 @@ func TestUndoRefusesWhenChangedSince(t *testing.T) {
 	later := mustGet[record.Probe](f.store, p.ID).Data
 	later.Score = 31
 	must(repo.Put(ctx, f.store, p.ID, later, false)) // a later change
-	tapUndo(t, a)
+	f.tapUndo()
 	if got := mustGet[record.Probe](f.store, p.ID).Data.Score; got != 31 {
 		t.Fatalf("undo overwrote a later change: score %v", got)
 	}
@@ -156,7 +147,7 @@ func TestUndoBarNeverMovesTheScreen(t *testing.T) {
 	sc := seedSchool(t, f.store)
 	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, false))
 	for _, size := range []fyne.Size{landscape, portrait} {
-		a := f.start(size)
+		a := f.startLocked(size)
 		st := newStudentScreen(a, sc.students[0])
 		a.push(st)
 		d := fyne.CurrentApp().Driver()
@@ -199,7 +190,7 @@ func TestNoteEditKeepsRestriction(t *testing.T) {
 	me := "device:" + f.store.DeviceID()
 	mine := must(repo.PutNote(ctx, f.store, "", record.Note{StudentID: sc.students[0], AuthorID: me, Body: "Hearing test on Friday", Category: record.NoteHealth}, false))
 	theirs := must(repo.PutNote(ctx, f.store, "", record.Note{StudentID: sc.students[0], AuthorID: "someone-else", Body: "Reads with a finger", Category: record.NoteAcademic}, false))
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	st := newStudentScreen(a, sc.students[0])
 	a.push(st)
 	if st.noteRows[theirs.ID] != nil {
@@ -221,7 +212,7 @@ func TestNoteEditKeepsRestriction(t *testing.T) {
 	if n := mustGet[record.Note](f.store, mine.ID).Data; n.Body != "Hearing test moved to Monday" || n.AuthorID != me {
 		t.Fatalf("note %+v", n)
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	got, _ = f.store.Get(mine.ID)
 	if n := mustGet[record.Note](f.store, mine.ID).Data; n.Body != "Hearing test on Friday" || !got.Restricted {
 		t.Fatalf("undone note %+v restricted=%v", n, got.Restricted)
@@ -238,7 +229,7 @@ func TestNoteEditKeepsRestriction(t *testing.T) {
 	if _, err := f.store.Get(mine.ID); err == nil {
 		t.Fatal("deleted note still live")
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	if got, err := f.store.Get(mine.ID); err != nil || !got.Restricted {
 		t.Fatalf("restored note restricted=%v (%v)", got.Restricted, err)
 	}
@@ -258,7 +249,7 @@ func TestDecisionEditAndDelete(t *testing.T) {
 	ctx := context.Background()
 	d := must(repo.Put(ctx, f.store, "", record.Decision{StudentID: sc.students[0], GoalID: sc.goal, Date: "2025-03-17",
 		Code: record.DecisionContinue, Rationale: "On track"}, false))
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	st := newStudentScreen(a, sc.students[0])
 	a.push(st)
 	test.Tap(st.decisionRows[d.ID])
@@ -276,7 +267,7 @@ func TestDecisionEditAndDelete(t *testing.T) {
 	if n := len(repo.ListByRef[record.Decision](f.store, sc.students[0])); n != 1 {
 		t.Fatalf("%d decisions: the edit made a new one", n)
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	if got := mustGet[record.Decision](f.store, d.ID).Data; got.Code != record.DecisionContinue {
 		t.Fatalf("undo left %q", got.Code)
 	}
@@ -285,7 +276,7 @@ func TestDecisionEditAndDelete(t *testing.T) {
 	if _, err := f.store.Get(d.ID); err == nil || st.decisionRows[d.ID] != nil {
 		t.Fatal("the deleted decision is still there")
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	if got := mustGet[record.Decision](f.store, d.ID).Data; got.Code != record.DecisionContinue || st.decisionRows[d.ID] == nil {
 		t.Fatalf("undo of the delete: %+v", got)
 	}
@@ -362,12 +353,12 @@ func TestUndoSaysUndoneInTheBar(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
 	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, false))
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	st := newStudentScreen(a, sc.students[0])
 	a.push(st)
 	test.Tap(st.probeRows[p.ID])
 	test.Tap(a.Current().(*probeEdit).del)
-	tapUndo(t, a)
+	f.tapUndo()
 	if a.UndoText() != "Undone." || a.undo.undo.Visible() {
 		t.Fatalf("after undo the bar says %q, Undo visible %v", a.UndoText(), a.undo.undo.Visible())
 	}
@@ -422,7 +413,7 @@ func TestEditKeepsARestrictedProbeRestricted(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
 	p := must(repo.Put(context.Background(), f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 25}, true))
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	st := newStudentScreen(a, sc.students[0])
 	a.push(st)
 	test.Tap(st.probeRows[p.ID])
@@ -432,7 +423,7 @@ func TestEditKeepsARestrictedProbeRestricted(t *testing.T) {
 	if got, err := f.store.Get(p.ID); err != nil || !got.Restricted || mustGet[record.Probe](f.store, p.ID).Data.Score != 52 {
 		t.Fatalf("corrected probe restricted=%v (%v)", got.Restricted, err)
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	if got, err := f.store.Get(p.ID); err != nil || !got.Restricted {
 		t.Fatalf("undone probe restricted=%v (%v)", got.Restricted, err)
 	}

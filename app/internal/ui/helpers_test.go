@@ -107,6 +107,11 @@ type fixture struct {
 	sync  *fakeSync
 	win   fyne.Window
 	app   *App
+	// lock and pin: the real lock screen over the app (startLocked).
+	lock *Lock
+	pin  string
+	// tick, when set before startLocked, is the app's ticker (Config.Tick).
+	tick func(d time.Duration, f func()) (stop func())
 
 	closeWin func()
 }
@@ -122,9 +127,16 @@ func newFixture(t *testing.T) *fixture {
 
 func (f *fixture) open() {
 	f.t.Helper()
-	s, err := localstore.Open(f.path)
+	// The test's cheap key derivation: a PIN chosen on the lock screen
+	// (startLocked) costs milliseconds, not the production second.
+	s, err := localstore.OpenWith(f.path, localstore.Options{KDF: cheapKDF})
 	if err != nil {
 		f.t.Fatal(err)
+	}
+	if f.pin != "" { // sealed by the lock screen: reopened with the PIN
+		if err := s.Unlock(context.Background(), f.pin); err != nil {
+			f.t.Fatal(err)
+		}
 	}
 	f.store, f.rec = s, storeRecords{s}
 	f.t.Cleanup(func() { _ = s.Close() })
@@ -147,6 +159,144 @@ func (f *fixture) start(size fyne.Size) *App {
 	f.app = New(f.win, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now, Background: inline})
 	f.app.Start()
 	return f.app
+}
+
+// startLocked opens the app as the tablet does, through the real lock
+// screen (ADR 0611): a PIN chosen on it (tap, type, tap, type, Set PIN)
+// seals the store and builds the app; then the app is locked and unlocked
+// once more, so that what the test does next happens after an unlock, as
+// on a tablet in use (issue 22: the undo bar was lost there). Every test
+// of undo starts here (tapUndo refuses an app started without the lock).
+func (f *fixture) startLocked(size fyne.Size) *App {
+	f.t.Helper()
+	w := test.NewWindow(nil)
+	f.win = w
+	closed := false
+	f.closeWin = func() {
+		if !closed {
+			closed = true
+			w.Close()
+		}
+	}
+	f.t.Cleanup(f.closeWin)
+	w.Resize(size)
+	f.lock = NewLock(w, LockConfig{Locker: fixtureLocker{f}, Background: syncBackground, Now: f.clk.now, OnUnlock: func() {
+		if f.app != nil {
+			f.app.ShowAgain()
+			return
+		}
+		f.app = New(w, Config{Records: f.rec, Sync: f.sync, Now: f.clk.now, Background: inline, Lock: f.lockNow, Tick: f.tick})
+		f.app.Start()
+	}})
+	f.app = nil
+	f.lock.Show("")
+	if f.pin == "" {
+		const pin = "482916"
+		typeInto(f.lock.PIN, pin)
+		typeInto(f.lock.Confirm, pin)
+		test.Tap(f.lock.Go)
+		f.pin = pin
+	} else { // a second window over the same store: the PIN is asked
+		typeInto(f.lock.PIN, f.pin)
+		test.Tap(f.lock.Go)
+	}
+	if f.lock.Showing() || f.app == nil {
+		f.t.Fatalf("the lock screen did not open the app: %q", f.lock.Message())
+	}
+	f.relock()
+	return f.app
+}
+
+// lockNow is Config.Lock: the lock screen over the app.
+func (f *fixture) lockNow() {
+	if !f.lock.Showing() {
+		f.lock.Show("")
+	}
+}
+
+// relock locks the app and unlocks it with the PIN typed on the lock
+// screen; the app must be back on the screen it was on.
+func (f *fixture) relock() {
+	f.t.Helper()
+	before := f.app.Current()
+	f.lockNow()
+	if drawsAny(f.win, f.app.title.Text) != "" && f.app.title.Text != "" {
+		f.t.Fatalf("the lock screen draws the app's title %q", f.app.title.Text)
+	}
+	f.unlock()
+	if f.app.Current() != before {
+		f.t.Fatalf("after unlocking the screen is %T, was %T", f.app.Current(), before)
+	}
+}
+
+// unlock types the PIN on the lock screen and taps Unlock.
+func (f *fixture) unlock() {
+	f.t.Helper()
+	typeInto(f.lock.PIN, f.pin)
+	test.Tap(f.lock.Go)
+	if f.lock.Showing() {
+		f.t.Fatalf("the PIN did not unlock: %q", f.lock.Message())
+	}
+}
+
+// fixtureLocker is the lock screen's store: the fixture's current one
+// (kill reopens it).
+type fixtureLocker struct{ f *fixture }
+
+func (l fixtureLocker) LockState() LockState  { return storeLocker{l.f.store}.LockState() }
+func (l fixtureLocker) SetPIN(p string) error { return storeLocker{l.f.store}.SetPIN(p) }
+func (l fixtureLocker) Unlock(p string) error { return storeLocker{l.f.store}.Unlock(p) }
+func (l fixtureLocker) Recover(context.Context, EnrolForm, string) error {
+	return errors.New("no server in this test")
+}
+
+// tapUndo taps Undo in the undo bar as drawn in the window: the app must
+// have been opened through the lock screen (startLocked), and the bar must
+// be part of what the window shows, not only a widget that exists.
+func (f *fixture) tapUndo() {
+	f.t.Helper()
+	if f.lock == nil {
+		f.t.Fatal("an undo test must open the app through the lock screen (startLocked)")
+	}
+	a := f.app
+	if a.UndoText() == "" {
+		f.t.Fatal("no undo offered")
+	}
+	if !drawn(f.win, a.undo.undo) {
+		f.t.Fatalf("the undo bar (%q) is not in the window", a.UndoText())
+	}
+	test.Tap(a.undo.undo)
+}
+
+// drawn reports whether o is drawn in the window's content: there, and
+// visible with every container and widget above it.
+func drawn(w fyne.Window, o fyne.CanvasObject) bool {
+	var walk func(x fyne.CanvasObject) bool
+	walk = func(x fyne.CanvasObject) bool {
+		if x == nil || !x.Visible() {
+			return false
+		}
+		if x == o {
+			return true
+		}
+		if c, ok := x.(*fyne.Container); ok {
+			for _, y := range c.Objects {
+				if walk(y) {
+					return true
+				}
+			}
+			return false
+		}
+		if wd, ok := x.(fyne.Widget); ok {
+			for _, y := range test.WidgetRenderer(wd).Objects() {
+				if walk(y) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(w.Content())
 }
 
 // kill simulates the tablet dying: the window and the store go away without

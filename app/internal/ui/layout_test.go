@@ -178,7 +178,7 @@ func TestMessagesClearWhenUntrue(t *testing.T) {
 		t.Fatalf("hint %q", s.attHint.Text)
 	}
 	test.Tap(s.students[1].name) // absent
-	if strings.Contains(s.attHint.Text, "Everyone") || !strings.HasPrefix(s.attHint.Text, "4 of 5 present.") {
+	if strings.Contains(s.attHint.Text, "Everyone") || !strings.HasPrefix(s.attHint.Text, "4 of 5 attended.") {
 		t.Fatalf("after marking someone absent the hint says %q", s.attHint.Text)
 	}
 	if s.m.s.Attendance[1].Status != record.Absent {

@@ -83,6 +83,10 @@ type Lock struct {
 	root                          fyne.CanvasObject
 	stopTick                      func()
 	showing                       bool
+	// covered are the pop-ups that were open over the app when it locked
+	// (a student's note, a question): taken off the window while locked,
+	// so that no name shows over the lock screen, and put back on unlock.
+	covered []fyne.CanvasObject
 }
 
 // NewLock builds the lock screen for win; Show puts it up.
@@ -144,10 +148,35 @@ func (l *Lock) Show(notice string) {
 	}
 	l.clear()
 	l.message.SetText("")
+	l.coverPopUps()
 	l.win.SetContent(l.root)
 	l.refresh()
 	l.win.Canvas().Focus(l.PIN)
 }
+
+// coverPopUps takes the pop-ups open over the app off the window: the
+// content is replaced by the lock screen, but pop-ups are overlays above
+// the content and would stay drawn over it.
+func (l *Lock) coverPopUps() {
+	ov := l.win.Canvas().Overlays()
+	for _, o := range ov.List() {
+		l.covered = append(l.covered, o)
+		ov.Remove(o)
+	}
+}
+
+// uncoverPopUps puts them back after an unlock, in their order.
+func (l *Lock) uncoverPopUps() {
+	ov := l.win.Canvas().Overlays()
+	for _, o := range l.covered {
+		ov.Add(o)
+	}
+	l.covered = nil
+}
+
+// Forget drops the pop-ups kept from before the lock: the app they were
+// over is gone (the tablet was erased).
+func (l *Lock) Forget() { l.covered = nil }
 
 // countdown ticks the button's "Try again in …" while a delay lasts, and
 // stops itself after (no timer runs otherwise).
@@ -286,6 +315,9 @@ func (l *Lock) tapGo() {
 		if pin != strings.TrimSpace(l.Confirm.Text) {
 			l.message.SetText("The two PINs are not the same. Type them again.")
 			l.clear()
+			// Typing again starts in the first box (issue 22: the focus
+			// stayed in "Again", and the retyped PIN went there).
+			l.win.Canvas().Focus(l.PIN)
 			return
 		}
 		l.run("Protecting this tablet's data…", func() error { return l.cfg.Locker.SetPIN(pin) })
@@ -313,6 +345,7 @@ func (l *Lock) tapRecover() {
 		l.message.SetText("The two new PINs are not the same. Type them again.")
 		l.NewPIN.SetText("")
 		l.NewConfirm.SetText("")
+		l.win.Canvas().Focus(l.NewPIN)
 		return
 	}
 	l.run("Signing in…", func() error { return l.cfg.Locker.Recover(context.Background(), f, pin) })
@@ -340,6 +373,9 @@ func (l *Lock) run(busyText string, work func() error) {
 				}
 				l.message.SetText(PlainError(err))
 				l.refresh()
+				if l.mode != modeRecover {
+					l.win.Canvas().Focus(l.PIN) // the PIN is typed again from its first box
+				}
 				return
 			}
 			l.NewPIN.SetText("")
@@ -349,6 +385,7 @@ func (l *Lock) run(busyText string, work func() error) {
 			if l.cfg.OnUnlock != nil {
 				l.cfg.OnUnlock()
 			}
+			l.uncoverPopUps()
 		}
 	}
 	if l.cfg.Background != nil {

@@ -52,17 +52,58 @@ func (m *probeModel) running() bool {
 
 // seconds the passage took: 60 unless finished early (whole seconds, ≥ 1).
 func (m *probeModel) seconds() float64 {
+	if m.started.IsZero() || m.stopped.IsZero() {
+		return ProbeSeconds
+	}
+	return m.secondsAt(m.stopped)
+}
+
+// secondsAt is seconds as it would be with the timer stopped at end: what
+// "Finished early" or Save would store if tapped then.
+func (m *probeModel) secondsAt(end time.Time) float64 {
 	if m.started.IsZero() {
 		return ProbeSeconds
 	}
-	if m.stopped.IsZero() {
-		return ProbeSeconds
-	}
-	s := math.Round(m.stopped.Sub(m.started).Seconds())
+	s := math.Round(end.Sub(m.started).Seconds())
 	if s >= ProbeSeconds {
 		return ProbeSeconds
 	}
 	return math.Max(1, s)
+}
+
+// otherProbes are a student's probes but the one with id skip (the one
+// being corrected; "" for none): what record.CheckProbe compares with.
+func otherProbes(r Records, studentID, skip string) []record.Probe {
+	var out []record.Probe
+	for _, d := range repo.ListByRef[record.Probe](r, studentID) {
+		if d.ID != skip {
+			out = append(out, d.Data)
+		}
+	}
+	return out
+}
+
+// tooShortText refuses a reading under record.MinProbeSeconds (issue 22:
+// 57 words in 5 s were saved as 684 words a minute).
+func tooShortText(secs float64) string {
+	return fmt.Sprintf("A reading of %s s is too short to score: under %d seconds, scoring it per minute counts every word "+
+		"more than 4 times. Let the minute run, or restart the timer.", fmtNum(secs), record.MinProbeSeconds)
+}
+
+// implausibleText asks about a prorated score more than twice the
+// student's recent median, with the count, the seconds and the score.
+func implausibleText(name string, p record.Probe, c record.ProbeCheck) string {
+	count, secs := p.Count()
+	unit := record.MeasureOf(p.Measure).Unit
+	if unit == "" {
+		unit = "a minute"
+	}
+	last := "the last probe"
+	if c.Recent > 1 {
+		last = fmt.Sprintf("the last %d probes", c.Recent)
+	}
+	return fmt.Sprintf("%s read in %s s counts as %s %s: more than twice %s's usual score (%s, the middle of %s). "+
+		"Save it only if the count and the time are right.", fmtNum(count), fmtNum(secs), fmtNum(p.Score), unit, name, fmtNum(c.Median), last)
 }
 
 // probeFor builds the probe record: a passage finished early is prorated,
@@ -96,6 +137,9 @@ type probeScreen struct {
 	// errors stay in sight); Save waits for a change, so one probe is never
 	// saved twice by a second tap.
 	saved bool
+	// confirmed is the probe the person said was right after being asked
+	// (record.CheckProbe): saving that same probe asks no more.
+	confirmed *record.Probe
 }
 
 func newProbeScreen(a *App, studentID string) screen {
@@ -127,7 +171,7 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.timer.SizeName = "headingText"
 	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
 	s.stopEarl = NewButton("Finished early", s.tapStop)
-	s.errPlus = newImportant("Error  +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
+	s.errPlus = newImportant("Error +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
 	s.errMinus = NewButton("Undo error", func() {
 		if s.m.errors > 0 {
 			s.m.errors--
@@ -197,6 +241,7 @@ func (s *probeScreen) tapStart() {
 		s.save.Enable()
 	}
 	s.m.started, s.m.stopped, s.m.errors = s.a.cfg.Now(), time.Time{}, 0
+	s.confirmed = nil
 	s.saveDraft()
 	s.result.SetText("")
 	s.leave()
@@ -206,7 +251,13 @@ func (s *probeScreen) tapStart() {
 
 func (s *probeScreen) tapStop() {
 	if s.m.running() {
-		s.m.stopped = s.a.cfg.Now()
+		now := s.a.cfg.Now()
+		if secs := s.m.secondsAt(now); secs < record.MinProbeSeconds {
+			s.a.warn(fmt.Sprintf("Not stopped: a passage read in under %d seconds cannot be scored per minute. "+
+				"The timer goes on; let the minute run, or restart it with a longer passage.", record.MinProbeSeconds))
+			return
+		}
+		s.m.stopped = now
 		s.saveDraft()
 	}
 	s.leave()
@@ -257,11 +308,29 @@ func (s *probeScreen) tapSave() {
 	if !s.m.started.IsZero() || s.m.errors > 0 {
 		errs = ptr(float64(s.m.errors))
 	}
+	// The seconds as they will be stored. Save ends the reading: a running
+	// timer stops now, unless the reading is too short to score (then it
+	// goes on, as the refusal says).
+	now := s.a.cfg.Now()
+	secs := s.m.seconds()
 	if s.m.running() {
-		s.m.stopped = s.a.cfg.Now()
-		s.leave()
+		secs = s.m.secondsAt(now)
 	}
-	p := probeFor(s.m.studentID, measure, record.DateOf(s.a.cfg.Now()).String(), raw, errs, s.m.seconds())
+	p := probeFor(s.m.studentID, measure, record.DateOf(now).String(), raw, errs, secs)
+	check := record.CheckProbe(p, otherProbes(s.a.cfg.Records, s.m.studentID, ""))
+	if check.TooShort {
+		s.a.warn(tooShortText(secs))
+		return
+	}
+	if s.m.running() {
+		s.m.stopped = now
+		s.saveDraft()
+		s.leave()
+		s.refresh()
+	}
+	if !s.confirm(p, check) {
+		return
+	}
 	id, err := s.a.put(record.TypeProbe, "", p, false)
 	if err != nil {
 		return
@@ -278,7 +347,7 @@ func (s *probeScreen) tapSave() {
 	if errs != nil {
 		msg += fmt.Sprintf(", %d errors", s.m.errors)
 		if raw+*errs > 0 {
-			msg += fmt.Sprintf(", accuracy %s", fmtPct(raw/(raw+*errs)*100))
+			msg += fmt.Sprintf(", accuracy %s", fmtShare(raw/(raw+*errs)*100))
 		}
 	}
 	// Said once, under the form, and the form keeps what was saved.
@@ -288,4 +357,29 @@ func (s *probeScreen) tapSave() {
 	s.save.Disable()
 	s.start.SetText("Start 1-minute timer")
 	s.refresh()
+}
+
+// confirm is the second half of the probe rule (record.CheckProbe): a
+// prorated score more than twice the student's recent median is saved only
+// once the person confirms it, so that no trend, percentage or projection
+// is drawn from it unasked (issue 22). It reports whether to save now.
+func (s *probeScreen) confirm(p record.Probe, c record.ProbeCheck) bool {
+	if !c.Confirm || sameReading(s.confirmed, p) {
+		return true
+	}
+	s.a.ask("Check this score", implausibleText(s.name, p, c), "Check again", "Save "+fmtNum(p.Score), widget.WarningImportance, func() {
+		s.confirmed = &p
+		s.tapSave()
+	})
+	return false
+}
+
+// sameReading: c is the probe p (its measure, count and seconds).
+func sameReading(c *record.Probe, p record.Probe) bool {
+	if c == nil {
+		return false
+	}
+	cc, cs := c.Count()
+	pc, ps := p.Count()
+	return c.Measure == p.Measure && cc == pc && cs == ps
 }

@@ -168,7 +168,7 @@ func TestScreenshots(t *testing.T) {
 			st.Data.Grade, st.Data.PreferredName = "3", "Benny"
 			ben.Data, _ = json.Marshal(st.Data)
 		}
-		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, Summary: "another tablet saved a newer version at 10:42", Mine: ben}}
+		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, By: "the console", Summary: "the console saved a newer version at 10:42", Mine: ben}}
 		f.sync.quarantined = []Quarantined{{RecordID: first, Type: record.TypeGroup, Code: "forbidden"}}
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, Conflicts: 1, Quarantined: 1, LastSuccess: f.clk.t.Add(-2 * time.Hour),
 			Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."})

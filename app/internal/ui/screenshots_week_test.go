@@ -16,7 +16,10 @@ import (
 // fixed" and "My week is invisible" (My week, a group's history, a
 // student's attendance, Probes due, a probe opened to correct it with the
 // undo bar, a reopened session, the group form with a time per weekday)
-// into $SMALLWINS_SCREENSHOTS, like TestScreenshots.
+// into $SMALLWINS_SCREENSHOTS, like TestScreenshots; and issue 22's
+// questions (a probe hard to believe, a session deleted) and the header's
+// menu. The app is opened through the real lock screen, locked and
+// unlocked (startLocked): the undo bar is shot as it is after an unlock.
 func TestScreenshotsWeek(t *testing.T) {
 	dir := screenshotDir(t)
 	for _, orient := range orientations {
@@ -26,7 +29,7 @@ func TestScreenshotsWeek(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
-		a := f.start(orient.size)
+		a := f.startLocked(orient.size)
 		a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
 		shot := func(name string) { t.Helper(); capture(t, f.win, dir, name, orient.name) }
 		byName := map[string]string{}
@@ -73,6 +76,22 @@ func TestScreenshotsWeek(t *testing.T) {
 		test.Tap(e.Save)
 		shot("probe-edited-undo")
 
+		// A passage finished early whose score is hard to believe: asked
+		// before it is saved (record.CheckProbe).
+		a.push(newProbeScreen(a, byName["Ava"]))
+		pr := a.Current().(*probeScreen)
+		test.Tap(pr.start)
+		f.clk.add(20 * time.Second)
+		test.Tap(pr.stopEarl)
+		test.Type(pr.score, "57")
+		test.Tap(pr.save)
+		if a.question == nil {
+			t.Fatal("57 in 20 s was not asked about")
+		}
+		shot("probe-check")
+		test.Tap(a.question.no)
+		a.Back()
+
 		// A session reopened to correct it.
 		var delivered string
 		for _, s := range repo.ListByRef[record.Session](f.rec, group) {
@@ -86,6 +105,9 @@ func TestScreenshotsWeek(t *testing.T) {
 		}
 		a.push(sc)
 		shot("session-past")
+		test.Tap(sc.deleteBtn) // a whole session: asked once
+		shot("session-delete")
+		test.Tap(a.question.no)
 		test.Tap(sc.reopen)
 		shot("session-reopened")
 		a.Back()
@@ -96,5 +118,9 @@ func TestScreenshotsWeek(t *testing.T) {
 		_, friAt := dayRow(t, form, 4)
 		retype(friAt, "13:15")
 		shot("group-form")
+
+		a.Root(TabToday)
+		test.Tap(a.menu)
+		shot("header-menu")
 	}
 }

@@ -353,25 +353,44 @@ func (r sessionSummary) text() string {
 // marks is the summary without the minutes: the finish dialog shows the
 // minutes in its field, and one figure is shown once.
 func (r sessionSummary) marks() string {
-	att := fmt.Sprintf("%d present", r.Present)
-	if r.Late > 0 {
-		att += fmt.Sprintf(", %d late", r.Late)
-	}
-	if r.LeftEarly > 0 {
-		att += fmt.Sprintf(", %d left early", r.LeftEarly)
-	}
-	if r.Absent > 0 {
-		att += fmt.Sprintf(", %d absent", r.Absent)
-	}
+	att := attendedWords(r.Present, r.Late, r.LeftEarly, r.Absent)
 	fid := "no steps applied"
 	if r.FidelityPct >= 0 {
-		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtPct(r.FidelityPct), r.Done, r.Applicable)
+		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtShare(r.FidelityPct), r.Done, r.Applicable)
 	}
 	s := fmt.Sprintf("%s · fidelity %s", att, fid)
 	if r.Unmarked > 0 {
 		s += fmt.Sprintf(" · %d steps not marked count as skipped", r.Unmarked)
 	}
 	return s
+}
+
+// attendedWords is a session's attendance the one way the app counts it,
+// on the session, its summary and My week: attended is present, late or
+// left early (DOMAIN.md §3.7), "4 of 5 attended (1 late)".
+func attendedWords(present, late, leftEarly, absent int) string {
+	total := present + late + leftEarly + absent
+	s := fmt.Sprintf("%d of %d attended", present+late+leftEarly, total)
+	var why []string
+	if late > 0 {
+		why = append(why, fmt.Sprintf("%d late", late))
+	}
+	if leftEarly > 0 {
+		why = append(why, fmt.Sprintf("%d left early", leftEarly))
+	}
+	if len(why) > 0 {
+		s += " (" + strings.Join(why, ", ") + ")"
+	}
+	return s
+}
+
+// minuteWords is when a late student came or an early leaver left, from
+// the session's start: "in the first minute", "12 min in".
+func minuteWords(m float64) string {
+	if m < 1 {
+		return "in the first minute"
+	}
+	return fmtMin(m) + " min in"
 }
 
 // resumeKey is the preference holding the id of the session being run: a
@@ -461,6 +480,10 @@ type sessionScreen struct {
 	popSaveMins       *Button
 
 	stopTick func()
+	// finishedShown: the after-session view is shown. A message said about
+	// the running session ("Note saved for Ava Martinez.") goes when the
+	// view changes, as it would with a new screen (ADR 0631).
+	finishedShown bool
 }
 
 // startSession starts a new session of a group and returns its screen.
@@ -516,13 +539,14 @@ func (s *sessionScreen) build() {
 	noteBox := passWheel(s.note, 2, func() *container.Scroll { return panes.leftScroll() })
 	s.saveNote = NewButton("Save note", s.tapSaveNote)
 	s.attHint = wrapLabel("")
+	// Save note sits beside the note, not under it: under it, in
+	// landscape, it was cut in half by the bottom of the pane (issue 22).
 	left := container.NewVBox(
 		heading("Attendance"),
 		s.attHint,
 		attGrid,
 		heading("Session note"),
-		noteBox,
-		s.saveNote,
+		container.NewBorder(nil, nil, nil, container.NewVBox(s.saveNote), noteBox),
 	)
 
 	steps := container.NewVBox(heading("Checklist"))
@@ -604,6 +628,10 @@ func (s *sessionScreen) refreshTimer() {
 }
 
 func (s *sessionScreen) refresh() {
+	if finished := !s.m.running(); finished != s.finishedShown {
+		s.finishedShown = finished
+		s.a.clearMessage()
+	}
 	if !s.m.running() {
 		if s.stopTick != nil {
 			s.stopTick()
@@ -649,9 +677,9 @@ func (s *sessionScreen) refresh() {
 		a := s.m.s.Attendance[i]
 		label := s.m.names[a.StudentID] + " · " + statusWord(a.Status)
 		if a.Minutes != nil && a.Status == record.Late {
-			label += fmt.Sprintf(" (came at min %s)", fmtMin(*a.Minutes))
+			label += " (came " + minuteWords(*a.Minutes) + ")"
 		} else if a.Minutes != nil && a.Status == record.LeftEarly {
-			label += fmt.Sprintf(" (left at min %s)", fmtMin(*a.Minutes))
+			label += " (left " + minuteWords(*a.Minutes) + ")"
 		}
 		r.name.SetText(label)
 		switch a.Status {
@@ -680,22 +708,21 @@ func (s *sessionScreen) refresh() {
 	}
 }
 
-// attendanceHint says who is present, truthfully, and how to change it.
+// attendanceHint says who is here, truthfully, counted as the summary
+// and My week count it, and how to change it.
 func attendanceHint(att []record.Attendance) string {
-	present := 0
+	n := map[string]int{}
 	for _, a := range att {
-		if a.Status == record.Present {
-			present++
-		}
+		n[a.Status]++
 	}
 	const how = " Tap a name for absent → late → left early."
 	switch {
 	case len(att) == 0:
 		return "No students in this group."
-	case present == len(att):
+	case n[record.Present] == len(att):
 		return "Everyone is present." + how
 	}
-	return fmt.Sprintf("%d of %d present.", present, len(att)) + how
+	return attendedWords(n[record.Present], n[record.Late], n[record.LeftEarly], n[record.Absent]) + "." + how
 }
 
 func statusWord(st string) string {
@@ -773,8 +800,7 @@ func (s *sessionScreen) openStudent(i int) {
 	s.popNote.SetPlaceHolder("e.g. guessing at -ing words")
 	s.popNote.Wrapping = fyne.TextWrapWord
 	s.popNote.SetMinRowsVisible(3)
-	s.popCategory = widget.NewSelect(noteCategories, nil)
-	s.popCategory.SetSelected(record.NoteAcademic)
+	s.popCategory = newCategorySelect(record.NoteAcademic)
 	s.popPrivate = widget.NewCheck("Restricted (health, family or legal): only me and admins", nil)
 	s.popSave = newImportant("Save note", widget.HighImportance, func() {
 		if strings.TrimSpace(s.popNote.Text) == "" {
@@ -782,7 +808,7 @@ func (s *sessionScreen) openStudent(i int) {
 			return
 		}
 		author, _ := s.a.me()
-		if err := s.m.AddStudentNote(context.Background(), sid, author, s.popNote.Text, s.popCategory.Selected, s.popPrivate.Checked); err != nil {
+		if err := s.m.AddStudentNote(context.Background(), sid, author, s.popNote.Text, chosenCategory(s.popCategory), s.popPrivate.Checked); err != nil {
 			s.a.warn("Not saved: " + PlainError(err))
 			return
 		}
@@ -796,8 +822,20 @@ func (s *sessionScreen) openStudent(i int) {
 	s.a.win.Canvas().Focus(s.popNote)
 }
 
-var noteCategories = []string{record.NoteAcademic, record.NoteBehavior, record.NoteAttendance,
-	record.NoteFamily, record.NoteHealth, record.NoteOther}
+// newCategorySelect offers the note categories in words ("Academic", never
+// the code "academic"), with code chosen.
+func newCategorySelect(code string) *widget.Select {
+	opts := make([]string, 0, len(record.NoteCategories))
+	for _, c := range record.NoteCategories {
+		opts = append(opts, record.NoteCategoryWords(c))
+	}
+	sel := widget.NewSelect(opts, nil)
+	sel.SetSelected(record.NoteCategoryWords(code))
+	return sel
+}
+
+// chosenCategory is the code of a category select's choice.
+func chosenCategory(sel *widget.Select) string { return record.NoteCategoryCode(sel.Selected) }
 
 // tapFinish saves the session as delivered at once, with the minutes
 // elapsed (at least 1). The finished view shows the minutes, to change,
@@ -869,6 +907,8 @@ func (s *sessionScreen) openCancel() {
 	s.showPopup(container.NewVBox(heading("Cancel session?"),
 		wrapLabel("A cancelled session counts as not delivered."), reason,
 		container.NewGridWithColumns(2, NewButton("Keep going", s.closePopup), s.popConfirm)))
+	// The reason is typed at once (issue 22: the box was not focused).
+	s.a.win.Canvas().Focus(reason)
 }
 
 // editing: a running session is never redrawn from a pull mid-tap.

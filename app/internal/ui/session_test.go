@@ -104,7 +104,7 @@ func TestWholeSessionTapBudget(t *testing.T) {
 	if sum.Done != 6 || sum.Applicable != 7 || sum.Present != 3 || sum.Absent != 1 || sum.Late != 1 {
 		t.Fatalf("summary %+v", sum)
 	}
-	if want := "30 min · 3 present, 1 late, 1 absent · fidelity 85.71% (6 of 7 steps done)"; s.summary.Text != want {
+	if want := "30 min · 4 of 5 attended (1 late) · fidelity 86% (6 of 7 steps done)"; s.summary.Text != want {
 		t.Fatalf("summary shows %q, want %q", s.summary.Text, want)
 	}
 	if !s.finished.Visible() || s.running.Visible() {
@@ -184,7 +184,7 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	test.Tap(a.Current().(*todayScreen).start[sc.group])
 	s := a.Current().(*sessionScreen)
 	f.clk.add(7 * time.Minute)
-	want := []string{"Absent", "Late (came at min 7)", "Left early (left at min 7)", "Present"}
+	want := []string{"Absent", "Late (came 7 min in)", "Left early (left 7 min in)", "Present"}
 	for _, w := range want {
 		test.Tap(s.students[0].name)
 		if got := s.students[0].name.Text; got != "Ava Martinez · "+w {
@@ -199,7 +199,7 @@ func TestAttendanceCycleAndStepToggle(t *testing.T) {
 	// Choosing a status from the student's panel.
 	test.Tap(s.students[4].more)
 	test.Tap(s.popStatus[record.LeftEarly])
-	if got := s.students[4].name.Text; got != "Ella Schmidt · Left early (left at min 7)" {
+	if got := s.students[4].name.Text; got != "Ella Schmidt · Left early (left 7 min in)" {
 		t.Fatalf("chosen status shows %q", got)
 	}
 	// Cancel: not without a reason, then headed as cancelled.
@@ -251,7 +251,7 @@ func TestOldSessionIsNotResumedAutomatically(t *testing.T) {
 func TestFinishUndoAndMinutes(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	test.Tap(a.Current().(*todayScreen).start[sc.group])
 	s := a.Current().(*sessionScreen)
 	f.clk.add(5 * time.Minute)

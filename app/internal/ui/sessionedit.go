@@ -121,7 +121,54 @@ func (s *sessionScreen) offerRestore(msg string) {
 	})
 }
 
+// tapDelete asks once before a whole session goes, saying what goes with
+// it: a session holds the taps of a whole lesson (issue 22: it went on one
+// tap). The deletion then offers Undo like every other.
 func (s *sessionScreen) tapDelete() {
+	s.a.ask("Delete this session?", sessionLoss(s.m.groupName, s.m.s), "Keep it", "Delete session", widget.DangerImportance, s.deleteNow)
+}
+
+// sessionLoss says what deleting a session takes out of the records.
+func sessionLoss(group string, ss record.Session) string {
+	what := fmt.Sprintf("The %s session of %s goes from every report", group, prettyDate(ss.Date))
+	var parts []string
+	if n := len(ss.Attendance); n == 1 {
+		parts = append(parts, "the attendance of 1 student")
+	} else if n > 1 {
+		parts = append(parts, fmt.Sprintf("the attendance of %d students", n))
+	}
+	if ss.Status == record.SessionCancelled {
+		parts = append(parts, "its cancellation ("+ss.CancelReason+")")
+	} else {
+		if n := len(ss.Fidelity); n > 0 {
+			parts = append(parts, fmt.Sprintf("the %d checklist steps marked", n))
+		}
+		switch {
+		case ss.Minutes == 1:
+			parts = append(parts, "1 minute delivered")
+		case ss.Minutes > 0:
+			parts = append(parts, fmtMin(ss.Minutes)+" minutes delivered")
+		}
+	}
+	if strings.TrimSpace(ss.Note) != "" {
+		parts = append(parts, "the session note")
+	}
+	if len(parts) > 0 {
+		what += ", with " + joinAnd(parts)
+	}
+	return what + ". Notes written about the students stay. Undo is offered for a few seconds after."
+}
+
+// joinAnd is "a, b and c".
+func joinAnd(parts []string) string {
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// deleteNow writes the session's tombstone, with Undo, and leaves it.
+func (s *sessionScreen) deleteNow() {
 	what := "Session of " + prettyDate(s.m.s.Date) + " deleted."
 	if !s.a.deleteUndoable(what, s.m.id) {
 		return

@@ -131,9 +131,14 @@ func newFormScreen(a *App, title string, items []*widget.FormItem, save func() b
 	f := &formScreen{a: a, name: title, save: save, extra: extra}
 	f.form = widget.NewForm(items...)
 	f.Save = newImportant("Save", widget.HighImportance, func() {
+		offers := a.undo.offers
 		if f.save() {
 			a.Back()
-			a.say("Saved.")
+			// A save that offered an undo is said in the undo bar ("Probe
+			// changed to 52."): no second "Saved." that would outlive it.
+			if a.undo.offers == offers {
+				a.say("Saved.")
+			}
 		}
 	})
 	var page *container.Scroll

@@ -231,7 +231,7 @@ func TestStudentPlanGoalNoteDecision(t *testing.T) {
 	test.Type(st.noteEntry, "Reads -ing words now")
 	test.Tap(st.noteSave)
 	test.Type(st.noteEntry, "Hearing test booked")
-	st.noteCategory.SetSelected(record.NoteHealth)
+	st.noteCategory.SetSelected(record.NoteCategoryWords(record.NoteHealth))
 	test.Tap(st.noteSave)
 	notes := newestFirst(repo.ListByRef[record.Note](f.store, sc.students[1]))
 	if len(notes) != 2 || !notes[0].Restricted || notes[1].Restricted {

@@ -64,8 +64,7 @@ func newStudentScreen(a *App, id string) *studentScreen {
 	s.noteEntry = widget.NewMultiLineEntry()
 	s.noteEntry.SetPlaceHolder("A note about this student")
 	s.noteEntry.Wrapping = fyne.TextWrapWord
-	s.noteCategory = widget.NewSelect(noteCategories, nil)
-	s.noteCategory.SetSelected(record.NoteAcademic)
+	s.noteCategory = newCategorySelect(record.NoteAcademic)
 	s.notePrivate = widget.NewCheck("Restricted: only me and admins", nil)
 	s.noteSave = NewButton("Save note", s.saveNote)
 	s.page = vscroll(container.NewPadded(s.box))
@@ -221,7 +220,7 @@ func (s *studentScreen) noteLine(n repo.Doc[record.Note]) string {
 	if s.a.isMe(n.Data.AuthorID) {
 		who = "you"
 	}
-	tag := n.Data.Category
+	tag := record.NoteCategoryWords(n.Data.Category)
 	if n.Restricted {
 		tag += ", restricted"
 	}
@@ -235,18 +234,6 @@ func (s *studentScreen) noteLine(n repo.Doc[record.Note]) string {
 // decisionWords says a decision code in words: shared/progress's one
 // wording, the console's and the PDF's too.
 func decisionWords(code string) string { return progress.DecisionWords(code) }
-
-func statusWords(st string) string {
-	switch st {
-	case "green":
-		return "Last 3 points above the aimline"
-	case "red":
-		return "Last 3 points below the aimline"
-	case "yellow":
-		return "Last 3 points on both sides of the aimline"
-	}
-	return "Too few recent points for a traffic light"
-}
 
 // goalView is one goal: its graph, the decision in words with its reason,
 // and the button to record the team's decision.
@@ -274,9 +261,12 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		s.charts[g.ID] = c
 		ch = c
 	}
+	// One statement (ADR 0651): the decision, its reason in the room's
+	// words, then the light explained so that it never reads against it.
 	decision := heading(decisionWords(rep.Decision.Code))
-	reason := wrapLabel(rep.Decision.Reason)
+	reason := wrapLabel(progress.ReasonWords(rep))
 	reason.TextStyle.Bold = true
+	light := wrapLabel(progress.LightWords(rep))
 	switch rep.Decision.Code {
 	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
 		decision.Importance = widget.DangerImportance
@@ -293,7 +283,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		lines = append(lines, "The weekly probe is overdue.")
 	}
 	b := NewButton("Record team decision", func() {
-		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, rep.Decision.Reason))
+		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, progress.ReasonWords(rep)))
 	})
 	s.decide[g.ID] = b
 	actions := container.NewHBox(b, edit)
@@ -304,7 +294,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	}
 	legend := wrapLabel(chartCaption(s.a.cfg.ChartPNG != nil && isImage(ch)))
 	legend.SizeName = "helperText"
-	return container.NewVBox(heading(head), decision, reason, ch, legend, wrapLabel(strings.Join(lines, "\n")), actions)
+	return container.NewVBox(heading(head), decision, reason, light, ch, legend, wrapLabel(strings.Join(lines, "\n")), actions)
 }
 
 // chartImage is the report renderer's chart, when the app has one: the
@@ -355,15 +345,15 @@ func (s *studentScreen) programOf(g repo.Doc[record.Goal]) record.Program {
 	return record.Program{}
 }
 
-// reportLines is a goal's report in sentences, every figure formatted by
-// shared/progress's one rule (ADR 0630): data, levels, the two slopes, the
-// growth needed against the typical, delivery and each step's fidelity.
+// reportLines is a goal's report in sentences, every figure as the room
+// reads it (shared/progress; ADR 0630, 0651): data, levels, the growth
+// against what the goal needs, the typical growth, delivery and the steps
+// skipped lately. The decision's reason and the light come before them.
 func reportLines(gp goalProgress, prog record.Program) []string {
 	rep := gp.Report
-	unit := record.MeasureOf(rep.Goal.Measure).Unit
 	var lines []string
-	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks. %s.", rep.PointsAfterBaseline,
-		progress.FormatWeeks(rep.WeeksOfData), statusWords(rep.Status)))
+	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks.", rep.PointsAfterBaseline,
+		progress.FormatWeeks(rep.WeeksOfData)))
 	var lv []string
 	if rep.PresentLevel != nil {
 		lv = append(lv, "present level "+progress.FormatScore(*rep.PresentLevel))
@@ -374,14 +364,15 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	if len(lv) > 0 {
 		lines = append(lines, Sentence(strings.Join(lv, "; ")))
 	}
-	if t := progress.TrendSentence(rep.Trend, rep.Aimline, unit); t != "" {
-		lines = append(lines, t)
+	// The trend rule's reason already says the growth against the goal's.
+	growth := []string{progress.GrowthSentence(rep), progress.ProjectionSentence(rep), progress.ROISentence(rep), progress.SufficiencyWords(rep)}
+	if rep.Decision.Rule == progress.RuleTrend {
+		growth = growth[1:]
 	}
-	if t := progress.ROISentence(rep.ROI, unit); t != "" {
-		lines = append(lines, t)
-	}
-	if t := progress.SufficiencyWords(rep); t != "" {
-		lines = append(lines, t)
+	for _, t := range growth {
+		if t != "" {
+			lines = append(lines, t)
+		}
 	}
 	d := rep.Delivery
 	if d == nil {
@@ -392,15 +383,15 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 		parts = append(parts, progress.AttendanceWords(d))
 	}
 	if d.DosePct != nil {
-		parts = append(parts, "dose "+progress.FormatPct(*d.DosePct))
+		parts = append(parts, "dose "+progress.FormatDeliveryPct(*d.DosePct))
 	}
 	if d.FidelityPct != nil {
-		parts = append(parts, "fidelity "+progress.FormatPct(*d.FidelityPct))
+		parts = append(parts, "fidelity "+progress.FormatDeliveryPct(*d.FidelityPct))
 	}
 	if len(parts) == 0 {
 		return append(lines, "Delivery: nothing planned yet.")
 	}
-	lines = append(lines, fmt.Sprintf("Delivery: %s; %d sessions delivered.", strings.Join(parts, ", "), d.DeliveredSessions))
+	lines = append(lines, fmt.Sprintf("Delivery: %s; %s delivered.", strings.Join(parts, ", "), plural(d.DeliveredSessions, "session", "sessions")))
 	names := map[string]string{}
 	for _, st := range prog.Steps {
 		names[st.ID] = st.Text
@@ -427,7 +418,7 @@ func (s *studentScreen) saveNote() {
 		return
 	}
 	me, _ := s.a.me()
-	cat := s.noteCategory.Selected
+	cat := chosenCategory(s.noteCategory)
 	n := record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}
 	if _, err := repo.PutNote(context.Background(), s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
 		s.a.warn("Not saved: " + PlainError(err))

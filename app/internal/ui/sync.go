@@ -36,6 +36,8 @@ type syncScreen struct {
 	pinCurrent, pinNew, pinAgain  *widget.Entry
 	pinMessage                    *widget.Label
 	pinOpen                       bool
+	// lockNow covers the app with the lock screen (Config.Lock).
+	lockNow *Button
 
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
@@ -79,6 +81,7 @@ func newSyncScreen(a *App) screen {
 	s.pinSave = newImportant("Change PIN", widget.HighImportance, s.tapChangePIN)
 	s.pinCancel = NewButton("Cancel", func() { s.pinOpen = false; s.clearPIN(); s.refresh() })
 	s.pinMessage = wrapLabel("")
+	s.lockNow = NewButton("Lock now", a.LockNow)
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
 	if a.cfg.Sync != nil {
@@ -265,7 +268,7 @@ func (s *syncScreen) refresh() {
 	}
 	if len(s.conflicts) > 0 {
 		rows := []fyne.CanvasObject{heading("Changes to review"),
-			wrapLabel("Another tablet saved a newer version of these. Your version is kept here: restore it, or keep the newer one.")}
+			wrapLabel("A newer version of each of these was saved elsewhere. Your version is kept here: restore it, or keep the newer one.")}
 		for _, c := range s.conflicts {
 			c := c
 			what := describe(s.a.cfg.Records, c.Type, c.RecordID)
@@ -290,6 +293,12 @@ func (s *syncScreen) refresh() {
 		}
 		objs = append(objs, card(rows...))
 	}
+	// The PIN's row: Lock now (issue 22: the app locked only when idle or
+	// left) and Change PIN…, whose form opens in its place.
+	pinRow := container.NewHBox(spacerH())
+	if s.a.cfg.Lock != nil {
+		pinRow.Add(s.lockNow)
+	}
 	if s.a.cfg.ChangePIN != nil {
 		if s.pinOpen {
 			objs = append(objs, card(heading("Change the PIN"),
@@ -297,8 +306,11 @@ func (s *syncScreen) refresh() {
 					widget.NewFormItem("Again", s.pinAgain)), s.page),
 				s.pinMessage, container.NewHBox(spacerH(), s.pinCancel, s.pinSave)))
 		} else {
-			objs = append(objs, container.NewHBox(spacerH(), s.changePIN))
+			pinRow.Add(s.changePIN)
 		}
+	}
+	if len(pinRow.Objects) > 1 {
+		objs = append(objs, pinRow)
 	}
 	// Signing out erases: a shared tablet handed on keeps nothing of its
 	// last user (the server keeps what was synced).
@@ -344,6 +356,7 @@ func (s *syncScreen) tapChangePIN() {
 		s.pinMessage.SetText("The two new PINs are not the same. Type them again.")
 		s.pinNew.SetText("")
 		s.pinAgain.SetText("")
+		s.a.win.Canvas().Focus(s.pinNew) // retyped from the first new box (issue 22)
 		return
 	}
 	s.busy = true
@@ -359,6 +372,7 @@ func (s *syncScreen) tapChangePIN() {
 			if err != nil {
 				s.pinMessage.Importance = widget.DangerImportance
 				s.pinMessage.SetText(PlainError(err))
+				s.a.win.Canvas().Focus(s.pinCurrent) // all three are typed again
 				return
 			}
 			s.pinOpen = false
@@ -413,6 +427,15 @@ func (s *syncScreen) resolve(id string, restore bool) {
 	}
 	s.a.SetSyncState(st)
 	s.refresh()
+	s.toTop()
+}
+
+// toTop scrolls to the top after a choice removed a card: the page would
+// otherwise stay scrolled past its shorter content, a blank screen.
+func (s *syncScreen) toTop() {
+	if sc := s.page(); sc != nil {
+		sc.ScrollToTop()
+	}
 }
 
 func (s *syncScreen) retryOne(id string) {
@@ -422,6 +445,7 @@ func (s *syncScreen) retryOne(id string) {
 	}
 	s.a.sayUntilSent("Queued again; it will be sent at the next sync.")
 	s.refresh()
+	s.toTop()
 }
 
 // describe names a record for a person: "Session of Bluebirds on Tue 4 Mar".

@@ -171,7 +171,7 @@ func lastTime(rec Records, sessions []repo.Doc[record.Session], today string) (s
 	sum := m.summary()
 	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtMin(last.Data.Minutes))
 	if sum.FidelityPct >= 0 {
-		txt += ", fidelity " + fmtPct(sum.FidelityPct)
+		txt += ", fidelity " + fmtShare(sum.FidelityPct)
 	}
 	var skipped []string
 	for _, st := range steps {

@@ -32,6 +32,9 @@ type undoBar struct {
 	close *Button
 	act   func() error
 	stop  func()
+	// offers counts the offers made, so a form can tell that its save
+	// offered an undo (which says what was saved).
+	offers int
 }
 
 func newUndoBar(a *App, nav fyne.CanvasObject) *undoBar {
@@ -73,12 +76,33 @@ func (l *aboveLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.Size{
 // offer shows msg with Undo; act writes the previous state back.
 func (u *undoBar) offer(msg string, act func() error) {
 	u.stopTimer()
+	u.offers++
 	u.act = act
 	u.text.SetText(msg)
 	u.undo.Show()
 	u.panel.Show()
 	u.layer.Refresh()
-	u.stop = u.a.tick(undoFor, u.hide)
+	u.stop = u.a.tick(undoFor, u.expire)
+}
+
+// expire is the timer's end: the bar goes, unless the lock screen covers
+// the app then. A person who locks (or is locked out) right after a
+// deletion gets the whole time again after the PIN (resume).
+func (u *undoBar) expire() {
+	if u.a.win.Content() != u.a.frame {
+		u.stopTimer()
+		return
+	}
+	u.hide()
+}
+
+// resume gives a bar still up its whole time again when the app is shown
+// after the lock.
+func (u *undoBar) resume() {
+	if u.panel.Visible() {
+		u.stopTimer()
+		u.stop = u.a.tick(undoFor, u.expire)
+	}
 }
 
 func (u *undoBar) hide() {
@@ -110,6 +134,7 @@ func (u *undoBar) tapUndo() {
 	// the screen down); the bar goes with ✕, the next action or its timer.
 	u.text.SetText("Undone.")
 	u.undo.Hide()
+	u.a.clearConfirmation() // "Saved." is no longer true beside "Undone."
 	u.layer.Refresh()
 	if s := u.a.current(); s != nil {
 		s.refresh() // e.g. a deleted probe is back in the student's list

@@ -185,10 +185,9 @@ func sessionLine(rec Records, s record.Session) string {
 		m.steps = p.Data.Steps
 	}
 	sum := m.summary()
-	attended := sum.Present + sum.Late + sum.LeftEarly
-	txt := fmt.Sprintf("Delivered · %s min · %d of %d attended", fmtNum(s.Minutes), attended, len(s.Attendance))
+	txt := fmt.Sprintf("Delivered · %s min · %s", fmtNum(s.Minutes), attendedWords(sum.Present, sum.Late, sum.LeftEarly, sum.Absent))
 	if sum.FidelityPct >= 0 {
-		txt += " · fidelity " + fmtPct(sum.FidelityPct)
+		txt += " · fidelity " + fmtShare(sum.FidelityPct)
 	}
 	return txt
 }

@@ -39,7 +39,7 @@ func TestReopenFinishedSessionCorrectsAndUndoes(t *testing.T) {
 	f := newFixture(t)
 	clockedStore(t, f)
 	sc := seedSchool(t, f.store)
-	a := f.start(landscape)
+	a := f.startLocked(landscape)
 	s := runSession(t, f, a, sc.group)
 	id := s.m.id
 	before := mustGet[record.Session](f.store, id)
@@ -79,7 +79,7 @@ func TestReopenFinishedSessionCorrectsAndUndoes(t *testing.T) {
 	if !strings.Contains(a.UndoText(), "Corrections saved") {
 		t.Fatalf("undo bar %q", a.UndoText())
 	}
-	tapUndo(t, a)
+	f.tapUndo()
 	restored := mustGet[record.Session](f.store, id)
 	if string(restored.Data.Attendance[1].Status) != record.Absent || restored.Data.Status != record.SessionDelivered || restored.HLC <= after.HLC {
 		t.Fatalf("undo restored %+v (hlc %s after %s)", restored.Data.Attendance[1], restored.HLC, after.HLC)
@@ -93,14 +93,34 @@ func TestReopenFinishedSessionCorrectsAndUndoes(t *testing.T) {
 	}
 	test.Tap(w.rows[id])
 	s2 := a.Current().(*sessionScreen)
+	// A whole session's taps: asked once, saying what goes (issue 22).
 	test.Tap(s2.deleteBtn)
+	q := a.Question()
+	for _, says := range []string{"Bluebirds session of " + prettyDate(after.Data.Date), "attendance of 5 students", "30 minutes delivered", "Notes written about the students stay"} {
+		if !strings.Contains(q, says) {
+			t.Errorf("the question %q does not say %q", q, says)
+		}
+	}
+	if _, err := f.store.Get(id); err != nil {
+		t.Fatal("deleted before the answer")
+	}
+	test.Tap(a.question.no)
+	if a.Question() != "" || a.Current() != s2 {
+		t.Fatalf("Keep it: question %q, screen %T", a.Question(), a.Current())
+	}
+	if _, err := f.store.Get(id); err != nil {
+		t.Fatal("deleted after Keep it")
+	}
+	test.Tap(s2.deleteBtn)
+	test.Tap(a.question.yes)
 	if _, err := f.store.Get(id); err == nil {
 		t.Fatal("deleted session still live")
 	}
 	if a.Current() != w || w.rows[id] != nil {
 		t.Fatalf("after the delete: screen %T, row still there %v", a.Current(), w.rows[id] != nil)
 	}
-	tapUndo(t, a)
+	f.relock() // the tablet locks before the undo: the bar is still there after the PIN
+	f.tapUndo()
 	if got := mustGet[record.Session](f.store, id).Data; got.Status != record.SessionDelivered || w.rows[id] == nil {
 		t.Fatalf("undo of the delete: %s", got.Status)
 	}

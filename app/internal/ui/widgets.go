@@ -215,8 +215,34 @@ func (r *adaptiveRenderer) Refresh() {
 
 func (r *adaptiveRenderer) Destroy() {}
 
-// vscroll is a vertical scroller.
-func vscroll(o fyne.CanvasObject) *container.Scroll { return container.NewVScroll(o) }
+// vscroll is a vertical scroller whose content keeps clear of the scroll
+// bar: Fyne draws the bar, and the wider area that takes its taps and
+// drags, over the content's right edge, where it covered the right of the
+// session's Note… buttons (issue 22). The gutter is there whether or not
+// the bar is, so nothing moves sideways when a page grows long enough to
+// scroll.
+func vscroll(o fyne.CanvasObject) *container.Scroll {
+	return container.NewVScroll(container.New(barGutter{}, o))
+}
+
+// barGutter lays its objects over its whole width but the scroll bar's.
+type barGutter struct{}
+
+func (barGutter) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	inner := fyne.NewSize(max(0, size.Width-theme.ScrollBarSize()), size.Height)
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(inner)
+	}
+}
+
+func (barGutter) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s.AddWidthHeight(theme.ScrollBarSize(), 0)
+}
 
 // spacerH is an expanding spacer for a box.
 func spacerH() fyne.CanvasObject { return layout.NewSpacer() }

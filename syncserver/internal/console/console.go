@@ -115,6 +115,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/login", c.plain(c.handleLogin))
 	e.POST("/logout", c.signedIn(c.handleLogout))
 	e.GET("/", c.signedIn(c.handleCaseload))
+	e.GET("/caseload.csv", c.signedIn(c.handleCaseloadCSV))
 	e.GET("/students/:id", c.signedIn(c.handleStudent))
 	e.GET("/students/:id/goals/:goal/chart.svg", c.signedIn(c.handleChart))
 	e.GET("/students/:id/goals/:goal/report.pdf", c.signedIn(c.handlePDF))

@@ -81,6 +81,7 @@ func TestEveryCSVIsGuarded(t *testing.T) {
 		"/v1/exports/attendance.csv":           {"/v1/exports/attendance.csv"},
 		"/v1/exports/fidelity.csv":             {"/v1/exports/fidelity.csv"},
 		"/students/:id/goals/:goal/points.csv": points,
+		"/caseload.csv":                        {"/caseload.csv?as_of=" + asOf, "/caseload.csv?sort=student&dir=desc&q=HYPERLINK"},
 	}
 	n := 0
 	for _, r := range e.routes {

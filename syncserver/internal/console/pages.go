@@ -35,7 +35,8 @@ func (c *Console) asOf(ec echo.Context) (progress.Date, error) {
 // row is one caseload line (CONSOLE.md §3), every cell already in words:
 // the template only copies strings, so 2,000 rows cost no reflection
 // beyond one flat struct each (ADR 0012). Decision and Status are the
-// report's codes, for the data-* hooks (CONSOLE.md §4).
+// report's codes, for the data-* hooks (CONSOLE.md §4); the unexported
+// fields are what the caseload sorts, filters and exports by (ADR 0018).
 type row struct {
 	ID, StudentID, GroupID, InterventionID string
 	GroupHref                              string // "" when the viewer may not open the group's page
@@ -46,6 +47,14 @@ type row struct {
 	NextReview                             string
 	Points                                 int
 	ReviewDue, Overdue                     bool
+	// MeasureCode and ProgramID are the measure and program filters'
+	// values; Program the program's name ("—" without one).
+	MeasureCode, ProgramID, Program string
+	// LastDate and LastScore are the last probe's ("" when none yet),
+	// DeliveryShort the delivery in one short line (progress.DeliveryShort).
+	LastDate, LastScore, DeliveryShort string
+	delivery                           *progress.Delivery
+	lastScore                          float64
 }
 
 func (c *Console) rows(sc *scope, gvs []goalView) []row {
@@ -54,18 +63,25 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 		rep := &gv.Report
 		r := row{ID: gv.ID, StudentID: gv.StudentID, GroupID: gv.GroupID, Decision: rep.Decision.Code, Status: rep.Status,
 			Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—",
-			Measure: measureName(rep.Goal.Measure), LastProbe: "none yet", StatusText: statusWords[rep.Status],
+			Measure: measureName(rep.Goal.Measure), LastProbe: "none yet", StatusText: progress.StatusWords(rep.Status),
 			DecisionText: decisionText(rep.Decision.Code), Reason: rep.Decision.Reason, Delivery: deliveryText(rep.Delivery),
-			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe}
+			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe,
+			MeasureCode: rep.Goal.Measure, ProgramID: gv.ProgramID, Program: gv.Program.Name,
+			DeliveryShort: progress.DeliveryShort(rep.Delivery), delivery: rep.Delivery}
 		if g, ok := sc.groups[gv.GroupID]; ok {
 			r.Group, r.InterventionID, r.Interventionist = g.Name, g.InterventionistID, sc.userName(g.InterventionistID)
 			if canSeeGroup(sc, g) {
 				r.GroupHref = "/groups/" + gv.GroupID
 			}
+			if r.ProgramID == "" {
+				// No plan: the program of the goal's group, as its group is.
+				r.ProgramID = g.ProgramID
+			}
 		}
 		if n := len(rep.Points); n > 0 {
 			p := rep.Points[n-1]
-			r.LastProbe = progress.FormatScore(p.Score) + " on " + p.Date
+			r.LastDate, r.LastScore, r.lastScore = p.Date, progress.FormatScore(p.Score), p.Score
+			r.LastProbe = r.LastScore + " on " + p.Date
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
 			r.NextReview = gv.Decisions[0].NextReviewDate
@@ -73,18 +89,6 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 		out = append(out, r)
 	}
 	return out
-}
-
-// sortKeys are the caseload's sortable columns (links in the header, so
-// sorting works without JavaScript).
-var sortKeys = map[string]func(a, b row) int{
-	"student":         func(a, b row) int { return strings.Compare(a.Student, b.Student) },
-	"grade":           func(a, b row) int { return gradeRank(a.Grade) - gradeRank(b.Grade) },
-	"group":           func(a, b row) int { return strings.Compare(a.Group, b.Group) },
-	"interventionist": func(a, b row) int { return strings.Compare(a.Interventionist, b.Interventionist) },
-	"decision":        func(a, b row) int { return decisionRank(a.Decision) - decisionRank(b.Decision) },
-	"points":          func(a, b row) int { return a.Points - b.Points },
-	"next_review":     func(a, b row) int { return strings.Compare(a.NextReview, b.NextReview) },
 }
 
 func gradeRank(g string) int {
@@ -117,96 +121,11 @@ func (c *Console) caseloadRows(ec echo.Context) (progress.Date, *scope, []row, e
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	return asOf, sc, c.rows(sc, gvs), nil
-}
-
-func (c *Console) handleCaseload(ec echo.Context) error {
-	asOf, _, all, err := c.caseloadRows(ec)
-	if err != nil {
-		return err
+	rs := c.rows(sc, gvs)
+	if err := c.programNames(ctx, sc, rs); err != nil {
+		return 0, nil, nil, err
 	}
-	q := ec.QueryParams()
-	fDecision, fGroup, fInt, fGrade := q.Get("decision"), q.Get("group"), q.Get("interventionist"), q.Get("grade")
-	// Counts per decision over the rows the other filters keep, so the
-	// numbers at the top say what each decision filter would show.
-	counts := map[string]int{}
-	var shown []row
-	for _, r := range all {
-		if fGroup != "" && r.GroupID != fGroup || fInt != "" && r.InterventionID != fInt || fGrade != "" && r.Grade != fGrade {
-			continue
-		}
-		counts[r.Decision]++
-		if fDecision != "" && r.Decision != fDecision {
-			continue
-		}
-		shown = append(shown, r)
-	}
-	sortBy := q.Get("sort")
-	cmp, ok := sortKeys[sortBy]
-	if !ok {
-		sortBy, cmp = "decision", sortKeys["decision"]
-	}
-	sort.SliceStable(shown, func(i, j int) bool {
-		if d := cmp(shown[i], shown[j]); d != 0 {
-			return d < 0
-		}
-		return shown[i].Student < shown[j].Student || shown[i].Student == shown[j].Student && shown[i].ID < shown[j].ID
-	})
-	type option struct{ Value, Label string }
-	var decisions, groups, ints, grades []option
-	for _, d := range decisionOrder {
-		decisions = append(decisions, option{d, decisionText(d)})
-	}
-	seenG, seenI, seenGr := map[string]bool{}, map[string]bool{}, map[string]bool{}
-	for _, r := range all {
-		if r.GroupID != "" && !seenG[r.GroupID] {
-			seenG[r.GroupID] = true
-			groups = append(groups, option{r.GroupID, r.Group})
-		}
-		if r.InterventionID != "" && !seenI[r.InterventionID] {
-			seenI[r.InterventionID] = true
-			ints = append(ints, option{r.InterventionID, r.Interventionist})
-		}
-		if r.Grade != "" && !seenGr[r.Grade] {
-			seenGr[r.Grade] = true
-			grades = append(grades, option{r.Grade, "Grade " + r.Grade})
-		}
-	}
-	byLabel := func(o []option) { sort.Slice(o, func(i, j int) bool { return o[i].Label < o[j].Label }) }
-	byLabel(groups)
-	byLabel(ints)
-	sort.Slice(grades, func(i, j int) bool { return gradeRank(grades[i].Value) < gradeRank(grades[j].Value) })
-	type count struct {
-		Code, Label string
-		N           int
-		Href        string
-	}
-	var countList []count
-	for _, d := range decisionOrder {
-		v := cloneQuery(q)
-		v.Set("decision", d)
-		countList = append(countList, count{d, decisionText(d), counts[d], "/?" + v.Encode()})
-	}
-	sortHref := map[string]string{}
-	for k := range sortKeys {
-		v := cloneQuery(q)
-		v.Set("sort", k)
-		sortHref[k] = "/?" + v.Encode()
-	}
-	return c.render(ec, http.StatusOK, "caseload", map[string]any{
-		"Title": "Caseload", "Nav": "caseload", "Rows": len(shown), "Body": caseloadBody(shown), "Total": len(all), "Counts": countList, "SortHref": sortHref, "Sort": sortBy,
-		"Decisions": decisions, "Groups": groups, "Interventionists": ints, "Grades": grades,
-		"F":    map[string]string{"decision": fDecision, "group": fGroup, "interventionist": fInt, "grade": fGrade},
-		"AsOf": asOf.String(), "AsOfParam": q.Get("as_of"),
-	})
-}
-
-func cloneQuery(q url.Values) url.Values {
-	v := url.Values{}
-	for k, vs := range q {
-		v[k] = append([]string(nil), vs...)
-	}
-	return v
+	return asOf, sc, rs, nil
 }
 
 // studentInScope reads the route's student: 404 unless the user may see

@@ -3,6 +3,7 @@ package console
 import (
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -144,6 +145,20 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	}
 	if count != oldCount || secs != oldSecs {
 		edited.SetCount(count, secs)
+		// The tablet's plausibility rule (record.CheckProbe, ADR 0650): too
+		// short a reading is refused; a prorated score far above the
+		// student's recent ones needs the form's confirmation.
+		others, err := c.otherProbes(ec, sc, sid, env.ID)
+		if err != nil {
+			return err
+		}
+		switch chk := record.CheckProbe(edited, others); {
+		case chk.TooShort:
+			return &errPage{http.StatusBadRequest, fmt.Sprintf("The probe was not changed: a reading of under %d seconds cannot be scored per minute (each word would count more than 4 times).", record.MinProbeSeconds)}
+		case chk.Confirm && f.Get("confirm") != "yes":
+			return &errPage{http.StatusBadRequest, fmt.Sprintf("The probe was not changed: %s read in %s s counts as %s a minute, more than twice the student's recent median of %s. Check the count and the seconds; if they are right, tick \"The count and seconds are right\" and save again.",
+				progress.FormatScore(count), progress.FormatScore(secs), progress.FormatScore(edited.Score), progress.FormatScore(chk.Median))}
+		}
 	}
 	if err := edited.Validate(); err != nil {
 		// DOMAIN.md §2's rules and bounds (ADR 0022), in words that name the field.
@@ -166,6 +181,22 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	notice := &probeNotice{ID: env.ID, HLC: written[0].HLC, Prev: base64.RawURLEncoding.EncodeToString(prev),
 		Text: "The probe of " + edited.Date + " now reads " + progress.FormatScore(edited.Score) + " (it read " + progress.FormatScore(old.Score) + " on " + old.Date + ")."}
 	return c.renderStudent(ec, sc, sid, notice)
+}
+
+// otherProbes are the student's probes but the one being edited, for the
+// plausibility rule.
+func (c *Console) otherProbes(ec echo.Context, sc *scope, sid, except string) ([]record.Probe, error) {
+	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeProbe)
+	if err != nil {
+		return nil, err
+	}
+	var out []record.Probe
+	for _, e := range envs {
+		if p, ok := record.DecodeAs[record.Probe](e); ok && e.ID != except && p.StudentID == sid {
+			out = append(out, p)
+		}
+	}
+	return out, nil
 }
 
 // probeNotice is what the student page says after an edit, with its undo.

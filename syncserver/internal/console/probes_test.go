@@ -293,3 +293,40 @@ func TestProbeEditUsesTheOneProbeRule(t *testing.T) {
 		t.Error("a refused edit was written")
 	}
 }
+
+// TestProbeEditPlausibility: the console's edit applies the tablet's rule
+// (record.CheckProbe): under 15 s is refused; a prorated score more than
+// twice the student's recent median is saved only when confirmed.
+func TestProbeEditPlausibility(t *testing.T) {
+	e := newEnv(t, false)
+	id := uuid.NewString()
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{{ID: id, Type: "probe",
+		Data: json.RawMessage(`{"student_id":"` + e.ids.s1 + `","measure":"orf_wcpm","date":"2025-03-18","score":50}`)}})
+	admin := e.signedIn("lincoln", "admin")
+	path := "/students/" + e.ids.s1 + "/probes/" + id
+	post := func(vals url.Values) int {
+		t.Helper()
+		page := admin.get("/students/" + e.ids.s1)
+		env0, _ := probeNow(t, e, id)
+		vals.Set("csrf", csrf(t, page))
+		vals.Set("hlc", env0.HLC)
+		vals.Set("date", "2025-03-18")
+		return admin.post(path, vals).status
+	}
+	if s := post(url.Values{"score": {"20"}, "seconds": {"10"}}); s != http.StatusBadRequest {
+		t.Fatalf("10 s reading: %d, want 400", s)
+	}
+	// 57 in 20 s is 171 a minute, far above Maya's recent scores.
+	if s := post(url.Values{"score": {"57"}, "seconds": {"20"}}); s != http.StatusBadRequest {
+		t.Fatalf("implausible without confirmation: %d, want 400", s)
+	}
+	if _, p := probeNow(t, e, id); p.Score != 50 {
+		t.Fatalf("a refused edit was written: %+v", p)
+	}
+	if s := post(url.Values{"score": {"57"}, "seconds": {"20"}, "confirm": {"yes"}}); s != http.StatusOK {
+		t.Fatalf("confirmed: %d, want 200", s)
+	}
+	if _, p := probeNow(t, e, id); p.Score != 171 || p.RawScore == nil || *p.RawScore != 57 {
+		t.Fatalf("confirmed edit stored %+v", p)
+	}
+}

@@ -20,8 +20,11 @@ import (
 // (record ids are UUIDs). The same markup as before: the data-* hooks of CONSOLE.md §4 stay.
 func caseloadBody(rows []row) template.HTML {
 	var b strings.Builder
-	b.Grow(len(rows) * 900)
+	b.Grow(len(rows) * 1400)
 	esc := func(s string) { b.WriteString(template.HTMLEscapeString(s)) }
+	// A cell's column name in data-label: at a phone's width each row is a
+	// card and the CSS shows the name before the value (ADR 0018).
+	cell := func(label string) { b.WriteString(`<td data-label="` + label + `">`) }
 	for _, r := range rows {
 		b.WriteString(`<tr data-goal-id="`)
 		esc(r.ID)
@@ -31,13 +34,15 @@ func caseloadBody(rows []row) template.HTML {
 		esc(r.Decision)
 		b.WriteString(`" data-status="`)
 		esc(r.Status)
-		b.WriteString("\">\n  <td><a href=\"/students/")
+		b.WriteString("\">\n  <td class=\"who\"><a href=\"/students/")
 		esc(url.PathEscape(r.StudentID))
 		b.WriteString(`">`)
 		esc(r.Student)
-		b.WriteString("</a></td>\n  <td>")
+		b.WriteString("</a></td>\n  ")
+		cell("Grade")
 		esc(r.Grade)
-		b.WriteString("</td>\n  <td>")
+		b.WriteString("</td>\n  ")
+		cell("Group")
 		if r.GroupHref != "" {
 			b.WriteString(`<a href="`)
 			esc(r.GroupHref)
@@ -47,30 +52,62 @@ func caseloadBody(rows []row) template.HTML {
 		} else {
 			esc(r.Group)
 		}
-		b.WriteString("</td>\n  <td>")
+		b.WriteString("</td>\n  ")
+		cell("Interventionist")
 		esc(r.Interventionist)
-		b.WriteString("</td>\n  <td>")
+		b.WriteString("</td>\n  ")
+		cell("Measure")
 		esc(r.Measure)
-		b.WriteString("</td>\n  <td>")
-		esc(r.LastProbe)
-		b.WriteString("</td>\n  <td>")
+		b.WriteString("</td>\n  ")
+		cell("Last probe")
+		if r.LastDate == "" {
+			b.WriteString("none yet")
+		} else {
+			// The date in one piece (CSS .nw): an ISO date never breaks at
+			// its hyphens.
+			esc(r.LastScore)
+			b.WriteString(` on <span class="nw">`)
+			esc(r.LastDate)
+			b.WriteString("</span>")
+		}
+		b.WriteString("</td>\n  ")
+		cell("Points")
 		b.WriteString(strconv.Itoa(r.Points))
-		b.WriteString("</td>\n  <td><span class=\"light l-")
+		b.WriteString("</td>\n  ")
+		cell("Decision")
+		b.WriteString(`<span class="light l-`)
 		esc(r.Status)
-		b.WriteString(`" title="`)
-		esc(r.StatusText)
-		b.WriteString(`"><span class="visually-hidden">`)
-		esc(r.StatusText)
-		b.WriteString(". </span></span>")
+		b.WriteString(`" aria-hidden="true"></span>`)
 		esc(r.DecisionText)
-		b.WriteString("</td>\n  <td>")
-		esc(r.Delivery)
-		b.WriteString("</td>\n  <td>")
-		esc(r.NextReview)
+		// The light's words, shown: the light is the last 3 points, not
+		// the decision (the legend says so).
+		b.WriteString(`<span class="lightword">last 3 points: `)
+		esc(lightWord(r.StatusText))
+		b.WriteString("</span></td>\n  ")
+		cell("Delivery")
+		// Each figure in one piece: the line breaks only between them.
+		for i, part := range strings.Split(r.DeliveryShort, ", ") {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(`<span class="nw">`)
+			esc(part)
+			b.WriteString("</span>")
+		}
+		b.WriteString("</td>\n  ")
+		cell("Next review")
+		if r.NextReview != "" {
+			b.WriteString(`<span class="nw">`)
+			esc(r.NextReview)
+			b.WriteString("</span>")
+		} else {
+			b.WriteString("not set")
+		}
 		if r.ReviewDue {
 			b.WriteString(` <span class="tag">due</span>`)
 		}
-		b.WriteString("</td>\n  <td>")
+		b.WriteString("</td>\n  ")
+		cell("Probe")
 		switch {
 		case r.Overdue:
 			b.WriteString(`<span class="tag warn">probe overdue</span>`)
@@ -85,4 +122,11 @@ func caseloadBody(rows []row) template.HTML {
 		b.WriteString("<tr><td colspan=\"11\">No goals match.</td></tr>\n")
 	}
 	return template.HTML(b.String()) // #nosec: built from escaped values only, above
+}
+
+// lightWord is the first words of a status's words ("On track: …" →
+// "on track"), the light's name beside the decision.
+func lightWord(words string) string {
+	w, _, _ := strings.Cut(words, ":")
+	return strings.ToLower(w)
 }

@@ -14,14 +14,15 @@ import (
 func TestCaseloadBodyEscapesEverything(t *testing.T) {
 	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls",
 		Interventionist: "Ben", Measure: "Oral reading fluency", LastProbe: "50 on 2025-03-10", StatusText: "On track",
-		DecisionText: "Continue", Delivery: "Attendance 90%", NextReview: "2025-04-01", Points: 10, ReviewDue: true}
+		DecisionText: "Continue", Delivery: "Attendance 90%", NextReview: "2025-04-01", Points: 10, ReviewDue: true,
+		LastDate: "2025-03-10", LastScore: "50", DeliveryShort: "attendance 90%, dose 90%, fidelity 90%"}
 	hostile := []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `' onmouseover='x`, `&amp;`, "a\x00b", `</td></tr><tr>`}
 	tags := regexp.MustCompile(`<[^>]*>`)
 	want := caseloadBody([]row{benign})
 	for _, h := range hostile {
 		r := benign
 		for _, f := range []*string{&r.ID, &r.StudentID, &r.Decision, &r.Status, &r.Student, &r.Grade, &r.Group, &r.Interventionist,
-			&r.Measure, &r.LastProbe, &r.StatusText, &r.DecisionText, &r.Delivery, &r.NextReview} {
+			&r.Measure, &r.LastProbe, &r.StatusText, &r.DecisionText, &r.Delivery, &r.NextReview, &r.LastDate, &r.LastScore} {
 			*f = h
 		}
 		got := string(caseloadBody([]row{r}))
@@ -32,7 +33,7 @@ func TestCaseloadBodyEscapesEverything(t *testing.T) {
 			t.Errorf("%q: %d quotes, a benign row has %d", h, a, b)
 		}
 		// The student's cell: the link's text is the name, unescaped.
-		m := regexp.MustCompile(`<td><a href="/students/[^"]*">([^<]*)</a></td>`).FindStringSubmatch(got)
+		m := regexp.MustCompile(`<td class="who"><a href="/students/[^"]*">([^<]*)</a></td>`).FindStringSubmatch(got)
 		if m == nil || html.UnescapeString(m[1]) != strings.ReplaceAll(h, "\x00", "\uFFFD") && html.UnescapeString(m[1]) != h {
 			t.Errorf("%q: student cell %q", h, m)
 		}
@@ -50,12 +51,15 @@ func FuzzCaseloadBody(f *testing.F) {
 	}
 	tags := regexp.MustCompile(`<[^>]*>`)
 	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls", GroupHref: "/groups/x",
-		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", Delivery: "D", NextReview: "R", ReviewDue: true, Overdue: true}
+		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", Delivery: "D", NextReview: "R", ReviewDue: true, Overdue: true,
+		LastDate: "2025-03-10", LastScore: "50", DeliveryShort: "D"}
 	want := string(caseloadBody([]row{benign}))
 	wantTags, wantQuotes := len(tags.FindAllString(want, -1)), strings.Count(want, `"`)
 	f.Fuzz(func(t *testing.T, s string) {
 		r := benign
-		r.Student, r.Group, r.Interventionist, r.Grade, r.LastProbe, r.Delivery, r.DecisionText = s, s, s, s, s, s, s
+		// (DeliveryShort is progress's words, split at its commas into
+		// pieces: not record text, and its markup follows the figures.)
+		r.Student, r.Group, r.Interventionist, r.Grade, r.LastDate, r.LastScore, r.DecisionText, r.StatusText, r.NextReview = s, s, s, s, s, s, s, s, s
 		got := string(caseloadBody([]row{r}))
 		if n := len(tags.FindAllString(got, -1)); n != wantTags {
 			t.Fatalf("%q: %d tags, want %d:\n%s", s, n, wantTags, got)
@@ -63,7 +67,7 @@ func FuzzCaseloadBody(f *testing.F) {
 		if n := strings.Count(got, `"`); n != wantQuotes {
 			t.Fatalf("%q: %d quotes, want %d", s, n, wantQuotes)
 		}
-		m := regexp.MustCompile(`<td><a href="/students/s">([^<]*)</a></td>`).FindStringSubmatch(got)
+		m := regexp.MustCompile(`<td class="who"><a href="/students/s">([^<]*)</a></td>`).FindStringSubmatch(got)
 		// (NUL is written as U+FFFD, as html/template does.)
 		if m == nil || !strings.ContainsRune(s, 0) && html.UnescapeString(m[1]) != s {
 			t.Fatalf("%q: the student cell reads %q", s, m)

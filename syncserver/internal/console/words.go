@@ -30,13 +30,6 @@ func decisionRank(code string) int {
 // tablet's and the PDF's too.
 func decisionText(code string) string { return progress.DecisionWords(code) }
 
-var statusWords = map[string]string{
-	progress.Green:  "On track: the last 3 points are better than the aimline",
-	progress.Yellow: "Mixed: the last 3 points are on both sides of the aimline",
-	progress.Red:    "Off track: the last 3 points are worse than the aimline",
-	progress.Grey:   "No signal yet: fewer than 3 points, or the probe is overdue",
-}
-
 func measureName(code string) string { return record.MeasureOf(code).Name }
 
 func measureUnit(code string) string { return record.MeasureOf(code).Unit }
@@ -56,7 +49,13 @@ func deliveryText(d *progress.Delivery) string {
 	if d == nil {
 		return "Unknown (no plan)"
 	}
-	att := progress.AttendanceWords(d) // "above plan" rather than 121% mid-week (ADR 0630)
+	// Whole sessions in words (ADR 0651), then the rule's figure, which the
+	// delivery gate judges: "Attended 30 of 33 planned sessions (attendance
+	// 92.11%)".
+	att := progress.AttendanceWords(d)
+	if d.AttendancePct != nil {
+		att += " (attendance " + pct(d.AttendancePct) + ")"
+	}
 	return strings.ToUpper(att[:1]) + att[1:] + ", dose " + pct(d.DosePct) + ", fidelity " + pct(d.FidelityPct)
 }
 
@@ -89,7 +88,7 @@ func round2(x float64) string { return progress.Figure(x, 2) }
 
 var funcs = template.FuncMap{
 	"decisionText": decisionText,
-	"statusText":   func(s string) string { return statusWords[s] },
+	"statusText":   progress.StatusWords, // DOMAIN.md §3.6 in words, the caseload's legend too
 	"sufficiency":  progress.SufficiencyWords,
 	"measureName":  measureName,
 	"measureUnit":  measureUnit,

@@ -58,6 +58,7 @@ type View struct {
 	Goal      record.Goal
 	Report    progress.Report
 	Program   record.Program // the plan's program (zero without one)
+	ProgramID string         // the plan's program_id ("" without a plan)
 	PlanGroup string         // the plan's group_id ("" without a plan)
 	Decisions []progress.TeamDecision
 	ReviewDue bool
@@ -369,7 +370,7 @@ func Of(ds *progress.Dataset, goalID string, decisions []record.Envelope, asOf p
 	g := View{ID: goalID, Goal: ds.Goals[goalID], Report: r, Decisions: progress.TeamDecisions(decisions, goalID)}
 	g.ReviewDue = progress.ReviewDue(g.Decisions, r.PointsAfterBaseline, asOf)
 	if plan, ok := ds.Plans[g.Goal.PlanID]; ok {
-		g.Program, g.PlanGroup = ds.Programs[plan.ProgramID], plan.GroupID
+		g.Program, g.ProgramID, g.PlanGroup = ds.Programs[plan.ProgramID], plan.ProgramID, plan.GroupID
 	}
 	return g, nil
 }

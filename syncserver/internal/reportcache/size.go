@@ -22,7 +22,7 @@ const perViewOverhead = 128
 // viewBytes is the estimated memory of one cached view.
 func viewBytes(v *View) int64 {
 	n := alloc(int64(unsafe.Sizeof(*v))) + perViewOverhead
-	n += str(v.ID) + str(v.PlanGroup)
+	n += str(v.ID) + str(v.PlanGroup) + str(v.ProgramID)
 	n += goalBytes(&v.Goal) + programBytes(&v.Program) + reportBytes(&v.Report)
 	n += slice(cap(v.Decisions), unsafe.Sizeof(progress.TeamDecision{}))
 	for i := range v.Decisions {

@@ -20,16 +20,10 @@ import (
 	"smallwins/syncserver/internal/store"
 )
 
-// namespace makes a school's server device id: a name-based UUID of the
-// school id, so it is the same on every instance and after every restart
-// without being stored, and never a tablet's (tablets make random ones).
-var namespace = uuid.MustParse("6f1c2a9e-3b7d-5e40-9a1b-57a11b0e5e7d")
-
 // DeviceID is the server's device id in a school: the node of every HLC
-// the server stamps there.
-func DeviceID(schoolID string) string {
-	return uuid.NewSHA1(namespace, []byte(schoolID)).String()
-}
+// the server stamps there (protocol.ServerDeviceID, which tablets read too
+// to tell a console's version from another tablet's).
+func DeviceID(schoolID string) string { return protocol.ServerDeviceID(schoolID) }
 
 // Writer stamps and pushes records as the server. It is safe for
 // concurrent use; one clock per school keeps each school's stamps
