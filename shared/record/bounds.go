@@ -88,6 +88,8 @@ var dateFields = map[string]map[string]bool{
 	TypeCICOPlan:      {"phases.start_date": true},
 	TypeDecision:      {"date": true, "next_review_date": true},
 	TypeCalendarBreak: {"start_date": true, "end_date": true},
+	TypeMeeting:       {"date": true},
+	TypeMeetingAction: {"due_date": true},
 }
 
 // RangeOf is the range of a number at path in a record of type typ.

@@ -48,6 +48,7 @@ var domainDates = []struct{ typ, path string }{
 	{TypeCICOCard, "date"},
 	{TypeCICOPlan, "phases.start_date"},
 	{TypeDecision, "date"}, {TypeDecision, "next_review_date"},
+	{TypeMeeting, "date"}, {TypeMeetingAction, "due_date"},
 	{TypeCalendarBreak, "start_date"}, {TypeCalendarBreak, "end_date"},
 }
 

@@ -24,6 +24,8 @@ var indexedFields = map[string][]string{
 	TypeCICOCard: {"student_id"},
 	TypeCICOPlan: {"student_id"},
 	TypeDecision: {"student_id", "goal_id"},
+	// A meeting's action items (ADR 0017).
+	TypeMeetingAction: {"meeting_id"},
 }
 
 // listFields are the reference fields that hold a list of ids.

@@ -81,6 +81,8 @@ var registry = map[string]func() Payload{
 	TypeCICOPlan:      func() Payload { return new(CICOPlan) },
 	TypeDecision:      func() Payload { return new(Decision) },
 	TypeCalendarBreak: func() Payload { return new(CalendarBreak) },
+	TypeMeeting:       func() Payload { return new(Meeting) },
+	TypeMeetingAction: func() Payload { return new(MeetingAction) },
 }
 
 // New returns a zero payload of typ (a pointer, e.g. *Student) to decode

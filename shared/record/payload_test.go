@@ -35,6 +35,8 @@ func validPayloads() map[string]Payload {
 			Phases: []CICOPhase{{Phase: PhaseSelfManaged, StartDate: "2025-03-03"}}},
 		TypeDecision:      Decision{StudentID: uid1, Date: "2025-03-17", Code: DecisionContinue},
 		TypeCalendarBreak: CalendarBreak{Name: "Winter", StartDate: "2025-12-22", EndDate: "2026-01-02"},
+		TypeMeeting:       Meeting{Date: "2025-03-17", AttendeeIDs: []string{"u1", "u2"}},
+		TypeMeetingAction: MeetingAction{MeetingID: uid1, Text: "Call the family", OwnerID: "u1", DueDate: "2025-03-24"},
 	}
 }
 
@@ -120,6 +122,15 @@ func TestRules(t *testing.T) {
 		{"review date", Decision{StudentID: uid1, Date: "2025-03-17", Code: DecisionContinue, NextReviewDate: "soon"}, "next_review_date", "next review date must be a date YYYY-MM-DD"},
 		{"break name", CalendarBreak{StartDate: "2025-12-22", EndDate: "2026-01-02"}, "name", "name is required"},
 		{"break order", CalendarBreak{Name: "W", StartDate: "2026-01-02", EndDate: "2025-12-22"}, "end_date", "the break ends before it starts"},
+		{"meeting date", Meeting{AttendeeIDs: []string{"u1"}}, "date", "date is required"},
+		{"meeting attendee twice", Meeting{Date: "2025-03-17", AttendeeIDs: []string{"u1", "u1"}}, "attendee_ids", "an attendee is listed twice"},
+		{"meeting empty attendee", Meeting{Date: "2025-03-17", AttendeeIDs: []string{""}}, "attendee_ids", "each attendee is required"},
+		{"meeting too many", Meeting{Date: "2025-03-17", AttendeeIDs: make([]string, MaxAttendees+1)}, "attendee_ids", "a meeting has at most 200 attendees"},
+		{"action meeting", MeetingAction{Text: "Call"}, "meeting_id", "meeting is required"},
+		{"action text", MeetingAction{MeetingID: uid1}, "text", "text is required"},
+		{"action long text", MeetingAction{MeetingID: uid1, Text: strings.Repeat("x", 501)}, "text", "text must be 1–500 characters"},
+		{"action due", MeetingAction{MeetingID: uid1, Text: "Call", DueDate: "Friday"}, "due_date", "due date must be a date YYYY-MM-DD"},
+		{"action due bound", MeetingAction{MeetingID: uid1, Text: "Call", DueDate: "2101-01-01"}, "due_date", "due_date must be between 2000-01-01 and 2100-12-31"},
 		{"first rule wins", Student{Grade: "13"}, "given_name", "given name is required"},
 	}
 	for _, c := range cases {
@@ -236,8 +247,26 @@ func TestDescribe(t *testing.T) {
 	if got != "Session of <group "+uid1+"> on [2025-03-04]" {
 		t.Fatalf("session: %q", got)
 	}
+	if got := (Meeting{Date: "2025-03-17"}).Describe(testNamer{}); got != "Team meeting on [2025-03-17]" {
+		t.Fatalf("meeting: %q", got)
+	}
 	if TypeWords(TypeCalendarBreak) != "Calendar break" || TypeWords("") != "Record" {
 		t.Fatal("TypeWords")
+	}
+}
+
+// TestMeetingID: one id per school and day, the same on every instance,
+// and a canonical record id.
+func TestMeetingID(t *testing.T) {
+	a := MeetingID(uid1, "2025-03-17")
+	if !IsID(a) || a != MeetingID(uid1, "2025-03-17") {
+		t.Fatalf("MeetingID = %q", a)
+	}
+	if a == MeetingID(uid2, "2025-03-17") || a == MeetingID(uid1, "2025-03-18") {
+		t.Fatal("two meetings share an id")
+	}
+	if got := IndexedRefs(TypeMeetingAction, []byte(`{"meeting_id":"`+a+`","text":"x"}`)); len(got) != 1 || got[0] != a {
+		t.Fatalf("an action item is not indexed by its meeting: %v", got)
 	}
 }
 

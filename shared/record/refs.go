@@ -18,6 +18,8 @@ var (
 	_ Payload = CICOCard{}
 	_ Payload = Decision{}
 	_ Payload = CalendarBreak{}
+	_ Payload = Meeting{}
+	_ Payload = MeetingAction{}
 )
 
 // RecordType is TypeStudent.

@@ -122,8 +122,9 @@ func TestBrowserMeetingKeyboardOnly(t *testing.T) {
 	}
 	load(t, ctx, chromedp.KeyEvent(kb.Enter))
 	var loc string
-	do(chromedp.WaitVisible(chromedp.CSS(`p.ok`)), into(&loc, chromedp.Location()))
-	if !strings.Contains(loc, "saved=1") {
+	// Back at the same card, marked decided (an anchor: no script).
+	do(chromedp.WaitVisible(chromedp.CSS(`section[data-goal-id="`+first+`"][data-decided="true"] p.decided`)), into(&loc, chromedp.Location()))
+	if !strings.HasSuffix(loc, "/meeting?as_of="+asOf+"#goal-"+first) {
 		t.Errorf("after Enter at %s", loc)
 	}
 

@@ -2,8 +2,10 @@ package console
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,20 +21,89 @@ import (
 // pages show (their scope), and never a restricted record.
 
 func (c *Console) handleAgendaPDF(ec echo.Context) error {
-	asOf, sc, items, err := c.agenda(ec)
+	ctx := ec.Request().Context()
+	day, err := c.asOf(ec)
 	if err != nil {
 		return err
 	}
-	doc := reportdoc.MeetingDoc{Title: "Team meeting agenda", Subtitle: sc.p.School.Name + " - " + asOf.String(),
-		Empty: "Nothing is on the agenda: every goal is continuing, none is due for review and no probe is overdue.",
-		Blank: true, Date: asOf.String()}
-	for _, it := range items {
-		lines := []string{it.DecisionText + ". " + it.Reason}
-		lines = append(lines, it.Why...)
-		lines = append(lines, "Group: "+it.Group+". Interventionist: "+it.Interventionist+". Last probe: "+it.LastProbe+". Delivery: "+it.Delivery+".")
-		doc.Sections = append(doc.Sections, reportdoc.MeetingSection{Heading: it.Student + " - " + it.Measure, Lines: lines})
+	sc, err := c.loadScope(ctx, sessionOf(ec).p)
+	if err != nil {
+		return err
 	}
-	return c.sendPDF(ec, doc, "meeting-agenda-"+asOf.String()+".pdf")
+	all, err := c.agenda(ctx, sc, day)
+	if err != nil {
+		return err
+	}
+	f := filterOf(ec.QueryParams())
+	shown := f.apply(all)
+	sub := sc.p.School.Name + " - " + day.String()
+	if w := filterWords(sc, f, all); w != "" {
+		sub += " - " + w
+	}
+	if len(shown) > agendaPDFMax {
+		sub += fmt.Sprintf(" - the first %d of %d items: filter the agenda to print the others", agendaPDFMax, len(shown))
+		shown = shown[:agendaPDFMax]
+	}
+	// The charts are the student page's (the same indexed reads, with the
+	// phase lines), for the printed cards only.
+	ids := make([]string, len(shown))
+	for i := range shown {
+		ids[i] = shown[i].gv.ID
+	}
+	full, err := c.goalReports(ctx, sc, ids, day)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*goalView, len(full))
+	for i := range full {
+		byID[full[i].ID] = &full[i]
+	}
+	doc := reportdoc.MeetingDoc{Title: "Team meeting agenda", Subtitle: sub,
+		Empty: "Nothing is on the agenda: every goal is continuing, none is due for review and no probe is overdue.",
+		Blank: true, Cards: true, Date: day.String()}
+	for i := range shown {
+		k := c.card(sc, &shown[i], f)
+		lines := []string{k.DecisionText + ". " + k.Why}
+		lines = append(lines, k.Flags...)
+		lines = append(lines, "Group: "+k.Group+". Interventionist: "+k.Interventionist+". Last probe: "+k.LastProbe+".",
+			"Delivery: "+k.Delivery+".")
+		if k.Decided != nil {
+			lines = append(lines, "Decided today: "+k.Decided.Text())
+		}
+		sec := reportdoc.MeetingSection{Heading: k.Student + " - " + k.Measure, Lines: lines}
+		if gv, ok := byID[k.ID]; ok {
+			sec.Chart, sec.Phases = &gv.Report, gv.Phases
+		}
+		doc.Sections = append(doc.Sections, sec)
+	}
+	return c.sendPDF(ec, doc, "meeting-agenda-"+day.String()+".pdf")
+}
+
+// filterWords is the agenda's filter in words, for the printed agenda.
+func filterWords(sc *scope, f agendaFilter, all []agendaEntry) string {
+	ints, groups, grades, programs, reasons := agendaOptions(sc, all)
+	label := func(opts []option, v string) string {
+		for _, o := range opts {
+			if o.Value == v {
+				return o.Label
+			}
+		}
+		return "none"
+	}
+	var w []string
+	for _, p := range []struct {
+		name, v string
+		opts    []option
+	}{{"interventionist", f.Interventionist, ints}, {"group", f.Group, groups}, {"grade", f.Grade, grades},
+		{"program", f.Program, programs}, {"reason", f.Reason, reasons}} {
+		if p.v != "" {
+			w = append(w, p.name+" "+label(p.opts, p.v))
+		}
+	}
+	if len(w) == 0 {
+		return ""
+	}
+	return "filtered by " + strings.Join(w, ", ")
 }
 
 func (c *Console) handleMinutesPDF(ec echo.Context) error {
@@ -89,6 +160,24 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 	sort.SliceStable(mins, func(i, j int) bool { return mins[i].d.HLC < mins[j].d.HLC })
 	doc := reportdoc.MeetingDoc{Title: "Team meeting minutes", Subtitle: sc.p.School.Name + " - " + day.String(),
 		Empty: "No decision was recorded on " + day.String() + ".", Date: day.String()}
+	m, err := c.meetingOf(ctx, sc, day)
+	if err != nil {
+		return err
+	}
+	att := "None were recorded."
+	if len(m.Names) > 0 {
+		att = strings.Join(m.Names, ", ") + "."
+	}
+	doc.Preamble = append(doc.Preamble, reportdoc.MeetingSection{Heading: "Attendees", Lines: []string{att}})
+	acts := []string{"None were recorded."}
+	if len(m.Actions) > 0 {
+		acts = acts[:0]
+		for i, a := range m.Actions {
+			acts = append(acts, fmt.Sprintf("%d. %s", i+1, a.Line()))
+		}
+	}
+	doc.Preamble = append(doc.Preamble, reportdoc.MeetingSection{Heading: "Action items", Lines: acts},
+		reportdoc.MeetingSection{Heading: "Decisions"})
 	for _, m := range mins {
 		head := m.who
 		if ms := measures[m.d.GoalID]; ms != "" {

@@ -6,16 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"sort"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
-	"smallwins/syncserver/internal/serverwriter"
 )
 
 // asOf is the server's date (as /v1/reports/progress defaults to), or the
@@ -406,159 +403,4 @@ func (c *Console) handleCSV(ec echo.Context) error {
 	}
 	ec.Response().Header().Set("Content-Disposition", `attachment; filename="progress-points.csv"`)
 	return ec.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
-}
-
-// agendaItem is one goal on the meeting's agenda and why: ReasonCode is
-// the most urgent reason's code (the card's data-reason, CONSOLE.md §4).
-type agendaItem struct {
-	row
-	Why        []string
-	ReasonCode string
-	rank       int // of ReasonCode, in agendaReasons
-}
-
-// agendaReasons are the reasons a goal is on the agenda in CONSOLE.md §3's
-// order of urgency: its goal date has passed (review_goal); a change of
-// instruction or its delivery gate; a raise; a review due; an overdue
-// probe; and last a decision still waiting for data.
-var agendaReasons = []string{record.DecisionReviewGoal, record.DecisionChangeInstruction, record.DecisionRaiseGoal,
-	"review_due", "overdue_probe", record.DecisionNotEnoughData}
-
-// agendaReason is a row's most urgent reason and its rank; "" when the
-// goal is not on the agenda.
-func agendaReason(r row) (string, int) {
-	var code string
-	switch {
-	case r.Decision == record.DecisionFixDeliveryFirst:
-		return r.Decision, 1 // ranked with change_instruction
-	case r.Decision == record.DecisionReviewGoal || r.Decision == record.DecisionChangeInstruction || r.Decision == record.DecisionRaiseGoal:
-		code = r.Decision
-	case r.ReviewDue:
-		code = "review_due"
-	case r.Overdue:
-		code = "overdue_probe"
-	case r.Decision != record.DecisionContinue:
-		code = r.Decision
-	default:
-		return "", -1
-	}
-	if i := slices.Index(agendaReasons, code); i >= 0 {
-		return code, i
-	}
-	return code, len(agendaReasons) // a code this version does not know
-}
-
-// agenda is the meeting's agenda as of the page's date: goals whose
-// decision is not continue, whose review is due, or whose probe is
-// overdue, what needs the team first.
-func (c *Console) agenda(ec echo.Context) (progress.Date, *scope, []agendaItem, error) {
-	asOf, sc, all, err := c.caseloadRows(ec)
-	if err != nil {
-		return 0, nil, nil, err
-	}
-	var items []agendaItem
-	for _, r := range all {
-		var why []string
-		if r.Decision != record.DecisionContinue {
-			why = append(why, "The data say: "+r.DecisionText+".")
-		}
-		if r.ReviewDue {
-			why = append(why, "Its review is due.")
-		}
-		if r.Overdue {
-			why = append(why, "Its probe is overdue.")
-		}
-		if len(why) > 0 {
-			reason, rank := agendaReason(r)
-			items = append(items, agendaItem{r, why, reason, rank})
-		}
-	}
-	sort.SliceStable(items, func(i, j int) bool {
-		a, b := items[i], items[j]
-		if d := a.rank - b.rank; d != 0 {
-			return d < 0
-		}
-		if d := decisionRank(a.Decision) - decisionRank(b.Decision); d != 0 {
-			return d < 0
-		}
-		return a.Student < b.Student
-	})
-	return asOf, sc, items, nil
-}
-
-// handleMeeting is the team's agenda (CONSOLE.md §3): goals whose decision
-// is not `continue`, whose review is due, or whose probe is overdue, each
-// with a form that records a decision.
-func (c *Console) handleMeeting(ec echo.Context) error {
-	asOf, sc, items, err := c.agenda(ec)
-	if err != nil {
-		return err
-	}
-	type option struct{ Value, Label string }
-	var owners []option
-	for _, u := range sc.users {
-		if !u.Disabled {
-			owners = append(owners, option{u.ID, u.Name})
-		}
-	}
-	sort.Slice(owners, func(i, j int) bool { return owners[i].Label < owners[j].Label })
-	var codes []option
-	for _, d := range decisionOrder {
-		codes = append(codes, option{d, decisionText(d)})
-	}
-	return c.render(ec, http.StatusOK, "meeting", map[string]any{"Title": "Meeting", "Nav": "meeting", "Items": items,
-		"Owners": owners, "Codes": codes, "AsOf": asOf.String(), "Saved": ec.QueryParam("saved") == "1", "AsOfQ": asOfQuery(ec)})
-}
-
-// handleDecision records a team decision as an ordinary `decision` record
-// through serverwriter, under the signed-in user (CONSOLE.md §1), so it
-// reaches every tablet on its next pull.
-func (c *Console) handleDecision(ec echo.Context) error {
-	if err := parseForm(ec); err != nil {
-		return err
-	}
-	s := sessionOf(ec)
-	if !checkCSRF(ec, s.csrf) {
-		return errBadCSRF
-	}
-	ctx := ec.Request().Context()
-	f := ec.Request().PostForm
-	sc, err := c.loadScope(ctx, s.p)
-	if err != nil {
-		return err
-	}
-	goalID := f.Get("goal_id")
-	if !record.IsID(goalID) {
-		return errNotFound
-	}
-	goals, err := c.st.RecordsByID(ctx, s.p.School.ID, sc.v, goalID)
-	if err != nil {
-		return err
-	}
-	var g record.Goal
-	if len(goals) != 1 || goals[0].Type != record.TypeGoal || record.DecodeData(goals[0].Data, &g) != nil {
-		return errNotFound
-	}
-	if _, ok := sc.students[g.StudentID]; !ok {
-		return errNotFound
-	}
-	today, _ := c.asOf(ec)
-	d := record.Decision{StudentID: g.StudentID, GoalID: goalID, Date: today.String(), Code: f.Get("code"),
-		Rationale: strings.TrimSpace(f.Get("rationale")), NextReviewDate: f.Get("next_review_date"), OwnerID: f.Get("owner_id")}
-	if d.OwnerID != "" {
-		if _, ok := sc.users[d.OwnerID]; !ok {
-			return &errPage{http.StatusBadRequest, "The owner must be a user of this school."}
-		}
-	}
-	if !slices.Contains(record.DecisionCodes, d.Code) {
-		return &errPage{http.StatusBadRequest, "Choose one of the decisions in the list."}
-	}
-	if err := d.Validate(); err != nil {
-		return &errPage{http.StatusBadRequest, "The decision was not recorded: " + err.Error()}
-	}
-	if _, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeDecision, Data: d}); err != nil {
-		return err
-	}
-	c.log.Info("console decision recorded", "school_id", s.p.School.ID, "user_id", s.p.User.ID)
-	return ec.Redirect(http.StatusSeeOther, "/meeting?saved=1")
 }
