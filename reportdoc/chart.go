@@ -307,8 +307,8 @@ func (l *layers) points(ax timeAxis, r progress.Report, phases []progress.Phase,
 		words string
 		xys   plotter.XYs
 	}{
-		{progress.Above, triangle{}, "above the aimline", nil},
-		{progress.Below, triangle{down: true}, "below the aimline", nil},
+		{progress.Above, triangleGlyph{}, "above the aimline", nil},
+		{progress.Below, triangleGlyph{down: true}, "below the aimline", nil},
 		{progress.On, disc{}, "on the aimline", nil},
 	}
 	var path plotter.XYs

@@ -248,7 +248,7 @@ func TestChartReadsAtAGlance(t *testing.T) {
 			below++
 		}
 	}
-	if shapes[triangle{}] != above || shapes[triangle{down: true}] != below || above == 0 || below == 0 {
+	if shapes[triangleGlyph{}] != above || shapes[triangleGlyph{down: true}] != below || above == 0 || below == 0 {
 		t.Errorf("shapes %v, want %d up and %d down", shapes, above, below)
 	}
 

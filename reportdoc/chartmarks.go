@@ -18,13 +18,13 @@ import (
 // break bands, the phase lines with their labels in words, the goal marker,
 // the points' shapes and the legend (ADR 0019).
 
-// triangle is a filled triangle pointing up (a point above the aimline) or
+// triangleGlyph is a filled triangle pointing up (a point above the aimline) or
 // down (below it), outlined in white so that touching points stay apart.
-type triangle struct{ down bool }
+type triangleGlyph struct{ down bool }
 
 // DrawGlyph implements draw.GlyphDrawer. The triangle's centroid is the
 // point, so its tip is as far from the value as its base.
-func (g triangle) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
+func (g triangleGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	r, s := sty.Radius*1.3, vg.Length(1)
 	if g.down {
 		s = -1

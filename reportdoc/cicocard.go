@@ -321,3 +321,21 @@ func weekTable(pdf *fpdf.Fpdf, cards []record.CICOCard, expectations []string, r
 	}
 	pdf.SetCellMargin(0)
 }
+
+// FamilyCardRecords picks from envs what a family card of studentID shows:
+// the student's cards (restricted ones left out, as every report leaves
+// them, DOMAIN.md §4) and their CICO plan (record.LatestCICOPlan; nil
+// without one). The API's card and the console's read their records
+// through it, so both show the same page.
+func FamilyCardRecords(envs []record.Envelope, studentID string) ([]record.CICOCard, *record.CICOPlan) {
+	var cards []record.CICOCard
+	for _, e := range envs {
+		if card, ok := record.DecodeAs[record.CICOCard](e); ok && !e.Restricted && card.StudentID == studentID {
+			cards = append(cards, card)
+		}
+	}
+	if p, ok := record.LatestCICOPlan(envs, studentID); ok {
+		return cards, &p
+	}
+	return cards, nil
+}

@@ -168,15 +168,14 @@ func DeliveryShort(d *Delivery) string {
 	return att + ", dose " + wholePctOf(d.DosePct) + ", fidelity " + wholePctOf(d.FidelityPct)
 }
 
-// wholePctOf is a nullable percentage, whole: "61%", or "n/a".
+// wholePctOf is a nullable delivery percentage, whole as the tablet shows
+// it (FormatDeliveryPct: never rounded onto the delivery gate's limit nor
+// onto 100%): "61%", "79.6%", or "n/a".
 func wholePctOf(p *float64) string {
 	if p == nil {
 		return "n/a"
 	}
-	if w := formatDigits(*p, 0); w != "n/a" {
-		return w + "%"
-	}
-	return "n/a"
+	return FormatDeliveryPct(*p)
 }
 
 // formatDigits is Figure (half away from zero, no trailing zeros, never

@@ -233,7 +233,10 @@ func TestDeliveryShort(t *testing.T) {
 		want string
 	}{
 		{&Delivery{AttendancePct: f(61.2), DosePct: f(50.15), FidelityPct: f(91.67)}, "attendance 61%, dose 50%, fidelity 92%"},
-		{&Delivery{AttendancePct: f(99.5), DosePct: f(0.4), FidelityPct: f(100)}, "attendance 100%, dose 0%, fidelity 100%"},
+		{&Delivery{AttendancePct: f(99.5), DosePct: f(0.4), FidelityPct: f(100)}, "attendance 99.5%, dose 0%, fidelity 100%"},
+		// Never rounded onto the delivery gate's limit or onto 100%: the
+		// tablet shows the same figure (FormatDeliveryPct, ADR 0651).
+		{&Delivery{AttendancePct: f(99.6), DosePct: f(79.6), FidelityPct: f(80.4)}, "attendance 99.6%, dose 79.6%, fidelity 80.4%"},
 		{&Delivery{AttendancePct: f(121.4), DosePct: f(121.4), FidelityPct: nil}, "attendance above plan, dose 121%, fidelity n/a"},
 		{&Delivery{}, "attendance n/a, dose n/a, fidelity n/a"},
 		{&Delivery{AttendancePct: f(math.NaN()), DosePct: f(-0.2), FidelityPct: f(68.75)}, "attendance n/a, dose 0%, fidelity 69%"},

@@ -278,3 +278,41 @@ func LightWords(r Report) string {
 	}
 	return s
 }
+
+// cicoPhaseWords name DOMAIN.md §3.9's CICO phases for a person.
+var cicoPhaseWords = map[string]string{
+	record.PhaseCICO:        "Check-in/check-out",
+	record.PhaseSelfManaged: "Self-managed",
+	record.PhaseFaded:       "Faded",
+	record.PhaseGraduated:   "Graduated",
+}
+
+// CICOPhaseWords is a CICO phase (record.CICOPlan) in words, the tablet's
+// and the console's; a phase this version does not know is shown as
+// itself.
+func CICOPhaseWords(phase string) string {
+	if w, ok := cicoPhaseWords[phase]; ok {
+		return w
+	}
+	return phase
+}
+
+// PhaseStatusWords says where a student stands in §3.9's fading, in one
+// short sentence after the phase's name: the weeks that count toward the
+// next phase and whether the team may move the student on.
+func PhaseStatusWords(st PhaseStatus) string {
+	switch st.Phase {
+	case record.PhaseCICO:
+		if st.Eligible {
+			return fmt.Sprintf("Eligible for self-management: %d weeks met in a row (6 make a student eligible). The team may move the student to a self-managed card.", st.ConsecutiveWeeksMet)
+		}
+		return fmt.Sprintf("Weeks met in a row: %d of the %d that make the student eligible for self-management.", st.Counted, st.Needed)
+	case record.PhaseSelfManaged:
+		return fmt.Sprintf("Successful self-managed weeks (80%% of points, and the student's ratings match the adult's in 80%% of the boxes): %d of %d before fading.", st.Counted, st.Needed)
+	case record.PhaseFaded:
+		return fmt.Sprintf("Weeks met since fading: %d of %d before graduation.", st.Counted, st.Needed)
+	case record.PhaseGraduated:
+		return "The student has completed CICO."
+	}
+	return ""
+}

@@ -120,6 +120,8 @@ var (
 	cellRE = regexp.MustCompile(`(?s)<t[dh][^>]*>(.*?)</t[dh]>`)
 	headRE = regexp.MustCompile(`(?s)<thead>(.*?)</thead>`)
 	tagRE  = regexp.MustCompile(`<[^>]*>`)
+	// lightWordRE is the decision cell's light in words ("last 3 points: mixed").
+	lightWordRE = regexp.MustCompile(`(?s)<span class="lightword">(.*?)</span>`)
 )
 
 // caseloadRow is one row: its hooks and what its cells show.
@@ -155,9 +157,13 @@ func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
 			return ""
 		}
 		r := caseloadRow{decision: m[2], status: m[3], points: visible(cell("Points"))}
-		// The decision cell is the traffic light (its words hidden but for
-		// screen readers), then the decision in words.
+		// The decision cell is the traffic light (a dot, hidden from screen
+		// readers), the decision in words, then the light in words.
 		dec := cell("Decision")
+		if lm := lightWordRE.FindStringSubmatch(dec); lm != nil {
+			r.Light = visible(lm[1])
+			dec = strings.Replace(dec, lm[0], "", 1)
+		}
 		if i := strings.LastIndex(dec, "</span>"); i >= 0 {
 			dec = dec[i+len("</span>"):]
 		}
@@ -165,7 +171,9 @@ func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
 		if lm := regexp.MustCompile(`^(` + number + `) on \d{4}-\d{2}-\d{2}$`).FindStringSubmatch(visible(cell("Last probe"))); lm != nil {
 			r.LastScore = lm[1]
 		}
-		r.Attendance, r.Dose, r.Fidelity = deliveryFigures(visible(cell("Delivery")))
+		// Its figures are spans within one line of text: no space between.
+		r.Delivery = visible(tagRE.ReplaceAllString(cell("Delivery"), ""))
+		r.Attendance, r.Dose, r.Fidelity = deliveryFigures(r.Delivery)
 		out[m[1]] = r
 	}
 	return out
@@ -177,11 +185,103 @@ func visible(s string) string {
 	return strings.Join(strings.Fields(html.UnescapeString(tagRE.ReplaceAllString(s, " "))), " ")
 }
 
+// pctFigure is a percentage as the surfaces print it; the room's whole
+// figure near a limit keeps decimals or says "just under 80%"
+// (progress.FormatDeliveryPct).
+const pctFigure = `(?:just (?:under|over) )?` + number + `%`
+
 var (
-	attendanceRE = regexp.MustCompile(`(?i)attendance (` + number + `%)`)
-	doseRE       = regexp.MustCompile(`(?i)dose (` + number + `%)`)
-	fidelityRE   = regexp.MustCompile(`(?i)fidelity:? (` + number + `%)`)
+	attendanceRE = regexp.MustCompile(`(?i)attendance (` + pctFigure + `)`)
+	doseRE       = regexp.MustCompile(`(?i)dose (` + pctFigure + `)`)
+	fidelityRE   = regexp.MustCompile(`(?i)fidelity:? (` + pctFigure + `)`)
 )
+
+// sessionsREs read "attended of planned" out of progress.AttendanceWords'
+// sentences, as "30/33".
+var sessionsREs = []struct {
+	re                *regexp.Regexp
+	attended, planned int // submatch indexes; 0 is "the other one", -1 none
+}{
+	{regexp.MustCompile(`^attended (\d+) of (\d+) planned sessions?$`), 1, 2},
+	{regexp.MustCompile(`^attended all (\d+) planned sessions so far$`), 0, 1},
+	{regexp.MustCompile(`^attended the (1) planned session so far$`), 0, 1},
+	{regexp.MustCompile(`^attended (\d+) sessions?, more than the (\d+) planned so far$`), 1, 2},
+	{regexp.MustCompile(`^attended (\d+) sessions? so far, before any was planned$`), 1, -1},
+}
+
+// sessionsOf is "attended/planned" read off an attendance sentence; "?"
+// when no known sentence says it.
+func sessionsOf(s string) string {
+	for _, x := range sessionsREs {
+		m := x.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		planned := "0"
+		if x.planned > 0 {
+			planned = m[x.planned]
+		}
+		attended := planned
+		if x.attended > 0 {
+			attended = m[x.attended]
+		}
+		return attended + "/" + planned
+	}
+	return "?"
+}
+
+// growthRE reads the figures of a growth sentence (GrowthSentence, and the
+// trend rule's reason in room words): "Growing 0.92 words correct a week
+// (0.86 if unusual scores count for less); the goal needs 2." Submatches:
+// the way, the OLS slope, the Tukey slope's way if it differs, the Tukey
+// slope, the way the goal needs if it differs, the goal's slope.
+var growthRE = regexp.MustCompile(`^(Growing|Falling|Not changing)(?: (` + number + `) [^;():]*? a week)?` +
+	`(?: \((growing |falling )?(` + number + `) if unusual scores count for less\))?` +
+	`(?:; the goal needs (growth of |a fall of )?(` + number + `))?[.:]`)
+
+// growthFigures are the signed slopes a growth sentence says in words:
+// "falling 0.5" is -0.5; a second figure without its own way goes the
+// first one's way.
+func growthFigures(a *answer, s string) {
+	m := growthRE.FindStringSubmatch(s)
+	if m == nil {
+		return
+	}
+	neg := m[1] == "Falling"
+	signed := func(way, fig string, negative bool) string {
+		switch way {
+		case "falling ", "a fall of ":
+			negative = true
+		case "growing ", "growth of ":
+			negative = false
+		}
+		if negative && fig != "0" {
+			return "-" + fig
+		}
+		return fig
+	}
+	a.OLS = "0"
+	if m[2] != "" {
+		a.OLS = signed("", m[2], neg)
+	}
+	if m[4] != "" {
+		a.Tukey = signed(m[3], m[4], neg)
+	}
+	if m[6] != "" {
+		a.Need = signed(m[5], m[6], neg)
+	}
+}
+
+// sentenceFrom is the sentence of text that starts at i: up to the first
+// full stop that is not a decimal point.
+func sentenceFrom(text string, i int) string {
+	for j := i; j < len(text); j++ {
+		if text[j] == '.' && (j+1 == len(text) || text[j+1] == ' ') {
+			return text[i : j+1]
+		}
+	}
+	return text[i:]
+}
 
 // deliveryFigures reads attendance, dose and fidelity off a delivery text.
 func deliveryFigures(s string) (att, dose, fid string) {
@@ -243,7 +343,14 @@ func studentPage(t *testing.T, page, goalID string) studentGoal {
 		}
 		g.OLS = leadingNumber(dd(m[2], "Trend (OLS)"))
 		g.Tukey = leadingNumber(dd(m[2], "Trend (Tukey)"))
-		g.Attendance, g.Dose, g.Fidelity = deliveryFigures(dd(m[2], "Delivery"))
+		del := dd(m[2], "Delivery")
+		g.Attendance, g.Dose, g.Fidelity = deliveryFigures(del)
+		// "Attended 30 of 33 planned sessions (attendance 92.11%), dose …":
+		// the sentence, its capital put back as AttendanceWords writes it.
+		if att, _, ok := strings.Cut(del, " (attendance "); ok && att != "" {
+			g.Attended = strings.ToLower(att[:1]) + att[1:]
+			g.Sessions = sessionsOf(g.Attended)
+		}
 		if p := probeRowRE.FindStringSubmatch(page); p != nil {
 			g.LastScore = leadingNumber(visible(p[1]) + " ")
 		}
@@ -328,13 +435,16 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 var (
 	pdfDecisionRE = regexp.MustCompile(`^Decision: (.+)$`)
-	pdfTrendRE    = regexp.MustCompile(`Trend (` + number + `) .*? a week(?: \(Tukey slope (` + number + `)\))?`)
+	pdfLightRE    = regexp.MustCompile(`points after the baseline over ` + number + ` weeks?\. (.*)$`)
+	pdfSessionsRE = regexp.MustCompile(`^Sessions: \d+ delivered; (.*) \(attendance `)
+	pdfGrowthRE   = regexp.MustCompile(`(?:Growing|Falling|Not changing)`)
 	pdfPointRE    = regexp.MustCompile(`^\d{4}-\d{2}-\d{2} (` + number + `) (` + number + `)(?: ` + number + `)? (?:above|below|on|-)$`)
 )
 
 // pdfAnswer reads a progress PDF: the decision heading and the paragraph
-// under it (up to the Sufficiency heading), the trend sentence, the
-// Delivery section, and the last row of the data points table.
+// under it (up to the Sufficiency heading), the growth sentence and the
+// light's under Numbers, the Delivery section, and the last row of the
+// data points table.
 func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 	t.Helper()
 	var a answer
@@ -345,7 +455,7 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 		}
 	}
 	section := ""
-	var reason, delivery []string
+	var reason, delivery, numbers []string
 	for _, l := range lines {
 		if m := pdfDecisionRE.FindStringSubmatch(l); m != nil && a.Decision == "" {
 			a.Decision, section = m[1], "decision"
@@ -355,6 +465,8 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 		case "Sufficiency", "Numbers", "Method":
 			section = l
 			continue
+		case "Data points":
+			section = ""
 		case "Delivery":
 			section = "delivery"
 			continue
@@ -364,17 +476,28 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 			reason = append(reason, l)
 		case "delivery":
 			delivery = append(delivery, l)
+		case "Numbers":
+			numbers = append(numbers, l)
 		}
 		if m := pdfPointRE.FindStringSubmatch(l); m != nil {
 			a.LastScore = m[2] // the table is in date order: the last row wins
 		}
 	}
 	a.Reason = strings.Join(reason, " ")
-	all := strings.Join(lines, " ")
-	if m := pdfTrendRE.FindStringSubmatch(all); m != nil {
-		a.OLS, a.Tukey = m[1], m[2]
+	nums := strings.Join(numbers, " ")
+	if loc := pdfGrowthRE.FindStringIndex(nums); loc != nil {
+		a.Growth = sentenceFrom(nums, loc[0])
+		growthFigures(&a, a.Growth)
 	}
-	a.Attendance, a.Dose, a.Fidelity = deliveryFigures(strings.Join(delivery, " "))
+	if m := pdfLightRE.FindStringSubmatch(nums); m != nil {
+		a.Light = m[1]
+	}
+	del := strings.Join(delivery, " ")
+	a.Attendance, a.Dose, a.Fidelity = deliveryFigures(del)
+	if m := pdfSessionsRE.FindStringSubmatch(del); m != nil {
+		a.Attended = m[1]
+		a.Sessions = sessionsOf(a.Attended)
+	}
 	if a.Decision == "" {
 		t.Errorf("%s: no decision heading in the PDF:\n%s", c.name, text)
 	}
@@ -383,11 +506,11 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 
 // --- the tablet ---------------------------------------------------------------
 
-var tabletTrendRE = regexp.MustCompile(`^Trend (` + number + `) .*? a week(?: \(Tukey slope (` + number + `)\))?`)
-
 // tabletAnswer reads the student screen's texts in screen order: the
-// goal's heading, the decision and the reason under it; the report's
-// lines (trend, delivery); and the newest probe's row.
+// goal's heading, the decision, the reason and the light under it; the
+// report's lines (the growth sentence, delivery); and the newest probe's
+// row. Where the trend rule decides, the reason is the growth sentence and
+// its figures are read from it.
 func tabletAnswer(t *testing.T, c *goalCase, texts []string) answer {
 	t.Helper()
 	var a answer
@@ -395,15 +518,21 @@ func tabletAnswer(t *testing.T, c *goalCase, texts []string) answer {
 	head := m.Words() + ": from "
 	probeRE := regexp.MustCompile(`^\w{3} \d{1,2} \w{3} · ` + regexp.QuoteMeta(m.Name) + ` (` + number + `)`)
 	for i, s := range texts {
-		if strings.HasPrefix(s, head) && i+2 < len(texts) && a.Decision == "" {
-			a.Decision, a.Reason = texts[i+1], texts[i+2]
+		if strings.HasPrefix(s, head) && i+3 < len(texts) && a.Decision == "" {
+			a.Decision, a.Reason, a.Light = texts[i+1], texts[i+2], texts[i+3]
+			growthFigures(&a, a.Reason)
 		}
 		for _, l := range strings.Split(s, "\n") {
-			if m := tabletTrendRE.FindStringSubmatch(l); m != nil {
-				a.OLS, a.Tukey = m[1], m[2]
+			if growthRE.MatchString(l) && a.Growth == "" && a.Decision != "" && s != a.Reason {
+				a.Growth = l
+				growthFigures(&a, l)
 			}
 			if d, ok := strings.CutPrefix(l, "Delivery: "); ok {
-				a.Attendance, a.Dose, a.Fidelity = deliveryFigures(d)
+				// "attended 30 of 33 planned sessions, dose 97%, fidelity
+				// 92%; 33 sessions delivered."
+				a.Attended, _, _ = strings.Cut(d, ", dose ")
+				a.Sessions = sessionsOf(a.Attended)
+				_, a.Dose, a.Fidelity = deliveryFigures(d)
 			}
 		}
 		if m := probeRE.FindStringSubmatch(s); m != nil && a.LastScore == "" {

@@ -14,6 +14,7 @@ import (
 	"smallwins/app/internal/serverproc"
 	"smallwins/app/internal/syncclient"
 	"smallwins/shared/hlc"
+	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -63,7 +64,8 @@ type goalCase struct {
 	studentID  string
 	hiddenID   string // the restricted probe's id (the restricted case only)
 	withPlan   bool
-	attendance []bool // per group session: present (with a plan only)
+	attendance []bool          // per group session: present (with a plan only)
+	report     progress.Report // the report JSON, once read (the reference)
 }
 
 // school is the fixture on the server: one group of Ana's holding every

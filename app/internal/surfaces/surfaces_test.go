@@ -2,7 +2,9 @@ package surfaces
 
 import (
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -11,31 +13,59 @@ import (
 )
 
 // answer is what a team reads about one goal, as a surface shows it: the
-// decision and its reason in words, and the figures formatted for people
-// (progress.Format*: one rounding everywhere). "" is "not shown": a goal
-// without a plan has no delivery figures on any surface.
+// decision and its reason in words, the figures formatted for people
+// (progress.Format*: one rounding everywhere), and the sentences a surface
+// words for the room (progress.ReasonWords, LightWords, GrowthSentence,
+// AttendanceWords, DeliveryShort). "" is "not shown": a goal without a
+// plan has no delivery figures on any surface. A sentence is compared
+// whole with the shared function applied to the report JSON, and the
+// figures read out of it are compared too (ADR 0015): a sentence computed
+// from other data, or a formatter gone wrong, fails either way.
 type answer struct {
 	Decision   string
 	Reason     string
+	Light      string // the traffic light in words
+	Growth     string // the trend in words (GrowthSentence)
 	LastScore  string
 	OLS, Tukey string
+	Need       string // the aimline's growth a week, as the growth sentence says it
+	Attended   string // attendance in whole sessions (AttendanceWords)
+	Sessions   string // "attended of planned", read out of Attended: "30/33"
 	Attendance string
 	Dose       string
 	Fidelity   string
+	Delivery   string // the caseload's one line (DeliveryShort)
 }
 
-// What each surface shows of the answer (the caseload has no room for the
-// reason or the slopes; everything else shows everything).
+// What each surface shows of the answer. The caseload has no room for the
+// reason or the slopes; the team's documents (the console's student page,
+// the PDFs) keep the report's reason and two-decimal percentages; the
+// tablet words the reason, the light, the trend and attendance for the
+// room (ADR 0651), and where the trend rule decides, its reason is the
+// growth sentence (with the OLS slope and the aimline's, not Tukey's).
 var (
-	allFields      = []string{"Decision", "Reason", "LastScore", "OLS", "Tukey", "Attendance", "Dose", "Fidelity"}
-	caseloadFields = []string{"Decision", "LastScore", "Attendance", "Dose", "Fidelity"}
+	pageFields     = []string{"Decision", "Reason", "LastScore", "OLS", "Tukey", "Attended", "Sessions", "Attendance", "Dose", "Fidelity"}
+	pdfFields      = []string{"Decision", "Reason", "Light", "Growth", "LastScore", "OLS", "Tukey", "Need", "Attended", "Sessions", "Attendance", "Dose", "Fidelity"}
+	caseloadFields = []string{"Decision", "Light", "LastScore", "Attendance", "Dose", "Fidelity", "Delivery"}
 	agendaFields   = []string{"Decision", "Reason"}
 )
 
+// tabletFields are the fields of the tablet's student screen for r.
+func tabletFields(r progress.Report) []string {
+	f := []string{"Decision", "Reason", "Light", "LastScore", "OLS", "Need", "Attended", "Sessions", "Dose", "Fidelity"}
+	if r.Decision.Rule != progress.RuleTrend {
+		f = append(f, "Growth", "Tukey")
+	}
+	return f
+}
+
 // expected is the report JSON's answer, every figure through the one
-// formatting rule.
+// formatting rule, every sentence through its one shared function. The
+// figures are as the team's documents show them; roomAnswer and
+// caseloadAnswer turn them into the room's and the caseload's.
 func expected(r progress.Report) answer {
-	a := answer{Decision: progress.DecisionWords(r.Decision.Code), Reason: r.Decision.Reason}
+	a := answer{Decision: progress.DecisionWords(r.Decision.Code), Reason: r.Decision.Reason,
+		Light: progress.LightWords(r), Growth: progress.GrowthSentence(r)}
 	if n := len(r.Points); n > 0 {
 		a.LastScore = progress.FormatScore(r.Points[n-1].Score)
 	}
@@ -45,6 +75,9 @@ func expected(r progress.Report) answer {
 			a.Tukey = progress.FormatSlope(t.Tukey.Slope)
 		}
 	}
+	if r.Aimline != nil {
+		a.Need = progress.FormatSlope(r.Aimline.SlopePerWeek)
+	}
 	if d := r.Delivery; d != nil {
 		pct := func(p *float64) string {
 			if p == nil {
@@ -53,6 +86,52 @@ func expected(r progress.Report) answer {
 			return progress.FormatPct(*p)
 		}
 		a.Attendance, a.Dose, a.Fidelity = pct(d.AttendancePct), pct(d.DosePct), pct(d.FidelityPct)
+		if d.AttendancePct != nil {
+			a.Attended = progress.AttendanceWords(d)
+			a.Sessions = fmt.Sprintf("%d/%d", d.SessionsAttended, int(math.Round(d.PlannedSessions)))
+		}
+	}
+	a.Delivery = progress.DeliveryShort(r.Delivery) // "no plan" without one
+	return a
+}
+
+// roomAnswer is the report JSON's answer as the tablet words it: the
+// reason in room words, whole delivery percentages (never rounded onto the
+// delivery gate's limit, FormatDeliveryPct).
+func roomAnswer(r progress.Report) answer {
+	a := expected(r)
+	a.Reason = progress.ReasonWords(r)
+	if d := r.Delivery; d != nil {
+		whole := func(p *float64) string {
+			if p == nil {
+				return ""
+			}
+			return progress.FormatDeliveryPct(*p)
+		}
+		a.Attendance, a.Dose, a.Fidelity = "", whole(d.DosePct), whole(d.FidelityPct)
+	}
+	return a
+}
+
+// caseloadAnswer is the report JSON's answer as the caseload row shows it:
+// the light as "last 3 points: <the status's first words>" and the
+// delivery's whole percentages as the tablet's (DeliveryShort, through
+// FormatDeliveryPct).
+func caseloadAnswer(r progress.Report) answer {
+	a := expected(r)
+	w, _, _ := strings.Cut(progress.StatusWords(r.Status), ":")
+	a.Light = "last 3 points: " + strings.ToLower(w)
+	if d := r.Delivery; d != nil {
+		whole := func(p *float64) string {
+			if p == nil {
+				return ""
+			}
+			return progress.FormatDeliveryPct(*p)
+		}
+		a.Attendance, a.Dose, a.Fidelity = whole(d.AttendancePct), whole(d.DosePct), whole(d.FidelityPct)
+		if d.AttendancePct != nil && *d.AttendancePct > 100 {
+			a.Attendance = "" // "attendance above plan": the figure is not shown
+		}
 	}
 	return a
 }
@@ -65,6 +144,50 @@ func compare(t *testing.T, c *goalCase, surface string, want, got answer, fields
 	for _, f := range fields {
 		if wv, gv := w.FieldByName(f).String(), g.FieldByName(f).String(); wv != gv {
 			t.Errorf("%s (%s %s): %s: the report JSON says %q, %s shows %q", c.name, c.given, c.family, f, wv, surface, gv)
+		}
+	}
+	checkFigures(t, c, surface, got)
+}
+
+// checkFigures: every figure a surface shows is the report JSON's value to
+// the precision shown (within half its last digit). The string comparisons
+// catch a surface that rounds its own way; this catches a shared formatter
+// that prints a wrong number on every surface at once.
+func checkFigures(t *testing.T, c *goalCase, surface string, got answer) {
+	t.Helper()
+	r := c.report
+	figs := map[string]*float64{}
+	if n := len(r.Points); n > 0 {
+		figs["LastScore"] = &r.Points[n-1].Score
+	}
+	if r.Trend != nil {
+		figs["OLS"] = &r.Trend.OLS.Slope
+		if r.Trend.Tukey != nil {
+			figs["Tukey"] = &r.Trend.Tukey.Slope
+		}
+	}
+	if r.Aimline != nil {
+		figs["Need"] = &r.Aimline.SlopePerWeek
+	}
+	if d := r.Delivery; d != nil {
+		figs["Attendance"], figs["Dose"], figs["Fidelity"] = d.AttendancePct, d.DosePct, d.FidelityPct
+	}
+	g := reflect.ValueOf(got)
+	for f, v := range figs {
+		shown := strings.TrimSuffix(g.FieldByName(f).String(), "%")
+		// "just under 80%" is a figure within 0.005 of 80: read as 80, it
+		// is within half of the last digit.
+		shown = strings.TrimPrefix(strings.TrimPrefix(shown, "just under "), "just over ")
+		if shown == "" || v == nil {
+			continue
+		}
+		x, err := strconv.ParseFloat(shown, 64)
+		digits := 0
+		if _, frac, ok := strings.Cut(shown, "."); ok {
+			digits = len(frac)
+		}
+		if err != nil || math.Abs(x-*v) > 0.5*math.Pow(10, -float64(digits))+1e-9 {
+			t.Errorf("%s (%s %s): %s: %s shows %q, the report JSON's value is %v", c.name, c.given, c.family, f, surface, shown, *v)
 		}
 	}
 }
@@ -87,6 +210,7 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 	tab := openTablet(t, sc, "ana")
 	for _, c := range sc.cases {
 		rep := reports[c.goalID]
+		c.report = rep
 		want := expected(rep)
 		// Every goal has a last score and both slopes, and a goal with a
 		// plan its three delivery figures: no comparison below is of two
@@ -94,21 +218,21 @@ func TestOneAnswerOnEverySurface(t *testing.T) {
 		if want.LastScore == "" || want.OLS == "" || want.Tukey == "" || c.withPlan && (want.Attendance == "" || want.Dose == "" || want.Fidelity == "") {
 			t.Fatalf("%s: the report lacks a figure the test reads: %+v", c.name, want)
 		}
-		checkCaseloadRow(t, c, rep, want, rows)
+		checkCaseloadRow(t, c, rep, caseloadAnswer(rep), rows)
 		checkAgendaCard(t, c, rep, want, agenda)
 
 		page := con.get(t, "/students/"+c.studentID+"?as_of="+asOf)
 		sp := studentPage(t, page, c.goalID)
 		sp.checkHooks(t, c, rep)
-		compare(t, c, "the console's student page", want, sp.answer, allFields)
+		compare(t, c, "the console's student page", want, sp.answer, pageFields)
 
 		screen := studentScreen(t, tab, c)
-		compare(t, c, "the tablet's student screen", want, tabletAnswer(t, c, screen), allFields)
+		compare(t, c, "the tablet's student screen", roomAnswer(rep), tabletAnswer(t, c, screen), tabletFields(rep))
 
 		pdf := sc.pdf(t, "/v1/reports/progress.pdf?goal="+c.goalID+"&as_of="+asOf)
-		compare(t, c, "the progress PDF", want, pdfAnswer(t, c, pdf), allFields)
+		compare(t, c, "the progress PDF", want, pdfAnswer(t, c, pdf), pdfFields)
 		consolePDF := con.pdfText(t, "/students/"+c.studentID+"/goals/"+c.goalID+"/report.pdf?as_of="+asOf)
-		compare(t, c, "the console's progress PDF", want, pdfAnswer(t, c, consolePDF), allFields)
+		compare(t, c, "the console's progress PDF", want, pdfAnswer(t, c, consolePDF), pdfFields)
 
 		if c.hiddenID != "" {
 			hidden := progress.FormatScore(hiddenScore)

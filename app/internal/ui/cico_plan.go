@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -28,18 +29,9 @@ func putCICOPlan(ctx context.Context, r Records, p record.CICOPlan) error {
 	return err
 }
 
-// phaseWords names a phase for a person.
-func phaseWords(phase string) string {
-	switch phase {
-	case record.PhaseSelfManaged:
-		return "Self-managed"
-	case record.PhaseFaded:
-		return "Faded"
-	case record.PhaseGraduated:
-		return "Graduated"
-	}
-	return "Check-in/check-out"
-}
+// phaseWords names a phase for a person: shared/progress's words, the
+// console's too.
+func phaseWords(phase string) string { return progress.CICOPhaseWords(phase) }
 
 // cicoSetupScreen is the student's card setup: their own expectations,
 // periods and daily goal, set once and carried to every new day's card.

@@ -46,19 +46,26 @@ func (c *Console) adminOnly(h echo.HandlerFunc) echo.HandlerFunc {
 // adminDone are the words a change's redirect shows (?done=…): a fixed
 // list, so no text of the URL reaches the page.
 var adminDone = map[string]string{
-	"disabled": "The user is disabled: their tablets and console sessions are signed out.",
-	"enabled":  "The user is enabled again.",
-	"role":     "The role is changed.",
-	"password": "The password is changed.",
-	"revoked":  "The device is revoked.",
-	"wiped":    "The device is revoked and will be wiped when it next connects.",
-	"imported": "The roster import is done.",
-	"break":    "The break is added. Tablets receive it on their next sync.",
+	"disabled":      "The user is disabled: their tablets and console sessions are signed out.",
+	"enabled":       "The user is enabled again.",
+	"role":          "The role is changed.",
+	"password":      "The password is changed.",
+	"revoked":       "The device is revoked.",
+	"wiped":         "The device is revoked and will be wiped when it next connects.",
+	"imported":      "The roster import is done.",
+	"break":         "The break is added. Tablets receive it on their next sync.",
+	"added":         "The user is added. Make an enrolment code for their tablet, or let them sign in here.",
+	"break-changed": "The break is changed. Tablets receive it on their next sync.",
+	"break-deleted": "The break is deleted. Tablets receive it on their next sync.",
 }
 
 type userRow struct {
 	store.User
 	Self bool
+	// CanDisable and CanDemote: the self-lockout rule
+	// (schooladmin.CheckSelfChange) allows the change, so the page offers
+	// it; an admin's own row offers neither.
+	CanDisable, CanDemote bool
 }
 
 type deviceRow struct {
@@ -97,7 +104,7 @@ func (c *Console) adminPage(ec echo.Context, status int, extra map[string]any) e
 	}
 	urows := make([]userRow, 0, len(users))
 	for _, u := range users {
-		urows = append(urows, userRow{u, u.ID == s.p.User.ID})
+		urows = append(urows, newUserRow(s.p.User.ID, u))
 	}
 	drows := make([]deviceRow, 0, len(devs))
 	day := func(t time.Time) string {
@@ -113,11 +120,11 @@ func (c *Console) adminPage(ec echo.Context, status int, extra map[string]any) e
 	if err != nil {
 		return err
 	}
-	var breaks []record.CalendarBreak
+	var breaks []breakRow
 	for _, e := range envs {
 		var b record.CalendarBreak
 		if record.DecodeData(e.Data, &b) == nil {
-			breaks = append(breaks, b)
+			breaks = append(breaks, breakRow{b, e.ID, e.HLC})
 		}
 	}
 	sort.Slice(breaks, func(i, j int) bool {

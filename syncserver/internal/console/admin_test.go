@@ -398,7 +398,7 @@ func TestAdminCalendarBreak(t *testing.T) {
 	if got := breaks(); len(got) != 1 || got[0] != (record.CalendarBreak{Name: "Spring break", StartDate: "2025-03-24", EndDate: "2025-03-28"}) {
 		t.Errorf("the tablet pulled %+v", got)
 	}
-	if p := b.get("/admin"); !strings.Contains(p.body, `<tr data-break-start="2025-03-24"><td>Spring break</td>`) {
+	if p := b.get("/admin"); !regexp.MustCompile(`<tr data-break-id="[0-9a-f-]{36}" data-break-start="2025-03-24"><th scope="row">Spring break</th>`).MatchString(p.body) {
 		t.Errorf("the page does not list the break")
 	}
 }

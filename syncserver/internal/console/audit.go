@@ -56,11 +56,16 @@ var auditPaths = map[string]string{
 	store.AuditExport:  "In an export",
 }
 
-// auditRow is one entry as the page shows it.
+// auditRow is one entry as the page shows it: who, when, which student
+// and kind of record, on which tablet, in words (auditWords); the ids stay
+// in the data-* hooks only.
 type auditRow struct {
 	store.AuditEntry
 	When, Who, How string
 	Console        bool
+	What, Student  string
+	StudentHref    string
+	Where          string
 }
 
 // defaultAuditDays is how far back the page reads without `since`.
@@ -101,6 +106,9 @@ func (c *Console) handleAudit(ec echo.Context) error {
 		}
 		rows[i] = auditRow{AuditEntry: e, When: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Who: who, How: auditPaths[e.Path],
 			Console: len(e.DeviceID) > len(store.ConsoleMarkerPrefix) && e.DeviceID[:len(store.ConsoleMarkerPrefix)] == store.ConsoleMarkerPrefix}
+	}
+	if err := c.auditWords(ec, rows); err != nil {
+		return err
 	}
 	data := map[string]any{"Title": "Audit of restricted notes", "Nav": "admin", "Rows": rows, "Since": since}
 	if more && len(entries) > 0 {

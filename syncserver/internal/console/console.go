@@ -98,6 +98,7 @@ func New(cfg Config) *Console {
 	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error"} {
 		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
+	c.parsePages()
 	return c
 }
 
@@ -123,6 +124,11 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/students/:id/probes/:probe", c.adminOnly(c.handleProbeEdit))
 	e.POST("/students/:id/probes/:probe/undo", c.adminOnly(c.handleProbeUndo))
 	e.GET("/groups/:id", c.signedIn(c.handleGroup))
+	e.GET("/programs", c.signedIn(c.handlePrograms))
+	e.GET("/programs/:id", c.signedIn(c.handleProgram))
+	e.GET("/cico", c.signedIn(c.handleCICO))
+	e.GET("/cico/:id", c.signedIn(c.handleCICOStudent))
+	e.GET("/cico/:id/card.pdf", c.signedIn(c.handleCICOCard))
 	e.GET("/meeting", c.signedIn(c.handleMeeting))
 	e.GET("/meeting/agenda.pdf", c.signedIn(c.handleAgendaPDF))
 	e.GET("/meeting/minutes.pdf", c.signedIn(c.handleMinutesPDF))
@@ -131,11 +137,14 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/meeting/actions", c.signedIn(c.handleActionAdd))
 	e.POST("/meeting/actions/remove", c.signedIn(c.handleActionRemove))
 	e.GET("/admin", c.adminOnly(c.handleAdmin))
+	e.POST("/admin/users", c.adminOnly(c.handleUserAdd))
 	e.POST("/admin/users/:action", c.adminOnly(c.handleUserChange))
 	e.POST("/admin/codes", c.adminOnly(c.handleCode))
 	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
 	e.POST("/admin/import", c.adminOnly(c.handleImport))
 	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
+	e.POST("/admin/breaks/:id", c.adminOnly(c.handleBreakEdit))
+	e.POST("/admin/breaks/:id/delete", c.adminOnly(c.handleBreakDelete))
 	c.mountAudit(e)
 }
 

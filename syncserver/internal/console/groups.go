@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -32,10 +33,25 @@ var markWords = map[string]string{
 	"":                 "Not marked",
 }
 
+// groupStudent is one student's row on the group page: their goals'
+// decisions (DOMAIN.md §3.5) with the light (§3.6), and what their plan in
+// this group planned and delivered (§3.7).
 type groupStudent struct {
-	ID, Name, Href                       string
-	Start, Planned, Attended, Attendance string
-	Minutes, Dose                        string
+	ID, Name, Href string
+	Goals          []groupGoal
+	HasPlan        bool
+	Start          string
+	// Attendance says sessions attended and, when the students' plans
+	// differ, of how many planned: the group's summary says it once when
+	// they do not (ADR 0027).
+	Attendance, Minutes, Dose string
+	plannedAttendance         string // with "of N planned"
+}
+
+// groupGoal is one of a student's goals on the group page.
+type groupGoal struct {
+	ID, Decision, Status              string
+	Measure, DecisionText, StatusText string
 }
 
 type groupCell struct{ Mark, Class, Words string }
@@ -94,35 +110,11 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	ds := progress.NewDataset(envs)
 	gd := progress.GroupDelivery(ds, id, g.ProgramID, asOf)
 	prog := ds.Programs[g.ProgramID]
-	cal := ds.Calendar
 
-	// Each student's plan in this group: planned vs received (§3.7).
-	var students []groupStudent
-	var planned []float64
-	inGroup := map[string]bool{}
-	for _, sid := range g.StudentIDs {
-		inGroup[sid] = true
+	students, planned, err := c.groupStudents(ctx, sc, id, g, ds, asOf)
+	if err != nil {
+		return err
 	}
-	var planIDs []string
-	for pid, p := range ds.Plans {
-		if p.GroupID == id && inGroup[p.StudentID] {
-			planIDs = append(planIDs, pid)
-		}
-	}
-	sort.Strings(planIDs)
-	for _, pid := range planIDs {
-		p := ds.Plans[pid]
-		d := progress.ComputeDelivery(ds, p, p.StudentID, asOf, cal)
-		gs := groupStudent{ID: p.StudentID, Name: studentName(sc, p.StudentID), Start: p.StartDate,
-			Planned: progress.FormatSessions(d.PlannedSessions), Attended: fmt.Sprint(d.SessionsAttended), Attendance: pct(d.AttendancePct),
-			Minutes: progress.FormatMinutes(d.MinutesReceived) + " of " + progress.FormatMinutes(d.PlannedMinutes), Dose: pct(d.DosePct)}
-		if _, ok := sc.students[p.StudentID]; ok {
-			gs.Href = "/students/" + p.StudentID
-		}
-		students = append(students, gs)
-		planned = append(planned, d.PlannedSessions)
-	}
-	sort.SliceStable(students, func(i, j int) bool { return students[i].Name < students[j].Name })
 
 	// The table: the latest delivered sessions as columns.
 	var cols []groupColumn
@@ -166,19 +158,17 @@ func (c *Console) handleGroup(ec echo.Context) error {
 		skipped = append(skipped, fmt.Sprintf("Step %d, %s, was skipped or not marked in %d of the %d delivered sessions where it applied (done in %s).",
 			n, stepName(prog, sf.StepID), sf.Applicable-sf.Done, sf.Applicable, pct(sf.Pct)))
 	}
-	summary := fmt.Sprintf("%s delivered and %d cancelled up to %s, %s minutes in all.", plural(gd.Delivered, "session", "sessions"),
-		gd.Cancelled, asOf, progress.FormatMinutes(gd.Minutes))
-	if len(planned) > 0 {
-		lo, hi := planned[0], planned[0]
-		for _, p := range planned {
-			lo, hi = min(lo, p), max(hi, p)
+	summary, same := groupSummary(gd, planned, asOf)
+	if !same {
+		for i := range students {
+			if students[i].HasPlan {
+				students[i].Attendance = students[i].plannedAttendance
+			}
 		}
-		plan := progress.FormatSessions(lo)
-		if progress.FormatSessions(lo) != progress.FormatSessions(hi) {
-			plan = progress.FormatSessions(lo) + " to " + progress.FormatSessions(hi) + " (the students' plans differ)"
-		}
-		summary = fmt.Sprintf("%s delivered of %s planned, %d cancelled, up to %s; %s minutes in all.",
-			plural(gd.Delivered, "session", "sessions"), plan, gd.Cancelled, asOf, progress.FormatMinutes(gd.Minutes))
+	}
+	attended, marked := 0, 0
+	for _, s := range gd.Sessions {
+		attended, marked = attended+s.Attended, marked+s.Marked
 	}
 	fid := "No step has been due in a delivered session yet."
 	if gd.FidelityPct != nil {
@@ -187,7 +177,8 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	return c.render(ec, http.StatusOK, "group", map[string]any{"Title": g.Name, "Nav": "", "GroupID": id, "Group": g,
 		"Program": prog.Name, "Interventionist": sc.userName(g.InterventionistID), "AsOf": asOf.String(),
 		"Summary": summary, "Fidelity": fid, "Students": students, "Columns": cols, "Steps": steps, "Skipped": skipped,
-		"Cancelled": cancelled, "Shown": len(cols), "Delivered": gd.Delivered})
+		"Cancelled": cancelled, "Shown": len(cols), "Delivered": gd.Delivered, "SamePlans": same,
+		"AttendedTotal": fmt.Sprintf("%d of %d", attended, marked), "MinutesTotal": progress.FormatMinutes(gd.Minutes)})
 }
 
 func stepName(prog record.Program, id string) string {
@@ -211,4 +202,104 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// groupStudents are the group's students (its roster, and anyone with a
+// plan in the group), each with their goals on the caseload that belong to
+// this group (the goal's plan's group, else the student's first group, as
+// on the caseload) and their plan's delivery. planned are the plans'
+// planned sessions, for the summary.
+func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g record.Group, ds *progress.Dataset, asOf progress.Date) ([]groupStudent, []float64, error) {
+	// The goals come from the report cache: the caseload's read, not one
+	// read per student.
+	gvs, err := c.caseloadGoals(ctx, sc, asOf)
+	if err != nil {
+		return nil, nil, err
+	}
+	goalsOf := map[string][]groupGoal{}
+	for _, gv := range gvs {
+		if gv.GroupID != id {
+			continue
+		}
+		r := &gv.Report
+		goalsOf[gv.StudentID] = append(goalsOf[gv.StudentID], groupGoal{ID: gv.ID, Decision: r.Decision.Code, Status: r.Status,
+			Measure: measureName(r.Goal.Measure), DecisionText: decisionText(r.Decision.Code), StatusText: progress.StatusWords(r.Status)})
+	}
+	rows := map[string]*groupStudent{}
+	var order []string
+	add := func(sid string) *groupStudent {
+		if gs, ok := rows[sid]; ok {
+			return gs
+		}
+		gs := &groupStudent{ID: sid, Name: studentName(sc, sid), Attendance: "No plan in this group", Minutes: "—", Dose: "—", Start: "—"}
+		if _, ok := sc.students[sid]; ok {
+			gs.Href = "/students/" + sid
+		}
+		gs.Goals = goalsOf[sid]
+		sort.Slice(gs.Goals, func(i, j int) bool { return gs.Goals[i].Measure < gs.Goals[j].Measure })
+		rows[sid] = gs
+		order = append(order, sid)
+		return gs
+	}
+	for _, sid := range g.StudentIDs {
+		add(sid)
+	}
+	inGroup := map[string]bool{}
+	for _, sid := range g.StudentIDs {
+		inGroup[sid] = true
+	}
+	// A student's latest plan in this group (by start date) speaks for
+	// them: an earlier one has ended or been replaced.
+	latest := map[string]string{}
+	for pid, p := range ds.Plans {
+		if p.GroupID != id || !inGroup[p.StudentID] {
+			continue
+		}
+		if cur, ok := latest[p.StudentID]; !ok || p.StartDate > ds.Plans[cur].StartDate || p.StartDate == ds.Plans[cur].StartDate && pid > cur {
+			latest[p.StudentID] = pid
+		}
+	}
+	cal := ds.Calendar
+	var planned []float64
+	for _, sid := range order {
+		pid, ok := latest[sid]
+		if !ok {
+			continue
+		}
+		p := ds.Plans[pid]
+		d := progress.ComputeDelivery(ds, p, sid, asOf, cal)
+		gs := rows[sid]
+		gs.HasPlan, gs.Start = true, p.StartDate
+		gs.Attendance = plural(d.SessionsAttended, "session", "sessions") + " (" + pct(d.AttendancePct) + ")"
+		gs.plannedAttendance = fmt.Sprintf("%d of %s planned (%s)", d.SessionsAttended, progress.FormatSessions(d.PlannedSessions), pct(d.AttendancePct))
+		gs.Minutes = progress.FormatMinutes(d.MinutesReceived) + " of " + progress.FormatMinutes(d.PlannedMinutes)
+		gs.Dose = pct(d.DosePct)
+		planned = append(planned, d.PlannedSessions)
+	}
+	out := make([]groupStudent, 0, len(order))
+	for _, sid := range order {
+		out = append(out, *rows[sid])
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, planned, nil
+}
+
+// groupSummary says the group's delivery once: sessions delivered and
+// cancelled, minutes, and the sessions planned when every student's plan
+// plans the same number (same); when they differ, each student's row says
+// theirs instead (ADR 0027).
+func groupSummary(gd progress.Group, planned []float64, asOf progress.Date) (string, bool) {
+	delivered := plural(gd.Delivered, "session", "sessions") + " delivered"
+	rest := fmt.Sprintf("%d cancelled, up to %s; %s minutes in all.", gd.Cancelled, asOf, progress.FormatMinutes(gd.Minutes))
+	if len(planned) == 0 {
+		return delivered + ", " + rest + " No student has a plan in this group, so nothing is planned.", true
+	}
+	same := true
+	for _, p := range planned {
+		same = same && progress.FormatSessions(p) == progress.FormatSessions(planned[0])
+	}
+	if same {
+		return delivered + " of " + progress.FormatSessions(planned[0]) + " planned, " + rest, true
+	}
+	return delivered + ", " + rest + " The students' plans differ (they started on different dates or plan a different number a week), so each student's row says what their plan planned.", false
 }

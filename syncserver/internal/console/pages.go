@@ -167,6 +167,7 @@ func (c *Console) studentGoal(ec echo.Context) (*scope, goalView, error) {
 type noteView struct {
 	Date, Author, Category, Body string
 	Restricted                   bool
+	hlc                          string // the version's, whose node is the tablet that wrote it
 }
 
 func (c *Console) handleStudent(ec echo.Context) error {
@@ -210,12 +211,15 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 			var n record.Note
 			if record.DecodeData(e.Data, &n) == nil {
 				shown = append(shown, e)
-				notes = append(notes, noteView{Date: noteDate(e.HLC), Author: sc.userName(n.AuthorID), Category: n.Category, Body: n.Body, Restricted: e.Restricted})
+				notes = append(notes, noteView{Date: noteDate(e.HLC), Author: n.AuthorID, hlc: e.HLC, Category: n.Category, Body: n.Body, Restricted: e.Restricted})
 			}
 		}
 	}
 	// Restricted notes on this page are audited before it is sent (ADR 0021).
 	if err := c.auditShown(ec, shown); err != nil {
+		return err
+	}
+	if err := c.noteAuthors(ctx, sc, notes); err != nil {
 		return err
 	}
 	sort.Slice(notes, func(i, j int) bool { return notes[i].Date > notes[j].Date })
@@ -283,7 +287,7 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 	}
 	return c.render(ec, http.StatusOK, "student", map[string]any{"Title": st.DisplayName(), "Nav": "", "StudentID": sid, "Student": st,
 		"Group": groupName(sc, sc.groupOf[sid]), "GroupHref": groupHref(sc, sc.groupOf[sid]), "Goals": goals, "Notes": notes, "AsOf": asOf.String(),
-		"Probes": probes, "CanEdit": sc.p.User.IsAdmin(), "Notice": notice, "Undone": ec.QueryParam("undone") == "1", "AsOfQ": asOfQuery(ec)})
+		"Probes": probes, "Plans": planBlocks(sc, gvs), "CanEdit": sc.p.User.IsAdmin(), "Notice": notice, "Undone": ec.QueryParam("undone") == "1", "AsOfQ": asOfQuery(ec)})
 }
 
 type decisionLine struct{ Date, Code, Rationale, NextReview, Owner string }

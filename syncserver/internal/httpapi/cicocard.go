@@ -41,14 +41,7 @@ func (s *Server) handleCICOCardPDF(c echo.Context) error {
 		return err
 	}
 	doc := reportdoc.CICOCardDoc{School: school.Name, Generated: s.today().String(), Date: day.String(), Weekly: weekly}
-	for _, e := range envs {
-		if card, ok := record.DecodeAs[record.CICOCard](e); ok && !e.Restricted && card.StudentID == student {
-			doc.Cards = append(doc.Cards, card)
-		}
-	}
-	if p, ok := record.LatestCICOPlan(envs, student); ok {
-		doc.Plan = &p
-	}
+	doc.Cards, doc.Plan = reportdoc.FamilyCardRecords(envs, student)
 	studs, err := s.store.RecordsByID(ctx, school.ID, v, student)
 	if err != nil {
 		return err

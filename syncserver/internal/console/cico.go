@@ -1,0 +1,268 @@
+package console
+
+import (
+	"bytes"
+	"html/template"
+	"net/http"
+	"sort"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"smallwins/reportdoc"
+	"smallwins/shared/progress"
+	"smallwins/shared/record"
+)
+
+// Check-In/Check-Out in the console (CONSOLE.md §3 /cico): the students on
+// CICO with their phase and this week's %, a student's weekly chart with
+// their phase lines, and the family card (the API's PDF, ADR 0641). Every
+// figure is shared/progress's: progress.CICO for the weeks and
+// progress.PhaseOf for the phase, as /v1/reports/cico answers (ADR 0027).
+
+// cicoChartWeeks is how far back a student's chart goes: a school term.
+const cicoChartWeeks = 20
+
+// cicoChartFrom is the Monday a student's chart starts: the week of their
+// first card, at most cicoChartWeeks back and at least 8 weeks before ws,
+// the week of as_of (so a new student's chart is not one point wide).
+func cicoChartFrom(ds *progress.Dataset, sid string, ws progress.Date) progress.Date {
+	first := ws - 7*(cicoChartWeeks-1)
+	earliest := ws
+	for _, c := range ds.Cards {
+		if d, err := progress.ParseDate(c.Date); err == nil && c.StudentID == sid && d >= first && monday(d) < earliest {
+			earliest = monday(d)
+		}
+	}
+	return min(earliest, ws-7*7)
+}
+
+// cicoRow is one student of /cico.
+type cicoRow struct {
+	ID, Name, Phase, PhaseCode, Since string
+	Week, WeekPct, LastWeek, Status   string
+	Flagged                           bool
+}
+
+// cicoStudent is one student's CICO records: their plans' envelopes
+// (record.LatestCICOPlans reads envelopes) and their cards, decoded once
+// (progress.Decode: restricted cards are left out, as every report leaves
+// them).
+type cicoStudent struct {
+	plans []record.Envelope
+	cards []progress.Decoded
+}
+
+// cicoRecords are the school's CICO plans and cards of the students in
+// the viewer's scope, by student: students with a plan (record.
+// LatestCICOPlans) or with a card. One read of the two types: CICO is a
+// few students of a school, so these are few records next to the probes
+// and sessions the caseload holds; each card is decoded once.
+func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string]*cicoStudent, error) {
+	envs, err := c.st.Records(ec.Request().Context(), sc.p.School.ID, sc.v, record.TypeCICOPlan, record.TypeCICOCard)
+	if err != nil {
+		return nil, err
+	}
+	by := map[string]*cicoStudent{}
+	of := func(sid string) *cicoStudent {
+		if _, ok := sc.students[sid]; !ok {
+			return nil
+		}
+		cs := by[sid]
+		if cs == nil {
+			cs = &cicoStudent{}
+			by[sid] = cs
+		}
+		return cs
+	}
+	for _, e := range envs {
+		switch e.Type {
+		case record.TypeCICOPlan:
+			if p, ok := record.DecodeAs[record.CICOPlan](e); ok {
+				if cs := of(p.StudentID); cs != nil {
+					cs.plans = append(cs.plans, e)
+				}
+			}
+		case record.TypeCICOCard:
+			d := progress.Decode(e)
+			if cd, ok := d.Value().(record.CICOCard); ok {
+				if cs := of(cd.StudentID); cs != nil {
+					cs.cards = append(cs.cards, d)
+				}
+			}
+		}
+	}
+	return by, nil
+}
+
+// monday is the Monday of d's week (§3.9's weeks run Monday to Sunday).
+func monday(d progress.Date) progress.Date { return d - progress.Date(d.Weekday()-1) }
+
+// cicoOf is a student's CICO as of asOf: the cards' dataset, their plan
+// (the first phase when they have none), and where they stand in fading.
+func cicoOf(cs *cicoStudent, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
+	ds := progress.NewDatasetOf(cs.cards)
+	plan, has := record.LatestCICOPlan(cs.plans, sid)
+	if !has {
+		plan = record.CICOPlan{StudentID: sid}
+	}
+	return ds, plan, has, progress.PhaseOf(ds, sid, plan, asOf)
+}
+
+// cicoOfEnvs is cicoOf for a student's records as read.
+func cicoOfEnvs(envs []record.Envelope, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
+	cs := &cicoStudent{}
+	for _, e := range envs {
+		switch e.Type {
+		case record.TypeCICOPlan:
+			cs.plans = append(cs.plans, e)
+		case record.TypeCICOCard:
+			cs.cards = append(cs.cards, progress.Decode(e))
+		}
+	}
+	return cicoOf(cs, sid, asOf)
+}
+
+// weekWords is a week's pooled % in words, or that it had no rated card.
+func weekWords(weeks []progress.CICOWeek, ws progress.Date) (string, string, bool) {
+	for _, w := range weeks {
+		if w.WeekStart == ws.String() {
+			met := "below the weekly goal of 80%"
+			if w.Met {
+				met = "meets the weekly goal of 80%"
+			}
+			return progress.FormatPct(w.Pct) + " (" + met + ")", exactNum(w.Pct), w.Flagged
+		}
+	}
+	return "no rated card", "", false
+}
+
+func (c *Console) handleCICO(ec echo.Context) error {
+	asOf, err := c.asOf(ec)
+	if err != nil {
+		return err
+	}
+	sc, err := c.loadScope(ec.Request().Context(), sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	by, err := c.cicoRecords(ec, sc)
+	if err != nil {
+		return err
+	}
+	ws := monday(asOf)
+	rows := make([]cicoRow, 0, len(by))
+	for sid, cs := range by {
+		ds, _, _, st := cicoOf(cs, sid, asOf)
+		rep := progress.CICO(ds, sid, ws-7, asOf)
+		r := cicoRow{ID: sid, Name: sc.students[sid].DisplayName(), Phase: progress.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
+			Since: st.Since, Status: progress.PhaseStatusWords(st)}
+		r.Week, r.WeekPct, r.Flagged = weekWords(rep.Weeks, ws)
+		r.LastWeek, _, _ = weekWords(rep.Weeks, ws-7)
+		rows = append(rows, r)
+	}
+	sort.Slice(rows, func(i, j int) bool {
+		return rows[i].Name < rows[j].Name || rows[i].Name == rows[j].Name && rows[i].ID < rows[j].ID
+	})
+	return c.render(ec, http.StatusOK, "cico", map[string]any{"Title": "Check-in/check-out", "Nav": "cico", "AsOf": asOf.String(),
+		"Week": ws.String(), "Rows": rows, "AsOfQ": asOfQuery(ec)})
+}
+
+// cicoWeekRow is one week of a student's CICO page.
+type cicoWeekRow struct {
+	WeekStart, Pct, Points, Days, Card string
+	Met, Flagged                       bool
+}
+
+func (c *Console) handleCICOStudent(ec echo.Context) error {
+	asOf, err := c.asOf(ec)
+	if err != nil {
+		return err
+	}
+	sc, err := c.loadScope(ec.Request().Context(), sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	sid, st, err := studentInScope(ec, sc)
+	if err != nil {
+		return err
+	}
+	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeCICOCard, record.TypeCICOPlan)
+	if err != nil {
+		return err
+	}
+	ds, plan, hasPlan, status := cicoOfEnvs(envs, sid, asOf)
+	ws := monday(asOf)
+	from := cicoChartFrom(ds, sid, ws)
+	rep := progress.CICO(ds, sid, from, asOf)
+	chart := reportdoc.CICOChart{Title: "Weekly Check-In/Check-Out points of " + st.DisplayName(), From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases}
+	wide := reportdoc.CICOChartSVG(chart)
+	chart.Narrow = true
+	narrow := reportdoc.CICOChartSVG(chart)
+	var weeks []cicoWeekRow
+	for i := len(rep.Weeks) - 1; i >= 0; i-- {
+		w := rep.Weeks[i]
+		days := 0
+		for _, d := range rep.Days {
+			if dd, _ := progress.ParseDate(d.Date); monday(dd).String() == w.WeekStart {
+				days++
+			}
+		}
+		weeks = append(weeks, cicoWeekRow{WeekStart: w.WeekStart, Pct: progress.FormatPct(w.Pct), Met: w.Met, Flagged: w.Flagged,
+			Points: progress.FormatScore(w.Earned) + " of " + progress.FormatScore(w.Possible),
+			Days:   strconv.Itoa(days-w.DaysBelowGoal) + " of " + strconv.Itoa(days),
+			Card:   "/cico/" + sid + "/card.pdf?week=" + w.WeekStart})
+	}
+	phases := make([]string, 0, len(plan.Phases))
+	for _, ph := range plan.Phases {
+		phases = append(phases, ph.StartDate+": "+progress.CICOPhaseWords(ph.Phase))
+	}
+	return c.render(ec, http.StatusOK, "cicostudent", map[string]any{"Title": st.DisplayName() + ": check-in/check-out", "Nav": "cico",
+		"StudentID": sid, "Student": st, "AsOf": asOf.String(), "HasPlan": hasPlan, "Plan": plan, "PhaseWords": progress.CICOPhaseWords(status.Phase),
+		"Status": status, "StatusWords": progress.PhaseStatusWords(status), "PhaseList": phases,
+		// Safe: built by reportdoc from numbers and escaped text only, with
+		// no script and no style attribute (CICOChartSVG).
+		"Chart": template.HTML(wide), "ChartNarrow": template.HTML(narrow), "Weeks": weeks, "ThisWeek": "/cico/" + sid + "/card.pdf?week=" + ws.String(),
+		"Today": "/cico/" + sid + "/card.pdf?date=" + asOf.String(), "ChartFrom": from.String(), "AsOfQ": asOfQuery(ec)})
+}
+
+// handleCICOCard is the family card PDF (ADR 0641) through the console's
+// session: `date` for a day's card, else `week` (any day of it; this week
+// without one), the same page as the API's /v1/reports/cico-card.pdf.
+func (c *Console) handleCICOCard(ec echo.Context) error {
+	sc, err := c.loadScope(ec.Request().Context(), sessionOf(ec).p)
+	if err != nil {
+		return err
+	}
+	sid, st, err := studentInScope(ec, sc)
+	if err != nil {
+		return err
+	}
+	q := ec.QueryParams()
+	if q.Has("date") && q.Has("week") {
+		return &errPage{http.StatusBadRequest, "Ask for a day's card (date) or a week's (week), not both."}
+	}
+	weekly := !q.Has("date")
+	day, err := c.asOf(ec)
+	if err != nil {
+		return err
+	}
+	if v := q.Get(map[bool]string{true: "week", false: "date"}[weekly]); v != "" {
+		if day, err = progress.ParseDate(v); err != nil {
+			return &errPage{http.StatusBadRequest, "The date must be a date, YYYY-MM-DD."}
+		}
+	}
+	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeCICOCard, record.TypeCICOPlan)
+	if err != nil {
+		return err
+	}
+	today, _ := progress.ParseDate(c.now().UTC().Format("2006-01-02"))
+	doc := reportdoc.CICOCardDoc{Student: st.DisplayName(), School: sc.p.School.Name, Generated: today.String(), Date: day.String(), Weekly: weekly}
+	doc.Cards, doc.Plan = reportdoc.FamilyCardRecords(envs, sid)
+	var buf bytes.Buffer
+	if err := reportdoc.CICOCardPDF(&buf, doc); err != nil {
+		return err
+	}
+	ec.Response().Header().Set("Content-Disposition", `attachment; filename="family-card.pdf"`)
+	return ec.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+}
