@@ -102,32 +102,34 @@ func TestChartOfOverflowingScores(t *testing.T) {
 	phases := []progress.Phase{{Week: 3}}
 	drawAll(t, r, phases)
 	// The y axis is the window's, not an overflowed one.
-	p, err := newChart(r, phases...)
+	cp, err := newChart(Chart{Report: r, Phases: phases}, pxStyle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Y.Min != -ScoreLimit || p.Y.Max != ScoreLimit || p.X.Min != 0 || p.X.Max > WeekLimit {
+	p := cp.p
+	if p.Y.Min != -ScoreLimit || p.Y.Max != ScoreLimit || p.X.Min > 0 || p.X.Min < -1 || p.X.Max > WeekLimit {
 		t.Errorf("axes x %v..%v y %v..%v", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
 	}
 }
 
-// TestChartKeepsARealRange: a real report's axes are what gonum/plot made
-// of its data before the window existed (the chart looks the same).
+// TestChartKeepsARealRange: a real report's axes run from the start to
+// the goal date and over every score and the goal, with a small margin
+// (the goal above the top of the axis was issue 23's "the y-axis stops at
+// 75 under a goal of 78").
 func TestChartKeepsARealRange(t *testing.T) {
 	r := example51(t)
-	p, err := newChart(r)
+	cp, err := newChart(Chart{Report: r}, pxStyle)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The trend, from week 0 to the goal week, and the aimline span the range.
-	goalWeek := (r.Aimline.GoalScore - r.Aimline.StartScore) / r.Aimline.SlopePerWeek
-	lo := min(r.Aimline.StartScore, r.Trend.OLS.Intercept)
-	hi := max(r.Aimline.GoalScore, r.Trend.OLS.Intercept+r.Trend.OLS.Slope*goalWeek)
-	for _, pt := range r.Points {
-		lo, hi = min(lo, pt.Score), max(hi, pt.Score)
+	p := cp.p
+	const goalWeek = 18 // 2025-01-06 to 2025-05-12, no breaks
+	if p.X.Min > 0 || p.X.Min < -1 || p.X.Max < goalWeek || p.X.Max > goalWeek+1 {
+		t.Errorf("x %v..%v, want the start (0) to the goal date (%v) with a margin under a week", p.X.Min, p.X.Max, goalWeek)
 	}
-	if p.X.Min != 0 || p.X.Max != goalWeek || p.Y.Min != lo || p.Y.Max != hi {
-		t.Errorf("axes x %v..%v y %v..%v, want x 0..%v y %v..%v", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max, goalWeek, lo, hi)
+	// Scores 42 (the start) to 78 (the goal): a margin of 8% of 36.
+	if p.Y.Min > 42-2 || p.Y.Min < 42-4 || p.Y.Max < 78+2 || p.Y.Max > 78+4 {
+		t.Errorf("y %v..%v, want 42..78 with a margin of about 3", p.Y.Min, p.Y.Max)
 	}
 }
 
@@ -135,22 +137,35 @@ func TestChartKeepsARealRange(t *testing.T) {
 // and fails t when anything is drawn at a NaN or infinite coordinate, or
 // off the canvas (a glyph's or a label's width past its edge aside).
 func checkPlaced(t testing.TB, r progress.Report, phases []progress.Phase) {
-	p, err := newChart(r, phases...)
+	cp, err := newChart(fuzzChart(r, phases), pxStyle)
 	if err != nil {
 		t.Errorf("chart: %v", err)
 		return
 	}
 	const w, h, slack = 540, 300, 20 // points: 720×400 CSS pixels
 	var rec recorder.Canvas
-	p.Draw(draw.NewCanvas(&rec, w, h))
+	cp.draw(draw.NewCanvas(&rec, w, h), true)
 	check := func(what string, pt vg.Point) {
 		x, y := float64(pt.X), float64(pt.Y)
 		if !(x >= -slack && x <= w+slack && y >= -slack && y <= h+slack) { // false for NaN too
 			t.Errorf("%s at (%v, %v), off a %v×%v canvas", what, x, y, w, h)
 		}
 	}
+	// Rotated text is placed in the rotated frame: turned back, its point
+	// is where it lands.
+	angles := []float64{0}
 	for _, a := range rec.Actions {
 		switch a := a.(type) {
+		case *recorder.Push:
+			angles = append(angles, angles[len(angles)-1])
+		case *recorder.Pop:
+			if len(angles) > 1 {
+				angles = angles[:len(angles)-1]
+			}
+		case *recorder.Rotate:
+			angles[len(angles)-1] += a.Angle
+		case *recorder.Translate, *recorder.Scale:
+			t.Errorf("the chart %T its canvas: checkPlaced cannot follow", a)
 		case *recorder.Stroke:
 			for _, c := range a.Path {
 				check("a line", c.Pos)
@@ -160,7 +175,9 @@ func checkPlaced(t testing.TB, r progress.Report, phases []progress.Phase) {
 				check("a fill", c.Pos)
 			}
 		case *recorder.FillString:
-			check(fmt.Sprintf("the text %q", a.String), a.Point)
+			sin, cos := math.Sincos(angles[len(angles)-1])
+			x, y := float64(a.Point.X), float64(a.Point.Y)
+			check(fmt.Sprintf("the text %q", a.String), vg.Point{X: vg.Length(x*cos - y*sin), Y: vg.Length(x*sin + y*cos)})
 		}
 	}
 }
@@ -172,13 +189,13 @@ func checkPlaced(t testing.TB, r progress.Report, phases []progress.Phase) {
 func drawAll(t testing.TB, r progress.Report, phases []progress.Phase) {
 	t.Helper()
 	charttest.Within(t, "ProgressChartSVG", func() {
-		if _, err := ProgressChartSVG(r, 720, 400, phases...); err != nil {
+		if _, err := ProgressChartSVG(fuzzChart(r, phases), 720, 400); err != nil {
 			t.Errorf("svg: %v", err)
 		}
 	})
 	charttest.Within(t, "the chart's coordinates", func() { checkPlaced(t, r, phases) })
 	charttest.Within(t, "ProgressChartPNG", func() {
-		if _, err := ProgressChartPNG(r, 960, 360); err != nil {
+		if _, err := ProgressChartPNG(fuzzChart(r, phases), 960, 360); err != nil {
 			t.Errorf("png: %v", err)
 		}
 	})
@@ -190,7 +207,7 @@ func drawAll(t testing.TB, r progress.Report, phases []progress.Phase) {
 func pdfCost(tb testing.TB) time.Duration {
 	r := example51(tb)
 	return charttest.Cost(func() {
-		ProgressPDF(io.Discard, r, DocMeta{Student: "Ava", Generated: "2025-03-18", Phases: []progress.Phase{{Week: 3}}, PhaseNotes: []string{"a"}})
+		ProgressPDF(io.Discard, r, DocMeta{Student: "Ava", Generated: "2025-03-18", Phases: []progress.Phase{{Week: 3}}, PhaseNotes: []string{"a"}, Calendar: progress.NewCalendar(fuzzBreaks, nil)})
 	})
 }
 
@@ -198,7 +215,7 @@ func pdfCost(tb testing.TB) time.Duration {
 // fuzzer (no record bounds stand in front of the chart here).
 func fuzzReport(w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope float64) progress.Report {
 	return progress.Report{
-		Goal:          progress.GoalInfo{Measure: "orf_wcpm", Direction: "up", GoalScore: goal, GoalDate: "2025-05-12"},
+		Goal:          progress.GoalInfo{Measure: "orf_wcpm", Direction: "up", StartDate: "2025-01-06", GoalScore: goal, GoalDate: "2025-05-12"},
 		AsOf:          "2025-03-17",
 		Baseline:      progress.Baseline{Scores: []float64{baseline}, Score: baseline},
 		Aimline:       &progress.Aimline{StartScore: baseline, GoalScore: goal, SlopePerWeek: aimSlope},
@@ -213,6 +230,16 @@ func fuzzReport(w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope float
 		Sufficiency: progress.Insufficient,
 		Decision:    progress.Decision{Code: "continue", Reason: "fuzz"},
 	}
+}
+
+// fuzzBreaks are two breaks within the fuzzed chart's span: the clock
+// stops for them, so lines bend and bands are drawn in every fuzzed chart.
+var fuzzBreaks = []record.CalendarBreak{{Name: "Winter break", StartDate: "2025-02-17", EndDate: "2025-02-21"},
+	{Name: "Spring break", StartDate: "2025-04-14", EndDate: "2025-04-18"}}
+
+// fuzzChart is r's chart with its phases and fuzzBreaks.
+func fuzzChart(r progress.Report, phases []progress.Phase) Chart {
+	return Chart{Report: r, Phases: phases, Calendar: progress.NewCalendar(fuzzBreaks, nil)}
 }
 
 // addSeeds gives a fuzz target the report of the attack, real reports and
@@ -244,7 +271,7 @@ func FuzzChartSVG(f *testing.F) {
 	f.Fuzz(func(t *testing.T, w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope, phase float64) {
 		r := fuzzReport(w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope)
 		charttest.Within(t, "ProgressChartSVG", func() {
-			if _, err := ProgressChartSVG(r, 720, 400, progress.Phase{Week: phase}); err != nil {
+			if _, err := ProgressChartSVG(fuzzChart(r, []progress.Phase{{Week: phase}}), 720, 400); err != nil {
 				t.Errorf("svg: %v", err)
 			}
 		})
@@ -257,7 +284,7 @@ func FuzzChartPNG(f *testing.F) {
 	f.Fuzz(func(t *testing.T, w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope, phase float64) {
 		r := fuzzReport(w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope)
 		charttest.Within(t, "ProgressChartPNG", func() {
-			if _, err := chartPNG(r, 960.0/96, 360.0/96, 96, progress.Phase{Week: phase}); err != nil {
+			if _, err := chartPNG(fuzzChart(r, []progress.Phase{{Week: phase}}), 960.0/96, 360.0/96, 96, chartStyle{text: 13}); err != nil {
 				t.Errorf("png: %v", err)
 			}
 		})
@@ -269,7 +296,7 @@ func FuzzProgressPDF(f *testing.F) {
 	fixed := pdfCost(f)
 	f.Fuzz(func(t *testing.T, w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope, phase float64) {
 		r := fuzzReport(w0, s0, w1, s1, baseline, goal, aimSlope, intercept, slope)
-		meta := DocMeta{Student: "Ava", Generated: "2025-03-18", Phases: []progress.Phase{{Week: phase}}, PhaseNotes: []string{"a"}}
+		meta := DocMeta{Student: "Ava", Generated: "2025-03-18", Phases: []progress.Phase{{Week: phase}}, PhaseNotes: []string{"a"}, Calendar: progress.NewCalendar(fuzzBreaks, nil)}
 		charttest.WithinOver(t, "ProgressPDF", fixed, func() {
 			if err := ProgressPDF(io.Discard, r, meta); err != nil {
 				t.Errorf("pdf: %v", err)

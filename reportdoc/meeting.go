@@ -11,8 +11,6 @@ import (
 	"codeberg.org/go-fonts/liberation/liberationsansbold"
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	"codeberg.org/go-pdf/fpdf"
-
-	"smallwins/shared/progress"
 )
 
 // MeetingDoc is a printable page set for the team meeting (CONSOLE.md §3
@@ -42,10 +40,9 @@ type MeetingDoc struct {
 type MeetingSection struct {
 	Heading string
 	Lines   []string
-	// Chart, when set, is drawn under the heading: the progress report's
-	// drawing (newChart) with Phases as its phase lines.
-	Chart  *progress.Report
-	Phases []progress.Phase
+	// Chart, when set, is drawn under the heading: the goal's chart, the
+	// progress report's drawing (ADR 0019), in print type.
+	Chart *Chart
 }
 
 // The agenda card's geometry, in points: two cards fit below the title on
@@ -188,7 +185,7 @@ func meetingCharts(secs []MeetingSection) ([][]byte, error) {
 			defer wg.Done()
 			for i := range next {
 				s := secs[i]
-				out[i], errs[i] = chartPNG(*s.Chart, chartW/72, cardChartH/72, cardChartDPI, s.Phases...)
+				out[i], errs[i] = chartPNG(*s.Chart, chartW/72, cardChartH/72, cardChartDPI, printStyle)
 			}
 		}()
 	}

@@ -50,7 +50,7 @@ func TestMeetingPDFCards(t *testing.T) {
 	for i := 0; i < n; i++ {
 		r := example51(t)
 		r.Points = r.Points[:len(r.Points)-i] // a chart of its own (equal images are stored once)
-		d.Sections = append(d.Sections, MeetingSection{Heading: fmt.Sprintf("Student %d - Oral reading fluency", i), Chart: &r,
+		d.Sections = append(d.Sections, MeetingSection{Heading: fmt.Sprintf("Student %d - Oral reading fluency", i), Chart: &Chart{Report: r},
 			Lines: []string{"Change the instruction. The last 4 points are all below the aimline.", "Delivery: attendance 61%, dose 50%, fidelity 92%."}})
 	}
 	var buf bytes.Buffer

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,12 +22,22 @@ type DocMeta struct {
 	School    string
 	Measure   string // e.g. "Oral reading fluency (words correct per minute)"; default: the goal's measure
 	Generated string // date the document was made
-	// Phases are the chart's phase lines, numbered 1, 2, … on it, and
-	// PhaseNotes what each was, in words, listed under the chart (the
-	// caller words them: a program's name is not in the report).
+	// Phases are the chart's phase lines, labelled on it in words
+	// (progress.PhaseWords), and PhaseNotes what each was, with its date
+	// and program, listed under the chart (the caller words them: a
+	// program's name is not in the report).
 	Phases     []progress.Phase
 	PhaseNotes []string
+	// Calendar is the school's, with its breaks: the chart shades them
+	// and dates its axis by them (ADR 0019).
+	Calendar progress.Calendar
 }
+
+// maxPhaseNotes is how many phase lines the report lists in words.
+const maxPhaseNotes = 30
+
+// printStyle is the chart's type on paper: 9 pt, as the PDF's small print.
+var printStyle = chartStyle{text: 9}
 
 // num renders a score for people: shared/progress's rule, at most one
 // decimal, no trailing zeros.
@@ -171,7 +182,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
 	pdf.Ln(6)
 
-	png, err := chartPNG(r, chartW/72, chartH/72, chartDPI, meta.Phases...)
+	png, err := chartPNG(Chart{Report: r, Phases: meta.Phases, Calendar: meta.Calendar}, chartW/72, chartH/72, chartDPI, printStyle)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
 	}
@@ -182,8 +193,16 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	}
 	pdf.ImageOptions("chart", margin, pdf.GetY(), chartW, chartH, true, opt, 0, "")
 	pdf.Ln(8)
-	for i, n := range meta.PhaseNotes {
-		para(fmt.Sprintf("Phase line %d: %s", i+1, n), 9, false)
+	if notes := meta.PhaseNotes; len(notes) > 0 {
+		// The chart labels each line in words; the list dates them and
+		// names the programs. A few dozen are what a reader can use: a
+		// goal with thousands of decisions lists the first ones.
+		more := ""
+		if len(notes) > maxPhaseNotes {
+			more = " …and " + strconv.Itoa(len(notes)-maxPhaseNotes) + " more."
+			notes = notes[:maxPhaseNotes]
+		}
+		para("Phase lines: "+strings.Join(notes, " ")+more, 9, false)
 	}
 
 	heading("Decision: "+progress.DecisionWords(r.Decision.Code), 13)

@@ -35,7 +35,7 @@ func example51(t testing.TB) progress.Report {
 }
 
 func TestChartPNG(t *testing.T) {
-	b, err := ProgressChartPNG(example51(t), 900, 420)
+	b, err := ProgressChartPNG(Chart{Report: example51(t)}, 900, 420)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,11 +43,11 @@ func TestChartPNG(t *testing.T) {
 	if err != nil || img.Bounds().Dx() != 900 || img.Bounds().Dy() != 420 {
 		t.Fatalf("png %v %v", img.Bounds(), err)
 	}
-	if _, err := ProgressChartPNG(example51(t), 5, 5); err == nil {
+	if _, err := ProgressChartPNG(Chart{Report: example51(t)}, 5, 5); err == nil {
 		t.Fatal("a 5×5 chart was accepted")
 	}
 	// A report with no points and no aimline still draws.
-	if _, err := ProgressChartPNG(progress.Report{Goal: progress.GoalInfo{Measure: "m"}}, 300, 200); err != nil {
+	if _, err := ProgressChartPNG(Chart{Report: progress.Report{Goal: progress.GoalInfo{Measure: "m"}}}, 300, 200); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -19,8 +19,19 @@ type Date = record.Date
 // ParseDate reads "YYYY-MM-DD" (record.ParseDate).
 func ParseDate(s string) (Date, error) { return record.ParseDate(s) }
 
-// span is an inclusive range of days.
-type span struct{ from, to Date }
+// span is an inclusive range of days; name is its break's (those of
+// breaks merged into it, joined: at most maxSpanNames, then "…"), for a
+// chart's shading; names counts them.
+type span struct {
+	from, to Date
+	name     string
+	names    int
+}
+
+// maxSpanNames bounds the names a merged span keeps: a chart has room for
+// one or two, and joining every name of thousands of overlapping breaks
+// would cost their square.
+const maxSpanNames = 3
 
 // Calendar knows the days with no instruction (DOMAIN.md §3.2). It is
 // built once per set of breaks (a server builds one per school read and
@@ -84,13 +95,14 @@ func calendarOf(breaks []record.CalendarBreak, skipped *Warnings) Calendar {
 			skipped.Add(fmt.Sprintf("calendar break %q skipped: its dates are invalid", b.Name))
 			continue
 		}
-		spans = append(spans, span{f, t})
+		spans = append(spans, span{from: f, to: t, name: b.Name, names: min(1, len(b.Name))})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].from < spans[j].from })
 	c := Calendar{skipped: *skipped}
 	for _, s := range spans {
 		if n := len(c.breaks); n > 0 && s.from <= c.breaks[n-1].to+1 {
 			c.breaks[n-1].to = max(c.breaks[n-1].to, s.to)
+			c.breaks[n-1].addName(s.name)
 			continue
 		}
 		c.breaks = append(c.breaks, s)
@@ -100,6 +112,20 @@ func calendarOf(breaks []record.CalendarBreak, skipped *Warnings) Calendar {
 		c.before[i+1] = c.before[i] + int(b.to-b.from) + 1
 	}
 	return c
+}
+
+// addName adds a merged break's name: kept while there are fewer than
+// maxSpanNames, then one "…" for the rest.
+func (s *span) addName(name string) {
+	switch {
+	case name == "" || name == s.name || s.names > maxSpanNames:
+	case s.names == 0:
+		s.name, s.names = name, 1
+	case s.names == maxSpanNames:
+		s.name, s.names = s.name+" / …", s.names+1
+	default:
+		s.name, s.names = s.name+" / "+name, s.names+1
+	}
 }
 
 // Warnings name the breaks the calendar left out.
@@ -136,4 +162,29 @@ func (c Calendar) Week(start, d Date) float64 {
 		return float64(c.InstructionDays(start+1, d)) / 7
 	}
 	return -float64(c.InstructionDays(d+1, start)) / 7
+}
+
+// Pause is a calendar break as a goal's time axis sees it (§3.2): the
+// clock stops at Week for the days From to To (inclusive), so on the week
+// axis the break has no width. A chart on the calendar gives it its days
+// back, shaded (ADR 0019).
+type Pause struct {
+	From, To Date
+	Week     float64 // week(From) for the goal's start: where the clock stops
+	Name     string
+}
+
+// Pauses are the breaks after start, by date, merged where they touch or
+// overlap; a break that began on or before start counts from the day after
+// it, as week(d) does.
+func (c Calendar) Pauses(start Date) []Pause {
+	var out []Pause
+	for _, b := range c.breaks {
+		if b.to <= start {
+			continue
+		}
+		from := max(b.from, start+1)
+		out = append(out, Pause{From: from, To: b.to, Week: c.Week(start, from), Name: b.name})
+	}
+	return out
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/reportdoc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -32,9 +33,10 @@ type Config struct {
 	// with fyne.Do. nil: that. Tests pass a synchronous one.
 	Background func(work func() (done func()))
 	// ChartPNG, when set, renders a goal's progress chart as a PNG (the
-	// report documents' renderer, so the tablet and the PDF look alike);
-	// nil or an error: the screen draws its own chart with canvas primitives.
-	ChartPNG func(r progress.Report, width, height int) ([]byte, error)
+	// report documents' renderer, so the tablet, the console and the PDF
+	// look alike); nil or an error: the screen draws its own chart with
+	// canvas primitives.
+	ChartPNG func(ch reportdoc.Chart, width, height int) ([]byte, error)
 	// OnActivity, when set, is called on every screen change, saved record
 	// and typed key: the tablet locks after 5 minutes without any (ADR 0610).
 	OnActivity func()

@@ -14,6 +14,10 @@ type goalProgress struct {
 	Report progress.Report
 	Err    error // the report could not be computed (an invalid goal)
 	Chart  chartData
+	// ds is what the report was computed from: its calendar, whose breaks
+	// the report renderer's chart shades (ADR 0019), and the goal for
+	// goalPhases.
+	ds *progress.Dataset
 	// Recent is each step's fidelity over the plan's last RecentN delivered
 	// sessions (at most recentSessions): what the team reads as "lately".
 	Recent  []progress.StepFid
@@ -38,7 +42,7 @@ func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf strin
 		gp.Err = err
 		return gp
 	}
-	gp.Report = rep
+	gp.Report, gp.ds = rep, ds
 	if plan, ok := ds.Plans[g.Data.PlanID]; ok {
 		gp.Recent, gp.RecentN = progress.RecentSteps(ds, plan, d, recentSessions, ds.Calendar)
 	}
@@ -107,4 +111,20 @@ func gatherProgress(r Records, goalID string) []record.Envelope {
 	}
 	addAll(r.List(record.TypeCalendarBreak))
 	return out
+}
+
+// goalPhases are the phase lines of a goal's chart (progress.Phases): the
+// student's plans starting or ending and the team's decisions on the goal,
+// as the console draws them.
+func goalPhases(r Records, g repo.Doc[record.Goal], gp goalProgress) []progress.Phase {
+	d, err := progress.ParseDate(gp.Report.AsOf)
+	if err != nil || gp.ds == nil {
+		return nil
+	}
+	var plans []record.Plan
+	for _, p := range repo.ListByRef[record.Plan](r, g.Data.StudentID) {
+		plans = append(plans, p.Data)
+	}
+	decs, _ := r.ListByRef(record.TypeDecision, g.Data.StudentID)
+	return progress.Phases(gp.ds, g.ID, plans, progress.TeamDecisions(decs, g.ID), d)
 }

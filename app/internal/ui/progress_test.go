@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"smallwins/app/internal/repo"
+	"smallwins/reportdoc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -98,10 +99,16 @@ func TestChartRendererHook(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
 	worked51(t, f, sc.students[0], 10)
+	// A team decision on the goal and a break: the renderer is given the
+	// phase line and the calendar the report was computed with (ADR 0019).
+	ctx := context.Background()
+	must(repo.Put(ctx, f.store, "", record.Decision{StudentID: sc.students[0], GoalID: sc.goal, Date: "2025-02-24", Code: record.DecisionChangeInstruction}, false))
+	must(repo.Put(ctx, f.store, "", record.CalendarBreak{Name: "Winter break", StartDate: "2025-02-17", EndDate: "2025-02-21"}, false))
 	a := f.start(landscape)
 	var got progress.Report
-	a.cfg.ChartPNG = func(r progress.Report, w, h int) ([]byte, error) {
-		got = r
+	var chart reportdoc.Chart
+	a.cfg.ChartPNG = func(ch reportdoc.Chart, w, h int) ([]byte, error) {
+		got, chart = ch.Report, ch
 		var buf bytes.Buffer
 		err := png.Encode(&buf, image.NewRGBA(image.Rect(0, 0, w, h)))
 		return buf.Bytes(), err
@@ -109,12 +116,19 @@ func TestChartRendererHook(t *testing.T) {
 	s := newStudentScreen(a, sc.students[0])
 	a.push(s)
 	if got.Goal.ID != sc.goal || len(got.Points) != 10 {
-		t.Fatalf("renderer got %+v", got.Goal)
+		t.Fatalf("renderer got %+v, %d points", got.Goal, len(got.Points))
+	}
+	if len(chart.Phases) != 1 || chart.Phases[0].Kind != progress.PhaseDecision || chart.Phases[0].Code != record.DecisionChangeInstruction {
+		t.Errorf("renderer got phases %+v", chart.Phases)
+	}
+	start, _ := progress.ParseDate("2025-01-06")
+	if ps := chart.Calendar.Pauses(start); len(ps) != 1 || ps[0].Name != "Winter break" {
+		t.Errorf("renderer got the calendar's pauses %+v", ps)
 	}
 	if _, drawn := s.charts[sc.goal]; drawn {
 		t.Fatal("the canvas chart is drawn although a renderer is set")
 	}
-	a.cfg.ChartPNG = func(progress.Report, int, int) ([]byte, error) { return nil, errors.New("no fonts") }
+	a.cfg.ChartPNG = func(reportdoc.Chart, int, int) ([]byte, error) { return nil, errors.New("no fonts") }
 	s.refresh()
 	if _, drawn := s.charts[sc.goal]; !drawn {
 		t.Fatal("no chart at all when the renderer fails")

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
+	"smallwins/reportdoc"
 	"smallwins/shared/hlc"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
@@ -253,7 +254,7 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		return container.NewVBox(heading(head), wrapLabel("This goal cannot be graphed: a required field is missing or wrong. Edit the goal to fix it."), edit)
 	}
 	var ch fyne.CanvasObject
-	if img := s.chartImage(g.ID, rep); img != nil {
+	if img := s.chartImage(g, gp); img != nil {
 		ch = img
 	} else {
 		c := newChart(gp.Chart)
@@ -296,16 +297,22 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	return container.NewVBox(heading(head), decision, reason, light, ch, legend, wrapLabel(strings.Join(lines, "\n")), actions)
 }
 
-// chartImage is the report renderer's chart, when the app has one.
-func (s *studentScreen) chartImage(goalID string, rep progress.Report) fyne.CanvasObject {
+// chartImage is the report renderer's chart, when the app has one: the
+// console's and the PDF's drawing, with the goal's phase lines and the
+// school's breaks.
+func (s *studentScreen) chartImage(g repo.Doc[record.Goal], gp goalProgress) fyne.CanvasObject {
 	if s.a.cfg.ChartPNG == nil {
 		return nil
 	}
-	b, err := s.a.cfg.ChartPNG(rep, 960, 360)
+	ch := reportdoc.Chart{Report: gp.Report, Phases: goalPhases(s.a.cfg.Records, g, gp)}
+	if gp.ds != nil {
+		ch.Calendar = gp.ds.Calendar
+	}
+	b, err := s.a.cfg.ChartPNG(ch, 960, 360)
 	if err != nil || len(b) == 0 {
 		return nil
 	}
-	img := canvas.NewImageFromResource(fyne.NewStaticResource("progress-"+goalID+".png", b))
+	img := canvas.NewImageFromResource(fyne.NewStaticResource("progress-"+g.ID+".png", b))
 	img.FillMode = canvas.ImageFillContain
 	img.SetMinSize(fyne.NewSize(320, 260))
 	return img
@@ -318,13 +325,13 @@ func isImage(o fyne.CanvasObject) bool {
 }
 
 // chartCaption explains every mark of the chart shown: the report
-// renderer's image (as in the PDF) or the app's own drawing.
+// renderer's image (as in the PDF, which has its own legend) or the app's
+// own drawing.
 func chartCaption(image bool) string {
-	dots := "Dots: one per probe day (the middle score if several), joined in date order; green is better than the aimline, red worse, dark grey exactly on it."
 	if image {
-		return "Green line: the aimline from the start score to the goal. Blue dashed line: the trend of the scores. " + dots
+		return "Triangles up: probes above the aimline; triangles down: below it; circles: on it (green is better, red worse). Green line: the aimline to the goal (the diamond). Blue dashes: the trend of each phase. Purple dashes: a change of program or a team decision. Grey bands: breaks, when the clock stops."
 	}
-	return "Green line: the aimline from the start score to the goal; the large green dot is the goal. Blue line: the trend of the scores. " + dots
+	return "Green line: the aimline from the start score to the goal; the large green dot is the goal. Blue line: the trend of the scores. Dots: one per probe day (the middle score if several), joined in date order; green is better than the aimline, red worse, dark grey exactly on it."
 }
 
 // programOf is the program of the goal's plan, for the steps' names (zero

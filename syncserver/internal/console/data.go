@@ -102,6 +102,9 @@ type goalView struct {
 	// (the student page, its chart and PDF; not the caseload).
 	Phases     []progress.Phase
 	PhaseNotes []string
+	// Calendar is the school's, with its breaks: the chart shades them
+	// and dates its axis by them (ADR 0019).
+	Calendar progress.Calendar
 }
 
 // goalReport computes one goal exactly as /v1/reports/progress does:
@@ -127,6 +130,7 @@ func (c *Console) goalReport(ctx context.Context, sc *scope, goalID string, asOf
 		return goalView{}, err
 	}
 	gv := c.viewOf(sc, g)
+	gv.Calendar = ds.Calendar
 	gv.Phases, gv.PhaseNotes, err = c.phases(ctx, sc, ds, g, asOf)
 	return gv, err
 }

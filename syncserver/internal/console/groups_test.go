@@ -78,8 +78,8 @@ func TestGroupPage(t *testing.T) {
 var phaseRE = regexp.MustCompile(`<li data-phase-date="([^"]+)" data-phase-kind="([^"]+)">([^<]*)</li>`)
 
 // TestPhaseLines: a new plan and a team decision after the goal's start
-// are numbered phase lines on the chart and listed in words under it; the
-// chart SVG draws them; a decision after as_of is not one yet.
+// are phase lines on the chart, labelled there in words (ADR 0019), and
+// listed in words under it; a decision after as_of is not one yet.
 func TestPhaseLines(t *testing.T) {
 	e := newEnv(t, false)
 	d := e.ids
@@ -111,6 +111,12 @@ func TestPhaseLines(t *testing.T) {
 	}
 	if n := strings.Count(without.body, "stroke:#6A3D9A"); without.status != http.StatusOK || n != 0 {
 		t.Errorf("chart before any phase: %d, %d phase strokes", without.status, n)
+	}
+	// Labelled in words (progress.PhaseWords), never numbered.
+	for _, words := range []string{">New program</text>", ">Team: change the instruction</text>"} {
+		if !strings.Contains(with.body, words) || strings.Contains(without.body, words) {
+			t.Errorf("the phase label %q: with phases %v, before them %v", words, strings.Contains(with.body, words), strings.Contains(without.body, words))
+		}
 	}
 	// Goal 3 (Iris) has neither: no list.
 	if p := b.get("/students/" + d.s3 + "?as_of=" + asOf); strings.Contains(p.body, "data-phase-date") {

@@ -275,7 +275,7 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 		k.ChartSrc += "?as_of=" + url.QueryEscape(f.AsOf)
 	}
 	k.ChartAlt = "Chart of " + strconv.Itoa(rep.PointsAfterBaseline) + " points of " + strings.ToLower(k.Measure) +
-		" by week, with the aimline to " + progress.FormatScore(rep.Goal.GoalScore) + " by " + rep.Goal.GoalDate + " and the trend."
+		" by date, with the aimline to " + progress.FormatScore(rep.Goal.GoalScore) + " by " + rep.Goal.GoalDate + " and the trend."
 	if d := e.decided; d != nil {
 		k.Decided, k.DecidedCode = noteOf(sc, d.Decision), d.Code
 	}

@@ -72,7 +72,8 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 		}
 		sec := reportdoc.MeetingSection{Heading: k.Student + " - " + k.Measure, Lines: lines}
 		if gv, ok := byID[k.ID]; ok {
-			sec.Chart, sec.Phases = &gv.Report, gv.Phases
+			ch := chartOf(*gv)
+			sec.Chart = &ch
 		}
 		doc.Sections = append(doc.Sections, sec)
 	}

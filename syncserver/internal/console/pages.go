@@ -242,6 +242,9 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 		AimText, OLSText, TukeyText string
 		AsOfQ                       string
 		Decision                    []decisionLine
+		// The chart's two sizes and the narrow one's query (ADR 0019).
+		ChartWide, ChartNarrow reportdoc.ChartSize
+		NarrowQ                string
 	}
 	var goals []goalPage
 	for _, gv := range gvs {
@@ -270,6 +273,7 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 				NextReview: d.NextReviewDate, Owner: sc.userName(d.OwnerID)})
 		}
 		gp.AsOfQ = asOfQuery(ec)
+		gp.ChartWide, gp.ChartNarrow, gp.NarrowQ = reportdoc.ConsoleChartWide, reportdoc.ConsoleChartNarrow, withQuery(gp.AsOfQ, "size=narrow")
 		goals = append(goals, gp)
 	}
 	probes, shownProbes, err := c.studentProbes(ec, sc, sid)
@@ -297,6 +301,14 @@ func asOfQuery(ec echo.Context) string {
 	return ""
 }
 
+// withQuery adds a parameter to a query string that is "" or "?…".
+func withQuery(q, param string) string {
+	if q == "" {
+		return "?" + param
+	}
+	return q + "&" + param
+}
+
 // groupHref is the group's page, or "" when the viewer may not open it.
 func groupHref(sc *scope, id string) string {
 	if g, ok := sc.groups[id]; ok && canSeeGroup(sc, g) {
@@ -322,15 +334,30 @@ func noteDate(h string) string {
 	return ts
 }
 
+// chartOf is a goal's chart as every console surface draws it.
+func chartOf(gv goalView) reportdoc.Chart {
+	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Calendar: gv.Calendar}
+}
+
+// handleChart is a goal's chart as SVG (CONSOLE.md §3), wide for a desktop
+// page or, with size=narrow, drawn for a phone's width (ADR 0019).
 func (c *Console) handleChart(ec echo.Context) error {
 	_, gv, err := c.studentGoal(ec)
 	if err != nil {
 		return err
 	}
+	size := reportdoc.ConsoleChartWide
+	switch ec.QueryParam("size") {
+	case "", "wide":
+	case "narrow":
+		size = reportdoc.ConsoleChartNarrow
+	default:
+		return &errPage{http.StatusBadRequest, "size must be wide or narrow."}
+	}
 	if err := ec.Request().Context().Err(); err != nil { // no chart for a client that is gone
 		return err
 	}
-	svg, err := reportdoc.ProgressChartSVG(gv.Report, 720, 400, gv.Phases...)
+	svg, err := reportdoc.ProgressChartSVG(chartOf(gv), size.W, size.H)
 	if err != nil {
 		return err
 	}
@@ -349,7 +376,7 @@ func (c *Console) handlePDF(ec echo.Context) error {
 		return err
 	}
 	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
-		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes}
+		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Calendar: gv.Calendar}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err

@@ -29,11 +29,11 @@ func (s *Server) documentRoutes(g *echo.Group) {
 // handleProgressPDF: the progress report of DOMAIN.md §4.3 as a PDF, with the
 // JSON report's parameters, authentication, tenancy and errors.
 func (s *Server) handleProgressPDF(c echo.Context) error {
-	r, err := s.progressReport(c)
+	r, cal, err := s.progressData(c)
 	if err != nil {
 		return err
 	}
-	meta := reportdoc.DocMeta{School: PrincipalOf(c).School.Name, Generated: s.today().String()}
+	meta := reportdoc.DocMeta{School: PrincipalOf(c).School.Name, Generated: s.today().String(), Calendar: cal}
 	// The name only when this user may see the student (PROTOCOL §6, §12);
 	// otherwise the document says "The student".
 	envs, err := s.store.RecordsByID(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), r.Goal.StudentID)

@@ -53,13 +53,20 @@ func (s *Server) handleProgressReport(c echo.Context) error {
 // from the school's current records (DOMAIN.md §4.1); the JSON and the PDF
 // share it.
 func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
+	r, _, err := s.progressData(c)
+	return r, err
+}
+
+// progressData is progressReport with the school's calendar it was
+// computed with, whose breaks the PDF's chart shades (ADR 0019).
+func (s *Server) progressData(c echo.Context) (progress.Report, progress.Calendar, error) {
 	goal := c.QueryParam("goal")
 	if !record.IsID(goal) {
-		return progress.Report{}, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
+		return progress.Report{}, progress.Calendar{}, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
 	}
 	asOf, err := dateParam(c, "as_of", s.today())
 	if err != nil {
-		return progress.Report{}, err
+		return progress.Report{}, progress.Calendar{}, err
 	}
 	var r progress.Report
 	ctx := c.Request().Context()
@@ -71,9 +78,12 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 		r, err = progress.Progress(ds, goal, asOf)
 	}
 	if errors.Is(err, progress.ErrGoalNotFound) {
-		return progress.Report{}, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
+		return progress.Report{}, progress.Calendar{}, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
 	}
-	return r, err
+	if err != nil {
+		return progress.Report{}, progress.Calendar{}, err
+	}
+	return r, ds.Calendar, nil
 }
 
 func (s *Server) handleCICOReport(c echo.Context) error {
