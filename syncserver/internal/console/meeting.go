@@ -232,11 +232,13 @@ type card struct {
 	Program, Measure, DecisionText, Why     string
 	ReasonText, StatusText, Delivery        string
 	LastProbe, ChartSrc, ChartAlt           string
-	LastScore, LastDate                     string // the last probe, for the page (a date does not break)
-	GroupHref                               string
-	Flags                                   []string
-	Decided                                 *decidedNote // nil unless decided in this meeting
-	DecidedCode                             string
+	// ChartNarrowSrc is the phone's drawing of the same chart (?size=narrow).
+	ChartNarrowSrc      string
+	LastScore, LastDate string // the last probe, for the page (a date does not break)
+	GroupHref           string
+	Flags               []string
+	Decided             *decidedNote // nil unless decided in this meeting
+	DecidedCode         string
 	// Action is the decision form's target: it keeps the filters and the
 	// page, so the answer comes back to this card.
 	Action string
@@ -271,9 +273,11 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 		k.Flags = append(k.Flags, "Its probe is overdue.")
 	}
 	k.ChartSrc = "/students/" + url.PathEscape(gv.StudentID) + "/goals/" + url.PathEscape(gv.ID) + "/chart.svg"
+	q := ""
 	if f.AsOf != "" {
-		k.ChartSrc += "?as_of=" + url.QueryEscape(f.AsOf)
+		q = "?as_of=" + url.QueryEscape(f.AsOf)
 	}
+	k.ChartSrc, k.ChartNarrowSrc = k.ChartSrc+q, k.ChartSrc+withQuery(q, "size=narrow")
 	k.ChartAlt = "Chart of " + strconv.Itoa(rep.PointsAfterBaseline) + " points of " + strings.ToLower(k.Measure) +
 		" by date, with the aimline to " + progress.FormatScore(rep.Goal.GoalScore) + " by " + rep.Goal.GoalDate + " and the trend."
 	if d := e.decided; d != nil {
