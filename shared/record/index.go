@@ -24,6 +24,8 @@ var indexedFields = map[string][]string{
 	TypeCICOCard: {"student_id"},
 	TypeCICOPlan: {"student_id"},
 	TypeDecision: {"student_id", "goal_id"},
+	// A report reads a session's observations (DOMAIN.md §3.7a).
+	TypeObservation: {"session_id"},
 }
 
 // listFields are the reference fields that hold a list of ids.

@@ -81,6 +81,9 @@ var registry = map[string]func() Payload{
 	TypeCICOPlan:      func() Payload { return new(CICOPlan) },
 	TypeDecision:      func() Payload { return new(Decision) },
 	TypeCalendarBreak: func() Payload { return new(CalendarBreak) },
+	TypeObservation:   func() Payload { return new(Observation) },
+	TypeNormTable:     func() Payload { return new(NormTable) },
+	TypeProbeForm:     func() Payload { return new(ProbeForm) },
 }
 
 // New returns a zero payload of typ (a pointer, e.g. *Student) to decode
