@@ -223,6 +223,46 @@ func (s *Store) RecordsByRef(ctx context.Context, schoolID string, v store.Viewe
 	return out, err
 }
 
+// RecordsByRefs returns the current records of some types (all when none)
+// that reference any of refIDs and that v may see, each once, in one read.
+func (s *Store) RecordsByRefs(ctx context.Context, schoolID string, v store.Viewer, refIDs []string, types ...string) ([]record.Envelope, error) {
+	var refs [][]byte
+	seenRef := make(map[string]bool, len(refIDs))
+	for _, id := range refIDs {
+		if !record.IsID(id) || seenRef[id] {
+			continue // only canonical UUIDs are indexed, as in RecordsByRef
+		}
+		seenRef[id] = true
+		if ref, err := uuidBytes(id); err == nil {
+			refs = append(refs, ref)
+		}
+	}
+	if len(refs) == 0 {
+		return nil, nil
+	}
+	var out []record.Envelope
+	err := s.read(ctx, "records by refs", schoolID, func(sb *bolt.Bucket) error {
+		idx, recs := sb.Bucket(bRefs), sb.Bucket(bRecs)
+		seen := map[string]bool{}
+		var one []record.Envelope
+		for _, ref := range refs {
+			var err error
+			one, err = scanTypes(one[:0], idx, recs, v, ref, types, func(t string) []byte { return refKey(ref, t, nil) })
+			if err != nil {
+				return err
+			}
+			for _, e := range one {
+				if !seen[e.ID] {
+					seen[e.ID] = true
+					out = append(out, e)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // scanTypes reads an index under prefix (all of it when no type is asked
 // for) or under prefixOf(t) for each distinct type asked for.
 func scanTypes(out []record.Envelope, idx, recs *bolt.Bucket, v store.Viewer, prefix []byte, types []string, prefixOf func(string) []byte) ([]record.Envelope, error) {
