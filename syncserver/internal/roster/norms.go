@@ -8,6 +8,7 @@ package roster
 // and the one import slot.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -380,7 +381,7 @@ func (d *draftSet) replace(typ string, h *record.Envelope, owned []string, field
 	case h == nil:
 		d.drafts = append(d.drafts, serverwriter.Draft{Type: typ, Data: raw})
 		d.rep.Created++
-	case sameJSON(h.Data, raw):
+	case bytes.Equal(h.Data, raw) || sameJSON(h.Data, raw): // as written by this import, or reformatted by the store
 		d.rep.Unchanged++
 	default:
 		d.drafts = append(d.drafts, serverwriter.Draft{ID: h.ID, Type: typ, Data: raw, Restricted: h.Restricted})
