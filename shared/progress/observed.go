@@ -44,18 +44,24 @@ func newObservedTally(ds *Dataset) *observedTally {
 
 // session counts the observations of one delivered session of the plan,
 // whose checklist is prog's: each observation's own marks pooled as §3.7
-// counts a session's, and its agreement with the session.
+// counts a session's, and its agreement with the session. The session's
+// marks are read once, whatever the number of its observations.
 func (t *observedTally) session(id string, s record.Session, prog record.Program) {
 	if t == nil || id == "" {
 		return
 	}
-	for _, i := range t.bySession[id] {
-		o := t.obs[i]
+	idx := t.bySession[id]
+	if len(idx) == 0 {
+		return
+	}
+	sm := SessionMarks(s, prog)
+	for _, i := range idx {
+		om := SessionMarks(record.Session{Fidelity: t.obs[i].Fidelity}, prog)
 		t.count++
-		d, a := FidelityCount(SessionMarks(record.Session{Fidelity: o.Fidelity}, prog))
+		d, a := FidelityCount(om)
 		t.done += d
 		t.applicable += a
-		if pct, ok := Agreement(s, o, prog); ok {
+		if pct, ok := agreement(sm, om, len(prog.Steps)); ok {
 			t.agreementSum += pct
 			t.agreements++
 		}
@@ -87,16 +93,20 @@ func (t *observedTally) result(selfReported *float64) *Observed {
 // program with no steps (one not synced yet), where there is nothing to
 // agree on.
 func Agreement(s record.Session, o record.Observation, prog record.Program) (pct float64, ok bool) {
-	if len(prog.Steps) == 0 {
+	return agreement(SessionMarks(s, prog), SessionMarks(record.Session{Fidelity: o.Fidelity}, prog), len(prog.Steps))
+}
+
+// agreement compares the first steps marks of two SessionMarks of one
+// program: the program's steps, in order, on both sides.
+func agreement(session, observed []record.StepMark, steps int) (float64, bool) {
+	if steps == 0 {
 		return 0, false
 	}
-	sm := SessionMarks(record.Session{Fidelity: s.Fidelity}, prog)
-	om := SessionMarks(record.Session{Fidelity: o.Fidelity}, prog)
 	same := 0
-	for i := range prog.Steps { // the program's steps come first, in order, in both
-		if sm[i].Status == om[i].Status {
+	for i := 0; i < steps; i++ {
+		if session[i].Status == observed[i].Status {
 			same++
 		}
 	}
-	return float64(same) / float64(len(prog.Steps)) * 100, true
+	return float64(same) / float64(steps) * 100, true
 }

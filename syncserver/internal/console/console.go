@@ -131,6 +131,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/admin/codes", c.adminOnly(c.handleCode))
 	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
 	e.POST("/admin/import", c.adminOnly(c.handleImport))
+	e.POST("/admin/import/:kind", c.adminOnly(c.handleDistrictImport))
 	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
 	c.mountAudit(e)
 }
