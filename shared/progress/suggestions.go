@@ -78,6 +78,15 @@ func NormTableFor(candidates []record.Envelope, measure, grade string) (id strin
 		if ok && (e.HLC < best.HLC || e.HLC == best.HLC && e.ID < best.ID) {
 			continue // older than the one held: not worth decoding
 		}
+		// Its measure and grade first: the rows of a school's other
+		// tables are skipped, not built.
+		var key struct {
+			Measure string `json:"measure"`
+			Grade   string `json:"grade"`
+		}
+		if record.DecodeData(e.Data, &key) != nil || key.Measure != measure || key.Grade != grade {
+			continue
+		}
 		nt, decoded := record.DecodeAs[record.NormTable](e)
 		if !decoded || nt.Measure != measure || nt.Grade != grade || nt.Validate() != nil {
 			continue

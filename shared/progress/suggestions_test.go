@@ -298,3 +298,31 @@ func TestRoundGoal(t *testing.T) {
 		t.Errorf("-0.04 rounds to %s", b)
 	}
 }
+
+// BenchmarkGoalSuggestions30 is §3.10 over the 30 norm tables a tablet
+// may hold (5 measures × 6 grades, 99 percentiles each), decoded from
+// their records as the goal form gets them: the bound is 50 ms.
+//
+//	go test ./shared/progress -run '^$' -bench GoalSuggestions30
+func BenchmarkGoalSuggestions30(b *testing.B) {
+	var tables []record.Envelope
+	grades := []string{"K", "1", "2", "3", "4", "5"}
+	for m := range 5 {
+		for g, grade := range grades {
+			t := record.NormTable{Measure: fmt.Sprintf("m%d", m), Grade: grade, Source: "Load test norms (fictional)"}
+			for p := 1; p <= 99; p++ {
+				f := float64(10*g + p)
+				t.Rows = append(t.Rows, record.NormRow{Percentile: float64(p), Fall: fp(f), Winter: fp(f + 10), Spring: fp(f + 20), ROI: fp(0.5 + float64(p)/100)})
+			}
+			t.Benchmark = &record.Benchmark{Fall: fp(40), Winter: fp(50), Spring: fp(60)}
+			tables = append(tables, normEnv(fmt.Sprintf("00000000-0000-7000-8000-%012d", 100+len(tables)), int64(1_760_000_000_000+len(tables)), t))
+		}
+	}
+	q := SuggestionQuery{Grade: "3", Measure: "m2", StartDate: mustDate("2025-09-08"), GoalDate: mustDate("2026-05-18"), StartScore: 75}
+	for b.Loop() {
+		if got := GoalSuggestions(tables, q, Calendar{}); len(got.Suggestions) != 3 {
+			b.Fatalf("%+v", got)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/suggestion")
+}
