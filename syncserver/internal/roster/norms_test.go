@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -332,4 +333,39 @@ func TestFileName(t *testing.T) {
 			t.Errorf("FileName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// FuzzPlanNorms: any bytes as a norms or forms file never panic, give at
+// most MaxReportErrors listed errors, and either errors and no drafts or
+// drafts whose every record passes the payload rules (DOMAIN.md §2).
+func FuzzPlanNorms(f *testing.F) {
+	f.Add(false, []byte(normHeader+"orf_wcpm,2,S,10,1,2,3,1\norf_wcpm,2,S,benchmark,4,5,6,\n"))
+	f.Add(false, []byte(normHeader+"orf_wcpm,2,S,20,1,,,1\norf_wcpm,2,S,10,1,,,1\n"))
+	f.Add(false, []byte("\xef\xbb\xbf"+normHeader+"m,K,\"=cmd\",50,1e400,,,\r\n"))
+	f.Add(true, []byte("measure,grade,form_id,title,order\r\norf_wcpm,2,A,\"T, \"\"x\"\"\",1\n"))
+	f.Add(true, []byte("order,title,form_id,grade,measure\n-1,t,f,PK,m\n"))
+	f.Fuzz(func(t *testing.T, forms bool, data []byte) {
+		var p Plan
+		if forms {
+			p = PlanForms(FormsFile, bytes.NewReader(data), nil)
+		} else {
+			p = PlanNorms(NormsFile, bytes.NewReader(data), nil)
+		}
+		if len(p.Report.Errors) > MaxReportErrors || p.Report.ErrorCount < len(p.Report.Errors) {
+			t.Fatalf("%d errors listed of %d", len(p.Report.Errors), p.Report.ErrorCount)
+		}
+		if p.Report.ErrorCount > 0 && len(p.Drafts) > 0 {
+			t.Fatal("drafts beside errors")
+		}
+		for _, d := range p.Drafts {
+			raw, ok := d.Data.(json.RawMessage)
+			if !ok {
+				t.Fatalf("draft data %T", d.Data)
+			}
+			pl, err := record.Decode(d.Type, raw)
+			if err != nil || pl.Validate() != nil || record.DataBounds(d.Type, raw) != nil {
+				t.Fatalf("a draft the rules refuse: %s (%v)", raw, err)
+			}
+		}
+	})
 }
