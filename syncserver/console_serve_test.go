@@ -50,4 +50,19 @@ func TestServeMountsConsole(t *testing.T) {
 	if status, body := get("/v1/sync/pull"); status != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized"`) {
 		t.Errorf("the API beside the console: %d %s", status, body)
 	}
+	// The goal suggestions (DOMAIN.md §4.4) answer a console session: an
+	// unknown student is a 404 of the signed-in school, not a 401; without
+	// the session it is a 401.
+	suggest := "/v1/reports/goal-suggestions?student=01900000-0000-7000-8000-000000000001&measure=orf_wcpm&start_date=2025-09-08&goal_date=2026-05-18&start_score=85"
+	if status, body := get(suggest); status != http.StatusNotFound || !strings.Contains(body, `"not_found"`) {
+		t.Errorf("goal suggestions with the console session: %d %s", status, body)
+	}
+	resp, err = http.Get(p.url + suggest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("goal suggestions without a session: %d", resp.StatusCode)
+	}
 }

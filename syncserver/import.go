@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 
 	"smallwins/syncserver/internal/roster"
@@ -99,6 +100,51 @@ func cmdImportGroups(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	rep, err := importGroups(ctx, sf, *school, path, *dry)
 	return finishImport(stdout, rep, err, *asJSON, "records (groups and goals)")
+}
+
+// cmdImportDistrict is `syncserver import norms` (and, with forms,
+// `syncserver import forms`): a district's norm tables or probe forms
+// from one CSV file (docs/norms.md), with §14's rules.
+func cmdImportDistrict(ctx context.Context, kind string, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("import "+kind, stderr)
+	var sf storeFlags
+	sf.register(fs)
+	school := fs.String("school", "", "the school's slug")
+	dry := fs.Bool("dry-run", false, "report what the import would do and write nothing")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	path, err := parseWithPath(fs, args)
+	if err != nil {
+		return err
+	}
+	if *school == "" {
+		return errors.New("--school is required")
+	}
+	what, def := "norm tables", roster.NormsFile
+	if kind == "forms" {
+		what, def = "probe forms", roster.FormsFile
+	}
+	rep, err := importDistrict(ctx, sf, *school, path, kind, def, *dry)
+	return finishImport(stdout, rep, err, *asJSON, what)
+}
+
+func importDistrict(ctx context.Context, sf storeFlags, slug, path, kind, def string, dry bool) (roster.Report, error) {
+	// The file is opened before the store: a mistyped FILE costs no lock
+	// on the embedded store. It is read as a stream, never whole.
+	f, err := os.Open(path)
+	if err != nil {
+		return roster.Report{}, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return roster.Report{}, fmt.Errorf("%s is a directory: give the CSV file", path)
+	}
+	name := roster.FileName(path, def)
+	return withImporter(ctx, sf, slug, func(im roster.Importer, schoolID string, by store.User) (roster.Report, error) {
+		if kind == "forms" {
+			return im.ImportForms(ctx, schoolID, by, name, f, dry)
+		}
+		return im.ImportNorms(ctx, schoolID, by, name, f, dry)
+	})
 }
 
 // finishImport prints an import's report (JSON or words) and turns a

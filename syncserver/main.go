@@ -8,6 +8,8 @@
 //	syncserver epoch new
 //	syncserver import oneroster --school lincoln-elem [--org SOURCED_ID] [--dry-run] [--json] PATH
 //	syncserver import groups --school lincoln-elem [--dry-run] [--json] PATH
+//	syncserver import norms --school lincoln-elem [--dry-run] [--json] FILE
+//	syncserver import forms --school lincoln-elem [--dry-run] [--json] FILE
 //
 // main is the only reader of flags and SYNCSERVER_* variables.
 package main
@@ -51,6 +53,13 @@ const usage = `usage:
                       [--dry-run] [--json] PATH
                       (PATH: a directory or .zip with groups.csv and/or
                       goals.csv, our template; see docs/roster-import.md)
+  syncserver import norms [--db FILE | --postgres URL] --school SLUG
+                      [--dry-run] [--json] FILE
+  syncserver import forms [--db FILE | --postgres URL] --school SLUG
+                      [--dry-run] [--json] FILE
+                      (FILE: a district's norm tables or probe forms as CSV;
+                      see docs/norms.md; every table or form or none is
+                      written)
 
 Every flag may also be set with SYNCSERVER_<FLAG> (e.g. SYNCSERVER_DB,
 SYNCSERVER_MAX_CLOCK_SKEW); a flag beats its variable.
@@ -91,6 +100,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdImportOneRoster(ctx, args[2:], stdout, stderr)
 	case cmd == "import groups":
 		return cmdImportGroups(ctx, args[2:], stdout, stderr)
+	case cmd == "import norms":
+		return cmdImportDistrict(ctx, "norms", args[2:], stdout, stderr)
+	case cmd == "import forms":
+		return cmdImportDistrict(ctx, "forms", args[2:], stdout, stderr)
 	case len(args) >= 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help"):
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -127,7 +127,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	writer := serverwriter.New(st, nil) // one clock per school for the console and the import
 	con := console.New(console.Config{Store: st, Logger: log, Writer: writer, ReportCacheBytes: cacheBytes})
 	api := httpapi.New(httpapi.Config{Store: st, Logger: log, MaxClockSkew: skew, MetricsOnMain: *metricsListen == "",
-		MaxInflightBytes: inflight, Mount: con.Mount, Writer: writer, PushRecordsPerMinute: pushLimit})
+		MaxInflightBytes: inflight, Mount: con.Mount, SessionPrincipal: con.SessionPrincipal, Writer: writer, PushRecordsPerMinute: pushLimit})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

@@ -17,8 +17,14 @@ type Dataset struct {
 	Plans    map[string]record.Plan
 	Programs map[string]record.Program
 	Sessions []record.Session
-	Probes   []record.Probe
-	Cards    []record.CICOCard
+	// SessionIDs[i] is the id of Sessions[i]: an observation names its
+	// session by id (DOMAIN.md §3.7a).
+	SessionIDs []string
+	// Observations are the coaches' observations, in id order; a plan's
+	// delivery counts those of its delivered sessions (ObservedFidelity).
+	Observations []record.Observation
+	Probes       []record.Probe
+	Cards        []record.CICOCard
 	// Calendar is the calendar breaks, decoded once and merged, with the
 	// warnings of those skipped. A server reporting on every goal of a
 	// school builds it once (CalendarOf) and gives it to every goal's
@@ -109,6 +115,9 @@ func NewDatasetOf(parts []Decoded) *Dataset {
 			ds.Programs[d.ID] = v
 		case record.Session:
 			ds.Sessions = append(ds.Sessions, v)
+			ds.SessionIDs = append(ds.SessionIDs, d.ID)
+		case record.Observation:
+			ds.Observations = append(ds.Observations, v)
 		case record.Probe:
 			ds.Probes = append(ds.Probes, v)
 		case record.CICOCard:
@@ -225,6 +234,17 @@ func decodeRecord(e record.Envelope) (any, error) {
 			return nil, err
 		}
 		return b, nil
+	case record.TypeObservation:
+		var o record.Observation
+		if err := decode(e.Data, &o); err != nil {
+			return nil, err
+		}
+		// An observation the rules refuse is skipped whole, as a card is:
+		// the report never counts part of one.
+		if err := o.Validate(); err != nil {
+			return nil, fieldReason(err)
+		}
+		return o, nil
 	case record.TypeCICOCard:
 		var c record.CICOCard
 		if err := decode(e.Data, &c); err != nil {

@@ -21,6 +21,9 @@ type Delivery struct {
 	FidelityPct       *float64  `json:"fidelity_pct"`
 	FidelityBand      *string   `json:"fidelity_band"`
 	PerStep           []StepFid `json:"per_step"`
+	// Observations are §3.7a's observed fidelity; null when no
+	// observation of the plan's delivered sessions counts.
+	Observations *Observed `json:"observations"`
 }
 
 // StepFid is one checklist step's fidelity. Every step of the plan's program
@@ -62,7 +65,8 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 	d.PlannedMinutes = d.PlannedSessions * plan.MinutesPerSession
 
 	steps := newStepCounter(ds.Programs[plan.ProgramID])
-	for _, s := range ds.Sessions {
+	observed := newObservedTally(ds)
+	for i, s := range ds.Sessions {
 		if !deliveredUnder(plan, s, from, to) {
 			continue
 		}
@@ -94,8 +98,12 @@ func ComputeDelivery(ds *Dataset, plan record.Plan, studentID string, asOf Date,
 			prog = ds.Programs[plan.ProgramID]
 		}
 		steps.session(s, prog)
+		if i < len(ds.SessionIDs) {
+			observed.session(ds.SessionIDs[i], s, prog)
+		}
 	}
 	d.PerStep, d.FidelityPct, d.FidelityBand = steps.result()
+	d.Observations = observed.result(d.FidelityPct)
 	if d.PlannedSessions > 0 {
 		d.AttendancePct = ptr(float64(d.SessionsAttended) / d.PlannedSessions * 100)
 	}

@@ -45,6 +45,11 @@ var (
 	RatingRange  = Range{0, 2}        // cico_card ratings (Validate also wants whole numbers)
 	PercentRange = Range{0, 100}      // goal_pct
 	WeekdayRange = Range{1, 7}
+	// RubricRange bounds an observation's quality and engagement (1 not
+	// yet … 4 exemplary).
+	RubricRange = Range{1, 4}
+	// PercentileRange bounds a norm table's row percentiles.
+	PercentileRange = Range{1, 99}
 )
 
 // The dates of DOMAIN.md §2: a record's dates lie between these, inclusive.
@@ -68,14 +73,21 @@ func mustDate(s string) Date {
 // (`attendance.minutes` is the minutes of every attendance entry,
 // `ratings` every cell of the grid). Every other number is AnyNumber.
 var numberBounds = map[string]map[string]Range{
-	TypeProgram:  {"minutes_per_session": MinutesRange},
-	TypeGroup:    {"schedule.weekday": WeekdayRange},
-	TypePlan:     {"minutes_per_session": MinutesRange},
-	TypeSession:  {"minutes": MinutesRange, "attendance.minutes": MinutesRange},
-	TypeGoal:     {"baseline_scores": ScoreRange, "goal_score": ScoreRange, "typical_roi": ROIRange},
-	TypeProbe:    {"score": ScoreRange, "raw_score": ScoreRange, "errors": ScoreRange, "seconds": SecondsRange},
-	TypeCICOCard: {"ratings": RatingRange, "student_ratings": RatingRange, "goal_pct": PercentRange},
-	TypeCICOPlan: {"goal_pct": PercentRange},
+	TypeProgram:     {"minutes_per_session": MinutesRange},
+	TypeGroup:       {"schedule.weekday": WeekdayRange},
+	TypePlan:        {"minutes_per_session": MinutesRange},
+	TypeSession:     {"minutes": MinutesRange, "attendance.minutes": MinutesRange},
+	TypeGoal:        {"baseline_scores": ScoreRange, "goal_score": ScoreRange, "typical_roi": ROIRange},
+	TypeProbe:       {"score": ScoreRange, "raw_score": ScoreRange, "errors": ScoreRange, "seconds": SecondsRange},
+	TypeCICOCard:    {"ratings": RatingRange, "student_ratings": RatingRange, "goal_pct": PercentRange},
+	TypeCICOPlan:    {"goal_pct": PercentRange},
+	TypeObservation: {"quality": RubricRange, "engagement": RubricRange},
+	// A norm table's scores are scores of the measure, and its growth is
+	// what a goal's typical_roi is set from: they take those fields'
+	// ranges (ADR 0028).
+	TypeNormTable: {"rows.percentile": PercentileRange, "rows.fall": ScoreRange, "rows.winter": ScoreRange,
+		"rows.spring": ScoreRange, "rows.roi": ROIRange,
+		"benchmark.fall": ScoreRange, "benchmark.winter": ScoreRange, "benchmark.spring": ScoreRange},
 }
 
 // dateFields are the fields of each type that hold a date, by path.
@@ -90,6 +102,7 @@ var dateFields = map[string]map[string]bool{
 	TypeCalendarBreak: {"start_date": true, "end_date": true},
 	TypeMeeting:       {"date": true},
 	TypeMeetingAction: {"due_date": true},
+	TypeObservation:   {"date": true},
 }
 
 // RangeOf is the range of a number at path in a record of type typ.

@@ -37,6 +37,17 @@ var domainNumbers = []struct {
 	{TypeCICOCard, "student_ratings", Range{0, 2}},
 	{TypeCICOCard, "goal_pct", Range{0, 100}},
 	{TypeCICOPlan, "goal_pct", Range{0, 100}},
+	{TypeObservation, "quality", Range{1, 4}},
+	{TypeObservation, "engagement", Range{1, 4}},
+	{TypeNormTable, "rows.percentile", Range{1, 99}},
+	{TypeNormTable, "rows.fall", Range{0, 10000}},
+	{TypeNormTable, "rows.winter", Range{0, 10000}},
+	{TypeNormTable, "rows.spring", Range{0, 10000}},
+	{TypeNormTable, "rows.roi", Range{-1000, 1000}},
+	{TypeNormTable, "benchmark.fall", Range{0, 10000}},
+	{TypeNormTable, "benchmark.winter", Range{0, 10000}},
+	{TypeNormTable, "benchmark.spring", Range{0, 10000}},
+	{TypeProbeForm, "order", Range{-1e6, 1e6}},
 }
 
 // domainDates is every date field of the known types.
@@ -50,6 +61,7 @@ var domainDates = []struct{ typ, path string }{
 	{TypeDecision, "date"}, {TypeDecision, "next_review_date"},
 	{TypeMeeting, "date"}, {TypeMeetingAction, "due_date"},
 	{TypeCalendarBreak, "start_date"}, {TypeCalendarBreak, "end_date"},
+	{TypeObservation, "date"},
 }
 
 // TestBoundTablesAreDomains: the package's tables hold exactly the ranges
@@ -310,6 +322,8 @@ func FuzzBounds(f *testing.F) {
 		`{"seconds":0}`, `{"attendance":[{"minutes":601}],"minutes":-1}`, `{"ratings":[[0,1,2,3]],"goal_pct":101}`,
 		`{"baseline_scores":[1,2,1e5],"typical_roi":-1000.5}`, `{"phases":[{"start_date":"2101-01-01"}]}`,
 		`{"sc\u006fre":20000}`, `{"a":{"b":[[{"c":1e7}]]}}`, `{"score":10000,"score":10001}`,
+		`{"rows":[{"percentile":0,"fall":-1}],"benchmark":{"winter":1e5}}`, `{"rows":[{"roi":-1000.5}]}`,
+		`{"quality":4.5,"engagement":0,"date":"1999-12-31"}`, `{"order":1e7}`,
 	} {
 		for i := range types {
 			f.Add(uint8(i), []byte(s))

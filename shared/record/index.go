@@ -26,6 +26,8 @@ var indexedFields = map[string][]string{
 	TypeDecision: {"student_id", "goal_id"},
 	// A meeting's action items (ADR 0017).
 	TypeMeetingAction: {"meeting_id"},
+	// A report reads a session's observations (DOMAIN.md §3.7a).
+	TypeObservation: {"session_id"},
 }
 
 // listFields are the reference fields that hold a list of ids.

@@ -83,6 +83,9 @@ var registry = map[string]func() Payload{
 	TypeCalendarBreak: func() Payload { return new(CalendarBreak) },
 	TypeMeeting:       func() Payload { return new(Meeting) },
 	TypeMeetingAction: func() Payload { return new(MeetingAction) },
+	TypeObservation:   func() Payload { return new(Observation) },
+	TypeNormTable:     func() Payload { return new(NormTable) },
+	TypeProbeForm:     func() Payload { return new(ProbeForm) },
 }
 
 // New returns a zero payload of typ (a pointer, e.g. *Student) to decode

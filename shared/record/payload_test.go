@@ -37,6 +37,12 @@ func validPayloads() map[string]Payload {
 		TypeCalendarBreak: CalendarBreak{Name: "Winter", StartDate: "2025-12-22", EndDate: "2026-01-02"},
 		TypeMeeting:       Meeting{Date: "2025-03-17", AttendeeIDs: []string{"u1", "u2"}},
 		TypeMeetingAction: MeetingAction{MeetingID: uid1, Text: "Call the family", OwnerID: "u1", DueDate: "2025-03-24"},
+		TypeObservation: Observation{SessionID: uid1, ObserverID: "coach", Date: "2025-03-03",
+			Fidelity: []StepMark{{StepID: "s1", Status: StepDone}}, Quality: f(3), Engagement: f(4), Note: "good pacing"},
+		TypeNormTable: NormTable{Measure: "orf_wcpm", Grade: "2", Source: "District local norms 2026 (fictional)",
+			Rows:      []NormRow{{Percentile: 10, Fall: f(20), Winter: f(35), ROI: f(0.9)}, {Percentile: 50, Fall: f(60), Spring: f(90), ROI: f(1.2)}},
+			Benchmark: &Benchmark{Fall: f(50), Winter: f(70), Spring: f(90)}},
+		TypeProbeForm: ProbeForm{Measure: "orf_wcpm", Grade: "2", FormID: "A3", FormTitle: "The lost kite", Order: f(3)},
 	}
 }
 
@@ -132,6 +138,32 @@ func TestRules(t *testing.T) {
 		{"action due", MeetingAction{MeetingID: uid1, Text: "Call", DueDate: "Friday"}, "due_date", "due date must be a date YYYY-MM-DD"},
 		{"action due bound", MeetingAction{MeetingID: uid1, Text: "Call", DueDate: "2101-01-01"}, "due_date", "due_date must be between 2000-01-01 and 2100-12-31"},
 		{"first rule wins", Student{Grade: "13"}, "given_name", "given name is required"},
+		{"observation session", Observation{SessionID: "s", ObserverID: "c", Date: "2025-03-03", Fidelity: []StepMark{}}, "session_id", "session is required"},
+		{"observer", Observation{SessionID: uid1, Date: "2025-03-03", Fidelity: []StepMark{}}, "observer_id", "observer is required"},
+		{"observation date", Observation{SessionID: uid1, ObserverID: "c", Date: "3 March", Fidelity: []StepMark{}}, "date", "date must be a date YYYY-MM-DD"},
+		{"observation fidelity", Observation{SessionID: uid1, ObserverID: "c", Date: "2025-03-03"}, "fidelity", "fidelity is required"},
+		{"observation step", Observation{SessionID: uid1, ObserverID: "c", Date: "2025-03-03", Fidelity: []StepMark{{Status: StepNA}}}, "fidelity.step_id", "a fidelity entry needs its step"},
+		{"observation status", Observation{SessionID: uid1, ObserverID: "c", Date: "2025-03-03", Fidelity: []StepMark{{StepID: "a", Status: "yes"}}}, "fidelity.status", "step status must be one of [done skipped na]"},
+		{"quality 0", Observation{SessionID: uid1, ObserverID: "c", Date: "2025-03-03", Fidelity: []StepMark{}, Quality: f(0)}, "quality", "quality must be between 1 and 4"},
+		{"engagement 5", Observation{SessionID: uid1, ObserverID: "c", Date: "2025-03-03", Fidelity: []StepMark{}, Engagement: f(4.5)}, "engagement", "engagement must be between 1 and 4"},
+		{"observation note", Observation{SessionID: uid1, ObserverID: "c", Date: "2025-03-03", Fidelity: []StepMark{}, Note: strings.Repeat("x", 20001)}, "note", "note must be 0–20000 characters"},
+		{"norm measure", NormTable{Grade: "2", Source: "s", Rows: []NormRow{{Percentile: 50}}}, "measure", "measure is required"},
+		{"norm grade", NormTable{Measure: "m", Grade: "Kindergarten", Source: "s", Rows: []NormRow{{Percentile: 50}}}, "grade", "grade must be PK, K or 1–12"},
+		{"norm source", NormTable{Measure: "m", Grade: "K", Rows: []NormRow{{Percentile: 50}}}, "source", "source is required"},
+		{"no rows", NormTable{Measure: "m", Grade: "K", Source: "s"}, "rows", "a norm table has 1–99 rows"},
+		{"100 rows", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: make([]NormRow, 100)}, "rows", "a norm table has 1–99 rows"},
+		{"percentile missing", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Fall: f(3)}}}, "rows.percentile", "rows.percentile must be between 1 and 99"},
+		{"percentile 100", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Percentile: 100}}}, "rows.percentile", "rows.percentile must be between 1 and 99"},
+		{"percentiles repeat", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Percentile: 10}, {Percentile: 20}, {Percentile: 20}}}, "rows.percentile", "percentiles must be strictly increasing (row 3)"},
+		{"percentiles fall", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Percentile: 50}, {Percentile: 25}}}, "rows.percentile", "percentiles must be strictly increasing (row 2)"},
+		{"norm score", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Percentile: 50, Winter: f(-1)}}}, "rows.winter", "rows.winter must be between 0 and 10000"},
+		{"norm roi", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Percentile: 50, ROI: f(1001)}}}, "rows.roi", "rows.roi must be between -1000 and 1000"},
+		{"benchmark", NormTable{Measure: "m", Grade: "K", Source: "s", Rows: []NormRow{{Percentile: 50}}, Benchmark: &Benchmark{Spring: f(10001)}}, "benchmark.spring", "benchmark.spring must be between 0 and 10000"},
+		{"form measure", ProbeForm{Grade: "2", FormID: "A", FormTitle: "T", Order: f(1)}, "measure", "measure is required"},
+		{"form grade", ProbeForm{Measure: "m", Grade: "13", FormID: "A", FormTitle: "T", Order: f(1)}, "grade", "grade must be PK, K or 1–12"},
+		{"form id", ProbeForm{Measure: "m", Grade: "2", FormTitle: "T", Order: f(1)}, "form_id", "form id is required"},
+		{"form title", ProbeForm{Measure: "m", Grade: "2", FormID: "A", Order: f(1)}, "title", "title is required"},
+		{"form order", ProbeForm{Measure: "m", Grade: "2", FormID: "A", FormTitle: "T"}, "order", "order is required"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,7 +236,8 @@ func TestRefsAndOwner(t *testing.T) {
 	}
 	// The index fields the app's store has always used.
 	owners := map[string]string{TypePlan: "student_id", TypeGoal: "student_id", TypeProbe: "student_id", TypeNote: "student_id",
-		TypeCICOCard: "student_id", TypeCICOPlan: "student_id", TypeDecision: "student_id", TypeSession: "group_id"}
+		TypeCICOCard: "student_id", TypeCICOPlan: "student_id", TypeDecision: "student_id", TypeSession: "group_id",
+		TypeObservation: "session_id"}
 	for _, typ := range Types() {
 		if got := OwnerField(typ); got != owners[typ] {
 			t.Errorf("OwnerField(%q) = %q, want %q", typ, got, owners[typ])

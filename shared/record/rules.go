@@ -81,6 +81,10 @@ func (c *check) oneOf(field, name, s string, required bool, allowed ...string) {
 
 var gradePattern = regexp.MustCompile(`^(PK|K|[1-9]|1[0-2])$`)
 
+// IsGrade reports whether s is a grade as DOMAIN.md §2 writes it: "PK",
+// "K", "1"…"12" (a student's, a norm table's, a form's).
+func IsGrade(s string) bool { return gradePattern.MatchString(s) }
+
 // Validate checks a student.
 func (s Student) Validate() error {
 	c := check{typ: TypeStudent}

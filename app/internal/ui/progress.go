@@ -71,9 +71,9 @@ func computeProgress(g repo.Doc[record.Goal], envs []record.Envelope, asOf strin
 }
 
 // gatherProgress collects the envelopes a goal's report reads (DOMAIN.md
-// §4.1): the goal, its plan and program, the plan's group's sessions, the
-// student's probes and every calendar break. Restricted and deleted records
-// are never among them.
+// §4.1): the goal, its plan and program, the plan's group's sessions and
+// their observations, the student's probes and every calendar break.
+// Restricted and deleted records are never among them.
 func gatherProgress(r Records, goalID string) []record.Envelope {
 	var out []record.Envelope
 	add := func(e record.Envelope, err error) {
@@ -104,7 +104,13 @@ func gatherProgress(r Records, goalID string) []record.Envelope {
 					add(r.Get(p.Data.ProgramID))
 				}
 				if p.Data.GroupID != "" {
-					addAll(r.ListByRef(record.TypeSession, p.Data.GroupID))
+					sessions, err := r.ListByRef(record.TypeSession, p.Data.GroupID)
+					addAll(sessions, err)
+					// Their observations: the report's observed fidelity
+					// (DOMAIN.md §3.7a), as the server reads them.
+					for _, s := range sessions {
+						addAll(r.ListByRef(record.TypeObservation, s.ID))
+					}
 				}
 			}
 		}

@@ -53,6 +53,8 @@ var adminDone = map[string]string{
 	"revoked":       "The device is revoked.",
 	"wiped":         "The device is revoked and will be wiped when it next connects.",
 	"imported":      "The roster import is done.",
+	"norms":         "The norm tables are loaded. Tablets receive them on their next sync.",
+	"forms":         "The probe forms are loaded. Tablets receive them on their next sync.",
 	"break":         "The break is added. Tablets receive it on their next sync.",
 	"added":         "The user is added. Make an enrolment code for their tablet, or let them sign in here.",
 	"break-changed": "The break is changed. Tablets receive it on their next sync.",

@@ -142,6 +142,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/admin/codes", c.adminOnly(c.handleCode))
 	e.POST("/admin/devices", c.adminOnly(c.handleDevice))
 	e.POST("/admin/import", c.adminOnly(c.handleImport))
+	e.POST("/admin/import/:kind", c.adminOnly(c.handleDistrictImport))
 	e.POST("/admin/breaks", c.adminOnly(c.handleBreak))
 	e.POST("/admin/breaks/:id", c.adminOnly(c.handleBreakEdit))
 	e.POST("/admin/breaks/:id/delete", c.adminOnly(c.handleBreakDelete))
@@ -289,10 +290,18 @@ func hashID(id []byte) []byte { h := sha256.Sum256(id); return h[:] }
 
 func readID(ec echo.Context, name string) ([]byte, bool) {
 	ck, err := ec.Cookie(name)
-	if err != nil || len(ck.Value) > 64 {
+	if err != nil {
 		return nil, false
 	}
-	id, err := base64.RawURLEncoding.DecodeString(ck.Value)
+	return decodeID(ck.Value)
+}
+
+// decodeID reads a cookie's value as the 32-byte id it carries.
+func decodeID(v string) ([]byte, bool) {
+	if len(v) > 64 {
+		return nil, false
+	}
+	id, err := base64.RawURLEncoding.DecodeString(v)
 	return id, err == nil && len(id) == 32
 }
 

@@ -26,14 +26,16 @@ type Changed struct {
 // list is replaced, never appended to in place.
 //
 // A goal is touched when it changed, or its plan, the plan's program, a
-// session referencing the plan's group, a probe referencing its student or
-// a decision referencing it changed (before or after the change: both
+// session referencing the plan's group or an observation of such a
+// session, a probe referencing its student or a decision referencing it
+// changed (before or after the change: both
 // sets of references count). TestApplyMatchesRead checks a School after
 // Apply against a fresh ReadSchool.
 func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 	n := &School{goals: maps.Clone(s.goals), plans: maps.Clone(s.plans), programs: maps.Clone(s.programs),
-		sessionsByRef: maps.Clone(s.sessionsByRef), probesByRef: maps.Clone(s.probesByRef), decisionsByRef: maps.Clone(s.decisionsByRef),
-		breaks: slices.Clip(s.breaks), cal: s.cal, typeOf: maps.Clone(s.typeOf), refsOf: maps.Clone(s.refsOf)}
+		sessionsByRef: maps.Clone(s.sessionsByRef), probesByRef: maps.Clone(s.probesByRef), observationsByRef: maps.Clone(s.observationsByRef),
+		decisionsByRef: maps.Clone(s.decisionsByRef),
+		breaks:         slices.Clip(s.breaks), cal: s.cal, typeOf: maps.Clone(s.typeOf), refsOf: maps.Clone(s.refsOf)}
 	ch := Changed{Goals: map[string]bool{}}
 	students, groups, plans, programs := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
 	touch := func(id, typ string, refs []string) {
@@ -57,6 +59,17 @@ func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 		case record.TypeDecision:
 			for _, r := range refs {
 				ch.Goals[r] = true
+			}
+		case record.TypeObservation:
+			// Its session's group's goals: through the session as filed
+			// now or before this Apply (a session changed in the same
+			// batch touches its groups itself).
+			for _, sess := range refs {
+				for _, m := range []map[string][]string{n.refsOf, s.refsOf} {
+					for _, r := range m[sess] {
+						groups[r] = true
+					}
+				}
 			}
 		}
 	}
@@ -129,7 +142,7 @@ func (l *lists) unfile(id, typ string) {
 		delete(n.programs, id)
 	case record.TypeCalendarBreak:
 		l.dirty = append(l.dirty, listKey{})
-	case record.TypeSession, record.TypeProbe, record.TypeDecision:
+	case record.TypeSession, record.TypeProbe, record.TypeDecision, record.TypeObservation:
 		for _, r := range n.refsOf[id] {
 			l.dirty = append(l.dirty, listKey{typ, r})
 		}
@@ -162,12 +175,7 @@ func (l *lists) sweep() {
 	}
 }
 
-func (l *lists) decodedMap(typ string) map[string][]progress.Decoded {
-	if typ == record.TypeProbe {
-		return l.n.probesByRef
-	}
-	return l.n.sessionsByRef
-}
+func (l *lists) decodedMap(typ string) map[string][]progress.Decoded { return l.n.decodedByRef(typ) }
 
 // file adds one parsed record to n (file), first making every list it
 // adds to this Apply's own: a shared list is clipped, so the append copies
@@ -179,7 +187,7 @@ func (l *lists) file(e record.Envelope, p *parsedRec) {
 		if k := (listKey{}); !l.own[k] {
 			n.breaks, l.own[k] = slices.Clip(n.breaks), true
 		}
-	case record.TypeSession, record.TypeProbe:
+	case record.TypeSession, record.TypeProbe, record.TypeObservation:
 		m := l.decodedMap(e.Type)
 		for _, r := range p.refs {
 			if k := (listKey{e.Type, r}); !l.own[k] {

@@ -19,7 +19,8 @@ import (
 )
 
 // TestApplyMatchesRead: after random writes of every kind a report reads
-// (probes, sessions, plans, programs, goals, decisions, breaks; new,
+// (probes, sessions, observations, plans, programs, goals, decisions,
+// breaks; new,
 // changed, moved, deleted, made restricted), a School updated with Apply
 // from the pulled changes gives every goal the report and decisions a
 // fresh ReadSchool gives; and every goal Apply does not name as touched
@@ -41,7 +42,7 @@ func TestApplyMatchesRead(t *testing.T) {
 	date := func() string { return (start + progress.Date(rng.IntN(80))).String() }
 	programs := []string{uuid.NewString(), uuid.NewString()}
 	groups := []string{uuid.NewString(), uuid.NewString(), uuid.NewString()}
-	var students, plans, goals, probes, sessions, decisions, breaks []string
+	var students, plans, goals, probes, sessions, decisions, breaks, observations []string
 	program := func(id string) {
 		add(id, "program", fmt.Sprintf(`{"name":"P","area":"reading","steps":[{"id":"a","text":"A"},{"id":"%s","text":"B"}]}`, pick([]string{"b", "c"})))
 	}
@@ -61,6 +62,17 @@ func TestApplyMatchesRead(t *testing.T) {
 		st := pick([]string{"done", "skipped", "na"})
 		add(id, "session", fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[{"student_id":%q,"status":"present"}],"fidelity":[{"step_id":"a","status":%q}]}`,
 			pick(groups), pick(programs), date(), pick(students), st))
+	}
+	// An observation of one of the sessions (or of one not written yet),
+	// its checklist at random; now and then restricted.
+	observation := func(id string) {
+		sess := pick(sessions)
+		if rng.IntN(5) == 0 {
+			sess = uuid.NewString()
+		}
+		add(id, "observation", fmt.Sprintf(`{"session_id":%q,"observer_id":"coach","date":%q,"fidelity":[{"step_id":"a","status":%q},{"step_id":"b","status":%q}]}`,
+			sess, date(), pick([]string{"done", "skipped", "na"}), pick([]string{"done", "skipped", "na"})))
+		recs[len(recs)-1].Restricted = rng.IntN(6) == 0
 	}
 	decision := func(id string) {
 		add(id, "decision", fmt.Sprintf(`{"student_id":%q,"goal_id":%q,"date":%q,"code":"continue","next_review_date":%q}`, pick(students), pick(goals), date(), date()))
@@ -129,6 +141,17 @@ func TestApplyMatchesRead(t *testing.T) {
 		func() { program(pick(programs)) },
 		func() { i := rng.IntN(len(goals)); goal(goals[i], students[i], pick(plans)) },
 		func() { del(pick(goals), "goal") },
+		func() { id := uuid.NewString(); observations = append(observations, id); observation(id) },
+		func() {
+			if len(observations) > 0 {
+				observation(pick(observations)) // changed, perhaps to another session
+			}
+		},
+		func() {
+			if len(observations) > 0 {
+				del(pick(observations), "observation")
+			}
+		},
 		func() { id := uuid.NewString(); decisions = append(decisions, id); decision(id) },
 		func() {
 			if len(decisions) > 0 {

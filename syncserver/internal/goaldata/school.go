@@ -18,7 +18,8 @@ import (
 //
 // Dataset assembles, for one goal, exactly the records Dataset above reads
 // through the indexes (the goal, its plan, the plan's program, the sessions
-// of the plan's group, the student's probes, the calendar breaks), so
+// of the plan's group and their observations, the student's probes, the
+// calendar breaks), so
 // progress.Progress gives the same report either way; TestSchoolMatchesIndexed
 // checks that.
 //
@@ -33,10 +34,11 @@ type School struct {
 	goals    map[string]goalEntry
 	plans    map[string]planEntry
 	programs map[string]progress.Decoded
-	// by every id the record references (record.IndexedRefs)
-	sessionsByRef, probesByRef map[string][]progress.Decoded
-	decisionsByRef             map[string][]record.Envelope
-	breaks                     []progress.Decoded
+	// by every id the record references (record.IndexedRefs); an
+	// observation references its session
+	sessionsByRef, probesByRef, observationsByRef map[string][]progress.Decoded
+	decisionsByRef                                map[string][]record.Envelope
+	breaks                                        []progress.Decoded
 	// cal is breaks decoded and merged once for the school (issue 20):
 	// every goal's dataset shares it, and its warnings (bounded) are
 	// counted once, not decoded again for each goal.
@@ -68,7 +70,7 @@ type planEntry struct {
 
 // schoolTypes are the types a School reads: never notes.
 var schoolTypes = []string{record.TypeGoal, record.TypePlan, record.TypeProgram, record.TypeSession, record.TypeProbe,
-	record.TypeCalendarBreak, record.TypeDecision}
+	record.TypeCalendarBreak, record.TypeDecision, record.TypeObservation}
 
 // ReadSchool reads the school's goal-report records that v may see.
 func ReadSchool(ctx context.Context, st store.RecordReader, schoolID string, v store.Viewer) (*School, error) {
@@ -92,8 +94,9 @@ func ReadSchool(ctx context.Context, st store.RecordReader, schoolID string, v s
 	}
 	wg.Wait()
 	s := &School{goals: map[string]goalEntry{}, plans: map[string]planEntry{}, programs: map[string]progress.Decoded{},
-		sessionsByRef: map[string][]progress.Decoded{}, probesByRef: map[string][]progress.Decoded{}, decisionsByRef: map[string][]record.Envelope{},
-		typeOf: make(map[string]string, len(envs)), refsOf: map[string][]string{}}
+		sessionsByRef: map[string][]progress.Decoded{}, probesByRef: map[string][]progress.Decoded{}, observationsByRef: map[string][]progress.Decoded{},
+		decisionsByRef: map[string][]record.Envelope{},
+		typeOf:         make(map[string]string, len(envs)), refsOf: map[string][]string{}}
 	for i, e := range envs {
 		s.file(e, &parsed[i])
 	}
@@ -116,11 +119,8 @@ func (s *School) file(e record.Envelope, p *parsedRec) {
 		s.programs[e.ID] = p.dec
 	case record.TypeCalendarBreak:
 		s.breaks = append(s.breaks, p.dec)
-	case record.TypeSession, record.TypeProbe:
-		m := s.sessionsByRef
-		if e.Type == record.TypeProbe {
-			m = s.probesByRef
-		}
+	case record.TypeSession, record.TypeProbe, record.TypeObservation:
+		m := s.decodedByRef(e.Type)
 		for _, id := range p.refs {
 			m[id] = append(m[id], p.dec)
 		}
@@ -131,6 +131,17 @@ func (s *School) file(e record.Envelope, p *parsedRec) {
 		}
 		s.refsOf[e.ID] = p.refs
 	}
+}
+
+// decodedByRef is the list map of a type filed by its references.
+func (s *School) decodedByRef(typ string) map[string][]progress.Decoded {
+	switch typ {
+	case record.TypeProbe:
+		return s.probesByRef
+	case record.TypeObservation:
+		return s.observationsByRef
+	}
+	return s.sessionsByRef
 }
 
 // parsedRec is one record decoded as ReadSchool files it.
@@ -163,7 +174,7 @@ func parse(e record.Envelope) parsedRec {
 		p.plan = planEntry{dec: progress.Decode(e), programID: refs.ProgramID, groupID: refs.GroupID}
 	case record.TypeProgram, record.TypeCalendarBreak:
 		p.dec = progress.Decode(e)
-	case record.TypeSession, record.TypeProbe:
+	case record.TypeSession, record.TypeProbe, record.TypeObservation:
 		p.dec = progress.Decode(e)
 		p.refs = record.IndexedRefs(e.Type, e.Data)
 	case record.TypeDecision:
@@ -212,7 +223,11 @@ func (s *School) Dataset(goalID string) (*progress.Dataset, error) {
 			parts = append(parts, prog)
 		}
 		if plan.groupID != "" {
-			parts = append(parts, s.sessionsByRef[plan.groupID]...)
+			sessions := s.sessionsByRef[plan.groupID]
+			parts = append(parts, sessions...)
+			for _, sess := range sessions {
+				parts = append(parts, s.observationsByRef[sess.ID]...)
+			}
 		}
 	}
 	ds := progress.NewDatasetOf(parts)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,8 +78,29 @@ func TestSchoolMatchesIndexed(t *testing.T) {
 	}
 	for w := 0; w < 8; w++ {
 		date := (start + progress.Date(7*w+2)).String()
-		add(n(), "session", false, false, fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[],"fidelity":[{"step_id":"a","status":"done"}]}`, group, prog, date))
-		add(n(), "session", false, w == 3, fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[],"fidelity":[]}`, otherGroup, group, date))
+		sess, other := n(), n()
+		add(sess, "session", false, false, fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[],"fidelity":[{"step_id":"a","status":"done"}]}`, group, prog, date))
+		add(other, "session", false, w == 3, fmt.Sprintf(`{"group_id":%q,"program_id":%q,"date":%q,"status":"delivered","minutes":30,"attendance":[],"fidelity":[]}`, otherGroup, group, date))
+		// Observations (DOMAIN.md §3.7a): of the group's sessions (one
+		// restricted, one deleted, one that the reports skip as invalid,
+		// two of one session) and of the other group's.
+		obs := func(session, fid string) string {
+			return fmt.Sprintf(`{"session_id":%q,"observer_id":"coach","date":%q,"fidelity":%s,"quality":3}`, session, date, fid)
+		}
+		switch w {
+		case 1:
+			add(n(), "observation", false, false, obs(sess, `[{"step_id":"a","status":"done"},{"step_id":"b","status":"done"}]`))
+			add(n(), "observation", false, false, obs(sess, `[{"step_id":"a","status":"skipped"}]`))
+		case 2:
+			add(n(), "observation", true, false, obs(sess, `[]`))
+		case 3:
+			add(n(), "observation", false, true, "")
+			add(n(), "observation", false, false, obs(other, `[{"step_id":"a","status":"done"}]`))
+		case 4:
+			add(n(), "observation", false, false, fmt.Sprintf(`{"session_id":%q,"observer_id":"coach","date":%q}`, sess, date))
+		case 5:
+			add(n(), "observation", false, false, obs(sess, `[{"step_id":"b","status":"na"}]`))
+		}
 	}
 	if _, err := st.Push(ctx, store.PushBatch{SchoolID: f.School.ID, Pusher: f.Admin.ID, PusherIsAdmin: true, Records: recs, At: time.Now()}); err != nil {
 		t.Fatal(err)
@@ -96,6 +118,9 @@ func TestSchoolMatchesIndexed(t *testing.T) {
 			got, errG := report(school.Dataset(g))(g, asOf)
 			if errW == nil {
 				computed++
+			}
+			if errW == nil && i < 3 && !strings.Contains(got, `"observations":{"count":3,`) {
+				t.Errorf("goal %d: the group's observations do not count: %s", i, got)
 			}
 			if errW != errG || !reflect.DeepEqual(want, got) {
 				t.Errorf("viewer admin=%v goal %d: bulk %s (%v), indexed %s (%v)", v.IsAdmin, i, got, errG, want, errW)

@@ -51,6 +51,11 @@ type Config struct {
 	// answer their own errors; the JSON error handler, the request log and
 	// the metrics stay the API's for everything else.
 	Mount func(e *echo.Echo)
+	// SessionPrincipal, when set, resolves a console session of the
+	// request (its cookie) for the routes a signed-in console may read
+	// without a bearer token (DOMAIN.md §4.4); store.ErrNotFound when the
+	// request has no live session.
+	SessionPrincipal func(r *http.Request) (store.Principal, error)
 	// Writer writes records as the server (the roster import); share one
 	// with the console so a school's server stamps come from one clock.
 	// nil makes one.
@@ -138,6 +143,8 @@ func New(cfg Config) *Server {
 	s.v1.PUT("/device/recovery-key", s.handlePutRecoveryKey)
 	s.v1.GET("/device/recovery-key", s.handleGetRecoveryKey)
 	s.reportRoutes(s.v1)
+	// Outside the /v1 group: a console session may read it too.
+	e.GET("/v1/reports/goal-suggestions", s.handleGoalSuggestions, s.authenticateOrSession)
 	s.documentRoutes(s.v1)
 	if cfg.Mount != nil {
 		cfg.Mount(e)

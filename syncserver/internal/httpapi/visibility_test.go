@@ -20,14 +20,16 @@ import (
 // in). A route registered without a row here fails the test: a new read
 // path must show that restricted content does not leak through it.
 var visibilityQueries = map[string][]string{
-	"/v1/sync/pull":              {"", "?limit=5000"},
-	"/v1/reports/progress":       {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
-	"/v1/reports/progress.pdf":   {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
-	"/v1/reports/cico":           {"?student={student}&from=2025-01-01&to=2025-06-30"},
-	"/v1/reports/cico-card.pdf":  {"?student={student}&week=2025-03-04", "?student={student}&date=2025-03-04"},
-	"/v1/exports/sessions.csv":   {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
-	"/v1/exports/attendance.csv": {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
-	"/v1/exports/fidelity.csv":   {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
+	"/v1/sync/pull":            {"", "?limit=5000"},
+	"/v1/reports/progress":     {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
+	"/v1/reports/progress.pdf": {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
+	"/v1/reports/cico":         {"?student={student}&from=2025-01-01&to=2025-06-30"},
+	// The student is restricted: one who may not see it gets 404.
+	"/v1/reports/goal-suggestions": {"?student={student}&measure=orf_wcpm&start_date=2025-01-06&goal_date=2025-05-12&start_score=40"},
+	"/v1/reports/cico-card.pdf":    {"?student={student}&week=2025-03-04", "?student={student}&date=2025-03-04"},
+	"/v1/exports/sessions.csv":     {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
+	"/v1/exports/attendance.csv":   {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
+	"/v1/exports/fidelity.csv":     {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
 }
 
 // visibilityExempt are GET routes that read no records.
@@ -142,7 +144,7 @@ func TestRestrictedNeverLeaks(t *testing.T) {
 						t.Errorf("%s GET %s: the response holds restricted %q", who.name, url, sec)
 					}
 				}
-				if strings.Contains(q, "{rgoal}") && s != http.StatusNotFound {
+				if (strings.Contains(q, "{rgoal}") || path == "/v1/reports/goal-suggestions") && s != http.StatusNotFound {
 					t.Errorf("%s GET %s: a restricted goal answered %d, want 404", who.name, url, s)
 				}
 			}

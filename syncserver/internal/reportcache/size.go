@@ -72,6 +72,12 @@ func reportBytes(r *progress.Report) int64 {
 		for _, s := range d.PerStep {
 			n += str(s.StepID) + float(s.Pct)
 		}
+		if o := d.Observations; o != nil {
+			n += alloc(int64(unsafe.Sizeof(*o))) + float(o.ObservedFidelityPct) + float(o.MeanAgreementPct)
+			if o.GapFlag != nil {
+				n += alloc(1)
+			}
+		}
 	}
 	n += float(r.ROI.Needed) + float(r.ROI.Typical) + float(r.ROI.Ratio) + strPtr(r.ROI.Flag)
 	n += slice(cap(r.Warnings), unsafe.Sizeof(""))

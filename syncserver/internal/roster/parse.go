@@ -408,21 +408,27 @@ func malformed(err error) string {
 	switch {
 	case errors.As(err, &pe):
 		return fmt.Sprintf("malformed CSV: %v (at byte %d of the line)", pe.Err, pe.Column)
-	case errors.Is(err, errFileTooLarge):
-		return fmt.Sprintf("the file is larger than %d MiB", MaxFileBytes>>20)
+	}
+	var tl *fileTooLarge
+	if errors.As(err, &tl) {
+		return fmt.Sprintf("the file is larger than %d MiB", tl.max>>20)
 	}
 	return "the file cannot be read (a damaged zip?)"
 }
 
-// errFileTooLarge is a file read past MaxFileBytes: the size is checked on
-// the bytes actually read, not on what a zip header declares.
-var errFileTooLarge = errors.New("roster: file over the size limit")
+// fileTooLarge is a file read past its limit (MaxFileBytes, or a smaller
+// one of its kind): the size is checked on the bytes actually read, not on
+// what a zip header declares.
+type fileTooLarge struct{ max int64 }
 
-// sizeLimit reads at most MaxFileBytes of r, then errFileTooLarge if more
+func (e *fileTooLarge) Error() string { return "roster: file over the size limit" }
+
+// sizeLimit reads at most max bytes of r, then a *fileTooLarge if more
 // follows.
 type sizeLimit struct {
-	r    io.Reader
-	left int64
+	r         io.Reader
+	left, max int64
+	over      bool // more than max bytes were there
 }
 
 func (l *sizeLimit) Read(p []byte) (int, error) {
@@ -431,7 +437,8 @@ func (l *sizeLimit) Read(p []byte) (int, error) {
 		if n, _ := io.ReadFull(l.r, one[:]); n == 0 {
 			return 0, io.EOF
 		}
-		return 0, errFileTooLarge
+		l.over = true
+		return 0, &fileTooLarge{l.max}
 	}
 	if int64(len(p)) > l.left {
 		p = p[:l.left]
@@ -442,13 +449,19 @@ func (l *sizeLimit) Read(p []byte) (int, error) {
 }
 
 // newCSVReader reads one CSV file of an import with §14's rules, for the
-// OneRoster file and the template's alike: at most MaxFileBytes, a UTF-8
+// OneRoster file, the template's, and the norms and forms alike: at most
+// MaxFileBytes (newCSVReaderMax: another bound), a UTF-8
 // byte-order mark skipped, every row with the header's number of fields.
 // A file whose lines end with a bare CR is refused through fail (nil is
 // returned): encoding/csv would read it as one long line and report
 // something beside the point, or nothing at all.
 func newCSVReader(src io.Reader, fail func(line int, col, msg string)) *csv.Reader {
-	br := bufio.NewReaderSize(&sizeLimit{r: src, left: MaxFileBytes}, 64<<10)
+	return newCSVReaderMax(src, MaxFileBytes, fail)
+}
+
+// newCSVReaderMax is newCSVReader for a file of at most maxBytes.
+func newCSVReaderMax(src io.Reader, maxBytes int64, fail func(line int, col, msg string)) *csv.Reader {
+	br := bufio.NewReaderSize(&sizeLimit{r: src, left: maxBytes, max: maxBytes}, 64<<10)
 	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}

@@ -36,26 +36,33 @@ const (
 // most MaxRecords rows are read.
 func readTable(file string, src io.Reader, required []string, errs *errorList,
 	row func(get func(string) string, line func(string) int, fail func(col, msg string))) {
+	readTableMax(file, src, MaxFileBytes, required, errs, row)
+}
+
+// readTableMax is readTable for a file of at most maxBytes; stopped says
+// that reading stopped at MaxRecords rows.
+func readTableMax(file string, src io.Reader, maxBytes int64, required []string, errs *errorList,
+	row func(get func(string) string, line func(string) int, fail func(col, msg string))) (stopped bool) {
 	add := func(line int, col, msg string) {
 		errs.add(Error{File: file, Line: line, Column: col, Message: msg})
 	}
-	r := newCSVReader(src, add)
+	r := newCSVReaderMax(src, maxBytes, add)
 	if r == nil {
-		return
+		return false
 	}
 	before := errs.count
 	header, col := readHeader(r, file, required, add)
 	if header == nil || errs.count > before {
-		return
+		return false
 	}
 	for read := 0; ; read++ {
 		rec, ok, done := nextRow(r, header, add)
 		if done {
-			return
+			return false
 		}
 		if read == MaxRecords {
 			tooMany(r, tooManyRecords, add)
-			return
+			return true
 		}
 		if !ok {
 			continue

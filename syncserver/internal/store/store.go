@@ -431,4 +431,9 @@ type RecordReader interface {
 	// (see record.Refs), read through an index kept with every push. A refID that
 	// is not a canonical UUID references nothing.
 	RecordsByRef(ctx context.Context, schoolID string, v Viewer, refID string, types ...string) ([]record.Envelope, error)
+	// RecordsByRefs is RecordsByRef for several ids in one read, each
+	// record once however many of them it references: a report reads the
+	// observations of all of a group's sessions at once (DOMAIN.md §3.7a),
+	// not one read per session.
+	RecordsByRefs(ctx context.Context, schoolID string, v Viewer, refIDs []string, types ...string) ([]record.Envelope, error)
 }

@@ -99,6 +99,24 @@ func testReadIndexes(t *testing.T, s store.Store) {
 	want("y: student's records", byRef(y, y.Ana, student), set(probe1))
 	want("y: other's records", byRef(y, y.Ana, other), set(goal))
 	want("unknown school", byRef(Fixture{School: store.School{ID: uuid.NewString()}}, x.Admin, student), "")
+	byRefs := func(f Fixture, u store.User, refs []string, types ...string) string {
+		t.Helper()
+		got, err := s.RecordsByRefs(ctx, f.School.ID, store.ViewerOf(u), refs, types...)
+		if err != nil {
+			t.Fatalf("RecordsByRefs: %v", err)
+		}
+		if n := len(strings.Split(ids(got), ",")); len(got) > 0 && n != len(got) {
+			t.Errorf("RecordsByRefs gave a record twice: %s", ids(got))
+		}
+		return ids(got)
+	}
+	want("x: refs of student and group, each once", byRefs(x, x.Ana, []string{student, group, student}), set(group, plan, goal, probe1, probe2, decision))
+	want("x: refs of student and group (ben)", byRefs(x, x.Ben, []string{group, student}), set(group, plan, goal, probe1, probe2, decision, note))
+	want("x: refs of plan and goal, goals only", byRefs(x, x.Ana, []string{plan, goal}, "goal"), set(goal))
+	want("x: refs of group and program, plans and groups", byRefs(x, x.Ana, []string{group, program}, "plan", "group"), set(group, plan))
+	want("x: non-uuid refs", byRefs(x, x.Ana, []string{"not-a-uuid", student[:8], ""}), "")
+	want("x: no refs", byRefs(x, x.Ana, nil), "")
+	want("y: refs of student and other", byRefs(y, y.Ana, []string{student, other}), set(probe1, goal))
 	want("x: probes", byType(x, x.Ana, "probe"), set(probe1, probe2))
 	want("x: notes (ana)", byType(x, x.Ana, "note"), "")
 	want("x: notes (ben)", byType(x, x.Ben, "note"), set(note))
