@@ -133,7 +133,7 @@ func (r recorded) lines(c color.Color) []plotter.XYs {
 	return out
 }
 
-// TestChartReadsAtAGlance: each thing issue 23 found missing, on the
+// TestChartReadsAtAGlance: each thing ADR 0019 names as missing before, on the
 // example goal with a team decision, a new program and two breaks.
 func TestChartReadsAtAGlance(t *testing.T) {
 	ch := exampleChart(t)

@@ -114,7 +114,7 @@ func TestChartOfOverflowingScores(t *testing.T) {
 
 // TestChartKeepsARealRange: a real report's axes run from the start to
 // the goal date and over every score and the goal, with a small margin
-// (the goal above the top of the axis was issue 23's "the y-axis stops at
+// (the goal above the top of the axis was ADR 0019's "the y-axis stops at
 // 75 under a goal of 78").
 func TestChartKeepsARealRange(t *testing.T) {
 	r := example51(t)

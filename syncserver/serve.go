@@ -25,7 +25,7 @@ import (
 // memoryLimitFor is the Go memory limit serve sets for an in-flight budget:
 // twice the budget, which leaves room for the garbage of finished requests,
 // so the collector works harder and returns memory to the system after a
-// burst instead of holding it (issue 11, hole 4b).
+// burst instead of holding it (ADR 0007).
 func memoryLimitFor(budget int64) int64 { return max(2*budget, 64<<20) }
 
 const (
@@ -37,7 +37,7 @@ const (
 // returnMemoryLoop gives the heap a burst left behind back to the system.
 // An idle server allocates nothing, so no collection runs (the runtime
 // forces one only every 2 minutes) and the heap goal set during the burst
-// keeps the scavenger from releasing the free pages: the attack of issue 11
+// keeps the scavenger from releasing the free pages: the memory attack of ADR 0007
 // found 1.5 GB still held after the requests ended. When more than over
 // bytes of heap are free but not yet returned, FreeOSMemory collects and
 // returns them; under steady load the free part stays small and this does
@@ -205,7 +205,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			} else if n > 0 {
 				log.Info("wipe marks expired", "tokens", n)
 			}
-			// The audit of restricted content is kept 400 days (issue 15,
+			// The audit of restricted content is kept 400 days (ADR 0021,
 			// ADR 0021), whatever the tombstone retention.
 			if n, err := st.PurgeAudit(ctx, time.Now().Add(-store.AuditRetention)); err != nil && ctx.Err() == nil {
 				log.Error("purging the audit log failed", "err", err.Error())
@@ -213,7 +213,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 				log.Info("audit entries purged", "entries", n)
 			}
 			// What the audit holds for a day decides only that day's
-			// appends (issue 20): its marks go a day after it ended.
+			// appends (ADR 0021): its marks go a day after it ended.
 			if n, err := st.ExpireAuditMarks(ctx, time.Now().Add(-store.AuditMarkKeep)); err != nil && ctx.Err() == nil {
 				log.Error("expiring audit marks failed", "err", err.Error())
 			} else if n > 0 {

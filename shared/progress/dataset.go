@@ -29,7 +29,7 @@ type Dataset struct {
 	// warnings of those skipped. A server reporting on every goal of a
 	// school builds it once (CalendarOf) and gives it to every goal's
 	// dataset, instead of each goal decoding every break again and
-	// repeating each bad one's warning (issue 20).
+	// repeating each bad one's warning (ADR 0024).
 	Calendar Calendar
 	// Warnings name the other records skipped, in id order: the first
 	// MaxWarnings of them; MoreWarnings counts the rest.

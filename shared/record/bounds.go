@@ -14,7 +14,7 @@ import (
 
 // DOMAIN.md §2 bounds every number and date a record carries, so that no
 // record can make a report's arithmetic overflow or a chart's range
-// unbounded (issue 20, ADR 0022). The bounds live once, in the tables
+// unbounded (ADR 0022). The bounds live once, in the tables
 // below; two checks read them:
 //   - Bounds, on a decoded payload: each payload's Validate calls it, so the
 //     app and the console refuse a record outside them before writing, and

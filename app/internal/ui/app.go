@@ -98,7 +98,7 @@ type App struct {
 	undo     *undoBar // floats above the navigation (undo.go)
 	// frame is the window's whole content: the screens (root) with the
 	// undo layer over them. Whatever is shown after an unlock is this
-	// frame, never root alone, so the undo bar survives the lock (issue 22).
+	// frame, never root alone, so the undo bar survives the lock (ADR 0650).
 	frame *fyne.Container
 	// question is the question open over the screen, if any (ask.go).
 	question *question
@@ -162,7 +162,7 @@ func New(win fyne.Window, cfg Config) *App {
 		navBar.Add(b)
 	}
 	// The status line has one line's height whether or not it holds a
-	// message (issue 16: a message pushed the session screen down 55 px
+	// message (ADR 0631: a message pushed the session screen down 55 px
 	// and buttons moved under the finger).
 	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
@@ -270,7 +270,7 @@ func (a *App) Back() {
 
 // ShowAgain puts the app back in its window after the lock screen covered
 // it, on the screen that was open, with its undo layer: the undo bar is
-// part of the window whatever screen is shown (issue 22: after an unlock
+// part of the window whatever screen is shown (ADR 0650: after an unlock
 // the root alone was put back, and no deletion offered Undo any more).
 func (a *App) ShowAgain() {
 	a.win.SetContent(a.frame)

@@ -310,7 +310,7 @@ func (c *Console) handleDevice(ec echo.Context) error {
 // The upload is spooled to a temporary file, not held in memory, and
 // read from there as a stream under the one import slot
 // (roster.Importer.ImportOneRoster), so concurrent uploads queue rather
-// than add up (issue 20).
+// than add up (ADR 0026).
 func (c *Console) handleImport(ec echo.Context) error {
 	r := ec.Request()
 	if ct := r.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEMultipartForm) {

@@ -118,7 +118,7 @@ func (c *Console) goalReport(ctx context.Context, sc *scope, goalID string, asOf
 	if err != nil {
 		return goalView{}, err
 	}
-	// The report is CPU work: none for a client that is gone (issue 20).
+	// The report is CPU work: none for a client that is gone (ADR 0024).
 	if err := ctx.Err(); err != nil {
 		return goalView{}, err
 	}

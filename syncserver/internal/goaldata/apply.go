@@ -77,7 +77,7 @@ func (s *School) Apply(changes []record.Envelope) (*School, Changed) {
 	// filed in, then its new version is filed. A list is copied (it may
 	// be shared with s) once per Apply, not once per record: a push of
 	// 1,000 decisions on a goal that has 20,000 copied its list 1,000
-	// times (issue 20). A pull gives one version per id; should an id come
+	// times (ADR 0024). A pull gives one version per id; should an id come
 	// twice, its last version is the one filed.
 	last := make(map[string]int, len(changes))
 	for i, e := range changes {

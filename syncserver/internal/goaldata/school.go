@@ -39,7 +39,7 @@ type School struct {
 	sessionsByRef, probesByRef, observationsByRef map[string][]progress.Decoded
 	decisionsByRef                                map[string][]record.Envelope
 	breaks                                        []progress.Decoded
-	// cal is breaks decoded and merged once for the school (issue 20):
+	// cal is breaks decoded and merged once for the school (ADR 0024):
 	// every goal's dataset shares it, and its warnings (bounded) are
 	// counted once, not decoded again for each goal.
 	cal progress.Calendar

@@ -78,7 +78,7 @@ type Server struct {
 	// writer writes records as the server (the roster import).
 	writer *serverwriter.Writer
 	// routes are the registered route templates: the only values the route
-	// label may take (issue 11, hole 2).
+	// label may take (ADR 0007).
 	routes map[string]bool
 }
 
@@ -139,7 +139,7 @@ func New(cfg Config) *Server {
 	admin.POST("/import/oneroster", s.handleImportOneRoster)
 	admin.POST("/import/groups", s.handleImportGroups)
 	admin.GET("/audit", s.handleListAudit)
-	// Issue 15: the device's recovery key, for its own token only.
+	// ADR 0020: the device's recovery key, for its own token only.
 	s.v1.PUT("/device/recovery-key", s.handlePutRecoveryKey)
 	s.v1.GET("/device/recovery-key", s.handleGetRecoveryKey)
 	s.reportRoutes(s.v1)
@@ -223,7 +223,7 @@ func (s *Server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 
 // methodLabel maps a request method onto a fixed set. The method is chosen
 // by the client: used as it came, every invented one became a new series
-// and a log line of any length (issue 11, hole 2).
+// and a log line of any length (ADR 0007).
 func methodLabel(m string) string {
 	switch m {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut,

@@ -36,7 +36,7 @@ var visibilityQueries = map[string][]string{
 var visibilityExempt = map[string]bool{
 	"/v1/admin/devices": true, // devices and users, no record data
 	"/v1/admin/users":   true, // users only (PROTOCOL §13), no record data
-	// Issue 15: audit entries name records, never their content; a
+	// ADR 0021: audit entries name records, never their content; a
 	// recovery key is the device's own.
 	"/v1/admin/audit":         true,
 	"/v1/device/recovery-key": true,

@@ -112,7 +112,7 @@ type Parsed struct {
 
 // errorList keeps the first MaxReportErrors errors and counts them all: a
 // file of millions of bad rows costs a count, not a report of hundreds of
-// MiB (issue 20).
+// MiB (ADR 0026).
 type errorList struct {
 	list  []Error
 	count int
@@ -315,7 +315,7 @@ func parseUsers(src io.Reader, opts Options) (p Parsed) {
 // on, to find repeats. It keeps a 128-bit hash of each id (two maphash
 // sums under this process's random seeds) rather than the id itself: a
 // million ids then cost some 30 MiB, however long they are, where
-// strings cost their length and more (issue 20). Two different ids of one
+// strings cost their length and more (ADR 0026). Two different ids of one
 // file share both sums with a chance below 1 in 10^25, and the seeds are
 // secret, so a file cannot be made to collide on purpose.
 type idSet map[[2]uint64]int32
