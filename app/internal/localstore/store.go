@@ -34,6 +34,7 @@ var (
 	bRecords    = []byte("records")    // id (16 bytes) → envelope JSON
 	bByType     = []byte("by_type")    // type 0x00 id(16) → nil
 	bByRef      = []byte("by_ref")     // ref id(16) type 0x00 id(16) → nil
+	bByDate     = []byte("by_date")    // ref id(16) type 0x00 date(10) id(16) → nil (dates.go, ADR 0652)
 	bOutbox     = []byte("outbox")     // id(16) → HLC text of the unacknowledged version
 	bConflicts  = []byte("conflicts")  // conflict id(16, UUIDv7) → Conflict JSON
 	bQuarantine = []byte("quarantine") // id(16) → Quarantined JSON
@@ -60,6 +61,8 @@ var (
 	kRecoveryPending = []byte("recovery_pending")
 	kHint            = []byte("hint")
 	kCompact         = []byte("compact_pending")
+	// kDateIndex marks a built by_date index (its version, dates.go).
+	kDateIndex = []byte("date_index")
 )
 
 // schemaVersion is written at the first open; SetPIN raises it to
@@ -105,6 +108,10 @@ type Store struct {
 	key   atomic.Pointer[dataKey]
 	pinMu sync.Mutex // one PIN check at a time: the failure count is check-then-act
 
+	// dated: the by_date index is built (dates.go); until then the date
+	// reads scan a reference's records instead.
+	dated atomic.Bool
+
 	mu        sync.Mutex // guards listeners
 	listeners []func()
 }
@@ -132,7 +139,7 @@ func OpenWith(path string, o Options) (*Store, error) {
 	compact := false
 	var st hlc.State
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bRecords, bByType, bByRef, bOutbox, bConflicts, bQuarantine, bMeta, bResync, bDrafts, bHistory} {
+		for _, b := range [][]byte{bRecords, bByType, bByRef, bByDate, bOutbox, bConflicts, bQuarantine, bMeta, bResync, bDrafts, bHistory} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -164,7 +171,10 @@ func OpenWith(path string, o Options) (*Store, error) {
 		}
 		s.keyed.Store(m.Get(kKeyring) != nil)
 		compact = m.Get(kCompact) != nil
-		return nil
+		// A store written by an app version without the date index gets
+		// it now, in this transaction; a sealed one at its first unlock,
+		// when its values can be read (dates.go).
+		return s.openDateIndex(tx)
 	})
 	if err == nil && compact {
 		// The migration to sealed values committed but its compaction did
@@ -431,52 +441,53 @@ func refKey(ref []byte, typ string, k []byte) []byte {
 	return append(out, k...)
 }
 
-// indexKeys lists the index entries of a live version: by type, and by the
+// indexKeys lists the index entries of a live version: by type; by the
 // record it hangs off (a student for plans, goals, probes, notes, CICO cards
-// and decisions; a group for sessions). Tombstones are indexed nowhere.
-func indexKeys(k []byte, e *record.Envelope) (byType []byte, byRef []byte) {
+// and decisions; a group for sessions); and by that record and the
+// version's date, for the types that have one (dates.go). Tombstones are
+// indexed nowhere.
+func indexKeys(k []byte, e *record.Envelope) (byType, byRef, byDate []byte) {
 	if e == nil || e.Deleted {
-		return nil, nil
+		return nil, nil, nil
 	}
 	byType = typeKey(e.Type, k)
 	field := record.OwnerField(e.Type)
 	if field == "" {
-		return byType, nil
+		return byType, nil, nil
 	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(e.Data, &m) != nil {
-		return byType, nil
+		return byType, nil, nil
 	}
 	var ref string
 	if json.Unmarshal(m[field], &ref) != nil || !record.IsID(ref) {
-		return byType, nil
+		return byType, nil, nil
 	}
 	u := uuid.MustParse(ref)
-	return byType, refKey(u[:], e.Type, k)
+	byRef = refKey(u[:], e.Type, k)
+	if d, ok := dateOf(m); ok {
+		byDate = dateKey(u[:], e.Type, d, k)
+	}
+	return byType, byRef, byDate
 }
 
 func reindex(tx *bolt.Tx, k []byte, prev, cur *record.Envelope) error {
-	ot, or := indexKeys(k, prev)
-	nt, nr := indexKeys(k, cur)
-	bt, br := tx.Bucket(bByType), tx.Bucket(bByRef)
-	if ot != nil && !bytes.Equal(ot, nt) {
-		if err := bt.Delete(ot); err != nil {
-			return err
+	ot, or, od := indexKeys(k, prev)
+	nt, nr, nd := indexKeys(k, cur)
+	for _, x := range []struct {
+		bucket   []byte
+		old, new []byte
+	}{{bByType, ot, nt}, {bByRef, or, nr}, {bByDate, od, nd}} {
+		b := tx.Bucket(x.bucket)
+		if x.old != nil && !bytes.Equal(x.old, x.new) {
+			if err := b.Delete(x.old); err != nil {
+				return err
+			}
 		}
-	}
-	if or != nil && !bytes.Equal(or, nr) {
-		if err := br.Delete(or); err != nil {
-			return err
-		}
-	}
-	if nt != nil {
-		if err := bt.Put(nt, nil); err != nil {
-			return err
-		}
-	}
-	if nr != nil {
-		if err := br.Put(nr, nil); err != nil {
-			return err
+		if x.new != nil {
+			if err := b.Put(x.new, nil); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
