@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"pgregory.net/rapid"
 	bolt "go.etcd.io/bbolt"
+	"pgregory.net/rapid"
 
 	"smallwins/shared/record"
 )
