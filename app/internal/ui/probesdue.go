@@ -34,7 +34,7 @@ func probeOverdue(rec Records, studentID string, now time.Time, cal progress.Cal
 	if len(goals) == 0 {
 		return 0, false
 	}
-	probeEnvs, _ := rec.ListByRef(record.TypeProbe, studentID) // read once for every goal
+	probeEnvs := statusProbes(rec, studentID, goals, today) // read once for every goal
 	probes := repo.DecodeAll[record.Probe](probeEnvs)
 	worst, due := 0, false
 	for _, g := range goals {

@@ -34,11 +34,13 @@ var lightRank = map[string]int{progress.Red: 4, progress.Grey: 3, progress.Yello
 // list, not once per goal).
 func lightOf(rec Records, studentID string, today record.Date, cal progress.Calendar) studentLight {
 	var best studentLight
-	for _, g := range repo.ListByRef[record.Goal](rec, studentID) {
+	goals := repo.ListByRef[record.Goal](rec, studentID)
+	probes := statusProbes(rec, studentID, goals, today)
+	for _, g := range goals {
 		if !g.Data.Active() {
 			continue
 		}
-		rep, err := progress.Progress(statusDataset(statusInputs(rec, g), cal), g.ID, today)
+		rep, err := progress.Progress(statusDataset(goalStatusInputs(rec, g, probes), cal), g.ID, today)
 		if err != nil {
 			continue
 		}
@@ -49,19 +51,29 @@ func lightOf(rec Records, studentID string, today record.Date, cal progress.Cale
 	return best
 }
 
-// statusInputs are the records the three-point status and the overdue flag
-// read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe interval) and
-// the student's probes; the breaks come as the school's calendar
-// (statusDataset). Sessions only feed delivery and the
-// decision's gate, and are by far the most records (two years of a group's
-// sessions per goal): leaving them out keeps a 500-student list fast
-// (docs/perf/app.md) without changing the status.
-func statusInputs(rec Records, g repo.Doc[record.Goal]) []record.Envelope {
-	probes, _ := rec.ListByRef(record.TypeProbe, g.Data.StudentID)
-	return goalStatusInputs(rec, g, probes)
+// statusProbes are the student's newest probes up to today: back from today
+// until they hold what the status and the overdue flag of every active goal
+// in goals read (progress.StatusProbesSuffice: the last three points of its
+// measure), not two years of them (ADR 0652). Read once for all of the
+// student's goals.
+func statusProbes(rec Records, studentID string, goals []repo.Doc[record.Goal], today record.Date) []record.Envelope {
+	return repo.NewestByRef(rec, record.TypeProbe, studentID, today.String(), func(es []record.Envelope) bool {
+		for _, g := range goals {
+			if g.Data.Active() && !progress.StatusProbesSuffice(g.Data, es, today) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
-// goalStatusInputs is statusInputs with the student's probes already read.
+// goalStatusInputs are the records the three-point status and the overdue
+// flag read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe interval)
+// and the student's probes (statusProbes); the breaks come as the school's
+// calendar (statusDataset). Sessions only feed delivery and the decision's
+// gate, and are by far the most records (two years of a group's sessions
+// per goal): leaving them out keeps a 500-student list fast
+// (docs/perf/app.md) without changing the status.
 func goalStatusInputs(rec Records, g repo.Doc[record.Goal], probes []record.Envelope) []record.Envelope {
 	ge, err := rec.Get(g.ID)
 	if err != nil {

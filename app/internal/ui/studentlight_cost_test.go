@@ -59,3 +59,11 @@ func TestListsReadTheCalendarOnce(t *testing.T) {
 		t.Errorf("light %q, report %q", l.Status, want.Status)
 	}
 }
+
+// statusInputs are a goal's status inputs with every probe of the student
+// (the light reads only the newest, statusProbes): the reference the
+// light's report is compared with.
+func statusInputs(rec Records, g repo.Doc[record.Goal]) []record.Envelope {
+	probes, _ := rec.ListByRef(record.TypeProbe, g.Data.StudentID)
+	return goalStatusInputs(rec, g, probes)
+}
