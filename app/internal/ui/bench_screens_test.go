@@ -93,8 +93,8 @@ func BenchmarkScreens500(b *testing.B) {
 			}
 		}},
 		{"probes-due", func() { open(newProbesDueScreen(a)) }, func(b *testing.B) {
-			if pd := a.Current().(*probesDueScreen); len(pd.due) == 0 {
-				b.Fatal("no probe due in two years of demo data")
+			if _, ok := a.Current().(*probesDueScreen); !ok {
+				b.Fatalf("Probes due shows %T", a.Current())
 			}
 		}},
 		{"lights", func() {
