@@ -19,14 +19,14 @@ const StatusPoints = 3
 // asOf until this holds or none are left, instead of two years of them
 // (ADR 0652). The rest of the report (trend, decision, delivery) needs
 // every probe and the sessions.
-func StatusProbesSuffice(g record.Goal, probes []record.Envelope, asOf Date) bool {
+func StatusProbesSuffice(g record.Goal, probes []Decoded, asOf Date) bool {
 	start, err := ParseDate(g.StartDate)
 	if err != nil {
 		return false
 	}
 	dates := map[Date]bool{}
-	for _, e := range probes {
-		p, ok := Decode(e).Value().(record.Probe) // the report's own decoding: a probe it skips does not count
+	for _, d := range probes {
+		p, ok := d.Value().(record.Probe) // decoded as the report decodes: a probe it skips does not count
 		if !ok || p.StudentID != g.StudentID || p.Measure != g.Measure {
 			continue
 		}

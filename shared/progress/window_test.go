@@ -57,7 +57,7 @@ func TestStatusFromTheNewestProbes(t *testing.T) {
 					suffix = append(suffix, e)
 				}
 			}
-			if !StatusProbesSuffice(g, suffix, asOf) {
+			if !StatusProbesSuffice(g, decodeAll(suffix), asOf) {
 				continue
 			}
 			part, err := Progress(NewDataset(append(append([]record.Envelope{}, rest...), suffix...)), goalID, asOf)
@@ -68,8 +68,16 @@ func TestStatusFromTheNewestProbes(t *testing.T) {
 				t.Fatalf("from probe %d of %d: status %s overdue %v, from all: %s %v", from, len(probes), part.Status, part.OverdueProbe, all.Status, all.OverdueProbe)
 			}
 		}
-		if all.PointsAfterBaseline >= StatusPoints && !StatusProbesSuffice(g, probes, asOf) {
+		if all.PointsAfterBaseline >= StatusPoints && !StatusProbesSuffice(g, decodeAll(probes), asOf) {
 			t.Fatalf("%d points, yet every probe does not suffice", all.PointsAfterBaseline)
 		}
 	})
+}
+
+func decodeAll(es []record.Envelope) []Decoded {
+	out := make([]Decoded, len(es))
+	for i, e := range es {
+		out[i] = Decode(e)
+	}
+	return out
 }

@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
@@ -399,11 +400,28 @@ func (s *Store) getEnv(tx *bolt.Tx, k []byte) (*record.Envelope, []byte, error) 
 	if err != nil || v == nil {
 		return nil, nil, err
 	}
-	var e record.Envelope
-	if err := json.Unmarshal(v, &e); err != nil {
+	e, err := decodeEnv(v)
+	if err != nil {
 		return nil, nil, fmt.Errorf("decode record %s: %w", idOf(k), err)
 	}
-	return &e, v, nil
+	return e, v, nil
+}
+
+// decodeEnv decodes a stored envelope. The store wrote it (json.Marshal of
+// record.Envelope: exact member names, none repeated), so the JSON v2
+// decoder reads it, about twice as fast as encoding/json on the records a
+// screen reads (ADR 0006, ADR 0652); encoding/json remains the fallback
+// for anything v2 refuses.
+func decodeEnv(v []byte) (*record.Envelope, error) {
+	var e record.Envelope
+	if jsonv2.Unmarshal(v, &e) == nil {
+		return &e, nil
+	}
+	e = record.Envelope{}
+	if err := json.Unmarshal(v, &e); err != nil {
+		return nil, err
+	}
+	return &e, nil
 }
 
 // putEnv stores e over prev, keeping the indexes in step.
