@@ -42,13 +42,16 @@ func dateOf(m map[string]json.RawMessage) (string, bool) {
 		return "", false
 	}
 	var d string
-	if json.Unmarshal(raw, &d) != nil || len(d) != dateLen {
-		return "", false
-	}
-	if _, err := record.ParseDate(d); err != nil {
+	if json.Unmarshal(raw, &d) != nil || !isDate(d) {
 		return "", false
 	}
 	return d, true
+}
+
+// isDate: exactly YYYY-MM-DD, a real day.
+func isDate(d string) bool {
+	_, err := record.ParseDate(d)
+	return err == nil && len(d) == dateLen
 }
 
 // envDate is e's date (dateOf over its data).
