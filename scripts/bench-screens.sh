@@ -21,12 +21,15 @@ cp app/internal/ui/bench_screens_test.go "$work/base/app/internal/ui/"
 echo "Building the test binaries of $base and of this tree…"
 (cd "$work/base" && CGO_ENABLED=0 go test -tags migrated_fynedo -c -o "$work/base.test" ./app/internal/ui)
 CGO_ENABLED=0 go test -tags migrated_fynedo -c -o "$work/head.test" ./app/internal/ui
+# What each binary was built from (the tree may change while they run).
+label_base=$(git rev-parse --short "$base")
+label_head=$(git rev-parse --short HEAD)$([ -n "$(git status --porcelain)" ] && echo ' with uncommitted changes' || true)
 export GOMAXPROCS=1
 for r in $(seq "$rounds"); do
   for v in base head; do
-    dir=app/internal/ui
-    [ "$v" = base ] && dir="$work/base/app/internal/ui"
-    echo "== round $r, $v ($(git rev-parse --short "$([ "$v" = base ] && echo "$base" || echo HEAD)")$([ "$v" = head ] && [ -n "$(git status --porcelain)" ] && echo ' + changes'); $(uptime | sed 's/.*load/load/'))"
+    dir=app/internal/ui label=$label_head
+    [ "$v" = base ] && dir="$work/base/app/internal/ui" label=$label_base
+    echo "== round $r, $v: $label; $(uptime | sed 's/.*load/load/')"
     (cd "$dir" && "$work/$v.test" -test.run '^$' -test.bench '^BenchmarkScreens500$' -test.benchtime "$benchtime" -test.cpu 1 2>/dev/null) | grep -E '^Benchmark' || true
   done
 done
