@@ -173,7 +173,7 @@ func (s *Store) ListByRefDates(typ, ref, from, to string) ([]record.Envelope, er
 	}
 	var out []record.Envelope
 	err = s.db.View(func(tx *bolt.Tx) error {
-		if !s.dated.Load() {
+		if !indexed(tx) {
 			var err error
 			out, err = s.scanDates(tx, typ, rk, from, to)
 			return err
@@ -222,17 +222,10 @@ func (s *Store) RefDates(typ, ref, to string, n int) ([]string, error) {
 	}
 	var out []string
 	err = s.db.View(func(tx *bolt.Tx) error {
-		if !s.dated.Load() {
+		if !indexed(tx) {
 			es, err := s.scanDates(tx, typ, rk, "", to)
-			if err != nil {
-				return err
-			}
-			for i := len(es) - 1; i >= 0 && (n <= 0 || len(out) < n); i-- {
-				if d, _ := envDate(&es[i]); len(out) == 0 || out[len(out)-1] != d {
-					out = append(out, d)
-				}
-			}
-			return nil
+			out = newestDates(es, n)
+			return err
 		}
 		prefix := refKey(rk, typ, nil)
 		c := tx.Bucket(bByDate).Cursor()
@@ -265,6 +258,24 @@ func (s *Store) RefDates(typ, ref, to string, n int) ([]string, error) {
 		return nil, fmt.Errorf("localstore: dates of %s of %s: %w", typ, ref, err)
 	}
 	return out, nil
+}
+
+// indexed reports whether tx sees a whole date index: read from the
+// transaction's own snapshot, so that a read begun before the index was
+// built never walks a half-empty bucket.
+func indexed(tx *bolt.Tx) bool {
+	return string(tx.Bucket(bMeta).Get(kDateIndex)) == dateIndexVersion
+}
+
+// newestDates is RefDates over records in date order (scanDates).
+func newestDates(es []record.Envelope, n int) []string {
+	var out []string
+	for i := len(es) - 1; i >= 0 && (n <= 0 || len(out) < n); i-- {
+		if d, _ := envDate(&es[i]); len(out) == 0 || out[len(out)-1] != d {
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // scanDates is the date reads without the index: every record of typ

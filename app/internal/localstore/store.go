@@ -109,8 +109,8 @@ type Store struct {
 	key   atomic.Pointer[dataKey]
 	pinMu sync.Mutex // one PIN check at a time: the failure count is check-then-act
 
-	// dated: the by_date index is built (dates.go); until then the date
-	// reads scan a reference's records instead.
+	// dated: the by_date index is known to be built (dates.go), so an
+	// unlock need not look. The reads ask their own transaction.
 	dated atomic.Bool
 
 	mu        sync.Mutex // guards listeners
