@@ -206,3 +206,81 @@ func BenchmarkUnlock(b *testing.B) {
 		})
 	}
 }
+
+// probeSchool writes 500 students' weekly probes over two years (52,000,
+// pulled in pages as a first sync writes them) and returns the students
+// and the last day.
+func probeSchool(b *testing.B, s *Store) ([]string, record.Date) {
+	studs := make([]string, 500)
+	for i := range studs {
+		studs[i] = NewID()
+	}
+	day := record.Date(20164) // 2025-03-17
+	page := make([]record.Envelope, 0, 1000)
+	wall := int64(1700000000000)
+	flush := func(last bool) {
+		if _, err := s.ApplyPull(ctx, page, wall, last); err != nil {
+			b.Fatal(err)
+		}
+		page = page[:0]
+	}
+	for w := 0; w < 104; w++ {
+		for _, st := range studs {
+			wall++
+			data, _ := json.Marshal(record.Probe{StudentID: st, Measure: "orf_wcpm", Date: (day - record.Date(7*w)).String(), Score: float64(40 + w%9), Seconds: 60})
+			page = append(page, record.Envelope{ID: NewID(), Type: record.TypeProbe, HLC: fmt.Sprintf("%013d-00000-%s", wall, "5d0c3a1e-8f2b-4c7d-9e10-a1b2c3d4e5f6"), Data: data})
+			if len(page) == cap(page) {
+				flush(false)
+			}
+		}
+	}
+	flush(true)
+	return studs, day
+}
+
+// BenchmarkDateIndexBuild: what the first unlock after the update to the
+// date index costs a sealed store of 52,000 probes (ADR 0652): every dated
+// record opened and indexed, in one transaction.
+func BenchmarkDateIndexBuild(b *testing.B) {
+	s := openBench(b, true)
+	defer s.Close()
+	probeSchool(b, s)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := s.db.Update(s.buildDateIndex); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/build")
+}
+
+// BenchmarkStudentProbes: reading one student's probes in a sealed store of
+// 500 students with two years of weekly probes (52,000): all of them
+// (ListByRef, what a light read before the date index) beside the newest
+// four dates (RefDates and ListByRefDates, what a light reads now, ADR
+// 0652). Reports µs per read and per record.
+func BenchmarkStudentProbes(b *testing.B) {
+	s := openBench(b, true)
+	defer s.Close()
+	studs, day := probeSchool(b, s)
+	for _, c := range []struct {
+		name string
+		read func(st string) int
+	}{
+		{"all", func(st string) int { es, _ := s.ListByRef(record.TypeProbe, st); return len(es) }},
+		{"newest-4-dates", func(st string) int {
+			ds, _ := s.RefDates(record.TypeProbe, st, day.String(), 4)
+			es, _ := s.ListByRefDates(record.TypeProbe, st, ds[len(ds)-1], day.String())
+			return len(es)
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			n := 0
+			for i := 0; i < b.N; i++ {
+				n += c.read(studs[i%len(studs)])
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/read")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/1000/float64(n), "µs/record")
+		})
+	}
+}

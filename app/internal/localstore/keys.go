@@ -546,6 +546,9 @@ func (s *Store) useKey(dk []byte) error {
 		return err
 	}
 	s.key.Store(&dataKey{dk: dk, sl: sl})
+	// A sealed store from an app version without the date index gets it
+	// now that its values open (dates.go).
+	s.unlockedDateIndex()
 	return nil
 }
 

@@ -598,7 +598,11 @@ func TestNoBucketKeyHoldsText(t *testing.T) {
 	if err := s.SetPIN(ctx, pin); err != nil {
 		t.Fatal(err)
 	}
-	fillSecrets(t, s)
+	stID, _ := fillSecrets(t, s)
+	// A dated record, so that the date index has a key to check.
+	if _, err := repo.Put(ctx, s, "", record.Probe{StudentID: stID, Measure: "orf_wcpm", Date: "2025-03-17", Score: 40}, false); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -617,11 +621,12 @@ func TestNoBucketKeyHoldsText(t *testing.T) {
 	}
 	metaKeys := map[string]bool{}
 	for _, k := range [][]byte{kDeviceID, kClock, kCursor, kEpoch, kEnrolment, kSchema, kResyncing, kLastSync, kSeen,
-		kKeyring, kPINFailures, kRecoveryPending, kHint, kCompact} {
+		kKeyring, kPINFailures, kRecoveryPending, kHint, kCompact, kDateIndex} {
 		metaKeys[string(k)] = true
 	}
 	sealed := map[string]bool{string(bRecords): true, string(bConflicts): true, string(bQuarantine): true,
 		string(bHistory): true, string(bDrafts): true}
+	dated := 0
 	err = db.View(func(tx *bolt.Tx) error {
 		return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
 			return b.ForEach(func(k, v []byte) error {
@@ -633,6 +638,14 @@ func TestNoBucketKeyHoldsText(t *testing.T) {
 					ok = typeID(k)
 				case string(bByRef):
 					ok = len(k) > 16 && typeID(k[16:])
+				case string(bByDate): // ref(16) type 0x00 date(10) id(16)
+					i := bytes.IndexByte(k[min(16, len(k)):], 0) + 16
+					ok = i > 16 && len(k) == i+1+dateLen+16 && types[string(k[16:i])]
+					if ok {
+						_, derr := record.ParseDate(string(k[i+1 : i+1+dateLen]))
+						ok = derr == nil
+					}
+					dated++
 				case string(bMeta):
 					ok = metaKeys[string(k)]
 				case string(bHistory): // id(16) HLC
@@ -654,5 +667,8 @@ func TestNoBucketKeyHoldsText(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if dated == 0 {
+		t.Error("the date index was not checked: it holds no key")
 	}
 }

@@ -21,6 +21,19 @@ type Reader interface {
 	ListByRef(typ, ref string) ([]record.Envelope, error)
 }
 
+// DateReader is a Reader that also reads a reference's records by their
+// `date` (the local store's date index, ADR 0652): a week of a group's
+// sessions, a student's newest probes, without decoding two years of them.
+type DateReader interface {
+	Reader
+	// ListByRefDates is ListByRef limited to the records dated in [from,
+	// to] ("" leaves an end open), in date order, then id order.
+	ListByRefDates(typ, ref, from, to string) ([]record.Envelope, error)
+	// RefDates is the distinct dates of those records on or before to
+	// ("" for any), newest first, at most n (n <= 0: all).
+	RefDates(typ, ref, to string, n int) ([]string, error)
+}
+
 // Writer is a Reader that also writes: Put validates a typed payload
 // (DOMAIN.md §2) and writes one version in one durable transaction.
 type Writer interface {
@@ -113,6 +126,49 @@ func ListByRef[T any, P Payload[T]](r Reader, ref string) []Doc[T] {
 		return nil
 	}
 	return DecodeAll[T, P](es)
+}
+
+// ListByRefDates returns the decodable live records of T's type under ref
+// dated in [from, to] ("" leaves an end open), in date order.
+func ListByRefDates[T any, P Payload[T]](r DateReader, ref, from, to string) []Doc[T] {
+	if ref == "" {
+		return nil
+	}
+	es, err := r.ListByRefDates(typeOf[T, P](), ref, from, to)
+	if err != nil {
+		logReadError("list by date", typeOf[T, P](), err)
+		return nil
+	}
+	return DecodeAll[T, P](es)
+}
+
+// NewestByRef returns typ's live records under ref dated on or before to
+// ("" for any), in date order, reading back from the newest date a few
+// whole dates at a time until enough says the records read hold what the
+// caller needs, or none are left. A day is never split: every record of
+// the oldest date read is among them.
+func NewestByRef(r DateReader, typ, ref, to string, enough func([]record.Envelope) bool) []record.Envelope {
+	if ref == "" {
+		return nil
+	}
+	for n := 4; ; n *= 4 {
+		dates, err := r.RefDates(typ, ref, to, n)
+		if err != nil {
+			logReadError("newest by date", typ, err)
+			return nil
+		}
+		if len(dates) == 0 {
+			return nil
+		}
+		es, err := r.ListByRefDates(typ, ref, dates[len(dates)-1], to)
+		if err != nil {
+			logReadError("newest by date", typ, err)
+			return nil
+		}
+		if len(dates) < n || enough(es) {
+			return es
+		}
+	}
 }
 
 // logReadError records a store error that a read turns into "no records".

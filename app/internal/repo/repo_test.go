@@ -141,3 +141,46 @@ func TestReadErrorsAreLogged(t *testing.T) {
 		}
 	}
 }
+
+// TestNewestByRef: the newest records are read back whole days at a time
+// until the caller has enough, and all of them when it never has.
+func TestNewestByRef(t *testing.T) {
+	s := open(t)
+	st := localstore.NewID()
+	for d := 0; d < 30; d++ { // a probe a day for 30 days, two on every fifth
+		date := record.Date(20164 + d).String()
+		for k := 0; k <= btoi(d%5 == 0); k++ {
+			if _, err := repo.Put(ctx, s, "", record.Probe{StudentID: st, Measure: "orf_wcpm", Date: date, Score: float64(d)}, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	reads := 0
+	got := repo.NewestByRef(s, record.TypeProbe, st, "2025-04-10", func(es []record.Envelope) bool {
+		reads++
+		return len(es) >= 6
+	})
+	ps := repo.DecodeAll[record.Probe](got)
+	// 2025-04-10 is day 24: days 24 down to 21 are 4 dates, 4 probes; the
+	// next read takes 16 dates back to day 9: 19 probes (two on days 10, 15
+	// and 20).
+	if reads != 2 || len(ps) != 19 || ps[0].Data.Date != "2025-03-26" || ps[len(ps)-1].Data.Date != "2025-04-10" {
+		t.Fatalf("%d reads, %d probes from %s to %s", reads, len(ps), ps[0].Data.Date, ps[len(ps)-1].Data.Date)
+	}
+	if all := repo.NewestByRef(s, record.TypeProbe, st, "", func([]record.Envelope) bool { return false }); len(all) != 36 {
+		t.Fatalf("never enough: %d of 36 probes", len(all))
+	}
+	if week := repo.ListByRefDates[record.Probe](s, st, "2025-03-24", "2025-03-30"); len(week) != 8 {
+		t.Fatalf("a week: %d probes", len(week))
+	}
+	if none := repo.NewestByRef(s, record.TypeProbe, st, "2025-03-16", func([]record.Envelope) bool { return true }); none != nil {
+		t.Fatalf("before the first probe: %d", len(none))
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -26,6 +26,12 @@ type Records interface {
 	Get(id string) (record.Envelope, error)
 	List(typ string) ([]record.Envelope, error)
 	ListByRef(typ, ref string) ([]record.Envelope, error)
+	// ListByRefDates and RefDates read a reference's records by their date
+	// (the store's date index, ADR 0652): one week of a group's sessions,
+	// a student's newest probes, without two years of history
+	// (repo.DateReader).
+	ListByRefDates(typ, ref, from, to string) ([]record.Envelope, error)
+	RefDates(typ, ref, to string, n int) ([]string, error)
 	Put(ctx context.Context, typ, id string, data any, restricted bool) (record.Envelope, error)
 	// Delete writes a tombstone (PROTOCOL §2): the record is gone from
 	// every list, and an undo writes its previous version back (undo.go).

@@ -30,23 +30,18 @@ import (
 // (schoolCalendar).
 func probeOverdue(rec Records, studentID string, now time.Time, cal progress.Calendar) (int, bool) {
 	today := record.DateOf(now)
-	goals := repo.ListByRef[record.Goal](rec, studentID)
-	if len(goals) == 0 {
-		return 0, false
-	}
-	probeEnvs, _ := rec.ListByRef(record.TypeProbe, studentID) // read once for every goal
-	probes := repo.DecodeAll[record.Probe](probeEnvs)
+	statuses, probeEnvs := goalStatuses(rec, studentID, today, cal) // the probes read once for every goal
+	var probes []repo.Doc[record.Probe]
 	worst, due := 0, false
-	for _, g := range goals {
-		if !g.Data.Active() {
+	for _, gs := range statuses {
+		if !gs.Report.OverdueProbe {
 			continue
 		}
-		rep, err := progress.Progress(statusDataset(goalStatusInputs(rec, g, probeEnvs), cal), g.ID, today)
-		if err != nil || !rep.OverdueProbe {
-			continue
+		if !due {
+			probes = repo.DecodeAll[record.Probe](probeEnvs)
 		}
 		due = true
-		if d := daysSinceProbe(g.Data, probes, today); d > worst {
+		if d := daysSinceProbe(gs.Goal.Data, probes, today); d > worst {
 			worst = d
 		}
 	}

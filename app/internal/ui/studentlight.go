@@ -34,46 +34,96 @@ var lightRank = map[string]int{progress.Red: 4, progress.Grey: 3, progress.Yello
 // list, not once per goal).
 func lightOf(rec Records, studentID string, today record.Date, cal progress.Calendar) studentLight {
 	var best studentLight
-	for _, g := range repo.ListByRef[record.Goal](rec, studentID) {
-		if !g.Data.Active() {
-			continue
-		}
-		rep, err := progress.Progress(statusDataset(statusInputs(rec, g), cal), g.ID, today)
-		if err != nil {
-			continue
-		}
-		if lightRank[rep.Status] > lightRank[best.Status] {
-			best = studentLight{Status: rep.Status}
+	statuses, _ := goalStatuses(rec, studentID, today, cal)
+	for _, gs := range statuses {
+		if lightRank[gs.Report.Status] > lightRank[best.Status] {
+			best = studentLight{Status: gs.Report.Status}
 		}
 	}
 	return best
 }
 
-// statusInputs are the records the three-point status and the overdue flag
-// read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe interval) and
-// the student's probes; the breaks come as the school's calendar
-// (statusDataset). Sessions only feed delivery and the
-// decision's gate, and are by far the most records (two years of a group's
-// sessions per goal): leaving them out keeps a 500-student list fast
-// (docs/perf/app.md) without changing the status.
-func statusInputs(rec Records, g repo.Doc[record.Goal]) []record.Envelope {
-	probes, _ := rec.ListByRef(record.TypeProbe, g.Data.StudentID)
-	return goalStatusInputs(rec, g, probes)
+// goalStatus is one active goal's report as the lists compute it: its
+// status and overdue flag are the full report's (DOMAIN.md §3.6, §3.8);
+// the rest of it (trend, decision, delivery) is not, and is not shown from
+// here.
+type goalStatus struct {
+	Goal   repo.Doc[record.Goal]
+	Report progress.Report
 }
 
-// goalStatusInputs is statusInputs with the student's probes already read.
-func goalStatusInputs(rec Records, g repo.Doc[record.Goal], probes []record.Envelope) []record.Envelope {
-	ge, err := rec.Get(g.ID)
-	if err != nil {
-		return nil
-	}
-	out := []record.Envelope{ge}
-	if g.Data.PlanID != "" {
-		if pe, err := rec.Get(g.Data.PlanID); err == nil {
-			out = append(out, pe)
+// goalStatuses computes the status of each of the student's active goals
+// as of today, reading the goals, their plans and the student's newest
+// probes once (statusProbes), each probe decoded once. It also returns the
+// probes read. These are the records the three-point status and the
+// overdue flag read (DOMAIN.md §3.6, §3.8): the goal, its plan (the probe
+// interval) and the probes; the breaks come as the school's calendar
+// (schoolCalendar). Sessions only feed delivery and the decision's gate,
+// and are by far the most records (two years of a group's sessions per
+// goal): leaving them out keeps a 500-student list fast (docs/perf/app.md)
+// without changing the status.
+func goalStatuses(rec Records, studentID string, today record.Date, cal progress.Calendar) ([]goalStatus, []record.Envelope) {
+	goalEnvs, _ := rec.ListByRef(record.TypeGoal, studentID)
+	var goals []repo.Doc[record.Goal]
+	var goalParts []progress.Decoded
+	for _, e := range goalEnvs {
+		if g, ok := repo.Decode[record.Goal](e); ok && g.Data.Active() {
+			goals = append(goals, g)
+			goalParts = append(goalParts, progress.Decode(e))
 		}
 	}
-	return append(out, probes...)
+	if len(goals) == 0 {
+		return nil, nil
+	}
+	probes, probeParts := statusProbes(rec, studentID, goals, today)
+	var out []goalStatus
+	for i, g := range goals {
+		parts := append([]progress.Decoded{goalParts[i]}, probeParts...)
+		if g.Data.PlanID != "" {
+			if pe, err := rec.Get(g.Data.PlanID); err == nil {
+				parts = append(parts, progress.Decode(pe))
+			}
+		}
+		ds := progress.NewDatasetOf(parts)
+		ds.Calendar = cal
+		rep, err := progress.Progress(ds, g.ID, today)
+		if err != nil {
+			continue
+		}
+		out = append(out, goalStatus{Goal: g, Report: rep})
+	}
+	return out, probes
+}
+
+// statusProbes are the student's newest probes up to today, and the same
+// decoded for the report: back from today until they hold what the status
+// and the overdue flag of every goal in goals read
+// (progress.StatusProbesSuffice: the last three points of its measure), not
+// two years of them (ADR 0652).
+func statusProbes(rec Records, studentID string, goals []repo.Doc[record.Goal], today record.Date) ([]record.Envelope, []progress.Decoded) {
+	decoded := map[string]progress.Decoded{} // a probe read again when reading further back is not decoded again
+	decode := func(es []record.Envelope) []progress.Decoded {
+		out := make([]progress.Decoded, len(es))
+		for i, e := range es {
+			d, ok := decoded[e.ID+e.HLC]
+			if !ok {
+				d = progress.Decode(e)
+				decoded[e.ID+e.HLC] = d
+			}
+			out[i] = d
+		}
+		return out
+	}
+	es := repo.NewestByRef(rec, record.TypeProbe, studentID, today.String(), func(es []record.Envelope) bool {
+		parts := decode(es)
+		for _, g := range goals {
+			if !progress.StatusProbesSuffice(g.Data, parts, today) {
+				return false
+			}
+		}
+		return true
+	})
+	return es, decode(es)
 }
 
 // schoolCalendar is the school's calendar breaks, decoded and merged once
@@ -85,14 +135,6 @@ func schoolCalendar(rec Records) progress.Calendar {
 		parts[i] = progress.Decode(e)
 	}
 	return progress.CalendarOf(parts)
-}
-
-// statusDataset is a goal's dataset of its status inputs with the school's
-// calendar.
-func statusDataset(envs []record.Envelope, cal progress.Calendar) *progress.Dataset {
-	ds := progress.NewDataset(envs)
-	ds.Calendar = cal
-	return ds
 }
 
 // text is the light's shape and words ("▼ Below the aimline").

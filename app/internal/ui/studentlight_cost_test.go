@@ -59,3 +59,35 @@ func TestListsReadTheCalendarOnce(t *testing.T) {
 		t.Errorf("light %q, report %q", l.Status, want.Status)
 	}
 }
+
+// statusInputs are a goal's status inputs with every probe of the student
+// (the light reads only the newest, statusProbes): the reference the
+// light's report is compared with.
+func statusInputs(rec Records, g repo.Doc[record.Goal]) []record.Envelope {
+	probes, _ := rec.ListByRef(record.TypeProbe, g.Data.StudentID)
+	return goalStatusInputs(rec, g, probes)
+}
+
+// goalStatusInputs is what goalStatuses reads for a goal, as envelopes:
+// the goal, its plan and the probes given.
+func goalStatusInputs(rec Records, g repo.Doc[record.Goal], probes []record.Envelope) []record.Envelope {
+	ge, err := rec.Get(g.ID)
+	if err != nil {
+		return nil
+	}
+	out := []record.Envelope{ge}
+	if g.Data.PlanID != "" {
+		if pe, err := rec.Get(g.Data.PlanID); err == nil {
+			out = append(out, pe)
+		}
+	}
+	return append(out, probes...)
+}
+
+// statusDataset is a goal's dataset of its status inputs with the school's
+// calendar.
+func statusDataset(envs []record.Envelope, cal progress.Calendar) *progress.Dataset {
+	ds := progress.NewDataset(envs)
+	ds.Calendar = cal
+	return ds
+}

@@ -27,6 +27,9 @@ type studentsScreen struct {
 	lights    map[string]studentLight
 	gen       int
 	computing bool
+	// lightBox holds each listed student's light: when the lights arrive
+	// only these change, not the 500 rows around them.
+	lightBox map[string]*fyne.Container
 }
 
 func newStudentsScreen(a *App) screen {
@@ -67,9 +70,18 @@ func (s *studentsScreen) computeLights(ids []string) {
 				return
 			}
 			s.lights, s.computing = lights, false
-			s.fill()
+			s.showLights()
 		}
 	})
+}
+
+// showLights puts the computed lights into the rows already listed.
+func (s *studentsScreen) showLights() {
+	for id, box := range s.lightBox {
+		light, ok := s.lights[id]
+		box.Objects = []fyne.CanvasObject{light.view(ok)}
+		box.Refresh()
+	}
 }
 
 // fill lists the students matching the search, computing the lights the
@@ -79,6 +91,7 @@ func (s *studentsScreen) fill() {
 	studs := repo.List[record.Student](s.a.cfg.Records)
 	sort.SliceStable(studs, func(i, j int) bool { return studs[i].Data.DisplayName() < studs[j].Data.DisplayName() })
 	s.open = map[string]*Button{}
+	s.lightBox = map[string]*fyne.Container{}
 	if s.lights == nil && !s.computing {
 		ids := make([]string, len(studs))
 		for i, st := range studs {
@@ -101,7 +114,9 @@ func (s *studentsScreen) fill() {
 		b.Alignment = widget.ButtonAlignLeading
 		s.open[st.ID] = b
 		light, ok := s.lights[st.ID]
-		objs = append(objs, container.NewVBox(b, light.view(ok)))
+		box := container.NewStack(light.view(ok))
+		s.lightBox[st.ID] = box
+		objs = append(objs, container.NewVBox(b, box))
 	}
 	if len(objs) == 0 {
 		if len(studs) == 0 {

@@ -81,7 +81,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 				tg.Students = append(tg.Students, studentName(rec, sid))
 			}
 		}
-		sessions := repo.ListByRef[record.Session](rec, g.ID) // read once: the group's whole history
+		sessions := todaySessions(rec, g.ID, m.Date)
 		tg.Last, tg.InProgressID = lastTime(rec, sessions, m.Date)
 		tg.DeliveredToday = deliveredOn(sessions, m.Date)
 		m.Groups = append(m.Groups, tg)
@@ -110,6 +110,32 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 	})
 	sort.SliceStable(m.Overdue, func(i, j int) bool { return m.Overdue[i].Days > m.Overdue[j].Days })
 	return m
+}
+
+// todaySessions are the group's sessions Today's card reads (lastTime,
+// deliveredOn): those from yesterday on (one left running, one delivered
+// today) and the newest back to the last delivered one on or before today,
+// not the group's whole history (ADR 0652).
+func todaySessions(rec Records, groupID, today string) []repo.Doc[record.Session] {
+	recent := repo.ListByRefDates[record.Session](rec, groupID, yesterday(today), "")
+	last := repo.DecodeAll[record.Session](repo.NewestByRef(rec, record.TypeSession, groupID, today, func(es []record.Envelope) bool {
+		for _, e := range es {
+			if s, ok := repo.Decode[record.Session](e); ok && s.Data.Status == record.SessionDelivered {
+				return true
+			}
+		}
+		return false
+	}))
+	seen := make(map[string]bool, len(recent))
+	for _, s := range recent {
+		seen[s.ID] = true
+	}
+	for _, s := range last {
+		if !seen[s.ID] {
+			recent = append(recent, s)
+		}
+	}
+	return recent
 }
 
 // yesterday is the date before d (YYYY-MM-DD).

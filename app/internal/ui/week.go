@@ -105,10 +105,8 @@ func loadWeek(rec Records, monday, today record.Date, mine func(string) bool) we
 			since = record.DateOf(t.Local())
 		}
 		byDay := map[string][]repo.Doc[record.Session]{}
-		for _, s := range repo.ListByRef[record.Session](rec, g.ID) {
-			if s.Data.Date >= first && s.Data.Date <= last {
-				byDay[s.Data.Date] = append(byDay[s.Data.Date], s)
-			}
+		for _, s := range repo.ListByRefDates[record.Session](rec, g.ID, first, last) { // this week's only (ADR 0652)
+			byDay[s.Data.Date] = append(byDay[s.Data.Date], s)
 		}
 		for i := range m.Days {
 			d := m.Days[i].Date
