@@ -48,7 +48,7 @@ func reportLatency(b *testing.B, lat []time.Duration) {
 // BenchmarkTapToDurable measures one user action: SaveSession (stamp, encode
 // over the previous version, write record, indexes, outbox and clock state,
 // fsync) on this machine's disk, in a plain store and in a sealed one (a
-// PIN: issue 15's aim is at most 1.5× the plain p99).
+// PIN: ADR 0610's aim is at most 1.5× the plain p99).
 func BenchmarkTapToDurable(b *testing.B) {
 	for _, held := range []int{0, 100_000} {
 		for _, sealed := range []bool{false, true} {
@@ -166,7 +166,7 @@ func seed(b *testing.B, s *Store, n int) {
 
 // BenchmarkUnlock: open the store's file and unlock it with the PIN at the
 // production cost (vault.DefaultParams), beside opening a plain store.
-// Issue 15's aim: under 1 s.
+// ADR 0610's aim: under 1 s.
 func BenchmarkUnlock(b *testing.B) {
 	for _, sealed := range []bool{false, true} {
 		b.Run(fmt.Sprintf("sealed=%v", sealed), func(b *testing.B) {

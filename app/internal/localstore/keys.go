@@ -15,7 +15,7 @@ import (
 	"smallwins/app/internal/vault"
 )
 
-// Encryption at rest (issue 15, ADR 0610). A store with a PIN holds a
+// Encryption at rest (ADR 0610). A store with a PIN holds a
 // keyring in meta: the random data key (DK) wrapped under argon2id(PIN,
 // salt) and, once the tablet has a recovery key, under that key too. Every
 // value that can hold what a person wrote or a secret — records (and so the

@@ -53,7 +53,7 @@ var (
 	kResyncing = []byte("resyncing")
 	kLastSync  = []byte("last_sync")
 	kSeen      = []byte("seen_hlc")
-	// Issue 15 (ADR 0610): the wrapped data key, the PIN failures, the
+	// ADR 0610: the wrapped data key, the PIN failures, the
 	// recovery key not yet given to the server (sealed), the clear hint of
 	// the server and school for the forgotten-PIN form, and the flag of a
 	// migration whose compaction has not finished.

@@ -30,7 +30,7 @@ import (
 //   - lights: every student's light alone (the Students tab's background
 //     work).
 //
-// The file only uses what every version of the app since issue 16 has, so
+// The file only uses what every version of the app since ADR 0621 (My week, Probes due, lights) has, so
 // that scripts/bench-screens.sh can run it on an older commit beside the
 // current one in the same session (docs/perf/app.md says how). Run with
 // -cpu 1 (GOMAXPROCS=1).

@@ -14,7 +14,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// "Probes due" across my whole caseload (issue 16: a student 19 days past
+// "Probes due" across my whole caseload (ADR 0621: a student 19 days past
 // due was missing because only today's groups were looked at). Whether a
 // probe is overdue is decided by shared/progress's report (DOMAIN.md §3.8),
 // the same function the server's reports run, never by a rule of the app's

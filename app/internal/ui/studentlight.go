@@ -14,7 +14,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// The students list shows each student's light (issue 16): the
+// The students list shows each student's light (ADR 0621): the
 // three-point status of DOMAIN.md §3.6 as shared/progress computes it, with
 // a shape and a word beside the colour, so it never relies on colour alone.
 // The decision itself (which needs the delivery figures) is on the

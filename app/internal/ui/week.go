@@ -14,7 +14,7 @@ import (
 	"smallwins/shared/record"
 )
 
-// "My week" (issue 16): my groups' sessions of one week, day by day —
+// "My week" (ADR 0621): my groups' sessions of one week, day by day —
 // delivered, cancelled, in progress, to come, or not recorded — with the
 // way to any week before or after, each group's history and each student's
 // attendance history. Times come from the group's schedule for that
