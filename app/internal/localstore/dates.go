@@ -9,6 +9,7 @@ import (
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"smallwins/shared/record"
 )
@@ -115,7 +116,7 @@ func (s *Store) unlockedDateIndex() {
 // or the whole index. A record that does not open (ErrTampered) is left
 // out, as every list leaves it out.
 func (s *Store) buildDateIndex(tx *bolt.Tx) error {
-	if err := tx.DeleteBucket(bByDate); err != nil && !errors.Is(err, bolt.ErrBucketNotFound) {
+	if err := tx.DeleteBucket(bByDate); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 		return err
 	}
 	bd, err := tx.CreateBucket(bByDate)
