@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -27,24 +28,47 @@ func (e *exitError) Unwrap() error { return e.err }
 // maxListedErrors is how many errors the words form lists (§14: the first 20).
 const maxListedErrors = 20
 
-// cmdImportOneRoster is `syncserver import oneroster` (PROTOCOL §14).
-func cmdImportOneRoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import oneroster", stderr)
-	var sf storeFlags
-	sf.register(fs)
+// importCmd is what every import command reads from its command line: the
+// store, --school, --dry-run, --json and the one PATH. extra registers a
+// command's own flags before parsing.
+type importCmd struct {
+	sf           storeFlags
+	school, path string
+	dry, asJSON  bool
+}
+
+func parseImport(name string, args []string, stderr io.Writer, extra func(*flag.FlagSet)) (importCmd, error) {
+	fs := newFlags(name, stderr)
+	var c importCmd
+	c.sf.register(fs)
 	school := fs.String("school", "", "the school's slug")
-	org := fs.String("org", "", "import only students whose orgSourcedIds hold this sourcedId")
+	if extra != nil {
+		extra(fs)
+	}
 	dry := fs.Bool("dry-run", false, "report what the import would do and write nothing")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	path, err := parseWithPath(fs, args)
 	if err != nil {
-		return err
+		return c, err
 	}
 	if *school == "" {
-		return errors.New("--school is required")
+		return c, errors.New("--school is required")
 	}
-	rep, err := importOneRoster(ctx, sf, *school, path, roster.Options{Org: *org}, *dry)
-	return finishImport(stdout, rep, err, *asJSON, "students")
+	c.school, c.path, c.dry, c.asJSON = *school, path, *dry, *asJSON
+	return c, nil
+}
+
+// cmdImportOneRoster is `syncserver import oneroster` (PROTOCOL §14).
+func cmdImportOneRoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var org *string
+	c, err := parseImport("import oneroster", args, stderr, func(fs *flag.FlagSet) {
+		org = fs.String("org", "", "import only students whose orgSourcedIds hold this sourcedId")
+	})
+	if err != nil {
+		return err
+	}
+	rep, err := importOneRoster(ctx, c.sf, c.school, c.path, roster.Options{Org: *org}, c.dry)
+	return finishImport(stdout, rep, err, c.asJSON, "students")
 }
 
 func importOneRoster(ctx context.Context, sf storeFlags, slug, path string, opts roster.Options, dry bool) (roster.Report, error) {
@@ -85,46 +109,28 @@ func withImporter(ctx context.Context, sf storeFlags, slug string, run func(rost
 // cmdImportGroups is `syncserver import groups`: our own template for
 // intervention groups and goals (docs/roster-import.md), with §14's rules.
 func cmdImportGroups(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import groups", stderr)
-	var sf storeFlags
-	sf.register(fs)
-	school := fs.String("school", "", "the school's slug")
-	dry := fs.Bool("dry-run", false, "report what the import would do and write nothing")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	path, err := parseWithPath(fs, args)
+	c, err := parseImport("import groups", args, stderr, nil)
 	if err != nil {
 		return err
 	}
-	if *school == "" {
-		return errors.New("--school is required")
-	}
-	rep, err := importGroups(ctx, sf, *school, path, *dry)
-	return finishImport(stdout, rep, err, *asJSON, "records (groups and goals)")
+	rep, err := importGroups(ctx, c.sf, c.school, c.path, c.dry)
+	return finishImport(stdout, rep, err, c.asJSON, "records (groups and goals)")
 }
 
 // cmdImportDistrict is `syncserver import norms` (and, with forms,
 // `syncserver import forms`): a district's norm tables or probe forms
 // from one CSV file (docs/norms.md), with §14's rules.
 func cmdImportDistrict(ctx context.Context, kind string, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("import "+kind, stderr)
-	var sf storeFlags
-	sf.register(fs)
-	school := fs.String("school", "", "the school's slug")
-	dry := fs.Bool("dry-run", false, "report what the import would do and write nothing")
-	asJSON := fs.Bool("json", false, "print the report as JSON")
-	path, err := parseWithPath(fs, args)
+	c, err := parseImport("import "+kind, args, stderr, nil)
 	if err != nil {
 		return err
-	}
-	if *school == "" {
-		return errors.New("--school is required")
 	}
 	what, def := "norm tables", roster.NormsFile
 	if kind == "forms" {
 		what, def = "probe forms", roster.FormsFile
 	}
-	rep, err := importDistrict(ctx, sf, *school, path, kind, def, *dry)
-	return finishImport(stdout, rep, err, *asJSON, what)
+	rep, err := importDistrict(ctx, c.sf, c.school, c.path, kind, def, c.dry)
+	return finishImport(stdout, rep, err, c.asJSON, what)
 }
 
 func importDistrict(ctx context.Context, sf storeFlags, slug, path, kind, def string, dry bool) (roster.Report, error) {

@@ -368,23 +368,43 @@ type decidedLine struct {
 	Note                   *decidedNote
 }
 
-// handleMeeting is the team's agenda (CONSOLE.md §3).
-func (c *Console) handleMeeting(ec echo.Context) error {
+// agendaView is the agenda a request asks for: its day, the viewer's
+// scope, every item and the filtered ones. The page and the agenda PDF
+// read it alike.
+type agendaView struct {
+	day        progress.Date
+	sc         *scope
+	all, shown []agendaEntry
+	f          agendaFilter
+}
+
+// agendaOf reads the request's agenda (as_of, scope, filter).
+func (c *Console) agendaOf(ec echo.Context) (agendaView, error) {
 	ctx := ec.Request().Context()
 	day, err := c.asOf(ec)
 	if err != nil {
-		return err
+		return agendaView{}, err
 	}
 	sc, err := c.loadScope(ctx, sessionOf(ec).p)
 	if err != nil {
-		return err
+		return agendaView{}, err
 	}
 	all, err := c.agenda(ctx, sc, day)
 	if err != nil {
-		return err
+		return agendaView{}, err
 	}
 	f := filterOf(ec.QueryParams())
-	shown := f.apply(all)
+	return agendaView{day: day, sc: sc, all: all, shown: f.apply(all), f: f}, nil
+}
+
+// handleMeeting is the team's agenda (CONSOLE.md §3).
+func (c *Console) handleMeeting(ec echo.Context) error {
+	ctx := ec.Request().Context()
+	v, err := c.agendaOf(ec)
+	if err != nil {
+		return err
+	}
+	day, sc, all, f, shown := v.day, v.sc, v.all, v.f, v.shown
 	pages := max(1, (len(shown)+agendaPageSize-1)/agendaPageSize)
 	f.Page = min(max(f.Page, 1), pages)
 	from, to := (f.Page-1)*agendaPageSize, min(f.Page*agendaPageSize, len(shown))

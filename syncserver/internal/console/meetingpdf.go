@@ -22,20 +22,11 @@ import (
 
 func (c *Console) handleAgendaPDF(ec echo.Context) error {
 	ctx := ec.Request().Context()
-	day, err := c.asOf(ec)
+	v, err := c.agendaOf(ec)
 	if err != nil {
 		return err
 	}
-	sc, err := c.loadScope(ctx, sessionOf(ec).p)
-	if err != nil {
-		return err
-	}
-	all, err := c.agenda(ctx, sc, day)
-	if err != nil {
-		return err
-	}
-	f := filterOf(ec.QueryParams())
-	shown := f.apply(all)
+	day, sc, all, f, shown := v.day, v.sc, v.all, v.f, v.shown
 	sub := sc.p.School.Name + " - " + day.String()
 	if w := filterWords(sc, f, all); w != "" {
 		sub += " - " + w
