@@ -67,9 +67,12 @@ func goalStatuses(rec Records, studentID string, today record.Date, cal progress
 	var goals []repo.Doc[record.Goal]
 	var goalParts []progress.Decoded
 	for _, e := range goalEnvs {
-		if g, ok := repo.Decode[record.Goal](e); ok && g.Data.Active() {
-			goals = append(goals, g)
-			goalParts = append(goalParts, progress.Decode(e))
+		// Decoded once, as the report decodes it: a goal the report cannot
+		// read has no status.
+		d := progress.Decode(e)
+		if g, ok := d.Value().(record.Goal); ok && g.Active() {
+			goals = append(goals, repo.Doc[record.Goal]{ID: e.ID, HLC: e.HLC, Restricted: e.Restricted, Data: g})
+			goalParts = append(goalParts, d)
 		}
 	}
 	if len(goals) == 0 {

@@ -27,9 +27,12 @@ type studentsScreen struct {
 	lights    map[string]studentLight
 	gen       int
 	computing bool
-	// lightBox holds each listed student's light: when the lights arrive
-	// only these change, not the 500 rows around them.
-	lightBox map[string]*fyne.Container
+	// rows holds each listed student's row (the button, then the light):
+	// when the lights arrive only the lights change, not the 500 rows.
+	rows map[string]*fyne.Container
+	// laidOut: the grid has been shown, so a new fill lays it out again
+	// (the first one is laid out when the screen is shown).
+	laidOut bool
 }
 
 func newStudentsScreen(a *App) screen {
@@ -77,10 +80,10 @@ func (s *studentsScreen) computeLights(ids []string) {
 
 // showLights puts the computed lights into the rows already listed.
 func (s *studentsScreen) showLights() {
-	for id, box := range s.lightBox {
+	for id, row := range s.rows {
 		light, ok := s.lights[id]
-		box.Objects = []fyne.CanvasObject{light.view(ok)}
-		box.Refresh()
+		row.Objects[1] = light.view(ok)
+		row.Refresh()
 	}
 }
 
@@ -89,9 +92,13 @@ func (s *studentsScreen) showLights() {
 func (s *studentsScreen) fill() {
 	q := strings.ToLower(strings.TrimSpace(s.search.Text))
 	studs := repo.List[record.Student](s.a.cfg.Records)
-	sort.SliceStable(studs, func(i, j int) bool { return studs[i].Data.DisplayName() < studs[j].Data.DisplayName() })
+	names := make(map[string]string, len(studs)) // each name made once, not at every comparison
+	for _, st := range studs {
+		names[st.ID] = st.Data.DisplayName()
+	}
+	sort.SliceStable(studs, func(i, j int) bool { return names[studs[i].ID] < names[studs[j].ID] })
 	s.open = map[string]*Button{}
-	s.lightBox = map[string]*fyne.Container{}
+	s.rows = map[string]*fyne.Container{}
 	if s.lights == nil && !s.computing {
 		ids := make([]string, len(studs))
 		for i, st := range studs {
@@ -101,7 +108,7 @@ func (s *studentsScreen) fill() {
 	}
 	var objs []fyne.CanvasObject
 	for _, st := range studs {
-		name := st.Data.DisplayName()
+		name := names[st.ID]
 		if q != "" && !strings.Contains(strings.ToLower(name+" "+st.Data.GivenName), q) {
 			continue
 		}
@@ -114,9 +121,9 @@ func (s *studentsScreen) fill() {
 		b.Alignment = widget.ButtonAlignLeading
 		s.open[st.ID] = b
 		light, ok := s.lights[st.ID]
-		box := container.NewStack(light.view(ok))
-		s.lightBox[st.ID] = box
-		objs = append(objs, container.NewVBox(b, box))
+		row := container.NewVBox(b, light.view(ok))
+		s.rows[st.ID] = row
+		objs = append(objs, row)
 	}
 	if len(objs) == 0 {
 		if len(studs) == 0 {
@@ -126,5 +133,8 @@ func (s *studentsScreen) fill() {
 		}
 	}
 	s.grid.Objects = objs
-	s.grid.Refresh()
+	if s.laidOut {
+		s.grid.Refresh()
+	}
+	s.laidOut = true
 }

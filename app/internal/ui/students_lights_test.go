@@ -38,17 +38,29 @@ func TestLightsArriveInTheListedRows(t *testing.T) {
 		t.Fatalf("%d background works, Ava's row %v", len(pending), ava)
 	}
 	// texts lists a label twice (the label, then the rich text drawing it).
-	if got := texts(s.lightBox[sc.students[0]]); len(got) == 0 || got[0] != "…" {
+	if got := texts(s.rows[sc.students[0]].Objects[1]); len(got) == 0 || got[0] != "…" {
 		t.Fatalf("before the lights: %q", got)
 	}
 	pending[0]()()
-	if got := texts(s.lightBox[sc.students[0]]); len(got) == 0 || got[0] != "▼ Below the aimline" || slices.Contains(got, "…") {
+	if got := texts(s.rows[sc.students[0]].Objects[1]); len(got) == 0 || got[0] != "▼ Below the aimline" || slices.Contains(got, "…") {
 		t.Fatalf("Ava's light: %q", got)
 	}
-	if got := texts(s.lightBox[sc.students[1]]); len(got) == 0 || got[0] != "No active goal" {
+	if got := texts(s.rows[sc.students[1]].Objects[1]); len(got) == 0 || got[0] != "No active goal" {
 		t.Fatalf("Ben's light: %q", got)
 	}
 	if s.open[sc.students[0]] != ava {
 		t.Fatal("the rows were built again for the lights")
+	}
+	if sz := s.rows[sc.students[0]].Size(); sz.Width < 100 || sz.Height < 20 {
+		t.Fatalf("Ava's row is not laid out: %v", sz)
+	}
+	// A search lists the matching rows, laid out in the window.
+	test.Type(s.search, "ben")
+	ben := s.rows[sc.students[1]]
+	if len(s.grid.Objects) != 1 || ben == nil || len(s.open) != 1 {
+		t.Fatalf("search for ben: %d rows", len(s.grid.Objects))
+	}
+	if sz := ben.Size(); sz.Width < 100 || sz.Height < 20 {
+		t.Fatalf("Ben's row is not laid out: %v", sz)
 	}
 }
