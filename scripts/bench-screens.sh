@@ -25,6 +25,10 @@ CGO_ENABLED=0 go test -tags migrated_fynedo -c -o "$work/head.test" ./app/intern
 label_base=$(git rev-parse --short "$base")
 label_head=$(git rev-parse --short HEAD)$([ -n "$(git status --porcelain)" ] && echo ' with uncommitted changes' || true)
 export GOMAXPROCS=1
+# Each binary seeds its school (256 MB) under TMPDIR: older commits leave it
+# there, so it goes with the work directory.
+mkdir -p "$work/tmp"
+export TMPDIR=$work/tmp
 for r in $(seq "$rounds"); do
   for v in base head; do
     dir=app/internal/ui label=$label_head
