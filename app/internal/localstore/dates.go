@@ -189,14 +189,11 @@ func (s *Store) ListByRefDates(typ, ref, from, to string) ([]record.Envelope, er
 			if to != "" && string(rest[:dateLen]) > to {
 				break
 			}
-			e, _, err := s.getEnv(tx, rest[dateLen:])
-			if errors.Is(err, ErrTampered) {
-				continue // as in List (ADR 0501)
-			}
+			e, err := s.listed(tx, rest[dateLen:])
 			if err != nil {
 				return err
 			}
-			if e != nil && !e.Deleted {
+			if e != nil {
 				out = append(out, *e)
 			}
 		}
@@ -290,14 +287,11 @@ func (s *Store) scanDates(tx *bolt.Tx, typ string, rk []byte, from, to string) (
 	prefix := refKey(rk, typ, nil)
 	c := tx.Bucket(bByRef).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		e, _, err := s.getEnv(tx, k[len(prefix):])
-		if errors.Is(err, ErrTampered) {
-			continue
-		}
+		e, err := s.listed(tx, k[len(prefix):])
 		if err != nil {
 			return nil, err
 		}
-		if e == nil || e.Deleted {
+		if e == nil {
 			continue
 		}
 		d, ok := envDate(e)

@@ -583,6 +583,18 @@ func (s *Store) Version(id string) (record.Envelope, error) {
 	return out, nil
 }
 
+// listed is the live version of the record under key k as a list shows it:
+// nil for a tombstone or a record that does not open (ErrTampered). One
+// damaged record must not blank a screen (ADR 0501); Get of its id reports
+// it.
+func (s *Store) listed(tx *bolt.Tx, k []byte) (*record.Envelope, error) {
+	e, _, err := s.getEnv(tx, k)
+	if errors.Is(err, ErrTampered) || err == nil && (e == nil || e.Deleted) {
+		return nil, nil
+	}
+	return e, err
+}
+
 // List returns the live records of type typ, in id order (creation order for
 // UUIDv7 ids).
 func (s *Store) List(typ string) ([]record.Envelope, error) {
@@ -591,16 +603,11 @@ func (s *Store) List(typ string) ([]record.Envelope, error) {
 		prefix := append([]byte(typ), 0)
 		c := tx.Bucket(bByType).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			e, _, err := s.getEnv(tx, k[len(prefix):])
-			if errors.Is(err, ErrTampered) {
-				// One damaged record must not blank a screen (ADR 0501);
-				// Get of its id reports it.
-				continue
-			}
+			e, err := s.listed(tx, k[len(prefix):])
 			if err != nil {
 				return err
 			}
-			if e != nil && !e.Deleted {
+			if e != nil {
 				out = append(out, *e)
 			}
 		}
@@ -625,16 +632,11 @@ func (s *Store) ListByRef(typ, ref string) ([]record.Envelope, error) {
 		prefix := refKey(rk, typ, nil)
 		c := tx.Bucket(bByRef).Cursor()
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			e, _, err := s.getEnv(tx, k[len(prefix):])
-			if errors.Is(err, ErrTampered) {
-				// One damaged record must not blank a screen (ADR 0501);
-				// Get of its id reports it.
-				continue
-			}
+			e, err := s.listed(tx, k[len(prefix):])
 			if err != nil {
 				return err
 			}
-			if e != nil && !e.Deleted {
+			if e != nil {
 				out = append(out, *e)
 			}
 		}
