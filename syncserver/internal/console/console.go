@@ -31,6 +31,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -61,12 +62,16 @@ type Config struct {
 
 // Console serves the pages.
 type Console struct {
-	st    store.Store
-	pws   auth.Passwords
-	log   *slog.Logger
-	now   func() time.Time
-	w     *serverwriter.Writer
-	pages map[string]*template.Template
+	// actionMu makes a meeting's "at most 100 action items" one step with
+	// the write in this process (two adds at 99 cannot both pass); across
+	// instances each may add one more (ADR 0017).
+	actionMu sync.Mutex
+	st       store.Store
+	pws      auth.Passwords
+	log      *slog.Logger
+	now      func() time.Time
+	w        *serverwriter.Writer
+	pages    map[string]*template.Template
 	// reports caches every goal's report per school version (ADR 0012).
 	reports *reportcache.Cache
 }

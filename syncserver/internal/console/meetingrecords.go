@@ -171,6 +171,8 @@ func (c *Console) handleActionAdd(ec echo.Context) error {
 	if err := a.Validate(); err != nil {
 		return &errPage{http.StatusBadRequest, "The action item was not added: " + err.Error()}
 	}
+	c.actionMu.Lock()
+	defer c.actionMu.Unlock()
 	held, err := c.st.RecordsByRef(ec.Request().Context(), s.p.School.ID, sc.v, a.MeetingID, record.TypeMeetingAction)
 	if err != nil {
 		return err
