@@ -4,13 +4,11 @@ go 1.26.8
 
 require (
 	github.com/go-json-experiment/json v1.27.2
+	golang.org/x/crypto v0.59.0
 	smallwins/shared v0.0.0
 )
 
-require (
-	github.com/kr/text v0.2.0 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
-)
+require github.com/kr/text v0.2.0 // indirect
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0 // indirect
