@@ -5,12 +5,16 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -28,22 +32,22 @@ type setupScreen struct {
 
 func newSetupScreen(a *App) screen {
 	s := &setupScreen{a: a, list: container.NewVBox()}
-	s.addStudent = newImportant("Add student", widget.HighImportance, func() { a.push(newStudentForm(a, "")) })
-	s.addProgram = newImportant("Add program", widget.HighImportance, func() { a.push(newProgramForm(a, "")) })
-	s.addGroup = newImportant("Add group", widget.HighImportance, func() { a.push(newGroupForm(a, "")) })
-	s.addBreak = NewButton("Add break", func() { a.push(newBreakForm(a, "")) })
+	s.addStudent = newImportant(lang.L("forms.setup.add_student"), widget.HighImportance, func() { a.push(newStudentForm(a, "")) })
+	s.addProgram = newImportant(lang.L("forms.setup.add_program"), widget.HighImportance, func() { a.push(newProgramForm(a, "")) })
+	s.addGroup = newImportant(lang.L("forms.setup.add_group"), widget.HighImportance, func() { a.push(newGroupForm(a, "")) })
+	s.addBreak = NewButton(lang.L("forms.setup.add_break"), func() { a.push(newBreakForm(a, "")) })
 	s.root = vscroll(container.NewPadded(s.list))
 	return s
 }
 
-func (s *setupScreen) title() string              { return "Setup" }
+func (s *setupScreen) title() string              { return lang.L("forms.setup.title") }
 func (s *setupScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *setupScreen) refresh() {
 	r := s.a.cfg.Records
 	s.edit = map[string]*Button{}
 	row := func(id, text string, open func()) fyne.CanvasObject {
-		b := NewButton("Edit", open)
+		b := NewButton(lang.L("forms.setup.edit"), open)
 		s.edit[id] = b
 		return container.NewBorder(nil, nil, nil, b, wrapLabel(text))
 	}
@@ -60,9 +64,9 @@ func (s *setupScreen) refresh() {
 	sortDocs(ss, func(a, b record.Student) bool { return a.DisplayName() < b.DisplayName() })
 	for _, d := range ss {
 		d := d
-		txt := d.Data.DisplayName() + " · grade " + d.Data.Grade
+		txt := lang.L("forms.setup.student_row", map[string]any{"Name": d.Data.DisplayName(), "Grade": d.Data.Grade})
 		if !d.Data.IsActive() {
-			txt += " · inactive"
+			txt = lang.L("forms.setup.student_row_inactive", map[string]any{"Name": d.Data.DisplayName(), "Grade": d.Data.Grade})
 		}
 		studs = append(studs, row(d.ID, txt, func() { s.a.push(newStudentForm(s.a, d.ID)) }))
 	}
@@ -70,29 +74,29 @@ func (s *setupScreen) refresh() {
 	sortDocs(ps, func(a, b record.Program) bool { return a.Name < b.Name })
 	for _, d := range ps {
 		d := d
-		progs = append(progs, row(d.ID, fmt.Sprintf("%s · %s · %d steps", d.Data.Name, d.Data.Area, len(d.Data.Steps)),
+		progs = append(progs, row(d.ID, lang.N("forms.setup.program_row", len(d.Data.Steps), map[string]any{"Name": d.Data.Name, "Area": orCode(areaWords, d.Data.Area), "Count": len(d.Data.Steps)}),
 			func() { s.a.push(newProgramForm(s.a, d.ID)) }))
 	}
 	gs := repo.List[record.Group](r)
 	sortDocs(gs, func(a, b record.Group) bool { return a.Name < b.Name })
 	for _, d := range gs {
 		d := d
-		groups = append(groups, row(d.ID, fmt.Sprintf("%s · %d students · %s", d.Data.Name, len(d.Data.StudentIDs), scheduleText(d.Data.Schedule)),
+		groups = append(groups, row(d.ID, lang.N("forms.setup.group_row", len(d.Data.StudentIDs), map[string]any{"Name": d.Data.Name, "Count": len(d.Data.StudentIDs), "Schedule": scheduleText(d.Data.Schedule)}),
 			func() { s.a.push(newGroupForm(s.a, d.ID)) }))
 	}
 	bs := repo.List[record.CalendarBreak](r)
 	sortDocs(bs, func(a, b record.CalendarBreak) bool { return a.StartDate < b.StartDate })
 	for _, d := range bs {
 		d := d
-		breaks = append(breaks, row(d.ID, fmt.Sprintf("%s · %s – %s", d.Data.Name, prettyDate(d.Data.StartDate), prettyDate(d.Data.EndDate)),
+		breaks = append(breaks, row(d.ID, lang.L("forms.setup.break_row", map[string]any{"Name": d.Data.Name, "From": prettyDate(d.Data.StartDate), "To": prettyDate(d.Data.EndDate)}),
 			func() { s.a.push(newBreakForm(s.a, d.ID)) }))
 	}
 	s.list.Objects = []fyne.CanvasObject{
-		wrapLabel("Plans and goals are set on each student's page (Students tab)."),
-		section("Students", s.addStudent, studs, "No students yet."),
-		section("Programs and checklists", s.addProgram, progs, "No programs yet. A program holds the fidelity checklist of its sessions."),
-		section("Groups", s.addGroup, groups, "No groups yet. A group needs a program and its students."),
-		section("Calendar breaks", s.addBreak, breaks, "No breaks. Breaks stop the clock for aimlines and dose."),
+		wrapLabel(lang.L("forms.setup.intro")),
+		section(lang.L("forms.setup.students"), s.addStudent, studs, lang.L("forms.setup.students_none")),
+		section(lang.L("forms.setup.programs"), s.addProgram, progs, lang.L("forms.setup.programs_none")),
+		section(lang.L("forms.setup.groups"), s.addGroup, groups, lang.L("forms.setup.groups_none")),
+		section(lang.L("forms.setup.breaks"), s.addBreak, breaks, lang.L("forms.setup.breaks_none")),
 	}
 	s.list.Refresh()
 }
@@ -101,12 +105,13 @@ var dayNames = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
 
 func scheduleText(sl []record.ScheduleSlot) string {
 	if len(sl) == 0 {
-		return "no schedule"
+		return lang.L("forms.setup.no_schedule")
 	}
 	var parts []string
 	for _, x := range sl {
 		if x.Weekday >= 1 && x.Weekday <= 7 {
-			parts = append(parts, dayNames[x.Weekday-1]+" "+x.Start)
+			// Weekday 1–7 is Monday–Sunday (DOMAIN.md §2); time.Weekday counts from Sunday.
+			parts = append(parts, i18n.WeekdayShort(applang.Current(), time.Weekday(x.Weekday%7))+" "+x.Start)
 		}
 	}
 	return strings.Join(parts, ", ")
@@ -125,19 +130,21 @@ type formScreen struct {
 	Save  *Button
 	extra []fyne.CanvasObject
 	save  func() bool
+	// norms is the goal form's suggestions from norms (nil on other forms).
+	norms *goalNorms
 }
 
 func newFormScreen(a *App, title string, items []*widget.FormItem, save func() bool, extra ...fyne.CanvasObject) *formScreen {
 	f := &formScreen{a: a, name: title, save: save, extra: extra}
 	f.form = widget.NewForm(items...)
-	f.Save = newImportant("Save", widget.HighImportance, func() {
+	f.Save = newImportant(lang.L("forms.save"), widget.HighImportance, func() {
 		offers := a.undo.offers
 		if f.save() {
 			a.Back()
 			// A save that offered an undo is said in the undo bar ("Probe
 			// changed to 52."): no second "Saved." that would outlive it.
 			if a.undo.offers == offers {
-				a.say("Saved.")
+				a.say(lang.L("forms.saved"))
 			}
 		}
 	})
@@ -175,7 +182,7 @@ func (a *App) parseNum(field, text string, required bool) (float64, bool) {
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	if err != nil {
-		a.warn(field + " must be a number.")
+		a.warn(lang.L("forms.not_a_number", map[string]any{"Field": field}))
 		return 0, false
 	}
 	return v, true
@@ -192,20 +199,20 @@ func newStudentForm(a *App, id string) *formScreen {
 	}
 	given := entryWith(st.GivenName, "")
 	family := entryWith(st.FamilyName, "")
-	preferred := entryWith(st.PreferredName, "shown instead of the given name")
+	preferred := entryWith(st.PreferredName, lang.L("forms.student.preferred_hint"))
 	grade := widget.NewSelect(grades, nil)
 	grade.SetSelected(st.Grade)
-	ext := entryWith(st.ExternalID, "student information system id")
-	active := widget.NewCheck("Active (inactive students are hidden from Today)", nil)
+	ext := entryWith(st.ExternalID, lang.L("forms.student.id_hint"))
+	active := widget.NewCheck(lang.L("forms.student.active"), nil)
 	active.SetChecked(st.IsActive())
-	title := "New student"
+	title := lang.L("forms.student.new")
 	if id != "" {
-		title = "Edit " + st.DisplayName()
+		title = lang.L("forms.edit_title", map[string]any{"Name": st.DisplayName()})
 	}
 	return newFormScreen(a, title, []*widget.FormItem{
-		widget.NewFormItem("Given name", given), widget.NewFormItem("Family name", family),
-		widget.NewFormItem("Preferred name", preferred), widget.NewFormItem("Grade", grade),
-		widget.NewFormItem("Student id", ext), widget.NewFormItem("", active),
+		widget.NewFormItem(lang.L("forms.student.given"), given), widget.NewFormItem(lang.L("forms.student.family"), family),
+		widget.NewFormItem(lang.L("forms.student.preferred"), preferred), widget.NewFormItem(lang.L("forms.student.grade"), grade),
+		widget.NewFormItem(lang.L("forms.student.id"), ext), widget.NewFormItem("", active),
 	}, func() bool {
 		st.GivenName, st.FamilyName = strings.TrimSpace(given.Text), strings.TrimSpace(family.Text)
 		st.PreferredName, st.Grade, st.ExternalID = strings.TrimSpace(preferred.Text), grade.Selected, strings.TrimSpace(ext.Text)
@@ -262,38 +269,37 @@ func newProgramForm(a *App, id string) *formScreen {
 	if d, ok := repo.Get[record.Program](a.cfg.Records, id); ok {
 		p = d.Data
 	}
-	name := entryWith(p.Name, "e.g. Phonics for Reading, level 2")
-	area := widget.NewSelect(areas, nil)
-	area.SetSelected(p.Area)
-	perWeek := entryWith(numText(p.SessionsPerWeek), "e.g. 4")
-	minutes := entryWith(numText(p.MinutesPerSession), "e.g. 30")
+	name := entryWith(p.Name, lang.L("forms.program.name_hint"))
+	area := newCodeSelect(areas, areaWords, p.Area)
+	perWeek := entryWith(numText(p.SessionsPerWeek), lang.L("forms.eg", map[string]any{"Example": "4"}))
+	minutes := entryWith(numText(p.MinutesPerSession), lang.L("forms.eg", map[string]any{"Example": "30"}))
 	var lines []string
 	for _, s := range p.Steps {
 		lines = append(lines, s.Text)
 	}
 	steps := widget.NewMultiLineEntry()
 	steps.SetText(strings.Join(lines, "\n"))
-	steps.SetPlaceHolder("One step per line, in order:\nReview sight words\nModel the new sound\n…")
+	steps.SetPlaceHolder(lang.L("forms.program.steps_hint"))
 	steps.SetMinRowsVisible(8)
-	title := "New program"
+	title := lang.L("forms.program.new")
 	if id != "" {
-		title = "Edit " + p.Name
+		title = lang.L("forms.edit_title", map[string]any{"Name": p.Name})
 	}
 	return newFormScreen(a, title, []*widget.FormItem{
-		widget.NewFormItem("Name", name), widget.NewFormItem("Area", area),
-		widget.NewFormItem("Sessions a week", perWeek), widget.NewFormItem("Minutes a session", minutes),
-		widget.NewFormItem("Checklist steps", steps),
+		widget.NewFormItem(lang.L("forms.name"), name), widget.NewFormItem(lang.L("forms.program.area"), area.Select),
+		widget.NewFormItem(lang.L("forms.sessions_week"), perWeek), widget.NewFormItem(lang.L("forms.minutes_session"), minutes),
+		widget.NewFormItem(lang.L("forms.program.steps"), steps),
 	}, func() bool {
-		spw, ok1 := a.parseNum("Sessions a week", perWeek.Text, false)
-		mps, ok2 := a.parseNum("Minutes a session", minutes.Text, false)
+		spw, ok1 := a.parseNum(lang.L("forms.sessions_week"), perWeek.Text, false)
+		mps, ok2 := a.parseNum(lang.L("forms.minutes_session"), minutes.Text, false)
 		if !ok1 || !ok2 {
 			return false
 		}
-		p.Name, p.Area, p.SessionsPerWeek, p.MinutesPerSession = strings.TrimSpace(name.Text), area.Selected, spw, mps
+		p.Name, p.Area, p.SessionsPerWeek, p.MinutesPerSession = strings.TrimSpace(name.Text), area.code(), spw, mps
 		p.Steps = stepsFromLines(p.Steps, steps.Text)
 		_, err := a.put(record.TypeProgram, id, p, false)
 		return err == nil
-	}, wrapLabel("Editing a step's words makes it a new step; its history stays with the old one."))
+	}, wrapLabel(lang.L("forms.program.steps_note")))
 }
 
 func newGroupForm(a *App, id string) *formScreen {
@@ -304,7 +310,7 @@ func newGroupForm(a *App, id string) *formScreen {
 	// Who leads the group (its caseload, ADR 0621): the tablet knows only
 	// its own person by name, so it offers "me", keeps a colleague set in
 	// the console, or leaves the group to nobody yet.
-	const leadMe, leadNobody, leadColleague = "Me", "Nobody yet", "A colleague (as set in the console)"
+	leadMe, leadNobody, leadColleague := lang.L("forms.group.lead_me"), lang.L("forms.group.lead_nobody"), lang.L("forms.group.lead_colleague")
 	leadOpts := []string{leadMe, leadNobody}
 	lead := widget.NewSelect(nil, nil)
 	switch {
@@ -318,7 +324,7 @@ func newGroupForm(a *App, id string) *formScreen {
 		lead.Options = append(leadOpts, leadColleague)
 		lead.SetSelected(leadColleague)
 	}
-	name := entryWith(g.Name, "e.g. Bluebirds")
+	name := entryWith(g.Name, lang.L("forms.eg", map[string]any{"Example": "Bluebirds"}))
 	progs := repo.List[record.Program](a.cfg.Records)
 	sortDocs(progs, func(x, y record.Program) bool { return x.Name < y.Name })
 	var progNames []string
@@ -354,15 +360,15 @@ func newGroupForm(a *App, id string) *formScreen {
 	members := widget.NewCheckGroup(opts, nil)
 	members.SetSelected(selected)
 	sched := newScheduleEditor(g.Schedule)
-	title := "New group"
+	title := lang.L("forms.group.new")
 	if id != "" {
-		title = "Edit " + g.Name
+		title = lang.L("forms.edit_title", map[string]any{"Name": g.Name})
 	}
 	return newFormScreen(a, title, []*widget.FormItem{
-		widget.NewFormItem("Name", name), widget.NewFormItem("Program", prog),
-		widget.NewFormItem("Led by", lead),
-		widget.NewFormItem("Meets on", sched.box),
-		widget.NewFormItem("Students", members),
+		widget.NewFormItem(lang.L("forms.name"), name), widget.NewFormItem(lang.L("forms.program"), prog),
+		widget.NewFormItem(lang.L("forms.group.lead"), lead),
+		widget.NewFormItem(lang.L("forms.group.meets"), sched.box),
+		widget.NewFormItem(lang.L("forms.group.students"), members),
 	}, func() bool {
 		g.Name = strings.TrimSpace(name.Text)
 		g.ProgramID = ""
@@ -372,7 +378,7 @@ func newGroupForm(a *App, id string) *formScreen {
 			}
 		}
 		if g.ProgramID == "" {
-			a.warn("Choose the group's program (add one first if there is none).")
+			a.warn(lang.L("forms.group.choose_program"))
 			return false
 		}
 		switch lead.Selected {
@@ -412,15 +418,15 @@ func newBreakForm(a *App, id string) *formScreen {
 	if d, ok := repo.Get[record.CalendarBreak](a.cfg.Records, id); ok {
 		b = d.Data
 	}
-	name := entryWith(b.Name, "e.g. Spring break")
+	name := entryWith(b.Name, lang.L("forms.break.name_hint"))
 	start := entryWith(b.StartDate, "YYYY-MM-DD")
-	end := entryWith(b.EndDate, "YYYY-MM-DD (the last day off)")
-	title := "New break"
+	end := entryWith(b.EndDate, lang.L("forms.break.last_hint"))
+	title := lang.L("forms.break.new")
 	if id != "" {
-		title = "Edit " + b.Name
+		title = lang.L("forms.edit_title", map[string]any{"Name": b.Name})
 	}
 	return newFormScreen(a, title, []*widget.FormItem{
-		widget.NewFormItem("Name", name), widget.NewFormItem("First day", start), widget.NewFormItem("Last day", end),
+		widget.NewFormItem(lang.L("forms.name"), name), widget.NewFormItem(lang.L("forms.break.first"), start), widget.NewFormItem(lang.L("forms.break.last"), end),
 	}, func() bool {
 		b.Name, b.StartDate, b.EndDate = strings.TrimSpace(name.Text), strings.TrimSpace(start.Text), strings.TrimSpace(end.Text)
 		_, err := a.put(record.TypeCalendarBreak, id, b, false)
@@ -460,12 +466,13 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 		}
 	}
 	groups := repo.List[record.Group](a.cfg.Records)
-	groupNames := []string{"(no group)"}
+	noGroup := lang.L("forms.plan.no_group")
+	groupNames := []string{noGroup}
 	for _, g := range groups {
 		groupNames = append(groupNames, g.Data.Name)
 	}
 	group := widget.NewSelect(groupNames, nil)
-	group.SetSelected("(no group)")
+	group.SetSelected(noGroup)
 	for _, g := range groups {
 		if g.ID == p.GroupID {
 			group.SetSelected(g.Data.Name)
@@ -474,18 +481,18 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 	tier := widget.NewSelect([]string{"2", "3"}, nil)
 	tier.SetSelected(strconv.Itoa(p.Tier))
 	start := entryWith(p.StartDate, "YYYY-MM-DD")
-	end := entryWith(p.EndDate, "YYYY-MM-DD, empty when open-ended")
+	end := entryWith(p.EndDate, lang.L("forms.plan.end_hint"))
 	every := entryWith(numText(p.ProbeEveryDays), "7")
-	title := "New plan for " + studentName(a.cfg.Records, studentID)
+	title := lang.L("forms.plan.new", map[string]any{"Name": studentName(a.cfg.Records, studentID)})
 	return newFormScreen(a, title, []*widget.FormItem{
-		widget.NewFormItem("Program", prog), widget.NewFormItem("Group", group), widget.NewFormItem("Tier", tier),
-		widget.NewFormItem("Start", start), widget.NewFormItem("End", end),
-		widget.NewFormItem("Sessions a week", perWeek), widget.NewFormItem("Minutes a session", minutes),
-		widget.NewFormItem("Probe every (days)", every),
+		widget.NewFormItem(lang.L("forms.program"), prog), widget.NewFormItem(lang.L("forms.plan.group"), group), widget.NewFormItem(lang.L("forms.plan.tier"), tier),
+		widget.NewFormItem(lang.L("forms.start"), start), widget.NewFormItem(lang.L("forms.plan.end"), end),
+		widget.NewFormItem(lang.L("forms.sessions_week"), perWeek), widget.NewFormItem(lang.L("forms.minutes_session"), minutes),
+		widget.NewFormItem(lang.L("forms.plan.every"), every),
 	}, func() bool {
-		spw, ok1 := a.parseNum("Sessions a week", perWeek.Text, true)
-		mps, ok2 := a.parseNum("Minutes a session", minutes.Text, true)
-		ev, ok3 := a.parseNum("Probe every", every.Text, false)
+		spw, ok1 := a.parseNum(lang.L("forms.sessions_week"), perWeek.Text, true)
+		mps, ok2 := a.parseNum(lang.L("forms.minutes_session"), minutes.Text, true)
+		ev, ok3 := a.parseNum(lang.L("forms.plan.every_field"), every.Text, false)
 		if !ok1 || !ok2 || !ok3 {
 			return false
 		}
@@ -504,7 +511,7 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 		p.StartDate, p.EndDate = strings.TrimSpace(start.Text), strings.TrimSpace(end.Text)
 		p.SessionsPerWeek, p.MinutesPerSession, p.ProbeEveryDays = spw, mps, ev
 		if p.ProgramID == "" {
-			a.warn("Choose the program.")
+			a.warn(lang.L("forms.plan.choose_program"))
 			return false
 		}
 		_, err := a.put(record.TypePlan, id, p, false)
@@ -538,18 +545,19 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 		g = d.Data
 	}
 	plans := repo.ListByRef[record.Plan](a.cfg.Records, studentID)
-	planNames := []string{"(no plan)"}
+	noPlan := lang.L("forms.goal.no_plan")
+	planNames := []string{noPlan}
 	progName := func(pid string) string {
 		if p, ok := repo.Get[record.Program](a.cfg.Records, pid); ok {
 			return p.Data.Name
 		}
-		return "program"
+		return lang.L("forms.goal.a_program")
 	}
 	for _, p := range plans {
-		planNames = append(planNames, progName(p.Data.ProgramID)+" from "+p.Data.StartDate)
+		planNames = append(planNames, lang.L("forms.goal.plan_from", map[string]any{"Program": progName(p.Data.ProgramID), "Date": p.Data.StartDate}))
 	}
 	plan := widget.NewSelect(planNames, nil)
-	plan.SetSelected("(no plan)")
+	plan.SetSelected(noPlan)
 	for i, p := range plans {
 		if p.ID == g.PlanID {
 			plan.SetSelected(planNames[i+1])
@@ -558,42 +566,57 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 	if g.PlanID == "" && id == "" && len(plans) > 0 {
 		plan.SetSelected(planNames[len(plans)])
 	}
-	direction := widget.NewSelect([]string{record.DirectionUp, record.DirectionDown}, nil)
-	direction.SetSelected(g.Direction)
+	direction := newCodeSelect([]string{record.DirectionUp, record.DirectionDown}, directionWords, g.Direction)
 	measureNames, measureCodes := measureChoices(a.cfg.Records)
 	measure := widget.NewSelect(measureNames, func(name string) {
 		// A new goal starts with the measure's usual direction (a
 		// district's own code is usually up).
 		if d := record.MeasureOf(measureCodes[name]).Direction; id == "" && d != "" {
-			direction.SetSelected(d)
+			direction.set(d)
 		}
 	})
 	if g.Measure != "" {
-		measure.SetSelected(record.MeasureOf(g.Measure).Name)
+		for name, code := range measureCodes {
+			if code == g.Measure {
+				measure.SetSelected(name)
+			}
+		}
 	}
 	start := entryWith(g.StartDate, "YYYY-MM-DD")
 	var bs []string
 	for _, b := range g.BaselineScores {
 		bs = append(bs, fmtNum(b))
 	}
-	baseline := entryWith(strings.Join(bs, ", "), "1–5 scores, e.g. 42, 45, 40")
+	baseline := entryWith(strings.Join(bs, ", "), lang.L("forms.goal.baseline_hint"))
 	goalScore := entryWith(numText(g.GoalScore), "")
 	goalDate := entryWith(g.GoalDate, "YYYY-MM-DD")
-	roi := entryWith("", "typical weekly growth, if known")
+	roi := entryWith("", lang.L("forms.goal.roi_hint"))
 	if g.TypicalROI != nil {
 		roi.SetText(fmtNum(*g.TypicalROI))
 	}
-	status := widget.NewSelect(record.GoalStatuses, nil)
-	status.SetSelected(g.Status)
-	title := "New goal for " + studentName(a.cfg.Records, studentID)
-	return newFormScreen(a, title, []*widget.FormItem{
-		widget.NewFormItem("Plan", plan), widget.NewFormItem("Measure", measure), widget.NewFormItem("Direction", direction),
-		widget.NewFormItem("Start", start), widget.NewFormItem("Baseline scores", baseline),
-		widget.NewFormItem("Goal score", goalScore), widget.NewFormItem("Goal date", goalDate),
-		widget.NewFormItem("Typical growth a week", roi), widget.NewFormItem("Status", status),
+	status := newCodeSelect(record.GoalStatuses, goalStatusWords, g.Status)
+	title := lang.L("forms.goal.new", map[string]any{"Name": studentName(a.cfg.Records, studentID)})
+	var grade string
+	if st, ok := repo.Get[record.Student](a.cfg.Records, studentID); ok {
+		grade = st.Data.Grade
+	}
+	// Suggestions from the district's norms (DOMAIN.md §3.10): choosing one
+	// fills the goal, its date and the typical growth.
+	norms := newGoalNorms(a, grade, func(score float64, date string, typical *float64) {
+		goalScore.SetText(record.FormatInput(score))
+		goalDate.SetText(date)
+		if typical != nil {
+			roi.SetText(record.FormatInput(*typical))
+		}
+	})
+	f := newFormScreen(a, title, []*widget.FormItem{
+		widget.NewFormItem(lang.L("forms.goal.plan"), plan), widget.NewFormItem(lang.L("forms.goal.measure"), measure), widget.NewFormItem(lang.L("forms.goal.direction"), direction.Select),
+		widget.NewFormItem(lang.L("forms.start"), start), widget.NewFormItem(lang.L("forms.goal.baseline"), baseline),
+		widget.NewFormItem(lang.L("forms.goal.score"), goalScore), widget.NewFormItem(lang.L("forms.goal.date"), goalDate),
+		widget.NewFormItem(lang.L("forms.goal.roi"), roi), widget.NewFormItem(lang.L("forms.goal.status"), status.Select),
 	}, func() bool {
-		gs, ok1 := a.parseNum("Goal score", goalScore.Text, true)
-		r, ok2 := a.parseNum("Typical growth", roi.Text, false)
+		gs, ok1 := a.parseNum(lang.L("forms.goal.score"), goalScore.Text, true)
+		r, ok2 := a.parseNum(lang.L("forms.goal.roi_field"), roi.Text, false)
 		if !ok1 || !ok2 {
 			return false
 		}
@@ -601,7 +624,7 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 		for _, f := range strings.FieldsFunc(baseline.Text, func(r rune) bool { return r == ',' || r == ' ' || r == ';' }) {
 			v, err := strconv.ParseFloat(f, 64)
 			if err != nil {
-				a.warn("Baseline scores must be numbers separated by commas.")
+				a.warn(lang.L("forms.goal.baseline_bad"))
 				return false
 			}
 			base = append(base, v)
@@ -613,12 +636,12 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 			}
 		}
 		if measure.Selected == "" {
-			a.warn("Choose the measure.")
+			a.warn(lang.L("forms.goal.choose_measure"))
 			return false
 		}
-		g.Measure, g.Direction = measureCodes[measure.Selected], direction.Selected
+		g.Measure, g.Direction = measureCodes[measure.Selected], direction.code()
 		g.StartDate, g.GoalDate = strings.TrimSpace(start.Text), strings.TrimSpace(goalDate.Text)
-		g.BaselineScores, g.GoalScore, g.Status = base, gs, status.Selected
+		g.BaselineScores, g.GoalScore, g.Status = base, gs, status.code()
 		g.TypicalROI = nil
 		if strings.TrimSpace(roi.Text) != "" {
 			g.TypicalROI = ptr(r)
@@ -626,4 +649,97 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 		_, err := a.put(record.TypeGoal, id, g, false)
 		return err == nil
 	})
+	placeBelowForm(f, norms.box)
+	update := func() {
+		in := goalInputs{measure: measureCodes[measure.Selected], direction: direction.code(),
+			start: start.Text, baseline: baseline.Text, goalDate: goalDate.Text}
+		for i, p := range plans {
+			if plan.Selected == planNames[i+1] {
+				in.planEnd = p.Data.EndDate
+			}
+		}
+		norms.update(in)
+	}
+	chooseMeasure := measure.OnChanged
+	measure.OnChanged = func(name string) { chooseMeasure(name); update() }
+	for _, e := range []*widget.Entry{start, baseline, goalDate} {
+		e.OnChanged = func(string) { update() }
+	}
+	plan.OnChanged = func(string) { update() }
+	direction.Select.OnChanged = func(string) { update() }
+	update()
+	f.norms = norms
+	return f
+}
+
+// codeSelect is a choice among codes a record stores (an area, a
+// direction, a status), shown as words in the app's language.
+type codeSelect struct {
+	*widget.Select
+	codes []string
+}
+
+// newCodeSelect offers codes as words, with current chosen; a code this
+// app does not know is offered as itself, so an edit keeps it.
+func newCodeSelect(codes []string, words func(string) string, current string) *codeSelect {
+	c := &codeSelect{codes: append([]string{}, codes...)}
+	known := false
+	for _, code := range codes {
+		known = known || code == current
+	}
+	if current != "" && !known {
+		c.codes = append(c.codes, current)
+	}
+	opts := make([]string, len(c.codes))
+	for i, code := range c.codes {
+		opts[i] = words(code)
+		if opts[i] == "" {
+			opts[i] = code
+		}
+	}
+	c.Select = widget.NewSelect(opts, nil)
+	c.set(current)
+	return c
+}
+
+// set chooses code (nothing when it is not offered).
+func (c *codeSelect) set(code string) {
+	for i, x := range c.codes {
+		if x == code {
+			c.SetSelectedIndex(i)
+		}
+	}
+}
+
+// code is the chosen code, "" for none.
+func (c *codeSelect) code() string {
+	if i := c.SelectedIndex(); i >= 0 && i < len(c.codes) {
+		return c.codes[i]
+	}
+	return ""
+}
+
+// areaWords, directionWords and goalStatusWords are a code's words (""
+// for an unknown code, shown as itself).
+func areaWords(code string) string       { return codeWords("forms.area.", code) }
+func directionWords(code string) string  { return codeWords("forms.direction.", code) }
+func goalStatusWords(code string) string { return codeWords("forms.goal_status.", code) }
+
+// orCode is code's words, or code itself when it has none.
+func orCode(words func(string) string, code string) string {
+	if w := words(code); w != "" {
+		return w
+	}
+	return code
+}
+
+func codeWords(prefix, code string) string {
+	if code == "" {
+		return ""
+	}
+	id := prefix + code
+	if w := lang.L(id); w != id {
+		return w
+	}
+	return ""
 }
