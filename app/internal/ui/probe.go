@@ -9,9 +9,12 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -86,24 +89,20 @@ func otherProbes(r Records, studentID, skip string) []record.Probe {
 // tooShortText refuses a reading under record.MinProbeSeconds (ADR 0650:
 // 57 words in 5 s were saved as 684 words a minute).
 func tooShortText(secs float64) string {
-	return fmt.Sprintf("A reading of %s s is too short to score: under %d seconds, scoring it per minute counts every word "+
-		"more than 4 times. Let the minute run, or restart the timer.", fmtNum(secs), record.MinProbeSeconds)
+	return lang.L("probe.too_short", map[string]any{"Seconds": numIn(secs), "Min": record.MinProbeSeconds})
 }
 
 // implausibleText asks about a prorated score more than twice the
 // student's recent median, with the count, the seconds and the score.
 func implausibleText(name string, p record.Probe, c record.ProbeCheck) string {
 	count, secs := p.Count()
-	unit := record.MeasureOf(p.Measure).Unit
+	unit := progress.In(applang.Current()).Measure(p.Measure).Unit
 	if unit == "" {
-		unit = "a minute"
+		unit = lang.L("probe.unit_default")
 	}
-	last := "the last probe"
-	if c.Recent > 1 {
-		last = fmt.Sprintf("the last %d probes", c.Recent)
-	}
-	return fmt.Sprintf("%s read in %s s counts as %s %s: more than twice %s's usual score (%s, the middle of %s). "+
-		"Save it only if the count and the time are right.", fmtNum(count), fmtNum(secs), fmtNum(p.Score), unit, name, fmtNum(c.Median), last)
+	last := lang.N("probe.last_probes", c.Recent, map[string]any{"Count": c.Recent})
+	return lang.L("probe.implausible", map[string]any{"Count": numIn(count), "Seconds": numIn(secs), "Score": numIn(p.Score),
+		"Unit": unit, "Name": name, "Median": numIn(c.Median), "Last": last})
 }
 
 // probeFor builds the probe record: a passage finished early is prorated,
@@ -132,6 +131,8 @@ type probeScreen struct {
 	score    *widget.Entry
 	save     *Button
 	result   *widget.Label
+	// form suggests and records the district's form (DOMAIN.md §2 probe_form).
+	form     *probeFormPicker
 	stopTick func()
 	// saved: the form shows the probe just saved (its score, timer and
 	// errors stay in sight); Save waits for a change, so one probe is never
@@ -154,7 +155,9 @@ func newProbeScreen(a *App, studentID string) screen {
 	for _, g := range s.m.goals {
 		opts = append(opts, goalLabel(g.Data))
 	}
+	s.form = newProbeFormPicker(a, studentID)
 	s.measure = widget.NewEntry()
+	s.measure.OnChanged = func(m string) { s.form.update(strings.TrimSpace(m)) }
 	s.measure.SetText("orf_wcpm")
 	s.goalSel = widget.NewSelect(opts, func(v string) {
 		for i, o := range opts {
@@ -169,10 +172,10 @@ func newProbeScreen(a *App, studentID string) screen {
 	}
 	s.timer = widget.NewLabelWithStyle("1:00", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.timer.SizeName = "headingText"
-	s.start = newImportant("Start 1-minute timer", widget.HighImportance, s.tapStart)
-	s.stopEarl = NewButton("Finished early", s.tapStop)
-	s.errPlus = newImportant("Error +1", widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
-	s.errMinus = NewButton("Undo error", func() {
+	s.start = newImportant(lang.L("probe.start"), widget.HighImportance, s.tapStart)
+	s.stopEarl = NewButton(lang.L("probe.finished_early"), s.tapStop)
+	s.errPlus = newImportant(lang.L("probe.error_plus"), widget.WarningImportance, func() { s.m.errors++; s.saveDraft(); s.refresh() })
+	s.errMinus = NewButton(lang.L("probe.error_undo"), func() {
 		if s.m.errors > 0 {
 			s.m.errors--
 		}
@@ -181,7 +184,7 @@ func newProbeScreen(a *App, studentID string) screen {
 	})
 	s.errLabel = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.score = widget.NewEntry()
-	s.score.SetPlaceHolder("words (or digits) correct")
+	s.score.SetPlaceHolder(lang.L("probe.score_hint"))
 	s.score.OnSubmitted = func(string) { s.tapSave() }
 	s.score.OnChanged = func(string) {
 		if s.saved {
@@ -189,28 +192,28 @@ func newProbeScreen(a *App, studentID string) screen {
 			s.saved = false
 			s.m.started, s.m.stopped, s.m.errors = time.Time{}, time.Time{}, 0
 			s.result.SetText("")
-			s.save.SetText("Save probe")
+			s.save.SetText(lang.L("probe.save"))
 			s.save.Enable()
 			s.refresh()
 		}
 	}
-	s.save = newImportant("Save probe", widget.HighImportance, s.tapSave)
+	s.save = newImportant(lang.L("probe.save"), widget.HighImportance, s.tapSave)
 	s.result = wrapLabel("")
 
-	goalRow := fyne.CanvasObject(container.NewBorder(nil, nil, widget.NewLabel("Goal"), nil, s.goalSel))
+	goalRow := fyne.CanvasObject(container.NewBorder(nil, nil, widget.NewLabel(lang.L("probe.goal")), nil, s.goalSel))
 	if len(opts) == 0 {
-		goalRow = container.NewVBox(wrapLabel("No active goal: the probe is saved with the measure below. Add a goal in Setup to see progress."),
-			container.NewBorder(nil, nil, widget.NewLabel("Measure"), nil, s.measure))
+		goalRow = container.NewVBox(wrapLabel(lang.L("probe.no_goal")),
+			container.NewBorder(nil, nil, widget.NewLabel(lang.L("probe.measure")), nil, s.measure))
 	}
-	left := container.NewVBox(heading(s.name), goalRow, s.timer,
+	left := container.NewVBox(heading(s.name), goalRow, s.form.row, s.timer,
 		container.NewGridWithColumns(2, s.start, s.stopEarl),
 		s.errLabel, container.NewGridWithColumns(2, s.errMinus, s.errPlus))
-	right := container.NewVBox(heading("Score"),
-		wrapLabel("When the minute is up, type the words read correctly. Without the timer, type the score of a probe given on paper."),
+	right := container.NewVBox(heading(lang.L("probe.score")),
+		wrapLabel(lang.L("probe.score_help")),
 		s.score, s.save, s.result)
 	s.root = container.NewPadded(newAdaptive(0.5, left, right))
 	if s.loadDraft() {
-		s.result.SetText(fmt.Sprintf("Restored the probe in progress: %d errors counted.", s.m.errors))
+		s.result.SetText(lang.N("probe.restored", s.m.errors, map[string]any{"Count": s.m.errors}))
 		if s.m.running() {
 			s.stopTick = s.a.tick(200*time.Millisecond, s.refresh)
 		}
@@ -219,10 +222,13 @@ func newProbeScreen(a *App, studentID string) screen {
 }
 
 func goalLabel(g record.Goal) string {
-	return fmt.Sprintf("%s → %s by %s", record.MeasureOf(g.Measure).Name, fmtNum(g.GoalScore), prettyDate(g.GoalDate))
+	return lang.L("probe.goal_option", map[string]any{"Measure": progress.In(applang.Current()).Measure(g.Measure).Name,
+		"Score": numIn(g.GoalScore), "Date": prettyDate(g.GoalDate)})
 }
 
-func (s *probeScreen) title() string              { return "Probe · " + s.name }
+func (s *probeScreen) title() string {
+	return lang.L("probe.title", map[string]any{"Name": s.name})
+}
 func (s *probeScreen) content() fyne.CanvasObject { return s.root }
 func (s *probeScreen) editing() bool              { return true }
 
@@ -237,7 +243,7 @@ func (s *probeScreen) tapStart() {
 	if s.saved {
 		s.saved = false
 		s.score.SetText("") // a new probe; clears saved first, so the OnChanged above does nothing
-		s.save.SetText("Save probe")
+		s.save.SetText(lang.L("probe.save"))
 		s.save.Enable()
 	}
 	s.m.started, s.m.stopped, s.m.errors = s.a.cfg.Now(), time.Time{}, 0
@@ -253,8 +259,7 @@ func (s *probeScreen) tapStop() {
 	if s.m.running() {
 		now := s.a.cfg.Now()
 		if secs := s.m.secondsAt(now); secs < record.MinProbeSeconds {
-			s.a.warn(fmt.Sprintf("Not stopped: a passage read in under %d seconds cannot be scored per minute. "+
-				"The timer goes on; let the minute run, or restart it with a longer passage.", record.MinProbeSeconds))
+			s.a.warn(lang.L("probe.not_stopped", map[string]any{"Min": record.MinProbeSeconds}))
 			return
 		}
 		s.m.stopped = now
@@ -271,7 +276,7 @@ func (s *probeScreen) refresh() {
 	s.timer.SetText(fmt.Sprintf("%d:%02d", secs/60, secs%60))
 	switch {
 	case s.m.running():
-		s.start.SetText("Restart timer")
+		s.start.SetText(lang.L("probe.restart"))
 		s.stopEarl.Enable()
 	case !s.m.started.IsZero():
 		if s.stopTick != nil { // the minute ran out
@@ -280,20 +285,20 @@ func (s *probeScreen) refresh() {
 		}
 		s.stopEarl.Disable()
 		if s.m.seconds() < ProbeSeconds {
-			s.timer.SetText(fmt.Sprintf("Finished in %s s", fmtNum(s.m.seconds())))
+			s.timer.SetText(lang.L("probe.finished_in", map[string]any{"Seconds": numIn(s.m.seconds())}))
 		} else {
-			s.timer.SetText("Time!")
+			s.timer.SetText(lang.L("probe.time_up"))
 		}
 	default:
 		s.stopEarl.Disable()
 	}
-	s.errLabel.SetText(fmt.Sprintf("Errors: %d", s.m.errors))
+	s.errLabel.SetText(lang.L("probe.errors", map[string]any{"Count": s.m.errors}))
 }
 
 func (s *probeScreen) tapSave() {
 	raw, err := strconv.ParseFloat(strings.TrimSpace(s.score.Text), 64)
 	if err != nil || raw < 0 || raw > 1000 {
-		s.a.warn("Type the score as a number, e.g. 47.")
+		s.a.warn(lang.L("probe.score_bad"))
 		return
 	}
 	measure := strings.TrimSpace(s.measure.Text)
@@ -301,7 +306,7 @@ func (s *probeScreen) tapSave() {
 		measure = s.m.goals[s.m.goal].Data.Measure
 	}
 	if measure == "" {
-		s.a.warn("Type the measure, e.g. orf_wcpm.")
+		s.a.warn(lang.L("probe.measure_bad"))
 		return
 	}
 	var errs *float64
@@ -317,6 +322,7 @@ func (s *probeScreen) tapSave() {
 		secs = s.m.secondsAt(now)
 	}
 	p := probeFor(s.m.studentID, measure, record.DateOf(now).String(), raw, errs, secs)
+	p.FormID = s.form.formID()
 	check := record.CheckProbe(p, otherProbes(s.a.cfg.Records, s.m.studentID, ""))
 	if check.TooShort {
 		s.a.warn(tooShortText(secs))
@@ -338,24 +344,29 @@ func (s *probeScreen) tapSave() {
 	s.dropDraft()
 	if e, err := s.a.cfg.Records.Get(id); err == nil {
 		// A probe typed wrong is put right with one tap (ADR 0620).
-		s.a.offerUndo("Probe saved.", id, e.HLC, nil)
+		s.a.offerUndo(lang.L("probe.saved_undo"), id, e.HLC, nil)
 	}
-	msg := fmt.Sprintf("Saved: %s correct", fmtNum(p.Score))
+	msg := lang.L("probe.saved_score", map[string]any{"Score": numIn(p.Score)})
 	if p.RawScore != nil {
-		msg += fmt.Sprintf(" (prorated from %s in %s s)", fmtNum(*p.RawScore), fmtNum(p.Seconds))
+		msg += lang.L("probe.saved_prorated", map[string]any{"Raw": numIn(*p.RawScore), "Seconds": numIn(p.Seconds)})
 	}
 	if errs != nil {
-		msg += fmt.Sprintf(", %d errors", s.m.errors)
+		msg += lang.N("probe.saved_errors", s.m.errors, map[string]any{"Count": s.m.errors})
 		if raw+*errs > 0 {
-			msg += fmt.Sprintf(", accuracy %s", fmtShare(raw/(raw+*errs)*100))
+			msg += lang.L("probe.saved_accuracy", map[string]any{"Accuracy": progress.In(applang.Current()).Number(fmtShare(raw / (raw + *errs) * 100))})
 		}
+	}
+	if p.FormID != "" {
+		msg += lang.L("probe.saved_form", map[string]any{"Form": p.FormID})
 	}
 	// Said once, under the form, and the form keeps what was saved.
 	s.result.SetText(msg + ".")
 	s.saved = true
-	s.save.SetText("Saved")
+	s.save.SetText(lang.L("probe.saved_button"))
 	s.save.Disable()
-	s.start.SetText("Start 1-minute timer")
+	s.start.SetText(lang.L("probe.start"))
+	// The form just read is read: the rotation moves on for the next probe.
+	s.form.update(measure)
 	s.refresh()
 }
 
@@ -367,7 +378,8 @@ func (s *probeScreen) confirm(p record.Probe, c record.ProbeCheck) bool {
 	if !c.Confirm || sameReading(s.confirmed, p) {
 		return true
 	}
-	s.a.ask("Check this score", implausibleText(s.name, p, c), "Check again", "Save "+fmtNum(p.Score), widget.WarningImportance, func() {
+	s.a.ask(lang.L("probe.check_title"), implausibleText(s.name, p, c), lang.L("probe.check_again"),
+		lang.L("probe.check_save", map[string]any{"Score": numIn(p.Score)}), widget.WarningImportance, func() {
 		s.confirmed = &p
 		s.tapSave()
 	})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // A probe's tally is durable while the probe runs (ADR 0620): every tap
@@ -47,7 +49,7 @@ func (s *probeScreen) saveDraft() {
 		}
 	}
 	if err != nil {
-		s.a.warn("The error count could not be kept on the tablet: finish and save this probe before leaving it.")
+		s.a.warn(lang.L("probe.draft_failed"))
 	}
 }
 
