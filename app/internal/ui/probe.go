@@ -380,9 +380,9 @@ func (s *probeScreen) confirm(p record.Probe, c record.ProbeCheck) bool {
 	}
 	s.a.ask(lang.L("probe.check_title"), implausibleText(s.name, p, c), lang.L("probe.check_again"),
 		lang.L("probe.check_save", map[string]any{"Score": numIn(p.Score)}), widget.WarningImportance, func() {
-		s.confirmed = &p
-		s.tapSave()
-	})
+			s.confirmed = &p
+			s.tapSave()
+		})
 	return false
 }
 
