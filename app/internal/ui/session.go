@@ -480,6 +480,8 @@ type sessionScreen struct {
 	popSaveMins       *Button
 
 	stopTick func()
+	// observed: the session's observations, and Observe (observe.go).
+	observed *observedBlock
 	// finishedShown: the after-session view is shown. A message said about
 	// the running session ("Note saved for Ava Martinez.") goes when the
 	// view changes, as it would with a new screen (ADR 0631).
@@ -581,7 +583,8 @@ func (s *sessionScreen) build() {
 	s.afterEdit = container.NewVBox(
 		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), s.setMinutes, s.minutes),
 		container.NewHBox(s.undo))
-	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details, s.editButtons())))
+	s.observed = newObservedBlock(s.a, s.m.id)
+	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details, s.observed.box, s.editButtons())))
 	s.root = container.NewStack(s.running, s.finished)
 	if s.m.running() {
 		s.stopTick = s.a.tick(time.Second, s.refreshTimer)
@@ -639,6 +642,7 @@ func (s *sessionScreen) refresh() {
 		}
 		s.a.clearResume(s.m.id)
 		s.running.Hide()
+		s.observed.refresh()
 		s.finishedHead.SetText("Session saved")
 		s.afterEdit.Hide()
 		if s.m.s.Status != record.SessionCancelled && s.m.preFinish != nil {

@@ -27,6 +27,8 @@ type setupScreen struct {
 	list *fyne.Container
 
 	addStudent, addProgram, addGroup, addBreak *Button
+	// observe opens today's sessions this person may observe (observe.go).
+	observe *Button
 	edit                                       map[string]*Button // record id → its Edit button
 }
 
@@ -36,6 +38,7 @@ func newSetupScreen(a *App) screen {
 	s.addProgram = newImportant(lang.L("forms.setup.add_program"), widget.HighImportance, func() { a.push(newProgramForm(a, "")) })
 	s.addGroup = newImportant(lang.L("forms.setup.add_group"), widget.HighImportance, func() { a.push(newGroupForm(a, "")) })
 	s.addBreak = NewButton(lang.L("forms.setup.add_break"), func() { a.push(newBreakForm(a, "")) })
+	s.observe = NewButton(lang.L("observe.open"), func() { a.push(newObserveList(a)) })
 	s.root = vscroll(container.NewPadded(s.list))
 	return s
 }
@@ -93,6 +96,7 @@ func (s *setupScreen) refresh() {
 	}
 	s.list.Objects = []fyne.CanvasObject{
 		wrapLabel(lang.L("forms.setup.intro")),
+		card(container.NewBorder(nil, nil, nil, s.observe, heading(lang.L("observe.setup.title"))), wrapLabel(lang.L("observe.setup.help"))),
 		section(lang.L("forms.setup.students"), s.addStudent, studs, lang.L("forms.setup.students_none")),
 		section(lang.L("forms.setup.programs"), s.addProgram, progs, lang.L("forms.setup.programs_none")),
 		section(lang.L("forms.setup.groups"), s.addGroup, groups, lang.L("forms.setup.groups_none")),
