@@ -29,7 +29,7 @@ type setupScreen struct {
 	addStudent, addProgram, addGroup, addBreak *Button
 	// observe opens today's sessions this person may observe (observe.go).
 	observe *Button
-	edit                                       map[string]*Button // record id → its Edit button
+	edit    map[string]*Button // record id → its Edit button
 }
 
 func newSetupScreen(a *App) screen {
