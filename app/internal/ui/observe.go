@@ -17,27 +17,24 @@ import (
 )
 
 // A coach's observations on the tablet (DOMAIN.md §2 `observation`,
-// §3.7a): an admin, or anyone who is not the session's interventionist,
-// opens a session delivered today and marks its checklist independently,
+// §3.7a): anyone who is not the session's interventionist (a coach, an
+// admin) opens a session delivered today and marks its checklist independently,
 // with quality, engagement and a note. The observation is saved on the
 // tablet first, as any record, and syncs; the interventionist's tablet
 // shows it on the session (observedBlock). Who may observe is
-// progress.MayObserve's rule.
+// progress.CheckObserve's rule.
 
-// observeRefusal is progress.MayObserve for the person using this tablet
-// and the stored session s: ObserveOK or the reason of the refusal. The
-// session's interventionist is its group's; a group that names nobody
-// counts the person whose tablet last wrote the session as having run it.
-func (a *App) observeRefusal(s repo.Doc[record.Session]) string {
-	me, admin := a.me()
-	runBy := ""
-	if g, ok := repo.Get[record.Group](a.cfg.Records, s.Data.GroupID); ok {
-		runBy = g.Data.InterventionistID
+// observeRefusal is progress.CheckObserve for the person using this
+// tablet and the stored session s: ObserveAllowed or the reason of the
+// refusal. A group that names no interventionist counts the person whose
+// tablet last wrote the session as having run it (ADR 0030).
+func (a *App) observeRefusal(s repo.Doc[record.Session]) progress.ObserveRefusal {
+	me, _ := a.me()
+	g, _ := repo.Get[record.Group](a.cfg.Records, s.Data.GroupID)
+	if g.Data.InterventionistID == "" && writtenHere(a.cfg.Records, s.HLC) || a.isMe(g.Data.InterventionistID) {
+		g.Data.InterventionistID = me
 	}
-	if runBy == "" && writtenHere(a.cfg.Records, s.HLC) || runBy != "" && a.isMe(runBy) {
-		runBy = me
-	}
-	return progress.MayObserve(s.Data, runBy, me, admin, record.DateOf(a.cfg.Now()))
+	return progress.CheckObserve(s.Data, g.Data, me, record.DateOf(a.cfg.Now()))
 }
 
 // writtenHere: the version with HLC version was written by this tablet.
@@ -89,7 +86,7 @@ func (s *observeList) refresh() {
 		es, _ := r.ListByRefDates(record.TypeSession, g.ID, today, today)
 		for _, e := range es {
 			d, ok := repo.Decode[record.Session](e)
-			if ok && s.a.observeRefusal(d) == progress.ObserveOK {
+			if ok && s.a.observeRefusal(d) == progress.ObserveAllowed {
 				rows = append(rows, row{d, g.Data.Name})
 			}
 		}
@@ -324,8 +321,8 @@ func (s *observeScreen) tapSave() {
 	if cur, ok := repo.Get[record.Session](s.a.cfg.Records, s.sessionID); ok {
 		s.sess = cur
 	}
-	if why := s.a.observeRefusal(s.sess); why != progress.ObserveOK {
-		s.a.warn(lang.L("observe.refused." + why))
+	if why := s.a.observeRefusal(s.sess); why != progress.ObserveAllowed {
+		s.a.warn(lang.L("observe.refused." + string(why)))
 		return
 	}
 	if _, err := s.a.put(record.TypeObservation, s.id, s.observation(), false); err != nil {
@@ -372,7 +369,7 @@ func (b *observedBlock) refresh() {
 			objs = append(objs, wrapLabel(line))
 		}
 	}
-	if ok && b.a.observeRefusal(sess) == progress.ObserveOK {
+	if ok && b.a.observeRefusal(sess) == progress.ObserveAllowed {
 		objs = append(objs, container.NewHBox(b.observe))
 	}
 	b.box.Objects = objs
