@@ -136,6 +136,8 @@ type formScreen struct {
 	save  func() bool
 	// norms is the goal form's suggestions from norms (nil on other forms).
 	norms *goalNorms
+	// family is the student form's family language (nil on other forms).
+	family *familyLanguage
 }
 
 func newFormScreen(a *App, title string, items []*widget.FormItem, save func() bool, extra ...fyne.CanvasObject) *formScreen {
@@ -209,15 +211,23 @@ func newStudentForm(a *App, id string) *formScreen {
 	ext := entryWith(st.ExternalID, lang.L("forms.student.id_hint"))
 	active := widget.NewCheck(lang.L("forms.student.active"), nil)
 	active.SetChecked(st.IsActive())
+	famLang := newFamilyLanguage(st.FamilyLanguage)
 	title := lang.L("forms.student.new")
 	if id != "" {
 		title = lang.L("forms.edit_title", map[string]any{"Name": st.DisplayName()})
 	}
-	return newFormScreen(a, title, []*widget.FormItem{
+	f := newFormScreen(a, title, []*widget.FormItem{
 		widget.NewFormItem(lang.L("forms.student.given"), given), widget.NewFormItem(lang.L("forms.student.family"), family),
 		widget.NewFormItem(lang.L("forms.student.preferred"), preferred), widget.NewFormItem(lang.L("forms.student.grade"), grade),
-		widget.NewFormItem(lang.L("forms.student.id"), ext), widget.NewFormItem("", active),
+		widget.NewFormItem(lang.L("forms.student.id"), ext),
+		widget.NewFormItem(lang.L("forms.student.family_language"), famLang.box), widget.NewFormItem("", active),
 	}, func() bool {
+		tag, ok := famLang.tag()
+		if !ok {
+			a.warn(lang.L("forms.student.language_bad"))
+			return false
+		}
+		st.FamilyLanguage = tag
 		st.GivenName, st.FamilyName = strings.TrimSpace(given.Text), strings.TrimSpace(family.Text)
 		st.PreferredName, st.Grade, st.ExternalID = strings.TrimSpace(preferred.Text), grade.Selected, strings.TrimSpace(ext.Text)
 		st.Active = nil
@@ -227,6 +237,8 @@ func newStudentForm(a *App, id string) *formScreen {
 		_, err := a.put(record.TypeStudent, id, st, false)
 		return err == nil
 	})
+	f.family = famLang
+	return f
 }
 
 var areas = []string{record.AreaReading, record.AreaMath, record.AreaBehavior, record.AreaOther}
