@@ -72,4 +72,3 @@ func TestStudentFamilyLanguage(t *testing.T) {
 		t.Fatalf("an edit changed es-MX to %q", got)
 	}
 }
-
