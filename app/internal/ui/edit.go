@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -11,10 +10,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/hlc"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -68,27 +70,31 @@ func uuidV7Time(id string) (time.Time, bool) {
 // editedNote is " · edited Tue 4 Mar" for an edited record, else "".
 func editedNote(id, version string) string {
 	if t, ok := editedAt(id, version); ok {
-		return " · edited " + t.Local().Format("Mon 2 Jan")
+		return lang.L("forms.edit.edited", map[string]any{"Date": dayOf(t)})
 	}
 	return ""
 }
+
+// dayOf is the local day of an instant as the screens write a date.
+func dayOf(t time.Time) string { return prettyDate(record.DateOf(t.Local()).String()) }
 
 // historyLabel lists the earlier versions of id kept on this tablet
 // ("Saved Mon 17 Mar 10:42: 25 correct"), or says there are none.
 func historyLabel(a *App, id string, line func(record.Envelope) string) *widget.Label {
 	h, err := a.cfg.Records.History(id)
 	if err != nil || len(h) == 0 {
-		l := wrapLabel("No earlier version on this tablet.")
+		l := wrapLabel(lang.L("forms.edit.no_history"))
 		l.SizeName = "helperText"
 		return l
 	}
-	lines := []string{"Earlier versions on this tablet:"}
+	lines := []string{lang.L("forms.edit.history")}
 	for _, e := range h {
 		when := ""
 		if ts, err := hlc.Parse(e.HLC); err == nil {
-			when = time.UnixMilli(ts.Wall).Local().Format("Mon 2 Jan 15:04")
+			t := time.UnixMilli(ts.Wall)
+			when = dayOf(t) + " " + t.Local().Format("15:04")
 		}
-		lines = append(lines, "• saved "+when+": "+line(e))
+		lines = append(lines, lang.L("forms.edit.history_line", map[string]any{"When": when, "Text": line(e)}))
 	}
 	l := wrapLabel(strings.Join(lines, "\n"))
 	l.SizeName = "helperText"
@@ -162,12 +168,17 @@ func withDelete(f *formScreen, label string, del func()) *Button {
 
 // probeText is a probe's line on the student screen.
 func probeText(p repo.Doc[record.Probe]) string {
-	t := fmt.Sprintf("%s · %s %s", prettyDate(p.Data.Date), record.MeasureOf(p.Data.Measure).Name, fmtNum(p.Data.Score))
+	t := lang.L("forms.probe.row", map[string]any{"Date": prettyDate(p.Data.Date),
+		"Measure": progress.In(applang.Current()).Measure(p.Data.Measure).Name, "Score": numIn(p.Data.Score)})
 	if p.Data.Errors != nil {
-		t += fmt.Sprintf(" · %s errors", fmtNum(*p.Data.Errors))
+		n := *p.Data.Errors
+		t += lang.N("forms.probe.row_errors", int(n), map[string]any{"Count": numIn(n)})
 	}
 	if p.Data.RawScore != nil {
-		t += fmt.Sprintf(" · prorated from %s in %s s", fmtNum(*p.Data.RawScore), fmtNum(p.Data.Seconds))
+		t += lang.L("forms.probe.row_prorated", map[string]any{"Raw": numIn(*p.Data.RawScore), "Seconds": numIn(p.Data.Seconds)})
+	}
+	if p.Data.FormID != "" {
+		t += lang.L("forms.probe.row_form", map[string]any{"Form": p.Data.FormID})
 	}
 	return t + editedNote(p.ID, p.HLC)
 }
@@ -188,7 +199,7 @@ type probeEdit struct {
 func newProbeEdit(a *App, id string) screen {
 	d, ok := repo.Get[record.Probe](a.cfg.Records, id)
 	if !ok {
-		f := newFormScreen(a, "Probe", nil, func() bool { return false }, wrapLabel("This probe is no longer on the tablet."))
+		f := newFormScreen(a, lang.L("forms.probe.title_gone"), nil, func() bool { return false }, wrapLabel(lang.L("forms.probe.gone")))
 		f.Save.Hide()
 		return f
 	}
@@ -196,32 +207,36 @@ func newProbeEdit(a *App, id string) screen {
 	e := &probeEdit{}
 	e.date = entryWith(p.Date, "YYYY-MM-DD")
 	count, secs := p.Count()
-	e.score = entryWith(record.FormatInput(count), "e.g. 47")
+	e.score = entryWith(record.FormatInput(count), lang.L("forms.eg", map[string]any{"Example": "47"}))
 	e.secs = entryWith(record.FormatInput(secs), "60")
-	e.errs = entryWith("", "not recorded")
+	e.errs = entryWith("", lang.L("forms.probe.errors_hint"))
 	if p.Errors != nil {
 		e.errs.SetText(record.FormatInput(*p.Errors))
 	}
 	name := studentName(a.cfg.Records, p.StudentID)
-	intro := record.MeasureOf(p.Measure).Name + " probe of " + prettyDate(p.Date) + editedNote(d.ID, d.HLC) + "."
-	intro += fmt.Sprintf(" A passage finished early (after at least %d seconds) is scored per minute from the count and the seconds it took.", record.MinProbeSeconds)
-	e.formScreen = newFormScreen(a, "Probe · "+name, []*widget.FormItem{
-		widget.NewFormItem("Date", e.date), widget.NewFormItem("Count read", e.score), widget.NewFormItem("Seconds", e.secs),
-		widget.NewFormItem("Errors", e.errs),
+	intro := lang.L("forms.probe.intro", map[string]any{"Measure": progress.In(applang.Current()).Measure(p.Measure).Name,
+		"Date": prettyDate(p.Date), "Edited": editedNote(d.ID, d.HLC), "Min": record.MinProbeSeconds})
+	if p.FormID != "" {
+		intro += " " + lang.L("forms.probe.intro_form", map[string]any{"Form": p.FormID})
+	}
+	e.formScreen = newFormScreen(a, lang.L("probe.title", map[string]any{"Name": name}), []*widget.FormItem{
+		widget.NewFormItem(lang.L("forms.probe.date"), e.date), widget.NewFormItem(lang.L("forms.probe.count"), e.score),
+		widget.NewFormItem(lang.L("forms.probe.seconds"), e.secs), widget.NewFormItem(lang.L("forms.probe.errors"), e.errs),
 	}, func() bool {
 		next, ok := e.read(a, p)
 		if !ok || !e.plausible(a, id, p, next, name) {
 			return false
 		}
-		return a.putUndoable("Probe changed to "+fmtNum(next.Score)+" on "+prettyDate(next.Date)+".", record.TypeProbe, id, next, false)
+		return a.putUndoable(lang.L("forms.probe.changed", map[string]any{"Score": numIn(next.Score), "Date": prettyDate(next.Date)}),
+			record.TypeProbe, id, next, false)
 	}, wrapLabel(intro), historyLabel(a, id, func(e record.Envelope) string {
 		if d, ok := repo.Decode[record.Probe](e); ok {
 			return stripEdited(probeText(d))
 		}
-		return "(not readable)"
+		return lang.L("forms.edit.unreadable")
 	}))
-	e.del = withDelete(e.formScreen, "Delete probe", func() {
-		if a.deleteUndoable("Probe of "+prettyDate(p.Date)+" deleted.", id) {
+	e.del = withDelete(e.formScreen, lang.L("forms.probe.delete"), func() {
+		if a.deleteUndoable(lang.L("forms.probe.deleted", map[string]any{"Date": prettyDate(p.Date)}), id) {
 			a.Back()
 		}
 	})
@@ -234,22 +249,21 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 	date := strings.TrimSpace(e.date.Text)
 	day, err := record.ParseDate(date)
 	if err != nil {
-		a.warn("Type the date as YYYY-MM-DD, e.g. " + record.DateOf(a.cfg.Now()).String() + ".")
+		a.warn(lang.L("forms.probe.date_bad", map[string]any{"Today": record.DateOf(a.cfg.Now()).String()}))
 		return p, false
 	}
 	if day > record.DateOf(a.cfg.Now()) {
-		a.warn("A probe cannot be dated after today.")
+		a.warn(lang.L("forms.probe.date_future"))
 		return p, false
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(e.score.Text), 64)
 	if err != nil || v < 0 || v > 10000 || math.IsNaN(v) {
-		a.warn("Type the score (the count read) as a number from 0 to 10000, e.g. 47.")
+		a.warn(lang.L("forms.probe.count_bad"))
 		return p, false
 	}
 	secs, err := strconv.ParseFloat(strings.TrimSpace(e.secs.Text), 64)
 	if err != nil || secs < record.MinProbeSeconds || secs > ProbeSeconds || math.IsNaN(secs) {
-		a.warn(fmt.Sprintf("Type the seconds the reading took, from %d to %d (%d for a full minute): under %d seconds a probe cannot be scored per minute.",
-			record.MinProbeSeconds, ProbeSeconds, ProbeSeconds, record.MinProbeSeconds))
+		a.warn(lang.L("forms.probe.seconds_bad", map[string]any{"Min": record.MinProbeSeconds, "Max": ProbeSeconds}))
 		return p, false
 	}
 	p.Date = date
@@ -258,7 +272,7 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 	if t := strings.TrimSpace(e.errs.Text); t != "" {
 		n, err := strconv.ParseFloat(t, 64)
 		if err != nil || n < 0 || n > 1000 || n != math.Trunc(n) {
-			a.warn("Errors must be a whole number, or left empty when not counted.")
+			a.warn(lang.L("forms.probe.errors_bad"))
 			return p, false
 		}
 		p.Errors = ptr(n)
@@ -280,7 +294,8 @@ func (e *probeEdit) plausible(a *App, id string, stored, next record.Probe, name
 	if !c.Confirm || sameReading(&stored, next) || sameReading(e.confirmed, next) {
 		return true
 	}
-	a.ask("Check this score", implausibleText(name, next, c), "Check again", "Save "+fmtNum(next.Score), widget.WarningImportance, func() {
+	a.ask(lang.L("probe.check_title"), implausibleText(name, next, c), lang.L("probe.check_again"),
+		lang.L("probe.check_save", map[string]any{"Score": numIn(next.Score)}), widget.WarningImportance, func() {
 		e.confirmed = &next
 		e.Save.OnTapped()
 	})
@@ -309,7 +324,7 @@ type noteEdit struct {
 func newNoteEdit(a *App, id string) screen {
 	d, ok := repo.Get[record.Note](a.cfg.Records, id)
 	if !ok || !a.canEditNote(d) {
-		f := newFormScreen(a, "Note", nil, func() bool { return false }, wrapLabel("This note cannot be changed on this tablet."))
+		f := newFormScreen(a, lang.L("forms.note.title_gone"), nil, func() bool { return false }, wrapLabel(lang.L("forms.note.gone")))
 		f.Save.Hide()
 		return f
 	}
@@ -320,41 +335,42 @@ func newNoteEdit(a *App, id string) screen {
 	e.body.SetMinRowsVisible(4)
 	e.body.SetText(n.Body)
 	e.category = newCategorySelect(n.Category)
-	e.private = widget.NewCheck("Restricted: only me and admins", nil)
+	e.private = widget.NewCheck(lang.L("forms.note.restricted"), nil)
 	if d.Restricted {
 		e.private.SetChecked(true)
 		e.private.Disable() // PROTOCOL §6: an edit never lifts the restriction
 	}
-	e.formScreen = newFormScreen(a, "Note · "+studentName(a.cfg.Records, n.StudentID), []*widget.FormItem{
-		widget.NewFormItem("Note", e.body), widget.NewFormItem("Category", e.category), widget.NewFormItem("", e.private),
+	e.formScreen = newFormScreen(a, lang.L("forms.note.title", map[string]any{"Name": studentName(a.cfg.Records, n.StudentID)}), []*widget.FormItem{
+		widget.NewFormItem(lang.L("forms.note.body"), e.body), widget.NewFormItem(lang.L("forms.note.category"), e.category), widget.NewFormItem("", e.private),
 	}, func() bool {
 		next := n
 		next.Body = strings.TrimSpace(e.body.Text)
 		if next.Body == "" {
-			a.warn("Write the note, or delete it.")
+			a.warn(lang.L("forms.note.empty"))
 			return false
 		}
 		next.Category = chosenCategory(e.category)
 		prev, err := a.cfg.Records.Get(id)
 		if err != nil {
-			a.warn("Not saved: this note is no longer on the tablet.")
+			a.warn(lang.L("forms.note.gone_save"))
 			return false
 		}
 		doc, err := repo.PutNote(context.Background(), a.cfg.Records, id, next, e.private.Checked)
 		if err != nil {
-			a.warn("Not saved: " + PlainError(err))
+			a.warn(lang.L("forms.not_saved", map[string]any{"Reason": PlainError(err)}))
 			return false
 		}
-		a.offerUndo("Note changed.", id, doc.HLC, &prev)
+		a.offerUndo(lang.L("forms.note.changed"), id, doc.HLC, &prev)
 		return true
-	}, wrapLabel("Written "+prettyDate(createdDate(d.ID))+editedNote(d.ID, d.HLC)+"."), historyLabel(a, id, func(e record.Envelope) string {
-		if d, ok := repo.Decode[record.Note](e); ok {
-			return stripEdited(noteText(d))
-		}
-		return "(not readable)"
-	}))
-	e.del = withDelete(e.formScreen, "Delete note", func() {
-		if a.deleteUndoable("Note deleted.", id) {
+	}, wrapLabel(lang.L("forms.note.written", map[string]any{"Date": prettyDate(createdDate(d.ID)), "Edited": editedNote(d.ID, d.HLC)})),
+		historyLabel(a, id, func(e record.Envelope) string {
+			if d, ok := repo.Decode[record.Note](e); ok {
+				return stripEdited(noteText(d))
+			}
+			return lang.L("forms.edit.unreadable")
+		}))
+	e.del = withDelete(e.formScreen, lang.L("forms.note.delete"), func() {
+		if a.deleteUndoable(lang.L("forms.note.deleted"), id) {
 			a.Back()
 		}
 	})
@@ -366,18 +382,18 @@ func createdDate(id string) string {
 	if t, ok := uuidV7Time(id); ok {
 		return record.DateOf(t.Local()).String()
 	}
-	return "on an earlier day"
+	return lang.L("forms.note.earlier_day")
 }
 
 // noteText is a note's line on the student screen.
 func noteText(n repo.Doc[record.Note]) string {
 	t := n.Data.Body
-	tag := record.NoteCategoryWords(n.Data.Category)
+	tag := progress.In(applang.Current()).NoteCategoryWords(n.Data.Category)
 	if n.Restricted {
-		tag += ", restricted"
+		tag = lang.L("forms.note.tag_restricted", map[string]any{"Tag": tag})
 	}
 	if tag != "" {
-		t = "(" + tag + ") " + t
+		t = lang.L("forms.note.row", map[string]any{"Tag": tag, "Body": t})
 	}
 	return t + editedNote(n.ID, n.HLC)
 }
@@ -386,12 +402,13 @@ func noteText(n repo.Doc[record.Note]) string {
 
 // decisionText is a team decision's line on the student screen.
 func decisionText(d repo.Doc[record.Decision]) string {
-	t := prettyDate(d.Data.Date) + ": " + decisionWords(d.Data.Code)
+	t := lang.L("forms.decision.row", map[string]any{"Date": prettyDate(d.Data.Date),
+		"Decision": progress.In(applang.Current()).DecisionWords(d.Data.Code)})
 	if d.Data.Rationale != "" {
-		t += ". " + d.Data.Rationale
+		t += lang.L("forms.decision.row_rationale", map[string]any{"Rationale": d.Data.Rationale})
 	}
 	if d.Data.NextReviewDate != "" {
-		t += " Next review " + prettyDate(d.Data.NextReviewDate) + "."
+		t += lang.L("forms.decision.row_review", map[string]any{"Date": prettyDate(d.Data.NextReviewDate)})
 	}
 	return t + editedNote(d.ID, d.HLC)
 }
@@ -401,7 +418,7 @@ func decisionText(d repo.Doc[record.Decision]) string {
 func newDecisionEdit(a *App, id string) screen {
 	doc, ok := repo.Get[record.Decision](a.cfg.Records, id)
 	if !ok {
-		f := newFormScreen(a, "Team decision", nil, func() bool { return false }, wrapLabel("This decision is no longer on the tablet."))
+		f := newFormScreen(a, lang.L("forms.decision.title_gone"), nil, func() bool { return false }, wrapLabel(lang.L("forms.decision.gone")))
 		f.Save.Hide()
 		return f
 	}
@@ -412,24 +429,24 @@ func newDecisionEdit(a *App, id string) screen {
 	d.review.SetText(old.NextReviewDate)
 	d.formScreen.save = func() bool {
 		if d.chosen == "" {
-			a.warn("Choose what the team decided.")
+			a.warn(lang.L("forms.decision.choose"))
 			return false
 		}
 		next := old
 		next.Code, next.Rationale = d.chosen, strings.TrimSpace(d.rationale.Text)
 		next.NextReviewDate = strings.TrimSpace(d.review.Text)
-		return a.putUndoable("Decision changed.", record.TypeDecision, id, next, false)
+		return a.putUndoable(lang.L("forms.decision.changed"), record.TypeDecision, id, next, false)
 	}
 	e := &decisionEdit{decisionForm: d}
 	e.history = historyLabel(a, id, func(v record.Envelope) string {
 		if d, ok := repo.Decode[record.Decision](v); ok {
 			return stripEdited(decisionText(d))
 		}
-		return "(not readable)"
+		return lang.L("forms.edit.unreadable")
 	})
 	d.formScreen.extra = append(d.formScreen.extra, e.history)
-	e.del = withDelete(d.formScreen, "Delete decision", func() {
-		if a.deleteUndoable("Decision of "+prettyDate(old.Date)+" deleted.", id) {
+	e.del = withDelete(d.formScreen, lang.L("forms.decision.delete"), func() {
+		if a.deleteUndoable(lang.L("forms.decision.deleted", map[string]any{"Date": prettyDate(old.Date)}), id) {
 			a.Back()
 		}
 	})
@@ -446,7 +463,8 @@ type decisionEdit struct {
 // stripEdited drops the " · edited …" of a row's text (a history line says
 // when it was saved already).
 func stripEdited(s string) string {
-	if i := strings.Index(s, " · edited "); i >= 0 {
+	mark, _, _ := strings.Cut(lang.L("forms.edit.edited", map[string]any{"Date": "\x00"}), "\x00")
+	if i := strings.Index(s, mark); mark != "" && i >= 0 {
 		return s[:i]
 	}
 	return s
