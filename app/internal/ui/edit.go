@@ -296,9 +296,9 @@ func (e *probeEdit) plausible(a *App, id string, stored, next record.Probe, name
 	}
 	a.ask(lang.L("probe.check_title"), implausibleText(name, next, c), lang.L("probe.check_again"),
 		lang.L("probe.check_save", map[string]any{"Score": numIn(next.Score)}), widget.WarningImportance, func() {
-		e.confirmed = &next
-		e.Save.OnTapped()
-	})
+			e.confirmed = &next
+			e.Save.OnTapped()
+		})
 	return false
 }
 
