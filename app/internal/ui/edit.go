@@ -205,7 +205,7 @@ func newProbeEdit(a *App, id string) screen {
 	}
 	p := d.Data
 	e := &probeEdit{}
-	e.date = entryWith(p.Date, "YYYY-MM-DD")
+	e.date = entryWith(p.Date, lang.L("forms.date_hint"))
 	count, secs := p.Count()
 	e.score = entryWith(record.FormatInput(count), lang.L("forms.eg", map[string]any{"Example": "47"}))
 	e.secs = entryWith(record.FormatInput(secs), "60")

@@ -435,7 +435,7 @@ func newBreakForm(a *App, id string) *formScreen {
 		b = d.Data
 	}
 	name := entryWith(b.Name, lang.L("forms.break.name_hint"))
-	start := entryWith(b.StartDate, "YYYY-MM-DD")
+	start := entryWith(b.StartDate, lang.L("forms.date_hint"))
 	end := entryWith(b.EndDate, lang.L("forms.break.last_hint"))
 	title := lang.L("forms.break.new")
 	if id != "" {
@@ -496,7 +496,7 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 	}
 	tier := widget.NewSelect([]string{"2", "3"}, nil)
 	tier.SetSelected(strconv.Itoa(p.Tier))
-	start := entryWith(p.StartDate, "YYYY-MM-DD")
+	start := entryWith(p.StartDate, lang.L("forms.date_hint"))
 	end := entryWith(p.EndDate, lang.L("forms.plan.end_hint"))
 	every := entryWith(numText(p.ProbeEveryDays), "7")
 	title := lang.L("forms.plan.new", map[string]any{"Name": studentName(a.cfg.Records, studentID)})
@@ -598,14 +598,14 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 			}
 		}
 	}
-	start := entryWith(g.StartDate, "YYYY-MM-DD")
+	start := entryWith(g.StartDate, lang.L("forms.date_hint"))
 	var bs []string
 	for _, b := range g.BaselineScores {
 		bs = append(bs, fmtNum(b))
 	}
 	baseline := entryWith(strings.Join(bs, ", "), lang.L("forms.goal.baseline_hint"))
 	goalScore := entryWith(numText(g.GoalScore), "")
-	goalDate := entryWith(g.GoalDate, "YYYY-MM-DD")
+	goalDate := entryWith(g.GoalDate, lang.L("forms.date_hint"))
 	roi := entryWith("", lang.L("forms.goal.roi_hint"))
 	if g.TypicalROI != nil {
 		roi.SetText(fmtNum(*g.TypicalROI))
