@@ -1,8 +1,11 @@
 package ui
 
-import "smallwins/app/internal/applang"
+import (
+	"smallwins/app/internal/applang"
+	"smallwins/shared/i18n"
+)
 
 // The app's catalogs (applang, ADR 0029) are loaded before any screen is
-// built, in the device's language, so no screen ever shows a message id;
-// a choice made on the Sync screen replaces it (applang.Use).
-func init() { _ = applang.Use(applang.Device()) }
+// built, in English, so no screen ever shows a message id; the tablet then
+// applies the device's language or the stored choice (applang.Use).
+func init() { _ = applang.Use(i18n.English) }
