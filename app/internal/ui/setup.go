@@ -15,6 +15,7 @@ import (
 	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/i18n"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -536,8 +537,9 @@ func newPlanForm(a *App, studentID, id string) *formScreen {
 }
 
 // measureChoices is the goal form's list: record.MeasureChoices over the
-// codes the tablet's goals and probes already use, as words (a district's
-// own code is shown as itself), with the code each stands for.
+// codes the tablet's goals and probes already use, as words in the app's
+// language (a district's own code is shown as itself), with the code each
+// stands for.
 func measureChoices(r Records) (names []string, codes map[string]string) {
 	var used []string
 	for _, g := range repo.List[record.Goal](r) {
@@ -547,9 +549,14 @@ func measureChoices(r Records) (names []string, codes map[string]string) {
 		used = append(used, p.Data.Measure)
 	}
 	codes = map[string]string{}
+	sp := progress.In(applang.Current())
 	for _, m := range record.MeasureChoices(used) {
-		names = append(names, m.Name)
-		codes[m.Name] = m.Code
+		name := sp.Measure(m.Code).Name
+		if name == "" || codes[name] != "" {
+			name = m.Code // a name two codes share: the code tells them apart
+		}
+		names = append(names, name)
+		codes[name] = m.Code
 	}
 	return names, codes
 }
