@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/applang"
@@ -200,12 +201,14 @@ func newProbeScreen(a *App, studentID string) screen {
 	s.save = newImportant(lang.L("probe.save"), widget.HighImportance, s.tapSave)
 	s.result = wrapLabel("")
 
-	goalRow := fyne.CanvasObject(container.NewBorder(nil, nil, widget.NewLabel(lang.L("probe.goal")), nil, s.goalSel))
+	// The goal (or the measure) and the district's form, aligned as a form's rows.
+	goalRow := fyne.CanvasObject(container.NewVBox(container.New(layout.NewFormLayout(),
+		widget.NewLabel(lang.L("probe.goal")), s.goalSel, s.form.label, s.form.sel), s.form.hint))
 	if len(opts) == 0 {
-		goalRow = container.NewVBox(wrapLabel(lang.L("probe.no_goal")),
-			container.NewBorder(nil, nil, widget.NewLabel(lang.L("probe.measure")), nil, s.measure))
+		goalRow = container.NewVBox(wrapLabel(lang.L("probe.no_goal")), container.New(layout.NewFormLayout(),
+			widget.NewLabel(lang.L("probe.measure")), s.measure, s.form.label, s.form.sel), s.form.hint)
 	}
-	left := container.NewVBox(heading(s.name), goalRow, s.form.row, s.timer,
+	left := container.NewVBox(heading(s.name), goalRow, s.timer,
 		container.NewGridWithColumns(2, s.start, s.stopEarl),
 		s.errLabel, container.NewGridWithColumns(2, s.errMinus, s.errPlus))
 	right := container.NewVBox(heading(lang.L("probe.score")),

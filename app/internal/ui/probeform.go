@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
@@ -22,9 +21,11 @@ type probeFormPicker struct {
 	forms     []progress.FormChoice
 	// suggested is the form id the rotation suggests, "" for none.
 	suggested string
-	sel       *widget.Select
-	hint      *widget.Label
-	row       *fyne.Container
+	// label, sel and hint are laid out by the probe screen (the form's
+	// row aligned with the goal's); all three hide together.
+	label *widget.Label
+	sel   *widget.Select
+	hint  *widget.Label
 }
 
 func newProbeFormPicker(a *App, studentID string) *probeFormPicker {
@@ -35,8 +36,8 @@ func newProbeFormPicker(a *App, studentID string) *probeFormPicker {
 	p.sel = widget.NewSelect(nil, nil)
 	p.hint = wrapLabel("")
 	p.hint.SizeName = "helperText"
-	p.row = container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("probe.form.label")), nil, p.sel), p.hint)
-	p.row.Hide()
+	p.label = widget.NewLabel(lang.L("probe.form.label"))
+	p.show(false)
 	return p
 }
 
@@ -55,7 +56,7 @@ func (p *probeFormPicker) update(measure string) {
 	if len(p.forms) == 0 {
 		p.sel.Options = nil
 		p.sel.ClearSelected()
-		p.row.Hide()
+		p.show(false)
 		return
 	}
 	next, _ := progress.NextProbeForm(es, otherProbes(p.a.cfg.Records, p.studentID, ""), measure, p.grade, today)
@@ -67,13 +68,26 @@ func (p *probeFormPicker) update(measure string) {
 	p.sel.Options = opts
 	p.sel.SetSelected(formLabel(next.Form))
 	p.hint.SetText(lang.L("probe.form.suggested", map[string]any{"Form": next.Form.FormID}))
-	p.row.Show()
-	p.row.Refresh()
+	p.show(true)
 }
+
+// show shows or hides the form's choice.
+func (p *probeFormPicker) show(on bool) {
+	for _, o := range []fyne.CanvasObject{p.label, p.sel, p.hint} {
+		if on {
+			o.Show()
+		} else {
+			o.Hide()
+		}
+	}
+}
+
+// shown: the district has forms for the measure and grade.
+func (p *probeFormPicker) shown() bool { return p.sel.Visible() }
 
 // formID is the chosen form's id, "" when none is chosen or offered.
 func (p *probeFormPicker) formID() string {
-	if i := p.sel.SelectedIndex(); i >= 0 && i < len(p.forms) && p.row.Visible() {
+	if i := p.sel.SelectedIndex(); i >= 0 && i < len(p.forms) && p.shown() {
 		return p.forms[i].Form.FormID
 	}
 	return ""

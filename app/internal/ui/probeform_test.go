@@ -48,8 +48,8 @@ func TestProbeScreenSuggestsNextForm(t *testing.T) {
 	a := f.start(landscape)
 	a.push(newProbeScreen(a, ava))
 	p := a.Current().(*probeScreen)
-	if !p.form.row.Visible() || p.form.sel.Selected != "F2 · Passage F2" || !strings.Contains(p.form.hint.Text, "F2") {
-		t.Fatalf("suggested %q (shown %v), hint %q", p.form.sel.Selected, p.form.row.Visible(), p.form.hint.Text)
+	if !p.form.shown() || p.form.sel.Selected != "F2 · Passage F2" || !strings.Contains(p.form.hint.Text, "F2") {
+		t.Fatalf("suggested %q (shown %v), hint %q", p.form.sel.Selected, p.form.shown(), p.form.hint.Text)
 	}
 	saveScore(t, f, p, "52")
 	if got := newestProbe(t, f, ava).FormID; got != "F2" {
@@ -80,7 +80,7 @@ func TestProbeScreenWithoutForms(t *testing.T) {
 	a := f.start(landscape)
 	a.push(newProbeScreen(a, sc.students[0]))
 	p := a.Current().(*probeScreen)
-	if p.form.row.Visible() {
+	if p.form.shown() {
 		t.Fatalf("a form choice shown with no form for grade 2: %q", p.form.sel.Options)
 	}
 	saveScore(t, f, p, "47")

@@ -82,6 +82,23 @@ func TestFormsSpeakSpanish(t *testing.T) {
 		if a.current() != s {
 			a.push(s)
 		}
+		for _, size := range []fyne.Size{landscape, portrait} {
+			f.win.Resize(size)
+			buttons := 0
+			for _, o := range test.LaidOutObjects(f.win.Canvas().Content()) {
+				b, ok := o.(*Button)
+				if ok && b.Visible() {
+					buttons++
+				}
+				if ok && b.Visible() && b.Size().Width+0.5 < b.MinSize().Width {
+					t.Errorf("%s at %v: the button %q is clipped (%v wide, needs %v)", name, size, b.Text, b.Size().Width, b.MinSize().Width)
+				}
+			}
+			if buttons == 0 {
+				t.Errorf("%s at %v: no button laid out", name, size)
+			}
+		}
+		f.win.Resize(landscape)
 		texts := shownTexts(f.win)
 		for _, txt := range texts {
 			for _, prefix := range []string{"forms.", "probe.", "observe."} {
