@@ -342,7 +342,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 			p, e := p, e
 			b := NewButton("", func() {
 				if err := s.m.Cycle(context.Background(), p, e); err != nil {
-					s.a.warn("Not saved: " + PlainError(err))
+					s.a.warn(notSavedWords(err))
 					return
 				}
 				s.paint()

@@ -112,7 +112,7 @@ func (s *cicoSetupScreen) Save() {
 	}
 	p.GoalPct = &g
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
-		s.problem.SetText("Not saved: " + PlainError(err))
+		s.problem.SetText(notSavedWords(err))
 		return
 	}
 	s.plan = p

@@ -230,7 +230,7 @@ func (s *cicoProgressScreen) move(phase string) {
 	}
 	p.Phases = append(phases, record.CICOPhase{Phase: phase, StartDate: today})
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
@@ -247,7 +247,7 @@ func (s *cicoProgressScreen) undoMove() {
 	}
 	p.Phases = append([]record.CICOPhase(nil), p.Phases[:n-1]...)
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
@@ -282,7 +282,7 @@ func (s *cicoProgressScreen) share(weekly bool) {
 	}
 	s.a.saveDocument(name, buf.Bytes(), func(err error) {
 		if err != nil {
-			s.saved.SetText("Not saved: " + PlainError(err))
+			s.saved.SetText(notSavedWords(err))
 			return
 		}
 		s.saved.SetText("Saved " + name + ".")

@@ -421,7 +421,7 @@ func (s *studentScreen) saveNote() {
 	cat := chosenCategory(s.noteCategory)
 	n := record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}
 	if _, err := repo.PutNote(context.Background(), s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.noteEntry.SetText("")
