@@ -3,6 +3,7 @@ package ui
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -57,4 +58,20 @@ func parseFigure(s string) (float64, error) {
 		s = strings.Replace(s, ",", ".", 1)
 	}
 	return strconv.ParseFloat(s, 64)
+}
+
+// sayDateTime is when a note was written ("Mon 7 Dec 15:04"): the app's
+// short date (prettyDate) and the time.
+func sayDateTime(t time.Time) string {
+	return lang.L("student.note.date_time", map[string]any{"Date": prettyDate(record.DateOf(t).String()), "Time": t.Format("15:04")})
+}
+
+// goalStatusWords names a goal's status for a person ("met", "cumplida");
+// a status the catalog does not know is shown as it is.
+func goalStatusWords(status string) string {
+	id := "student.goal.status." + status
+	if w := lang.L(id); w != id {
+		return w
+	}
+	return status
 }
