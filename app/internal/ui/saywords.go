@@ -32,16 +32,13 @@ func sayMin(v float64) string { return inAppLang().Number(fmtMin(v)) }
 // ("57.5%", "1.4"), with the language's decimal mark.
 func sayFigure(figure string) string { return inAppLang().Number(figure) }
 
-// Short dates ("Tue 4 Mar") are prettyDate's, the app's one short date.
+// Short dates ("Tue 4 Mar") are prettyDate's, the app's one short date;
+// a card's heading writes the day out.
 
-// sayDateLong is a day written out ("Monday, March 10", "lunes 10 de
-// marzo"), a card's heading.
-func sayDateLong(s string) string {
-	d, err := record.ParseDate(s)
-	if err != nil {
-		return s
-	}
-	return i18n.WeekdayDateLong(applang.Current(), d.Time())
+// cardDay is a card's day as its heading says it: "Monday 10 March".
+func cardDay(t time.Time) string {
+	l := applang.Current()
+	return lang.L("cico.day", map[string]any{"Weekday": i18n.Weekday(l, t.Weekday()), "Day": t.Day(), "Month": i18n.Month(l, t.Month())})
 }
 
 // notSavedWords is the message of a write that failed, with its reason.
