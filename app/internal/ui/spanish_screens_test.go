@@ -281,7 +281,9 @@ func spanishScreens(t *testing.T, f *fixture, a *App, sc school) []spanishScreen
 			stud = newStudentScreen(a, sc.students[0])
 			a.push(stud)
 			return content()
-		}, extra: func() []string { return reportStrings(stud.progress[sc.goal], stud.programOf(stud.progress[sc.goal].Goal)) }},
+		}, extra: func() []string {
+			return reportStrings(stud.progress[sc.goal], stud.programOf(stud.progress[sc.goal].Goal))
+		}},
 		{name: "team decision", open: func() []fyne.CanvasObject {
 			test.Tap(stud.decide[sc.goal])
 			return content()
