@@ -559,7 +559,9 @@ func (s *sessionScreen) build() {
 		r.notA = NewButton(lang.L("session.step.na"), func() { s.tapStep(i, record.StepNA) })
 		s.steps = append(s.steps, r)
 		btns := container.NewGridWithColumns(3, r.done, r.skipped, r.notA)
-		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, MinTarget), btns), r.label))
+		// As tall as a button needs: a shorter cell cut the buttons' padding.
+		h := max(MinTarget, r.done.MinSize().Height)
+		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, h), btns), r.label))
 	}
 	if len(s.m.steps) == 0 {
 		steps.Add(wrapLabel(lang.L("session.no_program")))
