@@ -20,6 +20,7 @@ import (
 	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/i18n"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -280,6 +281,8 @@ func spanishScreens(t *testing.T, f *fixture, a *App, sc school) []spanishScreen
 			return content()
 		}},
 		{name: "student", open: func() []fyne.CanvasObject {
+			// With the report to share, as on a tablet: its button is on the goal's row.
+			a.cfg.ReportPDF = func(progress.Report, string, string) ([]byte, error) { return []byte("%PDF"), nil }
 			stud = newStudentScreen(a, sc.students[0])
 			a.push(stud)
 			return content()
@@ -358,7 +361,7 @@ func TestMyScreensInSpanish(t *testing.T) {
 	for name, want := range map[string][]string{
 		"session":          {"Asistencia", "Lista de verificación", "Terminar sesión", "Ausente", "(llegó en el minuto 3)"},
 		"session finished": {"Sesión guardada", "4 de 5 asistieron", "fidelidad"},
-		"student":          {"Metas y progreso", "de 42,5 a 78", "semanas", "Implementación"},
+		"student":          {"Compartir informe", "Metas y progreso", "de 42,5 a 78", "semanas", "Implementación"},
 		"CICO card":        {"lunes 17 de marzo", "meta 57,5%", "Periodo"},
 		"CICO setup":       {"57,5", "Meta diaria"},
 		"CICO progress":    {"Retiro gradual", "Para la familia"},
