@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -162,7 +163,9 @@ func sortedByID(parts []Decoded) []Decoded {
 }
 
 // skipWarning names a record skipped because it cannot be used.
-func skipWarning(d Decoded) string { return fmt.Sprintf("%s %s skipped: %v", d.Type, d.ID, d.err) }
+func skipWarning(d Decoded) string {
+	return In(i18n.English).t("warning.skipped", i18n.Args{"Type": d.Type, "ID": d.ID, "Why": d.err.Error()})
+}
 
 func decode(data json.RawMessage, v any) error {
 	if err := record.DecodeData(data, v); err != nil {

@@ -174,9 +174,9 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	haveAim := false
 	switch {
 	case goalWeek <= 0:
-		warn("The goal date is not after the start date (outside breaks), so there is no aimline: fix the goal.")
+		warn(In(i18n.English).t("warning.no_aimline_dates"))
 	case g.GoalScore == r.Baseline.Score:
-		warn("The goal score equals the start score, so there is no aimline: fix the goal.")
+		warn(In(i18n.English).t("warning.no_aimline_scores"))
 	default:
 		slope = (g.GoalScore - r.Baseline.Score) / goalWeek
 		haveAim = finite(slope)
@@ -255,7 +255,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 				r.Trend.Tukey = &Slope{Slope: ts}
 			}
 		} else {
-			warn("All points fall in the same week, so there is no trend line.")
+			warn(In(i18n.English).t("warning.no_trend"))
 		}
 	}
 
@@ -355,7 +355,7 @@ func (r *Report) plan(ds *Dataset, g record.Goal, warn func(string)) (record.Pla
 	}
 	p, ok := ds.Plans[g.PlanID]
 	if !ok {
-		warn("The goal's plan " + g.PlanID + " is not here (not synced yet, deleted or invalid): delivery is unknown.")
+		warn(In(i18n.English).t("warning.plan_missing", i18n.Args{"Plan": g.PlanID}))
 	}
 	return p, ok
 }

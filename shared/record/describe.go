@@ -78,4 +78,3 @@ func (d Decision) Describe(n Namer) string { return DescribeIn(i18n.English, d, 
 
 // Describe: "Calendar break Winter".
 func (b CalendarBreak) Describe(n Namer) string { return DescribeIn(i18n.English, b, n) }
-
