@@ -34,8 +34,8 @@ func (s Speaker) Figure(x float64, decimals int) string {
 // Number is a figure already written by one of the Format* rules ("1.4", "76.21%", "n/a"), in
 // the language: its decimal mark, and its words for "n/a".
 func (s Speaker) Number(figure string) string {
-	if strings.Contains(figure, "n/a") {
-		figure = strings.Replace(figure, "n/a", s.t("figure.not_available"), 1)
+	if i := strings.Index(figure, "n/a"); i >= 0 { // the message is looked up only when needed
+		figure = figure[:i] + s.t("figure.not_available") + figure[i+len("n/a"):]
 	}
 	return i18n.Decimal(s.Lang, figure)
 }
