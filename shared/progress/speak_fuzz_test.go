@@ -26,7 +26,9 @@ func (f *fuzzBytes) pick(n int) int { return int(f.byte()) % n }
 
 func (f *fuzzBytes) bool() bool { return f.byte()&1 == 1 }
 
-func (f *fuzzBytes) int() int { return int(int16(binary.LittleEndian.Uint16([]byte{f.byte(), f.byte()}))) }
+func (f *fuzzBytes) int() int {
+	return int(int16(binary.LittleEndian.Uint16([]byte{f.byte(), f.byte()})))
+}
 
 // float is a figure a report may hold, odd ones included.
 func (f *fuzzBytes) float() float64 {
