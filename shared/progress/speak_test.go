@@ -251,11 +251,17 @@ func TestSpanishWords(t *testing.T) {
 	eq(t, "status unknown", es.StatusWords("blue"), "blue")
 	eq(t, "cico phase", es.CICOPhaseWords(record.PhaseSelfManaged), "Autogestión")
 	eq(t, "cico eligible", es.PhaseStatusWords(PhaseStatus{Phase: record.PhaseCICO, Eligible: true, ConsecutiveWeeksMet: 7}),
-		"Puede pasar a la autogestión: 7 semanas seguidas con la meta cumplida (con 6 ya puede). El equipo puede pasar al estudiante a una tarjeta de autogestión.")
+		"Puede pasar a la autogestión: 7 semanas seguidas con la meta cumplida (se necesitan 6). El equipo puede pasar al estudiante a una tarjeta de autogestión.")
 	eq(t, "cico counting", es.PhaseStatusWords(PhaseStatus{Phase: record.PhaseCICO, Counted: 1, Needed: 6}),
 		"Semanas seguidas con la meta cumplida: 1 de las 6 necesarias para pasar a la autogestión.")
 	eq(t, "faded", es.PhaseStatusWords(PhaseStatus{Phase: record.PhaseFaded, Counted: 0, Needed: 2}),
 		"Semanas con la meta cumplida desde que se redujo el apoyo: 0 de 2 antes de completar el programa.")
+	for band, w := range map[string]string{"high": "alta", "adequate": "adecuada", "partial": "parcial", "low": "baja", "odd": "odd"} {
+		eq(t, "band "+band, es.BandWords(band), w)
+		if band != "odd" && BandWords(band) != band {
+			t.Errorf("English band %s is %q", band, BandWords(band))
+		}
+	}
 	eq(t, "graduated", es.PhaseStatusWords(PhaseStatus{Phase: record.PhaseGraduated}), "El estudiante completó CICO.")
 
 	m := es.Measure("office_referrals")
@@ -345,7 +351,7 @@ func TestSpanishFiguresAndCounts(t *testing.T) {
 		recent    bool
 		want      string
 	}{
-		{0, 0, false, "Paso 5, Lectura en pareja, todavía no ha tocado en ninguna sesión realizada."},
+		{0, 0, false, "Paso 5, Lectura en pareja, aún no ha correspondido en ninguna sesión realizada."},
 		{1, 1, false, "Paso 5, Lectura en pareja, se hizo en la única sesión."},
 		{1, 1, true, "Paso 5, Lectura en pareja, se hizo en la última sesión."},
 		{7, 7, true, "Paso 5, Lectura en pareja, se hizo en las últimas 7 sesiones."},

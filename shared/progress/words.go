@@ -42,6 +42,14 @@ func (s Speaker) known(prefix, code string) string {
 	return s.t(prefix + code)
 }
 
+// BandWords is a fidelity band (Band, DOMAIN.md §3.7) in words: "high",
+// "adequate", "partial", "low"; a band this version does not know is shown
+// as itself.
+func BandWords(band string) string { return In(i18n.English).BandWords(band) }
+
+// BandWords is BandWords in s's language.
+func (s Speaker) BandWords(band string) string { return s.known("band.", band) }
+
 // SufficiencyWords is §3.8's sufficiency in one plain sentence, for the
 // tablet and the console. Once the goal date has passed (§3.5 rule 0) a
 // projection to that date no longer says what will happen, so the sentence
