@@ -13,7 +13,7 @@ import (
 // In English it is the report's own reason (Progress fills
 // Decision.Reason with it); in another language it is the same reason
 // rebuilt from the same figures, never a translation of the English text.
-// It explains the report's decision; it never decides again.
+// It explains the report's decision; it never decides again (docs/decisions/0032).
 func (s Speaker) Reason(r Report) string {
 	d := r.Decision
 	switch {

@@ -101,7 +101,7 @@ func (s Speaker) Warnings(r Report) []string {
 // its arguments (an id, a name, a count) taken from the line and said
 // again in s's language. What a line carries from elsewhere, a record's
 // validation error, stays as it was written; a line no message wrote (a
-// newer server's) is shown as it is.
+// newer server's) is shown as it is (docs/decisions/0032).
 func (s Speaker) Warning(w string) string {
 	if s.Lang == i18n.English {
 		return w
