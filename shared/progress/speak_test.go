@@ -411,7 +411,8 @@ func TestSpanishWarnings(t *testing.T) {
 	}
 	joined := strings.Join(got, "\n")
 	for _, want := range []string{
-		"Se omitió un registro (Prueba 00000000-",
+		"Se omitió un registro (Prueba 00000000-0000-7000-8000-",
+		"): se requieren student_id, measure, date y score",
 		"Se omitió el receso escolar \"Invierno\": sus fechas no son válidas",
 		"La fecha de la meta no es posterior a la fecha de inicio (sin contar los recesos), así que no hay línea de meta: hay que corregir la meta.",
 		"El plan " + planID + " de la meta no está aquí (aún no se sincronizó, se eliminó o no es válido): no se conoce la aplicación.",

@@ -117,7 +117,25 @@ func (s Speaker) Warning(w string) string {
 		if t, ok := args["Type"].(string); ok {
 			args["Type"] = s.TypeWords(t)
 		}
+		if why, ok := args["Why"].(string); ok {
+			args["Why"] = s.why(why)
+		}
 		return s.t(f.id, args)
+	}
+	return w
+}
+
+// whyIDs are the reasons the report itself gives for skipping a record
+// (a record's own validation errors are its fields' words, kept).
+var whyIDs = []string{"warning.why.wrong_type", "warning.why.goal_required", "warning.why.plan_required",
+	"warning.why.session_required", "warning.why.probe_required"}
+
+// why is a skipped record's reason in s's language, when the report wrote it.
+func (s Speaker) why(w string) string {
+	for _, id := range whyIDs {
+		if w == In(i18n.English).t(id) {
+			return s.t(id)
+		}
 	}
 	return w
 }
