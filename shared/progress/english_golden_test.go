@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -147,6 +148,7 @@ func englishGolden() string {
 	for _, m := range record.MeasureChoices([]string{"district_code"}) {
 		w("Measure", m.Words()+" | "+m.Axis()+" | "+m.Growth())
 	}
+	goldenRecords(w)
 	return b.String()
 }
 
@@ -176,5 +178,27 @@ func TestEnglishGolden(t *testing.T) {
 			}
 		}
 		t.Fatalf("%d lines, want %d", len(gl), len(wl))
+	}
+}
+
+// goldenRecords are the record words: every type, and a description of
+// each payload type.
+func goldenRecords(w func(name, s string)) {
+	order := 3.0
+	half := 2.5
+	for _, typ := range []string{"student", "program", "group", "plan", "session", "note", "goal", "probe", "cico_card", "cico_plan", "decision",
+		"calendar_break", "meeting", "meeting_action", "observation", "norm_table", "probe_form", "", "future_thing"} {
+		w("TypeWords", record.TypeWords(typ))
+	}
+	for _, p := range []record.Payload{
+		record.Student{GivenName: "Ana", FamilyName: "Lee"}, record.Student{GivenName: "Ana", FamilyName: "Lee", PreferredName: "Annie"},
+		record.Program{Name: "P"}, record.Group{Name: "G"}, record.Plan{StudentID: "s"},
+		record.Session{GroupID: "g", Date: "2025-03-04"}, record.Note{StudentID: "s"}, record.Goal{StudentID: "s"}, record.Probe{StudentID: "s", Date: "d"},
+		record.CICOCard{StudentID: "s", Date: "d"}, record.CICOPlan{StudentID: "s"}, record.Decision{StudentID: "s"}, record.CalendarBreak{Name: "Winter"},
+		record.Meeting{Date: "d"}, record.MeetingAction{Text: "Call"}, record.Observation{SessionID: "x", Date: "d"},
+		record.NormTable{Measure: "orf_wcpm", Grade: "2", Source: "S"}, record.ProbeForm{FormID: "A", FormTitle: "T", Measure: "maze", Grade: "3", Order: &order},
+		record.ProbeForm{FormID: "A", Measure: "x", Order: &half}, record.ProbeForm{FormID: "A", Measure: "x"},
+	} {
+		w("Describe", In(i18n.English).Describe(p, goldenNamer{}))
 	}
 }
