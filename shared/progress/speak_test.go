@@ -289,6 +289,11 @@ func TestSpanishWords(t *testing.T) {
 	eq(t, "type", es.TypeWords(record.TypeCalendarBreak), "Receso escolar")
 	eq(t, "type unknown", es.TypeWords("future_thing"), "Future thing")
 	eq(t, "describe probe", es.Describe(record.Probe{StudentID: "s", Date: "2025-03-04"}, goldenNamer{}), "Prueba de «student s» del «2025-03-04»")
+	decoded, err := record.Decode(record.TypeSession, []byte(`{"group_id":"g","date":"2025-03-04"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "describe a decoded record (a pointer)", es.Describe(decoded, goldenNamer{}), "Sesión de «group g» del «2025-03-04»")
 	order := 2.5
 	eq(t, "describe form", es.Describe(record.ProbeForm{FormID: "A3", FormTitle: "Otoño", Measure: "orf_wcpm", Grade: "2", Order: &order}, goldenNamer{}),
 		"Formulario de prueba A3 Otoño (Fluidez en la lectura oral, grado 2, orden 2,5)")

@@ -1,6 +1,7 @@
 package record
 
 import (
+	"reflect"
 	"strconv"
 
 	"smallwins/shared/i18n"
@@ -34,9 +35,14 @@ func GoalStatusWordsIn(l i18n.Lang, status string) string {
 }
 
 // DescribeIn is p's Describe in language l: "Student Ana Lee", "Estudiante
-// Ana Lee". A payload type it does not know (a newer one) gives its own
-// Describe.
+// Ana Lee". p may be a value or a pointer (Decode gives pointers). A
+// payload type it does not know (a newer one) gives its own Describe.
 func DescribeIn(l i18n.Lang, p Payload, n Namer) string {
+	if v := reflect.ValueOf(p); v.Kind() == reflect.Pointer && !v.IsNil() {
+		if e, ok := v.Elem().Interface().(Payload); ok {
+			p = e
+		}
+	}
 	t := func(id string, args i18n.Args) string { return i18n.Shared.T(l, "describe."+id, args) }
 	student := func(id string) string { return n.Name(Ref{"student_id", TypeStudent, id}) }
 	switch v := p.(type) {
