@@ -242,6 +242,9 @@ type card struct {
 	// Action is the decision form's target: it keeps the filters and the
 	// page, so the answer comes back to this card.
 	Action string
+	// Observed is observed fidelity beside the reported one; the card
+	// shows it when §3.7a flags a gap (ADR 0031).
+	Observed observedView
 }
 
 func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
@@ -254,6 +257,9 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 		LastProbe: "no probe yet", Action: formAction("/meeting/decisions", f)}
 	if k.ReasonText == "" {
 		k.ReasonText = e.reason
+	}
+	if d := rep.Delivery; d != nil {
+		k.Observed = observedHooks(d.FidelityPct, d.Observations)
 	}
 	if g, ok := sc.groups[gv.GroupID]; ok {
 		k.Group, k.Interventionist, k.GroupHref = g.Name, sc.userName(g.InterventionistID), groupHref(sc, gv.GroupID)
@@ -427,6 +433,9 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 		"Reasons": reasons, "Decided": decidedList(sc, all, shown, f), "Meeting": m, "AttendeeText": "none chosen yet"}
 	if len(m.Names) > 0 {
 		data["AttendeeText"] = strings.Join(m.Names, ", ")
+	}
+	if data["Gaps"], err = c.fidelityGaps(ctx, sc, day); err != nil {
+		return err
 	}
 	for k, v := range meetingLinks(f, pages) {
 		data[k] = v
