@@ -173,6 +173,9 @@ func (c *Console) handleGoalPost(ec echo.Context) error {
 		v.Suggested = true
 	case f.Get("do") == "save":
 		g, problem := goalFromForm(v, sid, old)
+		if !offeredMeasure(v.Measure, old.Measure) {
+			problem = "Choose a measure in the list."
+		}
 		if problem != "" {
 			v.Problem = problem
 			return c.renderGoalForm(ec, sc, sid, st, v, http.StatusBadRequest)
@@ -228,6 +231,17 @@ func goalFromForm(v goalFormView, sid string, old record.Goal) (record.Goal, str
 		return g, "The goal was not saved: " + fieldReason(err)
 	}
 	return g, ""
+}
+
+// offeredMeasure: code is one the form offers (the built-in measures and
+// the goal's own), so a posted code is never an unbounded text.
+func offeredMeasure(code, own string) bool {
+	for _, m := range record.MeasureChoices([]string{own}) {
+		if m.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // parseScores reads 1–5 comma-separated numbers.
