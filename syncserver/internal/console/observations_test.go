@@ -176,6 +176,12 @@ func TestObservationRules(t *testing.T) {
 	if p := wash.get("/sessions/" + sid + "/observe"); p.status != http.StatusNotFound {
 		t.Errorf("another school's GET: %d", p.status)
 	}
+	if p := wash.get("/groups/" + e.ids.bluebirds + "/observe"); p.status != http.StatusNotFound {
+		t.Errorf("another school's group: %d", p.status)
+	}
+	if p := wash.get("/observations"); strings.Contains(p.body, e.ids.bluebirds) || strings.Contains(p.body, "Bluebirds") {
+		t.Error("another school's calendar lists this school's group")
+	}
 	bad = cloneForm(good)
 	bad.Set("csrf", csrf(t, wash.get("/")))
 	if p := wash.post("/sessions/"+sid+"/observe", bad); p.status != http.StatusNotFound {
