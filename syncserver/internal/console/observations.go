@@ -587,13 +587,9 @@ type gapLine struct {
 // fidelityGaps lists the caseload goals in scope whose delivery §3.7a
 // flags (gap_flag), the widest gap first: the meeting lists them beside
 // its agenda whatever their decision, since a decision read from
-// overstated fidelity is the one to question (ADR 0031). The reports are
-// the caseload's cached ones: no read of its own.
-func (c *Console) fidelityGaps(ctx context.Context, sc *scope, day progress.Date) ([]gapLine, error) {
-	gvs, err := c.caseloadGoals(ctx, sc, day)
-	if err != nil {
-		return nil, err
-	}
+// overstated fidelity is the one to question (ADR 0031). gvs are the
+// agenda's caseload goals: no read of its own.
+func fidelityGaps(sc *scope, gvs []goalView) []gapLine {
 	var out []gapLine
 	for _, gv := range gvs {
 		d := gv.Report.Delivery
@@ -612,5 +608,5 @@ func (c *Console) fidelityGaps(ctx context.Context, sc *scope, day progress.Date
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].gap > out[j].gap || out[i].gap == out[j].gap && out[i].GoalID < out[j].GoalID
 	})
-	return out, nil
+	return out
 }
