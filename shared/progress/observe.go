@@ -142,3 +142,17 @@ func oneDecimal(x float64) string {
 	}
 	return strconv.FormatFloat(r, 'f', 1, 64)
 }
+
+// The Speaker's forms of these sentences (ADR 0029): until their words are
+// catalogued, every language hears the English ones.
+
+// ObservedSentence is ObservedSentence in the Speaker's language.
+func (s Speaker) ObservedSentence(selfReported *float64, o *Observed) string {
+	return ObservedSentence(selfReported, o)
+}
+
+// GrowthVsTypicalSentence is GrowthVsTypicalSentence in the Speaker's
+// language.
+func (s Speaker) GrowthVsTypicalSentence(r Report, source string) string {
+	return GrowthVsTypicalSentence(r, source)
+}
