@@ -18,7 +18,8 @@ import (
 // of today's session from the group page, which then shows it beside the
 // reported fidelity. axe-core passes on each new page. With
 // UPDATE_SCREENSHOTS=1 it writes docs/screenshots/console-goal-form.png,
-// console-observe.png and console-observations.png.
+// console-observe.png, console-group-observations.png and
+// console-observations.png.
 func TestBrowserNormsGoalObservation(t *testing.T) {
 	e := newEnv(t, false)
 	sid := e.addSession(e.ids.bluebirds, today(), record.SessionDelivered, allDone)
@@ -66,7 +67,7 @@ func TestBrowserNormsGoalObservation(t *testing.T) {
 	if pct := eval[string](m, `document.querySelector('[data-start-percentile]').dataset.startPercentile`); pct != "23.5" {
 		t.Errorf("start percentile %q", pct)
 	}
-	m.do(pageChecks(t, "goal form"), shot(t, "goal-form"))
+	m.do(pageChecks(t, "goal form"), chromedp.ScrollIntoView(chromedp.CSS(`button[name=do][value=save]`)), shot(t, "goal-form"))
 	load(t, ctx, chromedp.Click(chromedp.CSS(`button[name=use][value=typical]`)))
 	if v := eval[string](m, `document.querySelector('#goal_score').value + ' ' + document.querySelector('#typical_roi').value`); v != "135.4 1.4" {
 		t.Fatalf("the chosen suggestion filled %q", v)
@@ -97,7 +98,7 @@ func TestBrowserNormsGoalObservation(t *testing.T) {
 	if n := eval[int](m, `Array.from(document.querySelectorAll('tr[data-observation-id]')).filter(r => r.textContent.includes('Partner reading was cut short today.')).length`); n != 1 {
 		t.Fatal("the observation is not listed on the group page")
 	}
-	m.do(pageChecks(t, "group with an observation"))
+	m.do(pageChecks(t, "group with an observation"), chromedp.ScrollIntoView(chromedp.CSS(`#observations`)), shot(t, "group-observations"))
 	load(t, ctx, chromedp.Navigate(e.srv.URL+"/observations"))
 	m.do(pageChecks(t, "observations"), shot(t, "observations"))
 	if n := eval[int](m, `document.querySelectorAll('tr[data-group-id="`+e.ids.owls+`"]').length`); n != 1 {
