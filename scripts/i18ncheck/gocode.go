@@ -170,12 +170,27 @@ var displayFields = map[string]bool{
 	"gonum.org/v1/plot.?.Text": true,
 }
 
+// idFunc is a lookup: which argument is the message id, and whether it must be in the app's
+// catalog (Fyne's lang) or may be in any.
+type idFunc struct {
+	arg int
+	app bool
+}
+
 // langFuncs are Fyne's lookups: their first argument is an id of the app's catalog.
 var langFuncs = map[string]bool{}
+
+// idFuncs are the lookups the check starts from; a function passing its own parameter on as the
+// id of a lookup (tr(l, id) calling cat.T(l, id)) becomes one too.
+var idFuncs = map[string]idFunc{
+	"(smallwins/shared/i18n.Catalog).T": {1, false},
+	"(smallwins/shared/i18n.Catalog).N": {1, false},
+}
 
 func init() {
 	for _, f := range []string{"L", "N", "X", "XN", "Localize", "LocalizePlural", "LocalizeKey", "LocalizePluralKey"} {
 		langFuncs["fyne.io/fyne/v2/lang."+f] = true
+		idFuncs["fyne.io/fyne/v2/lang."+f] = idFunc{0, true}
 	}
 }
 
@@ -189,6 +204,7 @@ type analysis struct {
 	fset    *token.FileSet
 	params  map[string]map[int]bool // function key → display parameters
 	results map[string]bool         // function key → returns text shown
+	idFuncs map[string]idFunc       // function key → its id parameter
 	vars    map[string]bool         // variable or field key → display
 	paramOf map[*types.Var]paramRef
 	changed bool
@@ -205,7 +221,10 @@ type paramRef struct {
 
 func newAnalysis(fset *token.FileSet) *analysis {
 	a := &analysis{fset: fset, params: map[string]map[int]bool{}, results: map[string]bool{},
-		vars: map[string]bool{}, paramOf: map[*types.Var]paramRef{}, found: map[token.Pos]finding{}}
+		vars: map[string]bool{}, paramOf: map[*types.Var]paramRef{}, found: map[token.Pos]finding{}, idFuncs: map[string]idFunc{}}
+	for k, f := range idFuncs {
+		a.idFuncs[k] = f
+	}
 	for k, idx := range displayFuncs {
 		a.params[k] = map[int]bool{}
 		for _, i := range idx {
@@ -350,9 +369,7 @@ func (a *analysis) call(info *types.Info, call *ast.CallExpr) {
 	}
 	key := funcKey(fn)
 	sig := fn.Type().(*types.Signature)
-	if a.collect {
-		a.idUses(info, call, fn, key, sig)
-	}
+	a.idUses(info, call, key)
 	ps := a.params[key]
 	if len(ps) == 0 {
 		return
@@ -369,27 +386,30 @@ func (a *analysis) call(info *types.Info, call *ast.CallExpr) {
 	}
 }
 
-// idUses notes the message ids of a lookup: Fyne's lang.L/N/X/XN (the app's catalog), and a
-// call of the form c.T(l, "id", …) or c.N(l, "id", …): any function or method whose first
-// parameter is an i18n.Lang and second a string.
-func (a *analysis) idUses(info *types.Info, call *ast.CallExpr, fn *types.Func, key string, sig *types.Signature) {
-	arg := -1
-	app := false
-	switch {
-	case langFuncs[key]:
-		arg, app = 0, true
-	case sig.Params().Len() >= 2 && isLang(sig.Params().At(0).Type()) && isString(sig.Params().At(1).Type()):
-		arg = 1
-	}
-	if arg < 0 || arg >= len(call.Args) {
+// idUses notes the message id of a lookup (idFuncs) when it is a constant; when it is a
+// parameter of the calling function, that function becomes a lookup too.
+func (a *analysis) idUses(info *types.Info, call *ast.CallExpr, key string) {
+	f, ok := a.idFuncs[key]
+	if !ok || f.arg >= len(call.Args) {
 		return
 	}
-	tv := info.Types[call.Args[arg]]
-	if tv.Value == nil || tv.Value.Kind() != constant.String {
+	arg := ast.Unparen(call.Args[f.arg])
+	if id, ok := arg.(*ast.Ident); ok {
+		if v, ok := objOf(info, id).(*types.Var); ok {
+			if p, ok := a.paramOf[v]; ok {
+				if _, known := a.idFuncs[p.fn]; !known {
+					a.idFuncs[p.fn] = idFunc{p.idx, f.app}
+					a.changed = true
+				}
+			}
+		}
+	}
+	tv := info.Types[arg]
+	if !a.collect || tv.Value == nil || tv.Value.Kind() != constant.String {
 		return // an id computed at run time: the catalog's own tests cover those
 	}
-	pos := a.fset.Position(call.Args[arg].Pos())
-	a.ids = append(a.ids, idUse{file: pos.Filename, line: pos.Line, id: constant.StringVal(tv.Value), how: shortKey(key), app: app})
+	pos := a.fset.Position(arg.Pos())
+	a.ids = append(a.ids, idUse{file: pos.Filename, line: pos.Line, id: constant.StringVal(tv.Value), how: shortKey(key), app: f.app})
 }
 
 // sink follows the sources of an expression whose text is shown: literals are findings;
@@ -693,14 +713,4 @@ func isText(t types.Type) bool {
 		return isText(u.Elem())
 	}
 	return false
-}
-
-func isString(t types.Type) bool {
-	b, ok := t.Underlying().(*types.Basic)
-	return ok && b.Kind() == types.String
-}
-
-func isLang(t types.Type) bool {
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "smallwins/shared/i18n" && n.Obj().Name() == "Lang"
 }

@@ -4,8 +4,9 @@
 //     i18n.Load as the product loads it, and each of Catalog.Problems() (a Spanish message
 //     missing or empty, one English lacks, differing placeholders) is reported with its file;
 //  2. code looks up an id no catalog has: lang.L/N/X/XN("id", …) must name an id of the app's
-//     catalog, c.T(l, "id", …) and c.N(l, "id", …) (any call whose first parameter is an
-//     i18n.Lang and second a string) and the console's {{T "id"}} an id of some catalog;
+//     catalog; an i18n.Catalog's T(l, "id", …) and N(l, "id", …), a function handing its own
+//     parameter on as such an id (tr(l, "id")), and the console's {{T "id"}} (the template
+//     functions of -template-funcs) an id of some catalog;
 //  3. with -strict: text is shown without a catalog: a literal holding a letter that reaches a
 //     Fyne widget, dialog, window or notification, an fpdf text call or a chart label (through
 //     concatenation, fmt.Sprintf's format, a wrapper's parameter, a variable, a struct field or
@@ -15,7 +16,7 @@
 //
 // Without -strict, part 3 is counted per package and not failed.
 //
-// Usage: i18ncheck [-tags t] [-allow file] [-strict] [-v] [-template-funcs T,TN] packages...
+// Usage: i18ncheck [-tags t] [-allow file] [-strict] [-v] [-template-funcs T,TN,N,TH] packages...
 package main
 
 import (
@@ -50,7 +51,7 @@ func main() {
 	allowFile := flag.String("allow", "scripts/i18ncheck/allow.txt", "the allow file: `\"text\" reason` or `glob reason` a line")
 	strict := flag.Bool("strict", false, "fail on text shown without a catalog (else count it per package)")
 	verbose := flag.Bool("v", false, "list every text shown without a catalog, even when not strict")
-	funcs := flag.String("template-funcs", "T,TN", "the console templates' message functions, comma-separated")
+	funcs := flag.String("template-funcs", "T,TN,N,TH", "the console templates' message functions (id first), comma-separated")
 	appCatalog := flag.String("app-catalog", "app/internal/applang/translations", "the catalog of the app's lang.L lookups")
 	flag.Parse()
 	root, err := os.Getwd()

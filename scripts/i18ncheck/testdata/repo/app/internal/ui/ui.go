@@ -62,3 +62,11 @@ func Build(w fyne.Window, app fyne.App, l i18n.Lang, n int, c code) []*widget.La
 	fmt.Println("Logged for developers, not shown")
 	return out
 }
+
+func tr(l i18n.Lang, id string) string { return words.T(l, id) }
+
+func rowOf(l i18n.Lang, name string) string { return name }
+
+func More(l i18n.Lang) []string {
+	return []string{tr(l, "wrapped.unknown"), tr(l, "page.hint"), rowOf(l, "not an id")}
+}
