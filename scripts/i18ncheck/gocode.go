@@ -153,6 +153,8 @@ var displayFuncs = map[string][]int{
 	fpdfI + "Cell": {2}, fpdfI + "CellFormat": {2}, fpdfI + "MultiCell": {2}, fpdfI + "Write": {1},
 	fpdfI + "WriteAligned": {2}, fpdfI + "Text": {2}, fpdfI + "SetTitle": {0}, fpdfI + "SetSubject": {0},
 	"(gonum.org/v1/plot.Legend).Add": {0},
+	// The console's pages: the data a template prints.
+	"(smallwins/syncserver/internal/console.Console).render": {3},
 }
 
 // displayFields are the struct fields whose text is shown: owner "pkg.Type" (pkg.? for an
@@ -205,6 +207,7 @@ type analysis struct {
 	params  map[string]map[int]bool // function key → display parameters
 	results map[string]bool         // function key → returns text shown
 	idFuncs map[string]idFunc       // function key → its id parameter
+	idArgs  map[token.Pos]bool      // the ids of lookups: never findings
 	vars    map[string]bool         // variable or field key → display
 	paramOf map[*types.Var]paramRef
 	changed bool
@@ -221,7 +224,8 @@ type paramRef struct {
 
 func newAnalysis(fset *token.FileSet) *analysis {
 	a := &analysis{fset: fset, params: map[string]map[int]bool{}, results: map[string]bool{},
-		vars: map[string]bool{}, paramOf: map[*types.Var]paramRef{}, found: map[token.Pos]finding{}, idFuncs: map[string]idFunc{}}
+		vars: map[string]bool{}, paramOf: map[*types.Var]paramRef{}, found: map[token.Pos]finding{}, idFuncs: map[string]idFunc{},
+		idArgs: map[token.Pos]bool{}}
 	for k, f := range idFuncs {
 		a.idFuncs[k] = f
 	}
@@ -264,6 +268,9 @@ func (a *analysis) run(srcs []*source) {
 	}
 	a.collect = true
 	a.scan(srcs)
+	for pos := range a.idArgs {
+		delete(a.found, pos)
+	}
 }
 
 func (a *analysis) scan(srcs []*source) {
@@ -408,6 +415,7 @@ func (a *analysis) idUses(info *types.Info, call *ast.CallExpr, key string) {
 	if !a.collect || tv.Value == nil || tv.Value.Kind() != constant.String {
 		return // an id computed at run time: the catalog's own tests cover those
 	}
+	a.idArgs[arg.Pos()] = true
 	pos := a.fset.Position(arg.Pos())
 	a.ids = append(a.ids, idUse{file: pos.Filename, line: pos.Line, id: constant.StringVal(tv.Value), how: shortKey(key), app: f.app})
 }
@@ -496,8 +504,8 @@ func (a *analysis) sinkCall(info *types.Info, call *ast.CallExpr, how string) {
 		}
 		return
 	}
-	if fn.Pkg() == nil || langFuncs[key] {
-		return
+	if _, lookup := a.idFuncs[key]; fn.Pkg() == nil || lookup {
+		return // a catalog's lookup: what it returns is translated (its "[id]" fallback included)
 	}
 	if !a.results[key] {
 		a.results[key] = true
@@ -521,7 +529,10 @@ func (a *analysis) literal(pos token.Pos, text, how string) {
 // are written. Shown to a person, it is shown as the code it is.
 var code = regexp.MustCompile(`^[a-z][a-z0-9]*([_.][a-z0-9]+)+$`)
 
-func isCode(text string) bool { return code.MatchString(text) }
+// link is a link or a query written in code ("/cico/", "?as_of=", "#notes").
+var link = regexp.MustCompile(`^[/?#&]|://`)
+
+func isCode(text string) bool { return code.MatchString(text) || link.MatchString(text) }
 
 // mark makes a variable, parameter or field display.
 func (a *analysis) mark(v *types.Var, owner string) {

@@ -26,6 +26,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -134,7 +135,7 @@ func run(c config) (result, error) {
 	}
 	for _, f := range shown {
 		f.file = rel(f.file)
-		if c.allow.allows(f.file, f.text) {
+		if serverKey(f.file, f.text) || c.allow.allows(f.file, f.text) {
 			continue
 		}
 		res.shown = append(res.shown, f)
@@ -151,6 +152,17 @@ func run(c config) (result, error) {
 	})
 	res.stale = c.allow.stale()
 	return res, nil
+}
+
+// lowerWord is one word in lower-case ASCII.
+var lowerWord = regexp.MustCompile(`^[a-z]+$`)
+
+// serverKey: in the server's Go code, a lone lower-case word handed to a page is a key (the
+// page's name, a sort, a menu entry: "caseload", "decision"), not words for a person, which the
+// server writes whole. In the app such a word is shown as is (an area's code in a list), so
+// there it stays a finding.
+func serverKey(file, text string) bool {
+	return strings.HasPrefix(file, "syncserver/") && strings.HasSuffix(file, ".go") && lowerWord.MatchString(text)
 }
 
 // report prints the result and says whether the check fails.

@@ -70,3 +70,13 @@ func rowOf(l i18n.Lang, name string) string { return name }
 func More(l i18n.Lang) []string {
 	return []string{tr(l, "wrapped.unknown"), tr(l, "page.hint"), rowOf(l, "not an id")}
 }
+
+// trOr falls back to the id: the id a caller passes is still an id, not text shown.
+func trOr(l i18n.Lang, id string) string {
+	if s := words.T(l, id); s != "" {
+		return s
+	}
+	return id
+}
+
+func Title(l i18n.Lang) *widget.Label { return widget.NewLabel(trOr(l, "page.title") + trOr(l, "missing.title")) }
