@@ -79,4 +79,6 @@ func trOr(l i18n.Lang, id string) string {
 	return id
 }
 
-func Title(l i18n.Lang) *widget.Label { return widget.NewLabel(trOr(l, "page.title") + trOr(l, "missing.title")) }
+func Title(l i18n.Lang) *widget.Label {
+	return widget.NewLabel(trOr(l, "page.title") + trOr(l, "missing.title"))
+}
