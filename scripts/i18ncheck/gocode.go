@@ -210,6 +210,7 @@ type analysis struct {
 	idArgs  map[token.Pos]bool      // the ids of lookups: never findings
 	vars    map[string]bool         // variable or field key → display
 	paramOf map[*types.Var]paramRef
+	keys    map[*types.Var]bool // variables used as a key: switched on, indexed by, compared
 	changed bool
 
 	collect bool
@@ -224,7 +225,7 @@ type paramRef struct {
 
 func newAnalysis(fset *token.FileSet) *analysis {
 	a := &analysis{fset: fset, params: map[string]map[int]bool{}, results: map[string]bool{},
-		vars: map[string]bool{}, paramOf: map[*types.Var]paramRef{}, found: map[token.Pos]finding{}, idFuncs: map[string]idFunc{},
+		vars: map[string]bool{}, paramOf: map[*types.Var]paramRef{}, keys: map[*types.Var]bool{}, found: map[token.Pos]finding{}, idFuncs: map[string]idFunc{},
 		idArgs: map[token.Pos]bool{}}
 	for k, f := range idFuncs {
 		a.idFuncs[k] = f
@@ -257,6 +258,14 @@ func (a *analysis) run(srcs []*source) {
 					a.paramOf[sig.Params().At(i)] = paramRef{key, i}
 				}
 			}
+		}
+	}
+	for _, s := range srcs {
+		for _, f := range s.files {
+			ast.Inspect(f, func(n ast.Node) bool {
+				a.noteKey(s.info, n)
+				return true
+			})
 		}
 	}
 	for {
@@ -534,9 +543,40 @@ var link = regexp.MustCompile(`^[/?#&]|://`)
 
 func isCode(text string) bool { return code.MatchString(text) || link.MatchString(text) }
 
+// noteKey notes a variable a function switches on, indexes a map by or compares with a
+// constant: a code it looks words up for. Such a function often hands the code back when it
+// knows no words for it (words(code) returning code at the end); that fallback does not make
+// every code passed to it text.
+func (a *analysis) noteKey(info *types.Info, n ast.Node) {
+	var e ast.Expr
+	switch n := n.(type) {
+	case *ast.SwitchStmt:
+		e = n.Tag
+	case *ast.IndexExpr:
+		if _, ok := info.TypeOf(n.X).Underlying().(*types.Map); ok {
+			e = n.Index
+		}
+	case *ast.BinaryExpr:
+		if n.Op != token.EQL && n.Op != token.NEQ {
+			return
+		}
+		switch {
+		case info.Types[n.Y].Value != nil:
+			e = n.X
+		case info.Types[n.X].Value != nil:
+			e = n.Y
+		}
+	}
+	if id, ok := ast.Unparen(e).(*ast.Ident); ok && e != nil {
+		if v, ok := objOf(info, id).(*types.Var); ok {
+			a.keys[v] = true
+		}
+	}
+}
+
 // mark makes a variable, parameter or field display.
 func (a *analysis) mark(v *types.Var, owner string) {
-	if !isText(v.Type()) {
+	if !isText(v.Type()) || a.keys[v] {
 		return
 	}
 	if p, ok := a.paramOf[v]; ok {

@@ -43,7 +43,7 @@ func TestFindsEveryKindOfProblem(t *testing.T) {
 		`app/internal/ui/ui.go:39: lang.L("no.such.id"): not in the app's catalog (app/internal/applang/translations)`,
 		`app/internal/ui/ui.go:45: (i18n.Catalog).N "nowhere.id": in no catalog`,
 		`app/internal/ui/ui.go:71: ui.tr "wrapped.unknown": in no catalog`,
-		`app/internal/ui/ui.go:82: ui.trOr "missing.title": in no catalog`,
+		`app/internal/ui/ui.go:83: ui.trOr "missing.title": in no catalog`,
 		`server/templates/page.html:11: T "gone.id": in no catalog`,
 		`server/templates/page.html:8: TN "page.count": in no catalog`,
 	}

@@ -82,3 +82,14 @@ func trOr(l i18n.Lang, id string) string {
 func Title(l i18n.Lang) *widget.Label {
 	return widget.NewLabel(trOr(l, "page.title") + trOr(l, "missing.title"))
 }
+
+// areaWords hands the code back when it has no words for it: a code passed to it is a key.
+func areaWords(code string) string {
+	switch code {
+	case "reading":
+		return lang.L("today.title")
+	}
+	return code
+}
+
+func Areas() *widget.Label { return widget.NewLabel(areaWords("math")) }
