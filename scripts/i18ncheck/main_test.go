@@ -11,8 +11,8 @@ import (
 
 // TestFindsEveryKindOfProblem runs the check over testdata/repo: a catalog missing a Spanish
 // message, with one only Spanish has and a placeholder renamed; ids no catalog has, in Go (Fyne's
-// lang, a Catalog, a wrapper handing its parameter on; not a function that merely takes a
-// language and a string) and in a template; literals shown by widgets, a wrapper, a helper's result, a table's field, a dialog, a
+// lang, a Catalog, a wrapper handing its parameter on, in its package or another; not a function
+// that merely takes a language and a string) and in a template; literals shown by widgets, a wrapper, a helper's result, a table's field, a dialog, a
 // notification, an fpdf cell and a template; and the clean cases beside them, which must not be
 // reported.
 func TestFindsEveryKindOfProblem(t *testing.T) {
@@ -40,6 +40,7 @@ func TestFindsEveryKindOfProblem(t *testing.T) {
 		t.Errorf("catalog problems\n%s\nwant\n%s", strings.Join(res.catalog, "\n"), strings.Join(wantCatalog, "\n"))
 	}
 	wantIDs := []string{
+		`app/internal/ui/more.go:11: applang.L("page.hint"): not in the app's catalog (app/internal/applang/translations)`,
 		`app/internal/ui/ui.go:39: lang.L("no.such.id"): not in the app's catalog (app/internal/applang/translations)`,
 		`app/internal/ui/ui.go:45: (i18n.Catalog).N "nowhere.id": in no catalog`,
 		`app/internal/ui/ui.go:71: ui.tr "wrapped.unknown": in no catalog`,
