@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"smallwins/shared/record"
 )
@@ -136,9 +137,23 @@ func GrowthVsTypicalSentence(r Report, source string) string {
 // oneDecimal is a weekly growth as the norm sentence writes it: always one
 // decimal ("2.0"), as norm tables print their ROI.
 func oneDecimal(x float64) string {
-	r := math.Round(x*10) / 10
-	if r == 0 {
-		r = 0
+	s := Figure(x, 1)
+	if !strings.Contains(s, ".") {
+		s += ".0"
 	}
-	return strconv.FormatFloat(r, 'f', 1, 64)
+	return s
+}
+
+// The Speaker's forms of these sentences (ADR 0029): until their words are
+// catalogued, every language hears the English ones.
+
+// ObservedSentence is ObservedSentence in the Speaker's language.
+func (s Speaker) ObservedSentence(selfReported *float64, o *Observed) string {
+	return ObservedSentence(selfReported, o)
+}
+
+// GrowthVsTypicalSentence is GrowthVsTypicalSentence in the Speaker's
+// language.
+func (s Speaker) GrowthVsTypicalSentence(r Report, source string) string {
+	return GrowthVsTypicalSentence(r, source)
 }

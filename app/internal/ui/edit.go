@@ -169,13 +169,13 @@ func withDelete(f *formScreen, label string, del func()) *Button {
 // probeText is a probe's line on the student screen.
 func probeText(p repo.Doc[record.Probe]) string {
 	t := lang.L("forms.probe.row", map[string]any{"Date": prettyDate(p.Data.Date),
-		"Measure": progress.In(applang.Current()).Measure(p.Data.Measure).Name, "Score": numIn(p.Data.Score)})
+		"Measure": progress.In(applang.Current()).Measure(p.Data.Measure).Name, "Score": sayNum(p.Data.Score)})
 	if p.Data.Errors != nil {
 		n := *p.Data.Errors
-		t += lang.N("forms.probe.row_errors", int(n), map[string]any{"Count": numIn(n)})
+		t += lang.N("forms.probe.row_errors", int(n), map[string]any{"Count": sayNum(n)})
 	}
 	if p.Data.RawScore != nil {
-		t += lang.L("forms.probe.row_prorated", map[string]any{"Raw": numIn(*p.Data.RawScore), "Seconds": numIn(p.Data.Seconds)})
+		t += lang.L("forms.probe.row_prorated", map[string]any{"Raw": sayNum(*p.Data.RawScore), "Seconds": sayNum(p.Data.Seconds)})
 	}
 	if p.Data.FormID != "" {
 		t += lang.L("forms.probe.row_form", map[string]any{"Form": p.Data.FormID})
@@ -227,7 +227,7 @@ func newProbeEdit(a *App, id string) screen {
 		if !ok || !e.plausible(a, id, p, next, name) {
 			return false
 		}
-		return a.putUndoable(lang.L("forms.probe.changed", map[string]any{"Score": numIn(next.Score), "Date": prettyDate(next.Date)}),
+		return a.putUndoable(lang.L("forms.probe.changed", map[string]any{"Score": sayNum(next.Score), "Date": prettyDate(next.Date)}),
 			record.TypeProbe, id, next, false)
 	}, wrapLabel(intro), historyLabel(a, id, func(e record.Envelope) string {
 		if d, ok := repo.Decode[record.Probe](e); ok {
@@ -256,12 +256,12 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 		a.warn(lang.L("forms.probe.date_future"))
 		return p, false
 	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(e.score.Text), 64)
+	v, err := parseFigure(e.score.Text)
 	if err != nil || v < 0 || v > 10000 || math.IsNaN(v) {
 		a.warn(lang.L("forms.probe.count_bad"))
 		return p, false
 	}
-	secs, err := strconv.ParseFloat(strings.TrimSpace(e.secs.Text), 64)
+	secs, err := parseFigure(e.secs.Text)
 	if err != nil || secs < record.MinProbeSeconds || secs > ProbeSeconds || math.IsNaN(secs) {
 		a.warn(lang.L("forms.probe.seconds_bad", map[string]any{"Min": record.MinProbeSeconds, "Max": ProbeSeconds}))
 		return p, false
@@ -270,7 +270,7 @@ func (e *probeEdit) read(a *App, p record.Probe) (record.Probe, bool) {
 	p.SetCount(v, secs)
 	p.Errors = nil
 	if t := strings.TrimSpace(e.errs.Text); t != "" {
-		n, err := strconv.ParseFloat(t, 64)
+		n, err := parseFigure(t)
 		if err != nil || n < 0 || n > 1000 || n != math.Trunc(n) {
 			a.warn(lang.L("forms.probe.errors_bad"))
 			return p, false
@@ -295,7 +295,7 @@ func (e *probeEdit) plausible(a *App, id string, stored, next record.Probe, name
 		return true
 	}
 	a.ask(lang.L("probe.check_title"), implausibleText(name, next, c), lang.L("probe.check_again"),
-		lang.L("probe.check_save", map[string]any{"Score": numIn(next.Score)}), widget.WarningImportance, func() {
+		lang.L("probe.check_save", map[string]any{"Score": sayNum(next.Score)}), widget.WarningImportance, func() {
 			e.confirmed = &next
 			e.Save.OnTapped()
 		})

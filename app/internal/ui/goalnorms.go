@@ -137,7 +137,7 @@ func (n *goalNorms) rows(s progress.Suggestions, goal record.Date) []fyne.Canvas
 	date := goal.String()
 	for _, sg := range s.Suggestions {
 		sg := sg
-		b := NewButton(lang.L("forms.goal.norms.use", map[string]any{"Score": numIn(sg.GoalScore)}), func() {
+		b := NewButton(lang.L("forms.goal.norms.use", map[string]any{"Score": sayNum(sg.GoalScore)}), func() {
 			n.fill(sg.GoalScore, date, s.TypicalROI)
 		})
 		n.choose[sg.Kind] = b
@@ -149,16 +149,12 @@ func (n *goalNorms) rows(s progress.Suggestions, goal record.Date) []fyne.Canvas
 // suggestionText says one suggestion: its kind, its goal and date, its
 // growth a week and its source.
 func suggestionText(sg progress.Suggestion, goal record.Date, source string) string {
-	args := map[string]any{"Score": numIn(sg.GoalScore), "Date": prettyDate(goal.String()), "Source": source}
+	args := map[string]any{"Score": sayNum(sg.GoalScore), "Date": prettyDate(goal.String()), "Source": source}
 	if sg.ROI != nil {
 		args["ROI"] = progress.In(applang.Current()).Figure(*sg.ROI, 1)
 	}
 	return lang.L("forms.goal.norms.kind."+sg.Kind, args)
 }
-
-// numIn is a score as the screens write it (fmtNum), with the app's
-// language's decimal mark.
-func numIn(v float64) string { return progress.In(applang.Current()).Number(fmtNum(v)) }
 
 // placeBelowForm shows panel between f's form and its Save button.
 func placeBelowForm(f *formScreen, panel fyne.CanvasObject) {

@@ -102,7 +102,7 @@ func (s *observeList) refresh() {
 	for _, x := range rows {
 		id := x.doc.ID
 		text := lang.L("observe.list.row", map[string]any{"Group": x.group, "Program": programName(r, x.doc.Data.ProgramID),
-			"Minutes": numIn(x.doc.Data.Minutes)})
+			"Minutes": sayNum(x.doc.Data.Minutes)})
 		if mine, _ := s.a.myObservation(id); mine != "" {
 			text = lang.L("observe.list.row_observed", map[string]any{"Row": text})
 		}
@@ -233,7 +233,9 @@ func (s *observeScreen) build() {
 		r.notA = NewButton(lang.L("observe.na"), func() { s.mark(id, record.StepNA) })
 		s.steps = append(s.steps, r)
 		btns := container.NewGridWithColumns(3, r.done, r.skipped, r.notA)
-		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, MinTarget), btns), r.label))
+		// As tall as a button needs, as on the session screen.
+		h := max(MinTarget, r.done.MinSize().Height)
+		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, h), btns), r.label))
 	}
 	if len(program) == 0 {
 		steps.Add(wrapLabel(lang.L("observe.no_program")))

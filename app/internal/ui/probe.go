@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
@@ -90,7 +89,7 @@ func otherProbes(r Records, studentID, skip string) []record.Probe {
 // tooShortText refuses a reading under record.MinProbeSeconds (ADR 0650:
 // 57 words in 5 s were saved as 684 words a minute).
 func tooShortText(secs float64) string {
-	return lang.L("probe.too_short", map[string]any{"Seconds": numIn(secs), "Min": record.MinProbeSeconds})
+	return lang.L("probe.too_short", map[string]any{"Seconds": sayNum(secs), "Min": record.MinProbeSeconds})
 }
 
 // implausibleText asks about a prorated score more than twice the
@@ -102,8 +101,8 @@ func implausibleText(name string, p record.Probe, c record.ProbeCheck) string {
 		unit = lang.L("probe.unit_default")
 	}
 	last := lang.N("probe.last_probes", c.Recent, map[string]any{"Count": c.Recent})
-	return lang.L("probe.implausible", map[string]any{"Count": numIn(count), "Seconds": numIn(secs), "Score": numIn(p.Score),
-		"Unit": unit, "Name": name, "Median": numIn(c.Median), "Last": last})
+	return lang.L("probe.implausible", map[string]any{"Count": sayNum(count), "Seconds": sayNum(secs), "Score": sayNum(p.Score),
+		"Unit": unit, "Name": name, "Median": sayNum(c.Median), "Last": last})
 }
 
 // probeFor builds the probe record: a passage finished early is prorated,
@@ -226,7 +225,7 @@ func newProbeScreen(a *App, studentID string) screen {
 
 func goalLabel(g record.Goal) string {
 	return lang.L("probe.goal_option", map[string]any{"Measure": progress.In(applang.Current()).Measure(g.Measure).Name,
-		"Score": numIn(g.GoalScore), "Date": prettyDate(g.GoalDate)})
+		"Score": sayNum(g.GoalScore), "Date": prettyDate(g.GoalDate)})
 }
 
 func (s *probeScreen) title() string {
@@ -288,7 +287,7 @@ func (s *probeScreen) refresh() {
 		}
 		s.stopEarl.Disable()
 		if s.m.seconds() < ProbeSeconds {
-			s.timer.SetText(lang.L("probe.finished_in", map[string]any{"Seconds": numIn(s.m.seconds())}))
+			s.timer.SetText(lang.L("probe.finished_in", map[string]any{"Seconds": sayNum(s.m.seconds())}))
 		} else {
 			s.timer.SetText(lang.L("probe.time_up"))
 		}
@@ -299,7 +298,7 @@ func (s *probeScreen) refresh() {
 }
 
 func (s *probeScreen) tapSave() {
-	raw, err := strconv.ParseFloat(strings.TrimSpace(s.score.Text), 64)
+	raw, err := parseFigure(s.score.Text)
 	if err != nil || raw < 0 || raw > 1000 {
 		s.a.warn(lang.L("probe.score_bad"))
 		return
@@ -349,9 +348,9 @@ func (s *probeScreen) tapSave() {
 		// A probe typed wrong is put right with one tap (ADR 0620).
 		s.a.offerUndo(lang.L("probe.saved_undo"), id, e.HLC, nil)
 	}
-	msg := lang.L("probe.saved_score", map[string]any{"Score": numIn(p.Score)})
+	msg := lang.L("probe.saved_score", map[string]any{"Score": sayNum(p.Score)})
 	if p.RawScore != nil {
-		msg += lang.L("probe.saved_prorated", map[string]any{"Raw": numIn(*p.RawScore), "Seconds": numIn(p.Seconds)})
+		msg += lang.L("probe.saved_prorated", map[string]any{"Raw": sayNum(*p.RawScore), "Seconds": sayNum(p.Seconds)})
 	}
 	if errs != nil {
 		msg += lang.N("probe.saved_errors", s.m.errors, map[string]any{"Count": s.m.errors})
@@ -382,7 +381,7 @@ func (s *probeScreen) confirm(p record.Probe, c record.ProbeCheck) bool {
 		return true
 	}
 	s.a.ask(lang.L("probe.check_title"), implausibleText(s.name, p, c), lang.L("probe.check_again"),
-		lang.L("probe.check_save", map[string]any{"Score": numIn(p.Score)}), widget.WarningImportance, func() {
+		lang.L("probe.check_save", map[string]any{"Score": sayNum(p.Score)}), widget.WarningImportance, func() {
 			s.confirmed = &p
 			s.tapSave()
 		})

@@ -187,7 +187,7 @@ func (a *App) parseNum(field, text string, required bool) (float64, bool) {
 	if text == "" && !required {
 		return 0, true
 	}
-	v, err := strconv.ParseFloat(text, 64)
+	v, err := parseFigure(text)
 	if err != nil {
 		a.warn(lang.L("forms.not_a_number", map[string]any{"Field": field}))
 		return 0, false
@@ -742,11 +742,10 @@ func (c *codeSelect) code() string {
 	return ""
 }
 
-// areaWords, directionWords and goalStatusWords are a code's words (""
-// for an unknown code, shown as itself).
-func areaWords(code string) string       { return codeWords("forms.area.", code) }
-func directionWords(code string) string  { return codeWords("forms.direction.", code) }
-func goalStatusWords(code string) string { return codeWords("forms.goal_status.", code) }
+// areaWords and directionWords are a code's words ("" for an unknown
+// code, shown as itself); a goal's status is goalStatusWords'.
+func areaWords(code string) string      { return codeWords("forms.area.", code) }
+func directionWords(code string) string { return codeWords("forms.direction.", code) }
 
 // orCode is code's words, or code itself when it has none.
 func orCode(words func(string) string, code string) string {
