@@ -46,7 +46,7 @@ func eq(t *testing.T, what, got, want string) {
 func TestSpanishWorkedExamples(t *testing.T) {
 	r51, _ := Progress(NewDataset(example51([]float64{45, 43, 47, 46, 49, 48, 50, 51, 50, 53})), goalID, mustDate("2025-03-17"))
 	eq(t, "5.1 decision", es.DecisionWords(r51.Decision.Code), "Cambiar la enseñanza")
-	eq(t, "5.1 reason", es.Reason(r51), "Los últimos 4 puntos están todos por debajo de la línea de meta. No se conoce la aplicación (no hay plan, o aún no hay nada planificado), así que no se pudo comprobar.")
+	eq(t, "5.1 reason", es.Reason(r51), "Los últimos 4 puntos están todos por debajo de la línea de meta. No se conoce la implementación (no hay plan, o aún no hay nada planificado), así que no se pudo comprobar.")
 	eq(t, "5.1 reason words", es.ReasonWords(r51), es.Reason(r51))
 	eq(t, "5.1 light", es.LightWords(r51), "El semáforo está en rojo: los 3 más recientes de los últimos 4 puntos están por debajo de la línea de meta.")
 	eq(t, "5.1 sufficiency", es.SufficiencyWords(r51), "A este ritmo de crecimiento, la meta no se alcanzará para su fecha.")
@@ -66,9 +66,9 @@ func TestSpanishWorkedExamples(t *testing.T) {
 	eq(t, "5.2 sufficiency", es.SufficiencyWords(r52), "Hay muy pocos puntos para saber si se alcanzará la meta.")
 
 	r53 := example53Gate(t)
-	eq(t, "5.3 decision", es.DecisionWords(r53.Decision.Code), "Primero, mejorar la aplicación")
-	eq(t, "5.3 reason (the team's, two decimals)", es.Reason(r53), "Los últimos 4 puntos están todos por debajo de la línea de meta. Primero, mejorar la aplicación: asistencia 75%, dosis 68,75%, por debajo del 80%.")
-	eq(t, "5.3 reason words (the room's, whole)", es.ReasonWords(r53), "Los últimos 4 puntos están todos por debajo de la línea de meta. Primero, mejorar la aplicación: asistencia 75%, dosis 69%, por debajo del 80%.")
+	eq(t, "5.3 decision", es.DecisionWords(r53.Decision.Code), "Primero, mejorar la implementación")
+	eq(t, "5.3 reason (the team's, two decimals)", es.Reason(r53), "Los últimos 4 puntos están todos por debajo de la línea de meta. Primero, mejorar la implementación: asistencia 75%, dosis 68,75%, por debajo del 80%.")
+	eq(t, "5.3 reason words (the room's, whole)", es.ReasonWords(r53), "Los últimos 4 puntos están todos por debajo de la línea de meta. Primero, mejorar la implementación: asistencia 75%, dosis 69%, por debajo del 80%.")
 	eq(t, "5.3 attendance", es.AttendanceWords(r53.Delivery), "asistió a 6 de 8 sesiones planificadas")
 	eq(t, "5.3 delivery", es.DeliveryShort(r53.Delivery), "asistencia 75%, dosis 69%, fidelidad 87%")
 	eq(t, "5.3 fidelity", es.FormatPct(*r53.Delivery.FidelityPct), "87,27%")
@@ -116,8 +116,8 @@ func TestSpanishReasons(t *testing.T) {
 		lightEnd string
 	}{
 		{"trend below, gated on fidelity just under 80", trendReport(record.DecisionFixDeliveryFirst, record.DirectionUp, 0.92, 2, full),
-			"La tendencia es el 46% del crecimiento que necesita la línea de meta (por debajo del 90%). Primero, mejorar la aplicación: fidelidad 80%, por debajo del 80%.",
-			"Crece 0,92 palabras correctas por semana; la meta necesita 2: 46% de lo necesario (por debajo del 90%). Primero, mejorar la aplicación: fidelidad justo por debajo del 80%, por debajo del 80%.",
+			"La tendencia es el 46% del crecimiento que necesita la línea de meta (por debajo del 90%). Primero, mejorar la implementación: fidelidad 80%, por debajo del 80%.",
+			"Crece 0,92 palabras correctas por semana; la meta necesita 2: 46% de lo necesario (por debajo del 90%). Primero, mejorar la implementación: fidelidad justo por debajo del 80%, por debajo del 80%.",
 			" La decisión sigue la tendencia de los 10 puntos."},
 		{"trend above", trendReport(record.DecisionRaiseGoal, record.DirectionUp, 2.5, 2, nil),
 			"La tendencia es el 125% del crecimiento que necesita la línea de meta (por encima del 110%).",
@@ -126,8 +126,8 @@ func TestSpanishReasons(t *testing.T) {
 			"La tendencia es el 95% del crecimiento que necesita la línea de meta (entre el 90 y el 110%).",
 			"Crece 1,9 palabras correctas por semana; la meta necesita 2: 95% de lo necesario (entre el 90 y el 110%).", ""},
 		{"trend the other way, a negative slope", trendReport(record.DecisionChangeInstruction, record.DirectionUp, -0.5, 2, nil),
-			"La tendencia es el -25% del crecimiento que necesita la línea de meta (por debajo del 90%). No se conoce la aplicación (no hay plan, o aún no hay nada planificado), así que no se pudo comprobar.",
-			"Baja 0,5 palabras correctas por semana; la meta necesita un crecimiento de 2: la tendencia va en sentido contrario (por debajo del 90%). No se conoce la aplicación (no hay plan, o aún no hay nada planificado), así que no se pudo comprobar.", ""},
+			"La tendencia es el -25% del crecimiento que necesita la línea de meta (por debajo del 90%). No se conoce la implementación (no hay plan, o aún no hay nada planificado), así que no se pudo comprobar.",
+			"Baja 0,5 palabras correctas por semana; la meta necesita un crecimiento de 2: la tendencia va en sentido contrario (por debajo del 90%). No se conoce la implementación (no hay plan, o aún no hay nada planificado), así que no se pudo comprobar.", ""},
 		{"down goal falling as it should", trendReport(record.DecisionContinue, record.DirectionDown, -0.5, -0.5, nil),
 			"La tendencia es el 100% del crecimiento que necesita la línea de meta (entre el 90 y el 110%).",
 			"Baja 0,5 palabras correctas por semana; la meta necesita 0,5: 100% de lo necesario (entre el 90 y el 110%).", ""},
@@ -234,7 +234,7 @@ func TestSpanishWords(t *testing.T) {
 		record.DecisionContinue:          "Continuar la intervención",
 		record.DecisionRaiseGoal:         "Subir la meta",
 		record.DecisionChangeInstruction: "Cambiar la enseñanza",
-		record.DecisionFixDeliveryFirst:  "Primero, mejorar la aplicación",
+		record.DecisionFixDeliveryFirst:  "Primero, mejorar la implementación",
 		record.DecisionReviewGoal:        "Revisar la meta",
 		"a_newer_code":                   "a_newer_code",
 		"":                               "",
@@ -420,7 +420,7 @@ func TestSpanishWarnings(t *testing.T) {
 		"): se requieren student_id, measure, date y score",
 		"Se omitió el receso escolar \"Invierno\": sus fechas no son válidas",
 		"La fecha de la meta no es posterior a la fecha de inicio (sin contar los recesos), así que no hay línea de meta: hay que corregir la meta.",
-		"El plan " + planID + " de la meta no está aquí (aún no se sincronizó, se eliminó o no es válido): no se conoce la aplicación.",
+		"El plan " + planID + " de la meta no está aquí (aún no se sincronizó, se eliminó o no es válido): no se conoce la implementación.",
 	} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("Spanish warnings lack %q:\n%s\n(English: %q)", want, joined, r.Warnings)
