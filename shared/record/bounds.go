@@ -30,8 +30,14 @@ type Range struct{ Min, Max float64 }
 func (r Range) Contains(v float64) bool { return v >= r.Min && v <= r.Max }
 
 func (r Range) String() string {
-	return "between " + strconv.FormatFloat(r.Min, 'f', -1, 64) + " and " + strconv.FormatFloat(r.Max, 'f', -1, 64)
+	return "between " + r.MinText() + " and " + r.MaxText()
 }
+
+// MinText is the lower bound as the rules' messages write it ("0", "-0.5").
+func (r Range) MinText() string { return figure(r.Min) }
+
+// MaxText is the upper bound as the rules' messages write it.
+func (r Range) MaxText() string { return figure(r.Max) }
 
 // The bounds of DOMAIN.md §2.
 var (

@@ -76,5 +76,5 @@ func figure(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 
 // rangeArgs are a range's bounds as a refusal's arguments, with field.
 func rangeArgs(field string, r Range) problemArgs {
-	return problemArgs{"Field": field, "Min": figure(r.Min), "Max": figure(r.Max)}
+	return problemArgs{"Field": field, "Min": r.MinText(), "Max": r.MaxText()}
 }
