@@ -197,14 +197,17 @@ func IsCode(err error, c Code) bool {
 }
 
 // readBack says an English message that came over the wire in language l:
-// the server.* message that wrote it, with the arguments read from it, or
-// the text as it is.
+// the server.* message that wrote it, with the arguments read from it; a
+// record's bounds refusal (record.ReadProblem); or the text as it is.
 func readBack(l i18n.Lang, msg string) string {
 	if l == i18n.English {
 		return msg
 	}
 	if id, args, ok := i18n.Shared.Match("server.", msg); ok {
 		return i18n.Shared.T(l, id, args)
+	}
+	if fe, ok := record.ReadProblem(msg); ok {
+		return fe.In(l)
 	}
 	return msg
 }

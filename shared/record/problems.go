@@ -78,3 +78,26 @@ func figure(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 func rangeArgs(field string, r Range) problemArgs {
 	return problemArgs{"Field": field, "Min": r.MinText(), "Max": r.MaxText()}
 }
+
+// ReadProblem reads back a refusal of raw data's bounds from its English reason, as a push's
+// error message carries it over the wire ("probe.score must be between 0 and 10000"): those
+// reasons name the type and the field by their codes, so the refusal can be said again in
+// another language. Any other text is not read (ok false).
+func ReadProblem(reason string) (fe *FieldError, ok bool) {
+	id, args, ok := i18n.Shared.Match("problem.data_", reason)
+	if !ok {
+		return nil, false
+	}
+	a := make(problemArgs, len(args))
+	for k, v := range args {
+		a[k] = v.(string)
+	}
+	if _, known := registry[a["Type"]]; !known {
+		return nil, false
+	}
+	field := a["Field"]
+	if field == "" {
+		field = "data"
+	}
+	return &FieldError{Type: a["Type"], Field: field, Reason: reason, Rule: id[len("problem."):], Args: a}, true
+}
