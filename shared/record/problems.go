@@ -3,6 +3,7 @@ package record
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"smallwins/shared/i18n"
 )
@@ -40,7 +41,8 @@ func (e *FieldError) In(l i18n.Lang) string {
 		case "Type":
 			a[k] = i18n.Shared.T(l, "problem.type."+v)
 		case "Min", "Max":
-			a[k] = i18n.Decimal(l, v)
+			// A bound is a figure (or a date, which has no decimal mark).
+			a[k] = strings.Replace(v, ".", i18n.DecimalMark(l), 1)
 		default:
 			a[k] = v
 		}
