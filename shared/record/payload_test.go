@@ -187,6 +187,13 @@ func ruleCases() []ruleCase {
 		{"form id", ProbeForm{Measure: "m", Grade: "2", FormTitle: "T", Order: f(1)}, "form_id", "form id is required"},
 		{"form title", ProbeForm{Measure: "m", Grade: "2", FormID: "A", Order: f(1)}, "title", "title is required"},
 		{"form order", ProbeForm{Measure: "m", Grade: "2", FormID: "A", FormTitle: "T"}, "order", "order is required"},
+		// The reasons below were written from the formats the rules had before they moved to
+		// the catalog ("%s is required", "%s must be %d–%d characters").
+		{"attendance student", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Attendance: []Attendance{{StudentID: "x", Status: Present}}, Fidelity: []StepMark{}}, "attendance.student_id", "attendance student is required"},
+		{"goal without goal date", Goal{StudentID: uid1, Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{1}, GoalScore: 2}, "goal_date", "goal date is required"},
+		{"goal plan", Goal{StudentID: uid1, PlanID: "p", Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: []float64{1}, GoalScore: 2}, "plan_id", "plan is required"},
+		{"action owner", MeetingAction{MeetingID: uid1, Text: "Call", OwnerID: strings.Repeat("u", 101)}, "owner_id", "owner must be 0–100 characters"},
+		{"plan 101 phases", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, Phases: make([]CICOPhase, 101)}, "phases", "a plan keeps at most 100 phase changes"},
 	}
 }
 

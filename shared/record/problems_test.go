@@ -176,3 +176,33 @@ func FuzzProblemIn(f *testing.F) {
 		}
 	})
 }
+
+// TestEveryRuleHasACase: every rule and name of the catalog is said by some case above, and
+// every case's rule and name is in the catalog (a rule's id is built at run time, so the lint
+// cannot check it).
+func TestEveryRuleHasACase(t *testing.T) {
+	used := map[string]bool{}
+	for _, c := range problemCases() {
+		var fe *FieldError
+		if !errors.As(c.err, &fe) {
+			continue
+		}
+		used["problem."+fe.Rule] = true
+		if n, ok := fe.Args["Name"]; ok {
+			used["problem.name."+n] = true
+		}
+	}
+	for id := range used {
+		if !i18n.Shared.Has(id) {
+			t.Errorf("%s is not in the catalog", id)
+		}
+	}
+	for _, id := range i18n.Shared.IDs() {
+		if !strings.HasPrefix(id, "problem.") || strings.HasPrefix(id, "problem.field.") || strings.HasPrefix(id, "problem.type.") {
+			continue
+		}
+		if !used[id] {
+			t.Errorf("%s has no case", id)
+		}
+	}
+}
