@@ -522,9 +522,11 @@ func (a *analysis) sinkCall(info *types.Info, call *ast.CallExpr, how string) {
 	}
 }
 
-// literal records a literal shown, if it holds a letter.
+// literal records a literal shown, if it holds a letter. A format handed to a wrapper
+// (protocol.Errorf(code, "%s", msg)) is words only outside its verbs: "%s" alone shows no
+// text of its own.
 func (a *analysis) literal(pos token.Pos, text, how string) {
-	if !a.collect || !hasLetter(text) || isCode(text) {
+	if !a.collect || !hasLetter(printfVerb.ReplaceAllString(text, " ")) || isCode(text) {
 		return
 	}
 	if _, dup := a.found[pos]; dup {
@@ -576,7 +578,7 @@ func (a *analysis) noteKey(info *types.Info, n ast.Node) {
 
 // mark makes a variable, parameter or field display.
 func (a *analysis) mark(v *types.Var, owner string) {
-	if !isText(v.Type()) || a.keys[v] {
+	if !isText(v.Type()) || a.keys[v] || isCodeField(v) {
 		return
 	}
 	if p, ok := a.paramOf[v]; ok {
@@ -595,6 +597,10 @@ func (a *analysis) mark(v *types.Var, owner string) {
 		a.changed = true
 	}
 }
+
+// isCodeField: a struct field named code holds a code (a measure's "maze", a tab's
+// "students"), shown as the code it is where it has no words; what reaches it is not words.
+func isCodeField(v *types.Var) bool { return v.IsField() && strings.EqualFold(v.Name(), "code") }
 
 func (a *analysis) isDisplayVar(v *types.Var, owner string) bool {
 	if p, ok := a.paramOf[v]; ok {

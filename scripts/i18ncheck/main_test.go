@@ -68,6 +68,7 @@ func TestFindsEveryKindOfProblem(t *testing.T) {
 		`app/internal/ui/ui.go:58: "Pick one" (assigned to PlaceHolder)`,
 		`app/internal/ui/ui.go:59: "Saved" (dialog.ShowInformation)`,
 		`app/internal/ui/ui.go:61: "Synced" (field Title)`,
+		`app/internal/ui/ui.go:104: "Failed %d times" (ui.failf)`,
 		`reportdoc/doc.go:8: "Page" ((fpdf.Fpdf).CellFormat)`,
 		`server/templates/page.html:3: "Literal paragraph" (text)`,
 		`server/templates/page.html:4: "Search students" (attribute placeholder)`,

@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"smallwins/shared/i18n"
+	"smallwins/shared/record"
 )
 
 // Code is an error code of PROTOCOL §8, spelled as on the wire.
@@ -101,6 +104,14 @@ type Error struct {
 	// RetryAfter, when positive, is sent as the Retry-After header (seconds)
 	// with 429 and 503 answers; it is not part of the body.
 	RetryAfter int `json:"-"`
+	// ID and Args, when set, are Message's catalog message (server.* in
+	// shared/i18n/catalog) and its arguments, so a surface says it in its
+	// person's language (In); the wire keeps the English Message
+	// (docs/decisions/0029, 0038).
+	ID   string    `json:"-"`
+	Args i18n.Args `json:"-"`
+	// refusal is the record rule a push broke, said by its own rule.
+	refusal *record.FieldError
 }
 
 // ErrorBody is the JSON body of every error response.
@@ -123,6 +134,55 @@ func Errorf(c Code, format string, args ...any) *Error {
 	return &Error{Code: c, Message: fmt.Sprintf(format, args...)}
 }
 
+// Problem returns an *Error whose message is the catalog's message id
+// (server.*) with args: English on the wire, any language through In.
+func Problem(c Code, id string, args ...i18n.Args) *Error {
+	var a i18n.Args
+	if len(args) > 0 {
+		a = args[0]
+	}
+	return &Error{Code: c, Message: i18n.Shared.T(i18n.English, id, a), ID: id, Args: a}
+}
+
+// RecordProblem is Problem about the record at index i of a batch.
+func RecordProblem(c Code, i int, id string, args ...i18n.Args) *Error {
+	e := Problem(c, id, args...)
+	e.Index = &i
+	return e
+}
+
+// recordRefusal is the invalid_request of a record that breaks a rule of
+// DOMAIN.md §2 (its bounds): the message is the rule's English reason.
+func recordRefusal(i int, fe *record.FieldError) *Error {
+	return &Error{Code: CodeInvalidRequest, Message: fe.Reason, Index: &i, refusal: fe}
+}
+
+// In is e's message in language l: from the catalog when e was made by
+// Problem, by the record rule when it is one; a message that came over
+// the wire is read back by the catalog's English (MessageIn), and one no
+// message wrote is kept as it is.
+func (e *Error) In(l i18n.Lang) string {
+	switch {
+	case e.refusal != nil:
+		return e.refusal.In(l)
+	case e.ID != "":
+		return i18n.Shared.T(l, e.ID, e.Args)
+	}
+	return readBack(l, e.Message)
+}
+
+// MessageIn is err said for a person in language l: an *Error's message
+// (In), a refused record's reason (record.ProblemIn), else err's own text;
+// "" for nil. The console and the tablet call it (or
+// progress.Speaker.Problem) wherever a server's answer reaches a person.
+func MessageIn(l i18n.Lang, err error) string {
+	var pe *Error
+	if errors.As(err, &pe) {
+		return pe.In(l)
+	}
+	return record.ProblemIn(l, err)
+}
+
 // RecordError returns an *Error about the record at index i of a batch.
 func RecordError(c Code, i int, format string, args ...any) *Error {
 	e := Errorf(c, format, args...)
@@ -134,4 +194,20 @@ func RecordError(c Code, i int, format string, args ...any) *Error {
 func IsCode(err error, c Code) bool {
 	var pe *Error
 	return errors.As(err, &pe) && pe.Code == c
+}
+
+// readBack says an English message that came over the wire in language l:
+// the server.* message that wrote it, with the arguments read from it; a
+// record's bounds refusal (record.ReadProblem); or the text as it is.
+func readBack(l i18n.Lang, msg string) string {
+	if l == i18n.English {
+		return msg
+	}
+	if id, args, ok := i18n.Shared.Match("server.", msg); ok {
+		return i18n.Shared.T(l, id, args)
+	}
+	if fe, ok := record.ReadProblem(msg); ok {
+		return fe.In(l)
+	}
+	return msg
 }

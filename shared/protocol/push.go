@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -21,7 +22,7 @@ import (
 // too_large. Member names match exactly and may not repeat (ADR 0006).
 func DecodePush(body []byte) (*PushRequest, error) {
 	if !utf8.Valid(body) {
-		return nil, Errorf(CodeInvalidJSON, "the body is not valid UTF-8")
+		return nil, Problem(CodeInvalidJSON, "server.body.not_utf8")
 	}
 	var top struct {
 		Records *[]record.Envelope `json:"records"`
@@ -30,11 +31,11 @@ func DecodePush(body []byte) (*PushRequest, error) {
 		return nil, decodeError(body, err)
 	}
 	if top.Records == nil {
-		return nil, Errorf(CodeInvalidJSON, "the body must have a \"records\" array")
+		return nil, Problem(CodeInvalidJSON, "server.push.no_records")
 	}
 	recs := *top.Records
 	if len(recs) > MaxPushRecords {
-		return nil, Errorf(CodeTooLarge, "at most %d records per push", MaxPushRecords)
+		return nil, Problem(CodeTooLarge, "server.push.too_many", i18n.Args{"Max": MaxPushRecords})
 	}
 	for i := range recs {
 		recs[i].Seq = 0 // set by the server; ignored in push requests (PROTOCOL §2)
@@ -58,11 +59,11 @@ func decodeError(body []byte, err error) error {
 	}
 	if i, ok := recordIndex(ptr); ok && jsontext.Value(body).IsValid() {
 		if errors.Is(err, jsontext.ErrDuplicateName) {
-			return RecordError(CodeInvalidRecord, i, "a record has a member twice")
+			return RecordProblem(CodeInvalidRecord, i, "server.push.member_twice")
 		}
-		return RecordError(CodeInvalidRecord, i, "a record must be a JSON object whose fields have their types (%s)", fieldOf(ptr))
+		return RecordProblem(CodeInvalidRecord, i, "server.push.field_types", i18n.Args{"Field": fieldOf(ptr)})
 	}
-	return Errorf(CodeInvalidJSON, "the body must be a JSON object {\"records\": [...]}")
+	return Problem(CodeInvalidJSON, "server.push.not_object")
 }
 
 // recordIndex reads N from a pointer /records/N[/...].
@@ -106,13 +107,13 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 			return RecordError(CodeInvalidRecord, i, "%v", err)
 		}
 		if ts.Node.String() != device {
-			return RecordError(CodeInvalidRecord, i, "the hlc node must be this device's id")
+			return RecordProblem(CodeInvalidRecord, i, "server.push.hlc_node")
 		}
-		if err := checkBounds(e); err != nil {
-			return RecordError(CodeInvalidRequest, i, "%s", err)
+		if err := record.DataBounds(e.Type, e.Data); err != nil {
+			return boundsError(i, err)
 		}
 		if _, dup := seen[e.ID]; dup {
-			return RecordError(CodeDuplicateID, i, "id %s appears twice in the batch", e.ID)
+			return RecordProblem(CodeDuplicateID, i, "server.push.id_twice", i18n.Args{"ID": e.ID})
 		}
 		seen[e.ID] = struct{}{}
 		if ahead < 0 && ts.Wall > limit {
@@ -123,24 +124,24 @@ func ValidatePush(req *PushRequest, device string, now time.Time, maxSkew time.D
 	// its clocks say, since re-stamping would not fix it.
 	if ahead >= 0 {
 		ms := now.UnixMilli()
-		pe := RecordError(CodeClockAhead, ahead, "the record's clock is more than %s ahead of the server", maxSkew)
+		pe := RecordProblem(CodeClockAhead, ahead, "server.push.clock_ahead", i18n.Args{"Skew": maxSkew.String()})
 		pe.ServerTimeMS = &ms
 		return pe
 	}
 	return nil
 }
 
-// checkBounds refuses a record of a known type with a number or a date
-// outside DOMAIN.md §2's bounds (ADR 0022); the message names the field,
-// e.g. "probe.score must be between 0 and 10000". Only bounds: the server
-// still does not require a type's fields (PROTOCOL §2).
-func checkBounds(e *record.Envelope) error {
-	err := record.DataBounds(e.Type, e.Data)
+// boundsError is the invalid_request of a record of a known type with a
+// number or a date outside DOMAIN.md §2's bounds (ADR 0022); the message
+// names the field, e.g. "probe.score must be between 0 and 10000", and is
+// said in other languages by the record's rule (Error.In). Only bounds:
+// the server still does not require a type's fields (PROTOCOL §2).
+func boundsError(i int, err error) *Error {
 	var fe *record.FieldError
 	if errors.As(err, &fe) {
-		return errors.New(fe.Reason)
+		return recordRefusal(i, fe)
 	}
-	return err
+	return RecordError(CodeInvalidRequest, i, "%s", err)
 }
 
 // AppendPushBody appends the body of a push of recs ({"records": [...]}),

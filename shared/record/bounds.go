@@ -30,8 +30,14 @@ type Range struct{ Min, Max float64 }
 func (r Range) Contains(v float64) bool { return v >= r.Min && v <= r.Max }
 
 func (r Range) String() string {
-	return "between " + strconv.FormatFloat(r.Min, 'f', -1, 64) + " and " + strconv.FormatFloat(r.Max, 'f', -1, 64)
+	return "between " + r.MinText() + " and " + r.MaxText()
 }
+
+// MinText is the lower bound as the rules' messages write it ("0", "-0.5").
+func (r Range) MinText() string { return figure(r.Min) }
+
+// MaxText is the upper bound as the rules' messages write it.
+func (r Range) MaxText() string { return figure(r.Max) }
 
 // The bounds of DOMAIN.md §2.
 var (
@@ -147,9 +153,9 @@ func (c *check) num(path string, v float64) {
 	r := RangeOf(c.typ, path)
 	switch {
 	case math.IsInf(v, 0) || math.IsNaN(v):
-		c.bad(path, "%s must be a finite number %s", path, r)
+		c.bad(path, "finite", rangeArgs(path, r))
 	case !r.Contains(v):
-		c.bad(path, "%s must be %s", path, r)
+		c.bad(path, "range", rangeArgs(path, r))
 	}
 }
 
@@ -163,7 +169,7 @@ func (c *check) optNum(path string, v *float64) {
 // dateIn bounds a date: one that does not parse is not a bound's matter.
 func (c *check) dateIn(path, s string) {
 	if d, err := ParseDate(s); err == nil && (d < minDate || d > maxDate) {
-		c.bad(path, "%s must be between %s and %s", path, MinDate, MaxDate)
+		c.bad(path, "range", problemArgs{"Field": path, "Min": MinDate, "Max": MaxDate})
 	}
 }
 
@@ -362,9 +368,9 @@ func (w *walker) number(v float64) error {
 	}
 	switch {
 	case math.IsInf(v, 0):
-		return w.refuse("%s must be a finite number %s", w.field(), r)
+		return w.refuse("finite", rangeArgs("", r))
 	case !r.Contains(v):
-		return w.refuse("%s must be %s", w.field(), r)
+		return w.refuse("range", rangeArgs("", r))
 	}
 	return nil
 }
@@ -374,7 +380,7 @@ func (w *walker) date(s string) error {
 		return nil
 	}
 	if d, err := ParseDate(s); err == nil && (d < minDate || d > maxDate) {
-		return w.refuse("%s must be between %s and %s", w.field(), MinDate, MaxDate)
+		return w.refuse("range", problemArgs{"Min": MinDate, "Max": MaxDate})
 	}
 	return nil
 }
@@ -383,17 +389,17 @@ func (w *walker) date(s string) error {
 // so one that does not look like DOMAIN's field names is not echoed.
 var fieldName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}(\.[a-z][a-z0-9_]{0,63}){0,7}$`)
 
-func (w *walker) field() string {
-	if fieldName.Match(w.path) {
-		return w.typ + "." + string(w.path)
+// refuse is the refusal of rule ("range" or "finite") at the walker's
+// path: the message names the type and the field
+// ("probe.score must be …"); the path came from the client, so one that
+// does not look like DOMAIN's field names is not echoed ("a number in
+// probe data must be …").
+func (w *walker) refuse(rule string, args problemArgs) error {
+	args["Type"] = w.typ
+	if !fieldName.Match(w.path) {
+		delete(args, "Field")
+		return newFieldError(w.typ, "data", "data_any_"+rule, args)
 	}
-	return "a number in " + w.typ + " data"
-}
-
-func (w *walker) refuse(format string, args ...any) error {
-	f := "data"
-	if fieldName.Match(w.path) {
-		f = string(w.path)
-	}
-	return &FieldError{Type: w.typ, Field: f, Reason: fmt.Sprintf(format, args...)}
+	args["Field"] = string(w.path)
+	return newFieldError(w.typ, string(w.path), "data_"+rule, args)
 }

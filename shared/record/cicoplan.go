@@ -98,29 +98,29 @@ func (p CICOPlan) Validate() error {
 	c := check{typ: TypeCICOPlan}
 	c.id("student_id", "student", p.StudentID)
 	if len(p.Expectations) < 1 || len(p.Expectations) > 5 {
-		c.bad("expectations", "a card has 1–5 expectations")
+		c.bad("expectations", "card_expectations")
 	}
 	for _, e := range p.Expectations {
-		c.text("expectations", "each expectation", e, 1, 60)
+		c.text("expectations", "each_expectation", e, 1, 60)
 	}
 	if len(p.Periods) < 1 || len(p.Periods) > 10 {
-		c.bad("periods", "a card has 1–10 periods")
+		c.bad("periods", "card_periods")
 	}
 	for _, e := range p.Periods {
-		c.text("periods", "each period", e, 1, 60)
+		c.text("periods", "each_period", e, 1, 60)
 	}
 	if p.GoalPct != nil && !(*p.GoalPct >= 1 && *p.GoalPct <= 100) {
-		c.bad("goal_pct", "the goal must be 1–100%%")
+		c.bad("goal_pct", "plan_goal_pct")
 	}
 	if len(p.Phases) > 100 {
-		c.bad("phases", "a plan keeps at most 100 phase changes")
+		c.bad("phases", "plan_phases")
 	}
 	prev := ""
 	for _, ph := range p.Phases {
 		c.oneOf("phases.phase", "phase", ph.Phase, true, Phases...)
-		c.date("phases.start_date", "phase start date", ph.StartDate, true)
+		c.date("phases.start_date", "phase_start_date", ph.StartDate, true)
 		if ph.StartDate < prev {
-			c.bad("phases.start_date", "phase changes must be in date order")
+			c.bad("phases.start_date", "phase_order")
 		}
 		prev = ph.StartDate
 	}

@@ -1,6 +1,8 @@
 package record
 
 import (
+	"strconv"
+
 	"github.com/google/uuid"
 )
 
@@ -85,13 +87,13 @@ func (m Meeting) Validate() error {
 	c := check{typ: TypeMeeting}
 	c.date("date", "date", m.Date, true)
 	if len(m.AttendeeIDs) > MaxAttendees {
-		c.bad("attendee_ids", "a meeting has at most %d attendees", MaxAttendees)
+		c.bad("attendee_ids", "meeting_attendees", problemArgs{"Max": strconv.Itoa(MaxAttendees)})
 	}
 	seen := make(map[string]bool, len(m.AttendeeIDs))
 	for _, id := range m.AttendeeIDs {
-		c.text("attendee_ids", "each attendee", id, 1, 100)
+		c.text("attendee_ids", "each_attendee", id, 1, 100)
 		if seen[id] {
-			c.bad("attendee_ids", "an attendee is listed twice")
+			c.bad("attendee_ids", "attendee_twice")
 		}
 		seen[id] = true
 	}
@@ -106,7 +108,7 @@ func (a MeetingAction) Validate() error {
 	c.id("meeting_id", "meeting", a.MeetingID)
 	c.text("text", "text", a.Text, 1, 500)
 	c.text("owner_id", "owner", a.OwnerID, 0, 100)
-	c.date("due_date", "due date", a.DueDate, false)
+	c.date("due_date", "due_date", a.DueDate, false)
 	a.bounds(&c)
 	return c.result()
 }

@@ -109,17 +109,17 @@ func (o Observation) Validate() error {
 	c := check{typ: TypeObservation}
 	c.id("session_id", "session", o.SessionID)
 	if o.ObserverID == "" {
-		c.bad("observer_id", "observer is required")
+		c.bad("observer_id", "observer")
 	}
 	c.date("date", "date", o.Date, true)
 	if o.Fidelity == nil {
-		c.bad("fidelity", "fidelity is required")
+		c.bad("fidelity", "fidelity")
 	}
 	for _, f := range o.Fidelity {
 		if f.StepID == "" {
-			c.bad("fidelity.step_id", "a fidelity entry needs its step")
+			c.bad("fidelity.step_id", "fidelity_step")
 		}
-		c.oneOf("fidelity.status", "step status", f.Status, true, StepDone, StepSkipped, StepNA)
+		c.oneOf("fidelity.status", "step_status", f.Status, true, StepDone, StepSkipped, StepNA)
 	}
 	c.text("note", "note", o.Note, 0, maxNoteChars)
 	o.bounds(&c)
@@ -133,16 +133,16 @@ func (t NormTable) Validate() error {
 	c := check{typ: TypeNormTable}
 	c.text("measure", "measure", t.Measure, 1, maxCodeChars)
 	if !gradePattern.MatchString(t.Grade) {
-		c.bad("grade", "grade must be PK, K or 1–12")
+		c.bad("grade", "grade")
 	}
 	c.text("source", "source", t.Source, 1, maxNameChars)
 	if len(t.Rows) < 1 || len(t.Rows) > MaxNormRows {
-		c.bad("rows", "a norm table has 1–%d rows", MaxNormRows)
+		c.bad("rows", "norm_rows", problemArgs{"Max": strconv.Itoa(MaxNormRows)})
 	}
 	t.bounds(&c) // a percentile outside 1–99 is named before the order
 	for i := 1; i < len(t.Rows); i++ {
 		if !(t.Rows[i].Percentile > t.Rows[i-1].Percentile) {
-			c.bad("rows.percentile", "percentiles must be strictly increasing (row %d)", i+1)
+			c.bad("rows.percentile", "percentile_order", problemArgs{"Row": strconv.Itoa(i + 1)})
 			break
 		}
 	}
@@ -155,12 +155,12 @@ func (p ProbeForm) Validate() error {
 	c := check{typ: TypeProbeForm}
 	c.text("measure", "measure", p.Measure, 1, maxCodeChars)
 	if !gradePattern.MatchString(p.Grade) {
-		c.bad("grade", "grade must be PK, K or 1–12")
+		c.bad("grade", "grade")
 	}
-	c.text("form_id", "form id", p.FormID, 1, maxCodeChars)
+	c.text("form_id", "form_id", p.FormID, 1, maxCodeChars)
 	c.text("title", "title", p.FormTitle, 1, maxNameChars)
 	if p.Order == nil {
-		c.bad("order", "order is required")
+		c.bad("order", "order")
 	}
 	p.bounds(&c)
 	return c.result()

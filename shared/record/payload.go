@@ -49,12 +49,17 @@ type Ref struct {
 }
 
 // FieldError is a payload refused by Validate. Reason is written for a
-// person ("given name is required"); screens show it as a sentence and
+// person in English ("given name is required"); In(lang) says it in
+// another language from Rule and Args (ProblemIn for any error). Screens
 // match the error with errors.As, never by its text.
 type FieldError struct {
 	Type   string // record type, e.g. TypeStudent
 	Field  string // DOMAIN.md's field name, e.g. "given_name"
 	Reason string
+	// Rule is the refusal's catalog message (problem.<Rule>), e.g.
+	// "required"; Args its arguments as the English writes them.
+	Rule string
+	Args map[string]string
 }
 
 func (e *FieldError) Error() string {

@@ -61,12 +61,35 @@ func TestValidPayloadsPass(t *testing.T) {
 // names and the sentence a person reads (the words the app showed before
 // validation moved here).
 func TestRules(t *testing.T) {
-	cases := []struct {
-		name   string
-		p      Payload
-		field  string
-		reason string
-	}{
+	for _, c := range ruleCases() {
+		t.Run(c.name, func(t *testing.T) {
+			err := c.p.Validate()
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Validate() = %v, want a *FieldError", err)
+			}
+			if fe.Type != c.p.RecordType() || fe.Field != c.field || fe.Reason != c.reason {
+				t.Fatalf("got %+v, want field %q reason %q", *fe, c.field, c.reason)
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatal("a FieldError is not an ErrInvalid")
+			}
+		})
+	}
+}
+
+// ruleCase is a payload that breaks one rule of DOMAIN.md §2.
+type ruleCase struct {
+	name   string
+	p      Payload
+	field  string
+	reason string
+}
+
+// ruleCases break every rule of Validate once (the language tests say each
+// of them in every language).
+func ruleCases() []ruleCase {
+	return []ruleCase{
 		{"no given name", Student{FamilyName: "Lee", Grade: "2"}, "given_name", "given name is required"},
 		{"long family name", Student{GivenName: "A", FamilyName: strings.Repeat("x", 101), Grade: "2"}, "family_name", "family name must be 1–100 characters"},
 		{"grade 13", Student{GivenName: "A", FamilyName: "B", Grade: "13"}, "grade", "grade must be PK, K or 1–12"},
@@ -164,21 +187,13 @@ func TestRules(t *testing.T) {
 		{"form id", ProbeForm{Measure: "m", Grade: "2", FormTitle: "T", Order: f(1)}, "form_id", "form id is required"},
 		{"form title", ProbeForm{Measure: "m", Grade: "2", FormID: "A", Order: f(1)}, "title", "title is required"},
 		{"form order", ProbeForm{Measure: "m", Grade: "2", FormID: "A", FormTitle: "T"}, "order", "order is required"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			err := c.p.Validate()
-			var fe *FieldError
-			if !errors.As(err, &fe) {
-				t.Fatalf("Validate() = %v, want a *FieldError", err)
-			}
-			if fe.Type != c.p.RecordType() || fe.Field != c.field || fe.Reason != c.reason {
-				t.Fatalf("got %+v, want field %q reason %q", *fe, c.field, c.reason)
-			}
-			if !errors.Is(err, ErrInvalid) {
-				t.Fatal("a FieldError is not an ErrInvalid")
-			}
-		})
+		// The reasons below were written from the formats the rules had before they moved to
+		// the catalog ("%s is required", "%s must be %d–%d characters").
+		{"attendance student", Session{GroupID: uid1, ProgramID: uid2, Date: "2025-03-03", Status: SessionInProgress, Attendance: []Attendance{{StudentID: "x", Status: Present}}, Fidelity: []StepMark{}}, "attendance.student_id", "attendance student is required"},
+		{"goal without goal date", Goal{StudentID: uid1, Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", BaselineScores: []float64{1}, GoalScore: 2}, "goal_date", "goal date is required"},
+		{"goal plan", Goal{StudentID: uid1, PlanID: "p", Measure: "m", Direction: DirectionUp, StartDate: "2025-01-06", GoalDate: "2025-05-12", BaselineScores: []float64{1}, GoalScore: 2}, "plan_id", "plan is required"},
+		{"action owner", MeetingAction{MeetingID: uid1, Text: "Call", OwnerID: strings.Repeat("u", 101)}, "owner_id", "owner must be 0–100 characters"},
+		{"plan 101 phases", CICOPlan{StudentID: uid1, Expectations: []string{"e"}, Periods: []string{"a"}, Phases: make([]CICOPhase, 101)}, "phases", "a plan keeps at most 100 phase changes"},
 	}
 }
 

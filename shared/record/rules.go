@@ -3,12 +3,14 @@ package record
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
 
 // The rules of DOMAIN.md §2, one Validate per payload type. The reasons are
-// written for a person; the first rule broken (in field order) is reported.
+// written for a person, in the catalog (problems.<lang>.json); the first
+// rule broken (in field order) is reported.
 
 // check collects the first broken rule of one payload.
 type check struct {
@@ -16,9 +18,15 @@ type check struct {
 	err *FieldError
 }
 
-func (c *check) bad(field, format string, args ...any) {
+// bad refuses field by rule (problem.<rule> in the catalog) with its
+// arguments, unless a rule was already broken.
+func (c *check) bad(field, rule string, args ...problemArgs) {
 	if c.err == nil {
-		c.err = &FieldError{Type: c.typ, Field: field, Reason: fmt.Sprintf(format, args...)}
+		var a problemArgs
+		if len(args) > 0 {
+			a = args[0]
+		}
+		c.err = newFieldError(c.typ, field, rule, a)
 	}
 }
 
@@ -31,10 +39,11 @@ func (c *check) result() error {
 	return c.err
 }
 
-// id requires a canonical uuid; name is the field in words.
+// id requires a canonical uuid; name is the field in words, a key of
+// problem.name.* in the catalog.
 func (c *check) id(field, name, s string) {
 	if !IsID(s) {
-		c.bad(field, "%s is required", name)
+		c.bad(field, "required", problemArgs{"Name": name})
 	}
 }
 
@@ -48,21 +57,21 @@ func (c *check) optionalID(field, name, s string) {
 func (c *check) date(field, name, s string, required bool) {
 	if s == "" {
 		if required {
-			c.bad(field, "%s is required", name)
+			c.bad(field, "required", problemArgs{"Name": name})
 		}
 		return
 	}
 	if _, err := ParseDate(s); err != nil {
-		c.bad(field, "%s must be a date YYYY-MM-DD", name)
+		c.bad(field, "date", problemArgs{"Name": name})
 	}
 }
 
 func (c *check) text(field, name, s string, lo, hi int) {
 	if n := utf8.RuneCountInString(s); n < lo || n > hi {
 		if lo > 0 && n == 0 {
-			c.bad(field, "%s is required", name)
+			c.bad(field, "required", problemArgs{"Name": name})
 		} else {
-			c.bad(field, "%s must be %d–%d characters", name, lo, hi)
+			c.bad(field, "length", problemArgs{"Name": name, "Min": strconv.Itoa(lo), "Max": strconv.Itoa(hi)})
 		}
 	}
 }
@@ -76,7 +85,7 @@ func (c *check) oneOf(field, name, s string, required bool, allowed ...string) {
 			return
 		}
 	}
-	c.bad(field, "%s must be one of %v", name, allowed)
+	c.bad(field, "one_of", problemArgs{"Name": name, "Allowed": fmt.Sprint(allowed)})
 }
 
 var gradePattern = regexp.MustCompile(`^(PK|K|[1-9]|1[0-2])$`)
@@ -88,10 +97,10 @@ func IsGrade(s string) bool { return gradePattern.MatchString(s) }
 // Validate checks a student.
 func (s Student) Validate() error {
 	c := check{typ: TypeStudent}
-	c.text("given_name", "given name", s.GivenName, 1, 100)
-	c.text("family_name", "family name", s.FamilyName, 1, 100)
+	c.text("given_name", "given_name", s.GivenName, 1, 100)
+	c.text("family_name", "family_name", s.FamilyName, 1, 100)
 	if !gradePattern.MatchString(s.Grade) {
-		c.bad("grade", "grade must be PK, K or 1–12")
+		c.bad("grade", "grade")
 	}
 	return c.result()
 }
@@ -102,12 +111,12 @@ func (p Program) Validate() error {
 	c.text("name", "name", p.Name, 1, 200)
 	c.oneOf("area", "area", p.Area, true, AreaReading, AreaMath, AreaBehavior, AreaOther)
 	if len(p.Steps) < 1 || len(p.Steps) > 30 {
-		c.bad("steps", "a program has 1–30 steps")
+		c.bad("steps", "program_steps")
 	}
 	seen := map[string]bool{}
 	for _, st := range p.Steps {
 		if st.ID == "" || seen[st.ID] {
-			c.bad("steps.id", "each step needs its own id")
+			c.bad("steps.id", "step_ids")
 			break
 		}
 		seen[st.ID] = true
@@ -122,17 +131,17 @@ func (g Group) Validate() error {
 	c.text("name", "name", g.Name, 1, 200)
 	c.id("program_id", "program", g.ProgramID)
 	if len(g.StudentIDs) < 1 || len(g.StudentIDs) > 12 {
-		c.bad("student_ids", "a group has 1–12 students")
+		c.bad("student_ids", "group_students")
 	}
 	for _, sid := range g.StudentIDs {
 		c.id("student_ids", "student", sid)
 	}
 	for _, sl := range g.Schedule {
 		if sl.Weekday < 1 || sl.Weekday > 7 {
-			c.bad("schedule.weekday", "schedule weekday must be 1–7")
+			c.bad("schedule.weekday", "schedule_weekday")
 		}
 		if _, err := time.Parse("15:04", sl.Start); err != nil {
-			c.bad("schedule.start", "schedule start must be HH:MM")
+			c.bad("schedule.start", "schedule_start")
 		}
 	}
 	g.bounds(&c)
@@ -146,15 +155,15 @@ func (p Plan) Validate() error {
 	c.id("program_id", "program", p.ProgramID)
 	c.optionalID("group_id", "group", p.GroupID)
 	if p.Tier != 0 && p.Tier != 2 && p.Tier != 3 {
-		c.bad("tier", "tier must be 2 or 3")
+		c.bad("tier", "tier")
 	}
-	c.date("start_date", "start date", p.StartDate, true)
-	c.date("end_date", "end date", p.EndDate, false)
+	c.date("start_date", "start_date", p.StartDate, true)
+	c.date("end_date", "end_date", p.EndDate, false)
 	if p.SessionsPerWeek <= 0 {
-		c.bad("sessions_per_week", "sessions per week must be more than 0")
+		c.bad("sessions_per_week", "sessions_per_week")
 	}
 	if p.MinutesPerSession <= 0 {
-		c.bad("minutes_per_session", "minutes per session must be more than 0")
+		c.bad("minutes_per_session", "minutes_per_session")
 	}
 	p.bounds(&c)
 	return c.result()
@@ -169,28 +178,28 @@ func (s Session) Validate() error {
 	c.date("date", "date", s.Date, true)
 	if s.StartedAt != "" {
 		if _, err := time.Parse(time.RFC3339, s.StartedAt); err != nil {
-			c.bad("started_at", "started at must be an RFC 3339 instant")
+			c.bad("started_at", "started_at")
 		}
 	}
 	c.oneOf("status", "status", s.Status, true, SessionInProgress, SessionDelivered, SessionCancelled)
 	if s.Attendance == nil {
-		c.bad("attendance", "attendance is required")
+		c.bad("attendance", "attendance")
 	}
 	for _, a := range s.Attendance {
-		c.id("attendance.student_id", "attendance student", a.StudentID)
-		c.oneOf("attendance.status", "attendance status", a.Status, true, Present, Absent, Late, LeftEarly)
+		c.id("attendance.student_id", "attendance_student", a.StudentID)
+		c.oneOf("attendance.status", "attendance_status", a.Status, true, Present, Absent, Late, LeftEarly)
 		if s.Status == SessionDelivered && (a.Status == Late || a.Status == LeftEarly) && a.Minutes == nil {
-			c.bad("attendance.minutes", "minutes are needed for a student who was late or left early")
+			c.bad("attendance.minutes", "late_minutes")
 		}
 	}
 	if s.Fidelity == nil {
-		c.bad("fidelity", "fidelity is required")
+		c.bad("fidelity", "fidelity")
 	}
 	for _, f := range s.Fidelity {
 		if f.StepID == "" {
-			c.bad("fidelity.step_id", "a fidelity entry needs its step")
+			c.bad("fidelity.step_id", "fidelity_step")
 		}
-		c.oneOf("fidelity.status", "step status", f.Status, true, StepDone, StepSkipped, StepNA)
+		c.oneOf("fidelity.status", "step_status", f.Status, true, StepDone, StepSkipped, StepNA)
 	}
 	s.bounds(&c)
 	return c.result()
@@ -201,7 +210,7 @@ func (n Note) Validate() error {
 	c := check{typ: TypeNote}
 	c.id("student_id", "student", n.StudentID)
 	if n.AuthorID == "" {
-		c.bad("author_id", "author is required")
+		c.bad("author_id", "author")
 	}
 	c.text("body", "note", n.Body, 1, 20000)
 	c.oneOf("category", "category", n.Category, false, NoteAcademic, NoteBehavior, NoteFamily,
@@ -216,19 +225,19 @@ func (g Goal) Validate() error {
 	c.id("student_id", "student", g.StudentID)
 	c.optionalID("plan_id", "plan", g.PlanID)
 	if g.Measure == "" {
-		c.bad("measure", "measure is required")
+		c.bad("measure", "measure")
 	}
 	c.oneOf("direction", "direction", g.Direction, true, DirectionUp, DirectionDown)
-	c.date("start_date", "start date", g.StartDate, true)
-	c.date("goal_date", "goal date", g.GoalDate, true)
+	c.date("start_date", "start_date", g.StartDate, true)
+	c.date("goal_date", "goal_date", g.GoalDate, true)
 	// Both are valid dates here or already refused; "YYYY-MM-DD" orders as text.
 	if g.GoalDate != "" && g.GoalDate <= g.StartDate {
-		c.bad("goal_date", "the goal date must be after the start date")
+		c.bad("goal_date", "goal_after_start")
 	}
 	if len(g.BaselineScores) < 1 || len(g.BaselineScores) > 5 {
-		c.bad("baseline_scores", "1–5 baseline scores are needed")
+		c.bad("baseline_scores", "baseline_scores")
 	} else if g.GoalScore == g.StartScore() {
-		c.bad("goal_score", "the goal score must differ from the start score")
+		c.bad("goal_score", "goal_score")
 	}
 	c.oneOf("status", "status", g.Status, false, "active", "met", "discontinued")
 	g.bounds(&c)
@@ -243,11 +252,11 @@ func (p Probe) Validate() error {
 	c := check{typ: TypeProbe}
 	c.id("student_id", "student", p.StudentID)
 	if p.Measure == "" {
-		c.bad("measure", "measure is required")
+		c.bad("measure", "measure")
 	}
 	c.date("date", "date", p.Date, true)
 	if p.Seconds < 0 {
-		c.bad("seconds", "seconds must be positive")
+		c.bad("seconds", "seconds")
 	}
 	p.bounds(&c)
 	return c.result()
@@ -264,10 +273,10 @@ func (k CICOCard) Validate() error {
 	c.id("student_id", "student", k.StudentID)
 	c.date("date", "date", k.Date, true)
 	if len(k.Expectations) < 1 || len(k.Expectations) > 5 {
-		c.bad("expectations", "a card has 1–5 expectations")
+		c.bad("expectations", "card_expectations")
 	}
 	if len(k.Periods) < 1 || len(k.Periods) > 10 {
-		c.bad("periods", "a card has 1–10 periods")
+		c.bad("periods", "card_periods")
 	}
 	c.ratings("ratings", k.Ratings, len(k.Periods), len(k.Expectations), true)
 	c.ratings("student_ratings", k.StudentRatings, len(k.Periods), len(k.Expectations), false)
@@ -281,22 +290,22 @@ func (k CICOCard) Validate() error {
 func (c *check) ratings(field string, rs [][]*float64, periods, expectations int, whole bool) {
 	switch {
 	case len(rs) > periods:
-		c.bad(field, "more rating rows than periods")
+		c.bad(field, "rating_rows_over")
 	case whole && len(rs) < periods:
-		c.bad(field, "one row of ratings is needed for each period")
+		c.bad(field, "rating_rows_under")
 	}
 	for _, row := range rs {
 		if len(row) > expectations {
-			c.bad(field, "more ratings than expectations")
+			c.bad(field, "ratings_over")
 			break
 		}
 		if whole && len(row) < expectations {
-			c.bad(field, "one rating (or null) is needed for each expectation")
+			c.bad(field, "ratings_under")
 			break
 		}
 		for _, r := range row {
 			if r != nil && *r != 0 && *r != 1 && *r != 2 {
-				c.bad(field, "a rating is 0, 1 or 2")
+				c.bad(field, "rating_value")
 			}
 		}
 	}
@@ -309,7 +318,7 @@ func (d Decision) Validate() error {
 	c.optionalID("goal_id", "goal", d.GoalID)
 	c.date("date", "date", d.Date, true)
 	c.oneOf("code", "decision", d.Code, true, DecisionCodes...)
-	c.date("next_review_date", "next review date", d.NextReviewDate, false)
+	c.date("next_review_date", "next_review_date", d.NextReviewDate, false)
 	d.bounds(&c)
 	return c.result()
 }
@@ -318,10 +327,10 @@ func (d Decision) Validate() error {
 func (b CalendarBreak) Validate() error {
 	c := check{typ: TypeCalendarBreak}
 	c.text("name", "name", b.Name, 1, 200)
-	c.date("start_date", "start date", b.StartDate, true)
-	c.date("end_date", "end date", b.EndDate, true)
+	c.date("start_date", "start_date", b.StartDate, true)
+	c.date("end_date", "end_date", b.EndDate, true)
 	if b.EndDate < b.StartDate {
-		c.bad("end_date", "the break ends before it starts")
+		c.bad("end_date", "break_order")
 	}
 	b.bounds(&c)
 	return c.result()

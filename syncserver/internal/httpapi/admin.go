@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/schooladmin"
@@ -100,7 +101,7 @@ func (s *Server) handleCreateCode(c echo.Context) error {
 		return err
 	}
 	if req.UserID == "" {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "user_id is required")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.required", i18n.Args{"Param": "user_id"})
 	}
 	minutes, err := schooladmin.CodeMinutes(req.ExpiresInMinutes)
 	if err != nil {
@@ -131,7 +132,7 @@ func clientIP(r *http.Request) string {
 func (s *Server) enrolWithCode(c echo.Context, req protocol.EnrolRequest, code string) error {
 	ctx := c.Request().Context()
 	if req.Username != "" || req.Password != "" {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "give either a code or a username and password, not both")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.enrol.code_or_password")
 	}
 	if msg := auth.CheckCodeFields(req.School, code); msg != "" {
 		return protocol.Errorf(protocol.CodeInvalidRequest, "%s", msg)

@@ -54,7 +54,7 @@ const (
 func (s *Server) reserve(ctx context.Context, n int64) (*membudget.Reservation, error) {
 	res, err := s.budget.Acquire(ctx, n)
 	if err != nil {
-		e := protocol.Errorf(protocol.CodeUnavailable, "the server is busy: try again shortly")
+		e := protocol.Problem(protocol.CodeUnavailable, "server.busy")
 		e.RetryAfter = budgetRetryAfter
 		return nil, e
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 )
@@ -20,11 +21,11 @@ import (
 func (s *Server) handleCICOCardPDF(c echo.Context) error {
 	student := c.QueryParam("student")
 	if !record.IsID(student) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "student must be a canonical lowercase uuid")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "student"})
 	}
 	q := c.QueryParams()
 	if q.Has("date") && q.Has("week") {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "give date (a daily card) or week (a weekly card), not both")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.cico.date_or_week")
 	}
 	weekly := !q.Has("date")
 	name := "week"
@@ -52,7 +53,7 @@ func (s *Server) handleCICOCardPDF(c echo.Context) error {
 		}
 	}
 	if doc.Student == "" && len(doc.Cards) == 0 && doc.Plan == nil {
-		return protocol.Errorf(protocol.CodeNotFound, "no such student in this school")
+		return protocol.Problem(protocol.CodeNotFound, "server.not_found.student")
 	}
 	var buf bytes.Buffer
 	if err := reportdoc.CICOCardPDF(&buf, doc); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -69,7 +70,7 @@ func (s *Server) csvHandler(write func(io.Writer, []record.Envelope, reportdoc.F
 	return func(c echo.Context) error {
 		f := reportdoc.Filter{GroupID: c.QueryParam("group")}
 		if f.GroupID != "" && !record.IsID(f.GroupID) {
-			return protocol.Errorf(protocol.CodeInvalidRequest, "group must be a canonical lowercase uuid")
+			return protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "group"})
 		}
 		for _, p := range []struct {
 			name string
@@ -77,7 +78,7 @@ func (s *Server) csvHandler(write func(io.Writer, []record.Envelope, reportdoc.F
 		}{{"from", &f.From}, {"to", &f.To}} {
 			if v := c.QueryParam(p.name); v != "" {
 				if _, err := progress.ParseDate(v); err != nil {
-					return protocol.Errorf(protocol.CodeInvalidRequest, "%s must be a date YYYY-MM-DD", p.name)
+					return protocol.Problem(protocol.CodeInvalidRequest, "server.param.date", i18n.Args{"Param": p.name})
 				}
 				*p.dst = v
 			}

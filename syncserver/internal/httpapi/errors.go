@@ -20,28 +20,28 @@ func toProtocol(err error) *protocol.Error {
 	case errors.As(err, &pe):
 		return pe
 	case errors.Is(err, store.ErrResyncRequired):
-		return protocol.Errorf(protocol.CodeResyncRequired, "the cursor is older than the server's deleted-record history: pull again from 0")
+		return protocol.Problem(protocol.CodeResyncRequired, "server.pull.resync")
 	case errors.Is(err, store.ErrConflict):
-		return protocol.Errorf(protocol.CodeConflict, "that name already exists")
+		return protocol.Problem(protocol.CodeConflict, "server.conflict.name")
 	case errors.Is(err, store.ErrNotFound):
-		return protocol.Errorf(protocol.CodeNotFound, "not found")
+		return protocol.Problem(protocol.CodeNotFound, "server.not_found.any")
 	case errors.Is(err, store.ErrBadText):
-		return protocol.Errorf(protocol.CodeInvalidRequest, "a name must be text without control characters")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.name.invalid")
 	case errors.As(err, &he):
 		switch he.Code {
 		case http.StatusNotFound, http.StatusMethodNotAllowed:
-			return protocol.Errorf(protocol.CodeNotFound, "no such endpoint")
+			return protocol.Problem(protocol.CodeNotFound, "server.not_found.endpoint")
 		case http.StatusRequestEntityTooLarge:
-			return protocol.Errorf(protocol.CodeTooLarge, "the request body is too large")
+			return protocol.Problem(protocol.CodeTooLarge, "server.body.too_large")
 		case http.StatusUnsupportedMediaType:
-			return protocol.Errorf(protocol.CodeUnsupportedMediaType, "the body must be application/json")
+			return protocol.Problem(protocol.CodeUnsupportedMediaType, "server.body.not_json_type")
 		case http.StatusUnauthorized:
 			return errUnauthorized
 		case http.StatusBadRequest:
-			return protocol.Errorf(protocol.CodeInvalidRequest, "malformed request")
+			return protocol.Problem(protocol.CodeInvalidRequest, "server.request.malformed")
 		}
 	}
-	return protocol.Errorf(protocol.CodeInternal, "internal server error")
+	return protocol.Problem(protocol.CodeInternal, "server.internal")
 }
 
 // handleError is Echo's HTTPErrorHandler: every error response is

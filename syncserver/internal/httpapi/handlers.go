@@ -17,6 +17,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
@@ -34,10 +35,10 @@ func hashToken(tok string) []byte { return auth.HashToken(tok) }
 func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
 	if err != nil || mt != echo.MIMEApplicationJSON {
-		return nil, protocol.Errorf(protocol.CodeUnsupportedMediaType, "the body must be application/json")
+		return nil, protocol.Problem(protocol.CodeUnsupportedMediaType, "server.body.not_json_type")
 	}
 	if r.ContentLength > limit && r.Header.Get(echo.HeaderContentEncoding) == "" {
-		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
+		return nil, protocol.Problem(protocol.CodeTooLarge, "server.body.over_bytes", i18n.Args{"Max": limit})
 	}
 	var body io.Reader = r.Body
 	size := r.ContentLength // the decompressed size, when there is no encoding
@@ -48,21 +49,21 @@ func readJSONBody(r *http.Request, limit int64) ([]byte, error) {
 		// stream forever; the decompressed size is what PROTOCOL §5 limits.
 		zr, err := gzip.NewReader(io.LimitReader(r.Body, limit+1))
 		if err != nil {
-			return nil, protocol.Errorf(protocol.CodeInvalidJSON, "the gzip body cannot be read")
+			return nil, protocol.Problem(protocol.CodeInvalidJSON, "server.body.gzip")
 		}
 		defer zr.Close()
 		body = zr
 		size = -1
 	default:
-		return nil, protocol.Errorf(protocol.CodeUnsupportedMediaType, "unsupported Content-Encoding %q", enc)
+		return nil, protocol.Problem(protocol.CodeUnsupportedMediaType, "server.body.encoding", i18n.Args{"Encoding": strconv.Quote(enc)})
 	}
 	b, err := readAllSized(io.LimitReader(body, limit+1), size)
 	if err != nil {
 		// The limit is the LimitReader's (checked below), never an error here.
-		return nil, protocol.Errorf(protocol.CodeInvalidJSON, "the body could not be read completely")
+		return nil, protocol.Problem(protocol.CodeInvalidJSON, "server.body.incomplete")
 	}
 	if int64(len(b)) > limit {
-		return nil, protocol.Errorf(protocol.CodeTooLarge, "the body is over %d bytes", limit)
+		return nil, protocol.Problem(protocol.CodeTooLarge, "server.body.over_bytes", i18n.Args{"Max": limit})
 	}
 	return b, nil
 }
@@ -99,10 +100,10 @@ func decodeSmall(c echo.Context, v any) error {
 		return err
 	}
 	if !utf8.Valid(b) {
-		return protocol.Errorf(protocol.CodeInvalidJSON, "the body is not valid UTF-8")
+		return protocol.Problem(protocol.CodeInvalidJSON, "server.body.not_utf8")
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return protocol.Errorf(protocol.CodeInvalidJSON, "the body is not the expected JSON object")
+		return protocol.Problem(protocol.CodeInvalidJSON, "server.body.not_expected")
 	}
 	return nil
 }
@@ -146,10 +147,10 @@ func (s *Server) handleEnrol(c echo.Context) error {
 // PostgreSQL).
 func checkDeviceFields(req protocol.EnrolRequest) error {
 	if !record.IsID(req.DeviceID) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "device_id"})
 	}
 	if len(req.DeviceName) > 200 || !protocol.ValidName(req.DeviceName) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "device_name must be text of at most 200 bytes without control or bidi characters")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.enrol.device_name")
 	}
 	return nil
 }
@@ -174,7 +175,7 @@ func (s *Server) loginError(err error, now time.Time) error {
 // limitedError is the 429 of PROTOCOL §4, counted.
 func (s *Server) limitedError(retryAt, now time.Time) error {
 	s.metrics.logins.WithLabelValues("limited").Inc()
-	e := protocol.Errorf(protocol.CodeRateLimited, "too many failed logins: wait 15 minutes and try again")
+	e := protocol.Problem(protocol.CodeRateLimited, "server.login.rate_limited")
 	e.RetryAfter = max(1, int(retryAt.Sub(now).Round(time.Second)/time.Second))
 	return e
 }
@@ -201,7 +202,7 @@ func (s *Server) finishEnrol(c echo.Context, school store.School, user store.Use
 	err = s.store.Enrol(c.Request().Context(), store.Enrolment{SchoolID: school.ID, UserID: user.ID, DeviceID: req.DeviceID,
 		DeviceName: req.DeviceName, TokenHash: hash, At: now})
 	if errors.Is(err, store.ErrConflict) {
-		return protocol.Errorf(protocol.CodeConflict, "this device id is enrolled to another user of the school: an admin must revoke it first")
+		return protocol.Problem(protocol.CodeConflict, "server.enrol.device_taken")
 	}
 	if errors.Is(err, store.ErrUserDisabled) {
 		// Disabled between the check above and the enrolment's transaction.
@@ -219,7 +220,7 @@ func (s *Server) finishEnrol(c echo.Context, school store.School, user store.Use
 	})
 }
 
-var errBadCredentials = protocol.Errorf(protocol.CodeUnauthorized, "wrong school, username or password")
+var errBadCredentials = protocol.Problem(protocol.CodeUnauthorized, "server.login.bad_credentials")
 
 func (s *Server) handlePush(c echo.Context) error {
 	p := PrincipalOf(c)
@@ -276,14 +277,14 @@ func (s *Server) handlePull(c echo.Context) error {
 	if v := q.Get("after"); v != "" || q.Has("after") {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			return protocol.Errorf(protocol.CodeInvalidRequest, "after must be a whole number of at least 0")
+			return protocol.Problem(protocol.CodeInvalidRequest, "server.pull.after")
 		}
 		after = n
 	}
 	if v := q.Get("limit"); v != "" || q.Has("limit") {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			return protocol.Errorf(protocol.CodeInvalidRequest, "limit must be a whole number from 1 to %d", protocol.MaxPullLimit)
+			return protocol.Problem(protocol.CodeInvalidRequest, "server.query.limit", i18n.Args{"Max": protocol.MaxPullLimit})
 		}
 		limit = min(n, protocol.MaxPullLimit)
 	}
@@ -389,7 +390,7 @@ func (s *Server) handleRevokeDevice(c echo.Context) error {
 	p := PrincipalOf(c)
 	id := c.Param("device_id")
 	if !record.IsID(id) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "device_id must be a canonical lowercase uuid")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "device_id"})
 	}
 	// §13: ?wipe=1 also marks the device to be wiped. Anything but a clear
 	// yes or no is refused rather than guessed: a wipe erases a tablet.
@@ -399,7 +400,7 @@ func (s *Server) handleRevokeDevice(c echo.Context) error {
 		wipe = true
 	case "", "0", "false":
 	default:
-		return protocol.Errorf(protocol.CodeInvalidRequest, "wipe must be 1 or 0")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.flag", i18n.Args{"Param": "wipe"})
 	}
 	var err error
 	if wipe {
@@ -408,7 +409,7 @@ func (s *Server) handleRevokeDevice(c echo.Context) error {
 		err = s.store.RevokeDevice(c.Request().Context(), p.School.ID, id)
 	}
 	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Errorf(protocol.CodeNotFound, "no such device in this school")
+		return protocol.Problem(protocol.CodeNotFound, "server.not_found.device")
 	}
 	if err != nil {
 		return err

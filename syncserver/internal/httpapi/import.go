@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/roster"
 )
@@ -60,17 +61,17 @@ func (s *Server) importZip(c echo.Context, what string,
 	case "1", "true":
 		dryRun = true
 	default:
-		return protocol.Errorf(protocol.CodeInvalidRequest, "dry_run must be 1 or 0")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.flag", i18n.Args{"Param": "dry_run"})
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); err != nil || mt != "application/zip" {
-		return protocol.Errorf(protocol.CodeUnsupportedMediaType, "the body must be application/zip")
+		return protocol.Problem(protocol.CodeUnsupportedMediaType, "server.import.not_zip")
 	}
 	if enc := r.Header.Get(echo.HeaderContentEncoding); enc != "" && enc != "identity" {
 		// A zip is compressed already; another layer would only hide its size.
-		return protocol.Errorf(protocol.CodeUnsupportedMediaType, "no Content-Encoding for a zip")
+		return protocol.Problem(protocol.CodeUnsupportedMediaType, "server.import.encoding")
 	}
 	if r.ContentLength > roster.MaxImportBody {
-		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", roster.MaxImportBody>>20)
+		return protocol.Problem(protocol.CodeTooLarge, "server.import.too_large", i18n.Args{"Max": roster.MaxImportBody >> 20})
 	}
 	// The body, and the files decompressed from it, count against the
 	// in-flight budget like a push's body: an upload waits or gets 503
@@ -88,15 +89,14 @@ func (s *Server) importZip(c echo.Context, what string,
 	// limit too.
 	body, err := readAllSized(io.LimitReader(r.Body, roster.MaxImportBody+1), r.ContentLength)
 	if err != nil {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "the body could not be read completely")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.body.incomplete")
 	}
 	if len(body) > roster.MaxImportBody {
-		return protocol.Errorf(protocol.CodeTooLarge, "the export is over %d MiB", roster.MaxImportBody>>20)
+		return protocol.Problem(protocol.CodeTooLarge, "server.import.too_large", i18n.Args{"Max": roster.MaxImportBody >> 20})
 	}
 	fsys, err := roster.OpenZip(bytes.NewReader(body), int64(len(body)))
 	if errors.Is(err, roster.ErrZipTooLarge) {
-		return protocol.Errorf(protocol.CodeTooLarge, "the zip is over the limits: at most %d entries, %d MiB a file, %d MiB in all",
-			roster.MaxZipEntries, roster.MaxFileBytes>>20, roster.MaxZipTotal>>20)
+		return protocol.Problem(protocol.CodeTooLarge, "server.import.zip_limits", i18n.Args{"Entries": roster.MaxZipEntries, "FileMiB": roster.MaxFileBytes >> 20, "TotalMiB": roster.MaxZipTotal >> 20})
 	}
 	var zipErr []roster.Error
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Server) importZip(c echo.Context, what string,
 		"skipped_rows", rep.SkippedRows, "errors", rep.ErrorCount)
 	if rep.ErrorCount > 0 {
 		return c.JSON(http.StatusBadRequest, importErrorBody{
-			Error:  protocol.Errorf(protocol.CodeInvalidRequest, "the import has %d error(s); nothing was written", rep.ErrorCount),
+			Error:  protocol.Problem(protocol.CodeInvalidRequest, "server.import.errors", i18n.Args{"N": rep.ErrorCount}),
 			Report: rep,
 		})
 	}

@@ -160,7 +160,7 @@ func (w *pushWindow) retryAfter(n, limit int, sec int64) time.Duration {
 
 // errPushRateLimited is PROTOCOL §8's 429 for a device over its push budget.
 func errPushRateLimited(wait time.Duration) error {
-	e := protocol.Errorf(protocol.CodeRateLimited, "this device pushed too many records in the last minute: try again after Retry-After seconds")
+	e := protocol.Problem(protocol.CodeRateLimited, "server.push.rate_limited")
 	e.RetryAfter = max(1, int((wait+time.Second-1)/time.Second))
 	return e
 }

@@ -26,8 +26,7 @@ type recoveryKeyBody struct {
 // recoveryKeyChars is the length of 32 bytes in unpadded base64url.
 var recoveryKeyChars = base64.RawURLEncoding.EncodedLen(store.RecoveryKeyLen)
 
-var errBadRecoveryBody = protocol.Errorf(protocol.CodeBadRequest,
-	`the body must be {"recovery_key": "<32 bytes as unpadded base64url>"}`)
+var errBadRecoveryBody = protocol.Problem(protocol.CodeBadRequest, "server.recovery.body")
 
 // decodeRecoveryKey is the strict reading of the key: exactly 43 characters
 // of the URL alphabet, no padding, no line breaks (the standard decoder
@@ -77,7 +76,7 @@ func (s *Server) handleGetRecoveryKey(c echo.Context) error {
 	p := PrincipalOf(c)
 	key, err := s.store.RecoveryKey(c.Request().Context(), p.School.ID, p.DeviceID, p.User.ID)
 	if errors.Is(err, store.ErrNotFound) {
-		return protocol.Errorf(protocol.CodeNotFound, "this device has no recovery key on the server")
+		return protocol.Problem(protocol.CodeNotFound, "server.recovery.none")
 	}
 	if err != nil {
 		return err

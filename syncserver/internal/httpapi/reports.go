@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -28,7 +29,7 @@ func dateParam(c echo.Context, name string, def progress.Date) (progress.Date, e
 	}
 	d, err := progress.ParseDate(v)
 	if err != nil {
-		return 0, protocol.Errorf(protocol.CodeInvalidRequest, "%s must be a date YYYY-MM-DD", name)
+		return 0, protocol.Problem(protocol.CodeInvalidRequest, "server.param.date", i18n.Args{"Param": name})
 	}
 	return d, nil
 }
@@ -62,7 +63,7 @@ func (s *Server) progressReport(c echo.Context) (progress.Report, error) {
 func (s *Server) progressData(c echo.Context) (progress.Report, progress.Calendar, error) {
 	goal := c.QueryParam("goal")
 	if !record.IsID(goal) {
-		return progress.Report{}, progress.Calendar{}, protocol.Errorf(protocol.CodeInvalidRequest, "goal must be a canonical lowercase uuid")
+		return progress.Report{}, progress.Calendar{}, protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "goal"})
 	}
 	asOf, err := dateParam(c, "as_of", s.today())
 	if err != nil {
@@ -78,7 +79,7 @@ func (s *Server) progressData(c echo.Context) (progress.Report, progress.Calenda
 		r, err = progress.Progress(ds, goal, asOf)
 	}
 	if errors.Is(err, progress.ErrGoalNotFound) {
-		return progress.Report{}, progress.Calendar{}, protocol.Errorf(protocol.CodeNotFound, "no such goal in this school")
+		return progress.Report{}, progress.Calendar{}, protocol.Problem(protocol.CodeNotFound, "server.not_found.goal")
 	}
 	if err != nil {
 		return progress.Report{}, progress.Calendar{}, err
@@ -89,7 +90,7 @@ func (s *Server) progressData(c echo.Context) (progress.Report, progress.Calenda
 func (s *Server) handleCICOReport(c echo.Context) error {
 	student := c.QueryParam("student")
 	if !record.IsID(student) {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "student must be a canonical lowercase uuid")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "student"})
 	}
 	to, err := dateParam(c, "to", s.today())
 	if err != nil {
@@ -100,7 +101,7 @@ func (s *Server) handleCICOReport(c echo.Context) error {
 		return err
 	}
 	if from > to {
-		return protocol.Errorf(protocol.CodeInvalidRequest, "from must not be after to")
+		return protocol.Problem(protocol.CodeInvalidRequest, "server.param.from_after_to")
 	}
 	recs, err := s.store.RecordsByRef(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), student, record.TypeCICOCard, record.TypeCICOPlan)
 	if err != nil {

@@ -277,11 +277,11 @@ func bearer(r *http.Request) string {
 	return h[len(prefix):]
 }
 
-var errUnauthorized = protocol.Errorf(protocol.CodeUnauthorized, "missing, unknown or revoked token: enrol this device again")
+var errUnauthorized = protocol.Problem(protocol.CodeUnauthorized, "server.auth.token")
 
 // errDeviceWiped tells an app whose device an admin revoked with wipe to
 // erase its local data (PROTOCOL §8, §9, §13).
-var errDeviceWiped = protocol.Errorf(protocol.CodeDeviceWiped, "an admin wiped this device: erase its local data and enrol again")
+var errDeviceWiped = protocol.Problem(protocol.CodeDeviceWiped, "server.auth.wiped")
 
 func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -307,7 +307,7 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !PrincipalOf(c).User.IsAdmin() {
-			return protocol.Errorf(protocol.CodeForbidden, "this needs the admin role")
+			return protocol.Problem(protocol.CodeForbidden, "server.auth.admin_only")
 		}
 		return next(c)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -32,7 +33,7 @@ func (s *Server) handleGoalSuggestions(c echo.Context) error {
 	}
 	recs = ofType(recs, record.TypeStudent)
 	if len(recs) == 0 {
-		return protocol.Errorf(protocol.CodeNotFound, "no such student in this school")
+		return protocol.Problem(protocol.CodeNotFound, "server.not_found.student")
 	}
 	// A student whose record does not decode has no grade: no table
 	// matches, and the answer is §4.4's empty one.
@@ -52,11 +53,11 @@ func suggestionQuery(c echo.Context) (progress.SuggestionQuery, string, error) {
 	var q progress.SuggestionQuery
 	student := c.QueryParam("student")
 	if !record.IsID(student) {
-		return q, "", protocol.Errorf(protocol.CodeInvalidRequest, "student must be a canonical lowercase uuid")
+		return q, "", protocol.Problem(protocol.CodeInvalidRequest, "server.param.uuid", i18n.Args{"Param": "student"})
 	}
 	q.Measure = c.QueryParam("measure")
 	if !measureCode(q.Measure) {
-		return q, "", protocol.Errorf(protocol.CodeInvalidRequest, "measure must be a measure code of 1–%d printable characters", maxMeasureChars)
+		return q, "", protocol.Problem(protocol.CodeInvalidRequest, "server.suggest.measure", i18n.Args{"Max": maxMeasureChars})
 	}
 	var err error
 	if q.StartDate, err = requiredDate(c, "start_date"); err != nil {
@@ -66,11 +67,11 @@ func suggestionQuery(c echo.Context) (progress.SuggestionQuery, string, error) {
 		return q, "", err
 	}
 	if q.GoalDate <= q.StartDate {
-		return q, "", protocol.Errorf(protocol.CodeInvalidRequest, "goal_date must be after start_date")
+		return q, "", protocol.Problem(protocol.CodeInvalidRequest, "server.suggest.goal_after_start")
 	}
 	q.StartScore, err = record.ParseNumber(c.QueryParam("start_score"))
 	if err != nil || !record.ScoreRange.Contains(q.StartScore) {
-		return q, "", protocol.Errorf(protocol.CodeInvalidRequest, "start_score must be a number %s", record.ScoreRange)
+		return q, "", protocol.Problem(protocol.CodeInvalidRequest, "server.suggest.start_score", i18n.Args{"Min": record.ScoreRange.MinText(), "Max": record.ScoreRange.MaxText()})
 	}
 	return q, student, nil
 }
@@ -80,7 +81,7 @@ func suggestionQuery(c echo.Context) (progress.SuggestionQuery, string, error) {
 func requiredDate(c echo.Context, name string) (progress.Date, error) {
 	d, err := progress.ParseDate(c.QueryParam(name))
 	if err != nil || d.String() < record.MinDate || d.String() > record.MaxDate {
-		return 0, protocol.Errorf(protocol.CodeInvalidRequest, "%s must be a date YYYY-MM-DD between %s and %s", name, record.MinDate, record.MaxDate)
+		return 0, protocol.Problem(protocol.CodeInvalidRequest, "server.param.date_between", i18n.Args{"Param": name, "Min": record.MinDate, "Max": record.MaxDate})
 	}
 	return d, nil
 }

@@ -26,7 +26,7 @@ func (s *Store) Push(ctx context.Context, b store.PushBatch) (store.PushReply, e
 	// two rows with one key in one INSERT … ON CONFLICT, which would be a
 	// 500 instead of duplicate_id.
 	if i := store.DuplicateIndex(&b); i >= 0 {
-		return store.PushReply{}, protocol.RecordError(protocol.CodeDuplicateID, i, "the same id twice in one batch")
+		return store.PushReply{}, protocol.RecordProblem(protocol.CodeDuplicateID, i, "server.push.same_id_twice")
 	}
 	var reply store.PushReply
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

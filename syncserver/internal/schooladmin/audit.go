@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/store"
 )
@@ -31,20 +32,20 @@ func ParseAuditQuery(schoolID string, get func(string) string) (store.AuditQuery
 	q := store.AuditQuery{SchoolID: schoolID, Limit: defaultAuditLimit}
 	for _, name := range []string{"since", "limit", "after"} {
 		if len(get(name)) > maxAuditParam {
-			return q, protocol.Errorf(protocol.CodeInvalidRequest, "%s is too long", name)
+			return q, protocol.Problem(protocol.CodeInvalidRequest, "server.audit.too_long", i18n.Args{"Param": name})
 		}
 	}
 	if v := get("since"); v != "" {
 		t, err := parseSince(v)
 		if err != nil {
-			return q, protocol.Errorf(protocol.CodeInvalidRequest, "since must be an RFC 3339 time or a date YYYY-MM-DD")
+			return q, protocol.Problem(protocol.CodeInvalidRequest, "server.audit.since")
 		}
 		q.Since = t
 	}
 	if v := get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > store.MaxAuditPage {
-			return q, protocol.Errorf(protocol.CodeInvalidRequest, "limit must be a whole number from 1 to %d", store.MaxAuditPage)
+			return q, protocol.Problem(protocol.CodeInvalidRequest, "server.query.limit", i18n.Args{"Max": store.MaxAuditPage})
 		}
 		q.Limit = n
 	}
@@ -59,7 +60,7 @@ func ParseAuditQuery(schoolID string, get func(string) string) (store.AuditQuery
 			ok = err == nil && n[i] >= 0 && parts[i] != "" && parts[i][0] != '+'
 		}
 		if !ok {
-			return q, protocol.Errorf(protocol.CodeInvalidRequest, "after must be the next value of a previous page")
+			return q, protocol.Problem(protocol.CodeInvalidRequest, "server.audit.after")
 		}
 		q.After = &store.AuditCursor{AtMS: n[0], Seq: n[1], Index: int(n[2])}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/store"
@@ -25,7 +26,7 @@ func CodeMinutes(given *int) (int, error) {
 		return DefaultCodeMinutes, nil
 	}
 	if m := *given; m < 1 || m > MaxCodeMinutes {
-		return 0, protocol.Errorf(protocol.CodeInvalidRequest, "expires_in_minutes must be a whole number from 1 to %d", MaxCodeMinutes)
+		return 0, protocol.Problem(protocol.CodeInvalidRequest, "server.admin.code_minutes", i18n.Args{"Max": MaxCodeMinutes})
 	}
 	return *given, nil
 }

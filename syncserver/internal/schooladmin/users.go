@@ -3,9 +3,11 @@ package schooladmin
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/store"
@@ -24,14 +26,14 @@ type UserPatch struct {
 // ErrNoSuchUser is the 404 of a user the school does not have: unknown,
 // another school's, or a malformed id alike (§13), so ids of other schools
 // cannot be told apart.
-var ErrNoSuchUser = protocol.Errorf(protocol.CodeNotFound, "no such user in this school")
+var ErrNoSuchUser = protocol.Problem(protocol.CodeNotFound, "server.admin.no_such_user")
 
 // ErrSelfLockout is the 409 of an admin disabling or demoting themself.
-var ErrSelfLockout = protocol.Errorf(protocol.CodeConflict, "an admin cannot disable or demote themself: ask another admin")
+var ErrSelfLockout = protocol.Problem(protocol.CodeConflict, "server.admin.self_lockout")
 
 var (
-	errBadName = protocol.Errorf(protocol.CodeInvalidRequest, "name must be 1 to 200 characters without control or bidi characters")
-	errBadRole = protocol.Errorf(protocol.CodeInvalidRequest, "role must be admin or interventionist")
+	errBadName = protocol.Problem(protocol.CodeInvalidRequest, "server.admin.bad_name")
+	errBadRole = protocol.Problem(protocol.CodeInvalidRequest, "server.admin.bad_role")
 )
 
 // validName: a user's name, already trimmed (the one name rule,
@@ -49,7 +51,7 @@ func NewUser(pws auth.Passwords, schoolID string, req protocol.AddUserRequest) (
 	case req.Username == "" || len(req.Username) > auth.MaxUsernameBytes || !protocol.ValidName(req.Username):
 		// The enrolment's bounds (auth.CheckLoginFields), so every user can
 		// log in, and the one name rule.
-		return store.User{}, protocol.Errorf(protocol.CodeInvalidRequest, "username must be 1 to 100 bytes of text without control or bidi characters")
+		return store.User{}, protocol.Problem(protocol.CodeInvalidRequest, "server.admin.bad_username")
 	case !validName(req.Name):
 		return store.User{}, errBadName
 	case !validRole(req.Role):
@@ -71,7 +73,7 @@ func AddUser(ctx context.Context, st store.Users, pws auth.Passwords, schoolID s
 	}
 	u, err = st.CreateUser(ctx, u)
 	if errors.Is(err, store.ErrConflict) {
-		return store.User{}, protocol.Errorf(protocol.CodeConflict, "the username %q already exists in this school", req.Username)
+		return store.User{}, protocol.Problem(protocol.CodeConflict, "server.admin.username_taken", i18n.Args{"Username": strconv.Quote(req.Username)})
 	}
 	return u, err
 }
@@ -139,14 +141,17 @@ func ChangeUser(ctx context.Context, st store.Users, pws auth.Passwords, adminID
 // NewUser and NewUserChange share it, so the messages are the same.
 func hashPassword(pws auth.Passwords, pw string) ([]byte, error) {
 	if len(pw) > auth.MaxPasswordBytes {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "the password must be at most %d bytes", auth.MaxPasswordBytes)
+		return nil, protocol.Problem(protocol.CodeInvalidRequest, "server.password.too_long", i18n.Args{"Max": auth.MaxPasswordBytes})
 	}
 	h, err := pws.Hash(pw)
 	if errors.Is(err, auth.ErrWeakPassword) {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "the password must have at least %d characters", protocol.MinPasswordLen)
+		return nil, protocol.Problem(protocol.CodeInvalidRequest, "server.password.too_short", i18n.Args{"Min": protocol.MinPasswordLen})
 	}
-	if errors.Is(err, auth.ErrBlankPassword) || errors.Is(err, auth.ErrCommonPassword) {
-		return nil, protocol.Errorf(protocol.CodeInvalidRequest, "%s", err.Error())
+	if errors.Is(err, auth.ErrBlankPassword) {
+		return nil, protocol.Problem(protocol.CodeInvalidRequest, "server.password.blank")
+	}
+	if errors.Is(err, auth.ErrCommonPassword) {
+		return nil, protocol.Problem(protocol.CodeInvalidRequest, "server.password.common")
 	}
 	if err != nil {
 		return nil, err

@@ -56,7 +56,7 @@ func DuplicateIndex(b *PushBatch) int {
 // the transaction where it read held.
 func PlanPush(b *PushBatch, held []Held, lastSeq int64) (PushPlan, error) {
 	if i := DuplicateIndex(b); i >= 0 {
-		return PushPlan{}, protocol.RecordError(protocol.CodeDuplicateID, i, "the same id twice in one batch")
+		return PushPlan{}, protocol.RecordProblem(protocol.CodeDuplicateID, i, "server.push.same_id_twice")
 	}
 	for i, want := range b.IfHLC {
 		if i < 0 || i >= len(b.Records) || !held[i].Live || held[i].HLC != want {
@@ -69,7 +69,7 @@ func PlanPush(b *PushBatch, held []Held, lastSeq int64) (PushPlan, error) {
 			author = held[i].Author
 		}
 		if !b.PusherIsAdmin && author != b.Pusher && (held[i].Restricted || b.Records[i].Restricted) {
-			return PushPlan{}, protocol.RecordError(protocol.CodeForbidden, i, "this record is restricted to its author")
+			return PushPlan{}, protocol.RecordProblem(protocol.CodeForbidden, i, "server.push.restricted")
 		}
 	}
 	p := PushPlan{Results: make([]protocol.PushResult, len(b.Records)), LastSeq: lastSeq}

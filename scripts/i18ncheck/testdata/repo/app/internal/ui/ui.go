@@ -93,3 +93,23 @@ func areaWords(code string) string {
 }
 
 func Areas() *widget.Label { return widget.NewLabel(areaWords("math")) }
+
+// failf shows a formatted message: its format is text shown, but a format that is only verbs
+// ("%s", "%v") shows no words of its own.
+func failf(format string, args ...any) *widget.Label {
+	return widget.NewLabel(fmt.Sprintf(format, args...))
+}
+
+func Failures(msg string, n int) []*widget.Label {
+	return []*widget.Label{failf("%s", msg), failf("%v: %d", msg, n), failf("Failed %d times", n)}
+}
+
+// TabCodes shows each tab's code where it has no words: a field named code holds a code
+// ("students"), never words, however it is shown.
+func TabCodes() []*widget.Label {
+	var out []*widget.Label
+	for _, t := range tabs {
+		out = append(out, widget.NewLabel(t.code))
+	}
+	return out
+}
