@@ -12,6 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
+	// The app's catalogs, loaded as it starts: PlainError's sentences are catalog messages.
+	_ "smallwins/app/internal/applang"
 	"smallwins/app/internal/localstore"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -411,10 +415,10 @@ func Retryable(err error) bool {
 // refusal means the code (not a password) was not right.
 func PlainEnrolError(err error, withCode bool) string {
 	if pe := AsProtocolError(err); withCode && pe != nil && pe.Code == protocol.CodeUnauthorized {
-		return "The school or the enrolment code is not right. A code works once and for a limited time: ask your coordinator for a new one."
+		return lang.L("syncerr.code_wrong")
 	}
 	if isRateLimited(err) { // the failed-login limit (PROTOCOL §4)
-		return "Too many tries. Please wait a few minutes."
+		return lang.L("syncerr.too_many")
 	}
 	return PlainError(err)
 }
@@ -425,37 +429,37 @@ func PlainError(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrNotEnrolled):
-		return "This tablet is not enrolled yet. Enrol it on the school network to sync."
+		return lang.L("syncerr.not_enrolled")
 	case errors.Is(err, ErrOtherSchool):
-		return "This tablet holds another school's data. It must be reset before it joins this school."
+		return lang.L("syncerr.other_school")
 	case errors.Is(err, ErrEnrolmentNeeded):
-		return "The server no longer accepts this tablet. Enrol it again; nothing on the tablet is lost."
+		return lang.L("syncerr.enrol_again")
 	case errors.Is(err, ErrDeviceWiped):
-		return "Your school's administrator erased this tablet remotely: everything on it has been removed. Enrol it again to use it."
+		return lang.L("syncerr.wiped")
 	}
 	var ne *NetworkError
 	if errors.As(err, &ne) {
-		return "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."
+		return lang.L("syncerr.offline")
 	}
 	if pe := AsProtocolError(err); pe != nil {
 		switch {
 		case pe.Code == protocol.CodeUnauthorized:
-			return "The school, user name or password is not right."
+			return lang.L("syncerr.unauthorized")
 		case pe.Code == protocol.CodeRateLimited:
-			return "The server is pacing this tablet's sync. Your work is saved on this tablet; sync goes on by itself in a minute or so."
+			return lang.L("syncerr.rate_limited")
 		case pe.Code == protocol.CodeConflict:
-			return "This tablet is enrolled to another person of the school. Ask your coordinator to revoke it in the device list, then enrol again."
+			return lang.L("syncerr.other_person")
 		case pe.Code == protocol.CodeUnavailable:
-			return "The server is busy. Your work is saved on this tablet; sync will try again shortly."
+			return lang.L("syncerr.busy")
 		case pe.Status() >= 500:
-			return "The server had a problem. Sync will try again shortly."
+			return lang.L("syncerr.server_problem")
 		}
-		return "The server refused the sync (" + string(pe.Code) + "). Your work is saved on this tablet."
+		return lang.L("syncerr.refused", map[string]any{"Code": string(pe.Code)})
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return "Sync was interrupted. Your work is saved on this tablet."
+		return lang.L("syncerr.interrupted")
 	}
-	return "Sync failed. Your work is saved on this tablet."
+	return lang.L("syncerr.failed")
 }
 
 // errRestart: the outbox changed under the push (re-stamped, epoch change);
