@@ -351,6 +351,9 @@ func (a *App) show() {
 	} else {
 		a.back.Hide()
 	}
+	// Showing or hiding a button of the header changes its layout: laid out again, or Sync now
+	// stayed where it was when hidden, past the window's edge beside a wider chip.
+	a.header.Refresh()
 	a.clearMessage()
 }
 
