@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"regexp"
 	"sort"
 	"strings"
@@ -9,11 +10,14 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/applang"
+	"smallwins/app/internal/repo"
 	"smallwins/shared/i18n"
+	"smallwins/shared/record"
 )
 
 // inSpanish makes the app speak Spanish for the test, and English again after it.
@@ -227,6 +231,18 @@ func spanishScreens(t *testing.T, size fyne.Size, check func(name string, w fyne
 	a.Root(TabSync)
 	a.Current().(*syncScreen).askErase()
 	check("Sync, enrolled, erase asked", f.win)
+	// A change to review and one the server refused.
+	e, err := f.store.Get(sc.students[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.sync.conflicts = []Conflict{{ID: "c1", RecordID: sc.students[0], Type: record.TypeStudent, Mine: withData(e, record.Student{GivenName: "Ava", FamilyName: "Martinez", Grade: "3"}),
+		Summary: lang.L("conflicts.summary.saved_at", map[string]any{"By": lang.L("conflicts.by.console"), "Time": "10:42"}), By: lang.L("conflicts.by.console")}}
+	f.sync.quarantined = []Quarantined{{RecordID: sc.group, Type: record.TypeGroup, Code: "too_large"}}
+	a.SetSyncState(SyncState{Enrolled: true, LastSuccess: f.clk.now().Add(-5 * time.Minute), Conflicts: 1, Quarantined: 1})
+	a.Root(TabSync)
+	check("Sync, conflict and refused change", f.win)
+	f.sync.conflicts, f.sync.quarantined = nil, nil
 	a.Root(TabStudents)
 	check("Students", f.win)
 	a.Root(TabToday)
@@ -313,4 +329,41 @@ func clippedButtons(w fyne.Window) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestDescribeInEnglishIsThePayloads: the app's words for a record are, in English, the words
+// record.Payload.Describe has always given (the sync screen's lists keep their wording).
+func TestDescribeInEnglishIsThePayloads(t *testing.T) {
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	ctx := context.Background()
+	ids := []string{sc.students[0], sc.program, sc.group, sc.plan, sc.goal,
+		must(repo.Put(ctx, f.store, "", record.Session{GroupID: sc.group, ProgramID: sc.program, Date: "2025-03-17", Status: record.SessionInProgress,
+			StartedAt: "2025-03-17T10:00:00Z", Attendance: []record.Attendance{{StudentID: sc.students[0], Status: record.Present}}, Fidelity: []record.StepMark{}}, false)).ID,
+		must(repo.Put(ctx, f.store, "", record.Note{StudentID: sc.students[0], Body: "ok", AuthorID: "u1"}, false)).ID,
+		must(repo.Put(ctx, f.store, "", record.Probe{StudentID: sc.students[0], Measure: "orf_wcpm", Date: "2025-03-17", Score: 50}, false)).ID,
+		must(repo.Put(ctx, f.store, "", record.CalendarBreak{Name: "Spring break", StartDate: "2025-03-24", EndDate: "2025-03-28"}, false)).ID,
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		e, err := f.store.Get(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := record.Decode(e.Type, e.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen[e.Type] = true
+		if got, want := describe(f.rec, e.Type, id), p.Describe(namer{f.rec}); got != want {
+			t.Errorf("%s: %q, the payload says %q", e.Type, got, want)
+		}
+	}
+	if len(seen) != len(ids) {
+		t.Fatalf("types described: %v", seen)
+	}
+	inSpanish(t)
+	if got := describe(f.rec, record.TypeSession, ids[5]); got != "Sesión de Bluebirds del lun 17 mar" {
+		t.Fatalf("in Spanish: %q", got)
+	}
 }
