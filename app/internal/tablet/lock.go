@@ -36,8 +36,8 @@ func (l locker) LockState() ui.LockState {
 }
 
 func (l locker) SetPIN(pin string) error {
-	if msg := localstore.PINProblem(pin); msg != "" {
-		return plainErr(msg)
+	if err := pinProblem(pin); err != nil {
+		return err
 	}
 	if err := l.t.Store.SetPIN(context.Background(), pin); err != nil {
 		l.t.log.Error("setting the PIN failed", "err", err.Error())
@@ -78,8 +78,8 @@ func (l locker) Unlock(pin string) error {
 // as at the lock screen (a wrong one counts and slows down the same way),
 // then the data key is wrapped under the new one. Nothing else changes.
 func (l locker) ChangePIN(current, newPIN string) error {
-	if msg := localstore.PINProblem(newPIN); msg != "" {
-		return plainErr(msg)
+	if err := pinProblem(newPIN); err != nil {
+		return err
 	}
 	if err := l.Unlock(current); err != nil {
 		return err
@@ -92,8 +92,8 @@ func (l locker) ChangePIN(current, newPIN string) error {
 }
 
 func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) error {
-	if msg := localstore.PINProblem(newPIN); msg != "" {
-		return plainErr(msg)
+	if err := pinProblem(newPIN); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -115,6 +115,14 @@ func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) erro
 	}
 	l.t.log.Error("recovery failed", "err", err.Error())
 	return plainErr(lang.L("tablet.recover.failed"))
+}
+
+// pinProblem is what is wrong with a new PIN, in the app's language (nil when it is fine).
+func pinProblem(pin string) error {
+	if rule := localstore.PINRule(pin); rule != "" {
+		return plainErr(lang.L("tablet.pin."+rule, map[string]any{"N": localstore.MinPINLength}))
+	}
+	return nil
 }
 
 func waitWords(d time.Duration) string {

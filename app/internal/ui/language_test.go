@@ -87,7 +87,7 @@ func TestLanguageChoiceOnSyncScreen(t *testing.T) {
 	if a.title.Text != "Hoy · lunes 17 de marzo" || !strings.HasPrefix(today.sync.Text, "Sincronización: Sin inscribir") {
 		t.Fatalf("Today in Spanish: %q / %q", a.title.Text, today.sync.Text)
 	}
-	if got := today.start[f.app.Current().(*todayScreen).m.Groups[0].ID].Text; got != "Iniciar sesión" {
+	if got := today.start[f.app.Current().(*todayScreen).m.Groups[0].ID].Text; got != "Empezar sesión" {
 		t.Fatalf("start button %q", got)
 	}
 
