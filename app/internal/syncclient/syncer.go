@@ -12,10 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
-
-	// The app's catalogs, loaded as it starts: PlainError's sentences are catalog messages.
-	_ "smallwins/app/internal/applang"
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/localstore"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -415,10 +412,10 @@ func Retryable(err error) bool {
 // refusal means the code (not a password) was not right.
 func PlainEnrolError(err error, withCode bool) string {
 	if pe := AsProtocolError(err); withCode && pe != nil && pe.Code == protocol.CodeUnauthorized {
-		return lang.L("syncerr.code_wrong")
+		return applang.L("syncerr.code_wrong")
 	}
 	if isRateLimited(err) { // the failed-login limit (PROTOCOL §4)
-		return lang.L("syncerr.too_many")
+		return applang.L("syncerr.too_many")
 	}
 	return PlainError(err)
 }
@@ -429,37 +426,37 @@ func PlainError(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrNotEnrolled):
-		return lang.L("syncerr.not_enrolled")
+		return applang.L("syncerr.not_enrolled")
 	case errors.Is(err, ErrOtherSchool):
-		return lang.L("syncerr.other_school")
+		return applang.L("syncerr.other_school")
 	case errors.Is(err, ErrEnrolmentNeeded):
-		return lang.L("syncerr.enrol_again")
+		return applang.L("syncerr.enrol_again")
 	case errors.Is(err, ErrDeviceWiped):
-		return lang.L("syncerr.wiped")
+		return applang.L("syncerr.wiped")
 	}
 	var ne *NetworkError
 	if errors.As(err, &ne) {
-		return lang.L("syncerr.offline")
+		return applang.L("syncerr.offline")
 	}
 	if pe := AsProtocolError(err); pe != nil {
 		switch {
 		case pe.Code == protocol.CodeUnauthorized:
-			return lang.L("syncerr.unauthorized")
+			return applang.L("syncerr.unauthorized")
 		case pe.Code == protocol.CodeRateLimited:
-			return lang.L("syncerr.rate_limited")
+			return applang.L("syncerr.rate_limited")
 		case pe.Code == protocol.CodeConflict:
-			return lang.L("syncerr.other_person")
+			return applang.L("syncerr.other_person")
 		case pe.Code == protocol.CodeUnavailable:
-			return lang.L("syncerr.busy")
+			return applang.L("syncerr.busy")
 		case pe.Status() >= 500:
-			return lang.L("syncerr.server_problem")
+			return applang.L("syncerr.server_problem")
 		}
-		return lang.L("syncerr.refused", map[string]any{"Code": string(pe.Code)})
+		return applang.L("syncerr.refused", map[string]any{"Code": string(pe.Code)})
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return lang.L("syncerr.interrupted")
+		return applang.L("syncerr.interrupted")
 	}
-	return lang.L("syncerr.failed")
+	return applang.L("syncerr.failed")
 }
 
 // errRestart: the outbox changed under the push (re-stamped, epoch change);

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
-
 	"smallwins/app/internal/applang"
 	"smallwins/shared/i18n"
 
@@ -146,9 +144,9 @@ func uiState(st syncclient.State) ui.SyncState {
 // words: the tablet names no one, ADR 0651).
 func conflictBy(c localstore.Conflict) string {
 	if c.ByServer {
-		return lang.L("conflicts.by.console")
+		return applang.L("conflicts.by.console")
 	}
-	return lang.L("conflicts.by.tablet")
+	return applang.L("conflicts.by.tablet")
 }
 
 // conflictSummary is localstore.Conflict.Summary in the app's language: "another tablet saved a
@@ -157,7 +155,7 @@ func conflictSummary(c localstore.Conflict, loc *time.Location) string {
 	d := map[string]any{"By": conflictBy(c)}
 	t := c.WinnerTime()
 	if t.IsZero() {
-		return lang.L("conflicts.summary.saved", d)
+		return applang.L("conflicts.summary.saved", d)
 	}
 	t = t.In(loc)
 	d["Time"] = t.Format("15:04")
@@ -166,8 +164,8 @@ func conflictSummary(c localstore.Conflict, loc *time.Location) string {
 		id = "conflicts.summary.deleted_at"
 	}
 	if at := c.At.In(loc); at.Year() == t.Year() && at.YearDay() == t.YearDay() {
-		return lang.L(id, d)
+		return applang.L(id, d)
 	}
-	d["Date"] = lang.L("tablet.date.month_day", map[string]any{"Day": t.Day(), "MonthShort": i18n.MonthShort(applang.Current(), t.Month())})
-	return lang.L(id+"_on", d)
+	d["Date"] = applang.L("tablet.date.month_day", map[string]any{"Day": t.Day(), "MonthShort": i18n.MonthShort(applang.Current(), t.Month())})
+	return applang.L(id+"_on", d)
 }

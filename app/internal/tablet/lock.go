@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
 	"smallwins/app/internal/ui"
@@ -41,7 +41,7 @@ func (l locker) SetPIN(pin string) error {
 	}
 	if err := l.t.Store.SetPIN(context.Background(), pin); err != nil {
 		l.t.log.Error("setting the PIN failed", "err", err.Error())
-		return plainErr(lang.L("tablet.pin.set_failed"))
+		return plainErr(applang.L("tablet.pin.set_failed"))
 	}
 	return nil
 }
@@ -55,23 +55,23 @@ func (l locker) Unlock(pin string) error {
 		return nil
 	case errors.As(err, &wrong):
 		if wrong.Left <= 0 {
-			return plainErr(lang.L("tablet.pin.wrong_last"))
+			return plainErr(applang.L("tablet.pin.wrong_last"))
 		}
-		msg := lang.L("tablet.pin.wrong")
+		msg := applang.L("tablet.pin.wrong")
 		if wrong.Wait > 0 {
-			msg += " " + lang.L("tablet.pin.wait", map[string]any{"Wait": waitWords(wrong.Wait)})
+			msg += " " + applang.L("tablet.pin.wait", map[string]any{"Wait": waitWords(wrong.Wait)})
 		}
 		if wrong.Left <= 5 {
-			msg += " " + lang.N("tablet.pin.left", wrong.Left, map[string]any{"N": wrong.Left})
+			msg += " " + applang.N("tablet.pin.left", wrong.Left, map[string]any{"N": wrong.Left})
 		}
 		return plainErr(msg)
 	case errors.As(err, &wait):
-		return plainErr(lang.L("tablet.pin.too_many_wait", map[string]any{"Wait": waitWords(time.Until(wait.Until))}))
+		return plainErr(applang.L("tablet.pin.too_many_wait", map[string]any{"Wait": waitWords(time.Until(wait.Until))}))
 	case errors.Is(err, localstore.ErrPINDisabled):
-		return plainErr(lang.L("tablet.pin.disabled"))
+		return plainErr(applang.L("tablet.pin.disabled"))
 	}
 	l.t.log.Error("unlocking failed", "err", err.Error())
-	return plainErr(lang.L("tablet.open_failed"))
+	return plainErr(applang.L("tablet.open_failed"))
 }
 
 // ChangePIN is "Change PIN" on the Sync screen: the current PIN is checked
@@ -86,7 +86,7 @@ func (l locker) ChangePIN(current, newPIN string) error {
 	}
 	if err := l.t.Store.ChangePIN(context.Background(), newPIN); err != nil {
 		l.t.log.Error("changing the PIN failed", "err", err.Error())
-		return plainErr(lang.L("tablet.pin.change_failed"))
+		return plainErr(applang.L("tablet.pin.change_failed"))
 	}
 	return nil
 }
@@ -103,9 +103,9 @@ func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) erro
 	case err == nil:
 		return nil
 	case errors.Is(err, syncclient.ErrNoRecoveryKey):
-		return plainErr(lang.L("tablet.recover.no_key"))
+		return plainErr(applang.L("tablet.recover.no_key"))
 	case errors.Is(err, localstore.ErrTampered):
-		return plainErr(lang.L("tablet.recover.wrong_key"))
+		return plainErr(applang.L("tablet.recover.wrong_key"))
 	case errors.Is(err, syncclient.ErrOtherSchool):
 		return plainErr(syncclient.PlainError(err))
 	}
@@ -114,13 +114,13 @@ func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) erro
 		return plainErr(syncclient.PlainEnrolError(err, f.Code != ""))
 	}
 	l.t.log.Error("recovery failed", "err", err.Error())
-	return plainErr(lang.L("tablet.recover.failed"))
+	return plainErr(applang.L("tablet.recover.failed"))
 }
 
 // pinProblem is what is wrong with a new PIN, in the app's language (nil when it is fine).
 func pinProblem(pin string) error {
 	if rule := localstore.PINRule(pin); rule != "" {
-		return plainErr(lang.L("tablet.pin."+rule, map[string]any{"N": localstore.MinPINLength}))
+		return plainErr(applang.L("tablet.pin."+rule, map[string]any{"N": localstore.MinPINLength}))
 	}
 	return nil
 }
@@ -129,12 +129,12 @@ func waitWords(d time.Duration) string {
 	s := int((d + time.Second - 1) / time.Second)
 	switch {
 	case s <= 1:
-		return lang.N("tablet.wait.seconds", 1, map[string]any{"N": 1})
+		return applang.N("tablet.wait.seconds", 1, map[string]any{"N": 1})
 	case s < 120:
-		return lang.N("tablet.wait.seconds", s, map[string]any{"N": s})
+		return applang.N("tablet.wait.seconds", s, map[string]any{"N": s})
 	}
 	m := (s + 59) / 60
-	return lang.N("tablet.wait.minutes", m, map[string]any{"N": m})
+	return applang.N("tablet.wait.minutes", m, map[string]any{"N": m})
 }
 
 // touch records activity (a screen change, a saved record, a key).

@@ -18,8 +18,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/lang"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/demo"
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
@@ -335,7 +335,7 @@ func (t *Tablet) run(store *localstore.Store, enrolFromEnv bool, notice string) 
 // deleted the old store is whole, after it nothing of it is readable
 // through the app.
 func (t *Tablet) Erase(ctx context.Context) error {
-	return t.erase(lang.L("tablet.erased"))
+	return t.erase(applang.L("tablet.erased"))
 }
 
 // erase is Erase with the notice the new, empty app shows: first on the
