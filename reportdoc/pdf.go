@@ -31,6 +31,10 @@ type DocMeta struct {
 	// Calendar is the school's, with its breaks: the chart shades them
 	// and dates its axis by them (ADR 0019).
 	Calendar progress.Calendar
+	// NormSource is the source of the norm table the goal's typical_roi
+	// came from (progress.NormSourceOf), "" when it was typed: the growth
+	// sentence then names it (progress.GrowthVsTypicalSentence).
+	NormSource string
 }
 
 // maxPhaseNotes is how many phase lines the report lists in words.
@@ -224,7 +228,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	}
 	// The growth, the typical growth and the light in the words the tablet
 	// shows (shared/progress, ADR 0651): no method's name, no code.
-	for _, t := range []string{progress.GrowthSentence(r), progress.ProjectionSentence(r), progress.ROISentence(r)} {
+	for _, t := range []string{progress.GrowthSentence(r), progress.ProjectionSentence(r), progress.GrowthVsTypicalSentence(r, meta.NormSource)} {
 		if t != "" {
 			para(t, 10, false)
 		}

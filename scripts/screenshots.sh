@@ -20,6 +20,8 @@ out=$(cd "$out" && pwd) # absolute: the headless test runs in its package's dire
 
 echo "Rendering the screens headless into $out"
 SMALLWINS_SCREENSHOTS=$out CGO_ENABLED=0 go test -count=1 -run '^TestScreenshots' ./app/internal/ui >/dev/null
+echo "Rendering the screens headless in Spanish (*-es-<orientation>.png)"
+SMALLWINS_SCREENSHOT_LANG=es SMALLWINS_SCREENSHOTS=$out CGO_ENABLED=0 go test -count=1 -run '^TestScreenshots' ./app/internal/ui >/dev/null
 
 if ! command -v Xvfb >/dev/null || ! command -v xdotool >/dev/null || ! command -v import >/dev/null; then
   echo "Xvfb, xdotool or import missing: skipping the real-app screenshots"

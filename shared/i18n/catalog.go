@@ -152,6 +152,11 @@ func (c *Catalog) localize(l Lang, id string, count any, args []Args) string {
 	}
 	loc := c.localizers[l.orEnglish()]
 	out, err := loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: count})
+	if err != nil && count != nil {
+		// A count whose CLDR form the message leaves out (Spanish "many" for a million) reads
+		// as "other", the form every plural message has; {{.Count}} keeps the real count.
+		out, err = loc.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data, PluralCount: 2})
+	}
 	if err != nil {
 		return "[" + id + "]"
 	}

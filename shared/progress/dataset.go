@@ -2,10 +2,11 @@ package progress
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"sort"
 	"strings"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -162,18 +163,20 @@ func sortedByID(parts []Decoded) []Decoded {
 }
 
 // skipWarning names a record skipped because it cannot be used.
-func skipWarning(d Decoded) string { return fmt.Sprintf("%s %s skipped: %v", d.Type, d.ID, d.err) }
+func skipWarning(d Decoded) string {
+	return In(i18n.English).t("warning.skipped", i18n.Args{"Type": d.Type, "ID": d.ID, "Why": d.err.Error()})
+}
 
 func decode(data json.RawMessage, v any) error {
 	if err := record.DecodeData(data, v); err != nil {
-		return fmt.Errorf("a field has the wrong type")
+		return errors.New(In(i18n.English).t("warning.why.wrong_type"))
 	}
 	return nil
 }
 
 func need(ok bool, what string) error {
 	if !ok {
-		return fmt.Errorf("%s", what)
+		return errors.New(what)
 	}
 	return nil
 }
@@ -190,7 +193,7 @@ func decodeRecord(e record.Envelope) (any, error) {
 			return nil, err
 		}
 		if err := need(record.IsID(g.StudentID) && g.Measure != "" && (g.Direction == record.DirectionUp || g.Direction == record.DirectionDown) &&
-			isDate(g.StartDate) && isDate(g.GoalDate) && len(g.BaselineScores) >= 1, "student_id, measure, direction, start_date, goal_date and baseline_scores are required"); err != nil {
+			isDate(g.StartDate) && isDate(g.GoalDate) && len(g.BaselineScores) >= 1, In(i18n.English).t("warning.why.goal_required")); err != nil {
 			return nil, err
 		}
 		return g, nil
@@ -200,7 +203,7 @@ func decodeRecord(e record.Envelope) (any, error) {
 			return nil, err
 		}
 		if err := need(isDate(p.StartDate) && (p.EndDate == "" || isDate(p.EndDate)) && p.SessionsPerWeek > 0 && p.MinutesPerSession > 0,
-			"start_date, sessions_per_week > 0 and minutes_per_session > 0 are required"); err != nil {
+			In(i18n.English).t("warning.why.plan_required")); err != nil {
 			return nil, err
 		}
 		return p, nil
@@ -215,7 +218,7 @@ func decodeRecord(e record.Envelope) (any, error) {
 		if err := decode(e.Data, &s); err != nil {
 			return nil, err
 		}
-		if err := need(isDate(s.Date) && s.GroupID != "", "group_id and date are required"); err != nil {
+		if err := need(isDate(s.Date) && s.GroupID != "", In(i18n.English).t("warning.why.session_required")); err != nil {
 			return nil, err
 		}
 		return s, nil
@@ -224,7 +227,7 @@ func decodeRecord(e record.Envelope) (any, error) {
 		if err := decode(e.Data, &p); err != nil {
 			return nil, err
 		}
-		if err := need(isDate(p.Date) && p.StudentID != "" && p.Measure != "" && finite(p.Score), "student_id, measure, date and score are required"); err != nil {
+		if err := need(isDate(p.Date) && p.StudentID != "" && p.Measure != "" && finite(p.Score), In(i18n.English).t("warning.why.probe_required")); err != nil {
 			return nil, err
 		}
 		return p, nil

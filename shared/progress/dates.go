@@ -4,9 +4,10 @@
 package progress
 
 import (
-	"fmt"
 	"sort"
+	"strconv"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -92,7 +93,7 @@ func calendarOf(breaks []record.CalendarBreak, skipped *Warnings) Calendar {
 		f, err1 := ParseDate(b.StartDate)
 		t, err2 := ParseDate(b.EndDate)
 		if err1 != nil || err2 != nil || t < f {
-			skipped.Add(fmt.Sprintf("calendar break %q skipped: its dates are invalid", b.Name))
+			skipped.Add(In(i18n.English).t("warning.break_skipped", i18n.Args{"Name": strconv.Quote(b.Name)}))
 			continue
 		}
 		spans = append(spans, span{from: f, to: t, name: b.Name, names: min(1, len(b.Name))})

@@ -1,11 +1,11 @@
 package progress
 
 import (
-	"fmt"
 	"math"
-	"strings"
+	"unicode"
+	"unicode/utf8"
 
-	"smallwins/shared/record"
+	"smallwins/shared/i18n"
 )
 
 // The one formatting rule for figures shown to people (ADR 0630). The
@@ -47,10 +47,30 @@ func FormatPctWhole(v float64) string {
 // "100%"), it keeps the decimals that tell them apart, at most two, and
 // closer still says "just under 80%" or "just over 80%".
 func FormatPctWholeAgainst(v float64, limits ...float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "n/a"
+	return In(i18n.English).FormatPctWholeAgainst(v, limits...)
+}
+
+// FormatPctWholeAgainst is FormatPctWholeAgainst in s's language.
+func (s Speaker) FormatPctWholeAgainst(v float64, limits ...float64) string {
+	fig, side, near := pctAgainst(v, limits)
+	switch side {
+	case -1:
+		return s.t("figure.just_under", i18n.Args{"Pct": s.Number(FormatPct(near))})
+	case 1:
+		return s.t("figure.just_over", i18n.Args{"Pct": s.Number(FormatPct(near))})
 	}
-	side := func(x, limit float64) int {
+	return s.Number(fig)
+}
+
+// pctAgainst is FormatPctWholeAgainst's figure: the percentage with the
+// fewest decimals (at most two) that keeps v's side of every limit, and
+// side 0; or, within 0.005 of a limit, side -1 (just under) or 1 (just
+// over) the nearest limit.
+func pctAgainst(v float64, limits []float64) (fig string, side int, near float64) {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "n/a", 0, 0
+	}
+	sideOf := func(x, limit float64) int {
 		switch {
 		case x < limit:
 			return -1
@@ -63,23 +83,23 @@ func FormatPctWholeAgainst(v float64, limits ...float64) string {
 		p := math.Pow(10, float64(d))
 		r, ok := math.Round(v*p)/p, true
 		for _, l := range limits {
-			ok = ok && side(r, l) == side(v, l)
+			ok = ok && sideOf(r, l) == sideOf(v, l)
 		}
 		if ok {
-			return Figure(v, d) + "%"
+			return Figure(v, d) + "%", 0, 0
 		}
 	}
 	// Within 0.005 of a limit: say which side of the nearest one.
-	near := limits[0]
+	near = limits[0]
 	for _, l := range limits[1:] {
 		if math.Abs(v-l) < math.Abs(v-near) {
 			near = l
 		}
 	}
 	if v < near {
-		return "just under " + FormatPct(near)
+		return "", -1, near
 	}
-	return "just over " + FormatPct(near)
+	return "", 1, near
 }
 
 // FormatDeliveryPct is a delivery figure (attendance, dose, fidelity) in
@@ -115,12 +135,47 @@ func FormatMinutes(v float64) string { return formatDigits(v, 0) }
 // FormatSessions is a number of sessions, whole (planned sessions are a
 // rate times weeks; nobody plans 35.4 sessions). A count that was rounded
 // says so: "about 35".
-func FormatSessions(v float64) string {
+func FormatSessions(v float64) string { return In(i18n.English).FormatSessions(v) }
+
+// FormatSessions is FormatSessions in s's language.
+func (s Speaker) FormatSessions(v float64) string {
 	if w := formatDigits(v, 0); v == math.Round(v) || w == "n/a" {
-		return w
+		return s.Number(w)
 	}
-	return "about " + formatDigits(v, 0)
+	return s.t("figure.about", i18n.Args{"N": s.Number(formatDigits(v, 0))})
 }
+
+// The other figures in s's language: the one rounding rule above, then the
+// language's decimal mark and its word for "n/a".
+
+// FormatPct is FormatPct in s's language.
+func (s Speaker) FormatPct(v float64) string { return s.Number(FormatPct(v)) }
+
+// FormatPctWhole is FormatPctWhole in s's language.
+func (s Speaker) FormatPctWhole(v float64) string { return s.Number(FormatPctWhole(v)) }
+
+// FormatDeliveryPct is FormatDeliveryPct in s's language.
+func (s Speaker) FormatDeliveryPct(v float64) string {
+	return s.FormatPctWholeAgainst(v, deliveryMin, 100)
+}
+
+// FormatPctOf is FormatPctOf in s's language.
+func (s Speaker) FormatPctOf(p *float64) string { return s.Number(FormatPctOf(p)) }
+
+// FormatScore is FormatScore in s's language.
+func (s Speaker) FormatScore(v float64) string { return s.Number(FormatScore(v)) }
+
+// FormatWeeks is FormatWeeks in s's language.
+func (s Speaker) FormatWeeks(v float64) string { return s.Number(FormatWeeks(v)) }
+
+// FormatSlope is FormatSlope in s's language.
+func (s Speaker) FormatSlope(v float64) string { return s.Number(FormatSlope(v)) }
+
+// FormatRatio is FormatRatio in s's language.
+func (s Speaker) FormatRatio(v float64) string { return s.Number(FormatRatio(v)) }
+
+// FormatMinutes is FormatMinutes in s's language.
+func (s Speaker) FormatMinutes(v float64) string { return s.Number(FormatMinutes(v)) }
 
 // AttendanceWords is §3.7's attendance for people, in whole sessions:
 // "attended 30 of 33 planned sessions", "attended all 33 planned sessions
@@ -131,25 +186,28 @@ func FormatSessions(v float64) string {
 // percentage beside them (a percentage of 32.6 beside "33" would not be
 // the count's; ADR 0651). The percentage stays where a rule judges it: the
 // delivery gate's reason.
-func AttendanceWords(d *Delivery) string {
+func AttendanceWords(d *Delivery) string { return In(i18n.English).AttendanceWords(d) }
+
+// AttendanceWords is AttendanceWords in s's language.
+func (s Speaker) AttendanceWords(d *Delivery) string {
 	if d == nil || d.AttendancePct == nil {
-		return "attendance unknown (nothing planned yet)"
+		return s.t("attendance.unknown")
 	}
 	planned := int(math.Round(d.PlannedSessions))
 	att := d.SessionsAttended
 	switch {
 	case planned == 0 && att == 0:
-		return "no session planned yet"
+		return s.t("attendance.none_planned")
 	case planned == 0:
-		return "attended " + plural(att, "session", "sessions") + " so far, before any was planned"
+		return s.n("attendance.before_plan", att)
 	case att > planned:
-		return fmt.Sprintf("attended %s, more than the %d planned so far", plural(att, "session", "sessions"), planned)
+		return s.n("attendance.more", att, i18n.Args{"Planned": planned})
 	case att == planned && planned == 1:
-		return "attended the 1 planned session so far"
+		return s.t("attendance.the_one")
 	case att == planned:
-		return fmt.Sprintf("attended all %d planned sessions so far", planned)
+		return s.t("attendance.all", i18n.Args{"Planned": planned})
 	}
-	return fmt.Sprintf("attended %d of %s", att, plural(planned, "planned session", "planned sessions"))
+	return s.n("attendance.some", planned, i18n.Args{"Attended": att})
 }
 
 // DeliveryShort is §3.7's delivery as a list shows it, in one short line of
@@ -157,25 +215,28 @@ func AttendanceWords(d *Delivery) string {
 // Attendance above the plan's rate says so rather than "121%", as
 // AttendanceWords does; a figure with nothing to count is "n/a"; a goal
 // without a plan has "no plan".
-func DeliveryShort(d *Delivery) string {
+func DeliveryShort(d *Delivery) string { return In(i18n.English).DeliveryShort(d) }
+
+// DeliveryShort is DeliveryShort in s's language.
+func (s Speaker) DeliveryShort(d *Delivery) string {
 	if d == nil {
-		return "no plan"
+		return s.t("delivery.no_plan")
 	}
-	att := "attendance " + wholePctOf(d.AttendancePct)
+	att := s.t("delivery.attendance", i18n.Args{"Pct": s.wholePctOf(d.AttendancePct)})
 	if d.AttendancePct != nil && *d.AttendancePct > 100 {
-		att = "attendance above plan"
+		att = s.t("delivery.attendance_above_plan")
 	}
-	return att + ", dose " + wholePctOf(d.DosePct) + ", fidelity " + wholePctOf(d.FidelityPct)
+	return s.t("delivery.short", i18n.Args{"Attendance": att, "Dose": s.wholePctOf(d.DosePct), "Fidelity": s.wholePctOf(d.FidelityPct)})
 }
 
 // wholePctOf is a nullable delivery percentage, whole as the tablet shows
 // it (FormatDeliveryPct: never rounded onto the delivery gate's limit nor
 // onto 100%): "61%", "79.6%", or "n/a".
-func wholePctOf(p *float64) string {
+func (s Speaker) wholePctOf(p *float64) string {
 	if p == nil {
-		return "n/a"
+		return s.Number("n/a")
 	}
-	return FormatDeliveryPct(*p)
+	return s.FormatDeliveryPct(*p)
 }
 
 // formatDigits is Figure (half away from zero, no trailing zeros, never
@@ -191,56 +252,62 @@ func formatDigits(v float64, digits int) string {
 // per step): "Step 5, Partner reading, was skipped in 3 of 7 sessions." n
 // is the step's 1-based place in the program, name its text; recent words
 // the count as "of the last 7 sessions" (RecentSteps).
-func StepSentence(n int, name string, s StepFid, recent bool) string {
+func StepSentence(n int, name string, f StepFid, recent bool) string {
+	return In(i18n.English).StepSentence(n, name, f, recent)
+}
+
+// StepSentence is StepSentence in s's language.
+func (s Speaker) StepSentence(n int, name string, f StepFid, recent bool) string {
 	if name == "" {
-		name = s.StepID
+		name = f.StepID
 	}
-	if s.Applicable == 0 {
-		return fmt.Sprintf("Step %d, %s, has not been due in a delivered session yet.", n, name)
+	args := i18n.Args{"N": n, "Name": name}
+	if f.Applicable == 0 {
+		return s.t("step.not_due", args)
 	}
-	of := plural(s.Applicable, "session", "sessions")
-	if recent {
-		of = "the last " + of
-		if s.Applicable == 1 {
-			of = "the last session"
-		}
-	}
-	skipped := s.Applicable - s.Done
+	skipped := f.Applicable - f.Done
+	id := "step.skipped"
 	if skipped == 0 {
-		if recent {
-			return fmt.Sprintf("Step %d, %s, was done in %s.", n, name, of)
-		}
-		return fmt.Sprintf("Step %d, %s, was done in all %s.", n, name, of)
+		id = "step.done_all"
 	}
-	return fmt.Sprintf("Step %d, %s, was skipped in %d of %s.", n, name, skipped, of)
+	if recent {
+		id += "_recent"
+		if skipped == 0 {
+			id = "step.done_recent"
+		}
+	}
+	args["Skipped"] = skipped
+	return s.n(id, f.Applicable, args)
 }
 
 // ROISentence compares the growth the goal needs with the typical growth
 // (DOMAIN.md §3.8) in words, without a ratio: "Typical growth is 1.6 words
 // correct a week; the goal needs more than that." The report's flag words
 // the far ends ("an ambitious goal"); "" when no typical growth is set.
-func ROISentence(r Report) string {
+func ROISentence(r Report) string { return In(i18n.English).ROISentence(r) }
+
+// ROISentence is ROISentence in s's language.
+func (s Speaker) ROISentence(r Report) string {
 	roi := r.ROI
 	if roi.Typical == nil {
 		return ""
 	}
-	m := record.MeasureOf(r.Goal.Measure)
-	s := fmt.Sprintf("Typical growth is %s %s a week", FormatSlope(*roi.Typical), m.Growth())
+	args := i18n.Args{"N": s.FormatSlope(*roi.Typical), "Unit": s.Measure(r.Goal.Measure).Growth()}
 	if roi.Ratio == nil || *roi.Ratio < 0 {
-		return s + "."
+		return s.t("roi.plain", args)
 	}
 	ratio := *roi.Ratio
 	switch {
 	case roi.Flag != nil && *roi.Flag == "ambitious":
-		return s + "; the goal needs much more than that: an ambitious goal."
+		return s.t("roi.ambitious", args)
 	case roi.Flag != nil && *roi.Flag == "modest":
-		return s + "; the goal needs much less than that: a modest goal."
+		return s.t("roi.modest", args)
 	case ratio > trendHigh:
-		return s + "; the goal needs more than that."
+		return s.t("roi.more", args)
 	case ratio < trendLow:
-		return s + "; the goal needs less than that."
+		return s.t("roi.less", args)
 	}
-	return s + "; the goal needs about that."
+	return s.t("roi.about", args)
 }
 
 // GrowthSentence says §3.4's trend in words, beside the growth the goal
@@ -248,80 +315,62 @@ func ROISentence(r Report) string {
 // for less); the goal needs 2." Tukey's slope (medians of the first and
 // last thirds) is the one an odd score moves less; no method's name is
 // shown. Without a trend it says what the goal needs; "" without either.
-func GrowthSentence(r Report) string {
-	m := record.MeasureOf(r.Goal.Measure)
+func GrowthSentence(r Report) string { return In(i18n.English).GrowthSentence(r) }
+
+// GrowthSentence is GrowthSentence in s's language.
+func (s Speaker) GrowthSentence(r Report) string {
+	unit := s.Measure(r.Goal.Measure).Growth()
 	if r.Trend == nil {
 		if r.Aimline == nil {
 			return ""
 		}
-		need := FormatSlope(math.Abs(r.Aimline.SlopePerWeek))
+		args := i18n.Args{"N": s.FormatSlope(math.Abs(r.Aimline.SlopePerWeek)), "Unit": unit}
 		if r.Aimline.SlopePerWeek < 0 {
-			need = "a fall of " + need
+			return s.t("growth.need_only_fall", args)
 		}
-		return "The goal needs " + need + " " + m.Growth() + " a week."
+		return s.t("growth.need_only", args)
 	}
-	s := capital(rateWords(r.Trend.OLS.Slope, m.Growth()))
+	args := i18n.Args{"Rate": capital(s.rateWords(r.Trend.OLS.Slope, unit))}
+	id := "growth.rate"
 	if r.Trend.Tukey != nil {
-		s += fmt.Sprintf(" (%s if unusual scores count for less)", signedSlope(r.Trend.Tukey.Slope, r.Trend.OLS.Slope))
+		id += "_tukey"
+		args["Tukey"] = s.signedSlope(r.Trend.Tukey.Slope, r.Trend.OLS.Slope)
 	}
 	if r.Aimline != nil {
-		s += "; the goal needs " + needWords(r.Trend.OLS.Slope, r.Aimline.SlopePerWeek)
+		id += "_need"
+		args["Need"] = s.needWords(r.Trend.OLS.Slope, r.Aimline.SlopePerWeek)
 	}
-	return s + "."
+	return s.t(id, args)
 }
 
 // ProjectionSentence is where the trend leads by the goal date: "At this
 // rate, 59.7 by the goal date." Once the date has passed (§3.5 rule 0) a
 // projection to it says nothing: "".
-func ProjectionSentence(r Report) string {
+func ProjectionSentence(r Report) string { return In(i18n.English).ProjectionSentence(r) }
+
+// ProjectionSentence is ProjectionSentence in s's language.
+func (s Speaker) ProjectionSentence(r Report) string {
 	if r.Trend == nil || r.AsOf > r.Goal.GoalDate {
 		return ""
 	}
-	return "At this rate, " + FormatScore(r.Trend.OLS.ProjectionAtGoalDate) + " by the goal date."
+	return s.t("projection", i18n.Args{"N": s.FormatScore(r.Trend.OLS.ProjectionAtGoalDate)})
 }
 
-// rateWords is a slope a week as a change: "growing 0.92 words correct a
-// week", "falling 0.5 referrals a week", "not changing".
-func rateWords(slope float64, unit string) string {
-	w := FormatSlope(math.Abs(slope))
-	switch {
-	case w == "0":
-		return "not changing"
-	case slope > 0:
-		return "growing " + w + " " + unit + " a week"
-	}
-	return "falling " + w + " " + unit + " a week"
-}
-
-// needWords is the aimline's slope beside a trend: the bare figure when
-// both go the same way ("the goal needs 2"), else the way it must go
-// ("growth of 2", "a fall of 0.5").
-func needWords(trend, aim float64) string {
-	w := FormatSlope(math.Abs(aim))
-	switch {
-	case trend > 0 && aim > 0, trend < 0 && aim < 0, aim == 0:
-		return w
-	case aim > 0:
-		return "growth of " + w
-	}
-	return "a fall of " + w
-}
-
-// signedSlope is a second slope beside a first: its size, with "falling"
-// only when the two go opposite ways.
-func signedSlope(v, beside float64) string {
-	if (v < 0) != (beside < 0) && FormatSlope(v) != "0" {
-		if v < 0 {
-			return "falling " + FormatSlope(-v)
-		}
-		return "growing " + FormatSlope(v)
-	}
-	return FormatSlope(math.Abs(v))
-}
-
+// capital is s with its first letter in upper case (a sentence's start).
 func capital(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// lowerFirst is s with its first letter in lower case (words set inside a
+// sentence).
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }

@@ -1,8 +1,6 @@
 package progress
 
 import (
-	"fmt"
-
 	"smallwins/shared/record"
 )
 
@@ -49,36 +47,4 @@ func ProbeClockStart(g record.Goal, probes []record.Probe, asOf Date) Date {
 	}
 	start, _ := ParseDate(g.StartDate)
 	return start
-}
-
-// reviewGoal is rule 0's decision: whatever the points say, the team
-// reviews the goal, told whether it was reached (sufficiency goal_met) and
-// the present level. No delivery gate applies.
-func reviewGoal(r *Report, goalDate, asOf Date) Decision {
-	when := "The goal date, " + goalDateWords(goalDate, asOf) + ", has passed"
-	goal := FormatScore(r.Goal.GoalScore)
-	var reason string
-	switch {
-	case r.Sufficiency == GoalMet:
-		reason = fmt.Sprintf("%s and the present level, %s, reached the goal of %s", when, FormatScore(*r.PresentLevel), goal)
-	case r.Sufficiency != NotEnoughData && r.PresentLevel != nil:
-		reason = fmt.Sprintf("%s and the present level, %s, did not reach the goal of %s", when, FormatScore(*r.PresentLevel), goal)
-	case r.PresentLevel != nil:
-		reason = fmt.Sprintf("%s with too few points to say whether the goal of %s was reached (%d of %d; present level %s)",
-			when, goal, r.PointsAfterBaseline, minPoints, FormatScore(*r.PresentLevel))
-	default:
-		reason = fmt.Sprintf("%s with too few points to say whether the goal of %s was reached (%d of %d; no present level)",
-			when, goal, r.PointsAfterBaseline, minPoints)
-	}
-	return Decision{Code: record.DecisionReviewGoal, Rule: RuleGoalDate, Reason: reason + ": set a new goal or end the intervention."}
-}
-
-// goalDateWords is the goal date as a team says it: "12 May", with the year
-// when it is not as_of's ("12 May 2024").
-func goalDateWords(goalDate, asOf Date) string {
-	t := goalDate.Time()
-	if t.Year() != asOf.Time().Year() {
-		return t.Format("2 January 2006")
-	}
-	return t.Format("2 January")
 }

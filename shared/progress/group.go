@@ -24,6 +24,10 @@ type Group struct {
 	PerStep      []StepFid      `json:"per_step"`
 	FidelityPct  *float64       `json:"fidelity_pct"`
 	FidelityBand *string        `json:"fidelity_band"`
+	// Observations are §3.7a's observed fidelity over the same delivered
+	// sessions, counted by the plan's code (observedTally) against the
+	// group's FidelityPct; null when no observation counts.
+	Observations *Observed `json:"observations"`
 }
 
 // GroupSession is one session of the group.
@@ -48,8 +52,9 @@ type GroupSession struct {
 func GroupDelivery(ds *Dataset, groupID, programID string, asOf Date) Group {
 	prog := ds.Programs[programID]
 	steps := newStepCounter(prog)
+	observed := newObservedTally(ds)
 	var sessions []record.Session
-	for _, s := range ds.Sessions {
+	for i, s := range ds.Sessions {
 		if s.GroupID != groupID || (s.ProgramID != "" && s.ProgramID != programID) {
 			continue
 		}
@@ -62,11 +67,15 @@ func GroupDelivery(ds *Dataset, groupID, programID string, asOf Date) Group {
 		sessions = append(sessions, s)
 		if s.Status == record.SessionDelivered {
 			steps.session(s, prog)
+			if i < len(ds.SessionIDs) {
+				observed.session(ds.SessionIDs[i], s, prog)
+			}
 		}
 	}
 	sort.SliceStable(sessions, func(i, j int) bool { return sessions[i].Date < sessions[j].Date })
 	g := Group{Steps: steps.ids(), Sessions: []GroupSession{}}
 	g.PerStep, g.FidelityPct, g.FidelityBand = steps.result()
+	g.Observations = observed.result(g.FidelityPct)
 	for _, s := range sessions {
 		gs := GroupSession{Date: s.Date, Status: s.Status, Marks: []string{}, CancelReason: s.CancelReason}
 		if s.Status == record.SessionCancelled {

@@ -1,9 +1,6 @@
 package progress
 
-import (
-	"unicode"
-	"unicode/utf8"
-)
+import "smallwins/shared/i18n"
 
 // PhaseTrend is DOMAIN.md §3.4's OLS trend over the points of one phase of
 // a goal's chart: the points after one phase line and up to the next (the
@@ -63,19 +60,21 @@ func PhaseTrends(points []Point, phases []Phase) []PhaseTrend {
 // PhaseWords is what a phase line is labelled with on a chart: "New
 // program", "Program ended", or the team's decision ("Team: change the
 // instruction", the decision in DecisionWords' wording).
-func PhaseWords(ph Phase) string {
+func PhaseWords(ph Phase) string { return In(i18n.English).PhaseWords(ph) }
+
+// PhaseWords is PhaseWords in s's language.
+func (s Speaker) PhaseWords(ph Phase) string {
 	switch ph.Kind {
 	case PhasePlanStart:
-		return "New program"
+		return s.t("phase.plan_start")
 	case PhasePlanEnd:
-		return "Program ended"
+		return s.t("phase.plan_end")
 	case PhaseDecision:
-		w := DecisionWords(ph.Code)
+		w := s.DecisionWords(ph.Code)
 		if w == "" {
-			return "Team decision"
+			return s.t("phase.team_decision")
 		}
-		r, n := utf8.DecodeRuneInString(w)
-		return "Team: " + string(unicode.ToLower(r)) + w[n:]
+		return s.t("phase.decision", i18n.Args{"Decision": lowerFirst(w)})
 	}
-	return "Change"
+	return s.t("phase.other")
 }

@@ -2,12 +2,9 @@ package progress
 
 import (
 	"errors"
-	"fmt"
-	"math"
 	"sort"
-	"strconv"
-	"strings"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -177,9 +174,9 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 	haveAim := false
 	switch {
 	case goalWeek <= 0:
-		warn("The goal date is not after the start date (outside breaks), so there is no aimline: fix the goal.")
+		warn(In(i18n.English).t("warning.no_aimline_dates"))
 	case g.GoalScore == r.Baseline.Score:
-		warn("The goal score equals the start score, so there is no aimline: fix the goal.")
+		warn(In(i18n.English).t("warning.no_aimline_scores"))
 	default:
 		slope = (g.GoalScore - r.Baseline.Score) / goalWeek
 		haveAim = finite(slope)
@@ -258,7 +255,7 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 				r.Trend.Tukey = &Slope{Slope: ts}
 			}
 		} else {
-			warn("All points fall in the same week, so there is no trend line.")
+			warn(In(i18n.English).t("warning.no_trend"))
 		}
 	}
 
@@ -334,14 +331,20 @@ func Progress(ds *Dataset, goalID string, asOf Date) (Report, error) {
 		r.Delivery = ComputeDelivery(ds, plan, g.StudentID, asOf, cal)
 	}
 	r.Warnings = warnings.Lines()
-	if GoalDatePassed(asOf, goalDate) {
-		r.Decision = reviewGoal(&r, goalDate, asOf) // rule 0: no delivery gate
-		return r, nil
+	switch {
+	case GoalDatePassed(asOf, goalDate):
+		// Rule 0: the team reviews the goal, whatever the points say; no
+		// delivery gate.
+		r.Decision = Decision{Code: record.DecisionReviewGoal, Rule: RuleGoalDate}
+	default:
+		r.Decision = decide(n, r.WeeksOfData, better, haveAim, haveTrend, olsSlope, slope)
+		if r.Decision.Code == record.DecisionChangeInstruction {
+			r.Decision = gate(r.Decision, r.Delivery)
+		}
 	}
-	r.Decision = decide(n, r.WeeksOfData, better, haveAim, haveTrend, olsSlope, slope)
-	if r.Decision.Code == record.DecisionChangeInstruction {
-		r.Decision = gate(r.Decision, r.Delivery)
-	}
+	// The reason is said from the report's own fields, as every language
+	// says it (Speaker.Reason); the report keeps the English (DOMAIN.md §4.1).
+	r.Decision.Reason = In(i18n.English).Reason(r)
 	return r, nil
 }
 
@@ -352,20 +355,13 @@ func (r *Report) plan(ds *Dataset, g record.Goal, warn func(string)) (record.Pla
 	}
 	p, ok := ds.Plans[g.PlanID]
 	if !ok {
-		warn("The goal's plan " + g.PlanID + " is not here (not synced yet, deleted or invalid): delivery is unknown.")
+		warn(In(i18n.English).t("warning.plan_missing", i18n.Args{"Plan": g.PlanID}))
 	}
 	return p, ok
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
-// decide applies rules 1–4 of §3.5 (rule 0, the goal date, comes first:
-// reviewGoal).
+// decide applies rules 1–4 of §3.5 (rule 0, the goal date, comes first)
+// and gives the decision's code and rule; its reason is Speaker.Reason's.
 func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlope, aimSlope float64) Decision {
 	lastFour := func(want int) bool {
 		if n < 4 {
@@ -378,61 +374,33 @@ func decide(n int, weeks float64, better []int, haveAim, haveTrend bool, olsSlop
 		}
 		return true
 	}
-	if !haveAim {
-		return Decision{Code: record.DecisionNotEnoughData, Rule: RuleNone,
-			Reason: "There is no aimline (the goal's dates or scores need fixing), so no decision can be made."}
-	}
-	if n < minPoints || weeks < minWeeks {
-		reason := notEnoughReason(n, weeks, fmtNum)
-		if lastFour(-1) {
-			reason += " Warning: the last 4 points are already all below the aimline."
-		}
-		return Decision{Code: record.DecisionNotEnoughData, Rule: RuleNone, Reason: reason}
-	}
-	if lastFour(-1) {
-		return Decision{Code: record.DecisionChangeInstruction, Rule: RuleFourPoint, Reason: "The last 4 points are all below the aimline."}
-	}
-	if lastFour(1) {
-		return Decision{Code: record.DecisionRaiseGoal, Rule: RuleFourPoint, Reason: "The last 4 points are all above the aimline."}
-	}
-	if n >= 8 && haveTrend {
+	switch {
+	case !haveAim, n < minPoints || weeks < minWeeks:
+		return Decision{Code: record.DecisionNotEnoughData, Rule: RuleNone}
+	case lastFour(-1):
+		return Decision{Code: record.DecisionChangeInstruction, Rule: RuleFourPoint}
+	case lastFour(1):
+		return Decision{Code: record.DecisionRaiseGoal, Rule: RuleFourPoint}
+	case n >= 8 && haveTrend:
 		ratio := olsSlope / aimSlope
 		switch {
 		case ratio < trendLow:
-			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend,
-				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (below 90%%).", fmtNum(ratio*100))}
+			return Decision{Code: record.DecisionChangeInstruction, Rule: RuleTrend}
 		case ratio > trendHigh:
-			return Decision{Code: record.DecisionRaiseGoal, Rule: RuleTrend,
-				Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (above 110%%).", fmtNum(ratio*100))}
+			return Decision{Code: record.DecisionRaiseGoal, Rule: RuleTrend}
 		}
-		return Decision{Code: record.DecisionContinue, Rule: RuleTrend,
-			Reason: fmt.Sprintf("The trend is %s%% of the growth the aimline needs (within 90–110%%).", fmtNum(ratio*100))}
+		return Decision{Code: record.DecisionContinue, Rule: RuleTrend}
 	}
-	return Decision{Code: record.DecisionContinue, Rule: RuleFourPoint, Reason: "The last 4 points are neither all above nor all below the aimline."}
+	return Decision{Code: record.DecisionContinue, Rule: RuleFourPoint}
 }
 
 // gate is rule 5 of §3.5: a change of instruction is not judged on an
-// intervention that was barely delivered.
+// intervention that was barely delivered. Its words are Speaker.gateWords'.
 func gate(d Decision, del *Delivery) Decision {
-	if deliveryUnknown(del) {
-		d.Reason += deliveryUnknownWords
+	if deliveryUnknown(del) || len(lowDelivery(del)) == 0 {
 		return d
 	}
-	low := lowDelivery(del, FormatPct)
-	if len(low) == 0 {
-		return d
-	}
-	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule,
-		Reason: d.Reason + fixDeliveryWords(low)}
-}
-
-// deliveryUnknownWords ends a change of instruction's reason when the gate
-// could not check delivery.
-const deliveryUnknownWords = " Delivery is unknown (no plan, or nothing planned yet), so it could not be checked."
-
-// fixDeliveryWords ends a gated reason: the low figures, named.
-func fixDeliveryWords(low []string) string {
-	return " Fix delivery first: " + strings.Join(low, ", ") + " below " + FormatPct(deliveryMin) + "."
+	return Decision{Code: record.DecisionFixDeliveryFirst, Rule: d.Rule}
 }
 
 // deliveryUnknown reports whether the gate could not check delivery (no
@@ -441,36 +409,26 @@ func deliveryUnknown(del *Delivery) bool {
 	return del == nil || del.AttendancePct == nil || del.DosePct == nil
 }
 
-// lowDelivery names each delivery figure below the gate's limit, worded by
-// pct ("attendance 75%"): the report's reason and the room's words name
-// the same figures.
-func lowDelivery(del *Delivery, pct func(float64) string) []string {
-	var low []string
+// lowDelivery lists the delivery figures below the gate's limit, as the
+// catalog's ids (reason.low.*) with their percentages: the report's reason
+// and the room's words name the same figures.
+func lowDelivery(del *Delivery) []lowFigure {
+	var low []lowFigure
 	if *del.AttendancePct < deliveryMin {
-		low = append(low, "attendance "+pct(*del.AttendancePct))
+		low = append(low, lowFigure{"reason.low.attendance", *del.AttendancePct})
 	}
 	if *del.DosePct < deliveryMin {
-		low = append(low, "dose "+pct(*del.DosePct))
+		low = append(low, lowFigure{"reason.low.dose", *del.DosePct})
 	}
 	if del.FidelityPct != nil && *del.FidelityPct < deliveryMin {
-		low = append(low, "fidelity "+pct(*del.FidelityPct))
+		low = append(low, lowFigure{"reason.low.fidelity", *del.FidelityPct})
 	}
 	return low
 }
 
-// notEnoughReason is rule 1's reason: how many more points and weeks are
-// needed, the weeks so far worded by weeks.
-func notEnoughReason(n int, weeks float64, weeksWords func(float64) string) string {
-	var needs []string
-	if n < minPoints {
-		needs = append(needs, plural(minPoints-n, "more point", "more points"))
-	}
-	if weeks < minWeeks {
-		more := int(math.Ceil(minWeeks - weeks - 1e-9))
-		needs = append(needs, plural(more, "more week", "more weeks")+" of data")
-	}
-	return fmt.Sprintf("Not enough data yet: %d points over %s weeks; %s needed (at least %d points over %d weeks).",
-		n, weeksWords(weeks), strings.Join(needs, " and "), minPoints, minWeeks)
+type lowFigure struct {
+	id  string
+	pct float64
 }
 
 // fmtNum renders a number for people: at most two decimals, no trailing

@@ -1,5 +1,7 @@
 package record
 
+import "smallwins/shared/i18n"
+
 // Namer turns what a description refers to into words. The caller supplies
 // it because only the caller can look up a referenced record (which may not
 // have arrived yet) and knows how to show a date.
@@ -45,48 +47,34 @@ func (Decision) Title() string { return "" }
 func (b CalendarBreak) Title() string { return b.Name }
 
 // Describe: "Student Ana Lee".
-func (s Student) Describe(Namer) string { return "Student " + s.DisplayName() }
+func (s Student) Describe(n Namer) string { return DescribeIn(i18n.English, s, n) }
 
 // Describe: "Program Phonics 2".
-func (p Program) Describe(Namer) string { return "Program " + p.Name }
+func (p Program) Describe(n Namer) string { return DescribeIn(i18n.English, p, n) }
 
 // Describe: "Group Bluebirds".
-func (g Group) Describe(Namer) string { return "Group " + g.Name }
+func (g Group) Describe(n Namer) string { return DescribeIn(i18n.English, g, n) }
 
 // Describe: "Plan of Ana Lee".
-func (p Plan) Describe(n Namer) string {
-	return "Plan of " + n.Name(Ref{"student_id", TypeStudent, p.StudentID})
-}
+func (p Plan) Describe(n Namer) string { return DescribeIn(i18n.English, p, n) }
 
 // Describe: "Session of Bluebirds on Tue 4 Mar".
-func (s Session) Describe(n Namer) string {
-	return "Session of " + n.Name(Ref{"group_id", TypeGroup, s.GroupID}) + " on " + n.Date(s.Date)
-}
+func (s Session) Describe(n Namer) string { return DescribeIn(i18n.English, s, n) }
 
 // Describe: "Note about Ana Lee".
-func (o Note) Describe(n Namer) string {
-	return "Note about " + n.Name(Ref{"student_id", TypeStudent, o.StudentID})
-}
+func (o Note) Describe(n Namer) string { return DescribeIn(i18n.English, o, n) }
 
 // Describe: "Goal of Ana Lee".
-func (g Goal) Describe(n Namer) string {
-	return "Goal of " + n.Name(Ref{"student_id", TypeStudent, g.StudentID})
-}
+func (g Goal) Describe(n Namer) string { return DescribeIn(i18n.English, g, n) }
 
 // Describe: "Probe of Ana Lee on Tue 4 Mar".
-func (p Probe) Describe(n Namer) string {
-	return "Probe of " + n.Name(Ref{"student_id", TypeStudent, p.StudentID}) + " on " + n.Date(p.Date)
-}
+func (p Probe) Describe(n Namer) string { return DescribeIn(i18n.English, p, n) }
 
 // Describe: "CICO card of Ana Lee on Tue 4 Mar".
-func (k CICOCard) Describe(n Namer) string {
-	return "CICO card of " + n.Name(Ref{"student_id", TypeStudent, k.StudentID}) + " on " + n.Date(k.Date)
-}
+func (k CICOCard) Describe(n Namer) string { return DescribeIn(i18n.English, k, n) }
 
 // Describe: "Team decision for Ana Lee".
-func (d Decision) Describe(n Namer) string {
-	return "Team decision for " + n.Name(Ref{"student_id", TypeStudent, d.StudentID})
-}
+func (d Decision) Describe(n Namer) string { return DescribeIn(i18n.English, d, n) }
 
 // Describe: "Calendar break Winter".
-func (b CalendarBreak) Describe(Namer) string { return "Calendar break " + b.Name }
+func (b CalendarBreak) Describe(n Namer) string { return DescribeIn(i18n.English, b, n) }

@@ -29,6 +29,9 @@ type Student struct {
 	Grade         string `json:"grade"`
 	ExternalID    string `json:"external_id,omitempty"`
 	Active        *bool  `json:"active,omitempty"` // nil means true
+	// FamilyLanguage is the BCP 47 tag of the language the family reads
+	// (DOMAIN.md §2); family documents use it (§4.3).
+	FamilyLanguage string `json:"family_language,omitempty"`
 }
 
 // IsActive applies the default: a student is active unless marked otherwise.

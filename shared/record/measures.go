@@ -1,6 +1,10 @@
 package record
 
-import "slices"
+import (
+	"slices"
+
+	"smallwins/shared/i18n"
+)
 
 // Measure is one measure of DOMAIN.md §2 "Measures": a short code on the
 // wire, words on every screen, chart axis, PDF and CSV header.
@@ -14,18 +18,38 @@ type Measure struct {
 	Counts string
 }
 
-// builtInMeasures are DOMAIN.md's table, in its order.
-var builtInMeasures = []Measure{
-	{"orf_wcpm", "Oral reading fluency", "words correct per minute", DirectionUp, "words correct"},
-	{"maze", "Maze comprehension", "correct replacements (3 min)", DirectionUp, "correct replacements"},
-	{"lsf", "Letter sound fluency", "correct letter sounds per minute", DirectionUp, "letter sounds"},
-	{"nwf_cls", "Nonsense word fluency", "correct letter sounds per minute", DirectionUp, "letter sounds"},
-	{"math_cbm_digits", "Math computation", "digits correct (2 min)", DirectionUp, "digits correct"},
-	{"math_facts", "Math facts fluency", "correct facts per minute", DirectionUp, "facts"},
-	{"spelling_cls", "Spelling", "correct letter sequences", DirectionUp, "letter sequences"},
-	{"behavior_pct", "Daily behaviour rating", "% of points earned", DirectionUp, "percentage points"},
-	{"office_referrals", "Office referrals", "referrals per week", DirectionDown, "referrals"},
+// builtInCodes are DOMAIN.md's table, in its order: the codes and their
+// usual direction. Their words are catalog messages (measure.<code>.name,
+// .unit, .counts in shared/i18n/catalog), the English ones DOMAIN.md's.
+var builtInCodes = []struct{ code, direction string }{
+	{"orf_wcpm", DirectionUp},
+	{"maze", DirectionUp},
+	{"lsf", DirectionUp},
+	{"nwf_cls", DirectionUp},
+	{"math_cbm_digits", DirectionUp},
+	{"math_facts", DirectionUp},
+	{"spelling_cls", DirectionUp},
+	{"behavior_pct", DirectionUp},
+	{"office_referrals", DirectionDown},
 }
+
+// measuresIn holds the built-in measures in each language, read from the
+// catalog once: a report names its measure many times.
+var measuresIn = func() map[i18n.Lang][]Measure {
+	out := map[i18n.Lang][]Measure{}
+	for _, l := range i18n.Supported {
+		for _, b := range builtInCodes {
+			key := "measure." + b.code
+			out[l] = append(out[l], Measure{Code: b.code, Name: i18n.Shared.T(l, key+".name"), Unit: i18n.Shared.T(l, key+".unit"),
+				Direction: b.direction, Counts: i18n.Shared.T(l, key+".counts")})
+		}
+	}
+	return out
+}()
+
+// builtInMeasures are the built-in measures in English, the words of the
+// API's and the CSV's headers.
+var builtInMeasures = measuresIn[i18n.English]
 
 // Measures lists the built-in measures (a district may add its own codes).
 func Measures() []Measure { return append([]Measure(nil), builtInMeasures...) }
@@ -56,13 +80,32 @@ func MeasureChoices(used []string) []Measure {
 
 // MeasureOf returns the measure of a code; an unknown code (a district's
 // own) is shown as itself, with no unit.
-func MeasureOf(code string) Measure {
-	for _, m := range builtInMeasures {
+func MeasureOf(code string) Measure { return MeasureIn(i18n.English, code) }
+
+// MeasureIn is MeasureOf in language l: a built-in measure's name, unit
+// and counting words in l; a district's own code as itself, counting
+// "points" in l.
+func MeasureIn(l i18n.Lang, code string) Measure {
+	l = i18n.Lang(l.String())
+	for _, m := range measuresIn[l] {
 		if m.Code == code {
 			return m
 		}
 	}
-	return Measure{Code: code, Name: code}
+	m := Measure{Code: code, Name: code}
+	if l != i18n.English {
+		m.Counts = i18n.Shared.T(l, "measure.points")
+	}
+	return m
+}
+
+// MeasureChoicesIn is MeasureChoices in language l.
+func MeasureChoicesIn(l i18n.Lang, used []string) []Measure {
+	out := MeasureChoices(used)
+	for i := range out {
+		out[i] = MeasureIn(l, out[i].Code)
+	}
+	return out
 }
 
 // Words is the measure as a heading shows it: "Oral reading fluency (words
@@ -86,7 +129,7 @@ func (m Measure) Axis() string {
 // a measure with no unit (a district's own code).
 func (m Measure) Growth() string {
 	if m.Counts == "" {
-		return "points"
+		return i18n.Shared.T(i18n.English, "measure.points")
 	}
 	return m.Counts
 }

@@ -3,6 +3,8 @@ package record
 import (
 	"encoding/json"
 	"strings"
+
+	"smallwins/shared/i18n"
 )
 
 // Every payload type is a Payload.
@@ -202,10 +204,18 @@ func TypeOf(v any) string {
 }
 
 // TypeWords is a record type in words, capitalised: "Calendar break".
-func TypeWords(typ string) string {
-	t := strings.ReplaceAll(typ, "_", " ")
-	if t == "" {
-		t = "record"
+func TypeWords(typ string) string { return TypeWordsIn(i18n.English, typ) }
+
+// TypeWordsIn is TypeWords in language l; a type this version does not
+// know is its code in words, as English writes it.
+func TypeWordsIn(l i18n.Lang, typ string) string {
+	key := typ
+	if key == "" {
+		key = "record"
 	}
+	if i18n.Shared.Has("record_type." + key) {
+		return i18n.Shared.T(l, "record_type."+key)
+	}
+	t := strings.ReplaceAll(typ, "_", " ")
 	return strings.ToUpper(t[:1]) + t[1:]
 }

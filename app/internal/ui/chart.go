@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/reportdoc"
@@ -115,7 +116,7 @@ func drawChart(d chartData, size fyne.Size) []fyne.CanvasObject {
 		wk := i * step
 		l := canvas.NewLine(colGrid)
 		l.Position1, l.Position2 = fyne.NewPos(x(wk), top), fyne.NewPos(x(wk), top+h)
-		t := canvas.NewText(fmtNum(wk), colText)
+		t := canvas.NewText(sayNum(wk), colText)
 		t.TextSize = 11
 		t.Move(fyne.NewPos(x(wk)-4, top+h+4))
 		objs = append(objs, l, t)
@@ -124,14 +125,14 @@ func drawChart(d chartData, size fyne.Size) []fyne.CanvasObject {
 		v := lo + (hi-lo)*float64(i)/4
 		l := canvas.NewLine(colGrid)
 		l.Position1, l.Position2 = fyne.NewPos(left, y(v)), fyne.NewPos(left+w, y(v))
-		t := canvas.NewText(fmtNum(math.Round(v)), colText)
+		t := canvas.NewText(sayNum(math.Round(v)), colText)
 		t.TextSize = 11
 		t.Move(fyne.NewPos(4, y(v)-8))
 		objs = append(objs, l, t)
 	}
-	wl := canvas.NewText("weeks", colText)
+	wl := canvas.NewText(lang.L("chart.weeks"), colText)
 	wl.TextSize = 11
-	wl.Move(fyne.NewPos(left+w-44, top+h-16))
+	wl.Move(fyne.NewPos(left+w-wl.MinSize().Width-4, top+h-16))
 	objs = append(objs, wl)
 	// Aimline from the start score to the goal.
 	if hasAim {

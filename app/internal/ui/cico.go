@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -17,7 +18,8 @@ import (
 	"smallwins/shared/record"
 )
 
-// Default card layout for a student's first card (DOMAIN.md §2 `cico_card`).
+// Default card layout for a student's first card (DOMAIN.md §2 `cico_card`),
+// as English writes it; a new card takes cicoDefaults, in the app's language.
 var (
 	defaultExpectations = []string{"Be safe", "Be respectful", "Be responsible"}
 	defaultPeriods      = []string{"Arrival", "Reading", "Math", "Lunch", "Science", "Dismissal"}
@@ -54,7 +56,8 @@ func loadCICO(rec Records, studentID, date string) *cicoModel {
 	if latest != nil {
 		m.card = latest.Data
 	} else {
-		m.card = record.CICOCard{StudentID: studentID, Date: date, Expectations: defaultExpectations, Periods: defaultPeriods}
+		exps, pers := cicoDefaults()
+		m.card = record.CICOCard{StudentID: studentID, Date: date, Expectations: exps, Periods: pers}
 		// The student's card setup, else the layout of their most recent
 		// earlier card (cards from before setups existed), carries over.
 		for i := len(cards) - 1; i >= 0; i-- {
@@ -218,9 +221,9 @@ func newCICOScreen(a *App, studentID string) screen {
 
 func (s *cicoScreen) title() string {
 	if s.m == nil {
-		return "CICO cards"
+		return lang.L("cico.title.picker")
 	}
-	return "CICO · " + s.name
+	return lang.L("cico.title", map[string]any{"Name": s.name})
 }
 
 func (s *cicoScreen) content() fyne.CanvasObject { return s.root }
@@ -275,9 +278,9 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 		}
 		return studs[i].Data.DisplayName() < studs[j].Data.DisplayName()
 	})
-	box := container.NewVBox(heading("Whose card?"))
+	box := container.NewVBox(heading(lang.L("cico.picker.heading")))
 	if len(studs) == 0 {
-		box.Add(wrapLabel("No students yet. Add them on the Setup tab."))
+		box.Add(wrapLabel(lang.L("cico.picker.none")))
 	}
 	// The buttons go into the grid at once: Container.Add lays the whole
 	// grid out again for each one (500 students: quadratic).
@@ -293,7 +296,7 @@ func (s *cicoScreen) picker() fyne.CanvasObject {
 			phase, _ := plan.PhaseOn(today)
 			label += " · " + strings.ToLower(phaseWords(phase))
 		} else if has[st.ID] {
-			label += " · on CICO"
+			label += " · " + lang.L("cico.picker.on_cico")
 		}
 		b := NewButton(label, func() {
 			s.open(st.ID, record.DateOf(s.a.cfg.Now()).String())
@@ -318,7 +321,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	// its tallest cell, and a long expectation wraps onto lines the rows of
 	// boxes need not have.
 	head := container.NewGridWithColumns(cols)
-	head.Add(widget.NewLabelWithStyle("Period", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	head.Add(widget.NewLabelWithStyle(lang.L("cico.period"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, e := range m.card.Expectations {
 		l := widget.NewLabelWithStyle(e, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 		l.Wrapping = fyne.TextWrapWord
@@ -329,7 +332,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 		head.Add(l)
 	}
 	if self {
-		head.Add(widget.NewLabelWithStyle("Match", fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
+		head.Add(widget.NewLabelWithStyle(lang.L("cico.match"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true}))
 	}
 	grid := container.NewGridWithColumns(cols)
 	s.cells = make([][]*Button, len(m.card.Periods))
@@ -342,7 +345,7 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 			p, e := p, e
 			b := NewButton("", func() {
 				if err := s.m.Cycle(context.Background(), p, e); err != nil {
-					s.a.warn("Not saved: " + PlainError(err))
+					s.a.warn(notSavedWords(err))
 					return
 				}
 				s.paint()
@@ -361,23 +364,22 @@ func (s *cicoScreen) cardView() fyne.CanvasObject {
 	s.total = wrapLabel("")
 	s.agree = wrapLabel("")
 	s.week = wrapLabel("")
-	s.prev = NewButton("‹ Day before", func() { s.shift(-1) })
-	s.next = NewButton("Day after ›", func() { s.shift(1) })
-	other := NewButton("Other student", func() { s.m = nil; s.a.title.SetText(s.title()); s.refresh() })
-	s.setup = NewButton("Card setup", func() {
+	s.prev = NewButton("‹ "+lang.L("cico.day_before"), func() { s.shift(-1) })
+	s.next = NewButton(lang.L("cico.day_after")+" ›", func() { s.shift(1) })
+	other := NewButton(lang.L("cico.other_student"), func() { s.m = nil; s.a.title.SetText(s.title()); s.refresh() })
+	s.setup = NewButton(lang.L("cico.setup"), func() {
 		s.a.push(newCICOSetupScreen(s.a, s.m.studentID, s.m.card, func() { s.reload() }))
 	})
-	s.progress = NewButton("Chart, phases, family card", func() {
+	s.progress = NewButton(lang.L("cico.progress"), func() {
 		s.a.push(newCICOProgressScreen(s.a, s.m.studentID, s.m.date))
 	})
-	hint := "Tap a box: 2 (met) → 1 (partly) → 0 (not met) → – (not rated: absent or out of the room)."
+	hint := lang.L("cico.hint")
 	top := container.NewVBox(container.NewBorder(nil, nil, s.prev, container.NewHBox(s.next, other, s.deleteCardButton()), s.day),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.setup, s.progress), s.phase))
 	if self {
-		s.rateStudent = NewButton("The student rates", func() { s.m.student = true; s.paint() })
-		s.rateAdult = NewButton("I rate", func() { s.m.student = false; s.paint() })
-		hint = "Self-managed card: the student rates each box, you rate it too, and you talk about the match. " +
-			"S is the student's rating, A yours. " + hint
+		s.rateStudent = NewButton(lang.L("cico.rate.student"), func() { s.m.student = true; s.paint() })
+		s.rateAdult = NewButton(lang.L("cico.rate.adult"), func() { s.m.student = false; s.paint() })
+		hint = lang.L("cico.hint.self") + " " + hint
 		top.Add(container.NewGridWithColumns(2, s.rateStudent, s.rateAdult))
 	} else {
 		s.rateStudent, s.rateAdult = nil, nil
@@ -423,7 +425,7 @@ func (s *cicoScreen) paint() {
 			v := s.m.rating(p, e)
 			if self {
 				sv := s.m.studentRating(p, e)
-				b.SetText("S " + cellText(sv) + " · A " + cellText(v))
+				b.SetText(lang.L("cico.cell.self", map[string]any{"Student": cellText(sv), "Adult": cellText(v)}))
 				if sv >= 0 && v >= 0 {
 					compared++
 					if sv == v {
@@ -462,30 +464,30 @@ func (s *cicoScreen) paint() {
 		s.rateAdult.Refresh()
 		m, n := progress.CardMatch(s.m.card)
 		if n == 0 {
-			s.agree.SetText("Match: no box rated by both of you yet.")
+			s.agree.SetText(lang.L("cico.agree.none"))
 		} else {
-			s.agree.SetText(fmt.Sprintf("Match: the student and you agree on %d of %d boxes (%s).", m, n, fmtShare(float64(m)/float64(n)*100)))
+			s.agree.SetText(lang.L("cico.agree", map[string]any{"Matched": m, "Compared": n, "Share": sayFigure(fmtShare(float64(m) / float64(n) * 100))}))
 		}
 		s.agree.Show()
 	} else {
 		s.agree.Hide()
 	}
 	day, _ := record.ParseDate(s.m.date)
-	s.day.SetText(day.Time().Format("Monday 2 January"))
+	s.day.SetText(cardDay(day.Time()))
 	s.phase.SetText(phaseLine(s.m))
 	earned, possible, pct, ok := s.m.dayPct()
 	if !ok {
-		s.total.SetText("Nothing rated yet for this day.")
+		s.total.SetText(lang.L("cico.total.none"))
 		s.total.Importance = widget.MediumImportance
 	} else {
-		met, verdict := progress.MeetsGoal(earned, possible, s.m.goal()), "goal met" // exact, as the report (§3.9)
+		met, verdict := progress.MeetsGoal(earned, possible, s.m.goal()), lang.L("cico.total.met") // exact, as the report (§3.9)
 		s.total.Importance = widget.SuccessImportance
 		if !met {
-			verdict = "below the goal"
+			verdict = lang.L("cico.total.below")
 			s.total.Importance = widget.WarningImportance
 		}
-		s.total.SetText(fmt.Sprintf("%s of %s points: %s (goal %s) · %s", fmtNum(earned), fmtNum(possible),
-			pctAgainstGoal(pct, s.m.goal(), met), progress.FormatPct(s.m.goal()), verdict)) // a goal as set (80%, 57.5%)
+		s.total.SetText(lang.L("cico.total", map[string]any{"Earned": sayNum(earned), "Possible": sayNum(possible),
+			"Pct": sayFigure(pctAgainstGoal(pct, s.m.goal(), met)), "Goal": sayFigure(progress.FormatPct(s.m.goal())), "Verdict": verdict})) // a goal as set (80%, 57.5%)
 	}
 	s.total.Refresh()
 	s.week.SetText(cicoWeekText(s.a.cfg.Records, s.m.studentID, s.m.date, s.m.phase))
@@ -503,20 +505,17 @@ func matchText(matched, compared int) string {
 	case compared == 0:
 		return "–"
 	case matched == compared:
-		return fmt.Sprintf("all %d", compared)
+		return lang.L("cico.match.all", map[string]any{"Count": compared})
 	}
-	return fmt.Sprintf("%d of %d", matched, compared)
+	return lang.L("cico.match.some", map[string]any{"Matched": matched, "Compared": compared})
 }
 
 // phaseLine is the card's phase in words, with the layout's source.
 func phaseLine(m *cicoModel) string {
 	phase, since := m.plan.PhaseOn(m.date)
-	txt := "Phase: " + phaseWords(phase)
-	if since != "" {
-		txt += " since " + prettyDate(since)
-	}
+	txt := phaseSince(phase, since)
 	if !m.hasPlan {
-		txt += ". Standard card: use Card setup to give this student their own expectations and periods."
+		txt += ". " + lang.L("cico.standard_card")
 	}
 	return txt
 }
@@ -538,31 +537,53 @@ func cicoWeekText(r Records, studentID, date, phase string) string {
 	}
 	rep := progress.CICO(progress.NewDataset(envs), studentID, to-7*12, to)
 	if len(rep.Weeks) == 0 {
-		return "No rated card in the last twelve weeks."
+		return lang.L("cico.week.none")
 	}
 	w := rep.Weeks[len(rep.Weeks)-1]
-	txt := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), pctAgainstGoal(w.Pct, 80, w.Met))
+	txt := weekOf(w.WeekStart, w.Pct, w.Met)
 	if w.Met {
-		txt += ", met"
+		txt += ", " + lang.L("cico.week.met")
 	} else {
-		txt += ", below 80%"
+		txt += ", " + lang.L("cico.week.below")
 	}
-	switch {
-	case w.DaysBelowGoal == 1:
-		txt += "; 1 day below goal"
-	case w.DaysBelowGoal > 1:
-		txt += fmt.Sprintf("; %d days below goal", w.DaysBelowGoal)
+	if w.DaysBelowGoal > 0 {
+		txt += "; " + lang.N("cico.week.days_below", w.DaysBelowGoal, map[string]any{"Count": w.DaysBelowGoal})
 	}
 	if w.Flagged {
-		txt += " (flagged: 3 or more)"
+		txt += " " + lang.L("cico.week.flagged")
 	}
-	txt += fmt.Sprintf(". Weeks met in a row: %d", rep.Fading.ConsecutiveWeeksMet)
+	txt += ". " + lang.L("cico.week.in_a_row", map[string]any{"Count": rep.Fading.ConsecutiveWeeksMet})
 	if phase != record.PhaseCICO {
 		txt += "." // past eligibility: the phase line above says where the student is
 	} else if rep.Fading.EligibleForSelfManagement {
-		txt += " — eligible for self-management."
+		txt += " " + lang.L("cico.week.eligible")
 	} else {
-		txt += " (6 make the student eligible for self-management)."
+		txt += " " + lang.L("cico.week.not_eligible")
 	}
 	return txt
+}
+
+// weekOf is a CICO week's line head: "Week of Mon 10 Mar: 85%".
+func weekOf(start string, pct float64, met bool) string {
+	return lang.L("cico.week_of", map[string]any{"Date": prettyDate(start), "Pct": sayFigure(pctAgainstGoal(pct, 80, met))})
+}
+
+// phaseSince is "Phase: self-managed since Mon 10 Mar".
+func phaseSince(phase, since string) string {
+	if since == "" {
+		return lang.L("cico.phase", map[string]any{"Phase": phaseWords(phase)})
+	}
+	return lang.L("cico.phase_since", map[string]any{"Phase": phaseWords(phase), "Date": prettyDate(since)})
+}
+
+// cicoDefaults are a new card's expectations and periods, in the app's
+// language (defaultExpectations and defaultPeriods in English).
+func cicoDefaults() (expectations, periods []string) {
+	for i := range defaultExpectations {
+		expectations = append(expectations, lang.L(fmt.Sprintf("cico.default.expectation.%d", i+1)))
+	}
+	for i := range defaultPeriods {
+		periods = append(periods, lang.L(fmt.Sprintf("cico.default.period.%d", i+1)))
+	}
+	return expectations, periods
 }

@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
 
 	"smallwins/reportdoc"
 )
@@ -64,19 +65,21 @@ func drawCICOChart(d cicoChartData, size fyne.Size) []fyne.CanvasObject {
 		wk := i * step
 		l := canvas.NewLine(colGrid)
 		l.Position1, l.Position2 = fyne.NewPos(x(wk), top), fyne.NewPos(x(wk), top+h)
-		objs = append(objs, l, text(fmtNum(wk+1), colText, fyne.NewPos(x(wk)-4, top+h+4)))
+		objs = append(objs, l, text(sayNum(wk+1), colText, fyne.NewPos(x(wk)-4, top+h+4)))
 	}
 	for pct := 0.0; pct <= 100; pct += 25 {
 		l := canvas.NewLine(colGrid)
 		l.Position1, l.Position2 = fyne.NewPos(left, y(pct)), fyne.NewPos(left+w, y(pct))
-		objs = append(objs, l, text(fmtPct(pct), colText, fyne.NewPos(4, y(pct)-8)))
+		objs = append(objs, l, text(sayFigure(fmtPct(pct)), colText, fyne.NewPos(4, y(pct)-8)))
 	}
-	objs = append(objs, text("weeks", colText, fyne.NewPos(left+w-44, top+h-16)))
+	wl := text(lang.L("chart.weeks"), colText, fyne.NewPos(0, top+h-16))
+	wl.Move(fyne.NewPos(left+w-wl.MinSize().Width-4, top+h-16))
+	objs = append(objs, wl)
 	// The 80% a week must reach (§3.9).
 	goal := canvas.NewLine(colAim)
 	goal.StrokeWidth = 2
 	goal.Position1, goal.Position2 = fyne.NewPos(left, y(80)), fyne.NewPos(left+w, y(80))
-	objs = append(objs, goal, text("80% goal", colAim, fyne.NewPos(left+4, y(80)-16)))
+	objs = append(objs, goal, text(lang.L("chart.cico.goal_line"), colAim, fyne.NewPos(left+4, y(80)-16)))
 	// Phase lines, labelled above the plot.
 	for _, p := range d.Phases {
 		px, ok := reportdoc.ChartWeek(p.X)

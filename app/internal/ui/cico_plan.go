@@ -2,14 +2,13 @@ package ui
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -31,7 +30,7 @@ func putCICOPlan(ctx context.Context, r Records, p record.CICOPlan) error {
 
 // phaseWords names a phase for a person: shared/progress's words, the
 // console's too.
-func phaseWords(phase string) string { return progress.CICOPhaseWords(phase) }
+func phaseWords(phase string) string { return inAppLang().CICOPhaseWords(phase) }
 
 // cicoSetupScreen is the student's card setup: their own expectations,
 // periods and daily goal, set once and carried to every new day's card.
@@ -64,8 +63,8 @@ func newCICOSetupScreen(a *App, studentID string, layout record.CICOCard, onSave
 	s.periods.SetText(strings.Join(plan.Periods, "\n"))
 	s.periods.SetMinRowsVisible(10)
 	s.goal = widget.NewEntry()
-	s.goal.SetText(fmtNum(plan.Goal()))
-	s.save = newImportant("Save card setup", widget.HighImportance, s.Save)
+	s.goal.SetText(sayNum(plan.Goal()))
+	s.save = newImportant(lang.L("cico.setup.save"), widget.HighImportance, s.Save)
 	// A fixed place for the problem: a message never moves the form.
 	s.problem = wrapLabel(" ")
 	s.problem.Importance = widget.DangerImportance
@@ -73,15 +72,15 @@ func newCICOSetupScreen(a *App, studentID string, layout record.CICOCard, onSave
 }
 
 func (s *cicoSetupScreen) title() string {
-	return "Card setup · " + studentName(s.a.cfg.Records, s.studentID)
+	return lang.L("cico.setup.title", map[string]any{"Name": studentName(s.a.cfg.Records, s.studentID)})
 }
 
 func (s *cicoSetupScreen) content() fyne.CanvasObject {
 	form := container.NewVBox(
-		wrapLabel("Set this student's card once: every new day's card starts from it. Cards already rated keep their layout."),
-		heading("Expectations (1–5, one per line)"), s.expectations,
-		heading("Periods (1–10, one per line)"), s.periods,
-		heading("Daily goal (% of points)"), s.goal,
+		wrapLabel(lang.L("cico.setup.intro")),
+		heading(lang.L("cico.setup.expectations")), s.expectations,
+		heading(lang.L("cico.setup.periods")), s.periods,
+		heading(lang.L("cico.setup.goal")), s.goal,
 		s.problem, s.save)
 	return vscroll(container.NewPadded(form))
 }
@@ -105,14 +104,14 @@ func (s *cicoSetupScreen) Save() {
 	p := s.plan
 	p.StudentID = s.studentID
 	p.Expectations, p.Periods = lines(s.expectations.Text), lines(s.periods.Text)
-	g, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s.goal.Text), "%"), 64)
+	g, err := parseFigure(strings.TrimSuffix(strings.TrimSpace(s.goal.Text), "%"))
 	if err != nil {
-		s.problem.SetText("The daily goal must be a number of percent, such as 80.")
+		s.problem.SetText(lang.L("cico.setup.goal_number"))
 		return
 	}
 	p.GoalPct = &g
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
-		s.problem.SetText("Not saved: " + PlainError(err))
+		s.problem.SetText(notSavedWords(err))
 		return
 	}
 	s.plan = p

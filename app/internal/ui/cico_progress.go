@@ -3,12 +3,12 @@ package ui
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
@@ -78,24 +78,21 @@ func loadCICOProgress(r Records, studentID, date string) cicoProgress {
 // statusText says where the student stands in fading, in words.
 func (cp cicoProgress) statusText() string {
 	st := cp.status
-	txt := "Phase: " + phaseWords(st.Phase)
-	if st.Since != "" {
-		txt += " since " + prettyDate(st.Since)
-	}
-	txt += ". "
+	txt := phaseSince(st.Phase, st.Since) + ". "
+	counts := map[string]any{"Count": st.Counted, "Needed": st.Needed}
 	switch st.Phase {
 	case record.PhaseCICO:
 		if st.Eligible {
-			txt += fmt.Sprintf("Eligible for self-management: 6 weeks met in a row (now %d). The team may move the student to a self-managed card.", st.ConsecutiveWeeksMet)
+			txt += lang.L("cico.fading.eligible", map[string]any{"Count": st.ConsecutiveWeeksMet})
 		} else {
-			txt += fmt.Sprintf("Weeks met in a row: %d of the 6 that make the student eligible for self-management.", st.Counted)
+			txt += lang.L("cico.fading.cico", counts)
 		}
 	case record.PhaseSelfManaged:
-		txt += fmt.Sprintf("Successful self-managed weeks (80%% of points, and the student's ratings match the adult's in 80%% of the boxes): %d of %d before fading.", st.Counted, st.Needed)
+		txt += lang.L("cico.fading.self_managed", counts)
 	case record.PhaseFaded:
-		txt += fmt.Sprintf("Weeks met since fading: %d of %d before graduation.", st.Counted, st.Needed)
+		txt += lang.L("cico.fading.faded", counts)
 	case record.PhaseGraduated:
-		txt += "The student has completed CICO."
+		txt += lang.L("cico.fading.graduated")
 	}
 	return txt
 }
@@ -105,19 +102,19 @@ func (cp cicoProgress) weeksText() string {
 	var lines []string
 	for i := len(cp.status.Weeks) - 1; i >= 0 && len(lines) < 8; i-- {
 		w := cp.status.Weeks[i]
-		l := fmt.Sprintf("Week of %s: %s", prettyDate(w.WeekStart), pctAgainstGoal(w.Pct, 80, w.Met))
+		l := weekOf(w.WeekStart, w.Pct, w.Met)
 		if w.MatchPct != nil {
-			l += ", match " + progress.FormatPctWholeAgainst(*w.MatchPct, 80) // a self-managed week needs 80%
+			l += ", " + lang.L("cico.weeks.match", map[string]any{"Pct": sayFigure(progress.FormatPctWholeAgainst(*w.MatchPct, 80))}) // a self-managed week needs 80%
 		}
 		if w.Counts {
-			l += " · counts"
+			l += " · " + lang.L("cico.weeks.counts")
 		} else {
-			l += " · does not count"
+			l += " · " + lang.L("cico.weeks.does_not_count")
 		}
 		lines = append(lines, l)
 	}
 	if len(lines) == 0 {
-		return "No rated week in this phase yet."
+		return lang.L("cico.weeks.none")
 	}
 	return strings.Join(lines, "\n")
 }
@@ -153,15 +150,15 @@ func newCICOProgressScreen(a *App, studentID, date string) *cicoProgressScreen {
 	s.status, s.weeks = wrapLabel(""), wrapLabel("")
 	s.saved = wrapLabel(" ")
 	s.next = newImportant("", widget.HighImportance, s.moveNext)
-	s.back = NewButton("Back to check-in/check-out", func() { s.move(record.PhaseCICO) })
-	s.undo = NewButton("Undo today's move", s.undoMove)
-	s.dayCard = NewButton("Family card: "+prettyDate(date), func() { s.share(false) })
-	s.weekCard = NewButton("Family card: week of "+prettyDate(weekStart(date)), func() { s.share(true) })
+	s.back = NewButton(lang.L("cico.move.back"), func() { s.move(record.PhaseCICO) })
+	s.undo = NewButton(lang.L("cico.move.undo"), s.undoMove)
+	s.dayCard = NewButton(lang.L("cico.family.day", map[string]any{"Date": prettyDate(date)}), func() { s.share(false) })
+	s.weekCard = NewButton(lang.L("cico.family.week", map[string]any{"Date": prettyDate(weekStart(date))}), func() { s.share(true) })
 	return s
 }
 
 func (s *cicoProgressScreen) title() string {
-	return "CICO progress · " + studentName(s.a.cfg.Records, s.studentID)
+	return lang.L("cico.progress.title", map[string]any{"Name": studentName(s.a.cfg.Records, s.studentID)})
 }
 
 func (s *cicoProgressScreen) content() fyne.CanvasObject { return s.root }
@@ -178,7 +175,7 @@ func (s *cicoProgressScreen) refresh() {
 	if next == "" {
 		s.next.Hide()
 	} else {
-		s.next.SetText("Move to " + strings.ToLower(phaseWords(next)))
+		s.next.SetText(lang.L("cico.move.next", map[string]any{"Phase": strings.ToLower(phaseWords(next))}))
 		s.next.Show()
 		if s.cp.status.Next == next {
 			s.next.Enable()
@@ -197,11 +194,11 @@ func (s *cicoProgressScreen) refresh() {
 		s.undo.Hide()
 	}
 	chart := newCICOChart(s.cp.chart)
-	caption := wrapLabel("Each dot is a week's % of points (green: 80% or more). Purple lines mark a change of phase.")
+	caption := wrapLabel(lang.L("chart.cico.caption"))
 	box := container.NewVBox(chart, caption,
-		heading("Fading"), s.status, container.NewHBox(s.next, s.back, s.undo), s.weeks,
-		heading("For the family"),
-		wrapLabel("A one-page card in plain words, to print or send home."),
+		heading(lang.L("cico.fading")), s.status, container.NewHBox(s.next, s.back, s.undo), s.weeks,
+		heading(lang.L("cico.family")),
+		wrapLabel(lang.L("cico.family.text")),
 		container.NewHBox(s.dayCard, s.weekCard), s.saved)
 	s.root.Objects = []fyne.CanvasObject{vscroll(container.NewPadded(box))}
 	s.root.Refresh()
@@ -230,7 +227,7 @@ func (s *cicoProgressScreen) move(phase string) {
 	}
 	p.Phases = append(phases, record.CICOPhase{Phase: phase, StartDate: today})
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
@@ -247,7 +244,7 @@ func (s *cicoProgressScreen) undoMove() {
 	}
 	p.Phases = append([]record.CICOPhase(nil), p.Phases[:n-1]...)
 	if err := putCICOPlan(context.Background(), s.a.cfg.Records, p); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
@@ -269,23 +266,23 @@ func (s *cicoProgressScreen) share(weekly bool) {
 	}
 	var buf bytes.Buffer
 	if err := reportdoc.CICOCardPDF(&buf, doc); err != nil {
-		s.saved.SetText("The family card could not be made.")
+		s.saved.SetText(lang.L("cico.family.failed"))
 		return
 	}
-	kind := "day " + s.date
+	kind := lang.L("cico.file.day", map[string]any{"Date": s.date})
 	if weekly {
-		kind = "week of " + weekStart(s.date)
+		kind = lang.L("cico.file.week", map[string]any{"Date": weekStart(s.date)})
 	}
-	name := fmt.Sprintf("CICO card %s, %s.pdf", doc.Student, kind)
+	name := lang.L("cico.file.name", map[string]any{"Student": doc.Student, "Kind": kind})
 	if doc.Student == "" {
-		name = fmt.Sprintf("CICO card, %s.pdf", kind)
+		name = lang.L("cico.file.name_anonymous", map[string]any{"Kind": kind})
 	}
 	s.a.saveDocument(name, buf.Bytes(), func(err error) {
 		if err != nil {
-			s.saved.SetText("Not saved: " + PlainError(err))
+			s.saved.SetText(notSavedWords(err))
 			return
 		}
-		s.saved.SetText("Saved " + name + ".")
+		s.saved.SetText(lang.L("cico.family.saved", map[string]any{"Name": name}))
 	})
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -9,14 +10,14 @@ import (
 // already a new version of the card, and tapping on round the cycle undoes
 // a rating; this removes the whole card.
 func (s *cicoScreen) deleteCardButton() *Button {
-	s.del = newImportant("Delete card", widget.DangerImportance, func() {
+	s.del = newImportant(lang.L("cico.delete"), widget.DangerImportance, func() {
 		m := s.m
 		if m == nil || m.id == "" {
-			s.a.say("Nothing is saved for this day yet.")
+			s.a.say(lang.L("cico.delete.nothing"))
 			return
 		}
 		reload := func() { s.m = loadCICO(s.a.cfg.Records, m.studentID, m.date) }
-		if s.a.deleteUndoableThen("CICO card of "+prettyDate(m.date)+" deleted.", m.id, reload) {
+		if s.a.deleteUndoableThen(lang.L("cico.deleted", map[string]any{"Date": prettyDate(m.date)}), m.id, reload) {
 			reload()
 			s.refresh()
 		}

@@ -12,8 +12,10 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/demo"
 	"smallwins/app/internal/repo"
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -58,16 +60,43 @@ func capture(t *testing.T, w fyne.Window, dir, name, orient string) {
 // scripts/screenshots.sh). Skipped unless that variable is set.
 func TestScreenshots(t *testing.T) {
 	dir := screenshotDir(t)
+	suffix := ""
+	if l, ok := i18n.Parse(os.Getenv("SMALLWINS_SCREENSHOT_LANG")); ok && l != i18n.English {
+		useLang(t, l)
+		suffix = "-" + l.String()
+	}
 	for _, orient := range orientations {
+		tourScreens(t, orient.name, orient.size, func(w fyne.Window, name string) {
+			t.Helper()
+			capture(t, w, dir, name+suffix, orient.name)
+		})
+	}
+}
+
+// useLang makes l the app's language for the rest of the test.
+func useLang(t *testing.T, l i18n.Lang) {
+	t.Helper()
+	if err := applang.Use(l); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = applang.Use(i18n.English) })
+}
+
+// tourScreens opens every screen of the demo school at one tablet size, in
+// the order a day goes, and calls visit at each (the screenshots and the
+// fit check walk the same tour).
+func tourScreens(t *testing.T, orient string, size fyne.Size, visit func(w fyne.Window, name string)) {
+	t.Helper()
+	{
 		f := newFixture(t)
 		f.clk.t = time.Date(2025, 3, 19, 9, 20, 0, 0, time.Local) // a Wednesday
 		if _, err := demo.Load(context.Background(), f.rec, f.clk.t, demo.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
-		a := f.start(orient.size)
+		a := f.start(size)
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
-		shot := func(name string) { t.Helper(); capture(t, f.win, dir, name, orient.name) }
+		shot := func(name string) { t.Helper(); visit(f.win, name) }
 		shot("today")
 		today := a.Current().(*todayScreen)
 		var first string
@@ -183,8 +212,8 @@ func TestScreenshots(t *testing.T) {
 		// landscape the form is scrolled into view, and the test painter
 		// draws a scrolled form's entry placeholders over the header (the
 		// real app does not: sync-change-pin-xvfb-landscape.png).
-		if orient.name != "portrait" {
-			continue
+		if orient != "portrait" {
+			return
 		}
 		a.cfg.ChangePIN = func(string, string) error { return nil }
 		a.Root(TabSync)

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -87,7 +87,7 @@ func loadSessionModel(ctx context.Context, rec Records, now func() time.Time, id
 // references still show (DOMAIN.md §2): steps marked but unknown to this
 // tablet's copy of the program are listed by id.
 func (m *sessionModel) load() {
-	m.groupName = "Group not synced yet"
+	m.groupName = lang.L("session.group_not_synced")
 	if g, ok := repo.Get[record.Group](m.rec, m.s.GroupID); ok {
 		m.groupName = g.Data.Name
 	}
@@ -102,7 +102,7 @@ func (m *sessionModel) load() {
 	}
 	for _, f := range m.s.Fidelity {
 		if !known[f.StepID] {
-			m.steps = append(m.steps, record.Step{ID: f.StepID, Text: "Step " + f.StepID})
+			m.steps = append(m.steps, record.Step{ID: f.StepID, Text: lang.L("session.step_unknown", map[string]any{"ID": f.StepID})})
 			known[f.StepID] = true
 		}
 	}
@@ -347,20 +347,20 @@ func (m *sessionModel) summary() sessionSummary {
 }
 
 func (r sessionSummary) text() string {
-	return fmtMin(r.Minutes) + " min · " + r.marks()
+	return lang.L("session.summary", map[string]any{"Minutes": sayMin(r.Minutes), "Marks": r.marks()})
 }
 
 // marks is the summary without the minutes: the finish dialog shows the
 // minutes in its field, and one figure is shown once.
 func (r sessionSummary) marks() string {
 	att := attendedWords(r.Present, r.Late, r.LeftEarly, r.Absent)
-	fid := "no steps applied"
+	fid := lang.L("session.fidelity.none")
 	if r.FidelityPct >= 0 {
-		fid = fmt.Sprintf("%s (%d of %d steps done)", fmtShare(r.FidelityPct), r.Done, r.Applicable)
+		fid = lang.L("session.fidelity.share", map[string]any{"Share": sayFigure(fmtShare(r.FidelityPct)), "Done": r.Done, "Applicable": r.Applicable})
 	}
-	s := fmt.Sprintf("%s · fidelity %s", att, fid)
+	s := lang.L("session.marks", map[string]any{"Attendance": att, "Fidelity": fid})
 	if r.Unmarked > 0 {
-		s += fmt.Sprintf(" · %d steps not marked count as skipped", r.Unmarked)
+		s += " · " + lang.N("session.unmarked", r.Unmarked, map[string]any{"Count": r.Unmarked})
 	}
 	return s
 }
@@ -370,13 +370,14 @@ func (r sessionSummary) marks() string {
 // left early (DOMAIN.md §3.7), "4 of 5 attended (1 late)".
 func attendedWords(present, late, leftEarly, absent int) string {
 	total := present + late + leftEarly + absent
-	s := fmt.Sprintf("%d of %d attended", present+late+leftEarly, total)
+	attended := present + late + leftEarly
+	s := lang.N("session.attended", attended, map[string]any{"Count": attended, "Total": total})
 	var why []string
 	if late > 0 {
-		why = append(why, fmt.Sprintf("%d late", late))
+		why = append(why, lang.N("session.late_n", late, map[string]any{"Count": late}))
 	}
 	if leftEarly > 0 {
-		why = append(why, fmt.Sprintf("%d left early", leftEarly))
+		why = append(why, lang.N("session.left_early_n", leftEarly, map[string]any{"Count": leftEarly}))
 	}
 	if len(why) > 0 {
 		s += " (" + strings.Join(why, ", ") + ")"
@@ -388,9 +389,9 @@ func attendedWords(present, late, leftEarly, absent int) string {
 // the session's start: "in the first minute", "12 min in".
 func minuteWords(m float64) string {
 	if m < 1 {
-		return "in the first minute"
+		return lang.L("session.minute.first")
 	}
-	return fmtMin(m) + " min in"
+	return lang.L("session.minute.at", map[string]any{"Min": sayMin(m)})
 }
 
 // resumeKey is the preference holding the id of the session being run: a
@@ -527,44 +528,46 @@ func (s *sessionScreen) build() {
 		r := &attRow{}
 		r.name = NewButton("", func() { s.tapAttendance(i) })
 		r.name.Alignment = widget.ButtonAlignLeading
-		r.more = NewButton("Note…", func() { s.openStudent(i) })
+		r.more = NewButton(lang.L("session.student_note"), func() { s.openStudent(i) })
 		s.students = append(s.students, r)
 		attGrid.Add(container.NewBorder(nil, nil, nil, r.more, r.name))
 	}
 	s.note = widget.NewMultiLineEntry()
-	s.note.SetPlaceHolder("Note for the session (everyone on the team sees it)")
+	s.note.SetPlaceHolder(lang.L("session.note.placeholder"))
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.SetText(s.m.s.Note)
 	var panes *adaptive
 	noteBox := passWheel(s.note, 2, func() *container.Scroll { return panes.leftScroll() })
-	s.saveNote = NewButton("Save note", s.tapSaveNote)
+	s.saveNote = NewButton(lang.L("session.note.save"), s.tapSaveNote)
 	s.attHint = wrapLabel("")
 	// Save note sits beside the note, not under it: under it, in
 	// landscape, it was cut in half by the bottom of the pane (ADR 0650).
 	left := container.NewVBox(
-		heading("Attendance"),
+		heading(lang.L("session.attendance")),
 		s.attHint,
 		attGrid,
-		heading("Session note"),
+		heading(lang.L("session.note.heading")),
 		container.NewBorder(nil, nil, nil, container.NewVBox(s.saveNote), noteBox),
 	)
 
-	steps := container.NewVBox(heading("Checklist"))
+	steps := container.NewVBox(heading(lang.L("session.checklist")))
 	for i, st := range s.m.steps {
 		i := i
 		r := &stepRow{label: wrapLabel(fmt.Sprintf("%d. %s", i+1, st.Text))}
-		r.done = NewButton("Done", func() { s.tapStep(i, record.StepDone) })
-		r.skipped = NewButton("Skipped", func() { s.tapStep(i, record.StepSkipped) })
-		r.notA = NewButton("N/A", func() { s.tapStep(i, record.StepNA) })
+		r.done = NewButton(lang.L("session.step.done"), func() { s.tapStep(i, record.StepDone) })
+		r.skipped = NewButton(lang.L("session.step.skipped"), func() { s.tapStep(i, record.StepSkipped) })
+		r.notA = NewButton(lang.L("session.step.na"), func() { s.tapStep(i, record.StepNA) })
 		s.steps = append(s.steps, r)
 		btns := container.NewGridWithColumns(3, r.done, r.skipped, r.notA)
-		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, MinTarget), btns), r.label))
+		// As tall as a button needs: a shorter cell cut the buttons' padding.
+		h := max(MinTarget, r.done.MinSize().Height)
+		steps.Add(container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(330, h), btns), r.label))
 	}
 	if len(s.m.steps) == 0 {
-		steps.Add(wrapLabel("This group's program is not on the tablet yet, so there is no checklist. Attendance and notes still save."))
+		steps.Add(wrapLabel(lang.L("session.no_program")))
 	}
-	s.finish = newImportant("Finish session", widget.HighImportance, s.tapFinish)
-	s.cancel = NewButton("Cancel session", s.openCancel)
+	s.finish = newImportant(lang.L("session.finish"), widget.HighImportance, s.tapFinish)
+	s.cancel = NewButton(lang.L("session.cancel"), s.openCancel)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(s.cancel, s.finish), s.timer)
 	panes = newAdaptive(0.45, left, steps)
 	s.running = container.NewBorder(top, nil, nil, nil, panes)
@@ -572,14 +575,14 @@ func (s *sessionScreen) build() {
 	s.summary = wrapLabel("")
 	s.summary.TextStyle.Bold = true
 	s.details = wrapLabel("")
-	s.toToday = newImportant("Back to Today", widget.HighImportance, func() { s.a.Root(TabToday) })
-	s.finishedHead = heading("Session saved")
+	s.toToday = newImportant(lang.L("session.back_today"), widget.HighImportance, func() { s.a.Root(TabToday) })
+	s.finishedHead = heading(lang.L("session.saved"))
 	s.minutes = widget.NewEntry()
 	s.minutes.OnSubmitted = func(string) { s.tapSetMinutes() }
-	s.setMinutes = NewButton("Change minutes", s.tapSetMinutes)
-	s.undo = NewButton("Undo finish", s.tapUndo)
+	s.setMinutes = NewButton(lang.L("session.minutes.change"), s.tapSetMinutes)
+	s.undo = NewButton(lang.L("session.undo_finish"), s.tapUndo)
 	s.afterEdit = container.NewVBox(
-		container.NewBorder(nil, nil, widget.NewLabel("Minutes delivered"), s.setMinutes, s.minutes),
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("session.minutes.delivered")), s.setMinutes, s.minutes),
 		container.NewHBox(s.undo))
 	s.finished = vscroll(container.NewPadded(container.NewVBox(s.finishedHead, s.summary, s.afterEdit, s.toToday, s.details, s.editButtons())))
 	s.root = container.NewStack(s.running, s.finished)
@@ -593,7 +596,7 @@ func (s *sessionScreen) build() {
 func (s *sessionScreen) keepNote() {
 	if s.m.running() && strings.TrimSpace(s.note.Text) != s.m.s.Note {
 		if err := s.m.SetNote(context.Background(), s.note.Text); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
+			s.a.warn(notSavedWords(err))
 		}
 	}
 }
@@ -602,9 +605,9 @@ func (s *sessionScreen) leave() {
 	s.keepNote()
 	if s.m.reopened != nil && s.m.running() {
 		if err := s.m.closeReopened(context.Background()); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
+			s.a.warn(notSavedWords(err))
 		} else {
-			s.offerRestore("Corrections saved.")
+			s.offerRestore(lang.L("session.corrections_saved"))
 		}
 	}
 	if s.stopTick != nil {
@@ -616,13 +619,13 @@ func (s *sessionScreen) leave() {
 
 func (s *sessionScreen) refreshTimer() {
 	if s.m.reopened != nil {
-		s.timer.SetText("Correcting the session of " + prettyDate(s.m.s.Date))
+		s.timer.SetText(lang.L("session.correcting", map[string]any{"Date": prettyDate(s.m.s.Date)}))
 		return
 	}
 	d := s.m.elapsed().Round(time.Second)
 	txt := fmt.Sprintf("%02d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 	if s.m.planned > 0 {
-		txt += " of " + fmtMin(s.m.planned) + " min"
+		txt = lang.L("session.timer.planned", map[string]any{"Time": txt, "Min": sayMin(s.m.planned)})
 	}
 	s.timer.SetText(txt)
 }
@@ -639,29 +642,29 @@ func (s *sessionScreen) refresh() {
 		}
 		s.a.clearResume(s.m.id)
 		s.running.Hide()
-		s.finishedHead.SetText("Session saved")
+		s.finishedHead.SetText(lang.L("session.saved"))
 		s.afterEdit.Hide()
 		if s.m.s.Status != record.SessionCancelled && s.m.preFinish != nil {
-			s.minutes.SetText(fmtMin(s.m.s.Minutes))
+			s.minutes.SetText(sayMin(s.m.s.Minutes))
 			s.afterEdit.Show()
 		}
 		if s.m.s.Status == record.SessionCancelled {
 			// A cancelled session was not delivered: the heading says so.
-			s.finishedHead.SetText("Session cancelled")
-			s.summary.SetText("Cancelled: " + s.m.s.CancelReason + ". It counts as not delivered.")
+			s.finishedHead.SetText(lang.L("session.cancelled"))
+			s.summary.SetText(lang.L("session.cancelled.summary", map[string]any{"Reason": s.m.s.CancelReason}))
 		} else {
 			s.summary.SetText(s.m.summary().text())
 			var lines []string
 			for _, a := range s.m.s.Attendance {
 				l := s.m.names[a.StudentID] + ": " + statusWord(a.Status)
 				if a.Minutes != nil && a.Status != record.Absent {
-					l += ", " + fmtMin(*a.Minutes) + " min"
+					l += ", " + lang.L("session.min", map[string]any{"Min": sayMin(*a.Minutes)})
 				}
 				lines = append(lines, l)
 			}
 			for _, st := range s.m.steps {
 				if m := s.m.stepStatus(st.ID); m != record.StepDone && m != record.StepNA {
-					lines = append(lines, "Not done: "+st.Text)
+					lines = append(lines, lang.L("session.not_done", map[string]any{"Step": st.Text}))
 				}
 			}
 			s.details.SetText(strings.Join(lines, "\n"))
@@ -677,9 +680,9 @@ func (s *sessionScreen) refresh() {
 		a := s.m.s.Attendance[i]
 		label := s.m.names[a.StudentID] + " · " + statusWord(a.Status)
 		if a.Minutes != nil && a.Status == record.Late {
-			label += " (came " + minuteWords(*a.Minutes) + ")"
+			label += " " + lang.L("session.came", map[string]any{"When": minuteWords(*a.Minutes)})
 		} else if a.Minutes != nil && a.Status == record.LeftEarly {
-			label += " (left " + minuteWords(*a.Minutes) + ")"
+			label += " " + lang.L("session.left", map[string]any{"When": minuteWords(*a.Minutes)})
 		}
 		r.name.SetText(label)
 		switch a.Status {
@@ -715,12 +718,12 @@ func attendanceHint(att []record.Attendance) string {
 	for _, a := range att {
 		n[a.Status]++
 	}
-	const how = " Tap a name for absent → late → left early."
+	how := " " + lang.L("session.hint.how")
 	switch {
 	case len(att) == 0:
-		return "No students in this group."
+		return lang.L("session.hint.none")
 	case n[record.Present] == len(att):
-		return "Everyone is present." + how
+		return lang.L("session.hint.everyone") + how
 	}
 	return attendedWords(n[record.Present], n[record.Late], n[record.LeftEarly], n[record.Absent]) + "." + how
 }
@@ -728,18 +731,18 @@ func attendanceHint(att []record.Attendance) string {
 func statusWord(st string) string {
 	switch st {
 	case record.Absent:
-		return "Absent"
+		return lang.L("session.status.absent")
 	case record.Late:
-		return "Late"
+		return lang.L("session.status.late")
 	case record.LeftEarly:
-		return "Left early"
+		return lang.L("session.status.left_early")
 	}
-	return "Present"
+	return lang.L("session.status.present")
 }
 
 func (s *sessionScreen) tapAttendance(i int) {
 	if err := s.m.CycleAttendance(context.Background(), i); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
@@ -747,7 +750,7 @@ func (s *sessionScreen) tapAttendance(i int) {
 
 func (s *sessionScreen) tapStep(i int, st string) {
 	if err := s.m.MarkStep(context.Background(), i, st); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
@@ -755,10 +758,10 @@ func (s *sessionScreen) tapStep(i int, st string) {
 
 func (s *sessionScreen) tapSaveNote() {
 	if err := s.m.SetNote(context.Background(), s.note.Text); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
-	s.a.say("Session note saved.")
+	s.a.say(lang.L("session.note.saved"))
 }
 
 func (s *sessionScreen) showPopup(content fyne.CanvasObject) {
@@ -784,7 +787,7 @@ func (s *sessionScreen) openStudent(i int) {
 		st := st
 		b := NewButton(statusWord(st), func() {
 			if err := s.m.SetAttendance(context.Background(), i, st); err != nil {
-				s.a.warn("Not saved: " + PlainError(err))
+				s.a.warn(notSavedWords(err))
 				return
 			}
 			s.closePopup()
@@ -797,45 +800,52 @@ func (s *sessionScreen) openStudent(i int) {
 		statuses.Add(b)
 	}
 	s.popNote = widget.NewMultiLineEntry()
-	s.popNote.SetPlaceHolder("e.g. guessing at -ing words")
+	s.popNote.SetPlaceHolder(lang.L("session.student_note.placeholder"))
 	s.popNote.Wrapping = fyne.TextWrapWord
 	s.popNote.SetMinRowsVisible(3)
 	s.popCategory = newCategorySelect(record.NoteAcademic)
-	s.popPrivate = widget.NewCheck("Restricted (health, family or legal): only me and admins", nil)
-	s.popSave = newImportant("Save note", widget.HighImportance, func() {
+	s.popPrivate = widget.NewCheck(lang.L("session.student_note.restricted"), nil)
+	s.popSave = newImportant(lang.L("session.note.save"), widget.HighImportance, func() {
 		if strings.TrimSpace(s.popNote.Text) == "" {
-			s.a.warn("Write the note first.")
+			s.a.warn(lang.L("session.note.write_first"))
 			return
 		}
 		author, _ := s.a.me()
 		if err := s.m.AddStudentNote(context.Background(), sid, author, s.popNote.Text, chosenCategory(s.popCategory), s.popPrivate.Checked); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
+			s.a.warn(notSavedWords(err))
 			return
 		}
 		s.closePopup()
-		s.a.say("Note saved for " + s.m.names[sid] + ".")
+		s.a.say(lang.L("session.student_note.saved", map[string]any{"Name": s.m.names[sid]}))
 	})
-	closeBtn := NewButton("Close", s.closePopup)
+	closeBtn := NewButton(lang.L("session.close"), s.closePopup)
 	s.showPopup(container.NewVBox(heading(s.m.names[sid]), statuses, s.minutesRow(i), s.popNote, s.popCategory, s.popPrivate,
 		container.NewGridWithColumns(2, closeBtn, s.popSave)))
 	// Typing goes into the note at once (ADR 0632: it went nowhere).
 	s.a.win.Canvas().Focus(s.popNote)
 }
 
-// newCategorySelect offers the note categories in words ("Academic", never
-// the code "academic"), with code chosen.
+// newCategorySelect offers the note categories in words, in the app's
+// language ("Academic", never the code "academic"), with code chosen.
 func newCategorySelect(code string) *widget.Select {
+	sp := inAppLang()
 	opts := make([]string, 0, len(record.NoteCategories))
 	for _, c := range record.NoteCategories {
-		opts = append(opts, record.NoteCategoryWords(c))
+		opts = append(opts, sp.NoteCategoryWords(c))
 	}
 	sel := widget.NewSelect(opts, nil)
-	sel.SetSelected(record.NoteCategoryWords(code))
+	sel.SetSelected(sp.NoteCategoryWords(code))
 	return sel
 }
 
-// chosenCategory is the code of a category select's choice.
-func chosenCategory(sel *widget.Select) string { return record.NoteCategoryCode(sel.Selected) }
+// chosenCategory is the code of a category select's choice: the code at
+// the choice's place in the list, so the words may be in any language.
+func chosenCategory(sel *widget.Select) string {
+	if i := sel.SelectedIndex(); i >= 0 && i < len(record.NoteCategories) {
+		return record.NoteCategories[i]
+	}
+	return record.NoteCategoryCode(sel.Selected)
+}
 
 // tapFinish saves the session as delivered at once, with the minutes
 // elapsed (at least 1). The finished view shows the minutes, to change,
@@ -847,34 +857,34 @@ func (s *sessionScreen) tapFinish() {
 	}
 	s.keepNote()
 	if err := s.m.Finish(context.Background(), mins); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
 	if s.m.reopened != nil {
-		s.offerRestore("Corrections saved.") // the version from before the reopening (sessionedit.go)
+		s.offerRestore(lang.L("session.corrections_saved")) // the version from before the reopening (sessionedit.go)
 	}
 }
 
 // tapSetMinutes changes the minutes of the session just finished.
 func (s *sessionScreen) tapSetMinutes() {
-	v, err := strconv.ParseFloat(strings.TrimSpace(s.minutes.Text), 64)
+	v, err := parseFigure(s.minutes.Text)
 	if err != nil || v <= 0 || v > 600 {
-		s.a.warn("Minutes must be a number between 1 and 600.")
+		s.a.warn(lang.L("session.minutes.range"))
 		return
 	}
 	if err := s.m.Finish(context.Background(), v); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.refresh()
-	s.a.say("Minutes changed to " + fmtMin(v) + ".")
+	s.a.say(lang.L("session.minutes.changed", map[string]any{"Min": sayMin(v)}))
 }
 
 // tapUndo puts the session back to running, as it was.
 func (s *sessionScreen) tapUndo() {
 	if err := s.m.UndoFinish(context.Background()); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.a.setResume(s.m.id)
@@ -883,30 +893,30 @@ func (s *sessionScreen) tapUndo() {
 	}
 	s.note.SetText(s.m.s.Note)
 	s.refresh()
-	s.a.say("The session is running again.")
+	s.a.say(lang.L("session.running_again"))
 }
 
 func (s *sessionScreen) openCancel() {
 	reason := widget.NewEntry()
-	reason.SetPlaceHolder("Reason, e.g. assembly")
+	reason.SetPlaceHolder(lang.L("session.cancel.reason"))
 	s.popNote = reason
-	s.popConfirm = newImportant("Cancel this session", widget.DangerImportance, func() {
+	s.popConfirm = newImportant(lang.L("session.cancel.confirm"), widget.DangerImportance, func() {
 		if strings.TrimSpace(reason.Text) == "" {
 			// The team reads why a session did not happen (DOMAIN.md
 			// cancel_reason); an empty one tells them nothing.
-			s.a.warn("Say why the session is cancelled, e.g. assembly or the interventionist was out.")
+			s.a.warn(lang.L("session.cancel.why"))
 			return
 		}
 		if err := s.m.Cancel(context.Background(), reason.Text); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
+			s.a.warn(notSavedWords(err))
 			return
 		}
 		s.closePopup()
 		s.refresh()
 	})
-	s.showPopup(container.NewVBox(heading("Cancel session?"),
-		wrapLabel("A cancelled session counts as not delivered."), reason,
-		container.NewGridWithColumns(2, NewButton("Keep going", s.closePopup), s.popConfirm)))
+	s.showPopup(container.NewVBox(heading(lang.L("session.cancel.title")),
+		wrapLabel(lang.L("session.cancel.text")), reason,
+		container.NewGridWithColumns(2, NewButton(lang.L("session.cancel.keep"), s.closePopup), s.popConfirm)))
 	// The reason is typed at once (ADR 0650: the box was not focused).
 	s.a.win.Canvas().Focus(reason)
 }

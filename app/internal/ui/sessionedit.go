@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -95,19 +94,19 @@ func (m *sessionModel) restore(ctx context.Context) error {
 
 // editButtons are the finished view's Reopen and Delete.
 func (s *sessionScreen) editButtons() fyne.CanvasObject {
-	s.reopen = NewButton("Reopen to correct", s.tapReopen)
-	s.deleteBtn = newImportant("Delete session", widget.DangerImportance, s.tapDelete)
+	s.reopen = NewButton(lang.L("session.reopen"), s.tapReopen)
+	s.deleteBtn = newImportant(lang.L("session.delete"), widget.DangerImportance, s.tapDelete)
 	return container.NewGridWithColumns(2, s.reopen, s.deleteBtn)
 }
 
 func (s *sessionScreen) tapReopen() {
 	if err := s.m.Reopen(context.Background()); err != nil {
-		s.a.warn("Not reopened: " + PlainError(err))
+		s.a.warn(lang.L("session.not_reopened", map[string]any{"Why": PlainError(err)}))
 		return
 	}
 	s.a.setResume(s.m.id)
 	s.refresh()
-	s.offerRestore("Session reopened: correct it, then finish or go back.")
+	s.offerRestore(lang.L("session.reopened"))
 }
 
 // offerRestore offers to put back the version from before the reopening.
@@ -125,38 +124,36 @@ func (s *sessionScreen) offerRestore(msg string) {
 // it: a session holds the taps of a whole lesson (ADR 0650: it went on one
 // tap). The deletion then offers Undo like every other.
 func (s *sessionScreen) tapDelete() {
-	s.a.ask("Delete this session?", sessionLoss(s.m.groupName, s.m.s), "Keep it", "Delete session", widget.DangerImportance, s.deleteNow)
+	s.a.ask(lang.L("session.delete.title"), sessionLoss(s.m.groupName, s.m.s), lang.L("session.delete.keep"), lang.L("session.delete"), widget.DangerImportance, s.deleteNow)
 }
 
 // sessionLoss says what deleting a session takes out of the records.
 func sessionLoss(group string, ss record.Session) string {
-	what := fmt.Sprintf("The %s session of %s goes from every report", group, prettyDate(ss.Date))
+	what := lang.L("session.loss.what", map[string]any{"Group": group, "Date": prettyDate(ss.Date)})
 	var parts []string
-	if n := len(ss.Attendance); n == 1 {
-		parts = append(parts, "the attendance of 1 student")
-	} else if n > 1 {
-		parts = append(parts, fmt.Sprintf("the attendance of %d students", n))
+	if n := len(ss.Attendance); n > 0 {
+		parts = append(parts, lang.N("session.loss.attendance", n, map[string]any{"Count": n}))
 	}
 	if ss.Status == record.SessionCancelled {
-		parts = append(parts, "its cancellation ("+ss.CancelReason+")")
+		parts = append(parts, lang.L("session.loss.cancellation", map[string]any{"Reason": ss.CancelReason}))
 	} else {
 		if n := len(ss.Fidelity); n > 0 {
-			parts = append(parts, fmt.Sprintf("the %d checklist steps marked", n))
+			parts = append(parts, lang.N("session.loss.steps", n, map[string]any{"Count": n}))
 		}
 		switch {
 		case ss.Minutes == 1:
-			parts = append(parts, "1 minute delivered")
+			parts = append(parts, lang.L("session.loss.minute_one"))
 		case ss.Minutes > 0:
-			parts = append(parts, fmtMin(ss.Minutes)+" minutes delivered")
+			parts = append(parts, lang.L("session.loss.minutes", map[string]any{"Min": sayMin(ss.Minutes)}))
 		}
 	}
 	if strings.TrimSpace(ss.Note) != "" {
-		parts = append(parts, "the session note")
+		parts = append(parts, lang.L("session.loss.note"))
 	}
 	if len(parts) > 0 {
-		what += ", with " + joinAnd(parts)
+		what = lang.L("session.loss.with", map[string]any{"What": what, "Parts": joinAnd(parts)})
 	}
-	return what + ". Notes written about the students stay. Undo is offered for a few seconds after."
+	return lang.L("session.loss.sentence", map[string]any{"What": what})
 }
 
 // joinAnd is "a, b and c".
@@ -164,12 +161,12 @@ func joinAnd(parts []string) string {
 	if len(parts) == 1 {
 		return parts[0]
 	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	return lang.L("session.join_and", map[string]any{"List": strings.Join(parts[:len(parts)-1], ", "), "Last": parts[len(parts)-1]})
 }
 
 // deleteNow writes the session's tombstone, with Undo, and leaves it.
 func (s *sessionScreen) deleteNow() {
-	what := "Session of " + prettyDate(s.m.s.Date) + " deleted."
+	what := lang.L("session.deleted", map[string]any{"Date": prettyDate(s.m.s.Date)})
 	if !s.a.deleteUndoable(what, s.m.id) {
 		return
 	}
@@ -191,24 +188,24 @@ func (s *sessionScreen) minutesRow(i int) fyne.CanvasObject {
 		return container.NewVBox()
 	}
 	s.popReceived = widget.NewEntry()
-	s.popReceived.SetPlaceHolder("minutes")
+	s.popReceived.SetPlaceHolder(lang.L("session.received.placeholder"))
 	if r, ok := s.m.received(i); ok {
-		s.popReceived.SetText(fmtNum(r))
+		s.popReceived.SetText(sayNum(r))
 	}
-	s.popSaveMins = NewButton("Save minutes", func() {
-		v, err := strconv.ParseFloat(strings.TrimSpace(s.popReceived.Text), 64)
+	s.popSaveMins = NewButton(lang.L("session.received.save"), func() {
+		v, err := parseFigure(s.popReceived.Text)
 		if err != nil || v < 0 || v > s.m.s.Minutes {
-			s.a.warn(fmt.Sprintf("Minutes with the group must be a number from 0 to %s.", fmtNum(s.m.s.Minutes)))
+			s.a.warn(lang.L("session.received.range", map[string]any{"Max": sayNum(s.m.s.Minutes)}))
 			return
 		}
 		if err := s.m.SetReceived(context.Background(), i, v); err != nil {
-			s.a.warn("Not saved: " + PlainError(err))
+			s.a.warn(notSavedWords(err))
 			return
 		}
 		s.closePopup()
 		s.refresh()
 	})
-	return container.NewBorder(nil, nil, widget.NewLabel("Minutes with the group"), s.popSaveMins, s.popReceived)
+	return container.NewBorder(nil, nil, widget.NewLabel(lang.L("session.received.label")), s.popSaveMins, s.popReceived)
 }
 
 // received is the minutes student i is counted for when the corrected

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -55,18 +55,18 @@ type studentScreen struct {
 
 func newStudentScreen(a *App, id string) *studentScreen {
 	s := &studentScreen{a: a, id: id, box: container.NewVBox()}
-	s.probe = newImportant("Probe", widget.HighImportance, func() { a.push(newProbeScreen(a, id)) })
-	s.cico = NewButton("CICO card", func() { a.push(newCICOScreen(a, id)) })
-	s.edit = NewButton("Edit", func() { a.push(newStudentForm(a, id)) })
-	s.addPlan = NewButton("Add plan", func() { a.push(newPlanForm(a, id, "")) })
-	s.addGoal = NewButton("Add goal", func() { a.push(newGoalForm(a, id, "")) })
-	s.attendance = NewButton("Attendance", func() { a.push(newAttendanceScreen(a, id)) })
+	s.probe = newImportant(lang.L("student.probe"), widget.HighImportance, func() { a.push(newProbeScreen(a, id)) })
+	s.cico = NewButton(lang.L("student.cico"), func() { a.push(newCICOScreen(a, id)) })
+	s.edit = NewButton(lang.L("student.edit"), func() { a.push(newStudentForm(a, id)) })
+	s.addPlan = NewButton(lang.L("student.plan.add"), func() { a.push(newPlanForm(a, id, "")) })
+	s.addGoal = NewButton(lang.L("student.goal.add"), func() { a.push(newGoalForm(a, id, "")) })
+	s.attendance = NewButton(lang.L("student.attendance"), func() { a.push(newAttendanceScreen(a, id)) })
 	s.noteEntry = widget.NewMultiLineEntry()
-	s.noteEntry.SetPlaceHolder("A note about this student")
+	s.noteEntry.SetPlaceHolder(lang.L("student.note.placeholder"))
 	s.noteEntry.Wrapping = fyne.TextWrapWord
 	s.noteCategory = newCategorySelect(record.NoteAcademic)
-	s.notePrivate = widget.NewCheck("Restricted: only me and admins", nil)
-	s.noteSave = NewButton("Save note", s.saveNote)
+	s.notePrivate = widget.NewCheck(lang.L("student.note.restricted"), nil)
+	s.noteSave = NewButton(lang.L("session.note.save"), s.saveNote)
 	s.page = vscroll(container.NewPadded(s.box))
 	s.root = s.page
 	s.noteBox = passWheel(s.noteEntry, 2, func() *container.Scroll { return s.page })
@@ -79,13 +79,13 @@ func (s *studentScreen) content() fyne.CanvasObject { return s.root }
 func (s *studentScreen) refresh() {
 	r := s.a.cfg.Records
 	st, ok := repo.Get[record.Student](r, s.id)
-	s.name = "Student not synced yet"
+	s.name = lang.L("student.not_synced")
 	grade := ""
 	if ok {
 		s.name = st.Data.DisplayName()
-		grade = "Grade " + st.Data.Grade
+		grade = lang.L("student.grade", map[string]any{"Grade": st.Data.Grade})
 		if st.Data.ExternalID != "" {
-			grade += " · id " + st.Data.ExternalID
+			grade += " · " + lang.L("student.external_id", map[string]any{"ID": st.Data.ExternalID})
 		}
 	}
 	s.a.title.SetText(s.name)
@@ -100,9 +100,9 @@ func (s *studentScreen) refresh() {
 	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
 	goals := repo.ListByRef[record.Goal](r, s.id)
 	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
-	goalRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addGoal, heading("Goals and progress"))}
+	goalRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addGoal, heading(lang.L("student.goals")))}
 	if len(goals) == 0 {
-		goalRows = append(goalRows, wrapLabel("No goal yet. A goal (measure, baseline, goal score and date) gives the progress graph and its decision."))
+		goalRows = append(goalRows, wrapLabel(lang.L("student.goals.none")))
 	}
 	for _, g := range goals {
 		goalRows = append(goalRows, s.goalView(g, today))
@@ -112,26 +112,27 @@ func (s *studentScreen) refresh() {
 	// Plans.
 	plans := repo.ListByRef[record.Plan](r, s.id)
 	sort.SliceStable(plans, func(i, j int) bool { return plans[i].Data.StartDate > plans[j].Data.StartDate })
-	planRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addPlan, heading("Plans"))}
+	planRows := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, s.addPlan, heading(lang.L("student.plans")))}
 	if len(plans) == 0 {
-		planRows = append(planRows, wrapLabel("No plan yet."))
+		planRows = append(planRows, wrapLabel(lang.L("student.plans.none")))
 	}
 	for _, p := range plans {
 		p := p
-		prog := "Program not synced yet"
+		prog := lang.L("student.plan.program_not_synced")
 		if pr, ok := repo.Get[record.Program](r, p.Data.ProgramID); ok {
 			prog = pr.Data.Name
 		}
-		txt := fmt.Sprintf("%s · tier %d · from %s", prog, p.Data.Tier, prettyDate(p.Data.StartDate))
+		when := map[string]any{"Program": prog, "Tier": p.Data.Tier, "From": prettyDate(p.Data.StartDate), "To": prettyDate(p.Data.EndDate)}
+		txt := lang.L("student.plan.from", when)
 		if p.Data.EndDate != "" {
-			txt += " to " + prettyDate(p.Data.EndDate)
+			txt = lang.L("student.plan.from_to", when)
 		}
-		txt += fmt.Sprintf(" · %s × %s min a week", fmtNum(p.Data.SessionsPerWeek), fmtNum(p.Data.MinutesPerSession))
+		txt += " · " + lang.L("student.plan.dose", map[string]any{"Sessions": sayNum(p.Data.SessionsPerWeek), "Minutes": sayNum(p.Data.MinutesPerSession)})
 		if g, ok := repo.Get[record.Group](r, p.Data.GroupID); ok {
-			txt += " · group " + g.Data.Name
+			txt += " · " + lang.L("student.plan.group", map[string]any{"Group": g.Data.Name})
 		}
 		planRows = append(planRows, container.NewBorder(nil, nil, nil,
-			NewButton("Edit", func() { s.a.push(newPlanForm(s.a, s.id, p.ID)) }), wrapLabel(txt)))
+			NewButton(lang.L("student.edit"), func() { s.a.push(newPlanForm(s.a, s.id, p.ID)) }), wrapLabel(txt)))
 	}
 	objs = append(objs, card(planRows...))
 
@@ -140,10 +141,10 @@ func (s *studentScreen) refresh() {
 	probes := repo.ListByRef[record.Probe](r, s.id)
 	sort.SliceStable(probes, func(i, j int) bool { return probes[i].Data.Date > probes[j].Data.Date })
 	s.probeRows = map[string]*tapRow{}
-	probeRows := []fyne.CanvasObject{heading("Probes")}
+	probeRows := []fyne.CanvasObject{heading(lang.L("student.probes"))}
 	for i, p := range probes {
 		if i == 8 && !s.allProbes {
-			probeRows = append(probeRows, NewButton(fmt.Sprintf("Show %d earlier", len(probes)-8), func() { s.allProbes = true; s.refresh() }))
+			probeRows = append(probeRows, NewButton(lang.N("student.probes.earlier", len(probes)-8, map[string]any{"Count": len(probes) - 8}), func() { s.allProbes = true; s.refresh() }))
 			break
 		}
 		pid := p.ID
@@ -152,7 +153,7 @@ func (s *studentScreen) refresh() {
 		probeRows = append(probeRows, b)
 	}
 	if len(probes) == 0 {
-		probeRows = append(probeRows, wrapLabel("No probes yet."))
+		probeRows = append(probeRows, wrapLabel(lang.L("student.probes.none")))
 	}
 	objs = append(objs, card(probeRows...))
 
@@ -169,7 +170,7 @@ func (s *studentScreen) refresh() {
 	for i, j := 0, len(s.notes)-1; i < j; i, j = i+1, j-1 { // newest first
 		s.notes[i], s.notes[j] = s.notes[j], s.notes[i]
 	}
-	noteRows := []fyne.CanvasObject{heading("Notes"), s.noteBox,
+	noteRows := []fyne.CanvasObject{heading(lang.L("student.notes")), s.noteBox,
 		container.NewBorder(nil, nil, nil, s.noteSave, container.NewHBox(s.noteCategory, s.notePrivate))}
 	s.noteRows = map[string]*tapRow{}
 	for _, n := range s.notes {
@@ -184,7 +185,7 @@ func (s *studentScreen) refresh() {
 		noteRows = append(noteRows, b)
 	}
 	if len(s.notes) == 0 {
-		noteRows = append(noteRows, wrapLabel("No notes yet."))
+		noteRows = append(noteRows, wrapLabel(lang.L("student.notes.none")))
 	}
 	objs = append(objs, card(noteRows...))
 
@@ -192,7 +193,7 @@ func (s *studentScreen) refresh() {
 	decs := repo.ListByRef[record.Decision](r, s.id)
 	sort.SliceStable(decs, func(i, j int) bool { return decs[i].Data.Date > decs[j].Data.Date })
 	s.decisionRows = map[string]*tapRow{}
-	decRows := []fyne.CanvasObject{heading("Team decisions")}
+	decRows := []fyne.CanvasObject{heading(lang.L("student.decisions"))}
 	for _, d := range decs {
 		did := d.ID
 		b := rowButton(decisionText(d), func() { s.a.push(newDecisionEdit(s.a, did)) })
@@ -200,7 +201,7 @@ func (s *studentScreen) refresh() {
 		decRows = append(decRows, b)
 	}
 	if len(decs) == 0 {
-		decRows = append(decRows, wrapLabel("No team decision recorded yet."))
+		decRows = append(decRows, wrapLabel(lang.L("student.decisions.none")))
 	}
 	objs = append(objs, card(decRows...))
 	s.box.Objects = objs
@@ -212,19 +213,19 @@ func (s *studentScreen) refresh() {
 // tablet's zone), and "you" or "a colleague" (the tablet holds no list of
 // the school's users, only who enrolled it).
 func (s *studentScreen) noteLine(n repo.Doc[record.Note]) string {
-	when := "Date unknown"
+	when := lang.L("student.note.date_unknown")
 	if ts, err := hlc.Parse(n.HLC); err == nil {
-		when = time.UnixMilli(ts.Wall).In(time.Local).Format("Mon 2 Jan 15:04")
+		when = sayDateTime(time.UnixMilli(ts.Wall).In(time.Local))
 	}
-	who := "a colleague"
+	who := lang.L("student.note.by_colleague")
 	if s.a.isMe(n.Data.AuthorID) {
-		who = "you"
+		who = lang.L("student.note.by_you")
 	}
-	tag := record.NoteCategoryWords(n.Data.Category)
+	tag := inAppLang().NoteCategoryWords(n.Data.Category)
 	if n.Restricted {
-		tag += ", restricted"
+		tag += ", " + lang.L("student.note.restricted_tag")
 	}
-	head := when + ", by " + who
+	head := lang.L("student.note.when_who", map[string]any{"When": when, "Who": who})
 	if tag != "" {
 		head += " (" + tag + ")"
 	}
@@ -233,7 +234,7 @@ func (s *studentScreen) noteLine(n repo.Doc[record.Note]) string {
 
 // decisionWords says a decision code in words: shared/progress's one
 // wording, the console's and the PDF's too.
-func decisionWords(code string) string { return progress.DecisionWords(code) }
+func decisionWords(code string) string { return inAppLang().DecisionWords(code) }
 
 // goalView is one goal: its graph, the decision in words with its reason,
 // and the button to record the team's decision.
@@ -241,17 +242,19 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	gp := computeProgress(g, gatherProgress(s.a.cfg.Records, g.ID), today)
 	s.progress[g.ID] = gp
 	rep := gp.Report
-	head := fmt.Sprintf("%s: from %s to %s by %s", record.MeasureOf(g.Data.Measure).Words(), fmtNum(rep.Baseline.Score), fmtNum(g.Data.GoalScore), prettyDate(g.Data.GoalDate))
+	sp := inAppLang()
+	head := lang.L("student.goal.head", map[string]any{"Measure": sp.Measure(g.Data.Measure).Words(), "From": sayNum(rep.Baseline.Score),
+		"To": sayNum(g.Data.GoalScore), "Date": prettyDate(g.Data.GoalDate)})
 	if g.Data.Direction == record.DirectionDown {
-		head += " (lower is better)"
+		head += " " + lang.L("student.goal.lower_better")
 	}
 	if !g.Data.Active() {
-		head += " (" + g.Data.Status + ")"
+		head += " (" + goalStatusWords(g.Data.Status) + ")"
 	}
 	gid := g.ID
-	edit := NewButton("Edit goal", func() { s.a.push(newGoalForm(s.a, s.id, gid)) })
+	edit := NewButton(lang.L("student.goal.edit"), func() { s.a.push(newGoalForm(s.a, s.id, gid)) })
 	if gp.Err != nil {
-		return container.NewVBox(heading(head), wrapLabel("This goal cannot be graphed: a required field is missing or wrong. Edit the goal to fix it."), edit)
+		return container.NewVBox(heading(head), wrapLabel(lang.L("student.goal.cannot_graph")), edit)
 	}
 	var ch fyne.CanvasObject
 	if img := s.chartImage(g, gp); img != nil {
@@ -264,9 +267,9 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	// One statement (ADR 0651): the decision, its reason in the room's
 	// words, then the light explained so that it never reads against it.
 	decision := heading(decisionWords(rep.Decision.Code))
-	reason := wrapLabel(progress.ReasonWords(rep))
+	reason := wrapLabel(sp.ReasonWords(rep))
 	reason.TextStyle.Bold = true
-	light := wrapLabel(progress.LightWords(rep))
+	light := wrapLabel(sp.LightWords(rep))
 	switch rep.Decision.Code {
 	case record.DecisionFixDeliveryFirst, record.DecisionChangeInstruction:
 		decision.Importance = widget.DangerImportance
@@ -280,15 +283,15 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 	s.reasonText[g.ID] = reason
 	lines := reportLines(gp, s.programOf(g))
 	if rep.OverdueProbe {
-		lines = append(lines, "The weekly probe is overdue.")
+		lines = append(lines, lang.L("student.goal.probe_overdue"))
 	}
-	b := NewButton("Record team decision", func() {
-		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, progress.ReasonWords(rep)))
+	b := NewButton(lang.L("student.goal.record_decision"), func() {
+		s.a.push(newDecisionForm(s.a, s.id, gid, rep.Decision.Code, sp.ReasonWords(rep)))
 	})
 	s.decide[g.ID] = b
 	actions := container.NewHBox(b, edit)
 	if s.a.cfg.ReportPDF != nil {
-		share := NewButton("Share report", func() { s.shareReport(gp) })
+		share := NewButton(lang.L("student.goal.share"), func() { s.shareReport(gp) })
 		s.share[g.ID] = share
 		actions.Add(share)
 	}
@@ -329,9 +332,9 @@ func isImage(o fyne.CanvasObject) bool {
 // own drawing.
 func chartCaption(image bool) string {
 	if image {
-		return "Triangles up: probes above the aimline; triangles down: below it; circles: on it (green is better, red worse). Green line: the aimline to the goal (the diamond). Blue dashes: the trend of each phase. Purple dashes: a change of program or a team decision. Grey bands: breaks, when the clock stops."
+		return lang.L("chart.caption.image")
 	}
-	return "Green line: the aimline from the start score to the goal; the large green dot is the goal. Blue line: the trend of the scores. Dots: one per probe day (the middle score if several), joined in date order; green is better than the aimline, red worse, dark grey exactly on it."
+	return lang.L("chart.caption.drawn")
 }
 
 // programOf is the program of the goal's plan, for the steps' names (zero
@@ -351,21 +354,22 @@ func (s *studentScreen) programOf(g repo.Doc[record.Goal]) record.Program {
 // skipped lately. The decision's reason and the light come before them.
 func reportLines(gp goalProgress, prog record.Program) []string {
 	rep := gp.Report
+	sp := inAppLang()
 	var lines []string
-	lines = append(lines, fmt.Sprintf("%d points after the baseline, over %s weeks.", rep.PointsAfterBaseline,
-		progress.FormatWeeks(rep.WeeksOfData)))
+	lines = append(lines, lang.N("progress.points", rep.PointsAfterBaseline, map[string]any{"Count": rep.PointsAfterBaseline,
+		"Weeks": sp.Number(progress.FormatWeeks(rep.WeeksOfData))}))
 	var lv []string
 	if rep.PresentLevel != nil {
-		lv = append(lv, "present level "+progress.FormatScore(*rep.PresentLevel))
+		lv = append(lv, lang.L("progress.present_level", map[string]any{"Score": sp.Number(progress.FormatScore(*rep.PresentLevel))}))
 	}
 	if rep.ExpectedLevel != nil {
-		lv = append(lv, "expected now "+progress.FormatScore(*rep.ExpectedLevel))
+		lv = append(lv, lang.L("progress.expected_level", map[string]any{"Score": sp.Number(progress.FormatScore(*rep.ExpectedLevel))}))
 	}
 	if len(lv) > 0 {
 		lines = append(lines, Sentence(strings.Join(lv, "; ")))
 	}
 	// The trend rule's reason already says the growth against the goal's.
-	growth := []string{progress.GrowthSentence(rep), progress.ProjectionSentence(rep), progress.ROISentence(rep), progress.SufficiencyWords(rep)}
+	growth := []string{sp.GrowthSentence(rep), sp.ProjectionSentence(rep), sp.ROISentence(rep), sp.SufficiencyWords(rep)}
 	if rep.Decision.Rule == progress.RuleTrend {
 		growth = growth[1:]
 	}
@@ -376,22 +380,22 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	}
 	d := rep.Delivery
 	if d == nil {
-		return append(lines, "Delivery unknown: the goal has no plan.")
+		return append(lines, lang.L("progress.delivery.unknown"))
 	}
 	var parts []string
 	if d.AttendancePct != nil {
-		parts = append(parts, progress.AttendanceWords(d))
+		parts = append(parts, sp.AttendanceWords(d))
 	}
 	if d.DosePct != nil {
-		parts = append(parts, "dose "+progress.FormatDeliveryPct(*d.DosePct))
+		parts = append(parts, lang.L("progress.dose", map[string]any{"Pct": sp.Number(progress.FormatDeliveryPct(*d.DosePct))}))
 	}
 	if d.FidelityPct != nil {
-		parts = append(parts, "fidelity "+progress.FormatDeliveryPct(*d.FidelityPct))
+		parts = append(parts, lang.L("progress.fidelity", map[string]any{"Pct": sp.Number(progress.FormatDeliveryPct(*d.FidelityPct))}))
 	}
 	if len(parts) == 0 {
-		return append(lines, "Delivery: nothing planned yet.")
+		return append(lines, lang.L("progress.delivery.none"))
 	}
-	lines = append(lines, fmt.Sprintf("Delivery: %s; %s delivered.", strings.Join(parts, ", "), plural(d.DeliveredSessions, "session", "sessions")))
+	lines = append(lines, lang.N("progress.delivery", d.DeliveredSessions, map[string]any{"Count": d.DeliveredSessions, "Parts": strings.Join(parts, ", ")}))
 	names := map[string]string{}
 	for _, st := range prog.Steps {
 		names[st.ID] = st.Text
@@ -401,12 +405,12 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 	skipped := 0
 	for i, sf := range gp.Recent {
 		if sf.Applicable > 0 && sf.Done < sf.Applicable {
-			lines = append(lines, progress.StepSentence(i+1, names[sf.StepID], sf, true))
+			lines = append(lines, sp.StepSentence(i+1, names[sf.StepID], sf, true))
 			skipped++
 		}
 	}
 	if skipped == 0 && gp.RecentN > 0 {
-		lines = append(lines, "Every step was done or not applicable in the last "+plural(gp.RecentN, "session", "sessions")+".")
+		lines = append(lines, lang.N("progress.steps.all_done", gp.RecentN, map[string]any{"Count": gp.RecentN}))
 	}
 	return lines
 }
@@ -414,20 +418,20 @@ func reportLines(gp goalProgress, prog record.Program) []string {
 func (s *studentScreen) saveNote() {
 	body := strings.TrimSpace(s.noteEntry.Text)
 	if body == "" {
-		s.a.warn("Write the note first.")
+		s.a.warn(lang.L("session.note.write_first"))
 		return
 	}
 	me, _ := s.a.me()
 	cat := chosenCategory(s.noteCategory)
 	n := record.Note{StudentID: s.id, AuthorID: me, Body: body, Category: cat}
 	if _, err := repo.PutNote(context.Background(), s.a.cfg.Records, "", n, s.notePrivate.Checked); err != nil {
-		s.a.warn("Not saved: " + PlainError(err))
+		s.a.warn(notSavedWords(err))
 		return
 	}
 	s.noteEntry.SetText("")
 	s.notePrivate.SetChecked(false)
 	s.refresh()
-	s.a.say("Note saved.")
+	s.a.say(lang.L("student.note.saved"))
 }
 
 // --- team decision -----------------------------------------------------------
@@ -467,16 +471,16 @@ func newDecisionForm(a *App, studentID, goalID, suggested, reason string) *decis
 		return sc
 	})
 	t := a.cfg.Now().AddDate(0, 0, 42)
-	d.review = entryWith(record.DateOf(t).String(), "YYYY-MM-DD")
-	intro := "The data supports: " + decisionWords(suggested) + ". " + reason
+	d.review = entryWith(record.DateOf(t).String(), lang.L("student.decision.date_format"))
+	intro := lang.L("student.decision.intro", map[string]any{"Decision": decisionWords(suggested), "Reason": reason})
 	if suggested == "" {
-		intro = "Choose what the team decided."
+		intro = lang.L("student.decision.choose")
 	}
-	d.formScreen = newFormScreen(a, "Team decision · "+studentName(a.cfg.Records, studentID), []*widget.FormItem{
-		widget.NewFormItem("Why", why), widget.NewFormItem("Next review", d.review),
+	d.formScreen = newFormScreen(a, lang.L("student.decision.title", map[string]any{"Name": studentName(a.cfg.Records, studentID)}), []*widget.FormItem{
+		widget.NewFormItem(lang.L("student.decision.why"), why), widget.NewFormItem(lang.L("student.decision.next_review"), d.review),
 	}, func() bool {
 		if d.chosen == "" {
-			a.warn("Choose what the team decided.")
+			a.warn(lang.L("student.decision.choose"))
 			return false
 		}
 		me, _ := a.me()

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -144,15 +145,15 @@ func schoolCalendar(rec Records) progress.Calendar {
 func (l studentLight) text() string {
 	switch l.Status {
 	case progress.Green:
-		return "▲ Above the aimline"
+		return "▲ " + lang.L("student.light.green")
 	case progress.Yellow:
-		return "◆ Mixed"
+		return "◆ " + lang.L("student.light.yellow")
 	case progress.Red:
-		return "▼ Below the aimline"
+		return "▼ " + lang.L("student.light.red")
 	case progress.Grey:
-		return "○ Too few recent points"
+		return "○ " + lang.L("student.light.grey")
 	}
-	return "No active goal"
+	return lang.L("student.light.none")
 }
 
 func (l studentLight) color() color.Color {

@@ -152,6 +152,8 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/admin/breaks/:id", c.adminOnly(c.handleBreakEdit))
 	e.POST("/admin/breaks/:id/delete", c.adminOnly(c.handleBreakDelete))
 	c.mountAudit(e)
+	c.mountObservations(e)
+	c.mountGoalForm(e)
 }
 
 // securityHeaders go on every console response (CONSOLE.md §2): no inline

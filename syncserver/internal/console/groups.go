@@ -106,7 +106,13 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	envs = append(append(envs, goaldata.OfType(progs, record.TypeProgram)...), breaks...)
+	// The observations of its sessions (DOMAIN.md §3.7a), in one read.
+	obs, err := c.sessionObservations(ctx, sc, envs)
+	if err != nil {
+		return err
+	}
+	sessionEnvs := envs
+	envs = append(append(append(envs, goaldata.OfType(progs, record.TypeProgram)...), breaks...), obs...)
 	ds := progress.NewDataset(envs)
 	gd := progress.GroupDelivery(ds, id, g.ProgramID, asOf)
 	prog := ds.Programs[g.ProgramID]
@@ -178,7 +184,9 @@ func (c *Console) handleGroup(ec echo.Context) error {
 		"Program": prog.Name, "Interventionist": sc.userName(g.InterventionistID), "AsOf": asOf.String(),
 		"Summary": summary, "Fidelity": fid, "Students": students, "Columns": cols, "Steps": steps, "Skipped": skipped,
 		"Cancelled": cancelled, "Shown": len(cols), "Delivered": gd.Delivered, "SamePlans": same,
-		"AttendedTotal": fmt.Sprintf("%d of %d", attended, marked), "MinutesTotal": progress.FormatMinutes(gd.Minutes)})
+		"AttendedTotal": fmt.Sprintf("%d of %d", attended, marked), "MinutesTotal": progress.FormatMinutes(gd.Minutes),
+		"Observed": observedHooks(gd.FidelityPct, gd.Observations), "Observations": observationRows(sc, obs, sessionEnvs, ds.Programs, g.ProgramID),
+		"ToObserve": todayToObserve(sc, g, sessionEnvs, c.today()), "JustObserved": ec.QueryParam("observed") != ""})
 }
 
 func stepName(prog record.Program, id string) string {

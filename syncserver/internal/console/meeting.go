@@ -121,10 +121,10 @@ func agendaReason(decision string, reviewDue, overdue bool) (string, int) {
 // then by decision, student and goal (a stable order, so pages do not
 // shift). It reads the caseload's cached reports: no whole-school read
 // when the school has not changed (ADR 0012).
-func (c *Console) agenda(ctx context.Context, sc *scope, day progress.Date) ([]agendaEntry, error) {
+func (c *Console) agenda(ctx context.Context, sc *scope, day progress.Date) ([]agendaEntry, []goalView, error) {
 	gvs, err := c.caseloadGoals(ctx, sc, day)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	node, dayS := meetingNode(sc.p.School.ID), day.String()
 	var out []agendaEntry
@@ -166,7 +166,7 @@ func (c *Console) agenda(ctx context.Context, sc *scope, day progress.Date) ([]a
 		}
 		return a.gv.ID < b.gv.ID
 	})
-	return out, nil
+	return out, gvs, nil
 }
 
 // agendaFilter is the agenda's GET filters (CONSOLE.md §3) and page.
@@ -242,6 +242,9 @@ type card struct {
 	// Action is the decision form's target: it keeps the filters and the
 	// page, so the answer comes back to this card.
 	Action string
+	// Observed is observed fidelity beside the reported one; the card
+	// shows it when §3.7a flags a gap (ADR 0031).
+	Observed observedView
 }
 
 func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
@@ -254,6 +257,9 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 		LastProbe: "no probe yet", Action: formAction("/meeting/decisions", f)}
 	if k.ReasonText == "" {
 		k.ReasonText = e.reason
+	}
+	if d := rep.Delivery; d != nil {
+		k.Observed = observedHooks(d.FidelityPct, d.Observations)
 	}
 	if g, ok := sc.groups[gv.GroupID]; ok {
 		k.Group, k.Interventionist, k.GroupHref = g.Name, sc.userName(g.InterventionistID), groupHref(sc, gv.GroupID)
@@ -376,6 +382,7 @@ type agendaView struct {
 	sc         *scope
 	all, shown []agendaEntry
 	f          agendaFilter
+	goals      []goalView // every caseload goal in scope (the fidelity gaps' list)
 }
 
 // agendaOf reads the request's agenda (as_of, scope, filter).
@@ -389,12 +396,12 @@ func (c *Console) agendaOf(ec echo.Context) (agendaView, error) {
 	if err != nil {
 		return agendaView{}, err
 	}
-	all, err := c.agenda(ctx, sc, day)
+	all, goals, err := c.agenda(ctx, sc, day)
 	if err != nil {
 		return agendaView{}, err
 	}
 	f := filterOf(ec.QueryParams())
-	return agendaView{day: day, sc: sc, all: all, shown: f.apply(all), f: f}, nil
+	return agendaView{day: day, sc: sc, all: all, shown: f.apply(all), f: f, goals: goals}, nil
 }
 
 // handleMeeting is the team's agenda (CONSOLE.md §3).
@@ -428,6 +435,7 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	if len(m.Names) > 0 {
 		data["AttendeeText"] = strings.Join(m.Names, ", ")
 	}
+	data["Gaps"] = fidelityGaps(sc, v.goals)
 	for k, v := range meetingLinks(f, pages) {
 		data[k] = v
 	}

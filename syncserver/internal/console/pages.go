@@ -245,6 +245,15 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 		// The chart's two sizes and the narrow one's query (ADR 0019).
 		ChartWide, ChartNarrow reportdoc.ChartSize
 		NarrowQ                string
+		// Observed fidelity beside the self-reported one, the growth
+		// sentence with its norm source, and the goal form (ADR 0031).
+		Observed           observedView
+		Growth, NormSource string
+		EditHref           string
+	}
+	norms, err := c.normTables(ctx, sc, gvs)
+	if err != nil {
+		return err
 	}
 	var goals []goalPage
 	for _, gv := range gvs {
@@ -274,6 +283,12 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 		}
 		gp.AsOfQ = asOfQuery(ec)
 		gp.ChartWide, gp.ChartNarrow, gp.NarrowQ = reportdoc.ConsoleChartWide, reportdoc.ConsoleChartNarrow, withQuery(gp.AsOfQ, "size=narrow")
+		if d := gv.Report.Delivery; d != nil {
+			gp.Observed = observedHooks(d.FidelityPct, d.Observations)
+		}
+		gp.NormSource = progress.NormSourceOf(norms, st.Grade, gv.Report, gv.Calendar)
+		gp.Growth = progress.GrowthVsTypicalSentence(gv.Report, gp.NormSource)
+		gp.EditHref = "/students/" + sid + "/goals/" + gv.ID + "/edit"
 		goals = append(goals, gp)
 	}
 	probes, shownProbes, err := c.studentProbes(ec, sc, sid)
@@ -375,8 +390,13 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	if err := ec.Request().Context().Err(); err != nil { // no PDF for a client that is gone
 		return err
 	}
+	norms, err := c.normTables(ec.Request().Context(), sc, []goalView{gv})
+	if err != nil {
+		return err
+	}
 	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
-		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Calendar: gv.Calendar}
+		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Calendar: gv.Calendar,
+		NormSource: progress.NormSourceOf(norms, gv.Student.Grade, gv.Report, gv.Calendar)}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err

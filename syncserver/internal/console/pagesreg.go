@@ -12,11 +12,21 @@ var extraPages = map[string][]string{
 	"program":     {"templates/outcomes.html"},
 	"cico":        nil,
 	"cicostudent": nil,
+	// Observations and the goal form (ADR 0031).
+	"observe":      nil,
+	"observations": nil,
+	"groupobserve": nil,
+	"goalform":     nil,
+	// Pages that show observed fidelity (templates/observedpart.html).
+	"student": {"templates/observedpart.html"},
+	"group":   {"templates/observedpart.html"},
+	"meeting": {"templates/observedpart.html"},
 }
 
 func init() {
 	funcs["plural"] = plural
 	funcs["dict"] = dict
+	funcs["inc"] = func(i int) int { return i + 1 }
 }
 
 // parsePages adds the pages of extraPages to c.pages; New calls it.

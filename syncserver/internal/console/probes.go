@@ -35,12 +35,18 @@ type probeRow struct {
 	// Count and Seconds fill the edit form: the stored figures written
 	// exactly (record.Probe.Count), never the rounded Score.
 	Count, Seconds string
+	// FormID is the probe's form_id and Form its title (formTitles).
+	FormID, Form string
 }
 
 // studentProbes lists a student's probes, newest first, and their
 // envelopes (for the audit of restricted content shown).
 func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probeRow, []record.Envelope, error) {
 	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeProbe)
+	if err != nil {
+		return nil, nil, err
+	}
+	titles, err := c.formTitles(ec.Request().Context(), sc, sid, envs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -57,6 +63,7 @@ func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probe
 		if p.Errors != nil {
 			r.Errors = progress.FormatScore(*p.Errors)
 		}
+		r.FormID, r.Form = p.FormID, titles.of(p.Measure, p.FormID)
 		if p.RawScore != nil && p.Seconds > 0 {
 			r.Prorated = "prorated from " + progress.FormatScore(*p.RawScore) + " in " + progress.FormatScore(p.Seconds) + " s"
 		}

@@ -245,13 +245,16 @@ func TestImportTwiceWritesNothing(t *testing.T) {
 // genRoster makes a valid users.csv with shuffled columns, optional
 // columns, odd-but-valid values (quotes, commas, line breaks, accents).
 func genRoster(rt *rapid.T) string {
-	cols := []string{"sourcedId", "role", "givenName", "familyName", "grades", "status", "enabledUser", "preferredFirstName"}
+	cols := []string{"sourcedId", "role", "givenName", "familyName", "grades", "status", "enabledUser", "preferredFirstName",
+		"preferredLanguages", "home_language"}
 	cols = rapid.Permutation(cols).Draw(rt, "cols")
-	if rapid.Bool().Draw(rt, "1.1") {
-		for i, c := range cols {
-			if c == "preferredFirstName" {
-				cols = append(cols[:i], cols[i+1:]...)
-				break
+	for _, opt := range []string{"preferredFirstName", "preferredLanguages", "home_language"} {
+		if rapid.Bool().Draw(rt, "without "+opt) {
+			for i, c := range cols {
+				if c == opt {
+					cols = append(cols[:i], cols[i+1:]...)
+					break
+				}
 			}
 		}
 	}
@@ -270,6 +273,8 @@ func genRoster(rt *rapid.T) string {
 			"status":             rapid.SampledFrom([]string{"active", "tobedeleted", ""}).Draw(rt, "status"),
 			"enabledUser":        rapid.SampledFrom([]string{"true", "false", ""}).Draw(rt, "enabled"),
 			"preferredFirstName": rapid.SampledFrom([]string{"", "Bo"}).Draw(rt, "pref"),
+			"preferredLanguages": rapid.SampledFrom([]string{"", "es", "es-419,en", "Spanish, en"}).Draw(rt, "langs"),
+			"home_language":      rapid.SampledFrom([]string{"", "es", "EN-us", "es_MX", "spa"}).Draw(rt, "home"),
 		}
 		for j, c := range cols {
 			if j > 0 {

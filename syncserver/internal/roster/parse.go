@@ -22,6 +22,8 @@ import (
 	"path"
 	"strings"
 	"unicode/utf8"
+
+	"smallwins/shared/i18n"
 )
 
 // UsersFile is the one file an import needs; every other OneRoster file may
@@ -98,6 +100,10 @@ type Row struct {
 	// PreferredName is nil when the export has no preferredFirstName column
 	// or the cell is empty: the app's value stays (ADR 0009).
 	PreferredName *string
+	// FamilyLanguage is the BCP 47 tag of a language column (ADR 0037);
+	// nil when the export has none or its cells are empty: the app's value
+	// stays.
+	FamilyLanguage *string
 }
 
 // Parsed is what Parse read: the mapped student rows, the rows it skipped
@@ -157,6 +163,24 @@ const (
 )
 
 var requiredColumns = []string{colSourcedID, colRole, colGiven, colFamily, colGrades}
+
+// languageColumns carry the family's language, in the order they are
+// preferred when a file has several (ADR 0037): our field's own name and the
+// names SIS exports give a home language, plain or as a OneRoster CSV
+// extension (metadata.*), then preferredLanguages, a list of the user's own
+// languages.
+var languageColumns = []struct {
+	name string
+	list bool // a comma-separated list: its first valid tag is taken
+}{
+	{"family_language", false}, {"metadata.family_language", false},
+	{"home_language", false}, {"metadata.home_language", false},
+	{"preferredLanguages", true},
+}
+
+// maxLanguageList bounds a list cell before it is split: a handful of tags
+// fit many times over, and a hostile cell is refused rather than split.
+const maxLanguageList = 256
 
 // Parse reads users.csv from fsys (at its root, or in the one top-level
 // directory that holds it: a zip made of an export's folder) and maps it.
@@ -230,6 +254,12 @@ func parseUsers(src io.Reader, opts Options) (p Parsed) {
 		return p // without the columns, no row can be read
 	}
 	_, hasPreferred := col[colPreferred]
+	var langCols []int // indexes into languageColumns of the file's columns
+	for i, c := range languageColumns {
+		if _, ok := col[c.name]; ok {
+			langCols = append(langCols, i)
+		}
+	}
 	seen := make(idSet)
 
 	for read := 0; ; read++ {
@@ -286,6 +316,10 @@ func parseUsers(src io.Reader, opts Options) (p Parsed) {
 				bad = true
 			}
 		}
+		lang, ok := familyLanguage(get, langCols, func(c, msg string) { fail(line(col[c]), c, msg) })
+		if !ok {
+			bad = true
+		}
 		if bad {
 			continue
 		}
@@ -302,6 +336,9 @@ func parseUsers(src io.Reader, opts Options) (p Parsed) {
 				row.PreferredName = &v
 			}
 		}
+		if lang != "" {
+			row.FamilyLanguage = &lang
+		}
 		if len(p.Rows) == MaxRecords {
 			tooMany(r, tooManyRecords, fail)
 			break
@@ -309,6 +346,42 @@ func parseUsers(src io.Reader, opts Options) (p Parsed) {
 		p.Rows = append(p.Rows, row)
 	}
 	return p
+}
+
+// familyLanguage reads a row's family language from the first of the file's
+// language columns (cols, in languageColumns' order) whose cell is not
+// empty: its tag as given (i18n.ReadTag), or, for a list, its first entry
+// that is a tag. A cell that holds no tag is reported through fail and the
+// columns after it are not looked at: the file said something, and it is
+// not read as something else. "" when every cell is empty.
+func familyLanguage(get func(string) string, cols []int, fail func(col, msg string)) (string, bool) {
+	for _, i := range cols {
+		c := languageColumns[i]
+		v := get(c.name)
+		if v == "" {
+			continue
+		}
+		if !c.list {
+			tag, err := i18n.ReadTag(v)
+			if err != nil {
+				fail(c.name, err.Error())
+				return "", false
+			}
+			return tag, true
+		}
+		if len(v) > maxLanguageList {
+			fail(c.name, fmt.Sprintf("the list of languages is longer than %d characters", maxLanguageList))
+			return "", false
+		}
+		for _, entry := range strings.Split(v, ",") {
+			if tag, err := i18n.ReadTag(entry); err == nil {
+				return tag, true
+			}
+		}
+		fail(c.name, "no entry of the list is a BCP 47 language tag (e.g. es, en, es-MX)")
+		return "", false
+	}
+	return "", true
 }
 
 // idSet remembers every sourcedId of a file with the line it was first

@@ -29,20 +29,20 @@ func TestMapping(t *testing.T) {
 			[]Row{{Line: 2, ExternalID: "s1", GivenName: "Ana", FamilyName: "Lopez", Grade: "3", Active: true}}, 0},
 		{"PK PR TK KG 12", hdr +
 			"a,,,,o,student,,,A,A,,,,,,,PK,\nb,,,,o,student,,,B,B,,,,,,,PR,\nc,,,,o,student,,,C,C,,,,,,,TK,\nd,,,,o,student,,,D,D,,,,,,,KG,\ne,,,,o,student,,,E,E,,,,,,,12,\n", Options{},
-			[]Row{{2, "a", "A", "A", "PK", true, nil}, {3, "b", "B", "B", "PK", true, nil}, {4, "c", "C", "C", "PK", true, nil},
-				{5, "d", "D", "D", "K", true, nil}, {6, "e", "E", "E", "12", true, nil}}, 0},
+			[]Row{{2, "a", "A", "A", "PK", true, nil, nil}, {3, "b", "B", "B", "PK", true, nil, nil}, {4, "c", "C", "C", "PK", true, nil, nil},
+				{5, "d", "D", "D", "K", true, nil, nil}, {6, "e", "E", "E", "12", true, nil, nil}}, 0},
 		{"tobedeleted and enabledUser false are inactive", hdr +
 			"a,tobedeleted,,true,o,student,,,A,A,,,,,,,1,\nb,active,,FALSE,o,student,,,B,B,,,,,,,1,\n", Options{},
-			[]Row{{2, "a", "A", "A", "1", false, nil}, {3, "b", "B", "B", "1", false, nil}}, 0},
+			[]Row{{2, "a", "A", "A", "1", false, nil, nil}, {3, "b", "B", "B", "1", false, nil, nil}}, 0},
 		{"other roles skipped", hdr + "t,,,,o,teacher,,,T,T,,,,,,,,\np,,,,o,parent,,,P,P,,,,,,,,\n", Options{}, nil, 2},
 		{"org filter", hdr + "a,,,,\"o1,o2\",student,,,A,A,,,,,,,1,\nb,,,,o3,student,,,B,B,,,,,,,1,\n", Options{Org: "o2"},
-			[]Row{{2, "a", "A", "A", "1", true, nil}}, 1},
+			[]Row{{2, "a", "A", "A", "1", true, nil, nil}}, 1},
 		{"BOM, CRLF, free column order, quoted line break", "\xef\xbb\xbfgrades,familyName,givenName,role,sourcedId\r\n" +
 			"2,\"Lopez\r\nGarcia\",Ana,student,s1\r\n5,Kim,Jo,student,s2\r\n", Options{},
-			[]Row{{2, "s1", "Ana", "Lopez\nGarcia", "2", true, nil}, {4, "s2", "Jo", "Kim", "5", true, nil}}, 0},
+			[]Row{{2, "s1", "Ana", "Lopez\nGarcia", "2", true, nil, nil}, {4, "s2", "Jo", "Kim", "5", true, nil, nil}}, 0},
 		{"preferredFirstName (1.2)", "sourcedId,role,givenName,familyName,grades,preferredFirstName\n" +
 			"s1,student,Robert,Lee,4,Bobby\ns2,student,Ann,Lee,4,\n", Options{},
-			[]Row{{2, "s1", "Robert", "Lee", "4", true, sp("Bobby")}, {3, "s2", "Ann", "Lee", "4", true, nil}}, 0},
+			[]Row{{2, "s1", "Robert", "Lee", "4", true, sp("Bobby"), nil}, {3, "s2", "Ann", "Lee", "4", true, nil, nil}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := ParseUsers([]byte(tc.csv), tc.opts)
@@ -217,4 +217,85 @@ func TestBounds(t *testing.T) {
 			t.Errorf("a file of exactly %d bytes: %+v", MaxFileBytes, p.Errors)
 		}
 	})
+}
+
+// TestFamilyLanguage: the language columns of ADR 0037, their order when a file has several, a
+// list's first tag, and an empty cell that leaves the app's value.
+func TestFamilyLanguage(t *testing.T) {
+	const base = "sourcedId,role,givenName,familyName,grades,"
+	for _, tc := range []struct {
+		name, csv string
+		want      []*string
+	}{
+		{"OneRoster 1.1: no column", "sourcedId,role,givenName,familyName,grades\ns1,student,A,B,1\n", []*string{nil}},
+		{"family_language as given", base + "family_language\ns1,student,A,B,1,es-MX\ns2,student,A,B,1,EN\ns3,student,A,B,1,\n",
+			[]*string{sp("es-MX"), sp("EN"), nil}},
+		{"an underscore is a hyphen", base + "home_language\ns1,student,A,B,1,es_MX\n", []*string{sp("es-MX")}},
+		{"a OneRoster extension column", base + "metadata.home_language\ns1,student,A,B,1,spa\n", []*string{sp("spa")}},
+		{"preferredLanguages: the first tag of the list", base + "preferredLanguages\ns1,student,A,B,1,\"es-419, en\"\n" +
+			"s2,student,A,B,1,\"Spanish,es\"\ns3,student,A,B,1,\" , en\"\n", []*string{sp("es-419"), sp("es"), sp("en")}},
+		{"the family's column before the student's list", base + "preferredLanguages,family_language\n" +
+			"s1,student,A,B,1,en,es\ns2,student,A,B,1,en,\n", []*string{sp("es"), sp("en")}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := ParseUsers([]byte(tc.csv), Options{})
+			if len(p.Errors) > 0 {
+				t.Fatalf("errors: %+v", p.Errors)
+			}
+			var got []*string
+			for _, r := range p.Rows {
+				got = append(got, r.FamilyLanguage)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("family languages %s, want %s", show(got), show(tc.want))
+			}
+		})
+	}
+}
+
+func show(ps []*string) string {
+	var out []string
+	for _, p := range ps {
+		if p == nil {
+			out = append(out, "nil")
+		} else {
+			out = append(out, fmt.Sprintf("%q", *p))
+		}
+	}
+	return "[" + strings.Join(out, " ") + "]"
+}
+
+// TestFamilyLanguageRefused: what is not a language tag refuses the import with the file, line
+// and column, and no message quotes the value: a name, a formula, a right-to-left override, a
+// huge cell, a list without a tag; a bad family_language is not replaced by a lower column.
+func TestFamilyLanguageRefused(t *testing.T) {
+	huge := strings.Repeat("es-", 40000)
+	csv := "sourcedId,role,givenName,familyName,grades,family_language,preferredLanguages\n" +
+		"s1,student,A,B,1,Spanish,\n" +
+		"s2,student,A,B,1,\"=HYPERLINK(\"\"http://x\"\",\"\"es\"\")\",\n" +
+		"s3,student,A,B,1,\u202ees,\n" +
+		"s4,student,A,B,1," + huge + ",\n" +
+		"s5,student,A,B,1,,\"Spanish, Inglés\"\n" +
+		"s6,student,A,B,1,,\"" + strings.Repeat("en,", 100) + "\"\n" +
+		"s7,student,A,B,1,xx,es\n" +
+		"t1,teacher,T,T,,Klingon,\n" +
+		"s8,student,A,B,1,es,Spanish\n"
+	p := ParseUsers([]byte(csv), Options{})
+	notTag := "not a known BCP 47 language tag (e.g. es, en, es-MX; a language's name such as Spanish is not read)"
+	chars := "a language tag holds only letters, digits and hyphens (e.g. es, en, es-MX)"
+	want := []Error{
+		{UsersFile, 2, "family_language", notTag},
+		{UsersFile, 3, "family_language", chars},
+		{UsersFile, 4, "family_language", chars},
+		{UsersFile, 5, "family_language", "the language tag is longer than 64 characters"},
+		{UsersFile, 6, "preferredLanguages", "no entry of the list is a BCP 47 language tag (e.g. es, en, es-MX)"},
+		{UsersFile, 7, "preferredLanguages", "the list of languages is longer than 256 characters"},
+		{UsersFile, 8, "family_language", notTag},
+	}
+	if !reflect.DeepEqual(p.Errors, want) {
+		t.Errorf("errors\n%+v\nwant\n%+v", p.Errors, want)
+	}
+	if len(p.Rows) != 1 || p.Rows[0].ExternalID != "s8" || *p.Rows[0].FamilyLanguage != "es" {
+		t.Errorf("rows %+v: want s8 alone, in es (a teacher's cell is not read)", p.Rows)
+	}
 }

@@ -42,6 +42,7 @@ const (
 	fGrade     = "grade"
 	fExternal  = "external_id"
 	fActive    = "active"
+	fLanguage  = "family_language"
 )
 
 // held is one live student of the school as the import sees it.
@@ -118,6 +119,9 @@ func MakePlan(existing []record.Envelope, p Parsed) Plan {
 			if r.PreferredName != nil {
 				s.PreferredName = *r.PreferredName
 			}
+			if r.FamilyLanguage != nil {
+				s.FamilyLanguage = *r.FamilyLanguage
+			}
 			drafts = append(drafts, serverwriter.Draft{Type: record.TypeStudent, Data: s})
 			rep.Created++
 			continue
@@ -127,8 +131,9 @@ func MakePlan(existing []record.Envelope, p Parsed) Plan {
 			rep.Unchanged++
 			continue
 		}
-		// Only the mapped fields are replaced; a preferred name typed in
-		// the app and fields of newer app versions stay.
+		// Only the mapped fields are replaced; a preferred name or a family
+		// language set in the app (when the file has none) and fields of
+		// newer app versions stay.
 		f := h.fields
 		f[fGiven] = mustJSON(r.GivenName)
 		f[fFamily] = mustJSON(r.FamilyName)
@@ -137,6 +142,9 @@ func MakePlan(existing []record.Envelope, p Parsed) Plan {
 		f[fActive] = mustJSON(r.Active) // always written (§14)
 		if r.PreferredName != nil {
 			f[fPreferred] = mustJSON(*r.PreferredName)
+		}
+		if r.FamilyLanguage != nil {
+			f[fLanguage] = mustJSON(*r.FamilyLanguage)
 		}
 		data, err := json.Marshal(f)
 		if err != nil { // cannot happen: every value is valid JSON already
@@ -160,8 +168,14 @@ func changed(f map[string]json.RawMessage, r Row) bool {
 			return true
 		}
 	}
-	if r.PreferredName != nil {
-		if v, ok := str(f[fPreferred]); !ok || v != *r.PreferredName {
+	for _, c := range []struct {
+		field string
+		want  *string
+	}{{fPreferred, r.PreferredName}, {fLanguage, r.FamilyLanguage}} {
+		if c.want == nil {
+			continue // the file does not say: the app's value stays
+		}
+		if v, ok := str(f[c.field]); !ok || v != *c.want {
 			return true
 		}
 	}

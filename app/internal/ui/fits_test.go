@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"smallwins/shared/i18n"
+)
+
+// textBox is one piece of text a person reads on the screen, where it is drawn.
+type textBox struct {
+	what     string
+	pos      fyne.Position
+	size     fyne.Size
+	min      fyne.Size
+	clipping bool // drawn narrower than its text needs, with no wrapping or ellipsis to say so
+	seen     rect // the part in view (a scroller shows only part of its content)
+}
+
+// rect is a box on the canvas, in absolute coordinates.
+type rect struct{ x0, y0, x1, y1 float32 }
+
+func (r rect) cut(o rect) rect {
+	return rect{maxF(r.x0, o.x0), maxF(r.y0, o.y0), minF(r.x1, o.x1), minF(r.y1, o.y1)}
+}
+
+func (r rect) empty() bool { return r.x1-r.x0 < 1 || r.y1-r.y0 < 1 }
+
+// textBoxes are the drawn labels, buttons and checks of w's content, with
+// their absolute places: hidden objects and the parts of a scroller's
+// content outside its view are left out. A label that wraps or truncates
+// fits any width by design; one that does neither and is narrower than its
+// text is cut off.
+func textBoxes(w fyne.Window) []textBox {
+	d := fyne.CurrentApp().Driver()
+	var out []textBox
+	var walk func(o fyne.CanvasObject, clip rect)
+	walk = func(o fyne.CanvasObject, clip rect) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		p, sz := d.AbsolutePositionForObject(o), o.Size()
+		box := rect{p.X, p.Y, p.X + sz.Width, p.Y + sz.Height}
+		if tb, ok := textOf(o); ok && !box.cut(clip).empty() {
+			tb.pos, tb.size, tb.seen = p, sz, box.cut(clip)
+			out = append(out, tb)
+		}
+		var kids []fyne.CanvasObject
+		switch v := o.(type) {
+		case *container.Scroll:
+			clip = clip.cut(box)
+			kids = []fyne.CanvasObject{v.Content}
+		case *fyne.Container:
+			kids = v.Objects
+		case fyne.Widget:
+			kids = test.WidgetRenderer(v).Objects()
+		}
+		for _, k := range kids {
+			walk(k, clip)
+		}
+	}
+	c := w.Canvas()
+	walk(c.Content(), rect{0, 0, c.Size().Width, c.Size().Height})
+	return out
+}
+
+// textOf is o as a piece of text a person reads, when it is one.
+func textOf(o fyne.CanvasObject) (textBox, bool) {
+	var text string
+	clipping := true
+	switch v := o.(type) {
+	case *widget.Label:
+		text, clipping = v.Text, v.Wrapping == fyne.TextWrapOff && v.Truncation == fyne.TextTruncateOff
+	case *Button:
+		text = v.Text
+	case *widget.Button:
+		text = v.Text
+	case *widget.Check:
+		text = v.Text
+	default:
+		return textBox{}, false
+	}
+	if strings.TrimSpace(text) == "" || o.Size().Width <= 0 || o.Size().Height <= 0 {
+		return textBox{}, false
+	}
+	kind := strings.TrimPrefix(fmt.Sprintf("%T", o), "*")
+	return textBox{what: fmt.Sprintf("%s %q", kind, text), min: o.MinSize(), clipping: clipping}, true
+}
+
+// misfits are the pieces of text of w that are cut off (narrower than their
+// text with no wrapping or ellipsis) or drawn over one another.
+func misfits(w fyne.Window) []string {
+	const slack = 0.5
+	boxes := textBoxes(w)
+	var out []string
+	for _, b := range boxes {
+		if b.clipping && b.min.Width > b.size.Width+slack {
+			out = append(out, fmt.Sprintf("%s is cut off: needs %.0f px, has %.0f", b.what, b.min.Width, b.size.Width))
+		}
+	}
+	for i := range boxes {
+		for j := i + 1; j < len(boxes); j++ {
+			if overlap(boxes[i], boxes[j]) {
+				out = append(out, fmt.Sprintf("%s overlaps %s", boxes[i].what, boxes[j].what))
+			}
+		}
+	}
+	return out
+}
+
+// overlap says whether two boxes share more than a pixel's sliver in both
+// directions (neighbours touching at an edge are fine).
+func overlap(a, b textBox) bool {
+	const sliver = 1
+	c := a.seen.cut(b.seen)
+	return c.x1-c.x0 > sliver && c.y1-c.y0 > sliver
+}
+
+func minF(a, b float32) float32 {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func maxF(a, b float32) float32 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// TestEveryScreenFitsInBothLanguages walks every screen of the demo school,
+// in English and in Spanish (longer words), in landscape and portrait: no
+// button, check or unwrapped label is narrower than its text, and no two
+// pieces of text are drawn over one another.
+func TestEveryScreenFitsInBothLanguages(t *testing.T) {
+	for _, l := range i18n.Supported {
+		for _, orient := range orientations {
+			t.Run(l.String()+"/"+orient.name, func(t *testing.T) {
+				useLang(t, l)
+				seen := 0
+				tourScreens(t, orient.name, orient.size, func(w fyne.Window, name string) {
+					t.Helper()
+					w.Content().Refresh()
+					seen++
+					for _, m := range misfits(w) {
+						t.Errorf("%s: %s", name, m)
+					}
+				})
+				if seen < 20 {
+					t.Fatalf("the tour saw only %d screens", seen)
+				}
+			})
+		}
+	}
+}
+
+// TestMisfitsSeesACutButton proves the check can fail: a button squeezed
+// narrower than its words, and two labels stacked on one another.
+func TestMisfitsSeesACutButton(t *testing.T) {
+	b := NewButton("Guardar la nota de la sesión", nil)
+	l1, l2 := widget.NewLabel("uno"), widget.NewLabel("dos")
+	w := test.NewWindow(nil)
+	defer w.Close()
+	w.SetContent(&fyne.Container{Layout: nil, Objects: []fyne.CanvasObject{b, l1, l2}})
+	w.Resize(fyne.NewSize(400, 400))
+	b.Move(fyne.NewPos(200, 0))
+	b.Resize(fyne.NewSize(60, 44))
+	l1.Move(fyne.NewPos(0, 100))
+	l1.Resize(fyne.NewSize(80, 30))
+	l2.Move(fyne.NewPos(10, 105))
+	l2.Resize(fyne.NewSize(80, 30))
+	got := strings.Join(misfits(w), "\n")
+	if !strings.Contains(got, "is cut off") || !strings.Contains(got, `widget.Label "uno" overlaps widget.Label "dos"`) {
+		t.Fatalf("misfits missed the cut button or the overlap:\n%s", got)
+	}
+}

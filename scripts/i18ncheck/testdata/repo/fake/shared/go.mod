@@ -1,0 +1,3 @@
+module smallwins/shared
+
+go 1.22
