@@ -165,7 +165,8 @@ func New(win fyne.Window, cfg Config) *App {
 	// The status line has one line's height whether or not it holds a
 	// message (ADR 0631: a message pushed the session screen down 55 px
 	// and buttons moved under the finger).
-	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
+	// A label's height is its font's line height whatever its text: an empty one measures it.
+	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
 	a.undo = newUndoBar(a, navBar)
 	a.frame = container.NewStack(a.root, a.undo.layer)

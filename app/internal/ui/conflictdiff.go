@@ -228,11 +228,11 @@ func (w words) value(k string, raw json.RawMessage) string {
 		}
 		return w.nm.user(s)
 	case isString && k == "measure":
-		return speaker().Measure(s).Name
+		return inAppLang().Measure(s).Name
 	case isString && k == "category" && w.typ == record.TypeNote:
-		return speaker().NoteCategoryWords(s)
+		return inAppLang().NoteCategoryWords(s)
 	case isString && k == "code" && w.typ == record.TypeDecision:
-		return speaker().DecisionWords(s)
+		return inAppLang().DecisionWords(s)
 	case isString && k == "direction":
 		if s == record.DirectionDown {
 			return lang.L("conflicts.lower_better")
@@ -280,7 +280,7 @@ func (w words) items(k string, a, b json.RawMessage) []diffRow {
 			for _, x := range at {
 				v := statusWord(x.Status)
 				if x.Minutes != nil && x.Status != record.Absent {
-					v += ", " + localFigure(fmtMin(*x.Minutes)) + " min"
+					v += ", " + sayFigure(fmtMin(*x.Minutes)) + " min"
 				}
 				vals[x.StudentID], order = v, append(order, x.StudentID)
 			}
@@ -470,5 +470,5 @@ func typePlural(typ string) string {
 	if s := lang.L(id); s != id {
 		return s
 	}
-	return typeWords(typ) + "s"
+	return lang.L("common.several", map[string]any{"What": typeWords(typ)})
 }

@@ -205,7 +205,7 @@ func pctAgainstGoal(pct, goal float64, met bool) string {
 	case met && pct < goal:
 		pct = goal
 	case !met && pct >= goal:
-		return lang.L("common.just_under", map[string]any{"Goal": localFigure(progress.FormatPct(goal))})
+		return lang.L("common.just_under", map[string]any{"Goal": sayFigure(progress.FormatPct(goal))})
 	}
 	return progress.FormatPctWholeAgainst(pct, goal)
 }

@@ -8,7 +8,6 @@ import (
 
 	"smallwins/app/internal/applang"
 	"smallwins/shared/i18n"
-	"smallwins/shared/progress"
 )
 
 // languageKey is the preference holding the language chosen on the Sync screen: "" follows the
@@ -29,13 +28,6 @@ func storedLanguage(p fyne.Preferences) string {
 	}
 	return p.String(languageKey)
 }
-
-// speaker says the report's words, numbers included, in the app's language.
-func speaker() progress.Speaker { return progress.In(applang.Current()) }
-
-// localFigure is a figure already written by the one rounding rule (fmtNum, fmtMin, fmtShare)
-// with the language's decimal mark, for text a person reads (never for a box they edit).
-func localFigure(fig string) string { return speaker().Number(fig) }
 
 // dateWords are a date's parts in the app's language, for the date patterns of the catalog.
 func dateWords(t time.Time) map[string]any {

@@ -20,15 +20,6 @@ import (
 	"smallwins/shared/record"
 )
 
-// inSpanish makes the app speak Spanish for the test, and English again after it.
-func inSpanish(t *testing.T) {
-	t.Helper()
-	t.Cleanup(func() { _ = applang.Use(i18n.English) })
-	if err := applang.Use(i18n.Spanish); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // tapLanguage taps the option at index i (0 device, 1 English, 2 Español) of the Sync screen's
 // language choice, as drawn.
 func tapLanguage(t *testing.T, a *App, i int) {
@@ -167,9 +158,9 @@ func drawnWords(o fyne.CanvasObject) []string {
 	return out
 }
 
-// englishLeftovers are words of the screens' former English that a Spanish screen must not
+// formerEnglish are words of the screens' former English that a Spanish screen must not
 // show (whole words, case as written).
-var englishLeftovers = regexp.MustCompile(`\b(the|and|of|to|is|are|not|your|this|with|Sync|Today|Enrol|enrol|tablet|session|sessions|` +
+var formerEnglish = regexp.MustCompile(`\b(the|and|of|to|is|are|not|your|this|with|Sync|Today|Enrol|enrol|tablet|session|sessions|` +
 	`Start|Resume|waiting|Never|Offline|week|Week|Cancel|Back|Probe|Probes|due|Delivered|Cancelled|Attended|History|Schedule|` +
 	`Change|Lock|Erase|Keep|Restore|Try|again|days|since|last|ago|Students|Setup|Undo|Enter|Find|Add|Server|School|Password|` +
 	`Language|Device|Unlock|Forgot|groups|meets|Got it|recorded|PIN again)\b`)
@@ -184,9 +175,9 @@ func catalogIDs(t *testing.T) []string {
 	return c.IDs()
 }
 
-// checkSpanish fails for an English leftover or a missing message among the screen's words;
+// checkNoEnglish fails for an English leftover or a missing message among the screen's words;
 // data (names of students, groups, programs and steps) is taken out first.
-func checkSpanish(t *testing.T, screen string, words []string, data []string, ids []string) {
+func checkNoEnglish(t *testing.T, screen string, words []string, data []string, ids []string) {
 	t.Helper()
 	if len(words) == 0 {
 		t.Fatalf("%s: nothing drawn", screen)
@@ -196,7 +187,7 @@ func checkSpanish(t *testing.T, screen string, words []string, data []string, id
 		for _, d := range data {
 			clean = strings.ReplaceAll(clean, d, "")
 		}
-		if m := englishLeftovers.FindString(clean); m != "" {
+		if m := formerEnglish.FindString(clean); m != "" {
 			t.Errorf("%s: English %q left in %q", screen, m, w)
 		}
 		for _, id := range ids {
@@ -212,9 +203,9 @@ var seedWords = []string{"Phonics for Reading, level 2", "Review sight words", "
 	"Word building", "Partner reading", "Dictation", "Fluency read", "Exit check", "Bluebirds", "Owls",
 	"https://sync.your-school.org", "lincoln-elementary", "7KQ4M-2XD9P-WHR3T"}
 
-// spanishScreens opens each screen of this area in Spanish at size and hands its words and
+// areaScreens opens each screen of this area in Spanish at size and hands its words and
 // the window to check.
-func spanishScreens(t *testing.T, size fyne.Size, check func(name string, w fyne.Window)) {
+func areaScreens(t *testing.T, size fyne.Size, check func(name string, w fyne.Window)) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)
 	f.sync.conflicts = nil
@@ -262,15 +253,12 @@ func spanishScreens(t *testing.T, size fyne.Size, check func(name string, w fyne
 func TestSpanishScreensHaveNoEnglishLeft(t *testing.T) {
 	inSpanish(t)
 	ids := catalogIDs(t)
-	data := append([]string{}, seedWords...)
-	for _, n := range []string{"Ava Martinez", "Ben Okafor", "Chloe Nguyen", "Dev Patel", "Ella Schmidt", "rivera"} {
-		data = append(data, n)
-	}
-	spanishScreens(t, portrait, func(name string, w fyne.Window) {
+	data := append(append([]string{}, seedWords...), "Ava Martinez", "Ben Okafor", "Chloe Nguyen", "Dev Patel", "Ella Schmidt", "rivera")
+	areaScreens(t, portrait, func(name string, w fyne.Window) {
 		words := drawnWords(w.Content())
 		// The students' lights and the week's day names belong to other screens' catalogs
 		// (studentlight.go, setup.go): only this area's words are checked here.
-		checkSpanish(t, name, words, data, ids)
+		checkNoEnglish(t, name, words, data, ids)
 	})
 }
 
@@ -284,25 +272,30 @@ func TestSpanishLockScreenHasNoEnglishLeft(t *testing.T) {
 	w.Resize(portrait)
 	l := NewLock(w, LockConfig{Locker: fixtureLocker{f}, Background: syncBackground, Now: f.clk.now})
 	l.Show("")
-	checkSpanish(t, "Lock, choose", drawnWords(w.Content()), seedWords, ids)
+	checkNoEnglish(t, "Lock, choose", drawnWords(w.Content()), seedWords, ids)
 	l.setMode(modeEnter)
-	checkSpanish(t, "Lock, enter", drawnWords(w.Content()), seedWords, ids)
+	checkNoEnglish(t, "Lock, enter", drawnWords(w.Content()), seedWords, ids)
 	l.setMode(modeRecover)
-	checkSpanish(t, "Lock, recover", drawnWords(w.Content()), seedWords, ids)
+	checkNoEnglish(t, "Lock, recover", drawnWords(w.Content()), seedWords, ids)
 	if got := strings.Join(drawnWords(w.Content()), " "); !strings.Contains(got, "¿Olvidó su PIN?") {
 		t.Fatalf("recover mode in Spanish: %s", got)
 	}
 }
 
 // TestSpanishScreensFitATablet: in Spanish, in portrait and landscape, every button of this
-// area's screens is at least as wide as its words (no clipped label) and inside the window.
+// area's screens is at least as wide as its words (no clipped label) and inside the window, and
+// no text is cut off or drawn over another (misfits).
 func TestSpanishScreensFitATablet(t *testing.T) {
 	inSpanish(t)
 	for _, size := range []fyne.Size{portrait, landscape} {
-		spanishScreens(t, size, func(name string, w fyne.Window) {
+		areaScreens(t, size, func(name string, w fyne.Window) {
 			clipped := clippedButtons(w)
 			if len(clipped) > 0 {
 				t.Errorf("%s at %v: clipped buttons %s", name, size, strings.Join(clipped, "; "))
+			}
+			w.Content().Refresh()
+			for _, m := range misfits(w) {
+				t.Errorf("%s at %v: %s", name, size, m)
 			}
 		})
 	}

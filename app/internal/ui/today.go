@@ -195,9 +195,9 @@ func lastTime(rec Records, sessions []repo.Doc[record.Session], today string) (s
 	}
 	m.steps = steps
 	sum := m.summary()
-	txt := lang.L("today.last_time", map[string]any{"Date": prettyDate(last.Data.Date), "Minutes": localFigure(fmtMin(last.Data.Minutes))})
+	txt := lang.L("today.last_time", map[string]any{"Date": prettyDate(last.Data.Date), "Minutes": sayFigure(fmtMin(last.Data.Minutes))})
 	if sum.FidelityPct >= 0 {
-		txt += lang.L("today.last_fidelity", map[string]any{"Pct": localFigure(fmtShare(sum.FidelityPct))})
+		txt += lang.L("today.last_fidelity", map[string]any{"Pct": sayFigure(fmtShare(sum.FidelityPct))})
 	}
 	var skipped []string
 	for _, st := range steps {

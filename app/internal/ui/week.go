@@ -183,10 +183,10 @@ func sessionLine(rec Records, s record.Session) string {
 		m.steps = p.Data.Steps
 	}
 	sum := m.summary()
-	txt := lang.L("week.delivered", map[string]any{"Minutes": localFigure(fmtNum(s.Minutes)),
+	txt := lang.L("week.delivered", map[string]any{"Minutes": sayFigure(fmtNum(s.Minutes)),
 		"Attended": attendedWords(sum.Present, sum.Late, sum.LeftEarly, sum.Absent)})
 	if sum.FidelityPct >= 0 {
-		txt += lang.L("week.fidelity", map[string]any{"Pct": localFigure(fmtShare(sum.FidelityPct))})
+		txt += lang.L("week.fidelity", map[string]any{"Pct": sayFigure(fmtShare(sum.FidelityPct))})
 	}
 	return txt
 }
@@ -488,7 +488,7 @@ func (s *attendanceScreen) refresh() {
 		} else {
 			t += statusWord(l.State)
 			if l.Minutes != nil && l.State != record.Absent {
-				t += ", " + localFigure(fmtNum(*l.Minutes)) + " min"
+				t += ", " + sayFigure(fmtNum(*l.Minutes)) + " min"
 			}
 		}
 		out = append(out, t)
