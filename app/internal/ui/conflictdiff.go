@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/applang"
 	"smallwins/shared/record"
 )
 
@@ -361,7 +362,7 @@ func (n screenNamer) ref(r record.Ref) string {
 	name := refName(n.a.cfg.Records, r)
 	if e, err := n.a.cfg.Records.Get(r.ID); err == nil && e.Type == r.Type {
 		if p, err := record.Decode(e.Type, e.Data); err == nil && p.Title() == "" {
-			return describeIn(n.a.cfg.Records, e.Type, e.Data, p) // a plan, a goal: by what it is of
+			return record.DescribeIn(applang.Current(), p, namer{n.a.cfg.Records}) // a plan, a goal: by what it is of
 		}
 	}
 	return name

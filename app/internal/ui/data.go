@@ -14,6 +14,7 @@ import (
 
 	"fyne.io/fyne/v2/lang"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
@@ -241,15 +242,8 @@ func refName(r Records, ref record.Ref) string {
 	return lang.L("common.not_synced_yet", map[string]any{"What": typeWords(ref.Type)})
 }
 
-// typeWords names a record type for a person ("Student", "Estudiante"); a type the catalog does
-// not know is named by record.TypeWords.
-func typeWords(typ string) string {
-	id := "type." + typ
-	if s := lang.L(id); s != id {
-		return s
-	}
-	return record.TypeWords(typ)
-}
+// typeWords names a record type for a person in the app's language ("Student", "Estudiante").
+func typeWords(typ string) string { return record.TypeWordsIn(applang.Current(), typ) }
 
 func sortDocs[T any](ds []repo.Doc[T], less func(a, b T) bool) {
 	sort.SliceStable(ds, func(i, j int) bool { return less(ds[i].Data, ds[j].Data) })

@@ -324,8 +324,8 @@ func clippedButtons(w fyne.Window) []string {
 	return out
 }
 
-// TestDescribeInEnglishIsThePayloads: the app's words for a record are, in English, the words
-// record.Payload.Describe has always given (the sync screen's lists keep their wording).
+// TestDescribeInEnglishIsThePayloads: the Sync screen names records in the app's language, and in
+// English with the words record.Payload.Describe has always given (its lists keep their wording).
 func TestDescribeInEnglishIsThePayloads(t *testing.T) {
 	f := newFixture(t)
 	sc := seedSchool(t, f.store)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"net/url"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/applang"
 	"smallwins/shared/record"
 )
 
@@ -448,36 +448,15 @@ func (s *syncScreen) retryOne(id string) {
 	s.toTop()
 }
 
-// describe names a record for a person: "Session of Bluebirds on Tue 4 Mar".
-// A record this tablet cannot decode is named by its type.
+// describe names a record for a person, in the app's language: "Session of Bluebirds on Tue 4
+// Mar" (record.DescribeIn). A record this tablet cannot decode is named by its type.
 func describe(r Records, typ, id string) string {
 	if e, err := r.Get(id); err == nil && e.Type == typ {
 		if p, err := record.Decode(typ, e.Data); err == nil {
-			return describeIn(r, typ, e.Data, p)
+			return record.DescribeIn(applang.Current(), p, namer{r})
 		}
 	}
 	return typeWords(typ)
-}
-
-// describeIn is record.Payload.Describe's words in the app's language: a record named by its own
-// title, or by whom it is of (the record it is listed under) and its date. A type the catalog
-// does not word (describe.<type>) is described by the payload in English.
-func describeIn(r Records, typ string, data []byte, p record.Payload) string {
-	id := "describe." + typ
-	if lang.L(id) == id {
-		return p.Describe(namer{r})
-	}
-	args := map[string]any{"Type": typeWords(typ), "Title": p.Title()}
-	if owner, ok := p.Owner(); ok {
-		args["Of"] = refName(r, owner)
-	}
-	var dated struct {
-		Date string `json:"date"`
-	}
-	if json.Unmarshal(data, &dated) == nil && dated.Date != "" {
-		args["Date"] = prettyDate(dated.Date)
-	}
-	return lang.L(id, args)
 }
 
 // namer names referenced records from the local store for descriptions.
