@@ -239,7 +239,14 @@ func (w words) value(k string, raw json.RawMessage) string {
 			return lang.L("conflicts.lower_better")
 		}
 		return lang.L("conflicts.higher_better")
-	case isString && (k == "status" || k == "area" || k == "phase"):
+	case isString && k == "status" && w.typ == record.TypeGoal:
+		return record.GoalStatusWordsIn(applang.Current(), s)
+	case isString && k == "phase":
+		return inAppLang().CICOPhaseWords(s)
+	case isString && (k == "status" || k == "area"):
+		if word := lang.L("value." + s); word != "value."+s {
+			return word
+		}
 		return fieldWords(s)
 	case isString:
 		return prettyDate(s) // a date in words; any other text as it is
