@@ -262,23 +262,34 @@ func TestSpanishScreensHaveNoEnglishLeft(t *testing.T) {
 	})
 }
 
-// TestSpanishLockScreenHasNoEnglishLeft: the lock screen in its three modes.
+// TestSpanishLockScreenHasNoEnglishLeft: the lock screen in its three modes, with a notice,
+// speaks Spanish and fits a tablet in both orientations.
 func TestSpanishLockScreenHasNoEnglishLeft(t *testing.T) {
 	inSpanish(t)
 	ids := catalogIDs(t)
 	f := newFixture(t)
-	w := test.NewWindow(nil)
-	defer w.Close()
-	w.Resize(portrait)
-	l := NewLock(w, LockConfig{Locker: fixtureLocker{f}, Background: syncBackground, Now: f.clk.now})
-	l.Show("")
-	checkNoEnglish(t, "Lock, choose", drawnWords(w.Content()), seedWords, ids)
-	l.setMode(modeEnter)
-	checkNoEnglish(t, "Lock, enter", drawnWords(w.Content()), seedWords, ids)
-	l.setMode(modeRecover)
-	checkNoEnglish(t, "Lock, recover", drawnWords(w.Content()), seedWords, ids)
-	if got := strings.Join(drawnWords(w.Content()), " "); !strings.Contains(got, "¿Olvidó su PIN?") {
-		t.Fatalf("recover mode in Spanish: %s", got)
+	for _, size := range []fyne.Size{portrait, landscape} {
+		w := test.NewWindow(nil)
+		w.Resize(size)
+		l := NewLock(w, LockConfig{Locker: fixtureLocker{f}, Background: syncBackground, Now: f.clk.now})
+		l.Show(lang.L("sync.enrolled_now"))
+		check := func(name string) {
+			t.Helper()
+			checkNoEnglish(t, name, drawnWords(w.Content()), seedWords, ids)
+			w.Content().Refresh()
+			for _, m := range misfits(w) {
+				t.Errorf("%s at %v: %s", name, size, m)
+			}
+		}
+		check("Lock, choose")
+		l.setMode(modeEnter)
+		check("Lock, enter")
+		l.setMode(modeRecover)
+		check("Lock, recover")
+		if got := strings.Join(drawnWords(w.Content()), " "); !strings.Contains(got, "¿Olvidó su PIN?") {
+			t.Fatalf("recover mode in Spanish: %s", got)
+		}
+		w.Close()
 	}
 }
 
