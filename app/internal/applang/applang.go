@@ -61,6 +61,8 @@ func Use(l i18n.Lang) error {
 		return err
 	}
 	tags := []fyne.Locale{"en", "es", lang.SystemLocale()}
+	loading.Lock() // lookups off the main goroutine (L, N) wait while Fyne's bundle changes
+	defer loading.Unlock()
 	for _, t := range tags {
 		if err := lang.AddTranslationsForLocale(data, t); err != nil {
 			return fmt.Errorf("applang: load %s under %s: %w", l, t, err)

@@ -86,17 +86,37 @@ func (e *WaitError) Error() string {
 	return "localstore: too soon after a wrong PIN; try again at " + e.Until.Format(time.RFC3339)
 }
 
+// What PINRule finds wrong with a new PIN.
+const (
+	PINTooShort  = "too_short"
+	PINNotDigits = "not_digits"
+	PINTooEasy   = "too_easy"
+)
+
 // PINProblem says what is wrong with a new PIN ("" when it is fine), in
-// words for a person: at least MinPINLength digits, not one digit repeated,
-// not a run like 123456.
+// English words for a person; the app words PINRule's code in its language.
 func PINProblem(pin string) string {
-	if len(pin) < MinPINLength {
+	switch PINRule(pin) {
+	case PINTooShort:
 		return fmt.Sprintf("Choose a PIN of at least %d digits.", MinPINLength)
+	case PINNotDigits:
+		return "A PIN is made of digits only."
+	case PINTooEasy:
+		return "That PIN is too easy to guess. Choose another."
+	}
+	return ""
+}
+
+// PINRule is the rule a new PIN breaks ("" when none): at least MinPINLength
+// digits, not one digit repeated, not a run like 123456.
+func PINRule(pin string) string {
+	if len(pin) < MinPINLength {
+		return PINTooShort
 	}
 	same, up, down := true, true, true
 	for i := 0; i < len(pin); i++ {
 		if pin[i] < '0' || pin[i] > '9' {
-			return "A PIN is made of digits only."
+			return PINNotDigits
 		}
 		if i > 0 {
 			same = same && pin[i] == pin[0]
@@ -105,7 +125,7 @@ func PINProblem(pin string) string {
 		}
 	}
 	if same || up || down {
-		return "That PIN is too easy to guess. Choose another."
+		return PINTooEasy
 	}
 	return ""
 }

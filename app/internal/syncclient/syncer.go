@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/localstore"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
@@ -411,10 +412,10 @@ func Retryable(err error) bool {
 // refusal means the code (not a password) was not right.
 func PlainEnrolError(err error, withCode bool) string {
 	if pe := AsProtocolError(err); withCode && pe != nil && pe.Code == protocol.CodeUnauthorized {
-		return "The school or the enrolment code is not right. A code works once and for a limited time: ask your coordinator for a new one."
+		return applang.L("syncerr.code_wrong")
 	}
 	if isRateLimited(err) { // the failed-login limit (PROTOCOL §4)
-		return "Too many tries. Please wait a few minutes."
+		return applang.L("syncerr.too_many")
 	}
 	return PlainError(err)
 }
@@ -425,37 +426,37 @@ func PlainError(err error) string {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrNotEnrolled):
-		return "This tablet is not enrolled yet. Enrol it on the school network to sync."
+		return applang.L("syncerr.not_enrolled")
 	case errors.Is(err, ErrOtherSchool):
-		return "This tablet holds another school's data. It must be reset before it joins this school."
+		return applang.L("syncerr.other_school")
 	case errors.Is(err, ErrEnrolmentNeeded):
-		return "The server no longer accepts this tablet. Enrol it again; nothing on the tablet is lost."
+		return applang.L("syncerr.enrol_again")
 	case errors.Is(err, ErrDeviceWiped):
-		return "Your school's administrator erased this tablet remotely: everything on it has been removed. Enrol it again to use it."
+		return applang.L("syncerr.wiped")
 	}
 	var ne *NetworkError
 	if errors.As(err, &ne) {
-		return "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."
+		return applang.L("syncerr.offline")
 	}
 	if pe := AsProtocolError(err); pe != nil {
 		switch {
 		case pe.Code == protocol.CodeUnauthorized:
-			return "The school, user name or password is not right."
+			return applang.L("syncerr.unauthorized")
 		case pe.Code == protocol.CodeRateLimited:
-			return "The server is pacing this tablet's sync. Your work is saved on this tablet; sync goes on by itself in a minute or so."
+			return applang.L("syncerr.rate_limited")
 		case pe.Code == protocol.CodeConflict:
-			return "This tablet is enrolled to another person of the school. Ask your coordinator to revoke it in the device list, then enrol again."
+			return applang.L("syncerr.other_person")
 		case pe.Code == protocol.CodeUnavailable:
-			return "The server is busy. Your work is saved on this tablet; sync will try again shortly."
+			return applang.L("syncerr.busy")
 		case pe.Status() >= 500:
-			return "The server had a problem. Sync will try again shortly."
+			return applang.L("syncerr.server_problem")
 		}
-		return "The server refused the sync (" + string(pe.Code) + "). Your work is saved on this tablet."
+		return applang.L("syncerr.refused", map[string]any{"Code": string(pe.Code)})
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return "Sync was interrupted. Your work is saved on this tablet."
+		return applang.L("syncerr.interrupted")
 	}
-	return "Sync failed. Your work is saved on this tablet."
+	return applang.L("syncerr.failed")
 }
 
 // errRestart: the outbox changed under the push (re-stamped, epoch change);

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"time"
 
+	"smallwins/app/internal/applang"
+	"smallwins/shared/i18n"
+
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
 	"smallwins/app/internal/ui"
@@ -85,8 +88,8 @@ func (s *Sync) Conflicts() ([]ui.Conflict, error) {
 	}
 	out := make([]ui.Conflict, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type, By: c.By(),
-			Summary: c.Summary(nil), Deleted: c.Loser.Deleted, Mine: c.Loser})
+		out = append(out, ui.Conflict{ID: c.ID, RecordID: c.RecordID(), Type: c.Loser.Type, By: conflictBy(c),
+			Summary: conflictSummary(c, time.Local), Deleted: c.Loser.Deleted, Mine: c.Loser})
 	}
 	return out, nil
 }
@@ -135,4 +138,34 @@ func (s *Sync) RetryQuarantined(ctx context.Context, id string) error {
 func uiState(st syncclient.State) ui.SyncState {
 	return ui.SyncState{Enrolled: st.Enrolled, Syncing: st.Syncing, LastSuccess: st.LastSuccess, Pending: st.Pending,
 		Conflicts: st.Conflicts, Quarantined: st.Quarantined, Err: st.Err}
+}
+
+// conflictBy is who saved the newer version, in the app's language (localstore.Conflict.By's
+// words: the tablet names no one, ADR 0651).
+func conflictBy(c localstore.Conflict) string {
+	if c.ByServer {
+		return applang.L("conflicts.by.console")
+	}
+	return applang.L("conflicts.by.tablet")
+}
+
+// conflictSummary is localstore.Conflict.Summary in the app's language: "another tablet saved a
+// newer version at 10:42".
+func conflictSummary(c localstore.Conflict, loc *time.Location) string {
+	d := map[string]any{"By": conflictBy(c)}
+	t := c.WinnerTime()
+	if t.IsZero() {
+		return applang.L("conflicts.summary.saved", d)
+	}
+	t = t.In(loc)
+	d["Time"] = t.Format("15:04")
+	id := "conflicts.summary.saved_at"
+	if c.WinnerDeleted {
+		id = "conflicts.summary.deleted_at"
+	}
+	if at := c.At.In(loc); at.Year() == t.Year() && at.YearDay() == t.YearDay() {
+		return applang.L(id, d)
+	}
+	d["Date"] = applang.L("tablet.date.month_day", map[string]any{"Day": t.Day(), "MonthShort": i18n.MonthShort(applang.Current(), t.Month())})
+	return applang.L(id+"_on", d)
 }

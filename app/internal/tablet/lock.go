@@ -3,11 +3,11 @@ package tablet
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
 	"smallwins/app/internal/ui"
@@ -36,12 +36,12 @@ func (l locker) LockState() ui.LockState {
 }
 
 func (l locker) SetPIN(pin string) error {
-	if msg := localstore.PINProblem(pin); msg != "" {
-		return plainErr(msg)
+	if err := pinProblem(pin); err != nil {
+		return err
 	}
 	if err := l.t.Store.SetPIN(context.Background(), pin); err != nil {
 		l.t.log.Error("setting the PIN failed", "err", err.Error())
-		return plainErr("Could not protect the data on this tablet. Nothing was lost; please try again.")
+		return plainErr(applang.L("tablet.pin.set_failed"))
 	}
 	return nil
 }
@@ -55,45 +55,45 @@ func (l locker) Unlock(pin string) error {
 		return nil
 	case errors.As(err, &wrong):
 		if wrong.Left <= 0 {
-			return plainErr("Wrong PIN. Too many wrong PINs: sign in with your school account to set a new one.")
+			return plainErr(applang.L("tablet.pin.wrong_last"))
 		}
-		msg := "Wrong PIN."
+		msg := applang.L("tablet.pin.wrong")
 		if wrong.Wait > 0 {
-			msg += " Wait " + waitWords(wrong.Wait) + " before the next try."
+			msg += " " + applang.L("tablet.pin.wait", map[string]any{"Wait": waitWords(wrong.Wait)})
 		}
 		if wrong.Left <= 5 {
-			msg += fmt.Sprintf(" %d tries left before you must sign in again.", wrong.Left)
+			msg += " " + applang.N("tablet.pin.left", wrong.Left, map[string]any{"N": wrong.Left})
 		}
 		return plainErr(msg)
 	case errors.As(err, &wait):
-		return plainErr("Too many wrong PINs. Try again in " + waitWords(time.Until(wait.Until)) + ".")
+		return plainErr(applang.L("tablet.pin.too_many_wait", map[string]any{"Wait": waitWords(time.Until(wait.Until))}))
 	case errors.Is(err, localstore.ErrPINDisabled):
-		return plainErr("Too many wrong PINs. Sign in with your school account to set a new PIN.")
+		return plainErr(applang.L("tablet.pin.disabled"))
 	}
 	l.t.log.Error("unlocking failed", "err", err.Error())
-	return plainErr("This tablet's data could not be opened. Ask your coordinator for help.")
+	return plainErr(applang.L("tablet.open_failed"))
 }
 
 // ChangePIN is "Change PIN" on the Sync screen: the current PIN is checked
 // as at the lock screen (a wrong one counts and slows down the same way),
 // then the data key is wrapped under the new one. Nothing else changes.
 func (l locker) ChangePIN(current, newPIN string) error {
-	if msg := localstore.PINProblem(newPIN); msg != "" {
-		return plainErr(msg)
+	if err := pinProblem(newPIN); err != nil {
+		return err
 	}
 	if err := l.Unlock(current); err != nil {
 		return err
 	}
 	if err := l.t.Store.ChangePIN(context.Background(), newPIN); err != nil {
 		l.t.log.Error("changing the PIN failed", "err", err.Error())
-		return plainErr("The PIN was not changed; the old one still works. Please try again.")
+		return plainErr(applang.L("tablet.pin.change_failed"))
 	}
 	return nil
 }
 
 func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) error {
-	if msg := localstore.PINProblem(newPIN); msg != "" {
-		return plainErr(msg)
+	if err := pinProblem(newPIN); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -103,9 +103,9 @@ func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) erro
 	case err == nil:
 		return nil
 	case errors.Is(err, syncclient.ErrNoRecoveryKey):
-		return plainErr("The server holds no recovery key for this tablet: it was never sent, or the tablet was revoked. Ask your coordinator.")
+		return plainErr(applang.L("tablet.recover.no_key"))
 	case errors.Is(err, localstore.ErrTampered):
-		return plainErr("The server's recovery key does not open this tablet. Ask your coordinator.")
+		return plainErr(applang.L("tablet.recover.wrong_key"))
 	case errors.Is(err, syncclient.ErrOtherSchool):
 		return plainErr(syncclient.PlainError(err))
 	}
@@ -114,18 +114,27 @@ func (l locker) Recover(ctx context.Context, f ui.EnrolForm, newPIN string) erro
 		return plainErr(syncclient.PlainEnrolError(err, f.Code != ""))
 	}
 	l.t.log.Error("recovery failed", "err", err.Error())
-	return plainErr("Could not set a new PIN. Nothing was lost; please try again.")
+	return plainErr(applang.L("tablet.recover.failed"))
+}
+
+// pinProblem is what is wrong with a new PIN, in the app's language (nil when it is fine).
+func pinProblem(pin string) error {
+	if rule := localstore.PINRule(pin); rule != "" {
+		return plainErr(applang.L("tablet.pin."+rule, map[string]any{"N": localstore.MinPINLength}))
+	}
+	return nil
 }
 
 func waitWords(d time.Duration) string {
 	s := int((d + time.Second - 1) / time.Second)
 	switch {
 	case s <= 1:
-		return "1 second"
+		return applang.N("tablet.wait.seconds", 1, map[string]any{"N": 1})
 	case s < 120:
-		return fmt.Sprintf("%d seconds", s)
+		return applang.N("tablet.wait.seconds", s, map[string]any{"N": s})
 	}
-	return fmt.Sprintf("%d minutes", (s+59)/60)
+	m := (s + 59) / 60
+	return applang.N("tablet.wait.minutes", m, map[string]any{"N": m})
 }
 
 // touch records activity (a screen change, a saved record, a key).

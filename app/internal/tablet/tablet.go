@@ -19,6 +19,7 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/demo"
 	"smallwins/app/internal/localstore"
 	"smallwins/app/internal/syncclient"
@@ -199,6 +200,10 @@ func Open(a fyne.App, cfg Config) (*Tablet, error) {
 	}
 	t.Store = store
 	a.Settings().SetTheme(ui.Theme{})
+	// The language first: the lock screen is the first screen built (ADR 0034).
+	if err := ui.UseStoredLanguage(a.Preferences()); err != nil {
+		t.log.Error("the language could not be loaded", "err", err.Error())
+	}
 	t.Window = a.NewWindow("Small Wins")
 	var tick func(time.Duration, func()) func()
 	if !cfg.NoSyncLoop {
@@ -330,7 +335,7 @@ func (t *Tablet) run(store *localstore.Store, enrolFromEnv bool, notice string) 
 // deleted the old store is whole, after it nothing of it is readable
 // through the app.
 func (t *Tablet) Erase(ctx context.Context) error {
-	return t.erase("This tablet was signed out and erased. Enrol it on the Sync tab to use it again.")
+	return t.erase(applang.L("tablet.erased"))
 }
 
 // erase is Erase with the notice the new, empty app shows: first on the

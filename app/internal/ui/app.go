@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -135,20 +136,20 @@ func New(win fyne.Window, cfg Config) *App {
 	// Every local write goes through here, so the header's count of
 	// waiting changes is the outbox's after each one (ADR 0651).
 	a.cfg.Records = watchedRecords{Records: cfg.Records, wrote: a.wrote}
-	a.back = NewButton("‹ Back", a.Back)
+	a.back = NewButton("", a.Back)
 	a.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	a.title.Truncation = fyne.TextTruncateEllipsis
 	a.syncChip = NewButton("", func() { a.Root(TabSync) })
 	a.syncChip.Importance = widget.LowImportance
-	a.syncNow = newImportant("Sync now", widget.MediumImportance, a.SyncNow)
+	a.syncNow = newImportant("", widget.MediumImportance, a.SyncNow)
 	a.message = widget.NewLabel("")
 	a.message.Truncation = fyne.TextTruncateEllipsis
 	a.body = container.NewStack()
-	names := []string{"Today", "Students", "CICO", "Setup", "Sync"}
-	for i, n := range names {
+	for i := range navNames {
 		tab := Tab(i)
-		a.nav = append(a.nav, NewButton(n, func() { a.Root(tab) }))
+		a.nav = append(a.nav, NewButton("", func() { a.Root(tab) }))
 	}
+	a.label()
 	a.menu = NewButton("", a.openMenu)
 	a.menu.Icon = theme.MenuIcon()
 	right := container.NewHBox(a.syncChip, a.syncNow)
@@ -164,7 +165,8 @@ func New(win fyne.Window, cfg Config) *App {
 	// The status line has one line's height whether or not it holds a
 	// message (ADR 0631: a message pushed the session screen down 55 px
 	// and buttons moved under the finger).
-	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("Ag").MinSize().Height}, a.message))
+	// A label's height is its font's line height whatever its text: an empty one measures it.
+	top := container.NewVBox(header, container.New(fixedLine{h: widget.NewLabel("").MinSize().Height}, a.message))
 	a.root = container.NewBorder(top, navBar, nil, nil, a.body)
 	a.undo = newUndoBar(a, navBar)
 	a.frame = container.NewStack(a.root, a.undo.layer)
@@ -177,7 +179,7 @@ func New(win fyne.Window, cfg Config) *App {
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault},
 			func(fyne.Shortcut) { a.LockNow() })
 	}
-	for i := range names {
+	for i := range navNames {
 		tab := Tab(i)
 		c.AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierAlt},
 			func(fyne.Shortcut) { a.Root(tab) })
@@ -193,6 +195,19 @@ func New(win fyne.Window, cfg Config) *App {
 	})
 	a.SetSyncState(SyncState{})
 	return a
+}
+
+// navNames are the catalog ids of the bottom navigation's tabs, in Tab order.
+var navNames = []string{"nav.today", "nav.students", "nav.cico", "nav.setup", "nav.sync"}
+
+// label writes the words of the frame (header and navigation) in the app's language: at start,
+// and again after the language is changed on the Sync screen.
+func (a *App) label() {
+	a.back.SetText(lang.L("common.back"))
+	a.syncNow.SetText(lang.L("header.sync_now"))
+	for i, b := range a.nav {
+		b.SetText(lang.L(navNames[i]))
+	}
 }
 
 // Start shows Today, or resumes a session left in progress (the tablet died
@@ -290,10 +305,10 @@ func (a *App) LockNow() {
 func (a *App) openMenu() {
 	var items []*fyne.MenuItem
 	if a.cfg.Lock != nil {
-		items = append(items, fyne.NewMenuItem("Lock now", a.LockNow))
+		items = append(items, fyne.NewMenuItem(lang.L("menu.lock_now"), a.LockNow))
 	}
 	if a.cfg.ChangePIN != nil {
-		items = append(items, fyne.NewMenuItem("Change PIN…", func() {
+		items = append(items, fyne.NewMenuItem(lang.L("menu.change_pin"), func() {
 			a.Root(TabSync)
 			if s, ok := a.current().(*syncScreen); ok {
 				s.openChangePIN()
@@ -337,6 +352,9 @@ func (a *App) show() {
 	} else {
 		a.back.Hide()
 	}
+	// Showing or hiding a button of the header changes its layout: laid out again, or Sync now
+	// stayed where it was when hidden, past the window's edge beside a wider chip.
+	a.header.Refresh()
 	a.clearMessage()
 }
 
@@ -373,7 +391,7 @@ func (a *App) SyncNow() {
 	}
 	if !a.sync.Enrolled {
 		a.Root(TabSync)
-		a.say("Enrol this tablet first; everything you record is kept on it meanwhile.")
+		a.say(lang.L("header.enrol_first"))
 		return
 	}
 	a.cfg.Sync.SyncNow()
@@ -444,40 +462,41 @@ func (a *App) EnrolForTest(f EnrolForm) error {
 
 // syncGlance is the one-line sync state of the header.
 func syncGlance(st SyncState, now time.Time) string {
+	n := map[string]any{"N": st.Pending}
 	switch {
 	case st.Syncing:
-		return "Syncing…"
+		return lang.L("glance.syncing")
 	case !st.Enrolled:
 		if st.Pending > 0 {
-			return fmt.Sprintf("Not enrolled · %d saved here", st.Pending)
+			return lang.L("glance.not_enrolled_saved", n)
 		}
-		return "Not enrolled"
+		return lang.L("glance.not_enrolled")
 	case st.Conflicts > 0:
-		return fmt.Sprintf("%d to review", st.Conflicts)
+		return lang.L("glance.to_review", map[string]any{"N": st.Conflicts})
 	case st.Err != "":
 		if st.Pending > 0 {
-			return fmt.Sprintf("Offline · %d waiting", st.Pending)
+			return lang.L("glance.offline_waiting", n)
 		}
-		return "Offline"
+		return lang.L("glance.offline")
 	case st.Pending > 0:
-		return fmt.Sprintf("%d waiting", st.Pending)
+		return lang.L("glance.waiting", n)
 	case st.LastSuccess.IsZero():
-		return "Never synced"
+		return lang.L("glance.never")
 	}
-	return "Synced " + sinceText(st.LastSuccess, now)
+	return lang.L("glance.synced", map[string]any{"When": sinceText(st.LastSuccess, now)})
 }
 
 func sinceText(t, now time.Time) string {
 	d := now.Sub(t)
 	switch {
 	case d < time.Minute:
-		return "just now"
+		return lang.L("since.just_now")
 	case d < time.Hour:
-		return fmt.Sprintf("%d min ago", int(d.Minutes()))
+		return lang.L("since.minutes", map[string]any{"N": int(d.Minutes())})
 	case t.YearDay() == now.YearDay() && t.Year() == now.Year():
 		return t.Format("15:04")
 	}
-	return t.Format("Mon 2 Jan 15:04")
+	return shortDateTime(t)
 }
 
 // msgKind says when a message stops being true.
@@ -627,7 +646,7 @@ func (a *App) put(typ, id string, v any, restricted bool) (string, error) {
 	a.activity()
 	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted)
 	if err != nil {
-		a.warn("Not saved: " + PlainError(err))
+		a.warn(lang.L("common.not_saved", map[string]any{"Why": PlainError(err)}))
 		return "", err
 	}
 	return e.ID, nil

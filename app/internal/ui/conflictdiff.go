@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"reflect"
 	"sort"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"smallwins/shared/progress"
+	"smallwins/app/internal/applang"
 	"smallwins/shared/record"
 )
 
@@ -47,7 +47,7 @@ func diffVersions(mine, newer record.Envelope, mineNote, newerNote string, nm di
 	}
 	a, b := fields(mine, mineNote), fields(newer, newerNote)
 	if a.note != "" && b.note != "" || (a.note != "" || b.note != "") && len(a.vals)+len(b.vals) == 0 {
-		return []diffRow{{Field: "Version", Mine: a.shown(), Newer: b.shown(), Differs: a.shown() != b.shown()}}
+		return []diffRow{{Field: lang.L("conflicts.version"), Mine: a.shown(), Newer: b.shown(), Differs: a.shown() != b.shown()}}
 	}
 	w := words{typ: typ, nm: nm, refs: refTypes(typ, mine, newer), steps: stepNames(typ, mine, newer, nm)}
 	keys := map[string]bool{}
@@ -97,7 +97,7 @@ func fields(e record.Envelope, note string) version {
 	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(e.Data, &m) != nil {
-		return version{note: "Cannot be read."}
+		return version{note: lang.L("conflicts.unreadable")}
 	}
 	return version{vals: m}
 }
@@ -168,7 +168,7 @@ func stepNames(typ string, mine, newer record.Envelope, nm diffNamer) map[string
 		}
 		for i, st := range nm.steps(s.ProgramID) {
 			if _, ok := out[st.ID]; !ok {
-				out[st.ID] = "Step " + strconv.Itoa(i+1) + ", " + st.Text
+				out[st.ID] = lang.L("conflicts.step_n", map[string]any{"N": i + 1, "Text": st.Text})
 			}
 		}
 	}
@@ -186,23 +186,19 @@ type words struct {
 // userFields hold user ids, which are no records (record.Payload.Refs).
 var userFields = map[string]string{"author_id": "Written by", "owner_id": "Owner", "interventionist_id": "Interventionist"}
 
-// fieldNames word fields whose generic words would read oddly.
-var fieldNames = map[string]string{"raw_score": "Count read", "form_id": "Form", "goal_pct": "Goal %",
-	"typical_roi": "Typical growth a week", "probe_every_days": "Probe every (days)", "cancel_reason": "Why cancelled"}
+// Fields are worded by the catalog's field.<name> messages (those whose generic words would read
+// oddly, "raw_score" as "Count read", among them); a field it lacks is worded by fieldWords.
 
 // field is a field's name for a person: a reference by what it refers to
 // ("Student", "Students"), never "Student id".
 func (w words) field(k string) string {
 	if t, ok := w.refs[k]; ok {
 		if strings.HasSuffix(k, "_ids") {
-			return record.TypeWords(t) + "s"
+			return typePlural(t)
 		}
-		return record.TypeWords(t)
+		return typeWords(t)
 	}
-	if s, ok := userFields[k]; ok {
-		return s
-	}
-	if s, ok := fieldNames[k]; ok {
+	if s := lang.L("field." + k); s != "field."+k {
 		return s
 	}
 	return fieldWords(k)
@@ -229,21 +225,28 @@ func (w words) value(k string, raw json.RawMessage) string {
 		return strings.Join(names, ", ")
 	case isString && userFields[k] != "":
 		if w.nm == nil {
-			return "a colleague"
+			return lang.L("conflicts.a_colleague")
 		}
 		return w.nm.user(s)
 	case isString && k == "measure":
-		return record.MeasureOf(s).Name
+		return inAppLang().Measure(s).Name
 	case isString && k == "category" && w.typ == record.TypeNote:
-		return record.NoteCategoryWords(s)
+		return inAppLang().NoteCategoryWords(s)
 	case isString && k == "code" && w.typ == record.TypeDecision:
-		return progress.DecisionWords(s)
+		return inAppLang().DecisionWords(s)
 	case isString && k == "direction":
 		if s == record.DirectionDown {
-			return "Lower is better"
+			return lang.L("conflicts.lower_better")
 		}
-		return "Higher is better"
-	case isString && (k == "status" || k == "area" || k == "phase"):
+		return lang.L("conflicts.higher_better")
+	case isString && k == "status" && w.typ == record.TypeGoal:
+		return record.GoalStatusWordsIn(applang.Current(), s)
+	case isString && k == "phase":
+		return inAppLang().CICOPhaseWords(s)
+	case isString && (k == "status" || k == "area"):
+		if word := lang.L("value." + s); word != "value."+s {
+			return word
+		}
 		return fieldWords(s)
 	case isString:
 		return prettyDate(s) // a date in words; any other text as it is
@@ -256,9 +259,9 @@ func (w words) value(k string, raw json.RawMessage) string {
 	var b bool
 	if json.Unmarshal(raw, &b) == nil {
 		if b {
-			return "Yes"
+			return lang.L("common.yes")
 		}
-		return "No"
+		return lang.L("common.no")
 	}
 	var buf bytes.Buffer
 	if json.Compact(&buf, raw) != nil {
@@ -269,7 +272,7 @@ func (w words) value(k string, raw json.RawMessage) string {
 
 func (w words) name(r record.Ref) string {
 	if w.nm == nil {
-		return record.TypeWords(r.Type)
+		return typeWords(r.Type)
 	}
 	return w.nm.ref(r)
 }
@@ -285,7 +288,7 @@ func (w words) items(k string, a, b json.RawMessage) []diffRow {
 			for _, x := range at {
 				v := statusWord(x.Status)
 				if x.Minutes != nil && x.Status != record.Absent {
-					v += ", " + fmtMin(*x.Minutes) + " min"
+					v += ", " + sayFigure(fmtMin(*x.Minutes)) + " min"
 				}
 				vals[x.StudentID], order = v, append(order, x.StudentID)
 			}
@@ -322,7 +325,7 @@ func (w words) items(k string, a, b json.RawMessage) []diffRow {
 		if k == "attendance" {
 			field = w.name(record.Ref{Field: "attendance.student_id", Type: record.TypeStudent, ID: id})
 		} else if field == "" {
-			field = "Step " + id
+			field = lang.L("conflicts.step_id", map[string]any{"ID": id})
 		}
 		rows = append(rows, diffRow{Field: cut(field), Mine: cut(m), Newer: cut(n), Differs: true})
 	}
@@ -333,11 +336,11 @@ func (w words) items(k string, a, b json.RawMessage) []diffRow {
 func stepWord(st string) string {
 	switch st {
 	case record.StepDone:
-		return "Done"
+		return lang.L("conflicts.step.done")
 	case record.StepSkipped:
-		return "Skipped"
+		return lang.L("conflicts.step.skipped")
 	case record.StepNA:
-		return "N/A"
+		return lang.L("conflicts.step.na")
 	}
 	return fieldWords(st)
 }
@@ -353,7 +356,7 @@ func cut(s string) string {
 func fieldWords(k string) string {
 	w := cut(strings.ReplaceAll(k, "_", " "))
 	if w == "" {
-		return "(no name)"
+		return lang.L("conflicts.no_name")
 	}
 	r := []rune(w)
 	return strings.ToUpper(string(r[:1])) + string(r[1:])
@@ -366,7 +369,7 @@ func (n screenNamer) ref(r record.Ref) string {
 	name := refName(n.a.cfg.Records, r)
 	if e, err := n.a.cfg.Records.Get(r.ID); err == nil && e.Type == r.Type {
 		if p, err := record.Decode(e.Type, e.Data); err == nil && p.Title() == "" {
-			return p.Describe(namer{n.a.cfg.Records}) // a plan, a goal: by what it is of
+			return record.DescribeIn(applang.Current(), p, namer{n.a.cfg.Records}) // a plan, a goal: by what it is of
 		}
 	}
 	return name
@@ -374,9 +377,9 @@ func (n screenNamer) ref(r record.Ref) string {
 
 func (n screenNamer) user(id string) string {
 	if n.a.isMe(id) {
-		return "you"
+		return lang.L("conflicts.you")
 	}
-	return "a colleague"
+	return lang.L("conflicts.a_colleague")
 }
 
 func (n screenNamer) steps(programID string) []record.Step {
@@ -396,20 +399,20 @@ func (s *syncScreen) conflictView(c Conflict) fyne.CanvasObject {
 	newerNote := ""
 	switch {
 	case err != nil:
-		newerNote = "Not on this tablet."
+		newerNote = lang.L("conflicts.not_here")
 	case newer.Deleted:
-		newerNote = "Deleted."
+		newerNote = lang.L("conflicts.deleted")
 	case !s.mayRead(newer):
-		newerNote = "Restricted: not shown."
+		newerNote = lang.L("conflicts.restricted")
 	}
 	mineNote := ""
 	switch {
 	case c.Mine.ID == "":
-		mineNote = "Not known."
+		mineNote = lang.L("conflicts.not_known")
 	case c.Mine.Deleted || c.Deleted:
-		mineNote = "Deleted."
+		mineNote = lang.L("conflicts.deleted")
 	case !s.mayRead(c.Mine):
-		mineNote = "Restricted: not shown."
+		mineNote = lang.L("conflicts.restricted")
 	}
 	if c.Mine.Type == "" {
 		c.Mine.Type = c.Type
@@ -417,14 +420,14 @@ func (s *syncScreen) conflictView(c Conflict) fyne.CanvasObject {
 	rows := diffVersions(c.Mine, newer, mineNote, newerNote, screenNamer{s.a})
 	s.diff[c.ID] = rows
 	if len(rows) == 0 {
-		return wrapLabel("Both versions hold the same data.")
+		return wrapLabel(lang.L("conflicts.same"))
 	}
 	by := c.By
 	if by == "" {
-		by = "another tablet"
+		by = lang.L("conflicts.by.tablet")
 	}
 	grid := container.NewGridWithColumns(3,
-		boldLabel("What differs"), boldLabel("Your version"), boldLabel("Newer version, from "+by))
+		boldLabel(lang.L("conflicts.col.what")), boldLabel(lang.L("conflicts.col.mine")), boldLabel(lang.L("conflicts.col.newer", map[string]any{"By": by})))
 	for _, r := range rows {
 		cells := []*widget.Label{wrapLabel(r.Field), wrapLabel(r.Mine), wrapLabel(r.Newer)}
 		for _, l := range cells {
@@ -467,4 +470,13 @@ func boldLabel(t string) *widget.Label {
 	l := widget.NewLabelWithStyle(t, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.Wrapping = fyne.TextWrapWord
 	return l
+}
+
+// typePlural names several records of a type ("Students").
+func typePlural(typ string) string {
+	id := "type." + typ + ".plural"
+	if s := lang.L(id); s != id {
+		return s
+	}
+	return lang.L("common.several", map[string]any{"What": typeWords(typ)})
 }

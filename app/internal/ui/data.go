@@ -12,6 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2/lang"
+
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
@@ -67,7 +70,7 @@ func PlainError(err error) string {
 	if errors.As(err, &p) {
 		return p.Plain()
 	}
-	return "Could not save on this tablet. Please try again."
+	return lang.L("common.could_not_save")
 }
 
 // Sentence turns a validation reason ("given name is required") into a
@@ -75,7 +78,7 @@ func PlainError(err error) string {
 func Sentence(reason string) string {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return "Something is missing."
+		return lang.L("common.something_missing")
 	}
 	reason = strings.ToUpper(reason[:1]) + reason[1:]
 	if !strings.HasSuffix(reason, ".") {
@@ -172,13 +175,13 @@ type Quarantined struct {
 
 // --- dates: record.Date is the one date type --------------------------------
 
-// prettyDate is "Tue 4 Mar"; text that is not a date is shown as it is.
+// prettyDate is "Tue 4 Mar" in the app's language; text that is not a date is shown as it is.
 func prettyDate(s string) string {
 	d, err := record.ParseDate(s)
 	if err != nil {
 		return s
 	}
-	return d.Time().Format("Mon 2 Jan")
+	return shortDate(d.Time())
 }
 
 // fmtNum, fmtPct and fmtMin are the app's names for the one formatting
@@ -203,7 +206,7 @@ func pctAgainstGoal(pct, goal float64, met bool) string {
 	case met && pct < goal:
 		pct = goal
 	case !met && pct >= goal:
-		return "just under " + progress.FormatPct(goal)
+		return lang.L("common.just_under", map[string]any{"Goal": sayFigure(progress.FormatPct(goal))})
 	}
 	return progress.FormatPctWholeAgainst(pct, goal)
 }
@@ -236,8 +239,11 @@ func refName(r Records, ref record.Ref) string {
 			}
 		}
 	}
-	return record.TypeWords(ref.Type) + " not synced yet"
+	return lang.L("common.not_synced_yet", map[string]any{"What": typeWords(ref.Type)})
 }
+
+// typeWords names a record type for a person in the app's language ("Student", "Estudiante").
+func typeWords(typ string) string { return record.TypeWordsIn(applang.Current(), typ) }
 
 func sortDocs[T any](ds []repo.Doc[T], less func(a, b T) bool) {
 	sort.SliceStable(ds, func(i, j int) bool { return less(ds[i].Data, ds[j].Data) })

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -95,26 +95,23 @@ func NewLock(win fyne.Window, cfg LockConfig) *Lock {
 		cfg.Now = time.Now
 	}
 	l := &Lock{cfg: cfg, win: win}
-	l.PIN = pinEntry("PIN")
-	l.Confirm = pinEntry("the same PIN again")
+	l.PIN = pinEntry("")
+	l.Confirm = pinEntry("")
 	l.PIN.OnSubmitted = func(string) { l.tapGo() }
 	l.Confirm.OnSubmitted = func(string) { l.tapGo() }
-	l.Go = newImportant("Unlock", widget.HighImportance, l.tapGo)
-	l.Forgot = NewButton("Forgot PIN?", func() { l.setMode(modeRecover) })
-	l.Cancel = NewButton("Back", func() { l.setMode(modeEnter) })
+	l.Go = newImportant("", widget.HighImportance, l.tapGo)
+	l.Forgot = NewButton("", func() { l.setMode(modeRecover) })
+	l.Cancel = NewButton("", func() { l.setMode(modeEnter) })
 	l.Server = widget.NewEntry()
 	l.Server.SetPlaceHolder("https://sync.your-school.org")
 	l.School = widget.NewEntry()
 	l.Code = widget.NewEntry()
-	l.Code.SetPlaceHolder("e.g. 7KQ4M-2XD9P-WHR3T")
 	l.Username = widget.NewEntry()
-	l.Username.SetPlaceHolder("or your user name…")
 	l.Password = widget.NewPasswordEntry()
-	l.Password.SetPlaceHolder("…and password")
-	l.NewPIN = pinEntry("new PIN")
-	l.NewConfirm = pinEntry("the same PIN again")
+	l.NewPIN = pinEntry("")
+	l.NewConfirm = pinEntry("")
 	l.NewConfirm.OnSubmitted = func(string) { l.tapRecover() }
-	l.Recover = newImportant("Sign in and set a new PIN", widget.HighImportance, l.tapRecover)
+	l.Recover = newImportant("", widget.HighImportance, l.tapRecover)
 	l.title = heading("")
 	l.intro = wrapLabel("")
 	l.notice = wrapLabel("")
@@ -123,7 +120,23 @@ func NewLock(win fyne.Window, cfg LockConfig) *Lock {
 	l.message.Importance = widget.DangerImportance
 	l.body = container.NewVBox()
 	l.root = vscroll(container.New(&column{width: 460}, container.NewPadded(l.body)))
+	l.label()
 	return l
+}
+
+// label writes the lock screen's fixed words in the app's language: when built, and each time
+// it is shown (the language may have been changed on the Sync screen meanwhile).
+func (l *Lock) label() {
+	l.PIN.SetPlaceHolder(lang.L("lock.pin_placeholder"))
+	l.Confirm.SetPlaceHolder(lang.L("lock.again_placeholder"))
+	l.Forgot.SetText(lang.L("lock.forgot"))
+	l.Cancel.SetText(lang.L("lock.back"))
+	l.Code.SetPlaceHolder(lang.L("sync.placeholder.code"))
+	l.Username.SetPlaceHolder(lang.L("sync.placeholder.username"))
+	l.Password.SetPlaceHolder(lang.L("sync.placeholder.password"))
+	l.NewPIN.SetPlaceHolder(lang.L("lock.new_pin_placeholder"))
+	l.NewConfirm.SetPlaceHolder(lang.L("lock.again_placeholder"))
+	l.Recover.SetText(lang.L("lock.recover"))
 }
 
 func pinEntry(placeholder string) *widget.Entry {
@@ -137,6 +150,7 @@ func pinEntry(placeholder string) *widget.Entry {
 func (l *Lock) Show(notice string) {
 	l.notice.SetText(notice)
 	l.showing = true
+	l.label()
 	st := l.cfg.Locker.LockState()
 	switch {
 	case !st.HasPIN:
@@ -246,39 +260,37 @@ func (l *Lock) refresh() {
 	objs = append(objs, l.title, l.intro)
 	switch l.mode {
 	case modeChoose:
-		l.title.SetText("Choose a PIN for this tablet")
-		l.intro.SetText(fmt.Sprintf("The PIN protects the students' records on this tablet. Use at least %d digits; "+
-			"it is asked when the app starts, after 5 minutes without use, and when you come back to the app.", minPIN))
-		l.Go.SetText("Set PIN")
-		objs = append(objs, widget.NewForm(widget.NewFormItem("PIN", l.PIN), widget.NewFormItem("Again", l.Confirm)), l.Go)
+		l.title.SetText(lang.L("lock.choose.title"))
+		l.intro.SetText(lang.L("lock.choose.intro", map[string]any{"N": minPIN}))
+		l.Go.SetText(lang.L("lock.choose.set"))
+		objs = append(objs, widget.NewForm(widget.NewFormItem(lang.L("lock.field.pin"), l.PIN), widget.NewFormItem(lang.L("sync.pin.again"), l.Confirm)), l.Go)
 	case modeEnter:
-		l.title.SetText("Small Wins is locked")
-		l.intro.SetText("Enter your PIN.")
-		l.Go.SetText("Unlock")
+		l.title.SetText(lang.L("lock.enter.title"))
+		l.intro.SetText(lang.L("lock.enter.intro"))
+		l.Go.SetText(lang.L("lock.enter.unlock"))
 		wait := st.RetryAt.Sub(l.cfg.Now())
 		if wait > 0 && !l.busy {
 			l.Go.Disable()
-			l.Go.SetText(fmt.Sprintf("Try again in %s", waitText(wait)))
+			l.Go.SetText(lang.L("lock.try_again_in", map[string]any{"Wait": waitText(wait)}))
 			l.countdown()
 		} else if !l.busy {
 			l.Go.Enable()
 		}
-		objs = append(objs, widget.NewForm(widget.NewFormItem("PIN", l.PIN)), l.Go, container.NewHBox(spacerH(), l.Forgot))
+		objs = append(objs, widget.NewForm(widget.NewFormItem(lang.L("lock.field.pin"), l.PIN)), l.Go, container.NewHBox(spacerH(), l.Forgot))
 		if !st.RecoveryArmed {
-			objs = append(objs, wrapLabel("A forgotten PIN cannot be recovered yet: this tablet has not given its recovery key to the server. It does so at the next sync."))
+			objs = append(objs, wrapLabel(lang.L("lock.not_armed")))
 		}
 	case modeRecover:
-		l.title.SetText("Forgot your PIN?")
-		l.intro.SetText("Sign in with your school account (or an enrolment code from your coordinator) and choose a new PIN. " +
-			"Nothing on this tablet is lost, including changes not sent yet.")
+		l.title.SetText(lang.L("lock.recover.title"))
+		l.intro.SetText(lang.L("lock.recover.intro"))
 		objs = append(objs, wheelThrough(widget.NewForm(
-			widget.NewFormItem("Server", l.Server),
-			widget.NewFormItem("School", l.School),
-			widget.NewFormItem("Enrolment code", l.Code),
-			widget.NewFormItem("User name", l.Username),
-			widget.NewFormItem("Password", l.Password),
-			widget.NewFormItem("New PIN", l.NewPIN),
-			widget.NewFormItem("Again", l.NewConfirm),
+			widget.NewFormItem(lang.L("sync.field.server"), l.Server),
+			widget.NewFormItem(lang.L("sync.field.school"), l.School),
+			widget.NewFormItem(lang.L("sync.field.code"), l.Code),
+			widget.NewFormItem(lang.L("sync.field.username"), l.Username),
+			widget.NewFormItem(lang.L("sync.field.password"), l.Password),
+			widget.NewFormItem(lang.L("sync.pin.new"), l.NewPIN),
+			widget.NewFormItem(lang.L("sync.pin.again"), l.NewConfirm),
 		), func() *container.Scroll { sc, _ := l.root.(*container.Scroll); return sc }), l.Recover)
 		if !st.Disabled {
 			objs = append(objs, container.NewHBox(spacerH(), l.Cancel))
@@ -300,9 +312,9 @@ func waitText(d time.Duration) string {
 		s = 1
 	}
 	if s < 120 {
-		return fmt.Sprintf("%d s", s)
+		return lang.L("lock.wait.seconds", map[string]any{"N": s})
 	}
-	return fmt.Sprintf("%d min", (s+59)/60)
+	return lang.L("lock.wait.minutes", map[string]any{"N": (s + 59) / 60})
 }
 
 func (l *Lock) tapGo() {
@@ -313,20 +325,20 @@ func (l *Lock) tapGo() {
 	switch l.mode {
 	case modeChoose:
 		if pin != strings.TrimSpace(l.Confirm.Text) {
-			l.message.SetText("The two PINs are not the same. Type them again.")
+			l.message.SetText(lang.L("lock.differ"))
 			l.clear()
 			// Typing again starts in the first box (ADR 0650: the focus
 			// stayed in "Again", and the retyped PIN went there).
 			l.win.Canvas().Focus(l.PIN)
 			return
 		}
-		l.run("Protecting this tablet's data…", func() error { return l.cfg.Locker.SetPIN(pin) })
+		l.run(lang.L("lock.protecting"), func() error { return l.cfg.Locker.SetPIN(pin) })
 	case modeEnter:
 		if pin == "" {
-			l.message.SetText("Enter your PIN.")
+			l.message.SetText(lang.L("lock.enter.intro"))
 			return
 		}
-		l.run("Checking…", func() error { return l.cfg.Locker.Unlock(pin) })
+		l.run(lang.L("lock.checking"), func() error { return l.cfg.Locker.Unlock(pin) })
 	}
 }
 
@@ -342,13 +354,13 @@ func (l *Lock) tapRecover() {
 	}
 	pin := strings.TrimSpace(l.NewPIN.Text)
 	if pin != strings.TrimSpace(l.NewConfirm.Text) {
-		l.message.SetText("The two new PINs are not the same. Type them again.")
+		l.message.SetText(lang.L("pin.new_differ"))
 		l.NewPIN.SetText("")
 		l.NewConfirm.SetText("")
 		l.win.Canvas().Focus(l.NewPIN)
 		return
 	}
-	l.run("Signing in…", func() error { return l.cfg.Locker.Recover(context.Background(), f, pin) })
+	l.run(lang.L("lock.signing_in"), func() error { return l.cfg.Locker.Recover(context.Background(), f, pin) })
 }
 
 // run does the slow work (argon2id, a migration, the network) off the main

@@ -1,12 +1,12 @@
 package ui
 
 import (
-	"fmt"
 	"sort"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -121,23 +121,28 @@ func newProbesDueScreen(a *App) *probesDueScreen {
 	return s
 }
 
-func (s *probesDueScreen) title() string              { return "Probes due" }
+func (s *probesDueScreen) title() string              { return lang.L("probesdue.title") }
 func (s *probesDueScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *probesDueScreen) refresh() {
 	s.due = loadProbesDue(s.a.cfg.Records, s.a.cfg.Now(), s.a.isMe)
 	s.probe = map[string]*Button{}
-	objs := []fyne.CanvasObject{wrapLabel("Students of your groups whose weekly probe is overdue (more than the plan's interval + 3 days since the last one), whichever day their group meets.")}
+	objs := []fyne.CanvasObject{wrapLabel(lang.L("probesdue.intro"))}
 	for _, d := range s.due {
 		sid := d.StudentID
-		b := newImportant("Probe", widget.HighImportance, func() { s.a.push(newProbeScreen(s.a, sid)) })
+		b := newImportant(lang.L("probesdue.probe"), widget.HighImportance, func() { s.a.push(newProbeScreen(s.a, sid)) })
 		s.probe[sid] = b
-		open := rowButton(fmt.Sprintf("%s: %d days since the last probe", d.Name, d.Days), func() { s.a.push(newStudentScreen(s.a, sid)) })
+		open := rowButton(dueWords(d), func() { s.a.push(newStudentScreen(s.a, sid)) })
 		objs = append(objs, card(container.NewBorder(nil, nil, nil, b, open)))
 	}
 	if len(s.due) == 0 {
-		objs = append(objs, card(heading("No probe is due"), wrapLabel("Every active goal of your caseload has a recent probe.")))
+		objs = append(objs, card(heading(lang.L("probesdue.none.title")), wrapLabel(lang.L("probesdue.none.text"))))
 	}
 	s.list.Objects = objs
 	s.list.Refresh()
+}
+
+// dueWords is "Ava Martinez: 12 days since the last probe".
+func dueWords(d dueProbe) string {
+	return lang.N("probesdue.days", d.Days, map[string]any{"Name": d.Name, "N": d.Days})
 }

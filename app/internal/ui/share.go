@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"unicode"
+
+	"fyne.io/fyne/v2/lang"
 )
 
 // Share report: the tablet renders the goal's PDF (Config.ReportPDF, the
@@ -24,16 +26,16 @@ func (s *studentScreen) shareReport(gp goalProgress) {
 	}
 	data, err := s.a.cfg.ReportPDF(gp.Report, s.name, school)
 	if err != nil {
-		s.a.warn("The report could not be made on this tablet.")
+		s.a.warn(lang.L("share.not_made"))
 		return
 	}
 	name := reportFileName(s.name, gp.Report.AsOf)
 	s.a.saveDocument(name, data, func(err error) {
 		if err != nil {
-			s.a.warn("The report was not saved: " + PlainError(err))
+			s.a.warn(lang.L("share.not_saved", map[string]any{"Why": PlainError(err)}))
 			return
 		}
-		s.a.say("Report saved as " + name + ".")
+		s.a.say(lang.L("share.saved", map[string]any{"Name": name}))
 	})
 }
 

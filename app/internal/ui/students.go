@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -38,17 +39,17 @@ type studentsScreen struct {
 func newStudentsScreen(a *App) screen {
 	s := &studentsScreen{a: a, grid: container.NewGridWithColumns(2)}
 	s.search = widget.NewEntry()
-	s.search.SetPlaceHolder("Find a student")
+	s.search.SetPlaceHolder(lang.L("students.find"))
 	// Typing filters with the lights already computed (a light is a
 	// progress report per goal: not once per keystroke).
 	s.search.OnChanged = func(string) { s.fill() }
-	s.add = NewButton("Add student", func() { a.push(newStudentForm(a, "")) })
+	s.add = NewButton(lang.L("students.add"), func() { a.push(newStudentForm(a, "")) })
 	s.root = container.NewBorder(container.NewPadded(container.NewBorder(nil, nil, nil, s.add, s.search)), nil, nil, nil,
 		vscroll(container.NewPadded(container.NewVBox(s.grid))))
 	return s
 }
 
-func (s *studentsScreen) title() string              { return "Students" }
+func (s *studentsScreen) title() string              { return lang.L("nav.students") }
 func (s *studentsScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *studentsScreen) refresh() {
@@ -113,9 +114,9 @@ func (s *studentsScreen) fill() {
 			continue
 		}
 		st := st
-		label := name + " · grade " + st.Data.Grade
+		label := lang.L("students.row", map[string]any{"Name": name, "Grade": st.Data.Grade})
 		if !st.Data.IsActive() {
-			label += " · inactive"
+			label += lang.L("students.inactive")
 		}
 		b := NewButton(label, func() { s.a.push(newStudentScreen(s.a, st.ID)) })
 		b.Alignment = widget.ButtonAlignLeading
@@ -127,9 +128,9 @@ func (s *studentsScreen) fill() {
 	}
 	if len(objs) == 0 {
 		if len(studs) == 0 {
-			objs = append(objs, wrapLabel("No students yet. Add one, or enrol the tablet to receive your school's roster."))
+			objs = append(objs, wrapLabel(lang.L("students.none")))
 		} else {
-			objs = append(objs, wrapLabel("No student matches."))
+			objs = append(objs, wrapLabel(lang.L("students.no_match")))
 		}
 	}
 	s.grid.Objects = objs

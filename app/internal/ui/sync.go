@@ -2,14 +2,15 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
+	"smallwins/app/internal/applang"
 	"smallwins/shared/record"
 )
 
@@ -38,6 +39,8 @@ type syncScreen struct {
 	pinOpen                       bool
 	// lockNow covers the app with the lock screen (Config.Lock).
 	lockNow *Button
+	// language is the choice of the app's language (language.go).
+	language *widget.RadioGroup
 
 	status  *widget.Label
 	problem *widget.Label // the sync error, in red
@@ -54,34 +57,35 @@ func newSyncScreen(a *App) screen {
 	s.server = widget.NewEntry()
 	s.server.SetPlaceHolder("https://sync.your-school.org")
 	s.school = widget.NewEntry()
-	s.school.SetPlaceHolder("school code, e.g. lincoln-elementary")
+	s.school.SetPlaceHolder(lang.L("sync.placeholder.school"))
 	s.code = widget.NewEntry()
-	s.code.SetPlaceHolder("e.g. 7KQ4M-2XD9P-WHR3T")
+	s.code.SetPlaceHolder(lang.L("sync.placeholder.code"))
 	s.code.OnSubmitted = func(string) { s.tapEnrol() }
 	s.username = widget.NewEntry()
-	s.username.SetPlaceHolder("or your user name…")
+	s.username.SetPlaceHolder(lang.L("sync.placeholder.username"))
 	s.password = widget.NewPasswordEntry()
-	s.password.SetPlaceHolder("…and password")
+	s.password.SetPlaceHolder(lang.L("sync.placeholder.password"))
 	s.password.OnSubmitted = func(string) { s.tapEnrol() }
-	s.enrol = newImportant("Enrol this tablet", widget.HighImportance, s.tapEnrol)
+	s.enrol = newImportant(lang.L("sync.enrol"), widget.HighImportance, s.tapEnrol)
 	s.enrolErr = wrapLabel("")
 	s.enrolErr.Importance = widget.DangerImportance
 	s.status = wrapLabel("")
 	s.problem = wrapLabel("")
 	s.problem.Importance = widget.DangerImportance
-	s.syncNow = newImportant("Sync now", widget.HighImportance, a.SyncNow)
-	s.erase = NewButton("Sign out and erase this tablet…", s.askErase)
-	s.eraseYes = newImportant("Erase this tablet", widget.DangerImportance, s.tapErase)
-	s.eraseNo = NewButton("Keep everything", func() { s.eraseAsk = false; s.refresh() })
-	s.changePIN = NewButton("Change PIN…", s.openChangePIN)
-	s.pinCurrent = pinEntry("current PIN")
-	s.pinNew = pinEntry("new PIN, at least 6 digits")
-	s.pinAgain = pinEntry("the new PIN again")
+	s.syncNow = newImportant(lang.L("header.sync_now"), widget.HighImportance, a.SyncNow)
+	s.erase = NewButton(lang.L("sync.sign_out_erase"), s.askErase)
+	s.eraseYes = newImportant(lang.L("sync.erase_yes"), widget.DangerImportance, s.tapErase)
+	s.eraseNo = NewButton(lang.L("sync.erase_no"), func() { s.eraseAsk = false; s.refresh() })
+	s.changePIN = NewButton(lang.L("menu.change_pin"), s.openChangePIN)
+	s.pinCurrent = pinEntry(lang.L("sync.pin.current_placeholder"))
+	s.pinNew = pinEntry(lang.L("sync.pin.new_placeholder"))
+	s.pinAgain = pinEntry(lang.L("sync.pin.again_placeholder"))
 	s.pinAgain.OnSubmitted = func(string) { s.tapChangePIN() }
-	s.pinSave = newImportant("Change PIN", widget.HighImportance, s.tapChangePIN)
-	s.pinCancel = NewButton("Cancel", func() { s.pinOpen = false; s.clearPIN(); s.refresh() })
+	s.pinSave = newImportant(lang.L("sync.pin.save"), widget.HighImportance, s.tapChangePIN)
+	s.pinCancel = NewButton(lang.L("common.cancel"), func() { s.pinOpen = false; s.clearPIN(); s.refresh() })
 	s.pinMessage = wrapLabel("")
-	s.lockNow = NewButton("Lock now", a.LockNow)
+	s.lockNow = NewButton(lang.L("menu.lock_now"), a.LockNow)
+	s.language = newLanguageChoice(a)
 	s.list = container.NewVBox()
 	s.root = vscroll(container.NewPadded(s.list))
 	if a.cfg.Sync != nil {
@@ -93,7 +97,7 @@ func newSyncScreen(a *App) screen {
 	return s
 }
 
-func (s *syncScreen) title() string              { return "Sync" }
+func (s *syncScreen) title() string              { return lang.L("nav.sync") }
 func (s *syncScreen) content() fyne.CanvasObject { return s.root }
 func (s *syncScreen) editing() bool              { return s.busy }
 
@@ -101,22 +105,22 @@ func (s *syncScreen) editing() bool              { return s.busy }
 func validateEnrol(f EnrolForm) string {
 	switch {
 	case f.ServerURL == "":
-		return "Enter the server address your coordinator gave you, e.g. https://sync.your-school.org."
+		return lang.L("sync.check.server_empty")
 	case !strings.HasPrefix(f.ServerURL, "http://") && !strings.HasPrefix(f.ServerURL, "https://"):
-		return "The server address must start with https:// (or http:// on a test network)."
+		return lang.L("sync.check.server_scheme")
 	}
 	if u, err := url.Parse(f.ServerURL); err != nil || u.Host == "" {
-		return "The server address does not look right; check it with your coordinator."
+		return lang.L("sync.check.server_bad")
 	}
 	switch {
 	case f.School == "":
-		return "Enter your school's code."
+		return lang.L("sync.check.school_empty")
 	case f.Code != "":
 		return "" // an enrolment code stands for user name and password
 	case f.Username == "":
-		return "Enter the enrolment code from your coordinator, or your user name and password."
+		return lang.L("sync.check.username_empty")
 	case f.Password == "":
-		return "Enter your password."
+		return lang.L("sync.check.password_empty")
 	}
 	return ""
 }
@@ -133,7 +137,7 @@ func (s *syncScreen) tapEnrol() {
 	}
 	s.busy = true
 	s.enrol.Disable()
-	s.enrolErr.SetText("Enrolling…")
+	s.enrolErr.SetText(lang.L("sync.enrolling"))
 	s.a.background(func() func() {
 		err := s.a.cfg.Sync.Enrol(context.Background(), f)
 		return func() {
@@ -146,7 +150,7 @@ func (s *syncScreen) tapEnrol() {
 				return
 			}
 			s.enrolErr.SetText("")
-			s.a.say("This tablet is enrolled. Syncing now.")
+			s.a.say(lang.L("sync.enrolled_now"))
 			st := s.a.sync
 			st.Enrolled = true
 			s.a.SetSyncState(st)
@@ -158,12 +162,9 @@ func (s *syncScreen) tapEnrol() {
 // eraseQuestion says what erasing would lose: the unsent changes first
 // (waiting in the outbox, or set aside after the server refused them).
 func eraseQuestion(pending int) string {
-	q := "Erasing removes every student, session and note from this tablet, and signs it out. What was synced stays on the server."
-	switch {
-	case pending == 1:
-		return "1 change on this tablet has not been sent to the server and will be lost. " + q
-	case pending > 1:
-		return fmt.Sprintf("%d changes on this tablet have not been sent to the server and will be lost. ", pending) + q
+	q := lang.L("sync.erase.what")
+	if pending > 0 {
+		return lang.N("sync.erase.unsent", pending, map[string]any{"N": pending}) + " " + q
 	}
 	return q
 }
@@ -184,7 +185,7 @@ func (s *syncScreen) tapErase() {
 	}
 	s.eraseAsk = false
 	if err := s.a.cfg.Sync.Erase(context.Background()); err != nil {
-		s.a.warn("Could not erase: " + PlainError(err))
+		s.a.warn(lang.L("sync.could_not_erase", map[string]any{"Why": PlainError(err)}))
 	}
 }
 
@@ -202,27 +203,24 @@ func (s *syncScreen) refresh() {
 	if st.Enrolled {
 		who := enr.Username
 		if enr.School != "" {
-			who += " at " + enr.School
+			who = lang.L("sync.who_at", map[string]any{"User": enr.Username, "School": enr.School})
 		}
-		lines = append(lines, "Enrolled: "+who+" ("+enr.ServerURL+").")
+		lines = append(lines, lang.L("sync.enrolled_as", map[string]any{"Who": who, "Server": enr.ServerURL}))
 		if st.LastSuccess.IsZero() {
-			lines = append(lines, "Not synced yet.")
+			lines = append(lines, lang.L("sync.not_synced_yet"))
 		} else {
-			lines = append(lines, "Last sync: "+sinceText(st.LastSuccess, s.a.glanceAt)+".")
+			lines = append(lines, lang.L("sync.last_sync", map[string]any{"When": sinceText(st.LastSuccess, s.a.glanceAt)}))
 		}
 	} else {
-		lines = append(lines, "This tablet is not enrolled. It works fully on its own; enrol it on the school network to share your work.")
+		lines = append(lines, lang.L("sync.not_enrolled"))
 	}
-	switch st.Pending {
-	case 0:
-		lines = append(lines, "Nothing waiting to be sent.")
-	case 1:
-		lines = append(lines, "1 change is saved on this tablet, waiting to be sent.")
-	default:
-		lines = append(lines, fmt.Sprintf("%d changes are saved on this tablet, waiting to be sent.", st.Pending))
+	if st.Pending == 0 {
+		lines = append(lines, lang.L("sync.nothing_waiting"))
+	} else {
+		lines = append(lines, lang.N("sync.waiting", st.Pending, map[string]any{"N": st.Pending}))
 	}
 	if st.Syncing {
-		lines = append(lines, "Syncing…")
+		lines = append(lines, lang.L("glance.syncing"))
 	}
 	s.status.SetText(strings.Join(lines, "\n"))
 	s.problem.SetText(st.Err)
@@ -235,18 +233,18 @@ func (s *syncScreen) refresh() {
 	}
 	// Sync now first: the lines under it change with the state (an error
 	// comes and goes), and the button must not move under the finger.
-	objs = append(objs, card(heading("Sync"), s.syncNow, s.status, s.problem))
+	objs = append(objs, card(heading(lang.L("nav.sync")), s.syncNow, s.status, s.problem))
 	if !st.Enrolled || enr.Needed {
-		title := "Enrol this tablet"
+		title := lang.L("sync.enrol")
 		if enr.Needed {
-			title = "Enrol again"
+			title = lang.L("sync.enrol_again")
 		}
 		form := widget.NewForm(
-			widget.NewFormItem("Server", s.server),
-			widget.NewFormItem("School", s.school),
-			widget.NewFormItem("Enrolment code", s.code),
-			widget.NewFormItem("User name", s.username),
-			widget.NewFormItem("Password", s.password),
+			widget.NewFormItem(lang.L("sync.field.server"), s.server),
+			widget.NewFormItem(lang.L("sync.field.school"), s.school),
+			widget.NewFormItem(lang.L("sync.field.code"), s.code),
+			widget.NewFormItem(lang.L("sync.field.username"), s.username),
+			widget.NewFormItem(lang.L("sync.field.password"), s.password),
 		)
 		objs = append(objs, card(heading(title), wheelThrough(form, s.page), s.enrolErr, s.enrol))
 		s.syncNow.Disable()
@@ -260,34 +258,34 @@ func (s *syncScreen) refresh() {
 	if s.a.cfg.Sync != nil {
 		var err error
 		if s.conflicts, err = s.a.cfg.Sync.Conflicts(); err != nil {
-			objs = append(objs, wrapLabel("Could not read the kept versions on this tablet."))
+			objs = append(objs, wrapLabel(lang.L("sync.read_conflicts_failed")))
 		}
 		if s.quarantined, err = s.a.cfg.Sync.Quarantined(); err != nil {
-			objs = append(objs, wrapLabel("Could not read the refused changes on this tablet."))
+			objs = append(objs, wrapLabel(lang.L("sync.read_refused_failed")))
 		}
 	}
 	if len(s.conflicts) > 0 {
-		rows := []fyne.CanvasObject{heading("Changes to review"),
-			wrapLabel("A newer version of each of these was saved elsewhere. Your version is kept here: restore it, or keep the newer one.")}
+		rows := []fyne.CanvasObject{heading(lang.L("sync.conflicts.title")),
+			wrapLabel(lang.L("sync.conflicts.intro"))}
 		for _, c := range s.conflicts {
 			c := c
 			what := describe(s.a.cfg.Records, c.Type, c.RecordID)
 			if c.Deleted {
-				what += " (your version deleted it)"
+				what += " " + lang.L("sync.conflicts.you_deleted")
 			}
-			rb := NewButton("Restore mine", func() { s.resolve(c.ID, true) })
-			kb := NewButton("Keep newer", func() { s.resolve(c.ID, false) })
+			rb := NewButton(lang.L("sync.conflicts.restore"), func() { s.resolve(c.ID, true) })
+			kb := NewButton(lang.L("sync.conflicts.keep"), func() { s.resolve(c.ID, false) })
 			s.restore[c.ID], s.keep[c.ID] = rb, kb
 			rows = append(rows, wrapLabel(what+": "+c.Summary+"."), s.conflictView(c), container.NewHBox(spacerH(), kb, rb))
 		}
 		objs = append(objs, card(rows...))
 	}
 	if len(s.quarantined) > 0 {
-		rows := []fyne.CanvasObject{heading("Changes the server refused"),
-			wrapLabel("These stay on this tablet and do not hold up the rest. Try again after the server is updated, or ask your coordinator.")}
+		rows := []fyne.CanvasObject{heading(lang.L("sync.refused.title")),
+			wrapLabel(lang.L("sync.refused.intro"))}
 		for _, q := range s.quarantined {
 			q := q
-			b := NewButton("Try again", func() { s.retryOne(q.RecordID) })
+			b := NewButton(lang.L("sync.refused.retry"), func() { s.retryOne(q.RecordID) })
 			s.retry[q.RecordID] = b
 			rows = append(rows, wrapLabel(describe(s.a.cfg.Records, q.Type, q.RecordID)+": "+refusal(q)), container.NewHBox(spacerH(), b))
 		}
@@ -301,9 +299,9 @@ func (s *syncScreen) refresh() {
 	}
 	if s.a.cfg.ChangePIN != nil {
 		if s.pinOpen {
-			objs = append(objs, card(heading("Change the PIN"),
-				wheelThrough(widget.NewForm(widget.NewFormItem("Current PIN", s.pinCurrent), widget.NewFormItem("New PIN", s.pinNew),
-					widget.NewFormItem("Again", s.pinAgain)), s.page),
+			objs = append(objs, card(heading(lang.L("sync.pin.title")),
+				wheelThrough(widget.NewForm(widget.NewFormItem(lang.L("sync.pin.current"), s.pinCurrent), widget.NewFormItem(lang.L("sync.pin.new"), s.pinNew),
+					widget.NewFormItem(lang.L("sync.pin.again"), s.pinAgain)), s.page),
 				s.pinMessage, container.NewHBox(spacerH(), s.pinCancel, s.pinSave)))
 		} else {
 			pinRow.Add(s.changePIN)
@@ -312,15 +310,16 @@ func (s *syncScreen) refresh() {
 	if len(pinRow.Objects) > 1 {
 		objs = append(objs, pinRow)
 	}
+	objs = append(objs, card(heading(lang.L("sync.language.title")), s.language))
 	// Signing out erases: a shared tablet handed on keeps nothing of its
 	// last user (the server keeps what was synced).
 	if s.eraseAsk {
-		objs = append(objs, card(heading("Sign out and erase?"), wrapLabel(eraseQuestion(s.unsent)),
+		objs = append(objs, card(heading(lang.L("sync.erase.title")), wrapLabel(eraseQuestion(s.unsent)),
 			container.NewHBox(spacerH(), s.eraseNo, s.eraseYes)))
 	} else {
-		s.erase.SetText("Erase this tablet…") // nothing to sign out of yet
+		s.erase.SetText(lang.L("sync.erase_only")) // nothing to sign out of yet
 		if st.Enrolled {
-			s.erase.SetText("Sign out and erase this tablet…")
+			s.erase.SetText(lang.L("sync.sign_out_erase"))
 		}
 		objs = append(objs, container.NewHBox(spacerH(), s.erase))
 	}
@@ -353,7 +352,7 @@ func (s *syncScreen) tapChangePIN() {
 	cur, pin, again := strings.TrimSpace(s.pinCurrent.Text), strings.TrimSpace(s.pinNew.Text), strings.TrimSpace(s.pinAgain.Text)
 	if pin != again {
 		s.pinMessage.Importance = widget.DangerImportance
-		s.pinMessage.SetText("The two new PINs are not the same. Type them again.")
+		s.pinMessage.SetText(lang.L("pin.new_differ"))
 		s.pinNew.SetText("")
 		s.pinAgain.SetText("")
 		s.a.win.Canvas().Focus(s.pinNew) // retyped from the first new box (ADR 0650)
@@ -362,7 +361,7 @@ func (s *syncScreen) tapChangePIN() {
 	s.busy = true
 	s.pinSave.Disable()
 	s.pinMessage.Importance = widget.MediumImportance
-	s.pinMessage.SetText("Changing the PIN…")
+	s.pinMessage.SetText(lang.L("sync.pin.changing"))
 	s.a.background(func() func() {
 		err := s.a.cfg.ChangePIN(cur, pin)
 		return func() {
@@ -377,7 +376,7 @@ func (s *syncScreen) tapChangePIN() {
 			}
 			s.pinOpen = false
 			s.refresh()
-			s.a.say("PIN changed. Use the new PIN from now on.")
+			s.a.say(lang.L("sync.pin.changed"))
 		}
 	})
 }
@@ -389,17 +388,18 @@ func (s *syncScreen) clearPIN() {
 }
 
 func refusal(q Quarantined) string {
+	code := map[string]any{"Code": q.Code}
 	switch q.Code {
 	case "too_large":
-		return "too large to send."
+		return lang.L("sync.refusal.too_large")
 	case "forbidden":
-		return "your account may not change this."
+		return lang.L("sync.refusal.forbidden")
 	case "invalid_record", "invalid_json":
-		return "the server could not accept it (" + q.Code + ")."
+		return lang.L("sync.refusal.invalid", code)
 	case "duplicate_id":
-		return "sent twice in one batch."
+		return lang.L("sync.refusal.duplicate")
 	}
-	return "refused (" + q.Code + ")."
+	return lang.L("sync.refusal.other", code)
 }
 
 func (s *syncScreen) resolve(id string, restore bool) {
@@ -410,13 +410,13 @@ func (s *syncScreen) resolve(id string, restore bool) {
 		err = s.a.cfg.Sync.DismissConflict(context.Background(), id)
 	}
 	if err != nil {
-		s.a.warn("Could not do that on this tablet. Please try again.")
+		s.a.warn(lang.L("common.could_not_do"))
 		return
 	}
 	if restore {
-		s.a.sayUntilSent("Your version is restored; it will be sent at the next sync.")
+		s.a.sayUntilSent(lang.L("sync.conflicts.restored"))
 	} else {
-		s.a.say("Kept the newer version.")
+		s.a.say(lang.L("sync.conflicts.kept"))
 	}
 	st := s.a.sync
 	if st.Conflicts > 0 {
@@ -440,24 +440,23 @@ func (s *syncScreen) toTop() {
 
 func (s *syncScreen) retryOne(id string) {
 	if err := s.a.cfg.Sync.RetryQuarantined(context.Background(), id); err != nil {
-		s.a.warn("Could not do that on this tablet. Please try again.")
+		s.a.warn(lang.L("common.could_not_do"))
 		return
 	}
-	s.a.sayUntilSent("Queued again; it will be sent at the next sync.")
+	s.a.sayUntilSent(lang.L("sync.refused.queued"))
 	s.refresh()
 	s.toTop()
 }
 
-// describe names a record for a person: "Session of Bluebirds on Tue 4 Mar".
-// The payload type words it (record.Payload.Describe); a record this tablet
-// cannot decode is named by its type.
+// describe names a record for a person, in the app's language: "Session of Bluebirds on Tue 4
+// Mar" (record.DescribeIn). A record this tablet cannot decode is named by its type.
 func describe(r Records, typ, id string) string {
 	if e, err := r.Get(id); err == nil && e.Type == typ {
 		if p, err := record.Decode(typ, e.Data); err == nil {
-			return p.Describe(namer{r})
+			return record.DescribeIn(applang.Current(), p, namer{r})
 		}
 	}
-	return record.TypeWords(typ)
+	return typeWords(typ)
 }
 
 // namer names referenced records from the local store for descriptions.

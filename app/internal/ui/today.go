@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -59,7 +59,7 @@ func loadToday(rec Records, now time.Time, mine func(interventionistID string) b
 	for _, g := range groups {
 		tg := todayGroup{ID: g.ID, Name: g.Data.Name, Program: programs[g.Data.ProgramID]}
 		if tg.Program == "" {
-			tg.Program = "Program not synced yet"
+			tg.Program = lang.L("common.not_synced_yet", map[string]any{"What": typeWords(record.TypeProgram)})
 		}
 		start := ""
 		for _, sl := range g.Data.Schedule {
@@ -186,7 +186,7 @@ func lastTime(rec Records, sessions []repo.Doc[record.Session], today string) (s
 		}
 	}
 	if last == nil {
-		return "No session delivered yet.", inProgress
+		return lang.L("today.no_session_yet"), inProgress
 	}
 	m := &sessionModel{rec: rec, s: last.Data}
 	var steps []record.Step
@@ -195,9 +195,9 @@ func lastTime(rec Records, sessions []repo.Doc[record.Session], today string) (s
 	}
 	m.steps = steps
 	sum := m.summary()
-	txt := fmt.Sprintf("Last time %s: %s min", prettyDate(last.Data.Date), fmtMin(last.Data.Minutes))
+	txt := lang.L("today.last_time", map[string]any{"Date": prettyDate(last.Data.Date), "Minutes": sayFigure(fmtMin(last.Data.Minutes))})
 	if sum.FidelityPct >= 0 {
-		txt += ", fidelity " + fmtShare(sum.FidelityPct)
+		txt += lang.L("today.last_fidelity", map[string]any{"Pct": sayFigure(fmtShare(sum.FidelityPct))})
 	}
 	var skipped []string
 	for _, st := range steps {
@@ -206,10 +206,10 @@ func lastTime(rec Records, sessions []repo.Doc[record.Session], today string) (s
 		}
 	}
 	if len(skipped) > 0 {
-		txt += "; skipped: " + strings.Join(skipped, ", ")
+		txt += lang.L("today.last_skipped", map[string]any{"Steps": strings.Join(skipped, ", ")})
 	}
 	if last.Data.Note != "" {
-		txt += ". Note: " + last.Data.Note
+		txt += lang.L("today.last_note", map[string]any{"Note": last.Data.Note})
 	}
 	return txt, inProgress
 }
@@ -240,29 +240,29 @@ func newTodayScreen(a *App) *todayScreen {
 	s := &todayScreen{a: a}
 	s.sync = wrapLabel("")
 	s.list = container.NewVBox()
-	s.week = NewButton("My week", func() { a.push(newWeekScreen(a)) })
-	s.allDue = NewButton("Probes due", func() { a.push(newProbesDueScreen(a)) })
+	s.week = NewButton(lang.L("week.title"), func() { a.push(newWeekScreen(a)) })
+	s.allDue = NewButton(lang.L("probesdue.title"), func() { a.push(newProbesDueScreen(a)) })
 	s.root = container.NewBorder(nil, nil, nil, nil, vscroll(container.NewPadded(s.list)))
 	return s
 }
 
 func (s *todayScreen) title() string {
-	return "Today · " + s.a.cfg.Now().Format("Monday 2 January")
+	return lang.L("today.title", map[string]any{"Date": longDate(s.a.cfg.Now())})
 }
 
 func (s *todayScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *todayScreen) refreshSync() {
 	st := s.a.sync
-	txt := "Sync: " + s.a.SyncGlance() // the header's words, worded at the same instant
+	txt := lang.L("today.sync", map[string]any{"Glance": s.a.SyncGlance()}) // the header's words, worded at the same instant
 	if st.Err != "" && st.Enrolled && !st.Syncing {
 		txt += ". " + st.Err
 	}
 	if !st.Enrolled {
-		txt += ". Everything you record is saved on this tablet; enrol it on the Sync tab when you are back on the school network."
+		txt += lang.L("today.sync.not_enrolled")
 	}
 	if st.Conflicts > 0 {
-		txt += fmt.Sprintf(". %d changes need a look on the Sync tab.", st.Conflicts)
+		txt += lang.N("today.sync.conflicts", st.Conflicts, map[string]any{"N": st.Conflicts})
 	}
 	s.sync.SetText(txt)
 }
@@ -276,33 +276,33 @@ func (s *todayScreen) refresh() {
 	s.refreshSync()
 	objs := []fyne.CanvasObject{container.NewBorder(nil, nil, nil, container.NewHBox(s.week, s.allDue), s.sync)}
 	if s.a.notice != "" {
-		s.dismiss = NewButton("Got it", func() { s.a.notice = ""; s.refresh() })
+		s.dismiss = NewButton(lang.L("today.got_it"), func() { s.a.notice = ""; s.refresh() })
 		objs = append(objs, card(wrapLabel(s.a.notice), s.dismiss))
 	}
 	if s.m.Empty {
-		objs = append(objs, card(heading("No groups yet"),
-			wrapLabel("Add students, a program with its checklist, and a group on the Setup tab. Nothing needs a network."),
-			newImportant("Go to Setup", widget.HighImportance, func() { s.a.Root(TabSetup) })))
+		objs = append(objs, card(heading(lang.L("today.empty.title")),
+			wrapLabel(lang.L("today.empty.text")),
+			newImportant(lang.L("today.empty.go"), widget.HighImportance, func() { s.a.Root(TabSetup) })))
 	} else if len(s.m.Groups) == 0 {
-		objs = append(objs, card(heading("No groups meet today"),
-			wrapLabel("You can still run a session for any group below.")))
+		objs = append(objs, card(heading(lang.L("today.none_today.title")),
+			wrapLabel(lang.L("today.none_today.text"))))
 	}
 	for _, g := range s.m.Groups {
 		objs = append(objs, s.groupCard(g, true))
 	}
 	if len(s.m.Overdue) > 0 {
-		rows := []fyne.CanvasObject{heading("Probes due")}
+		rows := []fyne.CanvasObject{heading(lang.L("probesdue.title"))}
 		for _, d := range s.m.Overdue {
 			d := d
-			b := NewButton("Probe", func() { s.a.push(newProbeScreen(s.a, d.StudentID)) })
+			b := NewButton(lang.L("probesdue.probe"), func() { s.a.push(newProbeScreen(s.a, d.StudentID)) })
 			s.probe[d.StudentID] = b
 			rows = append(rows, container.NewBorder(nil, nil, nil, b,
-				wrapLabel(fmt.Sprintf("%s: %d days since the last probe", d.Name, d.Days))))
+				wrapLabel(dueWords(d))))
 		}
 		objs = append(objs, card(rows...))
 	}
 	if len(s.m.Others) > 0 {
-		objs = append(objs, heading("My other groups"))
+		objs = append(objs, heading(lang.L("today.other_mine")))
 		for _, g := range s.m.Others {
 			objs = append(objs, s.groupCard(g, false))
 		}
@@ -315,7 +315,7 @@ func (s *todayScreen) refresh() {
 			cards = append(cards, s.groupCard(g, false))
 		}
 		s.others = widget.NewAccordion(widget.NewAccordionItem(
-			fmt.Sprintf("Other groups (%d, led by colleagues)", len(s.m.Colleague)), container.NewVBox(cards...)))
+			lang.L("today.colleagues", map[string]any{"N": len(s.m.Colleague)}), container.NewVBox(cards...)))
 		objs = append(objs, s.others)
 	}
 	s.list.Objects = objs
@@ -323,9 +323,9 @@ func (s *todayScreen) refresh() {
 }
 
 func (s *todayScreen) groupCard(g todayGroup, today bool) fyne.CanvasObject {
-	label := "Start session"
+	label := lang.L("today.start")
 	if g.InProgressID != "" {
-		label = "Resume session"
+		label = lang.L("today.resume")
 	}
 	var btn *Button
 	btn = newImportant(label, widget.HighImportance, func() {
@@ -333,8 +333,8 @@ func (s *todayScreen) groupCard(g todayGroup, today bool) fyne.CanvasObject {
 		// doubles its dose: the first tap asks, the second starts.
 		if g.DeliveredToday && g.InProgressID == "" && !s.again[g.ID] {
 			s.again[g.ID] = true
-			btn.SetText("Start another session")
-			s.a.warn(g.Name + " already had a session today. Tap \"Start another session\" to run a second one.")
+			btn.SetText(lang.L("today.start_another"))
+			s.a.warn(lang.L("today.already_had", map[string]any{"Group": g.Name, "Button": lang.L("today.start_another")}))
 			return
 		}
 		s.open(g)
@@ -343,7 +343,7 @@ func (s *todayScreen) groupCard(g todayGroup, today bool) fyne.CanvasObject {
 		btn.Importance = widget.MediumImportance
 	}
 	if g.DeliveredToday && g.InProgressID == "" {
-		label = "Done today ✓"
+		label = lang.L("today.done")
 		btn.SetText(label)
 	}
 	s.start[g.ID] = btn
@@ -368,7 +368,7 @@ func (s *todayScreen) open(g todayGroup) {
 		sc, err = startSession(s.a, g.ID)
 	}
 	if err != nil {
-		s.a.warn("Could not start the session: " + PlainError(err))
+		s.a.warn(lang.L("today.could_not_start", map[string]any{"Why": PlainError(err)}))
 		return
 	}
 	s.a.push(sc)

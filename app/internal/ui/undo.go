@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -40,7 +41,7 @@ type undoBar struct {
 func newUndoBar(a *App, nav fyne.CanvasObject) *undoBar {
 	u := &undoBar{a: a}
 	u.text = wrapLabel("")
-	u.undo = newImportant("Undo", widget.HighImportance, u.tapUndo)
+	u.undo = newImportant(lang.L("undo.undo"), widget.HighImportance, u.tapUndo)
 	u.close = NewButton("✕", u.hide)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameOverlayBackground))
 	bg.StrokeColor = theme.Color(theme.ColorNameShadow)
@@ -52,6 +53,9 @@ func newUndoBar(a *App, nav fyne.CanvasObject) *undoBar {
 	u.layer = container.New(&aboveLayout{below: nav}, u.panel)
 	return u
 }
+
+// label writes the bar's button in the app's language (after a change of language).
+func (u *undoBar) label() { u.undo.SetText(lang.L("undo.undo")) }
 
 // aboveLayout places its one object across the bottom of the window, just
 // above `below` (the navigation bar), at its own height: an overlay, so the
@@ -127,12 +131,12 @@ func (u *undoBar) tapUndo() {
 	u.act = nil
 	if err := act(); err != nil {
 		u.hide()
-		u.a.warn("Not undone: " + PlainError(err))
+		u.a.warn(lang.L("undo.not_undone", map[string]any{"Why": PlainError(err)}))
 		return
 	}
 	// Said in the bar itself (no message under the header that would push
 	// the screen down); the bar goes with ✕, the next action or its timer.
-	u.text.SetText("Undone.")
+	u.text.SetText(lang.L("undo.undone"))
 	u.undo.Hide()
 	u.a.clearConfirmation() // "Saved." is no longer true beside "Undone."
 	u.layer.Refresh()
@@ -150,12 +154,14 @@ func (a *App) UndoText() string {
 }
 
 // errChangedSince: the record changed again after the action to undo.
-var errChangedSince = plainErr("It was changed again since, so the undo would lose that change.")
+var errChangedSince = langErr("undo.changed_since")
 
-type plainErr string
+// langErr is an error whose sentence is a catalog message, said in the language of the moment
+// it is shown.
+type langErr string
 
-func (e plainErr) Error() string { return string(e) }
-func (e plainErr) Plain() string { return string(e) }
+func (e langErr) Error() string { return lang.L(string(e)) }
+func (e langErr) Plain() string { return lang.L(string(e)) }
 
 // offerUndo shows the undo bar for a write of record id that left it at
 // version hlc (a tombstone's HLC after a delete). prev is the version
@@ -196,14 +202,14 @@ func (a *App) restorer(id, hlc string, prev *record.Envelope) func() error {
 func (a *App) putUndoable(msg, typ, id string, v any, restricted bool) bool {
 	prev, err := a.cfg.Records.Get(id)
 	if err != nil {
-		a.warn("Not saved: this record is no longer on the tablet.")
+		a.warn(lang.L("undo.not_saved_gone"))
 		return false
 	}
 	// An edit never lifts a restriction (PROTOCOL §6): a restricted record
 	// edited here stays restricted, whatever its type.
 	e, err := a.cfg.Records.Put(context.Background(), typ, id, v, restricted || prev.Restricted)
 	if err != nil {
-		a.warn("Not saved: " + PlainError(err))
+		a.warn(lang.L("common.not_saved", map[string]any{"Why": PlainError(err)}))
 		return false
 	}
 	a.offerUndo(msg, id, e.HLC, &prev)
@@ -220,12 +226,12 @@ func (a *App) deleteUndoable(msg, id string) bool {
 func (a *App) deleteUndoableThen(msg, id string, after func()) bool {
 	prev, err := a.cfg.Records.Get(id)
 	if err != nil {
-		a.warn("Not deleted: this record is no longer on the tablet.")
+		a.warn(lang.L("undo.not_deleted_gone"))
 		return false
 	}
 	e, err := a.cfg.Records.Delete(context.Background(), id)
 	if err != nil {
-		a.warn("Not deleted: " + PlainError(err))
+		a.warn(lang.L("undo.not_deleted", map[string]any{"Why": PlainError(err)}))
 		return false
 	}
 	restore := a.restorer(id, e.HLC, &prev)

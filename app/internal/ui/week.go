@@ -1,13 +1,13 @@
 package ui
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"smallwins/app/internal/repo"
@@ -133,12 +133,12 @@ func loadWeek(rec Records, monday, today record.Date, mine func(string) bool) we
 			it := weekItem{GroupID: g.ID, Group: g.Data.Name, Start: start}
 			switch {
 			case breakOn(breaks, d) != "":
-				it.State, it.Text = weekBreak, "No session: "+breakOn(breaks, d)
+				it.State, it.Text = weekBreak, lang.L("week.break", map[string]any{"Break": breakOn(breaks, d)})
 			case d >= today:
-				it.State, it.Text = weekToCome, "To come"
+				it.State, it.Text = weekToCome, lang.L("week.to_come")
 				m.ToCome++
 			default:
-				it.State, it.Text = weekNotRecorded, "No session recorded"
+				it.State, it.Text = weekNotRecorded, lang.L("week.not_recorded")
 				m.Missed++
 			}
 			m.Days[i].Items = append(m.Days[i].Items, it)
@@ -172,20 +172,21 @@ func sessionLine(rec Records, s record.Session) string {
 	switch s.Status {
 	case record.SessionCancelled:
 		if s.CancelReason != "" {
-			return "Cancelled: " + s.CancelReason
+			return lang.L("week.cancelled_because", map[string]any{"Reason": s.CancelReason})
 		}
-		return "Cancelled"
+		return lang.L("week.cancelled")
 	case record.SessionInProgress:
-		return "In progress (not finished)"
+		return lang.L("week.in_progress")
 	}
 	m := &sessionModel{rec: rec, s: s}
 	if p, ok := repo.Get[record.Program](rec, s.ProgramID); ok {
 		m.steps = p.Data.Steps
 	}
 	sum := m.summary()
-	txt := fmt.Sprintf("Delivered · %s min · %s", fmtNum(s.Minutes), attendedWords(sum.Present, sum.Late, sum.LeftEarly, sum.Absent))
+	txt := lang.L("week.delivered", map[string]any{"Minutes": sayFigure(fmtNum(s.Minutes)),
+		"Attended": attendedWords(sum.Present, sum.Late, sum.LeftEarly, sum.Absent)})
 	if sum.FidelityPct >= 0 {
-		txt += " · fidelity " + fmtShare(sum.FidelityPct)
+		txt += lang.L("week.fidelity", map[string]any{"Pct": sayFigure(fmtShare(sum.FidelityPct))})
 	}
 	return txt
 }
@@ -194,7 +195,7 @@ func sessionLine(rec Records, s record.Session) string {
 // corrected on this tablet (its local history, ADR 0620), else "".
 func correctedNote(rec Records, id string) string {
 	if h, err := rec.History(id); err == nil && len(h) > 0 {
-		return " · corrected"
+		return lang.L("week.corrected")
 	}
 	return ""
 }
@@ -234,9 +235,9 @@ type weekScreen struct {
 func newWeekScreen(a *App) *weekScreen {
 	s := &weekScreen{a: a, monday: mondayOf(record.DateOf(a.cfg.Now()))}
 	s.head = heading("")
-	s.prev = NewButton("‹ Previous week", func() { s.monday -= 7; s.refresh() })
-	s.this = NewButton("This week", func() { s.monday = mondayOf(record.DateOf(s.a.cfg.Now())); s.refresh() })
-	s.next = NewButton("Next week ›", func() { s.monday += 7; s.refresh() })
+	s.prev = NewButton(lang.L("week.prev"), func() { s.monday -= 7; s.refresh() })
+	s.this = NewButton(lang.L("week.this"), func() { s.monday = mondayOf(record.DateOf(s.a.cfg.Now())); s.refresh() })
+	s.next = NewButton(lang.L("week.next"), func() { s.monday += 7; s.refresh() })
 	s.list = container.NewVBox()
 	nav := container.NewGridWithColumns(3, s.prev, s.this, s.next)
 	s.root = container.NewBorder(container.NewPadded(container.NewVBox(nav, s.head)), nil, nil, nil,
@@ -244,14 +245,14 @@ func newWeekScreen(a *App) *weekScreen {
 	return s
 }
 
-func (s *weekScreen) title() string              { return "My week" }
+func (s *weekScreen) title() string              { return lang.L("week.title") }
 func (s *weekScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *weekScreen) refresh() {
 	today := record.DateOf(s.a.cfg.Now())
 	s.m = loadWeek(s.a.cfg.Records, s.monday, today, s.a.isMe)
-	s.head.SetText(fmt.Sprintf("Week of %s: %d delivered · %d cancelled · %d to come · %d not recorded",
-		prettyDate(s.monday.String()), s.m.Delivered, s.m.Cancelled, s.m.ToCome, s.m.Missed))
+	s.head.SetText(lang.L("week.head", map[string]any{"Date": prettyDate(s.monday.String()), "Delivered": s.m.Delivered,
+		"Cancelled": s.m.Cancelled, "ToCome": s.m.ToCome, "Missed": s.m.Missed}))
 	if s.monday == mondayOf(today) {
 		s.this.Disable()
 	} else {
@@ -263,22 +264,22 @@ func (s *weekScreen) refresh() {
 		if len(d.Items) == 0 && d.Date.Weekday() > 5 {
 			continue // weekends only when something is on them
 		}
-		title := d.Date.Time().Format("Monday 2 January")
+		title := longDate(d.Date.Time())
 		if d.Date == today {
-			title += " (today)"
+			title += lang.L("week.today_mark")
 		}
 		rows := []fyne.CanvasObject{heading(title)}
 		for _, it := range d.Items {
 			rows = append(rows, s.row(d.Date, it))
 		}
 		if len(d.Items) == 0 {
-			rows = append(rows, wrapLabel("No group meets."))
+			rows = append(rows, wrapLabel(lang.L("week.no_group")))
 		}
 		objs = append(objs, card(rows...))
 	}
 	// Every group of mine, whether or not it meets this week: its history.
 	s.history = map[string]*tapRow{}
-	groups := []fyne.CanvasObject{heading("My groups' history")}
+	groups := []fyne.CanvasObject{heading(lang.L("week.history"))}
 	for _, g := range myGroups(s.a.cfg.Records, s.a.isMe) {
 		gid := g.ID
 		b := rowButton(g.Data.Name+" · "+scheduleText(g.Data.Schedule), func() { s.a.push(newGroupHistory(s.a, gid)) })
@@ -315,7 +316,7 @@ func (s *weekScreen) row(day record.Date, it weekItem) fyne.CanvasObject {
 func (s *weekScreen) openSession(id string) {
 	sc, err := resumeSession(s.a, id)
 	if err != nil {
-		s.a.warn("Could not open the session: " + PlainError(err))
+		s.a.warn(lang.L("week.could_not_open", map[string]any{"Why": PlainError(err)}))
 		return
 	}
 	s.a.push(sc)
@@ -341,13 +342,15 @@ func newGroupHistory(a *App, id string) *groupHistory {
 	return s
 }
 
-func (s *groupHistory) title() string              { return "History · " + s.name }
+func (s *groupHistory) title() string {
+	return lang.L("week.group_history.title", map[string]any{"Group": s.name})
+}
 func (s *groupHistory) content() fyne.CanvasObject { return s.root }
 
 func (s *groupHistory) refresh() {
 	r := s.a.cfg.Records
 	g, ok := repo.Get[record.Group](r, s.id)
-	s.name = "Group not synced yet"
+	s.name = lang.L("common.not_synced_yet", map[string]any{"What": typeWords(record.TypeGroup)})
 	if ok {
 		s.name = g.Data.Name
 	}
@@ -376,19 +379,19 @@ func (s *groupHistory) refresh() {
 	var att []string
 	if ok {
 		for _, sid := range g.Data.StudentIDs {
-			att = append(att, fmt.Sprintf("%s: %d of %d", studentName(r, sid), attended[sid], listed[sid]))
+			att = append(att, lang.L("week.attended_of", map[string]any{"Name": studentName(r, sid), "N": attended[sid], "Of": listed[sid]}))
 		}
 	}
 	objs := []fyne.CanvasObject{}
 	if ok {
-		objs = append(objs, card(heading("Schedule"), wrapLabel(scheduleText(g.Data.Schedule))))
+		objs = append(objs, card(heading(lang.L("week.schedule")), wrapLabel(scheduleText(g.Data.Schedule))))
 	}
 	s.att = att
 	if len(att) > 0 {
-		objs = append(objs, card(heading("Attended (of the delivered sessions they were listed in)"), wrapLabel(strings.Join(att, "\n"))))
+		objs = append(objs, card(heading(lang.L("week.attended_head")), wrapLabel(strings.Join(att, "\n"))))
 	}
 	s.rows = map[string]*tapRow{}
-	rows := []fyne.CanvasObject{heading(fmt.Sprintf("Sessions (%d)", len(sessions)))}
+	rows := []fyne.CanvasObject{heading(lang.L("week.sessions", map[string]any{"N": len(sessions)}))}
 	for _, ss := range sessions {
 		id := ss.ID
 		b := rowButton(stateMark(ss.Data.Status)+"  "+prettyDate(ss.Data.Date)+" — "+sessionLine(r, ss.Data)+correctedNote(r, id), func() {
@@ -400,7 +403,7 @@ func (s *groupHistory) refresh() {
 		rows = append(rows, b)
 	}
 	if len(sessions) == 0 {
-		rows = append(rows, wrapLabel("No session recorded yet."))
+		rows = append(rows, wrapLabel(lang.L("week.no_session_yet")))
 	}
 	objs = append(objs, card(rows...))
 	s.box.Objects = objs
@@ -470,28 +473,28 @@ func newAttendanceScreen(a *App, id string) *attendanceScreen {
 }
 
 func (s *attendanceScreen) title() string {
-	return "Attendance · " + studentName(s.a.cfg.Records, s.id)
+	return lang.L("week.attendance.title", map[string]any{"Name": studentName(s.a.cfg.Records, s.id)})
 }
 func (s *attendanceScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *attendanceScreen) refresh() {
 	lines, attended, delivered := studentAttendance(s.a.cfg.Records, s.id)
-	s.sum.SetText(fmt.Sprintf("Attended %d of %d delivered sessions", attended, delivered))
+	s.sum.SetText(lang.L("week.attendance.sum", map[string]any{"N": attended, "Of": delivered}))
 	var out []string
 	for _, l := range lines {
 		t := prettyDate(l.Date) + " · " + l.Group + " · "
 		if l.State == record.SessionCancelled {
-			t += "session cancelled"
+			t += lang.L("week.attendance.cancelled")
 		} else {
 			t += statusWord(l.State)
 			if l.Minutes != nil && l.State != record.Absent {
-				t += ", " + fmtNum(*l.Minutes) + " min"
+				t += ", " + sayFigure(fmtNum(*l.Minutes)) + " min"
 			}
 		}
 		out = append(out, t)
 	}
 	if len(out) == 0 {
-		out = append(out, "No session recorded yet.")
+		out = append(out, lang.L("week.no_session_yet"))
 	}
 	s.list.SetText(strings.Join(out, "\n"))
 }
