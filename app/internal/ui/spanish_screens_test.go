@@ -17,28 +17,16 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"smallwins/app/internal/applang"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
-// The tests read the app's English words from the catalogs: loaded once,
-// as the app does at start (applang.Use).
-func init() {
-	if err := applang.Use(i18n.English); err != nil {
-		panic(err)
-	}
-}
-
 // inSpanish makes the app speak Spanish for the rest of the test.
 func inSpanish(t *testing.T) {
 	t.Helper()
-	if err := applang.Use(i18n.Spanish); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = applang.Use(i18n.English) })
+	useLang(t, i18n.Spanish)
 }
 
 // englishWords are common English words of the app's screens that Spanish
