@@ -64,7 +64,7 @@ type Plainer interface{ Plain() string }
 func PlainError(err error) string {
 	var fe *record.FieldError
 	if errors.As(err, &fe) {
-		return Sentence(fe.Reason)
+		return inAppLang().ProblemSentence(err)
 	}
 	var p Plainer
 	if errors.As(err, &p) {
@@ -80,11 +80,7 @@ func Sentence(reason string) string {
 	if reason == "" {
 		return lang.L("common.something_missing")
 	}
-	reason = strings.ToUpper(reason[:1]) + reason[1:]
-	if !strings.HasSuffix(reason, ".") {
-		reason += "."
-	}
-	return reason
+	return progress.Sentence(reason)
 }
 
 // Sync is the sync machinery as the screens use it. All methods may block on

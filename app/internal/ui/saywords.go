@@ -63,12 +63,7 @@ func sayDateTime(t time.Time) string {
 	return lang.L("student.note.date_time", map[string]any{"Date": prettyDate(record.DateOf(t).String()), "Time": t.Format("15:04")})
 }
 
-// goalStatusWords names a goal's status for a person ("met", "cumplida");
-// a status the catalog does not know is shown as it is.
-func goalStatusWords(status string) string {
-	id := "student.goal.status." + status
-	if w := lang.L(id); w != id {
-		return w
-	}
-	return status
-}
+// goalStatusWords names a goal's status for a person ("Met", "Alcanzada"):
+// the shared words of the status (one home, shared/i18n/catalog), a code
+// this version does not know shown as itself.
+func goalStatusWords(status string) string { return inAppLang().GoalStatusWords(status) }

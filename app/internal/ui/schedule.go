@@ -41,7 +41,7 @@ func newScheduleEditor(slots []record.ScheduleSlot) *scheduleEditor {
 	for i := range e.days {
 		i := i
 		e.times[i] = entryWith("", lang.L("schedule.time_placeholder"))
-		e.days[i] = widget.NewCheck(dayNames[i], func(on bool) {
+		e.days[i] = widget.NewCheck(dayName(i), func(on bool) {
 			if on && strings.TrimSpace(e.times[i].Text) == "" {
 				e.times[i].SetText(common)
 			}
@@ -81,7 +81,7 @@ func (e *scheduleEditor) slots() ([]record.ScheduleSlot, error) {
 		}
 		t := strings.TrimSpace(e.times[i].Text)
 		if _, err := time.Parse("15:04", t); err != nil || len(t) != 5 {
-			return nil, errors.New(lang.L("schedule.bad_time", map[string]any{"Day": dayNames[i]}))
+			return nil, errors.New(lang.L("schedule.bad_time", map[string]any{"Day": dayName(i)}))
 		}
 		out = append(out, record.ScheduleSlot{Weekday: i + 1, Start: t})
 		out = append(out, e.extra[i]...)

@@ -106,7 +106,9 @@ func (s *setupScreen) refresh() {
 	s.list.Refresh()
 }
 
-var dayNames = []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+// dayName is a schedule's day, Monday first (record.ScheduleSlot's
+// weekday 1–7), in the app's language.
+func dayName(i int) string { return i18n.WeekdayShort(applang.Current(), time.Weekday((i+1)%7)) }
 
 func scheduleText(sl []record.ScheduleSlot) string {
 	if len(sl) == 0 {
