@@ -149,11 +149,11 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error
 	return u, wrap("create user", err)
 }
 
-const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at, disabled`
+const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at, disabled, console_lang`
 
 func scanUser(row pgx.Row) (store.User, error) {
 	var u store.User
-	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt, &u.Disabled)
+	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt, &u.Disabled, &u.ConsoleLang)
 	return u, err
 }
 
