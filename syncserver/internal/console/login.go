@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/store"
 )
@@ -35,7 +36,7 @@ func (c *Console) loginForm(ec echo.Context, status int, school, username, msg s
 		return err
 	}
 	setCookie(ec, loginCookie, secret, loginCookieAge)
-	return c.render(ec, status, "login", map[string]any{"Title": "Sign in", "LoginCSRF": csrfToken(secret, "login"),
+	return c.render(ec, status, "login", map[string]any{"Title": tr(langOf(ec), "login.title"), "LoginCSRF": csrfToken(secret, "login"),
 		"SchoolSlug": school, "Username": username, "Message": msg})
 }
 
@@ -53,17 +54,17 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	f := ec.Request().PostForm
 	school, username, password := f.Get("school"), f.Get("username"), f.Get("password")
 	if msg := auth.CheckLoginFields(school, username, password); msg != "" {
-		return c.loginForm(ec, http.StatusBadRequest, keep(school, auth.MaxSlugBytes), keep(username, auth.MaxUsernameBytes), "Check the form: "+msg+".")
+		return c.loginForm(ec, http.StatusBadRequest, keep(school, auth.MaxSlugBytes), keep(username, auth.MaxUsernameBytes), tr(langOf(ec), "login.check_form", i18n.Args{"Problem": msg}))
 	}
 	now := c.now()
 	sc, user, err := auth.Login(ec.Request().Context(), c.st, c.pws, school, username, password, now)
 	var limited *auth.LimitedError
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
-		return c.loginForm(ec, http.StatusUnauthorized, school, username, "Wrong school, username or password.")
+		return c.loginForm(ec, http.StatusUnauthorized, school, username, tr(langOf(ec), "login.wrong"))
 	case errors.As(err, &limited):
 		ec.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(limited.RetryAt.Sub(now).Round(time.Second)/time.Second))))
-		return c.loginForm(ec, http.StatusTooManyRequests, school, username, "Too many failed logins: wait 15 minutes and try again.")
+		return c.loginForm(ec, http.StatusTooManyRequests, school, username, tr(langOf(ec), "login.too_many"))
 	case err != nil:
 		return err
 	}
@@ -74,7 +75,7 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	err = c.st.CreateConsoleSession(ec.Request().Context(), store.ConsoleSession{Hash: hashID(id), SchoolID: sc.ID, UserID: user.ID, CreatedAt: now, LastSeen: now})
 	if errors.Is(err, store.ErrNotFound) {
 		// Disabled between the check and the session's transaction.
-		return c.loginForm(ec, http.StatusUnauthorized, school, username, "Wrong school, username or password.")
+		return c.loginForm(ec, http.StatusUnauthorized, school, username, tr(langOf(ec), "login.wrong"))
 	}
 	if err != nil {
 		return err
