@@ -91,6 +91,23 @@ func showDate(l i18n.Lang, iso string) string {
 	return i18n.DateMedium(l, d.Time())
 }
 
+// dateMemo is showDate for many rows of one page: a date in words costs
+// a few catalog lookups, and a page's rows share few dates.
+func dateMemo(l i18n.Lang) func(string) string {
+	if l == i18n.English {
+		return func(iso string) string { return iso }
+	}
+	seen := map[string]string{}
+	return func(iso string) string {
+		s, ok := seen[iso]
+		if !ok {
+			s = showDate(l, iso)
+			seen[iso] = s
+		}
+		return s
+	}
+}
+
 // reasonText is a decision's reason on a page. English shows the report's
 // reason to the letter (the API's, DOMAIN.md §3.5); another language shows
 // the room's wording of it, the one the catalogs speak.

@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
-	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -41,7 +40,7 @@ type row struct {
 	Decision, Status                       string
 	Student, Grade, Group, Interventionist string
 	Measure, LastProbe, StatusText         string
-	DecisionText, Reason, Delivery         string
+	DecisionText, Reason                   string
 	NextReview                             string
 	Points                                 int
 	ReviewDue, Overdue                     bool
@@ -59,12 +58,15 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 	out := make([]row, 0, len(gvs))
 	l := sc.l
 	sp := progress.In(l)
+	// The words every row repeats, looked up once: a catalog lookup per
+	// row would cost 2,000 of them a page.
+	noneYet, on, date := tr(l, "probe.none_yet"), tr(l, "caseload.on"), dateMemo(l)
 	for _, gv := range gvs {
 		rep := &gv.Report
 		r := row{ID: gv.ID, StudentID: gv.StudentID, GroupID: gv.GroupID, Decision: rep.Decision.Code, Status: rep.Status,
 			Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—",
-			Measure: measureName(l, rep.Goal.Measure), LastProbe: tr(l, "probe.none_yet"), StatusText: sp.StatusWords(rep.Status),
-			DecisionText: decisionText(l, rep.Decision.Code), Reason: reasonText(l, *rep), Delivery: deliveryText(l, rep.Delivery),
+			Measure: measureName(l, rep.Goal.Measure), LastProbe: noneYet, StatusText: sp.StatusWords(rep.Status),
+			DecisionText: decisionText(l, rep.Decision.Code), Reason: reasonText(l, *rep),
 			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe,
 			MeasureCode: rep.Goal.Measure, ProgramID: gv.ProgramID, Program: gv.Program.Name,
 			DeliveryShort: sp.DeliveryShort(rep.Delivery), delivery: rep.Delivery}
@@ -81,7 +83,7 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 		if n := len(rep.Points); n > 0 {
 			p := rep.Points[n-1]
 			r.LastDate, r.LastScore, r.lastScore = p.Date, sp.Number(progress.FormatScore(p.Score)), p.Score
-			r.LastProbe = tr(l, "probe.score_on", i18n.Args{"Score": r.LastScore, "Date": showDate(l, p.Date)})
+			r.LastProbe = r.LastScore + " " + on + " " + date(p.Date)
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
 			r.NextReview = gv.Decisions[0].NextReviewDate

@@ -31,6 +31,7 @@ func caseloadBody(l i18n.Lang, rows []row) template.HTML {
 	}
 	noneYet, on, last3, notSet, due := w("probe.none_yet"), w("caseload.on"), w("caseload.last3"), w("caseload.not_set"), w("caseload.due")
 	overdue, noneDue, onTime := w("caseload.probe_overdue"), w("caseload.none_due"), w("caseload.on_time")
+	date := dateMemo(l)
 	// A cell's column name in data-label: at a phone's width each row is a
 	// card and the CSS shows the name before the value (ADR 0018).
 	cell := func(key string) { b.WriteString(`<td data-label="` + label[key] + `">`) }
@@ -76,7 +77,7 @@ func caseloadBody(l i18n.Lang, rows []row) template.HTML {
 			// its hyphens.
 			esc(r.LastScore)
 			b.WriteString(" " + on + ` <span class="nw">`)
-			esc(showDate(l, r.LastDate))
+			esc(date(r.LastDate))
 			b.WriteString("</span>")
 		}
 		b.WriteString("</td>\n  ")
@@ -107,7 +108,7 @@ func caseloadBody(l i18n.Lang, rows []row) template.HTML {
 		cell("next_review")
 		if r.NextReview != "" {
 			b.WriteString(`<span class="nw">`)
-			esc(showDate(l, r.NextReview))
+			esc(date(r.NextReview))
 			b.WriteString("</span>")
 		} else {
 			b.WriteString(notSet)

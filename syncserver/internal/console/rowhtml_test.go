@@ -16,7 +16,7 @@ import (
 func TestCaseloadBodyEscapesEverything(t *testing.T) {
 	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls",
 		Interventionist: "Ben", Measure: "Oral reading fluency", LastProbe: "50 on 2025-03-10", StatusText: "On track",
-		DecisionText: "Continue", Delivery: "Attendance 90%", NextReview: "2025-04-01", Points: 10, ReviewDue: true,
+		DecisionText: "Continue", NextReview: "2025-04-01", Points: 10, ReviewDue: true,
 		LastDate: "2025-03-10", LastScore: "50", DeliveryShort: "attendance 90%, dose 90%, fidelity 90%"}
 	hostile := []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `' onmouseover='x`, `&amp;`, "a\x00b", `</td></tr><tr>`}
 	tags := regexp.MustCompile(`<[^>]*>`)
@@ -24,7 +24,7 @@ func TestCaseloadBodyEscapesEverything(t *testing.T) {
 	for _, h := range hostile {
 		r := benign
 		for _, f := range []*string{&r.ID, &r.StudentID, &r.Decision, &r.Status, &r.Student, &r.Grade, &r.Group, &r.Interventionist,
-			&r.Measure, &r.LastProbe, &r.StatusText, &r.DecisionText, &r.Delivery, &r.NextReview, &r.LastDate, &r.LastScore} {
+			&r.Measure, &r.LastProbe, &r.StatusText, &r.DecisionText, &r.NextReview, &r.LastDate, &r.LastScore} {
 			*f = h
 		}
 		got := string(caseloadBody(i18n.English, []row{r}))
@@ -53,7 +53,7 @@ func FuzzCaseloadBody(f *testing.F) {
 	}
 	tags := regexp.MustCompile(`<[^>]*>`)
 	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls", GroupHref: "/groups/x",
-		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", Delivery: "D", NextReview: "R", ReviewDue: true, Overdue: true,
+		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", NextReview: "R", ReviewDue: true, Overdue: true,
 		LastDate: "2025-03-10", LastScore: "50", DeliveryShort: "D"}
 	want := string(caseloadBody(i18n.English, []row{benign}))
 	wantTags, wantQuotes := len(tags.FindAllString(want, -1)), strings.Count(want, `"`)
