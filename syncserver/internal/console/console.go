@@ -402,6 +402,9 @@ func (c *Console) renderError(ec echo.Context, err error) {
 		var he *echo.HTTPError
 		if errors.As(err, &he) && he.Code < 500 {
 			ep = newErr(he.Code, "error.http", i18n.Args{"Status": http.StatusText(he.Code)})
+			if id := "error.status." + strconv.Itoa(he.Code); cat.Has(id) {
+				ep = newErr(he.Code, id) // the status's name, in the page's language
+			}
 		} else {
 			if !errors.Is(err, context.Canceled) {
 				// As the API logs a 500: the route and the error, never the
