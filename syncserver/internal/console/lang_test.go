@@ -90,6 +90,12 @@ func TestAcceptLanguage(t *testing.T) {
 		if bad.status != http.StatusUnauthorized || !strings.Contains(bad.body, wrong) {
 			t.Errorf("%.30q: a wrong password: %d, want %q", c.header, bad.status, wrong)
 		}
+		// A field left empty is named in the page's language.
+		empty := b.post("/login", url.Values{"csrf": {csrf(t, b.get("/login"))}, "school": {"lincoln"}, "username": {""}, "password": {"x"}})
+		field := map[string]string{"es": "Revise el campo «Usuario»", "en": "Check the form: username is required."}[c.lang]
+		if empty.status != http.StatusBadRequest || !strings.Contains(empty.body, field) {
+			t.Errorf("%.30q: an empty username: %d, want %q", c.header, empty.status, field)
+		}
 		b = e.signedInLang("lincoln", "admin", c.header)
 		p := b.get("/?as_of=" + asOf)
 		if got := htmlLang(t, p); got != c.lang || !strings.Contains(p.body, c.caseload) {

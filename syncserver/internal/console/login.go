@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -54,7 +55,7 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	f := ec.Request().PostForm
 	school, username, password := f.Get("school"), f.Get("username"), f.Get("password")
 	if msg := auth.CheckLoginFields(school, username, password); msg != "" {
-		return c.loginForm(ec, http.StatusBadRequest, keep(school, auth.MaxSlugBytes), keep(username, auth.MaxUsernameBytes), tr(langOf(ec), "login.check_form", i18n.Args{"Problem": msg}))
+		return c.loginForm(ec, http.StatusBadRequest, keep(school, auth.MaxSlugBytes), keep(username, auth.MaxUsernameBytes), checkFormWords(langOf(ec), msg))
 	}
 	now := c.now()
 	sc, user, err := auth.Login(ec.Request().Context(), c.st, c.pws, school, username, password, now)
@@ -85,6 +86,22 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	clearCookie(ec, loginCookie)
 	c.log.Info("console sign-in", "school_id", sc.ID, "user_id", user.ID)
 	return ec.Redirect(http.StatusSeeOther, "/")
+}
+
+// checkFormWords says what is wrong with the form. English quotes
+// auth.CheckLoginFields, the API's wording (PROTOCOL §4); another language
+// names the field it is about (its message begins with the field's name)
+// in the page's words, the rule itself staying in auth.
+func checkFormWords(l i18n.Lang, msg string) string {
+	if l == i18n.English {
+		return tr(l, "login.check_form", i18n.Args{"Problem": msg})
+	}
+	for _, f := range []string{"school", "username", "password"} {
+		if strings.HasPrefix(msg, f+" ") {
+			return tr(l, "login.check_field", i18n.Args{"Field": tr(l, "login."+f)})
+		}
+	}
+	return tr(l, "login.check_form", i18n.Args{"Problem": msg})
 }
 
 // keep returns a field for refilling the form only when it was within
