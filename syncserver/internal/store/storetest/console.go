@@ -190,4 +190,16 @@ func testConsoleLanguage(t *testing.T, s store.Store) {
 	if got := lang(ha); got != "" {
 		t.Errorf("after choosing automatic = %q, want \"\"", got)
 	}
+	// A user created with a choice keeps it, on both stores.
+	u, err = s.CreateUser(ctx, store.User{SchoolID: f.School.ID, Username: "lucia", Name: "Lucía", Role: "interventionist", ConsoleLang: "es"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.UserByUsername(ctx, f.School.ID, "lucia"); err != nil || got.ConsoleLang != "es" {
+		t.Errorf("created with es: %q, %v", got.ConsoleLang, err)
+	}
+	if _, err := s.CreateUser(ctx, store.User{SchoolID: f.School.ID, Username: "long", Name: "L", Role: "interventionist",
+		ConsoleLang: strings.Repeat("e", store.MaxConsoleLang+1)}); !errors.Is(err, store.ErrBadText) {
+		t.Errorf("created with an over-long choice: %v, want ErrBadText", err)
+	}
 }
