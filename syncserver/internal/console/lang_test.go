@@ -198,7 +198,7 @@ func TestLanguageChoice(t *testing.T) {
 
 // englishWords are words of the console's English that Spanish never
 // uses: one left on a Spanish page is a string that skipped the catalog.
-var englishWords = regexp.MustCompile(`(?i)\b(the|of|and|with|by|from|this|that|your|you|yet|goals?|students?|decisions?|delivery|grade|group|probes?|points|weeks?|page|next|previous|filter|clear|sign|save|add|change|none|all|review|due|overdue|time|data|trend|aimline|sessions?|notes?|attendance|dose|fidelity|meeting|programs?|users?|tablets?|import|breaks?|step|done|skipped|planned|phase|cards?|minutes|owner|why|date|score|errors|measure|level|growth|needed|typical|undo|restricted|unknown|there|nothing|here|back|to|on|in|is|are|was|at|or)\b`)
+var englishWords = regexp.MustCompile(`(?i)\b(the|of|and|with|by|from|this|that|your|you|yet|goals?|students?|decisions?|delivery|grade|group|probes?|points|weeks?|page|next|previous|filter|clear|sign|save|add|change|none|all|review|due|overdue|time|data|trend|aimline|sessions?|notes?|attendance|dose|fidelity|meeting|programs?|users?|observe|observed|observations?|observer|quality|engagement|suggestions?|benchmark|percentile|baseline|rated|today|agreement|gap|tablets?|import|breaks?|step|done|skipped|planned|phase|cards?|minutes|owner|why|date|score|errors|measure|level|growth|needed|typical|undo|restricted|unknown|there|nothing|here|back|to|on|in|is|are|was|at|or)\b`)
 
 // tagRE: markup, and the inline CICO chart, which reportdoc draws (its
 // words are the documents' to translate, not the console's).
@@ -277,7 +277,15 @@ var nextPhaseRE = regexp.MustCompile(`<td data-label="Siguiente fase">([^<]*)</t
 func TestSpanishPagesSayNoEnglish(t *testing.T) {
 	e := newEnv(t, false)
 	e.seedCICO()
-	fixture := []string{"Small Wins", "Lincoln Elementary", "Casey Coach", "Ana Rivera", "Ben Okafor", "Maya Lopez", "Theo Brown", "Iris Chen",
+	e.exampleNorms()
+	// A session of today, observed once, for the observation pages
+	// (docs/decisions/0031) and the observed fidelity of the others.
+	sess := e.addSession(e.ids.bluebirds, today(), record.SessionDelivered, allDone)
+	observer := e.signedIn("lincoln", "admin")
+	if p := observer.post("/sessions/"+sess+"/observe", observer.observeForm(sess, record.StepDone, record.StepSkipped)); p.status != http.StatusSeeOther {
+		t.Fatalf("observe: %d %s", p.status, p.body)
+	}
+	fixture := []string{"District local norms 2026 (fictional)", "Good pacing; partner reading was cut short.", "Small Wins", "Lincoln Elementary", "Casey Coach", "Ana Rivera", "Ben Okafor", "Maya Lopez", "Theo Brown", "Iris Chen",
 		"Maya", "Lopez", "Bluebirds", "Owls", "Phonics for Reading", "Review sounds", "Partner reading", "Maya read the whole passage aloud today.",
 		adminSecret, anaSecret, "tablet", "(PDF)", "(CSV)", "CICO", "Tukey", "English", "OneRoster", "sourcedId", "docs/norms.md", "lincoln-elem", "admin", "ana", "ben"}
 	setAside := append(fixture, reportWords(e, e.ids.goal1, e.ids.goal2, e.ids.goal3)...)
@@ -292,7 +300,40 @@ func TestSpanishPagesSayNoEnglish(t *testing.T) {
 	paths := []string{"/" + q, "/?as_of=" + asOf + "&decision=nothing", "/students/" + e.ids.s1 + q, "/students/" + e.ids.s2 + q,
 		"/students/" + e.ids.s3 + q, "/meeting" + q, "/groups/" + e.ids.bluebirds + q, "/programs" + q,
 		"/programs/" + e.ids.program + q, "/cico" + q, "/cico/" + e.ids.s1 + q, "/admin", "/admin/audit", "/account",
-		"/students/" + e.ids.goal1, "/no/such/page", "/?page=x"}
+		"/students/" + e.ids.goal1, "/no/such/page", "/?page=x",
+		"/observations", "/groups/" + e.ids.bluebirds + "/observe", "/sessions/" + sess + "/observe", "/groups/" + e.ids.bluebirds + "?observed=" + sess,
+		"/students/" + e.ids.s1 + "/goals/new", "/students/" + e.ids.s1 + "/goals/" + e.ids.goal1 + "/edit",
+		"/groups/" + e.ids.owls + "/observe"}
+	// The forms' answers: the goal form's suggestions and a refused save,
+	// an observation missing a mark.
+	posts := map[string]func() page{
+		"goal form suggestions": func() page {
+			f := b.get("/students/" + e.ids.s1 + "/goals/new")
+			return b.post("/students/"+e.ids.s1+"/goals/new", url.Values{"csrf": {csrf(t, f)}, "measure": {"orf_wcpm"}, "direction": {"up"},
+				"start_date": {"2025-09-08"}, "baseline_scores": {"80, 85, 90"}, "goal_date": {"2026-05-18"}, "status": {"active"}, "use": {"ambitious"}})
+		},
+		"goal form refused": func() page {
+			f := b.get("/students/" + e.ids.s1 + "/goals/new")
+			return b.post("/students/"+e.ids.s1+"/goals/new", url.Values{"csrf": {csrf(t, f)}, "measure": {"orf_wcpm"}, "direction": {"up"},
+				"start_date": {"2025-09-08"}, "baseline_scores": {"x"}, "goal_date": {"2026-05-18"}, "status": {"active"}, "do": {"save"}})
+		},
+		"observation refused": func() page {
+			f := b.observeForm(sess, record.StepDone, "")
+			return b.post("/sessions/"+sess+"/observe", f)
+		},
+	}
+	for name, post := range posts {
+		p := post()
+		if p.status != http.StatusOK && p.status != http.StatusBadRequest {
+			t.Errorf("%s: %d", name, p.status)
+		}
+		if m := markerRE.FindAllString(p.body, -1); len(m) > 0 {
+			t.Errorf("%s: messages the catalog lacks: %v", name, m)
+		}
+		if w := leftovers(p.body, setAside); len(w) > 0 {
+			t.Errorf("%s (%d): English left: %v", name, p.status, w)
+		}
+	}
 	for _, path := range paths {
 		p := b.get(path)
 		if lang := htmlLang(t, p); lang != "es" {
