@@ -308,7 +308,7 @@ func dayTable(pdf *fpdf.Fpdf, w words, cards []record.CICOCard) {
 func weekTable(pdf *fpdf.Fpdf, w words, cards []record.CICOCard, expectations []string, rep progress.CICOReport) {
 	const rowH, size = 18.0, 10.0
 	textW := pageW - 2*margin
-	dayW, totalW, goalW := 90.0, 90.0, 80.0
+	dayW, totalW, goalW := 80.0, 70.0, 75.0
 	colW := (textW - dayW - totalW - goalW) / float64(max(len(expectations), 1))
 	type pts struct{ earned, possible float64 }
 	byDay := map[string]map[string]*pts{}
