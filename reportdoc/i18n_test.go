@@ -77,7 +77,7 @@ func TestChartWordsSpanish(t *testing.T) {
 // dates, the phase line and the description for a screen reader.
 func TestCICOChartSpanish(t *testing.T) {
 	c := CICOChart{Title: "Puntos semanales de Maya", From: mustDay(t, "2025-02-05"), To: mustDay(t, "2025-03-19"), Lang: i18n.Spanish,
-		Weeks: []progress.CICOWeek{{WeekStart: "2025-02-03", Pct: 85, Met: true}, {WeekStart: "2025-02-10", Pct: 70}},
+		Weeks:  []progress.CICOWeek{{WeekStart: "2025-02-03", Pct: 85, Met: true}, {WeekStart: "2025-02-10", Pct: 70}},
 		Phases: []record.CICOPhase{{Phase: record.PhaseSelfManaged, StartDate: "2025-03-03"}}}
 	for _, narrow := range []bool{false, true} {
 		c.Narrow = narrow
