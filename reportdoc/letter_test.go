@@ -125,7 +125,8 @@ func TestFamilyLetterEnglish(t *testing.T) {
 // does not have gives English with a line saying so, naming the language
 // (or, for a tag that is not one, "your family's language").
 func TestFamilyDocumentsUnsupportedLanguage(t *testing.T) {
-	for tag, name := range map[string]string{"fr": "French", "vi-VN": "Vietnamese (Vietnam)", "ht": "Haitian Creole", "not a tag!": "your family's language"} {
+	for tag, name := range map[string]string{"fr": "French (français)", "vi-VN": "Vietnamese (Tiếng Việt)", "ht": "Haitian Creole",
+		"zh-Hant": "Chinese", "ar-EG": "Arabic", "x-klingon": "your family's language", "not a tag!": "your family's language"} {
 		letter := letterText(t, FamilyLetterDoc{Report: letterReport(t), Student: "Ava Martinez", Generated: "2025-03-18", FamilyLanguage: tag})
 		wantAll(t, "letter ("+tag+")", letter, []string{
 			"This letter is in English because it is not yet available in " + name + ".",

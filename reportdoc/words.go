@@ -109,9 +109,11 @@ func FamilyLanguage(tag string) (lang i18n.Lang, missing string) {
 	return i18n.English, catalog.T(i18n.English, "family.your_language")
 }
 
-// languageName is a BCP 47 tag's name in English ("French"), the tag
-// itself when CLDR has no name for it, or "" when it is not a tag at all
-// (the line then speaks of "your family's language").
+// languageName is a BCP 47 tag's language named in English, and in
+// itself when the documents' font has its letters ("French (français)",
+// "Vietnamese (Tiếng Việt)"; the region is left out: the language is what
+// the family reads); "" when the tag names no language CLDR knows (the
+// line then speaks of "your family's language").
 func languageName(tag string) string {
 	tag = strings.TrimSpace(tag)
 	if len(tag) > 64 {
@@ -121,16 +123,30 @@ func languageName(tag string) string {
 	if err != nil {
 		return ""
 	}
-	if name := display.English.Tags().Name(t); name != "" {
-		return name
+	base, conf := t.Base()
+	if conf == language.No {
+		return ""
 	}
-	s := t.String()
+	name := display.English.Languages().Name(base)
+	if name == "" || name == display.English.Languages().Name(language.Und) {
+		return ""
+	}
+	// The family may not read English: its language's own name too.
+	if self := display.Self.Name(base); self != "" && !strings.EqualFold(self, name) && drawable(self) {
+		return name + " (" + self + ")"
+	}
+	return name
+}
+
+// drawable says whether the documents' font (Liberation Sans: Latin, Greek,
+// Cyrillic) has every letter of s.
+func drawable(s string) bool {
 	for _, r := range s {
-		if r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-') {
-			return ""
+		if !unicode.In(r, unicode.Latin, unicode.Greek, unicode.Cyrillic, unicode.Common, unicode.Inherited) {
+			return false
 		}
 	}
-	return s
+	return true
 }
 
 // inEnglishLine is the line a family document carries when it is in
