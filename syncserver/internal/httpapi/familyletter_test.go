@@ -56,6 +56,18 @@ func letterFixture(t *testing.T, e *env, ana, ben device, given, tag string) str
 	return goal
 }
 
+// pdfWords is what a reader of the PDF sees (pdftotext), its words joined
+// by single spaces; the bytes themselves are checked by visibleText's
+// callers where a secret must not hide in them either.
+func pdfWords(t *testing.T, b []byte) string {
+	t.Helper()
+	text := visibleText(t, b)
+	if strings.Contains(text[len(b):], "SECRET") || bytes.Contains(b, []byte("SECRET")) {
+		t.Errorf("a restricted secret is in the PDF")
+	}
+	return strings.Join(strings.Fields(text[len(b):]), " ")
+}
+
 func letterURL(goal, asOf string) string {
 	return "/v1/reports/family-letter.pdf?goal=" + goal + "&as_of=" + asOf
 }
@@ -89,7 +101,7 @@ func TestFamilyLetterEndpoint(t *testing.T) {
 		if cd := resp.Header.Get("Content-Disposition"); cd != `inline; filename="family-letter-2025-03-17.pdf"` {
 			t.Errorf("Content-Disposition %q", cd)
 		}
-		return strings.Join(strings.Fields(visibleText(t, buf.Bytes())), " ")
+		return pdfWords(t, buf.Bytes())
 	}
 	spanish := read(es)
 	for _, want := range []string{"Carta de progreso: Ava Muñoz", "lincoln - 17 de marzo de 2025", "Estimada familia:",
@@ -100,7 +112,7 @@ func TestFamilyLetterEndpoint(t *testing.T) {
 		}
 	}
 	english := read(fr)
-	for _, want := range []string{"This letter is in English because it is not yet available in French.", "Progress letter: Léa Muñoz",
+	for _, want := range []string{"This letter is in English because it is not yet available in French (français).", "Progress letter: Léa Muñoz",
 		"The goal is to reach 78.5 words correct per minute by May 12, 2025.", "Attendance Léa attended 3 sessions"} {
 		if !strings.Contains(english, want) {
 			t.Errorf("the letter for a French-reading family lacks %q\n%s", want, english)
@@ -159,4 +171,42 @@ func TestFamilyLetterConsoleSession(t *testing.T) {
 	}
 	s, b = e.do("GET", letterURL(goal, "2025-03-17"), "", nil, "Cookie", "test_session=mallory")
 	wantError(t, s, b, 401, protocol.CodeUnauthorized, -1)
+}
+
+// TestCICOCardFamilyLanguage: the family card a tablet or the console
+// fetches is in the student's family_language: Spanish for es-US, with
+// Spanish dates and the decimal comma; English with the line for Somali.
+func TestCICOCardFamilyLanguage(t *testing.T) {
+	e := newEnv(t)
+	ana := e.enrol("lincoln", "ana")
+	typed := func(typ string, r record.Envelope) record.Envelope { r.Type = typ; return r }
+	card := func(tag string) string {
+		student := uuid.NewString()
+		recs := []record.Envelope{
+			typed("student", ana.rec(student, fmt.Sprintf(`{"given_name":"José","family_name":"Núñez","grade":"2","family_language":%q}`, tag))),
+			typed("cico_card", ana.rec(uuid.NewString(), fmt.Sprintf(`{"student_id":%q,"date":"2025-03-04","expectations":["Ser amable","Estar listo"],"periods":["Mañana","Almuerzo"],"ratings":[[1,0],[null,1]]}`, student))),
+		}
+		if s, b := e.push(ana, recs...); s != 200 {
+			t.Fatal(s, string(b))
+		}
+		s, b := e.do("GET", "/v1/reports/cico-card.pdf?student="+student+"&date=2025-03-04", ana.token, nil)
+		if s != 200 || !bytes.HasPrefix(b, []byte("%PDF")) {
+			t.Fatalf("card: %d %.60q", s, b)
+		}
+		return pdfWords(t, b)
+	}
+	es := card("es-US")
+	for _, want := range []string{"Tarjeta diaria de conducta: José Núñez", "martes 4 de marzo de 2025", "Mañana En parte (1) Todavía no (0)",
+		"Hoy José obtuvo 2 de 6 puntos (33,33%).", "Mañana es un nuevo día."} {
+		if !strings.Contains(es, want) {
+			t.Errorf("the card for a Spanish-reading family lacks %q\n%s", want, es)
+		}
+	}
+	so := card("so")
+	for _, want := range []string{"Daily behaviour card: José Núñez", "This card is in English because it is not yet available in Somali (Soomaali).",
+		"Today José earned 2 of 6 points (33.33%)."} {
+		if !strings.Contains(so, want) {
+			t.Errorf("the card for a Somali-reading family lacks %q\n%s", want, so)
+		}
+	}
 }
