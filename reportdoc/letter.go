@@ -15,7 +15,8 @@ import (
 	"smallwins/shared/record"
 )
 
-// FamilyLetterDoc is what the family progress letter shows (DOMAIN.md §4.3):
+// FamilyLetterDoc is what the family progress letter shows (DOMAIN.md §4.3,
+// ADR 0033):
 // one goal of one student, for the family. The tablet fills it from the
 // report it computes offline, the server from the same report
 // (progress.Progress over the goal's records), so both give the same page.
