@@ -16,9 +16,8 @@ import (
 )
 
 // FamilyLetterDoc is what the family progress letter shows (DOMAIN.md §4.3,
-// ADR 0033):
-// one goal of one student, for the family. The tablet fills it from the
-// report it computes offline, the server from the same report
+// ADR 0033): one goal of one student, for the family. The tablet fills it
+// from the report it computes offline, the server from the same report
 // (progress.Progress over the goal's records), so both give the same page.
 type FamilyLetterDoc struct {
 	// Report is the goal's report as of the letter's date. Only the goal,
