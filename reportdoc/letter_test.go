@@ -313,3 +313,18 @@ func TestWriteFamilyDocumentExamples(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFamilyLetterPDF: one Spanish letter of DOMAIN.md §5.1, chart
+// included (the chart's PNG at print resolution is most of the cost).
+func BenchmarkFamilyLetterPDF(b *testing.B) {
+	d := FamilyLetterDoc{Report: letterReport(b), Student: "Ava Muñoz", School: "Escuela Lincoln", Generated: "2025-03-18", FamilyLanguage: "es"}
+	var size int
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := FamilyLetterPDF(&buf, d); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(float64(size)/1024, "KiB/letter")
+}
