@@ -198,7 +198,7 @@ func (c *Console) handleCICOStudent(ec echo.Context) error {
 	from := cicoChartFrom(ds, sid, ws)
 	rep := progress.CICO(ds, sid, from, asOf)
 	l, sp := sc.l, progress.In(sc.l)
-	chart := reportdoc.CICOChart{Title: tr(l, "cico.chart_title", i18n.Args{"Name": st.DisplayName()}), From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases}
+	chart := reportdoc.CICOChart{Title: tr(l, "cico.chart_title", i18n.Args{"Name": st.DisplayName()}), From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases, Lang: l}
 	wide := reportdoc.CICOChartSVG(chart)
 	chart.Narrow = true
 	narrow := reportdoc.CICOChartSVG(chart)
@@ -260,7 +260,10 @@ func (c *Console) handleCICOCard(ec echo.Context) error {
 		return err
 	}
 	today, _ := progress.ParseDate(c.now().UTC().Format("2006-01-02"))
-	doc := reportdoc.CICOCardDoc{Student: st.DisplayName(), School: sc.p.School.Name, Generated: today.String(), Date: day.String(), Weekly: weekly}
+	// The family's card, in the student's family_language (DOMAIN.md §4.3,
+	// docs/decisions/0033), as the API's is.
+	doc := reportdoc.CICOCardDoc{Student: st.DisplayName(), School: sc.p.School.Name, Generated: today.String(), Date: day.String(), Weekly: weekly,
+		FamilyLanguage: st.FamilyLanguage}
 	doc.Cards, doc.Plan = reportdoc.FamilyCardRecords(envs, sid)
 	var buf bytes.Buffer
 	if err := reportdoc.CICOCardPDF(&buf, doc); err != nil {

@@ -68,7 +68,7 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 		}
 		sec := reportdoc.MeetingSection{Heading: k.Student + " - " + k.Measure, Lines: lines}
 		if gv, ok := byID[k.ID]; ok {
-			ch := chartOf(*gv)
+			ch := chartOf(i18n.English, *gv) // the printed agenda stays English (docs/decisions/0036)
 			sec.Chart = &ch
 		}
 		doc.Sections = append(doc.Sections, sec)

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -357,8 +358,8 @@ func noteDate(h string) string {
 }
 
 // chartOf is a goal's chart as every console surface draws it.
-func chartOf(gv goalView) reportdoc.Chart {
-	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Calendar: gv.Calendar}
+func chartOf(l i18n.Lang, gv goalView) reportdoc.Chart {
+	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Calendar: gv.Calendar, Lang: l}
 }
 
 // handleChart is a goal's chart as SVG (CONSOLE.md §3), wide for a desktop
@@ -379,7 +380,7 @@ func (c *Console) handleChart(ec echo.Context) error {
 	if err := ec.Request().Context().Err(); err != nil { // no chart for a client that is gone
 		return err
 	}
-	svg, err := reportdoc.ProgressChartSVG(chartOf(gv), size.W, size.H)
+	svg, err := reportdoc.ProgressChartSVG(chartOf(langOf(ec), gv), size.W, size.H)
 	if err != nil {
 		return err
 	}
@@ -403,7 +404,7 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	}
 	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
 		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Calendar: gv.Calendar,
-		NormSource: progress.NormSourceOf(norms, gv.Student.Grade, gv.Report, gv.Calendar)}
+		NormSource: progress.NormSourceOf(norms, gv.Student.Grade, gv.Report, gv.Calendar), Lang: langOf(ec)}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err
