@@ -73,9 +73,6 @@ func langFromContext(ctx context.Context) i18n.Lang {
 	return i18n.English
 }
 
-// speakerOf is the report's words in the request's language.
-func speakerOf(ec echo.Context) progress.Speaker { return progress.In(langOf(ec)) }
-
 // showDate is an ISO date (YYYY-MM-DD) as a page shows it. English keeps
 // the console's ISO dates; Spanish writes the month in words ("7 dic 2026"),
 // since an all-number date reads differently in the US and Latin America
