@@ -1,9 +1,15 @@
 package console_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
+
+	"smallwins/shared/record"
 )
 
 // TestStudentPageLinksFamilyLetter: each goal on the student page links its
@@ -48,5 +54,25 @@ func TestConsoleDocumentsInLanguage(t *testing.T) {
 		if svg.status != http.StatusOK || !strings.Contains(svg.body, c.svgWord) {
 			t.Errorf("%s: the chart (%d) lacks %q", c.accept, svg.status, c.svgWord)
 		}
+	}
+}
+
+// TestConsoleFamilyCardInFamilyLanguage: the family card the console
+// serves is in the student's family_language (DOMAIN.md §4.3,
+// docs/decisions/0033), as the API's is, whatever the console's language.
+func TestConsoleFamilyCardInFamilyLanguage(t *testing.T) {
+	e := newEnv(t, false)
+	student := uuid.NewString()
+	e.push(e.enrol("lincoln", "admin"), []record.Envelope{
+		{ID: student, Type: record.TypeStudent, Data: json.RawMessage(`{"given_name":"José","family_name":"Núñez","grade":"2","family_language":"es-US"}`)},
+		{ID: uuid.NewString(), Type: record.TypeCICOCard, Data: json.RawMessage(fmt.Sprintf(
+			`{"student_id":%q,"date":"2025-03-04","expectations":["Ser amable"],"periods":["Mañana"],"ratings":[[2]]}`, student))},
+	})
+	p := e.signedInLang("lincoln", "admin", "en-US").get("/cico/" + student + "/card.pdf?date=2025-03-04")
+	if p.status != http.StatusOK {
+		t.Fatalf("card: %d %.200s", p.status, p.body)
+	}
+	if text := pdfWords(t, p.body); !strings.Contains(text, "Tarjeta diaria de conducta: José Núñez") {
+		t.Errorf("the card for a Spanish-reading family is not in Spanish: %s", text)
 	}
 }
