@@ -4,9 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"smallwins/shared/i18n"
+	"smallwins/shared/record"
 )
 
 // TestBrowserSpanish: Chromium set to Spanish (its Accept-Language is
@@ -19,6 +23,8 @@ func TestBrowserSpanish(t *testing.T) {
 	ctx, blog := newBrowser(t, chromedp.Flag("lang", "es"), chromedp.Flag("accept-lang", "es"))
 	e := newEnv(t, false)
 	e.seedCICO()
+	// A session delivered today, for the observation pages (ADR 0031).
+	sess := e.addSession(e.ids.bluebirds, today(), record.SessionDelivered, allDone)
 	checkedPages.Store(0)
 	do := func(steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
@@ -59,6 +65,11 @@ func TestBrowserSpanish(t *testing.T) {
 		{"admin", "/admin", "Administración", "Agregar un usuario", ""},
 		{"audit", "/admin/audit", "Auditoría de registros restringidos", "Desde (fecha)", ""},
 		{"account", "/account", "Idioma", "Automático", ""},
+		{"goal form", "/students/" + e.ids.s1 + "/goals/new", "Nueva meta para Maya Lopez", "Mostrar sugerencias de las normas", ""},
+		{"goal edit", "/students/" + e.ids.s1 + "/goals/" + e.ids.goal1 + "/edit", "Editar una meta de Maya Lopez", "Guardar la meta", ""},
+		{"observations", "/observations", "Observaciones", "Grupos no observados en las últimas seis semanas", ""},
+		{"group observe", "/groups/" + e.ids.bluebirds + "/observe", "Observar Bluebirds hoy", "Observar la sesión del", ""},
+		{"observe", "/sessions/" + sess + "/observe", "Observar Bluebirds el " + i18n.DateMedium(i18n.Spanish, time.Now().UTC()), "Guardar la observación", ""},
 	}
 	for _, width := range []int64{1280, 390} {
 		do(chromedp.EmulateViewport(width, 900))
