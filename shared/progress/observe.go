@@ -1,11 +1,10 @@
 package progress
 
 import (
-	"fmt"
 	"math"
-	"strconv"
 	"strings"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -55,36 +54,36 @@ func ObservedGap(selfReported *float64, o *Observed) *float64 {
 
 // ObservedSentence says observed fidelity beside the self-reported one,
 // with agreement, and flags §3.7a's gap in words: "Observers saw 60% of the
-// steps done in 2 observed sessions, beside 90% reported. They agreed with
-// the session's own marks on 75% of the steps. Reported fidelity is 30
-// points above what observers saw: look at delivery together before
-// trusting it."
+// steps done over 2 observations, beside 90% reported by the
+// interventionist. They agreed with the session's own marks on 75% of the
+// steps. Reported fidelity is 30 points above what observers saw …"
 func ObservedSentence(selfReported *float64, o *Observed) string {
+	return In(i18n.English).ObservedSentence(selfReported, o)
+}
+
+// ObservedSentence is ObservedSentence in s's language.
+func (s Speaker) ObservedSentence(selfReported *float64, o *Observed) string {
 	if o == nil {
-		return "No session has been observed in this period."
+		return s.t("observed.none")
 	}
-	sessions := "1 observation"
-	if o.Count != 1 {
-		sessions = fmt.Sprintf("%d observations", o.Count)
-	}
-	s := "Observers marked no applicable step in " + sessions
+	a := i18n.Args{"Sessions": s.n("observed.count", o.Count)}
+	id := "observed.no_step"
 	if o.ObservedFidelityPct != nil {
-		s = "Observers saw " + FormatPctWhole(*o.ObservedFidelityPct) + " of the steps done over " + sessions
+		id, a["Pct"] = "observed.saw", s.FormatPctWhole(*o.ObservedFidelityPct)
 	}
 	if selfReported != nil {
-		s += ", beside " + FormatPctWhole(*selfReported) + " reported by the interventionist"
+		id, a["Self"] = id+"_beside", s.FormatPctWhole(*selfReported)
 	}
-	s += "."
+	out := s.t(id, a)
 	if o.MeanAgreementPct != nil {
-		s += " They agreed with the session's own marks on " + FormatPctWhole(*o.MeanAgreementPct) + " of the steps."
+		out += " " + s.t("observed.agreed", i18n.Args{"Pct": s.FormatPctWhole(*o.MeanAgreementPct)})
 	}
 	if o.GapFlag != nil && *o.GapFlag {
 		if gap := ObservedGap(selfReported, o); gap != nil {
-			s += " Reported fidelity is " + Figure(*gap, 0) + " points above what observers saw (more than " +
-				strconv.Itoa(GapPoints) + "): look at delivery together before trusting the reported figure."
+			out += " " + s.t("observed.gap", i18n.Args{"Gap": s.Figure(*gap, 0), "Limit": GapPoints})
 		}
 	}
-	return s
+	return out
 }
 
 // NormSourceOf is the source of the norm table a goal's typical_roi came
@@ -117,21 +116,31 @@ func NormSourceOf(tables []record.Envelope, grade string, r Report, cal Calendar
 // a source, a typical growth or an aimline; the caller then says
 // ROISentence.
 func NormGrowthSentence(r Report, source string) string {
+	return In(i18n.English).NormGrowthSentence(r, source)
+}
+
+// NormGrowthSentence is NormGrowthSentence in s's language.
+func (s Speaker) NormGrowthSentence(r Report, source string) string {
 	if source == "" || r.ROI.Typical == nil || r.ROI.Needed == nil {
 		return ""
 	}
-	return "Growth needed " + oneDecimal(math.Abs(*r.ROI.Needed)) + " a week; typical for a student starting here " +
-		oneDecimal(*r.ROI.Typical) + " (" + source + ")."
+	return s.t("norm_growth", i18n.Args{"Needed": i18n.Decimal(s.Lang, oneDecimal(math.Abs(*r.ROI.Needed))),
+		"Typical": i18n.Decimal(s.Lang, oneDecimal(*r.ROI.Typical)), "Source": source})
 }
 
 // GrowthVsTypicalSentence is the one sentence every surface shows for a
 // goal's needed and typical growth: NormGrowthSentence when the typical
 // growth has a source, else ROISentence.
 func GrowthVsTypicalSentence(r Report, source string) string {
-	if s := NormGrowthSentence(r, source); s != "" {
-		return s
+	return In(i18n.English).GrowthVsTypicalSentence(r, source)
+}
+
+// GrowthVsTypicalSentence is GrowthVsTypicalSentence in s's language.
+func (s Speaker) GrowthVsTypicalSentence(r Report, source string) string {
+	if x := s.NormGrowthSentence(r, source); x != "" {
+		return x
 	}
-	return ROISentence(r)
+	return s.ROISentence(r)
 }
 
 // oneDecimal is a weekly growth as the norm sentence writes it: always one
@@ -142,18 +151,4 @@ func oneDecimal(x float64) string {
 		s += ".0"
 	}
 	return s
-}
-
-// The Speaker's forms of these sentences (ADR 0029): until their words are
-// catalogued, every language hears the English ones.
-
-// ObservedSentence is ObservedSentence in the Speaker's language.
-func (s Speaker) ObservedSentence(selfReported *float64, o *Observed) string {
-	return ObservedSentence(selfReported, o)
-}
-
-// GrowthVsTypicalSentence is GrowthVsTypicalSentence in the Speaker's
-// language.
-func (s Speaker) GrowthVsTypicalSentence(r Report, source string) string {
-	return GrowthVsTypicalSentence(r, source)
 }

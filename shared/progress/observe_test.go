@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 )
 
@@ -113,5 +114,34 @@ func TestNormGrowthSentence(t *testing.T) {
 	}
 	if src := NormSourceOf(tables, "3", r, Calendar{}); src != "" {
 		t.Fatalf("another grade's goal named %q", src)
+	}
+}
+
+// TestObservedSentencesSpanish: the observation sentences speak the
+// Speaker's language (shared/i18n/catalog/observe.*.json), figures with
+// its decimal mark, and English keeps its words.
+func TestObservedSentencesSpanish(t *testing.T) {
+	es := In(i18n.Spanish)
+	flag := true
+	o := &Observed{Count: 2, ObservedFidelityPct: ptr(60.0), MeanAgreementPct: ptr(75.0), GapFlag: &flag}
+	want := "Los observadores vieron hechos el 60% de los pasos en 2 observaciones, frente al 90% que informó el intervencionista. " +
+		"Coincidieron con las marcas de la propia sesión en el 75% de los pasos. La fidelidad informada está 30 puntos por encima de lo que " +
+		"vieron los observadores (más de 20): revisen juntos la implementación antes de confiar en la cifra informada."
+	if got := es.ObservedSentence(ptr(90.0), o); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if got := es.ObservedSentence(nil, &Observed{Count: 1}); got != "Los observadores no marcaron ningún paso aplicable en 1 observación." {
+		t.Errorf("no step: %q", got)
+	}
+	if got := es.ObservedSentence(nil, nil); got != "Ninguna sesión fue observada en este período." {
+		t.Errorf("none: %q", got)
+	}
+	r := Report{}
+	r.ROI.Needed, r.ROI.Typical = ptr(-2.0), ptr(1.4)
+	if got := es.GrowthVsTypicalSentence(r, "Normas X"); got != "Crecimiento necesario: 2,0 por semana; lo típico para un estudiante que empieza aquí: 1,4 (Normas X)." {
+		t.Errorf("norm growth: %q", got)
+	}
+	if got := In(i18n.English).ObservedSentence(ptr(90.0), o); got != ObservedSentence(ptr(90.0), o) || !strings.Contains(got, "Observers saw 60%") {
+		t.Errorf("English: %q", got)
 	}
 }

@@ -63,6 +63,9 @@ func (s *Store) UpdateUser(ctx context.Context, schoolID, userID string, ch stor
 		if ch.PasswordHash != nil {
 			u.PasswordHash = ch.PasswordHash
 		}
+		if ch.ConsoleLang != nil {
+			u.ConsoleLang = *ch.ConsoleLang
+		}
 		if ch.Disabled != nil {
 			u.Disabled = *ch.Disabled
 			if u.Disabled {

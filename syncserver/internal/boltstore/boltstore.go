@@ -364,6 +364,9 @@ func usernameKey(schoolID, username string) []byte {
 
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if err := (store.UserChange{ConsoleLang: &u.ConsoleLang}).CheckText(); err != nil {
+		return store.User{}, err
+	}
 	if err := store.CheckText(u.Username, u.Name, u.Role); err != nil {
 		return store.User{}, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/labstack/echo/v4"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/auth"
@@ -31,7 +32,7 @@ import (
 // schooladmin.CreateEnrolmentCode, roster.Importer), so the page and the
 // API cannot apply different rules.
 
-var errNotAdmin = &errPage{http.StatusForbidden, "This page is for the school's admins."}
+var errNotAdmin = newErr(http.StatusForbidden, "error.not_admin")
 
 // adminOnly wraps a signed-in handler for admins: anyone else gets 403.
 func (c *Console) adminOnly(h echo.HandlerFunc) echo.HandlerFunc {
@@ -43,22 +44,16 @@ func (c *Console) adminOnly(h echo.HandlerFunc) echo.HandlerFunc {
 	})
 }
 
-// adminDone are the words a change's redirect shows (?done=…): a fixed
-// list, so no text of the URL reaches the page.
-var adminDone = map[string]string{
-	"disabled":      "The user is disabled: their tablets and console sessions are signed out.",
-	"enabled":       "The user is enabled again.",
-	"role":          "The role is changed.",
-	"password":      "The password is changed.",
-	"revoked":       "The device is revoked.",
-	"wiped":         "The device is revoked and will be wiped when it next connects.",
-	"imported":      "The roster import is done.",
-	"norms":         "The norm tables are loaded. Tablets receive them on their next sync.",
-	"forms":         "The probe forms are loaded. Tablets receive them on their next sync.",
-	"break":         "The break is added. Tablets receive it on their next sync.",
-	"added":         "The user is added. Make an enrolment code for their tablet, or let them sign in here.",
-	"break-changed": "The break is changed. Tablets receive it on their next sync.",
-	"break-deleted": "The break is deleted. Tablets receive it on their next sync.",
+// adminDone says what a change's redirect shows (?done=…): the catalog's
+// admin.done.<key> for a key of a fixed list, so no text of the URL
+// reaches the page.
+func adminDone(l i18n.Lang, key string) string {
+	switch key {
+	case "disabled", "enabled", "role", "password", "revoked", "wiped", "imported", "norms", "forms",
+		"break", "added", "break-changed", "break-deleted":
+		return tr(l, "admin.done."+key)
+	}
+	return ""
 }
 
 type userRow struct {
@@ -132,8 +127,8 @@ func (c *Console) adminPage(ec echo.Context, status int, extra map[string]any) e
 	sort.Slice(breaks, func(i, j int) bool {
 		return breaks[i].StartDate < breaks[j].StartDate || breaks[i].StartDate == breaks[j].StartDate && breaks[i].Name < breaks[j].Name
 	})
-	data := map[string]any{"Title": "Admin", "Breaks": breaks, "Nav": "admin", "Users": urows, "Devices": drows,
-		"Done": adminDone[ec.QueryParam("done")], "MinPassword": protocol.MinPasswordLen, "MaxPassword": auth.MaxPasswordBytes}
+	data := map[string]any{"Title": tr(langOf(ec), "admin.title"), "Breaks": breaks, "Nav": "admin", "Users": urows, "Devices": drows,
+		"Done": adminDone(langOf(ec), ec.QueryParam("done")), "MinPassword": protocol.MinPasswordLen, "MaxPassword": auth.MaxPasswordBytes}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -159,7 +154,7 @@ func (c *Console) apiError(ec echo.Context, err error) error {
 	if errors.As(err, &pe) && pe.Status() < 500 {
 		msg := pe.Message
 		if errors.Is(err, schooladmin.ErrSelfLockout) {
-			msg = "You cannot disable yourself or take away your own admin role: ask another admin."
+			msg = tr(langOf(ec), "admin.self")
 		}
 		return c.adminPage(ec, pe.Status(), map[string]any{"Error": upperFirst(msg) + "."})
 	}
@@ -318,7 +313,7 @@ func (c *Console) handleImport(ec echo.Context) error {
 	}
 	r.Body = http.MaxBytesReader(ec.Response(), r.Body, roster.MaxImportBody+maxFormBody)
 	if err := r.ParseMultipartForm(maxFormBody); err != nil {
-		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", roster.MaxImportBody>>20)}
+		return newErr(http.StatusRequestEntityTooLarge, "error.zip_too_large", i18n.Args{"MiB": roster.MaxImportBody >> 20})
 	}
 	defer func() { _ = r.MultipartForm.RemoveAll() }()
 	s := sessionOf(ec)
@@ -327,11 +322,11 @@ func (c *Console) handleImport(ec echo.Context) error {
 	}
 	f, fh, err := r.FormFile("file")
 	if err != nil {
-		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "Choose the roster's .zip file to upload."})
+		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": tr(langOf(ec), "admin.choose_zip")})
 	}
 	defer f.Close()
 	if fh.Size > roster.MaxImportBody {
-		return &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one .zip of at most %d MiB.", roster.MaxImportBody>>20)}
+		return newErr(http.StatusRequestEntityTooLarge, "error.zip_too_large", i18n.Args{"MiB": roster.MaxImportBody >> 20})
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
@@ -374,7 +369,7 @@ func (c *Console) handleImport(ec echo.Context) error {
 	switch {
 	case confirm && dryRun:
 		status = http.StatusConflict
-		extra["Error"] = "The file or its options are not those of the dry run you confirmed, so nothing was written. Below is a dry run of what you sent now."
+		extra["Error"] = tr(langOf(ec), "admin.not_same_zip")
 	case rep.ErrorCount > 0:
 		status = http.StatusBadRequest
 	}
@@ -401,7 +396,7 @@ func (c *Console) handleBreak(ec echo.Context) error {
 	f := ec.Request().PostForm
 	b := record.CalendarBreak{Name: strings.TrimSpace(f.Get("name")), StartDate: f.Get("start_date"), EndDate: f.Get("end_date")}
 	if err := b.Validate(); err != nil {
-		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "The break was not added: " + err.Error()})
+		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": tr(langOf(ec), "admin.break_not_added", i18n.Args{"Problem": err.Error()})})
 	}
 	if _, err := c.w.Write(ec.Request().Context(), s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeCalendarBreak, Data: b}); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/schooladmin"
@@ -52,7 +53,7 @@ func (c *Console) handleUserAdd(ec echo.Context) error {
 	return ec.Redirect(http.StatusSeeOther, "/admin?done=added#users-h")
 }
 
-var errBreakChanged = &errPage{http.StatusConflict, "The break was changed by someone else since this page was loaded. Reload the page to see it as it is now, then try again."}
+var errBreakChanged = newErr(http.StatusConflict, "error.break_changed")
 
 // heldBreak reads the route's break: 404 unless it is a calendar break of
 // this school.
@@ -102,7 +103,7 @@ func (c *Console) changeBreak(ec echo.Context, del bool) error {
 	if !del {
 		b := record.CalendarBreak{Name: strings.TrimSpace(f.Get("name")), StartDate: f.Get("start_date"), EndDate: f.Get("end_date")}
 		if err := b.Validate(); err != nil {
-			return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "The break was not changed: " + err.Error()})
+			return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": tr(langOf(ec), "admin.break_not_changed", i18n.Args{"Problem": err.Error()})})
 		}
 		d.Data, done = b, "break-changed"
 	}

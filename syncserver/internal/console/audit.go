@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/protocol"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/schooladmin"
@@ -23,7 +23,7 @@ import (
 
 // mountAudit adds the audit page and its template; Mount calls it.
 func (c *Console) mountAudit(e *echo.Echo) {
-	c.pages["audit"] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/audit.html"))
+	c.addPage("audit", "templates/layout.html", "templates/audit.html")
 	e.GET("/admin/audit", c.adminOnly(c.handleAudit))
 }
 
@@ -48,12 +48,12 @@ func (c *Console) auditShown(ec echo.Context, envs []record.Envelope) error {
 	return c.st.AppendAudit(ec.Request().Context(), store.NewAuditBatch(s.p, consoleMarker(s), store.AuditConsole, c.now(), ids))
 }
 
-// auditPaths are the paths in words.
+// auditPaths are the paths in words: the catalog's audit.path.<id>.
 var auditPaths = map[string]string{
-	store.AuditPull:    "Synced to a tablet",
-	store.AuditReport:  "In a report",
-	store.AuditConsole: "Shown in the console",
-	store.AuditExport:  "In an export",
+	store.AuditPull:    "audit.path.pull",
+	store.AuditReport:  "audit.path.report",
+	store.AuditConsole: "audit.path.console",
+	store.AuditExport:  "audit.path.export",
 }
 
 // auditRow is one entry as the page shows it: who, when, which student
@@ -75,11 +75,10 @@ func (c *Console) handleAudit(ec echo.Context) error {
 	p := sessionOf(ec).p
 	q, err := schooladmin.ParseAuditQuery(p.School.ID, ec.QueryParam)
 	if err != nil {
-		msg := "That audit page does not exist."
 		if pe := (*protocol.Error)(nil); errors.As(err, &pe) {
-			msg = "That audit page does not exist: " + pe.Message + "."
+			return newErr(http.StatusBadRequest, "error.audit_page_why", i18n.Args{"Problem": pe.Message})
 		}
-		return &errPage{http.StatusBadRequest, msg}
+		return newErr(http.StatusBadRequest, "error.audit_page")
 	}
 	since := ec.QueryParam("since")
 	if since == "" {
@@ -104,13 +103,13 @@ func (c *Console) handleAudit(ec echo.Context) error {
 		if who == "" {
 			who = e.UserID // a user the school no longer lists
 		}
-		rows[i] = auditRow{AuditEntry: e, When: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Who: who, How: auditPaths[e.Path],
+		rows[i] = auditRow{AuditEntry: e, When: e.At.UTC().Format("2006-01-02 15:04:05 UTC"), Who: who, How: auditHow(langOf(ec), e.Path),
 			Console: len(e.DeviceID) > len(store.ConsoleMarkerPrefix) && e.DeviceID[:len(store.ConsoleMarkerPrefix)] == store.ConsoleMarkerPrefix}
 	}
 	if err := c.auditWords(ec, rows); err != nil {
 		return err
 	}
-	data := map[string]any{"Title": "Audit of restricted notes", "Nav": "admin", "Rows": rows, "Since": since}
+	data := map[string]any{"Title": tr(langOf(ec), "audit.title"), "Nav": "admin", "Rows": rows, "Since": since}
 	if more && len(entries) > 0 {
 		next := url.Values{"since": {since}, "after": {schooladmin.AuditCursorText(entries[len(entries)-1])}}
 		if v := ec.QueryParam("limit"); v != "" {
@@ -119,4 +118,12 @@ func (c *Console) handleAudit(ec echo.Context) error {
 		data["Next"] = "/admin/audit?" + next.Encode()
 	}
 	return c.render(ec, http.StatusOK, "audit", data)
+}
+
+// auditHow is a path in words; a path the page does not know stays empty.
+func auditHow(l i18n.Lang, path string) string {
+	if id, ok := auditPaths[path]; ok {
+		return tr(l, id)
+	}
+	return ""
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/store"
 )
@@ -29,10 +30,10 @@ func (c *Console) auditWords(ec echo.Context, rows []auditRow) error {
 	if err != nil {
 		return err
 	}
-	kind, owner := map[string]string{}, map[string]string{}
+	kind, owner, types := map[string]string{}, map[string]string{}, map[string]string{}
 	var students []string
 	for _, e := range recs {
-		kind[e.ID] = record.TypeWords(e.Type)
+		kind[e.ID], types[e.ID] = record.TypeWords(e.Type), e.Type
 		// record.Decode, not progress.Decode: these are restricted records,
 		// which reports skip; only their owner is read, never shown.
 		if pl, err := record.Decode(e.Type, e.Data); err == nil {
@@ -62,25 +63,29 @@ func (c *Console) auditWords(ec echo.Context, rows []auditRow) error {
 	for _, d := range devs {
 		device[d.DeviceID] = d
 	}
+	l := langOf(ec)
 	for i := range rows {
 		r := &rows[i]
-		r.What, r.Student = "A record deleted since", "—"
+		r.What, r.Student = tr(l, "audit.deleted_record"), "—"
 		if k, ok := kind[r.RecordID]; ok {
-			r.What = "Restricted " + lowerFirst(k)
+			r.What = tr(l, "audit.restricted", i18n.Args{"Kind": lowerFirst(k)})
+			if id := "audit.restricted." + types[r.RecordID]; cat.Has(id) {
+				r.What = tr(l, id) // the kinds restricted records have, in the page's language
+			}
 		}
 		if sid := owner[r.RecordID]; sid != "" {
-			r.Student = "A student deleted since"
+			r.Student = tr(l, "audit.deleted_student")
 			if n, ok := names[sid]; ok {
 				r.Student, r.StudentHref = n, "/students/"+sid
 			}
 		}
 		switch d, ok := device[r.DeviceID]; {
 		case r.Console:
-			r.Where = "A console session in a browser"
+			r.Where = tr(l, "audit.where.console")
 		case ok:
-			r.Where = "Tablet “" + d.DeviceName + "” of " + d.User.Name
+			r.Where = tr(l, "audit.where.tablet", i18n.Args{"Device": d.DeviceName, "Name": d.User.Name})
 		default:
-			r.Where = "A tablet no longer listed"
+			r.Where = tr(l, "audit.where.gone")
 		}
 	}
 	return nil

@@ -45,8 +45,9 @@ func chromium(t *testing.T) string {
 
 // newBrowser starts headless Chromium with a throwaway profile. The flags
 // keep it from phoning home: the machine may have no internet, and without
-// them Chromium's background connections fail noisily.
-func newBrowser(t *testing.T) (context.Context, *browserLog) {
+// them Chromium's background connections fail noisily. extra are more
+// flags (a language, for the Spanish tests).
+func newBrowser(t *testing.T, extra ...chromedp.ExecAllocatorOption) (context.Context, *browserLog) {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:0:0],
 		chromedp.ExecPath(chromium(t)),
@@ -58,6 +59,7 @@ func newBrowser(t *testing.T) (context.Context, *browserLog) {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 900),
 	)
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
@@ -48,7 +49,7 @@ func parseCaseloadQuery(v url.Values) (caseloadQuery, error) {
 		overdue: isOn(v.Get("overdue")), reviewDue: isOn(v.Get("review_due")),
 		q: strings.TrimSpace(v.Get("q")), sort: v.Get("sort"), desc: v.Get("dir") == "desc", page: 1}
 	if len(cq.q) > maxNameSearch {
-		return cq, &errPage{http.StatusBadRequest, "The name search is at most " + strconv.Itoa(maxNameSearch) + " characters."}
+		return cq, newErr(http.StatusBadRequest, "error.name_search", i18n.Args{"Max": maxNameSearch})
 	}
 	cq.words = strings.FieldsFunc(strings.ToLower(cq.q), func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
 	if _, ok := columnCmp[cq.sort]; !ok {
@@ -57,7 +58,7 @@ func parseCaseloadQuery(v url.Values) (caseloadQuery, error) {
 	if p := v.Get("page"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 {
-			return cq, &errPage{http.StatusBadRequest, "page must be a whole number, 1 or more."}
+			return cq, newErr(http.StatusBadRequest, "error.page")
 		}
 		cq.page = n
 	}
@@ -143,11 +144,12 @@ func sortRows(rs []*row, key string, desc bool) {
 	}
 }
 
-// caseloadColumns are the table's columns in order: every one sorts.
-var caseloadColumns = []struct{ Key, Label string }{
-	{"student", "Student"}, {"grade", "Grade"}, {"group", "Group"}, {"interventionist", "Interventionist"},
-	{"measure", "Measure"}, {"last_probe", "Last probe"}, {"points", "Points"}, {"decision", "Decision"},
-	{"delivery", "Delivery"}, {"next_review", "Next review"}, {"probe", "Probe"},
+// caseloadColumns are the table's columns in order: every one sorts. Each
+// one's name is the catalog's caseload.col.<key>.
+var caseloadColumns = []struct{ Key string }{
+	{"student"}, {"grade"}, {"group"}, {"interventionist"},
+	{"measure"}, {"last_probe"}, {"points"}, {"decision"},
+	{"delivery"}, {"next_review"}, {"probe"},
 }
 
 // columnCmp orders two rows by a column, ascending.
@@ -251,7 +253,7 @@ func (c *Console) programNames(ctx context.Context, sc *scope, rs []row) error {
 		case names[r.ProgramID] != "":
 			r.Program = names[r.ProgramID]
 		default:
-			r.Program = "a program not synced yet"
+			r.Program = tr(sc.l, "program.not_synced")
 		}
 	}
 	return nil
@@ -283,10 +285,10 @@ func (cq *caseloadQuery) link(path string, set ...string) string {
 type filterOption struct{ Value, Label string }
 
 // caseloadOptions are the filters' choices, from every row in scope.
-func caseloadOptions(all []row) map[string][]filterOption {
+func caseloadOptions(l i18n.Lang, all []row) map[string][]filterOption {
 	out := map[string][]filterOption{}
 	for _, d := range decisionOrder {
-		out["decision"] = append(out["decision"], filterOption{d, decisionText(d)})
+		out["decision"] = append(out["decision"], filterOption{d, decisionText(l, d)})
 	}
 	seen := map[string]bool{}
 	add := func(kind, value, label string) {
@@ -299,7 +301,7 @@ func caseloadOptions(all []row) map[string][]filterOption {
 		r := &all[i]
 		add("group", r.GroupID, r.Group)
 		add("interventionist", r.InterventionID, r.Interventionist)
-		add("grade", r.Grade, "Grade "+r.Grade)
+		add("grade", r.Grade, tr(l, "grade.n", i18n.Args{"Grade": r.Grade}))
 		add("measure", r.MeasureCode, r.Measure)
 		add("program", r.ProgramID, r.Program)
 	}
@@ -318,10 +320,10 @@ type column struct {
 	Label, Href, AriaSort, Arrow string
 }
 
-func (cq *caseloadQuery) columns() []column {
+func (cq *caseloadQuery) columns(l i18n.Lang) []column {
 	out := make([]column, 0, len(caseloadColumns))
 	for _, col := range caseloadColumns {
-		c := column{Label: col.Label, Href: cq.link("/", "sort", col.Key, "dir", ""), Arrow: "↕"}
+		c := column{Label: tr(l, "caseload.col."+col.Key), Href: cq.link("/", "sort", col.Key, "dir", ""), Arrow: "↕"}
 		if col.Key == cq.sort {
 			c.AriaSort, c.Arrow = "ascending", "▲"
 			c.Href = cq.link("/", "sort", col.Key, "dir", "desc") // the other way
@@ -354,9 +356,10 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		Href        string
 		Current     bool
 	}
+	l := langOf(ec)
 	var countList []count
 	for _, d := range decisionOrder {
-		countList = append(countList, count{d, decisionText(d), counts[d], cq.link("/", "decision", d), d == cq.decision})
+		countList = append(countList, count{d, decisionText(l, d), counts[d], cq.link("/", "decision", d), d == cq.decision})
 	}
 	pager := map[string]any{"Page": page, "Pages": pages, "First": lo + 1, "Last": hi}
 	if page > 1 {
@@ -366,11 +369,11 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		pager["Next"] = cq.link("/", "page", strconv.Itoa(page+1))
 	}
 	return c.render(ec, http.StatusOK, "caseload", map[string]any{
-		"Title": "Caseload", "Nav": "caseload", "Shown": len(shown), "Body": caseloadBody(pageRows(shown[lo:hi])), "Total": len(all),
-		"Counts": countList, "Columns": cq.columns(), "Sort": cq.sort, "Desc": cq.desc, "Pager": pager,
-		"Options": caseloadOptions(all), "Q": cq.q, "Overdue": cq.overdue, "ReviewDue": cq.reviewDue,
+		"Title": tr(l, "caseload.title"), "Nav": "caseload", "Shown": len(shown), "Body": caseloadBody(l, pageRows(shown[lo:hi])), "Total": len(all),
+		"Counts": countList, "Columns": cq.columns(l), "Sort": cq.sort, "Desc": cq.desc, "Pager": pager,
+		"Options": caseloadOptions(l, all), "Q": cq.q, "Overdue": cq.overdue, "ReviewDue": cq.reviewDue,
 		"F":   map[string]string{"decision": cq.decision, "group": cq.group, "interventionist": cq.interventionist, "grade": cq.grade, "measure": cq.measure, "program": cq.program},
-		"CSV": cq.link("/caseload.csv"), "Legend": legend(), "AsOf": asOf.String(), "AsOfParam": cq.v.Get("as_of"),
+		"CSV": cq.link("/caseload.csv"), "Legend": legend(l), "AsOf": showDate(l, asOf.String()), "AsOfParam": cq.v.Get("as_of"),
 		"Filtered": len(shown) != len(all),
 	})
 }
@@ -385,10 +388,10 @@ func pageRows(rs []*row) []row {
 }
 
 // legend is the traffic light's meaning (DOMAIN.md §3.6) in words.
-func legend() []filterOption {
+func legend(l i18n.Lang) []filterOption {
 	var out []filterOption
 	for _, s := range []string{progress.Green, progress.Yellow, progress.Red, progress.Grey} {
-		out = append(out, filterOption{s, progress.StatusWords(s)})
+		out = append(out, filterOption{s, progress.In(l).StatusWords(s)})
 	}
 	return out
 }

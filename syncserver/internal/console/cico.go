@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -124,17 +125,17 @@ func cicoOfEnvs(envs []record.Envelope, sid string, asOf progress.Date) (*progre
 }
 
 // weekWords is a week's pooled % in words, or that it had no rated card.
-func weekWords(weeks []progress.CICOWeek, ws progress.Date) (string, string, bool) {
+func weekWords(l i18n.Lang, weeks []progress.CICOWeek, ws progress.Date) (string, string, bool) {
 	for _, w := range weeks {
 		if w.WeekStart == ws.String() {
-			met := "below the weekly goal of 80%"
+			id := "cico.week_below"
 			if w.Met {
-				met = "meets the weekly goal of 80%"
+				id = "cico.week_met"
 			}
-			return progress.FormatPct(w.Pct) + " (" + met + ")", exactNum(w.Pct), w.Flagged
+			return tr(l, id, i18n.Args{"Pct": progress.In(l).Number(progress.FormatPct(w.Pct))}), exactNum(w.Pct), w.Flagged
 		}
 	}
-	return "no rated card", "", false
+	return tr(l, "cico.no_card"), "", false
 }
 
 func (c *Console) handleCICO(ec echo.Context) error {
@@ -155,17 +156,18 @@ func (c *Console) handleCICO(ec echo.Context) error {
 	for sid, cs := range by {
 		ds, _, _, st := cicoOf(cs, sid, asOf)
 		rep := progress.CICO(ds, sid, ws-7, asOf)
-		r := cicoRow{ID: sid, Name: sc.students[sid].DisplayName(), Phase: progress.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
-			Since: st.Since, Status: progress.PhaseStatusWords(st)}
-		r.Week, r.WeekPct, r.Flagged = weekWords(rep.Weeks, ws)
-		r.LastWeek, _, _ = weekWords(rep.Weeks, ws-7)
+		sp := progress.In(sc.l)
+		r := cicoRow{ID: sid, Name: sc.students[sid].DisplayName(), Phase: sp.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
+			Since: showDate(sc.l, st.Since), Status: sp.PhaseStatusWords(st)}
+		r.Week, r.WeekPct, r.Flagged = weekWords(sc.l, rep.Weeks, ws)
+		r.LastWeek, _, _ = weekWords(sc.l, rep.Weeks, ws-7)
 		rows = append(rows, r)
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		return rows[i].Name < rows[j].Name || rows[i].Name == rows[j].Name && rows[i].ID < rows[j].ID
 	})
-	return c.render(ec, http.StatusOK, "cico", map[string]any{"Title": "Check-in/check-out", "Nav": "cico", "AsOf": asOf.String(),
-		"Week": ws.String(), "Rows": rows, "AsOfQ": asOfQuery(ec)})
+	return c.render(ec, http.StatusOK, "cico", map[string]any{"Title": tr(sc.l, "cico.title"), "Nav": "cico", "AsOf": showDate(sc.l, asOf.String()),
+		"Week": showDate(sc.l, ws.String()), "Rows": rows, "AsOfQ": asOfQuery(ec)})
 }
 
 // cicoWeekRow is one week of a student's CICO page.
@@ -195,7 +197,8 @@ func (c *Console) handleCICOStudent(ec echo.Context) error {
 	ws := monday(asOf)
 	from := cicoChartFrom(ds, sid, ws)
 	rep := progress.CICO(ds, sid, from, asOf)
-	chart := reportdoc.CICOChart{Title: "Weekly Check-In/Check-Out points of " + st.DisplayName(), From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases}
+	l, sp := sc.l, progress.In(sc.l)
+	chart := reportdoc.CICOChart{Title: tr(l, "cico.chart_title", i18n.Args{"Name": st.DisplayName()}), From: from, To: asOf, Weeks: rep.Weeks, Phases: plan.Phases, Lang: l}
 	wide := reportdoc.CICOChartSVG(chart)
 	chart.Narrow = true
 	narrow := reportdoc.CICOChartSVG(chart)
@@ -208,22 +211,22 @@ func (c *Console) handleCICOStudent(ec echo.Context) error {
 				days++
 			}
 		}
-		weeks = append(weeks, cicoWeekRow{WeekStart: w.WeekStart, Pct: progress.FormatPct(w.Pct), Met: w.Met, Flagged: w.Flagged,
-			Points: progress.FormatScore(w.Earned) + " of " + progress.FormatScore(w.Possible),
-			Days:   strconv.Itoa(days-w.DaysBelowGoal) + " of " + strconv.Itoa(days),
+		weeks = append(weeks, cicoWeekRow{WeekStart: w.WeekStart, Pct: sp.Number(progress.FormatPct(w.Pct)), Met: w.Met, Flagged: w.Flagged,
+			Points: tr(l, "count.of", i18n.Args{"N": sp.Number(progress.FormatScore(w.Earned)), "Of": sp.Number(progress.FormatScore(w.Possible))}),
+			Days:   tr(l, "count.of", i18n.Args{"N": strconv.Itoa(days - w.DaysBelowGoal), "Of": strconv.Itoa(days)}),
 			Card:   "/cico/" + sid + "/card.pdf?week=" + w.WeekStart})
 	}
 	phases := make([]string, 0, len(plan.Phases))
 	for _, ph := range plan.Phases {
-		phases = append(phases, ph.StartDate+": "+progress.CICOPhaseWords(ph.Phase))
+		phases = append(phases, showDate(l, ph.StartDate)+": "+sp.CICOPhaseWords(ph.Phase))
 	}
-	return c.render(ec, http.StatusOK, "cicostudent", map[string]any{"Title": st.DisplayName() + ": check-in/check-out", "Nav": "cico",
-		"StudentID": sid, "Student": st, "AsOf": asOf.String(), "HasPlan": hasPlan, "Plan": plan, "PhaseWords": progress.CICOPhaseWords(status.Phase),
-		"Status": status, "StatusWords": progress.PhaseStatusWords(status), "PhaseList": phases,
+	return c.render(ec, http.StatusOK, "cicostudent", map[string]any{"Title": tr(l, "cico.student_title", i18n.Args{"Name": st.DisplayName()}), "Nav": "cico",
+		"StudentID": sid, "Student": st, "AsOf": showDate(l, asOf.String()), "HasPlan": hasPlan, "Plan": plan, "PhaseWords": sp.CICOPhaseWords(status.Phase),
+		"Status": status, "StatusWords": sp.PhaseStatusWords(status), "PhaseList": phases,
 		// Safe: built by reportdoc from numbers and escaped text only, with
 		// no script and no style attribute (CICOChartSVG).
 		"Chart": template.HTML(wide), "ChartNarrow": template.HTML(narrow), "Weeks": weeks, "ThisWeek": "/cico/" + sid + "/card.pdf?week=" + ws.String(),
-		"Today": "/cico/" + sid + "/card.pdf?date=" + asOf.String(), "ChartFrom": from.String(), "AsOfQ": asOfQuery(ec)})
+		"Today": "/cico/" + sid + "/card.pdf?date=" + asOf.String(), "ChartFrom": showDate(l, from.String()), "AsOfQ": asOfQuery(ec)})
 }
 
 // handleCICOCard is the family card PDF (ADR 0641) through the console's
@@ -240,7 +243,7 @@ func (c *Console) handleCICOCard(ec echo.Context) error {
 	}
 	q := ec.QueryParams()
 	if q.Has("date") && q.Has("week") {
-		return &errPage{http.StatusBadRequest, "Ask for a day's card (date) or a week's (week), not both."}
+		return newErr(http.StatusBadRequest, "error.card_both")
 	}
 	weekly := !q.Has("date")
 	day, err := c.asOf(ec)
@@ -249,7 +252,7 @@ func (c *Console) handleCICOCard(ec echo.Context) error {
 	}
 	if v := q.Get(map[bool]string{true: "week", false: "date"}[weekly]); v != "" {
 		if day, err = progress.ParseDate(v); err != nil {
-			return &errPage{http.StatusBadRequest, "The date must be a date, YYYY-MM-DD."}
+			return newErr(http.StatusBadRequest, "error.date")
 		}
 	}
 	envs, err := c.st.RecordsByRef(ec.Request().Context(), sc.p.School.ID, sc.v, sid, record.TypeCICOCard, record.TypeCICOPlan)
@@ -257,7 +260,10 @@ func (c *Console) handleCICOCard(ec echo.Context) error {
 		return err
 	}
 	today, _ := progress.ParseDate(c.now().UTC().Format("2006-01-02"))
-	doc := reportdoc.CICOCardDoc{Student: st.DisplayName(), School: sc.p.School.Name, Generated: today.String(), Date: day.String(), Weekly: weekly}
+	// The family's card, in the student's family_language (DOMAIN.md §4.3,
+	// docs/decisions/0033), as the API's is.
+	doc := reportdoc.CICOCardDoc{Student: st.DisplayName(), School: sc.p.School.Name, Generated: today.String(), Date: day.String(), Weekly: weekly,
+		FamilyLanguage: st.FamilyLanguage}
 	doc.Cards, doc.Plan = reportdoc.FamilyCardRecords(envs, sid)
 	var buf bytes.Buffer
 	if err := reportdoc.CICOCardPDF(&buf, doc); err != nil {

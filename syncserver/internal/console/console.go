@@ -30,12 +30,14 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/reportcache"
 	"smallwins/syncserver/internal/serverwriter"
@@ -71,7 +73,9 @@ type Console struct {
 	log      *slog.Logger
 	now      func() time.Time
 	w        *serverwriter.Writer
-	pages    map[string]*template.Template
+	// pages holds each page parsed once per language, its template
+	// functions bound to that language (lang.go).
+	pages map[string]map[i18n.Lang]*template.Template
 	// reports caches every goal's report per school version (ADR 0012).
 	reports *reportcache.Cache
 }
@@ -98,10 +102,10 @@ func New(cfg Config) *Console {
 	if cfg.Writer == nil {
 		cfg.Writer = serverwriter.New(cfg.Store, cfg.Now)
 	}
-	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]*template.Template{},
+	c := &Console{st: cfg.Store, pws: cfg.Passwords, log: cfg.Logger, now: cfg.Now, w: cfg.Writer, pages: map[string]map[i18n.Lang]*template.Template{},
 		reports: reportcache.NewWithBytes(cfg.Store, 0, 0, cfg.ReportCacheBytes)}
-	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error"} {
-		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"login", "caseload", "student", "group", "meeting", "admin", "error", "account"} {
+		c.addPage(name, "templates/layout.html", "templates/"+name+".html")
 	}
 	c.parsePages()
 	return c
@@ -120,6 +124,8 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.GET("/login", c.plain(c.handleLoginPage))
 	e.POST("/login", c.plain(c.handleLogin))
 	e.POST("/logout", c.signedIn(c.handleLogout))
+	e.GET("/account", c.signedIn(c.handleAccount))
+	e.POST("/account/language", c.signedIn(c.handleLanguage))
 	e.GET("/", c.signedIn(c.handleCaseload))
 	e.GET("/caseload.csv", c.signedIn(c.handleCaseloadCSV))
 	e.GET("/students/:id", c.signedIn(c.handleStudent))
@@ -168,19 +174,39 @@ func securityHeaders(h http.Header) {
 	h.Set("Cache-Control", "no-store")
 }
 
-// errPage is a console error with the status and the words a page shows.
+// errPage is a console error with the status and the words a page shows:
+// a message of the catalog (id, args), read in the request's language.
 type errPage struct {
 	status int
-	msg    string
+	id     string
+	args   i18n.Args
 }
 
-func (e *errPage) Error() string { return e.msg }
+func (e *errPage) Error() string { return tr(i18n.English, e.id, e.args) }
+
+// newErr is an error page saying the catalog's message id.
+func newErr(status int, id string, args ...i18n.Args) *errPage {
+	var a i18n.Args
+	if len(args) > 0 {
+		a = args[0]
+	}
+	return &errPage{status, id, a}
+}
 
 var (
-	errNotFound  = &errPage{http.StatusNotFound, "There is nothing here, or it is not yours to see."}
-	errBadCSRF   = &errPage{http.StatusForbidden, "This form has expired. Go back, reload the page and try again."}
-	errBadMethod = &errPage{http.StatusBadRequest, "That request is not one the console understands."}
+	errNotFound  = newErr(http.StatusNotFound, "error.not_found")
+	errBadCSRF   = newErr(http.StatusForbidden, "error.csrf")
+	errBadMethod = newErr(http.StatusBadRequest, "error.bad_request")
 )
+
+// addPage parses a page's files once per language.
+func (c *Console) addPage(name string, files ...string) {
+	set := map[i18n.Lang]*template.Template{}
+	for _, l := range i18n.Supported {
+		set[l] = template.Must(template.New("layout.html").Funcs(langFuncs(l)).ParseFS(templateFS, files...))
+	}
+	c.pages[name] = set
+}
 
 // everyResponse is middleware for the whole server: §2's headers on every
 // response before any handler runs (so redirects, 404s of unknown paths
@@ -277,6 +303,7 @@ func (c *Console) signedIn(h echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		ec.Set("session", &session{p: p, id: id, csrf: csrfToken(id, "session")})
+		withLang(ec, userLang(ec, p.User))
 		return h(ec)
 	})
 }
@@ -351,15 +378,19 @@ func parseForm(ec echo.Context) error {
 	return nil
 }
 
-// render writes a page with the layout.
+// render writes a page with the layout, in the request's language.
 func (c *Console) render(ec echo.Context, status int, page string, data map[string]any) error {
+	l := langOf(ec)
 	if s := sessionOf(ec); s != nil {
 		data["Me"] = s.p.User
 		data["School"] = s.p.School
 		data["CSRF"] = s.csrf
+		// The language form (lang.go): the choice as stored.
+		data["LangChoice"] = s.p.User.ConsoleLang
 	}
+	data["Lang"] = l.String()
 	var b strings.Builder
-	if err := c.pages[page].Execute(&b, data); err != nil {
+	if err := c.pages[page][l].Execute(&b, data); err != nil {
 		return err
 	}
 	return ec.HTML(status, b.String())
@@ -372,20 +403,28 @@ func (c *Console) renderError(ec echo.Context, err error) {
 	if !errors.As(err, &ep) {
 		var he *echo.HTTPError
 		if errors.As(err, &he) && he.Code < 500 {
-			ep = &errPage{he.Code, http.StatusText(he.Code)}
+			ep = newErr(he.Code, "error.http", i18n.Args{"Status": http.StatusText(he.Code)})
+			if id := "error.status." + strconv.Itoa(he.Code); cat.Has(id) {
+				ep = newErr(he.Code, id) // the status's name, in the page's language
+			}
 		} else {
 			if !errors.Is(err, context.Canceled) {
 				// As the API logs a 500: the route and the error, never the
 				// request's values or a page's data.
 				c.log.Error("console request failed", "route", ec.Path(), "err", err.Error())
 			}
-			ep = &errPage{http.StatusInternalServerError, "Something went wrong on the server. Try again in a moment."}
+			ep = newErr(http.StatusInternalServerError, "error.internal")
 		}
 	}
 	if ec.Response().Committed {
 		return
 	}
-	if err := c.render(ec, ep.status, "error", map[string]any{"Title": http.StatusText(ep.status), "Message": ep.msg}); err != nil {
+	l := langOf(ec)
+	title := tr(l, "error.status."+strconv.Itoa(ep.status))
+	if !cat.Has("error.status." + strconv.Itoa(ep.status)) {
+		title = http.StatusText(ep.status)
+	}
+	if err := c.render(ec, ep.status, "error", map[string]any{"Title": title, "Message": tr(l, ep.id, ep.args)}); err != nil {
 		_ = ec.String(http.StatusInternalServerError, "internal error")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
@@ -25,11 +26,12 @@ type scope struct {
 	groups   map[string]record.Group   // every group the viewer may see
 	groupOf  map[string]string         // student → the first of their groups (by name)
 	users    map[string]store.User
+	l        i18n.Lang // the request's language (lang.go), for the words built here
 }
 
 func (c *Console) loadScope(ctx context.Context, p store.Principal) (*scope, error) {
 	sc := &scope{p: p, v: store.ViewerOf(p.User), students: map[string]record.Student{}, groups: map[string]record.Group{},
-		groupOf: map[string]string{}, users: map[string]store.User{}}
+		groupOf: map[string]string{}, users: map[string]store.User{}, l: langFromContext(ctx)}
 	envs, err := c.st.Records(ctx, p.School.ID, sc.v, record.TypeStudent, record.TypeGroup)
 	if err != nil {
 		return nil, err
@@ -89,7 +91,7 @@ func (sc *scope) userName(id string) string {
 	if id == "" {
 		return "—"
 	}
-	return "Unknown user"
+	return tr(sc.l, "user.unknown")
 }
 
 // goalView is one goal's report with what the pages show beside it.
@@ -172,15 +174,17 @@ func (c *Console) phases(ctx context.Context, sc *scope, ds *progress.Dataset, g
 	for i, ph := range phases {
 		prog := names[ph.ProgramID]
 		if prog == "" {
-			prog = "a program not synced yet"
+			prog = tr(sc.l, "program.not_synced")
 		}
+		a := i18n.Args{"Date": showDate(sc.l, ph.Date), "Program": prog}
 		switch ph.Kind {
 		case progress.PhasePlanStart:
-			notes[i] = ph.Date + ": a plan started (" + prog + ")."
+			notes[i] = tr(sc.l, "phase.plan_started", a)
 		case progress.PhasePlanEnd:
-			notes[i] = ph.Date + ": a plan ended (" + prog + ")."
+			notes[i] = tr(sc.l, "phase.plan_ended", a)
 		default:
-			notes[i] = ph.Date + ": the team decided: " + decisionText(ph.Code) + "."
+			a["Decision"] = decisionText(sc.l, ph.Code)
+			notes[i] = tr(sc.l, "phase.decided", a)
 		}
 	}
 	return phases, notes, nil

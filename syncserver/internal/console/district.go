@@ -4,13 +4,13 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/syncserver/internal/roster"
 )
 
@@ -21,8 +21,8 @@ import (
 
 // districtKinds are the files the page imports, by the route's :kind.
 var districtKinds = map[string]struct{ file, what string }{
-	"norms": {roster.NormsFile, "norm tables"},
-	"forms": {roster.FormsFile, "probe forms"},
+	"norms": {roster.NormsFile, "admin.what.norms"},
+	"forms": {roster.FormsFile, "admin.what.forms"},
 }
 
 // districtView is a dry run's report on the page.
@@ -44,7 +44,7 @@ func (c *Console) handleDistrictImport(ec echo.Context) error {
 	if ct := r.Header.Get(echo.HeaderContentType); !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
 		return errBadMethod
 	}
-	tooLarge := &errPage{http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload must be one CSV file of at most %d MiB.", roster.MaxDistrictFileBytes>>20)}
+	tooLarge := newErr(http.StatusRequestEntityTooLarge, "error.csv_too_large", i18n.Args{"MiB": roster.MaxDistrictFileBytes >> 20})
 	r.Body = http.MaxBytesReader(ec.Response(), r.Body, roster.MaxDistrictFileBytes+maxFormBody)
 	if err := r.ParseMultipartForm(maxFormBody); err != nil {
 		return tooLarge
@@ -56,7 +56,7 @@ func (c *Console) handleDistrictImport(ec echo.Context) error {
 	}
 	f, fh, err := r.FormFile("file")
 	if err != nil {
-		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": "Choose the " + kind.what + "' CSV file to upload."})
+		return c.adminPage(ec, http.StatusBadRequest, map[string]any{"Error": tr(langOf(ec), "admin.choose_csv", i18n.Args{"What": tr(langOf(ec), kind.what)})})
 	}
 	defer f.Close()
 	if fh.Size > roster.MaxDistrictFileBytes {
@@ -89,7 +89,7 @@ func (c *Console) handleDistrictImport(ec echo.Context) error {
 	if !rep.DryRun && rep.ErrorCount == 0 {
 		return ec.Redirect(http.StatusSeeOther, "/admin?done="+ec.Param("kind"))
 	}
-	v := districtView{importView: importView{Report: rep, Errors: rep.Errors, Token: token}, Kind: ec.Param("kind"), What: kind.what}
+	v := districtView{importView: importView{Report: rep, Errors: rep.Errors, Token: token}, Kind: ec.Param("kind"), What: tr(langOf(ec), kind.what)}
 	if len(v.Errors) > maxShownErrors {
 		v.Errors = v.Errors[:maxShownErrors]
 	}
@@ -99,7 +99,7 @@ func (c *Console) handleDistrictImport(ec echo.Context) error {
 	switch {
 	case confirm && dryRun:
 		status = http.StatusConflict
-		extra["Error"] = "The file is not the one of the dry run you confirmed, so nothing was written. Below is a dry run of what you sent now."
+		extra["Error"] = tr(langOf(ec), "admin.not_same_csv")
 	case rep.ErrorCount > 0:
 		status = http.StatusBadRequest
 	}

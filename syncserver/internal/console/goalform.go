@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
@@ -26,18 +27,14 @@ import (
 // through serverwriter; an edit is written only over the version the form
 // showed (IfHLC) and keeps the fields the form does not know.
 
-// The goal form's words (plain English until the lead catalogs them).
-var (
-	errGoalChanged    = &errPage{http.StatusConflict, "The goal was changed by someone else since this form was loaded (a tablet synced, or another edit). Open the goal again to see it as it is now."}
-	msgNeedForSuggest = "To see suggestions, give the start date, the baseline scores and a goal date after the start."
-	msgNoNormTable    = "There is no norm table for this measure and grade: type the goal score."
-	msgDownMeasure    = "Norms give no suggestion for a measure where less is better: type the goal score."
-)
+// The goal form's words are messages of catalog/goalform.*.json.
+var errGoalChanged = newErr(http.StatusConflict, "goalform.err.changed")
 
+// suggestionWords are the message ids of §3.10's suggestions' names.
 var suggestionWords = map[string]string{
-	progress.SuggestTypical:     "Typical growth",
-	progress.SuggestAmbitious:   "Ambitious growth",
-	progress.SuggestCloseTheGap: "Close the gap (the benchmark at the goal date)",
+	progress.SuggestTypical:     "goalform.suggest.typical",
+	progress.SuggestAmbitious:   "goalform.suggest.ambitious",
+	progress.SuggestCloseTheGap: "goalform.suggest.close_gap",
 }
 
 // goalFormView is what the form shows.
@@ -51,6 +48,7 @@ type goalFormView struct {
 	Problem, SuggestNote                       string
 	Suggested                                  bool // suggestions were asked for
 	Source, Season, StartPercentile, Benchmark string
+	SeasonWords, PercentileWords               string // the season and percentile as the page says them
 	BelowBenchmark                             *bool
 	Suggestions                                []suggestionView
 	Used                                       string // the suggestion just chosen
@@ -172,16 +170,16 @@ func (c *Console) handleGoalPost(ec echo.Context) error {
 	case f.Get("do") == "suggest":
 		v.Suggested = true
 	case f.Get("do") == "save":
-		g, problem := goalFromForm(v, sid, old)
+		g, problem := goalFromForm(sc.l, v, sid, old)
 		if !offeredMeasure(v.Measure, old.Measure) {
-			problem = "Choose a measure in the list."
+			problem = tr(sc.l, "goalform.problem.measure")
 		}
 		if problem != "" {
 			v.Problem = problem
 			return c.renderGoalForm(ec, sc, sid, st, v, http.StatusBadRequest)
 		}
 		if g.PlanID != "" && !c.planOfStudent(ctx, sc, sid, g.PlanID) {
-			v.Problem = "Choose one of the student's plans, or no plan."
+			v.Problem = tr(sc.l, "goalform.problem.plan")
 			return c.renderGoalForm(ec, sc, sid, st, v, http.StatusBadRequest)
 		}
 		data, err := record.EncodeData(g, env.Data) // the fields the form does not know survive
@@ -205,30 +203,30 @@ func (c *Console) handleGoalPost(ec echo.Context) error {
 }
 
 // goalFromForm builds the goal the form describes over old (an edit keeps
-// what the form does not show), or says what is wrong in words.
-func goalFromForm(v goalFormView, sid string, old record.Goal) (record.Goal, string) {
+// what the form does not show), or says what is wrong in words of l.
+func goalFromForm(l i18n.Lang, v goalFormView, sid string, old record.Goal) (record.Goal, string) {
 	g := old
 	g.StudentID, g.Measure, g.Direction, g.StartDate, g.GoalDate, g.Status, g.PlanID = sid, v.Measure, v.Direction, v.StartDate, v.GoalDate, v.Status, v.PlanID
 	base, ok := parseScores(v.Baseline)
 	if !ok {
-		return g, "The baseline scores must be 1 to 5 numbers separated by commas, such as 42, 45, 40."
+		return g, tr(l, "goalform.problem.baseline")
 	}
 	g.BaselineScores = base
 	score, err := record.ParseNumber(v.GoalScore)
 	if err != nil {
-		return g, "The goal score must be a number, such as 78 or 78.5."
+		return g, tr(l, "goalform.problem.goal_score")
 	}
 	g.GoalScore = score
 	g.TypicalROI = nil
 	if v.TypicalROI != "" {
 		roi, err := record.ParseNumber(v.TypicalROI)
 		if err != nil {
-			return g, "The typical growth a week must be a number, such as 1.4, or empty."
+			return g, tr(l, "goalform.problem.roi")
 		}
 		g.TypicalROI = &roi
 	}
 	if err := g.Validate(); err != nil {
-		return g, "The goal was not saved: " + fieldReason(err)
+		return g, tr(l, "goalform.problem.invalid", i18n.Args{"Reason": fieldReason(err)})
 	}
 	return g, ""
 }
@@ -286,19 +284,21 @@ func (c *Console) renderGoalForm(ec echo.Context, sc *scope, sid string, st reco
 			return err
 		}
 	}
-	title := "New goal for " + st.DisplayName()
+	l := sc.l
+	title := tr(l, "goalform.title_new", i18n.Args{"Name": st.DisplayName()})
 	if v.HLC != "" {
-		title = "Edit a goal of " + st.DisplayName()
+		title = tr(l, "goalform.title_edit", i18n.Args{"Name": st.DisplayName()})
 	}
 	return c.render(ec, status, "goalform", map[string]any{"Title": title, "Nav": "", "StudentID": sid, "Student": st, "Form": v,
-		"Directions": []option{{record.DirectionUp, "Up: more is better"}, {record.DirectionDown, "Down: a behaviour to reduce"}},
-		"Statuses":   []option{{record.GoalActive, "Active"}, {record.GoalMet, "Met"}, {record.GoalDiscontinued, "Discontinued"}}})
+		"Directions": []option{{record.DirectionUp, tr(l, "goalform.direction.up")}, {record.DirectionDown, tr(l, "goalform.direction.down")}},
+		"Statuses": []option{{record.GoalActive, tr(l, "goalform.status.active")}, {record.GoalMet, tr(l, "goalform.status.met")},
+			{record.GoalDiscontinued, tr(l, "goalform.status.discontinued")}}})
 }
 
 // goalChoices lists the measures (the built-in ones and the goal's own)
 // and the student's plans.
 func (c *Console) goalChoices(ctx context.Context, sc *scope, sid string, v *goalFormView) error {
-	for _, m := range record.MeasureChoices([]string{v.Measure}) {
+	for _, m := range progress.In(sc.l).MeasureChoices([]string{v.Measure}) {
 		v.Measures = append(v.Measures, option{m.Code, m.Name})
 	}
 	envs, err := c.st.RecordsByRef(ctx, sc.p.School.ID, sc.v, sid, record.TypePlan)
@@ -331,9 +331,9 @@ func (c *Console) goalChoices(ctx context.Context, sc *scope, sid string, v *goa
 		p, _ := record.DecodeAs[record.Plan](e)
 		name := names[p.ProgramID]
 		if name == "" {
-			name = "A program not synced yet"
+			name = tr(sc.l, "goalform.plan_unsynced")
 		}
-		v.Plans = append(v.Plans, option{e.ID, name + " from " + p.StartDate})
+		v.Plans = append(v.Plans, option{e.ID, tr(sc.l, "goalform.plan_from", i18n.Args{"Program": name, "Date": showDate(sc.l, p.StartDate)})})
 	}
 	return nil
 }
@@ -346,11 +346,11 @@ func (c *Console) suggest(ctx context.Context, sc *scope, st record.Student, v *
 	end, err2 := progress.ParseDate(v.GoalDate)
 	base, ok := parseScores(v.Baseline)
 	if err1 != nil || err2 != nil || !ok || end <= start || v.Measure == "" {
-		v.SuggestNote = msgNeedForSuggest
+		v.SuggestNote = tr(sc.l, "goalform.note.need")
 		return nil
 	}
 	if record.MeasureOf(v.Measure).Direction == record.DirectionDown {
-		v.SuggestNote = msgDownMeasure
+		v.SuggestNote = tr(sc.l, "goalform.note.down")
 		return nil
 	}
 	envs, err := c.st.Records(ctx, sc.p.School.ID, sc.v, record.TypeNormTable, record.TypeCalendarBreak)
@@ -361,18 +361,21 @@ func (c *Console) suggest(ctx context.Context, sc *scope, st record.Student, v *
 	sg := progress.GoalSuggestions(goaldata.OfType(envs, record.TypeNormTable), progress.SuggestionQuery{Grade: st.Grade, Measure: v.Measure,
 		StartDate: start, GoalDate: end, StartScore: record.Median(base)}, cal)
 	if sg.NormTableID == nil {
-		v.SuggestNote = msgNoNormTable
+		v.SuggestNote = tr(sc.l, "goalform.note.no_table")
 		return nil
 	}
+	sp := progress.In(sc.l)
 	v.Source, v.Season = *sg.Source, *sg.Season
+	v.SeasonWords = seasonWords(sc.l, v.Season)
 	v.BelowBenchmark = sg.BelowBenchmark
 	if sg.StartPercentile != nil {
 		v.StartPercentile = progress.FormatScore(*sg.StartPercentile)
+		v.PercentileWords = sp.FormatScore(*sg.StartPercentile)
 	}
 	for _, s := range sg.Suggestions {
-		sv := suggestionView{Kind: s.Kind, Words: suggestionWords[s.Kind], GoalScore: progress.FormatScore(s.GoalScore), GoalScoreExact: exactNum(s.GoalScore)}
+		sv := suggestionView{Kind: s.Kind, Words: tr(sc.l, suggestionWords[s.Kind]), GoalScore: sp.FormatScore(s.GoalScore), GoalScoreExact: exactNum(s.GoalScore)}
 		if s.ROI != nil {
-			sv.ROI, sv.ROIExact = progress.FormatSlope(*s.ROI), exactNum(*s.ROI)
+			sv.ROI, sv.ROIExact = sp.FormatSlope(*s.ROI), exactNum(*s.ROI)
 		}
 		v.Suggestions = append(v.Suggestions, sv)
 		if s.Kind == v.Used {
@@ -384,7 +387,7 @@ func (c *Console) suggest(ctx context.Context, sc *scope, st record.Student, v *
 		}
 	}
 	if len(v.Suggestions) == 0 {
-		v.SuggestNote = "The norm table gives no suggestion for this start score and season: type the goal score."
+		v.SuggestNote = tr(sc.l, "goalform.note.none")
 	}
 	return nil
 }
@@ -399,4 +402,13 @@ func (c *Console) normTables(ctx context.Context, sc *scope, gvs []goalView) ([]
 		}
 	}
 	return nil, nil
+}
+
+// seasonWords is a norm season (fall, winter, spring) in language l; a
+// season the catalog does not know is shown as it is.
+func seasonWords(l i18n.Lang, season string) string {
+	if cat.Has("goalform.season." + season) {
+		return tr(l, "goalform.season."+season)
+	}
+	return season
 }

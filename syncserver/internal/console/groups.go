@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
@@ -25,12 +26,13 @@ func canSeeGroup(sc *scope, g record.Group) bool {
 	return sc.p.User.IsAdmin() || g.InterventionistID == sc.p.User.ID
 }
 
-// markWords say a step's mark in a delivered session.
+// markWords say a step's mark in a delivered session: the catalog's
+// group.mark.<id>.
 var markWords = map[string]string{
-	record.StepDone:    "Done",
-	record.StepSkipped: "Skipped",
-	record.StepNA:      "Not applicable",
-	"":                 "Not marked",
+	record.StepDone:    "group.mark.done",
+	record.StepSkipped: "group.mark.skipped",
+	record.StepNA:      "group.mark.na",
+	"":                 "group.mark.none",
 }
 
 // groupStudent is one student's row on the group page: their goals'
@@ -136,20 +138,22 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	if len(colIdx) > maxTableSessions {
 		colIdx = colIdx[len(colIdx)-maxTableSessions:]
 	}
+	l := sc.l
+	sp := progress.In(l)
 	for _, i := range colIdx {
 		s := gd.Sessions[i]
-		cols = append(cols, groupColumn{Date: s.Date, Attendance: fmt.Sprintf("%d of %d", s.Attended, s.Marked), Minutes: progress.FormatMinutes(s.Minutes)})
+		cols = append(cols, groupColumn{Date: s.Date, Attendance: tr(l, "count.of", i18n.Args{"N": s.Attended, "Of": s.Marked}), Minutes: sp.Number(progress.FormatMinutes(s.Minutes))})
 	}
 	var steps []groupStep
 	for n, sf := range gd.PerStep {
-		st := groupStep{ID: sf.StepID, Name: stepName(prog, sf.StepID), N: n + 1, Done: sf.Done, Applicable: sf.Applicable, Pct: pct(sf.Pct)}
+		st := groupStep{ID: sf.StepID, Name: stepName(l, prog, sf.StepID), N: n + 1, Done: sf.Done, Applicable: sf.Applicable, Pct: pctIn(l, sf.Pct)}
 		for _, i := range colIdx {
 			m := gd.Sessions[i].Marks[n]
 			class := m
 			if class == "" {
 				class = "unmarked"
 			}
-			st.Cells = append(st.Cells, groupCell{Mark: m, Class: class, Words: markWords[m]})
+			st.Cells = append(st.Cells, groupCell{Mark: m, Class: class, Words: tr(l, markWords[m])})
 		}
 		steps = append(steps, st)
 	}
@@ -161,10 +165,10 @@ func (c *Console) handleGroup(ec echo.Context) error {
 				n = i + 1
 			}
 		}
-		skipped = append(skipped, fmt.Sprintf("Step %d, %s, was skipped or not marked in %d of the %d delivered sessions where it applied (done in %s).",
-			n, stepName(prog, sf.StepID), sf.Applicable-sf.Done, sf.Applicable, pct(sf.Pct)))
+		skipped = append(skipped, tr(l, "group.skipped_step", i18n.Args{"N": n, "Name": stepName(l, prog, sf.StepID),
+			"Skipped": sf.Applicable - sf.Done, "Applicable": sf.Applicable, "Pct": pctIn(l, sf.Pct)}))
 	}
-	summary, same := groupSummary(gd, planned, asOf)
+	summary, same := groupSummary(l, gd, planned, asOf)
 	if !same {
 		for i := range students {
 			if students[i].HasPlan {
@@ -176,33 +180,33 @@ func (c *Console) handleGroup(ec echo.Context) error {
 	for _, s := range gd.Sessions {
 		attended, marked = attended+s.Attended, marked+s.Marked
 	}
-	fid := "No step has been due in a delivered session yet."
+	fid := tr(l, "group.no_step_due")
 	if gd.FidelityPct != nil {
-		fid = fmt.Sprintf("Fidelity over every delivered session: %s (%s).", pct(gd.FidelityPct), *gd.FidelityBand)
+		fid = tr(l, "group.fidelity", i18n.Args{"Pct": pctIn(l, gd.FidelityPct), "Band": tr(l, "band."+*gd.FidelityBand)})
 	}
 	return c.render(ec, http.StatusOK, "group", map[string]any{"Title": g.Name, "Nav": "", "GroupID": id, "Group": g,
-		"Program": prog.Name, "Interventionist": sc.userName(g.InterventionistID), "AsOf": asOf.String(),
+		"Program": prog.Name, "Interventionist": sc.userName(g.InterventionistID), "AsOf": showDate(l, asOf.String()),
 		"Summary": summary, "Fidelity": fid, "Students": students, "Columns": cols, "Steps": steps, "Skipped": skipped,
 		"Cancelled": cancelled, "Shown": len(cols), "Delivered": gd.Delivered, "SamePlans": same,
-		"AttendedTotal": fmt.Sprintf("%d of %d", attended, marked), "MinutesTotal": progress.FormatMinutes(gd.Minutes),
-		"Observed": observedHooks(gd.FidelityPct, gd.Observations), "Observations": observationRows(sc, obs, sessionEnvs, ds.Programs, g.ProgramID),
+		"AttendedTotal": tr(l, "count.of", i18n.Args{"N": attended, "Of": marked}), "MinutesTotal": sp.Number(progress.FormatMinutes(gd.Minutes)),
+		"Observed": observedHooks(l, gd.FidelityPct, gd.Observations), "Observations": observationRows(sc, obs, sessionEnvs, ds.Programs, g.ProgramID),
 		"ToObserve": todayToObserve(sc, g, sessionEnvs, c.today()), "JustObserved": ec.QueryParam("observed") != ""})
 }
 
-func stepName(prog record.Program, id string) string {
+func stepName(l i18n.Lang, prog record.Program, id string) string {
 	for _, st := range prog.Steps {
 		if st.ID == id {
 			return st.Text
 		}
 	}
-	return id + " (no longer in the program)"
+	return tr(l, "group.step_gone", i18n.Args{"ID": id})
 }
 
 func studentName(sc *scope, id string) string {
 	if s, ok := sc.students[id]; ok {
 		return s.DisplayName()
 	}
-	return "A student not in your groups"
+	return tr(sc.l, "group.student_hidden")
 }
 
 func plural(n int, one, many string) string {
@@ -231,7 +235,7 @@ func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g rec
 		}
 		r := &gv.Report
 		goalsOf[gv.StudentID] = append(goalsOf[gv.StudentID], groupGoal{ID: gv.ID, Decision: r.Decision.Code, Status: r.Status,
-			Measure: measureName(r.Goal.Measure), DecisionText: decisionText(r.Decision.Code), StatusText: progress.StatusWords(r.Status)})
+			Measure: measureName(sc.l, r.Goal.Measure), DecisionText: decisionText(sc.l, r.Decision.Code), StatusText: progress.In(sc.l).StatusWords(r.Status)})
 	}
 	rows := map[string]*groupStudent{}
 	var order []string
@@ -239,7 +243,7 @@ func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g rec
 		if gs, ok := rows[sid]; ok {
 			return gs
 		}
-		gs := &groupStudent{ID: sid, Name: studentName(sc, sid), Attendance: "No plan in this group", Minutes: "—", Dose: "—", Start: "—"}
+		gs := &groupStudent{ID: sid, Name: studentName(sc, sid), Attendance: tr(sc.l, "group.no_plan"), Minutes: "—", Dose: "—", Start: "—"}
 		if _, ok := sc.students[sid]; ok {
 			gs.Href = "/students/" + sid
 		}
@@ -277,11 +281,12 @@ func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g rec
 		p := ds.Plans[pid]
 		d := progress.ComputeDelivery(ds, p, sid, asOf, cal)
 		gs := rows[sid]
-		gs.HasPlan, gs.Start = true, p.StartDate
-		gs.Attendance = plural(d.SessionsAttended, "session", "sessions") + " (" + pct(d.AttendancePct) + ")"
-		gs.plannedAttendance = fmt.Sprintf("%d of %s planned (%s)", d.SessionsAttended, progress.FormatSessions(d.PlannedSessions), pct(d.AttendancePct))
-		gs.Minutes = progress.FormatMinutes(d.MinutesReceived) + " of " + progress.FormatMinutes(d.PlannedMinutes)
-		gs.Dose = pct(d.DosePct)
+		l, sp := sc.l, progress.In(sc.l)
+		gs.HasPlan, gs.Start = true, showDate(l, p.StartDate)
+		gs.Attendance = trn(l, "group.sessions_pct", d.SessionsAttended, i18n.Args{"Pct": pctIn(l, d.AttendancePct)})
+		gs.plannedAttendance = tr(l, "group.of_planned", i18n.Args{"N": d.SessionsAttended, "Planned": sp.Number(progress.FormatSessions(d.PlannedSessions)), "Pct": pctIn(l, d.AttendancePct)})
+		gs.Minutes = tr(l, "count.of", i18n.Args{"N": sp.Number(progress.FormatMinutes(d.MinutesReceived)), "Of": sp.Number(progress.FormatMinutes(d.PlannedMinutes))})
+		gs.Dose = pctIn(l, d.DosePct)
 		planned = append(planned, d.PlannedSessions)
 	}
 	out := make([]groupStudent, 0, len(order))
@@ -296,18 +301,19 @@ func (c *Console) groupStudents(ctx context.Context, sc *scope, id string, g rec
 // cancelled, minutes, and the sessions planned when every student's plan
 // plans the same number (same); when they differ, each student's row says
 // theirs instead (ADR 0027).
-func groupSummary(gd progress.Group, planned []float64, asOf progress.Date) (string, bool) {
-	delivered := plural(gd.Delivered, "session", "sessions") + " delivered"
-	rest := fmt.Sprintf("%d cancelled, up to %s; %s minutes in all.", gd.Cancelled, asOf, progress.FormatMinutes(gd.Minutes))
+func groupSummary(l i18n.Lang, gd progress.Group, planned []float64, asOf progress.Date) (string, bool) {
+	sp := progress.In(l)
+	a := i18n.Args{"Cancelled": gd.Cancelled, "Date": showDate(l, asOf.String()), "Minutes": sp.Number(progress.FormatMinutes(gd.Minutes))}
 	if len(planned) == 0 {
-		return delivered + ", " + rest + " No student has a plan in this group, so nothing is planned.", true
+		return trn(l, "group.summary_no_plan", gd.Delivered, a), true
 	}
 	same := true
 	for _, p := range planned {
 		same = same && progress.FormatSessions(p) == progress.FormatSessions(planned[0])
 	}
 	if same {
-		return delivered + " of " + progress.FormatSessions(planned[0]) + " planned, " + rest, true
+		a["Planned"] = sp.Number(progress.FormatSessions(planned[0]))
+		return trn(l, "group.summary_planned", gd.Delivered, a), true
 	}
-	return delivered + ", " + rest + " The students' plans differ (they started on different dates or plan a different number a week), so each student's row says what their plan planned.", false
+	return trn(l, "group.summary_differ", gd.Delivered, a), false
 }

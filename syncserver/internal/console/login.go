@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/syncserver/internal/auth"
 	"smallwins/syncserver/internal/store"
 )
@@ -35,7 +37,7 @@ func (c *Console) loginForm(ec echo.Context, status int, school, username, msg s
 		return err
 	}
 	setCookie(ec, loginCookie, secret, loginCookieAge)
-	return c.render(ec, status, "login", map[string]any{"Title": "Sign in", "LoginCSRF": csrfToken(secret, "login"),
+	return c.render(ec, status, "login", map[string]any{"Title": tr(langOf(ec), "login.title"), "LoginCSRF": csrfToken(secret, "login"),
 		"SchoolSlug": school, "Username": username, "Message": msg})
 }
 
@@ -53,17 +55,17 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	f := ec.Request().PostForm
 	school, username, password := f.Get("school"), f.Get("username"), f.Get("password")
 	if msg := auth.CheckLoginFields(school, username, password); msg != "" {
-		return c.loginForm(ec, http.StatusBadRequest, keep(school, auth.MaxSlugBytes), keep(username, auth.MaxUsernameBytes), "Check the form: "+msg+".")
+		return c.loginForm(ec, http.StatusBadRequest, keep(school, auth.MaxSlugBytes), keep(username, auth.MaxUsernameBytes), checkFormWords(langOf(ec), msg))
 	}
 	now := c.now()
 	sc, user, err := auth.Login(ec.Request().Context(), c.st, c.pws, school, username, password, now)
 	var limited *auth.LimitedError
 	switch {
 	case errors.Is(err, auth.ErrBadCredentials):
-		return c.loginForm(ec, http.StatusUnauthorized, school, username, "Wrong school, username or password.")
+		return c.loginForm(ec, http.StatusUnauthorized, school, username, tr(langOf(ec), "login.wrong"))
 	case errors.As(err, &limited):
 		ec.Response().Header().Set("Retry-After", strconv.Itoa(max(1, int(limited.RetryAt.Sub(now).Round(time.Second)/time.Second))))
-		return c.loginForm(ec, http.StatusTooManyRequests, school, username, "Too many failed logins: wait 15 minutes and try again.")
+		return c.loginForm(ec, http.StatusTooManyRequests, school, username, tr(langOf(ec), "login.too_many"))
 	case err != nil:
 		return err
 	}
@@ -74,7 +76,7 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	err = c.st.CreateConsoleSession(ec.Request().Context(), store.ConsoleSession{Hash: hashID(id), SchoolID: sc.ID, UserID: user.ID, CreatedAt: now, LastSeen: now})
 	if errors.Is(err, store.ErrNotFound) {
 		// Disabled between the check and the session's transaction.
-		return c.loginForm(ec, http.StatusUnauthorized, school, username, "Wrong school, username or password.")
+		return c.loginForm(ec, http.StatusUnauthorized, school, username, tr(langOf(ec), "login.wrong"))
 	}
 	if err != nil {
 		return err
@@ -84,6 +86,22 @@ func (c *Console) handleLogin(ec echo.Context) error {
 	clearCookie(ec, loginCookie)
 	c.log.Info("console sign-in", "school_id", sc.ID, "user_id", user.ID)
 	return ec.Redirect(http.StatusSeeOther, "/")
+}
+
+// checkFormWords says what is wrong with the form. English quotes
+// auth.CheckLoginFields, the API's wording (PROTOCOL §4); another language
+// names the field it is about (its message begins with the field's name)
+// in the page's words, the rule itself staying in auth.
+func checkFormWords(l i18n.Lang, msg string) string {
+	if l == i18n.English {
+		return tr(l, "login.check_form", i18n.Args{"Problem": msg})
+	}
+	for _, f := range []string{"school", "username", "password"} {
+		if strings.HasPrefix(msg, f+" ") {
+			return tr(l, "login.check_field", i18n.Args{"Field": tr(l, "login."+f)})
+		}
+	}
+	return tr(l, "login.check_form", i18n.Args{"Problem": msg})
 }
 
 // keep returns a field for refilling the form only when it was within

@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/shared/hlc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/serverwriter"
@@ -39,15 +40,13 @@ const agendaPDFMax = 50
 var agendaReasons = []string{record.DecisionReviewGoal, record.DecisionChangeInstruction, record.DecisionRaiseGoal,
 	"review_due", "overdue_probe", record.DecisionNotEnoughData}
 
-// reasonWords are the agenda's reasons as the filter lists them.
-var reasonWords = map[string]string{
-	record.DecisionReviewGoal:        "Goal date passed: review the goal",
-	record.DecisionChangeInstruction: "Change the instruction",
-	record.DecisionFixDeliveryFirst:  "Fix delivery first",
-	record.DecisionRaiseGoal:         "Raise the goal",
-	"review_due":                     "Review due",
-	"overdue_probe":                  "Probe overdue",
-	record.DecisionNotEnoughData:     "Not enough data yet",
+// reasonWords are the agenda's reasons as the filter lists them: the
+// catalog's meeting.reason.<code>; "" for a reason it does not name.
+func reasonWords(l i18n.Lang, code string) string {
+	if !cat.Has("meeting.reason." + code) {
+		return ""
+	}
+	return tr(l, "meeting.reason."+code)
 }
 
 // reasonFilterOrder is the reason filter's list, in agenda order.
@@ -250,33 +249,35 @@ type card struct {
 func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 	gv := e.gv
 	rep := &gv.Report
+	l := sc.l
+	sp := progress.In(l)
 	k := card{ID: gv.ID, StudentID: gv.StudentID, Decision: rep.Decision.Code, Reason: e.reason, Status: rep.Status,
 		Student: e.student, Grade: gv.Student.Grade, Group: "—", Interventionist: "—", Program: gv.Program.Name,
-		Measure: measureName(rep.Goal.Measure), DecisionText: decisionText(rep.Decision.Code), Why: rep.Decision.Reason,
-		ReasonText: reasonWords[e.reason], StatusText: progress.StatusWords(rep.Status), Delivery: progress.DeliveryShort(rep.Delivery),
-		LastProbe: "no probe yet", Action: formAction("/meeting/decisions", f)}
+		Measure: measureName(l, rep.Goal.Measure), DecisionText: decisionText(l, rep.Decision.Code), Why: reasonText(l, *rep),
+		ReasonText: reasonWords(l, e.reason), StatusText: sp.StatusWords(rep.Status), Delivery: sp.DeliveryShort(rep.Delivery),
+		LastProbe: tr(l, "meeting.no_probe"), Action: formAction("/meeting/decisions", f)}
 	if k.ReasonText == "" {
 		k.ReasonText = e.reason
 	}
 	if d := rep.Delivery; d != nil {
-		k.Observed = observedHooks(d.FidelityPct, d.Observations)
+		k.Observed = observedHooks(l, d.FidelityPct, d.Observations)
 	}
 	if g, ok := sc.groups[gv.GroupID]; ok {
 		k.Group, k.Interventionist, k.GroupHref = g.Name, sc.userName(g.InterventionistID), groupHref(sc, gv.GroupID)
 	}
 	if n := len(rep.Points); n > 0 {
 		p := rep.Points[n-1]
-		k.LastScore, k.LastDate = progress.FormatScore(p.Score), p.Date
-		k.LastProbe = k.LastScore + " on " + k.LastDate
+		k.LastScore, k.LastDate = sp.Number(progress.FormatScore(p.Score)), showDate(l, p.Date)
+		k.LastProbe = tr(l, "probe.score_on", i18n.Args{"Score": k.LastScore, "Date": k.LastDate})
 	}
 	if rep.Decision.Code != record.DecisionContinue {
-		k.Flags = append(k.Flags, "The data say: "+k.DecisionText+".")
+		k.Flags = append(k.Flags, tr(l, "meeting.flag.data", i18n.Args{"Decision": k.DecisionText}))
 	}
 	if e.reviewDue {
-		k.Flags = append(k.Flags, "Its review is due.")
+		k.Flags = append(k.Flags, tr(l, "meeting.flag.review_due"))
 	}
 	if rep.OverdueProbe {
-		k.Flags = append(k.Flags, "Its probe is overdue.")
+		k.Flags = append(k.Flags, tr(l, "meeting.flag.overdue"))
 	}
 	k.ChartSrc = "/students/" + url.PathEscape(gv.StudentID) + "/goals/" + url.PathEscape(gv.ID) + "/chart.svg"
 	q := ""
@@ -284,8 +285,8 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 		q = "?as_of=" + url.QueryEscape(f.AsOf)
 	}
 	k.ChartSrc, k.ChartNarrowSrc = k.ChartSrc+q, k.ChartSrc+withQuery(q, "size=narrow")
-	k.ChartAlt = "Chart of " + strconv.Itoa(rep.PointsAfterBaseline) + " points of " + strings.ToLower(k.Measure) +
-		" by date, with the aimline to " + progress.FormatScore(rep.Goal.GoalScore) + " by " + rep.Goal.GoalDate + " and the trend."
+	k.ChartAlt = tr(l, "meeting.chart_alt", i18n.Args{"Points": rep.PointsAfterBaseline, "Measure": strings.ToLower(k.Measure),
+		"Goal": sp.Number(progress.FormatScore(rep.Goal.GoalScore)), "Date": showDate(l, rep.Goal.GoalDate)})
 	if d := e.decided; d != nil {
 		k.Decided, k.DecidedCode = noteOf(sc, d.Decision), d.Code
 	}
@@ -294,10 +295,13 @@ func (c *Console) card(sc *scope, e *agendaEntry, f agendaFilter) card {
 
 // decidedNote is a decision of the meeting in words: the page writes it
 // with its date unbroken, the PDF as Text.
-type decidedNote struct{ Words, Next, Owner, Why string }
+type decidedNote struct {
+	Words, Next, Owner, Why string
+	l                       i18n.Lang
+}
 
 func noteOf(sc *scope, d record.Decision) *decidedNote {
-	n := &decidedNote{Words: decisionText(d.Code), Next: d.NextReviewDate, Why: d.Rationale}
+	n := &decidedNote{Words: decisionText(sc.l, d.Code), Next: showDate(sc.l, d.NextReviewDate), Why: d.Rationale, l: sc.l}
 	if d.OwnerID != "" {
 		n.Owner = sc.userName(d.OwnerID)
 	}
@@ -308,13 +312,13 @@ func noteOf(sc *scope, d record.Decision) *decidedNote {
 func (n *decidedNote) Text() string {
 	s := n.Words + "."
 	if n.Next != "" {
-		s += " Next review " + n.Next + "."
+		s += " " + tr(n.l, "meeting.decided.next", i18n.Args{"Date": n.Next})
 	}
 	if n.Owner != "" {
-		s += " Owner: " + n.Owner + "."
+		s += " " + tr(n.l, "meeting.decided.owner", i18n.Args{"Name": n.Owner})
 	}
 	if n.Why != "" {
-		s += " Why: " + n.Why
+		s += " " + tr(n.l, "meeting.decided.why", i18n.Args{"Why": n.Why})
 	}
 	return s
 }
@@ -340,12 +344,12 @@ func agendaOptions(sc *scope, all []agendaEntry) (ints, groups, grades, programs
 			groups = append(groups, option{e.groupID, groupName(sc, e.groupID)})
 		}
 		if g := e.gv.Student.Grade; once("r", g) {
-			grades = append(grades, option{g, "Grade " + g})
+			grades = append(grades, option{g, tr(sc.l, "grade.n", i18n.Args{"Grade": g})})
 		}
 		if p := e.gv.ProgramID; once("p", p) {
 			name := e.gv.Program.Name
 			if name == "" {
-				name = "A program not synced yet"
+				name = capital(tr(sc.l, "program.not_synced"))
 			}
 			programs = append(programs, option{p, name})
 		}
@@ -353,7 +357,7 @@ func agendaOptions(sc *scope, all []agendaEntry) (ints, groups, grades, programs
 	}
 	for _, r := range reasonFilterOrder {
 		if seen["reason"+r] {
-			reasons = append(reasons, option{r, reasonWords[r]})
+			reasons = append(reasons, option{r, reasonWords(sc.l, r)})
 		}
 	}
 	byLabel := func(o []option) {
@@ -426,12 +430,12 @@ func (c *Console) handleMeeting(ec echo.Context) error {
 	ints, groups, grades, programs, reasons := agendaOptions(sc, all)
 	var codes []option
 	for _, d := range decisionOrder {
-		codes = append(codes, option{d, decisionText(d)})
+		codes = append(codes, option{d, decisionText(sc.l, d)})
 	}
-	data := map[string]any{"Title": "Meeting", "Nav": "meeting", "AsOf": day.String(), "F": f,
+	data := map[string]any{"Title": tr(sc.l, "meeting.title"), "Nav": "meeting", "AsOf": showDate(sc.l, day.String()), "F": f,
 		"Cards": cards, "Total": len(shown), "All": len(all), "From": from + 1, "To": to, "Page": f.Page, "Pages": pages,
 		"Codes": codes, "Owners": m.owners, "Interventionists": ints, "Groups": groups, "Grades": grades, "Programs": programs,
-		"Reasons": reasons, "Decided": decidedList(sc, all, shown, f), "Meeting": m, "AttendeeText": "none chosen yet"}
+		"Reasons": reasons, "Decided": decidedList(sc, all, shown, f), "Meeting": m, "AttendeeText": tr(sc.l, "meeting.none_chosen")}
 	if len(m.Names) > 0 {
 		data["AttendeeText"] = strings.Join(m.Names, ", ")
 	}
@@ -460,7 +464,7 @@ func decidedList(sc *scope, all, shown []agendaEntry, f agendaFilter) []decidedL
 		if j, ok := at[e.gv.ID]; ok {
 			href = f.href(j/agendaPageSize+1, "goal-"+e.gv.ID)
 		}
-		out = append(out, decidedLine{Href: href, Student: e.student, Measure: measureName(e.gv.Report.Goal.Measure),
+		out = append(out, decidedLine{Href: href, Student: e.student, Measure: measureName(sc.l, e.gv.Report.Goal.Measure),
 			Note: noteOf(sc, e.decided.Decision)})
 	}
 	return out
@@ -552,14 +556,14 @@ func (c *Console) handleDecision(ec echo.Context) error {
 		Rationale: strings.TrimSpace(f.Get("rationale")), NextReviewDate: f.Get("next_review_date"), OwnerID: f.Get("owner_id")}
 	if d.OwnerID != "" {
 		if _, ok := sc.users[d.OwnerID]; !ok {
-			return &errPage{http.StatusBadRequest, "The owner must be a user of this school."}
+			return newErr(http.StatusBadRequest, "error.owner")
 		}
 	}
 	if !slices.Contains(record.DecisionCodes, d.Code) {
-		return &errPage{http.StatusBadRequest, "Choose one of the decisions in the list."}
+		return newErr(http.StatusBadRequest, "error.decision_code")
 	}
 	if err := d.Validate(); err != nil {
-		return &errPage{http.StatusBadRequest, "The decision was not recorded: " + err.Error()}
+		return newErr(http.StatusBadRequest, "error.decision_invalid", i18n.Args{"Problem": err.Error()})
 	}
 	if _, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeDecision, Data: d}); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
@@ -27,6 +28,10 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 		return err
 	}
 	day, sc, all, f, shown := v.day, v.sc, v.all, v.f, v.shown
+	// The printed agenda and minutes are English documents for now: their
+	// cards' words are written in English too, so a page is never half
+	// translated (docs/decisions/0036).
+	sc.l = i18n.English
 	sub := sc.p.School.Name + " - " + day.String()
 	if w := filterWords(sc, f, all); w != "" {
 		sub += " - " + w
@@ -63,7 +68,7 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 		}
 		sec := reportdoc.MeetingSection{Heading: k.Student + " - " + k.Measure, Lines: lines}
 		if gv, ok := byID[k.ID]; ok {
-			ch := chartOf(*gv)
+			ch := chartOf(i18n.English, *gv) // the printed agenda stays English (docs/decisions/0036)
 			sec.Chart = &ch
 		}
 		doc.Sections = append(doc.Sections, sec)
@@ -108,6 +113,7 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
+	sc.l = i18n.English // an English document, as the agenda's
 	envs, err := c.st.Records(ctx, sc.p.School.ID, sc.v, record.TypeDecision)
 	if err != nil {
 		return err
@@ -143,7 +149,7 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 		for _, e := range goaldata.OfType(goals, record.TypeGoal) {
 			var g record.Goal
 			if !e.Restricted && record.DecodeData(e.Data, &g) == nil {
-				measures[e.ID] = measureName(g.Measure)
+				measures[e.ID] = measureName(sc.l, g.Measure)
 			}
 		}
 	}
@@ -175,7 +181,7 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 		if ms := measures[m.d.GoalID]; ms != "" {
 			head += " - " + ms
 		}
-		lines := []string{"Decision: " + decisionText(m.d.Code) + "."}
+		lines := []string{"Decision: " + decisionText(sc.l, m.d.Code) + "."}
 		if m.d.Rationale != "" {
 			lines = append(lines, "Why: "+m.d.Rationale)
 		}

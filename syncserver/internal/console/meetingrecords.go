@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/serverwriter"
@@ -44,6 +45,7 @@ type attendee struct {
 type actionView struct {
 	ID, Text, Owner, Due string
 	hlc                  string
+	l                    i18n.Lang
 }
 
 // Line is the action item in one sentence.
@@ -53,10 +55,10 @@ func (a actionView) Line() string {
 		s += "."
 	}
 	if a.Owner != "" {
-		s += " Owner: " + a.Owner + "."
+		s += " " + tr(a.l, "meeting.decided.owner", i18n.Args{"Name": a.Owner})
 	}
 	if a.Due != "" {
-		s += " Due " + a.Due + "."
+		s += " " + tr(a.l, "meeting.action_due", i18n.Args{"Date": showDate(a.l, a.Due)})
 	}
 	return s
 }
@@ -103,7 +105,7 @@ func (c *Console) meetingOf(ctx context.Context, sc *scope, day progress.Date) (
 		if !ok || a.MeetingID != m.ID {
 			continue
 		}
-		v := actionView{ID: e.ID, Text: a.Text, Due: a.DueDate, hlc: e.HLC}
+		v := actionView{ID: e.ID, Text: a.Text, Due: a.DueDate, hlc: e.HLC, l: sc.l}
 		if a.OwnerID != "" {
 			v.Owner = sc.userName(a.OwnerID)
 		}
@@ -127,13 +129,13 @@ func (c *Console) handleAttendees(ec echo.Context) error {
 	}
 	ids := ec.Request().PostForm["attendee"]
 	if len(ids) > record.MaxAttendees {
-		return &errPage{http.StatusBadRequest, "Too many attendees."}
+		return newErr(http.StatusBadRequest, "error.attendees_many")
 	}
 	m := record.Meeting{Date: day.String(), AttendeeIDs: []string{}}
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if _, ok := sc.users[id]; !ok {
-			return &errPage{http.StatusBadRequest, "An attendee must be a user of this school."}
+			return newErr(http.StatusBadRequest, "error.attendee")
 		}
 		if !seen[id] {
 			seen[id] = true
@@ -141,7 +143,7 @@ func (c *Console) handleAttendees(ec echo.Context) error {
 		}
 	}
 	if err := m.Validate(); err != nil {
-		return &errPage{http.StatusBadRequest, "The attendees were not saved: " + err.Error()}
+		return newErr(http.StatusBadRequest, "error.attendees_invalid", i18n.Args{"Problem": err.Error()})
 	}
 	id := record.MeetingID(s.p.School.ID, m.Date)
 	if _, err := c.w.Write(ec.Request().Context(), s.p.School.ID, s.p.User, serverwriter.Draft{ID: id, Type: record.TypeMeeting, Data: m}); err != nil {
@@ -165,11 +167,11 @@ func (c *Console) handleActionAdd(ec echo.Context) error {
 		OwnerID: f.Get("owner_id"), DueDate: f.Get("due_date")}
 	if a.OwnerID != "" {
 		if _, ok := sc.users[a.OwnerID]; !ok {
-			return &errPage{http.StatusBadRequest, "The owner must be a user of this school."}
+			return newErr(http.StatusBadRequest, "error.owner")
 		}
 	}
 	if err := a.Validate(); err != nil {
-		return &errPage{http.StatusBadRequest, "The action item was not added: " + err.Error()}
+		return newErr(http.StatusBadRequest, "error.action_invalid", i18n.Args{"Problem": err.Error()})
 	}
 	c.actionMu.Lock()
 	defer c.actionMu.Unlock()
@@ -178,7 +180,7 @@ func (c *Console) handleActionAdd(ec echo.Context) error {
 		return err
 	}
 	if len(held) >= maxActions {
-		return &errPage{http.StatusBadRequest, "A meeting keeps at most 100 action items: remove one first."}
+		return newErr(http.StatusBadRequest, "error.actions_many")
 	}
 	if _, err := c.w.Write(ec.Request().Context(), s.p.School.ID, s.p.User, serverwriter.Draft{Type: record.TypeMeetingAction, Data: a}); err != nil {
 		return err

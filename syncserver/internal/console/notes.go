@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"smallwins/shared/hlc"
+	"smallwins/shared/i18n"
 	"smallwins/syncserver/internal/store"
 )
 
@@ -32,12 +33,12 @@ func (c *Console) noteAuthors(ctx context.Context, sc *scope, notes []noteView) 
 				devices[d.DeviceID] = d
 			}
 		}
-		n.Author = authorByDevice(devices, n.Author, n.hlc)
+		n.Author = authorByDevice(sc.l, devices, n.Author, n.hlc)
 	}
 	return nil
 }
 
-func authorByDevice(devices map[string]store.Device, authorID, h string) string {
+func authorByDevice(l i18n.Lang, devices map[string]store.Device, authorID, h string) string {
 	if id, ok := strings.CutPrefix(authorID, "device:"); ok {
 		if d, ok := devices[id]; ok {
 			return d.User.Name
@@ -45,10 +46,10 @@ func authorByDevice(devices map[string]store.Device, authorID, h string) string 
 	}
 	if ts, err := hlc.Parse(h); err == nil {
 		if d, ok := devices[ts.Node.String()]; ok {
-			return d.User.Name + " (written on their tablet “" + d.DeviceName + "”)"
+			return tr(l, "note.author_tablet", i18n.Args{"Name": d.User.Name, "Device": d.DeviceName})
 		}
 	}
-	return "An author this school does not list"
+	return tr(l, "note.author_unknown")
 }
 
 // planBlock is one plan's delivery on the student page: said once however
@@ -64,24 +65,26 @@ type planBlock struct {
 // §3.7 is the plan's, for its student), so it is shown once.
 func planBlocks(sc *scope, gvs []goalView) []planBlock {
 	var out []planBlock
+	l := sc.l
 	at := map[string]int{}
 	for _, gv := range gvs {
 		pid := gv.Goal.PlanID
 		if pid == "" || gv.Report.Delivery == nil {
 			continue
 		}
-		goal := measureName(gv.Report.Goal.Measure) + " to " + round1(gv.Report.Goal.GoalScore) + " by " + gv.Report.Goal.GoalDate
+		goal := tr(l, "student.plan_goal", i18n.Args{"Measure": measureName(l, gv.Report.Goal.Measure),
+			"Score": round1(l, gv.Report.Goal.GoalScore), "Date": showDate(l, gv.Report.Goal.GoalDate)})
 		if i, ok := at[pid]; ok {
 			out[i].Goals = append(out[i].Goals, goal)
 			continue
 		}
 		b := planBlock{ID: pid, Program: gv.Program.Name, Group: groupName(sc, gv.GroupID), GroupHref: groupHref(sc, gv.GroupID),
-			Delivery: deliveryText(gv.Report.Delivery), Goals: []string{goal}}
+			Delivery: deliveryText(l, gv.Report.Delivery), Goals: []string{goal}}
 		if b.Program == "" {
-			b.Program = "A program not synced yet"
+			b.Program = capital(tr(l, "program.not_synced"))
 		}
 		for i, s := range gv.Report.Delivery.PerStep {
-			b.Steps = append(b.Steps, stepText(i, s, gv.Program))
+			b.Steps = append(b.Steps, stepText(l, i, s, gv.Program))
 		}
 		at[pid] = len(out)
 		out = append(out, b)

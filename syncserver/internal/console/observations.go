@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/goaldata"
@@ -34,15 +35,14 @@ import (
 // within it is listed (ADR 0031: "at least once per cycle", six weeks).
 const observeWindowDays = 42
 
-// The words of the observation pages (plain English until the lead
-// catalogs them, ADR 0029).
+// The observation pages' refusals (catalog/observe.*.json).
 var (
-	errObserveOwn          = &errPage{http.StatusForbidden, "You deliver this group's sessions, so you cannot observe them: an observation is someone else's view of the session (DOMAIN.md §2)."}
-	errObserveNotDelivered = &errPage{http.StatusConflict, "Only a delivered session can be observed. This one is in progress or was cancelled: observe it once the interventionist has marked it delivered."}
-	errObserveNotToday     = &errPage{http.StatusConflict, "Only a session delivered today can be observed: an observation records what was watched on the day, not remembered later."}
-	errObserveNoProgram    = &errPage{http.StatusConflict, "This session's program has not reached the server yet, so there is no checklist to mark. Try again after the interventionist's tablet syncs."}
-	errObserveTooLarge     = &errPage{http.StatusRequestEntityTooLarge, "The form is too large to read: nothing was recorded. A note holds at most 20,000 characters."}
-	errObserveNoGroup      = &errPage{http.StatusConflict, "This session's group has not reached the server yet, so who delivered it is not known. Try again after the interventionist's tablet syncs."}
+	errObserveOwn          = newErr(http.StatusForbidden, "observe.err.own")
+	errObserveNotDelivered = newErr(http.StatusConflict, "observe.err.not_delivered")
+	errObserveNotToday     = newErr(http.StatusConflict, "observe.err.not_today")
+	errObserveNoProgram    = newErr(http.StatusConflict, "observe.err.no_program")
+	errObserveTooLarge     = newErr(http.StatusRequestEntityTooLarge, "observe.err.too_large")
+	errObserveNoGroup      = newErr(http.StatusConflict, "observe.err.no_group")
 )
 
 var refusalPage = map[progress.ObserveRefusal]*errPage{
@@ -51,13 +51,21 @@ var refusalPage = map[progress.ObserveRefusal]*errPage{
 	progress.ObserveNotToday:     errObserveNotToday,
 }
 
-// stepChoices are the marks an observer gives a step, in the form's order.
+// stepChoices are the marks an observer gives a step, in the form's order,
+// with the message id of each mark's word.
 var stepChoices = []struct{ Value, Label string }{
-	{record.StepDone, "Done"}, {record.StepSkipped, "Skipped"}, {record.StepNA, "Not applicable"},
+	{record.StepDone, "observe.mark.done"}, {record.StepSkipped, "observe.mark.skipped"}, {record.StepNA, "observe.mark.na"},
 }
 
-// ratingLabels name quality and engagement's four levels (DOMAIN.md §2).
-var ratingLabels = []string{"1: not yet", "2: developing", "3: proficient", "4: exemplary"}
+// ratingLabels name quality and engagement's four levels (DOMAIN.md §2)
+// in language l.
+func ratingLabels(l i18n.Lang) []string {
+	out := make([]string, 4)
+	for i := range out {
+		out[i] = tr(l, "observe.rating."+strconv.Itoa(i+1))
+	}
+	return out
+}
 
 // observeMu makes "is this form's observation already written?" and its
 // write one step in this process, so a double-submitted form writes one
@@ -169,12 +177,12 @@ type observeChoice struct {
 	Checked      bool
 }
 
-func newObserveForm(prog record.Program, marks []string) observeForm {
+func newObserveForm(l i18n.Lang, prog record.Program, marks []string) observeForm {
 	f := observeForm{Nonce: newNonce()}
 	for i, st := range prog.Steps {
 		ses := observeStep{N: i + 1, Text: st.Text}
 		for _, ch := range stepChoices {
-			ses.Choices = append(ses.Choices, observeChoice{Value: ch.Value, Label: ch.Label, Checked: i < len(marks) && marks[i] == ch.Value})
+			ses.Choices = append(ses.Choices, observeChoice{Value: ch.Value, Label: tr(l, ch.Label), Checked: i < len(marks) && marks[i] == ch.Value})
 		}
 		f.Steps = append(f.Steps, ses)
 	}
@@ -182,9 +190,10 @@ func newObserveForm(prog record.Program, marks []string) observeForm {
 }
 
 func (c *Console) renderObserve(ec echo.Context, sc *scope, ses observedSession, f observeForm, status int) error {
-	return c.render(ec, status, "observe", map[string]any{"Title": "Observe " + ses.Group.Name, "Nav": "observations",
+	l := sc.l
+	return c.render(ec, status, "observe", map[string]any{"Title": tr(l, "observe.title", i18n.Args{"Group": ses.Group.Name}), "Nav": "observations",
 		"SessionID": ses.ID, "Group": ses.Group.Name, "Date": ses.S.Date, "Program": ses.Program.Name,
-		"Interventionist": sc.userName(ses.Group.InterventionistID), "Form": f, "Ratings": ratingLabels})
+		"Interventionist": sc.userName(ses.Group.InterventionistID), "Form": f, "Ratings": ratingLabels(l)})
 }
 
 // handleObserveForm shows the checklist of a session delivered today.
@@ -197,7 +206,7 @@ func (c *Console) handleObserveForm(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.renderObserve(ec, sc, ses, newObserveForm(ses.Program, nil), http.StatusOK)
+	return c.renderObserve(ec, sc, ses, newObserveForm(sc.l, ses.Program, nil), http.StatusOK)
 }
 
 // handleObserve records an observation: the form's marks for every step of
@@ -227,9 +236,10 @@ func (c *Console) handleObserve(ec echo.Context) error {
 	pf := ec.Request().PostForm
 	nonce := pf.Get("nonce")
 	if !validNonce(nonce) {
-		return &errPage{http.StatusBadRequest, "This form is not one the console made: nothing was recorded. Open the session's form again."}
+		return newErr(http.StatusBadRequest, "observe.err.nonce")
 	}
 	o := record.Observation{SessionID: ses.ID, ObserverID: s.p.User.ID, Date: ses.S.Date, Fidelity: []record.StepMark{}, Note: strings.TrimSpace(pf.Get("note"))}
+	l := sc.l
 	marks := make([]string, len(ses.Program.Steps))
 	problem := ""
 	for i, st := range ses.Program.Steps {
@@ -239,30 +249,30 @@ func (c *Console) handleObserve(ec echo.Context) error {
 			marks[i] = v
 			o.Fidelity = append(o.Fidelity, record.StepMark{StepID: st.ID, Status: v})
 		case "":
-			problem = "Mark every step: done, skipped or not applicable. Step " + strconv.Itoa(i+1) + " has no mark."
+			problem = tr(l, "observe.problem.unmarked", i18n.Args{"N": i + 1})
 		default:
-			return &errPage{http.StatusBadRequest, "A step's mark must be done, skipped or not applicable: nothing was recorded."}
+			return newErr(http.StatusBadRequest, "observe.err.bad_mark")
 		}
 	}
 	var ratingErr string
-	o.Quality, ratingErr = rating(pf.Get("quality"), "quality")
+	o.Quality, ratingErr = rating(l, pf.Get("quality"), "observe.problem.quality")
 	if ratingErr != "" && problem == "" {
 		problem = ratingErr
 	}
-	o.Engagement, ratingErr = rating(pf.Get("engagement"), "engagement")
+	o.Engagement, ratingErr = rating(l, pf.Get("engagement"), "observe.problem.engagement")
 	if ratingErr != "" && problem == "" {
 		problem = ratingErr
 	}
 	if n := len([]rune(o.Note)); n > maxObserveNote && problem == "" {
-		problem = "The note is " + strconv.Itoa(n) + " characters long; it can hold at most 20,000. Shorten it and save again."
+		problem = tr(l, "observe.problem.note_long", i18n.Args{"N": n})
 	}
 	if problem == "" {
 		if err := o.Validate(); err != nil {
-			problem = "The observation was not recorded: " + fieldReason(err)
+			problem = tr(l, "observe.problem.invalid", i18n.Args{"Reason": fieldReason(err)})
 		}
 	}
 	if problem != "" {
-		f := newObserveForm(ses.Program, marks)
+		f := newObserveForm(l, ses.Program, marks)
 		f.Nonce, f.Problem, f.Note = nonce, problem, o.Note
 		f.Quality, f.Engagement = pf.Get("quality"), pf.Get("engagement")
 		if len([]rune(f.Note)) > maxObserveNote {
@@ -293,15 +303,16 @@ func (c *Console) handleObserve(ec echo.Context) error {
 // maxObserveNote is an observation's note bound (record.Observation.Validate).
 const maxObserveNote = 20000
 
-// rating reads a 1–4 rating; "" is none.
-func rating(v, name string) (*float64, string) {
+// rating reads a 1–4 rating; "" is none. problemID says what is wrong
+// with it.
+func rating(l i18n.Lang, v, problemID string) (*float64, string) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return nil, ""
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 || n > 4 {
-		return nil, "The " + name + " must be 1, 2, 3 or 4, or not rated."
+		return nil, tr(l, problemID)
 	}
 	x := float64(n)
 	return &x, ""
@@ -352,6 +363,7 @@ func observationRows(sc *scope, obs, envs []record.Envelope, progs map[string]re
 			byID[e.ID] = s
 		}
 	}
+	sp := progress.In(sc.l)
 	var out []observationRow
 	for _, e := range obs {
 		o, ok := record.DecodeAs[record.Observation](e)
@@ -364,13 +376,13 @@ func observationRows(sc *scope, obs, envs []record.Envelope, progs map[string]re
 			pid = groupProgram
 		}
 		prog := progs[pid]
-		r := observationRow{ID: e.ID, Date: o.Date, Observer: sc.userName(o.ObserverID), Quality: ratingText(o.Quality),
-			Engagement: ratingText(o.Engagement), Note: o.Note, ObservedPct: "—", Agreement: "—", SessionID: o.SessionID}
+		r := observationRow{ID: e.ID, Date: o.Date, Observer: sc.userName(o.ObserverID), Quality: ratingText(sc.l, o.Quality),
+			Engagement: ratingText(sc.l, o.Engagement), Note: o.Note, ObservedPct: "—", Agreement: "—", SessionID: o.SessionID}
 		if d, a := progress.FidelityCount(progress.SessionMarks(record.Session{Fidelity: o.Fidelity}, prog)); a > 0 {
-			r.ObservedPct = progress.FormatPctWhole(float64(d) / float64(a) * 100)
+			r.ObservedPct = sp.FormatPctWhole(float64(d) / float64(a) * 100)
 		}
 		if pct, ok := progress.Agreement(s, o, prog); ok {
-			r.Agreement, r.AgreementPct = progress.FormatPctWhole(pct), exactNum(pct)
+			r.Agreement, r.AgreementPct = sp.FormatPctWhole(pct), exactNum(pct)
 		}
 		out = append(out, r)
 	}
@@ -394,11 +406,11 @@ func todayToObserve(sc *scope, g record.Group, envs []record.Envelope, today pro
 	return out
 }
 
-func ratingText(x *float64) string {
+func ratingText(l i18n.Lang, x *float64) string {
 	if x == nil {
-		return "not rated"
+		return tr(l, "observe.not_rated")
 	}
-	return progress.FormatScore(*x) + " of 4"
+	return tr(l, "observe.rating_of", i18n.Args{"N": progress.In(l).FormatScore(*x)})
 }
 
 // calendarRow is one group on the coach's calendar.
@@ -462,9 +474,9 @@ func (c *Console) handleObservations(ec echo.Context) error {
 			continue
 		}
 		r := calendarRow{ID: gid, Name: g.Name, Href: groupHref(sc, gid), Interventionist: sc.userName(g.InterventionistID),
-			LastObserved: last[gid], LastText: "never observed", ObserveHref: "/groups/" + gid + "/observe"}
+			LastObserved: last[gid], LastText: tr(sc.l, "observations.never"), ObserveHref: "/groups/" + gid + "/observe"}
 		if r.LastObserved != "" {
-			r.LastText = "last observed " + r.LastObserved
+			r.LastText = tr(sc.l, "observations.last", i18n.Args{"Date": showDate(sc.l, r.LastObserved)})
 		}
 		if g.InterventionistID == sc.p.User.ID {
 			r.ObserveHref = ""
@@ -475,7 +487,7 @@ func (c *Console) handleObservations(ec echo.Context) error {
 		a, b := rows[i], rows[j]
 		return a.LastObserved < b.LastObserved || a.LastObserved == b.LastObserved && (a.Name < b.Name || a.Name == b.Name && a.ID < b.ID)
 	})
-	return c.render(ec, http.StatusOK, "observations", map[string]any{"Title": "Observations", "Nav": "observations", "Rows": rows,
+	return c.render(ec, http.StatusOK, "observations", map[string]any{"Title": tr(sc.l, "nav.observations"), "Nav": "observations", "Rows": rows,
 		"Since": since, "Today": today.String(), "Observed": ec.QueryParam("observed") != ""})
 }
 
@@ -515,21 +527,22 @@ func (c *Console) handleGroupObserve(ec echo.Context) error {
 		if !ok || s.GroupID != gid || s.Date != today.String() {
 			continue
 		}
-		ts := todaySession{ID: e.ID, Status: sessionStatusWords[s.Status], Minutes: progress.FormatMinutes(s.Minutes)}
+		ts := todaySession{ID: e.ID, Status: tr(sc.l, sessionStatusWords[s.Status]), Minutes: progress.In(sc.l).FormatMinutes(s.Minutes)}
 		if progress.CheckObserve(s, g, sc.p.User.ID, today) == progress.ObserveAllowed {
 			ts.Href = "/sessions/" + e.ID + "/observe"
 		}
 		list = append(list, ts)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
-	return c.render(ec, http.StatusOK, "groupobserve", map[string]any{"Title": "Observe " + g.Name, "Nav": "observations",
+	return c.render(ec, http.StatusOK, "groupobserve", map[string]any{"Title": tr(sc.l, "observe.title", i18n.Args{"Group": g.Name}), "Nav": "observations",
 		"Group": g.Name, "GroupHref": groupHref(sc, gid), "Today": today.String(), "Sessions": list})
 }
 
+// sessionStatusWords are the message ids of a session's status words.
 var sessionStatusWords = map[string]string{
-	record.SessionDelivered:  "delivered",
-	record.SessionInProgress: "in progress (not delivered yet)",
-	record.SessionCancelled:  "cancelled",
+	record.SessionDelivered:  "observe.status.delivered",
+	record.SessionInProgress: "observe.status.in_progress",
+	record.SessionCancelled:  "observe.status.cancelled",
 }
 
 // mountObservations adds the observation pages to the console's routes.
@@ -551,8 +564,8 @@ type observedView struct {
 	GapFlag                   string // "true", "false" or "" (null)
 }
 
-func observedHooks(self *float64, o *progress.Observed) observedView {
-	v := observedView{Sentence: progress.ObservedSentence(self, o)}
+func observedHooks(l i18n.Lang, self *float64, o *progress.Observed) observedView {
+	v := observedView{Sentence: progress.In(l).ObservedSentence(self, o)}
 	if self != nil {
 		v.Self = exactNum(*self)
 	}
@@ -600,10 +613,9 @@ func fidelityGaps(sc *scope, gvs []goalView) []gapLine {
 		if gap == nil {
 			continue
 		}
-		l := gapLine{GoalID: gv.ID, StudentID: gv.StudentID, Student: gv.Student.DisplayName(), Measure: measureName(gv.Report.Goal.Measure),
+		out = append(out, gapLine{GoalID: gv.ID, StudentID: gv.StudentID, Student: gv.Student.DisplayName(), Measure: measureName(sc.l, gv.Report.Goal.Measure),
 			Group: groupName(sc, gv.GroupID), GroupHref: groupHref(sc, gv.GroupID), Gap: exactNum(*gap),
-			GapText: progress.Figure(*gap, 0) + " points", Observed: observedHooks(d.FidelityPct, d.Observations), gap: *gap}
-		out = append(out, l)
+			GapText: tr(sc.l, "gaps.points", i18n.Args{"N": progress.In(sc.l).Figure(*gap, 0)}), Observed: observedHooks(sc.l, d.FidelityPct, d.Observations), gap: *gap})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		return out[i].gap > out[j].gap || out[i].gap == out[j].gap && out[i].GoalID < out[j].GoalID

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"smallwins/reportdoc"
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -21,7 +22,7 @@ func (c *Console) asOf(ec echo.Context) (progress.Date, error) {
 	if v := ec.QueryParam("as_of"); v != "" {
 		d, err := progress.ParseDate(v)
 		if err != nil {
-			return 0, &errPage{http.StatusBadRequest, "as_of must be a date YYYY-MM-DD."}
+			return 0, newErr(http.StatusBadRequest, "error.as_of")
 		}
 		return d, nil
 	}
@@ -40,7 +41,7 @@ type row struct {
 	Decision, Status                       string
 	Student, Grade, Group, Interventionist string
 	Measure, LastProbe, StatusText         string
-	DecisionText, Reason, Delivery         string
+	DecisionText, Reason                   string
 	NextReview                             string
 	Points                                 int
 	ReviewDue, Overdue                     bool
@@ -56,15 +57,20 @@ type row struct {
 
 func (c *Console) rows(sc *scope, gvs []goalView) []row {
 	out := make([]row, 0, len(gvs))
+	l := sc.l
+	sp := progress.In(l)
+	// The words every row repeats, looked up once: a catalog lookup per
+	// row would cost 2,000 of them a page.
+	noneYet, on, date := tr(l, "probe.none_yet"), tr(l, "caseload.on"), dateMemo(l)
 	for _, gv := range gvs {
 		rep := &gv.Report
 		r := row{ID: gv.ID, StudentID: gv.StudentID, GroupID: gv.GroupID, Decision: rep.Decision.Code, Status: rep.Status,
 			Student: gv.Student.DisplayName(), Grade: gv.Student.Grade, Group: "—", Interventionist: "—",
-			Measure: measureName(rep.Goal.Measure), LastProbe: "none yet", StatusText: progress.StatusWords(rep.Status),
-			DecisionText: decisionText(rep.Decision.Code), Reason: rep.Decision.Reason, Delivery: deliveryText(rep.Delivery),
+			Measure: measureName(l, rep.Goal.Measure), LastProbe: noneYet, StatusText: sp.StatusWords(rep.Status),
+			DecisionText: decisionText(l, rep.Decision.Code), Reason: reasonText(l, *rep),
 			Points: rep.PointsAfterBaseline, ReviewDue: gv.ReviewDue, Overdue: rep.OverdueProbe,
 			MeasureCode: rep.Goal.Measure, ProgramID: gv.ProgramID, Program: gv.Program.Name,
-			DeliveryShort: progress.DeliveryShort(rep.Delivery), delivery: rep.Delivery}
+			DeliveryShort: sp.DeliveryShort(rep.Delivery), delivery: rep.Delivery}
 		if g, ok := sc.groups[gv.GroupID]; ok {
 			r.Group, r.InterventionID, r.Interventionist = g.Name, g.InterventionistID, sc.userName(g.InterventionistID)
 			if canSeeGroup(sc, g) {
@@ -77,8 +83,8 @@ func (c *Console) rows(sc *scope, gvs []goalView) []row {
 		}
 		if n := len(rep.Points); n > 0 {
 			p := rep.Points[n-1]
-			r.LastDate, r.LastScore, r.lastScore = p.Date, progress.FormatScore(p.Score), p.Score
-			r.LastProbe = r.LastScore + " on " + p.Date
+			r.LastDate, r.LastScore, r.lastScore = p.Date, sp.Number(progress.FormatScore(p.Score)), p.Score
+			r.LastProbe = r.LastScore + " " + on + " " + date(p.Date)
 		}
 		if len(gv.Decisions) > 0 && gv.Decisions[0].NextReviewDate != "" {
 			r.NextReview = gv.Decisions[0].NextReviewDate
@@ -257,16 +263,18 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 	}
 	var goals []goalPage
 	for _, gv := range gvs {
-		gp := goalPage{goalView: gv, Group: "—", AimText: "—", OLSText: "too few points (3 are needed)", TukeyText: "too few points (3 are needed)"}
+		l := sc.l
+		few := tr(l, "student.too_few_points")
+		gp := goalPage{goalView: gv, Group: "—", AimText: "—", OLSText: few, TukeyText: few}
 		m := gv.Report.Goal.Measure
 		if a := gv.Report.Aimline; a != nil {
-			gp.AimText = slopeText(a.SlopePerWeek, m)
+			gp.AimText = slopeText(l, a.SlopePerWeek, m)
 		}
 		if t := gv.Report.Trend; t != nil {
-			gp.OLSText = slopeText(t.OLS.Slope, m) + vsAim(t.OLS.Slope, gv.Report.Aimline)
+			gp.OLSText = slopeText(l, t.OLS.Slope, m) + vsAim(l, t.OLS.Slope, gv.Report.Aimline)
 			gp.TukeyText = "—"
 			if t.Tukey != nil {
-				gp.TukeyText = slopeText(t.Tukey.Slope, m) + vsAim(t.Tukey.Slope, gv.Report.Aimline)
+				gp.TukeyText = slopeText(l, t.Tukey.Slope, m) + vsAim(l, t.Tukey.Slope, gv.Report.Aimline)
 			}
 		}
 		if g, ok := sc.groups[gv.GroupID]; ok {
@@ -274,20 +282,20 @@ func (c *Console) renderStudent(ec echo.Context, sc *scope, sid string, notice *
 		}
 		if d := gv.Report.Delivery; d != nil {
 			for i, s := range d.PerStep {
-				gp.Steps = append(gp.Steps, stepText(i, s, gv.Program))
+				gp.Steps = append(gp.Steps, stepText(l, i, s, gv.Program))
 			}
 		}
 		for _, d := range gv.Decisions {
-			gp.Decision = append(gp.Decision, decisionLine{Date: d.Date, Code: decisionText(d.Code), Rationale: d.Rationale,
-				NextReview: d.NextReviewDate, Owner: sc.userName(d.OwnerID)})
+			gp.Decision = append(gp.Decision, decisionLine{Date: showDate(l, d.Date), Code: decisionText(l, d.Code), Rationale: d.Rationale,
+				NextReview: showDate(l, d.NextReviewDate), Owner: sc.userName(d.OwnerID)})
 		}
 		gp.AsOfQ = asOfQuery(ec)
 		gp.ChartWide, gp.ChartNarrow, gp.NarrowQ = reportdoc.ConsoleChartWide, reportdoc.ConsoleChartNarrow, withQuery(gp.AsOfQ, "size=narrow")
 		if d := gv.Report.Delivery; d != nil {
-			gp.Observed = observedHooks(d.FidelityPct, d.Observations)
+			gp.Observed = observedHooks(l, d.FidelityPct, d.Observations)
 		}
 		gp.NormSource = progress.NormSourceOf(norms, st.Grade, gv.Report, gv.Calendar)
-		gp.Growth = progress.GrowthVsTypicalSentence(gv.Report, gp.NormSource)
+		gp.Growth = progress.In(l).GrowthVsTypicalSentence(gv.Report, gp.NormSource)
 		gp.EditHref = "/students/" + sid + "/goals/" + gv.ID + "/edit"
 		goals = append(goals, gp)
 	}
@@ -350,8 +358,8 @@ func noteDate(h string) string {
 }
 
 // chartOf is a goal's chart as every console surface draws it.
-func chartOf(gv goalView) reportdoc.Chart {
-	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Calendar: gv.Calendar}
+func chartOf(l i18n.Lang, gv goalView) reportdoc.Chart {
+	return reportdoc.Chart{Report: gv.Report, Phases: gv.Phases, Calendar: gv.Calendar, Lang: l}
 }
 
 // handleChart is a goal's chart as SVG (CONSOLE.md §3), wide for a desktop
@@ -367,12 +375,12 @@ func (c *Console) handleChart(ec echo.Context) error {
 	case "narrow":
 		size = reportdoc.ConsoleChartNarrow
 	default:
-		return &errPage{http.StatusBadRequest, "size must be wide or narrow."}
+		return newErr(http.StatusBadRequest, "error.chart_size")
 	}
 	if err := ec.Request().Context().Err(); err != nil { // no chart for a client that is gone
 		return err
 	}
-	svg, err := reportdoc.ProgressChartSVG(chartOf(gv), size.W, size.H)
+	svg, err := reportdoc.ProgressChartSVG(chartOf(langOf(ec), gv), size.W, size.H)
 	if err != nil {
 		return err
 	}
@@ -396,7 +404,7 @@ func (c *Console) handlePDF(ec echo.Context) error {
 	}
 	meta := reportdoc.DocMeta{School: sc.p.School.Name, Generated: gv.Report.AsOf, Student: gv.Student.DisplayName(),
 		Phases: gv.Phases, PhaseNotes: gv.PhaseNotes, Calendar: gv.Calendar,
-		NormSource: progress.NormSourceOf(norms, gv.Student.Grade, gv.Report, gv.Calendar)}
+		NormSource: progress.NormSourceOf(norms, gv.Student.Grade, gv.Report, gv.Calendar), Lang: langOf(ec)}
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, gv.Report, meta); err != nil {
 		return err
@@ -422,7 +430,7 @@ func (c *Console) handleCSV(ec echo.Context) error {
 		rows = append(rows, []string{p.Date, exactNum(p.Week), exactNum(p.Score), aim, p.Position})
 	}
 	var buf bytes.Buffer
-	if err := reportdoc.WriteCSV(&buf, []string{"date", "week", measureName(gv.Report.Goal.Measure), "aimline", "position"}, rows); err != nil {
+	if err := reportdoc.WriteCSV(&buf, []string{"date", "week", measureName(langOf(ec), gv.Report.Goal.Measure), "aimline", "position"}, rows); err != nil {
 		return err
 	}
 	ec.Response().Header().Set("Content-Disposition", `attachment; filename="progress-points.csv"`)

@@ -1,9 +1,6 @@
 package console
 
-import (
-	"errors"
-	"html/template"
-)
+import "errors"
 
 // The pages of ADR 0027 (programs, CICO) share partial templates
 // (templates/outcomes.html), parsed with each page that uses them.
@@ -23,17 +20,11 @@ var extraPages = map[string][]string{
 	"meeting": {"templates/observedpart.html"},
 }
 
-func init() {
-	funcs["plural"] = plural
-	funcs["dict"] = dict
-	funcs["inc"] = func(i int) int { return i + 1 }
-}
-
 // parsePages adds the pages of extraPages to c.pages; New calls it.
 func (c *Console) parsePages() {
 	for name, partials := range extraPages {
 		files := append([]string{"templates/layout.html", "templates/" + name + ".html"}, partials...)
-		c.pages[name] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...))
+		c.addPage(name, files...)
 	}
 }
 

@@ -3,7 +3,6 @@ package console
 import (
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 	"smallwins/syncserver/internal/serverwriter"
@@ -58,14 +58,15 @@ func (c *Console) studentProbes(ec echo.Context, sc *scope, sid string) ([]probe
 			continue
 		}
 		count, secs := p.Count()
-		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(p.Measure), Score: progress.FormatScore(p.Score), Errors: "—",
+		sp := progress.In(sc.l)
+		r := probeRow{ID: e.ID, HLC: e.HLC, Date: p.Date, Measure: measureName(sc.l, p.Measure), Score: sp.Number(progress.FormatScore(p.Score)), Errors: "—",
 			Count: record.FormatInput(count), Seconds: record.FormatInput(secs)}
 		if p.Errors != nil {
-			r.Errors = progress.FormatScore(*p.Errors)
+			r.Errors = sp.Number(progress.FormatScore(*p.Errors))
 		}
 		r.FormID, r.Form = p.FormID, titles.of(p.Measure, p.FormID)
 		if p.RawScore != nil && p.Seconds > 0 {
-			r.Prorated = "prorated from " + progress.FormatScore(*p.RawScore) + " in " + progress.FormatScore(p.Seconds) + " s"
+			r.Prorated = tr(sc.l, "probe.prorated", i18n.Args{"Raw": sp.Number(progress.FormatScore(*p.RawScore)), "Seconds": sp.Number(progress.FormatScore(p.Seconds))})
 		}
 		out = append(out, r)
 		shown = append(shown, e)
@@ -117,7 +118,7 @@ func (c *Console) probeForm(ec echo.Context) (*session, *scope, string, record.E
 	return s, sc, sid, env, p, err
 }
 
-var errProbeChanged = &errPage{http.StatusConflict, "The probe was changed by someone else since this page was loaded (a tablet synced, or another edit). Reload the page to see it as it is now, then try again."}
+var errProbeChanged = newErr(http.StatusConflict, "error.probe_changed")
 
 // handleProbeEdit changes a probe's date and score (admins only).
 func (c *Console) handleProbeEdit(ec echo.Context) error {
@@ -139,16 +140,16 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	secs := oldSecs
 	count, err := record.ParseNumber(strings.TrimSpace(f.Get("score")))
 	if err != nil {
-		return &errPage{http.StatusBadRequest, "The count must be a number, such as 47 or 47.5."}
+		return newErr(http.StatusBadRequest, "error.probe_count")
 	}
 	if v := strings.TrimSpace(f.Get("seconds")); v != "" {
 		secs, err = record.ParseNumber(v)
 		if err != nil || secs < 1 || secs > record.ProbeSeconds {
-			return &errPage{http.StatusBadRequest, "The seconds must be a number from 1 to 60 (60 for a full minute)."}
+			return newErr(http.StatusBadRequest, "error.probe_seconds")
 		}
 	}
 	if _, err := progress.ParseDate(edited.Date); err != nil {
-		return &errPage{http.StatusBadRequest, "The date must be a date, YYYY-MM-DD."}
+		return newErr(http.StatusBadRequest, "error.date")
 	}
 	if count != oldCount || secs != oldSecs {
 		edited.SetCount(count, secs)
@@ -161,10 +162,12 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 		}
 		switch chk := record.CheckProbe(edited, others); {
 		case chk.TooShort:
-			return &errPage{http.StatusBadRequest, fmt.Sprintf("The probe was not changed: a reading of under %d seconds cannot be scored per minute (each word would count more than 4 times).", record.MinProbeSeconds)}
+			return newErr(http.StatusBadRequest, "error.probe_too_short", i18n.Args{"Min": record.MinProbeSeconds})
 		case chk.Confirm && f.Get("confirm") != "yes":
-			return &errPage{http.StatusBadRequest, fmt.Sprintf("The probe was not changed: %s read in %s s counts as %s a minute, more than twice the student's recent median of %s. Check the count and the seconds; if they are right, tick \"The count and seconds are right\" and save again.",
-				progress.FormatScore(count), progress.FormatScore(secs), progress.FormatScore(edited.Score), progress.FormatScore(chk.Median))}
+			sp := progress.In(sc.l)
+			return newErr(http.StatusBadRequest, "error.probe_confirm", i18n.Args{"Count": sp.Number(progress.FormatScore(count)),
+				"Seconds": sp.Number(progress.FormatScore(secs)), "Score": sp.Number(progress.FormatScore(edited.Score)),
+				"Median": sp.Number(progress.FormatScore(chk.Median)), "Confirm": tr(sc.l, "student.confirm")})
 		}
 	}
 	if err := edited.Validate(); err != nil {
@@ -173,7 +176,7 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 		if fe := (*record.FieldError)(nil); errors.As(err, &fe) {
 			msg = fe.Reason + "."
 		}
-		return &errPage{http.StatusBadRequest, "The probe was not changed: " + msg}
+		return newErr(http.StatusBadRequest, "error.probe_invalid", i18n.Args{"Problem": msg})
 	}
 	written, err := c.w.Write(ctx, s.p.School.ID, s.p.User, serverwriter.Draft{ID: env.ID, Type: record.TypeProbe, Data: edited, IfHLC: env.HLC,
 		Restricted: env.Restricted}) // an edit never lifts a restriction
@@ -186,7 +189,8 @@ func (c *Console) handleProbeEdit(ec echo.Context) error {
 	c.log.Info("console probe edited", "school_id", s.p.School.ID, "user_id", s.p.User.ID, "record_id", env.ID)
 	prev, _ := record.EncodeData(old, nil)
 	notice := &probeNotice{ID: env.ID, HLC: written[0].HLC, Prev: base64.RawURLEncoding.EncodeToString(prev),
-		Text: "The probe of " + edited.Date + " now reads " + progress.FormatScore(edited.Score) + " (it read " + progress.FormatScore(old.Score) + " on " + old.Date + ")."}
+		Text: tr(sc.l, "student.probe_edited", i18n.Args{"Date": showDate(sc.l, edited.Date), "Score": progress.In(sc.l).Number(progress.FormatScore(edited.Score)),
+			"Old": progress.In(sc.l).Number(progress.FormatScore(old.Score)), "OldDate": showDate(sc.l, old.Date)})}
 	return c.renderStudent(ec, sc, sid, notice)
 }
 
@@ -222,7 +226,7 @@ func (c *Console) handleProbeUndo(ec echo.Context) error {
 	raw, err := base64.RawURLEncoding.DecodeString(f.Get("prev"))
 	var prev record.Probe
 	if err != nil || record.DecodeData(raw, &prev) != nil || prev.StudentID != cur.StudentID || prev.Measure != cur.Measure || prev.Validate() != nil {
-		return &errPage{http.StatusBadRequest, "This undo is not one the console made: nothing was changed."}
+		return newErr(http.StatusBadRequest, "error.undo_foreign")
 	}
 	if f.Get("hlc") != env.HLC {
 		return errProbeChanged

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -28,20 +29,20 @@ type outcomeRow struct {
 	RespondingPct, GrowthPct, At80Pct string // exact, for the hooks ("" when none)
 }
 
-func outcomeRowOf(id, name, href string, reps []progress.Report) outcomeRow {
+func outcomeRowOf(l i18n.Lang, id, name, href string, reps []progress.Report) outcomeRow {
 	o := progress.SummarizeOutcomes(reps)
-	r := outcomeRow{ID: id, Name: name, Href: href, O: o, Responding: "no goal the data can judge yet",
-		Growth: "no goal with a trend yet", Delivery: "no plan with sessions planned yet"}
+	r := outcomeRow{ID: id, Name: name, Href: href, O: o, Responding: tr(l, "programs.no_judged"),
+		Growth: tr(l, "programs.no_trend_goal"), Delivery: tr(l, "programs.no_planned")}
 	if o.RespondingPct != nil {
-		r.Responding = plural(o.Responding, "goal", "goals") + " of " + strconv.Itoa(o.Judged) + " (" + pct(o.RespondingPct) + ")"
+		r.Responding = trn(l, "programs.goals_of", o.Responding, i18n.Args{"Of": o.Judged, "Pct": pctIn(l, o.RespondingPct)})
 		r.RespondingPct = exactNum(*o.RespondingPct)
 	}
 	if o.MedianGrowthPct != nil {
-		r.Growth = pct(o.MedianGrowthPct) + " of the growth needed (median of " + plural(o.GrowthGoals, "goal", "goals") + ")"
+		r.Growth = trn(l, "programs.growth_median", o.GrowthGoals, i18n.Args{"Pct": pctIn(l, o.MedianGrowthPct)})
 		r.GrowthPct = exactNum(*o.MedianGrowthPct)
 	}
 	if o.DeliveredAt80Pct != nil {
-		r.Delivery = plural(o.DeliveredAt80, "goal", "goals") + " of " + strconv.Itoa(o.DeliveryKnown) + " (" + pct(o.DeliveredAt80Pct) + ")"
+		r.Delivery = trn(l, "programs.goals_of", o.DeliveredAt80, i18n.Args{"Of": o.DeliveryKnown, "Pct": pctIn(l, o.DeliveredAt80Pct)})
 		r.At80Pct = exactNum(*o.DeliveredAt80Pct)
 	}
 	return r
@@ -100,7 +101,7 @@ func (c *Console) programGoals(ec echo.Context) (progress.Date, *scope, []progra
 // byKey sums goals up per key (a program or an interventionist), one row
 // each, named by name and linked by href; rows are in name order, with
 // the goals of no key ("") last.
-func byKey(goals []programGoal, key func(programGoal) string, name func(string) string, href func(string) string) []outcomeRow {
+func byKey(l i18n.Lang, goals []programGoal, key func(programGoal) string, name func(string) string, href func(string) string) []outcomeRow {
 	reps := map[string][]progress.Report{}
 	for _, g := range goals {
 		k := key(g)
@@ -112,7 +113,7 @@ func byKey(goals []programGoal, key func(programGoal) string, name func(string) 
 		if k != "" {
 			h = href(k)
 		}
-		rows = append(rows, outcomeRowOf(k, name(k), h, rs))
+		rows = append(rows, outcomeRowOf(l, k, name(k), h, rs))
 	}
 	sort.Slice(rows, func(i, j int) bool {
 		if (rows[i].ID == "") != (rows[j].ID == "") {
@@ -123,22 +124,22 @@ func byKey(goals []programGoal, key func(programGoal) string, name func(string) 
 	return rows
 }
 
-func programName(names map[string]string) func(string) string {
+func programName(l i18n.Lang, names map[string]string) func(string) string {
 	return func(id string) string {
 		switch n, ok := names[id]; {
 		case id == "":
-			return "No program (no plan, no group program)"
+			return tr(l, "programs.no_program")
 		case ok:
 			return n
 		}
-		return "A program not synced yet"
+		return capital(tr(l, "program.not_synced"))
 	}
 }
 
 func interventionistName(sc *scope) func(string) string {
 	return func(id string) string {
 		if id == "" {
-			return "No interventionist (no group)"
+			return tr(sc.l, "programs.no_interventionist")
 		}
 		return sc.userName(id)
 	}
@@ -177,7 +178,7 @@ func (c *Console) handlePrograms(ec echo.Context) error {
 		}
 		goals = kept
 	}
-	progs := byKey(goals, func(g programGoal) string { return g.ProgramID }, programName(names),
+	progs := byKey(sc.l, goals, func(g programGoal) string { return g.ProgramID }, programName(sc.l, names),
 		func(id string) string { return "/programs/" + id + asOfQuery(ec) })
 	// A program no goal in scope is in still has its line, with nothing.
 	seen := map[string]bool{}
@@ -186,7 +187,7 @@ func (c *Console) handlePrograms(ec echo.Context) error {
 	}
 	for id, n := range names {
 		if !seen[id] && who == "" {
-			progs = append(progs, outcomeRowOf(id, n, "/programs/"+id+asOfQuery(ec), nil))
+			progs = append(progs, outcomeRowOf(sc.l, id, n, "/programs/"+id+asOfQuery(ec), nil))
 		}
 	}
 	sort.SliceStable(progs, func(i, j int) bool {
@@ -195,17 +196,18 @@ func (c *Console) handlePrograms(ec echo.Context) error {
 		}
 		return false
 	})
-	ints := byKey(goals, func(g programGoal) string { return g.InterventionistID }, interventionistName(sc), interventionistHref(ec))
+	ints := byKey(sc.l, goals, func(g programGoal) string { return g.InterventionistID }, interventionistName(sc), interventionistHref(ec))
 	all := make([]progress.Report, len(goals))
 	for i, g := range goals {
 		all[i] = g.Report
 	}
-	title, allName := "Programs", "Every goal on your caseload"
+	l := sc.l
+	title, allName := tr(l, "programs.title"), tr(l, "programs.all_mine")
 	if who != "" {
-		title, allName = "Programs of "+sc.userName(who), "Every goal of "+sc.userName(who)
+		title, allName = tr(l, "programs.title_of", i18n.Args{"Name": sc.userName(who)}), tr(l, "programs.all_of", i18n.Args{"Name": sc.userName(who)})
 	}
-	return c.render(ec, http.StatusOK, "programs", map[string]any{"Title": title, "Nav": "programs", "AsOf": asOf.String(), "Who": who,
-		"All": outcomeRowOf("", allName, "", all), "Programs": progs, "Interventionists": ints, "AsOfQ": asOfQuery(ec)})
+	return c.render(ec, http.StatusOK, "programs", map[string]any{"Title": title, "Nav": "programs", "AsOf": showDate(l, asOf.String()), "Who": who,
+		"All": outcomeRowOf(l, "", allName, "", all), "Programs": progs, "Interventionists": ints, "AsOfQ": asOfQuery(ec)})
 }
 
 // programStudent is one goal of a program's page.
@@ -239,12 +241,13 @@ func (c *Console) handleProgram(ec echo.Context) error {
 	for i, g := range mine {
 		reps[i] = g.Report
 		r := &g.Report
+		l := sc.l
 		ps := programStudent{GoalID: g.ID, StudentID: g.StudentID, Href: "/students/" + g.StudentID + asOfQuery(ec), Student: g.Student.DisplayName(),
-			Measure: measureName(r.Goal.Measure), Decision: r.Decision.Code, Status: r.Status, DecisionText: decisionText(r.Decision.Code),
-			Light: progress.StatusWords(r.Status), Growth: "no trend yet", Delivery: deliveryText(r.Delivery),
+			Measure: measureName(l, r.Goal.Measure), Decision: r.Decision.Code, Status: r.Status, DecisionText: decisionText(l, r.Decision.Code),
+			Light: progress.In(l).StatusWords(r.Status), Growth: tr(l, "programs.no_trend"), Delivery: deliveryText(l, r.Delivery),
 			Interventionist: interventionistName(sc)(g.InterventionistID)}
 		if x, ok := progress.GrowthRatio(*r); ok {
-			ps.Growth = progress.FormatPct(x*100) + " of the growth needed"
+			ps.Growth = tr(l, "programs.growth", i18n.Args{"Pct": progress.In(l).Number(progress.FormatPct(x * 100))})
 		}
 		students[i] = ps
 	}
@@ -255,14 +258,14 @@ func (c *Console) handleProgram(ec echo.Context) error {
 		}
 		return a.Student < b.Student || a.Student == b.Student && a.GoalID < b.GoalID
 	})
-	ints := byKey(mine, func(g programGoal) string { return g.InterventionistID }, interventionistName(sc), interventionistHref(ec))
+	ints := byKey(sc.l, mine, func(g programGoal) string { return g.InterventionistID }, interventionistName(sc), interventionistHref(ec))
 	total := len(students)
 	students, pager, err := programPage(ec, id, students)
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, "program", map[string]any{"Title": name, "Nav": "programs", "AsOf": asOf.String(), "ProgramID": id,
-		"Name": name, "Summary": outcomeRowOf(id, name, "", reps), "Interventionists": ints, "Students": students, "Total": total,
+	return c.render(ec, http.StatusOK, "program", map[string]any{"Title": name, "Nav": "programs", "AsOf": showDate(sc.l, asOf.String()), "ProgramID": id,
+		"Name": name, "Summary": outcomeRowOf(sc.l, id, name, "", reps), "Interventionists": ints, "Students": students, "Total": total,
 		"Pager": pager, "AsOfQ": asOfQuery(ec)})
 }
 

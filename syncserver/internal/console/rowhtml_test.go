@@ -1,6 +1,8 @@
 package console
 
 import (
+	"smallwins/shared/i18n"
+
 	"html"
 	"regexp"
 	"strings"
@@ -14,18 +16,18 @@ import (
 func TestCaseloadBodyEscapesEverything(t *testing.T) {
 	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls",
 		Interventionist: "Ben", Measure: "Oral reading fluency", LastProbe: "50 on 2025-03-10", StatusText: "On track",
-		DecisionText: "Continue", Delivery: "Attendance 90%", NextReview: "2025-04-01", Points: 10, ReviewDue: true,
+		DecisionText: "Continue", NextReview: "2025-04-01", Points: 10, ReviewDue: true,
 		LastDate: "2025-03-10", LastScore: "50", DeliveryShort: "attendance 90%, dose 90%, fidelity 90%"}
 	hostile := []string{`<script>alert(1)</script>`, `"><img src=x onerror=alert(1)>`, `' onmouseover='x`, `&amp;`, "a\x00b", `</td></tr><tr>`}
 	tags := regexp.MustCompile(`<[^>]*>`)
-	want := caseloadBody([]row{benign})
+	want := caseloadBody(i18n.English, []row{benign})
 	for _, h := range hostile {
 		r := benign
 		for _, f := range []*string{&r.ID, &r.StudentID, &r.Decision, &r.Status, &r.Student, &r.Grade, &r.Group, &r.Interventionist,
-			&r.Measure, &r.LastProbe, &r.StatusText, &r.DecisionText, &r.Delivery, &r.NextReview, &r.LastDate, &r.LastScore} {
+			&r.Measure, &r.LastProbe, &r.StatusText, &r.DecisionText, &r.NextReview, &r.LastDate, &r.LastScore} {
 			*f = h
 		}
-		got := string(caseloadBody([]row{r}))
+		got := string(caseloadBody(i18n.English, []row{r}))
 		if a, b := len(tags.FindAllString(got, -1)), len(tags.FindAllString(string(want), -1)); a != b {
 			t.Errorf("%q: %d tags, a benign row has %d:\n%s", h, a, b, got)
 		}
@@ -38,7 +40,7 @@ func TestCaseloadBodyEscapesEverything(t *testing.T) {
 			t.Errorf("%q: student cell %q", h, m)
 		}
 	}
-	if got := string(caseloadBody(nil)); !strings.Contains(got, "No goals match.") {
+	if got := string(caseloadBody(i18n.English, nil)); !strings.Contains(got, "No goals match.") {
 		t.Errorf("empty: %s", got)
 	}
 }
@@ -51,16 +53,16 @@ func FuzzCaseloadBody(f *testing.F) {
 	}
 	tags := regexp.MustCompile(`<[^>]*>`)
 	benign := row{ID: "g", StudentID: "s", Decision: "continue", Status: "green", Student: "Ana", Grade: "2", Group: "Owls", GroupHref: "/groups/x",
-		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", Delivery: "D", NextReview: "R", ReviewDue: true, Overdue: true,
+		Interventionist: "Ben", Measure: "M", LastProbe: "50", StatusText: "On", DecisionText: "C", NextReview: "R", ReviewDue: true, Overdue: true,
 		LastDate: "2025-03-10", LastScore: "50", DeliveryShort: "D"}
-	want := string(caseloadBody([]row{benign}))
+	want := string(caseloadBody(i18n.English, []row{benign}))
 	wantTags, wantQuotes := len(tags.FindAllString(want, -1)), strings.Count(want, `"`)
 	f.Fuzz(func(t *testing.T, s string) {
 		r := benign
 		// (DeliveryShort is progress's words, split at its commas into
 		// pieces: not record text, and its markup follows the figures.)
 		r.Student, r.Group, r.Interventionist, r.Grade, r.LastDate, r.LastScore, r.DecisionText, r.StatusText, r.NextReview = s, s, s, s, s, s, s, s, s
-		got := string(caseloadBody([]row{r}))
+		got := string(caseloadBody(i18n.English, []row{r}))
 		if n := len(tags.FindAllString(got, -1)); n != wantTags {
 			t.Fatalf("%q: %d tags, want %d:\n%s", s, n, wantTags, got)
 		}

@@ -1,10 +1,11 @@
 package console
 
 import (
-	"fmt"
-	"html/template"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -27,41 +28,52 @@ func decisionRank(code string) int {
 }
 
 // decisionText is the one wording of a decision (shared/progress), the
-// tablet's and the PDF's too.
-func decisionText(code string) string { return progress.DecisionWords(code) }
+// tablet's and the PDF's too, in language l.
+func decisionText(l i18n.Lang, code string) string { return progress.In(l).DecisionWords(code) }
 
-func measureName(code string) string { return record.MeasureOf(code).Name }
+func measureName(l i18n.Lang, code string) string { return progress.In(l).Measure(code).Name }
 
-func measureUnit(code string) string { return record.MeasureOf(code).Unit }
+func measureUnit(l i18n.Lang, code string) string { return progress.In(l).Measure(code).Unit }
 
 // round1 shows a figure with at most one decimal (never "-0").
-func round1(x float64) string { return progress.Figure(x, 1) }
+func round1(l i18n.Lang, x float64) string { return progress.In(l).Figure(x, 1) }
 
-func pct(p *float64) string {
+// pctIn is a percentage with the reasons' rounding (one figure, one way)
+// and l's decimal mark.
+func pctIn(l i18n.Lang, p *float64) string {
 	if p == nil {
 		return "—"
 	}
-	return progress.FormatPct(*p) // the reasons' rounding: one figure, one way
+	return progress.In(l).Number(progress.FormatPct(*p))
 }
 
 // deliveryText is the delivery in one line: attendance, dose, fidelity.
-func deliveryText(d *progress.Delivery) string {
+func deliveryText(l i18n.Lang, d *progress.Delivery) string {
 	if d == nil {
-		return "Unknown (no plan)"
+		return tr(l, "delivery.unknown")
 	}
 	// Whole sessions in words (ADR 0651), then the rule's figure, which the
 	// delivery gate judges: "Attended 30 of 33 planned sessions (attendance
 	// 92.11%)".
-	att := progress.AttendanceWords(d)
+	att := progress.In(l).AttendanceWords(d)
 	if d.AttendancePct != nil {
-		att += " (attendance " + pct(d.AttendancePct) + ")"
+		att = tr(l, "delivery.attendance_pct", i18n.Args{"Words": att, "Pct": pctIn(l, d.AttendancePct)})
 	}
-	return strings.ToUpper(att[:1]) + att[1:] + ", dose " + pct(d.DosePct) + ", fidelity " + pct(d.FidelityPct)
+	return tr(l, "delivery.line", i18n.Args{"Attendance": capital(att), "Dose": pctIn(l, d.DosePct), "Fidelity": pctIn(l, d.FidelityPct)})
+}
+
+// capital capitalises a sentence's first letter (any script).
+func capital(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // stepText is one checklist step's fidelity as a sentence ("Step 2, Partner
 // reading, was done in 5 of 7 sessions (71%).").
-func stepText(i int, s progress.StepFid, prog record.Program) string {
+func stepText(l i18n.Lang, i int, s progress.StepFid, prog record.Program) string {
 	name := s.StepID
 	for _, st := range prog.Steps {
 		if st.ID == s.StepID {
@@ -69,40 +81,25 @@ func stepText(i int, s progress.StepFid, prog record.Program) string {
 		}
 	}
 	if s.Applicable == 0 {
-		return fmt.Sprintf("Step %d, %s, has not been due in a delivered session yet.", i+1, name)
+		return tr(l, "step.not_due", i18n.Args{"N": i + 1, "Name": name})
 	}
-	skipped := s.Applicable - s.Done
-	return fmt.Sprintf("Step %d, %s, was done in %d of %d sessions (%s) and skipped in %d.", i+1, name, s.Done, s.Applicable, pct(s.Pct), skipped)
+	return tr(l, "step.done", i18n.Args{"N": i + 1, "Name": name, "Done": s.Done, "Applicable": s.Applicable,
+		"Pct": pctIn(l, s.Pct), "Skipped": s.Applicable - s.Done})
 }
 
-func slopeText(x float64, code string) string {
-	unit := measureUnit(code)
+func slopeText(l i18n.Lang, x float64, code string) string {
+	unit := measureUnit(l, code)
 	if unit == "" {
-		unit = "points"
+		unit = tr(l, "unit.points")
 	}
-	return fmt.Sprintf("%s %s a week", strings.TrimPrefix(round2(x), "+"), unit)
-}
-
-// round2 shows a figure with at most two decimals (never "-0").
-func round2(x float64) string { return progress.Figure(x, 2) }
-
-var funcs = template.FuncMap{
-	"decisionText": decisionText,
-	"statusText":   progress.StatusWords, // DOMAIN.md §3.6 in words, the caseload's legend too
-	"sufficiency":  progress.SufficiencyWords,
-	"measureName":  measureName,
-	"measureUnit":  measureUnit,
-	"delivery":     deliveryText,
-	"pct":          pct,
-	"round1":       round1,
-	"exactNum":     exactNum,
+	return tr(l, "slope.per_week", i18n.Args{"Figure": strings.TrimPrefix(progress.In(l).Figure(x, 2), "+"), "Unit": unit})
 }
 
 // vsAim compares a trend slope with the aimline's as a share of it (the
 // ratio the trend rule of DOMAIN.md §3.5 reads, shown, not applied).
-func vsAim(x float64, a *progress.Aimline) string {
+func vsAim(l i18n.Lang, x float64, a *progress.Aimline) string {
 	if a == nil || a.SlopePerWeek == 0 {
 		return ""
 	}
-	return " (" + progress.FormatPct(x/a.SlopePerWeek*100) + " of the aimline's)"
+	return tr(l, "slope.vs_aim", i18n.Args{"Pct": progress.In(l).Number(progress.FormatPct(x / a.SlopePerWeek * 100))})
 }

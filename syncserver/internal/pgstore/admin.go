@@ -55,8 +55,9 @@ func (s *Store) UpdateUser(ctx context.Context, schoolID, userID string, ch stor
 		// COALESCE keeps what the change leaves nil. The users row is
 		// locked first (lock order: users, devices, tokens).
 		u, err = scanUser(tx.QueryRow(ctx, `UPDATE users SET name = COALESCE($3, name), role = COALESCE($4, role),
-				password_hash = COALESCE($5, password_hash), disabled = COALESCE($6, disabled)
-			WHERE id = $1 AND school_id = $2 RETURNING `+userCols, userID, schoolID, ch.Name, ch.Role, ch.PasswordHash, ch.Disabled))
+				password_hash = COALESCE($5, password_hash), disabled = COALESCE($6, disabled),
+				console_lang = COALESCE($7, console_lang)
+			WHERE id = $1 AND school_id = $2 RETURNING `+userCols, userID, schoolID, ch.Name, ch.Role, ch.PasswordHash, ch.Disabled, ch.ConsoleLang))
 		if err != nil {
 			return err
 		}

@@ -36,10 +36,10 @@ func (s *Store) ConsoleSessionByHash(ctx context.Context, hash []byte, at time.T
 	var p store.Principal
 	var created, seen time.Time
 	err := s.pool.QueryRow(ctx, `SELECT c.created_at, c.last_seen, sc.id::text, sc.slug, sc.name, sc.created_at,
-			u.id::text, u.school_id::text, u.username, u.name, u.role, u.created_at, u.disabled
+			u.id::text, u.school_id::text, u.username, u.name, u.role, u.created_at, u.disabled, u.console_lang
 		FROM console_sessions c JOIN schools sc ON sc.id = c.school_id JOIN users u ON u.id = c.user_id
 		WHERE c.hash = $1`, hash).Scan(&created, &seen, &p.School.ID, &p.School.Slug, &p.School.Name, &p.School.CreatedAt,
-		&p.User.ID, &p.User.SchoolID, &p.User.Username, &p.User.Name, &p.User.Role, &p.User.CreatedAt, &p.User.Disabled)
+		&p.User.ID, &p.User.SchoolID, &p.User.Username, &p.User.Name, &p.User.Role, &p.User.CreatedAt, &p.User.Disabled, &p.User.ConsoleLang)
 	if err != nil {
 		return store.Principal{}, wrap("console session", err)
 	}

@@ -129,6 +129,9 @@ func (s *Store) Schools(ctx context.Context) ([]store.School, error) {
 
 // CreateUser adds a user.
 func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error) {
+	if err := (store.UserChange{ConsoleLang: &u.ConsoleLang}).CheckText(); err != nil {
+		return store.User{}, err
+	}
 	if err := store.CheckText(u.Username, u.Name, u.Role); err != nil {
 		return store.User{}, err
 	}
@@ -144,16 +147,16 @@ func (s *Store) CreateUser(ctx context.Context, u store.User) (store.User, error
 	if u.PasswordHash == nil {
 		u.PasswordHash = []byte{}
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO users (id, school_id, username, name, role, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		u.ID, u.SchoolID, u.Username, u.Name, u.Role, u.PasswordHash, u.CreatedAt)
+	_, err := s.pool.Exec(ctx, `INSERT INTO users (id, school_id, username, name, role, password_hash, created_at, console_lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		u.ID, u.SchoolID, u.Username, u.Name, u.Role, u.PasswordHash, u.CreatedAt, u.ConsoleLang)
 	return u, wrap("create user", err)
 }
 
-const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at, disabled`
+const userCols = `id::text, school_id::text, username, name, role, password_hash, created_at, disabled, console_lang`
 
 func scanUser(row pgx.Row) (store.User, error) {
 	var u store.User
-	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt, &u.Disabled)
+	err := row.Scan(&u.ID, &u.SchoolID, &u.Username, &u.Name, &u.Role, &u.PasswordHash, &u.CreatedAt, &u.Disabled, &u.ConsoleLang)
 	return u, err
 }
 

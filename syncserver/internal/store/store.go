@@ -62,6 +62,9 @@ type User struct {
 	CreatedAt    time.Time
 	// Disabled users cannot enrol and have no live tokens (PROTOCOL §13).
 	Disabled bool
+	// ConsoleLang is the language the user chose for the console ("en",
+	// "es"); "" follows the browser (docs/decisions/0036).
+	ConsoleLang string
 }
 
 // UserChange is what an admin changes of a user (PROTOCOL §13); nil fields
@@ -71,6 +74,9 @@ type UserChange struct {
 	Role         *string
 	Disabled     *bool
 	PasswordHash []byte
+	// ConsoleLang is the user's own console language choice ("" for the
+	// browser's); the console sets it for the signed-in user only.
+	ConsoleLang *string
 }
 
 // EnrolmentCode is a one-time code for one user of one school (PROTOCOL

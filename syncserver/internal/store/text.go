@@ -20,10 +20,17 @@ func CheckText(texts ...string) error {
 	return nil
 }
 
+// MaxConsoleLang bounds a stored console language choice: a BCP 47 base
+// language is two or three letters; the console stores only those it speaks.
+const MaxConsoleLang = 16
+
 // CheckText is CheckText of the change's text fields that are set.
 func (ch UserChange) CheckText() error {
+	if ch.ConsoleLang != nil && len(*ch.ConsoleLang) > MaxConsoleLang {
+		return ErrBadText
+	}
 	var texts []string
-	for _, p := range []*string{ch.Name, ch.Role} {
+	for _, p := range []*string{ch.Name, ch.Role, ch.ConsoleLang} {
 		if p != nil {
 			texts = append(texts, *p)
 		}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"crypto/sha256"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,5 +142,64 @@ func testConsoleSessionsDisabled(t *testing.T, s store.Store) {
 	}
 	if _, err := sessionUser(s, a1, t0.Add(2*time.Second)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("session revived by enabling: %v", err)
+	}
+}
+
+// testConsoleLanguage: a user's console language choice (docs/decisions/0036)
+// is stored on the user, comes back with their session, touches no one else,
+// survives other changes, and "" goes back to following the browser.
+func testConsoleLanguage(t *testing.T, s store.Store) {
+	t0 := time.Now().UTC().Truncate(time.Second)
+	f := NewFixture(t, s, "lincoln")
+	ha := newSession(t, s, f, f.Ana, "ana", t0)
+	hb := newSession(t, s, f, f.Ben, "ben", t0)
+	lang := func(h []byte) string {
+		t.Helper()
+		p, err := s.ConsoleSessionByHash(ctx, h, t0.Add(time.Second))
+		if err != nil {
+			t.Fatalf("session: %v", err)
+		}
+		return p.User.ConsoleLang
+	}
+	if got := lang(ha); got != "" {
+		t.Fatalf("a new user's choice = %q, want \"\" (follow the browser)", got)
+	}
+	u, err := s.UpdateUser(ctx, f.School.ID, f.Ana.ID, store.UserChange{ConsoleLang: ptr("es")}, t0)
+	if err != nil || u.ConsoleLang != "es" || u.Name != f.Ana.Name {
+		t.Fatalf("set es = %+v, %v", u, err)
+	}
+	if got := lang(ha); got != "es" {
+		t.Errorf("Ana's session after choosing es = %q", got)
+	}
+	if got := lang(hb); got != "" {
+		t.Errorf("Ben's session after Ana chose es = %q, want \"\"", got)
+	}
+	if got, err := s.UserByUsername(ctx, f.School.ID, f.Ana.Username); err != nil || got.ConsoleLang != "es" {
+		t.Errorf("UserByUsername = %q, %v", got.ConsoleLang, err)
+	}
+	// Another change leaves the choice as it is.
+	if u, err := s.UpdateUser(ctx, f.School.ID, f.Ana.ID, store.UserChange{Name: ptr("Ana R")}, t0); err != nil || u.ConsoleLang != "es" {
+		t.Errorf("renaming changed the choice: %+v, %v", u, err)
+	}
+	if _, err := s.UpdateUser(ctx, f.School.ID, f.Ana.ID, store.UserChange{ConsoleLang: ptr(strings.Repeat("e", store.MaxConsoleLang+1))}, t0); !errors.Is(err, store.ErrBadText) {
+		t.Errorf("an over-long choice: %v, want ErrBadText", err)
+	}
+	if _, err := s.UpdateUser(ctx, f.School.ID, f.Ana.ID, store.UserChange{ConsoleLang: ptr("")}, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang(ha); got != "" {
+		t.Errorf("after choosing automatic = %q, want \"\"", got)
+	}
+	// A user created with a choice keeps it, on both stores.
+	u, err = s.CreateUser(ctx, store.User{SchoolID: f.School.ID, Username: "lucia", Name: "Lucía", Role: "interventionist", ConsoleLang: "es"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.UserByUsername(ctx, f.School.ID, "lucia"); err != nil || got.ConsoleLang != "es" {
+		t.Errorf("created with es: %q, %v", got.ConsoleLang, err)
+	}
+	if _, err := s.CreateUser(ctx, store.User{SchoolID: f.School.ID, Username: "long", Name: "L", Role: "interventionist",
+		ConsoleLang: strings.Repeat("e", store.MaxConsoleLang+1)}); !errors.Is(err, store.ErrBadText) {
+		t.Errorf("created with an over-long choice: %v, want ErrBadText", err)
 	}
 }

@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	// CONSOLE.md §2: console sessions.
 	t.Run("ConsoleSessions", func(t *testing.T) { testConsoleSessions(t, open(t)) })
 	t.Run("ConsoleSessionsDisabled", func(t *testing.T) { testConsoleSessionsDisabled(t, open(t)) })
+	t.Run("ConsoleLanguage", func(t *testing.T) { testConsoleLanguage(t, open(t)) })
 	t.Run("AttemptsWhileClearing", func(t *testing.T) { testAttemptsWhileClearing(t, open(t)) })
 	t.Run("TextFields", func(t *testing.T) { testTextFields(t, open(t)) })
 	// ADR 0020 and 0021: recovery keys and the audit of restricted content.
