@@ -22,6 +22,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -52,6 +53,13 @@ type Chart struct {
 	Report   progress.Report
 	Phases   []progress.Phase
 	Calendar progress.Calendar
+	// Lang is the language of the chart's words (axis, legend, dates,
+	// decimal marks); "" is English.
+	Lang i18n.Lang
+	// Family draws the chart for a family (DOMAIN.md §4.3): the scores and
+	// the path to the goal in plain words, without the team's trend lines;
+	// the caller gives it no phase lines (they name team decisions).
+	Family bool
 }
 
 // chartStyle is what differs between surfaces: the size of the type, in
@@ -122,6 +130,15 @@ func (l *layers) line(xys plotter.XYs, ls draw.LineStyle) error {
 // ADR 0023).
 func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	r := ch.Report
+	w := wordsIn(ch.Lang)
+	legend := func(id string) string {
+		if ch.Family {
+			id = "chart.family." + id
+		} else {
+			id = "chart." + id
+		}
+		return w.T(id)
+	}
 	ax := newTimeAxis(r, ch.Calendar)
 	l := &layers{xs: newRange(), ys: newRange()}
 	var goal *goalMark
@@ -147,20 +164,22 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 			if err := l.line(xys, ls); err != nil {
 				return nil, err
 			}
-			l.legend = append(l.legend, legendEntry{legendLine(ls), "aimline"})
+			l.legend = append(l.legend, legendEntry{legendLine(ls), legend("aimline")})
 			l.extend(xys)
 		}
 	}
-	if err := l.trends(ax, r, ch.Phases, goalWeek, haveGoalWeek); err != nil {
-		return nil, err
+	if !ch.Family {
+		if err := l.trends(w, ax, r, ch.Phases, goalWeek, haveGoalWeek); err != nil {
+			return nil, err
+		}
 	}
-	if err := l.points(ax, r, ch.Phases, st); err != nil {
+	if err := l.points(ax, r, ch.Phases, st, legend); err != nil {
 		return nil, err
 	}
 	if y, ok := ChartScore(r.Baseline.Score); ok {
 		l.ys.add(y)
 	}
-	marks := phaseMarks(ax, ch.Phases)
+	marks := phaseMarks(w, ax, ch.Phases)
 	for _, m := range marks {
 		l.xs.add(m.x)
 	}
@@ -170,7 +189,7 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	if y, ok := ChartScore(r.Goal.GoalScore); ok && haveGoalX {
 		l.xs.add(goalX)
 		l.ys.add(y)
-		gm := goalMark{x: goalX, y: y, label: goalWords(r), down: r.Goal.Direction == record.DirectionDown, text: st.textStyle(st.text, aimColour)}
+		gm := goalMark{x: goalX, y: y, label: goalWords(w, r), down: r.Goal.Direction == record.DirectionDown, text: st.textStyle(st.text, aimColour)}
 		l.list = append(l.list, gm)
 		goal = &gm
 	}
@@ -188,7 +207,7 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	under := []plot.Plotter{}
 	if bs := ax.bands(xlo, xhi); len(bs) > 0 {
 		under = append(under, bands{list: bs, text: st.textStyle(st.text*0.9, breakInk)})
-		l.legend = append(l.legend, legendEntry{legendBand, "break (no instruction)"})
+		l.legend = append(l.legend, legendEntry{legendBand, legend("break")})
 	}
 	grid := plotter.NewGrid()
 	grid.Vertical.Color, grid.Horizontal.Color = gridColour, gridColour
@@ -196,11 +215,11 @@ func newChart(ch Chart, st chartStyle) (*chartPlot, error) {
 	p.Add(all...)
 	p.X.Min, p.X.Max = AxisRange(xlo, xhi, WeekLimit)
 	p.Y.Min, p.Y.Max = AxisRange(ylo, yhi, ScoreLimit)
-	p.Y.Tick.Marker = scoreTicks{}
+	p.Y.Tick.Marker = scoreTicks{w: w}
 	if goal != nil {
 		labelBeyond(&p.Y, goal.y, goal.down)
 	}
-	styleAxes(p, ax, r, st)
+	styleAxes(p, w, ax, r, st)
 	return &chartPlot{p: p, plotters: all, phases: marks, legend: l.legend, st: st, goal: goal}, nil
 }
 
@@ -232,14 +251,14 @@ func labelBeyond(a *plot.Axis, goal float64, down bool) {
 }
 
 // styleAxes sets the type, the date ticks and the axes' words.
-func styleAxes(p *plot.Plot, ax timeAxis, r progress.Report, st chartStyle) {
+func styleAxes(p *plot.Plot, w words, ax timeAxis, r progress.Report, st chartStyle) {
 	if ax.dated {
-		p.X.Tick.Marker = dateTicks{start: ax.start, maxLabels: 8}
+		p.X.Tick.Marker = dateTicks{w: w, start: ax.start, maxLabels: 8}
 	} else {
-		p.X.Label.Text = "weeks since the start"
+		p.X.Label.Text = w.T("chart.axis.weeks")
 	}
 	// DOMAIN.md §2: an axis shows the measure's unit in words, never its code.
-	p.Y.Label.Text = record.MeasureOf(r.Goal.Measure).Axis()
+	p.Y.Label.Text = w.sp.Measure(r.Goal.Measure).Axis()
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
 		a.Label.TextStyle.Font = pfont.From(sans, st.text)
 		a.Label.TextStyle.Color = inkColour
@@ -255,7 +274,7 @@ func styleAxes(p *plot.Plot, ax timeAxis, r progress.Report, st chartStyle) {
 // each phase line starts a new one) over that phase's points and, for a
 // goal with one trend, that trend carried on, fainter, to the goal date:
 // where the present rate leads.
-func (l *layers) trends(ax timeAxis, r progress.Report, phases []progress.Phase, goalWeek float64, haveGoalWeek bool) error {
+func (l *layers) trends(w words, ax timeAxis, r progress.Report, phases []progress.Phase, goalWeek float64, haveGoalWeek bool) error {
 	trends := progress.PhaseTrends(r.Points, phases)
 	for i, t := range trends {
 		at := func(w float64) float64 { return t.Intercept + t.Slope*w }
@@ -266,11 +285,11 @@ func (l *layers) trends(ax timeAxis, r progress.Report, phases []progress.Phase,
 			}
 			l.extend(xys)
 			if i == 0 {
-				words := "trend"
+				id := "chart.trend"
 				if len(trends) > 1 {
-					words = "trend of each phase"
+					id = "chart.trend_each_phase"
 				}
-				l.legend = append(l.legend, legendEntry{legendLine(ls), words})
+				l.legend = append(l.legend, legendEntry{legendLine(ls), w.T(id)})
 			}
 		}
 		// Carried on only when it is the whole goal's trend, whose
@@ -287,7 +306,7 @@ func (l *layers) trends(ax timeAxis, r progress.Report, phases []progress.Phase,
 			if err := l.line(xys, ls); err != nil {
 				return err
 			}
-			l.legend = append(l.legend, legendEntry{legendLine(ls), "trend carried on"})
+			l.legend = append(l.legend, legendEntry{legendLine(ls), w.T("chart.trend_carried_on")})
 		}
 	}
 	return nil
@@ -298,7 +317,7 @@ func (l *layers) trends(ax timeAxis, r progress.Report, phases []progress.Phase,
 // (▲ above, ▼ below, ● on) and coloured by whether that is better or worse
 // for the goal's direction: shape and colour say it twice, so the chart
 // reads without colour.
-func (l *layers) points(ax timeAxis, r progress.Report, phases []progress.Phase, st chartStyle) error {
+func (l *layers) points(ax timeAxis, r progress.Report, phases []progress.Phase, st chartStyle, legend func(id string) string) error {
 	down := r.Goal.Direction == record.DirectionDown
 	radius := st.text * 0.4
 	kinds := []struct {
@@ -307,9 +326,9 @@ func (l *layers) points(ax timeAxis, r progress.Report, phases []progress.Phase,
 		words string
 		xys   plotter.XYs
 	}{
-		{progress.Above, triangleGlyph{}, "above the aimline", nil},
-		{progress.Below, triangleGlyph{down: true}, "below the aimline", nil},
-		{progress.On, disc{}, "on the aimline", nil},
+		{progress.Above, triangleGlyph{}, legend("above"), nil},
+		{progress.Below, triangleGlyph{down: true}, legend("below"), nil},
+		{progress.On, disc{}, legend("on"), nil},
 	}
 	var path plotter.XYs
 	flush := func() error {
@@ -381,16 +400,16 @@ func (l *layers) points(ax timeAxis, r progress.Report, phases []progress.Phase,
 // change of program: "New program" says it. A day of many changes names
 // the first few (maxMarkWords) and counts the rest, so that thousands of
 // decisions on one day cost no more than a few.
-func phaseMarks(ax timeAxis, phases []progress.Phase) []phaseMark {
+func phaseMarks(say words, ax timeAxis, phases []progress.Phase) []phaseMark {
 	var out []phaseMark
-	ended := progress.PhaseWords(progress.Phase{Kind: progress.PhasePlanEnd})
+	ended := say.sp.PhaseWords(progress.Phase{Kind: progress.PhasePlanEnd})
 	for _, ph := range phases {
 		w, ok := ChartWeek(ph.Week)
 		if !ok {
 			continue
 		}
 		x, _ := ChartWeek(ax.x(w))
-		words := progress.PhaseWords(ph)
+		words := say.sp.PhaseWords(ph)
 		n := len(out)
 		if n == 0 || out[n-1].x != x {
 			out = append(out, phaseMark{x: x, words: []string{words}})
@@ -414,12 +433,12 @@ func phaseMarks(ax timeAxis, phases []progress.Phase) []phaseMark {
 const maxMarkWords = 2
 
 // goalWords labels the goal marker: "Goal 78 by 12 May".
-func goalWords(r progress.Report) string {
-	s := "Goal " + progress.FormatScore(r.Goal.GoalScore)
+func goalWords(w words, r progress.Report) string {
+	goal := w.num(r.Goal.GoalScore)
 	if d, err := progress.ParseDate(r.Goal.GoalDate); err == nil {
-		s += " by " + d.Time().Format("2 Jan")
+		return w.T("chart.goal_by", i18n.Args{"Goal": goal, "Date": w.date("doc.date.day_month", d.Time())})
 	}
-	return s
+	return w.T("chart.goal", i18n.Args{"Goal": goal})
 }
 
 // bands are the breaks within [lo, hi] on the calendar. A break's days

@@ -22,6 +22,7 @@ import (
 
 	"smallwins/reportdoc/charttest"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -356,7 +357,7 @@ func TestChartOfManyPhases(t *testing.T) {
 		bs = append(bs, record.CalendarBreak{Name: fmt.Sprint("Break ", i), StartDate: d.String(), EndDate: (d + 1).String()})
 	}
 	ch.Calendar = progress.NewCalendar(bs, nil)
-	marks := phaseMarks(newTimeAxis(ch.Report, ch.Calendar), ch.Phases)
+	marks := phaseMarks(wordsIn(i18n.English), newTimeAxis(ch.Report, ch.Calendar), ch.Phases)
 	if last := marks[len(marks)-1]; len(marks) != 20001 || last.label() != "Team: code-0, Team: code-1 and 4998 more" {
 		t.Errorf("%d marks, the last %q", len(marks), last.label())
 	}

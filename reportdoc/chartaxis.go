@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -99,6 +100,7 @@ func (a timeAxis) line(w0, y0, w1, y1 float64) (xys plotter.XYs, ok bool) {
 // most maxLabels labelled ticks and a bounded number of minor ones are made
 // for any range (ADR 0023: a range is never left to loop).
 type dateTicks struct {
+	w         words
 	start     progress.Date
 	maxLabels int
 }
@@ -128,9 +130,9 @@ func (t dateTicks) Ticks(lo, hi float64) []plot.Tick {
 			m = m.AddDate(0, 1, 0)
 		}
 		for n := 0; !m.After(last) && n <= t.maxLabels+1; n++ {
-			label := m.Format("Jan")
+			label := t.w.date("doc.date.month", m)
 			if len(ticks) == 0 || m.Month() == time.January {
-				label = m.Format("Jan 2006")
+				label = t.w.date("doc.date.month_year", m)
 			}
 			ticks = append(ticks, plot.Tick{Value: t.x(m), Label: label})
 			m = m.AddDate(0, step, 0)
@@ -141,9 +143,9 @@ func (t dateTicks) Ticks(lo, hi float64) []plot.Tick {
 		step := max(1, int(math.Ceil((hi-lo)/float64(t.maxLabels))))
 		for w := math.Ceil(lo); w <= hi && len(ticks) <= t.maxLabels+1; w += float64(step) {
 			d := day(w)
-			label := d.Format("2 Jan")
+			label := t.w.date("doc.date.day_month", d)
 			if len(ticks) == 0 {
-				label = d.Format("2 Jan 2006")
+				label = t.w.date("doc.date.day_month_year", d)
 			}
 			ticks = append(ticks, plot.Tick{Value: w, Label: label})
 		}
@@ -173,10 +175,19 @@ func monthsBetween(a, b time.Time) int {
 // they are labelled too (40, 50, 60, 70, 80 rather than 40, 60, 80), so a
 // point's score reads off the axis. Labels are progress.FormatScore's, the
 // one rule for a score said to people.
-type scoreTicks struct{}
+type scoreTicks struct{ w words }
 
 // Ticks implements plot.Ticker.
-func (scoreTicks) Ticks(lo, hi float64) []plot.Tick {
+func (st scoreTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := st.ticks(lo, hi)
+	for i := range ticks {
+		// The language's decimal mark on every label, gonum/plot's too.
+		ticks[i].Label = i18n.Decimal(st.w.l, ticks[i].Label)
+	}
+	return ticks
+}
+
+func (scoreTicks) ticks(lo, hi float64) []plot.Tick {
 	ticks := plot.DefaultTicks{}.Ticks(lo, hi)
 	labelled := 0
 	for _, t := range ticks {

@@ -11,6 +11,7 @@ import (
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	"codeberg.org/go-pdf/fpdf"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -32,22 +33,37 @@ type CICOCardDoc struct {
 	// Plan is the student's CICO plan (its phase is said in words); nil
 	// when there is none.
 	Plan *record.CICOPlan
+	// FamilyLanguage is the student's family_language (a BCP 47 tag): the
+	// card is in that language when the product has it, else in English
+	// with a line saying so (DOMAIN.md §4.3, FamilyLanguage).
+	FamilyLanguage string
 }
 
-// ratingWords says a rating for a family.
-var ratingWords = map[float64]string{2: "Met (2)", 1: "Partly (1)", 0: "Not yet (0)"}
+// rating says a rating for a family: "Met (2)"; false for one out of range.
+func (w words) rating(v float64) (string, bool) {
+	switch v {
+	case 2:
+		return w.T("card.rating.met"), true
+	case 1:
+		return w.T("card.rating.partly"), true
+	case 0:
+		return w.T("card.rating.not_yet"), true
+	}
+	return "", false
+}
 
 // phaseForFamily says what a phase means for the student, in words.
-func phaseForFamily(phase, name string) string {
+func (w words) phaseForFamily(phase, name string) string {
+	id := "card.phase.cico"
 	switch phase {
 	case record.PhaseSelfManaged:
-		return name + " now rates their own card during the day, and an adult checks it with them."
+		id = "card.phase.self_managed"
 	case record.PhaseFaded:
-		return name + " is doing well and now needs fewer check-ins with an adult."
+		id = "card.phase.faded"
 	case record.PhaseGraduated:
-		return name + " has completed Check-In/Check-Out. Well done!"
+		id = "card.phase.graduated"
 	}
-	return name + " checks in with an adult each morning and checks out at the end of the day."
+	return w.T(id, i18n.Args{"Name": name})
 }
 
 // CICOCardPDF writes the family card of d as a one-page PDF (US Letter).
@@ -68,29 +84,19 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: family card: date %q: %w", d.Date, err)
 	}
+	lang, missing := FamilyLanguage(d.FamilyLanguage)
+	w := wordsIn(lang)
 	name := d.Student
 	if name == "" {
-		name = "Your child"
+		name = w.T("family.your_child")
 	}
 	// The given name reads warmer in sentences than the full name.
 	first := name
 	if f := strings.Fields(d.Student); len(f) > 0 {
 		first = f[0]
 	}
-	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
-	pdf.AddUTF8FontFromBytes(font, "", liberationsansregular.TTF)
-	pdf.AddUTF8FontFromBytes(font, "B", liberationsansbold.TTF)
-	pdf.SetMargins(margin, margin, margin)
-	// One page: nothing below may break onto a second (the tables are
-	// bounded: 10 periods, 7 days; long names are cut to fit).
-	pdf.SetAutoPageBreak(false, margin)
-	pdf.SetCellMargin(0)
-	pdf.SetCreator("Small Wins", true)
-	if t, err := time.Parse("2006-01-02", d.Generated); err == nil {
-		pdf.SetCreationDate(t)
-		pdf.SetModificationDate(t)
-	}
-	pdf.AddPage()
+	nm := i18n.Args{"Name": first}
+	pdf := newFamilyPDF(d.Generated)
 	textW := pageW - 2*margin
 	para := func(s string, size float64, bold bool) {
 		style := ""
@@ -100,16 +106,15 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 		pdf.SetFont(font, style, size)
 		pdf.MultiCell(0, size*1.35, s, "", "L", false)
 	}
-	kind := "Daily"
-	when := day.Time().Format("Monday 2 January 2006")
+	title := w.T("card.title.daily", i18n.Args{"Name": name})
+	when := w.date("doc.date.full", day.Time())
 	var from, to progress.Date = day, day
 	if d.Weekly {
-		kind = "Weekly"
 		from = day - progress.Date(day.Weekday()-1)
 		to = from + 6
-		when = "Week of " + from.Time().Format("Monday 2 January 2006")
+		title = w.T("card.title.weekly", i18n.Args{"Name": name})
+		when = w.T("card.week_of", i18n.Args{"Date": w.date("doc.date.full", from.Time())})
 	}
-	title := kind + " behaviour card: " + name
 	pdf.SetTitle(title, true)
 	pdf.SetFont(font, "B", 18)
 	pdf.CellFormat(0, 24, fitWidth(pdf, title, textW), "", 1, "L", false, 0, "")
@@ -119,6 +124,10 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 		head = d.School + " - " + when
 	}
 	pdf.CellFormat(0, 15, fitWidth(pdf, head, textW), "", 1, "L", false, 0, "")
+	if missing != "" {
+		pdf.SetFont(font, "", 9)
+		pdf.MultiCell(0, 9*1.35, inEnglishLine("card.in_english", missing), "", "L", false)
+	}
 	pdf.Ln(6)
 
 	// The cards of the range, in date order.
@@ -144,38 +153,42 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 		expectations = d.Plan.Expectations
 	}
 	if len(expectations) > 0 {
-		para(fmt.Sprintf("At school, %s works on these goals every day: %s.", first, strings.Join(expectations, ", ")), 11, false)
+		para(w.T("card.goals_every_day", i18n.Args{"Name": first, "Goals": strings.Join(expectations, ", ")}), 11, false)
 	}
-	para("After each part of the day, an adult gives 2 points when a goal was met, 1 when it was partly met and 0 when it was not yet met. "+
-		"A dash means the part was not rated (for example, "+first+" was out of the room).", 11, false)
+	para(w.T("card.how_rated", nm), 11, false)
 	if d.Plan != nil {
 		phase, _ := d.Plan.PhaseOn(to.String())
-		para(phaseForFamily(phase, first), 11, false)
+		para(w.phaseForFamily(phase, first), 11, false)
 	}
 	pdf.Ln(8)
 
 	rep := progress.CICO(progress.NewDataset(envelopes(cards)), studentOf(cards), from, to)
 	if len(cards) == 0 || len(rep.Days) == 0 {
-		para("No card was rated "+map[bool]string{false: "on this day", true: "this week"}[d.Weekly]+".", 12, true)
+		id := "card.none.day"
+		if d.Weekly {
+			id = "card.none.week"
+		}
+		para(w.T(id), 12, true)
 	} else if d.Weekly {
-		weekTable(pdf, cards, expectations, rep)
+		weekTable(pdf, w, cards, expectations, rep)
 		pdf.Ln(10)
-		w := rep.Weeks[0]
-		para(fmt.Sprintf("This week %s earned %s of %s points (%s).", first, num(w.Earned), num(w.Possible), progress.FormatPct(w.Pct)), 12, true)
-		if w.Met {
-			para(fmt.Sprintf("That reaches the weekly goal of 80%%. %s reached the daily goal on %d of %d days.", first, len(rep.Days)-w.DaysBelowGoal, len(rep.Days)), 11, false)
+		wk := rep.Weeks[0]
+		para(w.T("card.week.earned", i18n.Args{"Name": first, "Earned": w.num(wk.Earned), "Possible": w.num(wk.Possible), "Pct": w.pct(wk.Pct)}), 12, true)
+		days := i18n.Args{"Name": first, "Days": len(rep.Days) - wk.DaysBelowGoal, "Of": len(rep.Days)}
+		if wk.Met {
+			para(w.T("card.week.met", days), 11, false)
 		} else {
-			para(fmt.Sprintf("The weekly goal is 80%%. %s reached the daily goal on %d of %d days.", first, len(rep.Days)-w.DaysBelowGoal, len(rep.Days)), 11, false)
+			para(w.T("card.week.not_met", days), 11, false)
 		}
 	} else {
-		dayTable(pdf, cards)
+		dayTable(pdf, w, cards)
 		pdf.Ln(10)
 		dd := rep.Days[0]
-		para(fmt.Sprintf("Today %s earned %s of %s points (%s).", first, num(dd.Earned), num(dd.Possible), progress.FormatPct(dd.Pct)), 12, true)
+		para(w.T("card.day.earned", i18n.Args{"Name": first, "Earned": w.num(dd.Earned), "Possible": w.num(dd.Possible), "Pct": w.pct(dd.Pct)}), 12, true)
 		if dd.Met {
-			para(fmt.Sprintf("That reaches the daily goal of %s.", progress.FormatPct(goal)), 11, false)
+			para(w.T("card.day.met", i18n.Args{"Goal": w.pct(goal)}), 11, false)
 		} else {
-			para(fmt.Sprintf("The daily goal is %s: not reached today. Tomorrow is a new day.", progress.FormatPct(goal)), 11, false)
+			para(w.T("card.day.not_met", i18n.Args{"Goal": w.pct(goal)}), 11, false)
 		}
 	}
 	matched, compared := 0, 0
@@ -184,21 +197,48 @@ func cicoCardPDF(d CICOCardDoc) (*fpdf.Fpdf, error) {
 		matched, compared = matched+m, compared+n
 	}
 	if compared > 0 {
-		para(fmt.Sprintf("%s also rated their own card: %s and the adult agreed on %d of %d boxes.", first, first, matched, compared), 11, false)
+		para(w.T("card.self_rated", i18n.Args{"Name": first, "Matched": matched, "Compared": compared}), 11, false)
 	}
 	pdf.Ln(14)
-	para("Please talk with "+first+" about the card, praise what went well, and sign below.", 11, false)
+	para(w.T("card.talk", nm), 11, false)
 	pdf.Ln(16)
 	pdf.SetFont(font, "", 11)
-	pdf.CellFormat(0, 14, "Parent or carer signature: ______________________________   Date: ______________", "", 1, "L", false, 0, "")
+	pdf.CellFormat(0, 14, fitWidth(pdf, w.T("card.signature"), textW), "", 1, "L", false, 0, "")
 	pdf.Ln(10)
-	pdf.SetFont(font, "", 8)
-	pdf.SetTextColor(90, 90, 90)
-	pdf.CellFormat(0, 10, "Made with Small Wins on "+d.Generated+".", "", 1, "L", false, 0, "")
+	madeWith(pdf, w, d.Generated)
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("reportdoc: family card: %w", err)
 	}
 	return pdf, nil
+}
+
+// newFamilyPDF starts a one-page family document (US Letter): the report's
+// embedded fonts, whose UTF-8 glyphs carry every accent of Spanish, and no
+// automatic page break (nothing below may break onto a second page: the
+// tables are bounded and long names are cut to fit).
+func newFamilyPDF(generated string) *fpdf.Fpdf {
+	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "pt", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
+	pdf.AddUTF8FontFromBytes(font, "", liberationsansregular.TTF)
+	pdf.AddUTF8FontFromBytes(font, "B", liberationsansbold.TTF)
+	pdf.SetMargins(margin, margin, margin)
+	pdf.SetAutoPageBreak(false, margin)
+	pdf.SetCellMargin(0)
+	pdf.SetCreator("Small Wins", true)
+	if t, err := time.Parse("2006-01-02", generated); err == nil {
+		// The same document gives the same bytes, not a new timestamp per request.
+		pdf.SetCreationDate(t)
+		pdf.SetModificationDate(t)
+	}
+	pdf.AddPage()
+	return pdf
+}
+
+// madeWith is a family document's last line: "Made with Small Wins on …".
+func madeWith(pdf *fpdf.Fpdf, w words, generated string) {
+	pdf.SetFont(font, "", 8)
+	pdf.SetTextColor(90, 90, 90)
+	pdf.CellFormat(0, 10, w.T("family.made_with", i18n.Args{"Date": w.longDate(generated)}), "", 1, "L", false, 0, "")
+	pdf.SetTextColor(0, 0, 0)
 }
 
 // envelopes wraps cards for progress.NewDataset, which reads records.
@@ -225,7 +265,7 @@ func studentOf(cards []record.CICOCard) string {
 // dayTable is the day's card: a row per period, a column per expectation,
 // each rating in words. Several cards of one day (two tablets) are listed
 // one after the other.
-func dayTable(pdf *fpdf.Fpdf, cards []record.CICOCard) {
+func dayTable(pdf *fpdf.Fpdf, w words, cards []record.CICOCard) {
 	const rowH, size = 18.0, 10.0
 	textW := pageW - 2*margin
 	for _, c := range cards {
@@ -238,7 +278,7 @@ func dayTable(pdf *fpdf.Fpdf, cards []record.CICOCard) {
 		pdf.SetCellMargin(4)
 		pdf.SetFont(font, "B", size)
 		pdf.SetFillColor(235, 235, 235)
-		pdf.CellFormat(first, rowH, "Part of the day", "1", 0, "L", true, 0, "")
+		pdf.CellFormat(first, rowH, fitWidth(pdf, w.T("card.table.part"), first-8), "1", 0, "L", true, 0, "")
 		for _, e := range c.Expectations {
 			pdf.CellFormat(colW, rowH, fitWidth(pdf, e, colW-8), "1", 0, "C", true, 0, "")
 		}
@@ -249,8 +289,8 @@ func dayTable(pdf *fpdf.Fpdf, cards []record.CICOCard) {
 			for e := range c.Expectations {
 				s := "-"
 				if p < len(c.Ratings) && e < len(c.Ratings[p]) && c.Ratings[p][e] != nil {
-					if w, ok := ratingWords[*c.Ratings[p][e]]; ok {
-						s = w
+					if words, ok := w.rating(*c.Ratings[p][e]); ok {
+						s = words
 					}
 				}
 				pdf.CellFormat(colW, rowH, s, "1", 0, "C", false, 0, "")
@@ -265,10 +305,10 @@ func dayTable(pdf *fpdf.Fpdf, cards []record.CICOCard) {
 // weekTable is the week: a row per day with a card, the points of each
 // expectation (matched by name across the week's cards), the day's total
 // and whether it reached the goal.
-func weekTable(pdf *fpdf.Fpdf, cards []record.CICOCard, expectations []string, rep progress.CICOReport) {
+func weekTable(pdf *fpdf.Fpdf, w words, cards []record.CICOCard, expectations []string, rep progress.CICOReport) {
 	const rowH, size = 18.0, 10.0
 	textW := pageW - 2*margin
-	dayW, totalW, goalW := 90.0, 90.0, 80.0
+	dayW, totalW, goalW := 80.0, 70.0, 75.0
 	colW := (textW - dayW - totalW - goalW) / float64(max(len(expectations), 1))
 	type pts struct{ earned, possible float64 }
 	byDay := map[string]map[string]*pts{}
@@ -293,28 +333,27 @@ func weekTable(pdf *fpdf.Fpdf, cards []record.CICOCard, expectations []string, r
 	pdf.SetCellMargin(4)
 	pdf.SetFont(font, "B", size)
 	pdf.SetFillColor(235, 235, 235)
-	pdf.CellFormat(dayW, rowH, "Day", "1", 0, "L", true, 0, "")
+	pdf.CellFormat(dayW, rowH, w.T("card.table.day"), "1", 0, "L", true, 0, "")
 	for _, e := range expectations {
 		pdf.CellFormat(colW, rowH, fitWidth(pdf, e, colW-8), "1", 0, "C", true, 0, "")
 	}
-	pdf.CellFormat(totalW, rowH, "Points", "1", 0, "C", true, 0, "")
-	pdf.CellFormat(goalW, rowH, "Daily goal", "1", 0, "C", true, 0, "")
+	pdf.CellFormat(totalW, rowH, fitWidth(pdf, w.T("card.table.points"), totalW-8), "1", 0, "C", true, 0, "")
+	pdf.CellFormat(goalW, rowH, fitWidth(pdf, w.T("card.table.daily_goal"), goalW-8), "1", 0, "C", true, 0, "")
 	pdf.Ln(rowH)
 	pdf.SetFont(font, "", size)
 	for _, dd := range rep.Days {
-		t, _ := time.Parse("2006-01-02", dd.Date)
-		pdf.CellFormat(dayW, rowH, t.Format("Mon 2 Jan"), "1", 0, "L", false, 0, "")
+		pdf.CellFormat(dayW, rowH, w.isoDate("doc.date.day_short", dd.Date), "1", 0, "L", false, 0, "")
 		for _, e := range expectations {
 			s := "-"
 			if p := byDay[dd.Date][e]; p != nil && p.possible > 0 {
-				s = num(p.earned) + " of " + num(p.possible)
+				s = w.T("card.table.of", i18n.Args{"Earned": w.num(p.earned), "Possible": w.num(p.possible)})
 			}
 			pdf.CellFormat(colW, rowH, s, "1", 0, "C", false, 0, "")
 		}
-		pdf.CellFormat(totalW, rowH, num(dd.Earned)+" of "+num(dd.Possible), "1", 0, "C", false, 0, "")
-		met := "not yet"
+		pdf.CellFormat(totalW, rowH, w.T("card.table.of", i18n.Args{"Earned": w.num(dd.Earned), "Possible": w.num(dd.Possible)}), "1", 0, "C", false, 0, "")
+		met := w.T("card.table.not_yet")
 		if dd.Met {
-			met = "reached"
+			met = w.T("card.table.reached")
 		}
 		pdf.CellFormat(goalW, rowH, met, "1", 0, "C", false, 0, "")
 		pdf.Ln(rowH)

@@ -5,7 +5,9 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
@@ -24,6 +26,8 @@ type CICOChart struct {
 	// legend on two lines and fewer date labels. A page shows one or the
 	// other by its width.
 	Narrow bool
+	// Lang is the language of the chart's words and dates; "" is English.
+	Lang i18n.Lang
 }
 
 // cicoGeom is the chart's geometry, in the SVG's own units (it scales to
@@ -34,13 +38,13 @@ type cicoGeom struct {
 	ticks                          int     // date labels across, about
 	legend2                        float64 // the goal's legend item: x on the first line, or (0) the second line
 	below                          float64 // the below-goal legend item's x
-	met                            string  // the met legend item's words
+	met                            string  // the met legend item's words (catalog id)
 	id                             string  // of the title and description
 }
 
 var (
-	cicoWide   = cicoGeom{w: 600, h: 300, left: 50, right: 16, top: 52, bottom: 40, ticks: 8, legend2: 380, below: 196, met: "week met (80% or more)", id: "cico-chart-wide"}
-	cicoNarrow = cicoGeom{w: 340, h: 290, left: 40, right: 10, top: 72, bottom: 40, ticks: 4, below: 110, met: "week met", id: "cico-chart-narrow"}
+	cicoWide   = cicoGeom{w: 600, h: 300, left: 50, right: 16, top: 52, bottom: 40, ticks: 8, legend2: 380, below: 196, met: "cico.legend.met_wide", id: "cico-chart-wide"}
+	cicoNarrow = cicoGeom{w: 340, h: 290, left: 40, right: 10, top: 72, bottom: 40, ticks: 4, below: 110, met: "cico.legend.met_narrow", id: "cico-chart-narrow"}
 )
 
 const (
@@ -88,17 +92,27 @@ func CICOChartSVG(c CICOChart) []byte {
 	b.WriteString(`<title id="` + g.id + `-title">`)
 	escape(&b, c.Title)
 	b.WriteString(`</title><desc id="` + g.id + `-desc">`)
-	escape(&b, cicoDesc(c.Weeks, from, to))
+	w := wordsIn(c.Lang)
+	escape(&b, cicoDesc(w, c.Weeks, from, to))
 	b.WriteString(`</desc>`)
-	// Legend.
-	b.WriteString(`<circle cx="` + coord(cicoLeft+6) + `" cy="14" r="5" fill="` + cicoMet + `"/><text x="` + coord(cicoLeft+16) + `" y="18">` + g.met + `</text>`)
-	b.WriteString(triangle(cicoLeft+g.below, 14) + `<text x="` + coord(cicoLeft+g.below+10) + `" y="18">week below 80%</text>`)
-	lx, ly := cicoLeft+g.legend2, 14.0
-	if g.legend2 == 0 {
+	// Legend: each item after the last one's words (longer in Spanish),
+	// the goal's on a second line when the first is full.
+	met, below, goal := w.T(g.met), w.T("cico.legend.below"), w.T("cico.legend.goal")
+	bx := max(g.below, 16+legendWidth(met)+14)
+	b.WriteString(`<circle cx="` + coord(cicoLeft+6) + `" cy="14" r="5" fill="` + cicoMet + `"/><text x="` + coord(cicoLeft+16) + `" y="18">`)
+	escape(&b, met)
+	b.WriteString(`</text>`)
+	b.WriteString(triangle(cicoLeft+bx, 14) + `<text x="` + coord(cicoLeft+bx+10) + `" y="18">`)
+	escape(&b, below)
+	b.WriteString(`</text>`)
+	lx, ly := cicoLeft+max(g.legend2, bx+10+legendWidth(below)+14), 14.0
+	if g.legend2 == 0 || lx+32+legendWidth(goal) > cicoW-cicoRight {
 		lx, ly = cicoLeft, 34
 	}
 	b.WriteString(`<line x1="` + coord(lx) + `" x2="` + coord(lx+26) + `" y1="` + coord(ly) + `" y2="` + coord(ly) + `" stroke="` + cicoMet + `" stroke-width="2" stroke-dasharray="6 4"/>`)
-	b.WriteString(`<text x="` + coord(lx+32) + `" y="` + coord(ly+4) + `">weekly goal 80%</text>`)
+	b.WriteString(`<text x="` + coord(lx+32) + `" y="` + coord(ly+4) + `">`)
+	escape(&b, goal)
+	b.WriteString(`</text>`)
 	// Grid and the % axis.
 	for p := 0; p <= 100; p += 20 {
 		yy, _ := y(float64(p))
@@ -114,10 +128,12 @@ func CICOChartSVG(c CICOChart) []byte {
 		d := from + progress.Date(7*i)
 		x, _ := xDay(d)
 		b.WriteString(`<text x="` + coord(x+colW/2) + `" y="` + coord(cicoH-cicoBottom+18) + `" text-anchor="middle">`)
-		escape(&b, d.Time().Format("2 Jan"))
+		escape(&b, w.date("doc.date.day_month", d.Time()))
 		b.WriteString(`</text>`)
 	}
-	b.WriteString(`<text x="` + coord(cicoLeft+plotW/2) + `" y="` + coord(cicoH-6) + `" text-anchor="middle">week starting (Monday)</text>`)
+	b.WriteString(`<text x="` + coord(cicoLeft+plotW/2) + `" y="` + coord(cicoH-6) + `" text-anchor="middle">`)
+	escape(&b, w.T("cico.axis"))
+	b.WriteString(`</text>`)
 	// Phase lines, in words, staggered on two rows when close.
 	lastLabel := math.Inf(-1)
 	row := 0
@@ -143,7 +159,7 @@ func CICOChartSVG(c CICOChart) []byte {
 			anchor, tx = "end", x-4
 		}
 		b.WriteString(`<text x="` + coord(tx) + `" y="` + coord(cicoTop-20+float64(row)*16) + `" text-anchor="` + anchor + `" fill="` + cicoPhaseCol + `">`)
-		escape(&b, progress.CICOPhaseWords(ph.Phase)+" from "+d.Time().Format("2 Jan"))
+		escape(&b, w.T("cico.phase_from", i18n.Args{"Phase": w.sp.CICOPhaseWords(ph.Phase), "Date": w.date("doc.date.day_month", d.Time())}))
 		b.WriteString(`</text>`)
 	}
 	// The weeks: a line through them in date order, then the points.
@@ -152,15 +168,15 @@ func CICOChartSVG(c CICOChart) []byte {
 		met  bool
 	}
 	var pts []pt
-	for _, w := range c.Weeks {
-		d, err := progress.ParseDate(w.WeekStart)
+	for _, wk := range c.Weeks {
+		d, err := progress.ParseDate(wk.WeekStart)
 		if err != nil || d < from || d > to {
 			continue
 		}
 		x, okX := xDay(d)
-		yy, okY := y(w.Pct)
+		yy, okY := y(wk.Pct)
 		if okX && okY {
-			pts = append(pts, pt{x + colW/2, yy, w.Met})
+			pts = append(pts, pt{x + colW/2, yy, wk.Met})
 		}
 	}
 	if len(pts) > 1 {
@@ -190,7 +206,7 @@ func triangle(x, y float64) string {
 }
 
 // cicoDesc says what the chart shows, for a screen reader.
-func cicoDesc(weeks []progress.CICOWeek, from, to progress.Date) string {
+func cicoDesc(w words, weeks []progress.CICOWeek, from, to progress.Date) string {
 	shown, met := 0, 0
 	for _, w := range weeks {
 		if d, err := progress.ParseDate(w.WeekStart); err == nil && d >= from && d <= to {
@@ -200,12 +216,17 @@ func cicoDesc(weeks []progress.CICOWeek, from, to progress.Date) string {
 			}
 		}
 	}
-	span := "from the week of " + from.Time().Format("2 January 2006") + " to the week of " + to.Time().Format("2 January 2006")
+	span := w.T("cico.desc.span", i18n.Args{"From": w.date("doc.date.day_month_long", from.Time()), "To": w.date("doc.date.day_month_long", to.Time())})
 	if shown == 0 {
-		return "No rated card " + span + "."
+		return w.T("cico.desc.none", i18n.Args{"Span": span})
 	}
-	return "Weekly points " + span + ": " + strconv.Itoa(met) + " of " + strconv.Itoa(shown) + " weeks with a rated card met the weekly goal of 80%."
+	return w.T("cico.desc.weeks", i18n.Args{"Span": span, "Met": met, "Shown": shown})
 }
+
+// legendWidth is about how wide words are in the chart's 13-unit
+// sans-serif: the page's font is the browser's, so an estimate that errs
+// wide (0.54 em a character) keeps legend items apart.
+func legendWidth(s string) float64 { return float64(utf8.RuneCountInString(s)) * 7 }
 
 // coord writes an SVG coordinate, to a tenth of a unit (progress.Figure:
 // never "-0"). Geometry, not a figure for people.

@@ -11,6 +11,8 @@ import (
 	"codeberg.org/go-fonts/liberation/liberationsansbold"
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	"codeberg.org/go-pdf/fpdf"
+
+	"smallwins/shared/i18n"
 )
 
 // MeetingDoc is a printable page set for the team meeting (CONSOLE.md §3
@@ -33,6 +35,9 @@ type MeetingDoc struct {
 	// and, with Blank, ruled lines in what is left of its half.
 	Cards bool
 	Date  string // YYYY-MM-DD: the document's creation date, so equal input gives equal bytes
+	// Lang is the language of what this package words itself (the page
+	// footer, the charts); "" is English. The console words the rest.
+	Lang i18n.Lang
 }
 
 // MeetingSection is one goal (or a preamble part): a heading and its
@@ -59,7 +64,7 @@ const (
 // MeetingPDF writes the document as PDF (US Letter, the progress report's
 // fonts and margins, "Page n of N" on each page).
 func MeetingPDF(w io.Writer, d MeetingDoc) error {
-	charts, err := meetingCharts(d.Sections)
+	charts, err := meetingCharts(d.Sections, d.Lang)
 	if err != nil {
 		return err
 	}
@@ -80,7 +85,7 @@ func MeetingPDF(w io.Writer, d MeetingDoc) error {
 		pdf.SetY(pageH - margin - 10)
 		pdf.SetFont(font, "", 8)
 		pdf.SetTextColor(90, 90, 90)
-		pdf.CellFormat(0, 10, fmt.Sprintf("%s - page %d of %s", d.Title, pdf.PageNo(), nbAlias), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 10, catalog.T(d.Lang, "meeting.page", i18n.Args{"Title": d.Title, "Page": pdf.PageNo(), "Pages": nbAlias}), "", 0, "C", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.AddPage()
@@ -174,7 +179,7 @@ func MeetingPDF(w io.Writer, d MeetingDoc) error {
 
 // meetingCharts draws each section's chart as a PNG, a few at a time
 // (drawing is CPU work; the layout is not), nil for a section without one.
-func meetingCharts(secs []MeetingSection) ([][]byte, error) {
+func meetingCharts(secs []MeetingSection, lang i18n.Lang) ([][]byte, error) {
 	out := make([][]byte, len(secs))
 	errs := make([]error, len(secs))
 	next := make(chan int)
@@ -184,8 +189,11 @@ func meetingCharts(secs []MeetingSection) ([][]byte, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				s := secs[i]
-				out[i], errs[i] = chartPNG(*s.Chart, chartW/72, cardChartH/72, cardChartDPI, printStyle)
+				ch := *secs[i].Chart
+				if ch.Lang == "" {
+					ch.Lang = lang
+				}
+				out[i], errs[i] = chartPNG(ch, chartW/72, cardChartH/72, cardChartDPI, printStyle)
 			}
 		}()
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,8 +11,8 @@ import (
 	"codeberg.org/go-fonts/liberation/liberationsansregular"
 	"codeberg.org/go-pdf/fpdf"
 
+	"smallwins/shared/i18n"
 	"smallwins/shared/progress"
-	"smallwins/shared/record"
 )
 
 // DocMeta is what the report shows besides the numbers.
@@ -35,6 +34,10 @@ type DocMeta struct {
 	// came from (progress.NormSourceOf), "" when it was typed: the growth
 	// sentence then names it (progress.GrowthVsTypicalSentence).
 	NormSource string
+	// Lang is the language of the report's words and figures (the reader's:
+	// the console's or the tablet's); "" is English. Dates stay
+	// YYYY-MM-DD, as in the table of points and the JSON (ADR 0033).
+	Lang i18n.Lang
 }
 
 // maxPhaseNotes is how many phase lines the report lists in words.
@@ -43,37 +46,39 @@ const maxPhaseNotes = 30
 // printStyle is the chart's type on paper: 9 pt, as the PDF's small print.
 var printStyle = chartStyle{text: 9}
 
-// num renders a score for people: shared/progress's rule, at most one
-// decimal, no trailing zeros.
-func num(x float64) string { return progress.FormatScore(x) }
-
-// pct is a whole percentage, "n/a" when nothing was planned.
-func pct(p *float64) string { return progress.FormatPctOf(p) }
-
-// Sufficiency states the IEP sufficiency in plain words (DOMAIN.md §3.8).
+// Sufficiency states the IEP sufficiency in plain English (DOMAIN.md §3.8).
 func Sufficiency(r progress.Report, student string) string {
+	return wordsIn(i18n.English).sufficiency(r, student)
+}
+
+// sufficiency states the IEP sufficiency in plain words in w's language.
+func (w words) sufficiency(r progress.Report, student string) string {
 	if student == "" {
-		student = "The student"
+		student = w.T("report.the_student")
 	}
-	goal := fmt.Sprintf("the goal of %s by %s", num(r.Goal.GoalScore), r.Goal.GoalDate)
+	a := i18n.Args{"Name": student, "Goal": w.num(r.Goal.GoalScore), "Date": r.Goal.GoalDate, "Points": r.PointsAfterBaseline}
+	if r.PresentLevel != nil {
+		a["Present"] = w.num(*r.PresentLevel)
+	}
+	if r.Trend != nil {
+		a["Projected"] = w.num(r.Trend.OLS.ProjectionAtGoalDate)
+	}
 	// Past the goal date (DOMAIN.md §3.5 rule 0) a projection to it says
 	// nothing more: the goal was reached or not, as the decision says.
 	if past := r.AsOf > r.Goal.GoalDate; past && r.PresentLevel != nil && (r.Sufficiency == progress.Adequate || r.Sufficiency == progress.Insufficient) {
-		return fmt.Sprintf("%s did not reach %s (present level %s).", student, goal, num(*r.PresentLevel))
+		return w.T("report.sufficiency.not_reached", a)
 	}
-	switch r.Sufficiency {
-	case progress.GoalMet:
-		return fmt.Sprintf("%s has met %s (present level %s).", student, goal, num(*r.PresentLevel))
-	case progress.Adequate:
-		return fmt.Sprintf("At the current rate of progress, %s is expected to reach %s (projected %s).", student, goal, num(r.Trend.OLS.ProjectionAtGoalDate))
-	case progress.Insufficient:
-		proj := ""
-		if r.Trend != nil {
-			proj = fmt.Sprintf(" (projected %s)", num(r.Trend.OLS.ProjectionAtGoalDate))
-		}
-		return fmt.Sprintf("At the current rate of progress, %s is not expected to reach %s%s. Progress is insufficient.", student, goal, proj)
+	switch {
+	case r.Sufficiency == progress.GoalMet && r.PresentLevel != nil:
+		return w.T("report.sufficiency.met", a)
+	case r.Sufficiency == progress.Adequate && r.Trend != nil:
+		return w.T("report.sufficiency.adequate", a)
+	case r.Sufficiency == progress.Insufficient && r.Trend != nil:
+		return w.T("report.sufficiency.insufficient_projected", a)
+	case r.Sufficiency == progress.Insufficient:
+		return w.T("report.sufficiency.insufficient", a)
 	}
-	return fmt.Sprintf("There are not yet enough data points (%d of 6, over at least 6 weeks) to judge progress toward %s.", r.PointsAfterBaseline, goal)
+	return w.T("report.sufficiency.not_enough", a)
 }
 
 // Page geometry, in points (fpdf's unit here, so font sizes and lengths
@@ -126,7 +131,9 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin+footerH)
 	pdf.SetCellMargin(0)
-	pdf.SetTitle("Progress report: "+meta.Student, true)
+	w := wordsIn(meta.Lang)
+	title := w.T("report.title", i18n.Args{"Name": meta.Student})
+	pdf.SetTitle(title, true)
 	pdf.SetCreator("Small Wins", true)
 	if t, err := time.Parse("2006-01-02", meta.Generated); err == nil {
 		// The same report gives the same bytes, not a new timestamp per request.
@@ -136,7 +143,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 
 	measure := meta.Measure
 	if measure == "" {
-		measure = record.MeasureOf(r.Goal.Measure).Words() // DOMAIN.md §2: words, never the code
+		measure = w.sp.Measure(r.Goal.Measure).Words() // DOMAIN.md §2: words, never the code
 	}
 	// The header and footer run inside AddPage, which may be called in the
 	// middle of the points table and its cell margin: they set their own.
@@ -148,7 +155,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		pdf.SetCellMargin(0)
 		pdf.SetFont(font, "", 8)
 		pdf.SetTextColor(90, 90, 90)
-		pdf.CellFormat(0, 10, fitWidth(pdf, "Progress report: "+meta.Student+" (continued)", pageW-2*margin), "", 1, "L", false, 0, "")
+		pdf.CellFormat(0, 10, fitWidth(pdf, w.T("report.continued", i18n.Args{"Name": meta.Student}), pageW-2*margin), "", 1, "L", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 		pdf.Ln(8)
 	})
@@ -158,7 +165,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		pdf.SetY(pageH - margin - 10)
 		pdf.SetFont(font, "", 8)
 		pdf.SetTextColor(90, 90, 90)
-		pdf.CellFormat(0, 10, fmt.Sprintf("Page %d of %s", pdf.PageNo(), nbAlias), "", 0, "C", false, 0, "")
+		pdf.CellFormat(0, 10, w.T("report.page", i18n.Args{"Page": pdf.PageNo(), "Pages": nbAlias}), "", 0, "C", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.AddPage()
@@ -182,11 +189,11 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		para(s, size, true)
 	}
 
-	para("Progress report: "+meta.Student, 18, true)
-	para(fmt.Sprintf("%s - %s - as of %s - generated %s", meta.School, measure, r.AsOf, meta.Generated), 10, false)
+	para(title, 18, true)
+	para(w.T("report.subtitle", i18n.Args{"School": meta.School, "Measure": measure, "AsOf": r.AsOf, "Generated": meta.Generated}), 10, false)
 	pdf.Ln(6)
 
-	png, err := chartPNG(Chart{Report: r, Phases: meta.Phases, Calendar: meta.Calendar}, chartW/72, chartH/72, chartDPI, printStyle)
+	png, err := chartPNG(Chart{Report: r, Phases: meta.Phases, Calendar: meta.Calendar, Lang: meta.Lang}, chartW/72, chartH/72, chartDPI, printStyle)
 	if err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf chart: %w", err)
 	}
@@ -203,51 +210,59 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 		// goal with thousands of decisions lists the first ones.
 		more := ""
 		if len(notes) > maxPhaseNotes {
-			more = " …and " + strconv.Itoa(len(notes)-maxPhaseNotes) + " more."
+			more = " " + w.N("report.phase_lines_more", len(notes)-maxPhaseNotes)
 			notes = notes[:maxPhaseNotes]
 		}
-		para("Phase lines: "+strings.Join(notes, " ")+more, 9, false)
+		para(w.T("report.phase_lines", i18n.Args{"Lines": strings.Join(notes, " ")})+more, 9, false)
 	}
 
-	heading("Decision: "+progress.DecisionWords(r.Decision.Code), 13)
-	para(r.Decision.Reason, 10, false)
-	heading("Sufficiency", 12)
-	para(Sufficiency(r, meta.Student), 10, false)
-	heading("Numbers", 12)
+	heading(w.T("report.decision", i18n.Args{"Words": w.sp.DecisionWords(r.Decision.Code)}), 13)
+	// The API's reason is English by rule (ADR 0029: the API does not
+	// translate), kept to the letter in the English report; another
+	// language says the reason in the report's words (progress.Speaker).
+	reason := r.Decision.Reason
+	if w.l != i18n.English {
+		reason = w.sp.ReasonWords(r)
+	}
+	para(reason, 10, false)
+	heading(w.T("report.heading.sufficiency"), 12)
+	para(w.sufficiency(r, meta.Student), 10, false)
+	heading(w.T("report.heading.numbers"), 12)
 	// Every figure by shared/progress's one rule (ADR 0630), as on the
 	// tablet and in the console: the same figure never rounded two ways.
-	para(fmt.Sprintf("Baseline: %s (median of %s).", num(r.Baseline.Score), joinNums(r.Baseline.Scores)), 10, false)
+	para(w.T("report.baseline", i18n.Args{"Score": w.num(r.Baseline.Score), "Scores": w.joinNums(r.Baseline.Scores)}), 10, false)
 	if r.PresentLevel != nil {
-		para("Present level: "+num(*r.PresentLevel)+" (median of the last 3 points).", 10, false)
+		para(w.T("report.present_level", i18n.Args{"Score": w.num(*r.PresentLevel)}), 10, false)
 	}
 	if r.ExpectedLevel != nil {
-		para("Expected level on the aimline at "+r.AsOf+": "+num(*r.ExpectedLevel)+".", 10, false)
+		para(w.T("report.expected_level", i18n.Args{"Date": r.AsOf, "Score": w.num(*r.ExpectedLevel)}), 10, false)
 	}
 	if r.Aimline != nil {
-		para(fmt.Sprintf("Goal: %s by %s.", num(r.Goal.GoalScore), r.Goal.GoalDate), 10, false) // the growth it needs: ROISentence
+		para(w.T("report.goal", i18n.Args{"Score": w.num(r.Goal.GoalScore), "Date": r.Goal.GoalDate}), 10, false) // the growth it needs: ROISentence
 	}
 	// The growth, the typical growth and the light in the words the tablet
 	// shows (shared/progress, ADR 0651): no method's name, no code.
-	for _, t := range []string{progress.GrowthSentence(r), progress.ProjectionSentence(r), progress.GrowthVsTypicalSentence(r, meta.NormSource)} {
+	for _, t := range []string{w.sp.GrowthSentence(r), w.sp.ProjectionSentence(r), w.sp.GrowthVsTypicalSentence(r, meta.NormSource)} {
 		if t != "" {
 			para(t, 10, false)
 		}
 	}
-	para(fmt.Sprintf("%d points after the baseline over %s weeks. %s", r.PointsAfterBaseline, progress.FormatWeeks(r.WeeksOfData), progress.LightWords(r)), 10, false)
-	heading("Delivery", 12)
+	para(w.N("report.points_weeks", r.PointsAfterBaseline, i18n.Args{"Weeks": w.sp.Number(progress.FormatWeeks(r.WeeksOfData))})+" "+w.sp.LightWords(r), 10, false)
+	heading(w.T("report.heading.delivery"), 12)
 	if d := r.Delivery; d != nil {
-		para(fmt.Sprintf("Sessions: %d delivered; %s (attendance %s).", d.DeliveredSessions, progress.AttendanceWords(d), pct(d.AttendancePct)), 10, false)
-		para(fmt.Sprintf("Minutes: %s received of %s planned (dose %s). Fidelity: %s.", progress.FormatMinutes(d.MinutesReceived), progress.FormatMinutes(d.PlannedMinutes), pct(d.DosePct), pct(d.FidelityPct)), 10, false)
+		para(w.T("report.sessions", i18n.Args{"Delivered": d.DeliveredSessions, "Attendance": w.sp.AttendanceWords(d), "Pct": w.pctOf(d.AttendancePct)}), 10, false)
+		para(w.T("report.minutes", i18n.Args{"Received": w.sp.Number(progress.FormatMinutes(d.MinutesReceived)), "Planned": w.sp.Number(progress.FormatMinutes(d.PlannedMinutes)),
+			"Dose": w.pctOf(d.DosePct), "Fidelity": w.pctOf(d.FidelityPct)}), 10, false)
 	} else {
-		para("Delivery is unknown: no plan is linked to this goal.", 10, false)
+		para(w.T("report.delivery_unknown"), 10, false)
 	}
-	heading("Method", 12)
-	para("Weekly one-minute probes, dated on the school calendar (breaks stop the clock); several probes on one date count as their median; present level = median of the last 3 points; trend by ordinary least squares. Decision rules: once the goal date has passed, the team reviews the goal, reached or not; before it, 6 points over 6 weeks before any decision; 4 points in a row below or above the aimline; with 8 or more points, the trend against the aimline; a change of instruction is held back when attendance, dose or fidelity is below 80%.", 9, false)
+	heading(w.T("report.heading.method"), 12)
+	para(w.T("report.method"), 9, false)
 	pdf.Ln(2)
 	for _, warn := range r.Warnings {
-		para("Note on the data: "+warn, 8, false)
+		para(w.T("report.warning", i18n.Args{"Warning": warn}), 8, false)
 	}
-	pointsTable(pdf, r.Points)
+	pointsTable(pdf, w, r.Points)
 	if err := pdf.Error(); err != nil {
 		return nil, fmt.Errorf("reportdoc: pdf: %w", err)
 	}
@@ -256,7 +271,7 @@ func progressPDF(r progress.Report, meta DocMeta) (*fpdf.Fpdf, error) {
 
 // pointsTable lists the data points the chart draws, so a reader can check
 // each score; the column heads are repeated on every page the table runs to.
-func pointsTable(pdf *fpdf.Fpdf, pts []progress.Point) {
+func pointsTable(pdf *fpdf.Fpdf, w words, pts []progress.Point) {
 	if len(pts) == 0 {
 		return
 	}
@@ -265,7 +280,8 @@ func pointsTable(pdf *fpdf.Fpdf, pts []progress.Point) {
 		head  string
 		w     float64
 		align string
-	}{{"Date", 80, "L"}, {"Week", 60, "R"}, {"Score", 60, "R"}, {"Aimline", 70, "R"}, {"Against the aimline", 150, "L"}}
+	}{{w.T("report.table.date"), 80, "L"}, {w.T("report.table.week"), 60, "R"}, {w.T("report.table.score"), 60, "R"},
+		{w.T("report.table.aimline"), 70, "R"}, {w.T("report.table.against"), 150, "L"}}
 	head := func() {
 		pdf.SetFont(font, "B", size)
 		for _, c := range cols {
@@ -279,7 +295,7 @@ func pointsTable(pdf *fpdf.Fpdf, pts []progress.Point) {
 		pdf.AddPage()
 	}
 	pdf.SetFont(font, "B", 12)
-	pdf.MultiCell(0, 12*1.35, "Data points", "", "L", false)
+	pdf.MultiCell(0, 12*1.35, w.T("report.heading.points"), "", "L", false)
 	// A cell margin keeps a right-aligned number off the next, left-aligned
 	// column; paragraphs (none come after the table) use none.
 	pdf.SetCellMargin(6)
@@ -294,13 +310,17 @@ func pointsTable(pdf *fpdf.Fpdf, pts []progress.Point) {
 		}
 		aim := ""
 		if p.Aimline != nil {
-			aim = num(*p.Aimline)
+			aim = w.num(*p.Aimline)
 		}
-		pos := p.Position
-		if pos == "" {
-			pos = "-"
+		pos := "-"
+		switch p.Position {
+		case progress.Above, progress.Below, progress.On:
+			pos = w.T("report.position." + p.Position)
+		case "":
+		default:
+			pos = p.Position // a newer report's word: shown, never dropped
 		}
-		for i, s := range []string{p.Date, num(p.Week), num(p.Score), aim, pos} {
+		for i, s := range []string{p.Date, w.num(p.Week), w.num(p.Score), aim, pos} {
 			pdf.CellFormat(cols[i].w, rowH, s, "", 0, cols[i].align, false, 0, "")
 		}
 		pdf.Ln(rowH)
@@ -320,10 +340,12 @@ func fitWidth(pdf *fpdf.Fpdf, s string, w float64) string {
 	return string(rs) + "…"
 }
 
-func joinNums(xs []float64) string {
+// joinNums lists scores; Spanish separates them with semicolons, as its
+// decimal mark is a comma.
+func (w words) joinNums(xs []float64) string {
 	s := make([]string, len(xs))
 	for i, x := range xs {
-		s[i] = num(x)
+		s[i] = w.num(x)
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(s, w.T("report.list_separator"))
 }

@@ -49,6 +49,7 @@ func (s *Server) handleCICOCardPDF(c echo.Context) error {
 	for _, e := range ofType(studs, record.TypeStudent) {
 		if st, ok := record.DecodeAs[record.Student](e); ok {
 			doc.Student = st.DisplayName()
+			doc.FamilyLanguage = familyLanguageOf(e) // DOMAIN.md §4.3: the family's language
 		}
 	}
 	if doc.Student == "" && len(doc.Cards) == 0 && doc.Plan == nil {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 
@@ -20,6 +21,9 @@ var exportTypes = []string{record.TypeGroup, record.TypeProgram, record.TypeStud
 func (s *Server) documentRoutes(g *echo.Group) {
 	g.GET("/reports/progress.pdf", s.handleProgressPDF)
 	g.GET("/reports/cico-card.pdf", s.handleCICOCardPDF)
+	// The family letter is linked from the console's student page: a
+	// console session may read it too (registered in New, beside
+	// goal-suggestions).
 	exports := g.Group("/exports", requireAdmin)
 	exports.GET("/sessions.csv", s.csvHandler(reportdoc.SessionsCSV))
 	exports.GET("/attendance.csv", s.csvHandler(reportdoc.AttendanceCSV))
@@ -34,28 +38,11 @@ func (s *Server) handleProgressPDF(c echo.Context) error {
 		return err
 	}
 	meta := reportdoc.DocMeta{School: PrincipalOf(c).School.Name, Generated: s.today().String(), Calendar: cal}
-	// The name only when this user may see the student (PROTOCOL §6, §12);
-	// otherwise the document says "The student".
-	envs, err := s.store.RecordsByID(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), r.Goal.StudentID)
+	st, err := s.documentStudent(c, r.Goal.StudentID)
 	if err != nil {
 		return err
 	}
-	var named []record.Envelope
-	for _, e := range ofType(envs, record.TypeStudent) {
-		var st record.Student
-		if record.DecodeData(e.Data, &st) == nil {
-			meta.Student = st.DisplayName()
-			named = append(named, e)
-		}
-	}
-	// The report itself never holds a restricted record (progress leaves
-	// them out); the student's name may come from one (ADR 0021).
-	if err := s.auditOut(c, store.AuditReport, named); err != nil {
-		return err
-	}
-	if err := c.Request().Context().Err(); err != nil { // no PDF for a client that is gone
-		return err
-	}
+	meta.Student = st.name
 	var buf bytes.Buffer
 	if err := reportdoc.ProgressPDF(&buf, r, meta); err != nil {
 		return err
@@ -92,4 +79,46 @@ func (s *Server) csvHandler(write func(io.Writer, []record.Envelope, reportdoc.F
 		}
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
 	}
+}
+
+// docStudent is what a document says of its student: the name and the
+// family's language, both empty when this user may not see the student.
+type docStudent struct{ name, familyLanguage string }
+
+// documentStudent reads the student a document is about, only when this
+// user may see them (PROTOCOL §6, §12; otherwise the document says "The
+// student" or "Your child"), records in the audit log that a restricted
+// student's name went out (ADR 0021: the report itself never holds a
+// restricted record, progress leaves them out), and ends there for a
+// client that is gone: the PDF is CPU work.
+func (s *Server) documentStudent(c echo.Context, studentID string) (docStudent, error) {
+	envs, err := s.store.RecordsByID(c.Request().Context(), PrincipalOf(c).School.ID, viewerOf(c), studentID)
+	if err != nil {
+		return docStudent{}, err
+	}
+	var out docStudent
+	var named []record.Envelope
+	for _, e := range ofType(envs, record.TypeStudent) {
+		var st record.Student
+		if record.DecodeData(e.Data, &st) == nil {
+			out = docStudent{name: st.DisplayName(), familyLanguage: familyLanguageOf(e)}
+			named = append(named, e)
+		}
+	}
+	if err := s.auditOut(c, store.AuditReport, named); err != nil {
+		return docStudent{}, err
+	}
+	return out, c.Request().Context().Err()
+}
+
+// familyLanguageOf is a student record's family_language (DOMAIN.md §2), a
+// BCP 47 tag that reportdoc.FamilyLanguage reads; "" when unset.
+func familyLanguageOf(e record.Envelope) string {
+	var v struct {
+		FamilyLanguage string `json:"family_language"`
+	}
+	if json.Unmarshal(e.Data, &v) != nil {
+		return ""
+	}
+	return v.FamilyLanguage
 }

@@ -145,6 +145,7 @@ func New(cfg Config) *Server {
 	s.reportRoutes(s.v1)
 	// Outside the /v1 group: a console session may read it too.
 	e.GET("/v1/reports/goal-suggestions", s.handleGoalSuggestions, s.authenticateOrSession)
+	e.GET("/v1/reports/family-letter.pdf", s.handleFamilyLetterPDF, s.authenticateOrSession)
 	s.documentRoutes(s.v1)
 	if cfg.Mount != nil {
 		cfg.Mount(e)

@@ -25,11 +25,12 @@ var visibilityQueries = map[string][]string{
 	"/v1/reports/progress.pdf": {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
 	"/v1/reports/cico":         {"?student={student}&from=2025-01-01&to=2025-06-30"},
 	// The student is restricted: one who may not see it gets 404.
-	"/v1/reports/goal-suggestions": {"?student={student}&measure=orf_wcpm&start_date=2025-01-06&goal_date=2025-05-12&start_score=40"},
-	"/v1/reports/cico-card.pdf":    {"?student={student}&week=2025-03-04", "?student={student}&date=2025-03-04"},
-	"/v1/exports/sessions.csv":     {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
-	"/v1/exports/attendance.csv":   {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
-	"/v1/exports/fidelity.csv":     {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
+	"/v1/reports/goal-suggestions":  {"?student={student}&measure=orf_wcpm&start_date=2025-01-06&goal_date=2025-05-12&start_score=40"},
+	"/v1/reports/cico-card.pdf":     {"?student={student}&week=2025-03-04", "?student={student}&date=2025-03-04"},
+	"/v1/reports/family-letter.pdf": {"?goal={goal}&as_of=2025-03-17", "?goal={rgoal}&as_of=2025-03-17"},
+	"/v1/exports/sessions.csv":      {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
+	"/v1/exports/attendance.csv":    {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
+	"/v1/exports/fidelity.csv":      {"", "?group={group}&from=2025-01-01&to=2025-06-30"},
 }
 
 // visibilityExempt are GET routes that read no records.
