@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/applang"
@@ -127,7 +128,7 @@ func tourScreens(t *testing.T, orient string, size fyne.Size, visit func(w fyne.
 		f.clk.add(18 * time.Minute)
 		test.Tap(s.finish) // saved at once: minutes to change, and an undo
 		shot("session-finish")
-		a.say("Session saved.")
+		a.say(lang.L("session.saved") + ".") // the status line in the shots' language
 		shot("session-summary")
 
 		studs := repo.List[record.Student](f.rec)
