@@ -17,6 +17,7 @@ import (
 	"smallwins/app/internal/demo"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/i18n"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -96,6 +97,9 @@ func tourScreens(t *testing.T, orient string, size fyne.Size, visit func(w fyne.
 		}
 		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
 		a := f.start(size)
+		// As on a tablet, a goal offers Share report beside Family letter
+		// (the tour does not tap it: no PDF is rendered).
+		a.cfg.ReportPDF = func(progress.Report, string, string) ([]byte, error) { return nil, nil }
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
 		shot := func(name string) { t.Helper(); visit(f.win, name) }
 		shot("today")
