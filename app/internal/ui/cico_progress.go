@@ -258,6 +258,10 @@ func (s *cicoProgressScreen) share(weekly bool) {
 	if _, err := s.a.cfg.Records.Get(s.studentID); err != nil {
 		doc.Student = "" // not synced yet: "Your child", never "Student not synced yet"
 	}
+	// The card is the family's: in their language, not the app's (ADR 0033).
+	if st, ok := repo.Get[record.Student](s.a.cfg.Records, s.studentID); ok {
+		doc.FamilyLanguage = st.Data.FamilyLanguage
+	}
 	if s.cp.hasPlan {
 		doc.Plan = &s.cp.plan
 	}

@@ -386,3 +386,46 @@ func TestCICOBadPlanFromAnotherTablet(t *testing.T) {
 		t.Fatalf("phase %q", c.phase.Text)
 	}
 }
+
+// TestCICOFamilyCardInFamilyLanguage: the tablet's family CICO card, like
+// the letter, is in the student's family_language (DOMAIN.md §4.3, ADR
+// 0033), not in the app's: Spanish for "es" in an English app.
+func TestCICOFamilyCardInFamilyLanguage(t *testing.T) {
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("SKIPPING: pdftotext (poppler-utils) is not installed; the card's language cannot be read back")
+	}
+	f := newFixture(t)
+	sc := seedSchool(t, f.store)
+	ava := sc.students[0]
+	seedMetWeeks(t, f.store, ava, 1)
+	st := mustGet[record.Student](f.store, ava)
+	st.Data.FamilyLanguage = "es-MX"
+	must(repo.Put(context.Background(), f.store, st.ID, st.Data, false))
+	var pdf []byte
+	a := f.start(portrait)
+	a.cfg.SaveDocument = func(_ string, data []byte) error { pdf = data; return nil }
+	c := openCard(t, a, ava)
+	test.Tap(c.prev) // Sunday: its week is the seeded one
+	test.Tap(c.progress)
+	p := a.Current().(*cicoProgressScreen)
+	if p.weekCard.Text != "Family card: week of Mon 10 Mar" {
+		t.Fatalf("the button is not in the app's English: %q", p.weekCard.Text)
+	}
+	test.Tap(p.weekCard)
+	cmd := exec.Command(pdftotext, "-layout", "-", "-")
+	cmd.Stdin = strings.NewReader(string(pdf))
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"Tarjeta semanal de conducta: Ava Martinez", "Semana del lunes 10 de marzo de 2025"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the card lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Weekly behaviour card") {
+		t.Errorf("the card is in English:\n%s", text)
+	}
+}

@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"smallwins/app/internal/applang"
 	"smallwins/app/internal/demo"
 	"smallwins/app/internal/repo"
 	"smallwins/shared/i18n"
+	"smallwins/shared/progress"
 	"smallwins/shared/record"
 )
 
@@ -95,6 +97,9 @@ func tourScreens(t *testing.T, orient string, size fyne.Size, visit func(w fyne.
 		}
 		f.sync.enrolment = Enrolment{Enrolled: true, ServerURL: "https://sync.lincoln.example", School: "Lincoln Elementary", Username: "ms.lee", UserID: "demo-interventionist"}
 		a := f.start(size)
+		// As on a tablet, a goal offers Share report beside Family letter
+		// (the tour does not tap it: no PDF is rendered).
+		a.cfg.ReportPDF = func(progress.Report, string, string) ([]byte, error) { return nil, nil }
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, LastSuccess: f.clk.t.Add(-12 * time.Minute)})
 		shot := func(name string) { t.Helper(); visit(f.win, name) }
 		shot("today")
@@ -127,7 +132,7 @@ func tourScreens(t *testing.T, orient string, size fyne.Size, visit func(w fyne.
 		f.clk.add(18 * time.Minute)
 		test.Tap(s.finish) // saved at once: minutes to change, and an undo
 		shot("session-finish")
-		a.say("Session saved.")
+		a.say(lang.L("session.saved") + ".") // the status line in the shots' language
 		shot("session-summary")
 
 		studs := repo.List[record.Student](f.rec)

@@ -32,6 +32,7 @@ type studentScreen struct {
 	probe, cico, edit, addPlan, addGoal *Button
 	decide                              map[string]*Button // goal id → Record team decision
 	share                               map[string]*Button // goal id → Share report
+	letter                              map[string]*Button // goal id → Family letter
 	progress                            map[string]goalProgress
 	notes                               []repo.Doc[record.Note] // the notes shown (restricted ones filtered)
 	hidden                              int                     // restricted notes not shown
@@ -96,7 +97,7 @@ func (s *studentScreen) refresh() {
 
 	// Goals and their progress.
 	s.decide, s.progress, s.charts = map[string]*Button{}, map[string]goalProgress{}, map[string]*drawing{}
-	s.share = map[string]*Button{}
+	s.share, s.letter = map[string]*Button{}, map[string]*Button{}
 	s.decisionText, s.reasonText = map[string]*widget.Label{}, map[string]*widget.Label{}
 	goals := repo.ListByRef[record.Goal](r, s.id)
 	sort.SliceStable(goals, func(i, j int) bool { return goals[i].Data.StartDate > goals[j].Data.StartDate })
@@ -295,6 +296,9 @@ func (s *studentScreen) goalView(g repo.Doc[record.Goal], today string) fyne.Can
 		s.share[g.ID] = share
 		actions.Add(share)
 	}
+	letter := NewButton(lang.L("letter.share"), func() { s.shareLetter(gp) })
+	s.letter[g.ID] = letter
+	actions.Add(letter)
 	legend := wrapLabel(chartCaption(s.a.cfg.ChartPNG != nil && isImage(ch)))
 	legend.SizeName = "helperText"
 	return container.NewVBox(heading(head), decision, reason, light, ch, legend, wrapLabel(strings.Join(lines, "\n")), actions)
