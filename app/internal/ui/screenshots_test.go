@@ -202,10 +202,13 @@ func tourScreens(t *testing.T, orient string, size fyne.Size, visit func(w fyne.
 			st.Data.Grade, st.Data.PreferredName = "3", "Benny"
 			ben.Data, _ = json.Marshal(st.Data)
 		}
-		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, By: "the console", Summary: "the console saved a newer version at 10:42", Mine: ben}}
+		// The words the tablet's sync adapter gives a conflict (tablet.adapt), in the app's language.
+		by := lang.L("conflicts.by.console")
+		f.sync.conflicts = []Conflict{{ID: "c1", RecordID: byName["Ben"], Type: record.TypeStudent, By: by,
+			Summary: lang.L("conflicts.summary.saved_at", map[string]any{"By": by, "Time": "10:42"}), Mine: ben}}
 		f.sync.quarantined = []Quarantined{{RecordID: first, Type: record.TypeGroup, Code: "forbidden"}}
 		a.SetSyncState(SyncState{Enrolled: true, Pending: 4, Conflicts: 1, Quarantined: 1, LastSuccess: f.clk.t.Add(-2 * time.Hour),
-			Err: "Cannot reach the server. Your work is saved on this tablet and will sync when the network is back."})
+			Err: lang.L("syncerr.offline")})
 		shot("sync")
 		f.sync.enrolment = Enrolment{}
 		f.sync.conflicts, f.sync.quarantined = nil, nil
