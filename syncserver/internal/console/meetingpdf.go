@@ -2,7 +2,6 @@ package console
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"sort"
 	"strings"
@@ -19,7 +18,9 @@ import (
 // The meeting's printable documents (CONSOLE.md §3): the agenda, printed
 // before the meeting with room for notes, and the minutes, the decisions
 // recorded on the meeting's day. Both hold only what the signed-in user's
-// pages show (their scope), and never a restricted record.
+// pages show (their scope), and never a restricted record. Both speak the
+// request's language, as its pages do (docs/decisions/0036): their words are
+// catalog/meetingpdf, the report's words progress.In's.
 
 func (c *Console) handleAgendaPDF(ec echo.Context) error {
 	ctx := ec.Request().Context()
@@ -28,16 +29,14 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 		return err
 	}
 	day, sc, all, f, shown := v.day, v.sc, v.all, v.f, v.shown
-	// The printed agenda and minutes are English documents for now: their
-	// cards' words are written in English too, so a page is never half
-	// translated (docs/decisions/0036).
-	sc.l = i18n.English
-	sub := sc.p.School.Name + " - " + day.String()
+	l := sc.l
+	sub := tr(l, "meetingpdf.sub", i18n.Args{"School": sc.p.School.Name, "Date": showDate(l, day.String())})
 	if w := filterWords(sc, f, all); w != "" {
-		sub += " - " + w
+		sub = tr(l, "meetingpdf.sub.more", i18n.Args{"Sub": sub, "More": w})
 	}
 	if len(shown) > agendaPDFMax {
-		sub += fmt.Sprintf(" - the first %d of %d items: filter the agenda to print the others", agendaPDFMax, len(shown))
+		cut := tr(l, "meetingpdf.agenda.cut", i18n.Args{"Shown": agendaPDFMax, "Total": len(shown)})
+		sub = tr(l, "meetingpdf.sub.more", i18n.Args{"Sub": sub, "More": cut})
 		shown = shown[:agendaPDFMax]
 	}
 	// The charts are the student page's (the same indexed reads, with the
@@ -54,26 +53,32 @@ func (c *Console) handleAgendaPDF(ec echo.Context) error {
 	for i := range full {
 		byID[full[i].ID] = &full[i]
 	}
-	doc := reportdoc.MeetingDoc{Title: "Team meeting agenda", Subtitle: sub,
-		Empty: "Nothing is on the agenda: every goal is continuing, none is due for review and no probe is overdue.",
-		Blank: true, Cards: true, Date: day.String()}
+	doc := reportdoc.MeetingDoc{Title: tr(l, "meetingpdf.agenda.title"), Subtitle: sub,
+		Empty: tr(l, "meetingpdf.agenda.empty"), Blank: true, Cards: true, Date: day.String(), Lang: l}
 	for i := range shown {
 		k := c.card(sc, &shown[i], f)
-		lines := []string{k.DecisionText + ". " + k.Why}
-		lines = append(lines, k.Flags...)
-		lines = append(lines, "Group: "+k.Group+". Interventionist: "+k.Interventionist+". Last probe: "+k.LastProbe+".",
-			"Delivery: "+k.Delivery+".")
-		if k.Decided != nil {
-			lines = append(lines, "Decided today: "+k.Decided.Text())
-		}
-		sec := reportdoc.MeetingSection{Heading: k.Student + " - " + k.Measure, Lines: lines}
+		sec := reportdoc.MeetingSection{Heading: tr(l, "meetingpdf.heading", i18n.Args{"Student": k.Student, "Measure": k.Measure}),
+			Lines: cardLines(l, &k)}
 		if gv, ok := byID[k.ID]; ok {
-			ch := chartOf(i18n.English, *gv) // the printed agenda stays English (docs/decisions/0036)
+			ch := chartOf(l, *gv)
 			sec.Chart = &ch
 		}
 		doc.Sections = append(doc.Sections, sec)
 	}
-	return c.sendPDF(ec, doc, "meeting-agenda-"+day.String()+".pdf")
+	return c.sendPDF(ec, doc, tr(l, "meetingpdf.agenda.file", i18n.Args{"Date": day.String()}))
+}
+
+// cardLines are an agenda card's lines on paper, in language l (the
+// card's own words are already l's).
+func cardLines(l i18n.Lang, k *card) []string {
+	lines := []string{tr(l, "meetingpdf.card.decision", i18n.Args{"Decision": k.DecisionText, "Why": k.Why})}
+	lines = append(lines, k.Flags...)
+	lines = append(lines, tr(l, "meetingpdf.card.who", i18n.Args{"Group": k.Group, "Interventionist": k.Interventionist, "LastProbe": k.LastProbe}),
+		tr(l, "meetingpdf.card.delivery", i18n.Args{"Delivery": k.Delivery}))
+	if k.Decided != nil {
+		lines = append(lines, tr(l, "meetingpdf.card.decided", i18n.Args{"Note": k.Decided.Text()}))
+	}
+	return lines
 }
 
 // filterWords is the agenda's filter in words, for the printed agenda.
@@ -85,22 +90,23 @@ func filterWords(sc *scope, f agendaFilter, all []agendaEntry) string {
 				return o.Label
 			}
 		}
-		return "none"
+		return tr(sc.l, "meetingpdf.filter.none")
 	}
 	var w []string
 	for _, p := range []struct {
-		name, v string
-		opts    []option
-	}{{"interventionist", f.Interventionist, ints}, {"group", f.Group, groups}, {"grade", f.Grade, grades},
-		{"program", f.Program, programs}, {"reason", f.Reason, reasons}} {
+		id, v string
+		opts  []option
+	}{{"meetingpdf.filter.interventionist", f.Interventionist, ints}, {"meetingpdf.filter.group", f.Group, groups},
+		{"meetingpdf.filter.grade", f.Grade, grades}, {"meetingpdf.filter.program", f.Program, programs},
+		{"meetingpdf.filter.reason", f.Reason, reasons}} {
 		if p.v != "" {
-			w = append(w, p.name+" "+label(p.opts, p.v))
+			w = append(w, tr(sc.l, p.id, i18n.Args{"Name": label(p.opts, p.v)}))
 		}
 	}
 	if len(w) == 0 {
 		return ""
 	}
-	return "filtered by " + strings.Join(w, ", ")
+	return tr(sc.l, "meetingpdf.filtered", i18n.Args{"Filters": strings.Join(w, ", ")})
 }
 
 func (c *Console) handleMinutesPDF(ec echo.Context) error {
@@ -113,7 +119,7 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sc.l = i18n.English // an English document, as the agenda's
+	l := sc.l
 	envs, err := c.st.Records(ctx, sc.p.School.ID, sc.v, record.TypeDecision)
 	if err != nil {
 		return err
@@ -156,44 +162,53 @@ func (c *Console) handleMinutesPDF(ec echo.Context) error {
 	// In the order they were recorded (HLC: the server's clock for the
 	// console's, the tablet's for a tablet's).
 	sort.SliceStable(mins, func(i, j int) bool { return mins[i].d.HLC < mins[j].d.HLC })
-	doc := reportdoc.MeetingDoc{Title: "Team meeting minutes", Subtitle: sc.p.School.Name + " - " + day.String(),
-		Empty: "No decision was recorded on " + day.String() + ".", Date: day.String()}
+	shownDay := showDate(l, day.String())
+	doc := reportdoc.MeetingDoc{Title: tr(l, "meetingpdf.minutes.title"),
+		Subtitle: tr(l, "meetingpdf.sub", i18n.Args{"School": sc.p.School.Name, "Date": shownDay}),
+		Empty:    tr(l, "meetingpdf.minutes.empty", i18n.Args{"Date": shownDay}), Date: day.String(), Lang: l}
 	m, err := c.meetingOf(ctx, sc, day)
 	if err != nil {
 		return err
 	}
-	att := "None were recorded."
+	att := tr(l, "meetingpdf.none")
 	if len(m.Names) > 0 {
-		att = strings.Join(m.Names, ", ") + "."
+		att = tr(l, "meetingpdf.attendee_list", i18n.Args{"Names": strings.Join(m.Names, ", ")})
 	}
-	doc.Preamble = append(doc.Preamble, reportdoc.MeetingSection{Heading: "Attendees", Lines: []string{att}})
-	acts := []string{"None were recorded."}
+	doc.Preamble = append(doc.Preamble, reportdoc.MeetingSection{Heading: tr(l, "meetingpdf.attendees"), Lines: []string{att}})
+	acts := []string{tr(l, "meetingpdf.none")}
 	if len(m.Actions) > 0 {
 		acts = acts[:0]
 		for i, a := range m.Actions {
-			acts = append(acts, fmt.Sprintf("%d. %s", i+1, a.Line()))
+			acts = append(acts, tr(l, "meetingpdf.action_item", i18n.Args{"N": i + 1, "Line": a.Line()}))
 		}
 	}
-	doc.Preamble = append(doc.Preamble, reportdoc.MeetingSection{Heading: "Action items", Lines: acts},
-		reportdoc.MeetingSection{Heading: "Decisions"})
+	doc.Preamble = append(doc.Preamble, reportdoc.MeetingSection{Heading: tr(l, "meetingpdf.actions"), Lines: acts},
+		reportdoc.MeetingSection{Heading: tr(l, "meetingpdf.decisions")})
 	for _, m := range mins {
 		head := m.who
 		if ms := measures[m.d.GoalID]; ms != "" {
-			head += " - " + ms
+			head = tr(l, "meetingpdf.heading", i18n.Args{"Student": m.who, "Measure": ms})
 		}
-		lines := []string{"Decision: " + decisionText(sc.l, m.d.Code) + "."}
-		if m.d.Rationale != "" {
-			lines = append(lines, "Why: "+m.d.Rationale)
-		}
-		if m.d.NextReviewDate != "" {
-			lines = append(lines, "Next review: "+m.d.NextReviewDate+".")
-		}
-		if m.d.OwnerID != "" {
-			lines = append(lines, "Owner: "+sc.userName(m.d.OwnerID)+".")
-		}
-		doc.Sections = append(doc.Sections, reportdoc.MeetingSection{Heading: head, Lines: lines})
+		doc.Sections = append(doc.Sections, reportdoc.MeetingSection{Heading: head, Lines: minuteLines(sc, m.d.Decision)})
 	}
-	return c.sendPDF(ec, doc, "meeting-minutes-"+day.String()+".pdf")
+	return c.sendPDF(ec, doc, tr(l, "meetingpdf.minutes.file", i18n.Args{"Date": day.String()}))
+}
+
+// minuteLines are a recorded decision's lines in the minutes, in the
+// scope's language.
+func minuteLines(sc *scope, d record.Decision) []string {
+	l := sc.l
+	lines := []string{tr(l, "meetingpdf.decision", i18n.Args{"Decision": decisionText(l, d.Code)})}
+	if d.Rationale != "" {
+		lines = append(lines, tr(l, "meetingpdf.why", i18n.Args{"Why": d.Rationale}))
+	}
+	if d.NextReviewDate != "" {
+		lines = append(lines, tr(l, "meetingpdf.next", i18n.Args{"Date": showDate(l, d.NextReviewDate)}))
+	}
+	if d.OwnerID != "" {
+		lines = append(lines, tr(l, "meetingpdf.owner", i18n.Args{"Name": sc.userName(d.OwnerID)}))
+	}
+	return lines
 }
 
 func (c *Console) sendPDF(ec echo.Context, doc reportdoc.MeetingDoc, name string) error {
