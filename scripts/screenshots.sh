@@ -49,7 +49,7 @@ demo_date=2025-03-19
 # XDG_CONFIG_HOME: the app's Fyne preferences go to $tmp, not ~/.config.
 start_app() {
   local disp=$1 size=$2 name=$3
-  SMALLWINS_DATA="$tmp/$name" XDG_CONFIG_HOME="$tmp/$name-config" SMALLWINS_DEMO=1 \
+  LANGUAGE=${APP_LANGUAGE:-en} SMALLWINS_DATA="$tmp/$name" XDG_CONFIG_HOME="$tmp/$name-config" SMALLWINS_DEMO=1 \
     SMALLWINS_DEMO_DATE=$demo_date SMALLWINS_WINDOW="$size" \
     DISPLAY=":$disp" bin/smallwins >"$tmp/$name.log" 2>&1 &
   pids+=($!)
@@ -147,6 +147,23 @@ shoot_undo() {
   snap "$disp" undo-after-lock "$name"
   kill "$app" 2>/dev/null || true
 }
+# shoot_es <display> <WxH> <orientation> <start-session x y>: a tablet whose device language is
+# Spanish (LANGUAGE=es, as Fyne reads the device's): the lock screen, Today and a running session,
+# saved as *-xvfb-es-<orientation>.png.
+shoot_es() {
+  local disp=$1 size=$2 name=$3 x=$4 y=$5
+  Xvfb ":$disp" -screen 0 "${size}x24" >/dev/null 2>&1 &
+  pids+=($!)
+  sleep 1
+  APP_LANGUAGE=es start_app "$disp" "$size" "es-$name"
+  local app=$!
+  snap "$disp" today "es-$name"
+  click "$disp" "$x" "$y" 2
+  snap "$disp" session "es-$name"
+  kill "$app" 2>/dev/null || true
+}
+shoot_es 93 1280x800 landscape 1200 210
+shoot_es 92 800x1280 portrait 720 230
 shoot 97 1280x800 landscape 1200 210 371 640 771 957 206 321 958 256 384 639 443 1157 201
 shoot 96 800x1280 portrait 720 230 350 400 1251 600 206 201 600 256 241 400 465 677 202
 shoot_undo 95 1280x800 landscape 1188 230 1060 1205 143 505 486 947 730 775 480 1249 1199 81
