@@ -2,8 +2,11 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 	"math"
+	"sync"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -53,7 +56,24 @@ func drawWithin(t *testing.T, what string, w fyne.Window, chart *drawing, build 
 	}
 	w.SetContent(chart)
 	w.Resize(chartSizes[0])
-	charttest.Within(t, what+" painted", func() { w.Canvas().Capture() })
+	charttest.WithinOver(t, what+" painted", paintCost(w), func() { w.Canvas().Capture() })
+}
+
+// paintCosts is what painting an empty window of each fuzz window costs, measured once: the
+// software painter's fixed cost (tens of ms on a loaded 2-core machine), over which an input's
+// own cost is bounded, as the PDF fuzz targets do (charttest.WithinOver).
+var paintCosts sync.Map // fyne.Window → time.Duration
+
+func paintCost(w fyne.Window) time.Duration {
+	if c, ok := paintCosts.Load(w); ok {
+		return c.(time.Duration)
+	}
+	content := w.Content()
+	w.SetContent(canvas.NewRectangle(color.White))
+	c := charttest.Cost(func() { w.Canvas().Capture() })
+	w.SetContent(content)
+	paintCosts.Store(w, c)
+	return c
 }
 
 // progressChartSeeds are the attack of ADR 0023 (a chart that looped), a real chart

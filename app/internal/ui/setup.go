@@ -180,7 +180,8 @@ func numText(v float64) string {
 	if v == 0 {
 		return ""
 	}
-	return fmtNum(v)
+	return sayNum(v) // the language's decimal mark; parseFigure reads either
+
 }
 
 // parseNum reads a number field; ok false (and a message shown) when not a number.
@@ -617,10 +618,13 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 	goalDate := entryWith(g.GoalDate, lang.L("forms.date_hint"))
 	roi := entryWith("", lang.L("forms.goal.roi_hint"))
 	if g.TypicalROI != nil {
-		roi.SetText(fmtNum(*g.TypicalROI))
+		roi.SetText(sayNum(*g.TypicalROI))
 	}
 	status := newCodeSelect(record.GoalStatuses, goalStatusWords, g.Status)
 	title := lang.L("forms.goal.new", map[string]any{"Name": studentName(a.cfg.Records, studentID)})
+	if id != "" {
+		title = lang.L("forms.goal.edit", map[string]any{"Name": studentName(a.cfg.Records, studentID)})
+	}
 	var grade string
 	if st, ok := repo.Get[record.Student](a.cfg.Records, studentID); ok {
 		grade = st.Data.Grade
@@ -628,10 +632,10 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 	// Suggestions from the district's norms (DOMAIN.md §3.10): choosing one
 	// fills the goal, its date and the typical growth.
 	norms := newGoalNorms(a, grade, func(score float64, date string, typical *float64) {
-		goalScore.SetText(record.FormatInput(score))
+		goalScore.SetText(inAppLang().Number(record.FormatInput(score)))
 		goalDate.SetText(date)
 		if typical != nil {
-			roi.SetText(record.FormatInput(*typical))
+			roi.SetText(inAppLang().Number(record.FormatInput(*typical)))
 		}
 	})
 	f := newFormScreen(a, title, []*widget.FormItem{
