@@ -305,7 +305,7 @@ var (
 	sectionRE  = regexp.MustCompile(`(?s)<section class="goal" ([^>]*)>(.*?)</section>`)
 	hookRE     = regexp.MustCompile(`(data-[a-z-]+)="([^"]*)"`)
 	decisionRE = regexp.MustCompile(`(?s)<p class="decision">.*?<strong>(.*?)\.</strong>(.*?)</p>`)
-	probeRowRE = regexp.MustCompile(`(?s)<tr data-probe-id="[^"]*"><td>[^<]*</td><td>[^<]*</td><td>(.*?)</td>`)
+	probeRowRE = regexp.MustCompile(`(?s)<tr data-probe-id="[^"]*"><td>[^<]*</td><td>[^<]*</td><td data-form-id="[^"]*">[^<]*</td><td>(.*?)</td>`)
 )
 
 // dd is the definition of a term on the page's facts list.
