@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -226,7 +225,7 @@ func BenchmarkGoalSuggestions(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		sg := normSuggestions(r, "8", "orf_wcpm", start, goal, 85)
 		if len(sg.Suggestions) != 3 {
-			b.Fatal(fmt.Sprintf("suggestions %+v", sg))
+			b.Fatalf("suggestions %+v", sg)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/suggestion")
