@@ -43,6 +43,11 @@ type reading struct {
 
 	letterNow         *regexp.Regexp // the family letter's present level; nil: the letter is not read
 	letterAttendanceH string         // the family letter's attendance heading
+
+	// wrongTerms are words for the report's terms other than the ones the
+	// language fixes (ADR 0032): one thing called two names on two
+	// surfaces reads as two things.
+	wrongTerms []*regexp.Regexp
 }
 
 var english = func() *reading {
@@ -92,8 +97,12 @@ var spanish = func() *reading {
 		pdfHeads:    [5]string{"Suficiencia", "Cifras", "Método", "Datos", "Implementación"},
 		tabletHead:  ": de ", tabletDelivery: [2]string{"Implementación: ", ", dosis "},
 		tabletPresent:     regexp.MustCompile(`(?:^|\n)Nivel actual (` + esNumber + `)[;.]`),
-		letterNow:         regexp.MustCompile(`y ahora está en (` + esNumber + `)\.`),
+		letterNow:         regexp.MustCompile(`y ahora está en (\S+?)\.(?: |$)`),
 		letterAttendanceH: "Asistencia",
+		wrongTerms: []*regexp.Regexp{
+			regexp.MustCompile(`(?i)línea meta`), // aimline: "línea de meta"
+			regexp.MustCompile(`(?i)sondeo`),     // probe: "prueba"
+		},
 	}
 	rd.caseloadHeads.lastProbe, rd.caseloadHeads.points, rd.caseloadHeads.decision, rd.caseloadHeads.delivery = "Última prueba", "Puntos", "Decisión", "Implementación"
 	rd.lastProbe = regexp.MustCompile(`^(` + esNumber + `) el \d{1,2} \pL+ \d{4}$`)
@@ -136,4 +145,17 @@ func letterAnswer(t *testing.T, rd *reading, c *goalCase, text string) answer {
 		a.Sessions = rd.sessionsOf(a.Attended)
 	}
 	return a
+}
+
+// checkTerms fails on a surface that names one of the report's terms with
+// another word than the language's (ADR 0032).
+func checkTerms(t *testing.T, rd *reading, c *goalCase, texts map[string]string) {
+	t.Helper()
+	for surface, text := range texts {
+		for _, re := range rd.wrongTerms {
+			if m := re.FindString(text); m != "" {
+				t.Errorf("%s in %s: %s says %q, not the term ADR 0032 fixes", c.name, rd.lang, surface, m)
+			}
+		}
+	}
 }

@@ -287,6 +287,11 @@ func oneAnswerOnEverySurface(t *testing.T, rd *reading) {
 			texts["the family letter"] = letter
 		}
 
+		if len(rd.wrongTerms) > 0 {
+			texts["the console's chart"] = con.get(t, "/students/"+c.studentID+"/goals/"+c.goalID+"/chart.svg?as_of="+asOf)
+			checkTerms(t, rd, c, texts)
+		}
+
 		if c.hiddenID != "" {
 			hidden := rd.sp.FormatScore(hiddenScore)
 			for surface, text := range texts {
