@@ -406,10 +406,15 @@ func (g studentGoal) checkHooks(t *testing.T, c *goalCase, r progress.Report) {
 
 var agendaRE = regexp.MustCompile(`(?s)<section class="agenda" data-goal-id="([^"]*)" data-decision="([^"]*)"[^>]*>.*?<p><span class="light[^"]*"></span><strong>(.*?)\.</strong>(.*?)</p>`)
 
+// agendaTagRE is a card's reason for being on the agenda: its hook and
+// the tag that says it.
+var agendaTagRE = regexp.MustCompile(`(?s)<section class="agenda" data-goal-id="([^"]*)" data-decision="[^"]*" data-reason="([^"]*)"[^>]*>.*?<span class="tag">(.*?)</span>`)
+
 // agendaCard is one card of /meeting: its decision hook and the decision
-// and reason it shows.
+// and reason it shows, and why it is on the agenda (hook and tag).
 type agendaCard struct {
-	code string
+	code     string
+	why, tag string
 	answer
 }
 
@@ -418,6 +423,12 @@ func agendaCards(page string) map[string]agendaCard {
 	out := map[string]agendaCard{}
 	for _, m := range agendaRE.FindAllStringSubmatch(page, -1) {
 		out[m[1]] = agendaCard{code: m[2], answer: answer{Decision: visible(m[3]), Reason: visible(m[4])}}
+	}
+	for _, m := range agendaTagRE.FindAllStringSubmatch(page, -1) {
+		if c, ok := out[m[1]]; ok {
+			c.why, c.tag = m[2], visible(m[3])
+			out[m[1]] = c
+		}
 	}
 	return out
 }

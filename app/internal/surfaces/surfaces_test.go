@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -371,6 +372,13 @@ func checkAgendaCard(t *testing.T, rd *reading, c *goalCase, rep progress.Report
 		t.Errorf("%s: agenda hook decision %q, the report %q", c.name, card.code, rep.Decision.Code)
 	}
 	compare(t, rd, c, "the meeting agenda", want, card.answer, agendaFields)
+	// A card on the agenda for a decision of the data's names it as every
+	// surface does; review_goal's tag says why instead ("goal date passed").
+	if slices.Contains(record.DecisionCodes, card.why) && card.why != record.DecisionReviewGoal {
+		if w := rd.sp.DecisionWords(card.why); card.tag != w {
+			t.Errorf("%s in %s: the meeting agenda's tag for %q says %q, every other surface %q", c.name, rd.lang, card.why, card.tag, w)
+		}
+	}
 }
 
 // checkHiddenInReport: the restricted probe is in no report, Ana's (who
