@@ -32,10 +32,10 @@ type reading struct {
 	growth           *regexp.Regexp // see growthRE
 	falling, growing []string       // the way words of a growth sentence: first word, then slopes'
 
-	pageTerms [4]string // the student page's facts: OLS, Tukey, Delivery; the attendance's bracket
+	pageTerms [5]string // the student page's facts: OLS, Tukey, Delivery; the attendance's bracket; present level
 
-	pdfDecision, pdfLight, pdfSessions, pdfGrowth, pdfPoint *regexp.Regexp
-	pdfHeads                                                [5]string // Sufficiency, Numbers, Method, Data points, Delivery
+	pdfDecision, pdfLight, pdfSessions, pdfGrowth, pdfPoint, pdfPresent *regexp.Regexp
+	pdfHeads                                                            [5]string // Sufficiency, Numbers, Method, Data points, Delivery
 
 	tabletHead     string    // after the measure's words on the goal's heading
 	tabletDelivery [2]string // the delivery line's prefix, and what ends its attendance
@@ -55,7 +55,8 @@ var english = func() *reading {
 		near: []string{"just under ", "just over "}, last3: "last 3 points: ",
 		attendance: attendanceRE, dose: doseRE, fidelity: fidelityRE, sessions: sessionsREs,
 		growth: growthRE, falling: []string{"Falling", "falling ", "a fall of "}, growing: []string{"growing ", "growth of "},
-		pageTerms:   [4]string{"Trend (OLS)", "Trend (Tukey)", "Delivery", " (attendance "},
+		pageTerms:   [5]string{"Trend (OLS)", "Trend (Tukey)", "Delivery", " (attendance ", "Present level"},
+		pdfPresent:  regexp.MustCompile(`Present level: (` + number + `) \(`),
 		pdfDecision: pdfDecisionRE, pdfLight: pdfLightRE, pdfSessions: pdfSessionsRE, pdfGrowth: pdfGrowthRE, pdfPoint: pdfPointRE,
 		pdfHeads:   [5]string{"Sufficiency", "Numbers", "Method", "Data points", "Delivery"},
 		tabletHead: ": from ", tabletDelivery: [2]string{"Delivery: ", ", dose "},
@@ -88,7 +89,8 @@ var spanish = func() *reading {
 			`(?: \((crece |baja )?(` + esNumber + `) si los puntajes inusuales cuentan menos\))?` +
 			`(?:; la meta necesita (un crecimiento de |una baja de )?(` + esNumber + `))?[.:]`),
 		falling: []string{"Baja", "baja ", "una baja de "}, growing: []string{"crece ", "un crecimiento de "},
-		pageTerms:   [4]string{"Tendencia (MCO)", "Tendencia (Tukey)", "Implementación", " (asistencia "},
+		pageTerms:   [5]string{"Tendencia (MCO)", "Tendencia (Tukey)", "Implementación", " (asistencia ", "Nivel actual"},
+		pdfPresent:  regexp.MustCompile(`Nivel actual: (` + esNumber + `) \(`),
 		pdfDecision: regexp.MustCompile(`^Decisión: (.+)$`),
 		pdfLight:    regexp.MustCompile(`puntos? después de la línea de base en ` + esNumber + ` semanas?\. (.*)$`),
 		pdfSessions: regexp.MustCompile(`^Sesiones: \d+ impartidas?; (.*) \(asistencia `),

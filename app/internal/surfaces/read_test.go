@@ -354,6 +354,7 @@ func studentPage(t *testing.T, rd *reading, page, goalID string) studentGoal {
 		}
 		g.OLS = rd.leadingNumber(dd(m[2], rd.pageTerms[0]))
 		g.Tukey = rd.leadingNumber(dd(m[2], rd.pageTerms[1]))
+		g.Present = rd.leadingNumber(dd(m[2], rd.pageTerms[4]) + " ")
 		del := dd(m[2], rd.pageTerms[2])
 		g.Attendance, g.Dose, g.Fidelity = rd.deliveryFigures(del)
 		// "Attended 30 of 33 planned sessions (attendance 92.11%), dose …":
@@ -514,6 +515,9 @@ func pdfAnswer(t *testing.T, rd *reading, c *goalCase, text string) answer {
 	if loc := rd.pdfGrowth.FindStringIndex(nums); loc != nil {
 		a.Growth = sentenceFrom(nums, loc[0])
 		rd.growthFigures(&a, a.Growth)
+	}
+	if m := rd.pdfPresent.FindStringSubmatch(nums); m != nil {
+		a.Present = m[1]
 	}
 	if m := rd.pdfLight.FindStringSubmatch(nums); m != nil {
 		a.Light = m[1]

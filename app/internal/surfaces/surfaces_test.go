@@ -29,7 +29,7 @@ type answer struct {
 	Light      string // the traffic light in words
 	Growth     string // the trend in words (GrowthSentence)
 	LastScore  string
-	Present    string // the present level, where the tablet and the family letter say it
+	Present    string // the present level (the median of the last 3 points)
 	OLS, Tukey string
 	Need       string // the aimline's growth a week, as the growth sentence says it
 	Attended   string // attendance in whole sessions (AttendanceWords)
@@ -47,8 +47,8 @@ type answer struct {
 // room (ADR 0651), and where the trend rule decides, its reason is the
 // growth sentence (with the OLS slope and the aimline's, not Tukey's).
 var (
-	pageFields     = []string{"Decision", "Reason", "LastScore", "OLS", "Tukey", "Attended", "Sessions", "Attendance", "Dose", "Fidelity"}
-	pdfFields      = []string{"Decision", "Reason", "Light", "Growth", "LastScore", "OLS", "Tukey", "Need", "Attended", "Sessions", "Attendance", "Dose", "Fidelity"}
+	pageFields     = []string{"Decision", "Reason", "LastScore", "Present", "OLS", "Tukey", "Attended", "Sessions", "Attendance", "Dose", "Fidelity"}
+	pdfFields      = []string{"Decision", "Reason", "Light", "Growth", "LastScore", "Present", "OLS", "Tukey", "Need", "Attended", "Sessions", "Attendance", "Dose", "Fidelity"}
 	caseloadFields = []string{"Decision", "Light", "LastScore", "Attendance", "Dose", "Fidelity", "Delivery"}
 	agendaFields   = []string{"Decision", "Reason"}
 )
