@@ -26,12 +26,12 @@ func TestProgressPDFSpanish(t *testing.T) {
 		"no se espera que Ava Muñoz alcance la meta de 78 para el 2025-05-12 (proyección: 59,7). El progreso es insuficiente.",
 		"Línea de base: 42 (mediana de 42; 45; 40).",
 		"Nivel actual: 51 (mediana de los últimos 3 puntos).",
-		"Nivel esperado en la línea meta al 2025-03-17: 62.",
+		"Nivel esperado en la línea de meta al 2025-03-17: 62.",
 		"Meta: 78 para el 2025-05-12.",
 		"10 puntos después de la línea de base en 10 semanas.",
 		"No se conoce la implementación",
 		"Método",
-		"Fecha Semana Resultado Línea meta Frente a la línea meta",
+		"Fecha Semana Resultado Línea de meta Frente a la línea de meta",
 		"2025-03-17 10 53 62 por debajo",
 		"Página 1 de 2", "Página 2 de 2",
 	})
@@ -49,7 +49,7 @@ func TestChartWordsSpanish(t *testing.T) {
 	r := example51(t)
 	r.Goal.GoalScore, r.Aimline.GoalScore = 78.5, 78.5
 	team := record1(t, Chart{Report: r, Lang: i18n.Spanish})
-	for _, want := range []string{"línea meta", "por debajo de la línea meta", "tendencia", "tendencia proyectada", "Meta 78,5 para el 12 may", "feb 2025", "mar"} {
+	for _, want := range []string{"línea de meta", "por debajo de la línea de meta", "tendencia", "tendencia proyectada", "Meta 78,5 para el 12 may", "feb 2025", "mar"} {
 		if _, ok := team.texts[want]; !ok {
 			t.Errorf("the Spanish chart lacks %q: %v", want, keys(team.texts))
 		}
@@ -61,7 +61,7 @@ func TestChartWordsSpanish(t *testing.T) {
 		}
 	}
 	for text := range family.texts {
-		if strings.Contains(text, "tendencia") || strings.Contains(text, "línea meta") || strings.Contains(text, "trend") {
+		if strings.Contains(text, "tendencia") || strings.Contains(text, "línea de meta") || strings.Contains(text, "trend") {
 			t.Errorf("the family chart shows %q", text)
 		}
 	}

@@ -64,8 +64,9 @@ func (sc *school) pdf(t *testing.T, path string) string {
 
 // browser is a signed-in console session (a cookie jar).
 type browser struct {
-	url string
-	c   *http.Client
+	url  string
+	c    *http.Client
+	lang string // the browser's Accept-Language; "" sends none
 }
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
@@ -93,7 +94,11 @@ func (sc *school) console(t *testing.T, user string) *browser {
 
 func (b *browser) fetch(t *testing.T, path string) []byte {
 	t.Helper()
-	resp, err := b.c.Get(b.url + path)
+	req, _ := http.NewRequest(http.MethodGet, b.url+path, nil)
+	if b.lang != "" {
+		req.Header.Set("Accept-Language", b.lang)
+	}
+	resp, err := b.c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +136,7 @@ type caseloadRow struct {
 }
 
 // caseloadRows reads every row of the caseload by its column heads.
-func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
+func caseloadRows(t *testing.T, rd *reading, page string) map[string]caseloadRow {
 	t.Helper()
 	hm := headRE.FindStringSubmatch(page)
 	if hm == nil {
@@ -142,7 +147,8 @@ func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
 		// A head is its words; the sort indicator (▲ ▼ ↕) is not part of them.
 		col[strings.TrimSpace(strings.TrimRight(visible(m[1]), "▲▼↕ "))] = i
 	}
-	for _, h := range []string{"Last probe", "Points", "Decision", "Delivery"} {
+	h := rd.caseloadHeads
+	for _, h := range []string{h.lastProbe, h.points, h.decision, h.delivery} {
 		if _, ok := col[h]; !ok {
 			t.Fatalf("the caseload has no column %q (columns %v)", h, col)
 		}
@@ -156,10 +162,10 @@ func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
 			}
 			return ""
 		}
-		r := caseloadRow{decision: m[2], status: m[3], points: visible(cell("Points"))}
+		r := caseloadRow{decision: m[2], status: m[3], points: visible(cell(h.points))}
 		// The decision cell is the traffic light (a dot, hidden from screen
 		// readers), the decision in words, then the light in words.
-		dec := cell("Decision")
+		dec := cell(h.decision)
 		if lm := lightWordRE.FindStringSubmatch(dec); lm != nil {
 			r.Light = visible(lm[1])
 			dec = strings.Replace(dec, lm[0], "", 1)
@@ -168,12 +174,12 @@ func caseloadRows(t *testing.T, page string) map[string]caseloadRow {
 			dec = dec[i+len("</span>"):]
 		}
 		r.Decision = visible(dec)
-		if lm := regexp.MustCompile(`^(` + number + `) on \d{4}-\d{2}-\d{2}$`).FindStringSubmatch(visible(cell("Last probe"))); lm != nil {
+		if lm := rd.lastProbe.FindStringSubmatch(visible(cell(h.lastProbe))); lm != nil {
 			r.LastScore = lm[1]
 		}
 		// Its figures are spans within one line of text: no space between.
-		r.Delivery = visible(tagRE.ReplaceAllString(cell("Delivery"), ""))
-		r.Attendance, r.Dose, r.Fidelity = deliveryFigures(r.Delivery)
+		r.Delivery = visible(tagRE.ReplaceAllString(cell(h.delivery), ""))
+		r.Attendance, r.Dose, r.Fidelity = rd.deliveryFigures(r.Delivery)
 		out[m[1]] = r
 	}
 	return out
@@ -198,10 +204,12 @@ var (
 
 // sessionsREs read "attended of planned" out of progress.AttendanceWords'
 // sentences, as "30/33".
-var sessionsREs = []struct {
+type sessionsRE struct {
 	re                *regexp.Regexp
-	attended, planned int // submatch indexes; 0 is "the other one", -1 none
-}{
+	attended, planned int // submatch indexes; 0 is "the other one", -1 none, -2 the only one (1/1)
+}
+
+var sessionsREs = []sessionsRE{
 	{regexp.MustCompile(`^attended (\d+) of (\d+) planned sessions?$`), 1, 2},
 	{regexp.MustCompile(`^attended all (\d+) planned sessions so far$`), 0, 1},
 	{regexp.MustCompile(`^attended the (1) planned session so far$`), 0, 1},
@@ -211,11 +219,14 @@ var sessionsREs = []struct {
 
 // sessionsOf is "attended/planned" read off an attendance sentence; "?"
 // when no known sentence says it.
-func sessionsOf(s string) string {
-	for _, x := range sessionsREs {
+func (rd *reading) sessionsOf(s string) string {
+	for _, x := range rd.sessions {
 		m := x.re.FindStringSubmatch(s)
 		if m == nil {
 			continue
+		}
+		if x.planned == -2 {
+			return "1/1"
 		}
 		planned := "0"
 		if x.planned > 0 {
@@ -242,17 +253,17 @@ var growthRE = regexp.MustCompile(`^(Growing|Falling|Not changing)(?: (` + numbe
 // growthFigures are the signed slopes a growth sentence says in words:
 // "falling 0.5" is -0.5; a second figure without its own way goes the
 // first one's way.
-func growthFigures(a *answer, s string) {
-	m := growthRE.FindStringSubmatch(s)
+func (rd *reading) growthFigures(a *answer, s string) {
+	m := rd.growth.FindStringSubmatch(s)
 	if m == nil {
 		return
 	}
-	neg := m[1] == "Falling"
+	neg := m[1] == rd.falling[0]
 	signed := func(way, fig string, negative bool) string {
 		switch way {
-		case "falling ", "a fall of ":
+		case rd.falling[1], rd.falling[2]:
 			negative = true
-		case "growing ", "growth of ":
+		case rd.growing[0], rd.growing[1]:
 			negative = false
 		}
 		if negative && fig != "0" {
@@ -284,14 +295,14 @@ func sentenceFrom(text string, i int) string {
 }
 
 // deliveryFigures reads attendance, dose and fidelity off a delivery text.
-func deliveryFigures(s string) (att, dose, fid string) {
+func (rd *reading) deliveryFigures(s string) (att, dose, fid string) {
 	first := func(re *regexp.Regexp) string {
 		if m := re.FindStringSubmatch(s); m != nil {
 			return m[1]
 		}
 		return ""
 	}
-	return first(attendanceRE), first(doseRE), first(fidelityRE)
+	return first(rd.attendance), first(rd.dose), first(rd.fidelity)
 }
 
 // --- the console's student page --------------------------------------------
@@ -318,8 +329,8 @@ func dd(section, term string) string {
 }
 
 // leadingNumber is the figure a text starts with ("0.92 words … a week").
-func leadingNumber(s string) string {
-	if m := regexp.MustCompile(`^(` + number + `) `).FindStringSubmatch(s); m != nil {
+func (rd *reading) leadingNumber(s string) string {
+	if m := regexp.MustCompile(`^(` + rd.number + `) `).FindStringSubmatch(s); m != nil {
 		return m[1]
 	}
 	return ""
@@ -327,7 +338,7 @@ func leadingNumber(s string) string {
 
 // studentPage reads the goal's section of a student page, and the last
 // score from the page's probe table (newest first).
-func studentPage(t *testing.T, page, goalID string) studentGoal {
+func studentPage(t *testing.T, rd *reading, page, goalID string) studentGoal {
 	t.Helper()
 	for _, m := range sectionRE.FindAllStringSubmatch(page, -1) {
 		hooks := map[string]string{}
@@ -341,18 +352,19 @@ func studentPage(t *testing.T, page, goalID string) studentGoal {
 		if d := decisionRE.FindStringSubmatch(m[2]); d != nil {
 			g.Decision, g.Reason = visible(d[1]), visible(d[2])
 		}
-		g.OLS = leadingNumber(dd(m[2], "Trend (OLS)"))
-		g.Tukey = leadingNumber(dd(m[2], "Trend (Tukey)"))
-		del := dd(m[2], "Delivery")
-		g.Attendance, g.Dose, g.Fidelity = deliveryFigures(del)
+		g.OLS = rd.leadingNumber(dd(m[2], rd.pageTerms[0]))
+		g.Tukey = rd.leadingNumber(dd(m[2], rd.pageTerms[1]))
+		g.Present = rd.leadingNumber(dd(m[2], rd.pageTerms[4]) + " ")
+		del := dd(m[2], rd.pageTerms[2])
+		g.Attendance, g.Dose, g.Fidelity = rd.deliveryFigures(del)
 		// "Attended 30 of 33 planned sessions (attendance 92.11%), dose …":
 		// the sentence, its capital put back as AttendanceWords writes it.
-		if att, _, ok := strings.Cut(del, " (attendance "); ok && att != "" {
+		if att, _, ok := strings.Cut(del, rd.pageTerms[3]); ok && att != "" {
 			g.Attended = strings.ToLower(att[:1]) + att[1:]
-			g.Sessions = sessionsOf(g.Attended)
+			g.Sessions = rd.sessionsOf(g.Attended)
 		}
 		if p := probeRowRE.FindStringSubmatch(page); p != nil {
-			g.LastScore = leadingNumber(visible(p[1]) + " ")
+			g.LastScore = rd.leadingNumber(visible(p[1]) + " ")
 		}
 		return g
 	}
@@ -395,10 +407,15 @@ func (g studentGoal) checkHooks(t *testing.T, c *goalCase, r progress.Report) {
 
 var agendaRE = regexp.MustCompile(`(?s)<section class="agenda" data-goal-id="([^"]*)" data-decision="([^"]*)"[^>]*>.*?<p><span class="light[^"]*"></span><strong>(.*?)\.</strong>(.*?)</p>`)
 
+// agendaTagRE is a card's reason for being on the agenda: its hook and
+// the tag that says it.
+var agendaTagRE = regexp.MustCompile(`(?s)<section class="agenda" data-goal-id="([^"]*)" data-decision="[^"]*" data-reason="([^"]*)"[^>]*>.*?<span class="tag">(.*?)</span>`)
+
 // agendaCard is one card of /meeting: its decision hook and the decision
-// and reason it shows.
+// and reason it shows, and why it is on the agenda (hook and tag).
 type agendaCard struct {
-	code string
+	code     string
+	why, tag string
 	answer
 }
 
@@ -407,6 +424,12 @@ func agendaCards(page string) map[string]agendaCard {
 	out := map[string]agendaCard{}
 	for _, m := range agendaRE.FindAllStringSubmatch(page, -1) {
 		out[m[1]] = agendaCard{code: m[2], answer: answer{Decision: visible(m[3]), Reason: visible(m[4])}}
+	}
+	for _, m := range agendaTagRE.FindAllStringSubmatch(page, -1) {
+		if c, ok := out[m[1]]; ok {
+			c.why, c.tag = m[2], visible(m[3])
+			out[m[1]] = c
+		}
 	}
 	return out
 }
@@ -445,7 +468,7 @@ var (
 // under it (up to the Sufficiency heading), the growth sentence and the
 // light's under Numbers, the Delivery section, and the last row of the
 // data points table.
-func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
+func pdfAnswer(t *testing.T, rd *reading, c *goalCase, text string) answer {
 	t.Helper()
 	var a answer
 	var lines []string
@@ -457,17 +480,21 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 	section := ""
 	var reason, delivery, numbers []string
 	for _, l := range lines {
-		if m := pdfDecisionRE.FindStringSubmatch(l); m != nil && a.Decision == "" {
+		if m := rd.pdfDecision.FindStringSubmatch(l); m != nil && a.Decision == "" {
 			a.Decision, section = m[1], "decision"
 			continue
 		}
+		// The headings, by their place in rd.pdfHeads.
 		switch l {
-		case "Sufficiency", "Numbers", "Method":
+		case rd.pdfHeads[0], rd.pdfHeads[2]:
 			section = l
 			continue
-		case "Data points":
+		case rd.pdfHeads[1]:
+			section = "Numbers"
+			continue
+		case rd.pdfHeads[3]:
 			section = ""
-		case "Delivery":
+		case rd.pdfHeads[4]:
 			section = "delivery"
 			continue
 		}
@@ -479,24 +506,27 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 		case "Numbers":
 			numbers = append(numbers, l)
 		}
-		if m := pdfPointRE.FindStringSubmatch(l); m != nil {
+		if m := rd.pdfPoint.FindStringSubmatch(l); m != nil {
 			a.LastScore = m[2] // the table is in date order: the last row wins
 		}
 	}
 	a.Reason = strings.Join(reason, " ")
 	nums := strings.Join(numbers, " ")
-	if loc := pdfGrowthRE.FindStringIndex(nums); loc != nil {
+	if loc := rd.pdfGrowth.FindStringIndex(nums); loc != nil {
 		a.Growth = sentenceFrom(nums, loc[0])
-		growthFigures(&a, a.Growth)
+		rd.growthFigures(&a, a.Growth)
 	}
-	if m := pdfLightRE.FindStringSubmatch(nums); m != nil {
+	if m := rd.pdfPresent.FindStringSubmatch(nums); m != nil {
+		a.Present = m[1]
+	}
+	if m := rd.pdfLight.FindStringSubmatch(nums); m != nil {
 		a.Light = m[1]
 	}
 	del := strings.Join(delivery, " ")
-	a.Attendance, a.Dose, a.Fidelity = deliveryFigures(del)
-	if m := pdfSessionsRE.FindStringSubmatch(del); m != nil {
+	a.Attendance, a.Dose, a.Fidelity = rd.deliveryFigures(del)
+	if m := rd.pdfSessions.FindStringSubmatch(del); m != nil {
 		a.Attended = m[1]
-		a.Sessions = sessionsOf(a.Attended)
+		a.Sessions = rd.sessionsOf(a.Attended)
 	}
 	if a.Decision == "" {
 		t.Errorf("%s: no decision heading in the PDF:\n%s", c.name, text)
@@ -511,29 +541,32 @@ func pdfAnswer(t *testing.T, c *goalCase, text string) answer {
 // report's lines (the growth sentence, delivery); and the newest probe's
 // row. Where the trend rule decides, the reason is the growth sentence and
 // its figures are read from it.
-func tabletAnswer(t *testing.T, c *goalCase, texts []string) answer {
+func tabletAnswer(t *testing.T, rd *reading, c *goalCase, texts []string) answer {
 	t.Helper()
 	var a answer
-	m := record.MeasureOf(c.measure)
-	head := m.Words() + ": from "
-	probeRE := regexp.MustCompile(`^\w{3} \d{1,2} \w{3} · ` + regexp.QuoteMeta(m.Name) + ` (` + number + `)`)
+	m := record.MeasureIn(rd.lang, c.measure)
+	head := m.Words() + rd.tabletHead
+	probeRE := regexp.MustCompile(`^\pL{3} \d{1,2} \pL{3} · ` + regexp.QuoteMeta(m.Name) + ` (` + rd.number + `)`)
 	for i, s := range texts {
 		if strings.HasPrefix(s, head) && i+3 < len(texts) && a.Decision == "" {
 			a.Decision, a.Reason, a.Light = texts[i+1], texts[i+2], texts[i+3]
-			growthFigures(&a, a.Reason)
+			rd.growthFigures(&a, a.Reason)
 		}
 		for _, l := range strings.Split(s, "\n") {
-			if growthRE.MatchString(l) && a.Growth == "" && a.Decision != "" && s != a.Reason {
+			if rd.growth.MatchString(l) && a.Growth == "" && a.Decision != "" && s != a.Reason {
 				a.Growth = l
-				growthFigures(&a, l)
+				rd.growthFigures(&a, l)
 			}
-			if d, ok := strings.CutPrefix(l, "Delivery: "); ok {
+			if d, ok := strings.CutPrefix(l, rd.tabletDelivery[0]); ok {
 				// "attended 30 of 33 planned sessions, dose 97%, fidelity
 				// 92%; 33 sessions delivered."
-				a.Attended, _, _ = strings.Cut(d, ", dose ")
-				a.Sessions = sessionsOf(a.Attended)
-				_, a.Dose, a.Fidelity = deliveryFigures(d)
+				a.Attended, _, _ = strings.Cut(d, rd.tabletDelivery[1])
+				a.Sessions = rd.sessionsOf(a.Attended)
+				_, a.Dose, a.Fidelity = rd.deliveryFigures(d)
 			}
+		}
+		if m := rd.tabletPresent.FindStringSubmatch(s); m != nil && a.Present == "" && a.Decision != "" {
+			a.Present = m[1] // the report's lines: "Present level 61.3; expected now 62."
 		}
 		if m := probeRE.FindStringSubmatch(s); m != nil && a.LastScore == "" {
 			a.LastScore = m[1] // newest first

@@ -233,7 +233,9 @@ func (sc *school) records(t *testing.T) []record.Envelope {
 		if c.measure == "" {
 			c.measure = "orf_wcpm"
 		}
-		c.studentID = add(record.TypeStudent, false, record.Student{GivenName: c.given, FamilyName: c.family, Grade: "2"})
+		// Every family reads Spanish: the family letter is one of the
+		// surfaces the Spanish pass reads.
+		c.studentID = add(record.TypeStudent, false, record.Student{GivenName: c.given, FamilyName: c.family, Grade: "2", FamilyLanguage: "es"})
 		ids = append(ids, c.studentID)
 	}
 	group := add(record.TypeGroup, false, record.Group{Name: "Bluebirds", ProgramID: program, StudentIDs: ids, InterventionistID: sc.anaID})

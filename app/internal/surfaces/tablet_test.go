@@ -11,21 +11,31 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
+	"smallwins/app/internal/applang"
 	"smallwins/app/internal/tablet"
 	"smallwins/app/internal/ui"
 	"smallwins/app/internal/vault"
+	"smallwins/shared/i18n"
 )
 
 // openTablet is the real app, headless: its own encrypted store, a PIN,
 // enrolled as user through the Sync screen and synced once by the real
-// sync client, its screens dated asOf.
-func openTablet(t *testing.T, sc *school, user string) *tablet.Tablet {
+// sync client, its screens dated asOf, in language lng: chosen as a person
+// chooses it, stored in the app's preferences (key app.language, ADR 0034)
+// and applied by tablet.Open, then back to English when the test ends.
+func openTablet(t *testing.T, sc *school, user string, lng i18n.Lang) *tablet.Tablet {
 	t.Helper()
 	day, err := time.ParseInLocation("2006-01-02", asOf, time.Local)
 	if err != nil {
 		t.Fatal(err)
 	}
 	app := test.NewTempApp(t)
+	app.Preferences().SetString("app.language", lng.String())
+	t.Cleanup(func() {
+		if err := applang.Use(i18n.English); err != nil {
+			t.Error(err)
+		}
+	})
 	tb, err := tablet.Open(app, tablet.Config{DataDir: t.TempDir(), NoSyncLoop: true, DemoDate: day,
 		KDF:        &vault.Params{Time: 1, MemoryKiB: 64, Threads: 1}, // not a test of the PIN's cost
 		Background: func(work func() func()) { work()() }})
@@ -33,6 +43,9 @@ func openTablet(t *testing.T, sc *school, user string) *tablet.Tablet {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tb.Close(); tb.Window.Close() })
+	if applang.Current() != lng {
+		t.Fatalf("the tablet speaks %s, not %s", applang.Current(), lng)
+	}
 	l := tb.Lock
 	test.Tap(l.PIN)
 	test.Type(l.PIN, "482916")

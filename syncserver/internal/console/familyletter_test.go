@@ -38,7 +38,7 @@ func TestConsoleDocumentsInLanguage(t *testing.T) {
 	for _, c := range []struct {
 		accept, pdfWord, svgWord, notWord string
 	}{
-		{"es-MX,es;q=0.9", "Decisión", "línea meta", "Decision:"},
+		{"es-MX,es;q=0.9", "Decisión", "línea de meta", "Decision:"},
 		{"en-US", "Decision", "aimline", "Decisión"},
 	} {
 		b := e.signedInLang("lincoln", "admin", c.accept)

@@ -40,9 +40,15 @@ const agendaPDFMax = 50
 var agendaReasons = []string{record.DecisionReviewGoal, record.DecisionChangeInstruction, record.DecisionRaiseGoal,
 	"review_due", "overdue_probe", record.DecisionNotEnoughData}
 
-// reasonWords are the agenda's reasons as the filter lists them: the
-// catalog's meeting.reason.<code>; "" for a reason it does not name.
+// reasonWords are the agenda's reasons as the filter and the cards' tags
+// list them. A decision of the data is named by the report's words
+// (progress.Speaker.DecisionWords), as every surface names it (ADR 0015);
+// the others, and review_goal, whose tag says why ("goal date passed"),
+// are the catalog's meeting.reason.<code>; "" for a reason it does not name.
 func reasonWords(l i18n.Lang, code string) string {
+	if code != record.DecisionReviewGoal && slices.Contains(record.DecisionCodes, code) {
+		return progress.In(l).DecisionWords(code)
+	}
 	if !cat.Has("meeting.reason." + code) {
 		return ""
 	}
