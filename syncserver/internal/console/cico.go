@@ -49,18 +49,46 @@ type cicoRow struct {
 
 // cicoStudent is one student's CICO records: their plans' envelopes
 // (record.LatestCICOPlans reads envelopes) and their cards, decoded once
-// (progress.Decode: restricted cards are left out, as every report leaves
-// them).
+// when their row is made (progress.Decode: restricted cards are left out,
+// as every report leaves them).
 type cicoStudent struct {
 	plans []record.Envelope
+	raw   []record.Envelope // the cards as read, until decoded
 	cards []progress.Decoded
+}
+
+// decoded decodes the student's cards, once: those that decode as a
+// card of this student, as the reports count them.
+func (cs *cicoStudent) decoded(sid string) []progress.Decoded {
+	for _, e := range cs.raw {
+		d := progress.Decode(e)
+		if cd, ok := d.Value().(record.CICOCard); ok && cd.StudentID == sid {
+			cs.cards = append(cs.cards, d)
+		}
+	}
+	cs.raw = nil
+	return cs.cards
+}
+
+// cardStudent is the student a card names, read as the store's index
+// reads it (record.IndexedRefs: the top level only, the ratings skipped,
+// nothing built): the list is sorted and paged first, and only the page's
+// students' cards are decoded (ADR 0039).
+func cardStudent(e record.Envelope) string {
+	if e.Deleted || e.Restricted {
+		return ""
+	}
+	if refs := record.IndexedRefs(record.TypeCICOCard, e.Data); len(refs) == 1 {
+		return refs[0]
+	}
+	return ""
 }
 
 // cicoRecords are the school's CICO plans and cards of the students in
 // the viewer's scope, by student: students with a plan (record.
-// LatestCICOPlans) or with a card. One read of the two types: CICO is a
-// few students of a school, so these are few records next to the probes
-// and sessions the caseload holds; each card is decoded once.
+// LatestCICOPlans) or with a card that decodes. One read of the two
+// types; a card is decoded when its student's row is made, and a student
+// without a plan has their cards decoded here to know they have one.
 func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string]*cicoStudent, error) {
 	envs, err := c.st.Records(ec.Request().Context(), sc.p.School.ID, sc.v, record.TypeCICOPlan, record.TypeCICOCard)
 	if err != nil {
@@ -87,12 +115,14 @@ func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string]*cicoStude
 				}
 			}
 		case record.TypeCICOCard:
-			d := progress.Decode(e)
-			if cd, ok := d.Value().(record.CICOCard); ok {
-				if cs := of(cd.StudentID); cs != nil {
-					cs.cards = append(cs.cards, d)
-				}
+			if cs := of(cardStudent(e)); cs != nil {
+				cs.raw = append(cs.raw, e)
 			}
+		}
+	}
+	for sid, cs := range by {
+		if len(cs.plans) == 0 && len(cs.decoded(sid)) == 0 {
+			delete(by, sid)
 		}
 	}
 	return by, nil
@@ -104,7 +134,7 @@ func monday(d progress.Date) progress.Date { return d - progress.Date(d.Weekday(
 // cicoOf is a student's CICO as of asOf: the cards' dataset, their plan
 // (the first phase when they have none), and where they stand in fading.
 func cicoOf(cs *cicoStudent, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
-	ds := progress.NewDatasetOf(cs.cards)
+	ds := progress.NewDatasetOf(cs.decoded(sid))
 	plan, has := record.LatestCICOPlan(cs.plans, sid)
 	if !has {
 		plan = record.CICOPlan{StudentID: sid}

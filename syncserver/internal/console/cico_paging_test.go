@@ -1,11 +1,19 @@
 package console_test
 
 import (
+	"encoding/json"
 	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"smallwins/shared/hlc"
+	"smallwins/shared/record"
+	"smallwins/syncserver/internal/store"
 )
 
 var (
@@ -118,6 +126,36 @@ func TestCICOPaged(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestCICOListsWhatTheReportsCount: the list reads a card's student
+// without decoding the card; a student with no plan is listed only for a
+// card the reports count — not for a restricted one, nor one out of
+// bounds — as when every card was decoded (ADR 0039).
+func TestCICOListsWhatTheReportsCount(t *testing.T) {
+	e := newEnv(t, false)
+	sc, _ := e.st.SchoolBySlug(t.Context(), "lincoln")
+	clock := hlc.NewClock(uuid.New(), hlc.State{}, nil)
+	card := func(student, date string, restricted bool) record.Envelope {
+		return record.Envelope{ID: uuid.NewString(), Type: record.TypeCICOCard, HLC: clock.Now().String(), Restricted: restricted,
+			Data: json.RawMessage(`{"student_id":"` + student + `","date":"` + date + `","expectations":["Be safe"],"periods":["Morning"],"ratings":[[2]]}`)}
+	}
+	push := func(recs ...record.Envelope) {
+		if _, err := e.st.Push(t.Context(), store.PushBatch{SchoolID: sc.ID, Pusher: e.users["lincoln/admin"].ID, PusherIsAdmin: true, Records: recs, At: time.Now()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// s2 has no plan: a restricted card, and one dated in 1900 (out of
+	// DOMAIN §2's bounds, pushed as an old tablet might).
+	push(card(e.ids.s2, "2025-03-17", true), card(e.ids.s2, "1900-01-01", false))
+	ids, _, _ := cicoPage(t, e.signedIn("lincoln", "admin"), "/cico?as_of="+asOf)
+	if len(ids) != 0 {
+		t.Fatalf("listed %v for cards the reports do not count", ids)
+	}
+	push(card(e.ids.s2, "2025-03-17", false))
+	if ids, _, _ := cicoPage(t, e.signedIn("lincoln", "admin"), "/cico?as_of="+asOf); len(ids) != 1 || ids[0] != e.ids.s2 {
+		t.Errorf("listed %v, want s2 for its card", ids)
 	}
 }
 
