@@ -156,6 +156,34 @@ func TestMeetingActionEdit(t *testing.T) {
 	}
 }
 
+// TestMeetingActionEditKeepsADisabledOwner: an item whose owner's account
+// was disabled since offers that owner in its edit form, chosen, so
+// correcting the text does not drop the owner unasked.
+func TestMeetingActionEditKeepsADisabledOwner(t *testing.T) {
+	e := newEnv(t, false)
+	b := e.signedIn("lincoln", "admin")
+	ben := e.users["lincoln/ben"].ID
+	path := "/meeting?as_of=" + asOf
+	tok := csrf(t, b.get(path))
+	if r := b.post("/meeting/actions?as_of="+asOf, url.Values{"csrf": {tok}, "text": {"Order passages"}, "owner_id": {ben}}); r.status != http.StatusSeeOther {
+		t.Fatalf("add: %d", r.status)
+	}
+	if r := b.post("/admin/users/disable", url.Values{"csrf": {csrf(t, b.get("/admin"))}, "user_id": {ben}}); r.status != http.StatusSeeOther {
+		t.Fatalf("disable: %d", r.status)
+	}
+	forms, body := editForms(t, b, path)
+	if !strings.Contains(body, `<option value="`+ben+`" selected>Ben Okafor</option>`) {
+		t.Fatalf("the edit form does not offer the disabled owner")
+	}
+	f := forms[0]
+	if r := b.post(f.action, url.Values{"csrf": {tok}, "id": {f.id}, "hlc": {f.hlc}, "text": {"Order new passages"}, "owner_id": {ben}}); r.status != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", r.status, r.body)
+	}
+	if _, body := editForms(t, b, path); !strings.Contains(body, "<span>Order new passages. Owner: Ben Okafor.</span>") {
+		t.Errorf("the edit dropped the owner")
+	}
+}
+
 // TestMeetingActionEditAndRemoveAtOnce: an edit and a removal of the same
 // item posted at the same moment, many times over: the item always ends
 // removed (an edit never brings it back), each answer is a redirect, a

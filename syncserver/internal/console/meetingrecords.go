@@ -50,6 +50,7 @@ type attendee struct {
 type actionView struct {
 	ID, Text, Owner, Due string
 	OwnerID              string // the owner chosen in the item's edit form
+	OwnerDisabled        bool   // the owner's account is disabled: the form still offers them, so an edit keeps them
 	HLC                  string // the version shown: an edit is written over it only (ADR 0039)
 	written              int64  // when the item was added, ms (actionWritten)
 	l                    i18n.Lang
@@ -130,6 +131,7 @@ func (c *Console) meetingOf(ctx context.Context, sc *scope, day progress.Date) (
 		v := actionView{ID: e.ID, Text: a.Text, Due: a.DueDate, OwnerID: a.OwnerID, HLC: e.HLC, written: actionWritten(e.ID, e.HLC), l: sc.l}
 		if a.OwnerID != "" {
 			v.Owner = sc.userName(a.OwnerID)
+			v.OwnerDisabled = sc.users[a.OwnerID].Disabled
 		}
 		m.Actions = append(m.Actions, v)
 	}
