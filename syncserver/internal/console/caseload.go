@@ -48,21 +48,82 @@ func parseCaseloadQuery(v url.Values) (caseloadQuery, error) {
 		grade: v.Get("grade"), measure: v.Get("measure"), program: v.Get("program"),
 		overdue: isOn(v.Get("overdue")), reviewDue: isOn(v.Get("review_due")),
 		q: strings.TrimSpace(v.Get("q")), sort: v.Get("sort"), desc: v.Get("dir") == "desc", page: 1}
-	if len(cq.q) > maxNameSearch {
-		return cq, newErr(http.StatusBadRequest, "error.name_search", i18n.Args{"Max": maxNameSearch})
+	var err error
+	if cq.q, cq.words, err = parseNameSearch(v); err != nil {
+		return cq, err
 	}
-	cq.words = strings.FieldsFunc(strings.ToLower(cq.q), func(r rune) bool { return unicode.IsSpace(r) || r == ',' })
 	if _, ok := columnCmp[cq.sort]; !ok {
 		cq.sort, cq.desc = "decision", v.Get("dir") == "desc"
 	}
-	if p := v.Get("page"); p != "" {
-		n, err := strconv.Atoi(p)
-		if err != nil || n < 1 {
-			return cq, newErr(http.StatusBadRequest, "error.page")
-		}
-		cq.page = n
+	cq.page, err = parsePage(v)
+	return cq, err
+}
+
+// The list pages' paging and name search (ADR 0018), one home for the
+// caseload and /cico (ADR 0039): `page` that is not a whole number ≥ 1 is
+// a 400, a page past the end shows the last page; `q` over 100 characters
+// is a 400, each of its words somewhere in the name, case-insensitive.
+
+// parsePage is the 1-based `page` asked (1 without one).
+func parsePage(v url.Values) (int, error) {
+	p := v.Get("page")
+	if p == "" {
+		return 1, nil
 	}
-	return cq, nil
+	n, err := strconv.Atoi(p)
+	if err != nil || n < 1 {
+		return 0, newErr(http.StatusBadRequest, "error.page")
+	}
+	return n, nil
+}
+
+// parseNameSearch is `q` trimmed and its words, folded to lower case and
+// split at spaces and commas.
+func parseNameSearch(v url.Values) (string, []string, error) {
+	q := strings.TrimSpace(v.Get("q"))
+	if len(q) > maxNameSearch {
+		return q, nil, newErr(http.StatusBadRequest, "error.name_search", i18n.Args{"Max": maxNameSearch})
+	}
+	return q, strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return unicode.IsSpace(r) || r == ',' }), nil
+}
+
+// nameMatches says whether every word of a search is somewhere in name,
+// so "lopez maya" and "Maya L" both find Maya Lopez.
+func nameMatches(name string, words []string) bool {
+	if len(words) == 0 {
+		return true
+	}
+	name = strings.ToLower(name)
+	for _, w := range words {
+		if !strings.Contains(name, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// listPage is the place of one page in a list of n rows, size a page:
+// the page shown (asked, or the last when asked past the end), how many
+// there are, and the rows [Lo, Hi) it holds.
+type listPage struct{ Page, Pages, Lo, Hi int }
+
+func pageOf(n, asked, size int) listPage {
+	pages := max(1, (n+size-1)/size)
+	page := min(max(asked, 1), pages)
+	return listPage{Page: page, Pages: pages, Lo: (page - 1) * size, Hi: min(page*size, n)}
+}
+
+// pager is the page's place for a template (.Page, .Pages, .First, .Last,
+// .Prev, .Next), link making the URL of another page with the filters.
+func (p listPage) pager(link func(page int) string) map[string]any {
+	out := map[string]any{"Page": p.Page, "Pages": p.Pages, "First": p.Lo + 1, "Last": p.Hi}
+	if p.Page > 1 {
+		out["Prev"] = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		out["Next"] = link(p.Page + 1)
+	}
+	return out
 }
 
 // isOn is a checkbox's value: present and not "0".
@@ -83,17 +144,7 @@ func (cq *caseloadQuery) keeps(r *row, withDecision bool) bool {
 		cq.reviewDue && !r.ReviewDue:
 		return false
 	}
-	if len(cq.words) > 0 {
-		// Case-insensitive, each word of the search somewhere in the name,
-		// so "lopez maya" and "Maya L" both find Maya Lopez.
-		name := strings.ToLower(r.Student)
-		for _, w := range cq.words {
-			if !strings.Contains(name, w) {
-				return false
-			}
-		}
-	}
-	return true
+	return nameMatches(r.Student, cq.words)
 }
 
 // filter is the rows the query keeps, sorted, and the count per decision
@@ -347,9 +398,7 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 		return err
 	}
 	shown, counts := cq.filter(all)
-	pages := max(1, (len(shown)+caseloadPageSize-1)/caseloadPageSize)
-	page := min(cq.page, pages) // past the end: the last page
-	lo, hi := (page-1)*caseloadPageSize, min(page*caseloadPageSize, len(shown))
+	pg := pageOf(len(shown), cq.page, caseloadPageSize)
 	type count struct {
 		Code, Label string
 		N           int
@@ -361,15 +410,9 @@ func (c *Console) handleCaseload(ec echo.Context) error {
 	for _, d := range decisionOrder {
 		countList = append(countList, count{d, decisionText(l, d), counts[d], cq.link("/", "decision", d), d == cq.decision})
 	}
-	pager := map[string]any{"Page": page, "Pages": pages, "First": lo + 1, "Last": hi}
-	if page > 1 {
-		pager["Prev"] = cq.link("/", "page", strconv.Itoa(page-1))
-	}
-	if page < pages {
-		pager["Next"] = cq.link("/", "page", strconv.Itoa(page+1))
-	}
+	pager := pg.pager(func(n int) string { return cq.link("/", "page", strconv.Itoa(n)) })
 	return c.render(ec, http.StatusOK, "caseload", map[string]any{
-		"Title": tr(l, "caseload.title"), "Nav": "caseload", "Shown": len(shown), "Body": caseloadBody(l, pageRows(shown[lo:hi])), "Total": len(all),
+		"Title": tr(l, "caseload.title"), "Nav": "caseload", "Shown": len(shown), "Body": caseloadBody(l, pageRows(shown[pg.Lo:pg.Hi])), "Total": len(all),
 		"Counts": countList, "Columns": cq.columns(l), "Sort": cq.sort, "Desc": cq.desc, "Pager": pager,
 		"Options": caseloadOptions(l, all), "Q": cq.q, "Overdue": cq.overdue, "ReviewDue": cq.reviewDue,
 		"F":   map[string]string{"decision": cq.decision, "group": cq.group, "interventionist": cq.interventionist, "grade": cq.grade, "measure": cq.measure, "program": cq.program},

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"html/template"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -47,18 +49,46 @@ type cicoRow struct {
 
 // cicoStudent is one student's CICO records: their plans' envelopes
 // (record.LatestCICOPlans reads envelopes) and their cards, decoded once
-// (progress.Decode: restricted cards are left out, as every report leaves
-// them).
+// when their row is made (progress.Decode: restricted cards are left out,
+// as every report leaves them).
 type cicoStudent struct {
 	plans []record.Envelope
+	raw   []record.Envelope // the cards as read, until decoded
 	cards []progress.Decoded
+}
+
+// decoded decodes the student's cards, once: those that decode as a
+// card of this student, as the reports count them.
+func (cs *cicoStudent) decoded(sid string) []progress.Decoded {
+	for _, e := range cs.raw {
+		d := progress.Decode(e)
+		if cd, ok := d.Value().(record.CICOCard); ok && cd.StudentID == sid {
+			cs.cards = append(cs.cards, d)
+		}
+	}
+	cs.raw = nil
+	return cs.cards
+}
+
+// cardStudent is the student a card names, read as the store's index
+// reads it (record.IndexedRefs: the top level only, the ratings skipped,
+// nothing built): the list is sorted and paged first, and only the page's
+// students' cards are decoded (ADR 0039).
+func cardStudent(e record.Envelope) string {
+	if e.Deleted || e.Restricted {
+		return ""
+	}
+	if refs := record.IndexedRefs(record.TypeCICOCard, e.Data); len(refs) == 1 {
+		return refs[0]
+	}
+	return ""
 }
 
 // cicoRecords are the school's CICO plans and cards of the students in
 // the viewer's scope, by student: students with a plan (record.
-// LatestCICOPlans) or with a card. One read of the two types: CICO is a
-// few students of a school, so these are few records next to the probes
-// and sessions the caseload holds; each card is decoded once.
+// LatestCICOPlans) or with a card that decodes. One read of the two
+// types; a card is decoded when its student's row is made, and a student
+// without a plan has their cards decoded here to know they have one.
 func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string]*cicoStudent, error) {
 	envs, err := c.st.Records(ec.Request().Context(), sc.p.School.ID, sc.v, record.TypeCICOPlan, record.TypeCICOCard)
 	if err != nil {
@@ -85,12 +115,14 @@ func (c *Console) cicoRecords(ec echo.Context, sc *scope) (map[string]*cicoStude
 				}
 			}
 		case record.TypeCICOCard:
-			d := progress.Decode(e)
-			if cd, ok := d.Value().(record.CICOCard); ok {
-				if cs := of(cd.StudentID); cs != nil {
-					cs.cards = append(cs.cards, d)
-				}
+			if cs := of(cardStudent(e)); cs != nil {
+				cs.raw = append(cs.raw, e)
 			}
+		}
+	}
+	for sid, cs := range by {
+		if len(cs.plans) == 0 && len(cs.decoded(sid)) == 0 {
+			delete(by, sid)
 		}
 	}
 	return by, nil
@@ -102,7 +134,7 @@ func monday(d progress.Date) progress.Date { return d - progress.Date(d.Weekday(
 // cicoOf is a student's CICO as of asOf: the cards' dataset, their plan
 // (the first phase when they have none), and where they stand in fading.
 func cicoOf(cs *cicoStudent, sid string, asOf progress.Date) (*progress.Dataset, record.CICOPlan, bool, progress.PhaseStatus) {
-	ds := progress.NewDatasetOf(cs.cards)
+	ds := progress.NewDatasetOf(cs.decoded(sid))
 	plan, has := record.LatestCICOPlan(cs.plans, sid)
 	if !has {
 		plan = record.CICOPlan{StudentID: sid}
@@ -138,7 +170,78 @@ func weekWords(l i18n.Lang, weeks []progress.CICOWeek, ws progress.Date) (string
 	return tr(l, "cico.no_card"), "", false
 }
 
+// cicoPageSize is the students of one /cico page, the caseload's 50
+// (CONSOLE.md §3): a school may put every student on CICO (ADR 0039).
+const cicoPageSize = caseloadPageSize
+
+// cicoListed is a student of /cico before their row is made: the list is
+// searched, sorted and paged by name, and only the page's rows are
+// worked out (their phase and weeks).
+type cicoListed struct {
+	id, name, fold string
+	cs             *cicoStudent
+}
+
+// cicoList is the students in scope on CICO whose name matches the
+// search, in name order (then id).
+func cicoList(sc *scope, by map[string]*cicoStudent, words []string) []cicoListed {
+	out := make([]cicoListed, 0, len(by))
+	for sid, cs := range by {
+		name := sc.students[sid].DisplayName()
+		if nameMatches(name, words) {
+			out = append(out, cicoListed{id: sid, name: name, fold: strings.ToLower(name), cs: cs})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if a.fold != b.fold {
+			return a.fold < b.fold
+		}
+		return a.id < b.id
+	})
+	return out
+}
+
+// cicoRowOf is a student's row: phase and this and last week's %.
+func cicoRowOf(l i18n.Lang, s cicoListed, asOf progress.Date) cicoRow {
+	ws := monday(asOf)
+	ds, _, _, st := cicoOf(s.cs, s.id, asOf)
+	rep := progress.CICO(ds, s.id, ws-7, asOf)
+	sp := progress.In(l)
+	r := cicoRow{ID: s.id, Name: s.name, Phase: sp.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
+		Since: showDate(l, st.Since), Status: sp.PhaseStatusWords(st)}
+	r.Week, r.WeekPct, r.Flagged = weekWords(l, rep.Weeks, ws)
+	r.LastWeek, _, _ = weekWords(l, rep.Weeks, ws-7)
+	return r
+}
+
+// cicoLink is /cico with the page's date and search, on page n.
+func cicoLink(v url.Values, n int) string {
+	out := url.Values{}
+	for _, k := range []string{"as_of", "q"} {
+		if x := strings.TrimSpace(v.Get(k)); x != "" {
+			out.Set(k, x)
+		}
+	}
+	if n > 1 {
+		out.Set("page", strconv.Itoa(n))
+	}
+	if len(out) == 0 {
+		return "/cico"
+	}
+	return "/cico?" + out.Encode()
+}
+
 func (c *Console) handleCICO(ec echo.Context) error {
+	v := ec.QueryParams()
+	page, err := parsePage(v)
+	if err != nil {
+		return err
+	}
+	q, words, err := parseNameSearch(v)
+	if err != nil {
+		return err
+	}
 	asOf, err := c.asOf(ec)
 	if err != nil {
 		return err
@@ -151,23 +254,16 @@ func (c *Console) handleCICO(ec echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ws := monday(asOf)
-	rows := make([]cicoRow, 0, len(by))
-	for sid, cs := range by {
-		ds, _, _, st := cicoOf(cs, sid, asOf)
-		rep := progress.CICO(ds, sid, ws-7, asOf)
-		sp := progress.In(sc.l)
-		r := cicoRow{ID: sid, Name: sc.students[sid].DisplayName(), Phase: sp.CICOPhaseWords(st.Phase), PhaseCode: st.Phase,
-			Since: showDate(sc.l, st.Since), Status: sp.PhaseStatusWords(st)}
-		r.Week, r.WeekPct, r.Flagged = weekWords(sc.l, rep.Weeks, ws)
-		r.LastWeek, _, _ = weekWords(sc.l, rep.Weeks, ws-7)
-		rows = append(rows, r)
+	listed := cicoList(sc, by, words)
+	pg := pageOf(len(listed), page, cicoPageSize)
+	rows := make([]cicoRow, 0, pg.Hi-pg.Lo)
+	for _, s := range listed[pg.Lo:pg.Hi] {
+		rows = append(rows, cicoRowOf(sc.l, s, asOf))
 	}
-	sort.Slice(rows, func(i, j int) bool {
-		return rows[i].Name < rows[j].Name || rows[i].Name == rows[j].Name && rows[i].ID < rows[j].ID
-	})
 	return c.render(ec, http.StatusOK, "cico", map[string]any{"Title": tr(sc.l, "cico.title"), "Nav": "cico", "AsOf": showDate(sc.l, asOf.String()),
-		"Week": showDate(sc.l, ws.String()), "Rows": rows, "AsOfQ": asOfQuery(ec)})
+		"Week": showDate(sc.l, monday(asOf).String()), "Rows": rows, "AsOfQ": asOfQuery(ec), "AsOfParam": v.Get("as_of"),
+		"Q": q, "Shown": len(listed), "Total": len(by), "Filtered": len(listed) != len(by),
+		"Pager": pg.pager(func(n int) string { return cicoLink(v, n) })})
 }
 
 // cicoWeekRow is one week of a student's CICO page.

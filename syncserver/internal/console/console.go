@@ -147,6 +147,7 @@ func (c *Console) Mount(e *echo.Echo) {
 	e.POST("/meeting/attendees", c.signedIn(c.handleAttendees))
 	e.POST("/meeting/actions", c.signedIn(c.handleActionAdd))
 	e.POST("/meeting/actions/remove", c.signedIn(c.handleActionRemove))
+	e.POST("/meeting/actions/edit", c.signedIn(c.handleActionEdit))
 	e.GET("/admin", c.adminOnly(c.handleAdmin))
 	e.POST("/admin/users", c.adminOnly(c.handleUserAdd))
 	e.POST("/admin/users/:action", c.adminOnly(c.handleUserChange))

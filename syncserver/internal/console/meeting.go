@@ -483,7 +483,8 @@ func meetingLinks(f agendaFilter, pages int) map[string]string {
 	day := agendaFilter{AsOf: f.AsOf}
 	l := map[string]string{"AgendaPDF": "/meeting/agenda.pdf", "MinutesPDF": formAction("/meeting/minutes.pdf", day),
 		"Clear": day.href(0, ""), "AttendeesAction": formAction("/meeting/attendees", f),
-		"ActionsAction": formAction("/meeting/actions", f), "RemoveAction": formAction("/meeting/actions/remove", f)}
+		"ActionsAction": formAction("/meeting/actions", f), "RemoveAction": formAction("/meeting/actions/remove", f),
+		"EditAction": formAction("/meeting/actions/edit", f)}
 	if q := f.query(0); q != "" {
 		l["AgendaPDF"] += "?" + q
 	}
