@@ -52,6 +52,8 @@ type goalNorms struct {
 	choose map[string]*Button
 	// fill writes a chosen suggestion into the form's fields.
 	fill func(goalScore float64, goalDate string, typicalROI *float64)
+	// relayout lays the form's page out again once the panel grew or went.
+	relayout func()
 }
 
 func newGoalNorms(a *App, grade string, fill func(float64, string, *float64)) *goalNorms {
@@ -93,11 +95,13 @@ func (n *goalNorms) update(in goalInputs) {
 	if !ok || s.NormTableID == nil {
 		n.box.Objects = nil
 		n.box.Hide()
+		n.laidOut()
 		return
 	}
 	n.box.Objects = append([]fyne.CanvasObject{heading(lang.L("forms.goal.norms.title"))}, n.rows(s, goal)...)
 	n.box.Show()
 	n.box.Refresh()
+	n.laidOut()
 }
 
 // compute is the suggestions for in, and the goal date they are for; ok
@@ -156,10 +160,8 @@ func suggestionText(sg progress.Suggestion, goal record.Date, source string) str
 	return lang.L("forms.goal.norms.kind."+sg.Kind, args)
 }
 
-// placeBelowForm shows panel between f's form and its Save button.
-func placeBelowForm(f *formScreen, panel fyne.CanvasObject) {
-	var page *container.Scroll
-	objs := append(append([]fyne.CanvasObject{}, f.extra...), wheelThrough(f.form, func() *container.Scroll { return page }), panel, f.Save)
-	page = vscroll(container.NewPadded(container.NewVBox(objs...)))
-	f.root = page
+func (n *goalNorms) laidOut() {
+	if n.relayout != nil {
+		n.relayout()
+	}
 }

@@ -157,11 +157,22 @@ func newFormScreen(a *App, title string, items []*widget.FormItem, save func() b
 			}
 		}
 	})
-	var page *container.Scroll
-	objs := append(append([]fyne.CanvasObject{}, extra...), wheelThrough(f.form, func() *container.Scroll { return page }), f.Save)
-	page = vscroll(container.NewPadded(container.NewVBox(objs...)))
-	f.root = page
+	f.place()
 	return f
+}
+
+// place lays the form's page out: its extra rows, the form, any panels
+// below it, then Save, in one scroller. The returned relayout lays the
+// page out again after a panel below changed its size (a container is
+// laid out again only when its own size changes).
+func (f *formScreen) place(below ...fyne.CanvasObject) (relayout func()) {
+	var page *container.Scroll
+	objs := append(append([]fyne.CanvasObject{}, f.extra...), wheelThrough(f.form, func() *container.Scroll { return page }))
+	objs = append(append(objs, below...), f.Save)
+	box := container.NewVBox(objs...)
+	page = vscroll(container.NewPadded(box))
+	f.root = page
+	return func() { box.Refresh(); page.Refresh() }
 }
 
 func (f *formScreen) title() string              { return f.name }
@@ -678,7 +689,7 @@ func newGoalForm(a *App, studentID, id string) *formScreen {
 		_, err := a.put(record.TypeGoal, id, g, false)
 		return err == nil
 	})
-	placeBelowForm(f, norms.box)
+	norms.relayout = f.place(norms.box)
 	update := func() {
 		in := goalInputs{measure: measureCodes[measure.Selected], direction: direction.code(),
 			start: start.Text, baseline: baseline.Text, goalDate: goalDate.Text}
