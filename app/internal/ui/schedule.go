@@ -66,7 +66,10 @@ func newScheduleEditor(slots []record.ScheduleSlot) *scheduleEditor {
 		e.days[i].SetChecked(true)
 	}
 	for i := range e.days {
-		e.box.Add(container.NewBorder(nil, nil, container.NewGridWrap(fyne.NewSize(90, MinTarget), e.days[i]), nil, e.times[i]))
+		// One width for every day, so the times line up; never less than
+		// the check needs (its box and text are taller than MinTarget).
+		cell := fyne.NewSize(90, MinTarget).Max(e.days[i].MinSize())
+		e.box.Add(container.NewBorder(nil, nil, container.NewGridWrap(cell, e.days[i]), nil, e.times[i]))
 	}
 	return e
 }
