@@ -15,6 +15,8 @@ import (
 
 // textBox is one piece of text a person reads on the screen, where it is drawn.
 type textBox struct {
+	o        fyne.CanvasObject
+	text     string
 	what     string
 	pos      fyne.Position
 	size     fyne.Size
@@ -33,23 +35,32 @@ func (r rect) cut(o rect) rect {
 func (r rect) empty() bool { return r.x1-r.x0 < 1 || r.y1-r.y0 < 1 }
 
 // textBoxes are the drawn labels, buttons and checks of w's content, with
-// their absolute places: hidden objects and the parts of a scroller's
-// content outside its view are left out. A label that wraps or truncates
-// fits any width by design; one that does neither and is narrower than its
-// text is cut off.
+// their absolute places (textBoxesIn).
 func textBoxes(w fyne.Window) []textBox {
-	d := fyne.CurrentApp().Driver()
+	c := w.Canvas()
+	return textBoxesIn(c.Size(), c.Content())
+}
+
+// textBoxesIn are the drawn labels, buttons and checks under each root (a
+// window's content, or a pop-up's), in a window of size win: hidden objects
+// and the parts of a scroller's content outside its view are left out. A
+// label that wraps or truncates fits any width by design; one that does
+// neither and is narrower than its text is cut off.
+func textBoxesIn(win fyne.Size, roots ...fyne.CanvasObject) []textBox {
 	var out []textBox
-	var walk func(o fyne.CanvasObject, clip rect)
-	walk = func(o fyne.CanvasObject, clip rect) {
+	var walk func(o fyne.CanvasObject, at fyne.Position, clip rect)
+	walk = func(o fyne.CanvasObject, at fyne.Position, clip rect) {
 		if o == nil || !o.Visible() {
 			return
 		}
-		p, sz := d.AbsolutePositionForObject(o), o.Size()
+		p, sz := at.Add(o.Position()), o.Size()
 		box := rect{p.X, p.Y, p.X + sz.Width, p.Y + sz.Height}
-		if tb, ok := textOf(o); ok && !box.cut(clip).empty() {
-			tb.pos, tb.size, tb.seen = p, sz, box.cut(clip)
-			out = append(out, tb)
+		if tb, ok := textOf(o); ok {
+			if !box.cut(clip).empty() {
+				tb.pos, tb.size, tb.seen = p, sz, box.cut(clip)
+				out = append(out, tb)
+			}
+			return
 		}
 		var kids []fyne.CanvasObject
 		switch v := o.(type) {
@@ -62,11 +73,15 @@ func textBoxes(w fyne.Window) []textBox {
 			kids = test.WidgetRenderer(v).Objects()
 		}
 		for _, k := range kids {
-			walk(k, clip)
+			walk(k, p, clip)
 		}
 	}
-	c := w.Canvas()
-	walk(c.Content(), rect{0, 0, c.Size().Width, c.Size().Height})
+	d := fyne.CurrentApp().Driver()
+	for _, r := range roots {
+		// The walk adds each object's position to its parent's: start from
+		// where the root's parent would be.
+		walk(r, d.AbsolutePositionForObject(r).Subtract(r.Position()), rect{0, 0, win.Width, win.Height})
+	}
 	return out
 }
 
@@ -83,6 +98,8 @@ func textOf(o fyne.CanvasObject) (textBox, bool) {
 		text = v.Text
 	case *widget.Check:
 		text = v.Text
+	case *tapRow:
+		text = v.Text
 	default:
 		return textBox{}, false
 	}
@@ -90,18 +107,33 @@ func textOf(o fyne.CanvasObject) (textBox, bool) {
 		return textBox{}, false
 	}
 	kind := strings.TrimPrefix(fmt.Sprintf("%T", o), "*")
-	return textBox{what: fmt.Sprintf("%s %q", kind, text), min: o.MinSize(), clipping: clipping}, true
+	return textBox{o: o, text: text, what: fmt.Sprintf("%s %q", kind, text), min: o.MinSize(), clipping: clipping}, true
 }
 
-// misfits are the pieces of text of w that are cut off (narrower than their
-// text with no wrapping or ellipsis) or drawn over one another.
+// misfits are the pieces of text of w that are cut off or drawn over one
+// another (misfitsIn).
 func misfits(w fyne.Window) []string {
+	c := w.Canvas()
+	return misfitsIn(c.Size(), c.Content())
+}
+
+// misfitsIn are the pieces of text under roots, in a window of size win,
+// that are cut off (narrower than their text with no wrapping or ellipsis,
+// or lower than one line), run past the window's right edge, or are drawn
+// over one another.
+func misfitsIn(win fyne.Size, roots ...fyne.CanvasObject) []string {
 	const slack = 0.5
-	boxes := textBoxes(w)
+	boxes := textBoxesIn(win, roots...)
 	var out []string
 	for _, b := range boxes {
 		if b.clipping && b.min.Width > b.size.Width+slack {
 			out = append(out, fmt.Sprintf("%s is cut off: needs %.0f px, has %.0f", b.what, b.min.Width, b.size.Width))
+		}
+		if b.min.Height > b.size.Height+slack {
+			out = append(out, fmt.Sprintf("%s is cut off: needs %.0f px of height, has %.0f", b.what, b.min.Height, b.size.Height))
+		}
+		if b.pos.X+b.size.Width > win.Width+slack {
+			out = append(out, fmt.Sprintf("%s runs past the window's edge (to x=%.0f of %.0f)", b.what, b.pos.X+b.size.Width, win.Width))
 		}
 	}
 	for i := range boxes {
@@ -177,8 +209,24 @@ func TestMisfitsSeesACutButton(t *testing.T) {
 	l1.Resize(fyne.NewSize(80, 30))
 	l2.Move(fyne.NewPos(10, 105))
 	l2.Resize(fyne.NewSize(80, 30))
+	l3 := widget.NewLabel("tres")
+	l3.Move(fyne.NewPos(380, 200))
+	l3.Resize(fyne.NewSize(80, 30))
+	w.Content().(*fyne.Container).Add(l3)
 	got := strings.Join(misfits(w), "\n")
-	if !strings.Contains(got, "is cut off") || !strings.Contains(got, `widget.Label "uno" overlaps widget.Label "dos"`) {
-		t.Fatalf("misfits missed the cut button or the overlap:\n%s", got)
+	for _, want := range []string{"is cut off", `widget.Label "uno" overlaps widget.Label "dos"`, `widget.Label "tres" runs past the window's edge`} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("misfits missed %q:\n%s", want, got)
+		}
+	}
+	// Laid out apart, wide and tall enough, nothing is found.
+	b.Move(fyne.NewPos(0, 0))
+	b.Resize(b.MinSize())
+	for i, l := range []*widget.Label{l1, l2, l3} {
+		l.Move(fyne.NewPos(10, float32(100+60*i)))
+		l.Resize(l.MinSize())
+	}
+	if got := misfits(w); len(got) != 0 {
+		t.Fatalf("laid out apart, still: %v", got)
 	}
 }

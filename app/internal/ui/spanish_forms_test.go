@@ -69,14 +69,14 @@ func TestFormsInSpanish(t *testing.T) {
 				f.win.Content().Refresh()
 				f.win.Content().Refresh()
 				texts := append(shownTexts(obj), a.current().title())
-				for _, b := range shownBoxes(obj, fyne.NewPos(0, 0)) {
+				for _, b := range textBoxesIn(size, obj) {
 					if _, row := b.o.(*tapRow); row {
 						texts = append(texts, b.text) // shownTexts leaves rows to edit.go's checks
 					}
 				}
 				checkSpanish(t, name, texts, otherWords(t, a, "District local norms 2026 (fictional)",
 					"Passage F1", "Passage F2", "Passage F3"))
-				for _, p := range layoutProblems(size, []fyne.CanvasObject{obj}) {
+				for _, p := range misfitsIn(size, obj) {
 					t.Errorf("%s: %s", name, p)
 				}
 				a.Root(TabToday)

@@ -13,7 +13,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -376,127 +375,6 @@ func TestMyScreensInSpanish(t *testing.T) {
 	}
 }
 
-// shownBox is a text-bearing widget as drawn: its rectangle in the
-// window, cut to the scrollers it is in.
-type shownBox struct {
-	o          fyne.CanvasObject
-	text       string
-	x, y, w, h float32 // the whole widget, in window coordinates
-	// cx0..cy1 is the part of it the scrollers around it let through.
-	cx0, cy0, cx1, cy1 float32
-}
-
-// shownBoxes walks o (at window position at) and lists its labels,
-// buttons and checks as laid out.
-func shownBoxes(o fyne.CanvasObject, at fyne.Position) []shownBox {
-	var out []shownBox
-	var walk func(o fyne.CanvasObject, x, y, cx0, cy0, cx1, cy1 float32)
-	walk = func(o fyne.CanvasObject, x, y, cx0, cy0, cx1, cy1 float32) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		x, y = x+o.Position().X, y+o.Position().Y
-		sz := o.Size()
-		text, ok := "", false
-		switch w := o.(type) {
-		case *widget.Label:
-			text, ok = w.Text, true
-		case *tapRow:
-			text, ok = w.Text, true
-		case *Button:
-			text, ok = w.Text, true
-		case *widget.Button:
-			text, ok = w.Text, true
-		case *widget.Check:
-			text, ok = w.Text, true
-		case *container.Scroll:
-			cx0, cy0, cx1, cy1 = max(cx0, x), max(cy0, y), min(cx1, x+sz.Width), min(cy1, y+sz.Height)
-		}
-		if ok {
-			out = append(out, shownBox{o: o, text: text, x: x, y: y, w: sz.Width, h: sz.Height,
-				cx0: max(cx0, x), cy0: max(cy0, y), cx1: min(cx1, x+sz.Width), cy1: min(cy1, y+sz.Height)})
-			return
-		}
-		if c, isC := o.(*fyne.Container); isC {
-			for _, k := range c.Objects {
-				walk(k, x, y, cx0, cy0, cx1, cy1)
-			}
-			return
-		}
-		if w, isW := o.(fyne.Widget); isW {
-			for _, k := range test.WidgetRenderer(w).Objects() {
-				walk(k, x, y, cx0, cy0, cx1, cy1)
-			}
-		}
-	}
-	big := float32(1e9)
-	walk(o, at.X-o.Position().X, at.Y-o.Position().Y, -big, -big, big, big)
-	return out
-}
-
-// layoutProblems lists the texts of objs that are cut: a button, check or
-// one-line label narrower or lower than its text needs, a text past the
-// window's right edge, or two texts drawn over each other.
-func layoutProblems(win fyne.Size, objs []fyne.CanvasObject) []string {
-	d := fyne.CurrentApp().Driver()
-	var boxes []shownBox
-	for _, o := range objs {
-		boxes = append(boxes, shownBoxes(o, d.AbsolutePositionForObject(o))...)
-	}
-	var bad []string
-	for _, b := range boxes {
-		if b.text == "" || b.text == " " {
-			continue
-		}
-		min := b.o.MinSize()
-		wrapped := false
-		if l, ok := b.o.(*widget.Label); ok && l.Wrapping != fyne.TextWrapOff {
-			wrapped = true
-		}
-		if (!wrapped && b.w+0.5 < min.Width) || b.h+0.5 < min.Height {
-			bad = append(bad, fmt.Sprintf("%q is %vx%v, its text needs %vx%v", b.text, b.w, b.h, min.Width, min.Height))
-		}
-		if b.x+b.w > win.Width+0.5 {
-			bad = append(bad, fmt.Sprintf("%q runs past the window's edge (to x=%v of %v)", b.text, b.x+b.w, win.Width))
-		}
-	}
-	for i, a := range boxes {
-		for _, b := range boxes[i+1:] {
-			if a.text == "" || b.text == "" || a.text == " " || b.text == " " {
-				continue
-			}
-			ow := min(a.cx1, b.cx1) - max(a.cx0, b.cx0)
-			oh := min(a.cy1, b.cy1) - max(a.cy0, b.cy0)
-			if ow > 1 && oh > 1 {
-				bad = append(bad, fmt.Sprintf("%q and %q are drawn over each other", a.text, b.text))
-			}
-		}
-	}
-	return bad
-}
-
-// TestLayoutCheckFindsClipping: the layout check finds a button narrower
-// than its text, and texts drawn over each other.
-func TestLayoutCheckFindsClipping(t *testing.T) {
-	f := newFixture(t)
-	f.start(landscape)
-	b := NewButton("Gráfica, fases, tarjeta familiar", nil)
-	l := widget.NewLabel("Semana del lun 10 mar")
-	box := container.NewWithoutLayout(b, l)
-	b.Resize(fyne.NewSize(60, b.MinSize().Height))
-	l.Resize(l.MinSize())
-	f.win.SetContent(box)
-	bad := layoutProblems(landscape, []fyne.CanvasObject{box})
-	if len(bad) != 2 {
-		t.Fatalf("found %d problems, want the clipped button and the overlap: %v", len(bad), bad)
-	}
-	b.Resize(b.MinSize())
-	b.Move(fyne.NewPos(0, 100))
-	if bad := layoutProblems(landscape, []fyne.CanvasObject{box}); len(bad) != 0 {
-		t.Fatalf("laid out apart, still: %v", bad)
-	}
-}
-
 // TestMyScreensFitInSpanish: in Spanish, at tablet size in portrait and
 // landscape, no button, check or line of text on the session, student,
 // decision and CICO screens is cut, runs off the window or lies over
@@ -513,7 +391,7 @@ func TestMyScreensFitInSpanish(t *testing.T) {
 				// Twice: a wrapped label knows its height once it has its width.
 				f.win.Content().Refresh()
 				f.win.Content().Refresh()
-				for _, p := range layoutProblems(size, objs) {
+				for _, p := range misfitsIn(size, objs...) {
 					t.Errorf("%s: %s", s.name, p)
 				}
 			}
