@@ -11,6 +11,7 @@ package applang
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
@@ -74,15 +75,14 @@ func Use(l i18n.Lang) error {
 	return nil
 }
 
-// messages merges every translations/<area>.<l>.json into one go-i18n JSON object.
+// messages merges every translations/<area>.<l>.json into one go-i18n JSON object. A message
+// defined in two files is an error, as i18n.Load says it for the completeness checks.
 func messages(l i18n.Lang) ([]byte, error) {
 	entries, err := fs.ReadDir(files, "translations")
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
-	b.WriteByte('{')
-	first := true
+	all := map[string]json.RawMessage{}
 	for _, e := range entries {
 		if !strings.HasSuffix(e.Name(), "."+string(l)+".json") {
 			continue
@@ -91,19 +91,18 @@ func messages(l i18n.Lang) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		body := strings.TrimSpace(string(data))
-		body = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(body, "{"), "}"))
-		if body == "" {
-			continue
+		var area map[string]json.RawMessage
+		if err := json.Unmarshal(data, &area); err != nil {
+			return nil, fmt.Errorf("applang: %s: %w", e.Name(), err)
 		}
-		if !first {
-			b.WriteByte(',')
+		for id, m := range area {
+			if _, dup := all[id]; dup {
+				return nil, fmt.Errorf("applang: %s: message %q is defined twice", e.Name(), id)
+			}
+			all[id] = m
 		}
-		first = false
-		b.WriteString(body)
 	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
+	return json.Marshal(all)
 }
 
 // Catalog is the app's catalog as the completeness checks read it.
