@@ -29,17 +29,10 @@ type textBox struct {
 type rect struct{ x0, y0, x1, y1 float32 }
 
 func (r rect) cut(o rect) rect {
-	return rect{maxF(r.x0, o.x0), maxF(r.y0, o.y0), minF(r.x1, o.x1), minF(r.y1, o.y1)}
+	return rect{max(r.x0, o.x0), max(r.y0, o.y0), min(r.x1, o.x1), min(r.y1, o.y1)}
 }
 
 func (r rect) empty() bool { return r.x1-r.x0 < 1 || r.y1-r.y0 < 1 }
-
-// textBoxes are the drawn labels, buttons and checks of w's content, with
-// their absolute places (textBoxesIn).
-func textBoxes(w fyne.Window) []textBox {
-	c := w.Canvas()
-	return textBoxesIn(c.Size(), c.Content())
-}
 
 // textBoxesIn are the drawn labels, buttons and checks under each root (a
 // window's content, or a pop-up's), in a window of size win: hidden objects
@@ -152,20 +145,6 @@ func overlap(a, b textBox) bool {
 	const sliver = 1
 	c := a.seen.cut(b.seen)
 	return c.x1-c.x0 > sliver && c.y1-c.y0 > sliver
-}
-
-func minF(a, b float32) float32 {
-	if a < b {
-		return a
-	}
-	return b
-}
-
-func maxF(a, b float32) float32 {
-	if a > b {
-		return a
-	}
-	return b
 }
 
 // TestEveryScreenFitsInBothLanguages walks every screen of the demo school,
